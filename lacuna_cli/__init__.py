@@ -1,0 +1,3 @@
+"""Lacuna: a data-governance gatekeeper for code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+"""Errors that end a command with one clear line and a defined exit code.
+
+Anything a user can cause (bad flag, bad config, unloadable policy, locked database) is raised
+as a `LacunaError`; the CLI prints `lacuna: <message>` and exits with its code — never a traceback.
+"""
+
+from __future__ import annotations
+
+EXIT_CLEAN = 0
+EXIT_VIOLATIONS = 1
+EXIT_ERROR = 2
+
+
+class LacunaError(Exception):
+    """A usage or tool error: exit code 2 and a one-line message."""
+
+    exit_code = EXIT_ERROR
+
+
+class ConfigError(LacunaError):
+    """The project configuration or a rules file is invalid."""
+
+
+class PolicyLoadError(LacunaError):
+    """Policies could not be loaded or evaluated: the check fails closed."""
+
+
+class StoreError(LacunaError):
+    """The DuckDB file could not be opened or written."""

@@ -1,0 +1,94 @@
+"""Which files a run analyses, and how resource names are normalised.
+
+Normalised names are what make lineage connect across files: a path written by one script and
+read by another must become the same resource, whatever directory each script used to spell it.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatch
+from pathlib import Path
+
+from lacuna_cli.models import Resource
+
+SUFFIX_LANGUAGE = {".py": "python", ".ipynb": "notebook", ".sql": "sql"}
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".lacuna", ".venv", "venv", "env", "__pycache__", "node_modules",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
+    "site-packages", "build", "dist",
+}
+URL_SCHEMES = ("http://", "https://", "s3://", "s3a://", "gs://", "gcs://", "abfs://",
+               "abfss://", "az://", "wasb://", "wasbs://", "hdfs://", "ftp://", "sftp://",
+               "mailto:", "smtp://")
+
+
+def language_of(path: Path) -> str | None:
+    """`python`, `notebook` or `sql` by suffix; None for files Lacuna does not analyse."""
+    return SUFFIX_LANGUAGE.get(path.suffix.lower())
+
+
+def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> Iterator[Path]:
+    """Yield analysable files under `paths` in a stable order, skipping tool and VCS folders.
+
+    A path named explicitly is always yielded (even with an unknown suffix) so that the run can
+    report it instead of silently ignoring what the user asked for.
+    """
+    patterns = list(exclude)
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_file() or not path.exists():
+            if path not in seen:
+                seen.add(path)
+                yield path
+            continue
+        for folder, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            for name in sorted(filenames):
+                candidate = Path(folder) / name
+                if language_of(candidate) is None or candidate in seen:
+                    continue
+                if any(fnmatch(relative_to_root(candidate, root), p) for p in patterns):
+                    continue
+                seen.add(candidate)
+                yield candidate
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def normalise_location(text: str, root: Path | None = None) -> Resource:
+    """Turn a path or URL as written in code into a Resource with a normalised name.
+
+    Relative paths are taken from the project root (where pipelines are run from), `~` is kept
+    as written, absolute paths inside the project become relative, URLs keep their scheme.
+    """
+    raw = text.strip()
+    lowered = raw.lower()
+    if lowered.startswith(URL_SCHEMES):
+        return Resource(kind="url", name=raw)
+    if raw.startswith("~"):
+        return Resource(kind="file", name=posixpath.normpath(raw))
+    if posixpath.isabs(raw):
+        normal = posixpath.normpath(raw)
+        if root is None:
+            return Resource(kind="file", name=normal)
+        try:
+            return Resource(kind="file", name=Path(normal).relative_to(root).as_posix())
+        except ValueError:
+            return Resource(kind="file", name=normal)
+    return Resource(kind="file", name=posixpath.normpath(raw.replace("\\", "/")))
+
+
+def table_resource(name: str, columns: Iterable[str] = ()) -> Resource:
+    """A table named as written in SQL, lower-cased and dotted, without quotes."""
+    clean = ".".join(part.strip('`"[] ').lower() for part in name.split("."))
+    return Resource(kind="table", name=clean, columns=tuple(columns))

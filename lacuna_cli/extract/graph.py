@@ -1,0 +1,150 @@
+"""Builds one file's Extraction: lineage nodes, edges and operations, with consistent ids.
+
+Both the Python and the SQL extractors describe what they find through this builder, so a
+table read by a `.sql` file and the same table read by `pd.read_sql` end up as the same node.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lacuna_cli.models import (
+    Action,
+    Extraction,
+    FileError,
+    LineageEdge,
+    LineageNode,
+    Location,
+    Operation,
+    Resource,
+    Transform,
+    operation_id,
+)
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.sql import StatementLineage
+
+
+class GraphBuilder:
+    """Accumulates what one file contributes to the lineage graph."""
+
+    def __init__(self, relpath: str) -> None:
+        self.relpath = relpath
+        self._nodes: dict[str, LineageNode] = {}
+        self._edges: list[LineageEdge] = []
+        self._operations: dict[str, Operation] = {}
+
+    def resource_node(self, resource: Resource) -> str:
+        """The node for a resource; columns seen at several places are merged."""
+        node_id = resource.key
+        known = self._nodes.get(node_id)
+        earlier = (known.columns or ()) if known else ()
+        columns = tuple(dict.fromkeys((*earlier, *resource.columns)))
+        merged = resource.model_copy(update={"columns": columns})
+        self._nodes[node_id] = LineageNode(
+            id=node_id, kind="resource", label=resource.name, resource=merged,
+            columns=columns or None,
+        )
+        return node_id
+
+    def value_node(
+        self, label: str, location: Location, columns: tuple[str, ...] | None = None
+    ) -> str:
+        """A node for an in-memory value (a DataFrame, a query result) created at `location`."""
+        cell = "" if location.cell is None else f"#{location.cell}"
+        base = f"value:{location.path}{cell}:{location.line}:{location.column}"
+        node_id, count = base, 1
+        while node_id in self._nodes:
+            count += 1
+            node_id = f"{base}#{count}"
+        self._nodes[node_id] = LineageNode(
+            id=node_id, kind="value", label=label, location=location, columns=columns
+        )
+        return node_id
+
+    def relabel(self, node_id: str, label: str) -> None:
+        """Name a value node after the variable it was assigned to (what users recognise)."""
+        node = self._nodes.get(node_id)
+        if node is not None and node.kind == "value":
+            self._nodes[node_id] = node.model_copy(update={"label": label})
+
+    def node(self, node_id: str) -> LineageNode | None:
+        return self._nodes.get(node_id)
+
+    def edge(
+        self,
+        source: str,
+        target: str,
+        transform: Transform,
+        location: Location,
+        **details: tuple[str, ...] | None,
+    ) -> None:
+        self._edges.append(
+            LineageEdge(source=source, target=target, transform=transform, location=location,
+                        **details)
+        )
+
+    def operation(
+        self,
+        action: Action,
+        location: Location,
+        code: str,
+        sources: list[Resource],
+        destination: Resource | None = None,
+        data_node: str | None = None,
+        dynamic_reason: str | None = None,
+    ) -> Operation:
+        target = destination.key if destination else ",".join(s.key for s in sources)
+        op = Operation(
+            id=operation_id(location, action, target),
+            action=action,
+            sources=tuple(dict.fromkeys(sources)),
+            destination=destination,
+            location=location,
+            code=code,
+            dynamic=dynamic_reason is not None,
+            dynamic_reason=dynamic_reason,
+            data_node=data_node,
+        )
+        self._operations[op.id] = op
+        return op
+
+    def add_sql_statement(
+        self, statement: StatementLineage, location: Location, code: str | None = None
+    ) -> str:
+        """Nodes, edges and the operation for one SQL statement; returns its result node."""
+        snippet = code or statement.snippet
+        result = self.value_node(_sql_label(statement), location, statement.columns)
+        for source in statement.sources:
+            self.edge(self.resource_node(source), result, statement.transform, location,
+                      keys=statement.keys, columns=statement.columns)
+        if statement.target is not None:
+            target = self.resource_node(statement.target)
+            self.edge(result, target, "write", location, columns=statement.columns)
+            self.operation(statement.action, location, snippet, statement.sources,
+                           destination=statement.target, data_node=result)
+        else:
+            self.operation(statement.action, location, snippet, statement.sources,
+                           data_node=result)
+        return result
+
+    def build(self, language: str, errors: list[FileError]) -> Extraction:
+        return Extraction(
+            path=self.relpath,
+            language=language,
+            operations=tuple(sorted(self._operations.values(), key=_position)),
+            nodes=tuple(self._nodes.values()),
+            edges=tuple(self._edges),
+            errors=tuple(errors),
+        )
+
+
+def _sql_label(statement: StatementLineage) -> str:
+    if statement.target is not None:
+        return f"{statement.action} {statement.target.name}"
+    names = ", ".join(s.name for s in statement.sources) or "constants"
+    return f"query on {names}"
+
+
+def _position(op: Operation) -> tuple[int, int, int]:
+    return (op.location.cell or 0, op.location.line, op.location.column)

@@ -1,0 +1,84 @@
+"""What the Python extractor knows about a name at a point in the code.
+
+The extractor interprets a module abstractly, statement by statement: every name is bound to
+one of these values. Anything it cannot know statically becomes `Dynamic` with a reason, so a
+write to a computed path is still reported instead of being dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lacuna_cli.models import Resource
+
+
+@dataclass(frozen=True)
+class Data:
+    """Tabular or raw data in memory, derived from `roots`, held in lineage node `node`."""
+
+    node: str
+    roots: tuple[Resource, ...]
+    columns: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """`df.groupby(keys)` waiting for its aggregation."""
+
+    data: Data
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """`df.write` (Spark) or a `csv.writer`: its terminal method writes `data` somewhere."""
+
+    data: Data | None
+    target: Resource | None = None
+
+
+@dataclass(frozen=True)
+class Handle:
+    """An open file or connection; writes through it go to `target`, reads come from it."""
+
+    target: Resource
+    writable: bool
+    dynamic_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string known statically (a path, a URL, a SQL statement, a column name)."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Strings:
+    """A literal list of strings (column lists, `usecols=`)."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mask:
+    """A boolean condition over `data` (`df.x > 1`), used to filter it."""
+
+    data: Data
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A module, a function imported from one, or an object built from one (`boto3.client`)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """A value only known at run time; `reason` says why (argv, environment, unknown call)."""
+
+    reason: str
+
+
+Value = Data | Grouped | Writer | Handle | Text | Strings | Mask | Symbol | Dynamic

@@ -1,0 +1,222 @@
+"""The data model every stage reads and writes.
+
+Stages are plain functions from one of these models to the next, so this module is the one
+place that defines what an operation, a classification or a decision *is*. The JSON field names
+are part of the machine-readable contract in DESIGN.md: rename nothing without bumping
+``CONTRACT_VERSION``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import Enum
+from functools import total_ordering
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTRACT_VERSION = 1
+
+Action = Literal["read", "write", "export", "join", "aggregate", "filter", "anonymize", "query"]
+ResourceKind = Literal["file", "table", "url", "stream", "unknown"]
+Layer = Literal["heuristic", "embedding", "llm", "inherited", "override", "default"]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+Transform = Literal[
+    "read", "write", "join", "union", "filter", "project", "aggregate", "anonymize", "derive"
+]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@total_ordering
+class Tier(str, Enum):
+    """Sensitivity tier, ordered PUBLIC < INTERNAL < PROPRIETARY so `max()` picks the strictest."""
+
+    PUBLIC = "PUBLIC"
+    INTERNAL = "INTERNAL"
+    PROPRIETARY = "PROPRIETARY"
+
+    @property
+    def rank(self) -> int:
+        return _TIER_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Tier):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def lower(self) -> Tier:
+        """The next tier down (PUBLIC stays PUBLIC): what an identifier-free aggregate becomes."""
+        return _TIER_ORDER[max(self.rank - 1, 0)]
+
+
+_TIER_ORDER = (Tier.PUBLIC, Tier.INTERNAL, Tier.PROPRIETARY)
+
+
+class Model(BaseModel):
+    """Frozen and strict: models are values passed between stages, never mutated in place."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Resource(Model):
+    """A place data lives: a file, a table, a URL, a stream, or something only known at run time."""
+
+    kind: ResourceKind
+    name: str
+    columns: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Identity in the lineage graph: kind and normalised name (columns are not identity)."""
+        return f"{self.kind}:{self.name}"
+
+
+class Location(Model):
+    """Where in the analysed code something happens (1-based line and column; cell for notebooks)."""
+
+    path: str
+    line: int
+    column: int
+    cell: int | None = None
+
+
+class Operation(Model):
+    """One data operation found in code, with the resources flowing into and out of it."""
+
+    id: str
+    action: Action
+    sources: tuple[Resource, ...] = ()
+    destination: Resource | None = None
+    location: Location
+    code: str
+    dynamic: bool = False
+    dynamic_reason: str | None = None
+    # The lineage node whose data this operation handles; internal wiring, not contract.
+    data_node: str | None = Field(default=None, exclude=True)
+
+
+def operation_id(location: Location, action: str, target: str) -> str:
+    """A stable id from where and what: the same code yields the same id on every run."""
+    cell = "" if location.cell is None else f"#{location.cell}"
+    text = f"{location.path}{cell}:{location.line}:{location.column}:{action}:{target}"
+    return "op-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+class Classification(Model):
+    """How sensitive some data is, which layer decided, and why."""
+
+    tier: Tier
+    tags: tuple[str, ...] = ()
+    confidence: float
+    layer: Layer
+    reasoning: str
+    inherited_from: tuple[str, ...] = ()
+    # Column name -> tags, for the columns that made the data sensitive (feeds "anonymize X").
+    sensitive_columns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+
+class Decision(Model):
+    """A policy verdict on one operation, with what the user can do instead."""
+
+    allowed: bool
+    policy_id: str
+    policy_version: str
+    reasoning: str
+    alternatives: tuple[str, ...] = ()
+    steward: str | None = None
+    severity: Severity = "info"
+    title: str | None = None
+
+
+class Suppression(Model):
+    """Why a denial does not fail the run: an inline allow comment or an exceptions-file entry."""
+
+    kind: Literal["inline", "exceptions_file"]
+    reason: str
+    policy_id: str
+
+
+class Finding(Model):
+    """One operation with its classification and decision: the unit every report is made of."""
+
+    operation: Operation
+    classification: Classification
+    decision: Decision
+    suppression: Suppression | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """Denied and not suppressed: what makes `lacuna check` exit 1."""
+        return not self.decision.allowed and self.suppression is None
+
+
+class FileError(Model):
+    """A file (or statement) that could not be analysed; the run reports it and goes on."""
+
+    path: str
+    line: int | None = None
+    message: str
+
+
+class LineageNode(Model):
+    """A node of the lineage graph: a resource, or an in-memory value produced by code."""
+
+    id: str
+    kind: Literal["resource", "value"]
+    label: str
+    resource: Resource | None = None
+    location: Location | None = None
+    columns: tuple[str, ...] | None = None
+
+
+class LineageEdge(Model):
+    """Data flows from `source` to `target` through `transform`.
+
+    `keys` are group-by keys (aggregate) or join keys; `columns` the columns known to come out;
+    `dropped`/`anonymized` the columns removed or hashed/masked on the way — the classifier uses
+    them to decide whether sensitivity survives the step.
+    """
+
+    source: str
+    target: str
+    transform: Transform
+    location: Location
+    keys: tuple[str, ...] = ()
+    columns: tuple[str, ...] | None = None
+    dropped: tuple[str, ...] = ()
+    anonymized: tuple[str, ...] = ()
+
+
+class AuditRecord(Model):
+    """One line of the tamper-evident audit log; metadata only, never data values."""
+
+    seq: int
+    event_id: str
+    timestamp: str
+    actor: str
+    repo: str
+    commit: str
+    event_type: Literal["decision", "suppression", "override"]
+    resource: str
+    action: str
+    tier: str
+    tags: tuple[str, ...]
+    result: Literal["allowed", "denied", "suppressed"]
+    policy_id: str
+    policy_version: str
+    reasoning: str
+    location: str
+    prev_hash: str
+    hash: str
+
+
+class Extraction(Model):
+    """What the extract stage found in one file: operations, the lineage they imply, and errors."""
+
+    path: str
+    language: str
+    operations: tuple[Operation, ...] = ()
+    nodes: tuple[LineageNode, ...] = ()
+    edges: tuple[LineageEdge, ...] = ()
+    errors: tuple[FileError, ...] = ()
