@@ -211,6 +211,15 @@ class AuditRecord(Model):
     hash: str
 
 
+class InlineAllow(Model):
+    """A `# lacuna: allow[ID, ...] reason` comment (`--` in SQL) at a line of a file."""
+
+    line: int
+    cell: int | None = None
+    policy_ids: tuple[str, ...]
+    reason: str
+
+
 class Extraction(Model):
     """What the extract stage found in one file: operations, the lineage they imply, and errors."""
 
@@ -220,3 +229,4 @@ class Extraction(Model):
     nodes: tuple[LineageNode, ...] = ()
     edges: tuple[LineageEdge, ...] = ()
     errors: tuple[FileError, ...] = ()
+    allows: tuple[InlineAllow, ...] = ()

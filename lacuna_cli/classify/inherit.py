@@ -1,0 +1,133 @@
+"""How sensitivity travels through one step of lineage.
+
+Sensitivity is kept in two parts while it propagates — what is known about the data set as a
+whole (from its path or table name) and what each column carries — because the rules differ:
+dropping or hashing the `email` column removes the column's PII, not the data set's other
+facts. Only at the end is it folded into a public `Classification`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from lacuna_cli.models import LineageEdge, Tier
+
+IDENTIFYING_TAGS = frozenset({"PII", "PHI", "GDPR", "HIPAA", "PCI", "IDENTIFIER"})
+PERSONAL_TAGS = frozenset({"PII", "PHI"})
+
+
+@dataclass(frozen=True)
+class ColumnSensitivity:
+    tier: Tier
+    tags: frozenset[str]
+    identifier: bool
+    rule: str
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The sensitivity of one lineage node while it propagates."""
+
+    base_tier: Tier
+    base_tags: frozenset[str]
+    columns: dict[str, ColumnSensitivity] = field(default_factory=dict)
+    origins: frozenset[str] = frozenset()
+    confidence: float = 0.5
+    layer: str = "heuristic"
+    reasons: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+    @property
+    def tier(self) -> Tier:
+        return max([self.base_tier, *(c.tier for c in self.columns.values())])
+
+    @property
+    def tags(self) -> frozenset[str]:
+        column_tags = (tag for c in self.columns.values() for tag in c.tags)
+        return self.base_tags.union(column_tags)
+
+
+def through(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    """What the data looks like after one edge's transform."""
+    if edge.transform == "project":
+        return _project(sensitivity, edge)
+    if edge.transform == "anonymize":
+        return _anonymize(sensitivity, edge)
+    if edge.transform == "aggregate":
+        return _aggregate(sensitivity, edge)
+    return sensitivity
+
+
+def combine(parts: list[Sensitivity]) -> Sensitivity:
+    """Join/union/several writers: the strictest tier, every tag, every sensitive column.
+
+    The origins kept are those of the inputs at the resulting tier — the ones that made the
+    data this sensitive, which is what a user needs to be told ("inherited from X").
+    """
+    if len(parts) == 1:
+        return parts[0]
+    top = max(part.tier for part in parts)
+    columns: dict[str, ColumnSensitivity] = {}
+    for part in parts:
+        for name, column in part.columns.items():
+            if name not in columns or columns[name].tier < column.tier:
+                columns[name] = column
+    return Sensitivity(
+        base_tier=max(part.base_tier for part in parts),
+        base_tags=frozenset().union(*(part.base_tags for part in parts)),
+        columns=columns,
+        origins=frozenset().union(*(p.origins for p in parts if p.tier == top)),
+        confidence=min(part.confidence for part in parts if part.tier == top),
+        layer="inherited",
+        reasons=tuple(dict.fromkeys(r for part in parts for r in part.reasons)),
+        steps=tuple(dict.fromkeys(step for part in parts for step in part.steps)),
+    )
+
+
+def _project(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    kept = set(edge.columns) if edge.columns is not None else None
+    columns = {
+        name: column for name, column in sensitivity.columns.items()
+        if name not in edge.dropped and (kept is None or name in kept)
+    }
+    removed = sorted(set(sensitivity.columns) - set(columns))
+    if not removed:
+        return sensitivity
+    return replace(sensitivity, columns=columns,
+                   steps=(*sensitivity.steps, f"dropped {', '.join(removed)}"))
+
+
+def _anonymize(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    """Hashing/masking columns removes their sensitivity; if no personal column is left and the
+    column set is known, the anonymization is verified: INTERNAL + ANONYMIZED."""
+    columns = {n: c for n, c in sensitivity.columns.items() if n not in edge.anonymized}
+    hashed = sorted(set(sensitivity.columns) & set(edge.anonymized))
+    note = f"anonymized {', '.join(hashed or edge.anonymized)}"
+    personal_left = any(c.tags & PERSONAL_TAGS for c in columns.values())
+    if personal_left or edge.columns is None:
+        return replace(sensitivity, columns=columns, steps=(*sensitivity.steps, note))
+    return replace(
+        sensitivity,
+        base_tier=min(sensitivity.base_tier, Tier.INTERNAL),
+        base_tags=(sensitivity.base_tags - IDENTIFYING_TAGS) | {"ANONYMIZED"},
+        columns={n: c for n, c in columns.items() if c.tier <= Tier.INTERNAL},
+        steps=(*sensitivity.steps, f"{note}: no personal column left"),
+    )
+
+
+def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    """Aggregates grouped only by non-identifying keys drop one tier (DERIVED_FROM_<TIER>)."""
+    identifying_keys = [k for k in edge.keys if k in sensitivity.columns
+                        and sensitivity.columns[k].identifier]
+    if identifying_keys:
+        return replace(sensitivity, steps=(
+            *sensitivity.steps, f"grouped by identifier {', '.join(identifying_keys)}"))
+    tier = sensitivity.tier
+    keys = ", ".join(edge.keys) or "nothing"
+    return replace(
+        sensitivity,
+        base_tier=tier.lower(),
+        base_tags=(sensitivity.tags - IDENTIFYING_TAGS) | {f"DERIVED_FROM_{tier.value}"},
+        columns={},
+        steps=(*sensitivity.steps, f"aggregated by {keys} (no identifier)"),
+    )

@@ -1,0 +1,73 @@
+"""The `lacuna` command: assembles the command groups and maps every outcome to an exit code.
+
+0 clean, 1 violations (or files that could not be analysed), 2 usage or tool error. Errors a
+user can cause print one line on stderr; a traceback only with LACUNA_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lacuna_cli import __version__
+from lacuna_cli.commands import audit, check, classify, extract, lineage, policy
+from lacuna_cli.errors import EXIT_ERROR, LacunaError
+
+app = typer.Typer(
+    name="lacuna",
+    help="Data-governance gatekeeper for code: checks data operations in Python, notebooks "
+         "and SQL against policies before the code runs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"lacuna {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    project: Annotated[Path | None, typer.Option(
+        "--project", "-C", help="Project root (default: found from the paths or the current "
+                                "directory).", file_okay=False)] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    ctx.obj = {"project": project}
+
+
+app.command("check", help=check.__doc__)(check.command)
+app.command("extract", help=extract.__doc__)(extract.command)
+app.add_typer(audit.app, name="audit")
+app.add_typer(lineage.app, name="lineage")
+app.add_typer(classify.app, name="classify")
+app.add_typer(policy.app, name="policy")
+
+
+def main() -> None:
+    """Console-script entry point. Typer/click handle usage errors (exit 2) and `typer.Exit`;
+    a LacunaError or an unexpected exception becomes one line on stderr and exit 2."""
+    try:
+        app(prog_name="lacuna")
+    except LacunaError as exc:
+        print(f"lacuna: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("lacuna: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # a bug: still one line, with a way to see more
+        if os.environ.get("LACUNA_DEBUG"):
+            raise
+        print(f"lacuna: internal error: {type(exc).__name__}: {exc} "
+              "(set LACUNA_DEBUG=1 for a traceback)", file=sys.stderr)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,1 @@
+"""One module per command group: parse options, call the stages, pick the output format."""

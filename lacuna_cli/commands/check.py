@@ -1,0 +1,48 @@
+"""Check data operations against the policies; exit 1 if any is blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lacuna_cli.commands.common import (
+    DialectOption, Format, check_dialect, console, project_config, require_paths, write_output,
+)
+from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
+from lacuna_cli.output import json as json_output
+from lacuna_cli.output import sarif, text
+from lacuna_cli.scan import check
+
+
+def command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to check (default: the current directory).")] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f",
+                                                  help="Output format.")] = Format.text,
+    dialect: DialectOption = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the report to this file instead of stdout.",
+        dir_okay=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also list allowed operations.")] = False,
+) -> None:
+    chosen = require_paths(paths)
+    config = project_config(ctx, chosen[0])
+    result = check(chosen, config, check_dialect(dialect))
+    if output_format is Format.json:
+        write_output(json_output.dumps(json_output.check_document(result)), output)
+    elif output_format is Format.sarif:
+        document = sarif.sarif_document(result, config.root.as_uri() + "/")
+        write_output(json_output.dumps(document), output)
+    elif output is not None:
+        with output.open("w", encoding="utf-8") as handle:
+            from rich.console import Console
+
+            text.render_check(Console(file=handle, highlight=False, soft_wrap=True), result,
+                              verbose)
+    else:
+        text.render_check(console(), result, verbose)
+    raise typer.Exit(EXIT_VIOLATIONS if result.blocking or result.errors else EXIT_CLEAN)

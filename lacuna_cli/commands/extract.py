@@ -1,0 +1,34 @@
+"""List the data operations found in code, without classification, policy or audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lacuna_cli.commands.common import (
+    DataFormat, DialectOption, FormatOption, check_dialect, console, project_config,
+    require_paths, write_output,
+)
+from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
+from lacuna_cli.output import json as json_output
+from lacuna_cli.output import text
+from lacuna_cli.scan import extract_paths
+
+
+def command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to analyse (default: the current directory).")] = None,
+    output_format: FormatOption = DataFormat.text,
+    dialect: DialectOption = None,
+) -> None:
+    chosen = require_paths(paths)
+    config = project_config(ctx, chosen[0])
+    result = extract_paths(chosen, config, check_dialect(dialect))
+    if output_format is DataFormat.json:
+        write_output(json_output.dumps(json_output.extract_document(result)), None)
+    else:
+        text.render_extract(console(), result)
+    raise typer.Exit(EXIT_VIOLATIONS if result.errors else EXIT_CLEAN)

@@ -1,0 +1,83 @@
+"""Explore the lineage stored by earlier `lacuna check` runs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import networkx as nx
+import typer
+from rich.markup import escape
+from rich.tree import Tree
+
+from lacuna_cli import lineage
+from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
+from lacuna_cli.errors import LacunaError
+from lacuna_cli.lineage_store import load_graph
+from lacuna_cli.output import json as json_output
+from lacuna_cli.store import open_store
+
+app = typer.Typer(help="Explore stored lineage: where data comes from and where it goes.",
+                  no_args_is_help=True)
+ResourceArgument = Annotated[str, typer.Argument(help="A file path or table name as Lacuna "
+                                                      "reports it (e.g. data/customers.csv).")]
+
+
+def _load(ctx: typer.Context, resource: str) -> tuple[nx.MultiDiGraph, dict, str]:
+    config = project_config(ctx)
+    with open_store(config.db_path) as connection:
+        graph, labels = load_graph(connection)
+    node_id = lineage.find(graph, resource)
+    if node_id is None:
+        raise LacunaError(f"no resource named {resource!r} in the stored lineage "
+                          "(run `lacuna check` on the project first)")
+    return graph, labels, node_id
+
+
+def _describe(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> str:
+    node = lineage.node_of(graph, node_id)
+    tier, tags = labels.get(node_id, (None, ()))
+    where = (f" ({node.location.path}:{node.location.line})"
+             if node.kind == "value" and node.location else "")
+    tag_text = f" [{', '.join(tags)}]" if tags else ""
+    return f"[bold]{escape(node.label)}[/bold]{escape(where)}  {tier or '?'}{escape(tag_text)}"
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
+    """Print a resource as a tree: its tier and tags, its sources as children."""
+    graph, labels, node_id = _load(ctx, resource)
+    def grow(branch: Tree, subtree: dict[str, list]) -> None:
+        for current, children in subtree.items():
+            for child in children:
+                (child_id,) = child
+                transforms = sorted({d["edge"].transform for _, _, d in
+                                     graph.get_edge_data(child_id, current).items()})
+                node = branch.add(f"{_describe(graph, labels, child_id)}  "
+                                  f"[dim]via {', '.join(transforms)}[/dim]")
+                grow(node, child)
+    tree = Tree(_describe(graph, labels, node_id))
+    grow(tree, lineage.upstream_tree(graph, node_id))
+    console().print(tree)
+
+
+@app.command("downstream")
+def downstream_command(ctx: typer.Context, resource: ResourceArgument,
+                       output_format: FormatOption = DataFormat.text) -> None:
+    """List everything that depends on a resource, nearest first."""
+    graph, labels, node_id = _load(ctx, resource)
+    dependents = lineage.downstream(graph, node_id)
+    if output_format is DataFormat.json:
+        print(json_output.dumps({"resource": lineage.node_of(graph, node_id).label,
+                                 "downstream": [_json_node(graph, labels, n)
+                                                for n in dependents]}))
+        return
+    for dependent in dependents:
+        console().print(_describe(graph, labels, dependent))
+    console().print(f"{len(dependents)} dependents of {escape(resource)}")
+
+
+def _json_node(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> dict:
+    node = lineage.node_of(graph, node_id)
+    tier, tags = labels.get(node_id, (None, ()))
+    return {"id": node_id, "kind": node.kind, "label": node.label, "tier": tier,
+            "tags": list(tags)}

@@ -1,0 +1,82 @@
+"""The lineage graph (networkx): built from every file's extraction, queried by name.
+
+Resource nodes are shared across files — that is what links a file written by one script to
+the script that reads it — and value nodes are the in-memory steps in between. Edges keep the
+transform so the classifier can decide what sensitivity survives each step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import networkx as nx
+
+from lacuna_cli.models import Extraction, LineageEdge, LineageNode
+
+
+def build_graph(
+    extractions: Iterable[Extraction], stored_nodes: Iterable[LineageNode] = (),
+    stored_edges: Iterable[LineageEdge] = (),
+) -> nx.MultiDiGraph:
+    """One graph from this run's extractions plus stored context from earlier runs."""
+    graph = nx.MultiDiGraph()
+    for node in stored_nodes:
+        _add_node(graph, node)
+    for edge in stored_edges:
+        if edge.source in graph and edge.target in graph:
+            graph.add_edge(edge.source, edge.target, edge=edge)
+    for extraction in extractions:
+        for node in extraction.nodes:
+            _add_node(graph, node)
+        for edge in extraction.edges:
+            graph.add_edge(edge.source, edge.target, edge=edge)
+    return graph
+
+
+def _add_node(graph: nx.MultiDiGraph, node: LineageNode) -> None:
+    known: LineageNode | None = graph.nodes[node.id].get("node") if node.id in graph else None
+    if known is not None and known.columns and node.columns is not None:
+        merged = tuple(dict.fromkeys((*known.columns, *node.columns)))
+        node = node.model_copy(update={"columns": merged})
+    graph.add_node(node.id, node=node)
+
+
+def node_of(graph: nx.MultiDiGraph, node_id: str) -> LineageNode:
+    return graph.nodes[node_id]["node"]
+
+
+def components_in_order(graph: nx.MultiDiGraph) -> Iterator[list[str]]:
+    """Strongly connected components, upstream first (a file read and rewritten is a cycle)."""
+    condensed = nx.condensation(graph)
+    for component in nx.topological_sort(condensed):
+        yield sorted(condensed.nodes[component]["members"])
+
+
+def incoming(graph: nx.MultiDiGraph, node_id: str) -> list[LineageEdge]:
+    return [data["edge"] for _, _, data in graph.in_edges(node_id, data=True)]
+
+
+def find(graph: nx.MultiDiGraph, name: str) -> str | None:
+    """The node a user means by `name`: a node id, a resource name, or a value label."""
+    if name in graph:
+        return name
+    lowered = name.lower()
+    for node_id, data in graph.nodes(data=True):
+        node: LineageNode = data["node"]
+        if node.kind == "resource" and node.label in (name, lowered):
+            return node_id
+    return None
+
+
+def upstream_tree(graph: nx.MultiDiGraph, node_id: str) -> dict[str, list]:
+    """{node: [subtrees of its sources]}; a node already on the path is not expanded again."""
+    def expand(current: str, path: frozenset[str]) -> dict[str, list]:
+        sources = sorted({source for source, _ in graph.in_edges(current)})
+        return {current: [expand(s, path | {s}) for s in sources if s not in path]}
+    return expand(node_id, frozenset({node_id}))
+
+
+def downstream(graph: nx.MultiDiGraph, node_id: str) -> list[str]:
+    """Every node that depends on `node_id`, nearest first."""
+    distances = nx.single_source_shortest_path_length(graph, node_id)
+    return sorted((n for n in distances if n != node_id), key=lambda n: (distances[n], n))

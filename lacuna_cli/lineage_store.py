@@ -1,0 +1,63 @@
+"""Lineage in the DuckDB file: what each analysed file contributed, replaced file by file.
+
+Storing per origin file means checking one changed file (a pre-commit hook) replaces only its
+own edges while the rest of the project's lineage stays as context for classification.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lacuna_cli import lineage
+from lacuna_cli.models import Classification, LineageEdge, LineageNode
+from lacuna_cli.store import insert_columns
+
+if TYPE_CHECKING:
+    import duckdb
+    import networkx as nx
+
+
+def load_context(connection: duckdb.DuckDBPyConnection, exclude_origins: set[str]
+                 ) -> tuple[list[LineageNode], list[LineageEdge]]:
+    """Stored nodes and edges contributed by files other than those being re-analysed."""
+    excluded = sorted(exclude_origins)
+    edges = [LineageEdge.model_validate_json(payload) for (payload,) in connection.execute(
+        "SELECT payload FROM lineage_edges WHERE NOT list_contains($1, origin)",
+        [excluded]).fetchall()]
+    nodes = [LineageNode.model_validate_json(payload) for (payload,) in connection.execute(
+        "SELECT payload FROM lineage_nodes WHERE NOT list_contains($1, origin)",
+        [excluded]).fetchall()]
+    return nodes, edges
+
+
+def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
+                 analysed: set[str], classifications: dict[str, Classification]) -> None:
+    """Replace the lineage of the analysed files; resource nodes are shared (origin '')."""
+    origins = sorted(analysed)
+    connection.execute("DELETE FROM lineage_edges WHERE list_contains($1, origin)", [origins])
+    connection.execute("DELETE FROM lineage_nodes WHERE list_contains($1, origin)", [origins])
+    node_ids = list(graph.nodes)
+    connection.execute("DELETE FROM lineage_nodes WHERE list_contains($1, id)", [node_ids])
+    node_rows = []
+    for node_id in node_ids:
+        node: LineageNode = lineage.node_of(graph, node_id)
+        classification = classifications.get(node_id)
+        origin = node.location.path if node.kind == "value" and node.location else ""
+        node_rows.append([node_id, origin, node.model_dump_json(),
+                          classification.tier.value if classification else None,
+                          list(classification.tags) if classification else []])
+    insert_columns(connection, "lineage_nodes", ("id", "origin", "payload", "tier", "tags"),
+                   node_rows)
+    edge_rows = [[edge.location.path, edge.source, edge.target, edge.model_dump_json()]
+                 for _, _, edge in graph.edges(data="edge") if edge.location.path in analysed]
+    insert_columns(connection, "lineage_edges", ("origin", "source", "target", "payload"),
+                   edge_rows)
+
+
+def load_graph(connection: duckdb.DuckDBPyConnection) -> tuple[nx.MultiDiGraph, dict[str, tuple]]:
+    """The whole stored graph, with each node's stored (tier, tags)."""
+    nodes, edges = load_context(connection, set())
+    graph = lineage.build_graph([], nodes, edges)
+    labels = {node_id: (tier, tuple(tags or ())) for node_id, tier, tags in connection.execute(
+        "SELECT id, tier, tags FROM lineage_nodes").fetchall()}
+    return graph, labels

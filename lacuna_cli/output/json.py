@@ -1,0 +1,42 @@
+"""The machine-readable contract of DESIGN.md (version 1): scripts and CI parse this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from lacuna_cli.models import CONTRACT_VERSION, FileError
+from lacuna_cli.scan import CheckResult, ExtractResult
+
+
+def dumps(document: Any) -> str:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+
+
+def _errors(errors: list[FileError]) -> list[dict[str, Any]]:
+    return [error.model_dump(mode="json") for error in errors]
+
+
+def check_document(result: CheckResult) -> dict[str, Any]:
+    return {
+        "version": CONTRACT_VERSION,
+        "findings": [f.model_dump(mode="json", exclude_none=False) for f in result.findings],
+        "errors": _errors(result.errors),
+        "summary": {
+            "files": result.files,
+            "operations": len(result.findings),
+            "denied": sum(1 for f in result.findings if f.blocking),
+            "allowed": sum(1 for f in result.findings if f.decision.allowed),
+            "suppressed": sum(1 for f in result.findings if f.suppression),
+            "errors": len(result.errors),
+        },
+    }
+
+
+def extract_document(result: ExtractResult) -> dict[str, Any]:
+    return {
+        "version": CONTRACT_VERSION,
+        "operations": [op.model_dump(mode="json") for op in result.operations],
+        "errors": _errors(result.errors),
+    }

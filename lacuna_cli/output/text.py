@@ -1,0 +1,104 @@
+"""Human output (rich): one screen per denial, in the familiar `path:line:col: ID message` shape.
+
+A data analyst reading a denial must learn, without looking anything up: what was blocked and
+where it was going, why, how sensitive the data is and where that came from, what to do
+instead, and whom to ask.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from lacuna_cli.models import Finding
+from lacuna_cli.scan import CheckResult, ExtractResult
+
+LABEL_WIDTH = 18
+
+
+def _label(name: str, value: str) -> str:
+    return f"  [bold]{name + ':':<{LABEL_WIDTH}}[/bold]{escape(value)}"
+
+
+def where(finding: Finding) -> str:
+    loc = finding.operation.location
+    cell = f"[cell {loc.cell}]" if loc.cell is not None else ""
+    return f"{loc.path}{cell}:{loc.line}:{loc.column}"
+
+
+def target_of(finding: Finding) -> str:
+    op = finding.operation
+    if op.destination is not None:
+        return op.destination.name
+    return ", ".join(s.name for s in op.sources) or "(unknown)"
+
+
+def render_denial(console: Console, finding: Finding) -> None:
+    op, decision, classification = finding.operation, finding.decision, finding.classification
+    status = "[yellow]SUPPRESSED[/yellow]" if finding.suppression else "[bold red]BLOCKED[/bold red]"
+    console.print(f"{where(finding)}: {decision.policy_id} {status} "
+                  f"{op.action} of {classification.tier.value} data to "
+                  f"[bold]{escape(target_of(finding))}[/bold]")
+    console.print(f"    [dim]{escape(op.code)}[/dim]")
+    console.print(_label("Why", decision.reasoning))
+    console.print(_label("Classification", f"{classification.tier.value} — "
+                                           f"{classification.reasoning} "
+                                           f"({classification.layer}, confidence "
+                                           f"{classification.confidence:.2f})"))
+    console.print(_label("Tags", ", ".join(classification.tags) or "none"))
+    personal = [name for name, tags in classification.sensitive_columns.items()
+                if {"PII", "PHI"} & set(tags)]
+    if personal:
+        console.print(_label("Personal columns", ", ".join(personal)))
+    if op.dynamic_reason:
+        console.print(_label("Dynamic", op.dynamic_reason))
+    console.print("  [bold]What to do instead:[/bold]")
+    for number, alternative in enumerate(decision.alternatives, start=1):
+        console.print(f"    {number}. {escape(alternative)}")
+    title = f" — {decision.title}" if decision.title else ""
+    console.print(_label("Policy", f"{decision.policy_id} v{decision.policy_version}{title} "
+                                   f"(severity {decision.severity})"))
+    console.print(_label("Data steward", decision.steward or "not named"))
+    if finding.suppression:
+        console.print(_label("Suppressed", f"{finding.suppression.kind}: "
+                                           f"{finding.suppression.reason}"))
+    console.print()
+
+
+def render_check(console: Console, result: CheckResult, verbose: bool = False) -> None:
+    for finding in result.findings:
+        if not finding.decision.allowed:
+            render_denial(console, finding)
+        elif verbose:
+            console.print(f"{where(finding)}: [green]allowed[/green] {finding.operation.action} "
+                          f"{escape(target_of(finding))} ({finding.classification.tier.value})")
+    for error in result.errors:
+        line = f":{error.line}" if error.line else ""
+        console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "
+                      f"{escape(error.message)}")
+    denied = sum(1 for f in result.findings if f.blocking)
+    suppressed = sum(1 for f in result.findings if f.suppression)
+    allowed = sum(1 for f in result.findings if f.decision.allowed)
+    verdict = "[bold red]blocked[/bold red]" if denied else "[green]clean[/green]"
+    if not denied and result.errors:
+        verdict = "[bold red]incomplete[/bold red]"
+    console.print(
+        f"{verdict}: {result.files} files, {len(result.findings)} operations — "
+        f"{denied} blocked, {allowed} allowed, {suppressed} suppressed, "
+        f"{len(result.errors)} errors; {result.audited} decisions recorded in the audit log")
+
+
+def render_extract(console: Console, result: ExtractResult) -> None:
+    for op in result.operations:
+        sources = ", ".join(s.name for s in op.sources) or "-"
+        target = f" -> {op.destination.name}" if op.destination else ""
+        dynamic = f"  [yellow](dynamic: {escape(op.dynamic_reason)})[/yellow]" if op.dynamic else ""
+        cell = f"[cell {op.location.cell}]" if op.location.cell is not None else ""
+        console.print(f"{op.location.path}{cell}:{op.location.line}:{op.location.column}: "
+                      f"{op.action:<9} {escape(sources)}{escape(target)}{dynamic}")
+    for error in result.errors:
+        line = f":{error.line}" if error.line else ""
+        console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "
+                      f"{escape(error.message)}")
+    console.print(f"{result.files} files, {len(result.operations)} operations, "
+                  f"{len(result.errors)} errors")

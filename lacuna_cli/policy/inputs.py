@@ -1,0 +1,66 @@
+"""The policy input document for one operation, following OPA conventions.
+
+`{action, source{tier, tags, lineage, columns}, destination{type, path, kind, encrypted,
+reason}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README.
+Where the operation happens (file, line) is deliberately left out: decisions must not depend on
+it, and identical inputs are then evaluated once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lacuna_cli.models import Classification, Operation, Resource
+
+CLOUD_SCHEMES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "az://", "wasb://",
+                 "wasbs://", "hdfs://")
+ENCRYPTED_SUFFIXES = (".gpg", ".pgp", ".age", ".enc", ".aes")
+
+
+def destination_type(resource: Resource | None) -> str:
+    """none, project, unmanaged, http, cloud, email, stream, database or dynamic."""
+    if resource is None:
+        return "none"
+    name = resource.name.lower()
+    if resource.kind == "unknown":
+        return "dynamic"
+    if resource.kind == "table":
+        return "database"
+    if resource.kind == "stream":
+        return "stream"
+    if resource.kind == "url":
+        if name.startswith("mailto:"):
+            return "email"
+        return "cloud" if name.startswith(CLOUD_SCHEMES) else "http"
+    if name.startswith(("~", "/", "..")):
+        return "unmanaged"
+    return "project"
+
+
+def policy_input(
+    operation: Operation, classification: Classification, user: dict[str, str],
+    context: dict[str, str | None],
+) -> dict[str, Any]:
+    destination = operation.destination
+    return {
+        "action": operation.action,
+        "source": {
+            "tier": classification.tier.value,
+            "tags": list(classification.tags),
+            "lineage": sorted({s.name for s in operation.sources}
+                              | set(classification.inherited_from)),
+            "columns": {name: list(tags) for name, tags in
+                        classification.sensitive_columns.items()},
+        },
+        "destination": {
+            "type": destination_type(destination),
+            "path": destination.name if destination else "",
+            "kind": destination.kind if destination else "none",
+            "encrypted": bool(destination and destination.name.lower().endswith(
+                ENCRYPTED_SUFFIXES)),
+            "reason": operation.dynamic_reason or "",
+        },
+        "user": user,
+        "context": context,
+        "dynamic": operation.dynamic,
+    }

@@ -1,0 +1,145 @@
+"""The check pipeline, stage after stage: discover -> extract -> lineage -> classify -> policy.
+
+Extraction (the slow part) runs without holding the database; classification, policy and the
+audit append then run in one locked write session, so lineage context stored by earlier runs
+is read and this run's decisions and lineage are committed in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from lacuna_cli import lineage
+from lacuna_cli.audit import log as audit_log
+from lacuna_cli.classify.heuristics import load_rules
+from lacuna_cli.classify.pipeline import classify_graph
+from lacuna_cli.config import Config
+from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.files import discover, relative_to_root
+from lacuna_cli.gitinfo import identify
+from lacuna_cli.lineage_store import load_context, save_lineage
+from lacuna_cli.models import (
+    Classification, Extraction, FileError, Finding, InlineAllow, Operation, Suppression,
+)
+from lacuna_cli.policy.decide import decision_for
+from lacuna_cli.policy.embedded import EmbeddedEngine
+from lacuna_cli.policy.engine import PolicySet, evaluate_unique, load_policy_set
+from lacuna_cli.policy.inputs import policy_input
+from lacuna_cli.resources import shipped_dir
+from lacuna_cli.store import open_store
+
+
+@dataclass
+class ExtractResult:
+    files: int
+    extractions: list[Extraction]
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for e in self.extractions for op in e.operations]
+
+    @property
+    def errors(self) -> list[FileError]:
+        return [error for e in self.extractions for error in e.errors]
+
+
+@dataclass
+class CheckResult:
+    files: int
+    findings: list[Finding]
+    errors: list[FileError]
+    policies: PolicySet
+    audited: int = 0
+    classifications: dict[str, Classification] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+
+def extract_paths(paths: list[Path], config: Config, dialect: str | None) -> ExtractResult:
+    """Discover and extract every file under `paths` (the `lacuna extract` command)."""
+    extractions = []
+    files = list(discover(paths, config.root, config.settings.exclude))
+    for path in files:
+        relpath = relative_to_root(path, config.root)
+        extractions.append(extract_file(path, relpath, config.root,
+                                        config.dialect_for(relpath, dialect)))
+    return ExtractResult(files=len(files), extractions=extractions)
+
+
+def load_policies(config: Config) -> tuple[PolicySet, EmbeddedEngine]:
+    """The shipped policies plus the project's folders, compiled; fails closed on any error."""
+    policy_set = load_policy_set([shipped_dir("policies"), *config.policy_dirs])
+    return policy_set, EmbeddedEngine(policy_set)
+
+
+def check(paths: list[Path], config: Config, dialect: str | None) -> CheckResult:
+    """Run every stage and record the decisions and lineage in the audit store."""
+    policies, engine = load_policies(config)
+    rules = load_rules(config.rule_files)
+    extracted = extract_paths(paths, config, dialect)
+    identity = identify(config.root, config.settings.user)
+    with open_store(config.db_path, write=True) as connection:
+        analysed = {e.path for e in extracted.extractions}
+        graph = lineage.build_graph(extracted.extractions, *load_context(connection, analysed))
+        classifications = classify_graph(graph, rules)
+        findings = _decide(extracted, classifications, policies, engine, config, identity.actor)
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            records = audit_log.append(connection, audit_log.entries_for(
+                findings, identity, audit_log.utc_now()))
+            save_lineage(connection, graph, analysed, classifications)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return CheckResult(files=extracted.files, findings=findings, errors=extracted.errors,
+                       policies=policies, audited=len(records), classifications=classifications)
+
+
+def _decide(
+    extracted: ExtractResult, classifications: dict[str, Classification], policies: PolicySet,
+    engine: EmbeddedEngine, config: Config, actor: str,
+) -> list[Finding]:
+    operations = extracted.operations
+    user = {"id": actor, "role": config.settings.role}
+    context = {"purpose": config.settings.purpose, "environment": config.environment}
+    classified = [_classification_of(op, classifications) for op in operations]
+    inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,
+                                                                  strict=True)]
+    violations = evaluate_unique(engine, inputs)
+    allows = {e.path: e.allows for e in extracted.extractions}
+    findings = []
+    for op, classification, raised in zip(operations, classified, violations, strict=True):
+        decision = decision_for(_subject(op), raised, policies)
+        suppression = None if decision.allowed else _suppression(
+            op, decision.policy_id, allows.get(op.location.path, ()))
+        findings.append(Finding(operation=op, classification=classification,
+                                decision=decision, suppression=suppression))
+    return findings
+
+
+def _subject(op: Operation) -> str:
+    return f"{op.action} to {op.destination.name}" if op.destination else op.action
+
+
+def _classification_of(op: Operation, classifications: dict[str, Classification]
+                       ) -> Classification:
+    if op.data_node is not None and op.data_node in classifications:
+        return classifications[op.data_node]
+    return Classification(tier="INTERNAL", confidence=0.3, layer="default",
+                          reasoning="no data is known to flow into this operation; "
+                                    "INTERNAL by default")
+
+
+def _suppression(op: Operation, policy_id: str, allows: tuple[InlineAllow, ...]
+                 ) -> Suppression | None:
+    """An allow comment on the operation's line, or alone on the line above, waives it."""
+    for allow in allows:
+        same_place = allow.cell == op.location.cell and allow.line in (
+            op.location.line, op.location.line - 1)
+        if same_place and policy_id in allow.policy_ids:
+            return Suppression(kind="inline", reason=allow.reason, policy_id=policy_id)
+    return None
+

@@ -1,0 +1,28 @@
+# METADATA
+# title: Personal data leaving governed storage
+# description: >-
+#   Data tagged PII or PHI may only be written to governed locations. Writing it to a home
+#   folder, a laptop path, an HTTP endpoint, a bucket or an email creates an unmanaged copy.
+# custom:
+#   id: LAC-PII-001
+#   version: 1.0.0
+#   steward: privacy-office@acme.example
+#   severity: high
+package lacuna.rules.pii_export
+
+import rego.v1
+
+import data.lacuna.lib
+
+violations contains v if {
+	some i, op in input.operations
+	lib.is_output(op)
+	lib.personal(op)
+	lib.leaves_project(op)
+	v := {
+		"index": i,
+		"reason": sprintf("%s would be copied to %s, an unmanaged location (%s)", [lib.describe(op), op.destination.path, op.destination.type]),
+		"alternatives": [lib.anonymize_alternative(op), lib.governed_alternative],
+		"steward": lib.steward(op),
+	}
+}
