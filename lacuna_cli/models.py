@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from enum import Enum
-from functools import total_ordering
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +27,6 @@ Transform = Literal[
 SEVERITY_RANK: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
-@total_ordering
 class Tier(str, Enum):
     """Sensitivity tier, ordered PUBLIC < INTERNAL < PROPRIETARY so `max()` picks the strictest."""
 
@@ -40,10 +38,22 @@ class Tier(str, Enum):
     def rank(self) -> int:
         return _TIER_ORDER.index(self)
 
+    # All four are defined: `str` already has them, so functools.total_ordering would keep
+    # str's alphabetical order (PUBLIC > INTERNAL) for three of them.
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Tier):
-            return NotImplemented
-        return self.rank < other.rank
+        return self.rank < other.rank if isinstance(other, Tier) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= other.rank if isinstance(other, Tier) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > other.rank if isinstance(other, Tier) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= other.rank if isinstance(other, Tier) else NotImplemented
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
 
     def lower(self) -> Tier:
         """The next tier down (PUBLIC stays PUBLIC): what an identifier-free aggregate becomes."""

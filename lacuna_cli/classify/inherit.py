@@ -36,6 +36,7 @@ class Sensitivity:
     layer: str = "heuristic"
     reasons: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
+    anonymized: bool = False
 
     @property
     def tier(self) -> Tier:
@@ -50,9 +51,9 @@ class Sensitivity:
 def through(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     """What the data looks like after one edge's transform."""
     if edge.transform == "project":
-        return _project(sensitivity, edge)
+        return _settle(_project(sensitivity, edge), edge)
     if edge.transform == "anonymize":
-        return _anonymize(sensitivity, edge)
+        return _settle(_anonymize(sensitivity, edge), edge)
     if edge.transform == "aggregate":
         return _aggregate(sensitivity, edge)
     return sensitivity
@@ -81,6 +82,7 @@ def combine(parts: list[Sensitivity]) -> Sensitivity:
         layer="inherited",
         reasons=tuple(dict.fromkeys(r for part in parts for r in part.reasons)),
         steps=tuple(dict.fromkeys(step for part in parts for step in part.steps)),
+        anonymized=all(part.anonymized for part in parts),
     )
 
 
@@ -98,20 +100,26 @@ def _project(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
 
 
 def _anonymize(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
-    """Hashing/masking columns removes their sensitivity; if no personal column is left and the
-    column set is known, the anonymization is verified: INTERNAL + ANONYMIZED."""
     columns = {n: c for n, c in sensitivity.columns.items() if n not in edge.anonymized}
-    hashed = sorted(set(sensitivity.columns) & set(edge.anonymized))
-    note = f"anonymized {', '.join(hashed or edge.anonymized)}"
-    personal_left = any(c.tags & PERSONAL_TAGS for c in columns.values())
-    if personal_left or edge.columns is None:
-        return replace(sensitivity, columns=columns, steps=(*sensitivity.steps, note))
+    hashed = sorted(set(sensitivity.columns) & set(edge.anonymized)) or list(edge.anonymized)
+    return replace(sensitivity, columns=columns, anonymized=True,
+                   steps=(*sensitivity.steps, f"anonymized {', '.join(hashed)}"))
+
+
+def _settle(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    """After columns were hashed or dropped: if the column set is known and no personal column
+    is left, the data is no longer personal — tier at most INTERNAL, personal tags gone, and
+    ANONYMIZED when hashing/masking was part of it (verified anonymization)."""
+    personal_left = any(c.tags & PERSONAL_TAGS for c in sensitivity.columns.values())
+    was_personal = bool(sensitivity.base_tags & IDENTIFYING_TAGS - {"IDENTIFIER"})
+    if personal_left or edge.columns is None or not (was_personal or sensitivity.anonymized):
+        return sensitivity
+    marker = {"ANONYMIZED"} if sensitivity.anonymized else set()
     return replace(
         sensitivity,
         base_tier=min(sensitivity.base_tier, Tier.INTERNAL),
-        base_tags=(sensitivity.base_tags - IDENTIFYING_TAGS) | {"ANONYMIZED"},
-        columns={n: c for n, c in columns.items() if c.tier <= Tier.INTERNAL},
-        steps=(*sensitivity.steps, f"{note}: no personal column left"),
+        base_tags=(sensitivity.base_tags - (IDENTIFYING_TAGS - {"IDENTIFIER"})) | marker,
+        steps=(*sensitivity.steps, "no personal column left"),
     )
 
 

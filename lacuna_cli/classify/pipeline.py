@@ -116,7 +116,8 @@ def _node_sensitivity(
 def _step(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     """Note the join/union step in the reasons so explanations can say "via join"."""
     if edge.transform in ("join", "union"):
-        where = f"{edge.location.path}:{edge.location.line}"
+        cell = f":cell_{edge.location.cell}" if edge.location.cell is not None else ""
+        where = f"{edge.location.path}{cell}:{edge.location.line}"
         note = f"{edge.transform} at {where}"
         if note not in sensitivity.steps:
             return replace(sensitivity, steps=(*sensitivity.steps, note))

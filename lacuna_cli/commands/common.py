@@ -32,8 +32,9 @@ DialectOption = Annotated[str | None, typer.Option(
 
 
 def console() -> Console:
-    """Rich console on stdout; plain (no colour, no wrapping) when not a terminal."""
-    return Console(highlight=False, soft_wrap=True)
+    """Rich console on stdout; without a terminal (pipes, CI logs) plain and 160 wide."""
+    interactive = sys.stdout.isatty()
+    return Console(highlight=False, soft_wrap=True, width=None if interactive else 160)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -50,8 +50,8 @@ def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
         for current, children in subtree.items():
             for child in children:
                 (child_id,) = child
-                transforms = sorted({d["edge"].transform for _, _, d in
-                                     graph.get_edge_data(child_id, current).items()})
+                transforms = sorted({data["edge"].transform for data in
+                                     graph.get_edge_data(child_id, current).values()})
                 node = branch.add(f"{_describe(graph, labels, child_id)}  "
                                   f"[dim]via {', '.join(transforms)}[/dim]")
                 grow(node, child)

@@ -8,6 +8,7 @@ serves `.sql` files and SQL strings embedded in Python.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlglot
@@ -20,6 +21,7 @@ from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
 
 AGGREGATES = (exp.AggFunc,)
+FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
 WRITE_STATEMENTS = (exp.Insert, exp.Create, exp.Merge, exp.Update, exp.Delete)
 
 
@@ -86,11 +88,16 @@ def analyse_statement(text: str, dialect: str | None) -> StatementLineage | None
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     target_table = _target_table(tree)
     target_key = _qualified(target_table) if target_table is not None else None
-    tables = [t for t in tree.find_all(exp.Table) if t is not target_table and t.name]
+    tables = [t for t in tree.find_all(exp.Table) if t is not target_table]
     sources: dict[str, Resource] = {}
     for table in tables:
+        file = _file_table(table)
+        if file is not None:
+            sources.setdefault(file.key, file)
+            continue
         name = _qualified(table)
-        if name in ctes or name == target_key and not isinstance(tree, exp.Update):
+        if not table.name or name in ctes or name == target_key and not isinstance(
+                tree, exp.Update):
             continue
         sources.setdefault(name, table_resource(name, _columns_of(tree, table, len(tables))))
     target = table_resource(target_key) if target_key else None
@@ -122,6 +129,19 @@ def _target_table(tree: exp.Expression) -> exp.Table | None:
             target = target.this
         if isinstance(target, exp.Table):
             return target
+    return None
+
+
+def _file_table(table: exp.Table) -> Resource | None:
+    """Files queried as tables: `read_parquet('x')` (a table function) or `FROM 'x.csv'`."""
+    if isinstance(table.this, exp.Func):
+        literal = table.this.find(exp.Literal)
+        return normalise_location(literal.name) if literal is not None and literal.is_string \
+            else None
+    identifier = table.this
+    if isinstance(identifier, exp.Identifier) and identifier.quoted and FILE_SUFFIX.search(
+            identifier.name):
+        return normalise_location(identifier.name)
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from lacuna_cli.models import Finding
+from lacuna_cli.models import Finding, Location
 from lacuna_cli.scan import CheckResult, ExtractResult
 
 LABEL_WIDTH = 18
@@ -20,10 +20,10 @@ def _label(name: str, value: str) -> str:
     return f"  [bold]{name + ':':<{LABEL_WIDTH}}[/bold]{escape(value)}"
 
 
-def where(finding: Finding) -> str:
-    loc = finding.operation.location
-    cell = f"[cell {loc.cell}]" if loc.cell is not None else ""
-    return f"{loc.path}{cell}:{loc.line}:{loc.column}"
+def place(location: Location) -> str:
+    """`path:line:col`, or `notebook.ipynb:cell_3:line:col` inside a notebook."""
+    cell = f":cell_{location.cell}" if location.cell is not None else ""
+    return escape(f"{location.path}{cell}:{location.line}:{location.column}")
 
 
 def target_of(finding: Finding) -> str:
@@ -36,7 +36,7 @@ def target_of(finding: Finding) -> str:
 def render_denial(console: Console, finding: Finding) -> None:
     op, decision, classification = finding.operation, finding.decision, finding.classification
     status = "[yellow]SUPPRESSED[/yellow]" if finding.suppression else "[bold red]BLOCKED[/bold red]"
-    console.print(f"{where(finding)}: {decision.policy_id} {status} "
+    console.print(f"{place(op.location)}: {decision.policy_id} {status} "
                   f"{op.action} of {classification.tier.value} data to "
                   f"[bold]{escape(target_of(finding))}[/bold]")
     console.print(f"    [dim]{escape(op.code)}[/dim]")
@@ -70,7 +70,7 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
         if not finding.decision.allowed:
             render_denial(console, finding)
         elif verbose:
-            console.print(f"{where(finding)}: [green]allowed[/green] {finding.operation.action} "
+            console.print(f"{place(finding.operation.location)}: [green]allowed[/green] {finding.operation.action} "
                           f"{escape(target_of(finding))} ({finding.classification.tier.value})")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
@@ -93,9 +93,7 @@ def render_extract(console: Console, result: ExtractResult) -> None:
         sources = ", ".join(s.name for s in op.sources) or "-"
         target = f" -> {op.destination.name}" if op.destination else ""
         dynamic = f"  [yellow](dynamic: {escape(op.dynamic_reason)})[/yellow]" if op.dynamic else ""
-        cell = f"[cell {op.location.cell}]" if op.location.cell is not None else ""
-        console.print(f"{op.location.path}{cell}:{op.location.line}:{op.location.column}: "
-                      f"{op.action:<9} {escape(sources)}{escape(target)}{dynamic}")
+        console.print(f"{place(op.location)}: {op.action:<9} {escape(sources)}{escape(target)}{dynamic}")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "

@@ -21,7 +21,7 @@ violations contains v if {
 	lib.leaves_project(op)
 	v := {
 		"index": i,
-		"reason": sprintf("%s would be copied to %s, an unmanaged location (%s)", [lib.describe(op), op.destination.path, op.destination.type]),
+		"reason": sprintf("%s would be copied to %s, outside governed storage (%s destination)", [lib.describe(op), op.destination.path, op.destination.type]),
 		"alternatives": [lib.anonymize_alternative(op), lib.governed_alternative],
 		"steward": lib.steward(op),
 	}

@@ -1,0 +1,45 @@
+"""Shared test fixtures: a private copy of the fixture project and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+               timeout: float = 120) -> Run:
+    """Run `python -m lacuna_cli ARGS` as a real process (exit codes, stdout, stderr)."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    environment.pop("CI", None)
+    completed = subprocess.run([sys.executable, "-m", "lacuna_cli", *args], cwd=cwd,
+                               capture_output=True, text=True, env=environment, timeout=timeout)
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A fresh copy of fixtures/shop (its own .lacuna database) for one test."""
+    target = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "shop", target, ignore=shutil.ignore_patterns(".lacuna"))
+    return target
+
+
+@pytest.fixture
+def lacuna():
+    return run_lacuna
