@@ -9,12 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from lacuna_cli.audit import chain
-from lacuna_cli.audit import log as audit_log
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
-from lacuna_cli.output import json as json_output
-from lacuna_cli.store import open_store
 
 app = typer.Typer(help="Read and verify the tamper-evident audit log.", no_args_is_help=True)
 
@@ -42,6 +38,10 @@ def log_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """List audit records, oldest first."""
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
     if result is not None and result not in ("allowed", "denied", "suppressed"):
         raise LacunaError("--result must be allowed, denied or suppressed")
     clauses, params = [], []
@@ -69,6 +69,11 @@ def log_command(
 @app.command("verify")
 def verify_command(ctx: typer.Context, output_format: FormatOption = DataFormat.text) -> None:
     """Recompute the hash chain; exit 1 and name the first bad record if it was tampered with."""
+    from lacuna_cli.audit import chain
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
         verification = chain.verify(audit_log.read(connection))

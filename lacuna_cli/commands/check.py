@@ -11,9 +11,6 @@ from lacuna_cli.commands.common import (
     DialectOption, Format, check_dialect, console, project_config, require_paths, write_output,
 )
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
-from lacuna_cli.output import json as json_output
-from lacuna_cli.output import sarif, text
-from lacuna_cli.scan import check
 
 
 def command(
@@ -29,6 +26,10 @@ def command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list allowed operations.")] = False,
 ) -> None:
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.output import sarif, text
+    from lacuna_cli.scan import check
+
     chosen = require_paths(paths)
     config = project_config(ctx, chosen[0])
     result = check(chosen, config, check_dialect(dialect))
@@ -39,10 +40,7 @@ def command(
         write_output(json_output.dumps(document), output)
     elif output is not None:
         with output.open("w", encoding="utf-8") as handle:
-            from rich.console import Console
-
-            text.render_check(Console(file=handle, highlight=False, soft_wrap=True), result,
-                              verbose)
+            text.render_check(console(handle), result, verbose)
     else:
         text.render_check(console(), result, verbose)
     raise typer.Exit(EXIT_VIOLATIONS if result.blocking or result.errors else EXIT_CLEAN)

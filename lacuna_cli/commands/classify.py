@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lacuna_cli.classify.heuristics import load_rules
-from lacuna_cli.classify.pipeline import classify_resource, to_classification
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
-from lacuna_cli.extract.files import normalise_location, table_resource
-from lacuna_cli.models import Classification
-from lacuna_cli.output import json as json_output
+
+if TYPE_CHECKING:
+    from lacuna_cli.models import Classification
 
 app = typer.Typer(help="Classify data by name: columns of a table, or a path.",
                   no_args_is_help=True)
@@ -32,6 +30,11 @@ def columns_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify each column of a table (the table's name is taken into account)."""
+    from lacuna_cli.classify.heuristics import load_rules
+    from lacuna_cli.classify.pipeline import classify_resource, to_classification
+    from lacuna_cli.extract.files import table_resource
+    from lacuna_cli.output import json as json_output
+
     rules = load_rules(project_config(ctx).rule_files)
     results = []
     for column in columns:
@@ -53,9 +56,14 @@ def path_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify a file path or URL by its name (and its header, for a CSV in the project)."""
+    from lacuna_cli.classify.heuristics import load_rules
+    from lacuna_cli.classify.pipeline import classify_resource, to_classification
+    from lacuna_cli.extract.files import normalise_location
+    from lacuna_cli.extract.schema import header_columns
+    from lacuna_cli.output import json as json_output
+
     config = project_config(ctx)
     resource = normalise_location(path, config.root)
-    from lacuna_cli.extract.schema import header_columns
 
     if resource.kind == "file":
         resource = resource.model_copy(

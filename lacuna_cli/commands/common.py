@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -31,10 +31,12 @@ DialectOption = Annotated[str | None, typer.Option(
                       "snowflake, bigquery, spark, postgres, ...).")]
 
 
-def console() -> Console:
-    """Rich console on stdout; without a terminal (pipes, CI logs) plain and 160 wide."""
-    interactive = sys.stdout.isatty()
-    return Console(highlight=False, soft_wrap=True, width=None if interactive else 160)
+def console(file: TextIO | None = None) -> Console:
+    """Rich console (stdout by default); without a terminal (pipes, CI logs, files) plain and
+    160 columns wide, so reports do not depend on the width of whoever ran them."""
+    interactive = (file or sys.stdout).isatty()
+    return Console(file=file, highlight=False, soft_wrap=True,
+                   width=None if interactive else 160)
 
 
 def write_output(text: str, output: Path | None) -> None:

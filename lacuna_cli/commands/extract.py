@@ -12,9 +12,6 @@ from lacuna_cli.commands.common import (
     require_paths, write_output,
 )
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
-from lacuna_cli.output import json as json_output
-from lacuna_cli.output import text
-from lacuna_cli.scan import extract_paths
 
 
 def command(
@@ -24,6 +21,10 @@ def command(
     output_format: FormatOption = DataFormat.text,
     dialect: DialectOption = None,
 ) -> None:
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.output import text
+    from lacuna_cli.scan import extract_paths
+
     chosen = require_paths(paths)
     config = project_config(ctx, chosen[0])
     result = extract_paths(chosen, config, check_dialect(dialect))

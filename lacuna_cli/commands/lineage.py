@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from lacuna_cli import lineage
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.lineage_store import load_graph
-from lacuna_cli.output import json as json_output
-from lacuna_cli.store import open_store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 app = typer.Typer(help="Explore stored lineage: where data comes from and where it goes.",
                   no_args_is_help=True)
@@ -23,6 +21,10 @@ ResourceArgument = Annotated[str, typer.Argument(help="A file path or table name
 
 
 def _load(ctx: typer.Context, resource: str) -> tuple[nx.MultiDiGraph, dict, str]:
+    from lacuna_cli import lineage
+    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.store import open_store
+
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
         graph, labels = load_graph(connection)
@@ -34,6 +36,8 @@ def _load(ctx: typer.Context, resource: str) -> tuple[nx.MultiDiGraph, dict, str
 
 
 def _describe(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> str:
+    from lacuna_cli import lineage
+
     node = lineage.node_of(graph, node_id)
     tier, tags = labels.get(node_id, (None, ()))
     where = (f" ({node.location.path}:{node.location.line})"
@@ -45,6 +49,8 @@ def _describe(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> str:
 @app.command("show")
 def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
     """Print a resource as a tree: its tier and tags, its sources as children."""
+    from lacuna_cli import lineage
+
     graph, labels, node_id = _load(ctx, resource)
     def grow(branch: Tree, subtree: dict[str, list]) -> None:
         for current, children in subtree.items():
@@ -64,6 +70,9 @@ def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
 def downstream_command(ctx: typer.Context, resource: ResourceArgument,
                        output_format: FormatOption = DataFormat.text) -> None:
     """List everything that depends on a resource, nearest first."""
+    from lacuna_cli import lineage
+    from lacuna_cli.output import json as json_output
+
     graph, labels, node_id = _load(ctx, resource)
     dependents = lineage.downstream(graph, node_id)
     if output_format is DataFormat.json:
@@ -77,6 +86,8 @@ def downstream_command(ctx: typer.Context, resource: ResourceArgument,
 
 
 def _json_node(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> dict:
+    from lacuna_cli import lineage
+
     node = lineage.node_of(graph, node_id)
     tier, tags = labels.get(node_id, (None, ()))
     return {"id": node_id, "kind": node.kind, "label": node.label, "tier": tier,

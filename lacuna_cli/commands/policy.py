@@ -10,9 +10,6 @@ import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
-from lacuna_cli.output import json as json_output
-from lacuna_cli.policy.decide import decision_for
-from lacuna_cli.scan import load_policies
 
 app = typer.Typer(help="Work with the Rego policies.", no_args_is_help=True)
 
@@ -26,6 +23,10 @@ def eval_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Print the decision for one policy input; exit 1 when it is denied."""
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.policy.decide import decision_for
+    from lacuna_cli.scan import load_policies
+
     try:
         document = json.loads(input_file.read_text(encoding="utf-8"))
     except OSError as exc:

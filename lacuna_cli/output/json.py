@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from typing import Any
 
 import orjson
 
 from lacuna_cli.models import CONTRACT_VERSION, FileError
-from lacuna_cli.scan import CheckResult, ExtractResult
+
+if TYPE_CHECKING:
+    from lacuna_cli.scan import CheckResult, ExtractResult
 
 
 def dumps(document: Any) -> str:

@@ -7,6 +7,8 @@ kept with their justification; files that could not be analysed become tool noti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 from typing import Any
 
@@ -14,7 +16,9 @@ from lacuna_cli import __version__
 from lacuna_cli.models import Finding
 from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX
 from lacuna_cli.policy.metadata import PolicyMeta
-from lacuna_cli.scan import CheckResult
+
+if TYPE_CHECKING:
+    from lacuna_cli.scan import CheckResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",

@@ -7,11 +7,15 @@ instead, and whom to ask.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 
 from lacuna_cli.models import Finding, Location
-from lacuna_cli.scan import CheckResult, ExtractResult
+
+if TYPE_CHECKING:
+    from lacuna_cli.scan import CheckResult, ExtractResult
 
 LABEL_WIDTH = 18
 
