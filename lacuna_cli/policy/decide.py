@@ -2,7 +2,8 @@
 
 The policy computes reasons and alternatives; the annotations of the rule that fired supply
 the id, version, title, severity and default steward. When several rules fire, the most severe
-decides and the others are kept in the reasoning. Every denial also offers an exception path.
+decides, the others are kept in the reasoning, and every rule's alternatives are offered.
+Every denial also offers an exception path.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def decision_for(subject: str, violations: list[dict[str, Any]], policies: Polic
     meta, top = ranked[0]
     steward = top.get("steward") or meta.steward
     others = [f"also {m.id}: {v.get('reason', m.title)}" for m, v in ranked[1:]]
-    alternatives = [*map(str, top.get("alternatives", [])), _exception_alternative(meta, steward)]
+    offered = [str(alt) for _, violation in ranked for alt in violation.get("alternatives", [])]
+    alternatives = [*offered, _exception_alternative(meta, steward)]
     return Decision(
         allowed=False,
         policy_id=meta.id,
