@@ -117,7 +117,9 @@ def test_one_record_per_finding_of_check_json(shop: Path) -> None:
     for record, finding in zip(logged, report["findings"], strict=True):
         op = finding["operation"]
         assert record["action"] == op["action"]
-        assert record["location"] == f'{op["location"]["path"]}:{op["location"]["line"]}'
+        where = op["location"]
+        cell = f'#cell{where["cell"]}' if where.get("cell") is not None else ""
+        assert record["location"] == f'{where["path"]}{cell}:{where["line"]}'
         assert record["result"] == ("allowed" if finding["decision"]["allowed"] else "denied")
         assert record["policy_id"] == finding["decision"]["policy_id"]
         assert record["tier"] == finding["classification"]["tier"]
@@ -277,8 +279,8 @@ def test_truncating_the_tail_is_caught(checked_shop: Path, records: list[dict],
 
 # --- the chain module ---------------------------------------------------------------------------
 
-def _entries(count: int) -> list[dict]:
-    return [{"event_id": f"e{i}", "timestamp": "2024-01-01T00:00:00.000000Z",
+def _entries(count: int, prefix: str = "e") -> list[dict]:
+    return [{"event_id": f"{prefix}{i}", "timestamp": "2024-01-01T00:00:00.000000Z",
              "actor": "dev@example.com", "repo": "shop", "commit": "abc",
              "event_type": "decision", "resource": f"reports/r{i}.csv", "action": "write",
              "tier": "INTERNAL", "tags": ["FINANCIAL"], "result": "allowed",
@@ -299,7 +301,7 @@ def test_link_chains_from_genesis_and_hashes_canonically() -> None:
     assert all(r["hash"] == independent_hash(r) for r in rows)
     assert chain.verify(rows).ok
 
-    more = chain.link(_entries(2), 5, rows[-1]["hash"])
+    more = chain.link(_entries(2, "later"), 5, rows[-1]["hash"])
     assert [r.seq for r in more] == [6, 7]
     assert more[0].prev_hash == rows[-1]["hash"]
     assert chain.verify(rows + [r.model_dump(mode="json") for r in more]).ok

@@ -71,7 +71,7 @@ PROJECT_METHODS = {"select", "loc", "iloc", "get", "filter_columns"}
 GROUP_METHODS = {"groupby", "group_by", "groupBy", "rollup", "cube", "resample"}
 AGGREGATE_METHODS = {
     "agg", "aggregate", "sum", "mean", "count", "size", "max", "min", "median", "std", "var",
-    "nunique", "apply", "transform", "describe", "value_counts", "quantile", "prod", "len",
+    "nunique", "describe", "value_counts", "quantile", "prod", "len",
 }
 # Terminal writes of a frame; the value is where the positional target argument sits.
 WRITE_METHODS: dict[str, int] = {

@@ -1,0 +1,124 @@
+"""Layer-1 rules and inheritance through lineage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lacuna_cli.classify.heuristics import load_rule_file, load_rules, normalise_name
+from lacuna_cli.classify.pipeline import classify_graph, classify_resource
+from lacuna_cli.errors import ConfigError
+from lacuna_cli.extract.python import PythonContext, extract_python
+from lacuna_cli.lineage import build_graph
+from lacuna_cli.models import Resource, Tier
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def test_tier_order_is_public_internal_proprietary() -> None:
+    assert Tier.PUBLIC < Tier.INTERNAL < Tier.PROPRIETARY
+    assert max(Tier.INTERNAL, Tier.PUBLIC) is Tier.INTERNAL
+    assert sorted([Tier.PROPRIETARY, Tier.PUBLIC, Tier.INTERNAL])[0] is Tier.PUBLIC
+    assert Tier.PROPRIETARY.lower() is Tier.INTERNAL and Tier.PUBLIC.lower() is Tier.PUBLIC
+
+
+@pytest.mark.parametrize("name, normal", [("CustEmail", "cust_email"),
+                                          ("cust-email", "cust_email"),
+                                          ("Phone Number", "phone_number"),
+                                          ("HTTPStatus", "http_status")])
+def test_names_are_normalised_to_snake_tokens(name: str, normal: str) -> None:
+    assert normalise_name(name) == normal
+
+
+@pytest.mark.parametrize("column", ["email", "CustEmail", "e_mail", "phone", "dob", "ssn",
+                                    "ccn", "addr1", "first_name"])
+def test_sensitive_columns_match(rules, column: str) -> None:
+    assert rules.match_column(column), column
+
+
+@pytest.mark.parametrize("column", ["company_name", "storm_name", "user_credits", "region",
+                                    "order_date"])
+def test_look_alikes_do_not_match_personal_rules(rules, column: str) -> None:
+    tags = {tag for rule in rules.match_column(column) for tag in rule.rule.tags}
+    assert not tags & {"PII", "PHI"}, column
+
+
+def test_resource_classification_combines_path_and_columns(rules) -> None:
+    customers = classify_resource(Resource(kind="file", name="data/customers.csv",
+                                           columns=("email", "region")), rules)
+    assert customers.tier is Tier.PROPRIETARY and "PII" in customers.tags
+    assert set(customers.columns) == {"email"}
+    unknown = classify_resource(Resource(kind="file", name="misc/thing.bin"), rules)
+    assert unknown.tier is Tier.INTERNAL and unknown.layer == "default"
+
+
+def classify(source: str, tmp_path: Path):
+    (tmp_path / "people.csv").write_text("person_id,full_name,email,city,salary\n")
+    extraction = extract_python(source, "job.py", PythonContext(root=tmp_path))
+    result = classify_graph(build_graph([extraction]), load_rules())
+    return {op.location.line: result[op.data_node] for op in extraction.operations
+            if op.data_node}
+
+
+def test_projection_dropping_every_personal_column_drops_personal_tags(tmp_path) -> None:
+    found = classify("import pandas as pd\np = pd.read_csv('people.csv')\n"
+                     "q = p[['city', 'salary']]\nq.to_csv('out.csv')\n", tmp_path)
+    assert found[2].tier is Tier.PROPRIETARY and "PII" in found[2].tags
+    assert "PII" not in found[4].tags and found[4].tier is Tier.INTERNAL
+    assert "FINANCIAL" in found[4].tags
+
+
+def test_verified_anonymization_gives_internal_anonymized(tmp_path) -> None:
+    found = classify("import pandas as pd\np = pd.read_csv('people.csv')\n"
+                     "p['email'] = p['email'].map(sha256)\n"
+                     "p['full_name'] = p['full_name'].map(mask_name)\n"
+                     "p.to_csv('out.csv')\n", tmp_path)
+    assert found[3].tier is Tier.PROPRIETARY  # full_name still personal after line 3
+    assert found[5].tier is Tier.INTERNAL and "ANONYMIZED" in found[5].tags
+    assert "PII" not in found[5].tags
+
+
+def test_aggregate_by_identifier_stays_personal_otherwise_one_tier_lower(tmp_path) -> None:
+    found = classify("import pandas as pd\np = pd.read_csv('people.csv')\n"
+                     "a = p.groupby('city').agg(n=('person_id', 'count'))\n"
+                     "b = p.groupby('email').agg(n=('salary', 'sum'))\n", tmp_path)
+    assert found[3].tier is Tier.INTERNAL and "DERIVED_FROM_PROPRIETARY" in found[3].tags
+    assert "PII" not in found[3].tags
+    assert found[4].tier is Tier.PROPRIETARY and "PII" in found[4].tags
+
+
+def test_join_takes_the_highest_tier_and_names_its_origin(tmp_path) -> None:
+    found = classify("import pandas as pd\np = pd.read_csv('people.csv')\n"
+                     "h = pd.read_csv('public/holidays.csv')\n"
+                     "j = h.merge(p, on='city')\n", tmp_path)
+    assert found[3].tier is Tier.PUBLIC
+    assert found[4].tier is Tier.PROPRIETARY
+    assert found[4].inherited_from == ("people.csv",)
+    assert "join at job.py:4" in found[4].reasoning
+
+
+def test_cross_file_lineage_carries_classification(tmp_path) -> None:
+    (tmp_path / "people.csv").write_text("full_name,email\n")
+    writer = extract_python("import pandas as pd\npd.read_csv('people.csv').to_parquet("
+                            "'stage/p.parquet')\n", "a.py", PythonContext(root=tmp_path))
+    reader = extract_python("import pandas as pd\nx = pd.read_parquet('stage/p.parquet')\n",
+                            "b.py", PythonContext(root=tmp_path))
+    result = classify_graph(build_graph([writer, reader]), load_rules())
+    read = reader.operations[0]
+    assert result[read.data_node].tier is Tier.PROPRIETARY
+    assert "PII" in result[read.data_node].tags
+
+
+def test_invalid_rules_file_names_file_and_key(tmp_path) -> None:
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("version: 1\nkind: columns\nrules:\n  - id: x\n    words: [a]\n"
+                   "    tier: SECRET\n    confidence: 0.5\n    reasoning: r\n")
+    with pytest.raises(ConfigError, match=r"rules\.yaml: rules\.0\.tier"):
+        load_rule_file(bad)
+    bad.write_text("version: 1\nkind: [columns\n")
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_rule_file(bad)
