@@ -8,15 +8,14 @@ from typing import Annotated
 import typer
 
 from lacuna_cli.commands.common import (
-    DialectOption, Format, check_dialect, console, project_config, require_paths, write_output,
+    DialectOption, Format, PathsArgument, analysis_setup, console, write_output,
 )
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
 
 
 def command(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders to check (default: the current directory).")] = None,
+    paths: PathsArgument = None,
     output_format: Annotated[Format, typer.Option("--format", "-f",
                                                   help="Output format.")] = Format.text,
     dialect: DialectOption = None,
@@ -30,9 +29,8 @@ def command(
     from lacuna_cli.output import sarif, text
     from lacuna_cli.scan import check
 
-    chosen = require_paths(paths)
-    config = project_config(ctx, chosen[0])
-    result = check(chosen, config, check_dialect(dialect))
+    chosen, config, dialect = analysis_setup(ctx, paths, dialect)
+    result = check(chosen, config, dialect)
     if output_format is Format.json:
         write_output(json_output.dumps(json_output.check_document(result)), output)
     elif output_format is Format.sarif:

@@ -26,6 +26,8 @@ class DataFormat(str, Enum):
 
 
 FormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+PathsArgument = Annotated[list[Path] | None, typer.Argument(
+    help="Files or folders to analyse (default: the current directory).")]
 DialectOption = Annotated[str | None, typer.Option(
     "--dialect", help="Default SQL dialect for the run (a sqlglot dialect name: duckdb, "
                       "snowflake, bigquery, spark, postgres, ...).")]
@@ -75,3 +77,11 @@ def check_dialect(dialect: str | None) -> str | None:
     except ValueError as exc:
         raise LacunaError(f"unknown SQL dialect '{dialect}'") from exc
     return dialect
+
+
+def analysis_setup(ctx: typer.Context, paths: list[Path] | None, dialect: str | None
+                   ) -> tuple[list[Path], Config, str | None]:
+    """What every command that analyses code starts with: existing paths, the project's
+    config (found from the first path), and a validated dialect."""
+    chosen = require_paths(paths)
+    return chosen, project_config(ctx, chosen[0]), check_dialect(dialect)

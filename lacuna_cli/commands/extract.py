@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from lacuna_cli.commands.common import (
-    DataFormat, DialectOption, FormatOption, check_dialect, console, project_config,
-    require_paths, write_output,
+    DataFormat, DialectOption, FormatOption, PathsArgument, analysis_setup, console, write_output,
 )
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
 
 
 def command(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders to analyse (default: the current directory).")] = None,
+    paths: PathsArgument = None,
     output_format: FormatOption = DataFormat.text,
     dialect: DialectOption = None,
 ) -> None:
@@ -25,9 +21,8 @@ def command(
     from lacuna_cli.output import text
     from lacuna_cli.scan import extract_paths
 
-    chosen = require_paths(paths)
-    config = project_config(ctx, chosen[0])
-    result = extract_paths(chosen, config, check_dialect(dialect))
+    chosen, config, dialect = analysis_setup(ctx, paths, dialect)
+    result = extract_paths(chosen, config, dialect)
     if output_format is DataFormat.json:
         write_output(json_output.dumps(json_output.extract_document(result)), None)
     else:
