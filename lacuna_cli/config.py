@@ -27,6 +27,7 @@ ENV_KEYS = {
     "LACUNA_ENVIRONMENT": "environment",
     "LACUNA_PURPOSE": "purpose",
     "LACUNA_USER": "user",
+    "LACUNA_AUDIT_KEY": "audit_key",
 }
 
 
@@ -45,6 +46,7 @@ class Settings(BaseModel):
     role: str = "developer"
     environment: str | None = None
     purpose: str | None = None
+    audit_key: str = ".lacuna/audit-key.pem"
 
 
 class Config(BaseModel):
@@ -59,6 +61,11 @@ class Config(BaseModel):
     @property
     def db_path(self) -> Path:
         return (self.root / os.path.expanduser(self.settings.db)).resolve()
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The Ed25519 key that signs checkpoints (unsigned checkpoints when it is absent)."""
+        return (self.root / os.path.expanduser(self.settings.audit_key)).resolve()
 
     @property
     def rule_files(self) -> list[Path]:

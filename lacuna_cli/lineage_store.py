@@ -19,14 +19,16 @@ if TYPE_CHECKING:
 
 def load_context(connection: duckdb.DuckDBPyConnection, exclude_origins: set[str]
                  ) -> tuple[list[LineageNode], list[LineageEdge]]:
-    """Stored nodes and edges contributed by files other than those being re-analysed."""
+    """Stored edges contributed by files other than those being re-analysed, and the nodes
+    they connect."""
     excluded = sorted(exclude_origins)
     edges = [LineageEdge.model_validate_json(payload) for (payload,) in connection.execute(
         "SELECT payload FROM lineage_edges WHERE NOT list_contains($1, origin)",
         [excluded]).fetchall()]
+    referenced = sorted({e.source for e in edges} | {e.target for e in edges})
     nodes = [LineageNode.model_validate_json(payload) for (payload,) in connection.execute(
-        "SELECT payload FROM lineage_nodes WHERE NOT list_contains($1, origin)",
-        [excluded]).fetchall()]
+        "SELECT payload FROM lineage_nodes WHERE list_contains($1, id)",
+        [referenced]).fetchall()]
     return nodes, edges
 
 
@@ -52,6 +54,10 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
                  for _, _, edge in graph.edges(data="edge") if edge.location.path in analysed]
     insert_columns(connection, "lineage_edges", ("origin", "source", "target", "payload"),
                    edge_rows)
+    # Resource nodes neither this run nor any stored edge refers to: the code is gone.
+    connection.execute("""DELETE FROM lineage_nodes WHERE origin = '' AND NOT list_contains($1, id)
+        AND id NOT IN (SELECT source FROM lineage_edges UNION SELECT target FROM lineage_edges)""",
+                       [node_ids])
 
 
 def load_graph(connection: duckdb.DuckDBPyConnection) -> tuple[nx.MultiDiGraph, dict[str, tuple]]:

@@ -87,8 +87,10 @@ def check(paths: list[Path], config: Config, dialect: str | None) -> CheckResult
         findings = _decide(extracted, classifications, policies, engine, config, identity.actor)
         connection.execute("BEGIN TRANSACTION")
         try:
+            now = audit_log.utc_now()
             records = audit_log.append(connection, audit_log.entries_for(
-                findings, identity, audit_log.utc_now()))
+                findings, identity, now))
+            audit_log.checkpoint(connection, records, now, config.audit_key_path)
             save_lineage(connection, graph, analysed, classifications)
             connection.execute("COMMIT")
         except BaseException:

@@ -33,6 +33,10 @@ SCHEMA = (
         tier VARCHAR NOT NULL, tags VARCHAR[] NOT NULL, result VARCHAR NOT NULL,
         policy_id VARCHAR NOT NULL, policy_version VARCHAR NOT NULL, reasoning VARCHAR NOT NULL,
         location VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS checkpoints (
+        seq BIGINT PRIMARY KEY, head_hash VARCHAR NOT NULL, tree_root VARCHAR NOT NULL,
+        timestamp VARCHAR NOT NULL, key_id VARCHAR NOT NULL, signature VARCHAR NOT NULL,
+        frontier VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS lineage_nodes (
         id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, payload VARCHAR NOT NULL,
         tier VARCHAR, tags VARCHAR[])""",

@@ -3,15 +3,13 @@
 hash = SHA-256 over the canonical JSON of every field but `hash` itself (sorted keys, no
 insignificant whitespace, UTF-8), prev_hash included; the first record links to 64 zeros.
 Records hold only strings, integers and lists of strings — no floats — so the canonical bytes
-are the same whichever JSON library re-reads them. Verification also checks that seq has no
-gaps and event ids are unique: a chain whose links are intact can still hide a lost record.
+are the same whichever JSON library re-reads them. Verification lives in `verify.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -44,52 +42,3 @@ def link(entries: Iterable[dict[str, Any]], head_seq: int, head_hash: str) -> li
         records.append(AuditRecord.model_validate(fields))
         prev = fields["hash"]
     return records
-
-
-@dataclass
-class Problem:
-    seq: int
-    kind: str
-    detail: str
-
-
-@dataclass
-class Verification:
-    records: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verify(rows: Iterable[dict[str, Any]]) -> Verification:
-    """Check a log in seq order; name the first bad record and what kind of tampering it shows.
-
-    kinds: `deleted` (a gap in seq), `edited` (a record's content no longer matches its hash),
-    `broken-link` (prev_hash does not match the previous record: inserted, reordered or
-    rewritten), `duplicate` (an event id seen twice), `bad-genesis`.
-    """
-    result = Verification()
-    expected_seq, prev_hash = 1, GENESIS_HASH
-    seen_events: set[str] = set()
-    for row in rows:
-        result.records += 1
-        seq = int(row["seq"])
-        if seq != expected_seq:
-            kind = "deleted" if seq > expected_seq else "inserted"
-            result.problems.append(Problem(expected_seq, kind, f"expected seq {expected_seq}, "
-                                                               f"found {seq}"))
-        if record_hash({**row, "tags": list(row["tags"])}) != row["hash"]:
-            result.problems.append(Problem(seq, "edited", "content does not match its hash"))
-        if row["prev_hash"] != prev_hash:
-            kind = "bad-genesis" if seq == 1 else "broken-link"
-            result.problems.append(Problem(seq, kind, "prev_hash does not match the hash of "
-                                                      "the record before it"))
-        if row["event_id"] in seen_events:
-            result.problems.append(Problem(seq, "duplicate", f"event id {row['event_id']} "
-                                                             "appears twice"))
-        seen_events.add(row["event_id"])
-        expected_seq, prev_hash = seq + 1, row["hash"]
-    result.problems.sort(key=lambda p: p.seq)
-    return result

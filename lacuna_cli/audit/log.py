@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.chain import GENESIS_HASH, RECORD_FIELDS, link
+from lacuna_cli.audit.keys import load_private
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AuditRecord, Finding
 from lacuna_cli.store import insert_columns
@@ -60,6 +63,16 @@ def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[A
                    [[getattr(r, name) if name != "tags" else list(r.tags) for name in
                      RECORD_FIELDS] for r in records])
     return records
+
+
+def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[AuditRecord],
+               timestamp: str, key_path: Path) -> None:
+    """Sign and store the checkpoint that covers the records just appended (if any)."""
+    if not records:
+        return
+    key = load_private(key_path) if key_path.exists() else None
+    checkpoints.insert(connection, checkpoints.extend(
+        checkpoints.latest(connection), records, timestamp, key))
 
 
 def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[Any] | None = None,

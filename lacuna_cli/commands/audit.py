@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -22,7 +23,9 @@ def _since(value: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise LacunaError(f"--since: not an ISO date or datetime: {value!r}") from exc
+        raise LacunaError(f"not an ISO date or datetime: {value!r}") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC)
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -67,26 +70,42 @@ def log_command(
 
 
 @app.command("verify")
-def verify_command(ctx: typer.Context, output_format: FormatOption = DataFormat.text) -> None:
-    """Recompute the hash chain; exit 1 and name the first bad record if it was tampered with."""
-    from lacuna_cli.audit import chain
-    from lacuna_cli.audit import log as audit_log
+def verify_command(
+    ctx: typer.Context,
+    pubkey: Annotated[Path | None, typer.Option(
+        help="Public key (PEM) every checkpoint must be signed with; keep it off the machine "
+             "that writes the log.", dir_okay=False)] = None,
+    against: Annotated[Path | None, typer.Option(
+        help="An older checkpoint (JSON from `lacuna audit checkpoint`): prove the log only "
+             "grew since.", dir_okay=False)] = None,
+    output_format: FormatOption = DataFormat.text,
+) -> None:
+    """Recompute the chain, the Merkle tree and the checkpoints; exit 1 naming the first bad
+    record and the kind of tampering."""
+    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.consistency import check_against
+    from lacuna_cli.audit.keys import load_public
+    from lacuna_cli.audit.verify import verify
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
+    trusted = load_public(pubkey) if pubkey else None
     with open_store(config.db_path) as connection:
-        verification = chain.verify(audit_log.read(connection))
-    document: dict[str, Any] = {
-        "ok": verification.ok, "records": verification.records, "checkpoints": 0,
-        "problems": [{"seq": p.seq, "kind": p.kind, "detail": p.detail}
-                     for p in verification.problems],
-    }
+        verification = verify(read_everything(connection, archive_dir(config.db_path)),
+                              checkpoints.every(connection), trusted)
+        if against is not None:
+            check_against(connection, archive_dir(config.db_path), against, trusted,
+                          verification)
     if output_format is DataFormat.json:
-        print(json_output.dumps(document))
+        print(json_output.dumps(verification.as_json()))
     elif verification.ok:
-        console().print(f"[green]OK[/green]: {verification.records} records, hash chain intact "
-                        f"({config.db_path})")
+        signed = (f", {verification.signed} signatures checked with {pubkey}" if pubkey
+                  else "")
+        console().print(f"[green]OK[/green]: {verification.records} records, "
+                        f"{verification.checkpoints} checkpoints{signed}; hash chain and "
+                        f"Merkle tree intact ({config.db_path})")
     else:
         first = verification.problems[0]
         console().print(f"[bold red]TAMPERED[/bold red]: first bad record is seq {first.seq} "
@@ -95,3 +114,66 @@ def verify_command(ctx: typer.Context, output_format: FormatOption = DataFormat.
         for problem in verification.problems[1:10]:
             console().print(f"  seq {problem.seq}: {problem.kind}: {problem.detail}")
     raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)
+
+
+@app.command("keygen")
+def keygen_command(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option(help="Replace an existing key.")] = False,
+) -> None:
+    """Create the Ed25519 key that signs checkpoints (path: config `audit_key`)."""
+    from lacuna_cli.audit.keys import generate, key_id, public_path
+
+    config = project_config(ctx)
+    public = generate(config.audit_key_path, overwrite=force)
+    console().print(f"signing key {config.audit_key_path} (key id {key_id(public)}); give "
+                    f"auditors the public key {public_path(config.audit_key_path)}")
+
+
+@app.command("checkpoint")
+def checkpoint_command(ctx: typer.Context) -> None:
+    """Print the latest signed checkpoint as JSON (keep it to check the log grew later)."""
+    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
+    config = project_config(ctx)
+    with open_store(config.db_path) as connection:
+        latest = checkpoints.latest(connection)
+    if latest is None:
+        raise LacunaError("the audit log has no checkpoint yet (run `lacuna check` first)")
+    print(json_output.dumps(latest.as_json()))
+
+
+@app.command("prove")
+def prove_command(
+    ctx: typer.Context,
+    seq: Annotated[int, typer.Argument(help="The record to prove.", min=1)],
+) -> None:
+    """Print an RFC 6962 inclusion proof of a record in the latest checkpoint's tree."""
+    from lacuna_cli.audit.archive import archive_dir
+    from lacuna_cli.audit.consistency import inclusion
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
+    config = project_config(ctx)
+    with open_store(config.db_path) as connection:
+        proof = inclusion(connection, archive_dir(config.db_path), seq)
+    print(json_output.dumps(proof))
+    raise typer.Exit(EXIT_CLEAN if proof["verified"] else EXIT_VIOLATIONS)
+
+
+@app.command("archive")
+def archive_command(
+    ctx: typer.Context,
+    before: Annotated[str, typer.Option(help="Archive records stamped before this UTC date.")],
+) -> None:
+    """Move old records to Parquet files beside the database; verify still covers them."""
+    from lacuna_cli.audit.archive import archive_before, archive_dir
+    from lacuna_cli.store import open_store
+
+    cutoff = _since(before)
+    config = project_config(ctx)
+    with open_store(config.db_path, write=True) as connection:
+        path, count = archive_before(connection, cutoff or "", archive_dir(config.db_path))
+    console().print(f"archived {count} records" + (f" to {path}" if path else ""))

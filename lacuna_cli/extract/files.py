@@ -60,9 +60,11 @@ def relative_to_root(path: Path, root: Path) -> str:
     """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(root).as_posix()
+        text = resolved.relative_to(root).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        text = resolved.as_posix()
+    # A file name that is not valid UTF-8 is shown with U+FFFD rather than crashing the report.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def normalise_location(text: str, root: Path | None = None) -> Resource:

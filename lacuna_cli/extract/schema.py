@@ -1,17 +1,23 @@
 """Column names of data files that sit in the project, read from their header only.
 
 Knowing that `data/customers.csv` has `email` and `phone` columns is what lets the classifier
-see PII and the policy name the columns to anonymize. Only the header line is read — never a
-data value — and a file that is missing or unreadable simply has unknown columns.
+see PII and the policy name the columns to anonymize. Only the first line is read, and it is
+kept only if it looks like a header (names, not values); a file that is missing, unreadable or
+headerless simply has unknown columns.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
 HEADER_BYTES = 64 * 1024
+# A header cell is a name: it starts with a letter or underscore and holds no @, +, digits-only
+# or other punctuation a data value would. A first line that fails this is data, not a header,
+# and is dropped without being kept anywhere.
+HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .#()/-]{0,79}$")
 DELIMITED = {".csv": ",", ".tsv": "\t", ".psv": "|"}
 
 
@@ -27,4 +33,7 @@ def header_columns(path: Path) -> tuple[str, ...]:
     except OSError:
         return ()
     rows = list(csv.reader([first], delimiter=delimiter))
-    return tuple(cell.strip() for cell in rows[0] if cell.strip()) if rows else ()
+    cells = [cell.strip() for cell in rows[0]] if rows else []
+    if not cells or not all(HEADER_CELL.match(cell) for cell in cells if cell):
+        return ()
+    return tuple(cell for cell in cells if cell)

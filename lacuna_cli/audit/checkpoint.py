@@ -1,0 +1,85 @@
+"""Signed checkpoints: at the end of each run, the log's size, head hash and Merkle tree head.
+
+A checkpoint lets verification catch what a hash chain alone cannot: a truncated tail (the
+checkpoint names records that are gone) and a log rewritten with recomputed hashes (the head
+or tree head no longer matches a signed value). The frontier stored with it makes the next
+run's tree head incremental.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import orjson
+
+from lacuna_cli.audit import merkle
+from lacuna_cli.audit.keys import key_id
+from lacuna_cli.models import AuditRecord
+
+if TYPE_CHECKING:
+    import duckdb
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+COLUMNS = ("seq", "head_hash", "tree_root", "timestamp", "key_id", "signature", "frontier")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    head_hash: str
+    tree_root: str
+    timestamp: str
+    key_id: str
+    signature: str
+    frontier: str
+
+    def message(self) -> bytes:
+        """The signed bytes: canonical JSON of everything but the signature and frontier."""
+        return orjson.dumps({"seq": self.seq, "head_hash": self.head_hash,
+                             "tree_root": self.tree_root, "timestamp": self.timestamp,
+                             "key_id": self.key_id}, option=orjson.OPT_SORT_KEYS)
+
+    def as_json(self) -> dict:
+        return {name: getattr(self, name) for name in COLUMNS if name != "frontier"}
+
+
+def decode_frontier(text: str) -> list[tuple[int, bytes]]:
+    return [(int(size), bytes.fromhex(node)) for size, node in orjson.loads(text)]
+
+
+def encode_frontier(frontier: list[tuple[int, bytes]]) -> str:
+    return orjson.dumps([[size, node.hex()] for size, node in frontier]).decode()
+
+
+def latest(connection: duckdb.DuckDBPyConnection) -> Checkpoint | None:
+    row = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints "
+                             "ORDER BY seq DESC LIMIT 1").fetchone()
+    return Checkpoint(*row) if row else None
+
+
+def every(connection: duckdb.DuckDBPyConnection) -> list[Checkpoint]:
+    rows = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints ORDER BY seq")
+    return [Checkpoint(*row) for row in rows.fetchall()]
+
+
+def extend(previous: Checkpoint | None, records: list[AuditRecord], timestamp: str,
+           key: Ed25519PrivateKey | None) -> Checkpoint:
+    """The checkpoint after appending `records` to the log `previous` described."""
+    frontier = decode_frontier(previous.frontier) if previous else []
+    for record in records:
+        frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(record.hash)))
+    unsigned = Checkpoint(seq=records[-1].seq, head_hash=records[-1].hash,
+                          tree_root=merkle.frontier_root(frontier).hex(), timestamp=timestamp,
+                          key_id=key_id(key.public_key()) if key else "", signature="",
+                          frontier=encode_frontier(frontier))
+    if key is None:
+        return unsigned
+    signature = key.sign(unsigned.message()).hex()
+    return Checkpoint(**{**unsigned.__dict__, "signature": signature})
+
+
+def insert(connection: duckdb.DuckDBPyConnection, checkpoint: Checkpoint) -> None:
+    placeholders = ", ".join("?" for _ in COLUMNS)
+    connection.execute(f"INSERT INTO checkpoints ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+                       [getattr(checkpoint, name) for name in COLUMNS])

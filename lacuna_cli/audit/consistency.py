@@ -1,0 +1,79 @@
+"""Proofs an auditor can check: a record is in the signed tree (inclusion), and today's log
+only grew from an older signed checkpoint (consistency) — RFC 6962 style."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lacuna_cli.audit import checkpoint as checkpoints
+from lacuna_cli.audit import merkle
+from lacuna_cli.audit.archive import archived_files, quoted
+from lacuna_cli.audit.checkpoint import Checkpoint
+from lacuna_cli.audit.keys import signature_valid
+from lacuna_cli.audit.verify import Problem, Verification
+from lacuna_cli.errors import LacunaError
+
+if TYPE_CHECKING:
+    import duckdb
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
+    """Merkle leaves of the whole log (archives, then live), in seq order."""
+    sources = [f"SELECT seq, hash FROM read_parquet('{quoted(p)}')"
+               for p in archived_files(folder)]
+    sources.append("SELECT seq, hash FROM audit_log")
+    rows = connection.execute(f"SELECT hash FROM ({' UNION ALL '.join(sources)}) ORDER BY seq")
+    return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
+
+
+def inclusion(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> dict[str, Any]:
+    """The audit path of record `seq` in the tree of the latest checkpoint, checked here too."""
+    latest = checkpoints.latest(connection)
+    if latest is None:
+        raise LacunaError("the audit log has no checkpoint yet (run `lacuna check` first)")
+    leaves = leaf_hashes(connection, folder)[: latest.seq]
+    if not 1 <= seq <= len(leaves):
+        raise LacunaError(f"seq {seq} is not in the log (1..{len(leaves)})")
+    proof = merkle.inclusion_proof(seq - 1, leaves)
+    verified = merkle.verify_inclusion(seq - 1, len(leaves), leaves[seq - 1], proof,
+                                       bytes.fromhex(latest.tree_root))
+    return {"seq": seq, "leaf_index": seq - 1, "tree_size": len(leaves),
+            "leaf_hash": leaves[seq - 1].hex(), "proof": [node.hex() for node in proof],
+            "checkpoint": latest.as_json(), "verified": verified}
+
+
+def load_checkpoint(path: Path) -> Checkpoint:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Checkpoint(seq=int(raw["seq"]), head_hash=raw["head_hash"],
+                          tree_root=raw["tree_root"], timestamp=raw["timestamp"],
+                          key_id=raw.get("key_id", ""), signature=raw.get("signature", ""),
+                          frontier="[]")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LacunaError(f"{path}: not a checkpoint written by `lacuna audit checkpoint`: "
+                          f"{exc}") from exc
+
+
+def check_against(connection: duckdb.DuckDBPyConnection, folder: Path, path: Path,
+                  trusted: Ed25519PublicKey | None, result: Verification) -> None:
+    """Add a problem to `result` unless the log is a pure extension of the old checkpoint."""
+    old = load_checkpoint(path)
+    if trusted is not None and not signature_valid(trusted, old.signature, old.message()):
+        result.problems.append(Problem(old.seq, "forged-checkpoint",
+                                       f"{path} is not signed by the trusted key"))
+        return
+    leaves = leaf_hashes(connection, folder)
+    if len(leaves) < old.seq:
+        result.problems.append(Problem(len(leaves) + 1, "truncated",
+                                       f"the log has {len(leaves)} records, fewer than the "
+                                       f"{old.seq} of the checkpoint in {path}"))
+        return
+    proof = merkle.consistency_proof(old.seq, leaves)
+    if not merkle.verify_consistency(old.seq, len(leaves), bytes.fromhex(old.tree_root),
+                                     merkle.root(leaves), proof):
+        result.problems.append(Problem(1, "rewritten",
+                                       f"the log is not an extension of the checkpoint in "
+                                       f"{path} (consistency proof fails)"))
