@@ -64,6 +64,7 @@ def verify(rows: Iterable[dict[str, Any]], checkpoints: list[Checkpoint] = (),
     seen_events: set[str] = set()
     frontier: list[tuple[int, bytes]] = []
     last_good_checkpoint = start_seq - 1
+    mismatched: list[tuple[int, Checkpoint]] = []
     for row in rows:
         result.records += 1
         seq = int(row["seq"])
@@ -86,15 +87,18 @@ def verify(rows: Iterable[dict[str, Any]], checkpoints: list[Checkpoint] = (),
         while pending and pending[0].seq == seq:
             checkpoint = pending.pop(0)
             root = merkle.frontier_root(frontier).hex()
-            if checkpoint.head_hash != stored or checkpoint.tree_root != root:
-                result.problems.append(Problem(
-                    last_good_checkpoint + 1, "rewritten",
-                    f"checkpoint at seq {checkpoint.seq} (signed {checkpoint.timestamp}) does "
-                    f"not match the records: the log between seq {last_good_checkpoint + 1} "
-                    f"and {checkpoint.seq} was rewritten"))
-            else:
+            if checkpoint.head_hash == stored and checkpoint.tree_root == root:
                 last_good_checkpoint = checkpoint.seq
+            else:
+                mismatched.append((last_good_checkpoint, checkpoint))
         expected_seq, prev_hash = seq + 1, stored
+    for good, checkpoint in mismatched:
+        if not any(p.seq > good for p in result.problems):  # records look intact: recomputed
+            result.problems.append(Problem(
+                good + 1, "rewritten",
+                f"checkpoint at seq {checkpoint.seq} (signed {checkpoint.timestamp}) does not "
+                f"match the records: the log between seq {good + 1} and {checkpoint.seq} was "
+                "rewritten"))
     for checkpoint in pending:
         result.problems.append(Problem(
             expected_seq, "truncated",
@@ -124,16 +128,17 @@ def _check_signatures(checkpoints: list[Checkpoint], trusted_key: Ed25519PublicK
 
 
 def _content_problem(row: dict[str, Any], seq: int, recent: deque[tuple[str, int]]) -> Problem:
-    """Content does not match the hash. If the record's own predecessor is found at another
-    position and the hash matches with the seq it must have had, it was moved (reordered)."""
-    for earlier_hash, earlier_seq in recent:
-        if earlier_hash == row["prev_hash"] and earlier_seq + 1 != seq:
-            if record_hash({**row, "seq": earlier_seq + 1}) == row["hash"]:
-                return Problem(seq, "reordered", f"record {earlier_seq + 1} was moved to "
-                                                 f"seq {seq}")
-    if record_hash({**row, "seq": seq - 1}) == row["hash"]:
-        return Problem(seq - 1, "inserted", f"records from seq {seq - 1} on were renumbered "
-                                            "after a record was inserted before them")
+    """Content does not match the hash. If it matches under another seq the record was moved:
+    to a later seq when something was inserted before it, to an earlier one when reordered."""
+    candidates = [seq + 1, seq - 1]
+    candidates += [earlier + 1 for earlier_hash, earlier in recent
+                   if earlier_hash == row["prev_hash"] and earlier + 1 not in (seq, *candidates)]
+    for true_seq in candidates:
+        if true_seq >= 1 and record_hash({**row, "seq": true_seq}) == row["hash"]:
+            if true_seq > seq:
+                return Problem(seq, "reordered", f"record {true_seq} was moved to seq {seq}")
+            return Problem(true_seq, "inserted", f"record {true_seq} was pushed to seq {seq}: "
+                                                 "something was inserted before it")
     return Problem(seq, "edited", "content does not match its hash")
 
 
