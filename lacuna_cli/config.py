@@ -28,7 +28,13 @@ ENV_KEYS = {
     "LACUNA_PURPOSE": "purpose",
     "LACUNA_USER": "user",
     "LACUNA_AUDIT_KEY": "audit_key",
+    "LACUNA_OPA_URL": "opa_url",
+    "LACUNA_OPA_TOKEN": "opa_token",
+    "LACUNA_EXCEPTIONS": "exceptions",
 }
+# Secrets are taken from the environment only, never from a file committed with the code.
+ENV_ONLY_KEYS = ("opa_token",)
+DEFAULT_EXCEPTIONS = "lacuna-exceptions.yaml"
 
 
 class Settings(BaseModel):
@@ -47,6 +53,10 @@ class Settings(BaseModel):
     environment: str | None = None
     purpose: str | None = None
     audit_key: str = ".lacuna/audit-key.pem"
+    opa_url: str | None = None
+    opa_token: str | None = None
+    opa_timeout: float = Field(default=5.0, gt=0)
+    exceptions: str = DEFAULT_EXCEPTIONS
 
 
 class Config(BaseModel):
@@ -74,6 +84,10 @@ class Config(BaseModel):
     @property
     def policy_dirs(self) -> list[Path]:
         return [(self.root / p).resolve() for p in self.settings.policies]
+
+    @property
+    def exceptions_path(self) -> Path:
+        return (self.root / os.path.expanduser(self.settings.exceptions)).resolve()
 
     @property
     def environment(self) -> str:
@@ -133,6 +147,10 @@ def load_config(start: Path | None = None, root: Path | None = None) -> Config:
     elif (project / "pyproject.toml").is_file():
         raw = _read_toml(project / "pyproject.toml").get("tool", {}).get("lacuna", {})
         source = "pyproject.toml [tool.lacuna]" if raw else None
+    for key in ENV_ONLY_KEYS:
+        if key in raw:
+            raise ConfigError(f"{source}: {key}: set it through the environment "
+                              f"(LACUNA_{key.upper()}), not in a file kept with the code")
     for env_name, key in ENV_KEYS.items():
         if os.environ.get(env_name):
             raw[key] = os.environ[env_name]

@@ -7,7 +7,9 @@ is read and this run's decisions and lineage are committed in one transaction.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from lacuna_cli import lineage
 from lacuna_cli.audit import log as audit_log
@@ -18,12 +20,10 @@ from lacuna_cli.extract import extract_file
 from lacuna_cli.extract.files import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.lineage_store import load_context, save_lineage
-from lacuna_cli.models import (
-    Classification, Extraction, FileError, Finding, InlineAllow, Operation, Suppression,
-)
+from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
 from lacuna_cli.policy.decide import decision_for
-from lacuna_cli.policy.embedded import EmbeddedEngine
-from lacuna_cli.policy.engine import PolicySet, evaluate_unique, load_policy_set
+from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policy_set
+from lacuna_cli.policy.exceptions import FileException, Outcome, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.resources import shipped_dir
 from lacuna_cli.store import open_store
@@ -51,6 +51,8 @@ class CheckResult:
     policies: PolicySet
     audited: int = 0
     classifications: dict[str, Classification] = field(default_factory=dict)
+    # Worth a look but not failing the run: unused or expired exceptions.
+    notices: list[FileError] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -68,15 +70,33 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None) -> Ext
     return ExtractResult(files=len(files), extractions=extractions)
 
 
-def load_policies(config: Config) -> tuple[PolicySet, EmbeddedEngine]:
-    """The shipped policies plus the project's folders, compiled; fails closed on any error."""
+def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
+    """The engine and the annotated policies it evaluates; fails closed on any error.
+
+    With an OPA URL (option, then config/LACUNA_OPA_URL) the server's policies decide;
+    otherwise the shipped policies plus the project's folders, embedded in process.
+    """
+    url = opa_url or config.settings.opa_url
+    if url:
+        from lacuna_cli.policy.remote import RemoteEngine
+
+        remote = RemoteEngine(url, config.settings.opa_token, config.settings.opa_timeout)
+        try:
+            return remote.policy_set(), remote
+        except BaseException:
+            remote.close()
+            raise
+    from lacuna_cli.policy.embedded import EmbeddedEngine
+
     policy_set = load_policy_set([shipped_dir("policies"), *config.policy_dirs])
     return policy_set, EmbeddedEngine(policy_set)
 
 
-def check(paths: list[Path], config: Config, dialect: str | None) -> CheckResult:
+def check(paths: list[Path], config: Config, dialect: str | None,
+          opa_url: str | None = None) -> CheckResult:
     """Run every stage and record the decisions and lineage in the audit store."""
-    policies, engine = load_policies(config)
+    exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
+    policies, engine = load_policies(config, opa_url)
     rules = load_rules(config.rule_files)
     extracted = extract_paths(paths, config, dialect)
     identity = identify(config.root, config.settings.user)
@@ -84,7 +104,9 @@ def check(paths: list[Path], config: Config, dialect: str | None) -> CheckResult
         analysed = {e.path for e in extracted.extractions}
         graph = lineage.build_graph(extracted.extractions, *load_context(connection, analysed))
         classifications = classify_graph(graph, rules)
-        findings = _decide(extracted, classifications, policies, engine, config, identity.actor)
+        decided = _decide(extracted, classifications, policies, engine, config,
+                          identity.actor, exceptions)
+        findings = decided.findings
         connection.execute("BEGIN TRANSACTION")
         try:
             now = audit_log.utc_now()
@@ -96,30 +118,32 @@ def check(paths: list[Path], config: Config, dialect: str | None) -> CheckResult
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-    return CheckResult(files=extracted.files, findings=findings, errors=extracted.errors,
-                       policies=policies, audited=len(records), classifications=classifications)
+    return CheckResult(files=extracted.files, findings=findings,
+                       errors=[*extracted.errors, *decided.errors], policies=policies,
+                       audited=len(records), classifications=classifications,
+                       notices=decided.notices)
 
 
 def _decide(
     extracted: ExtractResult, classifications: dict[str, Classification], policies: PolicySet,
-    engine: EmbeddedEngine, config: Config, actor: str,
-) -> list[Finding]:
+    engine: PolicyEngine, config: Config, actor: str, exceptions: list[FileException],
+) -> Outcome:
+    """One batch through the engine (closed afterwards), then the exceptions applied."""
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}
     context = {"purpose": config.settings.purpose, "environment": config.environment}
     classified = [_classification_of(op, classifications) for op in operations]
     inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,
                                                                   strict=True)]
-    violations = evaluate_unique(engine, inputs)
-    allows = {e.path: e.allows for e in extracted.extractions}
-    findings = []
-    for op, classification, raised in zip(operations, classified, violations, strict=True):
-        decision = decision_for(_subject(op), raised, policies)
-        suppression = None if decision.allowed else _suppression(
-            op, decision.policy_id, allows.get(op.location.path, ()))
-        findings.append(Finding(operation=op, classification=classification,
-                                decision=decision, suppression=suppression))
-    return findings
+    with closing(engine):
+        violations = evaluate_unique(engine, inputs)
+    findings = [Finding(operation=op, classification=classification,
+                        decision=decision_for(_subject(op), raised, policies))
+                for op, classification, raised in zip(operations, classified, violations,
+                                                      strict=True)]
+    return apply_exceptions(
+        findings, {e.path: e.allows for e in extracted.extractions if e.allows}, exceptions,
+        datetime.now(UTC).date(), config.settings.exceptions, policies.entry.steward)
 
 
 def _subject(op: Operation) -> str:
@@ -133,15 +157,3 @@ def _classification_of(op: Operation, classifications: dict[str, Classification]
     return Classification(tier="INTERNAL", confidence=0.3, layer="default",
                           reasoning="no data is known to flow into this operation; "
                                     "INTERNAL by default")
-
-
-def _suppression(op: Operation, policy_id: str, allows: tuple[InlineAllow, ...]
-                 ) -> Suppression | None:
-    """An allow comment on the operation's line, or alone on the line above, waives it."""
-    for allow in allows:
-        same_place = allow.cell == op.location.cell and allow.line in (
-            op.location.line, op.location.line - 1)
-        if same_place and policy_id in allow.policy_ids:
-            return Suppression(kind="inline", reason=allow.reason, policy_id=policy_id)
-    return None
-

@@ -24,13 +24,19 @@ def command(
         dir_okay=False)] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list allowed operations.")] = False,
+    opa_url: Annotated[str | None, typer.Option(
+        "--opa-url", help="Evaluate the policies on this OPA server (REST API) instead of in "
+                          "process; bearer token from LACUNA_OPA_TOKEN.")] = None,
 ) -> None:
     from lacuna_cli.output import json as json_output
     from lacuna_cli.output import sarif, text
     from lacuna_cli.scan import check
 
     chosen, config, dialect = analysis_setup(ctx, paths, dialect)
-    result = check(chosen, config, dialect)
+    result = check(chosen, config, dialect, opa_url)
+    for notice in result.notices:  # on stderr: never mixed into a JSON or SARIF report
+        line = f":{notice.line}" if notice.line else ""
+        typer.echo(f"lacuna: warning: {notice.path}{line}: {notice.message}", err=True)
     if output_format is Format.json:
         write_output(json_output.dumps(json_output.check_document(result)), output)
     elif output_format is Format.sarif:

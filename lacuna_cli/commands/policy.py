@@ -1,4 +1,4 @@
-"""Evaluate the policies on one input document."""
+"""Work with the Rego policies: evaluate one input, run the policy tests."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
 
 app = typer.Typer(help="Work with the Rego policies.", no_args_is_help=True)
 
+OpaUrlOption = Annotated[str | None, typer.Option(
+    "--opa-url", help="Evaluate on this OPA server (its REST API) instead of in process; "
+                      "bearer token from LACUNA_OPA_TOKEN.")]
+
 
 @app.command("eval")
 def eval_command(
@@ -21,8 +25,11 @@ def eval_command(
                                              "(JSON, the schema in the README).",
                                              exists=False, dir_okay=False)],
     output_format: FormatOption = DataFormat.text,
+    opa_url: OpaUrlOption = None,
 ) -> None:
     """Print the decision for one policy input; exit 1 when it is denied."""
+    from contextlib import closing
+
     from lacuna_cli.output import json as json_output
     from lacuna_cli.policy.decide import decision_for
     from lacuna_cli.scan import load_policies
@@ -35,8 +42,9 @@ def eval_command(
         raise LacunaError(f"{input_file}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
     if not isinstance(document, dict):
         raise LacunaError(f"{input_file}: the input must be a JSON object")
-    policies, engine = load_policies(project_config(ctx))
-    (violations,) = engine.evaluate([document])
+    policies, engine = load_policies(project_config(ctx), opa_url)
+    with closing(engine):
+        (violations,) = engine.evaluate([document])
     destination = (document.get("destination") or {}).get("path")
     subject = f"{document.get('action', 'operation')}" + (f" to {destination}"
                                                           if destination else "")
@@ -49,4 +57,59 @@ def eval_command(
                         f"{decision.reasoning}")
         for number, alternative in enumerate(decision.alternatives, start=1):
             console().print(f"  {number}. {alternative}")
+        if decision.steward:
+            console().print(f"  Data steward: {decision.steward}")
     raise typer.Exit(EXIT_CLEAN if decision.allowed else EXIT_VIOLATIONS)
+
+
+@app.command("test")
+def test_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Policy folders whose *_test.rego files to run (default: the shipped policies "
+             "and the project's policy folders). The shipped policies are always loaded.")] = None,
+    run: Annotated[str | None, typer.Option(
+        "--run", "-r", help="Only tests whose full name (data.pkg.test_x) matches this "
+                            "regular expression.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="List every test, not only failures.")] = False,
+    output_format: FormatOption = DataFormat.text,
+) -> None:
+    """Run the policy tests like `opa test`; exit 1 if any fails."""
+    import re
+
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.policy.engine import load_policy_set
+    from lacuna_cli.policy.testing import run_tests
+    from lacuna_cli.resources import shipped_dir
+
+    config = project_config(ctx)
+    extra = [path.resolve() for path in paths or []]
+    folders = list(dict.fromkeys([shipped_dir("policies"), *config.policy_dirs, *extra]))
+    selected = [str(path) for path in extra] if extra else None
+    try:
+        pattern = re.compile(run) if run else None
+    except re.error as exc:
+        raise LacunaError(f"--run: invalid regular expression: {exc}") from exc
+    results = run_tests(load_policy_set(folders), selected, pattern)
+    failed = [r for r in results if r.outcome in ("FAIL", "ERROR")]
+    passed = sum(1 for r in results if r.outcome == "PASS")
+    if output_format is DataFormat.json:
+        print(json_output.dumps({"tests": [{"path": r.path, "name": r.name,
+                                            "outcome": r.outcome, "detail": r.detail,
+                                            "milliseconds": round(r.seconds * 1000, 3)}
+                                           for r in results]}))
+    else:
+        out = console()
+        for result in results if verbose else failed:
+            detail = f"\n    {result.detail}" if result.detail else ""
+            out.print(f"{result.path}: {result.name}: {result.outcome} "
+                      f"({result.seconds * 1000:.1f}ms){detail}", markup=False)
+        if results:
+            out.print("-" * 80)
+        skipped = sum(1 for r in results if r.outcome == "SKIPPED")
+        summary = f"{'FAIL' if failed else 'PASS'}: {passed}/{len(results) - skipped}"
+        out.print(summary + (f" (SKIPPED: {skipped})" if skipped else ""), markup=False)
+    if not results:
+        raise LacunaError("no tests found (rules named test_* in *_test.rego files)")
+    raise typer.Exit(EXIT_VIOLATIONS if failed else EXIT_CLEAN)

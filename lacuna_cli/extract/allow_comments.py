@@ -1,7 +1,8 @@
 """Inline exceptions: `# lacuna: allow[LAC-PII-001] reason` (or `-- lacuna: allow[...]` in SQL).
 
-An exception names the policy it waives and says why; one without a reason is not honoured
-and is reported, so every waiver in the audit log carries a justification.
+An exception names the policy it waives and says why. One without a reason is still returned
+(with an empty reason) because the policy stage turns it into a finding of its own
+(`lacuna_cli.policy.exceptions`); one that names no policy cannot waive anything and is an error.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ ALLOW = re.compile(r"(?:#|--)\s*lacuna:\s*allow\[([^\]]*)\]\s*(.*)$")
 def find_allows(
     text: str, relpath: str, cell: int | None = None
 ) -> tuple[list[InlineAllow], list[FileError]]:
-    """Allow comments of a file (or one notebook cell) and errors for those without a reason."""
+    """Allow comments of a file (or one notebook cell) and errors for those naming no policy."""
     allows: list[InlineAllow] = []
     errors: list[FileError] = []
     if "lacuna:" not in text:
@@ -26,13 +27,12 @@ def find_allows(
         if match is None:
             continue
         ids = tuple(part.strip() for part in match.group(1).split(",") if part.strip())
-        reason = match.group(2).strip()
-        if not ids or not reason:
-            missing = "a policy id" if not ids else "a reason"
+        if not ids:
             where = f"cell {cell}: " if cell is not None else ""
             errors.append(FileError(path=relpath, line=number,
-                                    message=f"{where}`lacuna: allow[...]` needs {missing}; "
+                                    message=f"{where}`lacuna: allow[...]` names no policy id; "
                                             "the exception is ignored"))
             continue
-        allows.append(InlineAllow(line=number, cell=cell, policy_ids=ids, reason=reason))
+        allows.append(InlineAllow(line=number, cell=cell, policy_ids=ids,
+                                  reason=match.group(2).strip()))
     return allows, errors

@@ -1,8 +1,9 @@
 """The policy stage: load a policy set, evaluate a batch of inputs, fail closed.
 
 Engines sit behind `PolicyEngine` — one call evaluates a whole batch — so the embedded engine
-can be swapped for another binding or a remote OPA without touching the callers. Identical
-inputs are evaluated once per run.
+can be swapped for another binding or a remote OPA without touching the callers. Both ask the
+same question, `data.lacuna.main.violations` with `input.operations` as the batch, so the
+semantics are the policies' own, not the engine's. Identical inputs are evaluated once per run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lacuna_cli.policy.metadata import PolicyMeta, read_annotations
 
 ENTRY_PACKAGE = "lacuna.main"
 RULES_PACKAGE_PREFIX = "lacuna.rules."
+ENTRY_RULE = f"{ENTRY_PACKAGE}.violations"
 
 
 class PolicyEngine(Protocol):
@@ -26,14 +28,17 @@ class PolicyEngine(Protocol):
 
     def evaluate(self, inputs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]: ...
 
+    def close(self) -> None: ...
+
 
 @dataclass
 class PolicySet:
-    """The Rego modules and data documents of a run, with their annotations."""
+    """The Rego modules and the merged data document of a run, with their annotations."""
 
     modules: dict[str, str] = field(default_factory=dict)
     tests: dict[str, str] = field(default_factory=dict)
-    data: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    data_files: list[str] = field(default_factory=list)
     metadata: dict[str, PolicyMeta] = field(default_factory=dict)
 
     @property
@@ -43,29 +48,52 @@ class PolicySet:
     def rule(self, name: str) -> PolicyMeta:
         return self.metadata[RULES_PACKAGE_PREFIX + name]
 
+    def add_module(self, path: str, text: str) -> None:
+        """A `*_test.rego` file is a test (`lacuna policy test`), anything else a policy."""
+        (self.tests if Path(path).stem.endswith("_test") else self.modules)[path] = text
+        for meta in read_annotations(text, Path(path)):
+            self.metadata[meta.package] = meta
+
+    def require_entry(self, where: str) -> None:
+        if ENTRY_PACKAGE not in self.metadata:
+            raise PolicyLoadError(f"no annotated `package {ENTRY_PACKAGE}` found in {where}")
+
 
 def load_policy_set(folders: list[Path]) -> PolicySet:
-    """Read every `.rego` and `data.json` under `folders`; any problem stops the run (exit 2)."""
+    """Read every `.rego` and `data.json` under `folders`; any problem stops the run (exit 2).
+
+    Data files are deep-merged in folder order, later folders winning: a team's `data.json`
+    overrides the shipped governed locations or stewards key by key, without editing Rego.
+    """
     policy_set = PolicySet()
     for folder in folders:
         if not folder.is_dir():
             raise PolicyLoadError(f"{folder}: policy folder not found")
         for path in sorted(folder.rglob("*")):
             if path.suffix == ".rego":
-                text = _read(path)
-                (policy_set.tests if path.stem.endswith("_test") else policy_set.modules)[
-                    str(path)] = text
-                for meta in read_annotations(text, path):
-                    policy_set.metadata[meta.package] = meta
+                policy_set.add_module(str(path), _read(path))
             elif path.name == "data.json":
                 try:
-                    policy_set.data.append((str(path), json.loads(_read(path))))
+                    document = json.loads(_read(path))
                 except json.JSONDecodeError as exc:
                     raise PolicyLoadError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-    if ENTRY_PACKAGE not in policy_set.metadata:
-        raise PolicyLoadError(f"no annotated `package {ENTRY_PACKAGE}` found in "
-                              f"{', '.join(map(str, folders))}")
+                if not isinstance(document, dict):
+                    raise PolicyLoadError(f"{path}: a data file must hold a JSON object")
+                policy_set.data = deep_merge(policy_set.data, document)
+                policy_set.data_files.append(str(path))
+    policy_set.require_entry(", ".join(map(str, folders)))
     return policy_set
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Objects merge key by key; any other value (lists included) is replaced by `override`."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _read(path: Path) -> str:
@@ -73,6 +101,21 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyLoadError(f"{path}: cannot read: {exc}") from exc
+
+
+def group_by_index(violations: Any, count: int, source: str) -> list[list[dict[str, Any]]]:
+    """Split the entry rule's flat list into one list per input; anything else fails closed."""
+    if not isinstance(violations, list):
+        raise PolicyLoadError(f"{source}: data.{ENTRY_RULE} is undefined or not a list: "
+                              "refusing to allow")
+    grouped: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+    for violation in violations:
+        index = violation.get("index") if isinstance(violation, dict) else None
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
+            raise PolicyLoadError(f"a policy returned a violation without a valid index: "
+                                  f"{violation!r}"[:300])
+        grouped[index].append(violation)
+    return grouped
 
 
 def evaluate_unique(engine: PolicyEngine, inputs: list[dict[str, Any]]) -> list[list[dict]]:

@@ -1,17 +1,28 @@
 # METADATA
 # title: Shared helpers for the default rules
-# description: Destination checks, stewards and the alternatives offered to users.
+# description: >-
+#   Destination checks, stewards and the alternatives offered to users. Written in the subset
+#   of Rego v1 that OPA and the embedded engine (regorus) evaluate identically; values derived
+#   from `data` only are plain rules, so each is computed once per evaluation, not per operation.
 package lacuna.lib
 
 import rego.v1
 
+config := data.lacuna.config
+
 personal_tags := {"PII", "PHI"}
+
+output_actions := {"write", "export"}
 
 leaving_types := {"unmanaged", "http", "cloud", "email", "stream"}
 
 external_types := {"http", "cloud", "email"}
 
-is_output(op) if op.action in {"write", "export"}
+storage_types := {"project", "unmanaged", "cloud"}
+
+encrypt_tags := {tag | some tag in config.encryption.tags}
+
+governed_prefixes := array.concat(config.governed_locations, config.approved_destinations)
 
 personal(op) if {
 	some tag in op.source.tags
@@ -20,18 +31,8 @@ personal(op) if {
 
 # A destination is governed when it starts with a governed location or an approved endpoint.
 governed(op) if {
-	some prefix in array.concat(data.lacuna.config.governed_locations, data.lacuna.config.approved_destinations)
+	some prefix in governed_prefixes
 	startswith(op.destination.path, prefix)
-}
-
-leaves_project(op) if {
-	op.destination.type in leaving_types
-	not governed(op)
-}
-
-goes_external(op) if {
-	op.destination.type in external_types
-	not governed(op)
 }
 
 personal_columns(op) := sort([name |
@@ -40,12 +41,15 @@ personal_columns(op) := sort([name |
 	tag in personal_tags
 ])
 
-default_steward := data.lacuna.config.stewards["default"]
+default_steward := config.stewards["default"]
+
+steward_precedence := ["PHI", "PII", "CREDENTIALS", "FINANCIAL"]
 
 # The steward of the most sensitive tag the data carries, in a fixed order of precedence.
+# Written with the result in the body (`s := ...`) and an `else`, a form both engines accept.
 steward(op) := s if {
-	carried := [t | some t in ["PHI", "PII", "CREDENTIALS", "FINANCIAL"]; t in op.source.tags]
-	s := data.lacuna.config.stewards[carried[0]]
+	carried := [t | some t in steward_precedence; t in op.source.tags]
+	s := config.stewards[carried[0]]
 } else := default_steward
 
 anonymize_alternative(op) := msg if {
@@ -54,7 +58,7 @@ anonymize_alternative(op) := msg if {
 	msg := sprintf("Anonymize the personal columns %s (hash, mask or drop them) before the data leaves the project", [concat(", ", cols)])
 } else := "Aggregate or anonymize the personal data before it leaves the project"
 
-governed_alternative := sprintf("Save to a governed location instead: %s", [concat(", ", data.lacuna.config.governed_locations)])
+governed_alternative := sprintf("Save to a governed location instead: %s", [concat(", ", config.governed_locations)])
 
 describe(op) := sprintf("%s data (%s)", [op.source.tier, concat(", ", op.source.tags)]) if {
 	count(op.source.tags) > 0

@@ -20,8 +20,8 @@ sensitive(op) if lib.personal(op)
 
 violations contains v if {
 	some i, op in input.operations
-	lib.is_output(op)
 	op.destination.type == "dynamic"
+	op.action in lib.output_actions
 	sensitive(op)
 	v := {
 		"index": i,

@@ -14,9 +14,10 @@ import data.lacuna.lib
 
 violations contains v if {
 	some i, op in input.operations
-	lib.is_output(op)
+	op.action in lib.output_actions
 	op.source.tier == "INTERNAL"
-	lib.goes_external(op)
+	op.destination.type in lib.external_types
+	not lib.governed(op)
 	v := {
 		"index": i,
 		"reason": sprintf("%s would be sent to %s (%s), outside the organisation", [lib.describe(op), op.destination.path, op.destination.type]),

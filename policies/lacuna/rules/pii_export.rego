@@ -16,9 +16,10 @@ import data.lacuna.lib
 
 violations contains v if {
 	some i, op in input.operations
-	lib.is_output(op)
+	op.action in lib.output_actions
+	op.destination.type in lib.leaving_types
 	lib.personal(op)
-	lib.leaves_project(op)
+	not lib.governed(op)
 	v := {
 		"index": i,
 		"reason": sprintf("%s would be copied to %s, outside governed storage (%s destination)", [lib.describe(op), op.destination.path, op.destination.type]),

@@ -1,0 +1,85 @@
+"""A central OPA server as the policy engine, over OPA's REST API (v1 data and policy APIs).
+
+A batch is one `POST /v1/data/lacuna/main/violations` with `{"input": {"operations": [...]}}`:
+the same rule the embedded engine evaluates, so decisions do not depend on where they are
+made. The annotations (ids, versions, stewards) come from the server's own modules
+(`GET /v1/policies`), not from local files that might have drifted. Every failure — unreachable
+server, timeout, HTTP error, undefined result, builtin error — raises PolicyLoadError (exit 2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import orjson
+
+from lacuna_cli.errors import PolicyLoadError
+from lacuna_cli.policy.engine import ENTRY_RULE, PolicySet, group_by_index
+
+# Builtin errors (a failing sprintf, a bad regex) become HTTP 500 instead of an undefined
+# value that a careless client could read as "no violations".
+DATA_PATH = "/v1/data/" + ENTRY_RULE.replace(".", "/") + "?strict-builtin-errors=true"
+
+
+class RemoteEngine:
+    """One keep-alive HTTP client to one OPA server; checked for health when created."""
+
+    def __init__(self, url: str, token: str | None = None, timeout: float = 5.0) -> None:
+        self.url = url.rstrip("/")
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._client = httpx.Client(
+            base_url=self.url, headers=headers,
+            timeout=httpx.Timeout(timeout), limits=httpx.Limits(max_keepalive_connections=1))
+        try:
+            self._request("GET", "/health")
+        except PolicyLoadError:
+            self.close()
+            raise
+
+    def policy_set(self) -> PolicySet:
+        """The modules loaded on the server, read for their METADATA annotations."""
+        policy_set = PolicySet()
+        modules = self._request("GET", "/v1/policies").get("result")
+        if not isinstance(modules, list):
+            raise PolicyLoadError(f"OPA at {self.url}: GET /v1/policies returned no module list")
+        for module in modules:
+            if isinstance(module, dict) and isinstance(module.get("raw"), str):
+                policy_set.add_module(str(module.get("id", "?")), module["raw"])
+        policy_set.require_entry(f"the modules loaded on OPA at {self.url}")
+        return policy_set
+
+    def evaluate(self, inputs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        body = orjson.dumps({"input": {"operations": inputs}})
+        answer = self._request("POST", DATA_PATH, content=body)
+        return group_by_index(answer.get("result"), len(inputs), f"OPA at {self.url}")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _request(self, method: str, path: str, content: bytes | None = None) -> dict[str, Any]:
+        where = f"OPA at {self.url}"
+        try:
+            response = self._client.request(method, path, content=content)
+        except httpx.TimeoutException as exc:
+            raise PolicyLoadError(f"{where} did not answer {method} {path.split('?')[0]} within "
+                                  f"{self._client.timeout.read}s: refusing to allow") from exc
+        except httpx.HTTPError as exc:
+            raise PolicyLoadError(f"{where} is unreachable ({exc.__class__.__name__}: {exc}): "
+                                  "refusing to allow") from exc
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if response.status_code != 200:
+            detail = (f"{answer.get('code')}: {answer.get('message')}"
+                      if isinstance(answer, dict) and answer.get("message")
+                      else response.text[:200] or response.reason_phrase)
+            raise PolicyLoadError(f"{where} answered {method} {path.split('?')[0]} with HTTP "
+                                  f"{response.status_code} ({detail}): refusing to allow")
+        if not isinstance(answer, dict):
+            raise PolicyLoadError(f"{where} answered {method} {path.split('?')[0]} without a "
+                                  "JSON object: refusing to allow")
+        return answer
