@@ -53,11 +53,20 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
     return entries
 
 
+def head(connection: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """(seq, hash) of the last record — from the live table, or from the latest checkpoint
+    when every record has been archived."""
+    row = connection.execute("""
+        SELECT seq, hash FROM (
+            SELECT seq, hash FROM audit_log
+            UNION ALL SELECT seq, head_hash FROM checkpoints)
+        ORDER BY seq DESC LIMIT 1""").fetchone()
+    return (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
+
+
 def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[AuditRecord]:
     """Chain `entries` after the current head and insert them; the caller owns the transaction."""
-    head = connection.execute(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    head_seq, head_hash = (int(head[0]), head[1]) if head else (0, GENESIS_HASH)
+    head_seq, head_hash = head(connection)
     records = link(entries, head_seq, head_hash)
     insert_columns(connection, "audit_log", RECORD_FIELDS,
                    [[getattr(r, name) if name != "tags" else list(r.tags) for name in

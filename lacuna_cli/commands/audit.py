@@ -16,14 +16,14 @@ from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
 app = typer.Typer(help="Read and verify the tamper-evident audit log.", no_args_is_help=True)
 
 
-def _since(value: str | None) -> str | None:
+def _since(value: str | None, option: str = "--since") -> str | None:
     """Accept a date or an ISO datetime; compare as the stored UTC `...Z` strings do."""
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise LacunaError(f"not an ISO date or datetime: {value!r}") from exc
+        raise LacunaError(f"{option}: not an ISO date or datetime: {value!r}") from exc
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC)
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -172,7 +172,7 @@ def archive_command(
     from lacuna_cli.audit.archive import archive_before, archive_dir
     from lacuna_cli.store import open_store
 
-    cutoff = _since(before)
+    cutoff = _since(before, "--before")
     config = project_config(ctx)
     with open_store(config.db_path, write=True) as connection:
         path, count = archive_before(connection, cutoff or "", archive_dir(config.db_path))
