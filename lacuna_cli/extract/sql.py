@@ -1,42 +1,51 @@
-"""SQL extraction with sqlglot: which tables each statement reads and writes.
+"""SQL extraction with sqlglot: which tables each statement reads and writes, column by column.
 
-A script is split into statements with sqlglot's tokenizer (so a statement's line number is
-exact and one bad statement does not hide the others), each statement is parsed on its own, and
-its tables are sorted into sources and target. CTE names are never tables. The same analysis
-serves `.sql` files and SQL strings embedded in Python.
+A script is split into statements on the token stream (so a statement's line is exact and one
+bad statement does not hide the others); each is parsed on its own in the configured dialect,
+then in sqlglot's generic one, before it is reported. SQL inside opaque statements (procedure
+bodies, `UNLOAD ('select ...')`, `EXECUTE IMMEDIATE`) is cut out and analysed as a script of its
+own. Across a script, a table written by one statement and read by a later one is resolved
+through to the sources it was built from, at table and at column level. The same analysis
+serves `.sql` files, dbt models and SQL strings embedded in Python.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import Tokenizer, TokenType
 
-from lacuna_cli.extract.files import normalise_location, table_resource
 from lacuna_cli.extract.graph import GraphBuilder
+from lacuna_cli.extract.sql_columns import ColumnLineage, ColumnResolver, Outputs, column_lineage
+from lacuna_cli.extract.sql_opaque import command_flows, embedded_sql, looks_opaque
+from lacuna_cli.extract.sql_split import (
+    StatementText, column_of, line_of, split_statements, tokenize,
+)
+from lacuna_cli.extract.sql_tables import Flow, flows_of
+from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
 
-AGGREGATES = (exp.AggFunc,)
-FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
-WRITE_STATEMENTS = (exp.Insert, exp.Create, exp.Merge, exp.Update, exp.Delete)
+# sqlglot warns on stderr for every statement it keeps as an opaque Command; those are handled
+# (or deliberately ignored) here, so the warning would only be noise in a user's terminal.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
-
-@dataclass(frozen=True)
-class StatementText:
-    """One statement of a script and where it starts (1-based line and column)."""
-
-    text: str
-    line: int
-    column: int
+Problem = tuple[int, str]
+NO_SEMICOLON_KEYWORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "WITH",
+                         "DROP", "ALTER", "TRUNCATE", "DECLARE", "SET", "EXEC", "EXECUTE"}
 
 
 @dataclass
 class StatementLineage:
-    """What one statement reads and writes, and how its result relates to its sources."""
+    """What one statement reads and writes, and how its result relates to its sources.
+
+    `kind` is the statement keyword (see sql_tables.Flow); `statement` the index of the top-level
+    statement it came from (statements of one procedure body share it); `column_lineage` has one
+    entry per output column.
+    """
 
     action: Action
     sources: list[Resource]
@@ -47,174 +56,192 @@ class StatementLineage:
     line: int = 1
     column: int = 1
     snippet: str = ""
+    kind: str = "select"
+    column_lineage: tuple[ColumnLineage, ...] = ()
+    statement: int = 0
+    temporary: bool = False
 
 
-def split_statements(sql: str) -> list[StatementText]:
-    """Split on top-level semicolons using sqlglot's tokenizer (comments and strings respected)."""
-    tokens = Tokenizer().tokenize(sql)
-    statements: list[StatementText] = []
-    chunk: list = []
-    for token in [*tokens, None]:
-        if token is not None and token.token_type != TokenType.SEMICOLON:
-            chunk.append(token)
-            continue
-        if chunk:
-            first, last = chunk[0], chunk[-1]
-            start = _token_start(sql, first)
-            statements.append(
-                StatementText(sql[start : last.end + 1], first.line, _column_of(sql, start))
-            )
-        chunk = []
-    return statements
+class ScriptAnalysis:
+    """Walks a script statement by statement, remembering what earlier statements wrote."""
+
+    def __init__(self, dialect: str | None, schema: Mapping[str, Sequence[str]] | None) -> None:
+        self.dialect = dialect or None
+        self.schema = schema or {}
+        self.upstream: dict[str, tuple[Resource, ...]] = {}
+        self.written: dict[str, Outputs] = {}
+        self.found: list[StatementLineage] = []
+        self.problems: list[Problem] = []
+
+    def script(self, sql: str, first_line: int = 1, index: int | None = None) -> None:
+        try:
+            statements = split_statements(sql, self.dialect)
+        except TokenError as exc:
+            self.problems.append((first_line, f"cannot tokenize SQL: {exc}"))
+            return
+        for number, statement in enumerate(statements):
+            line = first_line + statement.line - 1
+            self.statement(statement, line, number if index is None else index)
+
+    def statement(self, statement: StatementText, line: int, index: int) -> None:
+        text = statement.text
+        if looks_opaque(text):
+            inner = embedded_sql(text, tokenize(text, self.dialect))
+            if inner is not None:
+                for part in inner:
+                    before = len(self.found)
+                    self.script(part.text, line + line_of(text, part.offset) - 1, index)
+                    if part.target is not None:
+                        self._redirect(before, part.target)
+                return
+        try:
+            trees = self._parse(text)
+        except (ParseError, TokenError) as exc:
+            self.problems.append((line + _error_line(exc) - 1, _error_message(exc)))
+            return
+        for offset, tree in trees:
+            here = line + line_of(text, offset) - 1
+            column = statement.column if offset == 0 else column_of(text, offset)
+            self.tree(tree, text[offset:], here, column, index)
+
+    def _parse(self, text: str) -> list[tuple[int, exp.Expression]]:
+        """Parse one statement: the configured dialect, then the generic one; a T-SQL batch
+        without semicolons is split where the parser finds a second statement begin."""
+        try:
+            return [(0, _parse_one(text, self.dialect))]
+        except (ParseError, TokenError) as first:
+            split = _second_statement(text, first)
+            if split is not None:
+                head = self._parse(text[:split])
+                return head + [(split + o, t) for o, t in self._parse(text[split:])]
+            if not self.dialect:
+                raise
+            try:
+                return [(0, _parse_one(text, None))]
+            except (ParseError, TokenError):
+                raise first from None
+
+    def tree(self, tree: exp.Expression | None, text: str, line: int, column: int,
+             index: int) -> None:
+        if tree is None:
+            return
+        flows = command_flows(tree, text)
+        if flows is None:
+            flows = flows_of(tree)
+        for flow in flows:
+            self.flow(flow, tree, text, line, column, index)
+
+    def flow(self, flow: Flow, tree: exp.Expression, text: str, line: int, column: int,
+             index: int) -> None:
+        target = flow.target
+        if flow.kind == "drop":
+            if target is not None:
+                self.upstream.pop(target.name, None)
+                self.written.pop(target.name, None)
+            self.found.append(self._lineage(flow, [], (), line, column, text, index))
+            return
+        outputs = ColumnResolver(self.schema, self.written).outputs_of(flow, tree)
+        lineage = column_lineage(outputs)
+        sources = self._resolved(flow.sources)
+        sources = [_with_columns(s, tree, lineage, len(flow.sources)) for s in sources]
+        self.found.append(self._lineage(flow, sources, lineage, line, column, text, index, tree))
+        if target is not None and target.kind == "table":
+            self._remember(flow, target.name, sources, outputs)
+
+    def _remember(self, flow: Flow, name: str, sources: list[Resource], outputs: Outputs
+                  ) -> None:
+        """What a later statement reading table `name` really reads."""
+        appends = flow.kind in ("insert", "merge", "update")
+        kept = self.upstream.get(name, ()) if appends else ()
+        self.upstream[name] = tuple(dict.fromkeys((*kept, *sources)))
+        renamed = flow.kind == "rename" and flow.sources
+        self.written[name] = self.written.get(flow.sources[0].name, []) if renamed else outputs
+
+    def _resolved(self, sources: Sequence[Resource]) -> list[Resource]:
+        """Each source, followed by what it was built from earlier in the script."""
+        resolved: dict[Resource, None] = {}
+        for source in sources:
+            resolved[source] = None
+            for upstream in self.upstream.get(source.name, ()) if source.kind == "table" else ():
+                resolved.setdefault(upstream, None)
+        return list(resolved)
+
+    def _lineage(self, flow: Flow, sources: list[Resource], lineage: tuple[ColumnLineage, ...],
+                 line: int, column: int, text: str, index: int,
+                 tree: exp.Expression | None = None) -> StatementLineage:
+        keys, columns, transform = shape(flow, len(sources), lineage)
+        action: Action = "query"
+        if flow.target is not None:
+            action = "write" if flow.target.kind == "table" else "export"
+        return StatementLineage(
+            action=action, sources=sources, target=flow.target, transform=transform, keys=keys,
+            columns=columns, line=line, column=column, snippet=" ".join(text.split())[:200],
+            kind=flow.kind, column_lineage=lineage, statement=index, temporary=flow.temporary,
+        )
+
+    def _redirect(self, start: int, target: Resource) -> None:
+        """`UNLOAD ('select ...') TO 's3://...'`: the inner query's result goes to the target."""
+        for position in range(start, len(self.found)):
+            found = self.found[position]
+            if found.target is None:
+                self.found[position] = replace(found, target=target, action="export",
+                                               kind="unload")
 
 
-def _token_start(sql: str, token) -> int:
-    """Offset where a token begins; quoted identifiers and strings start one char earlier."""
-    start = token.start
-    if start > 0 and sql[start - 1] in "'\"`[":
-        return start - 1
-    return start
+def _parse_one(text: str, dialect: str | None) -> exp.Expression:
+    return sqlglot.parse_one(text, read=dialect)
 
 
-def _column_of(sql: str, offset: int) -> int:
-    return offset - (sql.rfind("\n", 0, offset) + 1) + 1
-
-
-def analyse_statement(text: str, dialect: str | None) -> StatementLineage | None:
-    """Parse one statement; None for statements without data (SET, USE, BEGIN ...)."""
-    tree = sqlglot.parse_one(text, read=dialect or None)
-    if tree is None or isinstance(tree, exp.Command | exp.Set | exp.Use | exp.Transaction):
+def _second_statement(text: str, error: Exception) -> int | None:
+    """Offset of a statement keyword starting a line where the parser expected no more input
+    (T-SQL batches often omit semicolons between statements)."""
+    errors = getattr(error, "errors", None) or [{}]
+    first = errors[0]
+    if first.get("description") != "Invalid expression / Unexpected token":
         return None
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
-    target_table = _target_table(tree)
-    target_key = _qualified(target_table) if target_table is not None else None
-    tables = [t for t in tree.find_all(exp.Table) if t is not target_table]
-    sources: dict[str, Resource] = {}
-    for table in tables:
-        file = _file_table(table)
-        if file is not None:
-            sources.setdefault(file.key, file)
-            continue
-        name = _qualified(table)
-        if not table.name or name in ctes or name == target_key and not isinstance(
-                tree, exp.Update):
-            continue
-        sources.setdefault(name, table_resource(name, _columns_of(tree, table, len(tables))))
-    target = table_resource(target_key) if target_key else None
-    if isinstance(tree, exp.Copy):
-        files = [normalise_location(f.name) for f in tree.args.get("files") or []]
-        if tree.args.get("kind"):  # COPY table FROM 'file': the files are read
-            sources.update({f.key: f for f in files})
-        elif files:  # COPY (query) TO 'file': the file is written
-            target = files[0]
-    keys, columns, transform = _shape(tree.find(exp.Select), len(sources))
-    action: Action = "query"
-    if target is not None:
-        action = "write" if target.kind == "table" else "export"
-    return StatementLineage(
-        action=action,
-        sources=list(sources.values()),
-        target=target,
-        transform=transform,
-        keys=keys,
-        columns=columns,
-    )
+    line, col, word = first.get("line"), first.get("col"), (first.get("highlight") or "")
+    if not line or not col or word.upper() not in NO_SEMICOLON_KEYWORDS:
+        return None
+    lines = text.split("\n")
+    offset = sum(len(part) + 1 for part in lines[: line - 1]) + col - len(word)
+    start_of_line = text.rfind("\n", 0, offset) + 1
+    if offset <= 0 or text[start_of_line:offset].strip():
+        return None
+    return offset
 
 
-def _target_table(tree: exp.Expression) -> exp.Table | None:
-    """The table a statement writes into, if any (INSERT, CTAS, VIEW, MERGE, UPDATE, DELETE)."""
-    if isinstance(tree, WRITE_STATEMENTS) or isinstance(tree, exp.Copy) and tree.args.get("kind"):
-        target = tree.this
-        if isinstance(target, exp.Schema):
-            target = target.this
-        if isinstance(target, exp.Table):
-            return target
-    return None
-
-
-def _file_table(table: exp.Table) -> Resource | None:
-    """Files queried as tables: `read_parquet('x')` (a table function) or `FROM 'x.csv'`."""
-    if isinstance(table.this, exp.Func):
-        literal = table.this.find(exp.Literal)
-        return normalise_location(literal.name) if literal is not None and literal.is_string \
-            else None
-    identifier = table.this
-    if isinstance(identifier, exp.Identifier) and identifier.quoted and FILE_SUFFIX.search(
-            identifier.name):
-        return normalise_location(identifier.name)
-    return None
-
-
-def _qualified(table: exp.Table) -> str:
-    parts = [table.catalog, table.db, table.name]
-    return ".".join(part for part in parts if part).lower()
-
-
-def _columns_of(tree: exp.Expression, table: exp.Table, table_count: int) -> list[str]:
-    """Columns a statement references on `table` (qualified by its alias, or unqualified if alone)."""
-    alias = (table.alias_or_name or "").lower()
-    found: list[str] = []
+def _with_columns(source: Resource, tree: exp.Expression, lineage: tuple[ColumnLineage, ...],
+                  table_count: int) -> Resource:
+    """The columns a statement references on a source table: those feeding its output columns
+    and those it filters or joins on (qualified by the table's alias, or unqualified if alone)."""
+    if source.kind != "table":
+        return source
+    names = [column for entry in lineage for table, column in entry.sources
+             if table == source.name and column != "*"]
+    aliases = {t.alias_or_name.lower() for t in tree.find_all(exp.Table)
+               if ".".join(p.name for p in t.parts).lower() == source.name}
     for column in tree.find_all(exp.Column):
         qualifier = column.table.lower()
-        if qualifier == alias or (not qualifier and table_count == 1):
-            if column.name and column.name not in found:
-                found.append(column.name.lower())
-    return found
+        if (qualifier in aliases or not qualifier and table_count == 1) and column.name:
+            names.append(column.name.lower())
+    return source.model_copy(update={"columns": tuple(dict.fromkeys(names))}) if names else source
 
 
-def _shape(
-    select: exp.Select | None, source_count: int
-) -> tuple[tuple[str, ...], tuple[str, ...] | None, Transform]:
-    """Group keys, output columns and the transform a SELECT applies to its sources."""
-    if select is None:
-        return (), None, "derive"
-    star = any(isinstance(e, exp.Star) or e.is_star for e in select.expressions)
-    columns = None if star else tuple(name.lower() for name in select.named_selects)
-    group = select.args.get("group")
-    if group is not None or any(select.find_all(*AGGREGATES)):
-        keys = tuple(
-            e.alias_or_name.lower() for e in (group.expressions if group is not None else [])
-        )
-        return keys, columns, "aggregate"
-    if source_count > 1:
-        return (), columns, "join"
-    if select.args.get("where") is not None:
-        return (), columns, "filter"
-    return (), columns, "derive" if columns is None else "project"
+def analyse_script(sql: str, dialect: str | None,
+                   schema: Mapping[str, Sequence[str]] | None = None
+                   ) -> tuple[list[StatementLineage], list[Problem]]:
+    """Every statement of a script, DDL effects (`drop`) included, and (line, message) for those
+    that fail — the full picture a lineage tool needs."""
+    analysis = ScriptAnalysis(dialect, schema)
+    analysis.script(sql)
+    return analysis.found, analysis.problems
 
 
-def analyse_sql(
-    sql: str, dialect: str | None
-) -> tuple[list[StatementLineage], list[tuple[int, str]]]:
-    """All statements of a script with their lineage, and (line, message) for those that fail."""
-    try:
-        statements = split_statements(sql)
-    except TokenError as exc:
-        return [], [(1, f"cannot tokenize SQL: {exc}")]
-    found: list[StatementLineage] = []
-    problems: list[tuple[int, str]] = []
-    for statement in statements:
-        try:
-            lineage = _parse_with_fallback(statement.text, dialect)
-        except (ParseError, TokenError) as exc:
-            problems.append((statement.line + _error_line(exc) - 1, _error_message(exc)))
-            continue
-        if lineage is None:
-            continue
-        lineage.line, lineage.column = statement.line, statement.column
-        lineage.snippet = " ".join(statement.text.split())[:200]
-        found.append(lineage)
-    return found, problems
-
-
-def _parse_with_fallback(text: str, dialect: str | None) -> StatementLineage | None:
-    """Try the configured dialect, then sqlglot's generic one, before calling a statement bad."""
-    try:
-        return analyse_statement(text, dialect)
-    except (ParseError, TokenError):
-        if not dialect:
-            raise
-        return analyse_statement(text, None)
+def analyse_sql(sql: str, dialect: str | None, schema: Mapping[str, Sequence[str]] | None = None
+                ) -> tuple[list[StatementLineage], list[Problem]]:
+    """The statements of a script that move data, and (line, message) for those that fail."""
+    found, problems = analyse_script(sql, dialect, schema)
+    return [s for s in found if s.kind != "drop"], problems
 
 
 def _error_line(exc: Exception) -> int:
@@ -228,15 +255,15 @@ def _error_message(exc: Exception) -> str:
         first = errors[0]
         near = (first.get("highlight") or "").strip()
         return f"cannot parse SQL: {first.get('description', 'syntax error')}" + (
-            f" near '{near}'" if near else ""
-        )
+            f" near '{near}'" if near else "")
     return f"cannot parse SQL: {str(exc).splitlines()[0]}"
 
 
-def extract_sql(text: str, relpath: str, dialect: str | None) -> Extraction:
+def extract_sql(text: str, relpath: str, dialect: str | None,
+                schema: Mapping[str, Sequence[str]] | None = None) -> Extraction:
     """Operations and lineage for a `.sql` file; bad statements become errors, not a stop."""
     graph = GraphBuilder(relpath)
-    statements, problems = analyse_sql(text, dialect)
+    statements, problems = analyse_sql(text, dialect, schema)
     for statement in statements:
         location = Location(path=relpath, line=statement.line, column=statement.column)
         graph.add_sql_statement(statement, location)

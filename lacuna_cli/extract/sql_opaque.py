@@ -1,0 +1,156 @@
+"""SQL hidden inside statements that parsers treat as opaque, and data-moving commands.
+
+Procedure bodies (`CREATE PROCEDURE ... BEGIN ... END`, `AS $$ ... $$`), `EXECUTE IMMEDIATE
+'...'` and Redshift's `UNLOAD ('select ...') TO 's3://...'` carry SQL that moves data; it is cut
+out here and handed back to be analysed as a script of its own. Commands sqlglot keeps as raw
+text (`RENAME TABLE a TO b`, Hive's `EXCHANGE PARTITION`, Vertica's partition-moving functions)
+are read into flows directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.tokens import Token, TokenType
+
+from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, token_start
+from lacuna_cli.extract.sql_tables import Flow
+from lacuna_cli.models import Resource
+
+ROUTINE = re.compile(
+    r"^\s*create\s+(or\s+(replace|alter)\s+)?(temp(orary)?\s+)?"
+    r"(procedure|proc|function|trigger|task)\b", re.I)
+NON_SQL_LANGUAGE = re.compile(r"\blanguage\s+(?!sql\b|plpgsql\b|tsql\b|plsql\b)\w+", re.I)
+EXECUTE = re.compile(r"^\s*(execute\s+immediate|exec(ute)?)\b", re.I)
+UNLOAD = re.compile(r"^\s*unload\b", re.I)
+IDENT = r"[\w$#@.\"`\[\]]+"
+RENAME = re.compile(rf"^\s*rename\s+tables?\s+(.+)$", re.I | re.S)
+RENAME_PAIR = re.compile(rf"^\s*({IDENT})\s+to\s+({IDENT})\s*$", re.I)
+EXCHANGE = re.compile(
+    rf"^\s*alter\s+table\s+({IDENT})\s+exchange\s+partition\b.*?\bwith\s+table\s+({IDENT})",
+    re.I | re.S)
+PARTITION_FUNCTIONS = {  # Vertica: (source argument, target argument)
+    "swap_partitions_between_tables": (0, 3),
+    "move_partitions_to_table": (0, 3),
+    "copy_partitions_to_table": (0, 3),
+}
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """SQL text found inside a statement, its offset there, and where its result goes."""
+
+    text: str
+    offset: int
+    target: Resource | None = None
+
+
+def embedded_sql(text: str, tokens: list[Token]) -> list[Embedded] | None:
+    """The SQL inside an opaque statement, or None when the statement is ordinary SQL."""
+    if UNLOAD.match(text):
+        return _unload(text, tokens)
+    if routine := ROUTINE.match(text):
+        if NON_SQL_LANGUAGE.search(text):
+            return []
+        return _routine_body(text, tokens, routine.group(5).lower() != "function")
+    if tokens and tokens[0].token_type == TokenType.BEGIN and _block_begin(tokens, 0):
+        return _routine_body(text, tokens, False)
+    if EXECUTE.match(text):
+        strings = [t for t in tokens if t.token_type in (TokenType.STRING, TokenType.NATIONAL_STRING)]
+        return [_string(text, strings[0])] if strings else []
+    return None
+
+
+def command_flows(tree: exp.Expression, text: str) -> list[Flow] | None:
+    """Flows of commands sqlglot leaves unparsed or sees as plain function calls."""
+    if match := RENAME.match(text):
+        pairs = [RENAME_PAIR.match(part) for part in match.group(1).split(",")]
+        return [Flow("rename", (_name(p.group(1)),), _name(p.group(2))) for p in pairs if p]
+    if match := EXCHANGE.match(text):
+        return [Flow("exchange", (_name(match.group(2)),), _name(match.group(1)))]
+    if isinstance(tree, exp.Select) and not tree.args.get("from_"):
+        flows = [_partition_flow(f) for f in tree.find_all(exp.Anonymous)]
+        return [f for f in flows if f is not None] or None
+    return None
+
+
+def _partition_flow(call: exp.Anonymous) -> Flow | None:
+    positions = PARTITION_FUNCTIONS.get(str(call.this).lower())
+    args = call.expressions
+    if positions is None or len(args) <= max(positions):
+        return None
+    source, target = (args[i] for i in positions)
+    if not (isinstance(source, exp.Literal) and isinstance(target, exp.Literal)):
+        return None
+    return Flow("partition", (_name(source.name),), _name(target.name))
+
+
+def _unload(text: str, tokens: list[Token]) -> list[Embedded]:
+    strings = [t for t in tokens if t.token_type == TokenType.STRING]
+    if not strings:
+        return []
+    to = next((i for i, t in enumerate(tokens) if t.text.upper() == "TO"), None)
+    after = [t for t in tokens[to + 1:] if t.token_type == TokenType.STRING] if to else []
+    target = normalise_location(after[0].text) if after else None
+    query = _string(text, strings[0])
+    return [Embedded(query.text, query.offset, target)]
+
+
+def _routine_body(text: str, tokens: list[Token], body_after_as: bool) -> list[Embedded]:
+    """The body of a routine: `BEGIN ... END`, a `$$ ... $$` string, or (procedures and tasks,
+    not functions, whose `AS 'x'` names a class) everything after `AS`."""
+    for index, token in enumerate(tokens):
+        if token.token_type == TokenType.BEGIN and _block_begin(tokens, index):
+            end = _matching_end(tokens, index)
+            start = token.end + 1
+            stop = tokens[end].start if end is not None else len(text)
+            return [Embedded(text[start:stop], start)]
+        if token.token_type in (TokenType.HEREDOC_STRING, TokenType.RAW_STRING):
+            return [_string(text, token)]
+    as_index = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.ALIAS), None)
+    if body_after_as and as_index is not None and as_index + 1 < len(tokens):
+        start = token_start(text, tokens[as_index + 1])
+        return [Embedded(text[start:], start)]
+    return []
+
+
+def _block_begin(tokens: list[Token], index: int) -> bool:
+    after = tokens[index + 1].text.upper() if index + 1 < len(tokens) else ";"
+    return after not in NOT_A_BLOCK and after != ";"
+
+
+def _matching_end(tokens: list[Token], begin: int) -> int | None:
+    depth = 0
+    for index in range(begin, len(tokens)):
+        token = tokens[index]
+        after = tokens[index + 1].text.upper() if index + 1 < len(tokens) else ""
+        if token.token_type == TokenType.BEGIN and _block_begin(tokens, index) or (
+                token.token_type == TokenType.CASE):
+            depth += 1
+        elif token.token_type == TokenType.END and after not in END_OF_LOOP:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _string(text: str, token: Token) -> Embedded:
+    """A string token's content and where it starts in `text` (after its opening quote)."""
+    start = text.find(token.text, token_start(text, token))
+    return Embedded(token.text, max(start, 0))
+
+
+def _name(written: str) -> Resource:
+    return table_resource(written.replace("`", "").replace("[", "").replace("]", ""))
+
+
+OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create)\b", re.I)
+
+
+def looks_opaque(text: str) -> bool:
+    """A cheap test before tokenizing: only these statements can hide SQL inside them."""
+    return bool(OPAQUE_START.match(text)) and (
+        not text.lstrip()[:6].lower() == "create" or bool(ROUTINE.match(text)))

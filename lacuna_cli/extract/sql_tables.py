@@ -1,0 +1,272 @@
+"""Which tables and locations one parsed SQL statement reads and writes.
+
+Each statement kind has its own rule for what its target is (INSERT's table or directory,
+CTAS/VIEW, MERGE/UPDATE/DELETE's table with aliases resolved to the real table, COPY's table or
+file, `SELECT ... INTO`, EXPORT's URI); every other table reference in the statement is a source,
+except CTE names in scope, table functions and aliases. Files queried as tables (`read_parquet(
+'x')`, `FROM 'x.csv'`, Spark's ``parquet.`path` ``) become file or URL resources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.models import Resource
+
+FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
+FILE_FORMATS = {"parquet", "json", "csv", "orc", "avro", "text", "delta", "binaryfile", "tsv"}
+DATA_OBJECTS = ("TABLE", "VIEW")
+NO_DATA = (exp.Drop, exp.Describe, exp.Use, exp.Set, exp.Transaction, exp.Commit, exp.Rollback,
+           exp.Refresh, exp.Uncache, exp.Analyze, exp.Declare, exp.Show, exp.Grant)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Data moving from `sources` into `target` (None: the result goes to the caller).
+
+    `kind` is the statement keyword (select, insert, create, merge, update, delete, copy,
+    export, cache, rename, swap, truncate, drop); `query` the expression whose output columns
+    land in the target, for column lineage; `columns` the target columns named by the statement.
+    """
+
+    kind: str
+    sources: tuple[Resource, ...]
+    target: Resource | None
+    query: exp.Expression | None = None
+    columns: tuple[str, ...] = ()
+    temporary: bool = False
+
+
+def flows_of(tree: exp.Expression) -> list[Flow]:
+    """The data flows of one statement; [] for statements that move no data."""
+    if isinstance(tree, NO_DATA):
+        return [Flow("drop", (), _table(tree.this))] if _drops_table(tree) else []
+    handler = HANDLERS.get(type(tree))
+    if handler is not None:
+        return handler(tree)
+    if isinstance(tree, exp.Query):
+        return [_select(tree)]
+    return []
+
+
+def _select(tree: exp.Query) -> Flow:
+    into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+    if into is None:
+        return Flow("select", sources_in(tree), None, tree)
+    target = into.this
+    return Flow("select", sources_in(tree, skip=(target,)), _table(target), tree,
+                temporary=bool(into.args.get("temporary")) or _is_temporary_name(target))
+
+
+def _insert(tree: exp.Insert) -> list[Flow]:
+    this = tree.this
+    columns: tuple[str, ...] = ()
+    if isinstance(this, exp.Schema):
+        columns = tuple(c.name.lower() for c in this.expressions if isinstance(c, exp.Identifier))
+        this = this.this
+    target = _location(this.this) if isinstance(this, exp.Directory) else _table(this)
+    return [Flow("insert", sources_in(tree, skip=(this,)), target, _query_of(tree.expression),
+                 columns)]
+
+
+def _create(tree: exp.Create) -> list[Flow]:
+    kind = (tree.args.get("kind") or "").upper()
+    if not any(word in kind for word in DATA_OBJECTS):
+        return []
+    this = tree.this
+    columns: tuple[str, ...] = ()
+    if isinstance(this, exp.Schema):
+        columns = tuple(c.name.lower() for c in this.expressions if isinstance(c, exp.ColumnDef))
+        this = this.this
+    parts = [tree.expression, tree.args.get("clone"), tree.find(exp.LikeProperty)]
+    sources = _unique(r for part in parts if part is not None for r in sources_in(part))
+    temporary = tree.find(exp.TemporaryProperty) is not None or _is_temporary_name(this)
+    return [Flow("create", sources, _table(this), _query_of(tree.expression), columns,
+                 temporary)]
+
+
+def _merge(tree: exp.Merge) -> list[Flow]:
+    target = tree.this
+    return [Flow("merge", sources_in(tree, skip=(target,)), _table(target), tree)]
+
+
+def _update(tree: exp.Update) -> list[Flow]:
+    target = _aliased_table(tree, tree.this)
+    return [Flow("update", sources_in(tree, skip=(tree.this, target)), _table(target), tree)]
+
+
+def _delete(tree: exp.Delete) -> list[Flow]:
+    target = _aliased_table(tree, tree.this)
+    return [Flow("delete", sources_in(tree, skip=(tree.this, target)), _table(target))]
+
+
+def _truncate(tree: exp.TruncateTable) -> list[Flow]:
+    return [Flow("truncate", (), _table(t)) for t in tree.expressions]
+
+
+def _copy(tree: exp.Copy) -> list[Flow]:
+    """`COPY t FROM 'file'` loads (file -> table); `COPY (q) TO 'file'` and Snowflake's
+    `COPY INTO 's3://..' FROM (q)` unload (query -> location)."""
+    this = tree.this
+    files = tree.args.get("files") or []
+    if tree.args.get("kind"):
+        target = _table(this)
+        sources = _unique(r for f in files for r in _file_sources(f))
+        return [Flow("copy", sources, target, None)]
+    query = this.this if isinstance(this, exp.Subquery) else this
+    targets = [r for f in files for r in _file_sources(f)]
+    return [Flow("copy", _file_sources(this), target, _query_of(query)) for target in targets]
+
+
+def _file_sources(node: exp.Expression) -> tuple[Resource, ...]:
+    """A COPY operand: a literal location, a stage, a table, or a query."""
+    if isinstance(node, exp.Literal):
+        return (_location(node),)
+    if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):
+        return (_location(node.this),)
+    return sources_in(node)
+
+
+def _export(tree: exp.Export) -> list[Flow]:
+    uri = next((p.args.get("value") for p in tree.find_all(exp.Property)
+                if p.name.lower() == "uri"), None)
+    target = _location(uri) if uri is not None else None
+    return [Flow("export", sources_in(tree.this), target, _query_of(tree.this))]
+
+
+def _cache(tree: exp.Cache) -> list[Flow]:
+    query = tree.expression
+    sources = sources_in(query) if query is not None else ()
+    return [Flow("cache", sources, _table(tree.this), _query_of(query), temporary=True)]
+
+
+def _alter(tree: exp.Alter) -> list[Flow]:
+    flows: list[Flow] = []
+    table = _table(tree.this)
+    for action in tree.args.get("actions") or []:
+        if isinstance(action, exp.AlterRename):
+            flows.append(Flow("rename", (table,), _table(action.this)))
+        elif isinstance(action, exp.SwapTable):
+            other = _table(action.this)
+            flows += [Flow("swap", (other,), table), Flow("swap", (table,), other)]
+    return flows
+
+
+HANDLERS = {
+    exp.Insert: _insert, exp.Create: _create, exp.Merge: _merge, exp.Update: _update,
+    exp.Delete: _delete, exp.TruncateTable: _truncate, exp.Copy: _copy, exp.Export: _export,
+    exp.Cache: _cache, exp.Alter: _alter,
+}
+
+
+def sources_in(node: exp.Expression, skip: Iterable[exp.Expression | None] = ()
+               ) -> tuple[Resource, ...]:
+    """Every table or file `node` reads, minus the `skip` nodes, CTE names and table functions."""
+    skipped = {id(s) for s in skip if s is not None}
+    found: list[Resource] = []
+    for table in node.find_all(exp.Table):
+        if id(table) in skipped or _is_cte_reference(table):
+            continue
+        resource = file_table(table)
+        if resource is None and table.name and isinstance(table.this, exp.Identifier):
+            resource = _table(table)
+        if resource is not None:
+            found.append(resource)
+    return _unique(found)
+
+
+def file_table(table: exp.Table) -> Resource | None:
+    """Files queried as tables: `read_parquet('x')`, `FROM 'x.csv'`, ``parquet.`dir/` ``."""
+    this = table.this
+    if isinstance(this, exp.Func):
+        literal = this.find(exp.Literal)
+        return _location(literal) if literal is not None and literal.is_string else None
+    if not isinstance(this, exp.Identifier) or not this.quoted:
+        return None
+    if table.db.lower() in FILE_FORMATS and not table.catalog and (
+            "/" in this.name or FILE_SUFFIX.search(this.name)):
+        return normalise_location(this.name)
+    if not table.db and FILE_SUFFIX.search(this.name):
+        return normalise_location(this.name)
+    return None
+
+
+def _is_cte_reference(table: exp.Table) -> bool:
+    """An unqualified name that matches a CTE visible where it is used (CTE scoping rules: a
+    CTE sees the CTEs defined before it, and itself only when RECURSIVE)."""
+    if table.db or not isinstance(table.this, exp.Identifier):
+        return False
+    name = table.name.lower()
+    child: exp.Expression = table
+    parent = table.parent
+    while parent is not None:
+        with_ = parent.args.get("with_") if isinstance(parent, exp.Expression) else None
+        if isinstance(with_, exp.With):
+            if _cte_visible(with_, child, name):
+                return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _cte_visible(with_: exp.With, child: exp.Expression, name: str) -> bool:
+    recursive = bool(with_.args.get("recursive"))
+    for cte in with_.expressions:
+        if cte is child:  # inside this CTE's own body: earlier CTEs only (itself if recursive)
+            return recursive and cte.alias_or_name.lower() == name
+        if cte.alias_or_name.lower() == name:
+            return True
+    return False
+
+
+def _aliased_table(tree: exp.Expression, written: exp.Expression) -> exp.Expression:
+    """`UPDATE sr ... FROM Production.ScrapReason AS sr`: the real table behind an alias."""
+    if not isinstance(written, exp.Table) or written.db:
+        return written
+    alias = written.name.lower()
+    for table in tree.find_all(exp.Table):
+        if table is not written and table.alias and table.alias.lower() == alias:
+            return table
+    return written
+
+
+def _drops_table(tree: exp.Expression) -> bool:
+    kind = str(tree.args.get("kind") or "").upper()
+    return isinstance(tree, exp.Drop) and kind in DATA_OBJECTS and isinstance(tree.this, exp.Table)
+
+
+def _table(node: exp.Expression | None) -> Resource | None:
+    if isinstance(node, exp.Table):
+        if not isinstance(node.this, exp.Identifier):
+            return _location(node.this)
+        return table_resource(".".join(p.name for p in node.parts))
+    if isinstance(node, exp.Literal | exp.Var):
+        return _location(node)
+    return None
+
+
+def _location(node: exp.Expression) -> Resource:
+    """A file, stage or URL written as a literal (`'s3://b/x'`, `@stage/path`)."""
+    text = node.name if isinstance(node, exp.Literal | exp.Var | exp.Identifier) else node.sql()
+    if text.startswith("@"):
+        return Resource(kind="url", name=text)
+    return normalise_location(text)
+
+
+def _is_temporary_name(node: exp.Expression | None) -> bool:
+    """T-SQL `#temp` / `##global` tables and `@table` variables live only for the session."""
+    return isinstance(node, exp.Table) and node.name.startswith(("#", "@"))
+
+
+def _query_of(node: exp.Expression | None) -> exp.Expression | None:
+    while isinstance(node, exp.Subquery):
+        node = node.this
+    return node if isinstance(node, exp.Query | exp.Values) else None
+
+
+def _unique(resources: Iterable[Resource]) -> tuple[Resource, ...]:
+    return tuple(dict.fromkeys(resources))
