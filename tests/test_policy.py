@@ -55,6 +55,10 @@ def test_annotations_give_id_version_steward_severity(shipped) -> None:
     (op_input(tags=(), dest_type="dynamic", path="sys.argv[1]", action="write"),
      "LAC-DYN-001"),
     (op_input(action="read", dest_type="none", path=""), None),
+    (op_input(tier="INTERNAL", tags=("PHI",), dest_type="project", path="warehouse/v.parquet",
+              action="write"), "LAC-ENC-001"),
+    (op_input(tier="INTERNAL", tags=("PHI",), dest_type="cloud",
+              path="s3://acme-governed/v.parquet", action="write"), None),
 ])
 def test_shipped_rules_decide(shipped, case: dict, denied_by: str | None) -> None:
     policy_set, engine = shipped
@@ -154,3 +158,48 @@ def test_policy_eval_command(tmp_path: Path, lacuna) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     bad = lacuna("policy", "eval", "--input", str(tmp_path / "bad.json"), cwd=tmp_path)
     assert bad.code == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_team_data_file_deep_merges_over_the_shipped_one(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "data.json").write_text(json.dumps({"lacuna": {"config": {
+        "governed_locations": ["/mnt/secure/"], "stewards": {"PII": "dpo@team.example"}}}}))
+    policy_set = load_policy_set([shipped_dir("policies"), team])
+    config = policy_set.data["lacuna"]["config"]
+    assert config["governed_locations"] == ["/mnt/secure/"]  # lists are replaced, not appended
+    assert config["stewards"]["PII"] == "dpo@team.example"
+    assert config["stewards"]["FINANCIAL"] == "finance-data@acme.example"  # kept
+    engine = EmbeddedEngine(policy_set)
+    home, secure = engine.evaluate([op_input(), op_input(path="/mnt/secure/x.csv")])
+    assert [v["steward"] for v in home] == ["dpo@team.example"]
+    assert secure == []
+
+
+def test_shipped_policy_tests_pass(lacuna, tmp_path: Path) -> None:
+    result = lacuna("policy", "test", "--format", "json", cwd=tmp_path)
+    assert result.code == 0, result.stdout + result.stderr
+    tests = json.loads(result.stdout)["tests"]
+    assert len(tests) >= 20 and {t["outcome"] for t in tests} == {"PASS"}
+    covered = {t["name"].split(".")[-2] for t in tests}
+    assert {"pii_export_test", "external_transfer_test", "internal_egress_test",
+            "dynamic_destination_test", "unencrypted_storage_test", "main_test"} <= covered
+
+
+def test_policy_test_reports_failures_errors_and_todos_like_opa(lacuna, tmp_path: Path) -> None:
+    write_policy(tmp_path / "team", "")
+    (tmp_path / "team" / "team.rego").unlink()
+    (tmp_path / "team" / "x_test.rego").write_text(
+        "package team.x_test\n\nimport rego.v1\n\n"
+        "test_passes if { 1 == 1 }\n\ntest_fails if { 1 == 2 }\n\n"
+        "test_errors if { 1 / 0 }\n\ntodo_test_later if { false }\n")
+    result = lacuna("policy", "test", str(tmp_path / "team"), cwd=tmp_path)
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert any(line.endswith("data.team.x_test.test_fails: FAIL") or
+               "data.team.x_test.test_fails: FAIL (" in line for line in lines)
+    assert any("data.team.x_test.test_errors: ERROR" in line for line in lines)
+    assert any("divide by zero" in line for line in lines)
+    assert lines[-1] == "FAIL: 1/3 (SKIPPED: 1)"
+    only = lacuna("policy", "test", str(tmp_path / "team"), "--run", "passes$", cwd=tmp_path)
+    assert only.code == 0 and only.stdout.splitlines()[-1] == "PASS: 1/1"

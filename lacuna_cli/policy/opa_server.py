@@ -34,6 +34,7 @@ class OpaServer(HTTPServer):
         self.delay = 0.0
         self.fail_status: int | None = None
         self.requests: list[str] = []
+        self.connections = 0
         self.engine: EmbeddedEngine | None = None
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -47,6 +48,10 @@ class OpaServer(HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as OPA
     server: OpaServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path.split("?")[0] == "/health":
@@ -115,7 +120,10 @@ def serve_opa(policy_set: PolicySet, token: str | None = None,
             ready.set()
             return
         ready.set()
-        server.serve_forever(poll_interval=0.05)
+        try:
+            server.serve_forever(poll_interval=0.05)
+        finally:
+            server.engine = None  # dropped by the thread that built it, as regorus requires
 
     thread = threading.Thread(target=run, name="opa-stand-in", daemon=True)
     stopper = threading.Timer(lifetime, server.shutdown)

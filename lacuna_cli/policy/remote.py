@@ -59,6 +59,12 @@ class RemoteEngine:
     def close(self) -> None:
         self._client.close()
 
+    def __enter__(self) -> RemoteEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def _request(self, method: str, path: str, content: bytes | None = None) -> dict[str, Any]:
         where = f"OPA at {self.url}"
         try:

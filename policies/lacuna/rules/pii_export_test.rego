@@ -1,0 +1,46 @@
+package lacuna.rules.pii_export_test
+
+import rego.v1
+
+import data.lacuna.rules.pii_export
+import data.lacuna.testdata_test.batch
+import data.lacuna.testdata_test.op
+
+test_pii_export_to_home_folder_is_denied if {
+	some v in pii_export.violations with input as batch([op("export", "PROPRIETARY", ["PII"], "unmanaged", "~/Downloads/x.csv")])
+	v.index == 0
+	v.steward == "privacy-office@acme.example"
+	startswith(v.alternatives[0], "Anonymize the personal columns email, phone")
+	contains(v.alternatives[1], "warehouse/")
+}
+
+test_phi_to_a_bucket_outside_governance_is_denied if {
+	count(pii_export.violations) == 1 with input as batch([op("write", "PROPRIETARY", ["PHI"], "cloud", "s3://scratch/x.csv")])
+}
+
+test_pii_to_a_governed_location_is_allowed if {
+	count(pii_export.violations) == 0 with input as batch([
+		op("write", "PROPRIETARY", ["PII"], "cloud", "s3://acme-governed/x.csv"),
+		op("write", "PROPRIETARY", ["PII"], "project", "warehouse/x.parquet"),
+	])
+}
+
+test_reads_and_untagged_data_are_allowed if {
+	count(pii_export.violations) == 0 with input as batch([
+		op("read", "PROPRIETARY", ["PII"], "unmanaged", "~/x.csv"),
+		op("export", "INTERNAL", ["FINANCIAL"], "unmanaged", "~/x.csv"),
+	])
+}
+
+test_governed_locations_come_from_data if {
+	count(pii_export.violations) == 0 with input as batch([op("export", "PROPRIETARY", ["PII"], "unmanaged", "/mnt/secure/x.csv")])
+		with data.lacuna.config.governed_locations as ["/mnt/secure/"]
+}
+
+test_the_index_points_into_the_batch if {
+	indexes := {v.index | some v in pii_export.violations} with input as batch([
+		op("read", "PUBLIC", [], "none", ""),
+		op("export", "PROPRIETARY", ["PII"], "email", "mailto:a@b.example"),
+	])
+	indexes == {1}
+}
