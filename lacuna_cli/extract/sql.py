@@ -23,7 +23,7 @@ from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.extract.sql_columns import ColumnLineage, ColumnResolver, Outputs, column_lineage
 from lacuna_cli.extract.sql_opaque import command_flows, embedded_sql, looks_opaque
 from lacuna_cli.extract.sql_split import (
-    StatementText, column_of, line_of, split_statements, tokenize,
+    StatementText, column_of, line_of, split_statements,
 )
 from lacuna_cli.extract.sql_tables import Flow, flows_of
 from lacuna_cli.extract.sql_shape import shape
@@ -34,6 +34,9 @@ from lacuna_cli.models import Action, Extraction, FileError, Location, Resource,
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 Problem = tuple[int, str]
+# Dialects whose engines also accept another dialect's syntax (Athena runs Hive DDL and takes
+# Hive's backquoted names), tried after the configured dialect and before the generic one.
+RELATED_DIALECTS = {"athena": "hive"}
 NO_SEMICOLON_KEYWORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "WITH",
                          "DROP", "ALTER", "TRUNCATE", "DECLARE", "SET", "EXEC", "EXECUTE"}
 
@@ -86,7 +89,7 @@ class ScriptAnalysis:
     def statement(self, statement: StatementText, line: int, index: int) -> None:
         text = statement.text
         if looks_opaque(text):
-            inner = embedded_sql(text, tokenize(text, self.dialect))
+            inner = embedded_sql(text)
             if inner is not None:
                 for part in inner:
                     before = len(self.found)
@@ -114,12 +117,14 @@ class ScriptAnalysis:
             if split is not None:
                 head = self._parse(text[:split])
                 return head + [(split + o, t) for o, t in self._parse(text[split:])]
-            if not self.dialect:
-                raise
-            try:
-                return [(0, _parse_one(text, None))]
-            except (ParseError, TokenError):
-                raise first from None
+            for fallback in (RELATED_DIALECTS.get(self.dialect or ""), None):
+                if fallback == self.dialect:
+                    continue
+                try:
+                    return [(0, _parse_one(text, fallback))]
+                except (ParseError, TokenError):
+                    continue
+            raise first from None
 
     def tree(self, tree: exp.Expression | None, text: str, line: int, column: int,
              index: int) -> None:

@@ -68,8 +68,8 @@ class Source:
             if output == name:
                 return derivation
         stars = [d for output, d in self.outputs if output == "*"]
-        if not stars:
-            return None
+        if not stars:  # a table written earlier in the script may have more columns than that
+            return Derivation({(self.table, name): False}) if self.table else None
         found = Derivation()
         for star in stars:  # `SELECT * FROM t` with t's columns unknown: pass the name through
             found.add(Derivation({(table, name): hidden for (table, _), hidden in
@@ -111,36 +111,38 @@ class ColumnResolver:
                  written: Mapping[str, Outputs] | None = None) -> None:
         self.schema = schema or {}
         self.written = written or {}
+        self.outer: list[list[Source]] = []  # enclosing scopes, for correlated subqueries
 
     # ---- statements ---------------------------------------------------------------------
 
     def outputs_of(self, flow: Flow, tree: exp.Expression) -> Outputs:
         """Target column -> derivation, named as the target names them."""
+        ctes = self._with(tree, {})
         if isinstance(tree, exp.Update):
-            return self._assignments(tree.expressions, self._scope(tree, {}), {})
+            return self._assignments(tree.expressions, self._scope(tree, ctes), ctes)
         if isinstance(tree, exp.Merge):
-            return self._merge(tree)
+            return self._merge(tree, ctes)
         if flow.query is None:
             return []
-        outputs = self.query(flow.query, {})
+        outputs = self.query(flow.query, ctes)
         names = list(flow.columns) or list(self.schema.get(flow.target.name, ())
                                            if flow.target is not None else ())
         if names and len(names) == len(outputs) and all(n != "*" for n, _ in outputs):
             return [(name, d) for name, (_, d) in zip(names, outputs, strict=True)]
         return outputs
 
-    def _merge(self, tree: exp.Merge) -> Outputs:
-        scope = self._scope(tree, {})
+    def _merge(self, tree: exp.Merge, ctes: dict[str, Outputs]) -> Outputs:
+        scope = self._scope(tree, ctes)
         outputs: Outputs = []
         for when in tree.find_all(exp.When):
             action = when.args.get("then")
             if isinstance(action, exp.Update):
-                outputs += self._assignments(action.expressions, scope, {})
+                outputs += self._assignments(action.expressions, scope, ctes)
             elif isinstance(action, exp.Insert) and isinstance(action.this, exp.Tuple):
                 values = action.expression
                 columns = [c.name.lower() for c in action.this.expressions]
                 exprs = values.expressions if isinstance(values, exp.Tuple) else []
-                outputs += [(name, self.expression(e, scope, {}, {}))
+                outputs += [(name, self.expression(e, scope, ctes, {}))
                             for name, e in zip(columns, exprs, strict=False)]
         return _merged(outputs)
 
@@ -243,8 +245,12 @@ class ColumnResolver:
         while stack:
             current, hidden = stack.pop()
             if isinstance(current, exp.Query | exp.Subquery) and current is not node:
-                for _, derivation in self.query(current, ctes):
-                    result.add(derivation, hidden)
+                self.outer.append(scope)
+                try:
+                    for _, derivation in self.query(current, ctes):
+                        result.add(derivation, hidden)
+                finally:
+                    self.outer.pop()
                 continue
             if isinstance(current, exp.AggFunc):
                 result.aggregate = True
@@ -262,13 +268,16 @@ class ColumnResolver:
 
     def _column(self, column: exp.Column, scope: list[Source], lateral: dict[str, Derivation]
                 ) -> Derivation | None:
+        if not scope and self.outer:
+            scope = self.outer[-1]
         name = column.name.lower()
         qualifier = column.table.lower()
         if qualifier:
             source = next((s for s in scope if _matches(s, qualifier)), None)
             return source.lookup(name) if source is not None else None
-        if name in lateral and not any(s.has(name) for s in scope):
-            return lateral[name]
+        if name in lateral and not any(s.has(name) for s in scope) and not any(
+                column == name for _, column in lateral[name].refs):
+            return lateral[name]  # an earlier alias, unless it merely renames that column
         if len(scope) == 1:
             return scope[0].lookup(name)
         sure = [s for s in scope if s.has(name)]
@@ -281,6 +290,9 @@ class ColumnResolver:
 
 def _flatten(relation: exp.Expression) -> list[exp.Expression]:
     """`FROM (a JOIN b ON ...)`: the parenthesised tables and their joins."""
+    while isinstance(relation, exp.Subquery) and isinstance(relation.this, exp.Subquery) and (
+            not relation.alias):
+        relation = relation.this
     if isinstance(relation, exp.Subquery) and not isinstance(relation.this, exp.Query):
         inner = relation.this
         joined = [j.this for j in inner.args.get("joins") or []]
@@ -300,7 +312,7 @@ def _matches(source: Source, qualifier: str) -> bool:
 
 def _output_name(projection: exp.Expression) -> str:
     name = projection.alias_or_name
-    if name and not isinstance(projection, exp.Star):
+    if name and name != "*":
         return name.lower()
     return projection.sql().lower()
 

@@ -16,7 +16,7 @@ from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from lacuna_cli.extract.files import normalise_location, table_resource
-from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, token_start
+from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, is_begin, token_start, tokenize
 from lacuna_cli.extract.sql_tables import Flow
 from lacuna_cli.models import Resource
 
@@ -26,6 +26,11 @@ ROUTINE = re.compile(
 NON_SQL_LANGUAGE = re.compile(r"\blanguage\s+(?!sql\b|plpgsql\b|tsql\b|plsql\b)\w+", re.I)
 EXECUTE = re.compile(r"^\s*(execute\s+immediate|exec(ute)?)\b", re.I)
 UNLOAD = re.compile(r"^\s*unload\b", re.I)
+CONTROL = re.compile(r"^\s*(if|else|elsif|elseif|while)\b", re.I)
+STATEMENT_KEYWORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "CREATE", "BEGIN",
+                      "SET", "DROP", "TRUNCATE", "EXEC", "EXECUTE", "DECLARE", "COPY", "UNLOAD"}
+QUOTED = re.compile(r"'((?:[^']|'')*)'")
+DOLLAR_QUOTED = re.compile(r"\$(\w*)\$(.*?)\$\1\$", re.S)
 IDENT = r"[\w$#@.\"`\[\]]+"
 RENAME = re.compile(rf"^\s*rename\s+tables?\s+(.+)$", re.I | re.S)
 RENAME_PAIR = re.compile(rf"^\s*({IDENT})\s+to\s+({IDENT})\s*$", re.I)
@@ -48,19 +53,27 @@ class Embedded:
     target: Resource | None = None
 
 
-def embedded_sql(text: str, tokens: list[Token]) -> list[Embedded] | None:
-    """The SQL inside an opaque statement, or None when the statement is ordinary SQL."""
+def embedded_sql(text: str) -> list[Embedded] | None:
+    """The SQL inside an opaque statement, or None when the statement is ordinary SQL.
+
+    The generic tokenizer is used on purpose: dialects that know these commands swallow
+    everything after the keyword into one opaque token."""
+    if EXECUTE.match(text):
+        quoted = QUOTED.search(text)
+        return [Embedded(quoted.group(1).replace("''", "'"), quoted.start(1))] if quoted else []
+    if dollar := DOLLAR_QUOTED.search(text):
+        return [Embedded(dollar.group(2), dollar.start(2))] if ROUTINE.match(text) else None
+    tokens = tokenize(text, None)
     if UNLOAD.match(text):
         return _unload(text, tokens)
     if routine := ROUTINE.match(text):
         if NON_SQL_LANGUAGE.search(text):
             return []
         return _routine_body(text, tokens, routine.group(5).lower() != "function")
-    if tokens and tokens[0].token_type == TokenType.BEGIN and _block_begin(tokens, 0):
-        return _routine_body(text, tokens, False)
-    if EXECUTE.match(text):
-        strings = [t for t in tokens if t.token_type in (TokenType.STRING, TokenType.NATIONAL_STRING)]
-        return [_string(text, strings[0])] if strings else []
+    if tokens and is_begin(tokens[0]) and _block_begin(tokens, 0):
+        return _blocks(text, tokens)
+    if CONTROL.match(text):
+        return _controlled(text, tokens)
     return None
 
 
@@ -99,17 +112,49 @@ def _unload(text: str, tokens: list[Token]) -> list[Embedded]:
     return [Embedded(query.text, query.offset, target)]
 
 
-def _routine_body(text: str, tokens: list[Token], body_after_as: bool) -> list[Embedded]:
-    """The body of a routine: `BEGIN ... END`, a `$$ ... $$` string, or (procedures and tasks,
-    not functions, whose `AS 'x'` names a class) everything after `AS`."""
-    for index, token in enumerate(tokens):
-        if token.token_type == TokenType.BEGIN and _block_begin(tokens, index):
+def _blocks(text: str, tokens: list[Token]) -> list[Embedded]:
+    """Every top-level `BEGIN ... END` block of a statement (`BEGIN TRY ... END TRY BEGIN
+    CATCH ... END CATCH` is one statement with two blocks)."""
+    found: list[Embedded] = []
+    index = 0
+    while index < len(tokens):
+        if is_begin(tokens[index]) and _block_begin(tokens, index):
             end = _matching_end(tokens, index)
-            start = token.end + 1
-            stop = tokens[end].start if end is not None else len(text)
-            return [Embedded(text[start:stop], start)]
-        if token.token_type in (TokenType.HEREDOC_STRING, TokenType.RAW_STRING):
-            return [_string(text, token)]
+            found.append(_body(text, tokens, index, end))
+            index = end + 1 if end is not None else len(tokens)
+        else:
+            index += 1
+    return found
+
+
+def _body(text: str, tokens: list[Token], begin: int, end: int | None) -> Embedded:
+    """The text between `BEGIN [TRY|CATCH]` and its `END`."""
+    first = begin + 1 if begin + 1 < len(tokens) and tokens[begin + 1].text.upper() in (
+        "TRY", "CATCH") else begin
+    start = tokens[first].end + 1
+    stop = tokens[end].start if end is not None else len(text)
+    return Embedded(text[start:stop], start)
+
+
+def _controlled(text: str, tokens: list[Token]) -> list[Embedded]:
+    """`IF cond stmt`, `ELSE stmt`, `WHILE cond BEGIN ... END`: the statement after the
+    condition (the first statement keyword outside parentheses)."""
+    depth = 0
+    for index, token in enumerate(tokens[1:], start=1):
+        depth += token.token_type == TokenType.L_PAREN
+        depth -= token.token_type == TokenType.R_PAREN
+        if not depth and token.text.upper() in STATEMENT_KEYWORDS:
+            start = token_start(text, token)
+            return [Embedded(text[start:], start)]
+    return []
+
+
+def _routine_body(text: str, tokens: list[Token], body_after_as: bool) -> list[Embedded]:
+    """The body of a routine: `BEGIN ... END`, or (procedures and tasks, not functions, whose
+    `AS 'x'` names a class) everything after `AS`."""
+    for index, token in enumerate(tokens):
+        if is_begin(token) and _block_begin(tokens, index):
+            return [_body(text, tokens, index, _matching_end(tokens, index))]
     as_index = next((i for i, t in enumerate(tokens) if t.token_type == TokenType.ALIAS), None)
     if body_after_as and as_index is not None and as_index + 1 < len(tokens):
         start = token_start(text, tokens[as_index + 1])
@@ -127,7 +172,7 @@ def _matching_end(tokens: list[Token], begin: int) -> int | None:
     for index in range(begin, len(tokens)):
         token = tokens[index]
         after = tokens[index + 1].text.upper() if index + 1 < len(tokens) else ""
-        if token.token_type == TokenType.BEGIN and _block_begin(tokens, index) or (
+        if is_begin(token) and _block_begin(tokens, index) or (
                 token.token_type == TokenType.CASE):
             depth += 1
         elif token.token_type == TokenType.END and after not in END_OF_LOOP:
@@ -147,7 +192,8 @@ def _name(written: str) -> Resource:
     return table_resource(written.replace("`", "").replace("[", "").replace("]", ""))
 
 
-OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create)\b", re.I)
+OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create|if|else|elsif|elseif|while)\b",
+                          re.I)
 
 
 def looks_opaque(text: str) -> bool:

@@ -76,7 +76,7 @@ def _depth_change(token: Token, following: Token | None, depth: int) -> int:
     """+1 when a block opens (`BEGIN` that is not a transaction, `CASE` inside a block), -1 at
     `END` (but not `END IF` / `END LOOP`, whose openers are not counted)."""
     kind = token.token_type
-    if kind == TokenType.BEGIN:
+    if is_begin(token):
         after = following.text.upper() if following is not None else ";"
         return 0 if after in NOT_A_BLOCK or after == ";" else 1
     if kind == TokenType.CASE and depth:
@@ -85,6 +85,11 @@ def _depth_change(token: Token, following: Token | None, depth: int) -> int:
         after = following.text.upper() if following is not None else ""
         return 0 if after in END_OF_LOOP else -1
     return 0
+
+
+def is_begin(token: Token) -> bool:
+    """`BEGIN` (some dialects tokenize it as a command keyword)."""
+    return token.token_type in (TokenType.BEGIN, TokenType.COMMAND) and token.text.upper() == "BEGIN"
 
 
 def _statement(sql: str, chunk: list[Token]) -> list[StatementText]:

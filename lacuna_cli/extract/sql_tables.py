@@ -45,7 +45,7 @@ class Flow:
 def flows_of(tree: exp.Expression) -> list[Flow]:
     """The data flows of one statement; [] for statements that move no data."""
     if isinstance(tree, NO_DATA):
-        return [Flow("drop", (), _table(tree.this))] if _drops_table(tree) else []
+        return [Flow("drop", (), _table(t)) for t in _dropped_tables(tree)]
     handler = HANDLERS.get(type(tree))
     if handler is not None:
         return handler(tree)
@@ -55,7 +55,10 @@ def flows_of(tree: exp.Expression) -> list[Flow]:
 
 
 def _select(tree: exp.Query) -> Flow:
-    into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+    first = tree
+    while isinstance(first, exp.SetOperation):  # `SELECT * INTO t FROM a UNION SELECT ...`
+        first = first.this
+    into = first.args.get("into") if isinstance(first, exp.Select) else None
     if into is None:
         return Flow("select", sources_in(tree), None, tree)
     target = into.this
@@ -81,7 +84,8 @@ def _create(tree: exp.Create) -> list[Flow]:
     this = tree.this
     columns: tuple[str, ...] = ()
     if isinstance(this, exp.Schema):
-        columns = tuple(c.name.lower() for c in this.expressions if isinstance(c, exp.ColumnDef))
+        columns = tuple(c.name.lower() for c in this.expressions
+                        if isinstance(c, exp.ColumnDef | exp.Identifier))
         this = this.this
     parts = [tree.expression, tree.args.get("clone"), tree.find(exp.LikeProperty)]
     sources = _unique(r for part in parts if part is not None for r in sources_in(part))
@@ -234,9 +238,12 @@ def _aliased_table(tree: exp.Expression, written: exp.Expression) -> exp.Express
     return written
 
 
-def _drops_table(tree: exp.Expression) -> bool:
+def _dropped_tables(tree: exp.Expression) -> list[exp.Table]:
     kind = str(tree.args.get("kind") or "").upper()
-    return isinstance(tree, exp.Drop) and kind in DATA_OBJECTS and isinstance(tree.this, exp.Table)
+    if not isinstance(tree, exp.Drop) or kind not in DATA_OBJECTS:
+        return []
+    tables = tree.args.get("tables") or [tree.this]
+    return [t for t in tables if isinstance(t, exp.Table)]
 
 
 def _table(node: exp.Expression | None) -> Resource | None:
