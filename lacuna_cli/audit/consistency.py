@@ -20,13 +20,24 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
-def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
-    """Merkle leaves of the whole log (archives, then live), in seq order."""
+def _all_hashes_sql(folder: Path) -> str:
     sources = [f"SELECT seq, hash FROM read_parquet('{quoted(p)}')"
                for p in archived_files(folder)]
     sources.append("SELECT seq, hash FROM audit_log")
-    rows = connection.execute(f"SELECT hash FROM ({' UNION ALL '.join(sources)}) ORDER BY seq")
+    return " UNION ALL ".join(sources)
+
+
+def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
+    """Merkle leaves of the whole log (archives, then live), in seq order."""
+    rows = connection.execute(f"SELECT hash FROM ({_all_hashes_sql(folder)}) ORDER BY seq")
     return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
+
+
+def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
+    """The hash of record `seq`, wherever it is kept (archive or live table)."""
+    row = connection.execute(f"SELECT hash FROM ({_all_hashes_sql(folder)}) WHERE seq = ?",
+                             [seq]).fetchone()
+    return row[0] if row else None
 
 
 def inclusion(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> dict[str, Any]:

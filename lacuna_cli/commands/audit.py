@@ -177,3 +177,53 @@ def archive_command(
     with open_store(config.db_path, write=True) as connection:
         path, count = archive_before(connection, cutoff or "", archive_dir(config.db_path))
     console().print(f"archived {count} records" + (f" to {path}" if path else ""))
+
+
+CentralOption = Annotated[str, typer.Option(
+    "--to", envvar="LACUNA_CENTRAL_URL",
+    help="PostgreSQL connection URL of the central store (postgresql://user@host/db).")]
+
+
+@app.command("init-central")
+def init_central_command(to: CentralOption) -> None:
+    """Create the append-only central schema in PostgreSQL (idempotent)."""
+    from lacuna_cli.audit.push import init_central
+
+    init_central(to)
+    console().print("central schema lacuna.audit_log / lacuna.checkpoints is ready "
+                    "(UPDATE, DELETE and TRUNCATE are rejected)")
+
+
+@app.command("push")
+def push_command(
+    ctx: typer.Context,
+    to: CentralOption,
+    repo: Annotated[str | None, typer.Option(
+        help="Repository name in the central store (default: GITHUB_REPOSITORY or the git "
+             "work tree's name).")] = None,
+) -> None:
+    """Copy new records and checkpoints to the central store; refuses a log that fails
+    verification. Safe to re-run: nothing is sent twice, an interrupted push resumes."""
+    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.consistency import hash_at
+    from lacuna_cli.audit.push import push
+    from lacuna_cli.audit.verify import verify
+    from lacuna_cli.gitinfo import identify
+    from lacuna_cli.store import open_store
+
+    config = project_config(ctx)
+    name = repo or identify(config.root, config.settings.user).repo
+    folder = archive_dir(config.db_path)
+    with open_store(config.db_path) as connection:
+        marks = checkpoints.every(connection)
+        verification = verify(read_everything(connection, folder), marks)
+        if not verification.ok:
+            first = verification.problems[0]
+            console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
+                            f"at seq {first.seq} ({first.kind}: {first.detail})")
+            raise typer.Exit(EXIT_VIOLATIONS)
+        result = push(to, name, lambda seq: hash_at(connection, folder, seq),
+                      read_everything(connection, folder), marks)
+    console().print(f"pushed {result.records} records and {result.checkpoints} checkpoints of "
+                    f"{result.repo}; the central store now holds seq 1..{result.central_head}")

@@ -1,0 +1,131 @@
+"""`lacuna audit push`: copy new records and checkpoints to the central PostgreSQL store.
+
+Idempotent and resumable without local state: the central store's last seq for the
+repository says where to continue, and each batch is its own transaction, so an interrupted
+push resumes where the last committed batch ended. Before anything is sent, the local log must
+verify and must extend what the central store already holds (same hash at the central head).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from lacuna_cli.audit.chain import RECORD_FIELDS
+from lacuna_cli.errors import LacunaError
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from lacuna_cli.audit.checkpoint import Checkpoint
+
+BATCH = 5_000
+CHECKPOINT_FIELDS = ("seq", "head_hash", "tree_root", "timestamp", "key_id", "signature")
+
+
+@dataclass
+class PushResult:
+    repo: str
+    records: int
+    checkpoints: int
+    central_head: int
+
+
+def connect(dsn: str) -> psycopg.Connection:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise LacunaError("audit push needs psycopg: pip install 'lacuna-cli[postgres]'") from exc
+    try:
+        return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # batches commit
+    except psycopg.Error as exc:
+        raise LacunaError(f"cannot connect to the central store: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def init_central(dsn: str) -> None:
+    """Create (or upgrade) the append-only central schema; safe to run again."""
+    import psycopg
+
+    schema = resources.files("lacuna_cli.audit").joinpath("sql/central.sql").read_text()
+    with connect(dsn) as connection:
+        try:
+            connection.execute(schema)
+        except psycopg.Error as exc:
+            raise LacunaError(f"cannot create the central schema: {_first_line(exc)}") from exc
+
+
+def central_head(connection: psycopg.Connection, repo: str) -> tuple[int, str | None]:
+    row = connection.execute("SELECT seq, hash FROM lacuna.audit_log WHERE chain = %s "
+                             "ORDER BY seq DESC LIMIT 1", [repo]).fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
+         records: Iterator[dict[str, Any]], checkpoints: list[Checkpoint]) -> PushResult:
+    """Send the records after the central head, in batches; then the missing checkpoints.
+
+    `local_hash_at(seq)` gives the local log's hash at a seq (archive included), to check that
+    the central head is a record of this very chain before extending it.
+    """
+    import psycopg
+
+    with connect(dsn) as connection:
+        try:
+            head_seq, head_hash = central_head(connection, repo)
+        except psycopg.errors.UndefinedTable as exc:
+            raise LacunaError("the central store has no lacuna schema (run `lacuna audit "
+                              "init-central --to ...` first)") from exc
+        if head_seq and local_hash_at(head_seq) != head_hash:
+            raise LacunaError(f"the central store's chain for {repo} diverges from this log at "
+                              f"seq {head_seq}: refusing to push")
+        sent = 0
+        batch: list[tuple] = []
+        for record in records:
+            if record["seq"] <= head_seq:
+                continue
+            batch.append((repo, *(record[name] for name in RECORD_FIELDS)))
+            if len(batch) >= BATCH:
+                sent += _copy(connection, batch)
+                batch = []
+        sent += _copy(connection, batch)
+        pushed_checkpoints = _push_checkpoints(connection, repo, checkpoints)
+        return PushResult(repo, sent, pushed_checkpoints, head_seq + sent)
+
+
+def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
+    """One batch, one transaction: COPY is the fast path (tens of thousands of rows/s)."""
+    if not rows:
+        return 0
+    import psycopg
+
+    columns = ", ".join(f'"{name}"' for name in ("chain", *RECORD_FIELDS))
+    try:
+        with connection.transaction(), connection.cursor() as cursor:
+            with cursor.copy(f"COPY lacuna.audit_log ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    except psycopg.Error as exc:
+        raise LacunaError(f"the central store refused the batch starting at seq {rows[0][1]}: "
+                          f"{_first_line(exc)}") from exc
+    return len(rows)
+
+
+def _push_checkpoints(connection: psycopg.Connection, repo: str,
+                      checkpoints: list[Checkpoint]) -> int:
+    row = connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
+                             "WHERE chain = %s", [repo]).fetchone()
+    newer = [c for c in checkpoints if c.seq > int(row[0])]
+    if not newer:
+        return 0
+    with connection.transaction(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO lacuna.checkpoints (chain, seq, head_hash, tree_root, \"timestamp\", "
+            "key_id, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(repo, *(getattr(c, name) for name in CHECKPOINT_FIELDS)) for c in newer])
+    return len(newer)
