@@ -180,6 +180,15 @@ class LineageNode(Model):
     columns: tuple[str, ...] | None = None
 
 
+class ColumnFlow(Model):
+    """One output column of an edge's target and the columns of the edge's source it derives
+    from; `aggregate` when an aggregate function is on the way."""
+
+    column: str
+    sources: tuple[str, ...]
+    aggregate: bool = False
+
+
 class LineageEdge(Model):
     """Data flows from `source` to `target` through `transform`.
 
@@ -196,6 +205,7 @@ class LineageEdge(Model):
     columns: tuple[str, ...] | None = None
     dropped: tuple[str, ...] = ()
     anonymized: tuple[str, ...] = ()
+    column_flows: tuple[ColumnFlow, ...] = ()
 
 
 class AuditRecord(Model):

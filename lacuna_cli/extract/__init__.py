@@ -31,18 +31,22 @@ def extract_file(path: Path, relpath: str, root: Path, dialect: str | None) -> E
         text = _decode(raw, language)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         return _failed(relpath, language, f"cannot decode text: {exc}")
-    extraction = _analyse(text, relpath, language, root, dialect)
+    extraction = _analyse(text, path, relpath, language, root, dialect)
     allows, allow_errors = _allows(text, relpath, language)
     return extraction.model_copy(update={
         "allows": tuple(allows), "errors": (*extraction.errors, *allow_errors)})
 
 
-def _analyse(text: str, relpath: str, language: str, root: Path, dialect: str | None
-             ) -> Extraction:
+def _analyse(text: str, path: Path, relpath: str, language: str, root: Path,
+             dialect: str | None) -> Extraction:
     # Imported here: a run over SQL only never pays for libcst, and the reverse.
     if language == "sql":
+        from lacuna_cli.extract.dbt import extract_dbt_model, project_of
         from lacuna_cli.extract.sql import extract_sql
 
+        project = project_of(path, root)
+        if project is not None:
+            return extract_dbt_model(text, path, relpath, project, dialect)
         return extract_sql(text, relpath, dialect)
     from lacuna_cli.extract.python import PythonContext
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.models import (
     Action,
+    ColumnFlow,
     Extraction,
     FileError,
     LineageEdge,
@@ -77,7 +78,7 @@ class GraphBuilder:
         target: str,
         transform: Transform,
         location: Location,
-        **details: tuple[str, ...] | None,
+        **details: tuple[str, ...] | tuple[ColumnFlow, ...] | None,
     ) -> None:
         self._edges.append(
             LineageEdge(source=source, target=target, transform=transform, location=location,
@@ -116,8 +117,10 @@ class GraphBuilder:
         snippet = code or statement.snippet
         result = self.value_node(_sql_label(statement), location, statement.columns)
         for source in statement.sources:
+            flows, anonymized = _column_flows(statement, source)
             self.edge(self.resource_node(source), result, statement.transform, location,
-                      keys=statement.keys, columns=statement.columns)
+                      keys=statement.keys, columns=statement.columns, anonymized=anonymized,
+                      column_flows=flows)
         if statement.target is not None:
             target = self.resource_node(statement.target)
             self.edge(result, target, "write", location, columns=statement.columns)
@@ -137,6 +140,25 @@ class GraphBuilder:
             edges=tuple(self._edges),
             errors=tuple(errors),
         )
+
+
+def _column_flows(statement: StatementLineage, source: Resource
+                  ) -> tuple[tuple[ColumnFlow, ...], tuple[str, ...]]:
+    """The statement's column lineage seen from one source: which output columns come from
+    which of its columns, and those of its columns that only arrive hashed or masked."""
+    flows = []
+    plain: set[str] = set()
+    hidden: set[str] = set()
+    for entry in statement.column_lineage:
+        mine = [column for table, column in entry.sources if table == source.name]
+        if not mine:
+            continue
+        flows.append(ColumnFlow(column=entry.column, sources=tuple(mine),
+                                aggregate=entry.aggregate))
+        masked = {column for table, column in entry.anonymized if table == source.name}
+        hidden |= masked
+        plain |= set(mine) - masked
+    return tuple(flows), tuple(sorted(hidden - plain))
 
 
 def _sql_label(statement: StatementLineage) -> str:

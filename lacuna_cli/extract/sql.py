@@ -95,7 +95,7 @@ class ScriptAnalysis:
                     before = len(self.found)
                     self.script(part.text, line + line_of(text, part.offset) - 1, index)
                     if part.target is not None:
-                        self._redirect(before, part.target)
+                        self.redirect(before, part.target, "unload")
                 return
         try:
             trees = self._parse(text)
@@ -184,13 +184,14 @@ class ScriptAnalysis:
             kind=flow.kind, column_lineage=lineage, statement=index, temporary=flow.temporary,
         )
 
-    def _redirect(self, start: int, target: Resource) -> None:
-        """`UNLOAD ('select ...') TO 's3://...'`: the inner query's result goes to the target."""
+    def redirect(self, start: int, target: Resource, kind: str) -> None:
+        """Queries whose result a wrapper stores: `UNLOAD ('select ...') TO 's3://...'`, or a
+        dbt model's SELECT materialised as the model's table."""
+        action: Action = "write" if target.kind == "table" else "export"
         for position in range(start, len(self.found)):
             found = self.found[position]
-            if found.target is None:
-                self.found[position] = replace(found, target=target, action="export",
-                                               kind="unload")
+            if found.target is None and found.kind != "drop":
+                self.found[position] = replace(found, target=target, action=action, kind=kind)
 
 
 def _parse_one(text: str, dialect: str | None) -> exp.Expression:
@@ -233,19 +234,22 @@ def _with_columns(source: Resource, tree: exp.Expression, lineage: tuple[ColumnL
 
 
 def analyse_script(sql: str, dialect: str | None,
-                   schema: Mapping[str, Sequence[str]] | None = None
-                   ) -> tuple[list[StatementLineage], list[Problem]]:
+                   schema: Mapping[str, Sequence[str]] | None = None,
+                   into: Resource | None = None) -> tuple[list[StatementLineage], list[Problem]]:
     """Every statement of a script, DDL effects (`drop`) included, and (line, message) for those
-    that fail — the full picture a lineage tool needs."""
+    that fail — the full picture a lineage tool needs. With `into`, query results are written
+    there (a dbt model's SELECT builds the model)."""
     analysis = ScriptAnalysis(dialect, schema)
     analysis.script(sql)
+    if into is not None:
+        analysis.redirect(0, into, "model")
     return analysis.found, analysis.problems
 
 
-def analyse_sql(sql: str, dialect: str | None, schema: Mapping[str, Sequence[str]] | None = None
-                ) -> tuple[list[StatementLineage], list[Problem]]:
+def analyse_sql(sql: str, dialect: str | None, schema: Mapping[str, Sequence[str]] | None = None,
+                into: Resource | None = None) -> tuple[list[StatementLineage], list[Problem]]:
     """The statements of a script that move data, and (line, message) for those that fail."""
-    found, problems = analyse_script(sql, dialect, schema)
+    found, problems = analyse_script(sql, dialect, schema, into)
     return [s for s in found if s.kind != "drop"], problems
 
 
@@ -265,10 +269,11 @@ def _error_message(exc: Exception) -> str:
 
 
 def extract_sql(text: str, relpath: str, dialect: str | None,
-                schema: Mapping[str, Sequence[str]] | None = None) -> Extraction:
+                schema: Mapping[str, Sequence[str]] | None = None,
+                into: Resource | None = None) -> Extraction:
     """Operations and lineage for a `.sql` file; bad statements become errors, not a stop."""
     graph = GraphBuilder(relpath)
-    statements, problems = analyse_sql(text, dialect, schema)
+    statements, problems = analyse_sql(text, dialect, schema, into)
     for statement in statements:
         location = Location(path=relpath, line=statement.line, column=statement.column)
         graph.add_sql_statement(statement, location)

@@ -29,7 +29,7 @@ def shape(flow: Flow, source_count: int,
         name.lower() for name in select.named_selects)
     group = select.args.get("group")
     if group is not None or any(select.find_all(exp.AggFunc)):
-        keys = tuple(e.alias_or_name.lower() for e in (group.expressions if group else []))
+        keys = tuple(_key_name(e, select) for e in (group.expressions if group else []))
         return keys, columns, "aggregate"
     if any(entry.anonymized for entry in lineage):
         return (), columns, "anonymize"
@@ -38,3 +38,11 @@ def shape(flow: Flow, source_count: int,
     if select.args.get("where") is not None:
         return (), columns, "filter"
     return (), columns, "derive" if columns is None else "project"
+
+
+def _key_name(key: exp.Expression, select: exp.Select) -> str:
+    """A group key's column name; `GROUP BY 2` names the second output column."""
+    if isinstance(key, exp.Literal) and key.is_int and 0 < int(key.name) <= len(
+            select.expressions):
+        key = select.expressions[int(key.name) - 1]
+    return key.alias_or_name.lower()

@@ -206,21 +206,24 @@ def _is_cte_reference(table: exp.Table) -> bool:
     if table.db or not isinstance(table.this, exp.Identifier):
         return False
     name = table.name.lower()
+    below: exp.Expression | None = None
     child: exp.Expression = table
     parent = table.parent
     while parent is not None:
-        with_ = parent.args.get("with_") if isinstance(parent, exp.Expression) else None
-        if isinstance(with_, exp.With):
-            if _cte_visible(with_, child, name):
-                return True
-        child, parent = parent, parent.parent
+        with_ = parent.args.get("with_")
+        if isinstance(with_, exp.With) and _cte_visible(
+                with_, below if child is with_ else None, name):
+            return True
+        below, child, parent = child, parent, parent.parent
     return False
 
 
-def _cte_visible(with_: exp.With, child: exp.Expression, name: str) -> bool:
+def _cte_visible(with_: exp.With, inside: exp.Expression | None, name: str) -> bool:
+    """Whether CTE `name` of `with_` is visible from the main query (`inside` None) or from
+    the body of the CTE `inside`."""
     recursive = bool(with_.args.get("recursive"))
     for cte in with_.expressions:
-        if cte is child:  # inside this CTE's own body: earlier CTEs only (itself if recursive)
+        if cte is inside:
             return recursive and cte.alias_or_name.lower() == name
         if cte.alias_or_name.lower() == name:
             return True
