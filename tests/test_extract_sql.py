@@ -25,7 +25,7 @@ def test_select_insert_ctas_view_and_cte_names_are_not_tables() -> None:
         ("write", {"sales.orders", "crm.customers"}, "mart.recent_orders"),
         ("query", {"crm.customers"}, None),
         ("write", {"a.b"}, "tmp.x"),
-        ("write", {"tmp.x"}, "v.y"),
+        ("write", {"tmp.x", "a.b"}, "v.y"),  # tmp.x was built from a.b earlier in the script
     ]
 
 

@@ -133,29 +133,31 @@ class ScriptAnalysis:
         flows = command_flows(tree, text)
         if flows is None:
             flows = flows_of(tree)
-        for flow in flows:
-            self.flow(flow, tree, text, line, column, index)
+        # The flows of one statement happen at once (a swap): resolve all, then remember.
+        remembered = [self.flow(flow, tree, text, line, column, index) for flow in flows]
+        for flow, sources, outputs in (r for r in remembered if r is not None):
+            self._remember(flow, sources, outputs)
 
     def flow(self, flow: Flow, tree: exp.Expression, text: str, line: int, column: int,
-             index: int) -> None:
+             index: int) -> tuple[Flow, list[Resource], Outputs] | None:
+        """Record one flow; returns what a later statement must know about its target."""
         target = flow.target
         if flow.kind == "drop":
             if target is not None:
                 self.upstream.pop(target.name, None)
                 self.written.pop(target.name, None)
             self.found.append(self._lineage(flow, [], (), line, column, text, index))
-            return
+            return None
         outputs = ColumnResolver(self.schema, self.written).outputs_of(flow, tree)
         lineage = column_lineage(outputs)
         sources = self._resolved(flow.sources)
         sources = [_with_columns(s, tree, lineage, len(flow.sources)) for s in sources]
         self.found.append(self._lineage(flow, sources, lineage, line, column, text, index, tree))
-        if target is not None and target.kind == "table":
-            self._remember(flow, target.name, sources, outputs)
+        return (flow, sources, outputs) if target is not None and target.kind == "table" else None
 
-    def _remember(self, flow: Flow, name: str, sources: list[Resource], outputs: Outputs
-                  ) -> None:
-        """What a later statement reading table `name` really reads."""
+    def _remember(self, flow: Flow, sources: list[Resource], outputs: Outputs) -> None:
+        """What a later statement reading the flow's target table really reads."""
+        name = flow.target.name if flow.target is not None else ""
         appends = flow.kind in ("insert", "merge", "update")
         kept = self.upstream.get(name, ()) if appends else ()
         self.upstream[name] = tuple(dict.fromkeys((*kept, *sources)))

@@ -1,0 +1,127 @@
+"""Table lineage of SQL constructs: one test per construct, asserting sources and targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from lacuna_cli.extract.sql import analyse_script, analyse_sql
+
+
+def flows(sql: str, dialect: str | None = None) -> list[tuple[str, set[str], str | None]]:
+    statements, problems = analyse_sql(sql, dialect)
+    assert not problems, problems
+    return [(s.kind, {r.name for r in s.sources}, s.target.name if s.target else None)
+            for s in statements]
+
+
+@pytest.mark.parametrize(("sql", "dialect", "expected"), [
+    ("INSERT OVERWRITE TABLE mart.t PARTITION (dt='x') SELECT * FROM raw.e", "hive",
+     ("insert", {"raw.e"}, "mart.t")),
+    ("INSERT OVERWRITE DIRECTORY 'hdfs://out/dir' SELECT * FROM raw.e", "hive",
+     ("insert", {"raw.e"}, "hdfs://out/dir")),
+    ("CREATE TABLE a.t2 CLONE a.t1", "snowflake", ("create", {"a.t1"}, "a.t2")),
+    ("CREATE TABLE t2 LIKE t1", None, ("create", {"t1"}, "t2")),
+    ("SELECT * INTO recent FROM films UNION ALL SELECT * FROM films_old", "postgres",
+     ("select", {"films", "films_old"}, "recent")),
+    ("SELECT * FROM parquet.`lake/events/`", "spark", ("select", {"lake/events"}, None)),
+    ("SELECT * FROM read_csv('data/x.csv')", "duckdb", ("select", {"data/x.csv"}, None)),
+    ("COPY INTO crm.customers FROM 's3://bucket/customers/'", "snowflake",
+     ("copy", {"s3://bucket/customers/"}, "crm.customers")),
+    ("COPY INTO @exports/customers FROM (SELECT * FROM crm.customers)", "snowflake",
+     ("copy", {"crm.customers"}, "@exports/customers")),
+    ("EXPORT DATA OPTIONS (uri='gs://b/out-*.csv', format='CSV') AS SELECT * FROM d.t",
+     "bigquery", ("export", {"d.t"}, "gs://b/out-*.csv")),
+    ("DELETE FROM crm.customers WHERE id IN (SELECT id FROM crm.optouts)", None,
+     ("delete", {"crm.optouts"}, "crm.customers")),
+])
+def test_statement_targets_and_sources(sql: str, dialect: str | None,
+                                       expected: tuple[str, set[str], str | None]) -> None:
+    assert flows(sql, dialect) == [expected]
+
+
+def test_update_from_resolves_the_alias_to_the_real_table_and_is_not_its_own_source() -> None:
+    sql = ("UPDATE sr SET sr.name = wo.reason FROM production.scrapreason AS sr "
+           "JOIN production.workorder AS wo ON sr.id = wo.reason_id")
+    assert flows(sql, "tsql") == [("update", {"production.workorder"}, "production.scrapreason")]
+    assert flows("UPDATE a x JOIN b y ON x.id = y.id SET x.v = y.v", "mysql") == [
+        ("update", {"b"}, "a")]
+
+
+def test_merge_reads_its_using_query_and_writes_its_target() -> None:
+    sql = ("MERGE INTO mart.c t USING (SELECT id, max(v) v FROM raw.c GROUP BY id) s "
+           "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.v = s.v "
+           "WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)")
+    assert flows(sql) == [("merge", {"raw.c"}, "mart.c")]
+
+
+def test_subqueries_anywhere_are_sources() -> None:
+    sql = ("SELECT a.id FROM a JOIN b ON b.id = a.id AND b.x IN (SELECT x FROM c) "
+           "GROUP BY a.id HAVING count(*) > (SELECT count(*) FROM d) "
+           "QUALIFY row_number() OVER (ORDER BY a.id) <= (SELECT max(n) FROM e)")
+    assert flows(sql, "snowflake") == [("select", {"a", "b", "c", "d", "e"}, None)]
+    assert flows("UPDATE t SET v = (SELECT max(v) FROM s)") == [("update", {"s"}, "t")]
+
+
+def test_cte_names_are_scoped_and_never_tables() -> None:
+    assert flows("WITH orders AS (SELECT * FROM orders) SELECT * FROM orders") == [
+        ("select", {"orders"}, None)]  # inside its own body the name is the real table
+    assert flows("WITH a AS (SELECT * FROM s.t) SELECT * FROM a CROSS JOIN db.a") == [
+        ("select", {"s.t", "db.a"}, None)]
+
+
+def test_rename_swap_and_exchange_move_data_between_tables() -> None:
+    assert flows("ALTER TABLE a RENAME TO b") == [("rename", {"a"}, "b")]
+    assert flows("RENAME TABLE a TO b, c TO d", "mysql") == [
+        ("rename", {"a"}, "b"), ("rename", {"c"}, "d")]
+    assert flows("ALTER TABLE t1 EXCHANGE PARTITION (p='1') WITH TABLE t2", "hive") == [
+        ("exchange", {"t2"}, "t1")]
+    assert flows("ALTER TABLE t1 SWAP WITH t2", "snowflake") == [
+        ("swap", {"t2"}, "t1"), ("swap", {"t1"}, "t2")]
+
+
+def test_ddl_without_data_is_not_an_operation() -> None:
+    sql = ("DROP TABLE IF EXISTS t; SET x = 1; USE db; SHOW TABLES; "
+           "CREATE FUNCTION f AS 'Cls' USING JAR '/tmp/f.jar'; ANALYZE t")
+    assert flows(sql, "spark") == []
+    found, _ = analyse_script("DROP TABLE a, b", None)
+    assert [(s.kind, s.target.name) for s in found] == [("drop", "a"), ("drop", "b")]
+
+
+def test_procedure_bodies_are_reparsed_with_their_lines() -> None:
+    sql = ("CREATE PROCEDURE load()\nAS\nBEGIN\n  INSERT INTO t2 SELECT * FROM t1;\n"
+           "  IF @x IS NULL\n    INSERT INTO t3 SELECT * FROM t2;\nEND")
+    statements, problems = analyse_sql(sql, "tsql")
+    assert not problems
+    assert [(s.line, {r.name for r in s.sources}, s.target.name) for s in statements] == [
+        (4, {"t1"}, "t2"), (6, {"t2", "t1"}, "t3")]
+    assert {s.statement for s in statements} == {0}
+
+
+def test_unload_and_execute_immediate_strings_are_sql() -> None:
+    sql = "UNLOAD ('select * from venue') TO 's3://b/venue_' IAM_ROLE 'arn:x'"
+    assert flows(sql, "redshift") == [("unload", {"venue"}, "s3://b/venue_")]
+    assert flows("EXECUTE IMMEDIATE 'INSERT INTO a SELECT * FROM b'", "snowflake") == [
+        ("insert", {"b"}, "a")]
+
+
+def test_intermediate_tables_resolve_to_their_sources() -> None:
+    sql = ("CREATE TEMPORARY TABLE tmp AS SELECT * FROM crm.customers;\n"
+           "INSERT INTO mart.x SELECT * FROM tmp;\nDROP TABLE tmp;")
+    statements, _ = analyse_sql(sql, None)
+    assert statements[0].temporary
+    assert [s.name for s in statements[1].sources] == ["tmp", "crm.customers"]
+
+
+def test_tsql_batches_without_semicolons_are_split() -> None:
+    assert flows("insert into t1 select * from a\ninsert into t2 select * from b\nGO\n"
+                 "select 1", "tsql") == [
+        ("insert", {"a"}, "t1"), ("insert", {"b"}, "t2"), ("select", set(), None)]
+
+
+def test_related_dialect_is_tried_before_the_generic_one() -> None:
+    assert flows("SELECT * FROM `db`.`t`", "athena") == [("select", {"db.t"}, None)]
+
+
+def test_vertica_partition_functions_move_data() -> None:
+    assert flows("SELECT swap_partitions_between_tables('stage', 'a', 'b', 'target')") == [
+        ("partition", {"stage"}, "target")]
