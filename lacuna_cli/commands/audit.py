@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -227,3 +228,55 @@ def push_command(
                       read_everything(connection, folder), marks)
     console().print(f"pushed {result.records} records and {result.checkpoints} checkpoints of "
                     f"{result.repo}; the central store now holds seq 1..{result.central_head}")
+
+
+class Standard(str, Enum):
+    iso27001 = "iso27001"
+    gdpr = "gdpr"
+    hipaa = "hipaa"
+
+
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    standard: Annotated[Standard, typer.Option(help="Which standard the evidence is for.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="Start of the period (UTC, "
+                                                                 "ISO 8601), inclusive.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="End of the period (UTC, ISO "
+                                                             "8601), exclusive.")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
+    pubkey: Annotated[Path | None, typer.Option(help="Public key the checkpoints must be "
+                                                     "signed with.", dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False,
+                                                help="Write the report to this file.")] = None,
+) -> None:
+    """An audit report: controls, access attempts, violations, exceptions, classifications
+    and the verification of the log itself."""
+    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.audit import report
+    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.keys import load_public
+    from lacuna_cli.audit.log import utc_now
+    from lacuna_cli.audit.verify import verify
+    from lacuna_cli.commands.common import write_output
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
+    period = (_since(date_from, "--from"), _since(date_to, "--to"))
+    config = project_config(ctx)
+    trusted = load_public(pubkey) if pubkey else None
+    folder = archive_dir(config.db_path)
+    with open_store(config.db_path) as connection:
+        verification = verify(read_everything(connection, folder), checkpoints.every(connection),
+                              trusted)
+        document = report.build(read_everything(connection, folder), verification,
+                                standard.value, period, utc_now())
+    rendered = {ReportFormat.json: json_output.dumps, ReportFormat.md: report.to_markdown,
+                ReportFormat.html: report.to_html}[output_format](document)
+    write_output(rendered, output)
