@@ -18,13 +18,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.files import normalise_location, table_resource
-from lacuna_cli.extract.graph import GraphBuilder
+from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
+from lacuna_cli.extract.pyfunctions import (
+    CallSite, Param, Summary, finalise, raw_placeholder, summarise, write_action,
+)
+from lacuna_cli.extract.pyparse import PythonSyntaxProblem, parse_python
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
-from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
+from lacuna_cli.models import (
+    Action, Extraction, FileError, Location, Operation, Resource, Transform,
+)
 
 Locator = Callable[[int, int], Location]
 OPERATION_TRANSFORMS: dict[str, Action] = {
@@ -38,6 +44,11 @@ DYNAMIC_SYMBOLS = {
     "os.environ.get": "an environment variable",
     "input": "user input",
 }
+MAX_UNROLLED = 32  # a literal list of paths longer than this is looped over as one dynamic
+FRAME_CONSTRUCTORS = {"pandas.DataFrame", "pandas.Series", "polars.DataFrame", "polars.LazyFrame",
+                      "polars.from_pandas", "polars.from_dicts", "pandas.DataFrame.from_records",
+                      "pandas.DataFrame.from_dict", "pandas.json_normalize"}
+COLLECT_METHODS = {"append", "extend", "insert", "add"}
 PATH_BUILDERS = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join",
                  "os.path.expanduser", "os.path.abspath", "os.path.normpath", "os.fspath", "str",
                  "posixpath.join"}
@@ -58,21 +69,17 @@ def extract_python(
     """Operations and lineage of one Python module (or a notebook's joined cells)."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
     try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        where = locate(exc.raw_line, exc.raw_column + 1)
-        message = f"cannot parse Python: {exc.message}"
+        module = parse_python(source)
+    except PythonSyntaxProblem as problem:
+        line = None if problem.line is None else locate(problem.line, 1).line
         return Extraction(path=relpath, language="python",
-                          errors=(FileError(path=relpath, line=where.line, message=message),))
-    except RecursionError:
-        return Extraction(path=relpath, language="python", errors=(
-            FileError(path=relpath, line=None, message="expression nested too deeply to parse"),))
-    interpreter = _Interpreter(module, relpath, context, locate)
+                          errors=(FileError(path=relpath, line=line, message=problem.message),))
     try:
-        interpreter.block(module.body)
+        interpreter = _Interpreter(module, relpath, context, locate)
+        interpreter.run()
     except RecursionError:
-        interpreter.errors.append(
-            FileError(path=relpath, line=None, message="expression nested too deeply to analyse"))
+        return Extraction(path=relpath, language="python", errors=(FileError(
+            path=relpath, line=None, message="expression nested too deeply to analyse"),))
     return interpreter.graph.build("python", interpreter.errors)
 
 
@@ -85,11 +92,30 @@ class _Interpreter:
         self.context = context
         self.locate = locate
         self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        self.graph = GraphBuilder(relpath)
+        self.graph = FlowGraph(relpath)
         self.errors: list[FileError] = []
         self.env: dict[str, Value] = {}
+        self.globals = self.env
         self.statement: cst.CSTNode = module
         self.fresh: list[str] = []
+        # User functions: summaries (None while one is being made), in definition order.
+        self.summaries: dict[Function, Summary | None] = {}
+        self.defined: list[Function] = []
+        self.returns: list[list[Value | None]] = []  # one list per function being summarised
+        self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
+        self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
+        self.read_paths: set[str] = set()  # placeholder names of parameters read from
+        self.emitted: dict[tuple[str, str], Operation] = {}
+
+    def run(self) -> None:
+        """The module top to bottom, then the functions it never calls (their parameters stay
+        unknown: what they do is still reported)."""
+        self.block(self.module.body)
+        for function in self.defined:
+            if function not in self.summaries:
+                summary = self.summarise(function)
+                if summary is not None:
+                    finalise(summary, self)
 
     # ---- statements -------------------------------------------------------------------------
 
@@ -105,7 +131,12 @@ class _Interpreter:
         elif isinstance(node, cst.FunctionDef):
             self.function(node)
         elif isinstance(node, cst.ClassDef):
-            self.suite(node.body)
+            for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+                if isinstance(statement, cst.FunctionDef):  # methods: summarised at the end
+                    self.defined.append(Function(f"{node.name.value}.{statement.name.value}",
+                                                 statement))
+                else:
+                    self.compound(statement)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
             self.suite(node.body)
@@ -114,9 +145,9 @@ class _Interpreter:
                     node.orelse.body)
         elif isinstance(node, cst.For):
             iterable = self.expression_statement(node.iter)
-            self.bind(node.target, iterable if isinstance(iterable, Data) else Dynamic(
-                f"loop variable over `{self.code(node.iter)}`"))
-            self.suite(node.body)
+            for item in self.items(iterable, node.iter):
+                self.bind(node.target, item)
+                self.suite(node.body)
             self.else_suite(node.orelse)
         elif isinstance(node, cst.While):
             self.expression_statement(node.test)
@@ -147,15 +178,86 @@ class _Interpreter:
         if orelse is not None:
             self.suite(orelse.body)
 
+    def items(self, iterable: Value | None, node: cst.BaseExpression) -> list[Value]:
+        """What a loop variable is bound to, once per pass over the body: each path of a short
+        literal list (so each is read or written), else one pass with the data or a dynamic."""
+        if isinstance(iterable, Strings) and len(iterable.values) <= MAX_UNROLLED:
+            return [Text(v) for v in iterable.values]
+        if isinstance(iterable, Frames) and iterable.data is not None:
+            return [iterable.data]
+        if isinstance(iterable, Data):
+            return [iterable]
+        return [Dynamic(f"loop variable over `{self.code(node)}`")]
+
     def function(self, node: cst.FunctionDef) -> None:
-        """Analyse a function body with its parameters unknown; names it binds stay local."""
-        saved = dict(self.env)
-        for param in (*node.params.posonly_params, *node.params.params,
-                      *node.params.kwonly_params):
-            self.env[param.name.value] = Dynamic(f"parameter `{param.name.value}` of "
-                                                 f"`{node.name.value}()`")
-        self.suite(node.body)
-        self.env = saved
+        """Bind the name; the body is summarised when first called (globals defined later, such
+        as helpers below `main()`, are then known) or at the end of the module."""
+        closure = dict(self.env) if self.returns else None
+        function = Function(node.name.value, node, closure)
+        self.env[node.name.value] = function
+        self.defined.append(function)
+
+    def summarise(self, function: Function) -> Summary | None:
+        """Interpret a body once with placeholder parameters; None if it is being summarised
+        already (recursion), when the call is treated like an unknown function's."""
+        if function in self.summaries:
+            return self.summaries[function]
+        self.summaries[function] = None
+        node: cst.FunctionDef = function.node  # type: ignore[assignment]
+        saved = (self.env, self.statement, self.fresh)
+        self.env = {**self.globals, **(function.closure or {})}
+        params = self.parameters(function, node)
+        for param in params:
+            self.env[param.name] = param.value()
+        self.graph.captures.append(Capture())
+        self.returns.append([])
+        try:
+            self.suite(node.body)
+        finally:
+            returns = self.returns.pop()
+            capture = self.graph.captures.pop()
+            self.env, self.statement, self.fresh = saved
+        summary = summarise(function.name, params, returns, capture, self.graph)
+        self.summaries[function] = summary
+        return summary
+
+    def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
+        params = []
+        positional = (*node.params.posonly_params, *node.params.params)
+        for index, param in enumerate((*positional, *node.params.kwonly_params)):
+            name = param.name.value
+            placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
+                                   f"`{function.name}()` (line {self.loc(node).line})")
+            location = self.loc(param)
+            param_node = self.graph.value_node(placeholder.name.split(" (")[0], location)
+            self.param_nodes[placeholder.name] = param_node
+            default = self.value(param.default) if param.default is not None else None
+            params.append(Param(name, index if index < len(positional) else None, param_node,
+                                placeholder, default))
+        return params
+
+    def call_function(self, function: Function, node: cst.Call,
+                      leading: Sequence[Value | None] = ()) -> Value | None:
+        """A call of a user function: its summary applied to these arguments."""
+        summary = self.summarise(function)
+        if summary is None:  # recursive: like an unknown function of its arguments
+            return self.unknown_call(function.name, node)
+        positional = [*leading, *(self.value(a.value) for a in node.args
+                                  if a.keyword is None and not a.star)]
+        shown = [*("" for _ in leading), *(self.code(a.value) for a in node.args
+                                          if a.keyword is None and not a.star)]
+        arguments: dict[str, Value | None] = {}
+        names: dict[str, str] = {}
+        for param in summary.params:
+            if param.index is not None and param.index < len(positional):
+                arguments[param.name] = positional[param.index]
+                names[param.name] = shown[param.index]
+        for arg in node.args:
+            if arg.keyword is not None:
+                arguments[arg.keyword.value] = self.value(arg.value)
+                names[arg.keyword.value] = self.code(arg.value)
+        site = CallSite(self, summary, arguments, names, self.loc(node))
+        return site.apply(self.emitted)
 
     def expression_statement(self, expression: cst.BaseExpression) -> Value | None:
         """Evaluate an expression that heads a compound statement (`with`, `for`, `if`)."""
@@ -175,7 +277,9 @@ class _Interpreter:
         elif isinstance(node, cst.Expr):
             self.value(node.value)
         elif isinstance(node, cst.Return) and node.value is not None:
-            self.value(node.value)
+            returned = self.value(node.value)
+            if self.returns:
+                self.returns[-1].append(returned)
         elif isinstance(node, cst.Import):
             for alias in node.names:
                 dotted = self.code(alias.name)
@@ -268,11 +372,32 @@ class _Interpreter:
             return body if isinstance(body, Data) or not isinstance(orelse, Data) else orelse
         if isinstance(node, cst.Await):
             return self.value(node.expression)
-        if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp):
-            iterable = self.value(node.for_in.iter)
-            element = self.value(node.elt)
-            return element if isinstance(element, Data) else iterable
+        if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp):
+            return self.comprehension(node)
+        if isinstance(node, cst.Yield) and isinstance(node.value, cst.BaseExpression):
+            yielded = self.value(node.value)
+            if self.returns:
+                self.returns[-1].append(yielded)
+            return None
         return None
+
+    def comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp
+                      ) -> Value | None:
+        """`[pd.read_csv(p) for p in PATHS]`: the element once per literal path (each is read);
+        the frames it makes are collected, not joined."""
+        iterable = self.value(node.for_in.iter)
+        target = node.for_in.target
+        saved = self.env.get(target.value) if isinstance(target, cst.Name) else None
+        element = node.value if isinstance(node, cst.DictComp) else node.elt
+        found = []
+        for item in self.items(iterable, node.for_in.iter):
+            self.bind(target, item)
+            found.append(self.value(element))
+        self.bind(target, saved)
+        data = [v for v in found if isinstance(v, Data)]
+        if data:
+            return Frames(self.combine(data, "derive", node))
+        return found[0] if len(found) == 1 and found[0] is not None else iterable
 
     def formatted(self, node: cst.FormattedString) -> Value:
         """An f-string is a static path only if every interpolated part is static text."""
@@ -389,6 +514,8 @@ class _Interpreter:
         callee = self.value(func)
         if isinstance(callee, Symbol):
             return self.symbol_call(callee.qualname, node)
+        if isinstance(callee, Function):
+            return self.call_function(callee, node)
         return None
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
@@ -435,9 +562,19 @@ class _Interpreter:
             return self.read(self.arg(node, 0, "path"), node, kind=kind)
         if head == "spark" and last == "table":
             return self.read(self.arg(node, 0, "tableName"), node, kind="table")
-        frames = [v for v in (self.value(a.value) for a in node.args) if isinstance(v, Data)]
-        if frames:
-            return self.combine(frames, "derive", node, label=f"{last}()")
+        if qualname in FRAME_CONSTRUCTORS or (last == "createDataFrame" and _is_spark(qualname)):
+            built = self.unknown_call(last, node)
+            return built if isinstance(built, Data) else Data(
+                self.graph.value_node(f"{last}()", self.loc(node)), ())
+        return self.unknown_call(qualname, node)
+
+    def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
+        """A call we know nothing about: its result derives from any data passed to it."""
+        values = [self.value(a.value) for a in node.args]
+        frames = [v.data if isinstance(v, Frames) else v for v in values]
+        data = [v for v in frames if isinstance(v, Data)]
+        if data:
+            return self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         return Symbol(qualname)
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
@@ -559,7 +696,9 @@ class _Interpreter:
             columns = header_columns(self.context.root / resource.name) or None
         if columns:
             resource = resource.model_copy(update={"columns": columns})
-        node_id = self.graph.resource_node(resource)
+        node_id = self.node_of(resource)
+        if is_placeholder(resource):
+            self.read_paths.add(resource.name)
         self.graph.operation("read", self.loc(node), self.code(self.statement), [resource],
                              data_node=node_id, dynamic_reason=reason)
         return Data(node_id, (resource,), columns)
@@ -612,10 +751,10 @@ class _Interpreter:
         destination, reason = target
         data = [v for v in payload if isinstance(v, Data)]
         flowing = self.combine(data, "union", node) if data else None
-        dest_node = self.graph.resource_node(destination)
+        dest_node = self.node_of(destination)
         if flowing is not None:
             self.graph.edge(flowing.node, dest_node, "write", self.loc(node))
-        self.graph.operation(_write_action(destination), self.loc(node),
+        self.graph.operation(write_action(destination), self.loc(node),
                              self.code(self.statement), list(flowing.roots) if flowing else [],
                              destination=destination,
                              data_node=flowing.node if flowing else None, dynamic_reason=reason)
@@ -628,7 +767,13 @@ class _Interpreter:
 
     def read_silently(self, resource: Resource) -> Data:
         """The data of a resource used without a read call (the source of a file copy)."""
-        return Data(self.graph.resource_node(resource), (resource,), resource.columns or None)
+        return Data(self.node_of(resource), (resource,), resource.columns or None)
+
+    def node_of(self, resource: Resource) -> str:
+        """The lineage node of a resource; a parameter's placeholder is the parameter's node."""
+        if is_placeholder(resource):
+            return self.param_nodes[resource.name]
+        return self.graph.resource_node(resource)
 
     def send(self, url: cst.BaseExpression | None, payload: list[Value | None], node: cst.Call,
              kind: str) -> None:
@@ -718,19 +863,28 @@ class _Interpreter:
                     kind: str = "file") -> tuple[Resource, str | None]:
         """The resource an argument names, or an `unknown` one with the reason it is dynamic."""
         value = self.value(target) if target is not None else None
+        shown = self.code(target) if target is not None else self.code(node)
+        if target is None:
+            return Resource(kind="unknown", name=shown[:200]), "target not given in the call"
+        return self.path_resource(value, kind, shown, isinstance(target, cst.Name))
+
+    def path_resource(self, value: Value | None, kind: str, shown: str, named: bool = False
+                      ) -> tuple[Resource, str | None]:
+        """The resource a value names as a place to read or write (a path, a table, a URL);
+        a parameter of the function being summarised stays its placeholder."""
         if isinstance(value, Text):
             if kind == "table":
                 return table_resource(value.value), None
             return self.location_resource(value.value), None
         if isinstance(value, Handle):
             return value.target, value.dynamic_reason
-        shown = self.code(target) if target is not None else self.code(node)
+        placeholder = raw_placeholder(value)
+        if placeholder is not None:
+            self.path_kinds.setdefault(placeholder.name, kind)
+            return placeholder, placeholder.name.split(" (line")[0]
         if isinstance(value, Dynamic):
             reason = value.reason
-        elif target is None:
-            reason = "target not given in the call"
-        elif isinstance(value, Symbol) and "." not in value.qualname and isinstance(
-                target, cst.Name):
+        elif isinstance(value, Symbol) and "." not in value.qualname and named:
             reason = f"variable `{value.qualname}` is not assigned in this file"
         else:
             reason = f"value of `{shown}` is computed at run time"
@@ -768,15 +922,6 @@ def _names(value: Value | None) -> tuple[str, ...]:
     if isinstance(value, Strings):
         return value.values
     return ()
-
-
-def _write_action(destination: Resource) -> Action:
-    """`export` when the data leaves the project (URL, stream, home or absolute path)."""
-    if destination.kind in ("url", "stream"):
-        return "export"
-    if destination.kind == "file" and destination.name.startswith(("~", "/", "..")):
-        return "export"
-    return "write"
 
 
 def _looks_like_sql(text: str) -> bool:

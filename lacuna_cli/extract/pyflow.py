@@ -1,0 +1,63 @@
+"""The Python extractor's graph: a GraphBuilder that can hold back what depends on parameters.
+
+While a user function's body is summarised its parameters are placeholders. An operation whose
+sources or destination mention a placeholder is not a finding yet — it is a *template*, kept
+with the function's summary and emitted once per call site with the caller's resources. Edges
+added meanwhile are recorded too, so the summary can say how each parameter reaches the return
+value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lacuna_cli.extract.graph import GraphBuilder
+from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource, Transform
+
+PLACEHOLDER_PREFIX = "parameter `"
+
+
+def is_placeholder(resource: Resource | None) -> bool:
+    """Whether a resource stands for a function parameter (never a real place)."""
+    return resource is not None and resource.kind == "unknown" and resource.name.startswith(
+        PLACEHOLDER_PREFIX)
+
+
+@dataclass
+class Capture:
+    """What one function body produced that depends on its callers."""
+
+    templates: dict[str, Operation] = field(default_factory=dict)
+    edges: list[LineageEdge] = field(default_factory=list)
+
+
+class FlowGraph(GraphBuilder):
+    """GraphBuilder plus a stack of captures (one per function being summarised)."""
+
+    def __init__(self, relpath: str) -> None:
+        super().__init__(relpath)
+        self.captures: list[Capture] = []
+
+    def edge(self, source: str, target: str, transform: Transform, location: Location,
+             **details: tuple[str, ...] | None) -> None:
+        super().edge(source, target, transform, location, **details)
+        if self.captures:
+            self.captures[-1].edges.append(LineageEdge(
+                source=source, target=target, transform=transform, location=location,
+                **details))
+
+    def operation(self, action: Action, location: Location, code: str,
+                  sources: list[Resource], destination: Resource | None = None,
+                  data_node: str | None = None, dynamic_reason: str | None = None) -> Operation:
+        op = super().operation(action, location, code, sources, destination, data_node,
+                               dynamic_reason)
+        if self.captures and (is_placeholder(destination) or any(map(is_placeholder, sources))):
+            self.retract(op.id)
+            self.captures[-1].templates[op.id] = op
+        return op
+
+    def retract(self, op_id: str) -> None:
+        """Forget an operation (replaced by one with more sources, or held as a template)."""
+        self._operations.pop(op_id, None)
+        if self.captures:
+            self.captures[-1].templates.pop(op_id, None)

@@ -1,0 +1,295 @@
+"""Summaries of user functions defined in the analysed file, and applying them at call sites.
+
+Each function is interpreted once, with every parameter bound to a placeholder (see `pyflow`).
+Its summary says which parameters (and which data it reads itself) reach the return value, and
+through which lineage steps; the operations that depend on parameters are templates. A call
+`clean(df)` then costs time proportional to the summary, not to the body: the return value is
+re-derived from the caller's data along the same steps, and each template is emitted with the
+caller's resources — so `save(df, "out.csv")` is a write of df's sources to `out.csv`, at the
+line inside `save` where it happens. Several call sites of one template merge their sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
+from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource
+
+TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its lineage node, the placeholder resource standing for the caller's
+    resources, and its default value (None when it has none)."""
+
+    name: str
+    index: int | None
+    node: str
+    placeholder: Resource
+    default: Value | None = None
+
+    def value(self) -> Data:
+        """What the body sees: data (or a path) from the caller, not known yet."""
+        return Data(self.node, (self.placeholder,))
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Data reaching the return value from a parameter (or from data the function read itself,
+    `param` None and `origin` its node), along `steps` in order."""
+
+    param: Param | None
+    origin: Data
+    steps: tuple[LineageEdge, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str
+    params: tuple[Param, ...]
+    flows: tuple[Flow, ...]
+    returned: Value | None
+    columns: tuple[str, ...] | None
+    templates: tuple[Operation, ...]
+
+
+class Host(Protocol):
+    """What applying a summary needs from the interpreter."""
+
+    graph: FlowGraph
+    path_kinds: dict[str, str]
+    read_paths: set[str]
+
+    def path_resource(self, value: Value | None, kind: str, shown: str
+                      ) -> tuple[Resource, str | None]: ...
+
+
+def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None],
+              capture: Capture, graph: FlowGraph) -> Summary:
+    """The summary of a body interpreted with placeholders; `returns` are its returned values."""
+    data = [v for v in returns if isinstance(v, Data)]
+    by_node = {p.node: p for p in params}
+    incoming: dict[str, list[LineageEdge]] = {}
+    for edge in capture.edges:
+        incoming.setdefault(edge.target, []).append(edge)
+    flows: dict[str, Flow] = {}
+    for result in data:
+        for origin, steps in _paths_to(result.node, incoming, set(by_node)).items():
+            if origin in flows:
+                continue
+            param = by_node.get(origin)
+            own = tuple(r for r in result.roots if not is_placeholder(r))
+            node = graph.node(origin)
+            roots = (node.resource,) if node is not None and node.resource else own
+            flows[origin] = Flow(param, Data(origin, roots), steps)
+    columns = data[0].columns if len(data) == 1 else None
+    others = [v for v in returns if v is not None and not isinstance(v, Data)]
+    returned = others[0] if others and all(v == others[0] for v in others) else (
+        Dynamic(f"return value of `{name}()`") if others else None)
+    return Summary(name, tuple(params), tuple(flows.values()), returned, columns,
+                   tuple(capture.templates.values()))
+
+
+def _paths_to(target: str, incoming: Mapping[str, list[LineageEdge]], stops: set[str]
+              ) -> dict[str, tuple[LineageEdge, ...]]:
+    """For every origin of `target` (a parameter or a node with no incoming edge inside the
+    body), the edges from it to `target`. Breadth-first, each node once: linear in the body."""
+    toward: dict[str, LineageEdge] = {}
+    seen, queue, origins = {target}, [target], []
+    while queue:
+        current = queue.pop(0)
+        edges = incoming.get(current, []) if current not in stops else []
+        if not edges:
+            origins.append(current)
+        for edge in edges:
+            if edge.source not in seen:
+                seen.add(edge.source)
+                toward[edge.source] = edge
+                queue.append(edge.source)
+    paths = {}
+    for origin in origins:
+        steps, current = [], origin
+        while current != target:
+            steps.append(toward[current])
+            current = toward[current].target
+        paths[origin] = tuple(steps)
+    return paths
+
+
+class CallSite:
+    """One call of a summarised function: arguments bound, templates emitted, result derived."""
+
+    def __init__(self, host: Host, summary: Summary, arguments: Mapping[str, Value | None],
+                 shown: Mapping[str, str], location: Location) -> None:
+        self.host = host
+        self.summary = summary
+        self.location = location
+        self.arguments = {p.placeholder.name: (p, arguments.get(p.name, p.default),
+                                               shown.get(p.name, p.name))
+                          for p in summary.params}
+
+    def apply(self, emitted: dict[tuple[str, str], Operation]) -> Value | None:
+        self._connect_arguments()
+        for template in self.summary.templates:
+            self._emit(template, emitted)
+        return self._result()
+
+    def _connect_arguments(self) -> None:
+        """Edges from the caller's data into each parameter, so what the body writes inherits
+        the classification of everything passed in."""
+        graph = self.host.graph
+        for param, value, _ in self.arguments.values():
+            if isinstance(value, Data) and value.node != param.node:
+                graph.edge(value.node, param.node, "derive", self.location)
+            elif param.placeholder.name in self.host.read_paths:
+                for resource in self._resolve(param.placeholder, path=True)[0]:
+                    if not is_placeholder(resource) and resource.kind != "unknown":
+                        graph.edge(graph.resource_node(resource), param.node, "read",
+                                   self.location)
+
+    def _resolve(self, resource: Resource, path: bool) -> tuple[list[Resource], str | None]:
+        """The caller's resources for a placeholder. In a path position (what is read, where it
+        is written) the argument names the place; elsewhere it is data and brings its roots."""
+        if resource.name not in self.arguments:
+            return [resource], None  # another function's parameter: still a placeholder
+        param, value, shown = self.arguments[resource.name]
+        outer = raw_placeholder(value)
+        if outer is not None:
+            self.host.path_kinds.setdefault(outer.name,
+                                            self.host.path_kinds.get(resource.name, "file"))
+            return [outer], outer.name.split(" (line")[0]
+        if isinstance(value, Data) and not path:
+            return list(value.roots), None
+        if not path and not isinstance(value, Text | Handle):
+            return [], None
+        kind = self.host.path_kinds.get(resource.name, "file")
+        found, reason = self.host.path_resource(value, kind, shown)
+        if resource.columns:
+            found = found.model_copy(update={"columns": resource.columns})
+        return [found], reason
+
+    def _emit(self, template: Operation, emitted: dict[tuple[str, str], Operation]) -> None:
+        path_sources = template.action == "read"
+        sources: list[Resource] = []
+        reason = template.dynamic_reason
+        for source in template.sources:
+            if is_placeholder(source):
+                found, why = self._resolve(source, path=path_sources)
+                sources.extend(found)
+                reason = why if path_sources else reason
+            else:
+                sources.append(source)
+        destination = template.destination
+        if is_placeholder(destination):
+            (destination,), reason = self._resolve(destination, path=True)  # type: ignore[arg-type]
+            if template.data_node and not is_placeholder(destination):
+                graph = self.host.graph
+                graph.edge(template.data_node, graph.resource_node(destination), "write",
+                           self.location)
+        action: Action = template.action
+        if destination is not None and template.action in ("write", "export"):
+            action = write_action(destination)
+        place = destination.key if destination else (
+            ",".join(s.key for s in sources) if path_sources else "")
+        key = (template.id, place)
+        earlier = emitted.get(key)
+        if earlier is not None:
+            self.host.graph.retract(earlier.id)
+            sources = [*earlier.sources, *(s for s in sources if s not in earlier.sources)]
+        emitted[key] = self.host.graph.operation(
+            action, template.location, template.code, sources, destination=destination,
+            data_node=template.data_node, dynamic_reason=reason)
+
+    def _result(self) -> Value | None:
+        flows = self.summary.flows
+        if not flows:
+            return self.summary.returned
+        starts = [(flow, self._start(flow)) for flow in flows]
+        starts = [(flow, start) for flow, start in starts if start is not None]
+        if len(starts) == 1 and not starts[0][0].steps:
+            return starts[0][1]  # the function returns its argument (or its own data) as is
+        graph = self.host.graph
+        result = graph.value_node(f"{self.summary.name}()", self.location, self.summary.columns)
+        roots: list[Resource] = []
+        dropped: set[str] = set()
+        for flow, start in starts:
+            current = start.node if isinstance(start, Data) else ""
+            steps = flow.steps or (None,)
+            for index, step in enumerate(steps):
+                last = index == len(steps) - 1
+                target = result if last else graph.value_node(
+                    f"{self.summary.name}()", self.location, step.columns if step else None)
+                details = {k: getattr(step, k) for k in TRANSFORM_DETAILS} if step else {}
+                graph.edge(current, target, step.transform if step else "derive",
+                           self.location, **details)
+                dropped.update(step.dropped if step else ())
+                current = target
+            roots.extend(r for r in start.roots if r not in roots)  # type: ignore[union-attr]
+        columns = self.summary.columns
+        if columns is None and len(starts) == 1 and isinstance(starts[0][1], Data):
+            known = starts[0][1].columns
+            aggregated = any(s.transform == "aggregate" for s in starts[0][0].steps)
+            if known is not None and not aggregated:
+                columns = tuple(c for c in known if c not in dropped)
+        return Data(result, tuple(roots), columns)
+
+    def _start(self, flow: Flow) -> Value | None:
+        """Where a flow starts at this call: the caller's data, or the place it names."""
+        if flow.param is None:
+            return flow.origin
+        _, value, _ = self.arguments[flow.param.placeholder.name]
+        if not flow.steps or isinstance(value, Data):
+            return value
+        resources, _ = self._resolve(flow.param.placeholder, path=True)
+        known = [r for r in resources if r.kind != "unknown" or is_placeholder(r)]
+        if not known:
+            return None
+        return Data(self.host.graph.resource_node(known[0]), tuple(known), known[0].columns
+                    or None)
+
+
+def raw_placeholder(value: Value | None) -> Resource | None:
+    """The placeholder of a parameter used as is (not data derived from it): the parameter of a
+    function being summarised, passed on or used as a path."""
+    if isinstance(value, Data) and len(value.roots) == 1 and value.columns is None and \
+            is_placeholder(value.roots[0]):
+        return value.roots[0]
+    return None
+
+
+def write_action(destination: Resource) -> Action:
+    """`export` when the data leaves the project (URL, stream, home or absolute path)."""
+    if destination.kind in ("url", "stream"):
+        return "export"
+    if destination.kind == "file" and destination.name.startswith(("~", "/", "..")):
+        return "export"
+    return "write"
+
+
+def finalise(summary: Summary, host: Host) -> None:
+    """Emit the templates of a function never called in the file: its parameters stay unknown,
+    named as written, and a read or write of one is dynamic with the parameter as the reason."""
+    for template in summary.templates:
+        sources, reason = [], template.dynamic_reason
+        for source in template.sources:
+            if not is_placeholder(source):
+                sources.append(source)
+            elif template.action == "read":
+                sources.append(_unknown(source))
+        destination = template.destination
+        if is_placeholder(destination):
+            destination = _unknown(destination)  # type: ignore[arg-type]
+        host.graph.operation(template.action, template.location, template.code, sources,
+                             destination=destination, data_node=template.data_node,
+                             dynamic_reason=reason)
+
+
+def _unknown(placeholder: Resource) -> Resource:
+    """`parameter `path` of `load()`` -> the unknown resource `path`."""
+    name = placeholder.name.split("`")[1]
+    return Resource(kind="unknown", name=name, columns=placeholder.columns)

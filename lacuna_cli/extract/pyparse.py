@@ -1,0 +1,39 @@
+"""Parsing Python source safely: a libcst module, or one clear reason why not.
+
+CPython's own parser runs first. It is ~10x faster than libcst, it reports syntax errors at the
+line users expect (the line `python` itself names), and it refuses pathological nesting with a
+clean error — where libcst's native parser would overflow the C stack and kill the process.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+
+class PythonSyntaxProblem(Exception):
+    """The source cannot be analysed; `line` is 1-based (None when no line is to blame)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def parse_python(source: str) -> cst.Module:
+    """The libcst module of `source`, or PythonSyntaxProblem with a one-line message."""
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        raise PythonSyntaxProblem(f"cannot parse Python: {exc.msg}", exc.lineno) from None
+    except (RecursionError, MemoryError):
+        raise PythonSyntaxProblem("expression nested too deeply to parse", None) from None
+    except ValueError as exc:  # e.g. a NUL byte in the source
+        raise PythonSyntaxProblem(f"cannot parse Python: {exc}", None) from None
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:  # grammar CPython accepts but libcst does not
+        raise PythonSyntaxProblem(f"cannot parse Python: {exc.message}", exc.raw_line) from None
+    except RecursionError:
+        raise PythonSyntaxProblem("expression nested too deeply to parse", None) from None
