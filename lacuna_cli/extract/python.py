@@ -310,7 +310,11 @@ class _Interpreter:
         elif isinstance(target, cst.Attribute):
             self.env[self.code(target)] = value  # `self.df = ...` is looked up by its dotted name
         elif isinstance(target, cst.Subscript):
-            self.assign_column(target, value)
+            holder = self.value(target.value)
+            if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
+                self.collect(target.value, holder, [value])
+            else:
+                self.assign_column(target, value)
 
     def assign_column(self, target: cst.Subscript, value: Value | None) -> None:
         """`df["col"] = expr`: anonymizes `col` when expr hashes/masks it, else adds a column."""
@@ -438,7 +442,9 @@ class _Interpreter:
 
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
         values = [self.value(item) for item in items]
-        if values and all(isinstance(v, Text) for v in values):
+        if not values:
+            return Frames()  # an empty list or dict: frames may be collected into it
+        if all(isinstance(v, Text) for v in values):
             return Strings(tuple(v.value for v in values))  # type: ignore[union-attr]
         data = [v for v in values if isinstance(v, Data)]
         return self.combine(data, "union", node) if data else None
@@ -507,6 +513,8 @@ class _Interpreter:
                 return self.handle_method(base, method, node)
             if isinstance(base, Text):
                 return self.text_method(base, method, node)
+            if isinstance(base, Frames):
+                return self.frames_method(base, method, node)
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
@@ -517,6 +525,21 @@ class _Interpreter:
         if isinstance(callee, Function):
             return self.call_function(callee, node)
         return None
+
+    def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
+        """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
+        if method in COLLECT_METHODS and isinstance(node.func, cst.Attribute):
+            added = [self.value(a.value) for a in node.args]
+            self.collect(node.func.value, frames, added)
+            return None
+        return frames
+
+    def collect(self, target: cst.BaseExpression, frames: Frames,
+                added: Sequence[Value | None]) -> None:
+        """Bind `target` to `frames` with `added` data collected into it (no operation: putting
+        frames in a list joins nothing)."""
+        parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
+        self.bind(target, Frames(self.combine(parts, "derive", target)))
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
         last = qualname.rsplit(".", 1)[-1]
@@ -536,16 +559,29 @@ class _Interpreter:
         if qualname in pyapi.READ_FUNCTIONS:
             return self.read(self.arg(node, pyapi.READ_FUNCTIONS[qualname]), node,
                              columns=self.column_list(node, "usecols", "columns"))
+        if qualname in pyapi.TABLE_READ_FUNCTIONS:
+            return self.read(self.arg(node, pyapi.TABLE_READ_FUNCTIONS[qualname], "table_name"),
+                             node, kind="table", columns=self.column_list(node, "columns"))
         if qualname == "sqlalchemy.text":
             return self.value(node.args[0].value) if node.args else None
-        if qualname in pyapi.SQL_FUNCTIONS or (last in pyapi.SQL_METHODS
-                                               and qualname not in pyapi.CONNECT_FUNCTIONS):
+        if qualname in pyapi.SQL_FUNCTIONS:
             query = self.arg(node, 0, "sql")
             if query is not None:
                 return self.sql(self.value(query), node)
+        if last in pyapi.SQL_METHODS and qualname not in pyapi.CONNECT_FUNCTIONS:
+            result = self.sql_method(node)
+            if result is not None:
+                if last.startswith("execute") and isinstance(node.func, cst.Attribute) and \
+                        qualname.rsplit(".", 2)[-2] == "cursor":
+                    self.bind(node.func.value, result)  # `cur.execute(q)` then `cur.fetchall()`
+                return result
         if qualname in pyapi.COMBINE_FUNCTIONS:
+            transform = pyapi.COMBINE_FUNCTIONS[qualname]
             frames = [self.value(a.value) for a in node.args if not a.keyword]
-            return self.combine(frames, pyapi.COMBINE_FUNCTIONS[qualname], node)  # type: ignore
+            collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
+            if collected and len(frames) == 1:  # pd.concat(frames): the collected ones unite
+                return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
+            return self.combine(frames, transform, node)  # type: ignore
         if qualname in pyapi.COPY_FUNCTIONS:
             src, dst = pyapi.COPY_FUNCTIONS[qualname]
             return self.copy(self.arg(node, src), self.arg(node, dst), node)
@@ -560,7 +596,7 @@ class _Interpreter:
         if "read" in qualname.split(".")[1:-1] and last in pyapi.SPARK_READ_TERMINALS:
             kind = "table" if last in ("table", "jdbc") else "file"
             return self.read(self.arg(node, 0, "path"), node, kind=kind)
-        if head == "spark" and last == "table":
+        if last == "table" and _is_spark(qualname):
             return self.read(self.arg(node, 0, "tableName"), node, kind="table")
         if qualname in FRAME_CONSTRUCTORS or (last == "createDataFrame" and _is_spark(qualname)):
             built = self.unknown_call(last, node)
@@ -613,27 +649,33 @@ class _Interpreter:
             return self.aggregate(Grouped(data, ()), node)
         if method in ("assign", "withColumn", "with_columns"):
             return self.add_columns(data, method, node)
-        if method in pyapi.SQL_METHODS and node.args:
-            query = self.value(node.args[-1].value)
-            if isinstance(query, Text) and _looks_like_sql(query.value):
-                return self.sql(query, node)
+        if method in pyapi.SQL_METHODS:
+            result = self.sql_method(node)
+            if result is not None:
+                return result
+        if method in pyapi.UPLOAD_METHODS | pyapi.MAIL_METHODS:  # a client passed in as argument
+            return self.symbol_call(f"?.{method}", node)
         for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
             self.value(arg.value)
         return data
 
     def add_columns(self, data: Data, method: str, node: cst.Call) -> Data:
-        """`assign(col=...)`, `withColumn("col", ...)`: anonymize when the value hashes/masks."""
+        """`assign(col=...)`, `withColumn("col", F.sha2(...))`, polars
+        `with_columns(pl.col("email").hash())`: the columns whose new value hashes or masks
+        something are anonymized."""
         if method == "withColumn" and node.args:
             name = self.value(node.args[0].value)
-            names = (name.value,) if isinstance(name, Text) else ()
-            exprs = [a.value for a in node.args[1:]]
+            named = [(name.value if isinstance(name, Text) else None, a.value)
+                     for a in node.args[1:2]]
         else:
-            names = tuple(a.keyword.value for a in node.args if a.keyword is not None)
-            exprs = [a.value for a in node.args]
+            named = [(a.keyword.value if a.keyword else _expression_column(a.value), a.value)
+                     for a in node.args]
+        names = tuple(n for n, _ in named if n)
         columns = None if data.columns is None else tuple(dict.fromkeys((*data.columns, *names)))
-        if names and any(_mentions_anonymizer(e) for e in exprs):
+        anonymized = tuple(n for n, e in named if n and _mentions_anonymizer(e))
+        if anonymized:
             return self.derive([data], "anonymize", node, self.code(node.func), columns=columns,
-                               anonymized=names)
+                               anonymized=anonymized)
         return Data(data.node, data.roots, columns)
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
@@ -690,6 +732,10 @@ class _Interpreter:
 
     def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
              columns: tuple[str, ...] | None = None, fixed: Text | None = None) -> Data:
+        if target is not None and fixed is None:
+            already = self.value(target)
+            if isinstance(already, Data) and raw_placeholder(already) is None:
+                return already  # `pickle.load(fh)`: read when the handle was opened
         resource, reason = (self.location_resource(fixed.value), None) if fixed else \
             self.resource_of(target, node, kind)
         if resource.kind == "file" and not columns:
@@ -703,10 +749,14 @@ class _Interpreter:
                              data_node=node_id, dynamic_reason=reason)
         return Data(node_id, (resource,), columns)
 
-    def sql(self, query: Value | None, node: cst.Call) -> Data:
+    def sql(self, query: Value | None, node: cst.Call,
+            parameters: Sequence[Value | None] = ()) -> Data:
+        """Parse embedded SQL; data bound as parameters of an INSERT flows into its table."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
+            placeholder = raw_placeholder(query)
+            reason = placeholder.name.split(" (line")[0] if placeholder else reason
             result = self.graph.value_node("query", location)
             self.graph.operation("query", location, self.code(self.statement), [],
                                  data_node=result, dynamic_reason=f"SQL from {reason}")
@@ -716,12 +766,31 @@ class _Interpreter:
             self.errors.append(FileError(path=location.path, line=location.line + line - 1,
                                          message=message))
         result: Data = Data(self.graph.value_node("query", location), ())
+        bound = self.combine(parameters, "derive", node)
         for statement in statements:
-            node_id = self.graph.add_sql_statement(statement, location, self.code(self.statement))
+            code = self.code(self.statement)
+            node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
             result = Data(node_id, roots, statement.columns)
+            if bound is not None and statement.target is not None:
+                self.graph.edge(bound.node, node_id, "derive", location)
+                self.graph.operation(statement.action, location, code,
+                                     [*statement.sources, *bound.roots],
+                                     destination=statement.target, data_node=node_id)
         self.fresh.append(result.node)
         return result
+
+    def sql_method(self, node: cst.Call) -> Data | None:
+        """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
+        text is SQL or built at run time; `session.query(User)` and the like are not."""
+        texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
+        query = next((v for v in texts if isinstance(v, Text) and _looks_like_sql(v.value)),
+                     None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
+                                    or raw_placeholder(v) is not None), None)
+        if query is None:
+            return None
+        parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
+        return self.sql(query, node, parameters)
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:
@@ -922,6 +991,31 @@ def _names(value: Value | None) -> tuple[str, ...]:
     if isinstance(value, Strings):
         return value.values
     return ()
+
+
+def _expression_column(node: cst.BaseExpression) -> str | None:
+    """The column a polars/Spark expression produces: its `.alias("x")`, else the first
+    `col("x")` it is built on."""
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Call):
+        func = current.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else "")
+        first = current.args[0].value if current.args else None
+        if name in ("alias", "col", "name") and isinstance(first, cst.SimpleString):
+            text = first.evaluated_value
+            return text if isinstance(text, str) else None
+        if not isinstance(func, cst.Attribute):
+            inner = [a.value for a in current.args if isinstance(a.value, cst.Call)]
+            current = inner[0] if inner else current.func
+        else:
+            current = func.value
+    return None
+
+
+def _is_spark(qualname: str) -> bool:
+    """A Spark session: `spark` as notebooks and Databricks name it, or one built here."""
+    return qualname.split(".", 1)[0] == "spark" or "SparkSession" in qualname
 
 
 def _looks_like_sql(text: str) -> bool:
