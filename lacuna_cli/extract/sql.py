@@ -23,7 +23,7 @@ from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.extract.sql_columns import ColumnLineage, ColumnResolver, Outputs, column_lineage
 from lacuna_cli.extract.sql_opaque import command_flows, embedded_sql, looks_opaque
 from lacuna_cli.extract.sql_split import (
-    StatementText, column_of, line_of, split_statements,
+    StatementText, column_of, line_of, split_until_error,
 )
 from lacuna_cli.extract.sql_tables import Flow, flows_of
 from lacuna_cli.extract.sql_shape import shape
@@ -77,11 +77,10 @@ class ScriptAnalysis:
         self.problems: list[Problem] = []
 
     def script(self, sql: str, first_line: int = 1, index: int | None = None) -> None:
-        try:
-            statements = split_statements(sql, self.dialect)
-        except TokenError as exc:
-            self.problems.append((first_line, f"cannot tokenize SQL: {exc}"))
-            return
+        statements, broken = split_until_error(sql, self.dialect)
+        if broken is not None:
+            self.problems.append((first_line + broken - 1,
+                                  "cannot tokenize SQL: unterminated string, quote or comment"))
         for number, statement in enumerate(statements):
             line = first_line + statement.line - 1
             self.statement(statement, line, number if index is None else index)

@@ -119,3 +119,33 @@ def column_of(sql: str, offset: int) -> int:
 def line_of(sql: str, offset: int) -> int:
     """1-based line of an offset."""
     return sql.count("\n", 0, offset) + 1
+
+
+def split_until_error(sql: str, dialect: str | None) -> tuple[list[StatementText], int | None]:
+    """The complete statements before an untokenizable spot (an unterminated quote swallows
+    the rest of a script), and the line of the statement where it starts (None when clean)."""
+    try:
+        return split_statements(sql, dialect), None
+    except TokenError:
+        pass
+    ends = [i for i, char in enumerate(sql) if char == "\n"] + [len(sql)]
+    good, bad = -1, len(ends) - 1  # the prefix up to ends[good] tokenizes, ends[bad] does not
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        try:
+            tokenize(sql[:ends[middle]], dialect)
+            good = middle
+        except TokenError:
+            bad = middle
+    prefix = sql[:ends[good]] if good >= 0 else ""
+    statements = split_statements(prefix, dialect) if prefix.strip() else []
+    if statements and not prefix.rstrip().endswith(";"):
+        statements.pop()  # the last one runs on into the bad part
+    resume = 0
+    if statements:
+        last = statements[-1]
+        end = last.offset + len(last.text)
+        resume = sql.find(";", end) + 1 or end  # a `GO` line ends it without a semicolon
+    while resume < len(sql) and sql[resume].isspace():
+        resume += 1
+    return statements, line_of(sql, resume)
