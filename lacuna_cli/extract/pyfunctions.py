@@ -243,8 +243,8 @@ class CallSite:
         if flow.param is None:
             return flow.origin
         _, value, _ = self.arguments[flow.param.placeholder.name]
-        if not flow.steps or isinstance(value, Data):
-            return value
+        if isinstance(value, Data) or flow.param.placeholder.name not in self.host.read_paths:
+            return value  # data passed in, or a value the function hands back as it is
         resources, _ = self._resolve(flow.param.placeholder, path=True)
         known = [r for r in resources if r.kind != "unknown" or is_placeholder(r)]
         if not known:

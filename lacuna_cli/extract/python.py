@@ -106,6 +106,7 @@ class _Interpreter:
         self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
         self.read_paths: set[str] = set()  # placeholder names of parameters read from
         self.emitted: dict[tuple[str, str], Operation] = {}
+        self.opened: set[str] = set()  # data nodes of files opened for reading
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -446,8 +447,8 @@ class _Interpreter:
             return Frames()  # an empty list or dict: frames may be collected into it
         if all(isinstance(v, Text) for v in values):
             return Strings(tuple(v.value for v in values))  # type: ignore[union-attr]
-        data = [v for v in values if isinstance(v, Data)]
-        return self.combine(data, "union", node) if data else None
+        data = _data(values)
+        return Frames(self.combine(data, "derive", node)) if data else None
 
     def attribute(self, node: cst.Attribute) -> Value | None:
         dotted = self.code(node)
@@ -483,7 +484,8 @@ class _Interpreter:
             return None
         result = base
         for key in keys:
-            if isinstance(key, Mask):
+            if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node):
+                # `df[df.x > 1]`, or `df[df["active"]]` / `df[df.x.notna()]`: rows kept
                 result = self.derive([result], "filter", node, self.code(node.value))
             elif isinstance(key, Strings):
                 result = self.derive([result], "project", node, self.code(node.value),
@@ -559,6 +561,10 @@ class _Interpreter:
         if qualname in pyapi.READ_FUNCTIONS:
             return self.read(self.arg(node, pyapi.READ_FUNCTIONS[qualname]), node,
                              columns=self.column_list(node, "usecols", "columns"))
+        if qualname in pyapi.HANDLE_FUNCTIONS:
+            target = self.resource_of(self.arg(node, pyapi.HANDLE_FUNCTIONS[qualname], "path"),
+                                      node)
+            return Handle(target[0], True, target[1])
         if qualname in pyapi.TABLE_READ_FUNCTIONS:
             return self.read(self.arg(node, pyapi.TABLE_READ_FUNCTIONS[qualname], "table_name"),
                              node, kind="table", columns=self.column_list(node, "columns"))
@@ -606,9 +612,7 @@ class _Interpreter:
 
     def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call we know nothing about: its result derives from any data passed to it."""
-        values = [self.value(a.value) for a in node.args]
-        frames = [v.data if isinstance(v, Frames) else v for v in values]
-        data = [v for v in frames if isinstance(v, Data)]
+        data = _data(self.value(a.value) for a in node.args)
         if data:
             return self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         return Symbol(qualname)
@@ -711,7 +715,10 @@ class _Interpreter:
         if method == "open":
             return self.open_file(None, self.arg(node, 0, "mode"), node, fixed=text)
         if method in ("format", "format_map", "join", "replace", "strip", "lower", "upper"):
-            if all(isinstance(self.value(a.value), Text) for a in node.args):
+            values = [self.value(a.value) for a in node.args]
+            if _data(values):  # `"\n".join(lines)`: text made of the data
+                return self.combine(values, "derive", node)
+            if all(isinstance(v, Text) for v in values):
                 return Dynamic(f"string built at run time `{self.code(node)}`") if method in (
                     "format", "format_map", "join") else text
             return Dynamic(f"string built at run time `{self.code(node)}`")
@@ -734,7 +741,7 @@ class _Interpreter:
              columns: tuple[str, ...] | None = None, fixed: Text | None = None) -> Data:
         if target is not None and fixed is None:
             already = self.value(target)
-            if isinstance(already, Data) and raw_placeholder(already) is None:
+            if isinstance(already, Data) and already.node in self.opened:
                 return already  # `pickle.load(fh)`: read when the handle was opened
         resource, reason = (self.location_resource(fixed.value), None) if fixed else \
             self.resource_of(target, node, kind)
@@ -797,7 +804,9 @@ class _Interpreter:
         mode_value = self.value(mode) if mode is not None else None
         writable = isinstance(mode_value, Text) and any(c in mode_value.value for c in "wax+")
         if not writable:
-            return self.read(path, node, fixed=fixed)
+            data = self.read(path, node, fixed=fixed)
+            self.opened.add(data.node)
+            return data
         resource, reason = (self.location_resource(fixed.value), None) if fixed else \
             self.resource_of(path, node)
         return Handle(resource, True, reason)
@@ -812,14 +821,17 @@ class _Interpreter:
         if target is None:
             return data  # `df.to_csv()` with no target returns text: the data keeps flowing
         kind = "table" if method in ("to_sql", "write_database") else "file"
-        return self.write([data], self.resource_of(target, node, kind), node)
+        resource, reason = self.resource_of(target, node, kind)
+        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
+        if kind == "table" and reason is None and isinstance(schema, Text):
+            resource = table_resource(f"{schema.value}.{resource.name}")  # to_sql(schema=...)
+        return self.write([data], (resource, reason), node)
 
     def write(self, payload: Sequence[Value | None], target: tuple[Resource, str | None],
               node: cst.CSTNode) -> None:
         """Record a write or export of `payload` into `target` (a resource and why it's dynamic)."""
         destination, reason = target
-        data = [v for v in payload if isinstance(v, Data)]
-        flowing = self.combine(data, "union", node) if data else None
+        flowing = self.combine(payload, "derive", node)
         dest_node = self.node_of(destination)
         if flowing is not None:
             self.graph.edge(flowing.node, dest_node, "write", self.loc(node))
@@ -915,7 +927,7 @@ class _Interpreter:
 
     def combine(self, values: Sequence[Value | None], transform: Transform, node: cst.CSTNode,
                 label: str | None = None, keys: tuple[str, ...] = ()) -> Data | None:
-        data = list({v.node: v for v in values if isinstance(v, Data)}.values())
+        data = list({v.node: v for v in _data(values)}.values())
         if not data:
             return None
         if len(data) == 1 and transform in ("union", "derive"):
@@ -978,11 +990,23 @@ class _Interpreter:
         return positional[index] if 0 <= index < len(positional) else None
 
     def loc(self, node: cst.CSTNode) -> Location:
+        """Where a node starts; a method call continued on a later line of a chain
+        (`(pd.read_csv(p)\n  .query(...))`) is where its method name is, as users read it."""
         start = self.positions[node].start
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            method = self.positions[node.func.attr].start
+            if method.line != start.line:
+                start = method
         return self.locate(start.line, start.column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())[:240]
+
+
+def _data(values: Iterable[Value | None]) -> list[Data]:
+    """The data among `values`, frames collected in lists included."""
+    found = (v.data if isinstance(v, Frames) else v for v in values)
+    return [v for v in found if isinstance(v, Data)]
 
 
 def _names(value: Value | None) -> tuple[str, ...]:
@@ -1024,17 +1048,15 @@ def _looks_like_sql(text: str) -> bool:
 
 
 def _mentions_anonymizer(node: cst.CSTNode) -> bool:
-    """Whether an expression calls something that hashes, masks or tokenises its input."""
-    for name in _identifiers(node):
-        if pyapi.ANONYMIZER.search(name):
-            return True
-    return False
-
-
-def _identifiers(node: cst.CSTNode) -> Iterable[str]:
+    """Whether an expression calls something that hashes, masks or tokenises its input, or
+    replaces it with a mask literal (`regexp_replace("phone", r"\d", "*")`)."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current.value
+        if isinstance(current, cst.Name) and pyapi.ANONYMIZER.search(current.value):
+            return True
+        if isinstance(current, cst.SimpleString) and pyapi.MASK_LITERAL.fullmatch(
+                str(current.evaluated_value)):
+            return True
         stack.extend(current.children)
+    return False
