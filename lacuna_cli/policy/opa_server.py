@@ -47,6 +47,9 @@ class OpaServer(HTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as OPA
+    # Headers and body go out as separate writes; with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK and every small request costs ~40 ms instead of ~0.3 ms.
+    disable_nagle_algorithm = True
     server: OpaServer
 
     def setup(self) -> None:
