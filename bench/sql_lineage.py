@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 

@@ -37,6 +37,8 @@ RENAME_PAIR = re.compile(rf"^\s*({IDENT})\s+to\s+({IDENT})\s*$", re.I)
 EXCHANGE = re.compile(
     rf"^\s*alter\s+table\s+({IDENT})\s+exchange\s+partition\b.*?\bwith\s+table\s+({IDENT})",
     re.I | re.S)
+OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create|if|else|elsif|elseif|while)\b",
+                          re.I)
 PARTITION_FUNCTIONS = {  # Vertica: (source argument, target argument)
     "swap_partitions_between_tables": (0, 3),
     "move_partitions_to_table": (0, 3),
@@ -51,6 +53,12 @@ class Embedded:
     text: str
     offset: int
     target: Resource | None = None
+
+
+def looks_opaque(text: str) -> bool:
+    """A cheap test before tokenizing: only these statements can hide SQL inside them."""
+    return bool(OPAQUE_START.match(text)) and (
+        not text.lstrip()[:6].lower() == "create" or bool(ROUTINE.match(text)))
 
 
 def embedded_sql(text: str) -> list[Embedded] | None:
@@ -190,13 +198,3 @@ def _string(text: str, token: Token) -> Embedded:
 
 def _name(written: str) -> Resource:
     return table_resource(written.replace("`", "").replace("[", "").replace("]", ""))
-
-
-OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create|if|else|elsif|elseif|while)\b",
-                          re.I)
-
-
-def looks_opaque(text: str) -> bool:
-    """A cheap test before tokenizing: only these statements can hide SQL inside them."""
-    return bool(OPAQUE_START.match(text)) and (
-        not text.lstrip()[:6].lower() == "create" or bool(ROUTINE.match(text)))
