@@ -239,14 +239,16 @@ class _Interpreter:
 
     def call_function(self, function: Function, node: cst.Call,
                       leading: Sequence[Value | None] = ()) -> Value | None:
-        """A call of a user function: its summary applied to these arguments."""
+        """A call of a user function: its summary applied to these arguments. `leading` are
+        arguments that come before the call's own (`df.pipe(f, x)` calls `f(df, x)`, so there
+        the call's first argument, `f`, is not passed)."""
         summary = self.summarise(function)
         if summary is None:  # recursive: like an unknown function of its arguments
             return self.unknown_call(function.name, node)
-        positional = [*leading, *(self.value(a.value) for a in node.args
-                                  if a.keyword is None and not a.star)]
-        shown = [*("" for _ in leading), *(self.code(a.value) for a in node.args
-                                          if a.keyword is None and not a.star)]
+        given = [a.value for a in node.args if a.keyword is None and not a.star]
+        given = given[1:] if leading else given
+        positional = [*leading, *(self.value(v) for v in given)]
+        shown = [*("" for _ in leading), *(self.code(v) for v in given)]
         arguments: dict[str, Value | None] = {}
         names: dict[str, str] = {}
         for param in summary.params:
@@ -657,6 +659,10 @@ class _Interpreter:
             result = self.sql_method(node)
             if result is not None:
                 return result
+        if method == "pipe" and node.args:
+            function = self.value(node.args[0].value)
+            if isinstance(function, Function):
+                return self.call_function(function, node, leading=(data,))
         if method in pyapi.UPLOAD_METHODS | pyapi.MAIL_METHODS:  # a client passed in as argument
             return self.symbol_call(f"?.{method}", node)
         for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
@@ -1049,7 +1055,7 @@ def _looks_like_sql(text: str) -> bool:
 
 def _mentions_anonymizer(node: cst.CSTNode) -> bool:
     """Whether an expression calls something that hashes, masks or tokenises its input, or
-    replaces it with a mask literal (`regexp_replace("phone", r"\d", "*")`)."""
+    replaces it with a mask literal (`regexp_replace(col, pattern, "*")`)."""
     stack = [node]
     while stack:
         current = stack.pop()
