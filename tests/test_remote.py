@@ -94,26 +94,21 @@ def test_an_unreachable_server_fails_closed(policy_set) -> None:
         RemoteEngine(url, timeout=1)
 
 
-def test_an_undefined_result_fails_closed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("entry, batch, message", [
+    ("violations := [] if { input.never }", [op_input()],
+     "undefined or not a list: refusing to allow"),
+    ("violations := [x] if { x := 1 / count(input.operations) }", [], "HTTP 500"),
+], ids=["undefined result", "policy error"])
+def test_a_broken_entry_rule_on_the_server_fails_closed(tmp_path: Path, entry: str,
+                                                       batch: list, message: str) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
     (folder / "main.rego").write_text(
         "# METADATA\n# title: broken entry\n# custom:\n#   id: X\npackage lacuna.main\n\n"
-        "import rego.v1\n\nviolations := [] if { input.never }\n")
+        f"import rego.v1\n\n{entry}\n")
     with serve_opa(load_policy_set([folder])) as server, RemoteEngine(server.url) as remote:
-        with pytest.raises(PolicyLoadError, match="undefined or not a list: refusing to allow"):
-            remote.evaluate([op_input()])
-
-
-def test_a_policy_error_on_the_server_fails_closed(tmp_path: Path) -> None:
-    folder = tmp_path / "p"
-    folder.mkdir()
-    (folder / "main.rego").write_text(
-        "# METADATA\n# title: broken entry\n# custom:\n#   id: X\npackage lacuna.main\n\n"
-        "import rego.v1\n\nviolations := [x] if { x := 1 / count(input.operations) }\n")
-    with serve_opa(load_policy_set([folder])) as server, RemoteEngine(server.url) as remote:
-        with pytest.raises(PolicyLoadError, match="HTTP 500"):
-            remote.evaluate([])
+        with pytest.raises(PolicyLoadError, match=message):
+            remote.evaluate(batch)
 
 
 def test_check_and_eval_use_the_server(opa, lacuna, tmp_path: Path) -> None:
