@@ -45,12 +45,13 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
         node: LineageNode = lineage.node_of(graph, node_id)
         classification = classifications.get(node_id)
         origin = node.location.path if node.kind == "value" and node.location else ""
-        node_rows.append([node_id, origin, node.model_dump_json(),
-                          classification.tier.value if classification else None,
-                          list(classification.tags) if classification else []])
+        node_rows.append({"id": node_id, "origin": origin, "payload": node.model_dump_json(),
+                          "tier": classification.tier.value if classification else None,
+                          "tags": list(classification.tags) if classification else []})
     insert_columns(connection, "lineage_nodes", ("id", "origin", "payload", "tier", "tags"),
                    node_rows)
-    edge_rows = [[edge.location.path, edge.source, edge.target, edge.model_dump_json()]
+    edge_rows = [{"origin": edge.location.path, "source": edge.source, "target": edge.target,
+                  "payload": edge.model_dump_json()}
                  for _, _, edge in graph.edges(data="edge") if edge.location.path in analysed]
     insert_columns(connection, "lineage_edges", ("origin", "source", "target", "payload"),
                    edge_rows)

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit.chain import RECORD_FIELDS
-from lacuna_cli.audit.log import COLUMNS_SQL, read
+from lacuna_cli.audit.log import COLUMNS_SQL, read_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -57,13 +56,15 @@ def quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def records_sql(folder: Path) -> str:
+    """One relation over the whole log: archive files, then the live table."""
+    parts = [f"SELECT {COLUMNS_SQL} FROM read_parquet('{quoted(path)}')"
+             for path in archived_files(folder)]
+    parts.append(f"SELECT {COLUMNS_SQL} FROM audit_log")
+    return " UNION ALL ".join(parts)
+
+
 def read_everything(connection: duckdb.DuckDBPyConnection, folder: Path
                     ) -> Iterator[dict[str, Any]]:
     """Archived records (oldest file first) and then the live table, in seq order."""
-    for path in archived_files(folder):
-        cursor = connection.execute(
-            f"SELECT {COLUMNS_SQL} FROM read_parquet('{quoted(path)}') ORDER BY seq")
-        while batch := cursor.fetchmany(10_000):
-            for values in batch:
-                yield dict(zip(RECORD_FIELDS, values, strict=True))
-    yield from read(connection)
+    return read_rows(connection, records_sql(folder))

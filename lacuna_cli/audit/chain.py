@@ -31,14 +31,16 @@ def record_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
-def link(entries: Iterable[dict[str, Any]], head_seq: int, head_hash: str) -> list[AuditRecord]:
-    """Number and chain new entries (dicts without seq/prev_hash/hash) after the current head."""
+def link(entries: Iterable[dict[str, Any]], head_seq: int, head_hash: str) -> list[dict[str, Any]]:
+    """Number and chain new entries (dicts without seq/prev_hash/hash) after the current head.
+
+    Returns complete records as plain dicts with the fields of `AuditRecord`: they are built
+    here from validated findings, and a hundred thousand of them are appended in one run.
+    """
     records = []
     prev = head_hash
-    for offset, entry in enumerate(entries, start=1):
-        fields = {**entry, "seq": head_seq + offset, "prev_hash": prev}
-        fields["tags"] = list(fields["tags"])
-        fields["hash"] = record_hash(fields)
-        records.append(AuditRecord.model_validate(fields))
-        prev = fields["hash"]
+    for seq, entry in enumerate(entries, start=head_seq + 1):
+        record = {**entry, "seq": seq, "prev_hash": prev, "tags": list(entry["tags"])}
+        record["hash"] = prev = record_hash(record)
+        records.append(record)
     return records

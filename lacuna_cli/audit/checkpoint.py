@@ -9,13 +9,12 @@ run's tree head incremental.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from lacuna_cli.audit import merkle
 from lacuna_cli.audit.keys import key_id
-from lacuna_cli.models import AuditRecord
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,13 +62,13 @@ def every(connection: duckdb.DuckDBPyConnection) -> list[Checkpoint]:
     return [Checkpoint(*row) for row in rows.fetchall()]
 
 
-def extend(previous: Checkpoint | None, records: list[AuditRecord], timestamp: str,
+def extend(previous: Checkpoint | None, records: list[dict[str, Any]], timestamp: str,
            key: Ed25519PrivateKey | None) -> Checkpoint:
     """The checkpoint after appending `records` to the log `previous` described."""
     frontier = decode_frontier(previous.frontier) if previous else []
     for record in records:
-        frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(record.hash)))
-    unsigned = Checkpoint(seq=records[-1].seq, head_hash=records[-1].hash,
+        frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(record["hash"])))
+    unsigned = Checkpoint(seq=records[-1]["seq"], head_hash=records[-1]["hash"],
                           tree_root=merkle.frontier_root(frontier).hex(), timestamp=timestamp,
                           key_id=key_id(key.public_key()) if key else "", signature="",
                           frontier=encode_frontier(frontier))

@@ -12,7 +12,7 @@ from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.chain import GENESIS_HASH, RECORD_FIELDS, link
 from lacuna_cli.audit.keys import load_private
 from lacuna_cli.gitinfo import RunIdentity
-from lacuna_cli.models import AuditRecord, Finding
+from lacuna_cli.models import Finding
 from lacuna_cli.store import insert_columns
 
 if TYPE_CHECKING:
@@ -64,17 +64,15 @@ def head(connection: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     return (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
 
 
-def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[AuditRecord]:
+def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[dict[str, Any]]:
     """Chain `entries` after the current head and insert them; the caller owns the transaction."""
     head_seq, head_hash = head(connection)
     records = link(entries, head_seq, head_hash)
-    insert_columns(connection, "audit_log", RECORD_FIELDS,
-                   [[getattr(r, name) if name != "tags" else list(r.tags) for name in
-                     RECORD_FIELDS] for r in records])
+    insert_columns(connection, "audit_log", RECORD_FIELDS, records)
     return records
 
 
-def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[AuditRecord],
+def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[dict[str, Any]],
                timestamp: str, key_path: Path) -> None:
     """Sign and store the checkpoint that covers the records just appended (if any)."""
     if not records:
@@ -86,9 +84,15 @@ def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[AuditRecord]
 
 def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[Any] | None = None,
          ) -> Iterator[dict[str, Any]]:
-    """Records in seq order as dicts, streamed in batches."""
-    cursor = connection.execute(
-        f"SELECT {COLUMNS_SQL} FROM audit_log {where} ORDER BY seq", params or [])
+    """Records of the live table in seq order as dicts, streamed in batches."""
+    return read_rows(connection, f"SELECT {COLUMNS_SQL} FROM audit_log", where, params)
+
+
+def read_rows(connection: duckdb.DuckDBPyConnection, source: str, where: str = "",
+              params: list[Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Records of any relation with the log's columns (live table, archives) in seq order."""
+    cursor = connection.execute(f"SELECT {COLUMNS_SQL} FROM ({source}) {where} ORDER BY seq",
+                                params or [])
     while batch := cursor.fetchmany(10_000):
         for row in batch:
             yield dict(zip(RECORD_FIELDS, row, strict=True))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from lacuna_cli.audit.checkpoint import Checkpoint
 
-BATCH = 5_000
+BATCH = 20_000
 CHECKPOINT_FIELDS = ("seq", "head_hash", "tree_root", "timestamp", "key_id", "signature")
 
 

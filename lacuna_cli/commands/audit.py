@@ -84,18 +84,18 @@ def verify_command(
     """Recompute the chain, the Merkle tree and the checkpoints; exit 1 naming the first bad
     record and the kind of tampering."""
     from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.archive import archive_dir
     from lacuna_cli.audit.consistency import check_against
     from lacuna_cli.audit.keys import load_public
-    from lacuna_cli.audit.verify import verify
+    from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
     trusted = load_public(pubkey) if pubkey else None
     with open_store(config.db_path) as connection:
-        verification = verify(read_everything(connection, archive_dir(config.db_path)),
-                              checkpoints.every(connection), trusted)
+        verification = verify_store(connection, archive_dir(config.db_path),
+                                    checkpoints.every(connection), trusted)
         if against is not None:
             check_against(connection, archive_dir(config.db_path), against, trusted,
                           verification)
@@ -209,7 +209,7 @@ def push_command(
     from lacuna_cli.audit.archive import archive_dir, read_everything
     from lacuna_cli.audit.consistency import hash_at
     from lacuna_cli.audit.push import push
-    from lacuna_cli.audit.verify import verify
+    from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.gitinfo import identify
     from lacuna_cli.store import open_store
 
@@ -218,7 +218,7 @@ def push_command(
     folder = archive_dir(config.db_path)
     with open_store(config.db_path) as connection:
         marks = checkpoints.every(connection)
-        verification = verify(read_everything(connection, folder), marks)
+        verification = verify_store(connection, folder, marks)
         if not verification.ok:
             first = verification.problems[0]
             console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
@@ -263,7 +263,7 @@ def report_command(
     from lacuna_cli.audit.archive import archive_dir, read_everything
     from lacuna_cli.audit.keys import load_public
     from lacuna_cli.audit.log import utc_now
-    from lacuna_cli.audit.verify import verify
+    from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.commands.common import write_output
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
@@ -273,8 +273,7 @@ def report_command(
     trusted = load_public(pubkey) if pubkey else None
     folder = archive_dir(config.db_path)
     with open_store(config.db_path) as connection:
-        verification = verify(read_everything(connection, folder), checkpoints.every(connection),
-                              trusted)
+        verification = verify_store(connection, folder, checkpoints.every(connection), trusted)
         document = report.build(read_everything(connection, folder), verification,
                                 standard.value, period, utc_now())
     rendered = {ReportFormat.json: json_output.dumps, ReportFormat.md: report.to_markdown,

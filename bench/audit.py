@@ -1,0 +1,88 @@
+"""Audit store throughput: appends/s, verified records/s, pushed records/s.
+
+    python bench/audit.py [--records 1000000] [--pg postgresql://...]
+
+One run appending 100,000 decisions (chain + insert + checkpoint, one transaction), a full
+verification (chain, Merkle tree, checkpoints) over --records records, and a push of the
+first 200,000 records to PostgreSQL when --pg (or LACUNA_TEST_PG_DSN) is given. Medians are
+not needed here: each figure is one long run; compare figures within one run of the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from lacuna_cli.audit import checkpoint as checkpoints
+from lacuna_cli.audit import log as audit_log
+from lacuna_cli.audit.verify import verify_store
+from lacuna_cli.store import open_store
+
+APPEND_RUN = 100_000
+
+
+def entries(count: int, run: int) -> list[dict]:
+    return [{"event_id": str(uuid.uuid4()), "timestamp": f"2026-11-01T00:00:{run % 60:02d}.000000Z",
+             "actor": "ana@acme.example", "repo": "shop", "commit": "0" * 40,
+             "event_type": "decision", "resource": f"reports/part-{i % 97}.csv",
+             "action": "write", "tier": "INTERNAL", "tags": ["DERIVED_FROM_PROPRIETARY", "FINANCIAL"],
+             "result": "allowed", "policy_id": "LACUNA-DEFAULT", "policy_version": "1.0.0",
+             "reasoning": "no rule of LACUNA-DEFAULT 1.0.0 denies this write to reports/x.csv",
+             "location": f"pipelines/job_{i % 13}.py:{i % 300}"} for i in range(count)]
+
+
+def append_run(db: Path, count: int, run: int) -> float:
+    batch = entries(count, run)
+    start = time.perf_counter()
+    with open_store(db, write=True) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        records = audit_log.append(connection, batch)
+        checkpoints.insert(connection, checkpoints.extend(
+            checkpoints.latest(connection), records, audit_log.utc_now(), None))
+        connection.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--pg", default=os.environ.get("LACUNA_TEST_PG_DSN"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Path(scratch) / "lacuna.duckdb"
+        first = append_run(db, APPEND_RUN, 0)
+        print(f"append: {APPEND_RUN:,} decisions in one run: {first:.2f} s = "
+              f"{APPEND_RUN / first:,.0f} appends/s (target >= 50,000)")
+        for run in range(1, args.records // APPEND_RUN):
+            append_run(db, APPEND_RUN, run)
+        with open_store(db) as connection:
+            start = time.perf_counter()
+            result = verify_store(connection, db.parent / "archive", checkpoints.every(connection))
+            elapsed = time.perf_counter() - start
+        assert result.ok, result.problems[:3]
+        print(f"verify: {result.records:,} records, {result.checkpoints} checkpoints: "
+              f"{elapsed:.2f} s = {result.records / elapsed:,.0f} records/s (target >= 300,000)")
+        if args.pg:
+            push_figures(db, args.pg, min(200_000, result.records))
+
+
+def push_figures(db: Path, dsn: str, count: int) -> None:
+    from lacuna_cli.audit.push import init_central, push
+
+    init_central(dsn)
+    chain = f"bench-{uuid.uuid4().hex[:8]}"
+    with open_store(db) as connection:
+        records = audit_log.read(connection, "WHERE seq <= ?", [count])
+        start = time.perf_counter()
+        pushed = push(dsn, chain, lambda seq: None, records, [])
+        elapsed = time.perf_counter() - start
+    print(f"push:   {pushed.records:,} records to PostgreSQL: {elapsed:.2f} s = "
+          f"{pushed.records / elapsed:,.0f} records/s (target >= 30,000)")
+
+
+if __name__ == "__main__":
+    main()
