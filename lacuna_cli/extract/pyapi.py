@@ -25,9 +25,13 @@ READ_FUNCTIONS: dict[str, int] = {
     "pickle.load": 0,
     "joblib.load": 0,
 }
+# Calls returning a writable handle on the file their first argument names.
+HANDLE_FUNCTIONS = {"pandas.ExcelWriter": 0, "pandas.HDFStore": 0}
+# Functions whose first argument names a table (read whole, no SQL).
+TABLE_READ_FUNCTIONS = {"pandas.read_sql_table": 0, "pyspark.pandas.read_table": 0}
 # Functions whose first argument is SQL text (a query string) — parsed with the SQL extractor.
 SQL_FUNCTIONS = {
-    "pandas.read_sql", "pandas.read_sql_query", "pandas.read_sql_table", "polars.read_database",
+    "pandas.read_sql", "pandas.read_sql_query", "polars.read_database",
     "duckdb.sql", "duckdb.query", "duckdb.execute", "sqlalchemy.text",
 }
 # Methods on a connection, session or cursor whose first argument is SQL text.
@@ -104,3 +108,5 @@ ANONYMIZER = re.compile(
     r"scrub|obfuscat|faker?)",
     re.IGNORECASE,
 )
+# String literals that stand in for masked characters: "*", "***", "#", "XXXX".
+MASK_LITERAL = re.compile(r"\*+|#+|X{3,}|x{3,}")

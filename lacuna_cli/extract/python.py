@@ -18,13 +18,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.files import normalise_location, table_resource
-from lacuna_cli.extract.graph import GraphBuilder
+from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
+from lacuna_cli.extract.pyfunctions import (
+    CallSite, Param, Summary, finalise, raw_placeholder, summarise, write_action,
+)
+from lacuna_cli.extract.pyparse import PythonSyntaxProblem, parse_python
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
-from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
+from lacuna_cli.models import (
+    Action, Extraction, FileError, Location, Operation, Resource, Transform,
+)
 
 Locator = Callable[[int, int], Location]
 OPERATION_TRANSFORMS: dict[str, Action] = {
@@ -38,6 +44,13 @@ DYNAMIC_SYMBOLS = {
     "os.environ.get": "an environment variable",
     "input": "user input",
 }
+# Passes over one loop body at most: literal lists of paths are unrolled (nested loops multiply)
+# up to this, beyond it the loop variable is one dynamic value.
+MAX_UNROLLED = 32
+FRAME_CONSTRUCTORS = {"pandas.DataFrame", "pandas.Series", "polars.DataFrame", "polars.LazyFrame",
+                      "polars.from_pandas", "polars.from_dicts", "pandas.DataFrame.from_records",
+                      "pandas.DataFrame.from_dict", "pandas.json_normalize"}
+COLLECT_METHODS = {"append", "extend", "insert", "add"}
 PATH_BUILDERS = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join",
                  "os.path.expanduser", "os.path.abspath", "os.path.normpath", "os.fspath", "str",
                  "posixpath.join"}
@@ -58,21 +71,17 @@ def extract_python(
     """Operations and lineage of one Python module (or a notebook's joined cells)."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
     try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        where = locate(exc.raw_line, exc.raw_column + 1)
-        message = f"cannot parse Python: {exc.message}"
+        module = parse_python(source)
+    except PythonSyntaxProblem as problem:
+        line = None if problem.line is None else locate(problem.line, 1).line
         return Extraction(path=relpath, language="python",
-                          errors=(FileError(path=relpath, line=where.line, message=message),))
-    except RecursionError:
-        return Extraction(path=relpath, language="python", errors=(
-            FileError(path=relpath, line=None, message="expression nested too deeply to parse"),))
-    interpreter = _Interpreter(module, relpath, context, locate)
+                          errors=(FileError(path=relpath, line=line, message=problem.message),))
     try:
-        interpreter.block(module.body)
+        interpreter = _Interpreter(module, relpath, context, locate)
+        interpreter.run()
     except RecursionError:
-        interpreter.errors.append(
-            FileError(path=relpath, line=None, message="expression nested too deeply to analyse"))
+        return Extraction(path=relpath, language="python", errors=(FileError(
+            path=relpath, line=None, message="expression nested too deeply to analyse"),))
     return interpreter.graph.build("python", interpreter.errors)
 
 
@@ -85,11 +94,32 @@ class _Interpreter:
         self.context = context
         self.locate = locate
         self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        self.graph = GraphBuilder(relpath)
+        self.graph = FlowGraph(relpath)
         self.errors: list[FileError] = []
         self.env: dict[str, Value] = {}
+        self.globals = self.env
         self.statement: cst.CSTNode = module
         self.fresh: list[str] = []
+        # User functions: summaries (None while one is being made), in definition order.
+        self.summaries: dict[Function, Summary | None] = {}
+        self.defined: list[Function] = []
+        self.returns: list[list[Value | None]] = []  # one list per function being summarised
+        self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
+        self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
+        self.read_paths: set[str] = set()  # placeholder names of parameters read from
+        self.emitted: dict[tuple[str, str], Operation] = {}
+        self.opened: set[str] = set()  # data nodes of files opened for reading
+        self.unrolled = 1  # passes the enclosing loops make over the current statement
+
+    def run(self) -> None:
+        """The module top to bottom, then the functions it never calls (their parameters stay
+        unknown: what they do is still reported)."""
+        self.block(self.module.body)
+        for function in self.defined:
+            if function not in self.summaries:
+                summary = self.summarise(function)
+                if summary is not None:
+                    finalise(summary, self)
 
     # ---- statements -------------------------------------------------------------------------
 
@@ -105,7 +135,12 @@ class _Interpreter:
         elif isinstance(node, cst.FunctionDef):
             self.function(node)
         elif isinstance(node, cst.ClassDef):
-            self.suite(node.body)
+            for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+                if isinstance(statement, cst.FunctionDef):  # methods: summarised at the end
+                    self.defined.append(Function(f"{node.name.value}.{statement.name.value}",
+                                                 statement))
+                else:
+                    self.compound(statement)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
             self.suite(node.body)
@@ -114,9 +149,12 @@ class _Interpreter:
                     node.orelse.body)
         elif isinstance(node, cst.For):
             iterable = self.expression_statement(node.iter)
-            self.bind(node.target, iterable if isinstance(iterable, Data) else Dynamic(
-                f"loop variable over `{self.code(node.iter)}`"))
-            self.suite(node.body)
+            items = self.items(iterable, node.iter)
+            self.unrolled *= len(items)
+            for item in items:
+                self.bind(node.target, item)
+                self.suite(node.body)
+            self.unrolled //= len(items)
             self.else_suite(node.orelse)
         elif isinstance(node, cst.While):
             self.expression_statement(node.test)
@@ -147,15 +185,88 @@ class _Interpreter:
         if orelse is not None:
             self.suite(orelse.body)
 
+    def items(self, iterable: Value | None, node: cst.BaseExpression) -> list[Value]:
+        """What a loop variable is bound to, once per pass over the body: each path of a short
+        literal list (so each is read or written), else one pass with the data or a dynamic."""
+        if isinstance(iterable, Strings) and len(iterable.values) * self.unrolled <= MAX_UNROLLED:
+            return [Text(v) for v in iterable.values]
+        if isinstance(iterable, Frames) and iterable.data is not None:
+            return [iterable.data]
+        if isinstance(iterable, Data):
+            return [iterable]
+        return [Dynamic(f"loop variable over `{self.code(node)}`")]
+
     def function(self, node: cst.FunctionDef) -> None:
-        """Analyse a function body with its parameters unknown; names it binds stay local."""
-        saved = dict(self.env)
-        for param in (*node.params.posonly_params, *node.params.params,
-                      *node.params.kwonly_params):
-            self.env[param.name.value] = Dynamic(f"parameter `{param.name.value}` of "
-                                                 f"`{node.name.value}()`")
-        self.suite(node.body)
-        self.env = saved
+        """Bind the name; the body is summarised when first called (globals defined later, such
+        as helpers below `main()`, are then known) or at the end of the module."""
+        closure = dict(self.env) if self.returns else None
+        function = Function(node.name.value, node, closure)
+        self.env[node.name.value] = function
+        self.defined.append(function)
+
+    def summarise(self, function: Function) -> Summary | None:
+        """Interpret a body once with placeholder parameters; None if it is being summarised
+        already (recursion), when the call is treated like an unknown function's."""
+        if function in self.summaries:
+            return self.summaries[function]
+        self.summaries[function] = None
+        node: cst.FunctionDef = function.node  # type: ignore[assignment]
+        saved = (self.env, self.statement, self.fresh)
+        self.env = {**self.globals, **(function.closure or {})}
+        params = self.parameters(function, node)
+        for param in params:
+            self.env[param.name] = param.value()
+        self.graph.captures.append(Capture())
+        self.returns.append([])
+        try:
+            self.suite(node.body)
+        finally:
+            returns = self.returns.pop()
+            capture = self.graph.captures.pop()
+            self.env, self.statement, self.fresh = saved
+        summary = summarise(function.name, params, returns, capture, self.graph)
+        self.summaries[function] = summary
+        return summary
+
+    def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
+        params = []
+        positional = (*node.params.posonly_params, *node.params.params)
+        for index, param in enumerate((*positional, *node.params.kwonly_params)):
+            name = param.name.value
+            placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
+                                   f"`{function.name}()` (line {self.loc(node).line})")
+            location = self.loc(param)
+            param_node = self.graph.value_node(placeholder.name.split(" (")[0], location)
+            self.param_nodes[placeholder.name] = param_node
+            default = self.value(param.default) if param.default is not None else None
+            params.append(Param(name, index if index < len(positional) else None, param_node,
+                                placeholder, default))
+        return params
+
+    def call_function(self, function: Function, node: cst.Call,
+                      leading: Sequence[Value | None] = ()) -> Value | None:
+        """A call of a user function: its summary applied to these arguments. `leading` are
+        arguments that come before the call's own (`df.pipe(f, x)` calls `f(df, x)`, so there
+        the call's first argument, `f`, is not passed)."""
+        summary = self.summarise(function)
+        if summary is None:  # recursive: like an unknown function of its arguments
+            return self.unknown_call(function.name, node)
+        given = [a.value for a in node.args if a.keyword is None and not a.star]
+        given = given[1:] if leading else given
+        positional = [*leading, *(self.value(v) for v in given)]
+        shown = [*("" for _ in leading), *(self.code(v) for v in given)]
+        arguments: dict[str, Value | None] = {}
+        names: dict[str, str] = {}
+        for param in summary.params:
+            if param.index is not None and param.index < len(positional):
+                arguments[param.name] = positional[param.index]
+                names[param.name] = shown[param.index]
+        for arg in node.args:
+            if arg.keyword is not None:
+                arguments[arg.keyword.value] = self.value(arg.value)
+                names[arg.keyword.value] = self.code(arg.value)
+        site = CallSite(self, summary, arguments, names, self.loc(node))
+        return site.apply(self.emitted)
 
     def expression_statement(self, expression: cst.BaseExpression) -> Value | None:
         """Evaluate an expression that heads a compound statement (`with`, `for`, `if`)."""
@@ -175,7 +286,9 @@ class _Interpreter:
         elif isinstance(node, cst.Expr):
             self.value(node.value)
         elif isinstance(node, cst.Return) and node.value is not None:
-            self.value(node.value)
+            returned = self.value(node.value)
+            if self.returns:
+                self.returns[-1].append(returned)
         elif isinstance(node, cst.Import):
             for alias in node.names:
                 dotted = self.code(alias.name)
@@ -206,7 +319,11 @@ class _Interpreter:
         elif isinstance(target, cst.Attribute):
             self.env[self.code(target)] = value  # `self.df = ...` is looked up by its dotted name
         elif isinstance(target, cst.Subscript):
-            self.assign_column(target, value)
+            holder = self.value(target.value)
+            if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
+                self.collect(target.value, holder, [value])
+            else:
+                self.assign_column(target, value)
 
     def assign_column(self, target: cst.Subscript, value: Value | None) -> None:
         """`df["col"] = expr`: anonymizes `col` when expr hashes/masks it, else adds a column."""
@@ -268,11 +385,32 @@ class _Interpreter:
             return body if isinstance(body, Data) or not isinstance(orelse, Data) else orelse
         if isinstance(node, cst.Await):
             return self.value(node.expression)
-        if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp):
-            iterable = self.value(node.for_in.iter)
-            element = self.value(node.elt)
-            return element if isinstance(element, Data) else iterable
+        if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp):
+            return self.comprehension(node)
+        if isinstance(node, cst.Yield) and isinstance(node.value, cst.BaseExpression):
+            yielded = self.value(node.value)
+            if self.returns:
+                self.returns[-1].append(yielded)
+            return None
         return None
+
+    def comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp
+                      ) -> Value | None:
+        """`[pd.read_csv(p) for p in PATHS]`: the element once per literal path (each is read);
+        the frames it makes are collected, not joined."""
+        iterable = self.value(node.for_in.iter)
+        target = node.for_in.target
+        saved = self.env.get(target.value) if isinstance(target, cst.Name) else None
+        element = node.value if isinstance(node, cst.DictComp) else node.elt
+        found = []
+        for item in self.items(iterable, node.for_in.iter):
+            self.bind(target, item)
+            found.append(self.value(element))
+        self.bind(target, saved)
+        data = [v for v in found if isinstance(v, Data)]
+        if data:
+            return Frames(self.combine(data, "derive", node))
+        return found[0] if len(found) == 1 and found[0] is not None else iterable
 
     def formatted(self, node: cst.FormattedString) -> Value:
         """An f-string is a static path only if every interpolated part is static text."""
@@ -313,10 +451,12 @@ class _Interpreter:
 
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
         values = [self.value(item) for item in items]
-        if values and all(isinstance(v, Text) for v in values):
+        if not values:
+            return Frames()  # an empty list or dict: frames may be collected into it
+        if all(isinstance(v, Text) for v in values):
             return Strings(tuple(v.value for v in values))  # type: ignore[union-attr]
-        data = [v for v in values if isinstance(v, Data)]
-        return self.combine(data, "union", node) if data else None
+        data = _data(values)
+        return Frames(self.combine(data, "derive", node)) if data else None
 
     def attribute(self, node: cst.Attribute) -> Value | None:
         dotted = self.code(node)
@@ -352,7 +492,8 @@ class _Interpreter:
             return None
         result = base
         for key in keys:
-            if isinstance(key, Mask):
+            if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node):
+                # `df[df.x > 1]`, or `df[df["active"]]` / `df[df.x.notna()]`: rows kept
                 result = self.derive([result], "filter", node, self.code(node.value))
             elif isinstance(key, Strings):
                 result = self.derive([result], "project", node, self.code(node.value),
@@ -382,6 +523,8 @@ class _Interpreter:
                 return self.handle_method(base, method, node)
             if isinstance(base, Text):
                 return self.text_method(base, method, node)
+            if isinstance(base, Frames):
+                return self.frames_method(base, method, node)
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
@@ -389,7 +532,24 @@ class _Interpreter:
         callee = self.value(func)
         if isinstance(callee, Symbol):
             return self.symbol_call(callee.qualname, node)
+        if isinstance(callee, Function):
+            return self.call_function(callee, node)
         return None
+
+    def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
+        """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
+        if method in COLLECT_METHODS and isinstance(node.func, cst.Attribute):
+            added = [self.value(a.value) for a in node.args]
+            self.collect(node.func.value, frames, added)
+            return None
+        return frames
+
+    def collect(self, target: cst.BaseExpression, frames: Frames,
+                added: Sequence[Value | None]) -> None:
+        """Bind `target` to `frames` with `added` data collected into it (no operation: putting
+        frames in a list joins nothing)."""
+        parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
+        self.bind(target, Frames(self.combine(parts, "derive", target)))
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
         last = qualname.rsplit(".", 1)[-1]
@@ -409,16 +569,33 @@ class _Interpreter:
         if qualname in pyapi.READ_FUNCTIONS:
             return self.read(self.arg(node, pyapi.READ_FUNCTIONS[qualname]), node,
                              columns=self.column_list(node, "usecols", "columns"))
+        if qualname in pyapi.HANDLE_FUNCTIONS:
+            target = self.resource_of(self.arg(node, pyapi.HANDLE_FUNCTIONS[qualname], "path"),
+                                      node)
+            return Handle(target[0], True, target[1])
+        if qualname in pyapi.TABLE_READ_FUNCTIONS:
+            return self.read(self.arg(node, pyapi.TABLE_READ_FUNCTIONS[qualname], "table_name"),
+                             node, kind="table", columns=self.column_list(node, "columns"))
         if qualname == "sqlalchemy.text":
             return self.value(node.args[0].value) if node.args else None
-        if qualname in pyapi.SQL_FUNCTIONS or (last in pyapi.SQL_METHODS
-                                               and qualname not in pyapi.CONNECT_FUNCTIONS):
+        if qualname in pyapi.SQL_FUNCTIONS:
             query = self.arg(node, 0, "sql")
             if query is not None:
                 return self.sql(self.value(query), node)
+        if last in pyapi.SQL_METHODS and qualname not in pyapi.CONNECT_FUNCTIONS:
+            result = self.sql_method(node)
+            if result is not None:
+                if last.startswith("execute") and isinstance(node.func, cst.Attribute) and \
+                        qualname.rsplit(".", 2)[-2] == "cursor":
+                    self.bind(node.func.value, result)  # `cur.execute(q)` then `cur.fetchall()`
+                return result
         if qualname in pyapi.COMBINE_FUNCTIONS:
+            transform = pyapi.COMBINE_FUNCTIONS[qualname]
             frames = [self.value(a.value) for a in node.args if not a.keyword]
-            return self.combine(frames, pyapi.COMBINE_FUNCTIONS[qualname], node)  # type: ignore
+            collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
+            if collected and len(frames) == 1:  # pd.concat(frames): the collected ones unite
+                return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
+            return self.combine(frames, transform, node)  # type: ignore
         if qualname in pyapi.COPY_FUNCTIONS:
             src, dst = pyapi.COPY_FUNCTIONS[qualname]
             return self.copy(self.arg(node, src), self.arg(node, dst), node)
@@ -433,11 +610,19 @@ class _Interpreter:
         if "read" in qualname.split(".")[1:-1] and last in pyapi.SPARK_READ_TERMINALS:
             kind = "table" if last in ("table", "jdbc") else "file"
             return self.read(self.arg(node, 0, "path"), node, kind=kind)
-        if head == "spark" and last == "table":
+        if last == "table" and _is_spark(qualname):
             return self.read(self.arg(node, 0, "tableName"), node, kind="table")
-        frames = [v for v in (self.value(a.value) for a in node.args) if isinstance(v, Data)]
-        if frames:
-            return self.combine(frames, "derive", node, label=f"{last}()")
+        if qualname in FRAME_CONSTRUCTORS or (last == "createDataFrame" and _is_spark(qualname)):
+            built = self.unknown_call(last, node)
+            return built if isinstance(built, Data) else Data(
+                self.graph.value_node(f"{last}()", self.loc(node)), ())
+        return self.unknown_call(qualname, node)
+
+    def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
+        """A call we know nothing about: its result derives from any data passed to it."""
+        data = _data(self.value(a.value) for a in node.args)
+        if data:
+            return self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         return Symbol(qualname)
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
@@ -476,27 +661,37 @@ class _Interpreter:
             return self.aggregate(Grouped(data, ()), node)
         if method in ("assign", "withColumn", "with_columns"):
             return self.add_columns(data, method, node)
-        if method in pyapi.SQL_METHODS and node.args:
-            query = self.value(node.args[-1].value)
-            if isinstance(query, Text) and _looks_like_sql(query.value):
-                return self.sql(query, node)
+        if method in pyapi.SQL_METHODS:
+            result = self.sql_method(node)
+            if result is not None:
+                return result
+        if method == "pipe" and node.args:
+            function = self.value(node.args[0].value)
+            if isinstance(function, Function):
+                return self.call_function(function, node, leading=(data,))
+        if method in pyapi.UPLOAD_METHODS | pyapi.MAIL_METHODS:  # a client passed in as argument
+            return self.symbol_call(f"?.{method}", node)
         for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
             self.value(arg.value)
         return data
 
     def add_columns(self, data: Data, method: str, node: cst.Call) -> Data:
-        """`assign(col=...)`, `withColumn("col", ...)`: anonymize when the value hashes/masks."""
+        """`assign(col=...)`, `withColumn("col", F.sha2(...))`, polars
+        `with_columns(pl.col("email").hash())`: the columns whose new value hashes or masks
+        something are anonymized."""
         if method == "withColumn" and node.args:
             name = self.value(node.args[0].value)
-            names = (name.value,) if isinstance(name, Text) else ()
-            exprs = [a.value for a in node.args[1:]]
+            named = [(name.value if isinstance(name, Text) else None, a.value)
+                     for a in node.args[1:2]]
         else:
-            names = tuple(a.keyword.value for a in node.args if a.keyword is not None)
-            exprs = [a.value for a in node.args]
+            named = [(a.keyword.value if a.keyword else _expression_column(a.value), a.value)
+                     for a in node.args]
+        names = tuple(n for n, _ in named if n)
         columns = None if data.columns is None else tuple(dict.fromkeys((*data.columns, *names)))
-        if names and any(_mentions_anonymizer(e) for e in exprs):
+        anonymized = tuple(n for n, e in named if n and _mentions_anonymizer(e))
+        if anonymized:
             return self.derive([data], "anonymize", node, self.code(node.func), columns=columns,
-                               anonymized=names)
+                               anonymized=anonymized)
         return Data(data.node, data.roots, columns)
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
@@ -532,7 +727,10 @@ class _Interpreter:
         if method == "open":
             return self.open_file(None, self.arg(node, 0, "mode"), node, fixed=text)
         if method in ("format", "format_map", "join", "replace", "strip", "lower", "upper"):
-            if all(isinstance(self.value(a.value), Text) for a in node.args):
+            values = [self.value(a.value) for a in node.args]
+            if _data(values):  # `"\n".join(lines)`: text made of the data
+                return self.combine(values, "derive", node)
+            if all(isinstance(v, Text) for v in values):
                 return Dynamic(f"string built at run time `{self.code(node)}`") if method in (
                     "format", "format_map", "join") else text
             return Dynamic(f"string built at run time `{self.code(node)}`")
@@ -553,21 +751,31 @@ class _Interpreter:
 
     def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
              columns: tuple[str, ...] | None = None, fixed: Text | None = None) -> Data:
+        if target is not None and fixed is None:
+            already = self.value(target)
+            if isinstance(already, Data) and already.node in self.opened:
+                return already  # `pickle.load(fh)`: read when the handle was opened
         resource, reason = (self.location_resource(fixed.value), None) if fixed else \
             self.resource_of(target, node, kind)
         if resource.kind == "file" and not columns:
             columns = header_columns(self.context.root / resource.name) or None
         if columns:
             resource = resource.model_copy(update={"columns": columns})
-        node_id = self.graph.resource_node(resource)
+        node_id = self.node_of(resource)
+        if is_placeholder(resource):
+            self.read_paths.add(resource.name)
         self.graph.operation("read", self.loc(node), self.code(self.statement), [resource],
                              data_node=node_id, dynamic_reason=reason)
         return Data(node_id, (resource,), columns)
 
-    def sql(self, query: Value | None, node: cst.Call) -> Data:
+    def sql(self, query: Value | None, node: cst.Call,
+            parameters: Sequence[Value | None] = ()) -> Data:
+        """Parse embedded SQL; data bound as parameters of an INSERT flows into its table."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
+            placeholder = raw_placeholder(query)
+            reason = placeholder.name.split(" (line")[0] if placeholder else reason
             result = self.graph.value_node("query", location)
             self.graph.operation("query", location, self.code(self.statement), [],
                                  data_node=result, dynamic_reason=f"SQL from {reason}")
@@ -577,19 +785,40 @@ class _Interpreter:
             self.errors.append(FileError(path=location.path, line=location.line + line - 1,
                                          message=message))
         result: Data = Data(self.graph.value_node("query", location), ())
+        bound = self.combine(parameters, "derive", node)
         for statement in statements:
-            node_id = self.graph.add_sql_statement(statement, location, self.code(self.statement))
+            code = self.code(self.statement)
+            node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
             result = Data(node_id, roots, statement.columns)
+            if bound is not None and statement.target is not None:
+                self.graph.edge(bound.node, node_id, "derive", location)
+                self.graph.operation(statement.action, location, code,
+                                     [*statement.sources, *bound.roots],
+                                     destination=statement.target, data_node=node_id)
         self.fresh.append(result.node)
         return result
+
+    def sql_method(self, node: cst.Call) -> Data | None:
+        """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
+        text is SQL or built at run time; `session.query(User)` and the like are not."""
+        texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
+        query = next((v for v in texts if isinstance(v, Text) and _looks_like_sql(v.value)),
+                     None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
+                                    or raw_placeholder(v) is not None), None)
+        if query is None:
+            return None
+        parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
+        return self.sql(query, node, parameters)
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:
         mode_value = self.value(mode) if mode is not None else None
         writable = isinstance(mode_value, Text) and any(c in mode_value.value for c in "wax+")
         if not writable:
-            return self.read(path, node, fixed=fixed)
+            data = self.read(path, node, fixed=fixed)
+            self.opened.add(data.node)
+            return data
         resource, reason = (self.location_resource(fixed.value), None) if fixed else \
             self.resource_of(path, node)
         return Handle(resource, True, reason)
@@ -604,18 +833,21 @@ class _Interpreter:
         if target is None:
             return data  # `df.to_csv()` with no target returns text: the data keeps flowing
         kind = "table" if method in ("to_sql", "write_database") else "file"
-        return self.write([data], self.resource_of(target, node, kind), node)
+        resource, reason = self.resource_of(target, node, kind)
+        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
+        if kind == "table" and reason is None and isinstance(schema, Text):
+            resource = table_resource(f"{schema.value}.{resource.name}")  # to_sql(schema=...)
+        return self.write([data], (resource, reason), node)
 
     def write(self, payload: Sequence[Value | None], target: tuple[Resource, str | None],
               node: cst.CSTNode) -> None:
         """Record a write or export of `payload` into `target` (a resource and why it's dynamic)."""
         destination, reason = target
-        data = [v for v in payload if isinstance(v, Data)]
-        flowing = self.combine(data, "union", node) if data else None
-        dest_node = self.graph.resource_node(destination)
+        flowing = self.combine(payload, "derive", node)
+        dest_node = self.node_of(destination)
         if flowing is not None:
             self.graph.edge(flowing.node, dest_node, "write", self.loc(node))
-        self.graph.operation(_write_action(destination), self.loc(node),
+        self.graph.operation(write_action(destination), self.loc(node),
                              self.code(self.statement), list(flowing.roots) if flowing else [],
                              destination=destination,
                              data_node=flowing.node if flowing else None, dynamic_reason=reason)
@@ -628,7 +860,13 @@ class _Interpreter:
 
     def read_silently(self, resource: Resource) -> Data:
         """The data of a resource used without a read call (the source of a file copy)."""
-        return Data(self.graph.resource_node(resource), (resource,), resource.columns or None)
+        return Data(self.node_of(resource), (resource,), resource.columns or None)
+
+    def node_of(self, resource: Resource) -> str:
+        """The lineage node of a resource; a parameter's placeholder is the parameter's node."""
+        if is_placeholder(resource):
+            return self.param_nodes[resource.name]
+        return self.graph.resource_node(resource)
 
     def send(self, url: cst.BaseExpression | None, payload: list[Value | None], node: cst.Call,
              kind: str) -> None:
@@ -701,7 +939,7 @@ class _Interpreter:
 
     def combine(self, values: Sequence[Value | None], transform: Transform, node: cst.CSTNode,
                 label: str | None = None, keys: tuple[str, ...] = ()) -> Data | None:
-        data = list({v.node: v for v in values if isinstance(v, Data)}.values())
+        data = list({v.node: v for v in _data(values)}.values())
         if not data:
             return None
         if len(data) == 1 and transform in ("union", "derive"):
@@ -718,19 +956,28 @@ class _Interpreter:
                     kind: str = "file") -> tuple[Resource, str | None]:
         """The resource an argument names, or an `unknown` one with the reason it is dynamic."""
         value = self.value(target) if target is not None else None
+        shown = self.code(target) if target is not None else self.code(node)
+        if target is None:
+            return Resource(kind="unknown", name=shown[:200]), "target not given in the call"
+        return self.path_resource(value, kind, shown, isinstance(target, cst.Name))
+
+    def path_resource(self, value: Value | None, kind: str, shown: str, named: bool = False
+                      ) -> tuple[Resource, str | None]:
+        """The resource a value names as a place to read or write (a path, a table, a URL);
+        a parameter of the function being summarised stays its placeholder."""
         if isinstance(value, Text):
             if kind == "table":
                 return table_resource(value.value), None
             return self.location_resource(value.value), None
         if isinstance(value, Handle):
             return value.target, value.dynamic_reason
-        shown = self.code(target) if target is not None else self.code(node)
+        placeholder = raw_placeholder(value)
+        if placeholder is not None:
+            self.path_kinds.setdefault(placeholder.name, kind)
+            return placeholder, placeholder.name.split(" (line")[0]
         if isinstance(value, Dynamic):
             reason = value.reason
-        elif target is None:
-            reason = "target not given in the call"
-        elif isinstance(value, Symbol) and "." not in value.qualname and isinstance(
-                target, cst.Name):
+        elif isinstance(value, Symbol) and "." not in value.qualname and named:
             reason = f"variable `{value.qualname}` is not assigned in this file"
         else:
             reason = f"value of `{shown}` is computed at run time"
@@ -755,11 +1002,23 @@ class _Interpreter:
         return positional[index] if 0 <= index < len(positional) else None
 
     def loc(self, node: cst.CSTNode) -> Location:
+        """Where a node starts; a method call continued on a later line of a chain
+        (`(pd.read_csv(p)\n  .query(...))`) is where its method name is, as users read it."""
         start = self.positions[node].start
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            method = self.positions[node.func.attr].start
+            if method.line != start.line:
+                start = method
         return self.locate(start.line, start.column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())[:240]
+
+
+def _data(values: Iterable[Value | None]) -> list[Data]:
+    """The data among `values`, frames collected in lists included."""
+    found = (v.data if isinstance(v, Frames) else v for v in values)
+    return [v for v in found if isinstance(v, Data)]
 
 
 def _names(value: Value | None) -> tuple[str, ...]:
@@ -770,13 +1029,29 @@ def _names(value: Value | None) -> tuple[str, ...]:
     return ()
 
 
-def _write_action(destination: Resource) -> Action:
-    """`export` when the data leaves the project (URL, stream, home or absolute path)."""
-    if destination.kind in ("url", "stream"):
-        return "export"
-    if destination.kind == "file" and destination.name.startswith(("~", "/", "..")):
-        return "export"
-    return "write"
+def _expression_column(node: cst.BaseExpression) -> str | None:
+    """The column a polars/Spark expression produces: its `.alias("x")`, else the first
+    `col("x")` it is built on."""
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.Call):
+        func = current.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else "")
+        first = current.args[0].value if current.args else None
+        if name in ("alias", "col", "name") and isinstance(first, cst.SimpleString):
+            text = first.evaluated_value
+            return text if isinstance(text, str) else None
+        if not isinstance(func, cst.Attribute):
+            inner = [a.value for a in current.args if isinstance(a.value, cst.Call)]
+            current = inner[0] if inner else current.func
+        else:
+            current = func.value
+    return None
+
+
+def _is_spark(qualname: str) -> bool:
+    """A Spark session: `spark` as notebooks and Databricks name it, or one built here."""
+    return qualname.split(".", 1)[0] == "spark" or "SparkSession" in qualname
 
 
 def _looks_like_sql(text: str) -> bool:
@@ -785,17 +1060,15 @@ def _looks_like_sql(text: str) -> bool:
 
 
 def _mentions_anonymizer(node: cst.CSTNode) -> bool:
-    """Whether an expression calls something that hashes, masks or tokenises its input."""
-    for name in _identifiers(node):
-        if pyapi.ANONYMIZER.search(name):
-            return True
-    return False
-
-
-def _identifiers(node: cst.CSTNode) -> Iterable[str]:
+    """Whether an expression calls something that hashes, masks or tokenises its input, or
+    replaces it with a mask literal (`regexp_replace(col, pattern, "*")`)."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current.value
+        if isinstance(current, cst.Name) and pyapi.ANONYMIZER.search(current.value):
+            return True
+        if isinstance(current, cst.SimpleString) and pyapi.MASK_LITERAL.fullmatch(
+                str(current.evaluated_value)):
+            return True
         stack.extend(current.children)
+    return False

@@ -7,6 +7,7 @@ write to a computed path is still reported instead of being dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lacuna_cli.models import Resource
@@ -81,4 +82,26 @@ class Dynamic:
     reason: str
 
 
-Value = Data | Grouped | Writer | Handle | Text | Strings | Mask | Symbol | Dynamic
+@dataclass(frozen=True)
+class Frames:
+    """A list or dict that frames are collected into (`frames.append(df)`); `data` is all of
+    them so far, or None while it is empty. Collecting is not a join: `pd.concat(frames)` is."""
+
+    data: Data | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """A function defined in the analysed file: calls to it apply its summary.
+
+    `node` is its libcst FunctionDef; `closure` the enclosing function's names for a nested
+    definition (None at module level, where globals are looked up when it is summarised).
+    """
+
+    name: str
+    node: object
+    closure: Mapping[str, Value] | None = None
+
+
+Value = (Data | Grouped | Writer | Handle | Text | Strings | Mask | Symbol | Dynamic | Frames
+         | Function)
