@@ -301,8 +301,8 @@ def test_link_chains_from_genesis_and_hashes_canonically() -> None:
     assert verify(rows).ok
 
     more = chain.link(_entries(2, "later"), 5, rows[-1]["hash"])
-    assert [r.seq for r in more] == [6, 7]
-    assert more[0].prev_hash == rows[-1]["hash"]
+    assert [r["seq"] for r in more] == [6, 7]
+    assert more[0]["prev_hash"] == rows[-1]["hash"]
     assert verify(rows + more).ok
 
 
