@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -151,3 +152,47 @@ def test_the_exceptions_file_is_validated_naming_the_key(tmp_path: Path, text: s
 
 def test_a_missing_exceptions_file_means_no_exceptions(tmp_path: Path) -> None:
     assert load_exceptions(tmp_path / "none.yaml", "none.yaml") == []
+
+
+def _scenario_with(shop: Path, comment: str) -> None:
+    script = shop / "pipelines" / "customer_sales.py"
+    lines = script.read_text().splitlines()
+    lines[4] += f"  {comment}"
+    script.write_text("\n".join(lines) + "\n")
+
+
+def test_check_records_an_inline_waiver_in_the_audit_log(shop: Path, lacuna) -> None:
+    _scenario_with(shop, "# lacuna: allow[LAC-PII-001, LAC-EXT-001] DPO approved, GOV-12")
+    result = lacuna("check", ".", "--format", "json", cwd=shop)
+    assert result.code == 0, result.stdout + result.stderr
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["denied"], summary["suppressed"]) == (0, 1)
+    assert "unused exception `allow[LAC-EXT-001]`" in result.stderr
+    log = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
+    (waived,) = [r for r in log if r["event_type"] == "suppression"]
+    assert waived["result"] == "suppressed" and waived["policy_id"] == "LAC-PII-001"
+    assert "DPO approved, GOV-12" in waived["reasoning"]
+
+
+def test_check_fails_on_a_reasonless_allow_and_honours_the_exceptions_file(shop: Path,
+                                                                          lacuna) -> None:
+    _scenario_with(shop, "# lacuna: allow[LAC-PII-001]")
+    result = lacuna("check", ".", "--format", "json", cwd=shop)
+    assert result.code == 1
+    denied = {f["decision"]["policy_id"] for f in json.loads(result.stdout)["findings"]
+              if not f["decision"]["allowed"] and f["suppression"] is None}
+    assert denied == {"LAC-PII-001", MISSING_REASON_ID}
+    (shop / "lacuna-exceptions.yaml").write_text(
+        "exceptions:\n"
+        "  - {policy: LAC-PII-001, path: 'pipelines/*.py', resource: '~/Downloads/*',\n"
+        "     reason: regulator extract, approver: dpo@acme.example, expires: 2999-12-31}\n"
+        "  - {policy: LAC-EXT-001, path: '**', reason: old, approver: a@acme.example,\n"
+        "     expires: 2020-01-01}\n")
+    script = shop / "pipelines" / "customer_sales.py"
+    script.write_text(script.read_text().replace("  # lacuna: allow[LAC-PII-001]", ""))
+    waived = lacuna("check", ".", "--format", "json", cwd=shop)
+    assert waived.code == 0, waived.stdout + waived.stderr
+    (finding,) = [f for f in json.loads(waived.stdout)["findings"] if f["suppression"]]
+    assert finding["suppression"]["kind"] == "exceptions_file"
+    assert "approved by dpo@acme.example, expires 2999-12-31" in finding["suppression"]["reason"]
+    assert "exceptions[1] (LAC-EXT-001 for **) expired on 2020-01-01" in waived.stderr
