@@ -288,3 +288,22 @@ def test_file_written_by_one_script_and_read_by_another_links_in_lineage() -> No
     assert graph.has_node("file:stage/x.parquet")
     import networkx as nx
     assert nx.has_path(graph, "file:raw.csv", "file:~/x.csv")
+
+
+def test_a_function_returning_a_collected_list_and_its_own_data() -> None:
+    source = """
+import pandas as pd
+def gather(frames):
+    return pd.concat([*frames, pd.read_csv("extra.csv")])
+gather([pd.read_csv("a.csv")]).to_csv("out.csv")
+"""
+    assert (5, "write", "out.csv", {"a.csv", "extra.csv"}) in summary(source)
+
+
+def test_string_arguments_of_a_called_helper_are_not_data() -> None:
+    source = """
+def commas(text):
+    return text.count(",")
+commas("a,b")
+"""
+    assert ops(source) == []

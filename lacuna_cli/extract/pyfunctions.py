@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Handle, Text, Value
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource
 
 TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized")
+# Actions that transform data: without known sources they are not worth reporting.
+TRANSFORMS = frozenset({"join", "filter", "aggregate", "anonymize"})
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,10 @@ class CallSite:
             return [outer], outer.name.split(" (line")[0]
         if isinstance(value, Data) and not path:
             return list(value.roots), None
-        if not path and not isinstance(value, Text | Handle):
-            return [], None
+        named_path = isinstance(value, Handle) or (
+            isinstance(value, Text) and resource.name in self.host.read_paths)
+        if not path and not named_path:
+            return [], None  # a string or number passed in is not data
         kind = self.host.path_kinds.get(resource.name, "file")
         found, reason = self.host.path_resource(value, kind, shown)
         if resource.columns:
@@ -191,6 +195,8 @@ class CallSite:
                 graph = self.host.graph
                 graph.edge(template.data_node, graph.resource_node(destination), "write",
                            self.location)
+        if not sources and template.action in TRANSFORMS:
+            return  # a parameter that was not data after all (`s.count(",")` on a string)
         action: Action = template.action
         if destination is not None and template.action in ("write", "export"):
             action = write_action(destination)
@@ -209,16 +215,21 @@ class CallSite:
         flows = self.summary.flows
         if not flows:
             return self.summary.returned
-        starts = [(flow, self._start(flow)) for flow in flows]
-        starts = [(flow, start) for flow, start in starts if start is not None]
-        if len(starts) == 1 and not starts[0][0].steps:
-            return starts[0][1]  # the function returns its argument (or its own data) as is
+        given = [(flow, self._start(flow)) for flow in flows]
+        given = [(flow, start) for flow, start in given if start is not None]
+        if len(given) == 1 and not given[0][0].steps:
+            return given[0][1]  # the function returns its argument (or its own data) as is
+        starts = [(flow, start.data if isinstance(start, Frames) else start)
+                  for flow, start in given]
+        starts = [(flow, start) for flow, start in starts if isinstance(start, Data)]
+        if not starts:
+            return self.summary.returned
         graph = self.host.graph
         result = graph.value_node(f"{self.summary.name}()", self.location, self.summary.columns)
         roots: list[Resource] = []
         dropped: set[str] = set()
         for flow, start in starts:
-            current = start.node if isinstance(start, Data) else ""
+            current = start.node
             steps = flow.steps or (None,)
             for index, step in enumerate(steps):
                 last = index == len(steps) - 1
@@ -229,9 +240,9 @@ class CallSite:
                            self.location, **details)
                 dropped.update(step.dropped if step else ())
                 current = target
-            roots.extend(r for r in start.roots if r not in roots)  # type: ignore[union-attr]
+            roots.extend(r for r in start.roots if r not in roots)
         columns = self.summary.columns
-        if columns is None and len(starts) == 1 and isinstance(starts[0][1], Data):
+        if columns is None and len(starts) == 1:
             known = starts[0][1].columns
             aggregated = any(s.transform == "aggregate" for s in starts[0][0].steps)
             if known is not None and not aggregated:
@@ -281,6 +292,8 @@ def finalise(summary: Summary, host: Host) -> None:
                 sources.append(source)
             elif template.action == "read":
                 sources.append(_unknown(source))
+        if not sources and template.action in TRANSFORMS:
+            continue  # nothing says the parameters are data at all
         destination = template.destination
         if is_placeholder(destination):
             destination = _unknown(destination)  # type: ignore[arg-type]

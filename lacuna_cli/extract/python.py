@@ -74,15 +74,21 @@ def extract_python(
         module = parse_python(source)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
-        return Extraction(path=relpath, language="python",
-                          errors=(FileError(path=relpath, line=line, message=problem.message),))
+        return _failed(relpath, problem.message, line)
     try:
         interpreter = _Interpreter(module, relpath, context, locate)
         interpreter.run()
     except RecursionError:
-        return Extraction(path=relpath, language="python", errors=(FileError(
-            path=relpath, line=None, message="expression nested too deeply to analyse"),))
+        return _failed(relpath, "expression nested too deeply to analyse")
+    except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the run
+        return _failed(relpath, f"internal error while analysing ({type(exc).__name__}: {exc}); "
+                                "please report it")
     return interpreter.graph.build("python", interpreter.errors)
+
+
+def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
+    return Extraction(path=relpath, language="python",
+                      errors=(FileError(path=relpath, line=line, message=message),))
 
 
 class _Interpreter:
@@ -282,7 +288,7 @@ class _Interpreter:
             self.bind(node.target, self.value(node.value))
         elif isinstance(node, cst.AugAssign):
             self.bind(node.target, self.combine(
-                [self.value(node.target), self.value(node.value)], "union", node))
+                [self.value(node.target), self.value(node.value)], "derive", node))
         elif isinstance(node, cst.Expr):
             self.value(node.value)
         elif isinstance(node, cst.Return) and node.value is not None:
@@ -444,10 +450,8 @@ class _Interpreter:
             return self.concatenate([left, right])
         if isinstance(left, Mask) or isinstance(right, Mask):
             return left if isinstance(left, Mask) else right
-        data = [v for v in (left, right) if isinstance(v, Data)]
-        if len(data) == 2 and data[0].node != data[1].node:
-            return self.combine(data, "union", node)
-        return data[0] if data else None
+        # `df.a * df.b`, `a + b`: arithmetic mixes values; it is not a join of data sets
+        return self.combine([left, right], "derive", node)
 
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
         values = [self.value(item) for item in items]
@@ -492,7 +496,8 @@ class _Interpreter:
             return None
         result = base
         for key in keys:
-            if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node):
+            if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node
+                                         and key.columns and key.columns != result.columns):
                 # `df[df.x > 1]`, or `df[df["active"]]` / `df[df.x.notna()]`: rows kept
                 result = self.derive([result], "filter", node, self.code(node.value))
             elif isinstance(key, Strings):
