@@ -21,8 +21,8 @@ class PythonSyntaxProblem(Exception):
         self.line = line
 
 
-def parse_python(source: str) -> cst.Module:
-    """The libcst module of `source`, or PythonSyntaxProblem with a one-line message."""
+def check_syntax(source: str) -> None:
+    """CPython's verdict on `source` (fast); PythonSyntaxProblem if it is not valid Python."""
     try:
         ast.parse(source)
     except SyntaxError as exc:
@@ -31,6 +31,10 @@ def parse_python(source: str) -> cst.Module:
         raise PythonSyntaxProblem("expression nested too deeply to parse", None) from None
     except ValueError as exc:  # e.g. a NUL byte in the source
         raise PythonSyntaxProblem(f"cannot parse Python: {exc}", None) from None
+
+
+def parse_cst(source: str) -> cst.Module:
+    """The libcst module of source CPython already accepted."""
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:  # grammar CPython accepts but libcst does not

@@ -9,12 +9,13 @@ lineage nodes, edges and Operations through the shared `GraphBuilder`.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.files import normalise_location, table_resource
@@ -22,7 +23,8 @@ from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise, write_action,
 )
-from lacuna_cli.extract.pyparse import PythonSyntaxProblem, parse_python
+from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.pyparse import PythonSyntaxProblem, check_syntax, parse_cst
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
 )
@@ -71,7 +73,10 @@ def extract_python(
     """Operations and lineage of one Python module (or a notebook's joined cells)."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
     try:
-        module = parse_python(source)
+        check_syntax(source)
+        if not may_hold_operations(source):
+            return Extraction(path=relpath, language="python")
+        module = parse_cst(source)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
         return _failed(relpath, problem.message, line)
@@ -94,12 +99,17 @@ def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
 class _Interpreter:
     """Walks statements in order, keeping an environment of name -> Value."""
 
+    @cached_property
+    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
+        """Line/column of every node, computed on first use: it costs more than parsing, and a
+        module in which no data flows never needs it."""
+        return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
                  locate: Locator) -> None:
         self.module = module
         self.context = context
         self.locate = locate
-        self.positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         self.graph = FlowGraph(relpath)
         self.errors: list[FileError] = []
         self.env: dict[str, Value] = {}

@@ -1,0 +1,48 @@
+"""A literal prefilter: Python files that cannot hold a data operation skip the libcst pass.
+
+semgrep's lesson (shared/notes/static-analysis-speed.md): the winners skip work. Every
+operation the extractor reports starts at an entry point — a data library, `open()`, a path's
+read/write method, a SQL `execute`, a copy, an upload — and each entry point is spelled in the
+source. A file that spells none of them is still checked for syntax by CPython's fast parser,
+but not interpreted. The pattern errs towards analysing (a word in a comment is enough).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lacuna_cli.extract import pyapi
+
+# Modules whose mere import makes a file worth analysing (reads, writes, SQL, network, copies).
+DATA_MODULES = (
+    "pandas", "polars", "pyspark", "duckdb", "sqlalchemy", "sqlite3", "psycopg", "psycopg2",
+    "pymysql", "snowflake", "numpy", "joblib", "boto3", "botocore", "requests", "httpx",
+    "urllib3", "aiohttp", "smtplib", "shutil", "google.cloud", "azure", "SparkSession",
+)
+# Calls that are entry points on their own, whatever module they come from.
+ENTRY_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "rename",
+               "replace", "table")
+
+
+def _names(*tables: object) -> set[str]:
+    names: set[str] = set()
+    for table in tables:
+        for name in table:  # type: ignore[attr-defined]
+            names.add(str(name).rsplit(".", 1)[-1])
+    return names
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    modules = "|".join(re.escape(m) for m in DATA_MODULES)
+    calls = _names(ENTRY_CALLS, pyapi.SQL_METHODS, pyapi.UPLOAD_METHODS, pyapi.MAIL_METHODS,
+                   pyapi.READ_FUNCTIONS, pyapi.SQL_FUNCTIONS, pyapi.HANDLE_FUNCTIONS,
+                   pyapi.TABLE_READ_FUNCTIONS)
+    call_names = "|".join(sorted(map(re.escape, calls), key=len, reverse=True))
+    return re.compile(rf"\b(?:{modules})\b|\b(?:{call_names})\s*\(")
+
+
+def may_hold_operations(source: str) -> bool:
+    """False only when no entry point of any data operation is spelled in `source`."""
+    return _pattern().search(source) is not None
