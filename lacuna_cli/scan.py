@@ -7,14 +7,16 @@ is read and this run's decisions and lineage are committed in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
+
 from lacuna_cli import lineage
 from lacuna_cli.audit import log as audit_log
-from lacuna_cli.classify.heuristics import load_rules
-from lacuna_cli.classify.pipeline import classify_graph
+from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.extract import extract_file
 from lacuna_cli.extract.files import discover, relative_to_root
@@ -43,6 +45,19 @@ class ExtractResult:
         return [error for e in self.extractions for error in e.errors]
 
 
+# Called once per file before it is extracted: (files done, files in all, project path).
+Progress = Callable[[int, int, str], None]
+
+
+class Scope(Protocol):
+    """Which of a run's results it reports and audits: all by default; changed lines only with
+    `--diff-base`, new findings only with `--baseline`, the current cell in a notebook."""
+
+    def keeps(self, finding: Finding) -> bool: ...
+
+    def keeps_problem(self, problem: FileError) -> bool: ...
+
+
 @dataclass
 class CheckResult:
     files: int
@@ -53,18 +68,23 @@ class CheckResult:
     classifications: dict[str, Classification] = field(default_factory=dict)
     # Worth a look but not failing the run: unused or expired exceptions.
     notices: list[FileError] = field(default_factory=list)
+    # Project paths of every analysed file (context included), for stale-baseline detection.
+    paths: tuple[str, ...] = ()
 
     @property
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.blocking]
 
 
-def extract_paths(paths: list[Path], config: Config, dialect: str | None) -> ExtractResult:
+def extract_paths(paths: list[Path], config: Config, dialect: str | None,
+                  progress: Progress | None = None) -> ExtractResult:
     """Discover and extract every file under `paths` (the `lacuna extract` command)."""
     extractions = []
     files = list(discover(paths, config.root, config.settings.exclude))
-    for path in files:
+    for done, path in enumerate(files):
         relpath = relative_to_root(path, config.root)
+        if progress is not None:
+            progress(done, len(files), relpath)
         extractions.append(extract_file(path, relpath, config.root,
                                         config.dialect_for(relpath, dialect)))
     return ExtractResult(files=len(files), extractions=extractions)
@@ -93,25 +113,33 @@ def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet
 
 
 def check(paths: list[Path], config: Config, dialect: str | None,
-          opa_url: str | None = None) -> CheckResult:
+          opa_url: str | None = None, scopes: Sequence[Scope] = (),
+          progress: Progress | None = None) -> CheckResult:
     """Run every stage and record the decisions and lineage in the audit store."""
+    return check_extracted(extract_paths(paths, config, dialect, progress), config, opa_url,
+                           scopes)
+
+
+def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,
+                    scopes: Sequence[Scope] = ()) -> CheckResult:
+    """Every stage after extraction; only what all `scopes` keep is reported and audited."""
     exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
     policies, engine = load_policies(config, opa_url)
-    rules = load_rules(config.rule_files)
-    extracted = extract_paths(paths, config, dialect)
     identity = identify(config.root, config.settings.user)
     with open_store(config.db_path, write=True) as connection:
         analysed = {e.path for e in extracted.extractions}
         graph = lineage.build_graph(extracted.extractions, *load_context(connection, analysed))
-        classifications = classify_graph(graph, rules)
+        classification = open_run(connection, config)
+        classifications = classification.classify(graph)
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
-        findings = decided.findings
+        findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
         connection.execute("BEGIN TRANSACTION")
         try:
             now = audit_log.utc_now()
-            records = audit_log.append(connection, audit_log.entries_for(
-                findings, identity, now))
+            records = audit_log.append(connection, [
+                *classification.record_overrides(identity, now),
+                *audit_log.entries_for(findings, identity, now)])
             audit_log.checkpoint(connection, records, now, config.audit_key_path)
             save_lineage(connection, graph, analysed, classifications)
             connection.execute("COMMIT")
@@ -119,9 +147,13 @@ def check(paths: list[Path], config: Config, dialect: str | None,
             connection.execute("ROLLBACK")
             raise
     return CheckResult(files=extracted.files, findings=findings,
-                       errors=[*extracted.errors, *decided.errors], policies=policies,
-                       audited=len(records), classifications=classifications,
-                       notices=decided.notices)
+                       errors=_kept([*extracted.errors, *decided.errors], scopes),
+                       policies=policies, audited=len(records), classifications=classifications,
+                       notices=_kept(decided.notices, scopes), paths=tuple(sorted(analysed)))
+
+
+def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]:
+    return [p for p in problems if all(s.keeps_problem(p) for s in scopes)]
 
 
 def _decide(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -18,6 +19,62 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    github = "github"
+    junit = "junit"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    """The least severe blocked operation that fails the run (`never`: report only)."""
+
+    info = "info"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+    never = "never"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One report of a run: a format, into a file or (file None) onto stdout."""
+
+    format: Format
+    file: Path | None
+
+
+def report_targets(output_format: Format | None, outputs: list[str]) -> list[Target]:
+    """Resolve `--format` and the repeatable `--output FORMAT[:FILE]` into the run's reports.
+
+    A value whose part before the first `:` is a format name is a report of its own (no file:
+    stdout); any other value is a file for the `--format` report, as `-o FILE` always meant
+    (write `./sarif` for a file literally named like a format). Without `--format`, when
+    `--output` names formats, those are all the reports; otherwise the `--format` report
+    (text by default) goes to stdout or to the bare FILE. At most one report on stdout.
+    """
+    names = {f.value for f in Format}
+    extra: list[Target] = []
+    bare: list[Path] = []
+    for value in outputs:
+        name, _, file = value.partition(":")
+        if name in names:
+            extra.append(Target(Format(name), Path(file) if file else None))
+        else:
+            bare.append(Path(value))
+    if len(bare) > 1:
+        raise LacunaError(f"--output: two files for the --format report ({bare[0]}, {bare[1]});"
+                          " name the format of the others as FORMAT:FILE")
+    targets = extra
+    if output_format is not None or bare or not extra:
+        targets = [Target(output_format or Format.text, bare[0] if bare else None), *extra]
+    on_stdout = [t.format.value for t in targets if t.file is None]
+    if len(on_stdout) > 1:
+        raise LacunaError(f"--output: {' and '.join(on_stdout)} would both go to standard "
+                          "output; give all but one a file (FORMAT:FILE)")
+    files = [t.file for t in targets if t.file is not None]
+    if len(set(files)) < len(files):
+        raise LacunaError("--output: two reports into the same file")
+    return targets
 
 
 class DataFormat(str, Enum):
@@ -42,12 +99,16 @@ def console(file: TextIO | None = None) -> Console:
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """A report on stdout or into a file, ending with a newline (an empty report stays empty:
+    no annotations means no output)."""
+    if text and not text.endswith("\n"):
+        text += "\n"
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise LacunaError(f"{output}: cannot write: {exc.strerror}") from exc
 

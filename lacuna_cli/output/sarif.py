@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import hashlib
 from typing import Any
 
 from lacuna_cli import __version__
+from lacuna_cli.fingerprint import FINGERPRINT_KEY, fingerprint
 from lacuna_cli.models import Finding
 from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX
 from lacuna_cli.policy.metadata import PolicyMeta
@@ -25,15 +25,6 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
           "info": "note"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
                      "info": "1.0"}
-
-
-def fingerprint(finding: Finding) -> str:
-    """Stable across line moves: rule, action, path, source and destination names."""
-    op = finding.operation
-    parts = [finding.decision.policy_id, op.action, op.location.path,
-             ",".join(sorted(s.name for s in op.sources)),
-             op.destination.name if op.destination else ""]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def _rule(meta: PolicyMeta) -> dict[str, Any]:
@@ -85,7 +76,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             "artifactLocation": {"uri": op.location.path, "uriBaseId": "%SRCROOT%"},
             "region": region,
         }}],
-        "partialFingerprints": {"lacunaFinding/v1": fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
         "properties": {"operationId": op.id, "action": op.action,
                        "tier": finding.classification.tier.value,
                        "tags": list(finding.classification.tags)},
@@ -95,7 +86,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     if finding.decision.policy_id in rule_index:
         result["ruleIndex"] = rule_index[finding.decision.policy_id]
     if finding.suppression is not None:
-        result["suppressions"] = [{"kind": "inSource", "status": "accepted",
+        kind = "inSource" if finding.suppression.kind == "inline" else "external"
+        result["suppressions"] = [{"kind": kind, "status": "accepted",
                                    "justification": finding.suppression.reason}]
     return result
 

@@ -7,6 +7,7 @@ instead, and whom to ask.
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -67,6 +68,14 @@ def render_denial(console: Console, finding: Finding) -> None:
         console.print(_label("Suppressed", f"{finding.suppression.kind}: "
                                            f"{finding.suppression.reason}"))
     console.print()
+
+
+def denial_text(finding: Finding) -> str:
+    """One denial as plain text (no colour, 160 columns), for reports that embed it."""
+    buffer = StringIO()
+    render_denial(Console(file=buffer, width=160, color_system=None, highlight=False,
+                          soft_wrap=True), finding)
+    return buffer.getvalue().rstrip() + "\n"
 
 
 def render_check(console: Console, result: CheckResult, verbose: bool = False) -> None:

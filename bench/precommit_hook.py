@@ -1,0 +1,87 @@
+"""Wall time of the pre-commit hook on one changed file, warm: p50 and p90 of N runs.
+
+Set-up: a git repository holding a copy of fixtures/shop whose lineage was stored by one full
+`lacuna check .`; then `pipelines/customer_sales.py` (the DESIGN.md scenario) is changed and
+staged. Measured, side by side:
+
+- the hook's entry as pre-commit executes it, `lacuna-hook check FILE`, with its warm server;
+- the same check as a fresh `lacuna check FILE` process (no server: what CI and the first
+  commit of a session pay);
+- the whole `pre-commit run lacuna --files FILE`, pre-commit's own start-up included.
+
+Usage: python bench/precommit_hook.py [RUNS]   (default 15)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+BIN = Path(sys.executable).parent
+SCENARIO = "pipelines/customer_sales.py"
+CONFIG = """repos:
+  - repo: local
+    hooks:
+      - id: lacuna
+        name: lacuna
+        entry: {entry} check
+        language: system
+        types_or: [python, sql, jupyter]
+        require_serial: true
+"""
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def summary(name: str, samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return f"{name:<48} p50 {statistics.median(samples):.3f} s   p90 {p90:.3f} s"
+
+
+def main() -> None:
+    env = {**os.environ, "LACUNA_HOOK_IDLE_SECONDS": "30", "NO_COLOR": "1"}
+    env.pop("CI", None)
+    with tempfile.TemporaryDirectory() as scratch:
+        project = Path(scratch) / "shop"
+        shutil.copytree(REPO / "fixtures" / "shop", project,
+                        ignore=shutil.ignore_patterns(".lacuna"))
+        git = ["git", "-c", "user.email=bench@example.com", "-c", "user.name=bench"]
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        subprocess.run([*git, "add", "."], cwd=project, check=True)
+        subprocess.run([*git, "commit", "-qm", "shop"], cwd=project, check=True)
+        subprocess.run([sys.executable, "-m", "lacuna_cli", "check", "."], cwd=project, env=env,
+                       capture_output=True, check=False)  # stores the project's lineage
+        (project / SCENARIO).write_text((project / SCENARIO).read_text() + "# changed\n")
+        subprocess.run(["git", "add", SCENARIO], cwd=project, check=True)
+        (project / ".pre-commit-config.yaml").write_text(
+            CONFIG.format(entry=BIN / "lacuna-hook"))
+        hook = [str(BIN / "lacuna-hook"), "check", SCENARIO]
+        timed(hook, project, env)  # starts the server
+        timed(hook, project, env)
+        warm = [timed(hook, project, env) for _ in range(RUNS)]
+        cold = [timed([str(BIN / "lacuna"), "check", SCENARIO], project, env)
+                for _ in range(RUNS)]
+        whole = [timed([str(BIN / "pre-commit"), "run", "lacuna", "--files", SCENARIO],
+                       project, env) for _ in range(RUNS)]
+    print(f"one changed file ({SCENARIO}), lineage of the other 6 files from the store; "
+          f"{RUNS} runs each")
+    print(summary("hook entry `lacuna-hook check FILE` (warm server)", warm))
+    print(summary("fresh process `lacuna check FILE` (no server)", cold))
+    print(summary("`pre-commit run lacuna --files FILE` (all)", whole))
+
+
+if __name__ == "__main__":
+    main()

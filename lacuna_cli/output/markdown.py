@@ -1,0 +1,68 @@
+"""A Markdown summary: the verdict line and one table row per denial.
+
+Written for `$GITHUB_STEP_SUMMARY` and pull-request comments, where a reviewer wants the
+blocked operations, their reason and the way out at a glance rather than a log to scroll.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lacuna_cli.models import Finding
+from lacuna_cli.output.text import target_of
+
+if TYPE_CHECKING:
+    from lacuna_cli.scan import CheckResult
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: pipes escaped, line breaks as <br>."""
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    return f"`{text.replace('`', '')}`"
+
+
+def _where(finding: Finding) -> str:
+    location = finding.operation.location
+    cell_part = f" cell {location.cell}" if location.cell is not None else ""
+    return _code(f"{location.path}:{location.line}") + cell_part
+
+
+def _row(finding: Finding) -> str:
+    decision, classification = finding.decision, finding.classification
+    status = "🔕 suppressed" if finding.suppression else "⛔ blocked"
+    origin = (f" from {', '.join(classification.inherited_from)}"
+              if classification.inherited_from else "")
+    tags = f" ({', '.join(classification.tags)})" if classification.tags else ""
+    remedy = ("Suppressed: " + finding.suppression.reason if finding.suppression else
+              "<br>".join(f"{n}. {cell(alt)}"
+                          for n, alt in enumerate(decision.alternatives, start=1)))
+    return "| " + " | ".join([
+        status, _where(finding), f"{decision.policy_id} v{decision.policy_version}",
+        f"{finding.operation.action} to {_code(target_of(finding))}",
+        cell(f"{classification.tier.value}{tags}{origin}"), cell(decision.reasoning),
+        remedy, cell(decision.steward or "not named")]) + " |"
+
+
+def render(result: CheckResult) -> str:
+    denied = [f for f in result.findings if not f.decision.allowed]
+    blocked = sum(1 for f in denied if f.blocking)
+    allowed = len(result.findings) - len(denied)
+    verdict = "⛔ blocked" if blocked else ("⚠️ incomplete" if result.errors else "✅ clean")
+    lines = [f"### Lacuna data-governance check: {verdict}", "",
+             f"{result.files} files, {len(result.findings)} operations — **{blocked} blocked**,"
+             f" {allowed} allowed, {len(denied) - blocked} suppressed, {len(result.errors)} "
+             f"errors; {result.audited} decisions recorded in the audit log.", ""]
+    if denied:
+        lines += ["| | Where | Policy | Operation | Classification | Why | What to do instead "
+                  "| Steward |", "|---|---|---|---|---|---|---|---|"]
+        lines += [_row(f) for f in denied]
+        lines.append("")
+    if result.errors:
+        lines += ["| File not analysed | Problem |", "|---|---|"]
+        lines += [f"| {_code(e.path + (f':{e.line}' if e.line else ''))} | {cell(e.message)} |"
+                  for e in result.errors]
+        lines.append("")
+    return "\n".join(lines)
