@@ -31,10 +31,16 @@ ENV_KEYS = {
     "LACUNA_OPA_URL": "opa_url",
     "LACUNA_OPA_TOKEN": "opa_token",
     "LACUNA_EXCEPTIONS": "exceptions",
+    "LACUNA_CLASSIFICATIONS": "classifications",
+    "LACUNA_EMBEDDINGS": "embeddings",
+    "LACUNA_LLM_URL": "llm_url",
+    "LACUNA_LLM_MODEL": "llm_model",
+    "LACUNA_LLM_API_KEY": "llm_api_key",
 }
 # Secrets are taken from the environment only, never from a file committed with the code.
-ENV_ONLY_KEYS = ("opa_token",)
+ENV_ONLY_KEYS = ("opa_token", "llm_api_key")
 DEFAULT_EXCEPTIONS = "lacuna-exceptions.yaml"
+DEFAULT_CLASSIFICATIONS = "lacuna-classifications.yaml"
 
 
 class Settings(BaseModel):
@@ -57,6 +63,16 @@ class Settings(BaseModel):
     opa_token: str | None = None
     opa_timeout: float = Field(default=5.0, gt=0)
     exceptions: str = DEFAULT_EXCEPTIONS
+    # Classification: the reviewed overrides file, layer 2 on/off, layer 3 (off unless a URL
+    # and a model are set).
+    classifications: str = DEFAULT_CLASSIFICATIONS
+    embeddings: bool = True
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_connect_timeout: float = Field(default=2.0, gt=0)
+    llm_read_timeout: float = Field(default=20.0, gt=0)
+    llm_deadline: float = Field(default=60.0, gt=0)
 
 
 class Config(BaseModel):
@@ -88,6 +104,10 @@ class Config(BaseModel):
     @property
     def exceptions_path(self) -> Path:
         return (self.root / os.path.expanduser(self.settings.exceptions)).resolve()
+
+    @property
+    def classifications_path(self) -> Path:
+        return (self.root / os.path.expanduser(self.settings.classifications)).resolve()
 
     @property
     def environment(self) -> str:

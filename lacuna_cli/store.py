@@ -38,12 +38,24 @@ SCHEMA = (
         seq BIGINT PRIMARY KEY, head_hash VARCHAR NOT NULL, tree_root VARCHAR NOT NULL,
         timestamp VARCHAR NOT NULL, key_id VARCHAR NOT NULL, signature VARCHAR NOT NULL,
         frontier VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS extraction_cache (
+        path VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL, payload VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS lineage_nodes (
         id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, payload VARCHAR NOT NULL,
         tier VARCHAR, tags VARCHAR[])""",
     """CREATE TABLE IF NOT EXISTS lineage_edges (
         origin VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
         payload VARCHAR NOT NULL)""",
+    # Layer 2/3 classification results (embedding vectors, verdicts) by kind and content hash.
+    """CREATE TABLE IF NOT EXISTS classify_cache (
+        kind VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL,
+        PRIMARY KEY (kind, key))""",
+    # Classification overrides: from `lacuna classify override` (source 'cli') and the reviewed
+    # classifications file (source = its path); `digest` detects a changed file entry.
+    """CREATE TABLE IF NOT EXISTS classification_overrides (
+        source VARCHAR NOT NULL, resource VARCHAR NOT NULL, tier VARCHAR NOT NULL,
+        tags VARCHAR[] NOT NULL, reason VARCHAR NOT NULL, actor VARCHAR NOT NULL,
+        timestamp VARCHAR NOT NULL, digest VARCHAR NOT NULL, PRIMARY KEY (source, resource))""",
 )
 
 

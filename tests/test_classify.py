@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lacuna_cli.classify.heuristics import load_rule_file, load_rules, normalise_name
-from lacuna_cli.classify.pipeline import classify_graph, classify_resource
+from lacuna_cli.classify.pipeline import Classifier, classify_graph, classify_resource
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.extract.python import PythonContext, extract_python
 from lacuna_cli.lineage import build_graph
@@ -17,6 +17,11 @@ from lacuna_cli.models import Resource, Tier
 @pytest.fixture(scope="module")
 def rules():
     return load_rules()
+
+
+def rules_only(rules=None) -> Classifier:
+    """Layer 1 alone: these tests are about rules and inheritance, not the model."""
+    return Classifier.from_rules(rules or load_rules(), use_embeddings=False)
 
 
 def test_tier_order_is_public_internal_proprietary() -> None:
@@ -35,13 +40,18 @@ def test_names_are_normalised_to_snake_tokens(name: str, normal: str) -> None:
 
 
 @pytest.mark.parametrize("column", ["email", "CustEmail", "e_mail", "phone", "dob", "ssn",
-                                    "ccn", "addr1", "first_name"])
+                                    "ccn", "addr1", "first_name", "cust_tel", "c_email",
+                                    "customer-phone-number", "E-Mail Address", "Source.IP",
+                                    "IPv6", "DL_lic_Florida", "clientLastName", "CVV",
+                                    "creditcardnumber", "Random_IBAN", "G_MANAGER", "VIN"])
 def test_sensitive_columns_match(rules, column: str) -> None:
     assert rules.match_column(column), column
 
 
 @pytest.mark.parametrize("column", ["company_name", "storm_name", "user_credits", "region",
-                                    "order_date"])
+                                    "order_date", "flag_phone", "FLAG_MOBIL", "Num_Credit_Card",
+                                    "card_type", "is_manager", "Credit_History_Age",
+                                    "NAME_INCOME_TYPE", "hotel", "condition", "src_addr_count"])
 def test_look_alikes_do_not_match_personal_rules(rules, column: str) -> None:
     tags = {tag for rule in rules.match_column(column) for tag in rule.rule.tags}
     assert not tags & {"PII", "PHI"}, column
@@ -49,17 +59,17 @@ def test_look_alikes_do_not_match_personal_rules(rules, column: str) -> None:
 
 def test_resource_classification_combines_path_and_columns(rules) -> None:
     customers = classify_resource(Resource(kind="file", name="data/customers.csv",
-                                           columns=("email", "region")), rules)
+                                           columns=("email", "region")), rules_only(rules))
     assert customers.tier is Tier.PROPRIETARY and "PII" in customers.tags
     assert set(customers.columns) == {"email"}
-    unknown = classify_resource(Resource(kind="file", name="misc/thing.bin"), rules)
+    unknown = classify_resource(Resource(kind="file", name="misc/thing.bin"), rules_only(rules))
     assert unknown.tier is Tier.INTERNAL and unknown.layer == "default"
 
 
 def classify(source: str, tmp_path: Path):
     (tmp_path / "people.csv").write_text("person_id,full_name,email,city,salary\n")
     extraction = extract_python(source, "job.py", PythonContext(root=tmp_path))
-    result = classify_graph(build_graph([extraction]), load_rules())
+    result = classify_graph(build_graph([extraction]), rules_only())
     return {op.location.line: result[op.data_node] for op in extraction.operations
             if op.data_node}
 
@@ -107,7 +117,7 @@ def test_cross_file_lineage_carries_classification(tmp_path) -> None:
                             "'stage/p.parquet')\n", "a.py", PythonContext(root=tmp_path))
     reader = extract_python("import pandas as pd\nx = pd.read_parquet('stage/p.parquet')\n",
                             "b.py", PythonContext(root=tmp_path))
-    result = classify_graph(build_graph([writer, reader]), load_rules())
+    result = classify_graph(build_graph([writer, reader]), rules_only())
     read = reader.operations[0]
     assert result[read.data_node].tier is Tier.PROPRIETARY
     assert "PII" in result[read.data_node].tags
@@ -122,3 +132,49 @@ def test_invalid_rules_file_names_file_and_key(tmp_path) -> None:
     bad.write_text("version: 1\nkind: [columns\n")
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_rule_file(bad)
+
+
+def test_a_veto_rule_does_not_silence_credentials_or_health(rules) -> None:
+    for column, tag in (("access_token", "CREDENTIALS"), ("blood_type", "PHI"),
+                        ("health_status", "PHI")):
+        assert tag in {t for m in rules.match_column(column) for t in m.rule.tags}, column
+
+
+def test_team_rules_file_comes_first_and_can_veto(tmp_path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("version: 1\nkind: columns\nrules:\n  - id: telemetry\n"
+                    "    regex: '^tel_'\n    veto: true\n    tier: INTERNAL\n"
+                    "    confidence: 0.9\n    reasoning: our tel_ columns are telemetry\n"
+                    "  - id: loyalty\n    words: [loyalty_number]\n    tier: PROPRIETARY\n"
+                    "    tags: [PII]\n    confidence: 0.9\n    reasoning: loyalty card\n")
+    rules = load_rules([team])
+    assert [m.rule.id for m in rules.match_column("tel_latency")] == ["telemetry"]
+    assert [m.rule.id for m in rules.match_column("LoyaltyNumber")] == ["loyalty"]
+    assert "phone" in {m.rule.id for m in rules.match_column("tel")}
+
+
+def test_column_lineage_carries_a_renamed_column_and_drops_an_unselected_one(tmp_path) -> None:
+    from lacuna_cli.extract.sql import extract_sql
+
+    first = extract_sql("CREATE TABLE stage.contacts AS SELECT email AS contact, region "
+                        "FROM crm.people", "a.sql", None)
+    second = extract_sql("CREATE TABLE stage.regions AS SELECT region FROM stage.contacts",
+                         "b.sql", None)
+    people = Resource(kind="table", name="crm.people", columns=("email", "region"))
+    graph = build_graph([first, second])
+    node = next(n for n, d in graph.nodes(data="node")
+                if d.resource is not None and d.resource.name == "crm.people")
+    graph.nodes[node]["node"] = graph.nodes[node]["node"].model_copy(update={"resource": people})
+    result = classify_graph(graph, rules_only())
+    by_name = {d.label: result[n] for n, d in graph.nodes(data="node")}
+    assert by_name["stage.contacts"].sensitive_columns == {"contact": ("GDPR", "PII")}
+    assert "PII" not in by_name["stage.regions"].tags
+
+
+def test_multi_hop_filter_join_project_keeps_origin_then_drops_tags(tmp_path) -> None:
+    found = classify("import pandas as pd\np = pd.read_csv('people.csv')\n"
+                     "f = p[p.salary > 10]\nh = pd.read_csv('public/holidays.csv')\n"
+                     "j = f.merge(h, on='city')\nk = j[['city', 'salary']]\n"
+                     "k.to_csv('out.csv')\n", tmp_path)
+    assert found[5].tier is Tier.PROPRIETARY and found[5].inherited_from == ("people.csv",)
+    assert "PII" not in found[7].tags

@@ -18,10 +18,18 @@ PERSONAL_TAGS = frozenset({"PII", "PHI"})
 
 @dataclass(frozen=True)
 class ColumnSensitivity:
+    """What one column carries, which layer said so, how sure it is, and why."""
+
     tier: Tier
     tags: frozenset[str]
     identifier: bool
-    rule: str
+    why: str
+    layer: str = "heuristic"
+    confidence: float = 0.9
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.tags)
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,13 @@ class Sensitivity:
 
 
 def through(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
-    """What the data looks like after one edge's transform."""
+    """What the data looks like after one edge's transform.
+
+    Where the edge knows its column lineage, each output column first takes the sensitivity
+    of the columns it is computed from (`SELECT email AS contact` keeps the email's PII under
+    its new name; `count(email)` does not)."""
+    if edge.column_flows:
+        sensitivity = _map_columns(sensitivity, edge)
     if edge.transform == "project":
         return _settle(_project(sensitivity, edge), edge)
     if edge.transform == "anonymize":
@@ -84,6 +98,32 @@ def combine(parts: list[Sensitivity]) -> Sensitivity:
         steps=tuple(dict.fromkeys(step for part in parts for step in part.steps)),
         anonymized=all(part.anonymized for part in parts),
     )
+
+
+def _map_columns(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
+    """Output columns from their source columns. A source column no flow mentions is gone
+    only when the lineage covers every output column; otherwise it is kept (fail safe)."""
+    flows = edge.column_flows
+    columns: dict[str, ColumnSensitivity] = {}
+    for flow in flows:
+        sources = [sensitivity.columns[s] for s in flow.sources if s in sensitivity.columns]
+        if not sources or flow.aggregate:
+            continue
+        strictest = max(sources, key=lambda c: c.tier)
+        columns[flow.column] = replace(
+            strictest, tags=frozenset().union(*(c.tags for c in sources)),
+            identifier=any(c.identifier for c in sources),
+            why=strictest.why if flow.sources == (flow.column,) else
+            f"from {', '.join(flow.sources)}: {strictest.why}")
+    used = {source for flow in flows for source in flow.sources}
+    complete = edge.columns is not None and set(edge.columns) <= {f.column for f in flows}
+    for name, column in sensitivity.columns.items():
+        if name not in used and not complete:
+            columns.setdefault(name, column)
+    reaching = {source for flow in flows if flow.column in columns for source in flow.sources}
+    lost = sorted(set(sensitivity.columns) - reaching - set(columns))
+    steps = (*sensitivity.steps, f"dropped {', '.join(lost)}") if lost else sensitivity.steps
+    return replace(sensitivity, columns=columns, steps=steps)
 
 
 def _project(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:

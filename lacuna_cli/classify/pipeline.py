@@ -1,101 +1,114 @@
-"""Classify every node of the lineage graph: heuristics at the roots, inheritance downstream.
+"""Classify every node of the lineage graph: own names at the roots, inheritance downstream.
 
-Root resources are classified by their own name and columns (layer 1). Every other node takes
-what flows into it, through each edge's transform (`inherit.through`), combined across inputs.
-A resource that is written *and* has a name that says something keeps the stricter of both.
+A resource is classified by its name (layer 1 rules on the path or table) and its known
+columns (rules, then embeddings, then an LLM for the names the rules are unsure of). Every other
+node takes what flows into it, through each edge's transform (`inherit.through`), combined
+across inputs. A written resource whose own name says more keeps the stricter of both. An
+override beats all of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
 from lacuna_cli import lineage
-from lacuna_cli.classify.heuristics import CompiledRule, RuleSet
+from lacuna_cli.classify.heuristics import RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
+from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
+from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import Classification, LineageEdge, Resource, Tier
 
-DEFAULT_CONFIDENCE = 0.3
+
+@dataclass
+class Classifier:
+    """Everything a run classifies with: rules, the column layers, overrides in force."""
+
+    rules: RuleSet
+    columns: ColumnLayers
+    overrides: dict[str, Override] = field(default_factory=dict)
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
+        return cls(rules, ColumnLayers(rules, **layers))  # type: ignore[arg-type]
 
 
-def classify_resource(resource: Resource, rules: RuleSet) -> Sensitivity:
-    """Layer 1 on one resource: its name (path or table) and its known columns."""
+def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
+    """One resource by itself: an override, else its name and its known columns."""
+    override = lookup(classifier.overrides, resource.name)
+    if override is not None:
+        return from_override(override)
+    rules = classifier.rules
     name_rules = rules.match_resource(resource.name) if resource.kind != "unknown" else []
-    columns = {
-        column: sensitivity
-        for column in resource.columns
-        if (sensitivity := classify_column(column, rules)) is not None
-    }
-    if not name_rules and not columns:
+    classifier.columns.decide(resource.columns)
+    verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
+    columns = {c: v for c, v in verdicts.items() if v.sensitive}
+    named = strictest(name_rules)
+    if named is None and not verdicts:
         return Sensitivity(
             base_tier=Tier.INTERNAL, base_tags=frozenset(), origins=frozenset({resource.name}),
             confidence=DEFAULT_CONFIDENCE, layer="default",
-            reasons=(f"{resource.name}: no rule matched, INTERNAL by default",),
-        )
-    reasons = []
-    if name_rules:
-        reasons.append(f"{resource.name}: name matches rule {_rule_ids(name_rules)} "
-                       f"({name_rules[0].rule.reasoning})")
-    if columns:
-        listed = ", ".join(f"{c} ({c_s.rule})" for c, c_s in columns.items())
-        reasons.append(f"{resource.name}: columns {listed}")
-    best = _strictest(name_rules)
+            reasons=(f"{resource.name}: no rule matched, INTERNAL by default",))
+    deciding: list[tuple[Tier, float, str]] = [(v.tier, v.confidence, v.layer)
+                                               for v in columns.values()]
+    if named is not None:
+        deciding.append((named.rule.tier, named.rule.confidence, "heuristic"))
+    if not deciding:  # columns known, none sensitive: as sure as the least sure of them
+        deciding.append(min(((Tier.INTERNAL, v.confidence, v.layer) for v in verdicts.values()),
+                            key=lambda d: d[1]))
+    tier, confidence, layer = max(deciding)
     return Sensitivity(
-        base_tier=best.rule.tier if best else Tier.PUBLIC,
+        base_tier=named.rule.tier if named else Tier.PUBLIC if columns else Tier.INTERNAL,
         base_tags=frozenset(tag for r in name_rules for tag in r.rule.tags),
         columns=columns,
         origins=frozenset({resource.name}),
-        confidence=max([r.rule.confidence for r in name_rules]
-                       + [_column_confidence(rules, c) for c in columns]),
-        layer="heuristic",
-        reasons=tuple(reasons),
+        confidence=confidence,
+        layer=layer,
+        reasons=_reasons(resource, name_rules, columns, verdicts),
     )
 
 
-def classify_column(name: str, rules: RuleSet) -> ColumnSensitivity | None:
-    """The strictest matching column rule, with the tags of every matching rule."""
-    matches = rules.match_column(name)
-    best = _strictest(matches)
-    if best is None:
-        return None
-    return ColumnSensitivity(
-        tier=best.rule.tier,
-        tags=frozenset(tag for m in matches for tag in m.rule.tags),
-        identifier=any(m.rule.identifier for m in matches),
-        rule=_rule_ids(matches),
-    )
+def _reasons(resource: Resource, name_rules: list, columns: dict[str, ColumnSensitivity],
+             verdicts: dict[str, ColumnSensitivity]) -> tuple[str, ...]:
+    reasons = []
+    if name_rules:
+        reasons.append(f"{resource.name}: name matches rule {rule_ids(name_rules)} "
+                       f"({strictest(name_rules).rule.reasoning})")
+    if columns:
+        listed = ", ".join(f"{c} ({v.layer}: {v.why})" for c, v in columns.items())
+        reasons.append(f"{resource.name}: columns {listed}")
+    elif verdicts:
+        reasons.append(f"{resource.name}: none of its {len(verdicts)} columns is sensitive")
+    return tuple(reasons)
 
 
-def _column_confidence(rules: RuleSet, column: str) -> float:
-    return max(m.rule.confidence for m in rules.match_column(column))
+def from_override(override: Override) -> Sensitivity:
+    return Sensitivity(base_tier=override.tier, base_tags=frozenset(override.tags),
+                       origins=frozenset({override.resource}), confidence=1.0, layer="override",
+                       reasons=(f"{override.resource}: {override.describe()}",))
 
 
-def _strictest(matches: list[CompiledRule]) -> CompiledRule | None:
-    return max(matches, key=lambda m: (m.rule.tier, m.rule.confidence), default=None)
-
-
-def _rule_ids(matches: Iterable[CompiledRule]) -> str:
-    return "/".join(dict.fromkeys(m.rule.id for m in matches))
-
-
-def classify_graph(graph: nx.MultiDiGraph, rules: RuleSet) -> dict[str, Classification]:
+def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> dict[str, Classification]:
     """A Classification for every node, upstream first; cycles iterate to a fixed point."""
+    classifier.columns.decide(column for _, data in graph.nodes(data="node")
+                              if data.resource is not None for column in data.resource.columns)
     state: dict[str, Sensitivity] = {}
     for component in lineage.components_in_order(graph):
         rounds = 1 if len(component) == 1 else len(component) + 1
         for _ in range(rounds):
             for node_id in component:
-                state[node_id] = _node_sensitivity(graph, node_id, state, rules)
+                state[node_id] = _node_sensitivity(graph, node_id, state, classifier)
     return {node_id: to_classification(s) for node_id, s in state.items()}
 
 
 def _node_sensitivity(
-    graph: nx.MultiDiGraph, node_id: str, state: dict[str, Sensitivity], rules: RuleSet
+    graph: nx.MultiDiGraph, node_id: str, state: dict[str, Sensitivity], classifier: Classifier
 ) -> Sensitivity:
     node = lineage.node_of(graph, node_id)
-    own = classify_resource(node.resource, rules) if node.resource is not None else None
+    own = classify_resource(node.resource, classifier) if node.resource is not None else None
+    if own is not None and own.layer == "override":
+        return own
     flowing = [
         _step(through(state[edge.source], edge), edge)
         for edge in lineage.incoming(graph, node_id)
@@ -108,7 +121,7 @@ def _node_sensitivity(
             reasons=(f"{node.label}: no known source, INTERNAL by default",),
         )
     inherited = combine(flowing)
-    if own is not None and own.layer == "heuristic" and own.tier > inherited.tier:
+    if own is not None and own.layer != "default" and own.tier > inherited.tier:
         return combine([inherited, own])
     return inherited if len(flowing) > 1 else _as_inherited(inherited)
 

@@ -1,25 +1,47 @@
-"""Classify column names or a path/table without scanning code."""
+"""Classify by name without a scan, override a classification, explain one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
+from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
-    from lacuna_cli.models import Classification
+    from lacuna_cli.classify.run import ClassificationRun
+    from lacuna_cli.config import Config
+    from lacuna_cli.models import Classification, Resource
 
-app = typer.Typer(help="Classify data by name: columns of a table, or a path.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Classify data by name (columns of a table, or a path), override a "
+                       "classification, or explain one.", no_args_is_help=True)
+
+
+@contextmanager
+def _run(ctx: typer.Context) -> Iterator[tuple[Config, ClassificationRun]]:
+    """The project's classification run, on its DuckDB file (the layer 2/3 cache)."""
+    from lacuna_cli.classify.run import open_run
+    from lacuna_cli.store import open_store
+
+    config = project_config(ctx)
+    with open_store(config.db_path, write=True) as connection:
+        yield config, open_run(connection, config)
 
 
 def _print(classification: Classification, name: str) -> None:
     tags = ", ".join(classification.tags) or "no tags"
     console().print(f"[bold]{name}[/bold]: {classification.tier.value} ({tags}) — "
                     f"{classification.layer}, confidence {classification.confidence:.2f}: "
-                    f"{classification.reasoning}")
+                    f"{classification.reasoning}", markup=True)
+
+
+def _classify(run: ClassificationRun, resource: Resource) -> Classification:
+    from lacuna_cli.classify.pipeline import classify_resource, to_classification
+
+    return to_classification(classify_resource(resource, run.classifier))
 
 
 @app.command("columns")
@@ -30,23 +52,31 @@ def columns_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify each column of a table (the table's name is taken into account)."""
-    from lacuna_cli.classify.heuristics import load_rules
-    from lacuna_cli.classify.pipeline import classify_resource, to_classification
     from lacuna_cli.extract.files import table_resource
     from lacuna_cli.output import json as json_output
 
-    rules = load_rules(project_config(ctx).rule_files)
-    results = []
-    for column in columns:
-        resource = table_resource(table, [column])
-        classification = to_classification(classify_resource(resource, rules))
-        results.append((column, classification))
+    with _run(ctx) as (_, run):
+        run.classifier.columns.decide(columns)
+        results = [(column, _classify(run, table_resource(table, [column])))
+                   for column in columns]
     if output_format is DataFormat.json:
         print(json_output.dumps([{"column": column, **c.model_dump(mode="json")}
                                  for column, c in results]))
         return
     for column, classification in results:
         _print(classification, f"{table}.{column}")
+
+
+def _resource(config: Config, name: str) -> Resource:
+    """A path or URL as written in code (with its CSV header if it is in the project)."""
+    from lacuna_cli.extract.files import normalise_location
+    from lacuna_cli.extract.schema import header_columns
+
+    resource = normalise_location(name, config.root)
+    if resource.kind == "file":
+        resource = resource.model_copy(
+            update={"columns": header_columns(config.root / resource.name)})
+    return resource
 
 
 @app.command("path")
@@ -56,20 +86,80 @@ def path_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify a file path or URL by its name (and its header, for a CSV in the project)."""
-    from lacuna_cli.classify.heuristics import load_rules
-    from lacuna_cli.classify.pipeline import classify_resource, to_classification
-    from lacuna_cli.extract.files import normalise_location
-    from lacuna_cli.extract.schema import header_columns
     from lacuna_cli.output import json as json_output
 
-    config = project_config(ctx)
-    resource = normalise_location(path, config.root)
-
-    if resource.kind == "file":
-        resource = resource.model_copy(
-            update={"columns": header_columns(config.root / resource.name)})
-    classification = to_classification(classify_resource(resource, load_rules(config.rule_files)))
+    with _run(ctx) as (config, run):
+        resource = _resource(config, path)
+        classification = _classify(run, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(classification.model_dump(mode="json")))
         return
     _print(classification, resource.name)
+
+
+@app.command("override")
+def override_command(
+    ctx: typer.Context,
+    resource: Annotated[str, typer.Argument(help="Path or table name as Lacuna reports it.")],
+    tier: Annotated[str, typer.Option("--tier", help="PUBLIC, INTERNAL or PROPRIETARY.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    tags: Annotated[str, typer.Option("--tags", help="Comma-separated tags, e.g. PII,GDPR.")] = "",
+) -> None:
+    """Set a resource's classification by hand; it beats every layer and is audited."""
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.classify import overrides
+    from lacuna_cli.gitinfo import identify
+    from lacuna_cli.models import Tier
+    from lacuna_cli.store import open_store
+
+    if tier.upper() not in Tier.__members__:
+        raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
+    if not reason.strip():
+        raise LacunaError("--reason: a reason is required (it is kept in the audit log)")
+    config = project_config(ctx)
+    identity = identify(config.root, config.settings.user)
+    chosen = overrides.Override(
+        resource=resource, tier=Tier[tier.upper()],
+        tags=tuple(sorted({t.strip().upper() for t in tags.split(",") if t.strip()})),
+        reason=reason.strip(), actor=identity.actor, source=overrides.CLI_SOURCE)
+    with open_store(config.db_path, write=True) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            now = audit_log.utc_now()
+            entries = overrides.record(connection, [chosen], [], identity, now)
+            records = audit_log.append(connection, entries)
+            audit_log.checkpoint(connection, records, now, config.audit_key_path)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    console().print(f"{resource}: {chosen.tier.value} ({', '.join(chosen.tags) or 'no tags'}) "
+                    f"— override recorded (audit seq {records[0]['seq']})", markup=False)
+
+
+@app.command("explain")
+def explain_command(
+    ctx: typer.Context,
+    resource: Annotated[str, typer.Argument(help="Path or table name as Lacuna reports it.")],
+    output_format: FormatOption = DataFormat.text,
+) -> None:
+    """Show the whole decision path: override, rules, nearest examples, LLM, inheritance."""
+    from lacuna_cli import lineage
+    from lacuna_cli.classify.explain import decision_path, render, resource_facts
+    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.output import json as json_output
+
+    with _run(ctx) as (config, run):
+        graph, _ = load_graph(run.connection)
+        node_id = lineage.find(graph, resource)
+        if node_id is not None:
+            path = decision_path(graph, node_id, run.classifier, run.classify(graph))
+        else:  # not in the stored lineage: what its name (and header) alone say
+            named = _resource(config, resource)
+            path = {"node": named.name,
+                    "classification": _classify(run, named).model_dump(mode="json"),
+                    **resource_facts(named, run.classifier), "sources": []}
+    if output_format is DataFormat.json:
+        print(json_output.dumps(path))
+        return
+    console().print("\n".join(render(path)), markup=False)

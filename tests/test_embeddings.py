@@ -1,0 +1,74 @@
+"""Layer 2 with the real packaged model (all-MiniLM-L6-v2): verdicts, cache, warm runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lacuna_cli.classify import embeddings
+from lacuna_cli.classify.cache import Cache
+from lacuna_cli.classify.heuristics import load_rules
+from lacuna_cli.classify.layers import ColumnLayers
+from lacuna_cli.store import open_store
+
+pytestmark = pytest.mark.skipif(not embeddings.available(),
+                                reason="needs the [embeddings] extra (CI installs it)")
+NAMES = ["recipient_names", "patient_illness", "home_location", "wind_speed", "email"]
+WARM = """
+import json, sys
+from pathlib import Path
+from lacuna_cli.classify import embeddings
+from lacuna_cli.classify.cache import Cache
+from lacuna_cli.classify.heuristics import load_rules
+from lacuna_cli.classify.layers import ColumnLayers
+from lacuna_cli.store import open_store
+with open_store(Path(sys.argv[1]), write=True) as connection:
+    layers = ColumnLayers(load_rules(), Cache(connection))
+    layers.decide(sys.argv[2:])
+    verdicts = {n: [layers.verdict(n).layer, sorted(layers.verdict(n).tags)] for n in sys.argv[2:]}
+print(json.dumps({"loads": embeddings.model_loads, "torch": "torch" in sys.modules,
+                  "st": "sentence_transformers" in sys.modules, "verdicts": verdicts}))
+"""
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory) -> tuple[Path, dict]:
+    db = tmp_path_factory.mktemp("emb") / "lacuna.duckdb"
+    with open_store(db, write=True) as connection:
+        layers = ColumnLayers(load_rules(), Cache(connection))
+        layers.decide(NAMES)
+        return db, {name: layers.verdict(name) for name in NAMES}
+
+
+def test_names_the_rules_do_not_know_are_decided_by_nearest_examples(decided) -> None:
+    _, verdicts = decided
+    assert verdicts["recipient_names"].layer == "embedding"
+    assert "PII" in verdicts["recipient_names"].tags
+    assert "name of the recipient" in verdicts["recipient_names"].why
+    assert verdicts["patient_illness"].tags >= {"PHI"}
+    assert "PII" in verdicts["home_location"].tags
+    assert not verdicts["wind_speed"].tags
+    assert verdicts["email"].layer == "heuristic"  # layer 1 was sure: the model was not asked
+
+
+def test_a_warm_run_reads_the_cache_and_never_imports_the_model(decided) -> None:
+    db, verdicts = decided
+    done = subprocess.run([sys.executable, "-c", WARM, str(db), *NAMES], capture_output=True,
+                          text=True, check=True, timeout=120)
+    report = json.loads(done.stdout)
+    assert report["loads"] == 0 and not report["torch"] and not report["st"]
+    assert report["verdicts"]["recipient_names"] == ["embedding", ["GDPR", "PII"]]
+    assert report["verdicts"]["wind_speed"][1] == []
+
+
+def test_layer_2_is_skipped_with_a_notice_when_a_miss_cannot_be_embedded(monkeypatch) -> None:
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    notices: list[str] = []
+    layers = ColumnLayers(load_rules(), Cache(None), notify=notices.append)
+    layers.decide(["zz_unknown_thing", "other_unknown"])
+    assert notices == [embeddings.MISSING_EXTRA]
+    assert layers.verdict("zz_unknown_thing").layer == "default"

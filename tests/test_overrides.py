@@ -1,0 +1,75 @@
+"""Overrides (CLI and reviewed file) beat every layer, are audited, and `explain` shows why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Run
+
+
+def _finding(document: dict, line: int) -> dict:
+    return next(f for f in document["findings"]
+                if f["operation"]["location"]["path"] == "pipelines/customer_sales.py"
+                and f["operation"]["location"]["line"] == line)
+
+
+def _overrides_in_log(lacuna, shop: Path) -> list[dict]:
+    log = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)
+    return [r for r in log["records"] if r["event_type"] == "override"]
+
+
+def test_cli_override_wins_downstream_and_is_audited(shop: Path, lacuna) -> None:
+    done: Run = lacuna("classify", "override", "data/customers.csv", "--tier", "INTERNAL",
+                       "--reason", "synthetic test customers, no real people", cwd=shop)
+    assert done.code == 0, done.stderr
+    check = lacuna("check", ".", "--format", "json", cwd=shop)
+    export = _finding(json.loads(check.stdout), 5)
+    assert export["classification"]["tier"] == "INTERNAL"
+    assert "data/customers.csv" in export["classification"]["inherited_from"]
+    assert "PII" not in export["classification"]["tags"]
+    (record,) = _overrides_in_log(lacuna, shop)
+    assert record["resource"] == "data/customers.csv" and record["tier"] == "INTERNAL"
+    assert "synthetic test customers" in record["reasoning"] and record["action"] == "classify"
+    assert lacuna("audit", "verify", cwd=shop).code == 0
+
+
+def test_reviewed_file_beats_the_cli_and_is_audited_once(shop: Path, lacuna) -> None:
+    lacuna("classify", "override", "warehouse/sales.parquet", "--tier", "PUBLIC",
+           "--reason", "cli says public", cwd=shop)
+    (shop / "lacuna-classifications.yaml").write_text(
+        "version: 1\noverrides:\n  - resource: warehouse/sales.parquet\n    tier: PROPRIETARY\n"
+        "    tags: [FINANCIAL]\n    reason: unreleased revenue\n    reviewed_by: cfo@acme\n")
+    for _ in range(2):
+        result = lacuna("classify", "path", "warehouse/sales.parquet", "--format", "json",
+                        cwd=shop)
+        assert json.loads(result.stdout)["layer"] == "override"
+        assert json.loads(result.stdout)["tier"] == "PROPRIETARY"
+        lacuna("check", ".", "--format", "json", cwd=shop)
+    records = _overrides_in_log(lacuna, shop)
+    assert [r["location"] for r in records] == ["cli", "lacuna-classifications.yaml"]
+
+
+def test_a_bad_reviewed_file_is_one_line_naming_file_and_key(shop: Path, lacuna) -> None:
+    (shop / "lacuna-classifications.yaml").write_text(
+        "version: 1\noverrides:\n  - resource: x.csv\n    tier: SECRET\n    reason: r\n"
+        "    reviewed_by: me\n")
+    result = lacuna("check", ".", cwd=shop)
+    assert result.code == 2
+    assert "lacuna-classifications.yaml: overrides.0.tier" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_shows_rules_columns_and_the_inheritance_path(shop: Path, lacuna) -> None:
+    lacuna("check", ".", cwd=shop)
+    result = lacuna("classify", "explain", "~/Downloads/export.csv", cwd=shop)
+    assert result.code == 0, result.stderr
+    text = result.stdout
+    assert "<- write at pipelines/customer_sales.py:5" in text
+    assert "<- join at pipelines/customer_sales.py:4" in text
+    assert "name rule customer-data" in text
+    assert "column email: PROPRIETARY [GDPR, PII] by heuristic" in text
+    document = json.loads(lacuna("classify", "explain", "data/customers.csv", "--format",
+                                 "json", cwd=shop).stdout)
+    assert document["classification"]["tier"] == "PROPRIETARY"
+    assert {c["column"] for c in document["columns"]} >= {"email", "phone", "region"}
