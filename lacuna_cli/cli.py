@@ -14,7 +14,9 @@ from typing import Annotated
 import typer
 
 from lacuna_cli import __version__
-from lacuna_cli.commands import audit, baseline, check, classify, extract, lineage, policy
+from lacuna_cli.commands import (
+    audit, baseline, check, classify, extract, lineage, policy, run,
+)
 from lacuna_cli.errors import EXIT_ERROR, LacunaError
 
 app = typer.Typer(
@@ -49,6 +51,7 @@ def root(
 app.command("check", help=check.__doc__)(check.command)
 app.command("extract", help=extract.__doc__)(extract.command)
 app.command("baseline", help=baseline.__doc__)(baseline.command)
+app.command("run", help=run.__doc__)(run.command)
 app.add_typer(audit.app, name="audit")
 app.add_typer(lineage.app, name="lineage")
 app.add_typer(classify.app, name="classify")
