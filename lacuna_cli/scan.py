@@ -7,7 +7,7 @@ is read and this run's decisions and lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +18,9 @@ from lacuna_cli import lineage
 from lacuna_cli.audit import log as audit_log
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
-from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.batch import (
+    Cached, Job, Progress, extract_all, load_cache, store_cache,
+)
 from lacuna_cli.extract.files import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.lineage_store import load_context, save_lineage
@@ -35,6 +37,7 @@ from lacuna_cli.store import open_store
 class ExtractResult:
     files: int
     extractions: list[Extraction]
+    fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
 
     @property
     def operations(self) -> list[Operation]:
@@ -45,8 +48,6 @@ class ExtractResult:
         return [error for e in self.extractions for error in e.errors]
 
 
-# Called once per file before it is extracted: (files done, files in all, project path).
-Progress = Callable[[int, int, str], None]
 
 
 class Scope(Protocol):
@@ -78,16 +79,18 @@ class CheckResult:
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
                   progress: Progress | None = None) -> ExtractResult:
-    """Discover and extract every file under `paths` (the `lacuna extract` command)."""
-    extractions = []
-    files = list(discover(paths, config.root, config.settings.exclude))
-    for done, path in enumerate(files):
+    """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
+    the cached analysis of files whose content has not changed."""
+    jobs = []
+    for path in discover(paths, config.root, config.settings.exclude):
         relpath = relative_to_root(path, config.root)
-        if progress is not None:
-            progress(done, len(files), relpath)
-        extractions.append(extract_file(path, relpath, config.root,
-                                        config.dialect_for(relpath, dialect)))
-    return ExtractResult(files=len(files), extractions=extractions)
+        jobs.append(Job(path, relpath, config.root, config.dialect_for(relpath, dialect)))
+    cached: dict[str, tuple[str, str]] = {}
+    if config.db_path.exists():
+        with open_store(config.db_path) as connection:
+            cached = load_cache(connection, (job.relpath for job in jobs))
+    extractions, fresh = extract_all(jobs, cached, progress)
+    return ExtractResult(files=len(jobs), extractions=extractions, fresh=fresh)
 
 
 def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
@@ -142,6 +145,7 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
                 *audit_log.entries_for(findings, identity, now)])
             audit_log.checkpoint(connection, records, now, config.audit_key_path)
             save_lineage(connection, graph, analysed, classifications)
+            store_cache(connection, extracted.fresh)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

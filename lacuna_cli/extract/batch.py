@@ -1,0 +1,148 @@
+"""Extracting many files: a per-file cache keyed by content hash, and a pool of processes.
+
+A warm run re-reads each file and hashes it, but re-analyses only what changed: the cache in
+the DuckDB file is keyed by the file's bytes, the SQL dialect and a fingerprint of the
+extractor's own code, so an upgraded Lacuna never trusts an old analysis. Data-file headers
+that fed an analysis are re-read and compared, so a new `email` column in a CSV is seen.
+Cold runs over many files spread the libcst work over the machine's cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+from lacuna_cli import __version__
+from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.schema import header_columns
+from lacuna_cli.models import Extraction
+
+if TYPE_CHECKING:
+    import duckdb
+
+PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
+# Called once per file analysed: (files done, files to analyse, project path).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    relpath: str
+    root: Path
+    dialect: str | None
+
+    def run(self) -> Extraction:
+        return extract_file(self.path, self.relpath, self.root, self.dialect)
+
+
+@dataclass(frozen=True)
+class Cached:
+    """One cache row: what was extracted from a file with this digest."""
+
+    path: str
+    digest: str
+    payload: str
+
+
+@cache
+def extractor_fingerprint() -> str:
+    """Lacuna's version and the bytes of the extract stage's code."""
+    digest = hashlib.sha256(__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(job: Job) -> str | None:
+    try:
+        content = job.path.read_bytes()
+    except OSError:
+        return None
+    key = hashlib.sha256(content)
+    key.update(f"\0{job.dialect or ''}\0{extractor_fingerprint()}".encode())
+    return key.hexdigest()
+
+
+def load_cache(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
+               ) -> dict[str, tuple[str, str]]:
+    rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
+                              "WHERE list_contains($1, path)", [sorted(paths)]).fetchall()
+    return {path: (digest, payload) for path, digest, payload in rows}
+
+
+def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
+    from lacuna_cli.store import insert_columns
+
+    if not fresh:
+        return
+    connection.execute("DELETE FROM extraction_cache WHERE list_contains($1, path)",
+                       [[entry.path for entry in fresh]])
+    insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
+                   [entry.__dict__ for entry in fresh])
+
+
+def _encode(extraction: Extraction, root: Path) -> str:
+    """The extraction, the lineage node of each operation (not part of the JSON contract) and
+    the headers of the data files it read."""
+    headers = {source.name: list(source.columns) for op in extraction.operations
+               for source in op.sources if source.kind == "file" and source.columns}
+    return orjson.dumps({
+        "extraction": extraction.model_dump(mode="json"),
+        "data_nodes": [op.data_node for op in extraction.operations],
+        "headers": {name: list(header_columns(root / name)) for name in headers},
+    }).decode()
+
+
+def _decode(payload: str, root: Path) -> Extraction | None:
+    document = orjson.loads(payload)
+    for name, columns in document["headers"].items():
+        if list(header_columns(root / name)) != columns:
+            return None  # a data file's header changed since: analyse again
+    extraction = Extraction.model_validate(document["extraction"])
+    operations = tuple(op.model_copy(update={"data_node": node}) for op, node in
+                       zip(extraction.operations, document["data_nodes"], strict=True))
+    return extraction.model_copy(update={"operations": operations})
+
+
+def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
+                progress: Progress | None = None) -> tuple[list[Extraction], list[Cached]]:
+    """Extractions in job order, and the cache rows of files analysed this time."""
+    results: list[Extraction | None] = [None] * len(jobs)
+    digests: list[str | None] = []
+    todo: list[int] = []
+    for index, job in enumerate(jobs):
+        digest = file_digest(job)
+        digests.append(digest)
+        hit = cached.get(job.relpath)
+        if digest is not None and hit is not None and hit[0] == digest:
+            results[index] = _decode(hit[1], job.root)
+        if results[index] is None:
+            todo.append(index)
+    for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo)):
+        if progress is not None:
+            progress(done, len(todo), jobs[index].relpath)
+        results[index] = extraction
+    fresh = [Cached(jobs[i].relpath, digests[i], _encode(results[i], jobs[i].root))
+             for i in todo if digests[i] is not None and results[i] is not None]
+    return [r for r in results if r is not None], fresh
+
+
+def _run(jobs: list[Job], indexes: list[int]) -> Iterable[tuple[int, Extraction]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
+        return
+    # spawn, not fork: the parent may hold DuckDB's threads, which must not be forked.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        yield from zip(indexes, pool.map(Job.run, jobs, chunksize=chunk), strict=True)

@@ -1,0 +1,55 @@
+"""The per-file extraction cache: warm runs reuse analyses, changes are always seen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lacuna_cli.extract.batch import Job, extract_all, file_digest
+
+
+def write_project(root: Path, header: str) -> None:
+    (root / "lacuna.toml").write_text("")
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "visits.csv").write_text(header + "\n")
+    (root / "job.py").write_text("import pandas as pd\np = pd.read_csv('data/visits.csv')\n"
+                                 "p.to_csv('~/Desktop/p.csv')\n")
+
+
+def findings(lacuna, root: Path) -> tuple[int, list[dict]]:
+    result = lacuna("check", ".", "--format", "json", cwd=root)
+    return result.code, json.loads(result.stdout)["findings"]
+
+
+def test_warm_run_gives_the_same_findings_and_a_changed_header_is_seen(tmp_path, lacuna):
+    write_project(tmp_path, "city,visits")
+    code, cold = findings(lacuna, tmp_path)
+    assert code == 0
+    code, warm = findings(lacuna, tmp_path)
+    assert code == 0 and warm == cold
+    (tmp_path / "data" / "visits.csv").write_text("city,visits,email\n")
+    code, changed = findings(lacuna, tmp_path)
+    assert code == 1, "a new personal column in the data file must be noticed"
+    assert any(not f["decision"]["allowed"] for f in changed)
+
+
+def test_changed_code_is_analysed_again(tmp_path, lacuna):
+    write_project(tmp_path, "city,visits")
+    assert findings(lacuna, tmp_path)[0] == 0
+    (tmp_path / "job.py").write_text("import pandas as pd\np = pd.read_csv('data/visits.csv')\n"
+                                     "p.to_csv('reports/p.csv')\np.to_json('~/p.json')\n")
+    _, again = findings(lacuna, tmp_path)
+    assert sorted(f["operation"]["destination"]["name"] for f in again
+                  if f["operation"]["destination"]) == ["reports/p.csv", "~/p.json"]
+
+
+def test_cache_hits_skip_analysis_and_keep_lineage_wiring(tmp_path):
+    write_project(tmp_path, "city,email")
+    job = Job(tmp_path / "job.py", "job.py", tmp_path, None)
+    (first,), fresh = extract_all([job], {})
+    assert fresh and fresh[0].digest == file_digest(job)
+    (again,), none = extract_all([job], {"job.py": (fresh[0].digest, fresh[0].payload)})
+    assert none == []
+    assert again == first
+    assert [op.data_node for op in again.operations] == [op.data_node for op in first.operations]
+    assert all(op.data_node for op in again.operations)
