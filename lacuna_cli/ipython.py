@@ -1,0 +1,81 @@
+"""The IPython/Jupyter extension: `%load_ext lacuna_cli`, then `%%lacuna` on a cell.
+
+The cell is checked in the context of the cells run before it in the session — a DataFrame
+read from customer data three cells ago is still customer data — as if the session were a
+notebook; a blocked cell is not run and the denial is shown inline (HTML, with the numbered
+alternatives); an allowed cell runs as if the magic were not there. Decisions on the cell are
+audited like any check. Cells refused earlier are left out of the context: they never ran.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.display import HTML, display
+
+from lacuna_cli.models import FileError, Finding
+
+MAGIC_LINE = "%%lacuna"
+
+
+class CurrentCell:
+    """A `scan.Scope`: only the operations of one cell of the session notebook."""
+
+    def __init__(self, cell: int) -> None:
+        self.cell = cell
+
+    def keeps(self, finding: Finding) -> bool:
+        return finding.operation.location.cell == self.cell
+
+    def keeps_problem(self, problem: FileError) -> bool:
+        return True
+
+
+def _body(raw: str) -> str:
+    """A cell's code without the `%%lacuna` line (its body is what ran)."""
+    first, _, rest = raw.partition("\n")
+    return rest if first.strip().startswith(MAGIC_LINE) else raw
+
+
+@magics_class
+class LacunaMagics(Magics):
+    def __init__(self, shell) -> None:  # noqa: ANN001 - IPython's InteractiveShell
+        super().__init__(shell)
+        self.refused: set[int] = set()  # history numbers of cells that were not run
+
+    def _session_cells(self, current: str) -> list[str]:
+        history = self.shell.history_manager.input_hist_raw
+        number = len(history) - 1  # the cell being run is stored before it runs
+        earlier = [_body(history[n]) for n in range(1, number) if n not in self.refused]
+        return [*earlier, current]
+
+    @cell_magic
+    def lacuna(self, line: str, cell: str):  # noqa: ANN201 - the cell's result, if any
+        """Check this cell against the data policies; run it only if nothing is blocked."""
+        from lacuna_cli.config import load_config
+        from lacuna_cli.extract.notebook import extract_notebook
+        from lacuna_cli.extract.python import PythonContext
+        from lacuna_cli.output.html import STYLE, finding_html
+        from lacuna_cli.scan import ExtractResult, check_extracted
+
+        config = load_config(Path.cwd())
+        cells = self._session_cells(cell)
+        notebook = {"cells": [{"cell_type": "code", "source": source} for source in cells]}
+        name = self.shell.user_ns.get("__session__") or "<ipython-session>"
+        extraction = extract_notebook(json.dumps(notebook), str(name),
+                                      PythonContext(root=config.root, dialect=None))
+        result = check_extracted(ExtractResult(files=1, extractions=[extraction]), config,
+                                 scopes=[CurrentCell(len(cells))])
+        if result.blocking:
+            self.refused.add(len(self.shell.history_manager.input_hist_raw) - 1)
+            display(HTML(STYLE + "<p><strong>Lacuna did not run this cell.</strong></p>"
+                         + "".join(finding_html(f) for f in result.blocking)))
+            return None
+        outcome = self.shell.run_cell(cell, store_history=False)
+        return outcome.result
+
+
+def load(ipython) -> None:  # noqa: ANN001
+    ipython.register_magics(LacunaMagics)
