@@ -8,6 +8,7 @@ error or a 5xx answer, and failure becomes a warning, never an exit code.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.models import Finding
@@ -16,7 +17,7 @@ from lacuna_cli.output.text import target_of
 if TYPE_CHECKING:
     from lacuna_cli.gitinfo import RunIdentity
 
-TIMEOUT_SECONDS = 5.0
+TIMEOUT_SECONDS = float(os.environ.get("LACUNA_ALERT_TIMEOUT", "5"))
 MAX_FINDINGS = 10  # Slack allows 50 blocks; a long list belongs in the SARIF report
 
 
