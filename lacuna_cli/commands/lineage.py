@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
+from lacuna_cli.commands.common import (
+    DataFormat, FormatOption, console, project_config, write_output,
+)
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
@@ -92,3 +96,42 @@ def _json_node(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> dict:
     tier, tags = labels.get(node_id, (None, ()))
     return {"id": node_id, "kind": node.kind, "label": node.label, "tier": tier,
             "tags": list(tags)}
+
+
+class ExportFormat(str, Enum):
+    openlineage = "openlineage"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    output_format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="openlineage (RunEvents, one JSON per line), dot (Graphviz) or "
+                               "mermaid.")] = ExportFormat.openlineage,
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False,
+                                                help="Write to this file.")] = None,
+    namespace: Annotated[str | None, typer.Option(
+        help="OpenLineage job namespace (default: the repository name); also the namespace "
+             "of tables.")] = None,
+) -> None:
+    """Export the whole stored lineage graph for other tools."""
+    from lacuna_cli import lineage_export
+    from lacuna_cli.gitinfo import identify
+    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.output import json as json_output
+    from lacuna_cli.store import open_store
+
+    config = project_config(ctx)
+    with open_store(config.db_path) as connection:
+        graph, labels = load_graph(connection)
+    if output_format is ExportFormat.dot:
+        text = lineage_export.to_dot(graph, labels)
+    elif output_format is ExportFormat.mermaid:
+        text = lineage_export.to_mermaid(graph, labels)
+    else:
+        name = namespace or identify(config.root, config.settings.user).repo
+        text = "\n".join(json_output.dumps_line(event) for event in
+                         lineage_export.openlineage_events(graph, labels, name))
+    write_output(text, output)

@@ -18,6 +18,11 @@ def dumps(document: Any) -> str:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
 
 
+def dumps_line(document: Any) -> str:
+    """Compact, one line: for JSON-lines streams (OpenLineage events)."""
+    return orjson.dumps(document).decode()
+
+
 def _errors(errors: list[FileError]) -> list[dict[str, Any]]:
     return [error.model_dump(mode="json") for error in errors]
 
