@@ -15,7 +15,7 @@ import typer
 
 from lacuna_cli import __version__
 from lacuna_cli.commands import (
-    audit, baseline, check, classify, extract, lineage, policy, report, run,
+    audit, baseline, check, classify, extract, init, lineage, policy, report, run,
 )
 from lacuna_cli.errors import EXIT_ERROR, LacunaError
 
@@ -53,6 +53,7 @@ app.command("extract", help=extract.__doc__)(extract.command)
 app.command("baseline", help=baseline.__doc__)(baseline.command)
 app.command("run", help=run.__doc__)(run.command)
 app.command("report", help=report.__doc__)(report.command)
+app.command("init", help=init.__doc__)(init.command)
 app.add_typer(audit.app, name="audit")
 app.add_typer(lineage.app, name="lineage")
 app.add_typer(classify.app, name="classify")
