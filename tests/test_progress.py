@@ -1,0 +1,53 @@
+"""The progress bar: drawn on a terminal (a real pseudo-terminal here), silent in CI and hooks."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _stderr_on_a_terminal(project: Path, **extra: str) -> str:
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120"}
+    env.pop("CI", None)
+    env.pop("PRE_COMMIT", None)
+    env.update(extra)
+    process = subprocess.Popen([sys.executable, "-m", "lacuna_cli", "check", "."], cwd=project,
+                               env=env, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(controller)
+    return b"".join(chunks).decode(errors="replace")
+
+
+@pytest.fixture
+def many_files(tmp_path: Path) -> Path:
+    (tmp_path / "lacuna.toml").write_text("")
+    for number in range(25):
+        (tmp_path / f"job_{number:02}.py").write_text(
+            f'import pandas as pd\npd.read_csv("data/in_{number}.csv")'
+            f'.to_csv("reports/out_{number}.csv")\n')
+    return tmp_path
+
+
+def test_a_long_scan_on_a_terminal_shows_progress(many_files: Path) -> None:
+    assert "extracting" in _stderr_on_a_terminal(many_files)
+
+
+@pytest.mark.parametrize("quiet", [{"CI": "true"}, {"PRE_COMMIT": "1"}])
+def test_ci_and_hooks_stay_quiet(many_files: Path, quiet: dict[str, str]) -> None:
+    assert "extracting" not in _stderr_on_a_terminal(many_files, **quiet)
