@@ -23,11 +23,11 @@ def load_context(connection: duckdb.DuckDBPyConnection, exclude_origins: set[str
     they connect."""
     excluded = sorted(exclude_origins)
     edges = [LineageEdge.model_validate_json(payload) for (payload,) in connection.execute(
-        "SELECT payload FROM lineage_edges WHERE NOT list_contains($1, origin)",
+        "SELECT payload FROM lineage_edges WHERE origin NOT IN (SELECT unnest($1))",
         [excluded]).fetchall()]
     referenced = sorted({e.source for e in edges} | {e.target for e in edges})
     nodes = [LineageNode.model_validate_json(payload) for (payload,) in connection.execute(
-        "SELECT payload FROM lineage_nodes WHERE list_contains($1, id)",
+        "SELECT payload FROM lineage_nodes WHERE id IN (SELECT unnest($1))",
         [referenced]).fetchall()]
     return nodes, edges
 
@@ -36,10 +36,10 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
                  analysed: set[str], classifications: dict[str, Classification]) -> None:
     """Replace the lineage of the analysed files; resource nodes are shared (origin '')."""
     origins = sorted(analysed)
-    connection.execute("DELETE FROM lineage_edges WHERE list_contains($1, origin)", [origins])
-    connection.execute("DELETE FROM lineage_nodes WHERE list_contains($1, origin)", [origins])
+    connection.execute("DELETE FROM lineage_edges WHERE origin IN (SELECT unnest($1))", [origins])
+    connection.execute("DELETE FROM lineage_nodes WHERE origin IN (SELECT unnest($1))", [origins])
     node_ids = list(graph.nodes)
-    connection.execute("DELETE FROM lineage_nodes WHERE list_contains($1, id)", [node_ids])
+    connection.execute("DELETE FROM lineage_nodes WHERE id IN (SELECT unnest($1))", [node_ids])
     node_rows = []
     for node_id in node_ids:
         node: LineageNode = lineage.node_of(graph, node_id)
@@ -56,7 +56,7 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     insert_columns(connection, "lineage_edges", ("origin", "source", "target", "payload"),
                    edge_rows)
     # Resource nodes neither this run nor any stored edge refers to: the code is gone.
-    connection.execute("""DELETE FROM lineage_nodes WHERE origin = '' AND NOT list_contains($1, id)
+    connection.execute("""DELETE FROM lineage_nodes WHERE origin = '' AND id NOT IN (SELECT unnest($1))
         AND id NOT IN (SELECT source FROM lineage_edges UNION SELECT target FROM lineage_edges)""",
                        [node_ids])
 

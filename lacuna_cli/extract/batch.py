@@ -76,7 +76,7 @@ def file_digest(job: Job) -> str | None:
 def load_cache(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
                ) -> dict[str, tuple[str, str]]:
     rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
-                              "WHERE list_contains($1, path)", [sorted(paths)]).fetchall()
+                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
     return {path: (digest, payload) for path, digest, payload in rows}
 
 
@@ -85,7 +85,7 @@ def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> N
 
     if not fresh:
         return
-    connection.execute("DELETE FROM extraction_cache WHERE list_contains($1, path)",
+    connection.execute("DELETE FROM extraction_cache WHERE path IN (SELECT unnest($1))",
                        [[entry.path for entry in fresh]])
     insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
                    [entry.__dict__ for entry in fresh])

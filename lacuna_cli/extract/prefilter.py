@@ -14,15 +14,15 @@ from functools import cache
 
 from lacuna_cli.extract import pyapi
 
-# Modules whose mere import makes a file worth analysing (reads, writes, SQL, network, copies).
+# Modules (and the `spark` session notebooks get for free) whose mention makes a file worth
+# analysing: every module-level read, SQL, copy, HTTP or upload function belongs to one.
 DATA_MODULES = (
-    "pandas", "polars", "pyspark", "duckdb", "sqlalchemy", "sqlite3", "psycopg", "psycopg2",
-    "pymysql", "snowflake", "numpy", "joblib", "boto3", "botocore", "requests", "httpx",
-    "urllib3", "aiohttp", "smtplib", "shutil", "google.cloud", "azure", "SparkSession",
+    "pandas", "polars", "pyspark", "spark", "SparkSession", "duckdb", "sqlalchemy", "sqlite3",
+    "psycopg", "psycopg2", "pymysql", "snowflake", "numpy", "joblib", "boto3", "botocore",
+    "requests", "httpx", "urllib3", "aiohttp", "smtplib", "shutil", "google.cloud", "azure",
 )
-# Calls that are entry points on their own, whatever module they come from.
-ENTRY_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "rename",
-               "replace", "table")
+# Calls that are entry points whatever they are called on.
+ENTRY_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes")
 
 
 def _names(*tables: object) -> set[str]:
@@ -36,11 +36,9 @@ def _names(*tables: object) -> set[str]:
 @cache
 def _pattern() -> re.Pattern[str]:
     modules = "|".join(re.escape(m) for m in DATA_MODULES)
-    calls = _names(ENTRY_CALLS, pyapi.SQL_METHODS, pyapi.UPLOAD_METHODS, pyapi.MAIL_METHODS,
-                   pyapi.READ_FUNCTIONS, pyapi.SQL_FUNCTIONS, pyapi.HANDLE_FUNCTIONS,
-                   pyapi.TABLE_READ_FUNCTIONS)
+    calls = _names(ENTRY_CALLS, pyapi.SQL_METHODS, pyapi.UPLOAD_METHODS, pyapi.MAIL_METHODS)
     call_names = "|".join(sorted(map(re.escape, calls), key=len, reverse=True))
-    return re.compile(rf"\b(?:{modules})\b|\b(?:{call_names})\s*\(")
+    return re.compile(rf"\b(?:{modules})\b|\b(?:{call_names})\s*\(|\bos\.(?:rename|replace)\(")
 
 
 def may_hold_operations(source: str) -> bool:
