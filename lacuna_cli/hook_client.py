@@ -74,9 +74,9 @@ def main() -> None:
         if code is not None:
             sys.exit(code)
         start_server(path)
-    from lacuna_cli.cli import app, main as cli_main
+    from lacuna_cli.cli import main as cli_main
 
-    sys.argv = [app.info.name or "lacuna", *argv]
+    sys.argv = ["lacuna", *argv]
     cli_main()
 
 

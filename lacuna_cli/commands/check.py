@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lacuna_cli.commands.common import (
-    DialectOption, FailOn, Format, PathsArgument, analysis_setup, console, report_targets,
-    write_output,
+    DialectOption, FailOn, Format, PathsArgument, Target, analysis_setup, console,
+    report_targets, write_output,
 )
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
 
 if TYPE_CHECKING:
     from lacuna_cli.config import Config
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.scan import CheckResult, Scope
 
 OpaUrlOption = Annotated[str | None, typer.Option(
     "--opa-url", help="Evaluate the policies on this OPA server (REST API) instead of in "
@@ -57,7 +57,7 @@ def command(
 
     targets = report_targets(output_format, output or [])
     chosen, config, dialect = analysis_setup(ctx, paths, dialect)
-    scopes = []
+    scopes: list[Scope] = []
     if baseline is not None:
         from lacuna_cli import baseline as baselines
 
@@ -80,7 +80,7 @@ def command(
     raise typer.Exit(exit_code(result, fail_on))
 
 
-def report(result: CheckResult, config: Config, targets: list, verbose: bool) -> None:
+def report(result: CheckResult, config: Config, targets: list[Target], verbose: bool) -> None:
     """Warnings on stderr (never mixed into a report), then every requested report."""
     from lacuna_cli.output import reports, text
 

@@ -36,7 +36,7 @@ def _row(finding: Finding) -> str:
     origin = (f" from {', '.join(classification.inherited_from)}"
               if classification.inherited_from else "")
     tags = f" ({', '.join(classification.tags)})" if classification.tags else ""
-    remedy = ("Suppressed: " + finding.suppression.reason if finding.suppression else
+    remedy = (cell("Suppressed: " + finding.suppression.reason) if finding.suppression else
               "<br>".join(f"{n}. {cell(alt)}"
                           for n, alt in enumerate(decision.alternatives, start=1)))
     return "| " + " | ".join([
