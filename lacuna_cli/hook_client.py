@@ -33,6 +33,9 @@ def socket_path() -> Path:
 
 
 def server_wanted() -> bool:
+    """Not in CI (one run per machine) nor where fork and descriptor passing do not exist."""
+    if os.name != "posix" or not hasattr(socket, "send_fds"):
+        return False
     if os.environ.get("LACUNA_HOOK_SERVER", "1").lower() in {"0", "false", "no"}:
         return False
     return os.environ.get("CI", "").lower() not in {"1", "true", "yes"}
