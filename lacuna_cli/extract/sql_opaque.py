@@ -32,7 +32,7 @@ STATEMENT_KEYWORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "
 QUOTED = re.compile(r"'((?:[^']|'')*)'")
 DOLLAR_QUOTED = re.compile(r"\$(\w*)\$(.*?)\$\1\$", re.S)
 IDENT = r"[\w$#@.\"`\[\]]+"
-RENAME = re.compile(rf"^\s*rename\s+tables?\s+(.+)$", re.I | re.S)
+RENAME = re.compile(r"^\s*rename\s+tables?\s+(.+)$", re.I | re.S)
 RENAME_PAIR = re.compile(rf"^\s*({IDENT})\s+to\s+({IDENT})\s*$", re.I)
 EXCHANGE = re.compile(
     rf"^\s*alter\s+table\s+({IDENT})\s+exchange\s+partition\b.*?\bwith\s+table\s+({IDENT})",

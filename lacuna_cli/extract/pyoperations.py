@@ -1,0 +1,196 @@
+"""The data operations of the Python extractor: reads, SQL, writes, copies, sends, uploads.
+
+Mixed into the interpreter in `python.py`, which evaluates expressions (`value`, `arg`,
+`resource_of`, `combine`) and holds the graph; each method here turns one kind of call into
+lineage and an Operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import libcst as cst
+
+from lacuna_cli.extract import pyapi
+from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.pyflow import is_placeholder
+from lacuna_cli.extract.pyfunctions import raw_placeholder, write_action
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value, Writer
+from lacuna_cli.extract.schema import header_columns
+from lacuna_cli.extract.sql import analyse_sql
+from lacuna_cli.models import FileError, Resource
+
+SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
+
+
+class Operations:
+    """Operation handlers; `self` is the interpreter."""
+
+    def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
+             columns: tuple[str, ...] | None = None, fixed: Text | None = None) -> Data:
+        if target is not None and fixed is None:
+            already = self.value(target)
+            if isinstance(already, Data) and already.node in self.opened:
+                return already  # `pickle.load(fh)`: read when the handle was opened
+        resource, reason = (self.location_resource(fixed.value), None) if fixed else \
+            self.resource_of(target, node, kind)
+        if resource.kind == "file" and not columns:
+            columns = header_columns(self.context.root / resource.name) or None
+        if columns:
+            resource = resource.model_copy(update={"columns": columns})
+        node_id = self.node_of(resource)
+        if is_placeholder(resource):
+            self.read_paths.add(resource.name)
+        self.graph.operation("read", self.loc(node), self.code(self.statement), [resource],
+                             data_node=node_id, dynamic_reason=reason)
+        return Data(node_id, (resource,), columns)
+
+    def sql(self, query: Value | None, node: cst.Call,
+            parameters: Sequence[Value | None] = ()) -> Data:
+        """Parse embedded SQL; data bound as parameters of an INSERT flows into its table."""
+        location = self.loc(node)
+        if not isinstance(query, Text):
+            reason = query.reason if isinstance(query, Dynamic) else "query text not known"
+            placeholder = raw_placeholder(query)
+            reason = placeholder.name.split(" (line")[0] if placeholder else reason
+            result = self.graph.value_node("query", location)
+            self.graph.operation("query", location, self.code(self.statement), [],
+                                 data_node=result, dynamic_reason=f"SQL from {reason}")
+            return Data(result, ())
+        statements, problems = analyse_sql(query.value, self.context.dialect)
+        for line, message in problems:
+            self.errors.append(FileError(path=location.path, line=location.line + line - 1,
+                                         message=message))
+        result: Data = Data(self.graph.value_node("query", location), ())
+        bound = self.combine(parameters, "derive", node)
+        for statement in statements:
+            code = self.code(self.statement)
+            node_id = self.graph.add_sql_statement(statement, location, code)
+            roots = (statement.target,) if statement.target else tuple(statement.sources)
+            result = Data(node_id, roots, statement.columns)
+            if bound is not None and statement.target is not None:
+                self.graph.edge(bound.node, node_id, "derive", location)
+                self.graph.operation(statement.action, location, code,
+                                     [*statement.sources, *bound.roots],
+                                     destination=statement.target, data_node=node_id)
+        self.fresh.append(result.node)
+        return result
+
+    def sql_method(self, node: cst.Call) -> Data | None:
+        """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
+        text is SQL or built at run time; `session.query(User)` and the like are not."""
+        texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
+        query = next((v for v in texts if isinstance(v, Text) and looks_like_sql(v.value)),
+                     None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
+                                    or raw_placeholder(v) is not None), None)
+        if query is None:
+            return None
+        parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
+        return self.sql(query, node, parameters)
+
+    def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
+                  node: cst.Call, fixed: Text | None = None) -> Value:
+        mode_value = self.value(mode) if mode is not None else None
+        writable = isinstance(mode_value, Text) and any(c in mode_value.value for c in "wax+")
+        if not writable:
+            data = self.read(path, node, fixed=fixed)
+            self.opened.add(data.node)
+            return data
+        resource, reason = (self.location_resource(fixed.value), None) if fixed else \
+            self.resource_of(path, node)
+        return Handle(resource, True, reason)
+
+    def write_frame(self, data: Data, method: str, node: cst.Call) -> Value | None:
+        if method == "to_clipboard":
+            return self.write([data], (Resource(kind="stream", name="clipboard"), None), node)
+        index = pyapi.WRITE_METHODS[method]
+        keywords = ("name", "con") if method == "to_sql" else (
+            "path", "path_or_buf", "file", "excel_writer", "target", "table_name")
+        target = self.arg(node, index, *keywords)
+        if target is None:
+            return data  # `df.to_csv()` with no target returns text: the data keeps flowing
+        kind = "table" if method in ("to_sql", "write_database") else "file"
+        resource, reason = self.resource_of(target, node, kind)
+        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
+        if kind == "table" and reason is None and isinstance(schema, Text):
+            resource = table_resource(f"{schema.value}.{resource.name}")  # to_sql(schema=...)
+        return self.write([data], (resource, reason), node)
+
+    def write(self, payload: Sequence[Value | None], target: tuple[Resource, str | None],
+              node: cst.CSTNode) -> None:
+        """Record a write or export of `payload` into `target` (a resource and why it's dynamic)."""
+        destination, reason = target
+        flowing = self.combine(payload, "derive", node)
+        dest_node = self.node_of(destination)
+        if flowing is not None:
+            self.graph.edge(flowing.node, dest_node, "write", self.loc(node))
+        self.graph.operation(write_action(destination), self.loc(node),
+                             self.code(self.statement), list(flowing.roots) if flowing else [],
+                             destination=destination,
+                             data_node=flowing.node if flowing else None, dynamic_reason=reason)
+
+    def copy(self, src: cst.BaseExpression | None, dst: cst.BaseExpression | None,
+             node: cst.Call) -> None:
+        source, _ = self.resource_of(src, node)
+        data = self.read_silently(source)
+        self.write([data], self.resource_of(dst, node), node)
+
+    def read_silently(self, resource: Resource) -> Data:
+        """The data of a resource used without a read call (the source of a file copy)."""
+        return Data(self.node_of(resource), (resource,), resource.columns or None)
+
+    def node_of(self, resource: Resource) -> str:
+        """The lineage node of a resource; a parameter's placeholder is the parameter's node."""
+        if is_placeholder(resource):
+            return self.param_nodes[resource.name]
+        return self.graph.resource_node(resource)
+
+    def send(self, url: cst.BaseExpression | None, payload: list[Value | None], node: cst.Call,
+             kind: str) -> None:
+        self.write(payload, self.resource_of(url, node, kind), node)
+
+    def payload(self, node: cst.Call) -> list[Value | None]:
+        return [self.value(a.value) for a in node.args
+                if a.keyword is not None and a.keyword.value in pyapi.HTTP_PAYLOAD_KEYWORDS]
+
+    def upload(self, node: cst.Call) -> None:
+        """boto3/GCS/Azure uploads: the local file or body goes to `scheme://bucket/key`."""
+        local = self.arg(node, 0, "Filename", "Fileobj", "filename")
+        body = self.arg(node, 99, "Body", "data")
+        bucket = self.value(self.arg(node, 1, "Bucket") or cst.Name("None"))
+        key = self.value(self.arg(node, 2, "Key") or cst.Name("None"))
+        payload: list[Value | None] = [self.value(body)] if body is not None else []
+        if local is not None:
+            value = self.value(local)
+            payload.append(self.read_silently(self.location_resource(value.value)) if isinstance(
+                value, Text) else value)
+        if isinstance(bucket, Text) and isinstance(key, Text):
+            target = (Resource(kind="url", name=f"s3://{bucket.value}/{key.value}"), None)
+        else:
+            target = (Resource(kind="url", name=f"cloud upload `{self.code(node)}`"[:200]),
+                      "bucket or key computed at run time")
+        self.write(payload, target, node)
+
+    def mail(self, node: cst.Call) -> None:
+        recipients = self.value(self.arg(node, 1, "to_addrs") or cst.Name("None"))
+        name = f"mailto:{recipients.value}" if isinstance(recipients, Text) else "mailto:"
+        payload = [self.value(a.value) for a in node.args]
+        reason = None if isinstance(recipients, Text) else "recipients computed at run time"
+        self.write(payload, (Resource(kind="url", name=name), reason), node)
+
+    def dump(self, qualname: str, node: cst.Call) -> Value | None:
+        handle = self.value(self.arg(node, 0 if qualname.startswith("csv.") else 1, "fp", "f",
+                                     "file", "stream", "fname") or cst.Name("None"))
+        if isinstance(handle, Text):
+            handle = Handle(self.location_resource(handle.value), True)
+        if not isinstance(handle, Handle):
+            return None
+        if qualname.startswith("csv."):
+            return Writer(None, handle.target)
+        payload = [self.value(self.arg(node, 0, "obj", "data", "arr") or cst.Name("None"))]
+        self.write(payload, (handle.target, handle.dynamic_reason), node)
+        return None
+
+
+def looks_like_sql(text: str) -> bool:
+    """Whether a string argument of `execute`/`sql`/`query` is a SQL statement."""
+    return text.lstrip().split(" ", 1)[0].upper() in SQL_KEYWORDS
