@@ -32,11 +32,17 @@ def _split(n: int) -> int:
 
 
 def root(leaves: Sequence[bytes]) -> bytes:
-    """MTH over already-hashed leaves, computed with the frontier (no recursion)."""
-    frontier: list[tuple[int, bytes]] = []
-    for leaf in leaves:
-        frontier = append(frontier, leaf)
-    return frontier_root(frontier)
+    """MTH over already-hashed leaves, level by level: pairing neighbours and promoting a
+    lone last node gives exactly RFC 6962's left-balanced tree, with no per-leaf bookkeeping."""
+    level = list(leaves)
+    if not level:
+        return EMPTY_ROOT
+    while len(level) > 1:
+        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
 
 
 def append(frontier: list[tuple[int, bytes]], leaf: bytes) -> list[tuple[int, bytes]]:
