@@ -196,3 +196,14 @@ def test_check_fails_on_a_reasonless_allow_and_honours_the_exceptions_file(shop:
     assert finding["suppression"]["kind"] == "exceptions_file"
     assert "approved by dpo@acme.example, expires 2999-12-31" in finding["suppression"]["reason"]
     assert "exceptions[1] (LAC-EXT-001 for **) expired on 2020-01-01" in waived.stderr
+
+
+def test_sarif_describes_the_missing_reason_rule(shop, lacuna) -> None:
+    script = shop / "pipelines" / "customer_sales.py"
+    script.write_text(script.read_text().replace("# must be BLOCKED", "# lacuna: allow[LAC-PII-001]"))
+    result = lacuna("check", ".", "--format", "sarif", cwd=shop)
+    run = json.loads(result.stdout)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    missing = next(r for r in run["results"] if r["ruleId"] == "LAC-EXC-001")
+    assert rules[missing["ruleIndex"]]["id"] == "LAC-EXC-001"
+    assert rules[missing["ruleIndex"]]["shortDescription"]["text"] == "Exception without a reason"

@@ -92,9 +92,26 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _builtin_rules(result: CheckResult, known: set[str]) -> list[PolicyMeta]:
+    """Descriptors for denials Lacuna raises itself (not from a Rego package), such as an
+    exception comment without a reason, described by their decision."""
+    found: dict[str, PolicyMeta] = {}
+    for finding in result.findings:
+        decision = finding.decision
+        if decision.allowed or decision.policy_id in known | set(found):
+            continue
+        title = decision.title or decision.policy_id
+        found[decision.policy_id] = PolicyMeta(
+            package="lacuna.builtin." + "_".join(title.lower().split()), id=decision.policy_id,
+            version=decision.policy_version, title=title, description=title,
+            steward=decision.steward, severity=decision.severity, path="")
+    return list(found.values())
+
+
 def sarif_document(result: CheckResult, root_uri: str) -> dict[str, Any]:
     rules = [meta for package, meta in sorted(result.policies.metadata.items())
              if package.startswith(RULES_PACKAGE_PREFIX)]
+    rules += _builtin_rules(result, {meta.id for meta in rules})
     rule_index = {meta.id: index for index, meta in enumerate(rules)}
     notifications = [{
         "level": "error",
