@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lacuna_cli import lineage
-from lacuna_cli.models import Classification, LineageEdge, LineageNode
+from lacuna_cli.models import LineageEdge, LineageNode
 from lacuna_cli.store import insert_columns
 
 if TYPE_CHECKING:
     import duckdb
+
+    from lacuna_cli.classify.pipeline import ClassifiedGraph
     import networkx as nx
 
 
@@ -33,7 +35,7 @@ def load_context(connection: duckdb.DuckDBPyConnection, exclude_origins: set[str
 
 
 def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
-                 analysed: set[str], classifications: dict[str, Classification]) -> None:
+                 analysed: set[str], classifications: ClassifiedGraph) -> None:
     """Replace the lineage of the analysed files; resource nodes are shared (origin '')."""
     origins = sorted(analysed)
     connection.execute("DELETE FROM lineage_edges WHERE origin IN (SELECT unnest($1))", [origins])
@@ -43,11 +45,10 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     node_rows = []
     for node_id in node_ids:
         node: LineageNode = lineage.node_of(graph, node_id)
-        classification = classifications.get(node_id)
+        tier, tags = classifications.label(node_id) or (None, [])
         origin = node.location.path if node.kind == "value" and node.location else ""
         node_rows.append({"id": node_id, "origin": origin, "payload": node.model_dump_json(),
-                          "tier": classification.tier.value if classification else None,
-                          "tags": list(classification.tags) if classification else []})
+                          "tier": tier, "tags": tags})
     insert_columns(connection, "lineage_nodes", ("id", "origin", "payload", "tier", "tags"),
                    node_rows)
     edge_rows = [{"origin": edge.location.path, "source": edge.source, "target": edge.target,

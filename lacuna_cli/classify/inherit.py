@@ -9,6 +9,7 @@ facts. Only at the end is it folded into a public `Classification`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from lacuna_cli.models import LineageEdge, Tier
 
@@ -46,11 +47,12 @@ class Sensitivity:
     steps: tuple[str, ...] = ()
     anonymized: bool = False
 
-    @property
+    # Cached: a value is read many times as it flows on (frozen, so it cannot go stale).
+    @cached_property
     def tier(self) -> Tier:
         return max([self.base_tier, *(c.tier for c in self.columns.values())])
 
-    @property
+    @cached_property
     def tags(self) -> frozenset[str]:
         column_tags = (tag for c in self.columns.values() for tag in c.tags)
         return self.base_tags.union(column_tags)

@@ -9,6 +9,7 @@ override beats all of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -89,8 +90,37 @@ def from_override(override: Override) -> Sensitivity:
                        reasons=(f"{override.resource}: {override.describe()}",))
 
 
-def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> dict[str, Classification]:
-    """A Classification for every node, upstream first; cycles iterate to a fixed point."""
+class ClassifiedGraph(Mapping[str, Classification]):
+    """The sensitivity of every node, turned into a Classification only when one is asked for:
+    a run needs full Classifications for the nodes its operations touch, and only the tier and
+    tags (`label`) of the tens of thousands of others it stores as lineage."""
+
+    def __init__(self, state: dict[str, Sensitivity]) -> None:
+        self._state = state
+        self._made: dict[str, Classification] = {}
+
+    def __getitem__(self, node_id: str) -> Classification:
+        made = self._made.get(node_id)
+        if made is None:
+            made = self._made[node_id] = to_classification(self._state[node_id])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._state)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def label(self, node_id: str) -> tuple[str, list[str]] | None:
+        """(tier, sorted tags) of a node, without building its Classification."""
+        sensitivity = self._state.get(node_id)
+        if sensitivity is None:
+            return None
+        return sensitivity.tier.value, sorted(sensitivity.tags)
+
+
+def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> ClassifiedGraph:
+    """The classification of every node, upstream first; cycles iterate to a fixed point."""
     classifier.columns.decide(column for _, data in graph.nodes(data="node")
                               if data.resource is not None for column in data.resource.columns)
     state: dict[str, Sensitivity] = {}
@@ -99,7 +129,7 @@ def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> dict[str, 
         for _ in range(rounds):
             for node_id in component:
                 state[node_id] = _node_sensitivity(graph, node_id, state, classifier)
-    return {node_id: to_classification(s) for node_id, s in state.items()}
+    return ClassifiedGraph(state)
 
 
 def _node_sensitivity(
