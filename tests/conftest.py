@@ -6,7 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -43,3 +47,24 @@ def shop(tmp_path: Path) -> Path:
 @pytest.fixture
 def lacuna():
     return run_lacuna
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler], lifetime: float = 30.0
+                      ) -> Iterator[str]:
+    """Serve `handler` on 127.0.0.1 (a free port) in a thread; yields the base URL. Stops when
+    the block ends, and by itself after `lifetime` seconds at most."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    stopper = threading.Timer(lifetime, server.shutdown)
+    stopper.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stopper.cancel()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

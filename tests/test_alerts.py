@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from conftest import local_http_server
 
 
 @contextmanager
@@ -29,16 +30,8 @@ def webhook(statuses: list[int], delay: float = 0.0) -> Iterator[tuple[str, list
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http_server(Handler) as base:
+        yield f"{base}/hook", received
 
 
 def test_denial_is_posted_as_a_slack_message_after_one_retry(shop: Path, lacuna) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from conftest import local_http_server
 
 from lacuna_cli.classify.cache import Cache
 from lacuna_cli.classify.heuristics import load_rules
@@ -44,20 +45,8 @@ def chat_server(answer: Callable[[dict], tuple[dict | str, str]], delay: float =
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.timeout = 1
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    stopper = threading.Timer(30, server.shutdown)
-    stopper.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        stopper.cancel()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with local_http_server(Handler) as base:
+        yield base, seen
 
 
 def layers_with(url: str, cache: Cache | None = None, **timeouts: float) -> ColumnLayers:
