@@ -84,14 +84,18 @@ class Config(BaseModel):
     settings: Settings
     source: str | None = None
 
+    def _project_path(self, text: str) -> Path:
+        """A configured path: `~` expanded, relative to the project root."""
+        return (self.root / os.path.expanduser(text)).resolve()
+
     @property
     def db_path(self) -> Path:
-        return (self.root / os.path.expanduser(self.settings.db)).resolve()
+        return self._project_path(self.settings.db)
 
     @property
     def audit_key_path(self) -> Path:
         """The Ed25519 key that signs checkpoints (unsigned checkpoints when it is absent)."""
-        return (self.root / os.path.expanduser(self.settings.audit_key)).resolve()
+        return self._project_path(self.settings.audit_key)
 
     @property
     def rule_files(self) -> list[Path]:
@@ -103,11 +107,11 @@ class Config(BaseModel):
 
     @property
     def exceptions_path(self) -> Path:
-        return (self.root / os.path.expanduser(self.settings.exceptions)).resolve()
+        return self._project_path(self.settings.exceptions)
 
     @property
     def classifications_path(self) -> Path:
-        return (self.root / os.path.expanduser(self.settings.classifications)).resolve()
+        return self._project_path(self.settings.classifications)
 
     @property
     def environment(self) -> str:

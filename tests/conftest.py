@@ -36,12 +36,17 @@ def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def copy_shop(parent: Path) -> Path:
+    """A copy of fixtures/shop under `parent`, without any .lacuna database."""
+    target = parent / "shop"
+    shutil.copytree(FIXTURES / "shop", target, ignore=shutil.ignore_patterns(".lacuna"))
+    return target
+
+
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
     """A fresh copy of fixtures/shop (its own .lacuna database) for one test."""
-    target = tmp_path / "shop"
-    shutil.copytree(FIXTURES / "shop", target, ignore=shutil.ignore_patterns(".lacuna"))
-    return target
+    return copy_shop(tmp_path)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FIXTURES, run_lacuna
+from conftest import copy_shop, run_lacuna
 from lacuna_cli.audit import chain
 from lacuna_cli.audit.verify import verify
 
@@ -65,8 +65,7 @@ def one_line_error(result) -> str:
 @pytest.fixture(scope="module")
 def checked_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One `lacuna check .` run on a copy of fixtures/shop; tests only read it (or copy it)."""
-    project = tmp_path_factory.mktemp("audit") / "shop"
-    shutil.copytree(FIXTURES / "shop", project, ignore=shutil.ignore_patterns(".lacuna"))
+    project = copy_shop(tmp_path_factory.mktemp("audit"))
     result = run_lacuna("check", ".", cwd=project)
     assert result.code == 1, result.stdout + result.stderr
     assert "BLOCKED" in result.stdout

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_lacuna
+from conftest import copy_shop, run_lacuna
 
 EXPORT = "~/Downloads/export.csv"
 SCENARIO = "pipelines/customer_sales.py"
@@ -17,8 +16,7 @@ SCENARIO = "pipelines/customer_sales.py"
 
 @pytest.fixture(scope="module")
 def checked_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("lineage") / "shop"
-    shutil.copytree(FIXTURES / "shop", project, ignore=shutil.ignore_patterns(".lacuna"))
+    project = copy_shop(tmp_path_factory.mktemp("lineage"))
     result = run_lacuna("check", ".", cwd=project)
     assert result.code == 1, result.stdout + result.stderr
     return project

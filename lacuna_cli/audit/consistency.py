@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit import merkle
-from lacuna_cli.audit.archive import archived_files, quoted
+from lacuna_cli.audit.archive import records_sql
 from lacuna_cli.audit.checkpoint import Checkpoint
 from lacuna_cli.audit.keys import signature_valid
 from lacuna_cli.audit.verify import Problem, Verification
@@ -20,22 +20,15 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
-def _all_hashes_sql(folder: Path) -> str:
-    sources = [f"SELECT seq, hash FROM read_parquet('{quoted(p)}')"
-               for p in archived_files(folder)]
-    sources.append("SELECT seq, hash FROM audit_log")
-    return " UNION ALL ".join(sources)
-
-
 def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
     """Merkle leaves of the whole log (archives, then live), in seq order."""
-    rows = connection.execute(f"SELECT hash FROM ({_all_hashes_sql(folder)}) ORDER BY seq")
+    rows = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) ORDER BY seq")
     return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
 
 
 def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
     """The hash of record `seq`, wherever it is kept (archive or live table)."""
-    row = connection.execute(f"SELECT hash FROM ({_all_hashes_sql(folder)}) WHERE seq = ?",
+    row = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) WHERE seq = ?",
                              [seq]).fetchone()
     return row[0] if row else None
 
