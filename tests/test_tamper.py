@@ -212,3 +212,11 @@ def test_archive_keeps_one_verifiable_chain(shop: Path, lacuna) -> None:
     assert len(files) == 1
     digest = hashlib.sha256(files[0].read_bytes()).hexdigest()
     assert len(digest) == 64
+
+
+def test_audit_log_lists_archived_records_too(shop: Path, lacuna) -> None:
+    lacuna("check", ".", cwd=shop)
+    before = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
+    assert lacuna("audit", "archive", "--before", "2999-01-01", cwd=shop).code == 0
+    after = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
+    assert after == before and after

@@ -41,8 +41,9 @@ def log_command(
         help="Only records whose resource contains this text.")] = None,
     output_format: FormatOption = DataFormat.text,
 ) -> None:
-    """List audit records, oldest first."""
+    """List audit records, oldest first (archived ones included)."""
     from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.audit.archive import archive_dir, records_sql
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
@@ -57,7 +58,8 @@ def log_command(
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
-        records = list(audit_log.read(connection, where, params))
+        source = records_sql(archive_dir(config.db_path))
+        records = list(audit_log.read_rows(connection, source, where, params))
     if output_format is DataFormat.json:
         print(json_output.dumps({"records": records}))
         return
