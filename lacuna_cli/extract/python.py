@@ -9,13 +9,12 @@ lineage nodes, edges and Operations through the shared `GraphBuilder`.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.files import normalise_location, table_resource
@@ -25,7 +24,11 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyoperations import Operations
-from lacuna_cli.extract.pyparse import PythonSyntaxProblem, check_syntax, parse_cst
+from lacuna_cli.extract.pyparse import (
+    PythonSyntaxProblem, check_syntax, literal_text, parse_cst,
+)
+from lacuna_cli.extract.pypositions import NodeStarts
+from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
 )
@@ -72,10 +75,10 @@ def extract_python(
     """Operations and lineage of one Python module (or a notebook's joined cells)."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
     try:
-        check_syntax(source)
+        tree = check_syntax(source)
         if not may_hold_operations(source):
             return Extraction(path=relpath, language="python")
-        module = parse_cst(source)
+        module = parse_cst(relevant_source(source, tree))
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
         return _failed(relpath, problem.message, line)
@@ -99,10 +102,10 @@ class _Interpreter(Operations):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
-    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
-        """Line/column of every node, computed on first use: it costs more than parsing, and a
-        module in which no data flows never needs it."""
-        return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    def positions(self) -> NodeStarts:
+        """Where every node starts, computed on first use (a module with no functions and no
+        data never needs it)."""
+        return NodeStarts(self.module)
 
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
                  locate: Locator) -> None:
@@ -363,8 +366,8 @@ class _Interpreter(Operations):
 
     def value(self, node: cst.BaseExpression) -> Value | None:
         if isinstance(node, cst.SimpleString):
-            evaluated = node.evaluated_value
-            return Text(evaluated) if isinstance(evaluated, str) else None
+            text = literal_text(node)
+            return None if text is None else Text(text)
         if isinstance(node, cst.ConcatenatedString):
             return self.concatenate([self.value(node.left), self.value(node.right)])
         if isinstance(node, cst.FormattedString):
@@ -851,12 +854,12 @@ class _Interpreter(Operations):
     def loc(self, node: cst.CSTNode) -> Location:
         """Where a node starts; a method call continued on a later line of a chain
         (`(pd.read_csv(p)\n  .query(...))`) is where its method name is, as users read it."""
-        start = self.positions[node].start
+        line, column = self.positions[node]
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            method = self.positions[node.func.attr].start
-            if method.line != start.line:
-                start = method
-        return self.locate(start.line, start.column + 1)
+            method_line, method_column = self.positions[node.func.attr]
+            if method_line != line:
+                line, column = method_line, method_column
+        return self.locate(line, column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())[:240]
@@ -886,8 +889,7 @@ def _expression_column(node: cst.BaseExpression) -> str | None:
             func.value if isinstance(func, cst.Name) else "")
         first = current.args[0].value if current.args else None
         if name in ("alias", "col", "name") and isinstance(first, cst.SimpleString):
-            text = first.evaluated_value
-            return text if isinstance(text, str) else None
+            return literal_text(first)
         if not isinstance(func, cst.Attribute):
             inner = [a.value for a in current.args if isinstance(a.value, cst.Call)]
             current = inner[0] if inner else current.func
@@ -910,7 +912,7 @@ def _mentions_anonymizer(node: cst.CSTNode) -> bool:
         if isinstance(current, cst.Name) and pyapi.ANONYMIZER.search(current.value):
             return True
         if isinstance(current, cst.SimpleString) and pyapi.MASK_LITERAL.fullmatch(
-                str(current.evaluated_value)):
+                literal_text(current) or ""):
             return True
         stack.extend(current.children)
     return False

@@ -1,0 +1,160 @@
+"""Only the statements data can reach are handed to libcst.
+
+libcst's parse and code generation cost far more than the interpretation after them, and in a
+real module most statements (utility classes, constants, unrelated functions and methods)
+never touch data. CPython's parser has already produced the module's `ast`; from it this module
+keeps the statements that matter and blanks the others line for line, so every kept node keeps
+its line and column and no location changes.
+
+The units are the module's top-level statements, and inside a top-level class each member
+(the interpreter summarises methods one by one, like functions). A unit is kept when:
+- it spells an entry point of a data operation (the prefilter's pattern: a data module,
+  `open(`, `.execute(` ...) — a *seed*;
+- data can flow into it: it mentions a name that a seed, or a unit data already reaches, binds
+  at module level (`df = pd.read_csv(p)` then `save(df)`; a function then its callers);
+- a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import).
+Imports are always kept: they are short and give every call its qualified name. Mentions are
+over-approximated (every identifier in a unit's text), so the slice errs towards keeping; the
+extraction bench checks that sliced and whole-module analyses find the same operations.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from lacuna_cli.extract.prefilter import may_hold_operations
+
+IDENTIFIER = re.compile(r"[^\W\d]\w*")
+GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# Calls at module level that change the object they are called on (`frames.append(df)`).
+MUTATING_METHODS = {"append", "extend", "insert", "add", "update", "setdefault"}
+
+
+@dataclass
+class _Unit:
+    """Statements sharing lines (`a = 1; b = open(p)`): kept or blanked together."""
+
+    first: int  # 1-based; a decorated definition starts at its first decorator
+    last: int
+    imports: bool = True  # every statement in it is an import
+    binds: set[str] = field(default_factory=set)
+    mentions: set[str] = field(default_factory=set)
+    seed: bool = False
+    owner: _Unit | None = None  # the class header a member belongs to
+    header: bool = False  # a class's decorators and `class` line: kept with any member
+
+
+def relevant_source(source: str, tree: ast.Module) -> str:
+    """`source` with the statements no data reaches replaced by empty lines."""
+    lines = LINE.findall(source)
+    units = _units(tree.body)
+    for unit in (unit for unit in units if not unit.header):
+        text = "".join(lines[unit.first - 1:unit.last])
+        unit.mentions = set(IDENTIFIER.findall(text))
+        unit.binds |= {name for names in GLOBAL.findall(text) for name in IDENTIFIER.findall(names)}
+        unit.seed = may_hold_operations(text)
+    kept = _kept(units)
+    if len(kept) == len(units):
+        return source
+    for index, unit in enumerate(units):
+        if index not in kept:
+            for number in range(unit.first - 1, unit.last):
+                line = lines[number]
+                lines[number] = line[len(line.rstrip("\r\n")):]
+    return "".join(lines)
+
+
+def _units(statements: list[ast.stmt]) -> list[_Unit]:
+    """One unit per top-level statement, or a header and one unit per member for a class."""
+    units: list[_Unit] = []
+    for statement in statements:
+        first, last = _lines(statement)
+        if units and first <= units[-1].last:  # on a line the previous unit ends on
+            _merge(units[-1], statement, last)
+        elif isinstance(statement, ast.ClassDef) and _lines(statement.body[0])[0] > first:
+            header = _Unit(first, _lines(statement.body[0])[0] - 1, imports=False, header=True)
+            units.append(header)
+            members: list[_Unit] = []
+            for member in statement.body:
+                member_first, member_last = _lines(member)
+                if members and member_first <= members[-1].last:
+                    _merge(members[-1], member, member_last)
+                else:
+                    members.append(_Unit(member_first, member_last, owner=header))
+                    _merge(members[-1], member, member_last)
+            members[-1].last = max(members[-1].last, last)
+            units.extend(members)
+        else:
+            units.append(_Unit(first, last))
+            _merge(units[-1], statement, last)
+    return units
+
+
+def _lines(statement: ast.stmt) -> tuple[int, int]:
+    decorators = getattr(statement, "decorator_list", ())
+    first = min([statement.lineno, *(d.lineno for d in decorators)])
+    return first, statement.end_lineno or statement.lineno
+
+
+def _merge(unit: _Unit, statement: ast.stmt, last: int) -> None:
+    unit.last = max(unit.last, last)
+    unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
+    unit.binds |= _binds(statement)
+
+
+def _binds(statement: ast.stmt) -> set[str]:
+    """Module-level names a statement binds or changes (its `global` names come from its text)."""
+    if isinstance(statement, ast.Import | ast.ImportFrom):
+        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+    if isinstance(statement, DEFINITIONS):
+        return {statement.name}
+    names: set[str] = set()
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(
+                node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
+            names.add(node.value.id)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in MUTATING_METHODS and isinstance(node.func.value, ast.Name)):
+            names.add(node.func.value.id)
+        if isinstance(node, DEFINITIONS):
+            if not isinstance(node, ast.Lambda):
+                names.add(node.name)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _kept(units: list[_Unit]) -> set[int]:
+    """Seeds, what data flows on to from them, what all of those need, and class headers."""
+    bound_by: dict[str, list[int]] = {}
+    mentioned_by: dict[str, list[int]] = {}
+    for index, unit in enumerate(units):
+        for name in unit.binds:
+            bound_by.setdefault(name, []).append(index)
+        for name in unit.mentions:
+            mentioned_by.setdefault(name, []).append(index)
+    reached = {index for index, unit in enumerate(units) if unit.seed}
+    _close(reached, units, lambda unit: unit.binds, mentioned_by)
+    kept = reached | {index for index, unit in enumerate(units) if unit.imports}
+    _close(kept, units, lambda unit: unit.mentions, bound_by)
+    position = {id(unit): index for index, unit in enumerate(units)}
+    return kept | {position[id(units[i].owner)] for i in kept if units[i].owner is not None}
+
+
+def _close(found: set[int], units: list[_Unit], names_of, index: dict[str, list[int]]) -> None:
+    """Add to `found` every unit that `index` lists under a name of a unit already found."""
+    todo = list(found)
+    while todo:
+        for name in names_of(units[todo.pop()]):
+            for other in index.get(name, ()):
+                if other not in found:
+                    found.add(other)
+                    todo.append(other)
