@@ -7,7 +7,7 @@ is read and this run's decisions and lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +16,7 @@ from typing import Protocol
 
 from lacuna_cli import lineage
 from lacuna_cli.audit import log as audit_log
+from lacuna_cli.classify import embeddings
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.extract.batch import (
@@ -78,9 +79,11 @@ class CheckResult:
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
-                  progress: Progress | None = None) -> ExtractResult:
+                  progress: Progress | None = None, meanwhile: Callable[[], None] | None = None
+                  ) -> ExtractResult:
     """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
-    the cached analysis of files whose content has not changed."""
+    the cached analysis of files whose content has not changed. `meanwhile` runs when many
+    files go to a process pool."""
     jobs = []
     for path in discover(paths, config.root, config.settings.exclude):
         relpath = relative_to_root(path, config.root)
@@ -89,7 +92,7 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     if config.db_path.exists():
         with open_store(config.db_path) as connection:
             cached = load_cache(connection, (job.relpath for job in jobs))
-    extractions, fresh = extract_all(jobs, cached, progress)
+    extractions, fresh = extract_all(jobs, cached, progress, meanwhile)
     return ExtractResult(files=len(jobs), extractions=extractions, fresh=fresh)
 
 
@@ -118,9 +121,12 @@ def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet
 def check(paths: list[Path], config: Config, dialect: str | None,
           opa_url: str | None = None, scopes: Sequence[Scope] = (),
           progress: Progress | None = None) -> CheckResult:
-    """Run every stage and record the decisions and lineage in the audit store."""
-    return check_extracted(extract_paths(paths, config, dialect, progress), config, opa_url,
-                           scopes)
+    """Run every stage and record the decisions and lineage in the audit store. While a pool
+    extracts many files, layer 2's model loads (a run over many new files rarely has every
+    column name in the cache)."""
+    meanwhile = embeddings.preload if config.settings.embeddings else None
+    return check_extracted(extract_paths(paths, config, dialect, progress, meanwhile), config,
+                           opa_url, scopes)
 
 
 def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,

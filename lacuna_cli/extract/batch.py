@@ -115,8 +115,10 @@ def _decode(payload: str, root: Path) -> Extraction | None:
 
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
-                progress: Progress | None = None) -> tuple[list[Extraction], list[Cached]]:
-    """Extractions in job order, and the cache rows of files analysed this time."""
+                progress: Progress | None = None, meanwhile: Callable[[], None] | None = None
+                ) -> tuple[list[Extraction], list[Cached]]:
+    """Extractions in job order, and the cache rows of files analysed this time. `meanwhile`
+    is called when a process pool is about to start (this process then mostly waits)."""
     results: list[Extraction | None] = [None] * len(jobs)
     digests: list[str | None] = []
     todo: list[int] = []
@@ -128,6 +130,8 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
             results[index] = _decode(hit[1], job.root)
         if results[index] is None:
             todo.append(index)
+    if meanwhile is not None and _pooled(len(todo)):
+        meanwhile()
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo)):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)
@@ -137,11 +141,19 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     return [r for r in results if r is not None], fresh
 
 
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def _pooled(files: int) -> bool:
+    return files >= PARALLEL_FROM and _workers() >= 2
+
+
 def _run(jobs: list[Job], indexes: list[int]) -> Iterable[tuple[int, Extraction]]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
+    if not _pooled(len(jobs)):
         yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
         return
+    workers = _workers()
     # spawn, not fork: the parent may hold DuckDB's threads, which must not be forked.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         chunk = max(1, len(jobs) // (workers * 8))
