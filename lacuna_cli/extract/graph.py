@@ -6,6 +6,7 @@ table read by a `.sql` file and the same table read by `pd.read_sql` end up as t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lacuna_cli.models import (
@@ -132,14 +133,48 @@ class GraphBuilder:
         return result
 
     def build(self, language: str, errors: list[FileError]) -> Extraction:
+        """The file's Extraction, its lineage cut to what carries data (see `_carrying`)."""
+        operations = tuple(sorted(self._operations.values(), key=_position))
+        kept = _carrying(self._nodes.values(), self._edges, operations)
+        # Sorted, so the same code gives the same Extraction whatever order the interpreter
+        # happened to summarise functions in.
         return Extraction(
             path=self.relpath,
             language=language,
-            operations=tuple(sorted(self._operations.values(), key=_position)),
-            nodes=tuple(self._nodes.values()),
-            edges=tuple(self._edges),
+            operations=operations,
+            nodes=tuple(sorted((n for n in self._nodes.values() if n.id in kept),
+                               key=_node_order)),
+            edges=tuple(sorted((e for e in self._edges if e.source in kept and e.target in kept),
+                               key=_edge_order)),
             errors=tuple(errors),
         )
+
+
+def _carrying(nodes: Iterable[LineageNode], edges: list[LineageEdge],
+              operations: Iterable[Operation]) -> set[str]:
+    """Resources, what they flow into, and what flows into an operation. The rest are values no
+    data ever reaches (parameters of helpers never called with data, their locals): on the
+    stdlib 94% of all nodes, which would only slow every later stage and clutter the graph."""
+    downstream: dict[str, list[str]] = {}
+    upstream: dict[str, list[str]] = {}
+    for edge in edges:
+        downstream.setdefault(edge.source, []).append(edge.target)
+        upstream.setdefault(edge.target, []).append(edge.source)
+    kept: set[str] = set()
+    _reach([n.id for n in nodes if n.kind == "resource"], downstream, kept)
+    _reach([op.data_node for op in operations if op.data_node], upstream, kept)
+    return kept
+
+
+def _reach(starts: list[str], neighbours: dict[str, list[str]], found: set[str]) -> None:
+    """Add `starts` and everything `neighbours` leads to from them to `found`."""
+    todo = [node for node in starts if node not in found]
+    found.update(todo)
+    while todo:
+        for other in neighbours.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
 
 
 def _column_flows(statement: StatementLineage, source: Resource
@@ -166,6 +201,17 @@ def _sql_label(statement: StatementLineage) -> str:
         return f"{statement.action} {statement.target.name}"
     names = ", ".join(s.name for s in statement.sources) or "constants"
     return f"query on {names}"
+
+
+def _node_order(node: LineageNode) -> tuple[int, int, int, str]:
+    """Resources first, then values in source order."""
+    place = node.location
+    return (place.cell or 0, place.line, place.column, node.id) if place else (0, 0, 0, node.id)
+
+
+def _edge_order(edge: LineageEdge) -> tuple[int, int, int, str, str, str]:
+    place = edge.location
+    return (place.cell or 0, place.line, place.column, edge.source, edge.target, edge.transform)
 
 
 def _position(op: Operation) -> tuple[int, int, int]:

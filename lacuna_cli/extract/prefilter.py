@@ -44,3 +44,18 @@ def _pattern() -> re.Pattern[str]:
 def may_hold_operations(source: str) -> bool:
     """False only when no entry point of any data operation is spelled in `source`."""
     return _pattern().search(source) is not None
+
+
+@cache
+def _write_pattern() -> re.Pattern[str]:
+    spark = ("saveAsTable", "insertInto")  # the other terminals follow a spelled `.write`
+    writes = {*pyapi.WRITE_METHODS, *pyapi.CLIPBOARD_WRITES, *pyapi.HANDLE_WRITE_METHODS,
+              *spark, *_names(pyapi.DUMP_FUNCTIONS)}
+    names = "|".join(sorted(map(re.escape, writes), key=len, reverse=True))
+    return re.compile(rf"\b(?:{names})\s*\(|\.write\b")
+
+
+def may_write(source: str) -> bool:
+    """Whether `source` spells a write of data it may have been handed (`frame.to_csv(p)` in
+    a function of its parameters: reported even if nothing calls it)."""
+    return _write_pattern().search(source) is not None

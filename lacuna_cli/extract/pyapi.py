@@ -89,6 +89,8 @@ WRITE_METHODS: dict[str, int] = {
     "write_text": -1,
     "write_bytes": -1,
 }
+# Writes without a target: the data leaves for the clipboard.
+CLIPBOARD_WRITES = {"to_clipboard"}
 # Spark `df.write....<terminal>(target)`: terminal method -> resource kind of its target.
 SPARK_WRITER_TERMINALS = {"save": "file", "parquet": "file", "csv": "file", "json": "file",
                           "orc": "file", "text": "file", "saveAsTable": "table",

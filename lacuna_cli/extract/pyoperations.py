@@ -100,7 +100,7 @@ class Operations:
         return Handle(resource, True, reason)
 
     def write_frame(self, data: Data, method: str, node: cst.Call) -> Value | None:
-        if method == "to_clipboard":
+        if method in pyapi.CLIPBOARD_WRITES:
             return self.write([data], (Resource(kind="stream", name="clipboard"), None), node)
         index = pyapi.WRITE_METHODS[method]
         keywords = ("name", "con") if method == "to_sql" else (

@@ -9,7 +9,8 @@ its line and column and no location changes.
 The units are the module's top-level statements, and inside a top-level class each member
 (the interpreter summarises methods one by one, like functions). A unit is kept when:
 - it spells an entry point of a data operation (the prefilter's pattern: a data module,
-  `open(`, `.execute(` ...) — a *seed*;
+  `open(`, `.execute(` ...) or a write (`.to_csv(`, `.write(` ...: a function writing its
+  parameters is reported even when nothing calls it) — a *seed*;
 - data can flow into it: it mentions a name that a seed, or a unit data already reaches, binds
   at module level (`df = pd.read_csv(p)` then `save(df)`; a function then its callers);
 - a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import).
@@ -24,7 +25,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.prefilter import may_hold_operations, may_write
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
@@ -56,7 +57,7 @@ def relevant_source(source: str, tree: ast.Module) -> str:
         text = "".join(lines[unit.first - 1:unit.last])
         unit.mentions = set(IDENTIFIER.findall(text))
         unit.binds |= {name for names in GLOBAL.findall(text) for name in IDENTIFIER.findall(names)}
-        unit.seed = may_hold_operations(text)
+        unit.seed = may_hold_operations(text) or may_write(text)
     kept = _kept(units)
     if len(kept) == len(units):
         return source
@@ -86,6 +87,8 @@ def _units(statements: list[ast.stmt]) -> list[_Unit]:
                 else:
                     members.append(_Unit(member_first, member_last, owner=header))
                     _merge(members[-1], member, member_last)
+                    if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                        members[-1].binds.discard(member.name)  # a method binds no name
             members[-1].last = max(members[-1].last, last)
             units.extend(members)
         else:
@@ -110,7 +113,9 @@ def _binds(statement: ast.stmt) -> set[str]:
     """Module-level names a statement binds or changes (its `global` names come from its text)."""
     if isinstance(statement, ast.Import | ast.ImportFrom):
         return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
-    if isinstance(statement, DEFINITIONS):
+    if isinstance(statement, ast.ClassDef):
+        return set()  # the interpreter binds no class name: methods are summarised on their own
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
         return {statement.name}
     names: set[str] = set()
     stack: list[ast.AST] = [statement]

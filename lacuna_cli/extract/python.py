@@ -643,7 +643,7 @@ class _Interpreter(Operations):
         return Symbol(qualname)
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
-        if method in pyapi.WRITE_METHODS or method == "to_clipboard":
+        if method in pyapi.WRITE_METHODS or method in pyapi.CLIPBOARD_WRITES:
             return self.write_frame(data, method, node)
         if method in pyapi.JOIN_METHODS:
             other = [self.value(a.value) for a in node.args if a.keyword is None

@@ -1,0 +1,101 @@
+"""Slicing: only statements data can reach go to libcst, and nothing found changes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from lacuna_cli.extract import extract_file
+from lacuna_cli.extract import python as python_extractor
+from lacuna_cli.extract.pyslice import relevant_source
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "python_corpus"
+
+MODULE = '''import os
+import pandas as pd
+
+BASE = "data"
+UNUSED = 42
+
+
+class Report:
+    """Nothing here touches data but `save`."""
+
+    def title(self):
+        return "x"
+
+    def save(self, frame):
+        frame.to_csv(os.path.join(BASE, "r.csv"))
+
+
+class Unrelated:
+    def run(self):
+        return UNUSED
+
+
+def helper(x):
+    return x + 1
+
+
+def load():
+    return pd.read_csv(f"{BASE}/in.csv")
+
+
+frame = load()
+print(helper(2))
+width = 3; total = frame.sum()
+'''
+
+
+def kept_lines(source: str) -> set[int]:
+    sliced = relevant_source(source, ast.parse(source))
+    assert sliced.count("\n") == source.count("\n")
+    ast.parse(sliced)  # still valid Python
+    original = source.splitlines()
+    kept = set()
+    for number, line in enumerate(sliced.splitlines(), start=1):
+        assert line in ("", original[number - 1]), "a kept line must be unchanged"
+        if line:
+            kept.add(number)
+    return kept
+
+
+def line_of(text: str) -> int:
+    return MODULE.splitlines().index(text) + 1
+
+
+def test_statements_no_data_reaches_are_blanked_line_for_line() -> None:
+    kept = kept_lines(MODULE)
+    for text in ("import os", "import pandas as pd",  # imports: always
+                 'BASE = "data"',  # needed by the kept `save` and `load`
+                 "class Report:", "    def save(self, frame):",  # a write: a seed
+                 "def load():",  # uses the data module
+                 "frame = load()",  # data returned by `load`
+                 "width = 3; total = frame.sum()"):  # data flows on; shares its line
+        assert line_of(text) in kept, text
+    for text in ("UNUSED = 42", "    def title(self):", '    """Nothing here touches data but '
+                 '`save`."""', "class Unrelated:", "    def run(self):", "def helper(x):",
+                 "print(helper(2))"):
+        assert line_of(text) not in kept, text
+
+
+def test_a_module_where_every_statement_matters_is_left_as_it_is() -> None:
+    source = "import pandas as pd\ndf = pd.read_csv('a.csv')\ndf.to_csv('b.csv')\n"
+    assert relevant_source(source, ast.parse(source)) is source
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".py", ".ipynb"))
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_sliced_and_whole_module_analyses_agree_on_the_labeled_corpus(path, monkeypatch):
+    relpath = str(path.relative_to(CORPUS))
+    sliced = extract_file(path, relpath, CORPUS, None)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree: source)
+    whole = extract_file(path, relpath, CORPUS, None)
+    assert sliced.operations or path.parent.name == "negative", "the comparison must compare"
+    assert sliced == whole
+    assert [op.data_node for op in sliced.operations] == [op.data_node for op in whole.operations]
