@@ -28,6 +28,7 @@ from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import Tier
 from lacuna_cli.resources import shipped_dir
+from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -115,7 +116,7 @@ def load_examples(path: Path | None = None) -> tuple[Example, ...]:
     """The labeled descriptions; a bad file is one ConfigError naming file and key."""
     path = path or shipped_dir("rules") / EXAMPLES_FILE
     try:
-        parsed = ExampleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        parsed = ExampleFile.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read examples: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

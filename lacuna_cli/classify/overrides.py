@@ -20,6 +20,7 @@ from lacuna_cli.classify.cache import key
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import Tier
+from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:
     import duckdb
@@ -67,7 +68,7 @@ def load_file(path: Path) -> list[Override]:
     if not path.is_file():
         return []
     try:
-        parsed = ClassificationsFile.model_validate(yaml.safe_load(path.read_text("utf-8")))
+        parsed = ClassificationsFile.model_validate(parse_yaml(path.read_text("utf-8")))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read classifications: {exc}") from exc
     except ValidationError as exc:

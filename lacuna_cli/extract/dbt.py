@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lacuna_cli.extract.files import table_resource
 from lacuna_cli.models import Extraction, Resource
+from lacuna_cli.yamlfile import parse_yaml
 
 JINJA = re.compile(r"{#.*?#}|{%-?\s*(.*?)\s*-?%}|{{-?\s*(.*?)\s*-?}}", re.S)
 BLOCKS_DROPPED = {"macro", "call", "test", "docs", "materialization"}
@@ -59,16 +60,14 @@ def project_of(path: Path, root: Path) -> DbtProject | None:
 
 @lru_cache(maxsize=8)
 def load_project(folder: Path) -> DbtProject:
-    import yaml
-
-    settings = yaml.safe_load((folder / "dbt_project.yml").read_text()) or {}
+    settings = parse_yaml((folder / "dbt_project.yml").read_text()) or {}
     paths = settings.get("model-paths") or settings.get("source-paths") or ["models"]
     name = str(settings.get("name", ""))
     models = (settings.get("models") or {}).get(name) or {}
     project = DbtProject(folder, name, tuple(paths), models)
     for model_path in paths:
         for yml in sorted((folder / model_path).rglob("*.yml")):
-            _read_sources(yaml.safe_load(yml.read_text()) or {}, project)
+            _read_sources(parse_yaml(yml.read_text()) or {}, project)
     manifest = folder / "target" / "manifest.json"
     if manifest.is_file():
         project.manifest = json.loads(manifest.read_text())

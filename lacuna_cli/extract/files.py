@@ -10,6 +10,7 @@ import os
 import posixpath
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 
 from lacuna_cli.models import Resource
@@ -58,13 +59,19 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
 
 def relative_to_root(path: Path, root: Path) -> str:
     """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
-    resolved = path.resolve()
+    # A folder is resolved once, not once per file in it: most files are not links.
+    resolved = path.resolve() if path.is_symlink() else _resolved_folder(path.parent) / path.name
     try:
         text = resolved.relative_to(root).as_posix()
     except ValueError:
         text = resolved.as_posix()
     # A file name that is not valid UTF-8 is shown with U+FFFD rather than crashing the report.
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@lru_cache(maxsize=4096)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def normalise_location(text: str, root: Path | None = None) -> Resource:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import Decision, FileError, Finding, InlineAllow, Suppression
+from lacuna_cli.yamlfile import parse_yaml
 
 MISSING_REASON_ID = "LAC-EXC-001"
 MISSING_REASON_VERSION = "1.0.0"
@@ -61,7 +62,7 @@ def load_exceptions(path: Path, shown_as: str) -> list[FileException]:
     if not path.is_file():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ConfigError(f"{shown_as}: cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

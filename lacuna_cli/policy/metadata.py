@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from lacuna_cli.errors import PolicyLoadError
+from lacuna_cli.yamlfile import parse_yaml
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -56,7 +57,7 @@ def read_annotations(text: str, path: Path) -> list[PolicyMeta]:
 
 def _meta(block: list[str], package: str, path: Path, line: int) -> PolicyMeta:
     try:
-        raw = yaml.safe_load("\n".join(block)) or {}
+        raw = parse_yaml("\n".join(block)) or {}
     except yaml.YAMLError as exc:
         raise PolicyLoadError(f"{path}:{line}: invalid METADATA YAML: {exc}") from exc
     if not isinstance(raw, dict):
