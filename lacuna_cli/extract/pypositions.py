@@ -27,17 +27,11 @@ NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks libcst and CPython count
 
 @dataclass(frozen=False)
 class _StartRecorder(CodegenState):
-    """A code generator state that notes the first token of every node."""
+    """A code generator state that notes the first token of every node with a syntactic
+    position: expressions, statements, parameters — all the extractor asks about; whitespace
+    and punctuation nodes have none (hooking every node for them cost a quarter of the pass)."""
 
     starts: dict[cst.CSTNode, int] = field(default_factory=dict)
-    pending: list[int] = field(default_factory=list)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.pending.append(len(self.tokens))
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        # Nodes without a syntactic position start where their own tokens do.
-        self.starts.setdefault(node, self.pending.pop())
 
     @contextmanager
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None
@@ -50,7 +44,8 @@ class _StartRecorder(CodegenState):
 
 
 class NodeStarts:
-    """The (1-based line, 0-based column) at which each node of one module starts."""
+    """The (1-based line, 0-based column) at which each node of one module starts, as libcst's
+    PositionProvider reports it (KeyError for a whitespace or punctuation node)."""
 
     def __init__(self, module: cst.Module) -> None:
         state = _StartRecorder(default_indent=module.default_indent,
