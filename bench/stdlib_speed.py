@@ -75,13 +75,17 @@ def main() -> None:
               f"{megabytes / cold:5.2f} MB/s")
         print(f"lacuna check, warm: {warm:6.1f} s  {files / warm:6.0f} files/s  "
               f"(cold/warm = {cold / warm:.1f}x, target >= 15x)")
+        print("  every run, cold / warm: " + "  ".join(
+            f"{c:.1f} / {w:.2f}" for c, w in zip(colds, warms, strict=True)))
         if args.semgrep:
             (project / "rule.yaml").write_text(RULE)
             semgrep = [args.semgrep, "scan", "--config", "rule.yaml", "--metrics=off",
                        "--disable-version-check", "--no-git-ignore", "--json", "-q",
                        "--exclude", "rule.yaml", "."]
-            anchor = statistics.median(timed(semgrep, project) for _ in range(args.runs))
-            print(f"semgrep, data-op rule: {anchor:6.1f} s  {files / anchor:6.0f} files/s")
+            anchors = [timed(semgrep, project) for _ in range(args.runs)]
+            anchor = statistics.median(anchors)
+            print(f"semgrep, data-op rule: {anchor:6.1f} s  {files / anchor:6.0f} files/s  "
+                  f"(every run: {'  '.join(f'{a:.1f}' for a in anchors)})")
             print(f"lacuna cold / semgrep = {cold / anchor:.2f} (target <= 1.00)")
         else:
             print("semgrep not found (pass --semgrep PATH): no anchor figure")
