@@ -33,12 +33,33 @@ def _names(*tables: object) -> set[str]:
     return names
 
 
+def _alternation(names: set[str]) -> str:
+    return "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+
+
+def _entry_names() -> set[str]:
+    return _names(ENTRY_CALLS, pyapi.SQL_METHODS, pyapi.UPLOAD_METHODS, pyapi.MAIL_METHODS)
+
+
+def _write_names() -> set[str]:
+    spark = ("saveAsTable", "insertInto")  # the other terminals follow a spelled `.write`
+    return {*pyapi.WRITE_METHODS, *pyapi.CLIPBOARD_WRITES, *pyapi.HANDLE_WRITE_METHODS,
+            *spark, *_names(pyapi.DUMP_FUNCTIONS)}
+
+
+def _modules() -> set[str]:
+    """DATA_MODULES and the module of every function pyapi knows to read, query or connect
+    (`pickle.load` makes `pickle` one), so a table added there cannot be missed here."""
+    tables = (pyapi.READ_FUNCTIONS, pyapi.TABLE_READ_FUNCTIONS, pyapi.HANDLE_FUNCTIONS,
+              pyapi.SQL_FUNCTIONS, pyapi.CONNECT_FUNCTIONS, pyapi.COMBINE_FUNCTIONS)
+    return {*DATA_MODULES, *(name.split(".")[0] for table in tables for name in table)}
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
-    modules = "|".join(re.escape(m) for m in DATA_MODULES)
-    calls = _names(ENTRY_CALLS, pyapi.SQL_METHODS, pyapi.UPLOAD_METHODS, pyapi.MAIL_METHODS)
-    call_names = "|".join(sorted(map(re.escape, calls), key=len, reverse=True))
-    return re.compile(rf"\b(?:{modules})\b|\b(?:{call_names})\s*\(|\bos\.(?:rename|replace)\(")
+    modules = _alternation(_modules())
+    calls = _alternation(_entry_names())
+    return re.compile(rf"\b(?:{modules})\b|\b(?:{calls})\s*\(|\bos\.(?:rename|replace)\(")
 
 
 def may_hold_operations(source: str) -> bool:
@@ -47,15 +68,18 @@ def may_hold_operations(source: str) -> bool:
 
 
 @cache
-def _write_pattern() -> re.Pattern[str]:
-    spark = ("saveAsTable", "insertInto")  # the other terminals follow a spelled `.write`
-    writes = {*pyapi.WRITE_METHODS, *pyapi.CLIPBOARD_WRITES, *pyapi.HANDLE_WRITE_METHODS,
-              *spark, *_names(pyapi.DUMP_FUNCTIONS)}
-    names = "|".join(sorted(map(re.escape, writes), key=len, reverse=True))
-    return re.compile(rf"\b(?:{names})\s*\(|\.write\b")
+def _statement_pattern() -> re.Pattern[str]:
+    writes = _alternation(_write_names())
+    either = _alternation(_entry_names() | _write_names())
+    # An entry point or write named as a value, to be called under another name:
+    # `opener = io.open if gz else open`, `from io import open as io_open`, `run = cur.execute`.
+    named = (rf"(?:[=(,]|\b(?:if|else|or|and|return|import|as))\s*(?:\w+\.)*(?:{either})\b"
+             rf"(?!\s*\()")
+    return re.compile(rf"{_pattern().pattern}|\b(?:{writes})\s*\(|\.write\b|{named}")
 
 
-def may_write(source: str) -> bool:
-    """Whether `source` spells a write of data it may have been handed (`frame.to_csv(p)` in
-    a function of its parameters: reported even if nothing calls it)."""
-    return _write_pattern().search(source) is not None
+def may_touch_data(statement: str) -> bool:
+    """Whether a statement's text spells an entry point, a write of data it may have been
+    handed (`frame.to_csv(p)` in a function of its parameters is reported even when nothing
+    calls it), or names either as a value. Finer than `may_hold_operations`, for slicing."""
+    return _statement_pattern().search(statement) is not None

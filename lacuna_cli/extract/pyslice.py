@@ -9,8 +9,9 @@ its line and column and no location changes.
 The units are the module's top-level statements, and inside a top-level class each member
 (the interpreter summarises methods one by one, like functions). A unit is kept when:
 - it spells an entry point of a data operation (the prefilter's pattern: a data module,
-  `open(`, `.execute(` ...) or a write (`.to_csv(`, `.write(` ...: a function writing its
-  parameters is reported even when nothing calls it) — a *seed*;
+  `open(`, `.execute(` ...), a write (`.to_csv(`, `.write(` ...: a function writing its
+  parameters is reported even when nothing calls it), or names either as a value to call
+  under another name (`from io import open as io_open`) — a *seed*;
 - data can flow into it: it mentions a name that a seed, or a unit data already reaches, binds
   at module level (`df = pd.read_csv(p)` then `save(df)`; a function then its callers);
 - a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import).
@@ -25,7 +26,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from lacuna_cli.extract.prefilter import may_hold_operations, may_write
+from lacuna_cli.extract.prefilter import may_touch_data
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
@@ -57,7 +58,7 @@ def relevant_source(source: str, tree: ast.Module) -> str:
         text = "".join(lines[unit.first - 1:unit.last])
         unit.mentions = set(IDENTIFIER.findall(text))
         unit.binds |= {name for names in GLOBAL.findall(text) for name in IDENTIFIER.findall(names)}
-        unit.seed = may_hold_operations(text) or may_write(text)
+        unit.seed = may_touch_data(text)
     kept = _kept(units)
     if len(kept) == len(units):
         return source
