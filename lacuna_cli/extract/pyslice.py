@@ -26,7 +26,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from lacuna_cli.extract.prefilter import may_touch_data
+from lacuna_cli.extract.prefilter import may_touch_data, touch_words
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
@@ -57,8 +57,10 @@ def relevant_source(source: str, tree: ast.Module) -> str:
     for unit in (unit for unit in units if not unit.header):
         text = "".join(lines[unit.first - 1:unit.last])
         unit.mentions = set(IDENTIFIER.findall(text))
-        unit.binds |= {name for names in GLOBAL.findall(text) for name in IDENTIFIER.findall(names)}
-        unit.seed = may_touch_data(text)
+        if "global" in unit.mentions:
+            unit.binds |= {name for names in GLOBAL.findall(text)
+                           for name in IDENTIFIER.findall(names)}
+        unit.seed = not unit.mentions.isdisjoint(touch_words()) and may_touch_data(text)
     kept = _kept(units)
     if len(kept) == len(units):
         return source
