@@ -99,3 +99,36 @@ def test_sliced_and_whole_module_analyses_agree_on_the_labeled_corpus(path, monk
     assert sliced.operations or path.parent.name == "negative", "the comparison must compare"
     assert sliced == whole
     assert [op.data_node for op in sliced.operations] == [op.data_node for op in whole.operations]
+
+
+ALIASED = '''import io
+import os
+import pickle
+from io import open as io_open
+
+
+class Cache:
+    def load(self, path):
+        opener = io.open if os.path.exists(path) else open
+        with opener(path, "r") as handle:
+            return handle.read()
+
+    def text(self, path):
+        with io_open(path) as handle:
+            return handle.read()
+
+
+def restore(stream):
+    return pickle.load(stream)
+'''
+
+
+def test_entry_points_called_under_another_name_are_kept(monkeypatch) -> None:
+    """Seen on installed packages: an opener chosen at run time, `io.open` imported under
+    another name, and `pickle.load` of a stream a caller passes."""
+    context = python_extractor.PythonContext(root=Path("/project"))
+    sliced = python_extractor.extract_python(ALIASED, "cache.py", context)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree: source)
+    whole = python_extractor.extract_python(ALIASED, "cache.py", context)
+    assert sliced == whole
+    assert [op.location.line for op in sliced.operations if op.action == "read"] == [10, 14, 19]
