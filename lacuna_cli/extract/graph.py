@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from lacuna_cli.extract.reach import reach
 from lacuna_cli.models import (
     Action,
     ColumnFlow,
@@ -161,20 +162,9 @@ def _carrying(nodes: Iterable[LineageNode], edges: list[LineageEdge],
         downstream.setdefault(edge.source, []).append(edge.target)
         upstream.setdefault(edge.target, []).append(edge.source)
     kept: set[str] = set()
-    _reach([n.id for n in nodes if n.kind == "resource"], downstream, kept)
-    _reach([op.data_node for op in operations if op.data_node], upstream, kept)
+    reach(kept, (n.id for n in nodes if n.kind == "resource"), lambda n: downstream.get(n, ()))
+    reach(kept, (op.data_node for op in operations if op.data_node), lambda n: upstream.get(n, ()))
     return kept
-
-
-def _reach(starts: list[str], neighbours: dict[str, list[str]], found: set[str]) -> None:
-    """Add `starts` and everything `neighbours` leads to from them to `found`."""
-    todo = [node for node in starts if node not in found]
-    found.update(todo)
-    while todo:
-        for other in neighbours.get(todo.pop(), ()):
-            if other not in found:
-                found.add(other)
-                todo.append(other)
 
 
 def _column_flows(statement: StatementLineage, source: Resource

@@ -54,6 +54,9 @@ HTTP_SEND_METHODS = {"post", "put", "patch"}
 HTTP_MODULES = ("requests", "httpx", "urllib3", "aiohttp")
 HTTP_PAYLOAD_KEYWORDS = ("data", "json", "files", "content", "body")
 
+# Methods that put a frame into a collection (`frames.append(df)`): the collection holds it.
+COLLECT_METHODS = {"append", "extend", "insert", "add"}
+
 # DataFrame methods.
 PASSTHROUGH_METHODS = {
     "copy", "rename", "pipe", "reset_index", "set_index", "sort_values", "sort_index",

@@ -26,14 +26,17 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.prefilter import may_touch_data, touch_words
+from lacuna_cli.extract.reach import reach
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
 LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-# Calls at module level that change the object they are called on (`frames.append(df)`).
-MUTATING_METHODS = {"append", "extend", "insert", "add", "update", "setdefault"}
+# Calls at module level that change the object they are called on: the interpreter's
+# collecting methods (`frames.append(df)`), and dict updates, kept to err towards keeping.
+MUTATING_METHODS = {*pyapi.COLLECT_METHODS, "update", "setdefault"}
 
 
 @dataclass
@@ -46,7 +49,7 @@ class _Unit:
     binds: set[str] = field(default_factory=set)
     mentions: set[str] = field(default_factory=set)
     seed: bool = False
-    owner: _Unit | None = None  # the class header a member belongs to
+    owner: int | None = None  # the index of the class header a member belongs to
     header: bool = False  # a class's decorators and `class` line: kept with any member
 
 
@@ -77,27 +80,27 @@ def _units(statements: list[ast.stmt]) -> list[_Unit]:
     units: list[_Unit] = []
     for statement in statements:
         first, last = _lines(statement)
-        if units and first <= units[-1].last:  # on a line the previous unit ends on
-            _merge(units[-1], statement, last)
-        elif isinstance(statement, ast.ClassDef) and _lines(statement.body[0])[0] > first:
-            header = _Unit(first, _lines(statement.body[0])[0] - 1, imports=False, header=True)
-            units.append(header)
-            members: list[_Unit] = []
+        if isinstance(statement, ast.ClassDef) and _lines(statement.body[0])[0] > first:
+            header = len(units)
+            units.append(_Unit(first, _lines(statement.body[0])[0] - 1, imports=False,
+                               header=True))
             for member in statement.body:
-                member_first, member_last = _lines(member)
-                if members and member_first <= members[-1].last:
-                    _merge(members[-1], member, member_last)
-                else:
-                    members.append(_Unit(member_first, member_last, owner=header))
-                    _merge(members[-1], member, member_last)
-                    if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
-                        members[-1].binds.discard(member.name)  # a method binds no name
-            members[-1].last = max(members[-1].last, last)
-            units.extend(members)
+                _add(units, member, owner=header)
+            units[-1].last = max(units[-1].last, last)
         else:
-            units.append(_Unit(first, last))
-            _merge(units[-1], statement, last)
+            _add(units, statement)
     return units
+
+
+def _add(units: list[_Unit], statement: ast.stmt, owner: int | None = None) -> None:
+    """A new unit for `statement`, or into the last one when it starts on that one's last line."""
+    first, last = _lines(statement)
+    if not (units and units[-1].owner == owner and first <= units[-1].last):
+        units.append(_Unit(first, last, owner=owner))
+    unit = units[-1]
+    unit.last = max(unit.last, last)
+    unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
+    unit.binds |= _binds(statement, member=owner is not None)
 
 
 def _lines(statement: ast.stmt) -> tuple[int, int]:
@@ -106,20 +109,15 @@ def _lines(statement: ast.stmt) -> tuple[int, int]:
     return first, statement.end_lineno or statement.lineno
 
 
-def _merge(unit: _Unit, statement: ast.stmt, last: int) -> None:
-    unit.last = max(unit.last, last)
-    unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
-    unit.binds |= _binds(statement)
-
-
-def _binds(statement: ast.stmt) -> set[str]:
-    """Module-level names a statement binds or changes (its `global` names come from its text)."""
+def _binds(statement: ast.stmt, member: bool) -> set[str]:
+    """Module-level names a statement binds or changes (its `global` names come from its text).
+    The interpreter binds no class name, nor a method's (methods are summarised on their own)."""
     if isinstance(statement, ast.Import | ast.ImportFrom):
         return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
     if isinstance(statement, ast.ClassDef):
-        return set()  # the interpreter binds no class name: methods are summarised on their own
+        return set()
     if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        return {statement.name}
+        return set() if member else {statement.name}
     names: set[str] = set()
     stack: list[ast.AST] = [statement]
     while stack:
@@ -149,20 +147,10 @@ def _kept(units: list[_Unit]) -> set[int]:
             bound_by.setdefault(name, []).append(index)
         for name in unit.mentions:
             mentioned_by.setdefault(name, []).append(index)
-    reached = {index for index, unit in enumerate(units) if unit.seed}
-    _close(reached, units, lambda unit: unit.binds, mentioned_by)
-    kept = reached | {index for index, unit in enumerate(units) if unit.imports}
-    _close(kept, units, lambda unit: unit.mentions, bound_by)
-    position = {id(unit): index for index, unit in enumerate(units)}
-    return kept | {position[id(units[i].owner)] for i in kept if units[i].owner is not None}
-
-
-def _close(found: set[int], units: list[_Unit], names_of, index: dict[str, list[int]]) -> None:
-    """Add to `found` every unit that `index` lists under a name of a unit already found."""
-    todo = list(found)
-    while todo:
-        for name in names_of(units[todo.pop()]):
-            for other in index.get(name, ()):
-                if other not in found:
-                    found.add(other)
-                    todo.append(other)
+    reached: set[int] = set()
+    reach(reached, (i for i, unit in enumerate(units) if unit.seed),
+          lambda i: (other for name in units[i].binds for other in mentioned_by.get(name, ())))
+    kept: set[int] = set()
+    reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
+          lambda i: (other for name in units[i].mentions for other in bound_by.get(name, ())))
+    return kept | {units[i].owner for i in kept if units[i].owner is not None}

@@ -54,7 +54,6 @@ MAX_UNROLLED = 32
 FRAME_CONSTRUCTORS = {"pandas.DataFrame", "pandas.Series", "polars.DataFrame", "polars.LazyFrame",
                       "polars.from_pandas", "polars.from_dicts", "pandas.DataFrame.from_records",
                       "pandas.DataFrame.from_dict", "pandas.json_normalize"}
-COLLECT_METHODS = {"append", "extend", "insert", "add"}
 PATH_BUILDERS = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join",
                  "os.path.expanduser", "os.path.abspath", "os.path.normpath", "os.fspath", "str",
                  "posixpath.join"}
@@ -555,7 +554,7 @@ class _Interpreter(Operations):
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
         """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
-        if method in COLLECT_METHODS and isinstance(node.func, cst.Attribute):
+        if method in pyapi.COLLECT_METHODS and isinstance(node.func, cst.Attribute):
             added = [self.value(a.value) for a in node.args]
             self.collect(node.func.value, frames, added)
             return None
