@@ -52,6 +52,7 @@ class Settings(BaseModel):
     dialect: str | None = None
     dialects: dict[str, str] = Field(default_factory=dict)
     rules: list[str] = Field(default_factory=list)
+    apis: list[str] = Field(default_factory=list)  # the project's own library catalog files
     policies: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     user: str | None = None
@@ -100,6 +101,10 @@ class Config(BaseModel):
     @property
     def rule_files(self) -> list[Path]:
         return [(self.root / p).resolve() for p in self.settings.rules]
+
+    @property
+    def api_files(self) -> tuple[Path, ...]:
+        return tuple((self.root / p).resolve() for p in self.settings.apis)
 
     @property
     def policy_dirs(self) -> list[Path]:

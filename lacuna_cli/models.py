@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 CONTRACT_VERSION = 1
 
 Action = Literal["read", "write", "export", "join", "aggregate", "filter", "anonymize", "query"]
-ResourceKind = Literal["file", "table", "url", "stream", "unknown"]
+ResourceKind = Literal["file", "table", "url", "stream", "service", "unknown"]
 Layer = Literal["heuristic", "embedding", "llm", "inherited", "override", "default"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 Transform = Literal[
@@ -75,6 +75,19 @@ class Resource(Model):
     kind: ResourceKind
     name: str
     columns: tuple[str, ...] = ()
+    # Who receives data sent here and what kind of place it is (llm, tracker, hub, cloud,
+    # database, saas, chat, mail, log, stream, download), from the library catalog.
+    service: str | None = None
+    category: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_service(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """`service` and `category` appear only on destinations the catalog describes."""
+        dumped: dict[str, Any] = handler(self)
+        for key in ("service", "category"):
+            if dumped.get(key) is None:
+                dumped.pop(key, None)
+        return dumped
 
     @property
     def key(self) -> str:

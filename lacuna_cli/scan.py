@@ -22,6 +22,7 @@ from lacuna_cli.config import Config
 from lacuna_cli.extract.batch import (
     Cached, Job, Progress, extract_all, load_cache, store_cache,
 )
+from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.files import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.lineage_store import load_context, save_lineage
@@ -84,10 +85,12 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
     the cached analysis of files whose content has not changed. `meanwhile` runs when many
     files go to a process pool."""
+    catalog = load_catalog(config.api_files)  # a bad row stops here, before any file
     jobs = []
     for path in discover(paths, config.root, config.settings.exclude):
         relpath = relative_to_root(path, config.root)
-        jobs.append(Job(path, relpath, config.root, config.dialect_for(relpath, dialect)))
+        jobs.append(Job(path, relpath, config.root, config.dialect_for(relpath, dialect),
+                        config.api_files, catalog.digest))
     cached: dict[str, tuple[str, str]] = {}
     if config.db_path.exists():
         with open_store(config.db_path) as connection:

@@ -9,6 +9,7 @@ import pytest
 
 from lacuna_cli.extract import extract_file
 from lacuna_cli.extract import python as python_extractor
+from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.pyslice import relevant_source
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "python_corpus"
@@ -50,7 +51,7 @@ width = 3; total = frame.sum()
 
 
 def kept_lines(source: str) -> set[int]:
-    sliced = relevant_source(source, ast.parse(source))
+    sliced = relevant_source(source, ast.parse(source), load_catalog())
     assert sliced.count("\n") == source.count("\n")
     ast.parse(sliced)  # still valid Python
     original = source.splitlines()
@@ -83,7 +84,7 @@ def test_statements_no_data_reaches_are_blanked_line_for_line() -> None:
 
 def test_a_module_where_every_statement_matters_is_left_as_it_is() -> None:
     source = "import pandas as pd\ndf = pd.read_csv('a.csv')\ndf.to_csv('b.csv')\n"
-    assert relevant_source(source, ast.parse(source)) is source
+    assert relevant_source(source, ast.parse(source), load_catalog()) is source
 
 
 def _corpus_files() -> list[Path]:
@@ -94,7 +95,7 @@ def _corpus_files() -> list[Path]:
 def test_sliced_and_whole_module_analyses_agree_on_the_labeled_corpus(path, monkeypatch):
     relpath = str(path.relative_to(CORPUS))
     sliced = extract_file(path, relpath, CORPUS, None)
-    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree: source)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree, catalog: source)
     whole = extract_file(path, relpath, CORPUS, None)
     assert sliced.operations or path.parent.name == "negative", "the comparison must compare"
     assert sliced == whole
@@ -128,7 +129,7 @@ def test_entry_points_called_under_another_name_are_kept(monkeypatch) -> None:
     another name, and `pickle.load` of a stream a caller passes."""
     context = python_extractor.PythonContext(root=Path("/project"))
     sliced = python_extractor.extract_python(ALIASED, "cache.py", context)
-    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree: source)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree, catalog: source)
     whole = python_extractor.extract_python(ALIASED, "cache.py", context)
     assert sliced == whole
     assert [op.location.line for op in sliced.operations if op.action == "read"] == [10, 14, 19]

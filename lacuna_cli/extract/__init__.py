@@ -14,7 +14,8 @@ from lacuna_cli.models import Extraction, FileError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def extract_file(path: Path, relpath: str, root: Path, dialect: str | None) -> Extraction:
+def extract_file(path: Path, relpath: str, root: Path, dialect: str | None,
+                 apis: tuple[Path, ...] = ()) -> Extraction:
     """Read, decode and analyse one file; any problem becomes a one-line FileError."""
     language = language_of(path)
     if language is None:
@@ -31,14 +32,14 @@ def extract_file(path: Path, relpath: str, root: Path, dialect: str | None) -> E
         text = _decode(raw, language)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
         return _failed(relpath, language, f"cannot decode text: {exc}")
-    extraction = _analyse(text, path, relpath, language, root, dialect)
+    extraction = _analyse(text, path, relpath, language, root, dialect, apis)
     allows, allow_errors = _allows(text, relpath, language)
     return extraction.model_copy(update={
         "allows": tuple(allows), "errors": (*extraction.errors, *allow_errors)})
 
 
 def _analyse(text: str, path: Path, relpath: str, language: str, root: Path,
-             dialect: str | None) -> Extraction:
+             dialect: str | None, apis: tuple[Path, ...]) -> Extraction:
     # Imported here: a run over SQL only never pays for libcst, and the reverse.
     if language == "sql":
         from lacuna_cli.extract.dbt import extract_dbt_model, project_of
@@ -50,7 +51,7 @@ def _analyse(text: str, path: Path, relpath: str, language: str, root: Path,
         return extract_sql(text, relpath, dialect)
     from lacuna_cli.extract.python import PythonContext
 
-    context = PythonContext(root=root, dialect=dialect)
+    context = PythonContext(root=root, dialect=dialect, apis=apis)
     if language == "notebook":
         from lacuna_cli.extract.notebook import extract_notebook
 

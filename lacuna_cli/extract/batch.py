@@ -40,9 +40,11 @@ class Job:
     relpath: str
     root: Path
     dialect: str | None
+    apis: tuple[Path, ...] = ()  # the project's own catalog files
+    catalog: str = ""  # the digest of every catalog file: a changed row re-analyses
 
     def run(self) -> Extraction:
-        return extract_file(self.path, self.relpath, self.root, self.dialect)
+        return extract_file(self.path, self.relpath, self.root, self.dialect, self.apis)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def file_digest(job: Job) -> str | None:
     except OSError:
         return None
     key = hashlib.sha256(content)
-    key.update(f"\0{job.dialect or ''}\0{extractor_fingerprint()}".encode())
+    key.update(f"\0{job.dialect or ''}\0{job.catalog}\0{extractor_fingerprint()}".encode())
     return key.hexdigest()
 
 

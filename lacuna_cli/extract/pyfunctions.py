@@ -273,9 +273,13 @@ def raw_placeholder(value: Value | None) -> Resource | None:
     return None
 
 
+# Catalog categories whose destinations are outside the project whatever their name.
+LEAVING = {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "stream", "download"}
+
+
 def write_action(destination: Resource) -> Action:
     """`export` when the data leaves the project (URL, stream, home or absolute path)."""
-    if destination.kind in ("url", "stream"):
+    if destination.kind in ("url", "stream", "service") or destination.category in LEAVING:
         return "export"
     if destination.kind == "file" and destination.name.startswith(("~", "/", "..")):
         return "export"

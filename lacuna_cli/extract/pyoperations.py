@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 import libcst as cst
 
-from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.files import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder, write_action
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value, Writer
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
 from lacuna_cli.models import FileError, Resource
@@ -26,13 +25,19 @@ class Operations:
     """Operation handlers; `self` is the interpreter."""
 
     def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
-             columns: tuple[str, ...] | None = None, fixed: Text | None = None) -> Data:
-        if target is not None and fixed is None:
+             columns: tuple[str, ...] | None = None, fixed: Text | None = None,
+             named: tuple[Resource, str | None] | None = None) -> Data:
+        """A read of the resource `target` names (or the one `fixed` or `named` gives)."""
+        if target is not None and fixed is None and named is None:
             already = self.value(target)
             if isinstance(already, Data) and already.node in self.opened:
                 return already  # `pickle.load(fh)`: read when the handle was opened
-        resource, reason = (self.location_resource(fixed.value), None) if fixed else \
-            self.resource_of(target, node, kind)
+        if named is not None:
+            resource, reason = named
+        elif fixed is not None:
+            resource, reason = self.location_resource(fixed.value), None
+        else:
+            resource, reason = self.resource_of(target, node, kind)
         if resource.kind == "file" and not columns:
             columns = header_columns(self.context.root / resource.name) or None
         if columns:
@@ -99,22 +104,6 @@ class Operations:
             self.resource_of(path, node)
         return Handle(resource, True, reason)
 
-    def write_frame(self, data: Data, method: str, node: cst.Call) -> Value | None:
-        if method in pyapi.CLIPBOARD_WRITES:
-            return self.write([data], (Resource(kind="stream", name="clipboard"), None), node)
-        index = pyapi.WRITE_METHODS[method]
-        keywords = ("name", "con") if method == "to_sql" else (
-            "path", "path_or_buf", "file", "excel_writer", "target", "table_name")
-        target = self.arg(node, index, *keywords)
-        if target is None:
-            return data  # `df.to_csv()` with no target returns text: the data keeps flowing
-        kind = "table" if method in ("to_sql", "write_database") else "file"
-        resource, reason = self.resource_of(target, node, kind)
-        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
-        if kind == "table" and reason is None and isinstance(schema, Text):
-            resource = table_resource(f"{schema.value}.{resource.name}")  # to_sql(schema=...)
-        return self.write([data], (resource, reason), node)
-
     def write(self, payload: Sequence[Value | None], target: tuple[Resource, str | None],
               node: cst.CSTNode) -> None:
         """Record a write or export of `payload` into `target` (a resource and why it's dynamic)."""
@@ -143,52 +132,6 @@ class Operations:
         if is_placeholder(resource):
             return self.param_nodes[resource.name]
         return self.graph.resource_node(resource)
-
-    def send(self, url: cst.BaseExpression | None, payload: list[Value | None], node: cst.Call,
-             kind: str) -> None:
-        self.write(payload, self.resource_of(url, node, kind), node)
-
-    def payload(self, node: cst.Call) -> list[Value | None]:
-        return [self.value(a.value) for a in node.args
-                if a.keyword is not None and a.keyword.value in pyapi.HTTP_PAYLOAD_KEYWORDS]
-
-    def upload(self, node: cst.Call) -> None:
-        """boto3/GCS/Azure uploads: the local file or body goes to `scheme://bucket/key`."""
-        local = self.arg(node, 0, "Filename", "Fileobj", "filename")
-        body = self.arg(node, 99, "Body", "data")
-        bucket = self.value(self.arg(node, 1, "Bucket") or cst.Name("None"))
-        key = self.value(self.arg(node, 2, "Key") or cst.Name("None"))
-        payload: list[Value | None] = [self.value(body)] if body is not None else []
-        if local is not None:
-            value = self.value(local)
-            payload.append(self.read_silently(self.location_resource(value.value)) if isinstance(
-                value, Text) else value)
-        if isinstance(bucket, Text) and isinstance(key, Text):
-            target = (Resource(kind="url", name=f"s3://{bucket.value}/{key.value}"), None)
-        else:
-            target = (Resource(kind="url", name=f"cloud upload `{self.code(node)}`"[:200]),
-                      "bucket or key computed at run time")
-        self.write(payload, target, node)
-
-    def mail(self, node: cst.Call) -> None:
-        recipients = self.value(self.arg(node, 1, "to_addrs") or cst.Name("None"))
-        name = f"mailto:{recipients.value}" if isinstance(recipients, Text) else "mailto:"
-        payload = [self.value(a.value) for a in node.args]
-        reason = None if isinstance(recipients, Text) else "recipients computed at run time"
-        self.write(payload, (Resource(kind="url", name=name), reason), node)
-
-    def dump(self, qualname: str, node: cst.Call) -> Value | None:
-        handle = self.value(self.arg(node, 0 if qualname.startswith("csv.") else 1, "fp", "f",
-                                     "file", "stream", "fname") or cst.Name("None"))
-        if isinstance(handle, Text):
-            handle = Handle(self.location_resource(handle.value), True)
-        if not isinstance(handle, Handle):
-            return None
-        if qualname.startswith("csv."):
-            return Writer(None, handle.target)
-        payload = [self.value(self.arg(node, 0, "obj", "data", "arr") or cst.Name("None"))]
-        self.write(payload, (handle.target, handle.dynamic_reason), node)
-        return None
 
 
 def looks_like_sql(text: str) -> bool:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from lacuna_cli.extract import pyapi
+from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import may_touch_data, touch_words
 from lacuna_cli.extract.reach import reach
 
@@ -53,7 +54,7 @@ class _Unit:
     header: bool = False  # a class's decorators and `class` line: kept with any member
 
 
-def relevant_source(source: str, tree: ast.Module) -> str:
+def relevant_source(source: str, tree: ast.Module, catalog: Catalog) -> str:
     """`source` with the statements no data reaches replaced by empty lines."""
     lines = LINE.findall(source)
     units = _units(tree.body)
@@ -63,7 +64,8 @@ def relevant_source(source: str, tree: ast.Module) -> str:
         if "global" in unit.mentions:
             unit.binds |= {name for names in GLOBAL.findall(text)
                            for name in IDENTIFIER.findall(names)}
-        unit.seed = not unit.mentions.isdisjoint(touch_words()) and may_touch_data(text)
+        unit.seed = not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
+            text, catalog)
     kept = _kept(units)
     if len(kept) == len(units):
         return source

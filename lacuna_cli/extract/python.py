@@ -2,8 +2,9 @@
 
 The module is interpreted abstractly, in statement order, without importing or running it:
 every name is bound to a value from `pyvalues` (data derived from resources, a path, a handle,
-a symbol, something dynamic). Calls are looked up in `pyapi`; what they do to the data becomes
-lineage nodes, edges and Operations through the shared `GraphBuilder`.
+a symbol, something dynamic). Calls are looked up in the library catalog (`catalog.py`, rows
+from `rules/apis/`); what they do to the data becomes lineage nodes, edges and Operations
+through the shared `GraphBuilder`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from pathlib import Path
 import libcst as cst
 
 from lacuna_cli.extract import pyapi
+from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.files import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.pyparse import (
     PythonSyntaxProblem, check_syntax, literal_text, parse_cst,
@@ -41,23 +44,9 @@ OPERATION_TRANSFORMS: dict[str, Action] = {
     "join": "join", "union": "join", "aggregate": "aggregate", "filter": "filter",
     "anonymize": "anonymize",
 }
-DYNAMIC_SYMBOLS = {
-    "sys.argv": "command-line arguments (sys.argv)",
-    "os.environ": "an environment variable",
-    "os.getenv": "an environment variable",
-    "os.environ.get": "an environment variable",
-    "input": "user input",
-}
 # Passes over one loop body at most: literal lists of paths are unrolled (nested loops multiply)
 # up to this, beyond it the loop variable is one dynamic value.
 MAX_UNROLLED = 32
-FRAME_CONSTRUCTORS = {"pandas.DataFrame", "pandas.Series", "polars.DataFrame", "polars.LazyFrame",
-                      "polars.from_pandas", "polars.from_dicts", "pandas.DataFrame.from_records",
-                      "pandas.DataFrame.from_dict", "pandas.json_normalize"}
-PATH_BUILDERS = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join",
-                 "os.path.expanduser", "os.path.abspath", "os.path.normpath", "os.fspath", "str",
-                 "posixpath.join"}
-
 
 @dataclass(frozen=True)
 class PythonContext:
@@ -66,6 +55,7 @@ class PythonContext:
 
     root: Path
     dialect: str | None = None
+    apis: tuple[Path, ...] = ()  # the project's own catalog files
 
 
 def extract_python(
@@ -73,11 +63,12 @@ def extract_python(
 ) -> Extraction:
     """Operations and lineage of one Python module (or a notebook's joined cells)."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
+    catalog = load_catalog(context.apis)
     try:
         tree = check_syntax(source)
-        if not may_hold_operations(source):
+        if not may_hold_operations(source, catalog):
             return Extraction(path=relpath, language="python")
-        module = parse_cst(relevant_source(source, tree))
+        module = parse_cst(relevant_source(source, tree, catalog))
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
         return _failed(relpath, problem.message, line)
@@ -97,7 +88,7 @@ def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
                       errors=(FileError(path=relpath, line=line, message=message),))
 
 
-class _Interpreter(Operations):
+class _Interpreter(Operations, Effects):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -110,6 +101,8 @@ class _Interpreter(Operations):
                  locate: Locator) -> None:
         self.module = module
         self.context = context
+        self.catalog = load_catalog(context.apis)
+        self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
         self.graph = FlowGraph(relpath)
         self.errors: list[FileError] = []
@@ -481,10 +474,10 @@ class _Interpreter(Operations):
         name = node.attr.value
         if isinstance(base, Symbol):
             qualname = f"{base.qualname}.{name}"
-            reason = DYNAMIC_SYMBOLS.get(qualname)
-            return Dynamic(reason) if reason and qualname != "os.getenv" else Symbol(qualname)
+            reason = self.dynamic_reason(qualname)
+            return Dynamic(reason) if reason else Symbol(qualname)
         if isinstance(base, Data):
-            if name == "write":
+            if name in ("write", "writeStream"):
                 return Writer(base)
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
@@ -495,7 +488,7 @@ class _Interpreter(Operations):
     def subscript(self, node: cst.Subscript) -> Value | None:
         base = self.value(node.value)
         if isinstance(base, Symbol):
-            return Dynamic(DYNAMIC_SYMBOLS.get(base.qualname, f"item of `{base.qualname}`"))
+            return Dynamic(self.dynamic_reason(base.qualname) or f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
@@ -568,71 +561,17 @@ class _Interpreter(Operations):
         self.bind(target, Frames(self.combine(parts, "derive", target)))
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
-        last = qualname.rsplit(".", 1)[-1]
-        head = qualname.split(".", 1)[0]
-        if qualname in ("open", "io.open", "codecs.open"):
-            return self.open_file(self.arg(node, 0, "file"), self.arg(node, 1, "mode"), node)
-        if qualname in DYNAMIC_SYMBOLS:
-            return Dynamic(DYNAMIC_SYMBOLS[qualname])
-        if qualname in PATH_BUILDERS:
-            parts = [self.value(a.value) for a in node.args if not a.keyword]
-            if all(isinstance(p, Text) for p in parts):
-                return Text(posixpath.join(*(p.value for p in parts)) if parts else ".")
-            return next((p for p in parts if isinstance(p, Dynamic)),
-                        Dynamic(f"path built at run time `{self.code(node)}`"))
-        if qualname in ("pathlib.Path.home", "os.path.expanduser.home"):
-            return Text("~")
-        if qualname in pyapi.READ_FUNCTIONS:
-            return self.read(self.arg(node, pyapi.READ_FUNCTIONS[qualname]), node,
-                             columns=self.column_list(node, "usecols", "columns"))
-        if qualname in pyapi.HANDLE_FUNCTIONS:
-            target = self.resource_of(self.arg(node, pyapi.HANDLE_FUNCTIONS[qualname], "path"),
-                                      node)
-            return Handle(target[0], True, target[1])
-        if qualname in pyapi.TABLE_READ_FUNCTIONS:
-            return self.read(self.arg(node, pyapi.TABLE_READ_FUNCTIONS[qualname], "table_name"),
-                             node, kind="table", columns=self.column_list(node, "columns"))
-        if qualname == "sqlalchemy.text":
-            return self.value(node.args[0].value) if node.args else None
-        if qualname in pyapi.SQL_FUNCTIONS:
-            query = self.arg(node, 0, "sql")
-            if query is not None:
-                return self.sql(self.value(query), node)
-        if last in pyapi.SQL_METHODS and qualname not in pyapi.CONNECT_FUNCTIONS:
-            result = self.sql_method(node)
-            if result is not None:
-                if last.startswith("execute") and isinstance(node.func, cst.Attribute) and \
-                        qualname.rsplit(".", 2)[-2] == "cursor":
-                    self.bind(node.func.value, result)  # `cur.execute(q)` then `cur.fetchall()`
-                return result
-        if qualname in pyapi.COMBINE_FUNCTIONS:
-            transform = pyapi.COMBINE_FUNCTIONS[qualname]
-            frames = [self.value(a.value) for a in node.args if not a.keyword]
-            collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
-            if collected and len(frames) == 1:  # pd.concat(frames): the collected ones unite
-                return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
-            return self.combine(frames, transform, node)  # type: ignore
-        if qualname in pyapi.COPY_FUNCTIONS:
-            src, dst = pyapi.COPY_FUNCTIONS[qualname]
-            return self.copy(self.arg(node, src), self.arg(node, dst), node)
-        if head in pyapi.HTTP_MODULES and last in pyapi.HTTP_SEND_METHODS:
-            return self.send(self.arg(node, 0, "url"), self.payload(node), node, "url")
-        if last in pyapi.UPLOAD_METHODS:
-            return self.upload(node)
-        if last in pyapi.MAIL_METHODS:
-            return self.mail(node)
-        if qualname in pyapi.DUMP_FUNCTIONS:
-            return self.dump(qualname, node)
-        if "read" in qualname.split(".")[1:-1] and last in pyapi.SPARK_READ_TERMINALS:
-            kind = "table" if last in ("table", "jdbc") else "file"
-            return self.read(self.arg(node, 0, "path"), node, kind=kind)
-        if last == "table" and _is_spark(qualname):
-            return self.read(self.arg(node, 0, "tableName"), node, kind="table")
-        if qualname in FRAME_CONSTRUCTORS or (last == "createDataFrame" and _is_spark(qualname)):
-            built = self.unknown_call(last, node)
-            return built if isinstance(built, Data) else Data(
-                self.graph.value_node(f"{last}()", self.loc(node)), ())
-        return self.unknown_call(qualname, node)
+        """A call of a library function or of a method of an object a library made: what its
+        catalog row says it does, else an unknown function of its arguments."""
+        api = self.catalog.function(qualname)
+        if api is None or (self.notebook and not api.row.notebooks):
+            return self.unknown_call(qualname, node)
+        return self.apply_function(api, qualname, node)
+
+    def dynamic_reason(self, qualname: str) -> str | None:
+        """What a value known only at run time is (`sys.argv`, `os.environ`), per the catalog."""
+        api = self.catalog.exact.get(qualname)
+        return api.row.reason if api is not None and api.row.does == "dynamic" else None
 
     def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call we know nothing about: its result derives from any data passed to it."""
@@ -642,53 +581,72 @@ class _Interpreter(Operations):
         return Symbol(qualname)
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
-        if method in pyapi.WRITE_METHODS or method in pyapi.CLIPBOARD_WRITES:
-            return self.write_frame(data, method, node)
-        if method in pyapi.JOIN_METHODS:
+        """A method called on data: a catalog method row (write, send, transform, SQL), else a
+        call on an object passed in that a function row knows by its attribute chain
+        (`client.chat.completions.create(...)` with `client` a parameter), else the data."""
+        api = self.catalog.method(method)
+        if api is not None and api.row.does in ("write", "send"):
+            return self.apply_method(api, data, node)
+        if api is not None and api.row.transform is not None:
+            return self.transform(api.row.transform, data, node)
+        if api is not None and api.row.does == "execute":
+            result = self.sql_method(node)
+            if result is not None:
+                return result
+        if raw_placeholder(data) is not None:  # a parameter: maybe a client, not a frame
+            chain = self.code(node.func)
+            api = self.catalog.function(chain)
+            if api is not None and api.row.does not in ("construct", "path", "dynamic", "text"):
+                return self.apply_function(api, chain, node)
+        for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
+            self.value(arg.value)
+        return data
+
+    def transform(self, kind: str, data: Data, node: cst.Call) -> Value | None:
+        """A frame method that joins, filters, projects, drops, groups, aggregates, adds
+        columns to or pipes the frame it is called on."""
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+        if kind == "join":
             other = [self.value(a.value) for a in node.args if a.keyword is None
                      or a.keyword.value in ("right", "other", "df")]
             keys = self.column_list(node, "on", "left_on") or ()
             return self.combine([data, *other], "join", node, keys=keys)
-        if method in pyapi.FILTER_METHODS:
+        if kind == "filter":
             return self.derive([data], "filter", node, self.code(node.func))
-        if method == "drop":
-            dropped = self.column_list(node, "columns", "labels") or _names(
-                self.value(node.args[0].value) if node.args else None)
-            if dropped and (self.arg(node, 99, "axis") is not None or self.arg(
-                    node, 99, "columns") is not None or data.columns is None
-                    or set(dropped) <= set(data.columns)):
-                kept = None if data.columns is None else tuple(
-                    c for c in data.columns if c not in dropped)
-                return self.derive([data], "project", node, self.code(node.func),
-                                   columns=kept, dropped=dropped)
-            return data
-        if method in pyapi.PROJECT_METHODS:
+        if kind == "drop":
+            return self.drop(data, node)
+        if kind == "project":
             names = [n for a in node.args for n in _names(self.value(a.value))]
             if names:
                 return self.derive([data], "project", node, self.code(node.func),
                                    columns=tuple(names))
             return data
-        if method in pyapi.GROUP_METHODS:
+        if kind == "group":
             keys = self.column_list(node, "by", "keys") or ()
             if not keys and node.args:
                 keys = tuple(n for a in node.args for n in _names(self.value(a.value)))
             return Grouped(data, keys)
-        if method in pyapi.AGGREGATE_METHODS:
+        if kind == "aggregate":
             return self.aggregate(Grouped(data, ()), node)
-        if method in ("assign", "withColumn", "with_columns"):
+        if kind == "assign":
             return self.add_columns(data, method, node)
-        if method in pyapi.SQL_METHODS:
-            result = self.sql_method(node)
-            if result is not None:
-                return result
-        if method == "pipe" and node.args:
+        if kind == "pipe" and node.args:
             function = self.value(node.args[0].value)
             if isinstance(function, Function):
                 return self.call_function(function, node, leading=(data,))
-        if method in pyapi.UPLOAD_METHODS | pyapi.MAIL_METHODS:  # a client passed in as argument
-            return self.symbol_call(f"?.{method}", node)
-        for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
-            self.value(arg.value)
+        return data
+
+    def drop(self, data: Data, node: cst.Call) -> Data:
+        """`df.drop(columns=[...])` projects the columns away; `df.drop(index)` keeps them."""
+        dropped = self.column_list(node, "columns", "labels") or _names(
+            self.value(node.args[0].value) if node.args else None)
+        if dropped and (self.arg(node, 99, "axis") is not None or self.arg(
+                node, 99, "columns") is not None or data.columns is None
+                or set(dropped) <= set(data.columns)):
+            kept = None if data.columns is None else tuple(
+                c for c in data.columns if c not in dropped)
+            return self.derive([data], "project", node, self.code(node.func),
+                               columns=kept, dropped=dropped)
         return data
 
     def add_columns(self, data: Data, method: str, node: cst.Call) -> Data:
@@ -718,19 +676,18 @@ class _Interpreter(Operations):
                            keys=grouped.keys, columns=columns)
 
     def writer_method(self, writer: Writer, method: str, node: cst.Call) -> Value | None:
-        if method in pyapi.SPARK_WRITER_TERMINALS and writer.data is not None:
-            kind = pyapi.SPARK_WRITER_TERMINALS[method]
-            target = self.arg(node, 0, "path" if kind == "file" else "tableName")
-            return self.write([writer.data], self.resource_of(target, node, kind), node)
-        if method in pyapi.HANDLE_WRITE_METHODS and writer.target is not None:
-            payload = [self.value(a.value) for a in node.args]
-            return self.write(payload, (writer.target, None), node)
-        return writer
+        """`df.write.mode(...).parquet(p)`: the terminal the catalog names writes the data."""
+        api = self.catalog.method(method, "writer")
+        if api is None:
+            return writer
+        return self.apply_method(api, writer.data, node)
 
     def handle_method(self, handle: Handle, method: str, node: cst.Call) -> Value | None:
-        if handle.writable and method in pyapi.HANDLE_WRITE_METHODS:
+        api = self.catalog.method(method, "handle")
+        if handle.writable and api is not None:
             payload = [self.value(a.value) for a in node.args]
-            return self.write(payload, (handle.target, handle.dynamic_reason), node)
+            self.write(payload, (handle.target, handle.dynamic_reason), node)
+            return None
         return handle
 
     def text_method(self, text: Text, method: str, node: cst.Call) -> Value | None:
@@ -758,9 +715,10 @@ class _Interpreter(Operations):
         return None
 
     def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value:
-        if method in pyapi.WRITE_METHODS:  # a frame we could not follow is still written
-            target = self.resource_of(self.arg(node, 0), node)
-            self.write([], target, node)
+        api = self.catalog.method(method)
+        if api is not None and api.row.does == "write" and api.row.target:
+            target = self.resource_of(self.argument(node, api.row.target[0]), node, api.row.kind)
+            self.write([], target, node)  # a frame we could not follow is still written
         return dynamic
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -895,11 +853,6 @@ def _expression_column(node: cst.BaseExpression) -> str | None:
         else:
             current = func.value
     return None
-
-
-def _is_spark(qualname: str) -> bool:
-    """A Spark session: `spark` as notebooks and Databricks name it, or one built here."""
-    return qualname.split(".", 1)[0] == "spark" or "SparkSession" in qualname
 
 
 def _mentions_anonymizer(node: cst.CSTNode) -> bool:

@@ -32,10 +32,9 @@ class Grouped:
 
 @dataclass(frozen=True)
 class Writer:
-    """`df.write` (Spark) or a `csv.writer`: its terminal method writes `data` somewhere."""
+    """`df.write` / `df.writeStream` (Spark): its terminal method writes `data` somewhere."""
 
-    data: Data | None
-    target: Resource | None = None
+    data: Data
 
 
 @dataclass(frozen=True)

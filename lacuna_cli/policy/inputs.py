@@ -1,7 +1,7 @@
 """The policy input document for one operation, following OPA conventions.
 
 `{action, source{tier, tags, lineage, columns}, destination{type, path, kind, encrypted,
-reason}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README.
+reason, service, category}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README.
 Where the operation happens (file, line) is deliberately left out: decisions must not depend on
 it, and identical inputs are then evaluated once.
 """
@@ -17,10 +17,17 @@ CLOUD_SCHEMES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "a
 ENCRYPTED_SUFFIXES = (".gpg", ".pgp", ".age", ".enc", ".aes")
 
 
+# What a catalog category is as a destination type; the others are `service`.
+CATEGORY_TYPES = {"cloud": "cloud", "mail": "email", "database": "database", "log": "stream",
+                  "stream": "stream"}
+
+
 def destination_type(resource: Resource | None) -> str:
-    """none, project, unmanaged, http, cloud, email, stream, database or dynamic."""
+    """none, project, unmanaged, http, cloud, email, stream, database, service or dynamic."""
     if resource is None:
         return "none"
+    if resource.category:
+        return CATEGORY_TYPES.get(resource.category, "service")
     name = resource.name.lower()
     if resource.kind == "unknown":
         return "dynamic"
@@ -59,6 +66,8 @@ def policy_input(
             "encrypted": bool(destination and destination.name.lower().endswith(
                 ENCRYPTED_SUFFIXES)),
             "reason": operation.dynamic_reason or "",
+            "service": destination.service or "" if destination else "",
+            "category": destination.category or "" if destination else "",
         },
         "user": user,
         "context": context,

@@ -1,0 +1,242 @@
+"""The library catalog: which calls read, write, send, query or transform data, as data.
+
+Every library Lacuna knows is a YAML file under `rules/apis/` (a team adds its own files with
+the `apis` config key). A row names call patterns and the effect they have; the interpreter in
+`python.py` applies the effect, so teaching Lacuna a library is adding rows, never code.
+
+A pattern is a dotted name as the interpreter resolves it: the module, the class or factory the
+object came from, then the attributes and the method (`openai.OpenAI.chat.completions.create`,
+`boto3.client.upload_file`). `*` is one segment, `**` any number of them (`**.upload_file`
+also matches a client passed in as a parameter); inside a segment `*` matches characters
+(`read_*`). Function rows match such names; `methods` rows match a method called on data (a
+frame, a relation, a row), on a Spark writer, or on an open file handle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from lacuna_cli.errors import ConfigError
+from lacuna_cli.resources import shipped_dir
+from lacuna_cli.yamlfile import parse_yaml
+
+Effect = Literal[
+    "read", "open", "handle", "query", "execute", "text", "combine", "copy", "send", "write",
+    "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "scalar",
+]
+# What a transform row does to the frame it is called on.
+Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
+                    "collect"]
+Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat", "mail", "log",
+                   "stream", "download", "file", "http"]
+# An argument: its position, its keyword, or a list of both (the first one given is taken).
+ArgRef = int | str | list[int | str]
+# Effects that begin a data operation: a file spelling one of them is worth analysing.
+ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump"}
+SEGMENT = re.compile(r"[\w*]+")
+
+
+class Row(BaseModel):
+    """One call pattern and its effect (see the README's catalog section for every key)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    match: list[str] = Field(min_length=1)
+    does: Effect
+    receiver: Literal["data", "writer", "handle"] = "data"  # `methods` rows: called on what
+    data: list[ArgRef] = Field(default_factory=list)  # arguments whose value is sent or written
+    files: list[ArgRef] = Field(default_factory=list)  # local paths whose content is sent
+    target: list[ArgRef] = Field(default_factory=list)  # arguments naming the resource
+    source: list[ArgRef] = Field(default_factory=list)  # copies: arguments naming the origin
+    name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}"
+    source_name: str | None = None
+    source_kind: Literal["file", "table", "url"] = "file"
+    kind: Literal["file", "table", "url", "stream", "service"] = "file"
+    columns: list[str] = Field(default_factory=list)  # keywords listing the columns read
+    sql: list[ArgRef] = Field(default_factory=list)  # argument holding SQL text
+    transform: Transform | None = None
+    combine: Literal["join", "union"] | None = None
+    mode: ArgRef | None = None  # `open`: the argument holding the mode
+    reason: str | None = None  # `dynamic`: what the value is
+    service: str | None = None
+    category: Category | None = None
+    notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
+
+    @field_validator("match", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("match")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            if not all(SEGMENT.fullmatch(part) for part in pattern.split(".")):
+                raise ValueError(f"invalid call pattern {pattern!r}: dotted names, * and ** only")
+        return value
+
+
+class CatalogFile(BaseModel):
+    """One library (or family of libraries) and the rows that describe its calls."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    library: str
+    service: str | None = None
+    category: Category | None = None
+    modules: list[str] = Field(default_factory=list)  # names whose mention makes a file worth
+    functions: list[Row] = Field(default_factory=list)  # analysing, besides the patterns' own
+    methods: list[Row] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Api:
+    """A row as the interpreter applies it: the file's service and category filled in."""
+
+    row: Row
+    library: str
+    service: str | None
+    category: str | None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    api: Api
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for segment in pattern.split("."):
+        if segment == "**":
+            parts.append(r"(?:\.[^.]+)*")
+        elif segment == "*":
+            parts.append(r"\.[^.]+")
+        else:
+            parts.append(r"\." + re.escape(segment).replace(r"\*", "[^.]*"))
+    return re.compile("".join(parts))
+
+
+@dataclass(eq=False)
+class Catalog:
+    """Rows of every catalog file, indexed for the interpreter's lookups."""
+
+    files: tuple[tuple[str, CatalogFile], ...]
+    digest: str
+    exact: dict[str, Api] = field(default_factory=dict)
+    by_last: dict[str, list[_Pattern]] = field(default_factory=dict)
+    wild_last: list[_Pattern] = field(default_factory=list)
+    methods: dict[tuple[str, str], Api] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for _, parsed in self.files:
+            for row in parsed.functions:
+                api = Api(row, parsed.library, row.service or parsed.service,
+                          row.category or parsed.category)
+                for pattern in row.match:
+                    self._index(pattern, api)
+            for row in parsed.methods:
+                api = Api(row, parsed.library, row.service or parsed.service,
+                          row.category or parsed.category)
+                for name in row.match:
+                    self.methods.setdefault((row.receiver, name), api)
+
+    def _index(self, pattern: str, api: Api) -> None:
+        if "*" not in pattern:
+            self.exact.setdefault(pattern, api)
+            return
+        last = pattern.rsplit(".", 1)[-1]
+        entry = _Pattern(_compile(pattern), api)
+        if "*" in last:
+            self.wild_last.append(entry)
+        else:
+            self.by_last.setdefault(last, []).append(entry)
+
+    def function(self, qualname: str) -> Api | None:
+        """The row for a call of `qualname`: an exact name first, then patterns in file order
+        (a project's own files come before the shipped ones)."""
+        exact = self.exact.get(qualname)
+        if exact is not None:
+            return exact
+        dotted = "." + qualname
+        for entry in (*self.by_last.get(qualname.rsplit(".", 1)[-1], ()), *self.wild_last):
+            if entry.regex.fullmatch(dotted):
+                return entry.api
+        return None
+
+    def method(self, name: str, receiver: str = "data") -> Api | None:
+        return self.methods.get((receiver, name))
+
+    @cached_property
+    def modules(self) -> frozenset[str]:
+        """Module names whose mention makes a file worth analysing (each file's `modules`)."""
+        return frozenset(m for _, parsed in self.files for m in parsed.modules)
+
+    @cached_property
+    def entry_calls(self) -> frozenset[str]:
+        """Dotted names spelled right before `(` by a call that starts an operation and whose
+        module is not in `modules`: `open`, `os.rename`, and the literal tail of a pattern for
+        objects of any origin (`**.chat.completions.create` -> `chat.completions.create`)."""
+        tails = set()
+        for _, parsed in self.files:
+            for row in parsed.functions:
+                if row.does not in ENTRY_EFFECTS:
+                    continue
+                for pattern in row.match:
+                    tail = pattern.rsplit("*.", 1)[-1]
+                    if "*" not in tail and tail.split(".")[0] not in self.modules:
+                        tails.add(tail)
+        return frozenset(tails)
+
+    @cached_property
+    def write_methods(self) -> frozenset[str]:
+        """Methods that write or send the data, the writer or the handle they are called on."""
+        return frozenset(name for (_, name), api in self.methods.items()
+                         if api.row.does in ("write", "send"))
+
+
+def catalog_files(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    """A project's own catalog files first (their rows win), then the shipped ones."""
+    return (*extra, *sorted(shipped_dir("rules").joinpath("apis").glob("*.yaml")))
+
+
+@cache
+def load_catalog(extra: tuple[Path, ...] = ()) -> Catalog:
+    """Every catalog file parsed and indexed once per process; a bad file or row is a
+    ConfigError naming the file and the key."""
+    files = []
+    digest = hashlib.sha256()
+    for path in catalog_files(extra):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read catalog file: {exc}") from exc
+        digest.update(text.encode())
+        files.append((str(path), _parse(path, text)))
+    return Catalog(tuple(files), digest.hexdigest())
+
+
+def _parse(path: Path, text: str) -> CatalogFile:
+    try:
+        raw = parse_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: YAML nested too deeply") from exc
+    try:
+        return CatalogFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: {key}: {first['msg']}") from exc

@@ -1,0 +1,215 @@
+"""Applying a catalog row to one call: which arguments hold the data and which name the place.
+
+Mixed into the interpreter in `python.py` (like `pyoperations.Operations`, whose `read`,
+`write`, `sql` and `open_file` it ends in). The rows come from `catalog.py`; nothing here knows
+a library by name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+
+import libcst as cst
+
+from lacuna_cli.extract.catalog import Api, ArgRef
+from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Handle, Text, Value
+from lacuna_cli.models import Resource
+
+Target = tuple[Resource, str | None]
+# Resource kinds whose unresolved name makes the destination dynamic; a service stays known.
+NAMED_KINDS = {"file", "table", "url", "stream"}
+
+
+class Effects:
+    """Row handlers; `self` is the interpreter."""
+
+    def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
+        """A call of a module function, a class, or a method of an object some function made."""
+        row = api.row
+        effect = row.does
+        if effect == "read":
+            return self.read_row(api, node)
+        if effect == "open":
+            mode = self.argument(node, row.mode) if row.mode is not None else None
+            return self.open_file(self.argument(node, row.target[0]), mode, node)
+        if effect == "handle":
+            return self.handle_of(self.argument(node, row.target[0]), node)
+        if effect == "query":
+            query = self.argument(node, row.sql[0] if row.sql else 0)
+            return self.sql(self.value(query), node) if query is not None else None
+        if effect == "execute":
+            return self.execute(qualname, node)
+        if effect == "text":
+            return self.value(node.args[0].value) if node.args else None
+        if effect == "combine":
+            return self.combine_frames(row.combine or "union", node)
+        if effect == "copy":
+            self.copy_row(api, node)
+            return None
+        if effect in ("send", "write"):
+            self.write(self.payload(api, node), self.destination(api, node), node)
+            return None
+        if effect == "dump":
+            return self.dump(api, node)
+        if effect == "construct":
+            return self.construct(qualname, node)
+        if effect == "path":
+            return self.build_path(node)
+        if effect == "home":
+            return Text("~")
+        if effect == "dynamic":
+            return Dynamic(row.reason or f"value of `{qualname}` known only at run time")
+        return self.unknown_call(qualname, node)
+
+    def apply_method(self, api: Api, data: Data, node: cst.Call) -> Value | None:
+        """A method that writes or sends the data it is called on (`df.to_csv(p)`,
+        `dataset.push_to_hub(repo)`); a write with no target returns the data as text."""
+        row = api.row
+        if row.target and self.argument(node, row.target[0]) is None and not row.name:
+            return data
+        payload: list[Value | None] = [data, *self.payload(api, node)]
+        self.write(payload, self.destination(api, node), node)
+        return None
+
+    # ---- arguments --------------------------------------------------------------------------
+
+    def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None:
+        """The expression passed as `ref`: a keyword, else a position."""
+        refs = ref if isinstance(ref, list) else [ref]
+        keywords = [r for r in refs if isinstance(r, str)]
+        index = next((r for r in refs if isinstance(r, int)), 99)
+        return self.arg(node, index, *keywords)
+
+    def payload(self, api: Api, node: cst.Call) -> list[Value | None]:
+        """The values a call sends or writes: its data arguments (`"*"`: all of them), and the
+        content of the local files it uploads."""
+        values: list[Value | None] = []
+        if "*" in api.row.data:
+            values = [self.value(a.value) for a in node.args]
+        else:
+            for ref in api.row.data:
+                expression = self.argument(node, ref)
+                if expression is not None:
+                    values.append(self.value(expression))
+        for ref in api.row.files:
+            expression = self.argument(node, ref)
+            value = self.value(expression) if expression is not None else None
+            if isinstance(value, Text):
+                value = self.read_silently(self.location_resource(value.value))
+            values.append(value)
+        return values
+
+    def destination(self, api: Api, node: cst.Call) -> Target:
+        """Where a row's call puts the data, with its service and category."""
+        row = api.row
+        resource, reason = self.named(api, node, row.target, row.name, row.kind)
+        if api.service or api.category:
+            resource = resource.model_copy(update={"service": api.service,
+                                                   "category": api.category})
+        return resource, reason
+
+    def named(self, api: Api, node: cst.Call, refs: Sequence[ArgRef], template: str | None,
+              kind: str) -> Target:
+        """The resource that `refs` name through `template` (`"s3://{0}/{1}"`); one argument
+        and no template is a path, table or URL resolved like any other (parameters included)."""
+        label = api.service or api.library
+        if template is None and len(refs) == 1 and kind in NAMED_KINDS:
+            expression = self.argument(node, refs[0])
+            resource, reason = self.resource_of(expression, node, kind)
+            if expression is not None and kind == "table" and reason is None:
+                schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
+                if isinstance(schema, Text):  # `to_sql(name, con, schema=...)`
+                    resource = table_resource(f"{schema.value}.{resource.name}")
+            return resource, reason
+        parts = [self.argument(node, ref) for ref in refs]
+        texts = [self.value(p) if p is not None else None for p in parts]
+        if all(isinstance(t, Text) for t in texts):
+            words = [t.value for t in texts]  # type: ignore[union-attr]
+            name = template.format(*words) if template else ":".join([label, *words])
+            return self._resource(kind, name), None
+        if kind == "service":
+            return self._resource(kind, template.split(":")[0] if template else label), None
+        missing = next(self.code(p) if p is not None else "not given"
+                       for p, t in zip(parts, texts, strict=True) if not isinstance(t, Text))
+        shown = f"{label} `{self.code(node)}`"[:200]
+        return Resource(kind="unknown", name=shown), f"{label} target `{missing}` computed at " \
+            "run time"
+
+    def _resource(self, kind: str, name: str) -> Resource:
+        if kind in ("file", "url"):
+            return self.location_resource(name)
+        if kind == "table":
+            return table_resource(name)
+        return Resource(kind=kind, name=name)  # type: ignore[arg-type]
+
+    # ---- effects ----------------------------------------------------------------------------
+
+    def read_row(self, api: Api, node: cst.Call) -> Data:
+        row = api.row
+        columns = self.column_list(node, *row.columns) if row.columns else None
+        if row.name is None and len(row.target) <= 1:
+            target = self.argument(node, row.target[0]) if row.target else None
+            return self.read(target, node, kind=row.kind, columns=columns)
+        named = self.named(api, node, row.target, row.name, row.kind)
+        return self.read(None, node, named=named, columns=columns)
+
+    def handle_of(self, target: cst.BaseExpression | None, node: cst.Call) -> Handle:
+        """A writable handle on what `target` is: an open handle, or a path."""
+        value = self.value(target) if target is not None else None
+        if isinstance(value, Handle):
+            return value
+        resource, reason = self.resource_of(target, node)
+        return Handle(resource, True, reason)
+
+    def execute(self, qualname: str, node: cst.Call) -> Value | None:
+        """SQL through a connection, cursor or session; `cur.execute(q)` then `cur.fetchall()`
+        gives the rows, so the cursor is bound to the result."""
+        result = self.sql_method(node)
+        if result is None:
+            return self.unknown_call(qualname, node)
+        if qualname.rsplit(".", 1)[-1].startswith("execute") and isinstance(
+                node.func, cst.Attribute) and qualname.rsplit(".", 2)[-2] == "cursor":
+            self.bind(node.func.value, result)
+        return result
+
+    def copy_row(self, api: Api, node: cst.Call) -> None:
+        """A copy from the source argument (a path, a URL, a table, or data already read
+        through a handle) to the target."""
+        row = api.row
+        expression = self.argument(node, row.source[0]) if row.source else None
+        value = self.value(expression) if expression is not None else None
+        if isinstance(value, Data):
+            data = value
+        else:
+            source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
+            data = self.read_silently(source)
+        self.write([data], self.destination(api, node), node)
+
+    def dump(self, api: Api, node: cst.Call) -> None:
+        """Serialise the data arguments into the handle or path the target argument names."""
+        handle = self.handle_of(self.argument(node, api.row.target[0]), node)
+        self.write(self.payload(api, node), (handle.target, handle.dynamic_reason), node)
+
+    def construct(self, qualname: str, node: cst.Call) -> Data:
+        """A frame built in code: from the data passed to it, else new data of its own."""
+        built = self.unknown_call(qualname, node)
+        last = qualname.rsplit(".", 1)[-1]
+        return built if isinstance(built, Data) else Data(
+            self.graph.value_node(f"{last}()", self.loc(node)), ())
+
+    def build_path(self, node: cst.Call) -> Value:
+        parts = [self.value(a.value) for a in node.args if not a.keyword]
+        if all(isinstance(p, Text) for p in parts):
+            return Text(posixpath.join(*(p.value for p in parts)) if parts else ".")  # type: ignore
+        return next((p for p in parts if isinstance(p, Dynamic)),
+                    Dynamic(f"path built at run time `{self.code(node)}`"))
+
+    def combine_frames(self, transform: str, node: cst.Call) -> Value | None:
+        """`pd.merge(a, b)`, `pd.concat(frames)`: a list of collected frames unites them."""
+        frames = [self.value(a.value) for a in node.args if not a.keyword]
+        collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
+        if collected and len(frames) == 1:
+            return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
+        return self.combine(frames, transform, node)  # type: ignore
