@@ -30,13 +30,13 @@ from lacuna_cli.yamlfile import parse_yaml
 
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "text", "combine", "copy", "send", "write",
-    "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "scalar",
+    "dump", "construct", "path", "home", "dynamic", "transform", "aggregate",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
                     "collect"]
 Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat", "mail", "log",
-                   "stream", "download", "file", "http"]
+                   "stream", "download"]
 # An argument: its position, its keyword, or a list of both (the first one given is taken).
 ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.
@@ -66,6 +66,7 @@ class Row(BaseModel):
     combine: Literal["join", "union"] | None = None
     mode: ArgRef | None = None  # `open`: the argument holding the mode
     reason: str | None = None  # `dynamic`: what the value is
+    path: Literal["join", "dirname", "basename", "cwd", "temp"] = "join"  # `path`: which
     service: str | None = None
     category: Category | None = None
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
@@ -108,6 +109,14 @@ class Api:
     category: str | None
 
 
+def _api(row: Row, parsed: CatalogFile) -> Api:
+    """A row with its file's service and category, unless the row sets its own."""
+    own = row.model_fields_set
+    return Api(row, parsed.library,
+               row.service if "service" in own else parsed.service,
+               row.category if "category" in own else parsed.category)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     regex: re.Pattern[str]
@@ -140,13 +149,11 @@ class Catalog:
     def __post_init__(self) -> None:
         for _, parsed in self.files:
             for row in parsed.functions:
-                api = Api(row, parsed.library, row.service or parsed.service,
-                          row.category or parsed.category)
+                api = _api(row, parsed)
                 for pattern in row.match:
                     self._index(pattern, api)
             for row in parsed.methods:
-                api = Api(row, parsed.library, row.service or parsed.service,
-                          row.category or parsed.category)
+                api = _api(row, parsed)
                 for name in row.match:
                     self.methods.setdefault((row.receiver, name), api)
 
@@ -184,16 +191,17 @@ class Catalog:
     @cached_property
     def entry_calls(self) -> frozenset[str]:
         """Dotted names spelled right before `(` by a call that starts an operation and whose
-        module is not in `modules`: `open`, `os.rename`, and the literal tail of a pattern for
-        objects of any origin (`**.chat.completions.create` -> `chat.completions.create`)."""
+        module is not in `modules` (`open`, `os.rename`), and the rest of a pattern for objects
+        of any origin (`**.chat.completions.create` -> `chat.completions.create`)."""
         tails = set()
         for _, parsed in self.files:
             for row in parsed.functions:
-                if row.does not in ENTRY_EFFECTS:
-                    continue
+                if row.does not in ENTRY_EFFECTS or (row.category or parsed.category) == "log":
+                    continue  # a log call only sinks data that entered elsewhere
                 for pattern in row.match:
-                    tail = pattern.rsplit("*.", 1)[-1]
-                    if "*" not in tail and tail.split(".")[0] not in self.modules:
+                    tail = pattern.removeprefix("**.")
+                    if "*" not in tail and (pattern != tail or tail.split(".")[0] not in
+                                            self.modules):
                         tails.add(tail)
         return frozenset(tails)
 

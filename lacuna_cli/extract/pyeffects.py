@@ -14,10 +14,14 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.files import table_resource
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Handle, Text, Value
+from lacuna_cli.extract.pyoperations import looks_like_sql
+from lacuna_cli.extract.pyvalues import (
+    Data, Dynamic, Frames, Handle, Strings, Symbol, Text, Value,
+)
 from lacuna_cli.models import Resource
 
 Target = tuple[Resource, str | None]
+TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any absolute path
 # Resource kinds whose unresolved name makes the destination dynamic; a service stays known.
 NAMED_KINDS = {"file", "table", "url", "stream"}
 
@@ -38,7 +42,10 @@ class Effects:
             return self.handle_of(self.argument(node, row.target[0]), node)
         if effect == "query":
             query = self.argument(node, row.sql[0] if row.sql else 0)
-            return self.sql(self.value(query), node) if query is not None else None
+            text = self.value(query) if query is not None else None
+            if isinstance(text, Text) and not looks_like_sql(text.value):
+                return self.unknown_call(qualname, node)  # `sql="queries/load.sql"`: a file
+            return self.sql(text, node) if query is not None else None
         if effect == "execute":
             return self.execute(qualname, node)
         if effect == "text":
@@ -49,14 +56,22 @@ class Effects:
             self.copy_row(api, node)
             return None
         if effect in ("send", "write"):
-            self.write(self.payload(api, node), self.destination(api, node), node)
+            payload = self.payload(api, node)
+            if carries_data(payload, strict=api.category == "log"):
+                self.write(payload, self.destination(api, node), node)
             return None
         if effect == "dump":
             return self.dump(api, node)
         if effect == "construct":
             return self.construct(qualname, node)
+        if effect == "aggregate":  # `len(df)`, `np.mean(x)`: one number about the data
+            data = [v for v in (self.value(a.value) for a in node.args) if isinstance(v, Data)]
+            if data:
+                return self.derive(data, "aggregate", node, f"{qualname}()", keys=(),
+                                   columns=None)
+            return None
         if effect == "path":
-            return self.build_path(node)
+            return self.build_path(row.path, node)
         if effect == "home":
             return Text("~")
         if effect == "dynamic":
@@ -67,8 +82,10 @@ class Effects:
         """A method that writes or sends the data it is called on (`df.to_csv(p)`,
         `dataset.push_to_hub(repo)`); a write with no target returns the data as text."""
         row = api.row
-        if row.target and self.argument(node, row.target[0]) is None and not row.name:
-            return data
+        if row.target and self.argument(node, row.target[0]) is None and not row.name and \
+                row.receiver == "data":
+            return data  # `df.to_csv()` with no path returns the text; a Spark `save()`
+            # with its path in `.option(...)` still writes, somewhere unknown
         payload: list[Value | None] = [data, *self.payload(api, node)]
         self.write(payload, self.destination(api, node), node)
         return None
@@ -98,6 +115,10 @@ class Effects:
             value = self.value(expression) if expression is not None else None
             if isinstance(value, Text):
                 value = self.read_silently(self.location_resource(value.value))
+            elif isinstance(value, Strings):  # `files=["a.csv", "b.csv"]`
+                values.extend(self.read_silently(self.location_resource(v))
+                              for v in value.values)
+                continue
             values.append(value)
         return values
 
@@ -199,10 +220,23 @@ class Effects:
         return built if isinstance(built, Data) else Data(
             self.graph.value_node(f"{last}()", self.loc(node)), ())
 
-    def build_path(self, node: cst.Call) -> Value:
+    def build_path(self, operation: str, node: cst.Call) -> Value | None:
+        """`Path(a, b)`, `os.path.join`, `dirname(__file__)`, `os.getcwd()`, `gettempdir()`;
+        `str(row)` of data is still the data."""
+        if operation == "cwd":
+            return Text(".")
+        if operation == "temp":
+            return Text(TEMP_DIR)
         parts = [self.value(a.value) for a in node.args if not a.keyword]
+        if _any_data(parts):
+            return self.combine(parts, "derive", node)
         if all(isinstance(p, Text) for p in parts):
-            return Text(posixpath.join(*(p.value for p in parts)) if parts else ".")  # type: ignore
+            texts = [p.value for p in parts]  # type: ignore[union-attr]
+            if operation == "dirname":
+                return Text(posixpath.dirname(texts[0]) or ".") if texts else None
+            if operation == "basename":
+                return Text(posixpath.basename(texts[0])) if texts else None
+            return Text(posixpath.join(*texts) if texts else ".")
         return next((p for p in parts if isinstance(p, Dynamic)),
                     Dynamic(f"path built at run time `{self.code(node)}`"))
 
@@ -213,3 +247,17 @@ class Effects:
         if collected and len(frames) == 1:
             return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
         return self.combine(frames, transform, node)  # type: ignore
+
+
+def _any_data(values: Sequence[Value | None]) -> bool:
+    return any(isinstance(v, Data) or (isinstance(v, Frames) and v.data is not None)
+               for v in values)
+
+
+def carries_data(payload: Sequence[Value | None], strict: bool = False) -> bool:
+    """Whether a send may carry data: data, or a value Lacuna could not follow (unknown is
+    not empty). Constants (`print("done")`, `json={"ok": 1}`) carry none; `strict` sinks (logs)
+    need data actually traced to them, since every program logs values of its own."""
+    if _any_data(payload):
+        return True
+    return not strict and any(isinstance(v, Symbol | Dynamic | Handle) for v in payload)

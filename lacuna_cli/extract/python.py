@@ -44,6 +44,17 @@ OPERATION_TRANSFORMS: dict[str, Action] = {
     "join": "join", "union": "join", "aggregate": "aggregate", "filter": "filter",
     "anonymize": "anonymize",
 }
+# Parts of a path read as attributes: `Path(__file__).parent`, `.name`, `.stem`, `.suffix`.
+PATH_PARTS: dict[str, Callable[[str], str]] = {
+    "parent": lambda p: posixpath.dirname(p.rstrip("/")) or ".",
+    "name": posixpath.basename,
+    "stem": lambda p: posixpath.splitext(posixpath.basename(p))[0],
+    "suffix": lambda p: posixpath.splitext(p)[1],
+}
+# Attributes of a frame that describe it without holding any of its values.
+FRAME_METADATA = {"shape", "size", "ndim", "dtypes", "empty", "columns", "schema"}
+# Where the message of an exception raised with data ends up: the job's log.
+EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", category="log")
 # Passes over one loop body at most: literal lists of paths are unrolled (nested loops multiply)
 # up to this, beyond it the loop variable is one dynamic value.
 MAX_UNROLLED = 32
@@ -285,6 +296,8 @@ class _Interpreter(Operations, Effects):
 
     def small(self, node: cst.BaseSmallStatement) -> None:
         if isinstance(node, cst.Assign):
+            if self.unpack(node):
+                return
             value = self.value(node.value)
             for target in node.targets:
                 self.bind(target.target, value)
@@ -295,6 +308,10 @@ class _Interpreter(Operations, Effects):
                 [self.value(node.target), self.value(node.value)], "derive", node))
         elif isinstance(node, cst.Expr):
             self.value(node.value)
+        elif isinstance(node, cst.Raise) and node.exc is not None:
+            raised = self.value(node.exc)
+            if isinstance(raised, Data):  # `raise ValueError(f"bad row {row}")`: logged
+                self.write([raised], (EXCEPTION_LOG, None), node)
         elif isinstance(node, cst.Return) and node.value is not None:
             returned = self.value(node.value)
             if self.returns:
@@ -324,8 +341,8 @@ class _Interpreter(Operations, Effects):
             if isinstance(value, Data) and value.node in self.fresh:
                 self.graph.relabel(value.node, target.value)
         elif isinstance(target, cst.Tuple | cst.List):
-            for element in target.elements:
-                self.bind(element.value, value)
+            for element in target.elements:  # `a, b = train_test_split(df)`: both are the data
+                self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
             self.env[self.code(target)] = value  # `self.df = ...` is looked up by its dotted name
         elif isinstance(target, cst.Subscript):
@@ -334,6 +351,20 @@ class _Interpreter(Operations, Effects):
                 self.collect(target.value, holder, [value])
             else:
                 self.assign_column(target, value)
+
+    def unpack(self, node: cst.Assign) -> bool:
+        """`train, test = df[:n], df[n:]`: each name gets its own element."""
+        target, value = node.targets[0].target, node.value
+        if len(node.targets) != 1 or not isinstance(target, cst.Tuple | cst.List) or \
+                not isinstance(value, cst.Tuple | cst.List) or \
+                len(target.elements) != len(value.elements) or any(
+                    isinstance(e, cst.StarredElement) for e in (*target.elements,
+                                                                 *value.elements)):
+            return False
+        values = [self.value(e.value) for e in value.elements]
+        for element, bound in zip(target.elements, values, strict=True):
+            self.bind(element.value, bound)
+        return True
 
     def assign_column(self, target: cst.Subscript, value: Value | None) -> None:
         """`df["col"] = expr`: anonymizes `col` when expr hashes/masks it, else adds a column."""
@@ -365,6 +396,8 @@ class _Interpreter(Operations, Effects):
         if isinstance(node, cst.FormattedString):
             return self.formatted(node)
         if isinstance(node, cst.Name):
+            if node.value == "__file__" and "__file__" not in self.env:
+                return Text((self.context.root / self.graph.relpath).as_posix())
             return self.env.get(node.value, None if node.value in ("None", "True", "False")
                                 else Symbol(node.value))
         if isinstance(node, cst.Attribute):
@@ -422,7 +455,7 @@ class _Interpreter(Operations, Effects):
             return Frames(self.combine(data, "derive", node))
         return found[0] if len(found) == 1 and found[0] is not None else iterable
 
-    def formatted(self, node: cst.FormattedString) -> Value:
+    def formatted(self, node: cst.FormattedString) -> Value | None:
         """An f-string is a static path only if every interpolated part is static text."""
         parts: list[Value | None] = []
         for part in node.parts:
@@ -430,6 +463,8 @@ class _Interpreter(Operations, Effects):
                 parts.append(Text(part.value))
             else:
                 parts.append(self.value(part.expression))
+        if any(isinstance(p, Data) for p in parts):  # f"rows: {df.to_csv()}" is the data
+            return self.combine(parts, "derive", node)  # type: ignore[return-value]
         joined = self.concatenate(parts)
         if isinstance(joined, Text):
             return joined
@@ -454,6 +489,9 @@ class _Interpreter(Operations, Effects):
             return self.concatenate([left, right])
         if isinstance(left, Mask) or isinstance(right, Mask):
             return left if isinstance(left, Mask) else right
+        if isinstance(node.operator, cst.BitOr) and isinstance(left, Symbol) and isinstance(
+                right, Symbol):
+            return left  # `prompt | llm | parser`: a pipeline named by where it starts
         # `df.a * df.b`, `a + b`: arithmetic mixes values; it is not a join of data sets
         return self.combine([left, right], "derive", node)
 
@@ -479,15 +517,21 @@ class _Interpreter(Operations, Effects):
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
+            if name in FRAME_METADATA:
+                return None  # `df.shape`, `df.columns`: about the data, none of its values
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
         if isinstance(base, Grouped | Dynamic | Handle):
             return base
+        if isinstance(base, Text) and name in PATH_PARTS:  # Path(__file__).parent
+            return Text(PATH_PARTS[name](base.value))
         return None
 
     def subscript(self, node: cst.Subscript) -> Value | None:
         base = self.value(node.value)
         if isinstance(base, Symbol):
+            if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
+                return base
             return Dynamic(self.dynamic_reason(base.qualname) or f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
@@ -791,7 +835,18 @@ class _Interpreter(Operations, Effects):
         return Resource(kind="unknown", name=shown[:200]), reason
 
     def location_resource(self, text: str) -> Resource:
-        return normalise_location(text, self.context.root)
+        """A path as the code runs it: relative to the project root (where jobs are started),
+        unless only the script's or notebook's own folder holds it (Jupyter starts a notebook
+        in its folder; `data/x.csv` beside `etl/job.py` is `etl/data/x.csv`)."""
+        resource = normalise_location(text, self.context.root)
+        folder = posixpath.dirname(self.graph.relpath)
+        if resource.kind != "file" or not folder or resource.name.startswith(("~", "/", "..")):
+            return resource
+        beside = posixpath.normpath(posixpath.join(folder, resource.name))
+        root = self.context.root
+        if not (root / resource.name).exists() and (root / beside).exists():
+            return resource.model_copy(update={"name": beside})
+        return resource
 
     def column_list(self, node: cst.Call, *keywords: str) -> tuple[str, ...] | None:
         for arg in node.args:

@@ -14,9 +14,25 @@ personal_tags := {"PII", "PHI"}
 
 output_actions := {"write", "export"}
 
-leaving_types := {"unmanaged", "http", "cloud", "email", "stream"}
+leaving_types := {"unmanaged", "http", "cloud", "email", "stream", "service"}
 
-external_types := {"http", "cloud", "email"}
+external_types := {"http", "cloud", "email", "service"}
+
+# Catalog categories of places outside the organisation's own storage (a database is its own).
+third_party_categories := {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "stream", "download"}
+
+# The catalog category of a destination ("" for plain files, tables and URLs).
+category(op) := object.get(op.destination, "category", "")
+
+third_party(op) if category(op) in third_party_categories
+
+# A service approved for its category in `data.lacuna.config.approved_services`.
+approved_service(op) if {
+	some service in object.get(config, ["approved_services", category(op)], [])
+	service == object.get(op.destination, "service", "")
+}
+
+approved_services(op) := object.get(config, ["approved_services", category(op)], [])
 
 storage_types := {"project", "unmanaged", "cloud"}
 
@@ -29,11 +45,14 @@ personal(op) if {
 	tag in personal_tags
 }
 
-# A destination is governed when it starts with a governed location or an approved endpoint.
+# A destination is governed when it starts with a governed location or an approved endpoint,
+# or is a service approved for its category.
 governed(op) if {
 	some prefix in governed_prefixes
 	startswith(op.destination.path, prefix)
 }
+
+governed(op) if approved_service(op)
 
 personal_columns(op) := sort([name |
 	some name, tags in op.source.columns

@@ -18,6 +18,7 @@ violations contains v if {
 	some i, op in input.operations
 	op.action in lib.output_actions
 	op.destination.type in lib.leaving_types
+	not lib.third_party(op)
 	lib.personal(op)
 	not lib.governed(op)
 	v := {
