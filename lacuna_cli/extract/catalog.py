@@ -121,6 +121,7 @@ def _api(row: Row, parsed: CatalogFile) -> Api:
 class _Pattern:
     regex: re.Pattern[str]
     api: Api
+    anywhere: bool  # `**.x`: an object of any origin, tried after patterns naming a module
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -156,21 +157,24 @@ class Catalog:
                 api = _api(row, parsed)
                 for name in row.match:
                     self.methods.setdefault((row.receiver, name), api)
+        for entries in (*self.by_last.values(), self.wild_last):
+            entries.sort(key=lambda entry: entry.anywhere)  # stable: file order otherwise
 
     def _index(self, pattern: str, api: Api) -> None:
         if "*" not in pattern:
             self.exact.setdefault(pattern, api)
             return
         last = pattern.rsplit(".", 1)[-1]
-        entry = _Pattern(_compile(pattern), api)
+        entry = _Pattern(_compile(pattern), api, pattern.startswith("**"))
         if "*" in last:
             self.wild_last.append(entry)
         else:
             self.by_last.setdefault(last, []).append(entry)
 
     def function(self, qualname: str) -> Api | None:
-        """The row for a call of `qualname`: an exact name first, then patterns in file order
-        (a project's own files come before the shipped ones)."""
+        """The row for a call of `qualname`: an exact name first, then patterns that name a
+        module, then patterns for objects of any origin, each in file order (a project's own
+        files come before the shipped ones)."""
         exact = self.exact.get(qualname)
         if exact is not None:
             return exact

@@ -14,6 +14,7 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Handle, Strings, Symbol, Text, Value,
@@ -82,10 +83,15 @@ class Effects:
         """A method that writes or sends the data it is called on (`df.to_csv(p)`,
         `dataset.push_to_hub(repo)`); a write with no target returns the data as text."""
         row = api.row
-        if row.target and self.argument(node, row.target[0]) is None and not row.name and \
-                row.receiver == "data":
+        target = self.argument(node, row.target[0]) if row.target else None
+        if row.target and target is None and not row.name and row.receiver == "data":
             return data  # `df.to_csv()` with no path returns the text; a Spark `save()`
             # with its path in `.option(...)` still writes, somewhere unknown
+        buffer = self.value(target) if target is not None else None
+        if isinstance(buffer, Data) and isinstance(target, cst.Name) and row.kind == "file" \
+                and raw_placeholder(buffer) is None:  # `df.to_csv(buf)` into an io.StringIO
+            self.bind(target, self.combine([buffer, data], "derive", node))
+            return None
         payload: list[Value | None] = [data, *self.payload(api, node)]
         self.write(payload, self.destination(api, node), node)
         return None
@@ -146,6 +152,7 @@ class Effects:
             return resource, reason
         parts = [self.argument(node, ref) for ref in refs]
         texts = [self.value(p) if p is not None else None for p in parts]
+        texts = [Text(",".join(t.values)) if isinstance(t, Strings) else t for t in texts]
         if all(isinstance(t, Text) for t in texts):
             words = [t.value for t in texts]  # type: ignore[union-attr]
             name = template.format(*words) if template else ":".join([label, *words])

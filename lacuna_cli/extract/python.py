@@ -620,9 +620,15 @@ class _Interpreter(Operations, Effects):
     def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call we know nothing about: its result derives from any data passed to it."""
         data = _data(self.value(a.value) for a in node.args)
-        if data:
-            return self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
-        return Symbol(qualname)
+        if not data:
+            return Symbol(qualname)
+        result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if isinstance(receiver, cst.Name) and isinstance(self.env.get(receiver.value), Symbol) \
+                and qualname.split(".")[0] not in self.catalog.modules:
+            # `msg.set_content(df.to_csv())`, `buf.write(text)`: the object now holds the data
+            self.bind(receiver, result)
+        return result
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
         """A method called on data: a catalog method row (write, send, transform, SQL), else a
@@ -840,7 +846,7 @@ class _Interpreter(Operations, Effects):
         in its folder; `data/x.csv` beside `etl/job.py` is `etl/data/x.csv`)."""
         resource = normalise_location(text, self.context.root)
         folder = posixpath.dirname(self.graph.relpath)
-        if resource.kind != "file" or not folder or resource.name.startswith(("~", "/", "..")):
+        if resource.kind != "file" or not folder or resource.name.startswith(("~", "/")):
             return resource
         beside = posixpath.normpath(posixpath.join(folder, resource.name))
         root = self.context.root

@@ -20,10 +20,17 @@ violations contains v if {
 	op.source.tier == "PROPRIETARY"
 	op.destination.type in lib.external_types
 	not lib.governed(op)
+	not personal_to_a_service(op)
 	v := {
 		"index": i,
 		"reason": sprintf("%s would be sent to %s (%s), which is not an approved destination", [lib.describe(op), op.destination.path, op.destination.type]),
 		"alternatives": [lib.governed_alternative, "Ask the data steward to add the destination to approved_destinations"],
 		"steward": lib.steward(op),
 	}
+}
+
+# Personal data to a third-party service is LAC-SVC-001's, whose alternatives name services.
+personal_to_a_service(op) if {
+	lib.third_party(op)
+	lib.personal(op)
 }
