@@ -263,3 +263,5 @@ class Extraction(Model):
     edges: tuple[LineageEdge, ...] = ()
     errors: tuple[FileError, ...] = ()
     allows: tuple[InlineAllow, ...] = ()
+    # Project modules whose constants the file imported: a change there re-analyses it.
+    imports: tuple[str, ...] = ()

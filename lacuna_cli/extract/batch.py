@@ -23,6 +23,7 @@ import orjson
 
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.pyimports import digest_of
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.models import Extraction
 
@@ -102,6 +103,7 @@ def _encode(extraction: Extraction, root: Path) -> str:
         "extraction": extraction.model_dump(mode="json"),
         "data_nodes": [op.data_node for op in extraction.operations],
         "headers": {name: list(header_columns(root / name)) for name in headers},
+        "modules": {name: digest_of(root / name) for name in extraction.imports},
     }).decode()
 
 
@@ -110,6 +112,9 @@ def _decode(payload: str, root: Path) -> Extraction | None:
     for name, columns in document["headers"].items():
         if list(header_columns(root / name)) != columns:
             return None  # a data file's header changed since: analyse again
+    for name, digest in document.get("modules", {}).items():
+        if digest_of(root / name) != digest:
+            return None  # a module it imports constants from changed
     extraction = Extraction.model_validate(document["extraction"])
     operations = tuple(op.model_copy(update={"data_node": node}) for op, node in
                        zip(extraction.operations, document["data_nodes"], strict=True))

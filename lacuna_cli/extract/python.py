@@ -26,6 +26,7 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyeffects import Effects
+from lacuna_cli.extract.pyimports import ProjectImports
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.pyparse import (
     PythonSyntaxProblem, check_syntax, literal_text, parse_cst,
@@ -91,7 +92,8 @@ def extract_python(
     except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the run
         return _failed(relpath, f"internal error while analysing ({type(exc).__name__}: {exc}); "
                                 "please report it")
-    return interpreter.graph.build("python", interpreter.errors)
+    extraction = interpreter.graph.build("python", interpreter.errors)
+    return extraction.model_copy(update={"imports": tuple(sorted(interpreter.imports.used))})
 
 
 def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
@@ -109,9 +111,10 @@ class _Interpreter(Operations, Effects):
         return NodeStarts(self.module)
 
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
-                 locate: Locator) -> None:
+                 locate: Locator, depth: int = 0) -> None:
         self.module = module
         self.context = context
+        self.imports = ProjectImports(context.root, self.module_values, depth)
         self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
@@ -317,20 +320,44 @@ class _Interpreter(Operations, Effects):
             if self.returns:
                 self.returns[-1].append(returned)
         elif isinstance(node, cst.Import):
-            for alias in node.names:
-                dotted = self.code(alias.name)
-                bound = alias.asname.name if alias.asname else None
-                if isinstance(bound, cst.Name):
-                    self.env[bound.value] = Symbol(dotted)
-                else:
-                    self.env[dotted.split(".")[0]] = Symbol(dotted.split(".")[0])
-        elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
-            module = "." * len(node.relative) + (self.code(node.module) if node.module else "")
-            for alias in node.names:
-                name = self.code(alias.name)
-                bound = alias.asname.name if alias.asname else alias.name
-                if isinstance(bound, cst.Name):
-                    self.env[bound.value] = Symbol(f"{module}.{name}")
+            self.import_modules(node)
+        elif isinstance(node, cst.ImportFrom):
+            self.import_names(node)
+
+    def import_modules(self, node: cst.Import) -> None:
+        """`import pandas as pd`; `import config` of a project module also makes its constants
+        known as `config.NAME`."""
+        for alias in node.names:
+            dotted = self.code(alias.name)
+            bound = alias.asname.name if alias.asname else None
+            shown = bound.value if isinstance(bound, cst.Name) else dotted.split(".")[0]
+            self.env[shown] = Symbol(dotted if isinstance(bound, cst.Name) else shown)
+            constants = self.imports.constants(dotted, 0, self.graph.relpath)
+            for name, value in (constants or {}).items():
+                self.env[f"{shown if isinstance(bound, cst.Name) else dotted}.{name}"] = value
+
+    def import_names(self, node: cst.ImportFrom) -> None:
+        """`from pandas import read_csv`; from a project module its constants are the values
+        (`from config import DATA_DIR`, `from sql_queries import *`)."""
+        module = self.code(node.module) if node.module else ""
+        constants = self.imports.constants(module, len(node.relative), self.graph.relpath) or {}
+        if isinstance(node.names, cst.ImportStar):
+            self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
+            return
+        qualified = "." * len(node.relative) + module
+        for alias in node.names:
+            name = self.code(alias.name)
+            bound = alias.asname.name if alias.asname else alias.name
+            if isinstance(bound, cst.Name):
+                self.env[bound.value] = constants.get(name, Symbol(f"{qualified}.{name}"))
+
+    def module_values(self, source: str, relpath: str) -> dict[str, Value]:
+        """The module-level values of another project file, read by an interpreter of its own
+        (for `pyimports`): only its top level runs, nothing it finds is reported here."""
+        module = parse_cst(source)
+        other = _Interpreter(module, relpath, self.context, self.locate, self.imports.depth + 1)
+        other.block(module.body)
+        return other.env
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -525,6 +552,8 @@ class _Interpreter(Operations, Effects):
             return base
         if isinstance(base, Text) and name in PATH_PARTS:  # Path(__file__).parent
             return Text(PATH_PARTS[name](base.value))
+        if isinstance(base, Text) and name == "parents":  # Path(__file__).parents[1]
+            return Strings(tuple(_ancestors(base.value)))
         return None
 
     def subscript(self, node: cst.Subscript) -> Value | None:
@@ -536,6 +565,11 @@ class _Interpreter(Operations, Effects):
         if isinstance(base, Dynamic):
             return base
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
+        if isinstance(base, Strings) and len(node.slice) == 1 and isinstance(
+                node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value,
+                                                               cst.Integer):
+            index = int(node.slice[0].slice.value.value)
+            return Text(base.values[index]) if index < len(base.values) else None
         if isinstance(base, Grouped):
             picked = next((k for k in keys if isinstance(k, Text | Strings)), None)
             return Grouped(Data(base.data.node, base.data.roots, _names(picked) or None),
@@ -929,3 +963,16 @@ def _mentions_anonymizer(node: cst.CSTNode) -> bool:
             return True
         stack.extend(current.children)
     return False
+
+
+def _ancestors(path: str) -> list[str]:
+    """`Path(path).parents` as text: the folder holding it, then each one above."""
+    found = []
+    current = posixpath.dirname(path.rstrip("/"))
+    while current and current not in found:
+        found.append(current)
+        parent = posixpath.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return found or ["."]

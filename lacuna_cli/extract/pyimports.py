@@ -1,0 +1,97 @@
+"""Names a module takes from other modules of the same project.
+
+Real pipelines keep their paths and SQL in a module of their own (`from config import DATA_DIR`,
+`from sql_queries import *`, `import settings; settings.OUTPUT`). The interpreter resolves such
+an import to the project file Python would load and reads that file's module-level constants
+(strings, lists of strings, paths built from `__file__`), so a path or a query defined there is
+as known as one written in place. Only constants cross: the other module's operations are its
+own file's findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lacuna_cli.extract.pyvalues import Strings, Text, Value
+
+# How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
+MAX_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class ProjectModule:
+    """A project file an import resolved to, and the digest its constants were read at."""
+
+    relpath: str
+    digest: str
+
+
+def module_file(module: str, level: int, importer: str, root: Path) -> Path | None:
+    """The project file `import module` (with `level` leading dots) loads from `importer`:
+    beside the importer first (the script's folder is sys.path[0]), then the project root and
+    a `src/` layout. None when it is not a file of this project."""
+    parts = [p for p in module.split(".") if p]
+    if not parts:
+        return None
+    folder = (root / importer).parent
+    if level:
+        bases = [folder.parents[level - 2] if level > 1 else folder]
+    else:
+        bases = [folder, root, root / "src"]
+    for base in bases:
+        stem = base.joinpath(*parts)
+        for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
+            try:
+                if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+                    return candidate
+            except (OSError, ValueError):
+                continue
+    return None
+
+
+def digest_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+Reader = Callable[[str, str], dict[str, Value]]  # (source, relpath) -> module-level values
+
+
+class ProjectImports:
+    """Constants of the project modules one file imports, each module read once."""
+
+    def __init__(self, root: Path, read: Reader, depth: int = 0) -> None:
+        self.root = root
+        self.read = read
+        self.depth = depth
+        self.used: dict[str, ProjectModule] = {}
+        self._constants: dict[str, dict[str, Value]] = {}
+
+    def constants(self, module: str, level: int, importer: str) -> dict[str, Value] | None:
+        """The constants of the project module an import names, or None if it is not one."""
+        if self.depth >= MAX_DEPTH:
+            return None
+        path = module_file(module, level, importer, self.root)
+        if path is None:
+            return None
+        relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
+        if relpath == importer:
+            return None
+        if relpath not in self._constants:
+            digest = digest_of(path)
+            if digest is None:
+                return None
+            try:
+                source = path.read_text(encoding="utf-8")
+                values = self.read(source, relpath)
+            except (OSError, UnicodeDecodeError, SyntaxError, RecursionError):
+                values = {}
+            self._constants[relpath] = {name: value for name, value in values.items()
+                                        if isinstance(value, Text | Strings)}
+            self.used[relpath] = ProjectModule(relpath, digest)
+        return self._constants[relpath]
