@@ -75,6 +75,10 @@ class Effects:
             return self.build_path(row.path, node)
         if effect == "home":
             return Text("~")
+        if effect == "client":  # a connection, session or client: never the data it is given
+            for arg in node.args:
+                self.value(arg.value)
+            return Symbol(qualname)
         if effect == "dynamic":
             return Dynamic(row.reason or f"value of `{qualname}` known only at run time")
         return self.unknown_call(qualname, node)

@@ -20,7 +20,7 @@ import libcst as cst
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.files import normalise_location, table_resource
-from lacuna_cli.extract.pyflow import Capture, FlowGraph
+from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
@@ -677,7 +677,8 @@ class _Interpreter(Operations, Effects):
             result = self.sql_method(node)
             if result is not None:
                 return result
-        if raw_placeholder(data) is not None:  # a parameter: maybe a client, not a frame
+        if len(data.roots) == 1 and is_placeholder(data.roots[0]):  # a parameter: maybe a
+            # client, not a frame
             chain = self.code(node.func)
             api = self.catalog.function(chain)
             if api is not None and api.row.does not in ("construct", "path", "dynamic", "text"):

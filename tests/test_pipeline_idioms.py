@@ -1,0 +1,187 @@
+"""The idioms real pipelines are written in, through the CLI: paths built from `__file__` and
+constants, names from other project modules, unpacking, row loops, Spark sessions built
+anywhere. Each project is small and written the way data teams write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna
+
+PEOPLE = "customer_id,first_name,email,phone\n"
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _flows(project: Path, *paths: str) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
+    """(file, line, action, sources, destination, allowed) of every operation."""
+    run = run_lacuna("check", *(paths or (".",)), "--format", "json", cwd=project)
+    assert run.code in (0, 1), run.stderr
+    document = json.loads(run.stdout)
+    assert document["errors"] == [], document["errors"]
+    return [(f["operation"]["location"]["path"], f["operation"]["location"]["line"],
+             f["operation"]["action"], tuple(s["name"] for s in f["operation"]["sources"]),
+             (f["operation"]["destination"] or {}).get("name", ""), f["decision"]["allowed"])
+            for f in document["findings"]]
+
+
+def _exports(flows: list) -> dict[str, tuple[tuple[str, ...], bool]]:
+    return {dest: (sources, allowed) for _, _, action, sources, dest, allowed in flows
+            if action == "export"}
+
+
+def test_paths_built_from_file_and_constants_resolve(tmp_path: Path) -> None:
+    project = _write(tmp_path, {"etl/data/customers.csv": PEOPLE, "etl/load.py": '''\
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).parent
+DATA_DIR = HERE / "data"
+BASE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+customers = pd.read_csv(DATA_DIR / "customers.csv")
+again = pd.read_csv(os.path.join(BASE_DIR, "data", "customers.csv"))
+joined = pd.read_csv(HERE.joinpath("data", "customers.csv"))
+customers.to_csv(os.path.join(tempfile.gettempdir(), "customers.csv"))
+again.to_parquet(Path.home() / "Downloads" / "again.parquet")
+name = "customers"
+joined.to_json(os.path.expanduser(f"~/exports/{name}.json"))
+'''})
+    flows = _flows(project)
+    reads = {sources for _, _, action, sources, _, _ in flows if action == "read"}
+    assert reads == {("etl/data/customers.csv",)}
+    exports = _exports(flows)
+    assert exports == {
+        "/tmp/customers.csv": (("etl/data/customers.csv",), False),
+        "~/Downloads/again.parquet": (("etl/data/customers.csv",), False),
+        "~/exports/customers.json": (("etl/data/customers.csv",), False),
+    }
+
+
+def test_a_relative_path_beside_the_script_or_notebook_is_found(tmp_path: Path) -> None:
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                           "execution_count": 1, "source": [
+                               "import pandas as pd\n", "df = pd.read_csv('inputs/people.csv')\n",
+                               "df.to_csv('/tmp/people.csv')\n"]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    project = _write(tmp_path, {"analysis/inputs/people.csv": PEOPLE,
+                                "analysis/explore.ipynb": json.dumps(notebook)})
+    exports = _exports(_flows(project))
+    assert exports == {"/tmp/people.csv": (("analysis/inputs/people.csv",), False)}
+
+
+def test_names_from_other_project_modules(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "pipeline/config.py": '''\
+from pathlib import Path
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+EXPORT_DIR = "/srv/share/exports"
+''',
+        "pipeline/sql_queries.py": '''\
+customer_table_copy = """
+COPY (SELECT email, phone FROM crm.customers) TO '/tmp/contacts.csv'
+"""
+select_customers = "SELECT customer_id, email FROM crm.customers"
+''',
+        "pipeline/run.py": '''\
+import sqlite3
+import pandas as pd
+import config
+from config import DATA_DIR
+from sql_queries import *
+
+frame = pd.read_csv(DATA_DIR / "customers.csv")
+frame.to_csv(config.EXPORT_DIR + "/customers.csv")
+con = sqlite3.connect("warehouse.db")
+rows = pd.read_sql(select_customers, con)
+rows.to_json("/tmp/customers.json")
+con.execute(customer_table_copy)
+''',
+    })
+    flows = _flows(project)
+    exports = _exports(flows)
+    assert exports["/srv/share/exports/customers.csv"] == (("data/customers.csv",), False)
+    assert exports["/tmp/customers.json"] == (("crm.customers",), False)
+    assert ("pipeline/run.py", 12) in {(f, line) for f, line, *_ in flows}
+
+
+def test_a_changed_config_module_reanalyses_its_importers(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "settings.py": 'OUT = "reports/customers.csv"\n',
+        "job.py": "import pandas as pd\nfrom settings import OUT\n"
+                  "pd.read_csv('data/customers.csv').to_csv(OUT)\n",
+    })
+    first = {dest for *_, dest, _ in _flows(project, "job.py")}
+    assert "reports/customers.csv" in first
+    (project / "settings.py").write_text('OUT = "/tmp/customers.csv"\n')
+    second = _exports(_flows(project, "job.py"))
+    assert second == {"/tmp/customers.csv": (("data/customers.csv",), False)}
+
+
+def test_unpacking_splits_and_row_loops(tmp_path: Path) -> None:
+    project = _write(tmp_path, {"data/customers.csv": PEOPLE, "train.py": '''\
+import logging
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+log = logging.getLogger(__name__)
+df = pd.read_csv("data/customers.csv")
+n = int(len(df) * 0.8)
+train, test = df[:n], df[n:]
+test.to_csv("/tmp/holdout.csv")
+x_train, x_test = train_test_split(df, test_size=0.2)
+x_test.to_parquet("/tmp/x_test.parquet")
+for _, row in df.iterrows():
+    log.warning("customer %s has no phone", row["email"])
+for record in df.to_dict("records"):
+    print(record)
+print(f"{len(df)} rows")
+'''})
+    flows = _flows(project)
+    exports = {(line, dest): allowed for _, line, action, _, dest, allowed in flows
+               if action == "export"}
+    assert exports == {(9, "/tmp/holdout.csv"): False, (11, "/tmp/x_test.parquet"): False,
+                       (13, "log"): False, (15, "stdout"): False, (16, "stdout"): True}
+
+
+def test_spark_sessions_built_anywhere(tmp_path: Path) -> None:
+    project = _write(tmp_path, {"jobs/export.py": '''\
+from pyspark.sql import SparkSession
+
+
+def get_spark(app):
+    return SparkSession.builder.appName(app).enableHiveSupport().getOrCreate()
+
+
+def extract(spark):
+    return spark.read.format("parquet").option("mergeSchema", "true").load("s3a://lake/crm/customers/")
+
+
+def main():
+    spark = get_spark("export")
+    customers = extract(spark)
+    spark.sql("SELECT email, phone FROM crm.customers").write.mode("overwrite").csv("/tmp/contacts")
+    customers.write.format("delta").mode("append").saveAsTable("analytics.customers_copy")
+
+
+if __name__ == "__main__":
+    main()
+'''})
+    flows = _flows(project)
+    writes = {(dest, sources) for _, _, action, sources, dest, _ in flows
+              if action in ("write", "export")}
+    assert ("/tmp/contacts", ("crm.customers",)) in writes
+    assert ("analytics.customers_copy", ("s3a://lake/crm/customers/",)) in writes
