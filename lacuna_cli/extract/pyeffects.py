@@ -65,11 +65,9 @@ class Effects:
             return self.dump(api, node)
         if effect == "construct":
             return self.construct(qualname, node)
-        if effect == "aggregate":  # `len(df)`, `np.mean(x)`: one number about the data
-            data = [v for v in (self.value(a.value) for a in node.args) if isinstance(v, Data)]
-            if data:
-                return self.derive(data, "aggregate", node, f"{qualname}()", keys=(),
-                                   columns=None)
+        if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row
+            for arg in node.args:
+                self.value(arg.value)
             return None
         if effect == "path":
             return self.build_path(row.path, node)
@@ -239,8 +237,8 @@ class Effects:
         if operation == "temp":
             return Text(TEMP_DIR)
         parts = [self.value(a.value) for a in node.args if not a.keyword]
-        if _any_data(parts):
-            return self.combine(parts, "derive", node)
+        if _any_data([p for p in parts if raw_placeholder(p) is None]):
+            return self.combine(parts, "derive", node)  # `str(row)`: the row as text
         if all(isinstance(p, Text) for p in parts):
             texts = [p.value for p in parts]  # type: ignore[union-attr]
             if operation == "dirname":

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lacuna_cli.extract.pyvalues import Strings, Text, Value
+from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
 MAX_DEPTH = 2
@@ -92,6 +92,6 @@ class ProjectImports:
             except (OSError, UnicodeDecodeError, SyntaxError, RecursionError):
                 values = {}
             self._constants[relpath] = {name: value for name, value in values.items()
-                                        if isinstance(value, Text | Strings)}
+                                        if isinstance(value, Text | Strings | Record)}
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]

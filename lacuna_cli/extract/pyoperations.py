@@ -32,6 +32,8 @@ class Operations:
             already = self.value(target)
             if isinstance(already, Data) and already.node in self.opened:
                 return already  # `pickle.load(fh)`: read when the handle was opened
+            if isinstance(already, Data) and not any(is_placeholder(r) for r in already.roots):
+                return already  # `pd.read_csv(io.BytesIO(obj["Body"].read()))`: in memory
         if named is not None:
             resource, reason = named
         elif fixed is not None:

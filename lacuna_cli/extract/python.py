@@ -34,7 +34,8 @@ from lacuna_cli.extract.pyparse import (
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Record, Strings, Symbol, Text, Value,
+    Writer,
 )
 from lacuna_cli.models import (
     Action, Extraction, FileError, Location, Operation, Resource, Transform,
@@ -448,8 +449,7 @@ class _Interpreter(Operations, Effects):
         if isinstance(node, cst.List | cst.Tuple | cst.Set):
             return self.collection([e.value for e in node.elements], node)
         if isinstance(node, cst.Dict):
-            values = [e.value for e in node.elements if isinstance(e, cst.DictElement)]
-            return self.collection(values, node)
+            return self.mapping(node)
         if isinstance(node, cst.IfExp):
             body, orelse = self.value(node.body), self.value(node.orelse)
             return body if isinstance(body, Data) or not isinstance(orelse, Data) else orelse
@@ -522,6 +522,21 @@ class _Interpreter(Operations, Effects):
         # `df.a * df.b`, `a + b`: arithmetic mixes values; it is not a join of data sets
         return self.combine([left, right], "derive", node)
 
+    def mapping(self, node: cst.Dict) -> Value | None:
+        """A dict literal: a Record of its static values by key (a config dict), or, when data
+        is in it (`{"rows": df.to_dict()}`), the data it collects."""
+        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        keys = [self.value(e.key) for e in elements]
+        values = [self.value(e.value) for e in elements]
+        if len(elements) == len(node.elements) and all(isinstance(k, Text) for k in keys) and \
+                not _data(values):
+            return Record(tuple((k.value, v) for k, v in zip(keys, values, strict=True)
+                                if v is not None))  # type: ignore[union-attr]
+        data = _data(values)
+        if data:
+            return Frames(self.combine(data, "derive", node))
+        return Frames() if not elements else None
+
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
         values = [self.value(item) for item in items]
         if not values:
@@ -565,6 +580,9 @@ class _Interpreter(Operations, Effects):
         if isinstance(base, Dynamic):
             return base
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
+        if isinstance(base, Record):
+            return base.get(keys[0].value) if len(keys) == 1 and isinstance(keys[0], Text) \
+                else Dynamic(f"item of a dict `{self.code(node)}`")
         if isinstance(base, Strings) and len(node.slice) == 1 and isinstance(
                 node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value,
                                                                cst.Integer):
@@ -612,6 +630,9 @@ class _Interpreter(Operations, Effects):
                 return self.text_method(base, method, node)
             if isinstance(base, Frames):
                 return self.frames_method(base, method, node)
+            if isinstance(base, Record):  # `CONFIG.get("source")`
+                key = self.value(node.args[0].value) if node.args else None
+                return base.get(key.value) if method == "get" and isinstance(key, Text) else None
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
@@ -788,16 +809,32 @@ class _Interpreter(Operations, Effects):
             values = [self.value(a.value) for a in node.args]
             if _data(values):  # `"\n".join(lines)`: text made of the data
                 return self.combine(values, "derive", node)
-            if all(isinstance(v, Text) for v in values):
-                return Dynamic(f"string built at run time `{self.code(node)}`") if method in (
-                    "format", "format_map", "join") else text
+            if method == "join" and len(values) == 1 and isinstance(values[0], Strings):
+                return Text(text.value.join(values[0].values))
+            known = [v.value for v in values if isinstance(v, Text)]
+            if len(known) == len(values):
+                built = _string_method(text.value, method, known, self.keywords(node))
+                if built is not None:
+                    return Text(built)
             return Dynamic(f"string built at run time `{self.code(node)}`")
-        if method in ("with_suffix", "with_name", "joinpath", "resolve", "absolute", "expanduser"):
+        if method in ("with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute",
+                      "expanduser"):
             parts = [self.value(a.value) for a in node.args]
-            if method == "joinpath" and all(isinstance(p, Text) for p in parts):
-                return Text(posixpath.join(text.value, *(p.value for p in parts)))  # type: ignore
-            return text if not parts else Dynamic(f"path built at run time `{self.code(node)}`")
+            if all(isinstance(p, Text) for p in parts):
+                return Text(_path_method(text.value, method, [p.value for p in parts]))  # type: ignore
+            return Dynamic(f"path built at run time `{self.code(node)}`")
         return None
+
+    def keywords(self, node: cst.Call) -> dict[str, str] | None:
+        """The keyword arguments of a call when every one is static text, else None."""
+        found: dict[str, str] = {}
+        for arg in node.args:
+            if arg.keyword is not None:
+                value = self.value(arg.value)
+                if not isinstance(value, Text):
+                    return None
+                found[arg.keyword.value] = value.value
+        return found
 
     def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value:
         api = self.catalog.method(method)
@@ -977,3 +1014,37 @@ def _ancestors(path: str) -> list[str]:
             break
         current = parent
     return found or ["."]
+
+
+def _string_method(text: str, method: str, args: list[str], keywords: dict[str, str] | None
+                   ) -> str | None:
+    """`"{}/{}.csv".format(a, b)`, `"-".join(parts)`, `s.replace(a, b)` on static text; None
+    when Python would raise or the call is not one of these."""
+    try:
+        if method == "format" and keywords is not None:
+            return text.format(*args, **keywords)
+        if method == "join":
+            return None  # joins an iterable: its parts are not the positional arguments
+        if method == "replace" and len(args) == 2:
+            return text.replace(args[0], args[1])
+        if method in ("strip", "lower", "upper") and not args:
+            return str(getattr(text, method)())
+    except (IndexError, KeyError, ValueError):
+        return None
+    return None
+
+
+def _path_method(path: str, method: str, args: list[str]) -> str:
+    """`Path` methods on static text: `with_name`, `with_suffix`, `with_stem`, `joinpath`;
+    `resolve`, `absolute` and `expanduser` keep the text (relative stays project-relative)."""
+    folder, name = posixpath.split(path)
+    stem, suffix = posixpath.splitext(name)
+    if method == "with_name" and args:
+        return posixpath.join(folder, args[0])
+    if method == "with_suffix" and args:
+        return posixpath.join(folder, stem + args[0])
+    if method == "with_stem" and args:
+        return posixpath.join(folder, args[0] + suffix)
+    if method == "joinpath":
+        return posixpath.join(path, *args)
+    return path

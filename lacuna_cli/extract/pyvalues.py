@@ -61,6 +61,16 @@ class Strings:
 
 
 @dataclass(frozen=True)
+class Record:
+    """A literal dict of static values by string key (`CONFIG = {"source": "data/x.csv"}`)."""
+
+    items: tuple[tuple[str, Value], ...]
+
+    def get(self, key: str) -> Value | None:
+        return next((value for name, value in self.items if name == key), None)
+
+
+@dataclass(frozen=True)
 class Mask:
     """A boolean condition over `data` (`df.x > 1`), used to filter it."""
 
@@ -102,5 +112,5 @@ class Function:
     closure: Mapping[str, Value] | None = None
 
 
-Value = (Data | Grouped | Writer | Handle | Text | Strings | Mask | Symbol | Dynamic | Frames
-         | Function)
+Value = (Data | Grouped | Writer | Handle | Text | Strings | Record | Mask | Symbol | Dynamic
+         | Frames | Function)
