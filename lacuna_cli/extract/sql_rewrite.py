@@ -5,8 +5,8 @@
   meta-command ends at the end of its line, not at a semicolon.
 - MySQL's `SELECT ... INTO OUTFILE 'f'` (or `DUMPFILE`): the query is parsed without the clause
   and its result goes to the file.
-- `SELECT a, b INTO x, y FROM t` (PL/pgSQL, MySQL, Snowflake scripting): the INTO list names
-  variables, not tables; the query is parsed without it and reads `t`.
+- `SELECT a, b INTO x, y FROM t` (PL/pgSQL, MySQL, Snowflake scripting), `INTO @x`, `INTO :x`:
+  the INTO list names variables, not tables; the query is parsed without it and reads `t`.
 
 Rewrites keep every offset and line: removed text becomes spaces.
 """
@@ -24,7 +24,7 @@ OUTFILE = re.compile(r"\binto\s+(?:outfile|dumpfile)\s+'([^']*)'.*?(?=\bfrom\b|\
 VARIABLE = r"(?::|@)?[A-Za-z_][\w$]*"
 INTO_VARIABLES = re.compile(
     rf"\binto\s+(?:{VARIABLE}\s*,\s*)+{VARIABLE}(?=\s+from\b|\s+where\b|\s*;?\s*\Z)"
-    rf"|\binto\s+:[A-Za-z_][\w$]*(?=\s+from\b|\s+where\b|\s*;?\s*\Z)", re.I)
+    rf"|\binto\s+[:@][A-Za-z_][\w$]*(?=\s+from\b|\s+where\b|\s*;?\s*\Z)", re.I)
 QUERY_START = re.compile(r"^\s*(select|with)\b", re.I)
 
 
