@@ -5,6 +5,8 @@
   meta-command ends at the end of its line, not at a semicolon.
 - MySQL's `SELECT ... INTO OUTFILE 'f'` (or `DUMPFILE`): the query is parsed without the clause
   and its result goes to the file.
+- T-SQL's compound assignments in `UPDATE ... SET a += b`: read as `SET a = b` (the column
+  keeps its table; what it is combined with is the assigned value).
 - `SELECT a, b INTO x, y FROM t` (PL/pgSQL, MySQL, Snowflake scripting), `INTO @x`, `INTO :x`:
   the INTO list names variables, not tables; the query is parsed without it and reads `t`.
 
@@ -26,6 +28,8 @@ INTO_VARIABLES = re.compile(
     rf"\binto\s+(?:{VARIABLE}\s*,\s*)+{VARIABLE}(?=\s+from\b|\s+where\b|\s*;?\s*\Z)"
     rf"|\binto\s+[:@][A-Za-z_][\w$]*(?=\s+from\b|\s+where\b|\s*;?\s*\Z)", re.I)
 QUERY_START = re.compile(r"^\s*(select|with)\b", re.I)
+UPDATE_START = re.compile(r"^\s*update\b", re.I)
+COMPOUND_ASSIGNMENT = re.compile(r"'(?:[^']|'')*'|[+\-*/%&|^]=")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def _meta(match: re.Match[str]) -> str:
 
 def rewrite(statement: str) -> Rewritten:
     """The statement with clauses no parser reads blanked out."""
+    if UPDATE_START.match(statement):
+        return Rewritten(COMPOUND_ASSIGNMENT.sub(_plain_assignment, statement))
     if not QUERY_START.match(statement):
         return Rewritten(statement)
     target = None
@@ -62,6 +68,11 @@ def rewrite(statement: str) -> Rewritten:
     elif variables := INTO_VARIABLES.search(statement):
         statement = _blank(statement, variables)
     return Rewritten(statement, target)
+
+
+def _plain_assignment(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return text if text.startswith("'") else " ="
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
