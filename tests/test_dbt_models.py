@@ -142,9 +142,9 @@ def test_a_source_without_a_name_is_one_error_naming_its_file(project: Path) -> 
     ("models/staging/sources.yml", "sources:\n\t- name: crm\n"),
     ("target/manifest.json", '{"nodes": {"model.x": '),
     ("target/manifest.json", '{"nodes": [], "sources": {"s": 1}}'),
-    ("target/manifest.json", '{"nodes": {"m": {"resource_type": "model", '
-                             '"original_file_path": "models/staging/stg_orders.sql", '
-                             '"compiled_code": 5, "relation_name": ["x"]}}}'),
+    ("target/manifest.json", ('{"nodes": {"m": {"resource_type": "model", '
+                              '"original_file_path": "models/staging/stg_orders.sql", '
+                              '"compiled_code": 5, "relation_name": ["x"]}}}')),
     ("target/manifest.json", "[" * 100_000),
 ])
 def test_broken_project_files_never_end_the_run(project: Path, file: str, content: str) -> None:

@@ -155,10 +155,11 @@ def test_vertica_partition_functions_move_data() -> None:
      [("select", {"orders", "vip"}, None)]),
     ("SELECT sum(amount) FILTER (WHERE id IN (SELECT id FROM vip)) FROM orders", None,
      [("select", {"orders", "vip"}, None)]),
-    ("SELECT * FROM t WHERE name LIKE 'a!%' ESCAPE '!' AND code NOT ILIKE (SELECT p FROM pats) "
-     "ESCAPE '#'", "postgres", [("select", {"t", "pats"}, None)]),
-    ("UPDATE sr SET sr.name += ' (scrapped)' FROM production.scrapreason AS sr "
-     "JOIN production.workorder AS wo ON sr.id = wo.reason_id", "tsql",
+    (("SELECT * FROM t WHERE name LIKE 'a!%' ESCAPE '!' "
+      "AND code NOT ILIKE (SELECT p FROM pats) ESCAPE '#'"), "postgres",
+     [("select", {"t", "pats"}, None)]),
+    (("UPDATE sr SET sr.name += ' (scrapped)' FROM production.scrapreason AS sr "
+      "JOIN production.workorder AS wo ON sr.id = wo.reason_id"), "tsql",
      [("update", {"production.workorder"}, "production.scrapreason")]),
     ("COPY INTO a.b FROM 'azure://acct/container/x.csv'", "snowflake",
      [("copy", {"azure://acct/container/x.csv"}, "a.b")]),

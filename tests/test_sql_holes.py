@@ -72,5 +72,5 @@ def test_a_hole_standing_as_a_statement_is_no_statement() -> None:
 
 def test_errors_name_the_hole_as_written() -> None:
     _, problems = analyse_sql("SELECT * FROM t WHERE a = 1 {{ x }} {{ y }} )", None)
-    assert problems == [(1, "cannot parse SQL: Invalid expression / Unexpected token "
-                            "near '{{ x }}'")]
+    message = "cannot parse SQL: Invalid expression / Unexpected token near '{{ x }}'"
+    assert problems == [(1, message)]

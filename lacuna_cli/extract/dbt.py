@@ -60,11 +60,12 @@ def _model(text: str, model: str, relative: str, relpath: str, project: DbtProje
     from lacuna_cli.extract.sql import extract_sql
 
     node = _manifest_node(project, relative)
-    compiled = node.get("compiled_code") or node.get("compiled_sql") if node else None
-    if isinstance(compiled, str) and compiled.strip():
-        return extract_sql(compiled, relpath, dialect, into=_relation_of(node))
+    if node is not None:
+        compiled = node.get("compiled_code") or node.get("compiled_sql")
+        if isinstance(compiled, str) and compiled.strip():
+            return extract_sql(compiled, relpath, dialect, into=_relation_of(node))
     rendered, config = render(text, project, model)
-    name = _relation_of(node).name if node else project.model_relation(
+    name = _relation_of(node).name if node is not None else project.model_relation(
         model, {**_folder_config(project, relative), **config})
     return extract_sql(rendered, relpath, dialect, into=table_resource(name))
 

@@ -34,11 +34,11 @@ from lacuna_cli.extract.sql_opaque import (
     command_flows, embedded_sql, is_text_command, looks_opaque, opaque_names_data,
 )
 from lacuna_cli.extract.sql_rewrite import psql_commands, rewrite
+from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.extract.sql_split import (
     StatementText, column_of, line_of, split_until_error,
 )
 from lacuna_cli.extract.sql_tables import Flow, flows_of
-from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
 
 # sqlglot warns on stderr for every statement it keeps as an opaque Command; those are handled
