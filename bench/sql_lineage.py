@@ -19,7 +19,8 @@ applied here and never in the product:
   table -> columns mapping is passed to the product (`sql_lineage_schema.json`), as a user's
   catalog would be.
 
-Usage: python bench/sql_lineage.py [-v]   (-v lists every failure)
+Usage: python bench/sql_lineage.py [-v] [--corpora DIR]   (-v lists every failure)
+Without the corpora (they are not part of the repository) it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -154,10 +155,26 @@ def speed(cases: Iterable[dict]) -> tuple[int, float]:
     return statements, statements / best
 
 
+def corpora_dir(arguments: list[str]) -> Path:
+    """`--corpora DIR` when given, else ../shared/corpora beside the repository."""
+    if "--corpora" in arguments:
+        position = arguments.index("--corpora") + 1
+        if position < len(arguments):
+            return Path(arguments[position])
+    return CORPORA
+
+
 def main() -> None:
     verbose = "-v" in sys.argv
-    tables = json.loads((CORPORA / "sql_table_lineage.json").read_text())
-    columns = json.loads((CORPORA / "sql_column_lineage.json").read_text())
+    corpora = corpora_dir(sys.argv[1:])
+    files = [corpora / "sql_table_lineage.json", corpora / "sql_column_lineage.json"]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        print(f"SQL lineage corpora not found ({', '.join(missing)}); nothing to measure. "
+              "Pass --corpora DIR to point at them.")
+        return
+    tables = json.loads(files[0].read_text())
+    columns = json.loads(files[1].read_text())
     schema = json.loads(SCHEMA_FILE.read_text())
     table_ok, table_failures = table_bench(tables)
     column_ok, column_failures = column_bench(columns, schema)

@@ -47,7 +47,8 @@ class ExtractResult:
 
     @property
     def errors(self) -> list[FileError]:
-        return [error for e in self.extractions for error in e.errors]
+        """Each problem once: a broken dbt_project.yml is reported by every model it affects."""
+        return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
 
 
 

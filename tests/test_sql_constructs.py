@@ -125,3 +125,104 @@ def test_related_dialect_is_tried_before_the_generic_one() -> None:
 def test_vertica_partition_functions_move_data() -> None:
     assert flows("SELECT swap_partitions_between_tables('stage', 'a', 'b', 'target')") == [
         ("partition", {"stage"}, "target")]
+
+
+@pytest.mark.parametrize(("sql", "dialect", "expected"), [
+    ("COPY INTO raw.events FROM (SELECT $1, $2 FROM @landing/events/2024)", "snowflake",
+     [("copy", {"@landing/events/2024"}, "raw.events")]),
+    ("SELECT t.$1:id FROM @ns.events_stage t", "snowflake",
+     [("select", {"@ns.events_stage"}, None)]),
+    ("COPY INTO a.b FROM @~/uploads", "snowflake", [("copy", {"@~/uploads"}, "a.b")]),
+    ("CREATE STAGE IF NOT EXISTS ns.landing URL='gcs://acme/landing/' FILE_FORMAT=(TYPE=CSV)",
+     "snowflake", [("stage", {"gcs://acme/landing/"}, "@ns.landing")]),
+    ("PUT file:///tmp/contacts.csv @ns.landing", "snowflake",
+     [("put", {"/tmp/contacts.csv"}, "@ns.landing")]),
+    ("GET @ns.landing/contacts.csv file:///home/me/", "snowflake",
+     [("get", {"@ns.landing/contacts.csv"}, "/home/me")]),
+    ("LOAD DATA LOCAL INFILE '/tmp/c.csv' INTO TABLE crm.customers FIELDS TERMINATED BY ','",
+     "mysql", [("load", {"/tmp/c.csv"}, "crm.customers")]),
+    ("LOAD DATA INPATH '/landing/c' OVERWRITE INTO TABLE crm.customers", "hive",
+     [("load", {"/landing/c"}, "crm.customers")]),
+    ("SELECT email FROM crm.customers INTO OUTFILE '/tmp/c.csv' FIELDS TERMINATED BY ','",
+     "mysql", [("export", {"crm.customers"}, "/tmp/c.csv")]),
+    ("SELECT email INTO OUTFILE '/tmp/c.csv' FROM crm.customers", "mysql",
+     [("export", {"crm.customers"}, "/tmp/c.csv")]),
+    ("SELECT name, email INTO v_name, v_email FROM crm.customers WHERE id = 1", "postgres",
+     [("select", {"crm.customers"}, None)]),
+    ("SELECT email INTO :v_email FROM crm.customers", "snowflake",
+     [("select", {"crm.customers"}, None)]),
+    ("SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM vip)) FROM orders", "postgres",
+     [("select", {"orders", "vip"}, None)]),
+    ("SELECT sum(amount) FILTER (WHERE id IN (SELECT id FROM vip)) FROM orders", None,
+     [("select", {"orders", "vip"}, None)]),
+    (("SELECT * FROM t WHERE name LIKE 'a!%' ESCAPE '!' "
+      "AND code NOT ILIKE (SELECT p FROM pats) ESCAPE '#'"), "postgres",
+     [("select", {"t", "pats"}, None)]),
+    (("UPDATE sr SET sr.name += ' (scrapped)' FROM production.scrapreason AS sr "
+      "JOIN production.workorder AS wo ON sr.id = wo.reason_id"), "tsql",
+     [("update", {"production.workorder"}, "production.scrapreason")]),
+    ("COPY INTO a.b FROM 'azure://acct/container/x.csv'", "snowflake",
+     [("copy", {"azure://acct/container/x.csv"}, "a.b")]),
+])
+def test_stages_loads_unloads_and_variables(sql: str, dialect: str | None,
+                                            expected: list[tuple[str, set[str], str | None]]
+                                            ) -> None:
+    assert flows(sql, dialect) == expected
+
+
+def test_a_stage_created_in_the_script_resolves_to_its_url() -> None:
+    sql = ("CREATE STAGE landing URL='s3://acme-governed/landing/';\n"
+           "COPY INTO raw.events FROM @landing/2024/events.csv;")
+    statements, problems = analyse_sql(sql, "snowflake")
+    assert not problems
+    stage, copy = statements
+    assert stage.action == "read" and stage.target.name == "@landing"  # names, moves nothing
+    assert [s.name for s in copy.sources] == [
+        "@landing/2024/events.csv", "s3://acme-governed/landing/2024/events.csv"]
+
+
+def test_psql_copy_meta_command_is_an_export_and_other_meta_commands_go() -> None:
+    sql = ("\\set region 'EU'\n"
+           "\\copy (SELECT email FROM crm.customers) TO '/tmp/c.csv' CSV HEADER\n"
+           "SELECT id FROM orders;\n")
+    statements, problems = analyse_sql(sql, "postgres")
+    assert not problems
+    assert [(s.line, s.action, s.target.name if s.target else None) for s in statements] == [
+        (2, "export", "/tmp/c.csv"), (3, "query", None)]
+
+
+def test_statements_another_dialect_reads_are_retried_and_say_so() -> None:
+    (statement,), problems = analyse_sql("SELECT [id] FROM [crm].[customers]", "redshift")
+    assert not problems and statement.sources[0].name == "crm.customers"
+    assert statement.dialect == "tsql" and statement.snippet.endswith("-- parsed as tsql")
+    (statement,), _ = analyse_sql("SELECT email FROM `acme-prod.crm.customers`", None)
+    assert statement.dialect == "bigquery"
+    (statement,), _ = analyse_sql("SELECT email FROM `acme-prod.crm.customers`", "bigquery")
+    assert statement.dialect is None and "parsed as" not in statement.snippet
+
+
+def test_an_opaque_command_is_kept_only_when_no_dialect_reads_more() -> None:
+    sql = "COPY (SELECT email FROM crm.customers) TO '/tmp/c.csv' (FORMAT CSV)"
+    (statement,), problems = analyse_sql(sql, "snowflake")  # snowflake: an opaque command
+    assert not problems and statement.target.name == "/tmp/c.csv"
+    assert statement.action == "export" and statement.dialect is not None
+
+
+def test_statements_nothing_understands_are_problems_not_silence() -> None:
+    sql = ("SHOW TABLES;\nSET x = 1;\n"
+           "FROBNICATE crm.customers INTO 's3://elsewhere/x';\n"
+           "SELECT id FROM orders;\n"
+           "SUMMARIZE crm.customers;\n")
+    statements, problems = analyse_sql(sql, None)
+    assert [s.line for s in statements] == [4]
+    assert [line for line, _ in problems] == [3, 5]
+    assert all(message.startswith("cannot") for _, message in problems)
+
+
+def test_deep_nesting_is_a_problem_at_its_line() -> None:
+    sql = ("SELECT id FROM orders;\nSELECT " + "(" * 3000 + "1" + ")" * 3000 + " FROM t;\n"
+           "SELECT " + "CASE WHEN a = 1 THEN " * 200 + "1" + " END" * 200 + " FROM t;\n")
+    statements, problems = analyse_sql(sql, None)
+    assert [s.line for s in statements] == [1]
+    assert problems == [(2, "cannot parse SQL: nested too deeply to analyse"),
+                        (3, "cannot parse SQL: nested too deeply to analyse")]

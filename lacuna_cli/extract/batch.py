@@ -1,8 +1,9 @@
 """Extracting many files: a per-file cache keyed by content hash, and a pool of processes.
 
 A warm run re-reads each file and hashes it, but re-analyses only what changed: the cache in
-the DuckDB file is keyed by the file's bytes, the SQL dialect and a fingerprint of the
-extractor's own code, so an upgraded Lacuna never trusts an old analysis. Data-file headers
+the DuckDB file is keyed by the file's bytes, the SQL dialect, a fingerprint of the
+extractor's own code (an upgraded Lacuna never trusts an old analysis) and, for dbt models, the
+project's own files (a renamed source schema renames what every model reads). Data-file headers
 that fed an analysis are re-read and compared, so a new `email` column in a CSV is seen.
 Cold runs over many files spread the libcst work over the machine's cores.
 """
@@ -23,6 +24,7 @@ import orjson
 
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.pyimports import digest_of
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.models import Extraction
@@ -66,13 +68,15 @@ def extractor_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def file_digest(job: Job) -> str | None:
+def file_digest(job: Job, projects: dict[Path, str] | None = None) -> str | None:
     try:
         content = job.path.read_bytes()
     except OSError:
         return None
     key = hashlib.sha256(content)
     key.update(f"\0{job.dialect or ''}\0{job.catalog}\0{extractor_fingerprint()}".encode())
+    key.update(project_inputs_key(job.path, job.root, {} if projects is None else projects
+                                  ).encode())
     return key.hexdigest()
 
 
@@ -129,8 +133,10 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     results: list[Extraction | None] = [None] * len(jobs)
     digests: list[str | None] = []
     todo: list[int] = []
+    forget_projects()  # dbt projects are read again: their files may have changed
+    projects: dict[Path, str] = {}
     for index, job in enumerate(jobs):
-        digest = file_digest(job)
+        digest = file_digest(job, projects)
         digests.append(digest)
         hit = cached.get(job.relpath)
         if digest is not None and hit is not None and hit[0] == digest:

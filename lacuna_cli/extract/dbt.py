@@ -1,175 +1,109 @@
 """dbt models, analysed without running dbt.
 
 A `.sql` file under a dbt project's model paths is Jinja, not SQL. Its Jinja is rendered just
-enough to parse: `ref()`, `source()` and `{{ this }}` become the relations dbt would build
-(`[database.][schema.]alias`, from `config()`, `dbt_project.yml` and the sources' YAML),
-`is_incremental()` is false (the full-refresh query defines where the data comes from), other
-`if` blocks keep their first branch, loops their body once, macros and `set` blocks go, and other
-expressions become NULL. Line numbers are kept. When `target/manifest.json` exists, its compiled
-SQL and relation names are used instead — they are what dbt really ran.
+enough to parse (sql_jinja): `ref()`, `source()` and `{{ this }}` become the relations dbt would
+build (`[database.][schema.]alias`, from `config()`, `dbt_project.yml` and the sources' YAML),
+`is_incremental()` is false (the full-refresh query defines where the data comes from), `var()`
+takes its default, `config()` is read; any other expression stays a template hole (sql_holes).
+Line numbers are kept. When `target/manifest.json` has a model's compiled SQL, that SQL and
+the manifest's relation names are used instead — they are what dbt really ran.
+
+Files under the macro paths are macros, not models: they build nothing and are not analysed.
+Analyses, tests and snapshots are rendered the same way and read as queries. The adapter of
+the project's profile decides the dialect of all of them. What could not be read in the
+project's own files is reported with every file of the project (the run shows it once).
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from lacuna_cli.extract.dbt_project import DbtProject, load_project, project_of
 from lacuna_cli.extract.files import table_resource
-from lacuna_cli.models import Extraction, Resource
-from lacuna_cli.yamlfile import parse_yaml
+from lacuna_cli.extract.sql_jinja import JINJA, render_jinja
+from lacuna_cli.models import Extraction, FileError, Resource
 
-JINJA = re.compile(r"{#.*?#}|{%-?\s*(.*?)\s*-?%}|{{-?\s*(.*?)\s*-?}}", re.S)
-BLOCKS_DROPPED = {"macro", "call", "test", "docs", "materialization"}
+__all__ = ["config_text", "extract_dbt_model", "load_project", "project_of", "render"]
 
-
-@dataclass
-class DbtProject:
-    """What naming a relation needs: model paths, model configs, sources, and the manifest."""
-
-    root: Path
-    name: str
-    model_paths: tuple[str, ...]
-    folder_configs: dict = field(default_factory=dict)
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
-    manifest: dict | None = None
-
-    def model_relation(self, name: str, config: dict) -> str:
-        """`[database.][schema.]alias`, the way dbt names a model's relation."""
-        parts = [config.get("database"), config.get("schema"), config.get("alias") or name]
-        return ".".join(str(p) for p in parts if p)
-
-
-def project_of(path: Path, root: Path) -> DbtProject | None:
-    """The dbt project a `.sql` file is a model of, if any (searched up to the project root)."""
-    resolved = path.resolve()
-    for folder in resolved.parents:
-        if (folder / "dbt_project.yml").is_file():
-            project = load_project(folder)
-            relative = resolved.relative_to(folder).as_posix()
-            if any(relative.startswith(p.rstrip("/") + "/") for p in project.model_paths):
-                return project
-            return None
-        if folder == root.resolve() or folder == folder.parent:
-            return None
-    return None
-
-
-@lru_cache(maxsize=8)
-def load_project(folder: Path) -> DbtProject:
-    settings = parse_yaml((folder / "dbt_project.yml").read_text()) or {}
-    paths = settings.get("model-paths") or settings.get("source-paths") or ["models"]
-    name = str(settings.get("name", ""))
-    models = (settings.get("models") or {}).get(name) or {}
-    project = DbtProject(folder, name, tuple(paths), models)
-    for model_path in paths:
-        for yml in sorted((folder / model_path).rglob("*.yml")):
-            _read_sources(parse_yaml(yml.read_text()) or {}, project)
-    manifest = folder / "target" / "manifest.json"
-    if manifest.is_file():
-        project.manifest = json.loads(manifest.read_text())
-    return project
-
-
-def _read_sources(document: dict, project: DbtProject) -> None:
-    for source in document.get("sources") or []:
-        schema = source.get("schema") or source["name"]
-        for table in source.get("tables") or []:
-            parts = [source.get("database"), schema, table.get("identifier") or table["name"]]
-            project.sources[(source["name"], table["name"])] = ".".join(
-                str(p) for p in parts if p)
+NAMING_KEYS = ("schema", "database", "alias", "materialized")
+LITERAL_ERRORS = (ValueError, TypeError, SyntaxError, RecursionError, MemoryError)
 
 
 def extract_dbt_model(text: str, path: Path, relpath: str, project: DbtProject,
                       dialect: str | None) -> Extraction:
-    """Operations and lineage of one model: its SELECT builds the model's relation."""
+    """Operations and lineage of one file of a dbt project: a model's SELECT builds the
+    model's relation; macros build nothing; other dbt SQL is read as queries."""
     from lacuna_cli.extract.sql import extract_sql
 
     relative = path.resolve().relative_to(project.root).as_posix()
+    role = project.role_of(relative)
+    if role == "other":
+        return extract_sql(text, relpath, dialect)
+    dialect = project.dialect or dialect
+    if role == "macro":
+        extraction = Extraction(path=relpath, language="sql")
+    elif role == "dbt":
+        extraction = extract_sql(render(text, project, path.stem)[0], relpath, dialect)
+    else:
+        extraction = _model(text, path.stem, relative, relpath, project, dialect)
+    prefix = relpath[: len(relpath) - len(relative)] if relpath.endswith(relative) else ""
+    problems = tuple(FileError(path=file if Path(file).is_absolute() else prefix + file,
+                               line=line, message=message)
+                     for file, line, message in project.problems)
+    return extraction.model_copy(update={"errors": (*problems, *extraction.errors)})
+
+
+def _model(text: str, model: str, relative: str, relpath: str, project: DbtProject,
+           dialect: str | None) -> Extraction:
+    from lacuna_cli.extract.sql import extract_sql
+
     node = _manifest_node(project, relative)
-    compiled = node and (node.get("compiled_code") or node.get("compiled_sql"))
-    if node and compiled:
-        return extract_sql(compiled, relpath, dialect, into=_relation_of(node))
-    model = path.stem
+    if node is not None:
+        compiled = node.get("compiled_code") or node.get("compiled_sql")
+        if isinstance(compiled, str) and compiled.strip():
+            return extract_sql(compiled, relpath, dialect, into=_relation_of(node))
     rendered, config = render(text, project, model)
-    name = _relation_of(node).name if node else project.model_relation(
+    name = _relation_of(node).name if node is not None else project.model_relation(
         model, {**_folder_config(project, relative), **config})
     return extract_sql(rendered, relpath, dialect, into=table_resource(name))
 
 
 def render(text: str, project: DbtProject, model: str) -> tuple[str, dict]:
     """The model's SQL with its Jinja resolved, and the settings of its `config()` call."""
-    renderer = _Renderer(project, model)
-    return renderer.render(text), renderer.config
+    expressions = _Expressions(project, model)
+    rendered = render_jinja(text, expressions.resolve,
+                            taken=lambda condition: "is_incremental()" not in condition)
+    return rendered, expressions.config
 
 
-class _Renderer:
-    """A small Jinja subset: enough for dbt models, never executing anything."""
+class _Expressions:
+    """dbt's own Jinja functions, evaluated from the project's files; never executing code."""
 
     def __init__(self, project: DbtProject, model: str) -> None:
         self.project = project
         self.model = model
         self.config: dict = {}
-        self.keeping: list[list[bool]] = []  # per open block: [keep this branch, kept one]
 
-    def render(self, text: str) -> str:
-        out: list[str] = []
-        position = 0
-        for match in JINJA.finditer(text):
-            self._emit(out, text[position:match.start()])
-            position = match.end()
-            tag, expression = match.group(1), match.group(2)
-            if tag is not None:
-                self._tag(tag.strip())
-            replacement = self._expression(expression) if expression is not None and all(
-                keep for keep, _ in self.keeping) else ""
-            out.append(replacement + "\n" * match.group(0).count("\n"))
-        self._emit(out, text[position:])
-        return "".join(out)
-
-    def _emit(self, out: list[str], text: str) -> None:
-        out.append(text if all(keep for keep, _ in self.keeping) else "\n" * text.count("\n"))
-
-    def _tag(self, tag: str) -> None:
-        word = tag.split(None, 1)[0] if tag else ""
-        if word == "if":
-            keep = "is_incremental()" not in tag
-            self.keeping.append([keep, keep])
-        elif word in ("elif", "else") and self.keeping:
-            frame = self.keeping[-1]
-            frame[0] = not frame[1] and (word == "else" or "is_incremental()" not in tag)
-            frame[1] = frame[1] or frame[0]
-        elif word in ("for", "snapshot", "filter"):
-            self.keeping.append([True, True])
-        elif word in BLOCKS_DROPPED or word == "set" and "=" not in tag:
-            self.keeping.append([False, False])
-        elif word.startswith("end") and self.keeping:
-            self.keeping.pop()
-
-    def _expression(self, expression: str) -> str:
-        if expression.strip() == "this":
+    def resolve(self, expression: str) -> str | None:
+        if expression == "this":
             return self.project.model_relation(self.model, self.config)
-        try:
-            call = ast.parse(expression.strip(), mode="eval").body
-        except SyntaxError:
-            return "NULL"
-        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
-            return "NULL"
+        call = _call(expression)
+        if call is None or not isinstance(call.func, ast.Name):
+            return None
         args, kwargs = _arguments(call)
         function = call.func.id
-        if function == "ref" and args:
+        if function == "ref" and args and _is_text(args[-1]):
             return self._ref(str(args[-1]))
-        if function == "source" and len(args) == 2:
+        if function == "source" and len(args) == 2 and all(_is_text(a) for a in args):
             return self._source(str(args[0]), str(args[1]))
         if function == "config":
             self.config.update(kwargs)
             return ""
-        if function == "var":
-            return str(args[1]) if len(args) > 1 else "NULL"
-        return "NULL"
+        if function == "var" and len(args) > 1 and _is_text(args[1]):
+            return str(args[1])
+        return None
 
     def _ref(self, model: str) -> str:
         node = _manifest_model(self.project, model)
@@ -177,11 +111,18 @@ class _Renderer:
             model, _model_config(self.project, model))
 
     def _source(self, source: str, table: str) -> str:
-        manifest = self.project.manifest or {}
-        for node in manifest.get("sources", {}).values():
+        for node in _manifest_nodes(self.project, "sources"):
             if node.get("source_name") == source and node.get("name") == table:
                 return _relation_of(node).name
         return self.project.sources.get((source, table), f"{source}.{table}")
+
+
+def _call(expression: str) -> ast.Call | None:
+    try:
+        tree = ast.parse(expression, mode="eval").body
+    except LITERAL_ERRORS:
+        return None
+    return tree if isinstance(tree, ast.Call) else None
 
 
 def _arguments(call: ast.Call) -> tuple[list[object], dict[str, object]]:
@@ -190,44 +131,65 @@ def _arguments(call: ast.Call) -> tuple[list[object], dict[str, object]]:
         k.arg: _literal(k.value) for k in call.keywords if k.arg}
 
 
-def _config_of(text: str) -> dict:
-    """The settings of a model file's `{{ config(...) }}` call, without rendering the rest."""
-    config: dict = {}
-    for match in JINJA.finditer(text):
-        expression = (match.group(2) or "").strip()
-        if expression.startswith("config("):
-            try:
-                call = ast.parse(expression, mode="eval").body
-            except SyntaxError:
-                continue
-            if isinstance(call, ast.Call):
-                config.update(_arguments(call)[1])
-    return config
-
-
 def _literal(node: ast.expr) -> object:
     try:
         return ast.literal_eval(node)
-    except ValueError:
+    except LITERAL_ERRORS:
         return None
 
 
+def _is_text(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def config_text(path: Path) -> str:
+    """The `config(...)` calls of a model file as written (what naming its relation reads)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(expression for expression in _expressions(text)
+                     if expression.startswith("config("))
+
+
+def _expressions(text: str) -> list[str]:
+    return [(match.group(2) or "").strip() for match in JINJA.finditer(text)
+            if match.group(2) is not None]
+
+
+def _config_of(path: Path) -> dict:
+    """The settings of a model file's `{{ config(...) }}` call, without rendering the rest."""
+    config: dict = {}
+    for expression in config_text(path).splitlines():
+        call = _call(expression)
+        if call is not None:
+            config.update(_arguments(call)[1])
+    return config
+
+
 def _relation_of(node: dict) -> Resource:
-    relation = node.get("relation_name") or ".".join(
-        str(p) for p in (node.get("database"), node.get("schema"),
-                         node.get("alias") or node.get("name")) if p)
-    return table_resource(relation.replace('"', "").replace("`", ""))
+    relation = node.get("relation_name")
+    if not isinstance(relation, str) or not relation.strip():
+        relation = ".".join(str(p) for p in (node.get("database"), node.get("schema"),
+                                             node.get("alias") or node.get("name"))
+                            if _is_text(p) and str(p))
+    return table_resource(relation.replace('"', "").replace("`", "") or "unnamed")
+
+
+def _manifest_nodes(project: DbtProject, key: str) -> list[dict[str, Any]]:
+    nodes = (project.manifest or {}).get(key) or {}
+    return [node for node in nodes.values() if isinstance(node, dict)]
 
 
 def _manifest_node(project: DbtProject, relative: str) -> dict | None:
-    for node in (project.manifest or {}).get("nodes", {}).values():
+    for node in _manifest_nodes(project, "nodes"):
         if node.get("original_file_path") == relative and node.get("resource_type") == "model":
             return node
     return None
 
 
 def _manifest_model(project: DbtProject, model: str) -> dict | None:
-    for node in (project.manifest or {}).get("nodes", {}).values():
+    for node in _manifest_nodes(project, "nodes"):
         if node.get("resource_type") == "model" and node.get("name") == model:
             return node
     return None
@@ -235,11 +197,11 @@ def _manifest_model(project: DbtProject, model: str) -> dict | None:
 
 def _model_config(project: DbtProject, model: str) -> dict:
     """A referenced model's naming config, read from its own file's `config()`."""
-    for model_path in project.model_paths:
-        for candidate in (project.root / model_path).rglob(f"{model}.sql"):
-            relative = candidate.relative_to(project.root).as_posix()
-            return {**_folder_config(project, relative), **_config_of(candidate.read_text())}
-    return {}
+    candidate = project.models_by_name.get(model)
+    if candidate is None:
+        return {}
+    relative = candidate.relative_to(project.root).as_posix()
+    return {**_folder_config(project, relative), **_config_of(candidate)}
 
 
 def _folder_config(project: DbtProject, relative: str) -> dict:
@@ -248,7 +210,7 @@ def _folder_config(project: DbtProject, relative: str) -> dict:
     level = project.folder_configs
     folders = relative.split("/")[1:-1]
     for depth in range(len(folders) + 1):
-        for key in ("schema", "database", "alias", "materialized"):
+        for key in NAMING_KEYS:
             for spelled in (f"+{key}", key):
                 if isinstance(level.get(spelled), str):
                     config[key] = level[spelled]

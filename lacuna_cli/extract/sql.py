@@ -1,17 +1,24 @@
 """SQL extraction with sqlglot: which tables each statement reads and writes, column by column.
 
-A script is split into statements on the token stream (so a statement's line is exact and one
-bad statement does not hide the others); each is parsed on its own in the configured dialect,
-then in sqlglot's generic one, before it is reported. SQL inside opaque statements (procedure
-bodies, `UNLOAD ('select ...')`, `EXECUTE IMMEDIATE`) is cut out and analysed as a script of its
-own. Across a script, a table written by one statement and read by a later one is resolved
-through to the sources it was built from, at table and at column level. The same analysis
-serves `.sql` files, dbt models and SQL strings embedded in Python.
+A script's Jinja control flow is rendered and its placeholders and template holes replaced by
+stand-ins (sql_jinja, sql_holes), then it is split into statements on the token stream (so a
+statement's line is exact and one bad statement does not hide the others). Each statement is
+parsed on its own: in the configured dialect, then the related and generic ones, then every
+other dialect in RETRY_DIALECTS, until one parses it into something other than an opaque
+command; the operation of a statement read in another dialect than the configured one says so
+(`-- parsed as bigquery` at the end of its code). A statement no dialect parses, or that parses
+into nothing Lacuna understands while naming data, is an error at its line — never dropped.
+SQL inside opaque statements (procedure bodies, `UNLOAD ('select ...')`, `EXECUTE IMMEDIATE`)
+is cut out and analysed as a script of its own. Across a script, a table written by one
+statement and read by a later one is resolved through to the sources it was built from, at
+table and at column level, and a stage created with a URL resolves to that URL. The same
+analysis serves `.sql` files, dbt models and SQL strings embedded in Python.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,12 +28,17 @@ from sqlglot.errors import ParseError, TokenError
 
 from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.extract.sql_columns import ColumnLineage, ColumnResolver, Outputs, column_lineage
-from lacuna_cli.extract.sql_opaque import command_flows, embedded_sql, looks_opaque
+from lacuna_cli.extract.sql_holes import Holes
+from lacuna_cli.extract.sql_jinja import has_jinja, render_jinja
+from lacuna_cli.extract.sql_opaque import (
+    command_flows, embedded_sql, is_text_command, looks_opaque, opaque_names_data,
+)
+from lacuna_cli.extract.sql_rewrite import psql_commands, rewrite
+from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.extract.sql_split import (
     StatementText, column_of, line_of, split_until_error,
 )
 from lacuna_cli.extract.sql_tables import Flow, flows_of
-from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
 
 # sqlglot warns on stderr for every statement it keeps as an opaque Command; those are handled
@@ -37,6 +49,17 @@ Problem = tuple[int, str]
 # Dialects whose engines also accept another dialect's syntax (Athena runs Hive DDL and takes
 # Hive's backquoted names), tried after the configured dialect and before the generic one.
 RELATED_DIALECTS = {"athena": "hive"}
+# Tried in this order when neither the configured, related nor generic dialect reads a
+# statement: real projects mix dialects (BigQuery backquotes, T-SQL brackets under Redshift).
+RETRY_DIALECTS = ("bigquery", "snowflake", "tsql", "postgres", "mysql", "spark", "databricks",
+                  "duckdb", "redshift", "hive", "oracle", "trino", "clickhouse", "teradata",
+                  "sqlite")
+# Statements longer than this are parsed in the configured and generic dialects only: a retry
+# in every dialect would multiply the time spent on one huge generated statement.
+RETRY_MAX_CHARS = 100_000
+GENERIC = "generic SQL"  # how sqlglot's dialect-less parser is named in reports
+TOKEN_REPR = re.compile(r"<Token token_type: [\w.]+, text: (.*?), line: \d+, col: \d+, "
+                        r"start: \d+, end: \d+, comments: \[.*?\]>", re.S)
 NO_SEMICOLON_KEYWORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "WITH",
                          "DROP", "ALTER", "TRUNCATE", "DECLARE", "SET", "EXEC", "EXECUTE"}
 
@@ -47,7 +70,8 @@ class StatementLineage:
 
     `kind` is the statement keyword (see sql_tables.Flow); `statement` the index of the top-level
     statement it came from (statements of one procedure body share it); `column_lineage` has one
-    entry per output column.
+    entry per output column; `dialect` the dialect that parsed it when that is not the
+    configured one (GENERIC for sqlglot's dialect-less parser).
     """
 
     action: Action
@@ -63,6 +87,17 @@ class StatementLineage:
     column_lineage: tuple[ColumnLineage, ...] = ()
     statement: int = 0
     temporary: bool = False
+    dialect: str | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One statement's tree, where it starts in the statement text, and the dialect that read
+    it (None: sqlglot's generic one)."""
+
+    offset: int
+    tree: exp.Expression
+    dialect: str | None
 
 
 class ScriptAnalysis:
@@ -75,8 +110,13 @@ class ScriptAnalysis:
         self.written: dict[str, Outputs] = {}
         self.found: list[StatementLineage] = []
         self.problems: list[Problem] = []
+        self.holes = Holes()
+        self.stages: dict[str, Resource] = {}  # `@stage` -> the URL it was created with
 
     def script(self, sql: str, first_line: int = 1, index: int | None = None) -> None:
+        if has_jinja(sql):
+            sql = render_jinja(sql, lambda _: None)
+        sql = self.holes.normalise(psql_commands(sql))
         statements, broken = split_until_error(sql, self.dialect)
         if broken is not None:
             self.problems.append((first_line + broken - 1,
@@ -86,6 +126,13 @@ class ScriptAnalysis:
             self.statement(statement, line, number if index is None else index)
 
     def statement(self, statement: StatementText, line: int, index: int) -> None:
+        """Analyse one statement; a statement too deeply nested for the parser is an error."""
+        try:
+            self._statement(statement, line, index)
+        except RecursionError:
+            self.problems.append((line, "cannot parse SQL: nested too deeply to analyse"))
+
+    def _statement(self, statement: StatementText, line: int, index: int) -> None:
         text = statement.text
         if looks_opaque(text):
             inner = embedded_sql(text)
@@ -96,62 +143,94 @@ class ScriptAnalysis:
                     if part.target is not None:
                         self.redirect(before, part.target, "unload")
                 return
+        rewritten = rewrite(text)
         try:
-            trees = self._parse(text)
+            trees = self._parse(rewritten.text)
         except (ParseError, TokenError) as exc:
-            self.problems.append((line + _error_line(exc) - 1, _error_message(exc)))
+            self.problems.append((line + _error_line(exc) - 1,
+                                  self.holes.restore(_error_message(exc))))
             return
-        for offset, tree in trees:
-            here = line + line_of(text, offset) - 1
-            column = statement.column if offset == 0 else column_of(text, offset)
-            self.tree(tree, text[offset:], here, column, index)
+        before = len(self.found)
+        for parsed in trees:
+            here = line + line_of(text, parsed.offset) - 1
+            column = statement.column if parsed.offset == 0 else column_of(text, parsed.offset)
+            self.tree(parsed, text[parsed.offset:], here, column, index)
+        if rewritten.target is not None:
+            self.redirect(before, rewritten.target, "export")
 
-    def _parse(self, text: str) -> list[tuple[int, exp.Expression]]:
-        """Parse one statement: the configured dialect, then the generic one; a T-SQL batch
-        without semicolons is split where the parser finds a second statement begin."""
-        try:
-            return [(0, _parse_one(text, self.dialect))]
-        except (ParseError, TokenError) as first:
-            split = _second_statement(text, first)
-            if split is not None:
-                head = self._parse(text[:split])
-                return head + [(split + o, t) for o, t in self._parse(text[split:])]
-            for fallback in (RELATED_DIALECTS.get(self.dialect or ""), None):
-                if fallback == self.dialect:
-                    continue
-                try:
-                    return [(0, _parse_one(text, fallback))]
-                except (ParseError, TokenError):
-                    continue
-            raise first from None
+    def _parse(self, text: str) -> list[Parsed]:
+        """Parse one statement: the configured dialect (a T-SQL batch without semicolons is
+        split where the parser finds a second statement begin), then the related and generic
+        ones, then the others. An opaque command is kept only when no dialect reads more."""
+        if is_text_command(text):
+            return [Parsed(0, exp.Command(this=text.split(None, 1)[0]), self.dialect)]
+        opaque: Parsed | None = None
+        first_error: Exception | None = None
+        for dialect in self._dialects(text):
+            try:
+                tree = _parse_one(text, dialect)
+            except (ParseError, TokenError) as error:
+                if first_error is None:
+                    first_error = error
+                    split = _second_statement(text, error)
+                    if split is not None:
+                        head = self._parse(text[:split])
+                        return head + [replace(p, offset=split + p.offset)
+                                       for p in self._parse(text[split:])]
+                continue
+            if not isinstance(tree, exp.Command):
+                return [Parsed(0, tree, dialect)]
+            opaque = opaque or Parsed(0, tree, dialect)
+            if not opaque_names_data(text):
+                break  # a settings or metadata command: no dialect will read more
+        if opaque is not None:
+            return [opaque]
+        assert first_error is not None
+        raise first_error
 
-    def tree(self, tree: exp.Expression | None, text: str, line: int, column: int,
-             index: int) -> None:
-        if tree is None:
-            return
+    def _dialects(self, text: str) -> list[str | None]:
+        """The dialects to try for a statement, in order, each once."""
+        order = [self.dialect, RELATED_DIALECTS.get(self.dialect or "", self.dialect), None]
+        if len(text) <= RETRY_MAX_CHARS:
+            order += RETRY_DIALECTS
+        return list(dict.fromkeys(order))
+
+    def tree(self, parsed: Parsed, text: str, line: int, column: int, index: int) -> None:
+        tree = parsed.tree
         flows = command_flows(tree, text)
         if flows is None:
             flows = flows_of(tree)
+        if flows is None:
+            if _names_data(tree, text):
+                self.problems.append((line, self.holes.restore(
+                    f"cannot analyse SQL: `{_opening(text)}` is not understood in any dialect")))
+            return
+        dialect = (parsed.dialect or GENERIC) if parsed.dialect != self.dialect else None
         # The flows of one statement happen at once (a swap): resolve all, then remember.
-        remembered = [self.flow(flow, tree, text, line, column, index) for flow in flows]
+        remembered = [self.flow(flow, tree, text, line, column, index, dialect)
+                      for flow in flows]
         for flow, sources, outputs in (r for r in remembered if r is not None):
             self._remember(flow, sources, outputs)
 
     def flow(self, flow: Flow, tree: exp.Expression, text: str, line: int, column: int,
-             index: int) -> tuple[Flow, list[Resource], Outputs] | None:
+             index: int, dialect: str | None = None
+             ) -> tuple[Flow, list[Resource], Outputs] | None:
         """Record one flow; returns what a later statement must know about its target."""
         target = flow.target
+        where = (line, column, text, index, dialect)
         if flow.kind == "drop":
             if target is not None:
                 self.upstream.pop(target.name, None)
                 self.written.pop(target.name, None)
-            self.found.append(self._lineage(flow, [], (), line, column, text, index))
+            self.found.append(self._lineage(flow, [], (), *where))
             return None
+        if flow.kind == "stage" and target is not None:
+            self.stages[target.name.lower()] = flow.sources[0]
         outputs = ColumnResolver(self.schema, self.written).outputs_of(flow, tree)
         lineage = column_lineage(outputs)
         sources = self._resolved(flow.sources)
         sources = [_with_columns(s, tree, lineage, len(flow.sources)) for s in sources]
-        self.found.append(self._lineage(flow, sources, lineage, line, column, text, index, tree))
+        self.found.append(self._lineage(flow, sources, lineage, *where))
         return (flow, sources, outputs) if target is not None and target.kind == "table" else None
 
     def _remember(self, flow: Flow, sources: list[Resource], outputs: Outputs) -> None:
@@ -164,25 +243,49 @@ class ScriptAnalysis:
         self.written[name] = self.written.get(flow.sources[0].name, []) if renamed else outputs
 
     def _resolved(self, sources: Sequence[Resource]) -> list[Resource]:
-        """Each source, followed by what it was built from earlier in the script."""
+        """Each source, followed by what it was built from earlier in the script (a table's
+        sources, a stage's URL)."""
         resolved: dict[Resource, None] = {}
         for source in sources:
             resolved[source] = None
             for upstream in self.upstream.get(source.name, ()) if source.kind == "table" else ():
                 resolved.setdefault(upstream, None)
+            if (staged := self._staged(source)) is not None:
+                resolved.setdefault(staged, None)
         return list(resolved)
 
+    def _staged(self, source: Resource) -> Resource | None:
+        """`@stage/path` of a stage created in this script: the location under its URL."""
+        if source.kind != "url" or not source.name.startswith("@"):
+            return None
+        stage, _, path = source.name.partition("/")
+        url = self.stages.get(stage.lower())
+        if url is None:
+            return None
+        return url if not path else url.model_copy(
+            update={"name": url.name.rstrip("/") + "/" + path})
+
     def _lineage(self, flow: Flow, sources: list[Resource], lineage: tuple[ColumnLineage, ...],
-                 line: int, column: int, text: str, index: int,
-                 tree: exp.Expression | None = None) -> StatementLineage:
+                 line: int, column: int, text: str, index: int, dialect: str | None
+                 ) -> StatementLineage:
         keys, columns, transform = shape(flow, len(sources), lineage)
         action: Action = "query"
-        if flow.target is not None:
+        if flow.kind == "stage":
+            action = "read"  # a stage names a location; creating it moves no data
+        elif flow.target is not None:
             action = "write" if flow.target.kind == "table" else "export"
+        holes = self.holes
+        snippet = holes.restore(" ".join(text.split())[:200])
+        if dialect is not None:
+            snippet += f"  -- parsed as {dialect}"
         return StatementLineage(
-            action=action, sources=sources, target=flow.target, transform=transform, keys=keys,
-            columns=columns, line=line, column=column, snippet=" ".join(text.split())[:200],
-            kind=flow.kind, column_lineage=lineage, statement=index, temporary=flow.temporary,
+            action=action, sources=[holes.resource(s) for s in sources],
+            target=holes.resource(flow.target) if flow.target is not None else None,
+            transform=transform, keys=tuple(holes.restore(k) for k in keys),
+            columns=tuple(holes.restore(c) for c in columns) if columns is not None else None,
+            line=line, column=column, snippet=snippet, kind=flow.kind,
+            column_lineage=tuple(_restored(entry, holes) for entry in lineage),
+            statement=index, temporary=flow.temporary, dialect=dialect,
         )
 
     def redirect(self, start: int, target: Resource, kind: str) -> None:
@@ -264,9 +367,33 @@ def _error_message(exc: Exception) -> str:
     if errors:
         first = errors[0]
         near = (first.get("highlight") or "").strip()
-        return f"cannot parse SQL: {first.get('description', 'syntax error')}" + (
-            f" near '{near}'" if near else "")
+        description = TOKEN_REPR.sub(r"'\1'", str(first.get("description", "syntax error")))
+        return f"cannot parse SQL: {description}" + (f" near '{near}'" if near else "")
     return f"cannot parse SQL: {str(exc).splitlines()[0]}"
+
+
+def _names_data(tree: exp.Expression, text: str) -> bool:
+    """Whether a statement Lacuna does not understand may move data: an opaque command naming
+    a source, target, stage or URL, or any other statement naming a table."""
+    if isinstance(tree, exp.Command):
+        return opaque_names_data(text)
+    return tree.find(exp.Table) is not None
+
+
+def _opening(text: str) -> str:
+    """The first words of a statement, to name it in a message."""
+    words = text.split()
+    return " ".join(words[:4]) + (" ..." if len(words) > 4 else "")
+
+
+def _restored(entry: ColumnLineage, holes: Holes) -> ColumnLineage:
+    """Column lineage with table and column names given back their template holes."""
+    if not holes.written:
+        return entry
+    return replace(entry, column=holes.restore(entry.column),
+                   sources=tuple((holes.restore(t), holes.restore(c)) for t, c in entry.sources),
+                   anonymized=tuple((holes.restore(t), holes.restore(c))
+                                    for t, c in entry.anonymized))
 
 
 def extract_sql(text: str, relpath: str, dialect: str | None,

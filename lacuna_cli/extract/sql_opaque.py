@@ -3,8 +3,10 @@
 Procedure bodies (`CREATE PROCEDURE ... BEGIN ... END`, `AS $$ ... $$`), `EXECUTE IMMEDIATE
 '...'` and Redshift's `UNLOAD ('select ...') TO 's3://...'` carry SQL that moves data; it is cut
 out here and handed back to be analysed as a script of its own. Commands sqlglot keeps as raw
-text (`RENAME TABLE a TO b`, Hive's `EXCHANGE PARTITION`, Vertica's partition-moving functions)
-are read into flows directly.
+text (`RENAME TABLE a TO b`, Hive's `EXCHANGE PARTITION`, Vertica's partition-moving functions,
+Snowflake's `PUT`/`GET` between local files and stages, MySQL's `LOAD DATA INFILE`) are read into
+flows directly. An opaque command that is none of these and names data (FROM, INTO, TO, a stage,
+a URL) is one Lacuna does not understand, which the caller reports rather than drops.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlglot.tokens import Token, TokenType
 
 from lacuna_cli.extract.files import normalise_location, table_resource
 from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, is_begin, token_start, tokenize
-from lacuna_cli.extract.sql_tables import Flow
+from lacuna_cli.extract.sql_tables import Flow, location_resource
 from lacuna_cli.models import Resource
 
 ROUTINE = re.compile(
@@ -37,6 +39,23 @@ RENAME_PAIR = re.compile(rf"^\s*({IDENT})\s+to\s+({IDENT})\s*$", re.I)
 EXCHANGE = re.compile(
     rf"^\s*alter\s+table\s+({IDENT})\s+exchange\s+partition\b.*?\bwith\s+table\s+({IDENT})",
     re.I | re.S)
+PUT = re.compile(r"^\s*put\s+'?(file://[^\s']+)'?\s+'?(@[^\s';]+)", re.I)
+GET = re.compile(r"^\s*get\s+'?(@[^\s']+)'?\s+'?(file://[^\s']+)", re.I)
+LOAD_INFILE = re.compile(
+    rf"^\s*load\s+data\s+(?:low_priority\s+|concurrent\s+)?(?:local\s+)?infile\s+"
+    rf"'([^']*)'.*?\binto\s+table\s+({IDENT})", re.I | re.S)
+TEXT_COMMANDS = (RENAME, EXCHANGE, PUT, GET, LOAD_INFILE)
+# Opaque commands starting with these words never move data (settings, metadata, sessions).
+NO_DATA_COMMANDS = {
+    "SET", "UNSET", "USE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "GRANT", "REVOKE", "COMMENT",
+    "ANALYZE", "VACUUM", "OPTIMIZE", "REFRESH", "MSCK", "CALL", "BEGIN", "START", "COMMIT",
+    "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "LOCK", "UNLOCK", "PRAGMA", "LIST", "LS",
+    "REMOVE", "RM", "CHECKPOINT", "DISCARD", "RESET", "LISTEN", "NOTIFY", "UNLISTEN",
+    "DEALLOCATE", "CLUSTER", "REINDEX", "ADD", "DECLARE", "PRINT", "RAISERROR", "WAITFOR",
+    "FLUSH", "KILL", "ABORT", "SOURCE", "DBCC", "ECHO", "SPOOL", "PROMPT",
+}
+DATA_WORDS = re.compile(r"\b(from|into|to|join|select|using|exchange|swap|attach|location)\b"
+                        r"|@\w|'[a-z][a-z0-9+]*://", re.I)
 OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create|if|else|elsif|elseif|while)\b",
                           re.I)
 PARTITION_FUNCTIONS = {  # Vertica: (source argument, target argument)
@@ -92,10 +111,37 @@ def command_flows(tree: exp.Expression, text: str) -> list[Flow] | None:
         return [Flow("rename", (_name(p.group(1)),), _name(p.group(2))) for p in pairs if p]
     if match := EXCHANGE.match(text):
         return [Flow("exchange", (_name(match.group(2)),), _name(match.group(1)))]
+    if match := PUT.match(text):
+        return [Flow("put", (location_resource(match.group(1)),),
+                     location_resource(match.group(2)))]
+    if match := GET.match(text):
+        return [Flow("get", (location_resource(match.group(1)),),
+                     location_resource(match.group(2)))]
+    if match := LOAD_INFILE.match(text):
+        return [Flow("load", (location_resource(match.group(1)),), _name(match.group(2)))]
     if isinstance(tree, exp.Select) and not tree.args.get("from_"):
         flows = [_partition_flow(f) for f in tree.find_all(exp.Anonymous)]
         return [f for f in flows if f is not None] or None
     return None
+
+
+def is_text_command(text: str) -> bool:
+    """Commands read from their text alone, without asking a parser."""
+    return any(pattern.match(text) for pattern in TEXT_COMMANDS)
+
+
+def opaque_names_data(text: str) -> bool:
+    """Whether an opaque command may move data: it names a source, target, stage or URL and
+    is not a settings or metadata command."""
+    words = text.split(None, 1)
+    if not words or words[0].upper().rstrip(";") in NO_DATA_COMMANDS:
+        return False
+    return bool(DATA_WORDS.search(QUOTED.sub(_keep_url, text)))
+
+
+def _keep_url(match: re.Match[str]) -> str:
+    """A string literal blanked, unless it holds a URL (`'s3://...'` names data)."""
+    return match.group(0) if "://" in match.group(1) else "''"
 
 
 def _partition_flow(call: exp.Anonymous) -> Flow | None:

@@ -19,10 +19,13 @@ from lacuna_cli.extract.files import normalise_location, table_resource
 from lacuna_cli.models import Resource
 
 FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
+URL_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*://", re.I)
 FILE_FORMATS = {"parquet", "json", "csv", "orc", "avro", "text", "delta", "binaryfile", "tsv"}
 DATA_OBJECTS = ("TABLE", "VIEW")
 NO_DATA = (exp.Drop, exp.Describe, exp.Use, exp.Set, exp.Transaction, exp.Commit, exp.Rollback,
            exp.Refresh, exp.Uncache, exp.Analyze, exp.Declare, exp.Show, exp.Grant)
+# Statements that name tables but move no data between them.
+NO_FLOW = (exp.Comment, exp.Pragma, exp.Revoke, exp.Kill, exp.Literal, exp.Condition)
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,9 @@ class Flow:
     temporary: bool = False
 
 
-def flows_of(tree: exp.Expression) -> list[Flow]:
-    """The data flows of one statement; [] for statements that move no data."""
+def flows_of(tree: exp.Expression) -> list[Flow] | None:
+    """The data flows of one statement; [] for statements known to move no data, None for
+    statements this module does not understand (sqlglot's opaque `Command` among them)."""
     if isinstance(tree, NO_DATA):
         return [Flow("drop", (), _table(t)) for t in _dropped_tables(tree)]
     handler = HANDLERS.get(type(tree))
@@ -51,7 +55,9 @@ def flows_of(tree: exp.Expression) -> list[Flow]:
         return handler(tree)
     if isinstance(tree, exp.Query):
         return [_select(tree)]
-    return []
+    if isinstance(tree, NO_FLOW):
+        return []
+    return None
 
 
 def _select(tree: exp.Query) -> Flow:
@@ -79,6 +85,8 @@ def _insert(tree: exp.Insert) -> list[Flow]:
 
 def _create(tree: exp.Create) -> list[Flow]:
     kind = (tree.args.get("kind") or "").upper()
+    if kind == "STAGE":
+        return _stage(tree)
     if not any(word in kind for word in DATA_OBJECTS):
         return []
     this = tree.this
@@ -92,6 +100,23 @@ def _create(tree: exp.Create) -> list[Flow]:
     temporary = tree.find(exp.TemporaryProperty) is not None or _is_temporary_name(this)
     return [Flow("create", sources, _table(this), _query_of(tree.expression), columns,
                  temporary)]
+
+
+def _stage(tree: exp.Create) -> list[Flow]:
+    """`CREATE STAGE s URL='s3://...'`: the stage `@s` names that location."""
+    url = next((p.args.get("value") for p in tree.find_all(exp.Property)
+                if p.name.lower() == "url"), None)
+    if not isinstance(url, exp.Literal) or not isinstance(tree.this, exp.Table):
+        return []
+    stage = Resource(kind="url", name="@" + ".".join(p.name for p in tree.this.parts).lower())
+    return [Flow("stage", (_location(url),), stage)]
+
+
+def _load(tree: exp.LoadData) -> list[Flow]:
+    """Hive's `LOAD DATA INPATH 'dir' INTO TABLE t`."""
+    path = tree.args.get("inpath")
+    sources = (_location(path),) if isinstance(path, exp.Literal) else ()
+    return [Flow("load", sources, _table(tree.this))]
 
 
 def _merge(tree: exp.Merge) -> list[Flow]:
@@ -164,7 +189,7 @@ def _alter(tree: exp.Alter) -> list[Flow]:
 HANDLERS = {
     exp.Insert: _insert, exp.Create: _create, exp.Merge: _merge, exp.Update: _update,
     exp.Delete: _delete, exp.TruncateTable: _truncate, exp.Copy: _copy, exp.Export: _export,
-    exp.Cache: _cache, exp.Alter: _alter,
+    exp.Cache: _cache, exp.Alter: _alter, exp.LoadData: _load,
 }
 
 
@@ -179,6 +204,8 @@ def sources_in(node: exp.Expression, skip: Iterable[exp.Expression | None] = ()
         resource = file_table(table)
         if resource is None and table.name and isinstance(table.this, exp.Identifier):
             resource = _table(table)
+        elif resource is None and is_stage(table):
+            resource = _location(table.this)
         if resource is not None:
             found.append(resource)
     return _unique(found)
@@ -198,6 +225,11 @@ def file_table(table: exp.Table) -> Resource | None:
     if not table.db and FILE_SUFFIX.search(this.name):
         return normalise_location(this.name)
     return None
+
+
+def is_stage(table: exp.Table) -> bool:
+    """`FROM @stage/path` (Snowflake): files in a stage queried as a table."""
+    return isinstance(table.this, exp.Var) and table.this.name.startswith("@")
 
 
 def _is_cte_reference(table: exp.Table) -> bool:
@@ -260,10 +292,19 @@ def _table(node: exp.Expression | None) -> Resource | None:
 
 
 def _location(node: exp.Expression) -> Resource:
-    """A file, stage or URL written as a literal (`'s3://b/x'`, `@stage/path`)."""
+    """A file, stage or URL written as a literal (`'s3://b/x'`, `@stage/path`, `file:///x`)."""
     text = node.name if isinstance(node, exp.Literal | exp.Var | exp.Identifier) else node.sql()
+    return location_resource(text)
+
+
+def location_resource(text: str) -> Resource:
+    """A stage (`@stage/path`, kept as written), a local `file://` path, a path or a URL."""
     if text.startswith("@"):
         return Resource(kind="url", name=text)
+    if text.lower().startswith("file://"):
+        text = text[len("file://"):]
+    elif URL_SCHEME.match(text):
+        return Resource(kind="url", name=text.strip())  # azure://, abfss://, ... as written
     return normalise_location(text)
 
 
