@@ -23,7 +23,9 @@ import orjson
 
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.schema import header_columns
+from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
 
 if TYPE_CHECKING:
@@ -64,11 +66,16 @@ def extractor_fingerprint() -> str:
 
 
 def file_digest(job: Job) -> str | None:
+    """The cache key of a file: its bytes (read like the extractor reads them: never a FIFO
+    or a device, never past the size cap), those of the notebooks it `%run`s, the dialect."""
     try:
-        content = job.path.read_bytes()
-    except OSError:
+        content = read_source(job.path)
+    except SourceProblem:
         return None
     key = hashlib.sha256(content)
+    if b"%run" in content:
+        for included in run_dependencies(job.path, content.decode("utf-8", "replace"), job.root):
+            key.update(hashlib.sha256(included).digest())
     key.update(f"\0{job.dialect or ''}\0{extractor_fingerprint()}".encode())
     return key.hexdigest()
 
