@@ -1,7 +1,8 @@
 """The policy input document for one operation, following OPA conventions.
 
 `{action, source{tier, tags, lineage, columns}, destination{type, path, kind, encrypted,
-reason}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README.
+reason}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README
+and checked by `input_schema`.
 Where the operation happens (file, line) is deliberately left out: decisions must not depend on
 it, and identical inputs are then evaluated once.
 """
@@ -15,10 +16,13 @@ from lacuna_cli.models import Classification, Operation, Resource
 CLOUD_SCHEMES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "az://", "wasb://",
                  "wasbs://", "hdfs://")
 ENCRYPTED_SUFFIXES = (".gpg", ".pgp", ".age", ".enc", ".aes")
+# Every value `destination.type` takes (the schema in `input_schema` checks documents by it).
+DESTINATION_TYPES = ("none", "project", "unmanaged", "http", "cloud", "email", "stream",
+                     "database", "dynamic")
 
 
 def destination_type(resource: Resource | None) -> str:
-    """none, project, unmanaged, http, cloud, email, stream, database or dynamic."""
+    """One of DESTINATION_TYPES."""
     if resource is None:
         return "none"
     name = resource.name.lower()
