@@ -15,7 +15,7 @@ from pathlib import Path
 from lacuna_cli.extract.allow_comments import find_allows
 from lacuna_cli.extract.failures import failed
 from lacuna_cli.extract.magics import magic_name, python_lines
-from lacuna_cli.extract.notebook_program import Place, Program, assemble
+from lacuna_cli.extract.notebook_program import DATABRICKS_DIALECT, Place, Program, assemble
 from lacuna_cli.extract.notebook_read import (
     Notebook, NotebookProblem, read_databricks_source, read_ipynb,
 )
@@ -81,7 +81,11 @@ def _own_operations(extraction: Extraction, program: Program) -> tuple:
         if place in program.runs:
             continue
         statement = program.statements.get(place)
-        kept.append(operation.model_copy(update={"code": statement}) if statement else operation)
+        if statement is not None:
+            code, column = statement
+            location = operation.location.model_copy(update={"column": column})
+            operation = operation.model_copy(update={"code": code, "location": location})
+        kept.append(operation)
     return tuple(kept)
 
 
@@ -95,7 +99,7 @@ def _error(relpath: str, place: Place, message: str, notebook: Notebook) -> File
 def _implied_dialect(notebook: Notebook) -> str | None:
     """The SQL dialect the notebook's own engine speaks, when the project sets none."""
     if notebook.databricks:
-        return "databricks"
+        return DATABRICKS_DIALECT
     if any(cell.lines and magic_name(cell.lines[0], "%%") == "bigquery"
            for cell in notebook.cells):
         return "bigquery"

@@ -26,6 +26,7 @@ from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
 Place = tuple[int | None, int]  # (cell, line in the cell), or (None, file line)
 Placer = Callable[[int], Place]  # index of a line in its cell -> its place
 DATABRICKS_RESULT = "_sqldf"  # the name Databricks gives the result of the last SQL cell
+DATABRICKS_DIALECT = "databricks"
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Program:
     lines: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     problems: list[tuple[Place, str]] = field(default_factory=list)
-    statements: dict[Place, str] = field(default_factory=dict)
+    statements: dict[Place, tuple[str, int]] = field(default_factory=dict)
     runs: set[Place] = field(default_factory=set)
 
     @property
@@ -58,6 +59,7 @@ class _Builder:
     root: Path
     dialect: str | None
     running: set[Path]  # notebooks being included (a notebook running itself stops there)
+    column_offset: int = 0  # of the cell being added: `# MAGIC ` taken off its lines
 
     def notebook(self, notebook: Notebook, path: Path, run_at: Place | None, depth: int) -> None:
         """Add every cell; inside a `%run` (run_at set) every line takes the run's place."""
@@ -69,13 +71,17 @@ class _Builder:
                     return None, cell.first_line + index
                 return cell.number, index + 1
 
+            self.column_offset = cell.column_offset
             self.cell(cell, notebook.databricks, path, place, run_at is not None, depth)
 
     def cell(self, cell: Cell, databricks: bool, path: Path, place: Placer, included: bool,
              depth: int) -> None:
-        lines = list(cell.lines)
-        if not any(line.strip() for line in lines):
+        head = next((i for i, line in enumerate(cell.lines) if line.strip()), None)
+        if head is None:
             return
+        lines = list(cell.lines[head:])  # a magic counts on the first line that is not blank
+        if head:
+            place = _shifted(place, head)
         language = cell_language(lines[0], databricks)
         if language == "other":
             return
@@ -86,9 +92,12 @@ class _Builder:
         if language == "sql":
             cell_magic = magic_name(lines[0], "%%") != ""
             magic = sql_magic(lines[0], cell=cell_magic)
-            if not cell_magic and magic.result is None:  # a Databricks `%sql` cell
-                magic = replace(magic, result=DATABRICKS_RESULT)
-            self.add(sql_cell(lines, magic, magic.dialect or self.dialect), place, included)
+            engine = magic.dialect
+            if not cell_magic:  # a Databricks `%sql` cell
+                engine = DATABRICKS_DIALECT
+                magic = replace(magic, result=magic.result or DATABRICKS_RESULT)
+            self.add(sql_cell(lines, magic, engine or self.dialect, self.dialect), place,
+                     included)
             return
         self.python_cell(lines, path, place, included, depth)
 
@@ -104,7 +113,7 @@ class _Builder:
                 sql = sql_line(line, sql_magic(line, cell=False), self.dialect)
                 python[index] = sql.lines[0]
                 code.problems.extend((index, message) for _, message in sql.problems)
-                code.statements.update({index: text for text in sql.statements.values()})
+                code.statements.update({index: found for found in sql.statements.values()})
         try:
             ast.parse("\n".join(python))
         except SyntaxError as exc:
@@ -135,7 +144,8 @@ class _Builder:
         for index, message in code.problems:
             self.problem(place(index), message, included)
         if not included:
-            self.program.statements.update({place(i): text for i, text in code.statements.items()})
+            self.program.statements.update({place(i): (text, column + self.column_offset)
+                                            for i, (text, column) in code.statements.items()})
 
     def run(self, line: str, path: Path, at: Place, included: bool, depth: int) -> None:
         """What `%run` runs, every line of it placed at the `%run` line."""
@@ -166,6 +176,10 @@ class _Builder:
         """What cannot be analysed; inside a `%run` the run notebook's own analysis says it."""
         if not included:
             self.program.problems.append((at, message))
+
+
+def _shifted(place: Placer, offset: int) -> Placer:
+    return lambda index: place(index + offset)
 
 
 def _read_any(path: Path, text: str) -> Notebook:

@@ -30,11 +30,13 @@ class NotebookProblem(Exception):
 @dataclass(frozen=True)
 class Cell:
     """One code cell: its number as the notebook shows it (1-based, every cell counted) and
-    its lines; `first_line` is the file line of its first line in a Databricks source."""
+    its lines; in a Databricks source, `first_line` is the file line of its first line and
+    `column_offset` the width of the `# MAGIC ` prefix taken off its lines."""
 
     number: int
     lines: tuple[str, ...]
     first_line: int = 1
+    column_offset: int = 0
 
 
 @dataclass
@@ -104,8 +106,11 @@ def read_databricks_source(text: str) -> Notebook:
     for index in range(1, len(lines) + 1):
         if index == len(lines) or DATABRICKS_SEPARATOR.match(lines[index]):
             body = lines[start:index]
-            cell_lines = tuple(_unmagic(body)) if _is_magic(body) else tuple(body)
-            notebook.cells.append(Cell(len(notebook.cells) + 1, cell_lines, first_line=start + 1))
+            magic = _is_magic(body)
+            notebook.cells.append(Cell(len(notebook.cells) + 1,
+                                       tuple(_unmagic(body)) if magic else tuple(body),
+                                       first_line=start + 1,
+                                       column_offset=len("# MAGIC ") if magic else 0))
             start = index + 1
     return notebook
 
