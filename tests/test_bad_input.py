@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -336,6 +339,182 @@ def test_odd_python_file_is_at_most_one_error_and_the_run_goes_on(shop, case):
         if case == "latin1-no-cookie":
             assert error["line"] in (None, 3), error  # the first non-UTF-8 byte is on line 3
     assert document["summary"]["errors"] == len(document["errors"]) == len(errors)
+
+
+# ---- a file is analysed as far as it parses ----------------------------------------------------
+
+PARTIAL = {
+    # name: (source, the line CPython blames, lines skipped in the message)
+    "python2-print": ('import pandas as pd\n'                                  # 1
+                      'customers = pd.read_csv("data/customers.csv")\n'       # 2
+                      'print "exporting"\n'                                   # 3
+                      'customers.to_csv("~/Downloads/all.csv")\n',            # 4
+                      3, "line 3"),
+    "bad-line-inside-a-function": ('import pandas as pd\n'                    # 1
+                                   'def export():\n'                          # 2
+                                   '    customers = pd.read_csv("data/customers.csv")\n'
+                                   '    print "exporting"\n'                  # 4
+                                   '    customers.to_csv("~/Downloads/all.csv")\n'
+                                   'export()\n',
+                                   4, "line 4"),
+    "broken-statement-between-good-ones": ('import pandas as pd\n'            # 1
+                                           'customers = pd.read_csv("data/customers.csv")\n'
+                                           'totals = compute(\n'              # 3
+                                           '    customers customers,\n'       # 4
+                                           ')\n'                              # 5
+                                           'customers.to_csv("~/Downloads/all.csv")\n',
+                                           4, "lines 3-5"),
+}
+
+
+@pytest.mark.parametrize("case", PARTIAL, ids=list(PARTIAL))
+def test_python_file_with_a_syntax_error_is_analysed_as_far_as_it_parses(shop, case):
+    source, line, skipped = PARTIAL[case]
+    (shop / "pipelines" / "partial.py").write_text(source, encoding="utf-8")
+
+    run, document = check_json(shop)
+
+    assert run.code == 1, "a partially analysed file never passes"
+    (error,) = errors_for(document, "pipelines/partial.py")
+    assert error["line"] == python_error_line(source) == line
+    assert error["message"].endswith(f"; {skipped} not analysed, the rest was"), error
+    exports = [f for f in document["findings"]
+               if f["operation"]["location"]["path"] == "pipelines/partial.py"
+               and f["operation"]["action"] == "export"]
+    assert len(exports) == 1 and exports[0]["decision"]["allowed"] is False, exports
+    blocked_export(document)
+
+
+def test_a_python_2_file_is_reported_and_exclude_leaves_it_out(shop):
+    (shop / "legacy").mkdir()
+    (shop / "legacy" / "old.py").write_text('print "hello"\nprint "bye"\n', encoding="utf-8")
+    run, document = check_json(shop)
+    assert run.code == 1 and len(errors_for(document, "legacy/old.py")) == 1
+
+    add_config(shop, 'exclude = ["legacy/*"]')
+    run, document = check_json(shop)
+
+    assert errors_for(document, "legacy/old.py") == []
+    blocked_export(document)
+
+
+# ---- inputs that used to crash or hang the run ----------------------------------------------
+
+BROKEN_NOTEBOOKS = {
+    # name: (notebook JSON, the one error's message starts with)
+    "source-holds-numbers": ('{"cells": [{"cell_type": "code", "source": [1, 2]}]}',
+                             "cell 1: the cell's `source` is not text"),
+    "source-is-an-object": ('{"cells": [{"cell_type": "code", "source": {"a": 1}}]}',
+                            "cell 1: the cell's `source` is not text"),
+    "cell-is-a-string": ('{"cells": ["import os"]}', "cell 1: the cell is not a JSON object"),
+    "cells-is-an-object": ('{"cells": {"cell_type": "code"}}', "not a valid notebook: `cells`"),
+    "cells-is-null": ('{"cells": null}', "not a valid notebook: `cells`"),
+    "top-level-is-a-list": ('[{"cells": []}]', "not a valid notebook: the top level"),
+    "deep-json": ('{"cells": ' + "[" * 50_000 + "]" * 50_000 + "}",
+                  "not a valid notebook: JSON nested too deeply"),
+    "huge-number": ('{"cells": [], "x": ' + "9" * 5000 + "}", "not a valid notebook: "),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_NOTEBOOKS, ids=list(BROKEN_NOTEBOOKS))
+def test_a_notebook_of_any_shape_is_one_error_and_the_run_goes_on(shop, case):
+    text, message = BROKEN_NOTEBOOKS[case]
+    (shop / "notebooks" / "odd.ipynb").write_text(text, encoding="utf-8")
+
+    run, document = check_json(shop)
+
+    assert run.code == 1
+    (error,) = errors_for(document, "notebooks/odd.ipynb")
+    assert error["message"].startswith(message), error
+    blocked_export(document)
+    assert any(f["operation"]["location"]["path"] == "notebooks/regional_revenue.ipynb"
+               for f in document["findings"])
+
+
+def test_a_fifo_named_py_is_one_error_and_does_not_block_the_run(shop):
+    os.mkfifo(shop / "pipelines" / "pipe.py")
+
+    run = run_lacuna("check", ".", "--format", "json", cwd=shop, timeout=60)
+
+    no_traceback(run)
+    assert run.code == 1
+    document = json.loads(run.stdout)
+    (error,) = errors_for(document, "pipelines/pipe.py")
+    assert error["message"] == "not a regular file (a named pipe), not analysed"
+    blocked_export(document)
+
+
+def test_a_link_to_a_device_is_never_read(shop):
+    (shop / "pipelines" / "zero.py").symlink_to("/dev/zero")
+
+    run = run_lacuna("check", ".", "--format", "json", cwd=shop, timeout=60)
+
+    no_traceback(run)
+    assert run.code == 1
+    document = json.loads(run.stdout)
+    (error,) = errors_for(document, "pipelines/zero.py")
+    assert error["message"] == "not a regular file (a device), not analysed"
+    blocked_export(document)
+
+
+def test_links_that_loop_are_errors_naming_them(shop):
+    (shop / "pipelines" / "a.py").symlink_to("b.py")
+    (shop / "pipelines" / "b.py").symlink_to("a.py")
+
+    run, document = check_json(shop)
+
+    assert run.code == 1
+    assert [e["path"] for e in document["errors"]] == ["pipelines/a.py", "pipelines/b.py"]
+    blocked_export(document)
+
+
+def test_exclude_that_leaves_nothing_to_check_is_exit_2(shop):
+    add_config(shop, 'exclude = ["*"]')
+
+    run = run_lacuna("check", ".", cwd=shop)
+
+    no_traceback(run)
+    assert run.code == 2
+    line = one_line(run.stderr)
+    assert "`exclude`" in line and "nothing was analysed" in line
+    assert run.stdout == ""
+
+
+# ---- one error handler for every extractor ----------------------------------------------------
+
+FAILING_SQL_EXTRACTOR = """
+import sys
+import lacuna_cli.extract.sql as sql
+
+def broken(*args, **kwargs):
+    raise RuntimeError("boom")
+
+sql.extract_sql = broken
+from lacuna_cli.cli import main
+sys.argv = ["lacuna", "check", ".", "--format", "json"]
+main()
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_whatever_an_extractor_raises_is_one_error_per_file(shop, debug):
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("LACUNA_DEBUG", "CI")}
+    if debug:
+        environment["LACUNA_DEBUG"] = "1"
+    completed = subprocess.run([sys.executable, "-c", FAILING_SQL_EXTRACTOR], cwd=shop,
+                               capture_output=True, text=True, env=environment, timeout=120)
+
+    assert completed.returncode == 1, completed.stderr
+    document = json.loads(completed.stdout)
+    sql_files = sorted(str(p.relative_to(shop)) for p in (shop / "sql").glob("*.sql"))
+    assert sorted(e["path"] for e in document["errors"]) == sql_files
+    for error in document["errors"]:
+        assert error["message"].startswith("internal error while analysing (RuntimeError: "
+                                           "boom); please report it")
+    blocked_export(document)
+    assert ("Traceback" in completed.stderr) is debug
+    assert completed.stderr.count("RuntimeError: boom") == (len(sql_files) if debug else 0)
 
 
 # ---- usage errors ----------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Notebooks: IPython syntax becomes harmless Python, lines keep their cell and number."""
+"""Notebooks, through the CLI: cells analysed one by one (a cell that does not parse is one error
+naming its cell, the others are still checked in order), SQL magics and Databricks notebooks,
+`%run`, and IPython syntax that is not Python but hides nothing."""
 
 from __future__ import annotations
 
@@ -7,14 +9,46 @@ from pathlib import Path
 
 import pytest
 
-from lacuna_cli.extract.notebook import extract_notebook, python_lines
-from lacuna_cli.extract.python import PythonContext
+from conftest import Run, run_lacuna
+from lacuna_cli.extract.magics import cell_language, python_line, sql_magic
+
+EXPORT_LINE = 'customers.to_csv("~/Downloads/customers.csv")\n'
 
 
-def notebook(*cells: str) -> str:
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-         "execution_count": None} for source in cells]})
+def notebook(*cells: str | list[str], metadata: dict | None = None) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata or {},
+                       "cells": [{"cell_type": "code", "metadata": {}, "source": source,
+                                  "outputs": [], "execution_count": None}
+                                 for source in cells]})
+
+
+def write(project: Path, relpath: str, text: str) -> None:
+    path = project / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def run_json(project: Path, command: str, *paths: str) -> tuple[Run, dict]:
+    run = run_lacuna(command, *(paths or (".",)), "--format", "json", cwd=project)
+    assert "Traceback" not in run.stderr + run.stdout, run.stderr
+    assert run.code in (0, 1), f"exit {run.code}: {run.stderr}"
+    return run, json.loads(run.stdout)
+
+
+def places(document: dict, action: str) -> list[tuple[int | None, int]]:
+    """(cell, line) of every operation of an action, in order."""
+    operations = document.get("operations") or [f["operation"] for f in document["findings"]]
+    return [(op["location"]["cell"], op["location"]["line"]) for op in operations
+            if op["action"] == action]
+
+
+def blocked(document: dict, path: str) -> list[tuple[int | None, int]]:
+    return [(f["operation"]["location"]["cell"], f["operation"]["location"]["line"])
+            for f in document["findings"]
+            if f["operation"]["location"]["path"] == path and not f["decision"]["allowed"]]
+
+
+# ---- IPython syntax as Python: what each line means ------------------------------------------
 
 
 @pytest.mark.parametrize("line, python", [
@@ -31,25 +65,265 @@ def notebook(*cells: str) -> str:
     ("x = 1  # plain Python", "x = 1  # plain Python"),
 ])
 def test_ipython_lines(line: str, python: str) -> None:
-    assert list(python_lines([line])) == [python]
+    assert python_line(line) == python
 
 
-def test_cell_magics_keep_python_bodies_and_blank_the_others() -> None:
-    assert list(python_lines(["%%time", "x = 1"])) == ["", "x = 1"]
-    assert list(python_lines(["%%bash", "ls (", "echo"])) == ["", "", ""]
-    assert list(python_lines(["%%sql", "SELECT 1"])) == ["", ""]
+@pytest.mark.parametrize("first, databricks, language", [
+    ("%%time", False, "python"), ("%%capture out", False, "python"),
+    ("%%sql", False, "sql"), ("%%sql result <<", False, "sql"), ("%%bigquery df", False, "sql"),
+    ("%%bash", False, "other"), ("%%writefile x.txt", False, "other"),
+    ("%%frobnicate", False, "unknown"),
+    ("%sql", False, "sql"),                      # alone on the first line: a Databricks cell
+    ("%sql SELECT 1", False, "python"),          # a line magic in Jupyter...
+    ("%sql SELECT 1", True, "sql"),              # ...the cell's language in Databricks
+    ("%md", True, "other"), ("%python", True, "python"), ("%run ./other", True, "python"),
+    ("x = 1", False, "python"),
+])
+def test_cell_language(first: str, databricks: bool, language: str) -> None:
+    assert cell_language(first, databricks) == language
 
 
-def test_operations_point_to_cell_and_line() -> None:
-    text = notebook("import pandas as pd\n", "# markdown-like comment\n!ls\n"
-                    "%time df = pd.read_csv('a.csv')\n", "df.to_csv('~/a.csv')\n")
-    extraction = extract_notebook(text, "nb.ipynb", PythonContext(root=Path("/p")))
-    assert extraction.errors == ()
-    assert [(op.action, op.location.cell, op.location.line) for op in extraction.operations] == [
-        ("read", 2, 3), ("export", 3, 1)]
+@pytest.mark.parametrize("line, cell, query, result", [
+    ("%%sql result <<", True, "", "result"),
+    ("%%sql postgresql://u@h/db", True, "", None),
+    ("%sql SELECT * FROM t WHERE n = 'a b'", False, "SELECT * FROM t WHERE n = 'a b'", None),
+    ("%sql r << SELECT email FROM crm.customers", False, "SELECT email FROM crm.customers", "r"),
+    ("%sql sqlite:// r<<SELECT 1", False, "SELECT 1", "r"),
+    ("%%bigquery df --project p", True, "", "df"),
+    ("%%bigquery --project p --use_legacy_sql df", True, "", "df"),
+    ("%%sql -o out -q", True, "", "out"),
+])
+def test_sql_magic_lines(line: str, cell: bool, query: str, result: str | None) -> None:
+    magic = sql_magic(line, cell)
+    assert (magic.query, magic.result) == (query, result)
+    if query:
+        assert line[magic.query_column:].startswith(query)
 
 
-def test_a_syntax_error_names_the_cell_line() -> None:
-    text = notebook("x = 1\n", "y = (\n")
-    (error,) = extract_notebook(text, "nb.ipynb", PythonContext(root=Path("/p"))).errors
-    assert error.line == 1 and "cannot parse Python" in error.message
+# ---- one bad cell never loses the notebook ----------------------------------------------------
+
+BAD_CELLS = {
+    "python2-print": ["print 'loading'\n"],
+    "shell-escape-mid-expression": ["x = (1 +\n", "!echo\n", ")\n"],
+    "unknown-cell-magic": ["%%frobnicate\n", "whatever this is\n"],
+    "unbalanced-bracket": ["values = [1, 2\n"],
+}
+
+
+@pytest.mark.parametrize("case", BAD_CELLS, ids=list(BAD_CELLS))
+def test_a_cell_that_does_not_parse_is_one_error_and_the_other_cells_are_checked(shop, case):
+    write(shop, "notebooks/mixed.ipynb", notebook(
+        "import pandas as pd\n",                                           # cell 1
+        ['customers = pd.read_csv("data/customers.csv")\n'],               # cell 2
+        BAD_CELLS[case],                                                   # cell 3
+        ["summary = customers.groupby('region').size()\n", EXPORT_LINE],   # cell 4
+    ))
+
+    run, document = run_json(shop, "check")
+
+    assert run.code == 1
+    errors = [e for e in document["errors"] if e["path"] == "notebooks/mixed.ipynb"]
+    assert len(errors) == 1, errors
+    assert errors[0]["message"].startswith("cell 3: ")
+    assert errors[0]["line"] is not None and errors[0]["line"] <= len(BAD_CELLS[case])
+    # data flows from cell 2 across the bad cell into cell 4, whose export is still blocked
+    assert blocked(document, "notebooks/mixed.ipynb") == [(4, 2)]
+    assert blocked(document, "pipelines/customer_sales.py") == [(None, 5)]
+
+
+def test_the_text_report_names_the_cell_of_the_bad_cell(shop):
+    write(shop, "notebooks/mixed.ipynb", notebook("x = 1\n", "print 'hi'\n"))
+
+    run = run_lacuna("check", "notebooks/mixed.ipynb", cwd=shop)
+
+    assert run.code == 1
+    (line,) = [l for l in run.stdout.splitlines() if l.startswith("notebooks/mixed.ipynb")]
+    assert line.startswith("notebooks/mixed.ipynb:1: error cell 2: cannot parse Python: "
+                           "Missing parentheses"), line
+    assert "incomplete" in run.stdout
+
+
+# ---- SQL in notebooks --------------------------------------------------------------------------
+
+SQL_NOTEBOOKS = {
+    # name: (cells, the SQL statement's (cell, line), the later export's (cell, line))
+    "ipython-sql-cell-bound": ((["%%sql result <<\n", "SELECT email, phone\n",
+                                 "FROM crm.customers\n"],
+                                ["result.DataFrame().to_csv('~/Downloads/c.csv')\n"]),
+                               (1, 2), (2, 1)),
+    "jupysql-line-magic": ((["import pandas as pd\n",
+                             "rows = %sql SELECT email FROM crm.customers\n",
+                             "%sql frame << SELECT email, phone FROM crm.customers\n",
+                             "frame.DataFrame().to_csv('~/Downloads/c.csv')\n"],),
+                           (1, 3), (1, 4)),
+    "bigquery-into-a-frame": ((["%%bigquery customers --project acme\n",
+                                "SELECT email FROM `acme.crm.customers`\n"],
+                               ["customers.to_csv('~/Downloads/c.csv')\n"]),
+                              (1, 2), (2, 1)),
+    "databricks-export": ((["%sql\n", "SELECT email, phone FROM crm.customers\n"],
+                           ["_sqldf.toPandas().to_csv('/dbfs/tmp/c.csv')\n"]),
+                          (1, 2), (2, 1)),
+    "spark-sql-in-a-cell": ((["df = spark.sql('SELECT email FROM crm.customers')\n"],
+                             ["df.toPandas().to_csv('~/Downloads/c.csv')\n"]),
+                            (1, 1), (2, 1)),
+}
+
+
+@pytest.mark.parametrize("case", SQL_NOTEBOOKS, ids=list(SQL_NOTEBOOKS))
+def test_notebook_sql_reaches_the_sql_extractor_and_flows_into_later_cells(shop, case):
+    cells, query_at, export_at = SQL_NOTEBOOKS[case]
+    write(shop, "notebooks/sql.ipynb", notebook(*cells))
+
+    run, document = run_json(shop, "check", "notebooks/sql.ipynb")
+
+    assert document["errors"] == [], document["errors"]
+    queries = [f["operation"] for f in document["findings"] if f["operation"]["action"] == "query"]
+    assert query_at in [(q["location"]["cell"], q["location"]["line"]) for q in queries]
+    assert all(q["sources"][0]["name"] in ("crm.customers", "acme.crm.customers")
+               for q in queries), queries
+    assert all("_lacuna" not in q["code"] for q in queries), "reports show the SQL as written"
+    assert blocked(document, "notebooks/sql.ipynb") == [export_at]
+    assert run.code == 1
+
+
+def test_a_sql_statement_keeps_its_own_line_and_column_in_a_multi_statement_cell(shop):
+    write(shop, "notebooks/two.ipynb", notebook([
+        "%%sql\n",                                                   # 1
+        "CREATE TABLE mart.a AS SELECT email FROM crm.customers;\n",  # 2
+        "\n",                                                        # 3
+        "  INSERT INTO mart.b\n",                                    # 4
+        "  SELECT id FROM orders;\n",                                # 5
+    ]))
+
+    _, document = run_json(shop, "extract", "notebooks/two.ipynb")
+
+    writes = [op for op in document["operations"] if op["action"] == "write"]
+    assert [(op["location"]["cell"], op["location"]["line"], op["location"]["column"],
+             op["destination"]["name"]) for op in writes] == [
+        (1, 2, 1, "mart.a"), (1, 4, 3, "mart.b")]
+    assert writes[1]["code"] == "INSERT INTO mart.b SELECT id FROM orders"
+
+
+def test_a_sql_cell_that_does_not_parse_is_an_error_at_its_cell_and_line(shop):
+    write(shop, "notebooks/badsql.ipynb", notebook(
+        ["%%sql\n", "SELECT email FROM crm.customers;\n", "SELECT FROM WHERE (;\n"],
+        "x = 1\n"))
+
+    run, document = run_json(shop, "extract", "notebooks/badsql.ipynb")
+
+    assert run.code == 1
+    (error,) = document["errors"]
+    assert error["line"] == 3 and "SQL" in error["message"], error
+    assert places(document, "query") == [(1, 2)]
+
+
+DATABRICKS_SOURCE = """\
+# Databricks notebook source
+import pandas as pd
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC # Customer extract (a markdown cell)
+
+# COMMAND ----------
+
+# MAGIC %sql
+# MAGIC CREATE OR REPLACE TABLE mart.contacts AS
+# MAGIC SELECT email, phone FROM crm.customers
+
+# COMMAND ----------
+
+contacts = spark.sql("SELECT email, phone FROM mart.contacts").toPandas()
+contacts.to_csv("/dbfs/tmp/contacts.csv")
+
+# COMMAND ----------
+
+print "a Python 2 cell"
+
+# COMMAND ----------
+
+contacts.to_csv("~/Downloads/contacts.csv")
+"""
+
+
+def test_databricks_source_cells_magic_sql_and_file_lines(shop):
+    write(shop, "databricks/extract.py", DATABRICKS_SOURCE)
+
+    run, document = run_json(shop, "check", "databricks/extract.py")
+
+    assert run.code == 1
+    (error,) = document["errors"]
+    assert error["line"] == 22 and "cannot parse Python" in error["message"], error
+    writes = [f["operation"] for f in document["findings"] if f["operation"]["action"] == "write"]
+    assert [(w["location"]["line"], w["location"]["column"], w["destination"]["name"])
+            for w in writes] == [(12, 9, "mart.contacts")]
+    assert writes[0]["code"].startswith("CREATE OR REPLACE TABLE mart.contacts AS SELECT")
+    # the table the SQL cell wrote carries the customers' data into both exports
+    assert blocked(document, "databricks/extract.py") == [(None, 18), (None, 26)]
+
+
+def test_ipynb_exported_from_databricks_reads_percent_sql_cells(shop):
+    write(shop, "notebooks/from_databricks.ipynb", notebook(
+        ["%sql SELECT email, phone\n", "FROM crm.customers\n"],
+        ["_sqldf.toPandas().to_csv('~/Downloads/c.csv')\n"],
+        metadata={"application/vnd.databricks.v1+notebook": {"language": "python"}}))
+
+    _, document = run_json(shop, "check", "notebooks/from_databricks.ipynb")
+
+    assert document["errors"] == []
+    assert blocked(document, "notebooks/from_databricks.ipynb") == [(2, 1)]
+
+
+# ---- %run --------------------------------------------------------------------------------------
+
+
+def test_run_brings_in_what_the_other_notebook_defines(shop):
+    write(shop, "notebooks/setup.ipynb", notebook(
+        "import pandas as pd\n", 'customers = pd.read_csv("data/customers.csv")\n'))
+    write(shop, "notebooks/report.ipynb", notebook("%run ./setup.ipynb\n", EXPORT_LINE))
+    write(shop, "notebooks/databricks_style.ipynb", notebook("%run ./setup\n", EXPORT_LINE))
+
+    _, document = run_json(shop, "check", "notebooks")
+
+    assert blocked(document, "notebooks/report.ipynb") == [(2, 1)]
+    assert blocked(document, "notebooks/databricks_style.ipynb") == [(2, 1)]
+    # the read belongs to setup.ipynb, reported there once, not again at every %run
+    mine = ("notebooks/setup.ipynb", "notebooks/report.ipynb", "notebooks/databricks_style.ipynb")
+    reads = [f["operation"]["location"]["path"] for f in document["findings"]
+             if f["operation"]["action"] == "read" and f["operation"]["location"]["path"] in mine]
+    assert reads == ["notebooks/setup.ipynb"]
+
+
+def test_run_of_a_missing_notebook_is_an_error_naming_it(shop):
+    write(shop, "notebooks/report.ipynb", notebook("%run ./nowhere\n", "x = 1\n"))
+
+    run, document = run_json(shop, "extract", "notebooks/report.ipynb")
+
+    assert run.code == 1
+    (error,) = document["errors"]
+    assert error["line"] == 1 and error["message"].startswith("cell 1: `%run ./nowhere`")
+
+
+def test_run_outside_the_project_is_not_followed(shop, tmp_path):
+    (tmp_path / "outside.py").write_text("x = 1\n", encoding="utf-8")
+    write(shop, "notebooks/report.ipynb", notebook("%run ../../outside.py\n"))
+
+    _, document = run_json(shop, "extract", "notebooks/report.ipynb")
+
+    (error,) = document["errors"]
+    assert "outside the project" in error["message"]
+
+
+def test_a_change_to_a_run_notebook_is_seen_by_the_next_run(shop):
+    write(shop, "notebooks/setup.ipynb", notebook("import pandas as pd\n",
+                                                  'customers = pd.read_csv("x.csv")\n'))
+    write(shop, "notebooks/report.ipynb", notebook("%run ./setup.ipynb\n", EXPORT_LINE))
+    _, first = run_json(shop, "check", "notebooks")
+    assert blocked(first, "notebooks/report.ipynb") == []
+
+    write(shop, "notebooks/setup.ipynb", notebook(
+        "import pandas as pd\n", 'customers = pd.read_csv("data/customers.csv")\n'))
+    _, second = run_json(shop, "check", "notebooks")
+
+    assert blocked(second, "notebooks/report.ipynb") == [(2, 1)]

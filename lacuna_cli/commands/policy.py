@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
 
+if TYPE_CHECKING:
+    from lacuna_cli.models import Decision
+
 app = typer.Typer(help="Work with the Rego policies.", no_args_is_help=True)
+MAX_INPUT_BYTES = 64 * 2**20  # a batch of many operations fits; a runaway file does not
 
 OpaUrlOption = Annotated[str | None, typer.Option(
     "--opa-url", help="Evaluate on this OPA server (its REST API) instead of in process; "
@@ -21,45 +25,76 @@ OpaUrlOption = Annotated[str | None, typer.Option(
 @app.command("eval")
 def eval_command(
     ctx: typer.Context,
-    input_file: Annotated[Path, typer.Option("--input", "-i", help="A policy input document "
-                                             "(JSON, the schema in the README).",
+    input_file: Annotated[Path, typer.Option("--input", "-i", help="A policy input document, "
+                                             "or a batch {\"operations\": [...]} (JSON, the "
+                                             "schema in the README).",
                                              exists=False, dir_okay=False)],
     output_format: FormatOption = DataFormat.text,
     opa_url: OpaUrlOption = None,
 ) -> None:
-    """Print the decision for one policy input; exit 1 when it is denied."""
+    """Print the decision for a policy input (or each of a batch); exit 1 when one is denied,
+    2 when the document does not follow the schema."""
     from contextlib import closing
 
     from lacuna_cli.output import json as json_output
     from lacuna_cli.policy.decide import decision_for
+    from lacuna_cli.policy.input_schema import InvalidInput, validated_operations
     from lacuna_cli.scan import load_policies
 
     try:
-        document = json.loads(input_file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LacunaError(f"{input_file}: cannot read: {exc.strerror}") from exc
-    except json.JSONDecodeError as exc:
-        raise LacunaError(f"{input_file}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-    if not isinstance(document, dict):
-        raise LacunaError(f"{input_file}: the input must be a JSON object")
+        operations, batch = validated_operations(_read_json(input_file))
+    except InvalidInput as exc:
+        raise LacunaError(f"{input_file}: {exc}") from None
     policies, engine = load_policies(project_config(ctx), opa_url)
     with closing(engine):
-        (violations,) = engine.evaluate([document])
-    destination = (document.get("destination") or {}).get("path")
-    subject = f"{document.get('action', 'operation')}" + (f" to {destination}"
-                                                          if destination else "")
-    decision = decision_for(subject, violations, policies)
+        violations = engine.evaluate(operations)
+    decisions = [decision_for(_subject(operation), raised, policies)
+                 for operation, raised in zip(operations, violations, strict=True)]
     if output_format is DataFormat.json:
-        print(json_output.dumps(decision.model_dump(mode="json")))
+        shown = [d.model_dump(mode="json") for d in decisions]
+        print(json_output.dumps({"decisions": shown} if batch else shown[0]))
     else:
-        verdict = "[green]allowed[/green]" if decision.allowed else "[bold red]denied[/bold red]"
-        console().print(f"{verdict} by {decision.policy_id} v{decision.policy_version}: "
-                        f"{decision.reasoning}")
-        for number, alternative in enumerate(decision.alternatives, start=1):
-            console().print(f"  {number}. {alternative}")
-        if decision.steward:
-            console().print(f"  Data steward: {decision.steward}")
-    raise typer.Exit(EXIT_CLEAN if decision.allowed else EXIT_VIOLATIONS)
+        for index, decision in enumerate(decisions):
+            _print_decision(decision, f"operations[{index}]: " if batch else "")
+    denied = any(not decision.allowed for decision in decisions)
+    raise typer.Exit(EXIT_VIOLATIONS if denied else EXIT_CLEAN)
+
+
+def _read_json(path: Path) -> object:
+    """The JSON document in `path`; any reason it cannot be read is one line, exit 2."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise LacunaError(f"{path}: cannot read: {exc.strerror}") from exc
+    if len(raw) > MAX_INPUT_BYTES:
+        raise LacunaError(f"{path}: larger than {MAX_INPUT_BYTES // 2**20} MB")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise LacunaError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise LacunaError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise LacunaError(f"{path}: invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise LacunaError(f"{path}: invalid JSON: {exc}") from None
+
+
+def _subject(operation: dict) -> str:
+    destination = operation["destination"]["path"]
+    return operation["action"] + (f" to {destination}" if destination else "")
+
+
+def _print_decision(decision: Decision, prefix: str) -> None:
+    out = console()
+    verdict = "[green]allowed[/green]" if decision.allowed else "[bold red]denied[/bold red]"
+    out.print(f"{prefix}{verdict} by {decision.policy_id} v{decision.policy_version}: "
+              f"{decision.reasoning}")
+    for number, alternative in enumerate(decision.alternatives, start=1):
+        out.print(f"  {number}. {alternative}")
+    if decision.steward:
+        out.print(f"  Data steward: {decision.steward}")
 
 
 @app.command("test")

@@ -1,17 +1,23 @@
-"""The extract stage: one file in, one Extraction out — never stopping the run on bad input."""
+"""The extract stage: one file in, one Extraction out — never stopping the run on bad input.
+
+Every file goes through the same steps under one error handler (`failures.guarded`): a bounded
+read of a regular file, decoding, the extractor for its language, its allow comments. Whatever
+goes wrong on one file is one error line naming it; the run goes on with the others.
+"""
 
 from __future__ import annotations
 
 import io
-import json
 import tokenize
 from pathlib import Path
 
 from lacuna_cli.extract.allow_comments import find_allows
+from lacuna_cli.extract.failures import failed, guarded
 from lacuna_cli.extract.files import language_of
-from lacuna_cli.models import Extraction, FileError
+from lacuna_cli.extract.source import SourceProblem, read_source
+from lacuna_cli.models import Extraction
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+__all__ = ["extract_file"]
 
 
 def extract_file(path: Path, relpath: str, root: Path, dialect: str | None,
@@ -19,21 +25,26 @@ def extract_file(path: Path, relpath: str, root: Path, dialect: str | None,
     """Read, decode and analyse one file; any problem becomes a one-line FileError."""
     language = language_of(path)
     if language is None:
-        return _failed(relpath, "unknown", "not a Python, notebook or SQL file")
+        return failed(relpath, "unknown", "not a Python, notebook or SQL file")
+    return guarded(relpath, language, lambda: _extract(path, relpath, language, root, dialect))
+
+
+def _extract(path: Path, relpath: str, language: str, root: Path,
+             dialect: str | None) -> Extraction:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _failed(relpath, language, f"cannot read: {exc.strerror}")
-    if len(raw) > MAX_FILE_BYTES:
-        return _failed(relpath, language, f"larger than {MAX_FILE_BYTES // 2**20} MB, not analysed")
+        raw = read_source(path)
+    except SourceProblem as problem:
+        return failed(relpath, language, str(problem))
     if b"\0" in raw[:8192]:
-        return _failed(relpath, language, "binary file, not analysed")
+        return failed(relpath, language, "binary file, not analysed")
     try:
         text = _decode(raw, language)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
-        return _failed(relpath, language, f"cannot decode text: {exc}")
+        return failed(relpath, language, f"cannot decode text: {exc}")
     extraction = _analyse(text, path, relpath, language, root, dialect, apis)
-    allows, allow_errors = _allows(text, relpath, language)
+    if language == "notebook":
+        return extraction  # a notebook's allow comments are read per cell
+    allows, allow_errors = find_allows(text, relpath)
     return extraction.model_copy(update={
         "allows": tuple(allows), "errors": (*extraction.errors, *allow_errors)})
 
@@ -56,6 +67,12 @@ def _analyse(text: str, path: Path, relpath: str, language: str, root: Path,
         from lacuna_cli.extract.notebook import extract_notebook
 
         return extract_notebook(text, relpath, context)
+    from lacuna_cli.extract.notebook_read import is_databricks_source
+
+    if is_databricks_source(text):
+        from lacuna_cli.extract.notebook import extract_databricks
+
+        return extract_databricks(text, relpath, context)
     from lacuna_cli.extract.python import extract_python
 
     return extract_python(text, relpath, context)
@@ -67,25 +84,3 @@ def _decode(raw: bytes, language: str) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         return raw.decode(encoding)
     return raw.decode("utf-8-sig")
-
-
-def _allows(text: str, relpath: str, language: str):
-    if language != "notebook":
-        return find_allows(text, relpath)
-    allows, errors = [], []
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (json.JSONDecodeError, AttributeError):
-        return allows, errors
-    for number, cell in enumerate(cells, start=1):
-        source = cell.get("source", "") if isinstance(cell, dict) else ""
-        found, problems = find_allows("".join(source) if isinstance(source, list) else str(source),
-                                      relpath, cell=number)
-        allows.extend(found)
-        errors.extend(problems)
-    return allows, errors
-
-
-def _failed(relpath: str, language: str, message: str) -> Extraction:
-    return Extraction(path=relpath, language=language,
-                      errors=(FileError(path=relpath, message=message),))

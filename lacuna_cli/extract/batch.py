@@ -25,8 +25,10 @@ import orjson
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
+from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.pyimports import digest_of
 from lacuna_cli.extract.schema import header_columns
+from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
 
 if TYPE_CHECKING:
@@ -69,11 +71,17 @@ def extractor_fingerprint() -> str:
 
 
 def file_digest(job: Job, projects: dict[Path, str] | None = None) -> str | None:
+    """The cache key of a file: its bytes (read like the extractor reads them: never a FIFO
+    or a device, never past the size cap), those of the notebooks it `%run`s, the dialect,
+    the library catalog and the dbt project files around it."""
     try:
-        content = job.path.read_bytes()
-    except OSError:
+        content = read_source(job.path)
+    except SourceProblem:
         return None
     key = hashlib.sha256(content)
+    if b"%run" in content:
+        for included in run_dependencies(job.path, content.decode("utf-8", "replace"), job.root):
+            key.update(hashlib.sha256(included).digest())
     key.update(f"\0{job.dialect or ''}\0{job.catalog}\0{extractor_fingerprint()}".encode())
     key.update(project_inputs_key(job.path, job.root, {} if projects is None else projects
                                   ).encode())

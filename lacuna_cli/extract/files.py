@@ -13,6 +13,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 
+from lacuna_cli.errors import LacunaError
 from lacuna_cli.models import Resource
 
 SUFFIX_LANGUAGE = {".py": "python", ".ipynb": "notebook", ".sql": "sql"}
@@ -35,10 +36,13 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
     """Yield analysable files under `paths` in a stable order, skipping tool and VCS folders.
 
     A path named explicitly is always yielded (even with an unknown suffix) so that the run can
-    report it instead of silently ignoring what the user asked for.
+    report it instead of silently ignoring what the user asked for. When `exclude` leaves
+    nothing of what the folders hold, the run stops (exit 2): a gate that checks nothing must
+    say so, not pass.
     """
     patterns = list(exclude)
     seen: set[Path] = set()
+    excluded = 0
     for path in paths:
         if path.is_file() or not path.exists():
             if path not in seen:
@@ -52,18 +56,29 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
                 if language_of(candidate) is None or candidate in seen:
                     continue
                 if any(fnmatch(relative_to_root(candidate, root), p) for p in patterns):
+                    excluded += 1
                     continue
                 seen.add(candidate)
                 yield candidate
+    if excluded and not seen:
+        raise LacunaError(f"`exclude` ({', '.join(patterns)}) leaves none of the {excluded} "
+                          "Python, notebook and SQL files to check; nothing was analysed")
 
 
 def relative_to_root(path: Path, root: Path) -> str:
     """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
-    # A folder is resolved once, not once per file in it: most files are not links.
-    resolved = path.resolve() if path.is_symlink() else _resolved_folder(path.parent) / path.name
+    # A folder is resolved once, not once per file in it: most files are not links. A link
+    # is known by its target inside the project, by its own name when it points outside.
+    unresolved = _resolved_folder(path.parent) / path.name
     try:
-        text = resolved.relative_to(root).as_posix()
-    except ValueError:
+        resolved = path.resolve() if path.is_symlink() else unresolved
+    except (OSError, RuntimeError):  # a link loop: the extractor reports it, by its own name
+        resolved = unresolved
+    for candidate in (resolved, unresolved):
+        if candidate.is_relative_to(root):
+            text = candidate.relative_to(root).as_posix()
+            break
+    else:
         text = resolved.as_posix()
     # A file name that is not valid UTF-8 is shown with U+FFFD rather than crashing the report.
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -1,103 +1,106 @@
-"""Jupyter notebooks: code cells analysed as one module, in cell order.
+"""Notebooks: Jupyter `.ipynb` files and Databricks `.py` sources, analysed cell by cell.
 
-Cells are joined so that a DataFrame read in cell 2 and exported in cell 7 is one dataflow;
-every line keeps its (cell, line) origin so findings point into the notebook. IPython magics,
-shell escapes and help requests become `pass` (not removed) so line numbers stay true, and the
-statements that `%time`/`%%time` run are still analysed.
+The cells are read (`notebook_read`), joined into one module in order (`notebook_program`:
+SQL cells, magics and `%run` included), and that module goes through the Python extractor with
+every line located back at its cell and line — or at its file line in a Databricks source,
+which is a plain file in the repository. A cell that cannot be read or parsed is one error line
+naming its cell; the other cells are analysed and checked as usual.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
+from lacuna_cli.extract.allow_comments import find_allows
+from lacuna_cli.extract.failures import failed
+from lacuna_cli.extract.magics import magic_name, python_lines
+from lacuna_cli.extract.notebook_program import DATABRICKS_DIALECT, Place, Program, assemble
+from lacuna_cli.extract.notebook_read import (
+    Notebook, NotebookProblem, read_databricks_source, read_ipynb,
+)
 from lacuna_cli.extract.python import PythonContext, extract_python
-from lacuna_cli.models import Extraction, FileError, Location
+from lacuna_cli.models import Extraction, FileError, InlineAllow, Location
 
-# Cell magics whose body is still Python that runs (the body is analysed, the magic line not).
-PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "memit", "skip"}
-# Line magics that run the statement after them (`%time df = pd.read_csv(...)`).
-STATEMENT_MAGICS = {"time", "timeit", "prun", "memit", "debug"}
-# `files = !ls` or `out = %sx ls`: a name bound to the output of a shell command or magic.
-CAPTURE = re.compile(r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]")
+__all__ = ["extract_databricks", "extract_notebook", "python_lines"]
 
 
 def extract_notebook(text: str, relpath: str, context: PythonContext) -> Extraction:
-    """Operations of a notebook's code cells; a notebook that is not valid JSON is one error."""
+    """Operations of a Jupyter notebook's code cells; a file that is not a notebook at all is
+    one error, a cell that cannot be read one error naming the cell."""
     try:
-        cells = _code_cells(json.loads(text))
-    except (json.JSONDecodeError, TypeError, AttributeError, KeyError) as exc:
-        message = f"not a valid notebook: {exc.msg if hasattr(exc, 'msg') else exc}"
-        line = getattr(exc, "lineno", None)
-        return Extraction(path=relpath, language="notebook",
-                          errors=(FileError(path=relpath, line=line, message=message),))
-    lines: list[str] = []
-    origin: list[tuple[int, int]] = []
-    for number, source in cells:
-        for index, line in enumerate(python_lines(source.splitlines()), start=1):
-            lines.append(line)
-            origin.append((number, index))
+        notebook = read_ipynb(text)
+    except NotebookProblem as problem:
+        return failed(relpath, "notebook", problem.message, problem.line)
+    extraction = _analyse(notebook, relpath, context, "notebook")
+    allows: list[InlineAllow] = []
+    errors: list[FileError] = []
+    for cell in notebook.cells:
+        found, problems = find_allows("\n".join(cell.lines), relpath, cell=cell.number)
+        allows.extend(found)
+        errors.extend(problems)
+    return extraction.model_copy(update={"allows": tuple(allows),
+                                         "errors": (*extraction.errors, *errors)})
+
+
+def extract_databricks(text: str, relpath: str, context: PythonContext) -> Extraction:
+    """Operations of a Databricks notebook exported as source (`# Databricks notebook source`),
+    located at file lines. Its allow comments are the file's, read like any Python file's."""
+    return _analyse(read_databricks_source(text), relpath, context, "python")
+
+
+def _analyse(notebook: Notebook, relpath: str, context: PythonContext,
+             language: str) -> Extraction:
+    dialect = context.dialect or _implied_dialect(notebook)
+    program = assemble(notebook, context.root / relpath, context.root, dialect)
 
     def locate(line: int, column: int) -> Location:
-        cell, cell_line = origin[line - 1] if 0 < line <= len(origin) else (None, line)
+        cell, cell_line = program.places[line - 1] if 0 < line <= len(program.places) \
+            else (None, line)
         return Location(path=relpath, line=cell_line, column=column, cell=cell)
 
-    extraction = extract_python("\n".join(lines) + "\n", relpath, context, locate)
-    return extraction.model_copy(update={"language": "notebook"})
+    extraction = extract_python(program.source, relpath, replace(context, dialect=dialect),
+                                locate)
+    problems = [FileError(path=relpath, message=f"cell {number}: {message}")
+                for number, message in notebook.problems]
+    problems += [_error(relpath, place, message, notebook)
+                 for place, message in program.problems]
+    return extraction.model_copy(update={
+        "language": language,
+        "operations": _own_operations(extraction, program),
+        "errors": (*problems, *extraction.errors),
+    })
 
 
-def _code_cells(notebook: dict) -> list[tuple[int, str]]:
-    """(1-based cell number, source) of every code cell; sources may be a list of lines."""
-    cells = []
-    for number, cell in enumerate(notebook["cells"], start=1):
-        if cell.get("cell_type") != "code":
+def _own_operations(extraction: Extraction, program: Program) -> tuple:
+    """The notebook's operations: those of what a `%run` runs are the other file's, and an
+    operation of a SQL cell shows the SQL as written."""
+    kept = []
+    for operation in extraction.operations:
+        place: Place = (operation.location.cell, operation.location.line)
+        if place in program.runs:
             continue
-        source = cell.get("source", "")
-        cells.append((number, "".join(source) if isinstance(source, list) else str(source)))
-    return cells
+        statement = program.statements.get(place)
+        if statement is not None:
+            code, column = statement
+            location = operation.location.model_copy(update={"column": column})
+            operation = operation.model_copy(update={"code": code, "location": location})
+        kept.append(operation)
+    return tuple(kept)
 
 
-def python_lines(cell_lines: list[str]) -> Iterator[str]:
-    """The cell's lines with IPython syntax replaced by Python that means "nothing happens".
-
-    Every line is kept (as `pass` at the same indent, so a block stays a block) so that line
-    numbers inside the cell stay true.
-    """
-    first = cell_lines[0].strip() if cell_lines else ""
-    if first.startswith("%%"):
-        name = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
-        if name not in PYTHON_CELL_MAGICS:  # %%bash, %%sql, %%writefile...: not Python
-            yield from ("" for _ in cell_lines)
-            return
-        yield ""
-        cell_lines = cell_lines[1:]
-    yield from (_python_line(line) for line in cell_lines)
+def _error(relpath: str, place: Place, message: str, notebook: Notebook) -> FileError:
+    cell, line = place
+    if notebook.file_lines or cell is None:
+        return FileError(path=relpath, line=line, message=message)
+    return FileError(path=relpath, line=line, message=f"cell {cell}: {message}")
 
 
-def _python_line(line: str) -> str:
-    stripped = line.lstrip()
-    indent = line[: len(line) - len(stripped)]
-    if stripped.startswith("%"):
-        words = stripped[1:].split()
-        if words and words[0] in STATEMENT_MAGICS:
-            statement = _after_options(words[1:])
-            if statement:
-                return indent + statement
-        return indent + "pass"
-    help_request = stripped.rstrip().endswith("?") and not stripped.startswith("#")
-    if stripped.startswith(("!", "?")) or help_request:
-        return indent + "pass"
-    captured = CAPTURE.match(line)
-    if captured:
-        return captured.group(1) + "None"
-    return line
-
-
-def _after_options(words: Iterable[str]) -> str:
-    """`%timeit -n 10 -r 3 f(x)` -> `f(x)`: drop the magic's own options."""
-    rest = list(words)
-    while rest and rest[0].startswith("-"):
-        if rest.pop(0) in ("-n", "-r", "-p") and rest:
-            rest.pop(0)  # the option's value
-    return " ".join(rest)
+def _implied_dialect(notebook: Notebook) -> str | None:
+    """The SQL dialect the notebook's own engine speaks, when the project sets none."""
+    if notebook.databricks:
+        return DATABRICKS_DIALECT
+    if any(cell.lines and magic_name(cell.lines[0], "%%") == "bigquery"
+           for cell in notebook.cells):
+        return "bigquery"
+    return None

@@ -3,13 +3,31 @@
 CPython's own parser runs first. It is ~10x faster than libcst, it reports syntax errors at the
 line users expect (the line `python` itself names), and it refuses pathological nesting with a
 clean error — where libcst's native parser would overflow the C stack and kill the process.
+
+One bad line does not lose a file: `parse_partially` blanks the statement the parser blames
+(the line alone first, then the whole top-level statement holding it) and parses again, so the
+statements that do parse are still analysed and the caller reports which lines were skipped.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import libcst as cst
+
+Tree = TypeVar("Tree")
+# Repairs tried on one file before the rest of it, from the last blamed statement, is dropped:
+# many for small files (a Python 2 script has a `print` every few lines), fewer for big ones.
+MAX_REPAIRS = 200
+REPAIR_BUDGET_BYTES = 4_000_000  # bytes parsed again, in total, before giving up
+# Lines at column 0 that continue the statement above them rather than start one.
+CONTINUATION = re.compile(r"(else|elif|except|finally)\b|[)\]}]")
+# Errors after which the parser reads the rest of the file as part of the bad token.
+SWALLOWS_REST = ("unterminated triple-quoted string",)
 
 
 class PythonSyntaxProblem(Exception):
@@ -41,6 +59,117 @@ def parse_cst(source: str) -> cst.Module:
         raise PythonSyntaxProblem(f"cannot parse Python: {exc.message}", exc.raw_line) from None
     except RecursionError:
         raise PythonSyntaxProblem("expression nested too deeply to parse", None) from None
+
+
+@dataclass(frozen=True)
+class Partial(Generic[Tree]):
+    """A parse that may have skipped statements: the tree, the source it was parsed from (the
+    skipped lines blanked, every other line where it was) and the first problem met."""
+
+    tree: Tree
+    source: str
+    skipped: tuple[int, ...] = ()  # 1-based lines blanked, ascending
+    problem: PythonSyntaxProblem | None = None
+
+    def describe(self, place: Callable[[int], tuple[int | None, int]]) -> str:
+        """`cannot parse Python: ...; lines 4-5 not analysed, the rest was`; `place` maps a
+        line of the parsed source to (notebook cell or None, line) as users see it."""
+        assert self.problem is not None
+        skipped = _ranges([place(number) for number in self.skipped])
+        return f"{self.problem.message}; {skipped} not analysed, the rest was"
+
+
+def parse_partially(source: str, parse: Callable[[str], Tree]) -> Partial[Tree]:
+    """`parse(source)`; on a syntax problem at a known line, that statement is blanked and the
+    rest parsed again. Raises the first problem when no line is to blame or no repair helps."""
+    # Split on "\n" only, as Python's tokenizer counts lines (str.splitlines also splits on
+    # form feeds and U+2028, which would shift every line after them).
+    lines = source.split("\n")
+    lines = [part + "\n" for part in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    blanked: set[int] = set()
+    alone: set[int] = set()  # lines already blanked on their own
+    first: PythonSyntaxProblem | None = None
+    repairs, limit = 0, min(MAX_REPAIRS, max(10, REPAIR_BUDGET_BYTES // max(len(source), 1)))
+    while True:
+        text = "".join(lines)
+        try:
+            return Partial(parse(text), text, tuple(sorted(blanked)), first)
+        except PythonSyntaxProblem as problem:
+            first = first or problem
+            if problem.line is None or not lines:
+                raise first from None
+            line = min(max(problem.line, 1), len(lines))
+            start, end = statement_span(lines, line)
+            if repairs >= limit or any(words in problem.message for words in SWALLOWS_REST):
+                end = len(lines)  # give up on the rest: keep what parsed before it
+            elif line not in alone and _indent(lines[line - 1]):
+                alone.add(line)  # inside a block: the line alone first, so the block survives
+                if _blank_lines(lines, line, line, blanked, keep_block=True):
+                    repairs += 1
+                    continue
+            if not _blank_lines(lines, start, end, blanked, keep_block=False) and not (
+                    end < len(lines) and _blank_lines(lines, start, len(lines), blanked, False)):
+                raise first from None  # nothing left to blank: no repair helps
+            repairs += 1
+
+
+def _blank_lines(lines: list[str], start: int, end: int, blanked: set[int],
+                 keep_block: bool) -> bool:
+    """Blank lines start..end (1-based, in place); whether any of them changed."""
+    changed = False
+    for number in range(start, end + 1):
+        empty = _blank(lines[number - 1], keep_block)
+        if empty != lines[number - 1]:
+            lines[number - 1] = empty
+            blanked.add(number)
+            changed = True
+    return changed
+
+
+def statement_span(lines: list[str], line: int) -> tuple[int, int]:
+    """First and last line (1-based) of the top-level statement holding `line`: from the last
+    line at column 0 that starts a statement (decorators above it included) to the line
+    before the next one."""
+    start = line
+    while start > 1 and not _starts_statement(lines[start - 1]):
+        start -= 1
+    while start > 1 and lines[start - 2].startswith("@"):
+        start -= 1
+    end = line
+    while end < len(lines) and not _starts_statement(lines[end]):
+        end += 1
+    return start, end
+
+
+def _starts_statement(text: str) -> bool:
+    return bool(text[:1].strip()) and text[0] != "#" and not CONTINUATION.match(text)
+
+
+def _indent(text: str) -> str:
+    return text[: len(text) - len(text.lstrip(" \t"))] if text.strip() else ""
+
+
+def _blank(text: str, keep_block: bool) -> str:
+    """An empty line (its line ending kept), or `pass` at its indent inside a block."""
+    ending = text[len(text.rstrip("\r\n")):]
+    indent = _indent(text)
+    return f"{indent}pass{ending}" if keep_block and indent else ending
+
+
+def _ranges(places: list[tuple[int | None, int]]) -> str:
+    """`line 4`, `lines 4-5, 9`, `cell 2 lines 1-3` (at most five ranges named)."""
+    spans: list[list] = []  # [cell, first line, last line]
+    for cell, line in places:
+        if spans and spans[-1][0] == cell and line == spans[-1][2] + 1:
+            spans[-1][2] = line
+        else:
+            spans.append([cell, line, line])
+    named = []
+    for cell, first, last in spans[:5]:
+        where = f"cell {cell} " if cell is not None else ""
+        named.append(f"{where}line {first}" if first == last else f"{where}lines {first}-{last}")
+    more = f" and {len(spans) - 5} more" if len(spans) > 5 else ""
+    return ", ".join(named) + more
 
 
 def literal_text(node: cst.SimpleString) -> str | None:

@@ -28,8 +28,9 @@ from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports
 from lacuna_cli.extract.pyoperations import Operations
+from lacuna_cli.extract.failures import internal_error
 from lacuna_cli.extract.pyparse import (
-    PythonSyntaxProblem, check_syntax, literal_text, parse_cst,
+    Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
@@ -74,27 +75,48 @@ class PythonContext:
 def extract_python(
     source: str, relpath: str, context: PythonContext, locate: Locator | None = None
 ) -> Extraction:
-    """Operations and lineage of one Python module (or a notebook's joined cells)."""
+    """Operations and lineage of one Python module (or a notebook's joined cells). Statements
+    that do not parse are skipped and reported (one error line naming where); the rest is
+    analysed, so one bad line never loses a file."""
     locate = locate or (lambda line, col: Location(path=relpath, line=line, column=col))
     catalog = load_catalog(context.apis)
     try:
-        tree = check_syntax(source)
-        if not may_hold_operations(source, catalog):
-            return Extraction(path=relpath, language="python")
-        module = parse_cst(relevant_source(source, tree, catalog))
+        checked = parse_partially(source, check_syntax)
+        if not may_hold_operations(checked.source, catalog):
+            return Extraction(path=relpath, language="python",
+                              errors=_skipped_errors(relpath, locate, checked))
+        parsed = parse_partially(relevant_source(checked.source, checked.tree, catalog),
+                                 parse_cst)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
-        return _failed(relpath, problem.message, line)
+        return _failed(relpath, _where(locate, problem.line) + problem.message, line)
     try:
-        interpreter = _Interpreter(module, relpath, context, locate)
+        interpreter = _Interpreter(parsed.tree, relpath, context, locate)
         interpreter.run()
     except RecursionError:
         return _failed(relpath, "expression nested too deeply to analyse")
     except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the run
-        return _failed(relpath, f"internal error while analysing ({type(exc).__name__}: {exc}); "
-                                "please report it")
-    extraction = interpreter.graph.build("python", interpreter.errors)
+        return _failed(relpath, internal_error(exc))
+    extraction = interpreter.graph.build(
+        "python", [*_skipped_errors(relpath, locate, checked, parsed), *interpreter.errors])
     return extraction.model_copy(update={"imports": tuple(sorted(interpreter.imports.used))})
+
+
+def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileError, ...]:
+    """One error per parse stage that had to skip statements, at the line the parser blamed."""
+    def place(line: int) -> tuple[int | None, int]:
+        location = locate(line, 1)
+        return location.cell, location.line
+
+    return tuple(FileError(path=relpath, line=locate(p.problem.line or 1, 1).line,
+                           message=_where(locate, p.problem.line) + p.describe(place))
+                 for p in parses if p.problem is not None)
+
+
+def _where(locate: Locator, line: int | None) -> str:
+    """`cell 3: ` when the line is in a notebook cell (errors carry the line within it)."""
+    cell = locate(line, 1).cell if line is not None else None
+    return f"cell {cell}: " if cell is not None else ""
 
 
 def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:

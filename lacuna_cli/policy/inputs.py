@@ -1,7 +1,8 @@
 """The policy input document for one operation, following OPA conventions.
 
 `{action, source{tier, tags, lineage, columns}, destination{type, path, kind, encrypted,
-reason, service, category}, user{id, role}, context{purpose, environment}, dynamic}` — documented in the README.
+reason, service, category}, user{id, role}, context{purpose, environment}, dynamic}` —
+documented in the README and checked by `input_schema`.
 Where the operation happens (file, line) is deliberately left out: decisions must not depend on
 it, and identical inputs are then evaluated once.
 """
@@ -15,6 +16,9 @@ from lacuna_cli.models import Classification, Operation, Resource
 CLOUD_SCHEMES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "az://", "wasb://",
                  "wasbs://", "hdfs://")
 ENCRYPTED_SUFFIXES = (".gpg", ".pgp", ".age", ".enc", ".aes")
+# Every value `destination.type` takes (the schema in `input_schema` checks documents by it).
+DESTINATION_TYPES = ("none", "project", "unmanaged", "http", "cloud", "email", "stream",
+                     "database", "service", "dynamic")
 
 
 # What a catalog category is as a destination type; the others are `service`.
@@ -23,7 +27,7 @@ CATEGORY_TYPES = {"cloud": "cloud", "mail": "email", "database": "database", "lo
 
 
 def destination_type(resource: Resource | None) -> str:
-    """none, project, unmanaged, http, cloud, email, stream, database, service or dynamic."""
+    """One of DESTINATION_TYPES."""
     if resource is None:
         return "none"
     if resource.category:
