@@ -19,7 +19,7 @@ VALID = {
     "source": {"tier": "PROPRIETARY", "tags": ["GDPR", "PII"], "lineage": ["crm.customers"],
                "columns": {"email": ["GDPR", "PII"]}},
     "destination": {"type": "unmanaged", "path": "~/Downloads/export.csv", "kind": "file",
-                    "encrypted": False, "reason": ""},
+                    "encrypted": False, "reason": "", "service": "", "category": ""},
     "user": {"id": "ana@acme.example", "role": "analyst"},
     "context": {"purpose": None, "environment": "local"},
     "dynamic": False,

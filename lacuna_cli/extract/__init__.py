@@ -26,11 +26,12 @@ def extract_file(path: Path, relpath: str, root: Path, dialect: str | None,
     language = language_of(path)
     if language is None:
         return failed(relpath, "unknown", "not a Python, notebook or SQL file")
-    return guarded(relpath, language, lambda: _extract(path, relpath, language, root, dialect))
+    return guarded(relpath, language,
+                   lambda: _extract(path, relpath, language, root, dialect, apis))
 
 
 def _extract(path: Path, relpath: str, language: str, root: Path,
-             dialect: str | None) -> Extraction:
+             dialect: str | None, apis: tuple[Path, ...]) -> Extraction:
     try:
         raw = read_source(path)
     except SourceProblem as problem:
