@@ -442,7 +442,10 @@ class _Interpreter(Operations, Effects):
             text = literal_text(node)
             return None if text is None else Text(text)
         if isinstance(node, cst.ConcatenatedString):
-            return self.concatenate([self.value(node.left), self.value(node.right)])
+            parts = [self.value(node.left), self.value(node.right)]
+            if _data(parts):  # `(f"Dear {row['name']} " f"...")`: the text carries the row
+                return self.combine(parts, "derive", node)
+            return self.concatenate(parts)
         if isinstance(node, cst.FormattedString):
             return self.formatted(node)
         if isinstance(node, cst.Name):
@@ -566,7 +569,9 @@ class _Interpreter(Operations, Effects):
         if all(isinstance(v, Text) for v in values):
             return Strings(tuple(v.value for v in values))  # type: ignore[union-attr]
         data = _data(values)
-        return Frames(self.combine(data, "derive", node)) if data else None
+        if data:
+            return Frames(self.combine(data, "derive", node))
+        return _unknown(values)  # `[{"content": f"...{args.question}"}]`: maybe data
 
     def attribute(self, node: cst.Attribute) -> Value | None:
         dotted = self.code(node)
@@ -981,6 +986,19 @@ def _data(values: Iterable[Value | None]) -> list[Data]:
     """The data among `values`, frames collected in lists included."""
     found = (v.data if isinstance(v, Frames) else v for v in values)
     return [v for v in found if isinstance(v, Data)]
+
+
+def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
+    """The first value known only at run time among `values` or inside their records: a list
+    or dict built from one may carry data, so it is not nothing."""
+    for value in values:
+        if isinstance(value, Dynamic):
+            return value
+        if isinstance(value, Record):
+            found = _unknown(v for _, v in value.items)
+            if found is not None:
+                return found
+    return None
 
 
 def _names(value: Value | None) -> tuple[str, ...]:
