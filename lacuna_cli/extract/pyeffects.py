@@ -73,6 +73,11 @@ class Effects:
             return self.build_path(row.path, node)
         if effect == "home":
             return Text("~")
+        if effect == "option":
+            self.record_option(node)
+            return None
+        if effect == "options":
+            return Symbol(qualname)
         if effect == "client":  # a connection, session or client: never the data it is given
             for arg in node.args:
                 self.value(arg.value)
@@ -97,6 +102,21 @@ class Effects:
         payload: list[Value | None] = [data, *self.payload(api, node)]
         self.write(payload, self.destination(api, node), node)
         return None
+
+    def record_option(self, node: cst.Call) -> None:
+        """`parser.add_argument("--data", default="data/x.csv")`: `args.data` is that path
+        unless the job is started with another (the default is what a scheduler runs)."""
+        flags = [self.value(a.value) for a in node.args if a.keyword is None]
+        names = [f.value for f in flags if isinstance(f, Text)]
+        dest = self.value(self.arg(node, 99, "dest") or cst.Name("None"))
+        long = next((n for n in names if n.startswith("--")), names[0] if names else None)
+        name = dest.value if isinstance(dest, Text) else (
+            long.lstrip("-").replace("-", "_") if long else None)
+        if name is None:
+            return
+        default = self.value(self.arg(node, 99, "default") or cst.Name("None"))
+        self.options[name] = default if isinstance(default, Text) else Dynamic(
+            f"command-line option `{long or name}`")
 
     # ---- arguments --------------------------------------------------------------------------
 

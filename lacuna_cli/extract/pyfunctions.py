@@ -274,12 +274,14 @@ def raw_placeholder(value: Value | None) -> Resource | None:
 
 
 # Catalog categories whose destinations are outside the project whatever their name.
-LEAVING = {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "stream", "download"}
+LEAVING = {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "download"}
 
 
 def write_action(destination: Resource) -> Action:
     """`export` when the data leaves the project (URL, stream, home or absolute path)."""
-    if destination.kind in ("url", "stream", "service") or destination.category in LEAVING:
+    if destination.category:
+        return "export" if destination.category in LEAVING else "write"
+    if destination.kind in ("url", "stream", "service"):
         return "export"
     if destination.kind == "file" and destination.name.startswith(("~", "/", "..")):
         return "export"

@@ -138,6 +138,7 @@ class _Interpreter(Operations, Effects):
         self.module = module
         self.context = context
         self.imports = ProjectImports(context.root, self.module_values, depth)
+        self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
@@ -580,6 +581,9 @@ class _Interpreter(Operations, Effects):
         base = self.value(node.value)
         name = node.attr.value
         if isinstance(base, Symbol):
+            parsed = self.catalog.function(base.qualname)
+            if parsed is not None and parsed.row.does == "options":  # `args.data`
+                return self.options.get(name, Dynamic(f"command-line option `--{name}`"))
             qualname = f"{base.qualname}.{name}"
             reason = self.dynamic_reason(qualname)
             return Dynamic(reason) if reason else Symbol(qualname)

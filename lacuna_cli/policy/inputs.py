@@ -18,16 +18,17 @@ CLOUD_SCHEMES = ("s3://", "s3a://", "gs://", "gcs://", "abfs://", "abfss://", "a
 ENCRYPTED_SUFFIXES = (".gpg", ".pgp", ".age", ".enc", ".aes")
 # Every value `destination.type` takes (the schema in `input_schema` checks documents by it).
 DESTINATION_TYPES = ("none", "project", "unmanaged", "http", "cloud", "email", "stream",
-                     "database", "service", "dynamic")
+                     "database", "queue", "service", "dynamic")
 
 
 # What a catalog category is as a destination type; the others are `service`.
 CATEGORY_TYPES = {"cloud": "cloud", "mail": "email", "database": "database", "log": "stream",
-                  "stream": "stream"}
+                  "stream": "queue"}
 
 
 def destination_type(resource: Resource | None) -> str:
-    """One of DESTINATION_TYPES."""
+    """One of DESTINATION_TYPES. A `queue` is the organisation's own message bus (Kafka,
+    RabbitMQ, Spark streams): like a database, storage it governs itself."""
     if resource is None:
         return "none"
     if resource.category:
