@@ -1,8 +1,8 @@
 """Every place data teams send data, through the CLI on `fixtures/sinks`: each one-file
 pipeline that sends customer rows to an LLM, a tracker, a hub, a bucket, a sheet, a chat
-channel, a mail, a log, a stream, a file server or a browser download is blocked with the
+channel, a mail, a log, a file server or a browser download is blocked with the
 service and category its first line names; the controls (public GETs, counts, aggregates, a
-prompt with no customer data, metrics) pass."""
+prompt with no customer data, metrics, the organisation's own message bus) pass."""
 
 from __future__ import annotations
 

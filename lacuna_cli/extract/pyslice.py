@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lacuna_cli.extract import pyapi
@@ -85,7 +86,7 @@ def _units(statements: list[ast.stmt]) -> list[_Unit]:
         if isinstance(statement, ast.ClassDef) and _lines(statement.body[0])[0] > first:
             header = len(units)
             units.append(_Unit(first, _lines(statement.body[0])[0] - 1, imports=False,
-                               header=True))
+                               binds={statement.name}, header=True))
             for member in statement.body:
                 _add(units, member, owner=header)
             units[-1].last = max(units[-1].last, last)
@@ -113,11 +114,12 @@ def _lines(statement: ast.stmt) -> tuple[int, int]:
 
 def _binds(statement: ast.stmt, member: bool) -> set[str]:
     """Module-level names a statement binds or changes (its `global` names come from its text).
-    The interpreter binds no class name, nor a method's (methods are summarised on their own)."""
+    A class binds its name; a method binds nothing (methods run where an instance calls them,
+    or are summarised on their own)."""
     if isinstance(statement, ast.Import | ast.ImportFrom):
         return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
     if isinstance(statement, ast.ClassDef):
-        return set()
+        return {statement.name}
     if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
         return set() if member else {statement.name}
     names: set[str] = set()
@@ -149,9 +151,22 @@ def _kept(units: list[_Unit]) -> set[int]:
             bound_by.setdefault(name, []).append(index)
         for name in unit.mentions:
             mentioned_by.setdefault(name, []).append(index)
+    members: dict[int, list[int]] = {}
+    for index, unit in enumerate(units):
+        if unit.owner is not None:
+            members.setdefault(unit.owner, []).append(index)
+
+    def onwards(i: int) -> Iterator[int]:
+        """Units mentioning what `i` binds; a class reached is reached whole (an instance runs
+        its `__init__` and methods where it is used)."""
+        yield from (other for name in units[i].binds for other in mentioned_by.get(name, ()))
+        yield from members.get(i, ())
+        owner = units[i].owner
+        if owner is not None:
+            yield owner
+
     reached: set[int] = set()
-    reach(reached, (i for i, unit in enumerate(units) if unit.seed),
-          lambda i: (other for name in units[i].binds for other in mentioned_by.get(name, ())))
+    reach(reached, (i for i, unit in enumerate(units) if unit.seed), onwards)
     kept: set[int] = set()
     reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
           lambda i: (other for name in units[i].mentions for other in bound_by.get(name, ())))

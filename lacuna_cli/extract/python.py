@@ -25,6 +25,7 @@ from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports
 from lacuna_cli.extract.pyoperations import Operations
@@ -35,8 +36,8 @@ from lacuna_cli.extract.pyparse import (
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Mask, Record, Strings, Symbol, Text, Value,
-    Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, ProjectClass, Record,
+    Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
     Action, Extraction, FileError, Location, Operation, Resource, Transform,
@@ -124,7 +125,7 @@ def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
                       errors=(FileError(path=relpath, line=line, message=message),))
 
 
-class _Interpreter(Operations, Effects):
+class _Interpreter(Operations, Effects, Classes):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -139,6 +140,8 @@ class _Interpreter(Operations, Effects):
         self.context = context
         self.imports = ProjectImports(context.root, self.module_values, depth)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
+        self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
+        self.method_depth = 0
         self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
@@ -164,7 +167,7 @@ class _Interpreter(Operations, Effects):
         unknown: what they do is still reported)."""
         self.block(self.module.body)
         for function in self.defined:
-            if function not in self.summaries:
+            if function not in self.summaries and function not in self.inlined:
                 summary = self.summarise(function)
                 if summary is not None:
                     finalise(summary, self)
@@ -183,12 +186,7 @@ class _Interpreter(Operations, Effects):
         elif isinstance(node, cst.FunctionDef):
             self.function(node)
         elif isinstance(node, cst.ClassDef):
-            for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
-                if isinstance(statement, cst.FunctionDef):  # methods: summarised at the end
-                    self.defined.append(Function(f"{node.name.value}.{statement.name.value}",
-                                                 statement))
-                else:
-                    self.compound(statement)
+            self.define_class(node)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
             self.suite(node.body)
@@ -395,6 +393,11 @@ class _Interpreter(Operations, Effects):
             for element in target.elements:  # `a, b = train_test_split(df)`: both are the data
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
+            holder = self.value(target.value)
+            if isinstance(holder, Instance):  # `self.source = source` in a method
+                if value is not None:
+                    holder.attributes[target.attr.value] = value
+                return
             self.env[self.code(target)] = value  # `self.df = ...` is looked up by its dotted name
         elif isinstance(target, cst.Subscript):
             holder = self.value(target.value)
@@ -596,6 +599,8 @@ class _Interpreter(Operations, Effects):
                                                                          "dt") else base.columns)
         if isinstance(base, Grouped | Dynamic | Handle):
             return base
+        if isinstance(base, Instance):
+            return self.instance_attribute(base, name)
         if isinstance(base, Text) and name in PATH_PARTS:  # Path(__file__).parent
             return Text(PATH_PARTS[name](base.value))
         if isinstance(base, Text) and name == "parents":  # Path(__file__).parents[1]
@@ -661,6 +666,11 @@ class _Interpreter(Operations, Effects):
                 return self.text_method(base, method, node)
             if isinstance(base, Frames):
                 return self.frames_method(base, method, node)
+            if isinstance(base, Instance):
+                method_value = self.instance_attribute(base, method)
+                if isinstance(method_value, Function):
+                    return self.call_method(base, method_value, node)
+                return self.unknown_call(f"{base.cls.name}.{method}", node)
             if isinstance(base, Record):  # `CONFIG.get("source")`
                 key = self.value(node.args[0].value) if node.args else None
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
@@ -673,6 +683,8 @@ class _Interpreter(Operations, Effects):
             return self.symbol_call(callee.qualname, node)
         if isinstance(callee, Function):
             return self.call_function(callee, node)
+        if isinstance(callee, ProjectClass):
+            return self.instantiate(callee, node)
         return None
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:

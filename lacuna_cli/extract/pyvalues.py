@@ -100,6 +100,23 @@ class Frames:
 
 
 @dataclass(frozen=True, eq=False)
+class ProjectClass:
+    """A class defined in the analysed file: its methods (as Functions) and class attributes."""
+
+    name: str
+    methods: Mapping[str, Function]
+    attributes: Mapping[str, Value]
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """An object of a ProjectClass; what its methods set on `self` lives in `attributes`."""
+
+    cls: ProjectClass
+    attributes: dict[str, Value]
+
+
+@dataclass(frozen=True, eq=False)
 class Function:
     """A function defined in the analysed file: calls to it apply its summary.
 
@@ -113,4 +130,4 @@ class Function:
 
 
 Value = (Data | Grouped | Writer | Handle | Text | Strings | Record | Mask | Symbol | Dynamic
-         | Frames | Function)
+         | Frames | Function | ProjectClass | Instance)

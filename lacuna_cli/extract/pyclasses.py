@@ -1,0 +1,91 @@
+"""Classes of the analysed file: pipelines written as objects.
+
+`Pipeline("data/customers.csv").run()` keeps its path in `self.source` and reads it in another
+method. An instance remembers what its methods set on `self`; a method called on an instance
+is interpreted where it is called, with `self` and the call's arguments bound, so the path and
+the data reach the read and the write inside it. Methods nothing calls are still summarised with
+unknown parameters at the end of the module, like functions.
+
+Mixed into the interpreter in `python.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from lacuna_cli.extract.pyvalues import Function, Instance, ProjectClass, Value
+
+# Method calls interpreted inside one another at most this deep (recursion, long chains).
+MAX_METHOD_DEPTH = 4
+
+
+class Classes:
+    """Class definitions, instances and method calls; `self` is the interpreter."""
+
+    def define_class(self, node: cst.ClassDef) -> None:
+        """Bind the class name; methods are Functions (summarised at the end unless called on
+        an instance), other statements in the body are its class attributes."""
+        methods: dict[str, Function] = {}
+        attributes: dict[str, Value] = {}
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for statement in body:
+            if isinstance(statement, cst.FunctionDef):
+                function = Function(f"{node.name.value}.{statement.name.value}", statement)
+                methods[statement.name.value] = function
+                self.defined.append(function)
+            else:  # a class attribute: bound in a scope of its own, not the module's
+                outer = self.env
+                self.env = dict(outer)
+                self.compound(statement)
+                attributes.update({k: v for k, v in self.env.items() if outer.get(k) is not v})
+                self.env = outer
+        self.env[node.name.value] = ProjectClass(node.name.value, methods, attributes)
+
+    def instantiate(self, cls: ProjectClass, node: cst.Call) -> Instance:
+        instance = Instance(cls, dict(cls.attributes))
+        init = cls.methods.get("__init__")
+        if init is not None:
+            self.call_method(instance, init, node)
+        return instance
+
+    def instance_attribute(self, instance: Instance, name: str) -> Value | None:
+        return instance.attributes.get(name, instance.cls.methods.get(name))
+
+    def call_method(self, instance: Instance, method: Function, node: cst.Call) -> Value | None:
+        """Interpret a method's body here, `self` the instance and its parameters the call's
+        arguments; its return value is what the call gives."""
+        if self.method_depth >= MAX_METHOD_DEPTH:
+            return self.unknown_call(method.name, node)
+        definition: cst.FunctionDef = method.node  # type: ignore[assignment]
+        self.inlined.add(method)
+        env = dict(self.globals)
+        params = [*definition.params.posonly_params, *definition.params.params]
+        if params:
+            env[params[0].name.value] = instance
+        self._bind_arguments(env, params[1:], definition.params.kwonly_params, node)
+        saved = (self.env, self.statement, self.fresh)
+        self.env, self.method_depth = env, self.method_depth + 1
+        self.returns.append([])
+        try:
+            self.suite(definition.body)
+        finally:
+            returned = self.returns.pop()
+            self.env, self.statement, self.fresh = saved
+            self.method_depth -= 1
+        found = [value for value in returned if value is not None]
+        return found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
+            else None
+
+    def _bind_arguments(self, env: dict[str, Value], positional: Sequence[cst.Param],
+                        keyword_only: Sequence[cst.Param], node: cst.Call) -> None:
+        given = [a.value for a in node.args if a.keyword is None and not a.star]
+        named = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        for index, param in enumerate((*positional, *keyword_only)):
+            name = param.name.value
+            expression = named.get(name) if name in named else (
+                given[index] if index < len(given) and index < len(positional) else param.default)
+            value = self.value(expression) if expression is not None else None
+            if value is not None:
+                env[name] = value
