@@ -215,3 +215,40 @@ if __name__ == "__main__":
 '''})
     exports = _exports(_flows(project))
     assert exports == {"/srv/share/customers.csv": (("data/customers.csv",), False)}
+
+
+def test_airflow_callables_options_and_config_dicts(tmp_path: Path) -> None:
+    project = _write(tmp_path, {"data/leads.csv": PEOPLE, "dags/push.py": '''\
+import argparse
+from datetime import datetime
+
+import pandas as pd
+import requests
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+CONFIG = {"source": "data/leads.csv", "endpoint": "https://api.crm-vendor.example/import"}
+
+
+def push(path, url):
+    leads = pd.read_csv(path)
+    requests.post(url, json=leads.to_dict("records"), timeout=30)
+
+
+with DAG("push_leads", start_date=datetime(2024, 1, 1), schedule="@daily") as dag:
+    PythonOperator(task_id="push", python_callable=push,
+                   op_kwargs={"path": CONFIG["source"], "url": CONFIG.get("endpoint")})
+
+
+def cli():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--input", default="data/leads.csv")
+    parser.add_argument("--out-dir", dest="out", default="/tmp/leads")
+    args = parser.parse_args()
+    pd.read_csv(args.input).to_csv(f"{args.out}/leads.csv")
+'''})
+    exports = _exports(_flows(project))
+    assert exports == {
+        "https://api.crm-vendor.example/import": (("data/leads.csv",), False),
+        "/tmp/leads/leads.csv": (("data/leads.csv",), False),
+    }

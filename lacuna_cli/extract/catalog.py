@@ -31,7 +31,7 @@ from lacuna_cli.yamlfile import parse_yaml
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "text", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
-    "option", "options",
+    "option", "options", "invoke",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -43,6 +43,8 @@ ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.
 ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump"}
 SEGMENT = re.compile(r"[\w*]+")
+# The member of a union pydantic names in an error's location (`function.int`): not a key.
+TYPE_TAG = re.compile(r"^(int|str|list\[.*\]|union\[.*\])$")
 
 
 class Row(BaseModel):
@@ -66,6 +68,8 @@ class Row(BaseModel):
     transform: Transform | None = None
     combine: Literal["join", "union"] | None = None
     mode: ArgRef | None = None  # `open`: the argument holding the mode
+    function: ArgRef | None = None  # `invoke`: the function the library calls (`data` are
+    # its positional arguments, `target` a dict of its keyword arguments)
     reason: str | None = None  # `dynamic`: what the value is
     path: Literal["join", "dirname", "basename", "cwd", "temp"] = "join"  # `path`: which
     service: str | None = None
@@ -251,5 +255,5 @@ def _parse(path: Path, text: str) -> CatalogFile:
         return CatalogFile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {key}: {first['msg']}") from exc
+        key = ".".join(str(part) for part in first["loc"] if not TYPE_TAG.match(str(part)))
+        raise ConfigError(f"{path}: {key or '(top level)'}: {first['msg']}") from exc

@@ -17,7 +17,7 @@ from lacuna_cli.extract.files import table_resource
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Handle, Strings, Symbol, Text, Value,
+    Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
 from lacuna_cli.models import Resource
 
@@ -73,6 +73,8 @@ class Effects:
             return self.build_path(row.path, node)
         if effect == "home":
             return Text("~")
+        if effect == "invoke":
+            return self.invoke(api, qualname, node)
         if effect == "option":
             self.record_option(node)
             return None
@@ -102,6 +104,36 @@ class Effects:
         payload: list[Value | None] = [data, *self.payload(api, node)]
         self.write(payload, self.destination(api, node), node)
         return None
+
+    def invoke(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
+        """`PythonOperator(python_callable=f, op_kwargs={...})`, `executor.submit(f, x)`: the
+        library calls a function of this file with these arguments."""
+        row = api.row
+        target = self.argument(node, row.function) if row.function is not None else None
+        function = self.value(target) if target is not None else None
+        if not isinstance(function, Function):
+            return self.unknown_call(qualname, node)
+        summary = self.summarise(function)
+        if summary is None:
+            return None
+        positional: list[Value | None] = []
+        shown: list[str] = []
+        for ref in row.data:  # the arguments the function is given, in order
+            expression = self.argument(node, ref)
+            if expression is None:
+                continue
+            value = self.value(expression)
+            items = [Text(v) for v in value.values] if isinstance(value, Strings) else [value]
+            positional.extend(items)
+            shown.extend(self.code(expression) for _ in items)
+        keywords: dict[str, tuple[Value | None, str]] = {}
+        for ref in row.target:  # a dict of keyword arguments
+            expression = self.argument(node, ref)
+            mapping = self.value(expression) if expression is not None else None
+            if isinstance(mapping, Record):
+                keywords.update({k: (v, k) for k, v in mapping.items})
+        self.summaries.setdefault(function, summary)
+        return self.apply_summary(summary, positional, shown, keywords, node)
 
     def record_option(self, node: cst.Call) -> None:
         """`parser.add_argument("--data", default="data/x.csv")`: `args.data` is that path

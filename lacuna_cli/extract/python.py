@@ -301,16 +301,23 @@ class _Interpreter(Operations, Effects, Classes):
         given = given[1:] if leading else given
         positional = [*leading, *(self.value(v) for v in given)]
         shown = [*("" for _ in leading), *(self.code(v) for v in given)]
+        keywords = {a.keyword.value: (self.value(a.value), self.code(a.value))
+                    for a in node.args if a.keyword is not None}
+        return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
+                      shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
+                      node: cst.Call) -> Value | None:
+        """A function's summary applied to argument values, at the call `node`."""
         arguments: dict[str, Value | None] = {}
         names: dict[str, str] = {}
         for param in summary.params:
             if param.index is not None and param.index < len(positional):
                 arguments[param.name] = positional[param.index]
                 names[param.name] = shown[param.index]
-        for arg in node.args:
-            if arg.keyword is not None:
-                arguments[arg.keyword.value] = self.value(arg.value)
-                names[arg.keyword.value] = self.code(arg.value)
+        for name, (value, code) in keywords.items():
+            arguments[name] = value
+            names[name] = code
         site = CallSite(self, summary, arguments, names, self.loc(node))
         return site.apply(self.emitted)
 
