@@ -19,12 +19,7 @@ from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
 from lacuna_cli.classify.heuristics import RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
-from lacuna_cli.classify.layers import (
-    DEFAULT_CONFIDENCE,
-    ColumnLayers,
-    rule_ids,
-    strictest,
-)
+from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import Classification, LineageEdge, Resource, Tier
 
