@@ -6,12 +6,15 @@ The anchor (shared/notes/static-analysis-speed.md): semgrep with one data-operat
 (`$OBJ.$METHOD(...)` + a regex on method names, so it parses every file), `--metrics=off`,
 local rule file, an empty .semgrepignore so it skips nothing. Lacuna's cold run is the whole
 check (extraction, classification, policy, audit) into a fresh database; the warm run repeats
-it with nothing changed (per-file content-hash cache). Wall seconds, median of --runs.
+it with nothing changed (per-file content-hash cache). Wall seconds, median of --runs. Then
+what the check decided: denials by policy and how many operations had an unresolved source or
+destination (ordinary library code must not be blocked for sending constants).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -19,6 +22,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 RULE = """rules:
@@ -53,6 +57,20 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def decisions(command: list[str], cwd: Path) -> str:
+    """What the check decided on the corpus (a warm run, so it costs little): denials by policy
+    and the coverage (operations with an unresolved source or destination)."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    document = json.loads(done.stdout)
+    summary = document["summary"]
+    denied = Counter(f["decision"]["policy_id"] for f in document["findings"]
+                     if not f["decision"]["allowed"])
+    by_policy = ", ".join(f"{policy} {count}" for policy, count in sorted(denied.items()))
+    return (f"decisions: {summary['operations']} operations, {summary['denied']} denied"
+            f"{f' ({by_policy})' if by_policy else ''}, {summary['errors']} files not analysed, "
+            f"{summary.get('unresolved', 'n/a')} with an unresolved source or destination")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--semgrep", default=shutil.which("semgrep"))
@@ -77,6 +95,7 @@ def main() -> None:
               f"(cold/warm = {cold / warm:.1f}x, target >= 15x)")
         print("  every run, cold / warm: " + "  ".join(
             f"{c:.1f} / {w:.2f}" for c, w in zip(colds, warms, strict=True)))
+        print(decisions(lacuna, project))
         if args.semgrep:
             (project / "rule.yaml").write_text(RULE)
             semgrep = [args.semgrep, "scan", "--config", "rule.yaml", "--metrics=off",

@@ -34,11 +34,29 @@ def build_graph(
 
 
 def _add_node(graph: nx.MultiDiGraph, node: LineageNode) -> None:
+    """Add a node; a resource seen again keeps every column any observation named.
+
+    What one statement or script reads of a table is not the table's schema: `SELECT id FROM
+    t` in one file says nothing about the `email` another file reads from `t`. Knowledge about
+    a resource's columns only ever grows (the union of every read, header and declared schema,
+    stored runs included), so no file can pin another file's table to fewer columns."""
     known: LineageNode | None = graph.nodes[node.id].get("node") if node.id in graph else None
-    if known is not None and known.columns and node.columns is not None:
-        merged = tuple(dict.fromkeys((*known.columns, *node.columns)))
-        node = node.model_copy(update={"columns": merged})
+    if known is not None and node.resource is not None:
+        node = with_columns(node, (*observed_columns(known), *observed_columns(node)))
     graph.add_node(node.id, node=node)
+
+
+def observed_columns(node: LineageNode) -> tuple[str, ...]:
+    """Every column named for a resource node (its resource's and the node's own)."""
+    own = node.resource.columns if node.resource is not None else ()
+    return tuple(dict.fromkeys((*own, *(node.columns or ()))))
+
+
+def with_columns(node: LineageNode, columns: tuple[str, ...]) -> LineageNode:
+    """A resource node carrying exactly `columns` (deduplicated, first seen first)."""
+    merged = tuple(dict.fromkeys(columns))
+    resource = node.resource.model_copy(update={"columns": merged}) if node.resource else None
+    return node.model_copy(update={"columns": merged or None, "resource": resource})
 
 
 def node_of(graph: nx.MultiDiGraph, node_id: str) -> LineageNode:

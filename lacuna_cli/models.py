@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema,
+    model_serializer,
+)
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 Action = Literal["read", "write", "export", "join", "aggregate", "filter", "anonymize", "query"]
 ResourceKind = Literal["file", "table", "url", "stream", "service", "unknown"]
@@ -28,10 +31,17 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "c
 
 
 class Tier(str, Enum):
-    """Sensitivity tier, ordered PUBLIC < INTERNAL < PROPRIETARY so `max()` picks the strictest."""
+    """Sensitivity tier, ordered PUBLIC < INTERNAL < UNKNOWN < PROPRIETARY so `max()` picks the
+    strictest.
+
+    UNKNOWN is Lacuna's verdict on data from a place it cannot resolve (a path, table or URL
+    computed at run time): it may be anything, so it ranks above every tier it could hide
+    except PROPRIETARY — joined with PROPRIETARY data the result is PROPRIETARY, joined with
+    PUBLIC or INTERNAL data it stays UNKNOWN. Nobody assigns it (`AssignedTier`)."""
 
     PUBLIC = "PUBLIC"
     INTERNAL = "INTERNAL"
+    UNKNOWN = "UNKNOWN"
     PROPRIETARY = "PROPRIETARY"
 
     @property
@@ -56,11 +66,28 @@ class Tier(str, Enum):
         return str.__hash__(self)
 
     def lower(self) -> Tier:
-        """The next tier down (PUBLIC stays PUBLIC): what an identifier-free aggregate becomes."""
-        return _TIER_ORDER[max(self.rank - 1, 0)]
+        """The next tier down (PUBLIC stays PUBLIC): what an identifier-free aggregate becomes.
+        UNKNOWN stays UNKNOWN: nobody knows which tier it would be one below."""
+        if self is Tier.UNKNOWN:
+            return self
+        return ASSIGNABLE_TIERS[max(ASSIGNABLE_TIERS.index(self) - 1, 0)]
 
 
-_TIER_ORDER = (Tier.PUBLIC, Tier.INTERNAL, Tier.PROPRIETARY)
+_TIER_ORDER = (Tier.PUBLIC, Tier.INTERNAL, Tier.UNKNOWN, Tier.PROPRIETARY)
+ASSIGNABLE_TIERS = (Tier.PUBLIC, Tier.INTERNAL, Tier.PROPRIETARY)
+
+
+def _assignable(tier: Tier) -> Tier:
+    if tier not in ASSIGNABLE_TIERS:
+        raise ValueError(f"{tier.value} cannot be assigned; use one of "
+                         f"{', '.join(t.value for t in ASSIGNABLE_TIERS)}")
+    return tier
+
+
+# A tier a rule, an example, a model's answer or a person gives: UNKNOWN is only ever Lacuna's
+# own verdict on what it cannot resolve, and an override exists to make data known.
+AssignedTier = Annotated[Tier, AfterValidator(_assignable), WithJsonSchema(
+    {"type": "string", "enum": [t.value for t in ASSIGNABLE_TIERS]})]
 
 
 class Model(BaseModel):
@@ -172,6 +199,16 @@ class Finding(Model):
     def blocking(self) -> bool:
         """Denied and not suppressed: what makes `lacuna check` exit 1."""
         return not self.decision.allowed and self.suppression is None
+
+    @property
+    def unresolved(self) -> bool:
+        """Whether Lacuna could not resolve where the data comes from or goes to: a source or
+        destination computed at run time, or data of UNKNOWN classification (the coverage
+        figure of a run)."""
+        op = self.operation
+        places = (*op.sources, *((op.destination,) if op.destination else ()))
+        return op.dynamic or self.classification.tier is Tier.UNKNOWN or any(
+            place.kind == "unknown" for place in places)
 
 
 class FileError(Model):

@@ -7,7 +7,7 @@ is read and this run's decisions and lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +16,8 @@ from typing import Protocol
 
 from lacuna_cli import lineage
 from lacuna_cli.audit import log as audit_log
-from lacuna_cli.classify import embeddings
+from lacuna_cli.classify import defaults, embeddings
+from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.extract.batch import (
@@ -78,6 +79,12 @@ class CheckResult:
     @property
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.blocking]
+
+    @property
+    def unresolved(self) -> int:
+        """Operations whose source or destination Lacuna could not resolve: the run's blind
+        spots, reported beside the verdict so its coverage is visible."""
+        return sum(1 for f in self.findings if f.unresolved)
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
@@ -196,10 +203,10 @@ def _subject(op: Operation) -> str:
     return f"{op.action} to {op.destination.name}" if op.destination else op.action
 
 
-def _classification_of(op: Operation, classifications: dict[str, Classification]
+def _classification_of(op: Operation, classifications: Mapping[str, Classification]
                        ) -> Classification:
+    """The classification of the data an operation handles; an operation no data flows into
+    (a mail or HTTP call sending only constants) carries none."""
     if op.data_node is not None and op.data_node in classifications:
         return classifications[op.data_node]
-    return Classification(tier="INTERNAL", confidence=0.3, layer="default",
-                          reasoning="no data is known to flow into this operation; "
-                                    "INTERNAL by default")
+    return to_classification(defaults.no_data("this operation"))

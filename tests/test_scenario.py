@@ -49,10 +49,10 @@ def test_export_is_blocked_with_a_full_explanation(shop: Path, lacuna, snapshot)
 
 def test_json_contract_and_the_allowed_summary(shop: Path, lacuna) -> None:
     document = _check_json(lacuna, shop)
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert set(document) == {"version", "findings", "errors", "summary"}
     assert set(document["summary"]) == {"files", "operations", "denied", "allowed",
-                                        "suppressed", "errors"}
+                                        "suppressed", "errors", "unresolved"}
     by_line = {f["operation"]["location"]["line"]: f for f in document["findings"]
                if f["operation"]["location"]["path"] == SCENARIO}
     export, summary = by_line[5], by_line[7]

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lacuna_cli.classify.cache import Cache, key
 from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.models import Tier
+from lacuna_cli.models import AssignedTier, Tier
 from lacuna_cli.resources import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
@@ -55,7 +55,7 @@ class Example(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str = Field(min_length=1)
-    tier: Tier
+    tier: AssignedTier
     tags: list[str] = Field(default_factory=list)
     identifier: bool = False
 

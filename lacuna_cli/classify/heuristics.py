@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.models import Tier
+from lacuna_cli.models import AssignedTier
 from lacuna_cli.resources import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
@@ -42,7 +42,7 @@ class Rule(BaseModel):
     words: list[str] = Field(default_factory=list)
     regex: str | None = None
     unless: str | None = None
-    tier: Tier
+    tier: AssignedTier
     tags: list[str] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
     reasoning: str

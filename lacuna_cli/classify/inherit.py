@@ -46,10 +46,19 @@ class Sensitivity:
     reasons: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     anonymized: bool = False
+    # Some of the data comes from a place Lacuna cannot resolve: it may be anything, so the
+    # data is UNKNOWN unless something known is stricter (PROPRIETARY). No transform clears
+    # it — hashing or aggregating columns nobody has seen proves nothing; an override does.
+    unresolved: bool = False
 
     # Cached: a value is read many times as it flows on (frozen, so it cannot go stale).
     @cached_property
     def tier(self) -> Tier:
+        return max([self.known_tier, *((Tier.UNKNOWN,) if self.unresolved else ())])
+
+    @cached_property
+    def known_tier(self) -> Tier:
+        """The tier of what is known (name and columns), whatever else may be unresolved."""
         return max([self.base_tier, *(c.tier for c in self.columns.values())])
 
     @cached_property
@@ -99,6 +108,7 @@ def combine(parts: list[Sensitivity]) -> Sensitivity:
         reasons=tuple(dict.fromkeys(r for part in parts for r in part.reasons)),
         steps=tuple(dict.fromkeys(step for part in parts for step in part.steps)),
         anonymized=all(part.anonymized for part in parts),
+        unresolved=any(part.unresolved for part in parts),
     )
 
 
@@ -166,7 +176,8 @@ def _settle(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
 
 
 def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
-    """Aggregates grouped only by non-identifying keys drop one tier (DERIVED_FROM_<TIER>)."""
+    """Aggregates grouped only by non-identifying keys drop one tier (DERIVED_FROM_<TIER>);
+    what is unresolved stays so."""
     identifying_keys = [k for k in edge.keys if k in sensitivity.columns
                         and sensitivity.columns[k].identifier]
     if identifying_keys:
@@ -176,7 +187,7 @@ def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     keys = ", ".join(edge.keys) or "nothing"
     return replace(
         sensitivity,
-        base_tier=tier.lower(),
+        base_tier=sensitivity.known_tier.lower(),
         base_tags=(sensitivity.tags - IDENTIFYING_TAGS) | {f"DERIVED_FROM_{tier.value}"},
         columns={},
         steps=(*sensitivity.steps, f"aggregated by {keys} (no identifier)"),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import Cache, key
-from lacuna_cli.models import Tier
+from lacuna_cli.models import AssignedTier
 
 if TYPE_CHECKING:
     import httpx
@@ -36,7 +36,7 @@ class LLMVerdict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    tier: Tier
+    tier: AssignedTier
     tags: list[str] = Field(max_length=8)
     identifier: bool
     confidence: float = Field(ge=0.0, le=1.0)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lacuna_cli.classify.cache import key
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.gitinfo import RunIdentity
-from lacuna_cli.models import Tier
+from lacuna_cli.models import AssignedTier, Tier
 from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class FileEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     resource: str = Field(min_length=1)
-    tier: Tier
+    tier: AssignedTier
     tags: list[str] = Field(default_factory=list)
     reason: str = Field(min_length=1)
     reviewed_by: str = Field(min_length=1)

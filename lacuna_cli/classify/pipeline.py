@@ -3,8 +3,9 @@
 A resource is classified by its name (layer 1 rules on the path or table) and its known
 columns (rules, then embeddings, then an LLM for the names the rules are unsure of). Every other
 node takes what flows into it, through each edge's transform (`inherit.through`), combined
-across inputs. A written resource whose own name says more keeps the stricter of both. An
-override beats all of it.
+across inputs. A written resource whose own name, columns or unresolved place say more keeps
+the stricter of both. A value nothing flows into carries no data (`defaults`). An override
+beats all of it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from lacuna_cli import lineage
+from lacuna_cli.classify import defaults
 from lacuna_cli.classify.heuristics import RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
 from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
@@ -36,37 +38,44 @@ class Classifier:
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
-    """One resource by itself: an override, else its name and its known columns."""
+    """One resource by itself: an override, else its name and its known columns. A place that
+    cannot be resolved is UNKNOWN unless its known columns say more."""
     override = lookup(classifier.overrides, resource.name)
     if override is not None:
         return from_override(override)
+    unknown = resource.kind == "unknown"
     rules = classifier.rules
-    name_rules = rules.match_resource(resource.name) if resource.kind != "unknown" else []
+    name_rules = rules.match_resource(resource.name) if not unknown else []
     classifier.columns.decide(resource.columns)
     verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
     columns = {c: v for c, v in verdicts.items() if v.sensitive}
     named = strictest(name_rules)
     if named is None and not verdicts:
-        return Sensitivity(
-            base_tier=Tier.INTERNAL, base_tags=frozenset(), origins=frozenset({resource.name}),
-            confidence=DEFAULT_CONFIDENCE, layer="default",
-            reasons=(f"{resource.name}: no rule matched, INTERNAL by default",))
+        return defaults.unresolved(resource) if unknown else defaults.unmatched(resource)
     deciding: list[tuple[Tier, float, str]] = [(v.tier, v.confidence, v.layer)
                                                for v in columns.values()]
     if named is not None:
         deciding.append((named.rule.tier, named.rule.confidence, "heuristic"))
+    if unknown:
+        deciding.append((Tier.UNKNOWN, DEFAULT_CONFIDENCE, "default"))
     if not deciding:  # columns known, none sensitive: as sure as the least sure of them
         deciding.append(min(((Tier.INTERNAL, v.confidence, v.layer) for v in verdicts.values()),
                             key=lambda d: d[1]))
-    tier, confidence, layer = max(deciding)
+    _, confidence, layer = max(deciding)
+    reasons = _reasons(resource, name_rules, columns, verdicts)
+    if unknown:
+        reasons = (f"{resource.name}: {defaults.UNRESOLVED_REASON}", *reasons)
+    # Without a name rule the data set is INTERNAL apart from its columns: knowing more of its
+    # columns can add sensitivity, never take that default away.
     return Sensitivity(
-        base_tier=named.rule.tier if named else Tier.PUBLIC if columns else Tier.INTERNAL,
+        base_tier=named.rule.tier if named else Tier.INTERNAL,
         base_tags=frozenset(tag for r in name_rules for tag in r.rule.tags),
         columns=columns,
         origins=frozenset({resource.name}),
         confidence=confidence,
         layer=layer,
-        reasons=_reasons(resource, name_rules, columns, verdicts),
+        reasons=reasons,
+        unresolved=unknown,
     )
 
 
@@ -145,13 +154,11 @@ def _node_sensitivity(
         if edge.source in state
     ]
     if not flowing:
-        return own or Sensitivity(
-            base_tier=Tier.INTERNAL, base_tags=frozenset(), origins=frozenset({node.label}),
-            confidence=DEFAULT_CONFIDENCE, layer="default",
-            reasons=(f"{node.label}: no known source, INTERNAL by default",),
-        )
+        return own or defaults.no_data(node.label)
     inherited = combine(flowing)
-    if own is not None and own.layer != "default" and own.tier > inherited.tier:
+    # A resource is at least what its own name, columns or unresolved place say: what code in
+    # the project writes to it can add to that, never take it away (another writer may exist).
+    if own is not None and own.tier > inherited.tier:
         return combine([inherited, own])
     return inherited if len(flowing) > 1 else _as_inherited(inherited)
 

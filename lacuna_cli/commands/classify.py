@@ -109,10 +109,10 @@ def override_command(
     from lacuna_cli.audit import log as audit_log
     from lacuna_cli.classify import overrides
     from lacuna_cli.gitinfo import identify
-    from lacuna_cli.models import Tier
+    from lacuna_cli.models import ASSIGNABLE_TIERS, Tier
     from lacuna_cli.store import open_store
 
-    if tier.upper() not in Tier.__members__:
+    if tier.upper() not in (t.value for t in ASSIGNABLE_TIERS):
         raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
     if not reason.strip():
         raise LacunaError("--reason: a reason is required (it is kept in the audit log)")

@@ -15,6 +15,7 @@ from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource, Transform
 
 PLACEHOLDER_PREFIX = "parameter `"
+READING: frozenset[Action] = frozenset({"read", "query"})
 
 
 def is_placeholder(resource: Resource | None) -> bool:
@@ -37,6 +38,7 @@ class FlowGraph(GraphBuilder):
     def __init__(self, relpath: str) -> None:
         super().__init__(relpath)
         self.captures: list[Capture] = []
+        self._fed: set[tuple[str, str]] = set()  # (unknown resource, value) edges added
 
     def edge(self, source: str, target: str, transform: Transform, location: Location,
              **details: tuple[str, ...] | None) -> None:
@@ -49,12 +51,31 @@ class FlowGraph(GraphBuilder):
     def operation(self, action: Action, location: Location, code: str,
                   sources: list[Resource], destination: Resource | None = None,
                   data_node: str | None = None, dynamic_reason: str | None = None) -> Operation:
+        templated = is_placeholder(destination) or any(map(is_placeholder, sources))
+        if not templated and action in READING and dynamic_reason is not None:
+            self._feed_unresolved(sources, data_node, dynamic_reason, location)
         op = super().operation(action, location, code, sources, destination, data_node,
                                dynamic_reason)
-        if self.captures and (is_placeholder(destination) or any(map(is_placeholder, sources))):
+        if self.captures and templated:
             self.retract(op.id)
             self.captures[-1].templates[op.id] = op
         return op
+
+    def _feed_unresolved(self, sources: list[Resource], data_node: str | None, reason: str,
+                         location: Location) -> None:
+        """A read from a place computed at run time still reads data: the value it returns is
+        fed from the unknown resource (one named by the reason when the read names none, as
+        SQL built at run time does), so it is UNKNOWN rather than data from nowhere."""
+        node = self.node(data_node) if data_node is not None else None
+        if node is None or node.kind != "value":
+            return  # the read's value is the unknown resource itself
+        unresolved = [s for s in sources if s.kind == "unknown"] or (
+            [] if sources else [Resource(kind="unknown", name=reason[:200])])
+        for resource in unresolved:
+            source = self.resource_node(resource)
+            if (source, node.id) not in self._fed:
+                self._fed.add((source, node.id))
+                self.edge(source, node.id, "read", location)
 
     def retract(self, op_id: str) -> None:
         """Forget an operation (replaced by one with more sources, or held as a template)."""

@@ -257,11 +257,11 @@ class CallSite:
         if isinstance(value, Data) or flow.param.placeholder.name not in self.host.read_paths:
             return value  # data passed in, or a value the function hands back as it is
         resources, _ = self._resolve(flow.param.placeholder, path=True)
-        known = [r for r in resources if r.kind != "unknown" or is_placeholder(r)]
-        if not known:
+        if not resources:
             return None
-        return Data(self.host.graph.resource_node(known[0]), tuple(known), known[0].columns
-                    or None)
+        # A path computed at run time is still read: its data is UNKNOWN, not absent.
+        return Data(self.host.graph.resource_node(resources[0]), tuple(resources),
+                    resources[0].columns or None)
 
 
 def raw_placeholder(value: Value | None) -> Resource | None:

@@ -19,8 +19,10 @@ from lacuna_cli import lineage
 if TYPE_CHECKING:
     from lacuna_cli.lineage_export import Labels
 
-TIER_FILL = {"PROPRIETARY": "#f8d7da", "INTERNAL": "#fff3cd", "PUBLIC": "#d1e7dd"}
-TIER_STROKE = {"PROPRIETARY": "#b02a37", "INTERNAL": "#997404", "PUBLIC": "#146c43"}
+TIER_FILL = {"PROPRIETARY": "#f8d7da", "UNKNOWN": "#e2d9f3", "INTERNAL": "#fff3cd",
+             "PUBLIC": "#d1e7dd"}
+TIER_STROKE = {"PROPRIETARY": "#b02a37", "UNKNOWN": "#59359a", "INTERNAL": "#997404",
+               "PUBLIC": "#146c43"}
 CHAR_WIDTH, NODE_HEIGHT, ROW_GAP, COLUMN_GAP, MARGIN = 6.6, 38, 18, 70, 16
 
 

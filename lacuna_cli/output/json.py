@@ -39,6 +39,7 @@ def check_document(result: CheckResult) -> dict[str, Any]:
             "allowed": sum(1 for f in result.findings if f.decision.allowed),
             "suppressed": sum(1 for f in result.findings if f.suppression),
             "errors": len(result.errors),
+            "unresolved": result.unresolved,
         },
     }
 

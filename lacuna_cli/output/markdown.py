@@ -54,7 +54,8 @@ def render(result: CheckResult) -> str:
     lines = [f"### Lacuna data-governance check: {verdict}", "",
              f"{result.files} files, {len(result.findings)} operations — **{blocked} blocked**,"
              f" {allowed} allowed, {len(denied) - blocked} suppressed, {len(result.errors)} "
-             f"errors; {result.audited} decisions recorded in the audit log.", ""]
+             f"errors; {result.unresolved} with an unresolved source or destination; "
+             f"{result.audited} decisions recorded in the audit log.", ""]
     if denied:
         lines += ["| | Where | Policy | Operation | Classification | Why | What to do instead "
                   "| Steward |", "|---|---|---|---|---|---|---|---|"]

@@ -47,7 +47,8 @@ def _cards(result: CheckResult) -> str:
               ("blocked", blocked, "bad" if blocked else "good"),
               ("allowed", len(result.findings) - len(denied), ""),
               ("suppressed", len(denied) - blocked, ""),
-              ("errors", len(result.errors), "bad" if result.errors else "")]
+              ("errors", len(result.errors), "bad" if result.errors else ""),
+              ("unresolved source or destination", result.unresolved, "")]
     return '<div class="cards">' + "".join(
         f'<div class="card {kind}"><b>{value}</b>{name}</div>'
         for name, value, kind in counts) + "</div>"
@@ -96,8 +97,8 @@ def render(result: CheckResult, graph: nx.MultiDiGraph, labels: Labels,
         *(["<h2>Files not analysed</h2><ul>", errors, "</ul>"] if errors else []),
         "<h2>Lineage</h2>",
         '<p class="meta">Data flows left to right. Boxes are files and tables, rounded dashed '
-        "boxes are values in code; the colour is the tier (red PROPRIETARY, amber INTERNAL, "
-        "green PUBLIC).</p>",
+        "boxes are values in code; the colour is the tier (red PROPRIETARY, purple UNKNOWN, "
+        "amber INTERNAL, green PUBLIC).</p>",
         f'<div class="graph">{graph_svg.render(graph, labels)}</div>',
         "<h2>Allowed operations</h2>", _allowed(result),
         "</body></html>\n"])

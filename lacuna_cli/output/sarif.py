@@ -134,6 +134,10 @@ def sarif_document(result: CheckResult, root_uri: str) -> dict[str, Any]:
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
             "invocations": [{"executionSuccessful": True,
                              "toolExecutionNotifications": notifications}],
+            # The run's coverage: how many operations had a source or destination Lacuna
+            # could not resolve (their data is classified UNKNOWN).
+            "properties": {"operations": len(result.findings),
+                           "unresolved": result.unresolved},
             "results": [_result(f, rule_index) for f in result.findings
                         if not f.decision.allowed],
         }],

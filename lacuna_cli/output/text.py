@@ -98,7 +98,8 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
     console.print(
         f"{verdict}: {result.files} files, {len(result.findings)} operations — "
         f"{denied} blocked, {allowed} allowed, {suppressed} suppressed, "
-        f"{len(result.errors)} errors; {result.audited} decisions recorded in the audit log")
+        f"{len(result.errors)} errors; {result.unresolved} with an unresolved source or "
+        f"destination; {result.audited} decisions recorded in the audit log")
 
 
 def render_extract(console: Console, result: ExtractResult) -> None:

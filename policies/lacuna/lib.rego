@@ -84,3 +84,7 @@ governed_alternative := sprintf("Save to a governed location instead: %s", [conc
 describe(op) := sprintf("%s data (%s)", [op.source.tier, concat(", ", op.source.tags)]) if {
 	count(op.source.tags) > 0
 } else := sprintf("%s data", [op.source.tier])
+
+lineage(op) := concat(", ", op.source.lineage) if {
+	count(op.source.lineage) > 0
+} else := "not named"
