@@ -238,7 +238,7 @@ def test_policy_eval_denies_an_unknown_export(tmp_path: Path, lacuna) -> None:
         "action": "export",
         "source": {"tier": "UNKNOWN", "tags": [], "lineage": ["sys.argv[1]"], "columns": {}},
         "destination": {"type": "http", "path": "https://partner.example/x", "kind": "url",
-                        "encrypted": False, "reason": ""},
+                        "encrypted": False, "reason": "", "service": "", "category": ""},
         "user": {"id": "ana@acme.example", "role": "analyst"},
         "context": {"purpose": None, "environment": "local"},
         "dynamic": False,
@@ -249,7 +249,7 @@ def test_policy_eval_denies_an_unknown_export(tmp_path: Path, lacuna) -> None:
     assert denied.code == 1, denied.stderr
     assert json.loads(denied.stdout)["policy_id"] == "LAC-UNK-001"
     document["destination"] = {"type": "project", "path": "scratch/x.csv", "kind": "file",
-                               "encrypted": False, "reason": ""}
+                               "encrypted": False, "reason": "", "service": "", "category": ""}
     (tmp_path / "op.json").write_text(json.dumps(document))
     inside = lacuna("policy", "eval", "--input", str(tmp_path / "op.json"), cwd=tmp_path)
     assert inside.code == 0, inside.stdout + inside.stderr

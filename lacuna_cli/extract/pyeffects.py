@@ -57,7 +57,7 @@ class Effects:
             self.copy_row(api, node)
             return None
         if effect in ("send", "write"):
-            payload = self.payload(api, node)
+            payload = self.with_inputs(self.payload(api, node))
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
             return None
@@ -85,7 +85,8 @@ class Effects:
                 self.value(arg.value)
             return Symbol(qualname)
         if effect == "dynamic":
-            return Dynamic(row.reason or f"value of `{qualname}` known only at run time")
+            return Dynamic(row.reason or f"value of `{qualname}` known only at run time",
+                           external=True)
         return self.unknown_call(qualname, node)
 
     def apply_method(self, api: Api, data: Data, node: cst.Call) -> Value | None:
@@ -148,7 +149,7 @@ class Effects:
             return
         default = self.value(self.arg(node, 99, "default") or cst.Name("None"))
         self.options[name] = default if isinstance(default, Text) else Dynamic(
-            f"command-line option `{long or name}`")
+            f"command-line option `{long or name}`", external=True)
 
     # ---- arguments --------------------------------------------------------------------------
 
@@ -181,6 +182,12 @@ class Effects:
                 continue
             values.append(value)
         return values
+
+    def with_inputs(self, payload: list[Value | None]) -> list[Value | None]:
+        """A value from outside the program (stdin, arguments, environment) sent on is data of
+        unknown classification: it becomes a read of an unresolved source."""
+        return [self.read_silently(Resource(kind="unknown", name=v.reason))
+                if isinstance(v, Dynamic) and v.external else v for v in payload]
 
     def destination(self, api: Api, node: cst.Call) -> Target:
         """Where a row's call puts the data, with its service and category."""
@@ -277,6 +284,9 @@ class Effects:
     def construct(self, qualname: str, node: cst.Call) -> Data:
         """A frame built in code: from the data passed to it, else new data of its own."""
         built = self.unknown_call(qualname, node)
+        if not isinstance(built, Data):  # `pd.DataFrame(json.load(sys.stdin))`
+            given = self.with_inputs([self.value(a.value) for a in node.args])
+            built = self.combine(given, "derive", node) or built
         last = qualname.rsplit(".", 1)[-1]
         return built if isinstance(built, Data) else Data(
             self.graph.value_node(f"{last}()", self.loc(node)), ())
@@ -316,9 +326,7 @@ def _any_data(values: Sequence[Value | None]) -> bool:
 
 
 def carries_data(payload: Sequence[Value | None], strict: bool = False) -> bool:
-    """Whether a send may carry data: data, or a value Lacuna could not follow (unknown is
-    not empty). Constants (`print("done")`, `json={"ok": 1}`) carry none; `strict` sinks (logs)
-    need data actually traced to them, since every program logs values of its own."""
-    if _any_data(payload):
-        return True
-    return not strict and any(isinstance(v, Symbol | Dynamic | Handle) for v in payload)
+    """Whether a send is an operation worth reporting. Every call to a service is (one that
+    sends only constants is reported as carrying no data, and allowed); a log line only when
+    data is traced to it (`strict`), since every program logs values of its own."""
+    return _any_data(payload) or not strict

@@ -593,10 +593,11 @@ class _Interpreter(Operations, Effects, Classes):
         if isinstance(base, Symbol):
             parsed = self.catalog.function(base.qualname)
             if parsed is not None and parsed.row.does == "options":  # `args.data`
-                return self.options.get(name, Dynamic(f"command-line option `--{name}`"))
+                return self.options.get(name, Dynamic(f"command-line option `--{name}`",
+                                                      external=True))
             qualname = f"{base.qualname}.{name}"
             reason = self.dynamic_reason(qualname)
-            return Dynamic(reason) if reason else Symbol(qualname)
+            return Dynamic(reason, external=True) if reason else Symbol(qualname)
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
@@ -619,7 +620,9 @@ class _Interpreter(Operations, Effects, Classes):
         if isinstance(base, Symbol):
             if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
                 return base
-            return Dynamic(self.dynamic_reason(base.qualname) or f"item of `{base.qualname}`")
+            reason = self.dynamic_reason(base.qualname)
+            return Dynamic(reason, external=True) if reason else Dynamic(
+                f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]

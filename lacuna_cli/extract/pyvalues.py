@@ -86,9 +86,12 @@ class Symbol:
 
 @dataclass(frozen=True)
 class Dynamic:
-    """A value only known at run time; `reason` says why (argv, environment, unknown call)."""
+    """A value only known at run time; `reason` says why (argv, environment, unknown call).
+    `external` when it comes from outside the program (arguments, environment, stdin, user
+    input): then it may itself be data, of a classification no one knows."""
 
     reason: str
+    external: bool = False
 
 
 @dataclass(frozen=True)
