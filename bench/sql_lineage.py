@@ -1,8 +1,8 @@
 """Accuracy and speed of SQL lineage against a peer tool's test corpus.
 
-Runs `../shared/corpora/sql_table_lineage.json` (sql, dialect, expected sources and targets)
-and `sql_column_lineage.json` (expected source column -> target column pairs) through
-`analyse_script` and prints exact-match accuracy, statements per second, and the failures.
+Runs the shared corpora (bench/shared_corpora.py) `sql_table_lineage.json` (sql, dialect,
+expected sources and targets) and `sql_column_lineage.json` (expected source column -> target
+column pairs) through `analyse_script` and prints exact-match accuracy, statements per second, and the failures.
 
 The corpus comes from sqllineage's test suite, so it is scored by sqllineage's conventions,
 applied here and never in the product:
@@ -33,9 +33,9 @@ from pathlib import Path
 import networkx as nx
 
 from lacuna_cli.extract.sql import StatementLineage, analyse_script
+from shared_corpora import corpus_files
 
 HERE = Path(__file__).resolve().parent
-CORPORA = HERE.parent.parent / "shared" / "corpora"
 SCHEMA_FILE = HERE / "sql_lineage_schema.json"
 DIALECTS = {"ansi": None, "sparksql": "spark", "greenplum": "postgres", "mariadb": "mysql",
             "db2": None, "vertica": None}
@@ -156,8 +156,9 @@ def speed(cases: Iterable[dict]) -> tuple[int, float]:
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    tables = json.loads((CORPORA / "sql_table_lineage.json").read_text())
-    columns = json.loads((CORPORA / "sql_column_lineage.json").read_text())
+    table_file, column_file = corpus_files("sql_table_lineage.json", "sql_column_lineage.json")
+    tables = json.loads(table_file.read_text())
+    columns = json.loads(column_file.read_text())
     schema = json.loads(SCHEMA_FILE.read_text())
     table_ok, table_failures = table_bench(tables)
     column_ok, column_failures = column_bench(columns, schema)
