@@ -2,7 +2,8 @@
 
 Runs the shared corpora (bench/shared_corpora.py) `sql_table_lineage.json` (sql, dialect,
 expected sources and targets) and `sql_column_lineage.json` (expected source column -> target
-column pairs) through `analyse_script` and prints exact-match accuracy, statements per second, and the failures.
+column pairs) through `analyse_script` and prints exact-match accuracy, statements per second,
+and the failures.
 
 The corpus comes from sqllineage's test suite, so it is scored by sqllineage's conventions,
 applied here and never in the product:
