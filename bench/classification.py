@@ -1,4 +1,5 @@
-"""Column classification on the shared corpus column_pii.json (bench/shared_corpora.py): "is PII" quality and latency.
+"""Column classification on the shared corpus column_pii.json (bench/shared_corpora.py): "is
+PII" quality and latency.
 
 615 labeled column names from three peers' test data. A column counts as predicted PII when
 its verdict carries PII, PHI, PCI or CREDENTIALS (the corpus labels card numbers and passwords
