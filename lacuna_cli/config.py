@@ -113,8 +113,7 @@ class Config(BaseModel):
     root: Path
     settings: Settings
     source: str | None = None
-    trusted_source: Path | None = None
-    trusted_policy_dirs: tuple[Path, ...] = ()
+    trusted_policy_dirs: tuple[Path, ...] = ()  # from the trusted config: trusted as shipped
 
     def _project_path(self, text: str) -> Path:
         """A configured path: `~` expanded, relative to the project root."""
@@ -294,5 +293,5 @@ def load_config(start: Path | None = None, root: Path | None = None) -> Config:
         key = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
         raise ConfigError(f"{origin.get(key) or source or 'environment'}: "
                           f"{_first_error(exc)}") from exc
-    return Config(root=project, settings=settings, source=source, trusted_source=trusted_path,
+    return Config(root=project, settings=settings, source=source,
                   trusted_policy_dirs=trusted_policies)

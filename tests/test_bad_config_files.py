@@ -66,3 +66,12 @@ def test_a_file_that_is_not_utf8_or_nested_too_deeply_is_one_error_naming_it(
         "nested too deeply" if name.endswith((".toml", ".json")) else
         "exceeded maximum nesting depth")
     assert expected in line
+
+
+def test_a_bad_environment_value_is_blamed_on_the_variable_not_the_file(tmp_path: Path,
+                                                                        lacuna) -> None:
+    (tmp_path / "lacuna.toml").write_text("embeddings = true\n")
+    result = lacuna("check", ".", cwd=tmp_path, env={"LACUNA_EMBEDDINGS": "sometimes"})
+    assert result.code == 2
+    assert result.stderr.strip().startswith("lacuna: error: LACUNA_EMBEDDINGS: embeddings: ")
+    assert result.stderr.count("\n") == 1
