@@ -1,4 +1,5 @@
-"""Column classification on shared/corpora/column_pii.json: "is PII" quality and latency.
+"""Column classification on the shared corpus column_pii.json (bench/shared_corpora.py): "is
+PII" quality and latency.
 
 615 labeled column names from three peers' test data. A column counts as predicted PII when
 its verdict carries PII, PHI, PCI or CREDENTIALS (the corpus labels card numbers and passwords
@@ -33,9 +34,10 @@ from lacuna_cli.classify.heuristics import load_rules, normalise_name
 from lacuna_cli.classify.layers import CONFIDENT, ColumnLayers, rule_verdict
 from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.store import open_store
+from shared_corpora import corpus_files
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpora" / "column_pii.json"
+(CORPUS,) = corpus_files("column_pii.json")
 ADJUDICATION = HERE / "column_pii_adjudication.yaml"
 PERSONAL = frozenset({"PII", "PHI", "PCI", "CREDENTIALS"})
 

@@ -1,8 +1,9 @@
 """Accuracy and speed of SQL lineage against a peer tool's test corpus.
 
-Runs `../shared/corpora/sql_table_lineage.json` (sql, dialect, expected sources and targets)
-and `sql_column_lineage.json` (expected source column -> target column pairs) through
-`analyse_script` and prints exact-match accuracy, statements per second, and the failures.
+Runs the shared corpora (bench/shared_corpora.py) `sql_table_lineage.json` (sql, dialect,
+expected sources and targets) and `sql_column_lineage.json` (expected source column -> target
+column pairs) through `analyse_script` and prints exact-match accuracy, statements per second,
+and the failures.
 
 The corpus comes from sqllineage's test suite, so it is scored by sqllineage's conventions,
 applied here and never in the product:
@@ -34,9 +35,9 @@ from pathlib import Path
 import networkx as nx
 
 from lacuna_cli.extract.sql import StatementLineage, analyse_script
+from shared_corpora import corpus_files
 
 HERE = Path(__file__).resolve().parent
-CORPORA = HERE.parent.parent / "shared" / "corpora"
 SCHEMA_FILE = HERE / "sql_lineage_schema.json"
 DIALECTS = {"ansi": None, "sparksql": "spark", "greenplum": "postgres", "mariadb": "mysql",
             "db2": None, "vertica": None}
@@ -155,26 +156,11 @@ def speed(cases: Iterable[dict]) -> tuple[int, float]:
     return statements, statements / best
 
 
-def corpora_dir(arguments: list[str]) -> Path:
-    """`--corpora DIR` when given, else ../shared/corpora beside the repository."""
-    if "--corpora" in arguments:
-        position = arguments.index("--corpora") + 1
-        if position < len(arguments):
-            return Path(arguments[position])
-    return CORPORA
-
-
 def main() -> None:
     verbose = "-v" in sys.argv
-    corpora = corpora_dir(sys.argv[1:])
-    files = [corpora / "sql_table_lineage.json", corpora / "sql_column_lineage.json"]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        print(f"SQL lineage corpora not found ({', '.join(missing)}); nothing to measure. "
-              "Pass --corpora DIR to point at them.")
-        return
-    tables = json.loads(files[0].read_text())
-    columns = json.loads(files[1].read_text())
+    table_file, column_file = corpus_files("sql_table_lineage.json", "sql_column_lineage.json")
+    tables = json.loads(table_file.read_text())
+    columns = json.loads(column_file.read_text())
     schema = json.loads(SCHEMA_FILE.read_text())
     table_ok, table_failures = table_bench(tables)
     column_ok, column_failures = column_bench(columns, schema)

@@ -18,6 +18,7 @@ from lacuna_cli.commands import (
     audit, baseline, check, classify, extract, init, lineage, policy, report, run,
 )
 from lacuna_cli.errors import EXIT_ERROR, LacunaError
+from lacuna_cli.redact import redact
 
 app = typer.Typer(
     name="lacuna",
@@ -66,7 +67,7 @@ def main() -> None:
     try:
         app(prog_name="lacuna")
     except LacunaError as exc:
-        print(f"lacuna: error: {exc}", file=sys.stderr)
+        print(f"lacuna: error: {redact(str(exc))}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("lacuna: interrupted", file=sys.stderr)
@@ -74,6 +75,6 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, with a way to see more
         if os.environ.get("LACUNA_DEBUG"):
             raise
-        print(f"lacuna: internal error: {type(exc).__name__}: {exc} "
+        print(f"lacuna: internal error: {type(exc).__name__}: {redact(str(exc))} "
               "(set LACUNA_DEBUG=1 for a traceback)", file=sys.stderr)
         sys.exit(EXIT_ERROR)

@@ -6,6 +6,10 @@ as a `LacunaError`; the CLI prints `lacuna: <message>` and exits with its code â
 
 from __future__ import annotations
 
+import sys
+
+from lacuna_cli.redact import redact
+
 EXIT_CLEAN = 0
 EXIT_VIOLATIONS = 1
 EXIT_ERROR = 2
@@ -27,3 +31,9 @@ class PolicyLoadError(LacunaError):
 
 class StoreError(LacunaError):
     """The DuckDB file could not be opened or written."""
+
+
+def warn(message: str) -> None:
+    """One `lacuna: warning:` line on stderr, secrets masked: something was ignored or is off,
+    and the run goes on."""
+    print(f"lacuna: warning: {redact(message)}", file=sys.stderr)

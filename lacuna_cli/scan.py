@@ -110,8 +110,9 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
 def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
     """The engine and the annotated policies it evaluates; fails closed on any error.
 
-    With an OPA URL (option, then config/LACUNA_OPA_URL) the server's policies decide;
-    otherwise the shipped policies plus the project's folders, embedded in process.
+    With an OPA URL (option, then LACUNA_OPA_URL or the trusted config) the server's policies
+    decide; otherwise the shipped policies, the trusted config's folders and the project's
+    folders (which may only add), embedded in process.
     """
     url = opa_url or config.settings.opa_url
     if url:
@@ -125,7 +126,8 @@ def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet
             raise
     from lacuna_cli.policy.embedded import EmbeddedEngine
 
-    policy_set = load_policy_set([shipped_dir("policies"), *config.policy_dirs])
+    policy_set = load_policy_set([shipped_dir("policies"), *config.trusted_policy_dirs],
+                                 config.policy_dirs)
     return policy_set, EmbeddedEngine(policy_set)
 
 

@@ -28,8 +28,10 @@ class Run:
 
 def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                timeout: float = 120) -> Run:
-    """Run `python -m lacuna_cli ARGS` as a real process (exit codes, stdout, stderr)."""
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    """Run `python -m lacuna_cli ARGS` as a real process (exit codes, stdout, stderr). The
+    machine's trusted config (~/.config/lacuna) is not read unless `env` names one."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200",
+                   "LACUNA_TRUSTED_CONFIG": os.devnull, **(env or {})}
     environment.pop("CI", None)
     completed = subprocess.run([sys.executable, "-m", "lacuna_cli", *args], cwd=cwd,
                                capture_output=True, text=True, env=environment, timeout=timeout)

@@ -114,3 +114,31 @@ def test_a_run_over_many_new_files_loads_the_model_while_they_are_extracted(tmp_
     assert cold["callers"][0] == "lacuna-embeddings-preload", cold["callers"]
     warm = run()  # every file and column name cached: no pool, no model
     assert warm["loads"] == 0 and not warm["torch"] and warm["callers"] == []
+
+
+BLOCKED_LOAD = """
+import sys, threading
+from lacuna_cli.classify import embeddings
+embeddings.shared_model = lambda: threading.Event().wait()  # a load that never ends
+from lacuna_cli.cli import main
+sys.argv = ["lacuna", "check", sys.argv[1]]
+main()
+"""
+
+
+def test_the_process_exits_after_its_report_without_waiting_for_an_unused_model(
+        tmp_path) -> None:
+    """Many new files start the background load; the rules decide every name, so nothing waits
+    for the model and the process ends with its report (a never-ending load stands in for a
+    slow one: a process that waited for it would hit the timeout)."""
+    from lacuna_cli.extract.batch import PARALLEL_FROM
+
+    (tmp_path / "lacuna.toml").write_text("")
+    for number in range(PARALLEL_FROM):
+        (tmp_path / f"job{number}.py").write_text(
+            f"import pandas as pd\npd.read_csv('data/in_{number}.csv')"
+            f".to_csv('reports/out_{number}.csv')\n")
+    done = subprocess.run([sys.executable, "-c", BLOCKED_LOAD, str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"clean: {PARALLEL_FROM} files" in done.stdout

@@ -2,6 +2,8 @@
 
 pre-commit installs Lacuna from a git repository holding a snapshot of this working tree (so
 the test sees uncommitted changes too), once per session, and runs the hooks on staged files.
+The hooks run through `pre-commit run` with a config naming that snapshot: `try-repo` would
+build the hook environment again in a throw-away store on every call (about a minute each).
 """
 
 from __future__ import annotations
@@ -53,6 +55,16 @@ def hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="session")
+def hook_config(hook_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pre-commit config (outside the test repositories) with both hooks of the snapshot."""
+    revision = _git(hook_repo, "rev-parse", "HEAD").strip()
+    config = tmp_path_factory.mktemp("pre-commit-config") / "pre-commit-config.yaml"
+    config.write_text(f"repos:\n  - repo: {hook_repo}\n    rev: {revision}\n    hooks:\n"
+                      "      - id: lacuna\n      - id: lacuna-policy-test\n")
+    return config
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A git repository with the shop's data and config committed, nothing staged."""
@@ -75,15 +87,16 @@ def _stage(root: Path, name: str, text: str) -> None:
     _git(root, "add", name)
 
 
-def _try(root: Path, hook_repo: Path, env: dict[str, str], hook: str = "lacuna"
+def _run_hook(root: Path, config: Path, env: dict[str, str], hook: str = "lacuna"
          ) -> subprocess.CompletedProcess:
-    return subprocess.run([*PRE_COMMIT, "try-repo", str(hook_repo), hook], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    """One hook of the snapshot on the staged files of `root`, as a commit would run it."""
+    return subprocess.run([*PRE_COMMIT, "run", "--config", str(config), hook], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_the_design_scenario_is_refused_with_the_explanation(project, hook_repo, hook_env):
+def test_the_design_scenario_is_refused_with_the_explanation(project, hook_config, hook_env):
     _stage(project, SCENARIO, (FIXTURES / "shop" / SCENARIO).read_text())
-    result = _try(project, hook_repo, hook_env)
+    result = _run_hook(project, hook_config, hook_env)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "lacuna (data-governance check)" in output and "Failed" in output
@@ -95,26 +108,26 @@ def test_the_design_scenario_is_refused_with_the_explanation(project, hook_repo,
     assert "blocked: 1 files" in output
 
 
-def test_a_clean_change_passes(project, hook_repo, hook_env):
+def test_a_clean_change_passes(project, hook_config, hook_env):
     _stage(project, "pipelines/regions.py", 'import pandas as pd\nregions = pd.read_csv('
            '"data/regions.csv")\nregions.to_csv("reports/regions.csv")\n')
     _stage(project, "notes.txt", "not analysed\n")
-    result = _try(project, hook_repo, hook_env)
+    result = _run_hook(project, hook_config, hook_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout
 
 
 def test_only_staged_files_are_analysed_with_stored_lineage_as_context(
-        project, hook_repo, hook_env):
+        project, hook_config, hook_env):
     """The consumer alone is staged; that its input holds customer PII is known only from the
     lineage the producer's commit stored."""
     _stage(project, "jobs/prepare.py", 'import pandas as pd\npeople = pd.read_csv('
            '"data/customers.csv")\npeople.to_parquet("warehouse/batch_17.parquet")\n')
-    assert _try(project, hook_repo, hook_env).returncode == 0
+    assert _run_hook(project, hook_config, hook_env).returncode == 0
     _git(project, "commit", "-qm", "prepare", "--no-verify")
     _stage(project, "jobs/share.py", 'import pandas as pd\nbatch = pd.read_parquet('
            '"warehouse/batch_17.parquet")\nbatch.to_csv("~/Desktop/batch.csv")\n')
-    result = _try(project, hook_repo, hook_env)
+    result = _run_hook(project, hook_config, hook_env)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "jobs/share.py:3:1: LAC-PII-001 BLOCKED" in output
@@ -144,14 +157,14 @@ def test_an_installed_hook_refuses_the_commit_and_lets_a_clean_one_through(
     assert _git(project, "rev-list", "--count", "HEAD").strip() == "2"
 
 
-def test_policy_test_hook_runs_when_a_policy_changes(project, hook_repo, hook_env):
+def test_policy_test_hook_runs_when_a_policy_changes(project, hook_config, hook_env):
     _stage(project, "governance/team_test.rego",
            "package team.checks_test\n\nimport rego.v1\n\ntest_truth if {\n\ttrue\n}\n")
-    passed = _try(project, hook_repo, hook_env, "lacuna-policy-test")
+    passed = _run_hook(project, hook_config, hook_env, "lacuna-policy-test")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "lacuna policy test" in passed.stdout and "Passed" in passed.stdout
     _stage(project, "governance/team_test.rego",
            "package team.checks_test\n\nimport rego.v1\n\ntest_broken if {\n\tfalse\n}\n")
-    failed = _try(project, hook_repo, hook_env, "lacuna-policy-test")
+    failed = _run_hook(project, hook_config, hook_env, "lacuna-policy-test")
     assert failed.returncode == 1
     assert "test_broken" in failed.stdout

@@ -36,7 +36,7 @@ def _stderr_on_a_terminal(project: Path, **extra: str) -> str:
 
 @pytest.fixture
 def many_files(tmp_path: Path) -> Path:
-    (tmp_path / "lacuna.toml").write_text("")
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")  # no model load to wait for
     for number in range(25):
         (tmp_path / f"job_{number:02}.py").write_text(
             f'import pandas as pd\npd.read_csv("data/in_{number}.csv")'

@@ -1,4 +1,4 @@
-"""The DESIGN.md scenario end to end through the real CLI: block, explain, exit 1, audit."""
+"""The product's core scenario end to end through the real CLI: block, explain, exit 1, audit."""
 
 from __future__ import annotations
 
@@ -21,11 +21,30 @@ def _check_json(lacuna, project: Path, *extra: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_fixture_holds_the_design_scenario_verbatim(shop: Path) -> None:
-    design = (REPO.parent / "shared" / "DESIGN.md").read_text()
-    scenario = (shop / SCENARIO).read_text()
-    block = design.split("```python\n", 1)[1].split("```", 1)[0]
-    assert scenario == block
+# The scenario the product is built around, as the operations `lacuna extract` must find in
+# the fixture (line, action, sources, destination): two reads, a join that carries the customer
+# data into `analysis`, its export to an unmanaged folder, an aggregate by region and the write
+# of that aggregate into governed storage.
+BOTH = ["data/customers.csv", "warehouse/sales.parquet"]
+SCENARIO_OPERATIONS = [
+    (2, "read", ["data/customers.csv"], None),
+    (3, "read", ["warehouse/sales.parquet"], None),
+    (4, "join", BOTH, None),
+    (5, "export", BOTH, "~/Downloads/export.csv"),
+    (6, "aggregate", BOTH, None),
+    (7, "write", BOTH, "reports/summary.csv"),
+]
+
+
+def test_the_fixture_holds_the_scenario(shop: Path, lacuna) -> None:
+    result = lacuna("extract", SCENARIO, "--format", "json", cwd=shop)
+    assert result.code == 0, result.stderr
+    operations = json.loads(result.stdout)["operations"]
+    found = [(op["location"]["line"], op["action"], sorted(s["name"] for s in op["sources"]),
+              op["destination"] and op["destination"]["name"]) for op in operations]
+    assert found == SCENARIO_OPERATIONS
+    customers = operations[0]["sources"][0]["columns"]
+    assert {"email", "phone"} <= set(customers)  # the personal columns the export carries
 
 
 def test_export_is_blocked_with_a_full_explanation(shop: Path, lacuna, snapshot) -> None:

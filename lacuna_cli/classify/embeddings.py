@@ -220,8 +220,10 @@ def shared_model() -> SentenceTransformer:
 def preload() -> None:
     """Start loading the model in a background thread. A run that analyses many files calls
     this before its extraction pool starts: importing torch and sentence-transformers takes
-    seconds of one core while this process only waits for its workers. A failure is left for
-    the foreground load, which reports it."""
+    seconds of one core while this process only waits for its workers. The thread is a daemon:
+    a run that needs no model (every name decided by the rules or the cache) prints its report
+    and exits without waiting for a load nobody uses. A failure is left for the foreground
+    load, which reports it."""
     if not available():
         return
 
@@ -231,4 +233,4 @@ def preload() -> None:
         except Exception:  # noqa: BLE001, S110 - reported by the foreground load
             pass
 
-    threading.Thread(target=load, name="lacuna-embeddings-preload").start()
+    threading.Thread(target=load, name="lacuna-embeddings-preload", daemon=True).start()

@@ -14,13 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.resources import shipped_dir
-from lacuna_cli.yamlfile import parse_yaml
+from lacuna_cli.yamlfile import read_yaml
 
 # `IPv4`/`IPv6` are one token, not `I`+`Pv4` as the camelCase split would make them.
 _IP_VERSION = re.compile(r"IPv([46])")
@@ -144,14 +143,7 @@ def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
 
 def load_rule_file(path: Path) -> RuleFile:
     """Parse and validate one rules file; any problem is a ConfigError naming file and key."""
-    try:
-        raw = parse_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read rules file: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    raw = read_yaml(path)
     try:
         return RuleFile.model_validate(raw)
     except ValidationError as exc:

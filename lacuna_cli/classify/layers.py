@@ -86,6 +86,8 @@ class ColumnLayers:
                 lower = self._decided[name]
                 self._decided[name] = replace(lower, why=f"{lower.why} (uncertain: LLM gave no "
                                                          f"verdict: {answer})")
+                self._notice(f"layer 3 (LLM at {self.llm.settings.shown_as}) gave no verdict: "
+                             f"{answer}; the lower layers' verdicts stand, flagged uncertain")
 
     def _notice(self, message: str) -> None:
         if message not in self._noticed:

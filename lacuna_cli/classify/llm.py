@@ -4,7 +4,9 @@ Off unless an endpoint and model are configured. Each name is one request with t
 and a JSON-schema `response_format`; the answer is validated with pydantic (a truncated answer,
 `finish_reason == "length"`, is invalid) and cached in the DuckDB file by model + prompt hash.
 Every request has connect and read timeouts and the whole layer an overall deadline: when the
-server is slow, down or wrong, the lower layers' verdict stands, flagged uncertain.
+server is slow, down or wrong, the lower layers' verdict stands, flagged uncertain. The endpoint
+comes from the environment or the trusted config, never from the project's own file (it
+receives LACUNA_LLM_API_KEY), and is only ever shown with its password masked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import Cache, key
 from lacuna_cli.models import AssignedTier
+from lacuna_cli.redact import redact
 
 if TYPE_CHECKING:
     import httpx
@@ -58,6 +61,11 @@ class LLMSettings:
         if base.endswith("/chat/completions"):
             return base
         return f"{base}/chat/completions" if base.endswith("/v1") else f"{base}/v1/chat/completions"
+
+    @property
+    def shown_as(self) -> str:
+        """The endpoint as messages name it: any password in the URL masked."""
+        return redact(self.endpoint)
 
 
 class LLMError(Exception):

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import key
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AssignedTier, Tier
-from lacuna_cli.yamlfile import parse_yaml
+from lacuna_cli.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     import duckdb
@@ -68,9 +67,7 @@ def load_file(path: Path) -> list[Override]:
     if not path.is_file():
         return []
     try:
-        parsed = ClassificationsFile.model_validate(parse_yaml(path.read_text("utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read classifications: {exc}") from exc
+        parsed = ClassificationsFile.model_validate(read_yaml(path))
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc

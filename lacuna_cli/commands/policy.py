@@ -120,13 +120,14 @@ def test_command(
 
     config = project_config(ctx)
     extra = [path.resolve() for path in paths or []]
-    folders = list(dict.fromkeys([shipped_dir("policies"), *config.policy_dirs, *extra]))
+    trusted = [shipped_dir("policies"), *config.trusted_policy_dirs]
     selected = [str(path) for path in extra] if extra else None
     try:
         pattern = re.compile(run) if run else None
     except re.error as exc:
         raise LacunaError(f"--run: invalid regular expression: {exc}") from exc
-    results = run_tests(load_policy_set(folders), selected, pattern)
+    results = run_tests(load_policy_set(trusted, [*config.policy_dirs, *extra]), selected,
+                        pattern)
     failed = [r for r in results if r.outcome in ("FAIL", "ERROR")]
     passed = sum(1 for r in results if r.outcome == "PASS")
     if output_format is DataFormat.json:

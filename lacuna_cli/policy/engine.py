@@ -9,6 +9,7 @@ semantics are the policies' own, not the engine's. Identical inputs are evaluate
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ import orjson
 
 from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.metadata import PolicyMeta, read_annotations
+from lacuna_cli.policy.trust import TrustedPolicies, package_of
 
 ENTRY_PACKAGE = "lacuna.main"
 RULES_PACKAGE_PREFIX = "lacuna.rules."
@@ -59,30 +61,65 @@ class PolicySet:
             raise PolicyLoadError(f"no annotated `package {ENTRY_PACKAGE}` found in {where}")
 
 
-def load_policy_set(folders: list[Path]) -> PolicySet:
-    """Read every `.rego` and `data.json` under `folders`; any problem stops the run (exit 2).
+def load_policy_set(folders: list[Path], project_folders: Sequence[Path] = ()) -> PolicySet:
+    """Read every `.rego` and `data.json` under `folders`, then `project_folders`; any problem
+    stops the run (exit 2).
 
-    Data files are deep-merged in folder order, later folders winning: a team's `data.json`
-    overrides the shipped governed locations or stewards key by key, without editing Rego.
+    `folders` are trusted (the shipped policies, the trusted config's folders): their data
+    files deep-merge in folder order, later folders winning, so a trusted `data.json` overrides
+    the shipped governed locations or stewards key by key. `project_folders` belong to the
+    repository under review: they may add rule packages and data keys, never change trusted
+    ones (`trust.py`).
     """
     policy_set = PolicySet()
+    trusted_files = list(_policy_files(folders))
+    for path in trusted_files:
+        if path.suffix == ".rego":
+            policy_set.add_module(str(path), _read(path))
+        else:
+            policy_set.data = deep_merge(policy_set.data, _read_data(path))
+            policy_set.data_files.append(str(path))
+    packages = {package_of(text) for text in policy_set.modules.values()}
+    trusted = TrustedPolicies({p for p in packages if p is not None}, policy_set.data)
+    seen = set(trusted_files)  # a project folder may hold (or be) a trusted one
+    for path in _policy_files(project_folders):
+        if path in seen:
+            continue
+        seen.add(path)
+        if path.suffix == ".rego":
+            text = _read(path)
+            if not path.stem.endswith("_test"):
+                trusted.check_module(path, text)
+            policy_set.add_module(str(path), text)
+        else:
+            policy_set.data = deep_merge(policy_set.data,
+                                         trusted.additions(path, _read_data(path)))
+            policy_set.data_files.append(str(path))
+    policy_set.require_entry(", ".join(map(str, [*folders, *project_folders])))
+    return policy_set
+
+
+def _policy_files(folders: Sequence[Path]) -> Iterator[Path]:
+    """Every policy module and data file, folder by folder."""
     for folder in folders:
         if not folder.is_dir():
             raise PolicyLoadError(f"{folder}: policy folder not found")
         for path in sorted(folder.rglob("*")):
-            if path.suffix == ".rego":
-                policy_set.add_module(str(path), _read(path))
-            elif path.name == "data.json":
-                try:
-                    document = json.loads(_read(path))
-                except json.JSONDecodeError as exc:
-                    raise PolicyLoadError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-                if not isinstance(document, dict):
-                    raise PolicyLoadError(f"{path}: a data file must hold a JSON object")
-                policy_set.data = deep_merge(policy_set.data, document)
-                policy_set.data_files.append(str(path))
-    policy_set.require_entry(", ".join(map(str, folders)))
-    return policy_set
+            if path.suffix == ".rego" or path.name == "data.json":
+                yield path
+
+
+def _read_data(path: Path) -> dict[str, Any]:
+    """A data file's JSON object; anything else is one error line naming the file."""
+    try:
+        document = json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise PolicyLoadError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise PolicyLoadError(f"{path}: invalid JSON: nested too deeply") from exc
+    if not isinstance(document, dict):
+        raise PolicyLoadError(f"{path}: a data file must hold a JSON object")
+    return document
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +136,10 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyLoadError(f"{path}: cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyLoadError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
+    except OSError as exc:
+        raise PolicyLoadError(f"{path}: cannot read: {exc.strerror}") from exc
 
 
 def group_by_index(violations: Any, count: int, source: str) -> list[list[dict[str, Any]]]:

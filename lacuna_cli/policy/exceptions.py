@@ -16,12 +16,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import Decision, FileError, Finding, InlineAllow, Suppression
-from lacuna_cli.yamlfile import parse_yaml
+from lacuna_cli.yamlfile import read_yaml
 
 MISSING_REASON_ID = "LAC-EXC-001"
 MISSING_REASON_VERSION = "1.0.0"
@@ -61,15 +60,7 @@ def load_exceptions(path: Path, shown_as: str) -> list[FileException]:
     """The entries of the exceptions file (none if it does not exist); errors name file and key."""
     if not path.is_file():
         return []
-    try:
-        raw = parse_yaml(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{shown_as}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{shown_as}{line}: invalid YAML: "
-                          f"{getattr(exc, 'problem', None) or exc}") from exc
+    raw = read_yaml(path, shown_as) or {}
     try:
         return ExceptionsFile.model_validate(raw).exceptions
     except ValidationError as exc:

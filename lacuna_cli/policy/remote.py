@@ -4,7 +4,8 @@ A batch is one `POST /v1/data/lacuna/main/violations` with `{"input": {"operatio
 the same rule the embedded engine evaluates, so decisions do not depend on where they are
 made. The annotations (ids, versions, stewards) come from the server's own modules
 (`GET /v1/policies`), not from local files that might have drifted. Every failure — unreachable
-server, timeout, HTTP error, undefined result, builtin error — raises PolicyLoadError (exit 2).
+server, timeout, HTTP error, undefined result, builtin error — raises PolicyLoadError (exit 2),
+naming the server by its URL with any password masked.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 
 from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.engine import ENTRY_RULE, PolicySet, group_by_index
+from lacuna_cli.redact import redact
 
 # Builtin errors (a failing sprintf, a bad regex) become HTTP 500 instead of an undefined
 # value that a careless client could read as "no violations".
@@ -27,6 +29,7 @@ class RemoteEngine:
 
     def __init__(self, url: str, token: str | None = None, timeout: float = 5.0) -> None:
         self.url = url.rstrip("/")
+        self.where = f"OPA at {redact(self.url)}"  # how messages name the server
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -44,17 +47,17 @@ class RemoteEngine:
         policy_set = PolicySet()
         modules = self._request("GET", "/v1/policies").get("result")
         if not isinstance(modules, list):
-            raise PolicyLoadError(f"OPA at {self.url}: GET /v1/policies returned no module list")
+            raise PolicyLoadError(f"{self.where}: GET /v1/policies returned no module list")
         for module in modules:
             if isinstance(module, dict) and isinstance(module.get("raw"), str):
                 policy_set.add_module(str(module.get("id", "?")), module["raw"])
-        policy_set.require_entry(f"the modules loaded on OPA at {self.url}")
+        policy_set.require_entry(f"the modules loaded on {self.where}")
         return policy_set
 
     def evaluate(self, inputs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         body = orjson.dumps({"input": {"operations": inputs}})
         answer = self._request("POST", DATA_PATH, content=body)
-        return group_by_index(answer.get("result"), len(inputs), f"OPA at {self.url}")
+        return group_by_index(answer.get("result"), len(inputs), self.where)
 
     def close(self) -> None:
         self._client.close()
@@ -66,15 +69,15 @@ class RemoteEngine:
         self.close()
 
     def _request(self, method: str, path: str, content: bytes | None = None) -> dict[str, Any]:
-        where = f"OPA at {self.url}"
+        asked = f"{method} {path.split('?')[0]}"
         try:
             response = self._client.request(method, path, content=content)
         except httpx.TimeoutException as exc:
-            raise PolicyLoadError(f"{where} did not answer {method} {path.split('?')[0]} within "
+            raise PolicyLoadError(f"{self.where} did not answer {asked} within "
                                   f"{self._client.timeout.read}s: refusing to allow") from exc
         except httpx.HTTPError as exc:
-            raise PolicyLoadError(f"{where} is unreachable ({exc.__class__.__name__}: {exc}): "
-                                  "refusing to allow") from exc
+            raise PolicyLoadError(f"{self.where} is unreachable ({exc.__class__.__name__}: "
+                                  f"{redact(str(exc))}): refusing to allow") from exc
         try:
             answer = response.json()
         except ValueError:
@@ -83,9 +86,10 @@ class RemoteEngine:
             detail = (f"{answer.get('code')}: {answer.get('message')}"
                       if isinstance(answer, dict) and answer.get("message")
                       else response.text[:200] or response.reason_phrase)
-            raise PolicyLoadError(f"{where} answered {method} {path.split('?')[0]} with HTTP "
-                                  f"{response.status_code} ({detail}): refusing to allow")
+            raise PolicyLoadError(f"{self.where} answered {asked} with HTTP "
+                                  f"{response.status_code} ({redact(' '.join(detail.split()))}): "
+                                  "refusing to allow")
         if not isinstance(answer, dict):
-            raise PolicyLoadError(f"{where} answered {method} {path.split('?')[0]} without a "
-                                  "JSON object: refusing to allow")
+            raise PolicyLoadError(f"{self.where} answered {asked} without a JSON object: "
+                                  "refusing to allow")
         return answer
