@@ -17,15 +17,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.chain import GENESIS_HASH, link
-from lacuna_cli.audit.verify import verify
+from lacuna_cli.audit.verify import TrustedKey, verify
 
 RUNS, PER_RUN = 6, 5
 KEY = Ed25519PrivateKey.generate()
-TRUSTED = KEY.public_key()
+TRUSTED = TrustedKey(KEY.public_key())
+
+
+def stamp(run: int) -> str:
+    """A run's clock reading: its records and its checkpoint carry the same one."""
+    return f"2026-01-0{run + 1}T00:00:00.000000Z"
 
 
 def entry(run: int, index: int) -> dict:
-    return {"event_id": f"r{run}-e{index}", "timestamp": f"2026-01-0{run + 1}T00:00:00.000000Z",
+    return {"event_id": f"r{run}-e{index}", "timestamp": stamp(run),
             "actor": "dev@acme.example", "repo": "shop", "commit": f"c{run}",
             "event_type": "decision", "resource": f"reports/r{index}.csv", "action": "write",
             "tier": "INTERNAL", "tags": ["FINANCIAL"], "result": "allowed",
@@ -40,8 +45,8 @@ def build(key: Ed25519PrivateKey = KEY) -> tuple[list[dict], list[checkpoints.Ch
         head_seq = len(rows)
         head_hash = rows[-1]["hash"] if rows else GENESIS_HASH
         records = link([entry(run, i) for i in range(PER_RUN)], head_seq, head_hash)
-        marks.append(checkpoints.extend(marks[-1] if marks else None, records,
-                                        f"2026-01-0{run + 1}T00:00:01.000000Z", key))
+        marks.append(checkpoints.extend(marks[-1] if marks else None, records, stamp(run),
+                                        key))
         rows.extend(records)
     return rows, marks
 
@@ -120,7 +125,7 @@ def test_rewritten_log_with_reforged_checkpoints_fails_the_trusted_key() -> None
     for run in range(RUNS):
         chunk = rows[run * PER_RUN:(run + 1) * PER_RUN]
         forged_marks.append(checkpoints.extend(forged_marks[-1] if forged_marks else None,
-                                               chunk, "2026-02-01T00:00:00.000000Z", mallory))
+                                               chunk, stamp(run), mallory))
     assert verify(rows, forged_marks).ok  # without the auditor's key, a full forgery holds
     assert first_problem(rows, forged_marks)[1] == "forged-checkpoint"
 

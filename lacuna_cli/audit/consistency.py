@@ -9,26 +9,25 @@ from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit import merkle
-from lacuna_cli.audit.archive import records_sql
+from lacuna_cli.audit.archive import log_source
 from lacuna_cli.audit.checkpoint import Checkpoint
 from lacuna_cli.audit.keys import signature_valid
-from lacuna_cli.audit.verify import Problem, Verification
+from lacuna_cli.audit.verify import Problem, TrustedKey, Verification
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
     import duckdb
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
     """Merkle leaves of the whole log (archives, then live), in seq order."""
-    rows = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) ORDER BY seq")
+    rows = connection.execute(f"SELECT hash FROM ({log_source(connection, folder)}) ORDER BY seq")
     return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
 
 
 def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
     """The hash of record `seq`, wherever it is kept (archive or live table)."""
-    row = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) WHERE seq = ?",
+    row = connection.execute(f"SELECT hash FROM ({log_source(connection, folder)}) WHERE seq = ?",
                              [seq]).fetchone()
     return row[0] if row else None
 
@@ -62,10 +61,11 @@ def load_checkpoint(path: Path) -> Checkpoint:
 
 
 def check_against(connection: duckdb.DuckDBPyConnection, folder: Path, path: Path,
-                  trusted: Ed25519PublicKey | None, result: Verification) -> None:
+                  trusted: TrustedKey | None, result: Verification) -> None:
     """Add a problem to `result` unless the log is a pure extension of the old checkpoint."""
     old = load_checkpoint(path)
-    if trusted is not None and not signature_valid(trusted, old.signature, old.message()):
+    checked = trusted is not None and (trusted.complete or bool(old.signature))
+    if checked and not signature_valid(trusted.key, old.signature, old.message()):
         result.problems.append(Problem(old.seq, "forged-checkpoint",
                                        f"{path} is not signed by the trusted key"))
         return
