@@ -224,7 +224,23 @@ def init_central_command(to: CentralOption) -> None:
 
     init_central(to)
     console().print("central schema lacuna.audit_log / lacuna.checkpoints is ready "
-                    "(UPDATE, DELETE and TRUNCATE are rejected)")
+                    "(UPDATE, DELETE and TRUNCATE are rejected; records and checkpoints are "
+                    "checked on insert)")
+
+
+@app.command("grant-push")
+def grant_push_command(
+    to: CentralOption,
+    repo: Annotated[str, typer.Option(help="The chain (repository name) to give.")],
+    role: Annotated[str, typer.Option(help="The PostgreSQL login role that pushes it.")],
+) -> None:
+    """Give a repository's chain in the central store to one login role (run as the store's
+    administrator); no other role can add records or checkpoints to it."""
+    from lacuna_cli.audit.push import grant_push
+
+    before = grant_push(to, repo, role)
+    console().print(f"{repo}: only role {role} (and its members) may push to it"
+                    + (f"; it belonged to {before}" if before else ""), markup=False)
 
 
 @app.command("push")
