@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,16 +138,26 @@ def digest_of(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _read_error(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """Why the file cannot be read as audit records (every column decoded), or None."""
+def _probe(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
+           ) -> tuple[Any, ...] | str:
+    """Run a query that reads an archive file on a cursor of its own — a failure there must
+    not abort the transaction `connection` may be in — and return its row or the error."""
     import duckdb
 
-    probes = ", ".join(f"max(hash({column}))" for column in COLUMNS_SQL.split(", "))
+    cursor = connection.cursor()
     try:
-        connection.execute(f"SELECT {probes} FROM read_parquet('{quoted(path)}')").fetchall()
+        return cursor.execute(sql, params).fetchone()
     except duckdb.Error as exc:
         return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return None
+    finally:
+        cursor.close()
+
+
+def _read_error(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """Why the file cannot be read as audit records (every column decoded), or None."""
+    probes = ", ".join(f"max(hash({column}))" for column in COLUMNS_SQL.split(", "))
+    outcome = _probe(connection, f"SELECT {probes} FROM read_parquet('{quoted(path)}')", [])
+    return outcome if isinstance(outcome, str) else None
 
 
 def inspect(connection: duckdb.DuckDBPyConnection, found: list[Segment]) -> list[Damage]:
@@ -261,16 +271,11 @@ def recover(connection: duckdb.DuckDBPyConnection, folder: Path) -> None:
 def _copies_live(connection: duckdb.DuckDBPyConnection, path: Path, first: int, last: int
                  ) -> bool:
     """Does the file hold exactly the live records first..last (same seq, same hash)?"""
-    import duckdb
-
-    try:
-        (copied, matching) = connection.execute(
-            f"SELECT count(*), count(live.seq) FROM read_parquet('{quoted(path)}') AS archived "
-            "LEFT JOIN audit_log AS live ON live.seq = archived.seq AND live.hash = archived.hash "
-            "AND live.seq BETWEEN ? AND ?", [first, last]).fetchone()
-    except duckdb.Error:
-        return False
-    return copied == matching == last - first + 1
+    outcome = _probe(connection, f"SELECT count(*), count(live.seq) FROM read_parquet("
+                     f"'{quoted(path)}') AS archived LEFT JOIN audit_log AS live ON live.seq = "
+                     "archived.seq AND live.hash = archived.hash AND live.seq BETWEEN ? AND ?",
+                     [first, last])
+    return not isinstance(outcome, str) and outcome[0] == outcome[1] == last - first + 1
 
 
 def _finish(connection: duckdb.DuckDBPyConnection, path: Path, first: int, last: int) -> None:
@@ -283,7 +288,7 @@ def _finish(connection: duckdb.DuckDBPyConnection, path: Path, first: int, last:
                            [path.name, first, last, digest_of(path), ARCHIVED])
 
 
-def _in_transaction(connection: duckdb.DuckDBPyConnection, work) -> None:
+def _in_transaction(connection: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
     connection.execute("BEGIN TRANSACTION")
     try:
         work()
