@@ -193,6 +193,16 @@ def records_sql(found: list[Segment]) -> str:
     return " UNION ALL ".join(parts)
 
 
+def checked_source(connection: duckdb.DuckDBPyConnection, folder: Path
+                   ) -> tuple[str, list[Segment], list[Damage]]:
+    """For verification: the log as one relation over every archive file that can be read,
+    the archive files, and what is wrong with them."""
+    found = segments(connection, folder)
+    damages = inspect(connection, found)
+    unusable = {damage.segment for damage in damages if not damage.readable}
+    return records_sql([s for s in found if s not in unusable]), found, damages
+
+
 def log_source(connection: duckdb.DuckDBPyConnection, folder: Path) -> str:
     """The whole log as one relation, for commands that list or prove records; a missing or
     unreadable archive file is one error naming it (`audit verify` reports it as tampering)."""

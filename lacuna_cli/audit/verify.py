@@ -107,6 +107,17 @@ class _TreeCheck:
         result.tree_root = merkle.frontier_root(self.frontier).hex()
 
 
+@dataclass
+class _Block:
+    """Consecutive unsealed records that fall before the same checkpoint (or after all)."""
+
+    first: int
+    last: int
+    index: int  # of the checkpoint that seals them; len(checkpoints): none does
+    timestamp: str  # of the first one
+    uniform: bool = True  # all stamped alike
+
+
 class _SealCheck:
     """Every record must be sealed by the checkpoint of its own run — the first checkpoint at
     or after its seq, stamped with the record's timestamp (a run writes both with one clock
@@ -164,17 +175,6 @@ class _SealCheck:
         result.problems.extend(self.problems)
 
 
-@dataclass
-class _Block:
-    """Consecutive unsealed records that fall before the same checkpoint (or after all)."""
-
-    first: int
-    last: int
-    index: int  # of the checkpoint that seals them; len(checkpoints): none does
-    timestamp: str  # of the first one
-    uniform: bool = True  # all stamped alike
-
-
 def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (),
            trusted: TrustedKey | None = None) -> Verification:
     """Check records (in seq order) and the checkpoints that seal them."""
@@ -226,10 +226,7 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
     for every record Lacuna writes; a record where it would not is merely suspicious here and
     judged by the walk.
     """
-    found = archive.segments(connection, folder)
-    damages = archive.inspect(connection, found)
-    unusable = {d.segment for d in damages if not d.readable}
-    source = archive.records_sql([s for s in found if s not in unusable])
+    source, found, damages = archive.checked_source(connection, folder)
     if damages or not _intact(connection, source, checkpoints):
         result = verify(read_rows(connection, source), checkpoints, trusted)
         _add_damages(damages, found, result)
