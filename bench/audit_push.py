@@ -91,8 +91,9 @@ def refused(dsn: str, statement: str, params: list) -> bool:
     return False
 
 
-def probes(dsn: str, victim: str, as_attacker: str, attacker_chain: str) -> list[tuple[str, bool]]:
-    """What another role tries against `victim`'s chain (and with its own)."""
+def probes(dsn: str, victim: str, as_attacker: str, attacker_chain: str
+           ) -> list[tuple[str, bool]]:
+    """What another role tries against `victim`'s chain (and with its own): True = refused."""
     columns = ", ".join(f'"{name}"' for name in ("chain", *RECORD_FIELDS))
     with psycopg.connect(dsn) as connection:
         head = connection.execute(f"SELECT {columns} FROM lacuna.audit_log WHERE chain = %s "
@@ -130,6 +131,27 @@ def probes(dsn: str, victim: str, as_attacker: str, attacker_chain: str) -> list
          refused(as_attacker, "INSERT INTO lacuna.chains (chain, pusher) VALUES (%s, "
                  "current_user)", [f"squat-{uuid.uuid4().hex[:8]}"])),
     ]
+
+
+def take_event_id(dsn: str, as_attacker: str, attacker_chain: str, victim_project: Path) -> None:
+    """In its own chain, the attacker uses the event id of the victim's newest record, not
+    pushed yet (ids are unique per chain, so this must not lock the victim out)."""
+    import duckdb
+
+    with duckdb.connect(str(victim_project / ".lacuna" / "lacuna.duckdb"), read_only=True) as db:
+        (event_id,) = db.execute("SELECT event_id FROM audit_log ORDER BY seq DESC LIMIT 1"
+                                 ).fetchone()
+    fields = ("chain", *RECORD_FIELDS)
+    columns = ", ".join(f'"{name}"' for name in fields)
+    with psycopg.connect(dsn) as connection:
+        head = dict(zip(fields, connection.execute(
+            f"SELECT {columns} FROM lacuna.audit_log WHERE chain = %s ORDER BY seq DESC LIMIT 1",
+            [attacker_chain]).fetchone()))
+    record = {**head, "seq": head["seq"] + 1, "event_id": event_id, "prev_hash": head["hash"]}
+    record["hash"] = record_hash(record)
+    with psycopg.connect(as_attacker) as connection:
+        connection.execute(f"INSERT INTO lacuna.audit_log ({columns}) VALUES "
+                           f"({', '.join('%s' for _ in fields)})", [record[f] for f in fields])
 
 
 def main() -> None:
@@ -176,10 +198,12 @@ def main() -> None:
         for name, was_refused in outcomes:
             print(f"        {'refused' if was_refused else 'ACCEPTED'}: {name}")
         append_run(project / ".lacuna" / "lacuna.duckdb", 100, RUNS)
+        take_event_id(args.pg, as_b, own, project)
         again = subprocess.run(push_command(project, as_a, victim), env=ENV,
                                capture_output=True, text=True, check=False)
         print(f"store:  {sum(r for _, r in outcomes)}/{len(outcomes)} forgeries by another "
-              f"login role refused; the victim's next push: exit {again.returncode} "
+              f"login role refused; after it also took the event id of the victim's next "
+              f"record, the victim's next push: exit {again.returncode} "
               f"({again.stdout.strip() or again.stderr.strip()})")
 
 

@@ -236,8 +236,12 @@ def test_only_a_chains_role_adds_to_it_and_every_row_is_checked(
             connection.execute("UPDATE lacuna.chains SET pusher = %s WHERE chain = %s",
                                [role_b, chain_a])
 
-    # A was not locked out: its next run pushes.
+    # A was not locked out: its next run pushes, even after B took an event id of A's run.
     lacuna("check", ".", cwd=shop)
+    newest = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
+    taken = {**forged_record(chain_b, seq_b + 1, head_b), "event_id": newest[-1]["event_id"]}
+    taken["hash"] = independent_hash(taken)
+    insert_record(as_b, taken)
     again = lacuna("audit", "push", "--to", as_a, "--repo", chain_a, cwd=shop)
     assert again.code == 0 and f"pushed {seq_a} records and 1 checkpoints" in again.stdout
     rows = central_rows(chain_a)

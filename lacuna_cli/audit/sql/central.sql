@@ -10,7 +10,7 @@
 CREATE SCHEMA IF NOT EXISTS lacuna;
 
 CREATE TABLE IF NOT EXISTS lacuna.audit_log (
-    chain TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL UNIQUE,
+    chain TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL,
     "timestamp" TEXT NOT NULL, actor TEXT NOT NULL, repo TEXT NOT NULL, "commit" TEXT NOT NULL,
     event_type TEXT NOT NULL, resource TEXT NOT NULL, action TEXT NOT NULL, tier TEXT NOT NULL,
     tags TEXT[] NOT NULL, result TEXT NOT NULL, policy_id TEXT NOT NULL,
@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS lacuna.audit_log (
     received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (chain, seq)
 );
+-- Event ids are unique within a chain: unique across chains, one repository's rows could take
+-- the ids of another's records not pushed yet and lock it out (stores created before had it).
+ALTER TABLE lacuna.audit_log DROP CONSTRAINT IF EXISTS audit_log_event_id_key;
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_chain_event_id ON lacuna.audit_log (chain, event_id);
 
 CREATE TABLE IF NOT EXISTS lacuna.checkpoints (
     chain TEXT NOT NULL, seq BIGINT NOT NULL, head_hash TEXT NOT NULL, tree_root TEXT NOT NULL,
