@@ -38,12 +38,12 @@ def _trusted_key(config: Config, pubkey: Path | None) -> tuple[TrustedKey | None
     """The key checkpoints are checked with: --pubkey, or else the public key beside the
     signing key, so a signed log is checked even when nobody passes a key (a copy kept off
     the machine that writes the log is what rules out a log re-signed with a new key)."""
-    from lacuna_cli.audit.keys import load_public
+    from lacuna_cli.audit.keys import load_public, public_path
     from lacuna_cli.audit.verify import TrustedKey
 
     if pubkey is not None:
         return TrustedKey(load_public(pubkey)), pubkey
-    local = _local_public_key(config)
+    local = public_path(config.audit_key_path)
     if local.is_file():
         return TrustedKey(load_public(local), complete=False), local
     return None, None
@@ -123,13 +123,10 @@ def verify_command(
     if output_format is DataFormat.json:
         print(json_output.dumps(verification.as_json()))
     elif verification.ok:
-        if trusted is None:
-            signed = (f"; signatures not checked (no --pubkey, no public key at "
-                      f"{_local_public_key(config)})")
-        else:
-            signed = f", {verification.signed} signatures checked with {key_path}" + (
+        signed = "" if trusted is None else (
+            f", {verification.signed} signatures checked with {key_path}" + (
                 "" if trusted.complete else " (beside the database: pass --pubkey with a copy "
-                                            "kept elsewhere to rule out a re-signed log)")
+                                            "kept elsewhere to rule out a re-signed log)"))
         console().print(f"[green]OK[/green]: {verification.records} records, "
                         f"{verification.checkpoints} checkpoints{signed}; hash chain and "
                         f"Merkle tree intact ({config.db_path})")
@@ -141,12 +138,6 @@ def verify_command(
         for problem in verification.problems[1:10]:
             console().print(f"  seq {problem.seq}: {problem.kind}: {problem.detail}")
     raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)
-
-
-def _local_public_key(config: Config) -> Path:
-    from lacuna_cli.audit.keys import public_path
-
-    return public_path(config.audit_key_path)
 
 
 @app.command("keygen")
