@@ -25,8 +25,13 @@ from lacuna_cli.store import open_store
 APPEND_RUN = 100_000
 
 
+def stamp(run: int) -> str:
+    """A run's clock reading: its records and the checkpoint that seals them carry it."""
+    return f"2026-11-01T{run // 3600 % 24:02d}:{run // 60 % 60:02d}:{run % 60:02d}.000000Z"
+
+
 def entries(count: int, run: int) -> list[dict]:
-    return [{"event_id": str(uuid.uuid4()), "timestamp": f"2026-11-01T00:00:{run % 60:02d}.000000Z",
+    return [{"event_id": str(uuid.uuid4()), "timestamp": stamp(run),
              "actor": "ana@acme.example", "repo": "shop", "commit": "0" * 40,
              "event_type": "decision", "resource": f"reports/part-{i % 97}.csv",
              "action": "write", "tier": "INTERNAL", "tags": ["DERIVED_FROM_PROPRIETARY", "FINANCIAL"],
@@ -42,7 +47,7 @@ def append_run(db: Path, count: int, run: int) -> float:
         connection.execute("BEGIN TRANSACTION")
         records = audit_log.append(connection, batch)
         checkpoints.insert(connection, checkpoints.extend(
-            checkpoints.latest(connection), records, audit_log.utc_now(), None))
+            checkpoints.latest(connection), records, stamp(run), None))
         connection.execute("COMMIT")
     return time.perf_counter() - start
 

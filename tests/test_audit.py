@@ -19,6 +19,7 @@ import pytest
 
 from conftest import copy_shop, run_lacuna
 from lacuna_cli.audit import chain
+from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.verify import verify
 
 GENESIS = "0" * 64
@@ -290,6 +291,12 @@ def _rows(count: int = 5) -> list[dict]:
     return chain.link(_entries(count), 0, GENESIS)
 
 
+def _seal(rows: list[dict], previous: checkpoints.Checkpoint | None = None
+          ) -> checkpoints.Checkpoint:
+    """The checkpoint a run writes after appending `rows` (same clock reading, unsigned)."""
+    return checkpoints.extend(previous, rows, rows[0]["timestamp"], None)
+
+
 def test_link_chains_from_genesis_and_hashes_canonically() -> None:
     rows = _rows()
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
@@ -297,12 +304,15 @@ def test_link_chains_from_genesis_and_hashes_canonically() -> None:
     for before, after in zip(rows, rows[1:]):
         assert after["prev_hash"] == before["hash"]
     assert all(r["hash"] == independent_hash(r) for r in rows)
-    assert verify(rows).ok
+    first = _seal(rows)
+    assert verify(rows, [first]).ok
 
     more = chain.link(_entries(2, "later"), 5, rows[-1]["hash"])
     assert [r["seq"] for r in more] == [6, 7]
     assert more[0]["prev_hash"] == rows[-1]["hash"]
-    assert verify(rows + more).ok
+    assert verify(rows + more, [first, _seal(more, first)]).ok
+    unsealed = verify(rows + more, [first])
+    assert [(p.seq, p.kind) for p in unsealed.problems] == [(6, "unsealed")]
 
 
 def _rehash(row: dict, **changes: str) -> None:
@@ -324,8 +334,9 @@ def _rehash(row: dict, **changes: str) -> None:
         "duplicate", "insert"])
 def test_verify_names_the_first_bad_record(mutate, first: tuple[int, str]) -> None:
     rows = _rows()
+    sealed = _seal(rows)
     mutate(rows)
-    result = verify(rows)
+    result = verify(rows, [sealed])
     assert not result.ok
     assert (result.problems[0].seq, result.problems[0].kind) == first
     assert [p.seq for p in result.problems] == sorted(p.seq for p in result.problems)

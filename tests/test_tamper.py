@@ -17,15 +17,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.chain import GENESIS_HASH, link
-from lacuna_cli.audit.verify import verify
+from lacuna_cli.audit.verify import TrustedKey, verify
 
 RUNS, PER_RUN = 6, 5
 KEY = Ed25519PrivateKey.generate()
-TRUSTED = KEY.public_key()
+TRUSTED = TrustedKey(KEY.public_key())
+
+
+def stamp(run: int) -> str:
+    """A run's clock reading: its records and its checkpoint carry the same one."""
+    return f"2026-01-0{run + 1}T00:00:00.000000Z"
 
 
 def entry(run: int, index: int) -> dict:
-    return {"event_id": f"r{run}-e{index}", "timestamp": f"2026-01-0{run + 1}T00:00:00.000000Z",
+    return {"event_id": f"r{run}-e{index}", "timestamp": stamp(run),
             "actor": "dev@acme.example", "repo": "shop", "commit": f"c{run}",
             "event_type": "decision", "resource": f"reports/r{index}.csv", "action": "write",
             "tier": "INTERNAL", "tags": ["FINANCIAL"], "result": "allowed",
@@ -40,8 +45,8 @@ def build(key: Ed25519PrivateKey = KEY) -> tuple[list[dict], list[checkpoints.Ch
         head_seq = len(rows)
         head_hash = rows[-1]["hash"] if rows else GENESIS_HASH
         records = link([entry(run, i) for i in range(PER_RUN)], head_seq, head_hash)
-        marks.append(checkpoints.extend(marks[-1] if marks else None, records,
-                                        f"2026-01-0{run + 1}T00:00:01.000000Z", key))
+        marks.append(checkpoints.extend(marks[-1] if marks else None, records, stamp(run),
+                                        key))
         rows.extend(records)
     return rows, marks
 
@@ -120,7 +125,7 @@ def test_rewritten_log_with_reforged_checkpoints_fails_the_trusted_key() -> None
     for run in range(RUNS):
         chunk = rows[run * PER_RUN:(run + 1) * PER_RUN]
         forged_marks.append(checkpoints.extend(forged_marks[-1] if forged_marks else None,
-                                               chunk, "2026-02-01T00:00:00.000000Z", mallory))
+                                               chunk, stamp(run), mallory))
     assert verify(rows, forged_marks).ok  # without the auditor's key, a full forgery holds
     assert first_problem(rows, forged_marks)[1] == "forged-checkpoint"
 
@@ -220,3 +225,129 @@ def test_audit_log_lists_archived_records_too(shop: Path, lacuna) -> None:
     assert lacuna("audit", "archive", "--before", "2999-01-01", cwd=shop).code == 0
     after = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
     assert after == before and after
+
+
+# --- through the CLI: what a kill cannot leave, so tampering must be named ---------------------
+
+DB = Path(".lacuna") / "lacuna.duckdb"
+
+
+def verify_json(lacuna, project: Path, *options: str) -> tuple[int, dict]:
+    result = lacuna("audit", "verify", "--format", "json", *options, cwd=project)
+    assert not result.stderr, result.stderr
+    return result.code, json.loads(result.stdout)
+
+
+def append_forged_record(project: Path) -> int:
+    """What someone with write access to the file does: one more record, correctly linked."""
+    import duckdb
+
+    from lacuna_cli.audit.chain import RECORD_FIELDS
+    with duckdb.connect(str(project / DB)) as connection:
+        columns = ", ".join(f'"{name}"' for name in RECORD_FIELDS)
+        last = dict(zip(RECORD_FIELDS, connection.execute(
+            f"SELECT {columns} FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()))
+        body = {k: v for k, v in last.items() if k not in ("seq", "prev_hash", "hash")}
+        (forged,) = link([{**body, "event_id": "forged", "result": "allowed"}], last["seq"],
+                         last["hash"])
+        connection.execute(f"INSERT INTO audit_log ({columns}) VALUES "
+                           f"({', '.join('?' for _ in RECORD_FIELDS)})",
+                           [forged[name] for name in RECORD_FIELDS])
+    return forged["seq"]
+
+
+def test_a_record_appended_after_the_last_checkpoint_is_flagged_in_every_mode(
+        shop: Path, lacuna, tmp_path: Path) -> None:
+    import shutil
+    assert lacuna("audit", "keygen", cwd=shop).code == 0
+    assert lacuna("check", ".", cwd=shop).code == 1
+    (tmp_path / "old.json").write_text(lacuna("audit", "checkpoint", cwd=shop).stdout)
+    auditor = tmp_path / "auditor.pub"
+    shutil.copy(shop / ".lacuna" / "audit-key.pem.pub", auditor)
+    forged = append_forged_record(shop)
+    modes = ([], ["--pubkey", str(auditor)], ["--against", str(tmp_path / "old.json")])
+    for options in modes:
+        code, document = verify_json(lacuna, shop, *options)
+        assert code == 1, options
+        assert (document["problems"][0]["seq"], document["problems"][0]["kind"]) == (
+            forged, "unsealed"), (options, document["problems"])
+    (shop / ".lacuna" / "audit-key.pem.pub").unlink()  # no key anywhere: still flagged
+    code, document = verify_json(lacuna, shop)
+    assert code == 1 and document["problems"][0]["seq"] == forged
+    # An honest run afterwards seals the log again; the forged record stays flagged, alone.
+    assert lacuna("check", ".", cwd=shop).code == 1
+    code, document = verify_json(lacuna, shop, "--pubkey", str(auditor))
+    assert code == 1
+    assert [(p["seq"], p["kind"]) for p in document["problems"]] == [(forged, "unsealed")]
+    assert "appended outside Lacuna between runs" in document["problems"][0]["detail"]
+
+
+def test_an_edited_frontier_is_caught_and_later_runs_are_not_blamed(shop: Path, lacuna) -> None:
+    import duckdb
+    for _ in range(2):
+        assert lacuna("check", ".", cwd=shop).code == 1
+    with duckdb.connect(str(shop / DB)) as connection:
+        (seq, frontier) = connection.execute("SELECT seq, frontier FROM checkpoints ORDER BY seq "
+                                             "DESC LIMIT 1").fetchone()
+        edited = json.loads(frontier)
+        edited[-1][1] = hashlib.sha256(b"forged").hexdigest()
+        connection.execute("UPDATE checkpoints SET frontier = ? WHERE seq = ?",
+                           [json.dumps(edited), seq])
+    code, document = verify_json(lacuna, shop)
+    assert code == 1 and document["problems"][0]["seq"] == seq
+    assert document["problems"][0]["kind"] == "bad-frontier"
+    assert lacuna("check", ".", cwd=shop).code == 1
+    code, document = verify_json(lacuna, shop)
+    assert [(p["seq"], p["kind"]) for p in document["problems"]] == [(seq, "bad-frontier")]
+
+
+def test_signatures_are_checked_with_the_public_key_beside_the_database(shop: Path,
+                                                                        lacuna) -> None:
+    import duckdb
+    assert lacuna("check", ".", cwd=shop).code == 1  # before the key: unsigned, and fine
+    assert lacuna("audit", "keygen", cwd=shop).code == 0
+    for _ in range(2):
+        assert lacuna("check", ".", cwd=shop).code == 1
+    text = lacuna("audit", "verify", cwd=shop)
+    assert text.code == 0, text.stdout
+    assert "2 signatures checked with" in text.stdout and "audit-key.pem.pub" in text.stdout
+    with duckdb.connect(str(shop / DB)) as connection:
+        seqs = [seq for (seq,) in connection.execute(
+            "SELECT seq FROM checkpoints ORDER BY seq").fetchall()]
+        connection.execute("UPDATE checkpoints SET signature = '' WHERE seq = ?", [seqs[2]])
+        connection.execute("UPDATE checkpoints SET signature = replace(signature, 'a', 'b') "
+                           "WHERE seq = ?", [seqs[1]])
+    code, document = verify_json(lacuna, shop)
+    assert code == 1
+    assert [(p["seq"], p["kind"]) for p in document["problems"]] == [
+        (seqs[1], "forged-checkpoint"), (seqs[2], "forged-checkpoint")]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete"])
+def test_a_damaged_archive_file_is_a_tamper_report_naming_it(shop: Path, lacuna,
+                                                             damage: str) -> None:
+    for _ in range(2):
+        assert lacuna("check", ".", cwd=shop).code == 1
+    assert lacuna("audit", "archive", "--before", "2999-01-01", cwd=shop).code == 0
+    assert lacuna("check", ".", cwd=shop).code == 1
+    (path,) = (shop / ".lacuna" / "archive").glob("audit-*.parquet")
+    content = bytearray(path.read_bytes())
+    if damage == "flip":
+        content[len(content) // 2] ^= 0x04
+        path.write_bytes(bytes(content))
+    elif damage == "truncate":
+        path.write_bytes(bytes(content[: len(content) // 2]))
+    else:
+        path.unlink()
+    code, document = verify_json(lacuna, shop)
+    assert code == 1
+    first = document["problems"][0]
+    assert first["kind"].startswith("archive-") and str(path) in first["detail"]
+    assert 1 <= first["seq"] <= 56
+    listed = lacuna("audit", "log", cwd=shop)
+    if damage != "flip":
+        assert listed.code == 2 and listed.stdout == ""
+        assert len(listed.stderr.strip().splitlines()) == 1 and str(path) in listed.stderr
+    report = lacuna("audit", "report", "--standard", "iso27001", cwd=shop)
+    assert report.code in (0, 2) and "Traceback" not in report.stderr
+    assert "internal error" not in listed.stderr + report.stderr

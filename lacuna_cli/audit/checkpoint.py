@@ -1,9 +1,12 @@
 """Signed checkpoints: at the end of each run, the log's size, head hash and Merkle tree head.
 
 A checkpoint lets verification catch what a hash chain alone cannot: a truncated tail (the
-checkpoint names records that are gone) and a log rewritten with recomputed hashes (the head
-or tree head no longer matches a signed value). The frontier stored with it makes the next
-run's tree head incremental.
+checkpoint names records that are gone), a log rewritten with recomputed hashes (the head or
+tree head no longer matches a signed value) and records appended outside a run (a run's
+records carry the timestamp of the checkpoint that seals them). The frontier stored with it
+makes the next run's tree head incremental; it is not in the signed bytes, but its subtree
+sizes follow from the signed seq and its nodes fold into the signed tree head, so
+`frontier_problem` authenticates it against the signature.
 """
 
 from __future__ import annotations
@@ -51,6 +54,26 @@ def encode_frontier(frontier: list[tuple[int, bytes]]) -> str:
     return orjson.dumps([[size, node.hex()] for size, node in frontier]).decode()
 
 
+def frontier_problem(checkpoint: Checkpoint) -> str | None:
+    """Why the stored frontier is not the right edge of the signed tree, or None.
+
+    The right edge of a tree of n leaves is one perfect subtree per set bit of n, largest
+    first, and folding their roots gives the tree head — so sizes and nodes are both fixed by
+    the signed (seq, tree_root).
+    """
+    try:
+        frontier = decode_frontier(checkpoint.frontier)
+    except (ValueError, TypeError) as exc:
+        return f"its frontier is not a list of [size, hash] pairs ({exc})"
+    sizes = [1 << bit for bit in reversed(range(checkpoint.seq.bit_length()))
+             if checkpoint.seq >> bit & 1]
+    if [size for size, _ in frontier] != sizes:
+        return f"its frontier's subtree sizes do not add up to its {checkpoint.seq} records"
+    if merkle.frontier_root(frontier).hex() != checkpoint.tree_root:
+        return "its frontier does not fold into its signed tree head"
+    return None
+
+
 def latest(connection: duckdb.DuckDBPyConnection) -> Checkpoint | None:
     row = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints "
                              "ORDER BY seq DESC LIMIT 1").fetchone()
@@ -65,7 +88,12 @@ def every(connection: duckdb.DuckDBPyConnection) -> list[Checkpoint]:
 def extend(previous: Checkpoint | None, records: list[dict[str, Any]], timestamp: str,
            key: Ed25519PrivateKey | None) -> Checkpoint:
     """The checkpoint after appending `records` to the log `previous` described."""
-    frontier = decode_frontier(previous.frontier) if previous else []
+    return seal(decode_frontier(previous.frontier) if previous else [], records, timestamp, key)
+
+
+def seal(frontier: list[tuple[int, bytes]], records: list[dict[str, Any]], timestamp: str,
+         key: Ed25519PrivateKey | None) -> Checkpoint:
+    """The checkpoint after appending `records` to the tree whose right edge is `frontier`."""
     for record in records:
         frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(record["hash"])))
     unsigned = Checkpoint(seq=records[-1]["seq"], head_hash=records[-1]["hash"],

@@ -9,26 +9,25 @@ from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit import merkle
-from lacuna_cli.audit.archive import records_sql
+from lacuna_cli.audit.archive import checked_source, log_source
 from lacuna_cli.audit.checkpoint import Checkpoint
 from lacuna_cli.audit.keys import signature_valid
-from lacuna_cli.audit.verify import Problem, Verification
+from lacuna_cli.audit.verify import Problem, TrustedKey, Verification
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
     import duckdb
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
-def leaf_hashes(connection: duckdb.DuckDBPyConnection, folder: Path) -> list[bytes]:
-    """Merkle leaves of the whole log (archives, then live), in seq order."""
-    rows = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) ORDER BY seq")
+def leaf_hashes(connection: duckdb.DuckDBPyConnection, source: str) -> list[bytes]:
+    """Merkle leaves of the log `source` (archives, then live), in seq order."""
+    rows = connection.execute(f"SELECT hash FROM ({source}) ORDER BY seq")
     return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
 
 
 def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
     """The hash of record `seq`, wherever it is kept (archive or live table)."""
-    row = connection.execute(f"SELECT hash FROM ({records_sql(folder)}) WHERE seq = ?",
+    row = connection.execute(f"SELECT hash FROM ({log_source(connection, folder)}) WHERE seq = ?",
                              [seq]).fetchone()
     return row[0] if row else None
 
@@ -38,7 +37,7 @@ def inclusion(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> 
     latest = checkpoints.latest(connection)
     if latest is None:
         raise LacunaError("the audit log has no checkpoint yet (run `lacuna check` first)")
-    leaves = leaf_hashes(connection, folder)[: latest.seq]
+    leaves = leaf_hashes(connection, log_source(connection, folder))[: latest.seq]
     if not 1 <= seq <= len(leaves):
         raise LacunaError(f"seq {seq} is not in the log (1..{len(leaves)})")
     proof = merkle.inclusion_proof(seq - 1, leaves)
@@ -62,14 +61,16 @@ def load_checkpoint(path: Path) -> Checkpoint:
 
 
 def check_against(connection: duckdb.DuckDBPyConnection, folder: Path, path: Path,
-                  trusted: Ed25519PublicKey | None, result: Verification) -> None:
-    """Add a problem to `result` unless the log is a pure extension of the old checkpoint."""
+                  trusted: TrustedKey | None, result: Verification) -> None:
+    """Add a problem to `result` unless the log is a pure extension of the old checkpoint
+    (over the archive files that can be read: verification reports the others)."""
     old = load_checkpoint(path)
-    if trusted is not None and not signature_valid(trusted, old.signature, old.message()):
+    checked = trusted is not None and (trusted.complete or bool(old.signature))
+    if checked and not signature_valid(trusted.key, old.signature, old.message()):
         result.problems.append(Problem(old.seq, "forged-checkpoint",
                                        f"{path} is not signed by the trusted key"))
         return
-    leaves = leaf_hashes(connection, folder)
+    leaves = leaf_hashes(connection, checked_source(connection, folder)[0])
     if len(leaves) < old.seq:
         result.problems.append(Problem(len(leaves) + 1, "truncated",
                                        f"the log has {len(leaves)} records, fewer than the "

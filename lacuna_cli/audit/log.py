@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lacuna_cli.audit import archive, merkle
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit.chain import GENESIS_HASH, RECORD_FIELDS, link
 from lacuna_cli.audit.keys import load_private
+from lacuna_cli.audit.records import COLUMNS_SQL, read_rows
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import Finding
 from lacuna_cli.store import insert_columns
 
 if TYPE_CHECKING:
     import duckdb
-
-COLUMNS_SQL = ", ".join(f'"{name}"' for name in RECORD_FIELDS)
 
 
 def utc_now() -> str:
@@ -54,18 +54,29 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
 
 
 def head(connection: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """(seq, hash) of the last record — from the live table, or from the latest checkpoint
-    when every record has been archived."""
-    row = connection.execute("""
-        SELECT seq, hash FROM (
-            SELECT seq, hash FROM audit_log
-            UNION ALL SELECT seq, head_hash FROM checkpoints)
-        ORDER BY seq DESC LIMIT 1""").fetchone()
+    """(seq, hash) of the last record — from the live table, or, when every record has been
+    archived, from the archives (or the latest checkpoint)."""
+    row = connection.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+                             ).fetchone()
+    if row is None:
+        row = connection.execute(f"SELECT seq, hash FROM ({_whole_log(connection)}) UNION ALL "
+                                 "SELECT seq, head_hash FROM checkpoints "
+                                 "ORDER BY seq DESC LIMIT 1").fetchone()
     return (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
 
 
+def _whole_log(connection: duckdb.DuckDBPyConnection) -> str:
+    """Archives and live table as one relation (the live table alone in memory)."""
+    folder = archive.folder_of(connection)
+    return (archive.log_source(connection, folder) if folder
+            else f"SELECT {COLUMNS_SQL} FROM audit_log")
+
+
 def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[dict[str, Any]]:
-    """Chain `entries` after the current head and insert them; the caller owns the transaction."""
+    """Chain `entries` after the current head and insert them; the caller owns the transaction.
+    An archive a kill interrupted is settled first (`archive.recover`)."""
+    if folder := archive.folder_of(connection):
+        archive.recover(connection, folder)
     head_seq, head_hash = head(connection)
     records = link(entries, head_seq, head_hash)
     insert_columns(connection, "audit_log", RECORD_FIELDS, records)
@@ -74,25 +85,41 @@ def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[d
 
 def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[dict[str, Any]],
                timestamp: str, key_path: Path) -> None:
-    """Sign and store the checkpoint that covers the records just appended (if any)."""
+    """Sign and store the checkpoint that seals the records just appended (if any).
+
+    `timestamp` must be the one the records carry: verification takes a record stamped
+    differently from the checkpoint that seals it for one appended outside a run.
+    """
     if not records:
         return
     key = load_private(key_path) if key_path.exists() else None
-    checkpoints.insert(connection, checkpoints.extend(
-        checkpoints.latest(connection), records, timestamp, key))
+    frontier = _frontier_before(connection, records[0]["seq"])
+    checkpoints.insert(connection, checkpoints.seal(frontier, records, timestamp, key))
+
+
+def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tuple[int, bytes]]:
+    """The Merkle tree's right edge over every record before `seq`.
+
+    Normally the latest checkpoint's frontier. Records after it (appended outside a run) are
+    added, and a frontier that does not match its signed tree head is rebuilt from the
+    records, so the tree head of an honest run is right whatever was done to the log before —
+    verification reports that, not this run.
+    """
+    latest = checkpoints.latest(connection)
+    usable = (latest is not None and latest.seq < seq
+              and checkpoints.frontier_problem(latest) is None)
+    frontier = checkpoints.decode_frontier(latest.frontier) if usable else []
+    covered = latest.seq if usable else 0
+    if covered < seq - 1:
+        rows = connection.execute(f"SELECT hash FROM ({_whole_log(connection)}) "
+                                  "WHERE seq > ? AND seq < ? "
+                                  "ORDER BY seq", [covered, seq])
+        for (stored,) in rows.fetchall():
+            frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(stored)))
+    return frontier
 
 
 def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[Any] | None = None,
          ) -> Iterator[dict[str, Any]]:
     """Records of the live table in seq order as dicts, streamed in batches."""
     return read_rows(connection, f"SELECT {COLUMNS_SQL} FROM audit_log", where, params)
-
-
-def read_rows(connection: duckdb.DuckDBPyConnection, source: str, where: str = "",
-              params: list[Any] | None = None) -> Iterator[dict[str, Any]]:
-    """Records of any relation with the log's columns (live table, archives) in seq order."""
-    cursor = connection.execute(f"SELECT {COLUMNS_SQL} FROM ({source}) {where} ORDER BY seq",
-                                params or [])
-    while batch := cursor.fetchmany(10_000):
-        for row in batch:
-            yield dict(zip(RECORD_FIELDS, row, strict=True))

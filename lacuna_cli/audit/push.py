@@ -4,6 +4,8 @@ Idempotent and resumable without local state: the central store's last seq for t
 repository says where to continue, and each batch is its own transaction, so an interrupted
 push resumes where the last committed batch ended. Before anything is sent, the local log must
 verify and must extend what the central store already holds (same hash at the central head).
+Pushes of one chain take turns (a session advisory lock on the chain's name), so two racing
+on an empty chain send its records once; the store itself checks every row (central.sql).
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
     import psycopg
 
     with connect(dsn) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))",
+                           [f"lacuna.audit_log/{repo}"])  # released when the session ends
         try:
             head_seq, head_hash = central_head(connection, repo)
         except psycopg.errors.UndefinedTable as exc:
@@ -123,9 +127,37 @@ def _push_checkpoints(connection: psycopg.Connection, repo: str,
     newer = [c for c in checkpoints if c.seq > int(row[0])]
     if not newer:
         return 0
-    with connection.transaction(), connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO lacuna.checkpoints (chain, seq, head_hash, tree_root, \"timestamp\", "
-            "key_id, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(repo, *(getattr(c, name) for name in CHECKPOINT_FIELDS)) for c in newer])
+    import psycopg
+
+    try:
+        with connection.transaction(), connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO lacuna.checkpoints (chain, seq, head_hash, tree_root, "
+                "\"timestamp\", key_id, signature) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(repo, *(getattr(c, name) for name in CHECKPOINT_FIELDS)) for c in newer])
+    except psycopg.Error as exc:
+        raise LacunaError(f"the central store refused the checkpoints from seq {newer[0].seq}: "
+                          f"{_first_line(exc)}") from exc
     return len(newer)
+
+
+def grant_push(dsn: str, repo: str, role: str) -> str | None:
+    """Give chain `repo` to login role `role` (made a member of lacuna_ingest); returns the
+    role it belonged to before, if another. Run by the store's administrator."""
+    import psycopg
+    from psycopg import sql
+
+    with connect(dsn) as connection:
+        try:
+            with connection.transaction():
+                connection.execute(sql.SQL("GRANT lacuna_ingest TO {}").format(
+                    sql.Identifier(role)))
+                row = connection.execute("SELECT pusher FROM lacuna.chains WHERE chain = %s "
+                                         "FOR UPDATE", [repo]).fetchone()
+                connection.execute(
+                    "INSERT INTO lacuna.chains (chain, pusher) VALUES (%s, %s) ON CONFLICT "
+                    "(chain) DO UPDATE SET pusher = EXCLUDED.pusher, since = now()",
+                    [repo, role])
+        except psycopg.Error as exc:
+            raise LacunaError(f"cannot give {repo} to role {role}: {_first_line(exc)}") from exc
+    return row[0] if row and row[0] != role else None

@@ -1,27 +1,30 @@
 """Verification: walk the log once and name the first bad record and the kind of tampering.
 
 Checks, in one streaming pass: content against hash (edited), gapless seq (deleted), links to
-the previous record (inserted, reordered, broken link), unique event ids (duplicate), and the
-signed checkpoints — their signature (forged checkpoint), their head hash and Merkle tree head
-against the records (rewritten with recomputed hashes), and their size against the log
-(truncated tail). A rewrite is bracketed by checkpoints: the first bad seq reported is the first
-record after the last checkpoint that still matches.
+the previous record (inserted, reordered, broken link), unique event ids (duplicate), the
+seals — every record belongs to the run whose checkpoint follows it (unsealed) — and the
+signed checkpoints: their signature (forged checkpoint), their stored frontier against their
+signed tree head (bad frontier), their head hash and Merkle tree head against the records
+(rewritten with recomputed hashes), and their size against the log (truncated tail). A rewrite
+is bracketed by checkpoints: the first bad seq reported is the first record after the last
+checkpoint that still matches. Archive files are checked against the SHA-256 recorded when
+they were written (archive-missing, archive-altered, archive-unreadable).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit import merkle
-from lacuna_cli.audit.archive import records_sql
-from lacuna_cli.audit.log import read_rows
+from lacuna_cli.audit import archive, merkle
 from lacuna_cli.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
-from lacuna_cli.audit.checkpoint import Checkpoint
+from lacuna_cli.audit.checkpoint import Checkpoint, frontier_problem
 from lacuna_cli.audit.keys import signature_valid
+from lacuna_cli.audit.records import read_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,21 +59,32 @@ class Verification:
                              for p in self.problems]}
 
 
+@dataclass(frozen=True)
+class TrustedKey:
+    """The public key checkpoints are checked with. `complete`: every checkpoint must be
+    signed with it (an auditor's --pubkey); otherwise (the key found beside the database)
+    checkpoints written before the first signed one may be unsigned — the log predates it."""
+
+    key: Ed25519PublicKey
+    complete: bool = True
+
+
 class _TreeCheck:
     """Rebuilds the Merkle tree leaf by leaf and compares it with each checkpoint it reaches."""
 
-    def __init__(self, checkpoints: list[Checkpoint], start_seq: int) -> None:
+    def __init__(self, checkpoints: list[Checkpoint]) -> None:
         self.pending = sorted(checkpoints, key=lambda c: c.seq)
         self.frontier: list[tuple[int, bytes]] = []
-        self.last_good = start_seq - 1
+        self.last_good = 0
         self.mismatched: list[tuple[int, Checkpoint]] = []
 
     def feed(self, seq: int, stored_hash: str) -> None:
         self.frontier = merkle.append(self.frontier, merkle.leaf_hash(bytes.fromhex(stored_hash)))
-        while self.pending and self.pending[0].seq == seq:
+        while self.pending and self.pending[0].seq <= seq:  # below seq: its record is gone
             checkpoint = self.pending.pop(0)
             root = merkle.frontier_root(self.frontier).hex()
-            if checkpoint.head_hash == stored_hash and checkpoint.tree_root == root:
+            if (checkpoint.seq == seq and checkpoint.head_hash == stored_hash
+                    and checkpoint.tree_root == root):
                 self.last_good = checkpoint.seq
             else:
                 self.mismatched.append((self.last_good, checkpoint))
@@ -91,17 +105,83 @@ class _TreeCheck:
                 f"checkpoint at seq {checkpoint.seq} names records that are missing: the log "
                 f"ends at seq {next_seq - 1}"))
         result.tree_root = merkle.frontier_root(self.frontier).hex()
-        result.problems.sort(key=lambda p: p.seq)
+
+
+@dataclass
+class _Block:
+    """Consecutive unsealed records that fall before the same checkpoint (or after all)."""
+
+    first: int
+    last: int
+    index: int  # of the checkpoint that seals them; len(checkpoints): none does
+    timestamp: str  # of the first one
+    uniform: bool = True  # all stamped alike
+
+
+class _SealCheck:
+    """Every record must be sealed by the checkpoint of its own run — the first checkpoint at
+    or after its seq, stamped with the record's timestamp (a run writes both with one clock
+    reading and commits them together). Unsealed records are reported in blocks; a run whose
+    records all carry one other timestamp points at its checkpoint instead (edited)."""
+
+    def __init__(self, checkpoints: Sequence[Checkpoint]) -> None:
+        ordered = sorted(checkpoints, key=lambda c: c.seq)
+        self.seqs = [c.seq for c in ordered]
+        self.stamps = [c.timestamp for c in ordered]
+        self.block: _Block | None = None
+        self.problems: list[Problem] = []
+
+    def feed(self, seq: int, timestamp: str) -> None:
+        index = bisect_left(self.seqs, seq)
+        sealed = index < len(self.seqs) and self.stamps[index] == timestamp
+        block = self.block
+        if block and (sealed or block.last != seq - 1 or block.index != index):
+            self._close()
+        if sealed:
+            return
+        if self.block:
+            self.block.last = seq
+            self.block.uniform = self.block.uniform and self.block.timestamp == timestamp
+        else:
+            self.block = _Block(seq, seq, index, timestamp)
+
+    def _close(self) -> None:
+        block, self.block = self.block, None
+        span = (f"record {block.first}" if block.first == block.last
+                else f"records {block.first}..{block.last}")
+        if block.index == len(self.seqs):
+            after = (f"after the last checkpoint (seq {self.seqs[-1]})" if self.seqs
+                     else "and no checkpoint at all")
+            self.problems.append(Problem(block.first, "unsealed", (
+                f"{span} {after}: appended outside Lacuna, or the checkpoint that sealed them "
+                "was removed (a crash cannot leave this: a run commits its records and its "
+                "checkpoint together)")))
+            return
+        seal_seq, seal_stamp = self.seqs[block.index], self.stamps[block.index]
+        run_start = self.seqs[block.index - 1] + 1 if block.index else 1
+        if block.uniform and (block.first, block.last) == (run_start, seal_seq):
+            self.problems.append(Problem(seal_seq, "forged-checkpoint", (
+                f"checkpoint at seq {seal_seq} is stamped {seal_stamp}, every record of its "
+                f"run {block.timestamp}: the checkpoint was edited")))
+            return
+        self.problems.append(Problem(block.first, "unsealed", (
+            f"{span}, stamped {block.timestamp}, sealed by the checkpoint at seq {seal_seq} of "
+            f"a run stamped {seal_stamp}: appended outside Lacuna between runs, or the "
+            "checkpoint of their own run was removed")))
+
+    def finish(self, result: Verification) -> None:
+        if self.block:
+            self._close()
+        result.problems.extend(self.problems)
 
 
 def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (),
-           trusted_key: Ed25519PublicKey | None = None, start_seq: int = 1,
-           start_hash: str = GENESIS_HASH) -> Verification:
-    """Check records (in seq order) and checkpoints; `start_*` continue after an archive."""
+           trusted: TrustedKey | None = None) -> Verification:
+    """Check records (in seq order) and the checkpoints that seal them."""
     result = Verification(checkpoints=len(checkpoints))
-    _check_signatures(checkpoints, trusted_key, result)
-    tree = _TreeCheck(list(checkpoints), start_seq)
-    expected_seq, prev_hash = start_seq, start_hash
+    tree = _TreeCheck(list(checkpoints))
+    seals = _SealCheck(checkpoints)
+    expected_seq, prev_hash = 1, GENESIS_HASH
     recent: deque[tuple[str, int]] = deque(maxlen=RECENT)
     seen_events: set[str] = set()
     for row in rows:
@@ -121,28 +201,47 @@ def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (
                                            f"event id {row['event_id']} appears twice"))
         seen_events.add(row["event_id"])
         recent.append((stored, seq))
+        seals.feed(seq, row["timestamp"])
         tree.feed(seq, stored)
         expected_seq, prev_hash = seq + 1, stored
     tree.finish(expected_seq, result)
+    seals.finish(result)
+    _check_checkpoints(checkpoints, trusted, result)
     return result
 
 
 def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
                  checkpoints: Sequence[Checkpoint],
-                 trusted_key: Ed25519PublicKey | None = None) -> Verification:
+                 trusted: TrustedKey | None = None) -> Verification:
     """Verify the stored log (archives + live table) fast, or fall back to `verify`.
 
-    DuckDB recomputes every content hash and checks seq, links, event ids and the checkpoints'
-    head hashes in a few vectorised queries; Python rebuilds the Merkle tree head of the latest
-    checkpoint. (The chain already ties each earlier checkpoint's head hash to every record
-    before it; the record-by-record walk also re-checks each checkpoint's own tree head.) If
-    anything is off, the walk (`verify`) names the first bad record and the kind of tampering.
+    DuckDB recomputes every content hash and checks seq, links, event ids, seals and the
+    checkpoints' head hashes in a few vectorised queries; Python rebuilds the Merkle tree head
+    of the latest checkpoint. (The chain already ties each earlier checkpoint's head hash to
+    every record before it; the record-by-record walk also re-checks each checkpoint's own
+    tree head.) If anything is off, the walk (`verify`) names the first bad record and the kind
+    of tampering; a missing or unreadable archive file is reported and left out of the walk.
 
     DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical form
     for every record Lacuna writes; a record where it would not is merely suspicious here and
     judged by the walk.
     """
-    source = records_sql(folder)
+    source, found, damages = archive.checked_source(connection, folder)
+    if damages or not _intact(connection, source, checkpoints):
+        result = verify(read_rows(connection, source), checkpoints, trusted)
+        _add_damages(damages, found, result)
+        return result
+    latest = max(checkpoints, key=lambda c: c.seq, default=None)
+    (count,) = connection.execute(f"SELECT count(*) FROM ({source})").fetchone()
+    result = Verification(records=count, checkpoints=len(checkpoints),
+                          tree_root=latest.tree_root if latest else merkle.EMPTY_ROOT.hex())
+    _check_checkpoints(checkpoints, trusted, result)
+    return result
+
+
+def _intact(connection: duckdb.DuckDBPyConnection, source: str,
+            checkpoints: Sequence[Checkpoint]) -> bool:
+    """Every check of the walk, vectorised; False sends the log to the walk."""
     fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
     edited, count, first, last, seqs, events = connection.execute(f"""
         SELECT count(*) FILTER (WHERE sha256(to_json(struct_pack({fields}))::VARCHAR) <> hash),
@@ -152,37 +251,72 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
         WITH r AS ({source})
         SELECT count(*) FROM r LEFT JOIN r AS before ON before.seq = r.seq - 1
         WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone()
+    ordered = sorted(checkpoints, key=lambda c: c.seq)
+    (unsealed,) = connection.execute(f"""
+        SELECT count(*) FROM ({source}) AS r LEFT JOIN (
+            SELECT unnest($1) AS lo, unnest($2) AS hi, unnest($3) AS stamp) AS c
+        ON r.seq > c.lo AND r.seq <= c.hi
+        WHERE c.stamp IS NULL OR r.timestamp <> c.stamp""",
+        [[0, *(c.seq for c in ordered[:-1])], [c.seq for c in ordered],
+         [c.timestamp for c in ordered]]).fetchone()
     heads = dict(connection.execute(f"SELECT seq, hash FROM ({source}) WHERE seq IN "
-                                    "(SELECT unnest($1))", [[c.seq for c in checkpoints]]
+                                    "(SELECT unnest($1))", [[c.seq for c in ordered]]
                                     ).fetchall())
-    intact = (not edited and not broken and count == seqs == events
-              and (count == 0 or (first == 1 and last == count))
-              and all(heads.get(c.seq) == c.head_hash for c in checkpoints))
-    latest = max(checkpoints, key=lambda c: c.seq, default=None)
-    if intact and latest is not None:
-        hashes = connection.execute(f"SELECT hash FROM ({source}) WHERE seq <= ? ORDER BY seq",
-                                    [latest.seq]).fetchall()
-        leaves = [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in hashes]
-        intact = merkle.root(leaves).hex() == latest.tree_root
-    if not intact:
-        return verify(read_rows(connection, source), checkpoints, trusted_key)
-    result = Verification(records=count, checkpoints=len(checkpoints),
-                          tree_root=latest.tree_root if latest else merkle.EMPTY_ROOT.hex())
-    _check_signatures(checkpoints, trusted_key, result)
-    return result
+    if (edited or broken or unsealed or not count == seqs == events
+            or (count and (first != 1 or last != count))
+            or any(heads.get(c.seq) != c.head_hash for c in ordered)
+            or any(frontier_problem(c) for c in ordered)):
+        return False
+    if not ordered:
+        return True
+    hashes = connection.execute(f"SELECT hash FROM ({source}) WHERE seq <= ? ORDER BY seq",
+                                [ordered[-1].seq]).fetchall()
+    leaves = [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in hashes]
+    return merkle.root(leaves).hex() == ordered[-1].tree_root
 
 
-def _check_signatures(checkpoints: Sequence[Checkpoint], trusted_key: Ed25519PublicKey | None,
-                      result: Verification) -> None:
+def _add_damages(damages: list[archive.Damage], found: list[archive.Segment],
+                 result: Verification) -> None:
+    """Archive problems go first at their file's seq (an altered file at the first bad record
+    the walk found in it); problems inside an archive name its file."""
+    for problem in result.problems:
+        for segment in found:
+            if segment.first <= problem.seq <= segment.last:
+                problem.detail += f" (in {segment.path})"
+    for damage in damages:
+        segment = damage.segment
+        inside = [p.seq for p in result.problems if segment.first <= p.seq <= segment.last]
+        seq = min(inside) if damage.readable and inside else segment.first
+        result.problems.insert(0, Problem(seq, damage.kind, damage.detail))
+    result.problems.sort(key=lambda p: p.seq)
+
+
+def _check_checkpoints(checkpoints: Sequence[Checkpoint], trusted: TrustedKey | None,
+                       result: Verification) -> None:
+    """Signatures and stored frontiers of every checkpoint; problems end up in seq order."""
+    _check_signatures(checkpoints, trusted, result)
     for checkpoint in checkpoints:
+        if problem := frontier_problem(checkpoint):
+            result.problems.append(Problem(checkpoint.seq, "bad-frontier",
+                                           f"checkpoint at seq {checkpoint.seq}: {problem} "
+                                           "(edited)"))
+    result.problems.sort(key=lambda p: p.seq)
+
+
+def _check_signatures(checkpoints: Sequence[Checkpoint], trusted: TrustedKey | None,
+                      result: Verification) -> None:
+    if trusted is None:
+        return
+    ordered = sorted(checkpoints, key=lambda c: c.seq)
+    first_signed = next((c.seq for c in ordered if c.signature), None)
+    for checkpoint in ordered:
         if not checkpoint.signature:
-            if trusted_key is not None:
-                result.problems.append(Problem(checkpoint.seq, "forged-checkpoint",
-                                               "checkpoint is not signed"))
-            continue
-        if trusted_key is None:
-            continue
-        if signature_valid(trusted_key, checkpoint.signature, checkpoint.message()):
+            if trusted.complete or (first_signed is not None and checkpoint.seq > first_signed):
+                result.problems.append(Problem(
+                    checkpoint.seq, "forged-checkpoint",
+                    f"checkpoint at seq {checkpoint.seq} is not signed"
+                    + ("" if trusted.complete else " though earlier ones are")))
+        elif signature_valid(trusted.key, checkpoint.signature, checkpoint.message()):
             result.signed += 1
         else:
             result.problems.append(Problem(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,10 @@ from rich.table import Table
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
+
+if TYPE_CHECKING:
+    from lacuna_cli.audit.verify import TrustedKey
+    from lacuna_cli.config import Config
 
 app = typer.Typer(help="Read and verify the tamper-evident audit log.", no_args_is_help=True)
 
@@ -30,6 +34,21 @@ def _since(value: str | None, option: str = "--since") -> str | None:
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _trusted_key(config: Config, pubkey: Path | None) -> tuple[TrustedKey | None, Path | None]:
+    """The key checkpoints are checked with: --pubkey, or else the public key beside the
+    signing key, so a signed log is checked even when nobody passes a key (a copy kept off
+    the machine that writes the log is what rules out a log re-signed with a new key)."""
+    from lacuna_cli.audit.keys import load_public, public_path
+    from lacuna_cli.audit.verify import TrustedKey
+
+    if pubkey is not None:
+        return TrustedKey(load_public(pubkey)), pubkey
+    local = public_path(config.audit_key_path)
+    if local.is_file():
+        return TrustedKey(load_public(local), complete=False), local
+    return None, None
+
+
 @app.command("log")
 def log_command(
     ctx: typer.Context,
@@ -42,8 +61,8 @@ def log_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """List audit records, oldest first (archived ones included)."""
-    from lacuna_cli.audit import log as audit_log
-    from lacuna_cli.audit.archive import archive_dir, records_sql
+    from lacuna_cli.audit.archive import archive_dir, log_source
+    from lacuna_cli.audit.records import read_rows
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
@@ -58,8 +77,8 @@ def log_command(
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
-        source = records_sql(archive_dir(config.db_path))
-        records = list(audit_log.read_rows(connection, source, where, params))
+        source = log_source(connection, archive_dir(config.db_path))
+        records = list(read_rows(connection, source, where, params))
     if output_format is DataFormat.json:
         print(json_output.dumps({"records": records}))
         return
@@ -77,7 +96,8 @@ def verify_command(
     ctx: typer.Context,
     pubkey: Annotated[Path | None, typer.Option(
         help="Public key (PEM) every checkpoint must be signed with; keep it off the machine "
-             "that writes the log.", dir_okay=False)] = None,
+             "that writes the log. Default: the public key beside the signing key, if any.",
+        dir_okay=False)] = None,
     against: Annotated[Path | None, typer.Option(
         help="An older checkpoint (JSON from `lacuna audit checkpoint`): prove the log only "
              "grew since.", dir_okay=False)] = None,
@@ -88,13 +108,12 @@ def verify_command(
     from lacuna_cli.audit import checkpoint as checkpoints
     from lacuna_cli.audit.archive import archive_dir
     from lacuna_cli.audit.consistency import check_against
-    from lacuna_cli.audit.keys import load_public
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
-    trusted = load_public(pubkey) if pubkey else None
+    trusted, key_path = _trusted_key(config, pubkey)
     with open_store(config.db_path) as connection:
         verification = verify_store(connection, archive_dir(config.db_path),
                                     checkpoints.every(connection), trusted)
@@ -104,8 +123,10 @@ def verify_command(
     if output_format is DataFormat.json:
         print(json_output.dumps(verification.as_json()))
     elif verification.ok:
-        signed = (f", {verification.signed} signatures checked with {pubkey}" if pubkey
-                  else "")
+        signed = "" if trusted is None else (
+            f", {verification.signed} signatures checked with {key_path}" + (
+                "" if trusted.complete else " (beside the database: pass --pubkey with a copy "
+                                            "kept elsewhere to rule out a re-signed log)"))
         console().print(f"[green]OK[/green]: {verification.records} records, "
                         f"{verification.checkpoints} checkpoints{signed}; hash chain and "
                         f"Merkle tree intact ({config.db_path})")
@@ -194,7 +215,23 @@ def init_central_command(to: CentralOption) -> None:
 
     init_central(to)
     console().print("central schema lacuna.audit_log / lacuna.checkpoints is ready "
-                    "(UPDATE, DELETE and TRUNCATE are rejected)")
+                    "(UPDATE, DELETE and TRUNCATE are rejected; records and checkpoints are "
+                    "checked on insert)")
+
+
+@app.command("grant-push")
+def grant_push_command(
+    to: CentralOption,
+    repo: Annotated[str, typer.Option(help="The chain (repository name) to give.")],
+    role: Annotated[str, typer.Option(help="The PostgreSQL login role that pushes it.")],
+) -> None:
+    """Give a repository's chain in the central store to one login role (run as the store's
+    administrator); no other role can add records or checkpoints to it."""
+    from lacuna_cli.audit.push import grant_push
+
+    before = grant_push(to, repo, role)
+    console().print(f"{repo}: only role {role} (and its members) may push to it"
+                    + (f"; it belonged to {before}" if before else ""), markup=False)
 
 
 @app.command("push")
@@ -218,9 +255,10 @@ def push_command(
     config = project_config(ctx)
     name = repo or identify(config.root, config.settings.user).repo
     folder = archive_dir(config.db_path)
+    trusted, _ = _trusted_key(config, None)
     with open_store(config.db_path) as connection:
         marks = checkpoints.every(connection)
-        verification = verify_store(connection, folder, marks)
+        verification = verify_store(connection, folder, marks, trusted)
         if not verification.ok:
             first = verification.problems[0]
             console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
@@ -254,7 +292,9 @@ def report_command(
                                                              "8601), exclusive.")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
     pubkey: Annotated[Path | None, typer.Option(help="Public key the checkpoints must be "
-                                                     "signed with.", dir_okay=False)] = None,
+                                                     "signed with (default: the one beside "
+                                                     "the signing key, if any).",
+                                                dir_okay=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False,
                                                 help="Write the report to this file.")] = None,
 ) -> None:
@@ -263,7 +303,6 @@ def report_command(
     from lacuna_cli.audit import checkpoint as checkpoints
     from lacuna_cli.audit import report
     from lacuna_cli.audit.archive import archive_dir, read_everything
-    from lacuna_cli.audit.keys import load_public
     from lacuna_cli.audit.log import utc_now
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.commands.common import write_output
@@ -272,7 +311,7 @@ def report_command(
 
     period = (_since(date_from, "--from"), _since(date_to, "--to"))
     config = project_config(ctx)
-    trusted = load_public(pubkey) if pubkey else None
+    trusted, _ = _trusted_key(config, pubkey)
     folder = archive_dir(config.db_path)
     with open_store(config.db_path) as connection:
         verification = verify_store(connection, folder, checkpoints.every(connection), trusted)
