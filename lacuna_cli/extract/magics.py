@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # Cell magics whose body is Python that runs (the body is analysed, the magic line not).
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "memit", "skip", "python",
-                      "python3", "spark", "pyspark", "local"}
+                      "python3", "spark", "pyspark", "local", "lacuna"}
 # Cell magics whose body is SQL: magic -> the dialect its engine speaks (None: the configured
 # one; ipython-sql and jupysql talk to whatever database the connection names).
 SQL_CELL_MAGICS: dict[str, str | None] = {"sql": None, "bigquery": "bigquery",
