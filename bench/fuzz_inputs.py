@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -121,7 +120,8 @@ SQL_SEEDS = [
 DATABRICKS_SEEDS = [
     "# Databricks notebook source\nimport pandas as pd\n\n# COMMAND ----------\n\n"
     "# MAGIC %md\n# MAGIC # Orders\n\n# COMMAND ----------\n\n"
-    "# MAGIC %sql\n# MAGIC CREATE OR REPLACE TABLE mart.o AS\n# MAGIC SELECT id FROM sales.orders\n\n"
+    "# MAGIC %sql\n# MAGIC CREATE OR REPLACE TABLE mart.o AS\n"
+    "# MAGIC SELECT id FROM sales.orders\n\n"
     "# COMMAND ----------\n\n"
     "o = spark.table('mart.o').toPandas()\no.to_csv('reports/o.csv')\n",
     "# Databricks notebook source\n# MAGIC %run ./helpers\n\n# COMMAND ----------\n\n"

@@ -47,7 +47,8 @@ SQL_PERSIST_OPTIONS = {"-p", "--persist", "-P", "--persist-replace", "--append"}
 SQL_DESTINATION_OPTIONS = {"--destination_table"}
 # `files = !ls` or `out = %sx ls`: a name bound to the output of a shell command or magic.
 CAPTURE = re.compile(r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]")
-VALUE_OPTIONS = SQL_VALUE_OPTIONS | SQL_RESULT_OPTIONS | SQL_PERSIST_OPTIONS | SQL_DESTINATION_OPTIONS
+VALUE_OPTIONS = (SQL_VALUE_OPTIONS | SQL_RESULT_OPTIONS | SQL_PERSIST_OPTIONS
+                 | SQL_DESTINATION_OPTIONS)
 TOKEN = re.compile(r"""\s*("[^"]*"|'[^']*'|\S+)""")
 BIND = re.compile(r"^\s*([A-Za-z_]\w*)\s*<<\s*(.*)$", re.DOTALL)
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
