@@ -765,9 +765,12 @@ def _example(task: Task, outcome: Outcome, verdict: Verdict) -> str:
             errors = [f"{e['path']}: {e['message']}" for e in json.loads(outcome.stdout)["errors"]]
         files = {path: content[:160] for path, content in task.files.items()} \
             if task.kind != "code" else {}
-        return f"hid {verdict.hidden}, exit {outcome.code}; errors {errors[:3]}; input {files}"
-    lines = [line for line in (outcome.stderr + outcome.stdout).splitlines()
-             if "error" in line.lower() or "Error" in line]
+        stopped = outcome.stderr.strip().splitlines()[-1:] if outcome.code not in (0, 1) else []
+        return (f"hid {verdict.hidden}, exit {outcome.code} {stopped}; errors {errors[:3]}; "
+                f"input {files}")
+    text = outcome.stderr + outcome.stdout
+    lines = [line for line in text.splitlines() if "internal error" in line] or \
+        [line for line in text.splitlines() if "error" in line.lower()]
     return (lines[-1] if lines else (outcome.stderr or outcome.stdout)[-300:]).strip()[:300]
 
 

@@ -107,6 +107,7 @@ def test_a_bad_batch_is_exit_2_naming_the_operation_and_field(tmp_path, document
     ('{"action": ', "invalid JSON"),
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ('{"action": ' + "9" * 5000 + "}", "invalid JSON"),
+    ('{"action": "\\ud800"}', "surrogates not allowed"),
 ])
 def test_a_document_that_is_not_an_input_is_exit_2(tmp_path, text, why):
     run = evaluate(tmp_path, text)
