@@ -30,6 +30,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -50,6 +51,7 @@ RUN_TIMEOUT = 60.0  # seconds before a run counts as a hang
 # Kinds whose bad file must be one error line, never the end of the run (exit 2): a bad config,
 # rules, policy, exceptions or classifications file stops the run by design (fails closed).
 STOPPING_IS_HIDING = {"code", "dbt"}
+INTERNAL_CAUSE = re.compile(r"internal error(?: while analysing \()?:? ?(\w+)(?::| \()")
 ENV = {"LACUNA_EMBEDDINGS": "false", "NO_COLOR": "1", "COLUMNS": "200"}
 
 # ---- canaries: blocked exports that every run must still report as denied --------------------
@@ -372,11 +374,18 @@ def config_task(rng: random.Random) -> Task:
 
 
 def dbt_task(rng: random.Random) -> Task:
+    """A damaged `dbt_project.yml` and `sources.yml`. The models are rewritten too (a comment
+    added): the extraction cache keys a model by its own bytes only, so without a change to
+    them the damaged YAML would never be read."""
     files = {}
     for path in ("dbt/dbt_project.yml", "dbt/models/staging/sources.yml"):
         seed = yaml.safe_load(SEED_FILES[path])
         files.update(document_task("dbt", path, seed, rng).files)
-    return Task("dbt", files, inputs=len(files))
+    inputs = len(files)
+    for model in sorted(DBT.glob("models/**/*.sql")):
+        comment = f"\n-- fuzz {rng.random()}\n".encode()
+        files[f"dbt/{model.relative_to(DBT).as_posix()}"] = model.read_bytes() + comment
+    return Task("dbt", files, inputs=inputs)
 
 
 def policy_eval_task(rng: random.Random) -> Task:
@@ -642,9 +651,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--spot", type=int, default=60,
                         help="replay every Nth run as a subprocess (0: never)")
+    parser.add_argument("--kinds", help="comma-separated kinds to run (default: all)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
     tasks = plan(rng, 0.1 if options.quick else 1.0)
+    if options.kinds:
+        tasks = [task for task in tasks if task.kind in options.kinds.split(",")]
     started = time.monotonic()
     memory = Path("/dev/shm")  # runs write a database each: keep them off the disk if we can
     with tempfile.TemporaryDirectory(prefix="lacuna-fuzz-",
@@ -698,6 +710,7 @@ def run_all(tasks: list[Task], workers: list[Worker]) -> list[Outcome]:
 
 def report(tasks: list[Task], outcomes: list[Outcome], spots: list, seconds: float) -> None:
     per_kind: dict[str, Counter] = defaultdict(Counter)
+    causes: dict[str, Counter] = defaultdict(Counter)  # kind -> exception names, by run
     examples: dict[str, str] = {}
     totals: Counter = Counter()
     for task, outcome in zip(tasks, outcomes, strict=True):
@@ -719,6 +732,7 @@ def report(tasks: list[Task], outcomes: list[Outcome], spots: list, seconds: flo
                 examples.setdefault(f"{task.kind}: {name}", _example(task, outcome, verdict))
         totals["inputs"] += task.inputs
         totals["runs"] += 1
+        causes[task.kind].update(set(INTERNAL_CAUSE.findall(outcome.stdout + outcome.stderr)))
     disagreements = [(t, a, b) for t, a, b in spots if a.code != b.code
                      or judge(t, a).hidden != judge(t, b).hidden]
     print(f"fuzz_inputs: {totals['inputs']:,} inputs in {totals['runs']:,} runs, "
@@ -745,6 +759,10 @@ def report(tasks: list[Task], outcomes: list[Outcome], spots: list, seconds: flo
         print(f"    {kind:<16} {counts['inputs']:>5} inputs {counts['runs']:>5} runs "
               f"{counts['error lines']:>5} error lines; exit {exits}"
               + (f"; {problems}" if problems else ""))
+    for kind, names in sorted(causes.items()):
+        if names:
+            print(f"  internal errors in {kind} runs, by exception: "
+                  + ", ".join(f"{name} {count}" for name, count in names.most_common()))
     for name, example in sorted(examples.items()):
         print(f"  e.g. {name}: {example}")
 
