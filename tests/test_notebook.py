@@ -137,7 +137,8 @@ def test_the_text_report_names_the_cell_of_the_bad_cell(shop):
     run = run_lacuna("check", "notebooks/mixed.ipynb", cwd=shop)
 
     assert run.code == 1
-    (line,) = [l for l in run.stdout.splitlines() if l.startswith("notebooks/mixed.ipynb")]
+    (line,) = [text for text in run.stdout.splitlines()
+               if text.startswith("notebooks/mixed.ipynb")]
     assert line.startswith("notebooks/mixed.ipynb:1: error cell 2: cannot parse Python: "
                            "Missing parentheses"), line
     assert "incomplete" in run.stdout

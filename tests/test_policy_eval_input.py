@@ -60,7 +60,8 @@ def test_a_valid_input_is_decided(tmp_path):
     (changed("source.tier", ...), "source.tier", "Field required"),
     (changed("source.tier", "SECRET"), "source.tier", "Input should be"),
     (changed("source.tags", "PII"), "source.tags", "Input should be a valid list"),
-    (changed("destination.encrypted", "false"), "destination.encrypted", "Input should be a valid boolean"),
+    (changed("destination.encrypted", "false"), "destination.encrypted",
+     "Input should be a valid boolean"),
     (changed("destination.type", "ftp"), "destination.type", "Input should be"),
     (changed("action", "exfiltrate"), "action", "Input should be"),
     (changed("dynamic", 0), "dynamic", "Input should be a valid boolean"),
@@ -106,6 +107,7 @@ def test_a_bad_batch_is_exit_2_naming_the_operation_and_field(tmp_path, document
     ('{"action": ', "invalid JSON"),
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ('{"action": ' + "9" * 5000 + "}", "invalid JSON"),
+    ('{"action": "\\ud800"}', "surrogates not allowed"),
 ])
 def test_a_document_that_is_not_an_input_is_exit_2(tmp_path, text, why):
     run = evaluate(tmp_path, text)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
@@ -70,7 +71,11 @@ def _read_json(path: Path) -> object:
     if len(raw) > MAX_INPUT_BYTES:
         raise LacunaError(f"{path}: larger than {MAX_INPUT_BYTES // 2**20} MB")
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        document = json.loads(raw.decode("utf-8-sig"))
+        orjson.dumps(document)  # what the engines are sent: no lone surrogate (`"\ud800"`)
+        return document
+    except TypeError as exc:
+        raise LacunaError(f"{path}: invalid JSON: {exc}") from None
     except UnicodeDecodeError as exc:
         raise LacunaError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 # Cell magics whose body is Python that runs (the body is analysed, the magic line not).
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "memit", "skip", "python",
-                      "python3", "spark", "pyspark", "local"}
+                      "python3", "spark", "pyspark", "local", "lacuna"}
 # Cell magics whose body is SQL: magic -> the dialect its engine speaks (None: the configured
 # one; ipython-sql and jupysql talk to whatever database the connection names).
 SQL_CELL_MAGICS: dict[str, str | None] = {"sql": None, "bigquery": "bigquery",
@@ -47,7 +47,8 @@ SQL_PERSIST_OPTIONS = {"-p", "--persist", "-P", "--persist-replace", "--append"}
 SQL_DESTINATION_OPTIONS = {"--destination_table"}
 # `files = !ls` or `out = %sx ls`: a name bound to the output of a shell command or magic.
 CAPTURE = re.compile(r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]")
-VALUE_OPTIONS = SQL_VALUE_OPTIONS | SQL_RESULT_OPTIONS | SQL_PERSIST_OPTIONS | SQL_DESTINATION_OPTIONS
+VALUE_OPTIONS = (SQL_VALUE_OPTIONS | SQL_RESULT_OPTIONS | SQL_PERSIST_OPTIONS
+                 | SQL_DESTINATION_OPTIONS)
 TOKEN = re.compile(r"""\s*("[^"]*"|'[^']*'|\S+)""")
 BIND = re.compile(r"^\s*([A-Za-z_]\w*)\s*<<\s*(.*)$", re.DOTALL)
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")

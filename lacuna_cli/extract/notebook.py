@@ -10,19 +10,26 @@ naming its cell; the other cells are analysed and checked as usual.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from lacuna_cli.extract.allow_comments import find_allows
 from lacuna_cli.extract.failures import failed
-from lacuna_cli.extract.magics import magic_name, python_lines
-from lacuna_cli.extract.notebook_program import DATABRICKS_DIALECT, Place, Program, assemble
+from lacuna_cli.extract.magics import magic_name
+from lacuna_cli.extract.notebook_program import (
+    DATABRICKS_DIALECT,
+    Place,
+    Program,
+    assemble,
+)
 from lacuna_cli.extract.notebook_read import (
-    Notebook, NotebookProblem, read_databricks_source, read_ipynb,
+    Notebook,
+    NotebookProblem,
+    read_databricks_source,
+    read_ipynb,
 )
 from lacuna_cli.extract.python import PythonContext, extract_python
 from lacuna_cli.models import Extraction, FileError, InlineAllow, Location
 
-__all__ = ["extract_databricks", "extract_notebook", "python_lines"]
+__all__ = ["extract_databricks", "extract_notebook"]
 
 
 def extract_notebook(text: str, relpath: str, context: PythonContext) -> Extraction:

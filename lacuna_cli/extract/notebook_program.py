@@ -16,10 +16,20 @@ from pathlib import Path
 
 from lacuna_cli.extract.magics import cell_language, magic_name, python_lines, sql_magic
 from lacuna_cli.extract.notebook_read import (
-    Cell, Notebook, NotebookProblem, is_databricks_source, read_databricks_source, read_ipynb,
+    Cell,
+    Notebook,
+    NotebookProblem,
+    is_databricks_source,
+    read_databricks_source,
+    read_ipynb,
 )
 from lacuna_cli.extract.notebook_run import (
-    MAX_DEPTH, RunProblem, is_run, read_run, resolve, run_target,
+    MAX_DEPTH,
+    RunProblem,
+    is_run,
+    read_run,
+    resolve,
+    run_target,
 )
 from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
 
@@ -59,7 +69,6 @@ class _Builder:
     root: Path
     dialect: str | None
     running: set[Path]  # notebooks being included (a notebook running itself stops there)
-    column_offset: int = 0  # of the cell being added: `# MAGIC ` taken off its lines
 
     def notebook(self, notebook: Notebook, path: Path, run_at: Place | None, depth: int) -> None:
         """Add every cell; inside a `%run` (run_at set) every line takes the run's place."""
@@ -71,7 +80,6 @@ class _Builder:
                     return None, cell.first_line + index
                 return cell.number, index + 1
 
-            self.column_offset = cell.column_offset
             self.cell(cell, notebook.databricks, path, place, run_at is not None, depth)
 
     def cell(self, cell: Cell, databricks: bool, path: Path, place: Placer, included: bool,
@@ -96,24 +104,28 @@ class _Builder:
             if not cell_magic:  # a Databricks `%sql` cell
                 engine = DATABRICKS_DIALECT
                 magic = replace(magic, result=magic.result or DATABRICKS_RESULT)
-            self.add(sql_cell(lines, magic, engine or self.dialect, self.dialect), place,
-                     included)
+            code = sql_cell(lines, magic, engine or self.dialect, self.dialect)
+            for index, text in enumerate(code.lines):
+                self.program.lines.append(text)
+                self.program.places.append(place(index))
+            self.record(code, place, included, cell.column_offset)
             return
-        self.python_cell(lines, path, place, included, depth)
+        self.python_cell(lines, path, place, included, depth, cell.column_offset)
 
     def python_cell(self, lines: list[str], path: Path, place: Placer, included: bool,
-                    depth: int) -> None:
+                    depth: int, column_offset: int) -> None:
         python = list(python_lines(lines))
         runs: dict[int, str] = {}
-        code = SqlCode(lines=python)
+        sql_lines = SqlCode(lines=python)  # what the `%sql` line magics of the cell hold
         for index, line in enumerate(lines):
             if is_run(line):
                 runs[index] = line
             elif magic_name(line, "%") == "sql":
                 sql = sql_line(line, sql_magic(line, cell=False), self.dialect)
                 python[index] = sql.lines[0]
-                code.problems.extend((index, message) for _, message in sql.problems)
-                code.statements.update({index: found for found in sql.statements.values()})
+                sql_lines.problems.extend((index, message) for _, message in sql.problems)
+                for found in sql.statements.values():  # the first statement of the line
+                    sql_lines.statements.setdefault(index, found)
         try:
             ast.parse("\n".join(python))
         except SyntaxError as exc:
@@ -131,20 +143,15 @@ class _Builder:
             self.program.places.append(place(index))
             if index in runs:
                 self.run(runs[index], path, place(index), included, depth)
-        self.record(code, place, included)
+        self.record(sql_lines, place, included, column_offset)
 
-    def add(self, code: SqlCode, place: Placer, included: bool) -> None:
-        """A translated SQL cell: its lines, then what the translation met."""
-        for index, text in enumerate(code.lines):
-            self.program.lines.append(text)
-            self.program.places.append(place(index))
-        self.record(code, place, included)
-
-    def record(self, code: SqlCode, place: Placer, included: bool) -> None:
+    def record(self, code: SqlCode, place: Placer, included: bool, column_offset: int) -> None:
+        """What a cell's SQL met, and where its statements start (`column_offset`: the width
+        of a `# MAGIC ` prefix taken off the cell's lines)."""
         for index, message in code.problems:
             self.problem(place(index), message, included)
         if not included:
-            self.program.statements.update({place(i): (text, column + self.column_offset)
+            self.program.statements.update({place(i): (text, column + column_offset)
                                             for i, (text, column) in code.statements.items()})
 
     def run(self, line: str, path: Path, at: Place, included: bool, depth: int) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 DATABRICKS_HEADER = "# Databricks notebook source"
 DATABRICKS_SEPARATOR = re.compile(r"^# COMMAND -{5,}\s*$")
 DATABRICKS_MAGIC = re.compile(r"^# MAGIC ?")
-DATABRICKS_METADATA = ("application/vnd.databricks.v1+notebook", "application/vnd.databricks.v1+cell")
+DATABRICKS_METADATA = ("application/vnd.databricks.v1+notebook",
+                       "application/vnd.databricks.v1+cell")
 
 
 class NotebookProblem(Exception):

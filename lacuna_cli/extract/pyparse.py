@@ -82,6 +82,11 @@ class Partial(Generic[Tree]):
 def parse_partially(source: str, parse: Callable[[str], Tree]) -> Partial[Tree]:
     """`parse(source)`; on a syntax problem at a known line, that statement is blanked and the
     rest parsed again. Raises the first problem when no line is to blame or no repair helps."""
+    try:
+        return Partial(parse(source), source)
+    except PythonSyntaxProblem as problem:
+        if problem.line is None:
+            raise
     # Split on "\n" only, as Python's tokenizer counts lines (str.splitlines also splits on
     # form feeds and U+2028, which would shift every line after them).
     lines = source.split("\n")

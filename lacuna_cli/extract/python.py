@@ -29,7 +29,7 @@ from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports
 from lacuna_cli.extract.pyoperations import Operations
-from lacuna_cli.extract.failures import internal_error
+from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
@@ -90,14 +90,14 @@ def extract_python(
                                  parse_cst)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
-        return _failed(relpath, _where(locate, problem.line) + problem.message, line)
+        return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
     try:
         interpreter = _Interpreter(parsed.tree, relpath, context, locate)
         interpreter.run()
     except RecursionError:
-        return _failed(relpath, "expression nested too deeply to analyse")
+        return failed(relpath, "python", "expression nested too deeply to analyse")
     except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the run
-        return _failed(relpath, internal_error(exc))
+        return failed(relpath, "python", internal_error(exc))
     extraction = interpreter.graph.build(
         "python", [*_skipped_errors(relpath, locate, checked, parsed), *interpreter.errors])
     return extraction.model_copy(update={"imports": tuple(sorted(interpreter.imports.used))})
@@ -118,11 +118,6 @@ def _where(locate: Locator, line: int | None) -> str:
     """`cell 3: ` when the line is in a notebook cell (errors carry the line within it)."""
     cell = locate(line, 1).cell if line is not None else None
     return f"cell {cell}: " if cell is not None else ""
-
-
-def _failed(relpath: str, message: str, line: int | None = None) -> Extraction:
-    return Extraction(path=relpath, language="python",
-                      errors=(FileError(path=relpath, line=line, message=message),))
 
 
 class _Interpreter(Operations, Effects, Classes):
