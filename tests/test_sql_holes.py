@@ -82,3 +82,8 @@ def test_python_format_fields_with_expressions_are_holes_and_sql_braces_are_not(
     assert [s.name for s in statement.sources] == ["{cfg['schema']}.customers"]
     statement = only("SELECT {'a': 1} AS s, {fn NOW()} AS n FROM t", "duckdb")
     assert statement.columns == ("s", "n") and statement.dialect is None
+
+
+def test_a_hole_after_a_comment_at_the_start_is_no_statement_either() -> None:
+    statements, problems = analyse_sql("-- pre-hook\n{{ set_query_tag() }}\nSELECT id FROM t", None)
+    assert not problems and [s.line for s in statements] == [3]

@@ -39,6 +39,8 @@ NAME_CHARS = re.compile(r"[\w.$#@]")
 # `{fn NOW()}`, `{d '2024-01-01'}` (ODBC escapes) and `{a: 1}` (DuckDB structs) are SQL.
 NOT_A_FIELD = re.compile(r"^\{\w+\s|:\s")
 LAST_WORD = re.compile(r"(\w+)\s*$")
+COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.S)
+LOOK_BACK = 400  # characters read back to find what precedes a hole
 OPERAND_END = re.compile(r"[\w)\]]")
 
 
@@ -78,10 +80,10 @@ class Holes:
         if written.startswith("%") and not written.startswith("%(") and start and \
                 OPERAND_END.match(sql[start - 1]):
             return written  # `a%b%c` and `a%b` are arithmetic
-        before = sql[:start].rstrip()
-        if not before or before.endswith(";"):
+        before = _code_before(sql, start)
+        if before is not None and (not before or before.endswith(";")):
             return newlines  # a template call standing as a statement of its own (dbt hooks)
-        word = LAST_WORD.search(before[-40:])
+        word = LAST_WORD.search((before or "")[-40:])
         glued = NAME_CHARS.match(sql[start - 1]) or end < len(sql) and NAME_CHARS.match(sql[end])
         if glued or word and word.group(1).upper() in NAMING_WORDS:
             return self._stand_in(written, "name") + newlines
@@ -113,3 +115,10 @@ class Holes:
             return resource.model_copy(update={"name": name, "columns": columns})
         what = "table" if resource.kind == "table" else "location"
         return Resource(kind="unknown", name=f"{what} named by `{name}`", columns=columns)
+
+
+def _code_before(sql: str, start: int) -> str | None:
+    """The SQL right before `start`, comments left out (None when it lies too far back)."""
+    window = sql[max(0, start - LOOK_BACK):start]
+    code = COMMENTS.sub(" ", window).rstrip()
+    return None if not code and start > LOOK_BACK else code
