@@ -134,7 +134,7 @@ def test_vertica_partition_functions_move_data() -> None:
      [("select", {"@ns.events_stage"}, None)]),
     ("COPY INTO a.b FROM @~/uploads", "snowflake", [("copy", {"@~/uploads"}, "a.b")]),
     ("CREATE STAGE IF NOT EXISTS ns.landing URL='gcs://acme/landing/' FILE_FORMAT=(TYPE=CSV)",
-     "snowflake", [("stage", {"gcs://acme/landing/"}, "@ns.landing")]),
+     "snowflake", [("stage", {"gcs://acme/landing/"}, "ns.landing")]),
     ("PUT file:///tmp/contacts.csv @ns.landing", "snowflake",
      [("put", {"/tmp/contacts.csv"}, "@ns.landing")]),
     ("GET @ns.landing/contacts.csv file:///home/me/", "snowflake",
@@ -163,11 +163,24 @@ def test_vertica_partition_functions_move_data() -> None:
      [("update", {"production.workorder"}, "production.scrapreason")]),
     ("COPY INTO a.b FROM 'azure://acct/container/x.csv'", "snowflake",
      [("copy", {"azure://acct/container/x.csv"}, "a.b")]),
+    ("ALTER TABLE IF EXISTS ONLY tab ADD COLUMN a TEXT, ADD COLUMN b INT", "postgres",
+     [("alter", set(), "tab")]),
 ])
 def test_stages_loads_unloads_and_variables(sql: str, dialect: str | None,
                                             expected: list[tuple[str, set[str], str | None]]
                                             ) -> None:
     assert flows(sql, dialect) == expected
+
+
+def test_altering_or_deleting_from_a_table_keeps_what_it_was_built_from() -> None:
+    sql = ("CREATE TABLE tmp AS SELECT id, email FROM crm.customers;\n"
+           "ALTER TABLE tmp ADD COLUMN note TEXT;\n"
+           "DELETE FROM tmp WHERE id IN (SELECT id FROM crm.optouts);\n"
+           "INSERT INTO mart.x SELECT email FROM tmp;")
+    statements, _ = analyse_sql(sql, None)
+    last = statements[-1]
+    assert [s.name for s in last.sources] == ["tmp", "crm.customers"]
+    assert last.column_lineage[0].sources == (("crm.customers", "email"),)
 
 
 def test_a_stage_created_in_the_script_resolves_to_its_url() -> None:
@@ -176,7 +189,7 @@ def test_a_stage_created_in_the_script_resolves_to_its_url() -> None:
     statements, problems = analyse_sql(sql, "snowflake")
     assert not problems
     stage, copy = statements
-    assert stage.action == "read" and stage.target.name == "@landing"  # names, moves nothing
+    assert stage.action == "read" and stage.target.name == "landing"  # names, moves nothing
     assert [s.name for s in copy.sources] == [
         "@landing/2024/events.csv", "s3://acme-governed/landing/2024/events.csv"]
 

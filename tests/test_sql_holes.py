@@ -35,7 +35,8 @@ def test_placeholders_in_conditions_lists_and_limits() -> None:
 
 
 def test_holes_in_names_are_kept_as_written() -> None:
-    statement = only("INSERT INTO {{ params.schema }}.contacts SELECT email FROM ${env}_crm.customers")
+    statement = only(
+        "INSERT INTO {{ params.schema }}.contacts SELECT email FROM ${env}_crm.customers")
     assert statement.target.kind == "table"
     assert statement.target.name == "{{ params.schema }}.contacts"
     assert [s.name for s in statement.sources] == ["${env}_crm.customers"]
@@ -74,3 +75,15 @@ def test_errors_name_the_hole_as_written() -> None:
     _, problems = analyse_sql("SELECT * FROM t WHERE a = 1 {{ x }} {{ y }} )", None)
     message = "cannot parse SQL: Invalid expression / Unexpected token near '{{ x }}'"
     assert problems == [(1, message)]
+
+
+def test_python_format_fields_with_expressions_are_holes_and_sql_braces_are_not() -> None:
+    statement = only("SELECT * FROM {cfg['schema']}.customers WHERE id = {get_id('x')}")
+    assert [s.name for s in statement.sources] == ["{cfg['schema']}.customers"]
+    statement = only("SELECT {'a': 1} AS s, {fn NOW()} AS n FROM t", "duckdb")
+    assert statement.columns == ("s", "n") and statement.dialect is None
+
+
+def test_a_hole_after_a_comment_at_the_start_is_no_statement_either() -> None:
+    statements, problems = analyse_sql("-- pre-hook\n{{ set_query_tag() }}\nSELECT id FROM t", None)
+    assert not problems and [s.line for s in statements] == [3]

@@ -9,9 +9,10 @@ Line numbers are kept. When `target/manifest.json` has a model's compiled SQL, t
 the manifest's relation names are used instead — they are what dbt really ran.
 
 Files under the macro paths are macros, not models: they build nothing and are not analysed.
-Analyses, tests and snapshots are rendered the same way and read as queries. The adapter of
-the project's profile decides the dialect of all of them. What could not be read in the
-project's own files is reported with every file of the project (the run shows it once).
+Analyses, tests and snapshots are rendered the same way and read as queries; other SQL in the
+project folder is read as plain SQL. The adapter of the project's profile decides the dialect
+of all of them. What could not be read in the project's own files is reported with every file
+of the project (the run shows it once).
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ def extract_dbt_model(text: str, path: Path, relpath: str, project: DbtProject,
 
     relative = path.resolve().relative_to(project.root).as_posix()
     role = project.role_of(relative)
-    if role == "other":
-        return extract_sql(text, relpath, dialect)
     dialect = project.dialect or dialect
-    if role == "macro":
+    if role == "other":  # e.g. target/run: SQL dbt wrote, or scripts beside the project
+        extraction = extract_sql(text, relpath, dialect)
+    elif role == "macro":
         extraction = Extraction(path=relpath, language="sql")
     elif role == "dbt":
         extraction = extract_sql(render(text, project, path.stem)[0], relpath, dialect)

@@ -119,9 +119,13 @@ def project_inputs_key(path: Path, root: Path, digests: dict[Path, str]) -> str:
     return digests[folder]
 
 
-@lru_cache(maxsize=8)
 def load_project(folder: Path) -> DbtProject:
     """The project in `folder`, read once per run."""
+    return _load_project(folder.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_project(folder: Path) -> DbtProject:
     project = DbtProject(folder)
     settings = _settings(folder, project.problems)
     project.name = str(settings.get("name") or "")
@@ -140,7 +144,7 @@ def load_project(folder: Path) -> DbtProject:
 
 def forget_projects() -> None:
     """Start a new run: projects are read again, with whatever changed in their files."""
-    load_project.cache_clear()
+    _load_project.cache_clear()
 
 
 def input_files(folder: Path) -> list[Path]:
@@ -167,6 +171,7 @@ def inputs_digest(folder: Path) -> str:
     the relations a model reads."""
     from lacuna_cli.extract.dbt import config_text
 
+    folder = folder.resolve()
     digest = hashlib.sha256()
     for file in input_files(folder):
         digest.update(str(file.relative_to(folder)).encode() + b"\0")

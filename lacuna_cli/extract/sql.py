@@ -225,7 +225,7 @@ class ScriptAnalysis:
             self.found.append(self._lineage(flow, [], (), *where))
             return None
         if flow.kind == "stage" and target is not None:
-            self.stages[target.name.lower()] = flow.sources[0]
+            self.stages["@" + target.name] = flow.sources[0]
         outputs = ColumnResolver(self.schema, self.written).outputs_of(flow, tree)
         lineage = column_lineage(outputs)
         sources = self._resolved(flow.sources)
@@ -235,6 +235,8 @@ class ScriptAnalysis:
 
     def _remember(self, flow: Flow, sources: list[Resource], outputs: Outputs) -> None:
         """What a later statement reading the flow's target table really reads."""
+        if flow.kind in ("delete", "alter"):
+            return  # the table keeps what it was built from (DELETE's subqueries feed nothing)
         name = flow.target.name if flow.target is not None else ""
         appends = flow.kind in ("insert", "merge", "update")
         kept = self.upstream.get(name, ()) if appends else ()

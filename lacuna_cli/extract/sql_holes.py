@@ -3,12 +3,13 @@
 Real SQL arrives with holes the database driver or a template engine fills in at run time:
 `%s` and `%(name)s` (psycopg, MySQLdb), `{{ expr }}` (Jinja: Airflow, dbt expressions nobody
 resolved), `${var}` (Spark, Hive, shell), `$(var)` (sqlcmd), `%var%` (batch files), and Python
-format fields `{name}` left by f-strings and `str.format`. sqlglot cannot parse any of them, so
-each is replaced before parsing by a stand-in every dialect accepts — a name where the hole is
-part of a name or follows FROM/JOIN/INTO/TABLE/..., a string literal elsewhere — and every name,
-snippet and message built from the stand-ins gets the hole back as written. A table or location
-whose whole name is a hole is `unknown`: what it is is only known at run time. Holes inside
-string literals are data, not SQL, and stay. `?`, `$1`, `:name` and `@p` parse as they are.
+format fields left by f-strings and `str.format` (`{name}`, `{cfg['schema']}`, `{0!r}`).
+sqlglot cannot parse any of them, so each is replaced before parsing by a stand-in every
+dialect accepts — a name where the hole is part of a name or follows FROM/JOIN/INTO/TABLE/...,
+a string literal elsewhere — and every name, snippet and message built from the stand-ins gets
+the hole back as written. A table or location whose whole name is a hole is `unknown`: what it
+is is only known at run time. Holes inside string literals are data, not SQL, and stay. `?`,
+`$1`, `:name` and `@p` parse as they are.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ HOLE_PATTERN = r"""
     \{\{.*?\}\} | \{%.*?%\} | \{\#.*?\#\}
   | \$\{[^{}\n]*\} | \$\([A-Za-z_][\w.]*\)
   | %\([^()\n]*\)[sdbt] | %[sdbt](?!\w) | %[A-Za-z_][\w.]*%(?!\w)
-  | \{(?:[A-Za-z_][\w.]*(?:\[[^\]{}\n]*\])*|\d*)(?:![rsa])?(?::[^{}\s]*)?\}
+  | \{(?![\s'"])(?:[^{}\n'"]|'[^'\n]*'|"[^"\n]*")*\}
 """
 HOLE = re.compile(HOLE_PATTERN, re.S | re.X)
 SCAN = re.compile(r"""
@@ -35,7 +36,11 @@ STAND_IN = re.compile(r"'lacuna_hole_(\d+)_'|lacuna_hole_(\d+)_")
 NAMING_WORDS = {"FROM", "JOIN", "INTO", "TABLE", "UPDATE", "USING", "VIEW", "EXISTS", "ONLY",
                 "TRUNCATE", "COPY", "CLONE", "DESCRIBE", "STAGE"}
 NAME_CHARS = re.compile(r"[\w.$#@]")
+# `{fn NOW()}`, `{d '2024-01-01'}` (ODBC escapes) and `{a: 1}` (DuckDB structs) are SQL.
+NOT_A_FIELD = re.compile(r"^\{\w+\s|:\s")
 LAST_WORD = re.compile(r"(\w+)\s*$")
+COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.S)
+LOOK_BACK = 400  # characters read back to find what precedes a hole
 OPERAND_END = re.compile(r"[\w)\]]")
 
 
@@ -69,13 +74,16 @@ class Holes:
         newlines = "\n" * written.count("\n")
         if written.startswith(("{%", "{#")):
             return newlines  # a Jinja tag nobody rendered: no SQL of its own
+        if written.startswith("{") and not written.startswith("{{") and \
+                NOT_A_FIELD.search(written):
+            return written
         if written.startswith("%") and not written.startswith("%(") and start and \
                 OPERAND_END.match(sql[start - 1]):
             return written  # `a%b%c` and `a%b` are arithmetic
-        before = sql[:start].rstrip()
-        if not before or before.endswith(";"):
+        before = _code_before(sql, start)
+        if before is not None and (not before or before.endswith(";")):
             return newlines  # a template call standing as a statement of its own (dbt hooks)
-        word = LAST_WORD.search(before[-40:])
+        word = LAST_WORD.search((before or "")[-40:])
         glued = NAME_CHARS.match(sql[start - 1]) or end < len(sql) and NAME_CHARS.match(sql[end])
         if glued or word and word.group(1).upper() in NAMING_WORDS:
             return self._stand_in(written, "name") + newlines
@@ -107,3 +115,10 @@ class Holes:
             return resource.model_copy(update={"name": name, "columns": columns})
         what = "table" if resource.kind == "table" else "location"
         return Resource(kind="unknown", name=f"{what} named by `{name}`", columns=columns)
+
+
+def _code_before(sql: str, start: int) -> str | None:
+    """The SQL right before `start`, comments left out (None when it lies too far back)."""
+    window = sql[max(0, start - LOOK_BACK):start]
+    code = COMMENTS.sub(" ", window).rstrip()
+    return None if not code and start > LOOK_BACK else code

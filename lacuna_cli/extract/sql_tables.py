@@ -103,12 +103,13 @@ def _create(tree: exp.Create) -> list[Flow]:
 
 
 def _stage(tree: exp.Create) -> list[Flow]:
-    """`CREATE STAGE s URL='s3://...'`: the stage `@s` names that location."""
+    """`CREATE STAGE s URL='s3://...'`: the stage (a schema object, read as `@s/path`) names
+    that location."""
     url = next((p.args.get("value") for p in tree.find_all(exp.Property)
                 if p.name.lower() == "url"), None)
-    if not isinstance(url, exp.Literal) or not isinstance(tree.this, exp.Table):
+    stage = _table(tree.this)
+    if not isinstance(url, exp.Literal) or stage is None:
         return []
-    stage = Resource(kind="url", name="@" + ".".join(p.name for p in tree.this.parts).lower())
     return [Flow("stage", (_location(url),), stage)]
 
 
@@ -175,6 +176,8 @@ def _cache(tree: exp.Cache) -> list[Flow]:
 
 
 def _alter(tree: exp.Alter) -> list[Flow]:
+    """RENAME and SWAP move a table's data; any other change to a table (columns, properties)
+    modifies the table and reads nothing."""
     flows: list[Flow] = []
     table = _table(tree.this)
     for action in tree.args.get("actions") or []:
@@ -183,6 +186,8 @@ def _alter(tree: exp.Alter) -> list[Flow]:
         elif isinstance(action, exp.SwapTable):
             other = _table(action.this)
             flows += [Flow("swap", (other,), table), Flow("swap", (table,), other)]
+    if not flows and str(tree.args.get("kind") or "").upper() == "TABLE" and table is not None:
+        return [Flow("alter", (), table)]
     return flows
 
 
