@@ -54,6 +54,14 @@ governed(op) if {
 	startswith(op.destination.path, prefix)
 }
 
+# Hadoop's s3a:// and s3n:// name the same buckets as s3://.
+governed(op) if {
+	some prefix in governed_prefixes
+	some scheme in ["s3a://", "s3n://"]
+	startswith(op.destination.path, scheme)
+	startswith(concat("", ["s3://", substring(op.destination.path, count(scheme), -1)]), prefix)
+}
+
 governed(op) if approved_service(op)
 
 personal_columns(op) := sort([name |

@@ -44,3 +44,8 @@ test_the_index_points_into_the_batch if {
 	])
 	indexes == {1}
 }
+
+test_hadoop_s3a_paths_of_a_governed_bucket_are_governed if {
+	count(pii_export.violations) == 0 with input as batch([op("write", "PROPRIETARY", ["PII"], "cloud", "s3a://acme-governed/lake/x/")])
+	count(pii_export.violations) == 1 with input as batch([op("write", "PROPRIETARY", ["PII"], "cloud", "s3a://scratch/x/")])
+}
