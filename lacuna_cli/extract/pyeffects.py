@@ -62,7 +62,8 @@ class Effects:
                 self.write(payload, self.destination(api, node), node)
             return None
         if effect == "dump":
-            return self.dump(api, node)
+            self.dump(api, node)
+            return None
         if effect == "construct":
             return self.construct(qualname, node)
         if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row

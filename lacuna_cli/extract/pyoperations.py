@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 import libcst as cst
 
-from lacuna_cli.extract.files import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder, write_action
 from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
