@@ -177,9 +177,15 @@ pd.concat(frames).to_parquet("all.parquet")
 
 
 def test_loop_over_unknown_iterable_is_dynamic() -> None:
+    source = "import pandas as pd\nfor p in list_inputs():\n    pd.read_csv(p)\n"
+    (read,) = ops(source)
+    assert read.dynamic and "loop variable over `list_inputs()`" in read.dynamic_reason
+
+
+def test_a_loop_over_a_glob_reads_what_the_pattern_names() -> None:
     source = "import glob\nimport pandas as pd\nfor p in glob.glob('d/*.csv'):\n    pd.read_csv(p)\n"
     (read,) = ops(source)
-    assert read.dynamic and "loop variable over `glob.glob('d/*.csv')`" in read.dynamic_reason
+    assert not read.dynamic and [s.name for s in read.sources] == ["d/*.csv"]
 
 
 def test_comprehension_over_literal_paths() -> None:

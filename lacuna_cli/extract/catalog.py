@@ -29,7 +29,7 @@ from lacuna_cli.resources import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
 Effect = Literal[
-    "read", "open", "handle", "query", "execute", "text", "combine", "copy", "send", "write",
+    "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
     "option", "options", "invoke",
 ]
@@ -71,7 +71,7 @@ class Row(BaseModel):
     function: ArgRef | None = None  # `invoke`: the function the library calls (`data` are
     # its positional arguments, `target` a dict of its keyword arguments)
     reason: str | None = None  # `dynamic`: what the value is
-    path: Literal["join", "dirname", "basename", "cwd", "temp"] = "join"  # `path`: which
+    path: Literal["join", "dirname", "basename", "cwd", "temp", "each"] = "join"  # `path`: which
     service: str | None = None
     category: Category | None = None
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook

@@ -54,17 +54,24 @@ class Classes:
         return instance.attributes.get(name, instance.cls.methods.get(name))
 
     def call_method(self, instance: Instance, method: Function, node: cst.Call) -> Value | None:
-        """Interpret a method's body here, `self` the instance and its parameters the call's
-        arguments; its return value is what the call gives."""
+        """A method called on an instance: interpreted here with `self` the instance."""
+        return self.call_inline(method, node, (instance,))
+
+    def call_inline(self, method: Function, node: cst.Call, leading: Sequence[Value] = ()
+                    ) -> Value | None:
+        """Interpret a function's body here, its parameters the call's arguments (after
+        `leading` ones: `self`); its return value is what the call gives. For methods, and for
+        functions handed another function (`process(cur, "data/songs", func=load_song)`), whose
+        body calls what it was given."""
         if self.method_depth >= MAX_METHOD_DEPTH:
             return self.unknown_call(method.name, node)
         definition: cst.FunctionDef = method.node  # type: ignore[assignment]
         self.inlined.add(method)
-        env = dict(self.globals)
+        env = {**self.globals, **(method.closure or {})}
         params = [*definition.params.posonly_params, *definition.params.params]
-        if params:
-            env[params[0].name.value] = instance
-        self._bind_arguments(env, params[1:], definition.params.kwonly_params, node)
+        for param, value in zip(params, leading, strict=False):
+            env[param.name.value] = value
+        self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, node)
         saved = (self.env, self.statement, self.fresh)
         self.env, self.method_depth = env, self.method_depth + 1
         self.returns.append([])

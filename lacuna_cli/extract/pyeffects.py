@@ -49,7 +49,7 @@ class Effects:
             return self.sql(text, node) if query is not None else None
         if effect == "execute":
             return self.execute(qualname, node)
-        if effect == "text":
+        if effect == "identity":  # `sqlalchemy.text(q)`, `enumerate(paths)`: the argument
             return self.value(node.args[0].value) if node.args else None
         if effect == "combine":
             return self.combine_frames(row.combine or "union", node)
@@ -299,6 +299,9 @@ class Effects:
             return Text(".")
         if operation == "temp":
             return Text(TEMP_DIR)
+        if operation == "each":  # `glob.glob(p)`, `os.walk(p)`: the files under p, as p says
+            first = self.value(node.args[0].value) if node.args else None
+            return Strings((first.value,)) if isinstance(first, Text) else first
         parts = [self.value(a.value) for a in node.args if not a.keyword]
         if _any_data([p for p in parts if raw_placeholder(p) is None]):
             return self.combine(parts, "derive", node)  # `str(row)`: the row as text

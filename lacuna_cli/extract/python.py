@@ -289,6 +289,8 @@ class _Interpreter(Operations, Effects, Classes):
         """A call of a user function: its summary applied to these arguments. `leading` are
         arguments that come before the call's own (`df.pipe(f, x)` calls `f(df, x)`, so there
         the call's first argument, `f`, is not passed)."""
+        if not leading and any(isinstance(self.value(a.value), Function) for a in node.args):
+            return self.call_inline(function, node)  # its body calls the function it is given
         summary = self.summarise(function)
         if summary is None:  # recursive: like an unknown function of its arguments
             return self.unknown_call(function.name, node)
@@ -696,6 +698,9 @@ class _Interpreter(Operations, Effects, Classes):
         """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
         if method in pyapi.COLLECT_METHODS and isinstance(node.func, cst.Attribute):
             added = [self.value(a.value) for a in node.args]
+            if frames.data is None and added and all(isinstance(v, Text) for v in added):
+                self.bind(node.func.value, Strings(tuple(v.value for v in added)))  # type: ignore
+                return None  # `paths.append(os.path.join(root, f))`: a list of paths
             self.collect(node.func.value, frames, added)
             return None
         return frames
@@ -750,7 +755,8 @@ class _Interpreter(Operations, Effects, Classes):
             # client, not a frame
             chain = self.code(node.func)
             api = self.catalog.function(chain)
-            if api is not None and api.row.does not in ("construct", "path", "dynamic", "text"):
+            if api is not None and api.row.does not in ("construct", "path", "dynamic",
+                                                         "identity"):
                 return self.apply_function(api, chain, node)
         for arg in node.args:  # e.g. df.pipe(other_df) or a UDF over another frame
             self.value(arg.value)
