@@ -252,3 +252,50 @@ def cli():
         "https://api.crm-vendor.example/import": (("data/leads.csv",), False),
         "/tmp/leads/leads.csv": (("data/leads.csv",), False),
     }
+
+
+def test_a_loader_handed_to_a_walker_over_a_folder(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/users/part-1.json": "",
+        "sql_queries.py": 'user_insert = ("INSERT INTO users (user_id, email, phone) '
+                          'VALUES (%s, %s, %s) ON CONFLICT DO NOTHING")\n',
+        "etl.py": '''\
+import glob
+import os
+
+import pandas as pd
+import psycopg2
+from sql_queries import *
+
+
+def process_user_file(cur, filepath):
+    df = pd.read_json(filepath, lines=True)
+    for i, row in df.iterrows():
+        cur.execute(user_insert, list(row[["user_id", "email", "phone"]]))
+
+
+def process_data(cur, conn, filepath, func):
+    all_files = []
+    for root, dirs, files in os.walk(filepath):
+        files = glob.glob(os.path.join(root, "*.json"))
+        for f in files:
+            all_files.append(os.path.abspath(f))
+    for i, datafile in enumerate(all_files, 1):
+        func(cur, datafile)
+        conn.commit()
+
+
+def main():
+    conn = psycopg2.connect("host=127.0.0.1 dbname=app")
+    cur = conn.cursor()
+    process_data(cur, conn, filepath="data/users", func=process_user_file)
+
+
+if __name__ == "__main__":
+    main()
+'''})
+    flows = _flows(project)
+    reads = {sources for _, _, action, sources, _, _ in flows if action == "read"}
+    assert reads == {("data/users/*.json",)}
+    writes = {(dest, sources) for _, _, action, sources, dest, _ in flows if action == "write"}
+    assert writes == {("users", ("data/users/*.json",))}
