@@ -72,12 +72,12 @@ def test_statements_no_data_reaches_are_blanked_line_for_line() -> None:
     for text in ("import os", "import pandas as pd",  # imports: always
                  'BASE = "data"',  # needed by the kept `save` and `load`
                  "class Report:", "    def save(self, frame):",  # a write: a seed
-                 "    def title(self):",  # a class reached is kept whole: instances run it
                  "def load():",  # uses the data module
                  "frame = load()",  # data returned by `load`
                  "width = 3; total = frame.sum()"):  # data flows on; shares its line
         assert line_of(text) in kept, text
-    for text in ("UNUSED = 42", "class Unrelated:", "    def run(self):", "def helper(x):",
+    for text in ("UNUSED = 42", "    def title(self):", '    """Nothing here touches data but '
+                 '`save`."""', "class Unrelated:", "    def run(self):", "def helper(x):",
                  "print(helper(2))"):
         assert line_of(text) not in kept, text
 
@@ -133,3 +133,11 @@ def test_entry_points_called_under_another_name_are_kept(monkeypatch) -> None:
     whole = python_extractor.extract_python(ALIASED, "cache.py", context)
     assert sliced == whole
     assert [op.location.line for op in sliced.operations if op.action == "read"] == [10, 14, 19]
+
+
+def test_a_class_the_module_uses_is_kept_whole() -> None:
+    source = ("import pandas as pd\n\n\nclass Export:\n    def __init__(self, path):\n"
+              "        self.path = path\n\n    def run(self):\n"
+              "        pd.read_csv(self.path).to_csv('/tmp/x.csv')\n\n\n"
+              "Export('data/customers.csv').run()\n")
+    assert relevant_source(source, ast.parse(source), load_catalog()) == source

@@ -18,7 +18,7 @@ import libcst as cst
 from lacuna_cli.extract.pyvalues import Function, Instance, ProjectClass, Value
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
-MAX_METHOD_DEPTH = 4
+MAX_METHOD_DEPTH = 3
 
 
 class Classes:
@@ -65,13 +65,17 @@ class Classes:
         body calls what it was given."""
         if self.method_depth >= MAX_METHOD_DEPTH:
             return self.unknown_call(method.name, node)
+        given = [(arg, self.value(arg.value)) for arg in node.args]  # in the caller's names
+        key = _call_key(method, leading, given)
+        if key is not None and key in self.inline_results:
+            return self.inline_results[key]  # the same call again: same operations, same result
         definition: cst.FunctionDef = method.node  # type: ignore[assignment]
         self.inlined.add(method)
         env = {**self.globals, **(method.closure or {})}
         params = [*definition.params.posonly_params, *definition.params.params]
         for param, value in zip(params, leading, strict=False):
             env[param.name.value] = value
-        self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, node)
+        self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, given)
         saved = (self.env, self.statement, self.fresh)
         self.env, self.method_depth = env, self.method_depth + 1
         self.returns.append([])
@@ -82,17 +86,38 @@ class Classes:
             self.env, self.statement, self.fresh = saved
             self.method_depth -= 1
         found = [value for value in returned if value is not None]
-        return found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
+        result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
             else None
+        if key is not None:
+            self.inline_results[key] = result
+        return result
 
     def _bind_arguments(self, env: dict[str, Value], positional: Sequence[cst.Param],
-                        keyword_only: Sequence[cst.Param], node: cst.Call) -> None:
-        given = [a.value for a in node.args if a.keyword is None and not a.star]
-        named = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+                        keyword_only: Sequence[cst.Param],
+                        given: Sequence[tuple[cst.Arg, Value | None]]) -> None:
+        ordered = [value for arg, value in given if arg.keyword is None and not arg.star]
+        named = {arg.keyword.value: value for arg, value in given if arg.keyword is not None}
         for index, param in enumerate((*positional, *keyword_only)):
             name = param.name.value
-            expression = named.get(name) if name in named else (
-                given[index] if index < len(given) and index < len(positional) else param.default)
-            value = self.value(expression) if expression is not None else None
+            if name in named:
+                value = named[name]
+            elif index < len(ordered) and index < len(positional):
+                value = ordered[index]
+            else:
+                value = self.value(param.default) if param.default is not None else None
             if value is not None:
                 env[name] = value
+
+
+def _call_key(method: Function, leading: Sequence[Value],
+              given: Sequence[tuple[cst.Arg, Value | None]]) -> tuple[object, ...] | None:
+    """What makes one inlined call the same as another: the method, the values it is given
+    and what its instance holds; None when a value cannot be compared."""
+    state = tuple(sorted(leading[0].attributes.items())) if leading and isinstance(
+        leading[0], Instance) else ()
+    key = (method, *leading, *(value for _, value in given), *state)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

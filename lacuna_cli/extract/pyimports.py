@@ -10,7 +10,9 @@ own file's findings.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,13 @@ from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
 MAX_DEPTH = 2
+# Module-level statements that can bind a constant; the rest of a module is blanked before it
+# is interpreted (its functions and classes are that file's own findings, not constants).
+BINDING = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
+# Constants of modules already read in this process, by path and content digest: a module many
+# files import is interpreted once per worker.
+_READ: dict[tuple[str, str], dict[str, Value]] = {}
 
 
 @dataclass(frozen=True)
@@ -86,12 +95,48 @@ class ProjectImports:
             digest = digest_of(path)
             if digest is None:
                 return None
-            try:
-                source = path.read_text(encoding="utf-8")
-                values = self.read(source, relpath)
-            except (OSError, UnicodeDecodeError, SyntaxError, RecursionError):
-                values = {}
-            self._constants[relpath] = {name: value for name, value in values.items()
-                                        if isinstance(value, Text | Strings | Record)}
+            key = (str(path.resolve()), digest)
+            if key not in _READ:
+                _READ[key] = self._read_constants(path, relpath)
+            self._constants[relpath] = _READ[key]
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
+
+    def _read_constants(self, path: Path, relpath: str) -> dict[str, Value]:
+        try:
+            reduced = bindings_only(path.read_text(encoding="utf-8"))
+            values = self.read(reduced, relpath) if reduced is not None else {}
+        except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
+            return {}
+        return {name: value for name, value in values.items()
+                if isinstance(value, Text | Strings | Record)}
+
+
+def bindings_only(source: str) -> str | None:
+    """`source` without the top-level statements that bind no constant (functions, classes,
+    loops, calls): what is left parses in a fraction of the time (nothing found in it is
+    reported, so its lines need not stay where they were). None
+    when no statement assigns a name a value built from text (a path, SQL, a config dict)."""
+    tree = ast.parse(source)
+    if not any(_names_text(statement) for statement in tree.body):
+        return None
+    lines = LINE.findall(source)
+    keep = set()
+    for statement in tree.body:
+        if isinstance(statement, BINDING):
+            keep.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
+    return "".join(line for number, line in enumerate(lines, start=1) if number in keep)
+
+
+def _names_text(statement: ast.stmt) -> bool:
+    """`NAME = <something with a string in it>` for a public name: a constant worth reading."""
+    if isinstance(statement, ast.Assign):
+        targets, value = statement.targets, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets, value = [statement.target], statement.value
+    else:
+        return False
+    named = any(isinstance(t, ast.Name) and not t.id.startswith("__") for t in targets)
+    return named and any(isinstance(node, ast.Constant) and isinstance(node.value, str)
+                         or isinstance(node, ast.JoinedStr) or isinstance(node, ast.Name)
+                         and node.id == "__file__" for node in ast.walk(value))

@@ -155,14 +155,19 @@ def _kept(units: list[_Unit]) -> set[int]:
     for index, unit in enumerate(units):
         if unit.owner is not None:
             members.setdefault(unit.owner, []).append(index)
+    # Classes this file uses outside their own body (`Export(path).run()`): an instance runs
+    # `__init__` and its methods where it is used, so such a class is reached and kept whole.
+    # Any other class is kept member by member, as the interpreter summarises them one by one.
+    used = {header for header, inside in members.items() for name in units[header].binds
+            if set(mentioned_by.get(name, ())) - {header, *inside}}
 
     def onwards(i: int) -> Iterator[int]:
-        """Units mentioning what `i` binds; a class reached is reached whole (an instance runs
-        its `__init__` and methods where it is used)."""
+        """Units mentioning what `i` binds, and the whole of a used class reached."""
         yield from (other for name in units[i].binds for other in mentioned_by.get(name, ()))
-        yield from members.get(i, ())
         owner = units[i].owner
-        if owner is not None:
+        if i in used:
+            yield from members[i]
+        elif owner is not None and owner in used:
             yield owner
 
     reached: set[int] = set()
@@ -170,4 +175,5 @@ def _kept(units: list[_Unit]) -> set[int]:
     kept: set[int] = set()
     reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
           lambda i: (other for name in units[i].mentions for other in bound_by.get(name, ())))
-    return kept | {units[i].owner for i in kept if units[i].owner is not None}
+    kept |= {owner for owner in (units[i].owner for i in kept) if owner is not None}
+    return kept | {member for header in kept & used for member in members[header]}

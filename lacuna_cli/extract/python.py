@@ -136,6 +136,7 @@ class _Interpreter(Operations, Effects, Classes):
         self.imports = ProjectImports(context.root, self.module_values, depth)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
+        self.inline_results: dict[tuple[object, ...], Value | None] = {}
         self.method_depth = 0
         self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
