@@ -216,9 +216,11 @@ class Catalog:
 
     @cached_property
     def write_methods(self) -> frozenset[str]:
-        """Methods that write or send the data, the writer or the handle they are called on."""
-        return frozenset(name for (_, name), api in self.methods.items()
-                         if api.row.does in ("write", "send"))
+        """Methods that write or send the data or the open file they are called on. A Spark
+        writer's terminals (`.csv(p)`, `.save()`) are not listed: they follow a spelled
+        `.write`/`.writeStream`, and their names are far too common on their own."""
+        return frozenset(name for (receiver, name), api in self.methods.items()
+                         if receiver != "writer" and api.row.does in ("write", "send"))
 
 
 def catalog_files(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:

@@ -52,7 +52,12 @@ def _statement_pattern(catalog: Catalog) -> re.Pattern[str]:
     # `opener = io.open if gz else open`, `from io import open as io_open`, `run = cur.execute`.
     named = (rf"(?:[=(,]|\b(?:if|else|or|and|return|import|as))\s*(?:\w+\.)*(?:{either})\b"
              rf"(?!\s*\()")
-    return re.compile(rf"{_pattern(catalog).pattern}|\b(?:{writes})\s*\(|\.write\b|{named}")
+    # A module seeds a statement where code uses it (`requests.post`, `import requests`), not
+    # where a comment or docstring says the word.
+    modules = _alternation(set(catalog.modules))
+    calls = _alternation(_entry_names(catalog))
+    used = rf"\b(?:{modules})\.[^\W\d]|\b(?:import|from)\s+(?:{modules})\b|\b(?:{calls})\s*\("
+    return re.compile(rf"{used}|\b(?:{writes})\s*\(|\.write(?:Stream)?\b|{named}")
 
 
 @cache
@@ -61,7 +66,7 @@ def touch_words(catalog: Catalog) -> frozenset[str]:
     statement's identifiers against these first spares the regex most statements."""
     modules = {module.split(".")[0] for module in catalog.modules}
     calls = {name.split(".")[0] for name in _entry_names(catalog)}
-    return frozenset({*modules, *calls, *_write_names(catalog), "write"})
+    return frozenset({*modules, *calls, *_write_names(catalog), "write", "writeStream"})
 
 
 def may_touch_data(statement: str, catalog: Catalog) -> bool:

@@ -147,7 +147,7 @@ def _kept(units: list[_Unit]) -> set[int]:
     bound_by: dict[str, list[int]] = {}
     mentioned_by: dict[str, list[int]] = {}
     for index, unit in enumerate(units):
-        for name in unit.binds:
+        for name in () if unit.header else unit.binds:  # a class is needed whole or not at all
             bound_by.setdefault(name, []).append(index)
         for name in unit.mentions:
             mentioned_by.setdefault(name, []).append(index)
@@ -162,8 +162,13 @@ def _kept(units: list[_Unit]) -> set[int]:
             if set(mentioned_by.get(name, ())) - {header, *inside}}
 
     def onwards(i: int) -> Iterator[int]:
-        """Units mentioning what `i` binds, and the whole of a used class reached."""
-        yield from (other for name in units[i].binds for other in mentioned_by.get(name, ()))
+        """Units mentioning what `i` binds, and the whole of a used class reached (with the
+        module-level code that uses it, but not other classes that merely name it)."""
+        mentioning = (other for name in units[i].binds for other in mentioned_by.get(name, ()))
+        if units[i].header:
+            mentioning = (u for u in mentioning if units[u].owner is None
+                          and not units[u].header)
+        yield from mentioning
         owner = units[i].owner
         if i in used:
             yield from members[i]
@@ -176,4 +181,4 @@ def _kept(units: list[_Unit]) -> set[int]:
     reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
           lambda i: (other for name in units[i].mentions for other in bound_by.get(name, ())))
     kept |= {owner for owner in (units[i].owner for i in kept) if owner is not None}
-    return kept | {member for header in kept & used for member in members[header]}
+    return kept | {member for header in reached & used for member in members[header]}
