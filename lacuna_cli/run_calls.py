@@ -3,7 +3,7 @@ given to them (`exec(open("x.py").read())`, `runpy`, `importlib.import_module`, 
 
 `lacuna run` must check everything a command will execute, so each such place becomes a target
 to follow when it is written literally, or a `Blind` spot when it is known only at run time
-(the run is then refused). Which calls run code is data (`rules/run.yaml`); this module only
+(the run is then refused). Which calls run code is data (`rules/run/calls.yaml`); this module only
 reads a file's syntax tree — nothing in it runs.
 """
 
@@ -30,7 +30,7 @@ PATH_TYPES = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.
 
 @dataclass(frozen=True)
 class RunRules:
-    """`rules/run.yaml`: the calls that run other code, and how to read their arguments."""
+    """`rules/run/calls.yaml`: the calls that run other code, and how to read their arguments."""
 
     interpreter: re.Pattern[str]
     launchers: frozenset[str]
@@ -47,7 +47,7 @@ class RunRules:
 
 @cache
 def run_rules() -> RunRules:
-    data = read_yaml(shipped_dir("rules") / "run.yaml")
+    data = read_yaml(shipped_dir("rules") / "run" / "calls.yaml")
     return RunRules(re.compile(data["interpreter"]), frozenset(data["launchers"]),
                     data["code"], data["files"], data["modules"], data["commands"],
                     data["programs"])
