@@ -78,10 +78,13 @@ class Code:
 
 @dataclass(frozen=True)
 class Command:
-    """A command a file starts; `shell`: one string for a shell to read."""
+    """A command a file starts; `shell`: one string for a shell to read; `cwd`: the folder it
+    starts in (`cwd="..."`); `environment`: it gets an environment of its own (`env=...`)."""
     words: tuple[Word, ...]
     shell: bool
     line: int
+    cwd: str | None = None
+    environment: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,8 +199,9 @@ class _Reader:
             value = node.value
             return Code(value if isinstance(value, str) else value.decode("utf-8", "replace"),
                         line)
-        if isinstance(node, ast.Name) and isinstance(self.constants.get(node.id), str):
-            return Code(self.constants[node.id], line)
+        if isinstance(node, ast.Name):
+            bound = self.constants.get(node.id)
+            return Code(bound, line) if isinstance(bound, str) else None
         if not isinstance(node, ast.Call):
             return None
         if self.qualified(node.func) == "builtins.compile":
@@ -254,7 +258,11 @@ class _Reader:
             words = (text,) if text is not None else None
         if words is None:
             return Blind(f"{name}() of a command known only at run time", node.lineno)
-        return Command(words, shell, node.lineno)
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        cwd = self.text(keywords["cwd"]) if "cwd" in keywords else None
+        if "cwd" in keywords and cwd is None:
+            return Blind(f"{name}() in a folder known only at run time", node.lineno)
+        return Command(words, shell, node.lineno, cwd, "env" in keywords)
 
     def _program(self, node: ast.Call, name: str, spec: dict[str, Any]) -> Target:
         index, style = spec["arg"], spec["argv"]

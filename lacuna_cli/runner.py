@@ -21,8 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.run_calls import PYTHON, Blind, Code, Command, File, Module, Target, Word, \
-    run_rules, targets_in
+from lacuna_cli.run_calls import (
+    PYTHON,
+    Blind,
+    Code,
+    Command,
+    File,
+    Module,
+    Target,
+    Word,
+    run_rules,
+    targets_in,
+)
 
 FLAGS = set("bBdEhiIOPqsSuvVxR?")  # the interpreter's one-letter options without a value
 VALUED = set("cmWX")  # ... and with one (`-c CODE`, `-cCODE`)
@@ -87,9 +97,10 @@ def interpreter_launch(words: Sequence[Word], env: Mapping[str, str]) -> Launch:
             safe_path |= letter in "PI"
             ignore_env |= letter in "EI"
         index += 1
-    if index >= len(words) or words[index] == "-":
+    script = words[index] if index < len(words) else "-"
+    if script is None or script == "-":
         raise Unfollowable("Python would read its code from standard input")
-    return _launch("script", words[index], safe_path, ignore_env, env)
+    return _launch("script", script, safe_path, ignore_env, env)
 
 
 def _launch(kind: str, target: str, safe_path: bool, ignore_env: bool,
@@ -128,61 +139,66 @@ def _shebang(path: Path) -> str | None:
     return words[0] if words else None
 
 
+@dataclass(frozen=True)
+class Process:
+    """Where one interpreter process runs: its cwd (relative paths in `open(...)` and commands)
+    and the folders its imports are found in, first to last (all are searched: a module any of
+    them holds is checked, even one an earlier folder would shadow)."""
+
+    cwd: Path
+    bases: tuple[Path, ...]
+
+
 class Plan:
     """The files one `lacuna run` must check, found by following the command from its start.
-    `scratch` receives code text as files; `display` names a file in a refusal."""
+    `scratch` receives code text as files."""
 
     def __init__(self, root: Path, cwd: Path, env: Mapping[str, str], scratch: Path) -> None:
         self.root, self.cwd, self.env, self.scratch = root.resolve(), cwd.resolve(), env, scratch
         self.files: dict[Path, None] = {}
-        self._done: set[tuple[Path, tuple[Path, ...]]] = set()
-        self._pending: list[tuple[Path, tuple[Path, ...]]] = []
+        self._done: set[tuple[Path, Process]] = set()
+        self._pending: list[tuple[Path, Process]] = []
 
     def follow(self, launch: Launch) -> list[Path]:
         """Every file reached from `launch`, in a stable order; raises Unfollowable."""
-        self._start(launch, None)
+        self._start(launch, self.cwd, None)
         while self._pending:
-            path, bases = self._pending.pop()
-            if (path, bases) in self._done:
+            path, process = self._pending.pop()
+            if (path, process) in self._done:
                 continue
-            self._done.add((path, bases))
+            self._done.add((path, process))
             self.files[path] = None
             for target in self._targets(path):
-                self._reach(target, path, bases)
+                self._reach(target, path, process)
         return sorted(self.files)
 
-    def _start(self, launch: Launch, where: tuple[Path, int] | None) -> None:
-        first: list[Path] = []
-        if launch.kind == "code":
-            path = self._scratch_file(launch.target)
-            first, files = [self.cwd], [path]
-        elif launch.kind == "module":
-            first = [self.cwd]
-            files = module_files(launch.target, self._bases(launch, first), main=True)
+    def _start(self, launch: Launch, cwd: Path, where: tuple[Path, int] | None) -> None:
+        if launch.kind == "script":
+            script = cwd / launch.target
+            script = script / "__main__.py" if script.is_dir() else script
+            if not script.is_file():
+                raise Unfollowable(self._at(where, f"{launch.target}: no such Python file"))
+            process = self._process(launch, cwd, script.resolve().parent)
+            files = [script]
+        else:
+            process = self._process(launch, cwd, cwd)
+            files = ([self._scratch_file(launch.target)] if launch.kind == "code" else
+                     module_files(launch.target, process.bases, main=True))
             if not files:
                 raise Unfollowable(self._at(where, f"module `{launch.target}` is not a file "
                                                    "of the project: Lacuna cannot check what "
                                                    "it runs"))
-        else:
-            script = self.cwd / launch.target
-            if script.is_dir():
-                script = script / "__main__.py"
-            if not script.is_file():
-                raise Unfollowable(self._at(where, f"{launch.target}: no such Python file"))
-            first, files = [script.resolve().parent], [script]
-        bases = self._bases(launch, first)
-        self._pending.extend((file.resolve(), bases) for file in files)
+        self._pending.extend((file.resolve(), process) for file in files)
 
-    def _bases(self, launch: Launch, first: list[Path]) -> tuple[Path, ...]:
-        """The folders imports are found in, first to last (all are searched: a module any
-        of them holds is checked)."""
-        found = [] if launch.safe_path else list(first)
-        if not launch.ignore_env:
-            found += [(self.cwd / entry).resolve() if entry else self.cwd
-                      for entry in self.env.get("PYTHONPATH", "").split(os.pathsep)
-                      if self.env.get("PYTHONPATH")]
+    def _process(self, launch: Launch, cwd: Path, first: Path) -> Process:
+        """The search path Python builds: the script's folder (the cwd for -m and -c), then
+        PYTHONPATH; then the project root and `src/`, where an editable install points."""
+        found = [] if launch.safe_path else [first]
+        pythonpath = "" if launch.ignore_env else self.env.get("PYTHONPATH", "")
+        if pythonpath:
+            found += [(cwd / entry).resolve() for entry in pythonpath.split(os.pathsep)]
         found += [self.root, self.root / "src"]
-        return tuple(dict.fromkeys(base for base in found if base.is_dir()))
+        return Process(cwd, tuple(dict.fromkeys(base for base in found if base.is_dir())))
 
     def _targets(self, path: Path) -> list[Target]:
         """Imports and code-running calls; nothing when the file does not parse (the check
@@ -193,65 +209,71 @@ class Plan:
             return []
         return targets_in(tree)
 
-    def _reach(self, target: Target, path: Path, bases: tuple[Path, ...]) -> None:
+    def _reach(self, target: Target, path: Path, process: Process) -> None:
         where = (path, target.line)
         if isinstance(target, Blind):
             raise Unfollowable(self._at(where, f"{target.why}: Lacuna cannot check what it runs"))
         if isinstance(target, Module):
-            self._module(target, path, bases, where)
+            self._module(target, path, process, where)
         elif isinstance(target, File):
-            found = self.cwd / target.path
+            found = process.cwd / target.path
             found = found / "__main__.py" if found.is_dir() else found
             if not found.is_file():
                 raise Unfollowable(self._at(where, f"{target.path}: no such file to check "
                                                    "before it runs"))
-            self._pending.append((found.resolve(), bases))
+            self._pending.append((found.resolve(), process))
         elif isinstance(target, Code):
-            self._pending.append((self._scratch_file(target.text), bases))
+            self._pending.append((self._scratch_file(target.text), process))
         else:
-            self._command(target, where)
+            self._command(target, process, where)
 
-    def _module(self, target: Module, path: Path, bases: tuple[Path, ...],
+    def _module(self, target: Module, path: Path, process: Process,
                 where: tuple[Path, int]) -> None:
-        search = bases
+        if not target.name:
+            return
+        search = process.bases
         if target.level:
             package = path.parent
             for _ in range(target.level - 1):
                 package = package.parent
             search = (package,)
-        if not target.name:
-            return
         files = module_files(target.name, search, main=target.main)
         if target.main and not files:
             raise Unfollowable(self._at(where, f"module `{target.name}` is not a file of the "
                                                "project: Lacuna cannot check what it runs"))
-        self._pending.extend((file.resolve(), bases) for file in files)
+        self._pending.extend((file.resolve(), process) for file in files)
 
-    def _command(self, target: Command, where: tuple[Path, int]) -> None:
+    def _command(self, target: Command, process: Process, where: tuple[Path, int]) -> None:
+        cwd = (process.cwd / target.cwd).resolve() if target.cwd else process.cwd
+        moved = False  # a shell line that changes folder runs later commands elsewhere
         for words in self._commands_of(target, where):
             if not words:
                 continue
-            rules = run_rules()
             if words[0] is None:
                 raise Unfollowable(self._at(where, "a command whose program is known only at "
                                                    "run time: Lacuna cannot check what it runs"))
-            if words[0] == PYTHON or is_python_command([words[0]]):
+            if words[0] in ("cd", "pushd", "popd"):
+                moved = True
+            elif is_python_command([words[0]]):
+                if moved or target.environment:
+                    why = ("changes folder before it" if moved else
+                           "gives it an environment of its own (env=) in which")
+                    raise Unfollowable(self._at(where, f"a command that {why} starts Python: "
+                                                       "Lacuna cannot check what it runs"))
                 try:
-                    launch = command_launch(list(words), self.cwd, self.env)
+                    launch = command_launch(list(words), cwd, self.env)
                 except Unfollowable as exc:
                     raise Unfollowable(self._at(where, str(exc))) from None
-                self._start(launch, where)
-            elif Path(words[0]).name in rules.launchers:
+                self._start(launch, cwd, where)
+            elif Path(words[0]).name in run_rules().launchers:
                 raise Unfollowable(self._at(where, f"`{words[0]}` runs a command Lacuna does "
                                                    "not follow"))
 
     def _commands_of(self, target: Command, where: tuple[Path, int]
                      ) -> list[tuple[Word, ...]]:
         """The commands a call starts: its words, or each simple command of a shell line."""
-        if not target.shell:
-            return [target.words]
         line = target.words[0] if target.words else None
-        if line is None or line == PYTHON:
+        if not target.shell or line is None or line == PYTHON:
             return [target.words]
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True

@@ -110,8 +110,14 @@ BLOCKED = {
         {"steps/leak.py": LEAK,
          "app.py": "import subprocess as sp, sys\nsp.run([sys.executable, 'steps/leak.py'])\n"},
         ["app.py"], None, "steps/leak.py:3"),
+    "subprocess started in a literal folder": (
+        {"steps/leak.py": LEAK,
+         "app.py": "import subprocess, sys\nsubprocess.run([sys.executable, 'leak.py'], "
+                   "cwd='steps')\n"},
+        ["app.py"], None, "steps/leak.py:3"),
     "os.system with a shell line": (
-        {"steps/leak.py": LEAK, "app.py": "import os\nos.system('cd . && python3 steps/leak.py')\n"},
+        {"steps/leak.py": LEAK,
+         "app.py": "import os\nos.system('echo start && python3 steps/leak.py > out.txt')\n"},
         ["app.py"], None, "steps/leak.py:3"),
 }
 
@@ -151,6 +157,13 @@ REFUSED = {
     "subprocess through a shell program": (
         {"app.py": "import subprocess\nsubprocess.run(['bash', '-c', 'python steps/leak.py'])\n"},
         ["app.py"], "app.py:2: `bash` runs a command Lacuna does not follow"),
+    "a shell line that changes folder before Python": (
+        {"app.py": "import os\nos.system('cd steps && python3 leak.py')\n"}, ["app.py"],
+        "app.py:2: a command that changes folder before it starts Python"),
+    "subprocess with an environment of its own": (
+        {"app.py": "import subprocess, sys\nsubprocess.run([sys.executable, 'steps/leak.py'], "
+                   "env={'PYTHONPATH': 'steps'})\n"},
+        ["app.py"], "app.py:2: a command that gives it an environment of its own"),
     "exec of a file that does not exist yet": (
         {"app.py": "exec(open('later.py').read())\n"}, ["app.py"],
         "app.py:1: later.py: no such file"),
