@@ -246,7 +246,8 @@ class Plan:
     def _command(self, target: Command, process: Process, where: tuple[Path, int]) -> None:
         cwd = (process.cwd / target.cwd).resolve() if target.cwd else process.cwd
         moved = False  # a shell line that changes folder runs later commands elsewhere
-        for words in self._commands_of(target, where):
+        for command in self._commands_of(target, where):
+            words = command[_assignments(command):]  # `VAR=value cmd` sets a variable
             if not words:
                 continue
             if words[0] is None:
@@ -255,9 +256,9 @@ class Plan:
             if words[0] in ("cd", "pushd", "popd"):
                 moved = True
             elif is_python_command([words[0]]):
-                if moved or target.environment:
+                if moved or target.environment or len(words) < len(command):
                     why = ("changes folder before it" if moved else
-                           "gives it an environment of its own (env=) in which")
+                           "gives it an environment of its own (env=, VAR=value) in which")
                     raise Unfollowable(self._at(where, f"a command that {why} starts Python: "
                                                        "Lacuna cannot check what it runs"))
                 try:
@@ -289,8 +290,8 @@ class Plan:
         for token in tokens:
             if token in SHELL_OPERATORS or set(token) <= set(";&|()"):
                 commands.append(())
-            elif not (commands[-1] == () and "=" in token and not token.startswith("=")):
-                commands[-1] = (*commands[-1], token)  # `VAR=value cmd` sets a variable
+            else:
+                commands[-1] = (*commands[-1], token)
         return commands
 
     def _scratch_file(self, text: str) -> Path:
@@ -309,6 +310,15 @@ class Plan:
         shown = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) \
             else str(path)
         return f"{shown}:{line}: {why}"
+
+
+def _assignments(words: Sequence[Word]) -> int:
+    """How many words at the start of a shell command are `NAME=value` assignments."""
+    count = 0
+    while count < len(words) and (word := words[count]) is not None \
+            and word.partition("=")[0].isidentifier() and "=" in word:
+        count += 1
+    return count
 
 
 def module_files(name: str, bases: Sequence[Path], main: bool = False) -> list[Path]:

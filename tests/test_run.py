@@ -160,6 +160,9 @@ REFUSED = {
     "a shell line that changes folder before Python": (
         {"app.py": "import os\nos.system('cd steps && python3 leak.py')\n"}, ["app.py"],
         "app.py:2: a command that changes folder before it starts Python"),
+    "a shell line that sets PYTHONPATH for Python": (
+        {"app.py": "import os\nos.system('PYTHONPATH=steps python3 -m leak')\n"}, ["app.py"],
+        "app.py:2: a command that gives it an environment of its own"),
     "subprocess with an environment of its own": (
         {"app.py": "import subprocess, sys\nsubprocess.run([sys.executable, 'steps/leak.py'], "
                    "env={'PYTHONPATH': 'steps'})\n"},
