@@ -73,6 +73,9 @@ def interpreter_launch(words: Sequence[Word], env: Mapping[str, str]) -> Launch:
         if word in VALUED_LONG:
             index += 2
             continue
+        if word == "--":  # the end of the options: the script follows
+            index += 1
+            break
         if word.startswith("--"):
             raise Unfollowable(f"`{word}`: this Python command runs no script to check")
         if not word.startswith("-") or word == "-":

@@ -211,6 +211,7 @@ def test_interpreter_options_are_read_as_python_reads_them() -> None:
     assert (code.kind, code.target, code.safe_path, code.ignore_env) == ("code", "print(1)",
                                                                          True, True)
     assert interpreter_launch(["-mpkg.tool"], env).target == "pkg.tool"
+    assert interpreter_launch(["-u", "--", "-odd-name.py"], env).target == "-odd-name.py"
     with pytest.raises(Unfollowable, match="PYTHONINSPECT"):
         interpreter_launch(["app.py"], {"PYTHONINSPECT": "1"})
 
