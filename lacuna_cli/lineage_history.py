@@ -43,12 +43,24 @@ class Learned:
     learned_at: str
     commit: str
 
+    def facet(self) -> dict[str, object]:
+        """The entry as a JSON object (the `historical` part of an export's classification)."""
+        return {"tier": self.tier.value, "tags": list(self.tags), "writtenBy": list(self.written_by),
+                "sources": list(self.sources), "learnedAt": self.learned_at, "commit": self.commit}
+
+    def provenance(self) -> tuple[str, str]:
+        """When (`learned <time> (HEAD <commit>)`) and where (`written by <file:line> from
+        <sources>`)."""
+        when = self.learned_at.split(".")[0].removesuffix("Z") + "Z"
+        commit = f" (HEAD {self.commit[:12]})" if self.commit else ""
+        origin = f" from {', '.join(self.sources)}" if self.sources else ""
+        return f"learned {when}{commit}", f"written by {', '.join(self.written_by)}{origin}"
+
     def describe(self) -> str:
         tags = f" [{', '.join(self.tags)}]" if self.tags else ""
-        commit = f" at commit {self.commit[:12]}" if self.commit else ""
-        origin = f" from {', '.join(self.sources)}" if self.sources else ""
-        return (f"historical: {self.tier.value}{tags} learned {self.learned_at}{commit}{origin}, "
-                f"written by {', '.join(self.written_by)}; no code in the project writes it now")
+        when, where = self.provenance()
+        return (f"historical: {self.tier.value}{tags} {when}, {where}; no code in the project "
+                "writes it now")
 
 
 def stored(connection: duckdb.DuckDBPyConnection) -> dict[str, Learned]:
@@ -60,6 +72,13 @@ def stored(connection: duckdb.DuckDBPyConnection) -> dict[str, Learned]:
     rows = connection.execute(f'SELECT {", ".join(map(_quoted, COLUMNS))} FROM {TABLE}')
     return {row[0]: Learned(row[0], row[1], Tier(row[2]), tuple(row[3]), tuple(row[4]),
                             tuple(row[5]), row[6], row[7]) for row in rows.fetchall()}
+
+
+def find(learned: dict[str, Learned], name: str) -> Learned | None:
+    """The entry a user means by `name`: a node id or a resource name (any case)."""
+    folded = name.casefold()
+    return learned.get(name) or next((e for e in learned.values()
+                                      if e.name.casefold() == folded), None)
 
 
 def unwritten(graph: nx.MultiDiGraph, learned: dict[str, Learned]) -> dict[str, Learned]:
