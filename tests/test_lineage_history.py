@@ -96,3 +96,21 @@ def test_a_rewritten_writer_is_the_current_truth(project: Path) -> None:
     assert run_lacuna("check", ".", cwd=project).code == 0
     shown = run_lacuna("lineage", "show", PARQUET, cwd=project)
     assert "historical" not in shown.stdout
+
+
+def test_an_ipython_session_is_never_a_job(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `%%lacuna` cell is checked with the project as context, but the session is code that
+    exists nowhere: it never appears on the stored map."""
+    interactive = pytest.importorskip("IPython.core.interactiveshell")
+    monkeypatch.chdir(shop)
+    shell = interactive.InteractiveShell.instance()
+    try:
+        shell.run_cell("%load_ext lacuna_cli", store_history=True)
+        shell.run_cell('%%lacuna\nimport csv\nrows = list(csv.reader(open("data/customers.csv")))\n'
+                       'csv.writer(open("warehouse/session.csv", "w")).writerows(rows)\n',
+                       store_history=True)
+    finally:
+        interactive.InteractiveShell.clear_instance()
+    jobs = _jobs(shop)
+    assert "pipelines/customer_sales.py" in jobs  # the project's files, from the cell's check
+    assert not [name for name in jobs if not (shop / name).is_file()], sorted(jobs)
