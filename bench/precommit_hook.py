@@ -106,20 +106,22 @@ def first_run_main() -> None:
 
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("CI", None)
+    print("`lacuna check FILE` as the hook runs it: no .lacuna (fresh clone) / again / "
+          "after editing FILE", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         shop = Path(scratch) / "shop"
         shutil.copytree(REPO / "fixtures" / "shop", shop, ignore=shutil.ignore_patterns(".lacuna"))
+        shop_files = sum(1 for p in shop.rglob("*") if p.suffix in {".py", ".sql", ".ipynb"})
+        report(f"fixtures/shop ({shop_files} files), {SCENARIO}", first_run(shop, SCENARIO, env))
         stdlib = Path(scratch) / "stdlib"
         files, megabytes = copy_stdlib(stdlib)
-        shop_files = sum(1 for p in shop.rglob("*") if p.suffix in {".py", ".sql", ".ipynb"})
-        rows = [(f"fixtures/shop ({shop_files} files), {SCENARIO}", first_run(shop, SCENARIO, env)),
-                (f"CPython stdlib ({files} files, {megabytes:.1f} MB), json/encoder.py",
-                 first_run(stdlib, "json/encoder.py", env))]
-    print("`lacuna check FILE` as the hook runs it: no .lacuna (fresh clone) / again / "
-          "after editing FILE")
-    for name, (cold, warm, edited) in rows:
-        print(f"{name:<62} {cold:7.2f} s / {warm:5.2f} s / {edited:5.2f} s")
+        report(f"CPython stdlib ({files} files, {megabytes:.1f} MB), json/encoder.py",
+               first_run(stdlib, "json/encoder.py", env))
 
+
+def report(name: str, seconds: tuple[float, float, float]) -> None:
+    cold, warm, edited = seconds
+    print(f"{name:<62} {cold:7.2f} s / {warm:5.2f} s / {edited:5.2f} s", flush=True)
 
 if __name__ == "__main__":
     first_run_main() if FIRST_RUN else main()
