@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli import lineage
 from lacuna_cli.classify.overrides import Override, lookup
-from lacuna_cli.classify.pipeline import Classifier, ClassifiedGraph, classify_resource
+from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_resource
 from lacuna_cli.models import Tier
 from lacuna_cli.store import insert_columns
 

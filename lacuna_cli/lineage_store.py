@@ -15,9 +15,9 @@ from lacuna_cli.store import insert_columns
 
 if TYPE_CHECKING:
     import duckdb
+    import networkx as nx
 
     from lacuna_cli.classify.pipeline import ClassifiedGraph
-    import networkx as nx
 
 
 def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,

@@ -10,26 +10,28 @@ this run's decisions and the project's lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from lacuna_cli import lineage, lineage_history as history
+from lacuna_cli import lineage
+from lacuna_cli import lineage_history as history
 from lacuna_cli.audit import log as audit_log
 from lacuna_cli.classify import defaults, embeddings
 from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
+from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
     Cached, Job, Progress, extract_all, load_cache, store_cache,
 )
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.files import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.errors import LacunaError
 from lacuna_cli.lineage_store import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
 from lacuna_cli.policy.decide import decision_for
@@ -99,7 +101,7 @@ class CheckResult:
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
                   progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
-                  context: bool = False, skip: Set[str] = frozenset()) -> ExtractResult:
+                  context: bool = False, skip: AbstractSet[str] = frozenset()) -> ExtractResult:
     """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
     the cached analysis of files whose content has not changed. With `context`, every other
     file of the project too (one batch, one pool), kept apart as lineage context. `skip`:

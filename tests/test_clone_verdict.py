@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
 
 GIT = ["git", "-c", "user.email=ana@acme.example", "-c", "user.name=Ana"]

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_lacuna
 
 PARQUET = "warehouse/batch_17.parquet"
