@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ from lacuna_cli.models import LineageNode
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from lacuna_cli.lineage_history import Learned
 
 PRODUCER = f"https://pypi.org/project/lacuna-cli/{__version__}/"
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
@@ -40,8 +43,8 @@ def _dataset_name(node: LineageNode, table_namespace: str) -> tuple[str, str]:
     return table_namespace, resource.name
 
 
-def _dataset(graph: nx.MultiDiGraph, labels: Labels, node_id: str,
-             table_namespace: str) -> dict[str, Any]:
+def _dataset(graph: nx.MultiDiGraph, labels: Labels, node_id: str, table_namespace: str,
+             historical: Mapping[str, Learned]) -> dict[str, Any]:
     node = lineage.node_of(graph, node_id)
     namespace, name = _dataset_name(node, table_namespace)
     tier, tags = labels.get(node_id, (None, ()))
@@ -61,6 +64,8 @@ def _dataset(graph: nx.MultiDiGraph, labels: Labels, node_id: str,
                                      for tag in tags)]}
         facets["lacunaClassification"] = {"_producer": PRODUCER, "_schemaURL": FACET_SCHEMA,
                                           "tier": tier, "tags": list(tags)}
+        if node_id in historical:  # no current code writes it: what was learned before
+            facets["lacunaClassification"]["historical"] = historical[node_id].facet()
     return {"namespace": namespace, "name": name, "facets": facets}
 
 
@@ -77,8 +82,11 @@ def _jobs(graph: nx.MultiDiGraph) -> dict[str, tuple[set[str], set[str]]]:
 
 
 def openlineage_events(graph: nx.MultiDiGraph, labels: Labels, namespace: str,
-                       table_namespace: str | None = None) -> list[dict[str, Any]]:
-    """One COMPLETE RunEvent per analysed file, sorted by job name."""
+                       table_namespace: str | None = None,
+                       historical: Mapping[str, Learned] | None = None) -> list[dict[str, Any]]:
+    """One COMPLETE RunEvent per analysed file, sorted by job name. A dataset in `historical`
+    (written by no current code) carries where and when its classification was learned."""
+    learned = historical or {}
     event_time = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     events = []
     for job, (reads, writes) in sorted(_jobs(graph).items()):
@@ -88,9 +96,9 @@ def openlineage_events(graph: nx.MultiDiGraph, labels: Labels, namespace: str,
             "schemaURL": f"{SPEC}#/$defs/RunEvent",
             "run": {"runId": str(run_id), "facets": {}},
             "job": {"namespace": namespace, "name": job, "facets": {}},
-            "inputs": [{**_dataset(graph, labels, n, table_namespace or namespace),
+            "inputs": [{**_dataset(graph, labels, n, table_namespace or namespace, learned),
                         "inputFacets": {}} for n in sorted(reads)],
-            "outputs": [{**_dataset(graph, labels, n, table_namespace or namespace),
+            "outputs": [{**_dataset(graph, labels, n, table_namespace or namespace, learned),
                          "outputFacets": {}} for n in sorted(writes)],
         })
     return events

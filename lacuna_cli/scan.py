@@ -1,32 +1,38 @@
 """The check pipeline, stage after stage: discover -> extract -> lineage -> classify -> policy.
 
-Extraction (the slow part) runs without holding the database; classification, policy and the
-audit append then run in one locked write session, so lineage context stored by earlier runs
-is read and this run's decisions and lineage are committed in one transaction.
+Lineage always comes from the whole project as it is on disk: a check of some files (a
+pre-commit hook's staged ones) also extracts every other project file as context — from the
+per-file cache when unchanged — so the verdict on a change is the same in every clone, whatever
+each machine's `.lacuna/` remembers. Extraction (the slow part) runs without holding the
+database; classification, policy and the audit append then run in one locked write session, and
+this run's decisions and the project's lineage are committed in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lacuna_cli import lineage
+from lacuna_cli import lineage_history as history
 from lacuna_cli.audit import log as audit_log
 from lacuna_cli.classify import defaults, embeddings
 from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
+from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
     Cached, Job, Progress, extract_all, load_cache, store_cache,
 )
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.files import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.lineage_store import load_context, save_lineage
+from lacuna_cli.lineage_store import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
 from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policy_set
@@ -35,12 +41,18 @@ from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.resources import shipped_dir
 from lacuna_cli.store import open_store
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 @dataclass
 class ExtractResult:
     files: int
     extractions: list[Extraction]
     fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
+    # The project's other files, for lineage only (never decided nor reported); None: not
+    # gathered yet (`check_extracted` gathers it).
+    context: list[Extraction] | None = None
 
     @property
     def operations(self) -> list[Operation]:
@@ -73,7 +85,7 @@ class CheckResult:
     classifications: dict[str, Classification] = field(default_factory=dict)
     # Worth a look but not failing the run: unused or expired exceptions.
     notices: list[FileError] = field(default_factory=list)
-    # Project paths of every analysed file (context included), for stale-baseline detection.
+    # Project paths of every checked file (not the context), for stale-baseline detection.
     paths: tuple[str, ...] = ()
 
     @property
@@ -88,23 +100,43 @@ class CheckResult:
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
-                  progress: Progress | None = None, meanwhile: Callable[[], None] | None = None
-                  ) -> ExtractResult:
+                  progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
+                  context: bool = False, skip: AbstractSet[str] = frozenset()) -> ExtractResult:
     """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
-    the cached analysis of files whose content has not changed. `meanwhile` runs when many
-    files go to a process pool."""
+    the cached analysis of files whose content has not changed. With `context`, every other
+    file of the project too (one batch, one pool), kept apart as lineage context. `skip`:
+    project paths already extracted elsewhere. `meanwhile` runs when many files go to a
+    process pool."""
     catalog = load_catalog(config.api_files)  # a bad row stops here, before any file
-    jobs = []
-    for path in discover(paths, config.root, config.settings.exclude):
+
+    def job(path: Path) -> Job:
         relpath = relative_to_root(path, config.root)
-        jobs.append(Job(path, relpath, config.root, config.dialect_for(relpath, dialect),
-                        config.api_files, catalog.digest))
+        return Job(path, relpath, config.root, config.dialect_for(relpath, dialect),
+                   config.api_files, catalog.digest)
+
+    jobs = [job(path) for path in discover(paths, config.root, config.settings.exclude)]
+    chosen = {j.relpath for j in jobs} | set(skip)
+    others = [j for j in map(job, _project_files(config)) if j.relpath not in chosen] \
+        if context else []
     cached: dict[str, tuple[str, str]] = {}
     if config.db_path.exists():
         with open_store(config.db_path) as connection:
-            cached = load_cache(connection, (job.relpath for job in jobs))
-    extractions, fresh = extract_all(jobs, cached, progress, meanwhile)
-    return ExtractResult(files=len(jobs), extractions=extractions, fresh=fresh)
+            cached = load_cache(connection, (j.relpath for j in [*jobs, *others]))
+    extractions, fresh = extract_all([*jobs, *others], cached, progress, meanwhile)
+    asked = {j.relpath for j in jobs}
+    return ExtractResult(files=len(jobs), fresh=fresh,
+                         extractions=[e for e in extractions if e.path in asked],
+                         context=[e for e in extractions if e.path not in asked]
+                         if context else None)
+
+
+def _project_files(config: Config) -> list[Path]:
+    """Every analysable file of the project; none when `exclude` leaves none (the files asked
+    for are then all there is)."""
+    try:
+        return list(discover([config.root], config.root, config.settings.exclude))
+    except LacunaError:
+        return []
 
 
 def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
@@ -138,20 +170,28 @@ def check(paths: list[Path], config: Config, dialect: str | None,
     extracts many files, layer 2's model loads (a run over many new files rarely has every
     column name in the cache)."""
     meanwhile = embeddings.preload if config.settings.embeddings else None
-    return check_extracted(extract_paths(paths, config, dialect, progress, meanwhile), config,
-                           opa_url, scopes)
+    return check_extracted(extract_paths(paths, config, dialect, progress, meanwhile,
+                                         context=True), config, opa_url, scopes)
 
 
 def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,
                     scopes: Sequence[Scope] = ()) -> CheckResult:
-    """Every stage after extraction; only what all `scopes` keep is reported and audited."""
+    """Every stage after extraction; only what all `scopes` keep is reported and audited.
+    Without context yet (a notebook session's cells), the project's files are extracted as
+    context first."""
     exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
     policies, engine = load_policies(config, opa_url)
     identity = identify(config.root, config.settings.user)
+    analysed = {e.path for e in extracted.extractions}
+    if extracted.context is None:
+        gathered = extract_paths([], config, None, context=True, skip=analysed)
+        extracted = replace(extracted, context=gathered.context,
+                            fresh=[*extracted.fresh, *gathered.fresh])
+    context = extracted.context or []
     with open_store(config.db_path, write=True) as connection:
-        analysed = {e.path for e in extracted.extractions}
-        graph = lineage.build_graph(extracted.extractions, *load_context(connection, analysed))
+        graph = lineage.build_graph([*extracted.extractions, *context])
         classification = open_run(connection, config)
+        history.apply(connection, graph, classification.classifier)
         classifications = classification.classify(graph)
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
@@ -163,7 +203,9 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
                 *classification.record_overrides(identity, now),
                 *audit_log.entries_for(findings, identity, now)])
             audit_log.checkpoint(connection, records, now, config.audit_key_path)
-            save_lineage(connection, graph, analysed, classifications)
+            files = _on_disk(graph, config.root)
+            save_lineage(connection, graph, files, classifications)
+            history.record(connection, graph, files, classifications, now, identity.commit)
             store_cache(connection, extracted.fresh)
             connection.execute("COMMIT")
         except BaseException:
@@ -172,7 +214,26 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),
                        policies=policies, audited=len(records), classifications=classifications,
-                       notices=_kept(decided.notices, scopes), paths=tuple(sorted(analysed)))
+                       notices=[*_kept(decided.notices, scopes), *_context_problems(context)],
+                       paths=tuple(sorted(analysed)))
+
+
+def _on_disk(graph: nx.MultiDiGraph, root: Path) -> set[str]:
+    """The origins of the graph's edges that are files: a notebook session's cells are code
+    that exists nowhere, so they are never stored as part of the project's lineage."""
+    origins = {edge.location.path for _, _, edge in graph.edges(data="edge")}
+    return {path for path in origins if (root / path).is_file()}
+
+
+def _context_problems(context: list[Extraction]) -> list[FileError]:
+    """One warning for the project files outside the check that could not be analysed: what
+    they write is missing from the lineage (their own errors belong to a check of them)."""
+    broken = sorted({error.path for e in context for error in e.errors})
+    if not broken:
+        return []
+    others = f" (and {len(broken) - 1} other project file(s))" if len(broken) > 1 else ""
+    return [FileError(path=broken[0], message=f"not analysed{others}: what it writes is missing "
+                      "from the lineage of this check; `lacuna check` it for the reason")]
 
 
 def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]:

@@ -51,6 +51,12 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS lineage_edges (
         origin VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
         payload VARCHAR NOT NULL)""",
+    # What current code last wrote into each resource (lineage_history.py): kept when the code
+    # is gone, so data at rest keeps its classification.
+    """CREATE TABLE IF NOT EXISTS resource_history (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, tier VARCHAR NOT NULL,
+        tags VARCHAR[] NOT NULL, written_by VARCHAR[] NOT NULL, sources VARCHAR[] NOT NULL,
+        learned_at VARCHAR NOT NULL, "commit" VARCHAR NOT NULL)""",
     # Layer 2/3 classification results (embedding vectors, verdicts) by kind and content hash.
     """CREATE TABLE IF NOT EXISTS classify_cache (
         kind VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL,

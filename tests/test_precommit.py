@@ -117,10 +117,10 @@ def test_a_clean_change_passes(project, hook_config, hook_env):
     assert "Passed" in result.stdout
 
 
-def test_only_staged_files_are_analysed_with_stored_lineage_as_context(
+def test_only_staged_files_are_decided_with_the_project_as_context(
         project, hook_config, hook_env):
     """The consumer alone is staged; that its input holds customer PII is known only from the
-    lineage the producer's commit stored."""
+    committed producer, which is not staged."""
     _stage(project, "jobs/prepare.py", 'import pandas as pd\npeople = pd.read_csv('
            '"data/customers.csv")\npeople.to_parquet("warehouse/batch_17.parquet")\n')
     assert _run_hook(project, hook_config, hook_env).returncode == 0

@@ -18,24 +18,40 @@ from lacuna_cli.errors import LacunaError
 if TYPE_CHECKING:
     import networkx as nx
 
+    from lacuna_cli.lineage_history import Learned
+
 app = typer.Typer(help="Explore stored lineage: where data comes from and where it goes.",
                   no_args_is_help=True)
 ResourceArgument = Annotated[str, typer.Argument(help="A file path or table name as Lacuna "
                                                       "reports it (e.g. data/customers.csv).")]
 
 
-def _load(ctx: typer.Context, resource: str) -> tuple[nx.MultiDiGraph, dict, str]:
-    from lacuna_cli import lineage
+def _stored(ctx: typer.Context) -> tuple[nx.MultiDiGraph, dict, dict[str, Learned]]:
+    """The stored map of the current code, its labels, and what was learned about data at
+    rest that no current code writes."""
+    from lacuna_cli import lineage_history
     from lacuna_cli.lineage_store import load_graph
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
         graph, labels = load_graph(connection)
+        learned = lineage_history.stored(connection)
+    return graph, labels, learned
+
+
+def _missing(resource: str) -> LacunaError:
+    return LacunaError(f"no resource named {resource!r} in the stored lineage "
+                       "(run `lacuna check` on the project first)")
+
+
+def _load(ctx: typer.Context, resource: str) -> tuple[nx.MultiDiGraph, dict, str]:
+    from lacuna_cli import lineage
+
+    graph, labels, _ = _stored(ctx)
     node_id = lineage.find(graph, resource)
     if node_id is None:
-        raise LacunaError(f"no resource named {resource!r} in the stored lineage "
-                          "(run `lacuna check` on the project first)")
+        raise _missing(resource)
     return graph, labels, node_id
 
 
@@ -50,12 +66,30 @@ def _describe(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> str:
     return f"[bold]{escape(node.label)}[/bold]{escape(where)}  {tier or '?'}{escape(tag_text)}"
 
 
+def _historical(tree: Tree, entry: Learned, why: str) -> None:
+    """A branch saying the classification shown is history: when and where it was learned."""
+    branch = tree.add(f"[dim]historical classification, {why}[/dim]")
+    for line in entry.provenance():
+        branch.add(f"[dim]{escape(line)}[/dim]")
+
+
 @app.command("show")
 def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
     """Print a resource as a tree: its tier and tags, its sources as children."""
-    from lacuna_cli import lineage
+    from lacuna_cli import lineage, lineage_history
 
-    graph, labels, node_id = _load(ctx, resource)
+    graph, labels, learned = _stored(ctx)
+    node_id = lineage.find(graph, resource)
+    if node_id is None:
+        entry = lineage_history.find(learned, resource)
+        if entry is None:
+            raise _missing(resource)
+        tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
+        tree = Tree(f"[bold]{escape(entry.name)}[/bold]  {entry.tier.value}{escape(tags)}")
+        _historical(tree, entry, "no code in the project writes or reads it now")
+        console().print(tree)
+        return
+
     def grow(branch: Tree, subtree: dict[str, list]) -> None:
         for current, children in subtree.items():
             for child in children:
@@ -66,6 +100,9 @@ def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
                                   f"[dim]via {', '.join(transforms)}[/dim]")
                 grow(node, child)
     tree = Tree(_describe(graph, labels, node_id))
+    historical = lineage_history.unwritten(graph, learned).get(node_id)
+    if historical is not None:
+        _historical(tree, historical, "no code in the project writes it now")
     grow(tree, lineage.upstream_tree(graph, node_id))
     console().print(tree)
 
@@ -117,15 +154,12 @@ def export_command(
              "of tables.")] = None,
 ) -> None:
     """Export the whole stored lineage graph for other tools."""
-    from lacuna_cli import lineage_export
+    from lacuna_cli import lineage_export, lineage_history
     from lacuna_cli.gitinfo import identify
-    from lacuna_cli.lineage_store import load_graph
     from lacuna_cli.output import json as json_output
-    from lacuna_cli.store import open_store
 
     config = project_config(ctx)
-    with open_store(config.db_path) as connection:
-        graph, labels = load_graph(connection)
+    graph, labels, learned = _stored(ctx)
     if output_format is ExportFormat.dot:
         text = lineage_export.to_dot(graph, labels)
     elif output_format is ExportFormat.mermaid:
@@ -133,5 +167,7 @@ def export_command(
     else:
         name = namespace or identify(config.root, config.settings.user).repo
         text = "\n".join(json_output.dumps_line(event) for event in
-                         lineage_export.openlineage_events(graph, labels, name))
+                         lineage_export.openlineage_events(
+                             graph, labels, name,
+                             historical=lineage_history.unwritten(graph, learned)))
     write_output(text, output)
