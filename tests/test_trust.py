@@ -178,7 +178,13 @@ def test_a_password_in_the_opa_url_never_reaches_the_output(shop: Path, tmp_path
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("lacuna: error: OPA at http://alice:***@127.0.0.1:")
     assert "is unreachable" in result.stderr and "refusing to allow" in result.stderr
-    (tmp_path / "op.json").write_text(json.dumps({"action": "export"}))
+    (tmp_path / "op.json").write_text(json.dumps({
+        "action": "export",
+        "source": {"tier": "PROPRIETARY", "tags": ["PII"], "lineage": [], "columns": {}},
+        "destination": {"type": "http", "path": "https://x.example", "kind": "url",
+                        "encrypted": False, "reason": "", "service": "", "category": ""},
+        "user": {"id": "u", "role": "analyst"},
+        "context": {"purpose": None, "environment": "local"}, "dynamic": False}))
     as_option = lacuna("policy", "eval", "--input", str(tmp_path / "op.json"), "--opa-url",
                        unreachable, cwd=tmp_path)
     assert as_option.code == 2 and "alice:***@" in as_option.stderr

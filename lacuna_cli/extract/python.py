@@ -733,7 +733,8 @@ class _Interpreter(Operations, Effects, Classes):
             return Symbol(qualname)
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
-        if isinstance(receiver, cst.Name) and isinstance(self.env.get(receiver.value), Symbol) \
+        bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
+        if isinstance(bound, Symbol) and receiver.value not in bound.qualname.split(".") \
                 and qualname.split(".")[0] not in self.catalog.modules:
             # `msg.set_content(df.to_csv())`, `buf.write(text)`: the object now holds the data
             self.bind(receiver, result)
