@@ -151,6 +151,7 @@ class Catalog:
     by_last: dict[str, list[_Pattern]] = field(default_factory=dict)
     wild_last: list[_Pattern] = field(default_factory=list)
     methods: dict[tuple[str, str], Api] = field(default_factory=dict)
+    found: dict[str, Api | None] = field(default_factory=dict)  # lookups already answered
 
     def __post_init__(self) -> None:
         for _, parsed in self.files:
@@ -180,9 +181,11 @@ class Catalog:
         """The row for a call of `qualname`: an exact name first, then patterns that name a
         module, then patterns for objects of any origin, each in file order (a project's own
         files come before the shipped ones)."""
-        exact = self.exact.get(qualname)
-        if exact is not None:
-            return exact
+        if qualname not in self.found:
+            self.found[qualname] = self.exact.get(qualname) or self._matching(qualname)
+        return self.found[qualname]
+
+    def _matching(self, qualname: str) -> Api | None:
         dotted = "." + qualname
         for entry in (*self.by_last.get(qualname.rsplit(".", 1)[-1], ()), *self.wild_last):
             if entry.regex.fullmatch(dotted):
