@@ -13,6 +13,13 @@ from typing import Annotated
 
 import typer
 
+try:  # Typer 0.26+ vendors click; earlier releases use the click package itself.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover - depends on the installed Typer
+    from click.exceptions import (  # type: ignore[no-redef, assignment]  # older Typer
+        ClickException, NoArgsIsHelpError,
+    )
+
 from lacuna_cli import __version__
 from lacuna_cli.commands import (
     audit, baseline, check, classify, extract, init, lineage, policy, report, run,
@@ -27,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no boxes, no `<bool>` metavars on flags
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -63,9 +71,19 @@ app.add_typer(policy.app, name="policy")
 
 def main() -> None:
     """Console-script entry point. Typer/click handle usage errors (exit 2) and `typer.Exit`;
-    a LacunaError or an unexpected exception becomes one line on stderr and exit 2."""
+    a LacunaError, a usage error or an unexpected exception becomes one line on stderr and
+    exit 2 (the README promises one line, so click's boxed usage text is not shown)."""
     try:
-        app(prog_name="lacuna")
+        outcome = app(prog_name="lacuna", standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # `lacuna` or `lacuna audit` alone: the help is the answer
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        print(f"lacuna: error: {_usage_error(exc)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("lacuna: aborted", file=sys.stderr)
+        sys.exit(1)
     except LacunaError as exc:
         print(f"lacuna: error: {redact(str(exc))}", file=sys.stderr)
         sys.exit(exc.exit_code)
@@ -78,3 +96,12 @@ def main() -> None:
         print(f"lacuna: internal error: {type(exc).__name__}: {redact(str(exc))} "
               "(set LACUNA_DEBUG=1 for a traceback)", file=sys.stderr)
         sys.exit(EXIT_ERROR)
+    sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+def _usage_error(exc: ClickException) -> str:
+    """Click's message with the command it concerns and where its help is, on one line."""
+    context = getattr(exc, "ctx", None)
+    command = context.command_path if context is not None else "lacuna"
+    message = " ".join(redact(exc.format_message()).split())
+    return f"{message} (see '{command} --help')"

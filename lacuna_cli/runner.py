@@ -120,6 +120,8 @@ def command_launch(argv: Sequence[Word], cwd: Path, env: Mapping[str, str]) -> L
     if run_rules().is_interpreter(argv[0]):
         return interpreter_launch(argv[1:], env)
     program = argv[0] or ""
+    if "/" in program and not (cwd / program).is_file():
+        raise Unfollowable(f"{program}: no such file")
     shebang = _shebang(cwd / program)
     if shebang is None or not run_rules().is_interpreter(shebang):
         raise Unfollowable(f"{program}: its `#!` line does not name a Python interpreter, so "

@@ -105,7 +105,7 @@ def test_the_design_scenario_is_refused_with_the_explanation(project, hook_confi
     assert "inherited from data/customers.csv" in output
     assert "1. Anonymize the personal columns" in output
     assert "Data steward:     privacy-office@acme.example" in output
-    assert "blocked: 1 files" in output
+    assert "blocked: 1 file" in output
 
 
 def test_a_clean_change_passes(project, hook_config, hook_env):
@@ -131,7 +131,7 @@ def test_only_staged_files_are_decided_with_the_project_as_context(
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "jobs/share.py:3:1: LAC-PII-001 BLOCKED" in output
-    assert "blocked: 1 files" in output
+    assert "blocked: 1 file" in output
 
 
 def test_an_installed_hook_refuses_the_commit_and_lets_a_clean_one_through(
@@ -168,3 +168,24 @@ def test_policy_test_hook_runs_when_a_policy_changes(project, hook_config, hook_
     failed = _run_hook(project, hook_config, hook_env, "lacuna-policy-test")
     assert failed.returncode == 1
     assert "test_broken" in failed.stdout
+
+
+def test_the_snippet_lacuna_init_prints_works_as_printed(project, hook_env, lacuna):
+    """`lacuna init` prints a local-hooks config: it runs the Lacuna of this environment (the
+    checkout under test) without naming any repository URL."""
+    printed = lacuna("init", cwd=project).stdout
+    start = printed.index("# .pre-commit-config.yaml")
+    snippet = printed[start:printed.index("# .github/workflows", start)]
+    (project / ".pre-commit-config.yaml").write_text(snippet)
+    env = {**hook_env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{hook_env['PATH']}",
+           "PYTHONPATH": str(REPO), "LACUNA_HOOK_SERVER": "0"}
+    _stage(project, SCENARIO, (FIXTURES / "shop" / SCENARIO).read_text())
+    refused = _run_hook(project, project / ".pre-commit-config.yaml", env)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "LAC-PII-001 BLOCKED" in refused.stdout
+    _git(project, "rm", "-q", "--cached", SCENARIO)
+    _stage(project, "policies/extra_test.rego", "package team.extra_test\n\nimport rego.v1\n\n"
+           "test_true if { true }\n")
+    policy = _run_hook(project, project / ".pre-commit-config.yaml", env, "lacuna-policy-test")
+    assert policy.returncode == 0, policy.stdout + policy.stderr
+    assert "lacuna policy test" in policy.stdout and "Passed" in policy.stdout

@@ -62,7 +62,7 @@ def test_push_is_idempotent_and_continues_the_chain(shop: Path, lacuna, central)
     assert again.code == 0 and "pushed 0 records and 0 checkpoints" in again.stdout
     lacuna("check", ".", cwd=shop)
     third = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
-    assert f"pushed {count} records and 1 checkpoints" in third.stdout
+    assert f"pushed {count} records and 1 checkpoint" in third.stdout
     rows = central_rows(chain)
     assert [r[0] for r in rows] == list(range(1, 2 * count + 1))
     assert all(rows[i][2] == rows[i - 1][1] for i in range(1, len(rows)))
@@ -243,7 +243,7 @@ def test_only_a_chains_role_adds_to_it_and_every_row_is_checked(
     taken["hash"] = independent_hash(taken)
     insert_record(as_b, taken)
     again = lacuna("audit", "push", "--to", as_a, "--repo", chain_a, cwd=shop)
-    assert again.code == 0 and f"pushed {seq_a} records and 1 checkpoints" in again.stdout
+    assert again.code == 0 and f"pushed {seq_a} records and 1 checkpoint" in again.stdout
     rows = central_rows(chain_a)
     assert [r[0] for r in rows] == list(range(1, 2 * seq_a + 1))
 

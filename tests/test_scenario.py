@@ -116,7 +116,7 @@ def test_clean_project_exits_zero(tmp_path: Path, lacuna) -> None:
         'summary.to_csv("reports/regions.csv")\n')
     result = lacuna("check", ".", cwd=tmp_path)
     assert result.code == 0, result.stdout + result.stderr
-    assert "clean: 1 files, 2 operations" in result.stdout
+    assert "clean: 1 file, 2 operations" in result.stdout
 
 
 def test_inline_exception_with_reason_suppresses_and_is_audited(shop: Path, lacuna) -> None:

@@ -39,7 +39,9 @@ def connect(dsn: str) -> psycopg.Connection:
     try:
         import psycopg
     except ImportError as exc:
-        raise LacunaError("audit push needs psycopg: pip install 'lacuna-cli[postgres]'") from exc
+        raise LacunaError("the central store needs psycopg: pip install 'psycopg[binary]>=3.1' "
+                          "(the postgres extra of Lacuna's checkout: pip install "
+                          "'.[postgres]')") from exc
     try:
         return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # batches commit
     except psycopg.Error as exc:

@@ -14,6 +14,7 @@ from typing import Any
 
 from lacuna_cli.audit.controls import STANDARDS
 from lacuna_cli.audit.verify import Verification
+from lacuna_cli.plural import counted
 
 
 def build(records: Iterable[dict[str, Any]], verification: Verification, standard: str,
@@ -59,8 +60,9 @@ def _entry(record: dict[str, Any]) -> dict[str, Any]:
 def _integrity_line(report: dict[str, Any]) -> str:
     integrity = report["integrity"]
     if integrity["ok"]:
-        return (f"verified: {integrity['records']} records, {integrity['checkpoints']} "
-                f"checkpoints ({integrity['signed_checkpoints']} signatures checked), Merkle "
+        return (f"verified: {counted(integrity['records'], 'record')}, "
+                f"{counted(integrity['checkpoints'], 'checkpoint')} "
+                f"({integrity['signed_checkpoints']} signatures checked), Merkle "
                 f"tree head {integrity['tree_root'][:16]}…")
     first = integrity["problems"][0]
     return f"FAILED at seq {first['seq']}: {first['kind']} — {first['detail']}"

@@ -42,8 +42,10 @@ NEIGHBOURS = 3
 NEAR = 0.5
 SENSITIVE = 0.6
 VERDICT_VERSION = "1"
-MISSING_EXTRA = ("layer 2 (embeddings) skipped: install `lacuna-cli[embeddings]` to classify "
-                 "names the rules are unsure about")
+MISSING_EXTRA = ("layer 2 (embeddings) skipped: to classify names the rules are unsure about, "
+                 "`pip install torch==2.13.0` (the CPU build: add `--index-url "
+                 "https://download.pytorch.org/whl/cpu` where your index has only CUDA builds), "
+                 "then `pip install '.[embeddings]'` in Lacuna's checkout")
 
 # Model loads in this process; the benchmark reads it to show a warm run loads nothing.
 model_loads = 0

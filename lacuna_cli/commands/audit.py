@@ -13,6 +13,7 @@ from rich.table import Table
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
 from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
     from lacuna_cli.audit.verify import TrustedKey
@@ -88,7 +89,7 @@ def log_command(
                       record["action"], escape(record["resource"]), record["tier"],
                       record["policy_id"], escape(record["actor"]))
     console().print(table)
-    console().print(f"{len(records)} records")
+    console().print(counted(len(records), "record"))
 
 
 @app.command("verify")
@@ -127,14 +128,16 @@ def verify_command(
             f", {verification.signed} signatures checked with {key_path}" + (
                 "" if trusted.complete else " (beside the database: pass --pubkey with a copy "
                                             "kept elsewhere to rule out a re-signed log)"))
-        console().print(f"[green]OK[/green]: {verification.records} records, "
-                        f"{verification.checkpoints} checkpoints{signed}; hash chain and "
+        console().print(f"[green]OK[/green]: {counted(verification.records, 'record')}, "
+                        f"{counted(verification.checkpoints, 'checkpoint')}{signed}; "
+                        "hash chain and "
                         f"Merkle tree intact ({config.db_path})")
     else:
         first = verification.problems[0]
         console().print(f"[bold red]TAMPERED[/bold red]: first bad record is seq {first.seq} "
-                        f"({first.kind}: {first.detail}); {len(verification.problems)} problems "
-                        f"in {verification.records} records")
+                        f"({first.kind}: {first.detail}); "
+                        f"{counted(len(verification.problems), 'problem')} "
+                        f"in {counted(verification.records, 'record')}")
         for problem in verification.problems[1:10]:
             console().print(f"  seq {problem.seq}: {problem.kind}: {problem.detail}")
     raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)
@@ -200,7 +203,7 @@ def archive_command(
     config = project_config(ctx)
     with open_store(config.db_path, write=True) as connection:
         path, count = archive_before(connection, cutoff or "", archive_dir(config.db_path))
-    console().print(f"archived {count} records" + (f" to {path}" if path else ""))
+    console().print(f"archived {counted(count, 'record')}" + (f" to {path}" if path else ""))
 
 
 CentralOption = Annotated[str, typer.Option(
@@ -266,7 +269,8 @@ def push_command(
             raise typer.Exit(EXIT_VIOLATIONS)
         result = push(to, name, lambda seq: hash_at(connection, folder, seq),
                       read_everything(connection, folder), marks)
-    console().print(f"pushed {result.records} records and {result.checkpoints} checkpoints of "
+    console().print(f"pushed {counted(result.records, 'record')} and "
+                    f"{counted(result.checkpoints, 'checkpoint')} of "
                     f"{result.repo}; the central store now holds seq 1..{result.central_head}")
 
 

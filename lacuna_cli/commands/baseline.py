@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lacuna_cli.commands.common import DialectOption, PathsArgument, analysis_setup
+from lacuna_cli.plural import counted
 
 
 def command(
@@ -33,4 +34,4 @@ def command(
     entries = baseline.write(target, result.findings)
     total = sum(entry["count"] for entry in entries)
     typer.echo(f"wrote {target}: {total} blocked operation(s) under {len(entries)} "
-               f"fingerprint(s) from {result.files} files")
+               f"fingerprint(s) from {counted(result.files, 'file')}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -43,12 +44,17 @@ class Target:
     file: Path | None
 
 
+FORMAT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]+")
+
+
 def report_targets(output_format: Format | None, outputs: list[str]) -> list[Target]:
     """Resolve `--format` and the repeatable `--output FORMAT[:FILE]` into the run's reports.
 
     A value whose part before the first `:` is a format name is a report of its own (no file:
     stdout); any other value is a file for the `--format` report, as `-o FILE` always meant
-    (write `./sarif` for a file literally named like a format). Without `--format`, when
+    (write `./sarif` for a file literally named like a format). A value that looks like
+    `NAME:FILE` with an unknown format name is an error, not a file named `xml:out.xml`
+    (write `./xml:out.xml` for that file). Without `--format`, when
     `--output` names formats, those are all the reports; otherwise the `--format` report
     (text by default) goes to stdout or to the bare FILE. At most one report on stdout.
     """
@@ -59,6 +65,10 @@ def report_targets(output_format: Format | None, outputs: list[str]) -> list[Tar
         name, _, file = value.partition(":")
         if name in names:
             extra.append(Target(Format(name), Path(file) if file else None))
+        elif file and FORMAT_NAME.fullmatch(name):
+            raise LacunaError(f"--output {value}: unknown report format {name!r} (known: "
+                              f"{', '.join(sorted(names))}; write ./{value} for a file of "
+                              "that name)")
         else:
             bare.append(Path(value))
     if len(bare) > 1:

@@ -1,4 +1,4 @@
-"""Set a project up for Lacuna: config, a policy folder with the defaults, and the hook and CI snippets."""
+"""Set a project up for Lacuna: config, a policy folder with a policy test, and the hook and CI snippets."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ def command(
         "--policies", help="Folder for the team's policies, relative to the root.")
     ] = "policies",
 ) -> None:
-    from lacuna_cli.init import ACTIONS_SNIPPET, PRE_COMMIT_SNIPPET, scaffold
+    from lacuna_cli.init import ACTIONS_SNIPPET, DATA_NOTICE, PRE_COMMIT_SNIPPET, scaffold
 
     if not directory.is_dir():
         raise LacunaError(f"{directory}: no such directory")
     for step in scaffold(directory, policies):
         typer.echo(step)
-    typer.echo("\nNext: `lacuna check` to see today's findings, `lacuna baseline` to accept "
+    typer.echo(f"\n{DATA_NOTICE}")
+    typer.echo("Next: `lacuna check` to see today's findings, `lacuna baseline` to accept "
                "them and fail only on new ones.\n")
     typer.echo(PRE_COMMIT_SNIPPET)
     typer.echo(ACTIONS_SNIPPET)

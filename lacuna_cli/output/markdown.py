@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Finding
 from lacuna_cli.output.text import target_of
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
     from lacuna_cli.scan import CheckResult
@@ -52,10 +53,12 @@ def render(result: CheckResult) -> str:
     allowed = len(result.findings) - len(denied)
     verdict = "⛔ blocked" if blocked else ("⚠️ incomplete" if result.errors else "✅ clean")
     lines = [f"### Lacuna data-governance check: {verdict}", "",
-             f"{result.files} files, {len(result.findings)} operations — **{blocked} blocked**,"
-             f" {allowed} allowed, {len(denied) - blocked} suppressed, {len(result.errors)} "
-             f"errors; {result.unresolved} with an unresolved source or destination; "
-             f"{result.audited} decisions recorded in the audit log.", ""]
+             f"{counted(result.files, 'file')}, {counted(len(result.findings), 'operation')} — "
+             f"**{blocked} blocked**,"
+             f" {allowed} allowed, {len(denied) - blocked} suppressed, "
+             f"{counted(len(result.errors), 'error')}; {result.unresolved} with an unresolved "
+             "source or destination; "
+             f"{counted(result.audited, 'decision')} recorded in the audit log.", ""]
     if denied:
         lines += ["| | Where | Policy | Operation | Classification | Why | What to do instead "
                   "| Steward |", "|---|---|---|---|---|---|---|---|"]

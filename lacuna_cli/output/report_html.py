@@ -17,6 +17,7 @@ from lacuna_cli import __version__
 from lacuna_cli.output import graph_svg
 from lacuna_cli.output.html import STYLE, finding_html
 from lacuna_cli.output.text import target_of
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -56,8 +57,9 @@ def _cards(result: CheckResult) -> str:
 
 def _audit(verification: Verification) -> str:
     if verification.ok:
-        return (f'<p class="audit ok">✔ Audit log verified: {verification.records} records, '
-                f"hash chain intact, {verification.checkpoints} checkpoints "
+        return ('<p class="audit ok">✔ Audit log verified: '
+                f"{counted(verification.records, 'record')}, "
+                f"hash chain intact, {counted(verification.checkpoints, 'checkpoint')} "
                 f"({verification.signed} signed).</p>")
     first = verification.problems[0]
     return (f'<p class="audit bad">✘ Audit log verification FAILED at record {first.seq}: '

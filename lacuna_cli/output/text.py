@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from lacuna_cli.models import Finding, Location
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
     from lacuna_cli.scan import CheckResult, ExtractResult
@@ -96,10 +97,11 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
     if not denied and result.errors:
         verdict = "[bold red]incomplete[/bold red]"
     console.print(
-        f"{verdict}: {result.files} files, {len(result.findings)} operations — "
+        f"{verdict}: {counted(result.files, 'file')}, "
+        f"{counted(len(result.findings), 'operation')} — "
         f"{denied} blocked, {allowed} allowed, {suppressed} suppressed, "
-        f"{len(result.errors)} errors; {result.unresolved} with an unresolved source or "
-        f"destination; {result.audited} decisions recorded in the audit log")
+        f"{counted(len(result.errors), 'error')}; {result.unresolved} with an unresolved source or "
+        f"destination; {counted(result.audited, 'decision')} recorded in the audit log")
 
 
 def render_extract(console: Console, result: ExtractResult) -> None:
@@ -112,5 +114,6 @@ def render_extract(console: Console, result: ExtractResult) -> None:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "
                       f"{escape(error.message)}")
-    console.print(f"{result.files} files, {len(result.operations)} operations, "
-                  f"{len(result.errors)} errors")
+    console.print(f"{counted(result.files, 'file')}, "
+                  f"{counted(len(result.operations), 'operation')}, "
+                  f"{counted(len(result.errors), 'error')}")
