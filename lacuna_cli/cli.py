@@ -15,10 +15,12 @@ import typer
 
 try:  # Typer 0.26+ vendors click; earlier releases use the click package itself.
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer._click.utils import PacifyFlushWrapper
 except ImportError:  # pragma: no cover - depends on the installed Typer
     from click.exceptions import (  # type: ignore[no-redef, assignment]  # older Typer
         ClickException, NoArgsIsHelpError,
     )
+    from click.utils import PacifyFlushWrapper  # type: ignore[no-redef, assignment]
 
 from lacuna_cli import __version__
 from lacuna_cli.commands import (
@@ -75,6 +77,12 @@ def main() -> None:
     exit 2 (the README promises one line, so click's boxed usage text is not shown)."""
     try:
         outcome = app(prog_name="lacuna", standalone_mode=False)
+    except SystemExit as exc:
+        # Click exits 1 when the reader of stdout went away (`lacuna audit log | head`); the
+        # output was wanted only that far, which is not a failure.
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            sys.exit(0)
+        raise
     except NoArgsIsHelpError as exc:  # `lacuna` or `lacuna audit` alone: the help is the answer
         exc.show()
         sys.exit(exc.exit_code)

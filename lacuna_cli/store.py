@@ -23,7 +23,18 @@ if TYPE_CHECKING:
     import duckdb
 
 SCHEMA_VERSION = 1
-LOCK_TIMEOUT_SECONDS = float(os.environ.get("LACUNA_LOCK_TIMEOUT", "120"))
+def lock_timeout() -> float:
+    """Seconds to wait for another lacuna process holding the database (LACUNA_LOCK_TIMEOUT,
+    read per call so a warm hook server follows each run's environment)."""
+    value = os.environ.get("LACUNA_LOCK_TIMEOUT", "120")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses NaN
+        raise StoreError(f"LACUNA_LOCK_TIMEOUT (environment): {value!r} is not a number of "
+                          "seconds")
+    return seconds
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
@@ -112,7 +123,8 @@ def _file_lock(path: Path, exclusive: bool) -> Iterator[None]:
     except OSError as exc:
         raise StoreError(f"{path}: cannot create lock file: {exc.strerror}") from exc
     try:
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        wait = lock_timeout()
+        deadline = time.monotonic() + wait
         delay = 0.01
         while True:
             try:
@@ -122,7 +134,7 @@ def _file_lock(path: Path, exclusive: bool) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise StoreError(
                         f"{path.with_suffix('')}: locked by another lacuna process for "
-                        f"{LOCK_TIMEOUT_SECONDS:.0f}s; try again when it has finished") from None
+                        f"{wait:.0f}s; try again when it has finished") from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.25)
         yield
@@ -134,7 +146,7 @@ def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while a non-Lacuna process (a DuckDB shell) holds it."""
     import duckdb
 
-    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    deadline = time.monotonic() + lock_timeout()
     delay = 0.05
     while True:
         try:

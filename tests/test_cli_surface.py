@@ -3,6 +3,10 @@ report names that are checked, errors that name the real problem, counts in good
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +61,23 @@ def test_counts_agree_with_their_number(shop: Path, lacuna) -> None:
     lacuna("check", ".", cwd=shop)
     verify = lacuna("audit", "verify", cwd=shop)
     assert verify.code == 0 and "1 checkpoint;" in verify.stdout, verify.stdout
+
+
+def test_a_reader_that_stops_early_is_not_a_failure(shop: Path, lacuna) -> None:
+    for _ in range(3):
+        lacuna("check", ".", cwd=shop)
+    env = {**os.environ, "NO_COLOR": "1", "LACUNA_TRUSTED_CONFIG": os.devnull}
+    piped = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m lacuna_cli audit log | head -n 2 >/dev/null; "
+        "echo ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", cwd=shop, env=env,
+        capture_output=True, text=True, timeout=120)
+    assert piped.stdout.strip() == "0", piped.stdout + piped.stderr
+    assert "Traceback" not in piped.stderr
+
+
+def test_a_bad_environment_value_is_one_line_naming_the_variable(shop: Path, lacuna) -> None:
+    run = lacuna("check", ".", cwd=shop, env={"LACUNA_LOCK_TIMEOUT": "soon"})
+    assert run.code == 2
+    assert run.stderr.strip() == ("lacuna: error: LACUNA_LOCK_TIMEOUT (environment): 'soon' is "
+                                  "not a number of seconds")
+    assert "pyproject" not in run.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -100,12 +101,24 @@ DialectOption = Annotated[str | None, typer.Option(
                       "snowflake, bigquery, spark, postgres, ...).")]
 
 
+class _Console(Console):
+    """Rich's console, except that a reader going away (`lacuna audit log | head`) ends the
+    command with exit 0: the output was wanted only that far, which is not a failure (Rich
+    exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        if not self.quiet:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+
 def console(file: TextIO | None = None) -> Console:
     """Rich console (stdout by default); without a terminal (pipes, CI logs, files) plain and
     160 columns wide, so reports do not depend on the width of whoever ran them."""
     interactive = (file or sys.stdout).isatty()
-    return Console(file=file, highlight=False, soft_wrap=True,
-                   width=None if interactive else 160)
+    return _Console(file=file, highlight=False, soft_wrap=True,
+                    width=None if interactive else 160)
 
 
 def write_output(text: str, output: Path | None) -> None:
