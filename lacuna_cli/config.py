@@ -298,5 +298,25 @@ def load_config(start: Path | None = None, root: Path | None = None) -> Config:
         key = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
         raise ConfigError(f"{origin.get(key) or source or 'environment'}: "
                           f"{_first_error(exc)}") from exc
+    _check_dialects(settings, origin)
     return Config(root=project, settings=settings, source=source,
                   trusted_policy_dirs=trusted_policies)
+
+
+def _check_dialects(settings: Settings, origin: dict[str, str | None]) -> None:
+    """An unknown dialect name would make every SQL file an error line: one line naming where
+    it was set instead (sqlglot is imported only when a dialect is configured)."""
+    named = [("dialect", settings.dialect)] if settings.dialect else []
+    named += [(f"dialects.{pattern}", name) for pattern, name in settings.dialects.items()]
+    if not named:
+        return
+    from sqlglot.dialects.dialect import Dialect, Dialects
+
+    for key, name in named:
+        try:
+            Dialect.get_or_raise(name)
+        except ValueError:
+            known = ", ".join(sorted(d.value for d in Dialects if d.value))
+            where = origin.get(key.split(".")[0]) or "environment"
+            raise ConfigError(f"{where}: {key}: unknown SQL dialect {name!r} (known: "
+                              f"{known})") from None

@@ -81,3 +81,16 @@ def test_a_bad_environment_value_is_one_line_naming_the_variable(shop: Path, lac
     assert run.stderr.strip() == ("lacuna: error: LACUNA_LOCK_TIMEOUT (environment): 'soon' is "
                                   "not a number of seconds")
     assert "pyproject" not in run.stderr
+
+
+def test_an_unknown_dialect_is_one_line_naming_where_it_was_set(shop: Path, lacuna) -> None:
+    from_env = lacuna("check", ".", cwd=shop, env={"LACUNA_DIALECT": "ddb"})
+    assert from_env.code == 2 and from_env.stderr.startswith(
+        "lacuna: error: LACUNA_DIALECT: dialect: unknown SQL dialect 'ddb' (known: ")
+    pyproject = shop / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace(
+        "[tool.lacuna]\n", '[tool.lacuna]\ndialects = {"sql/*" = "snowflak"}\n', 1))
+    from_file = lacuna("check", ".", cwd=shop)
+    assert from_file.code == 2 and len(from_file.stderr.strip().splitlines()) == 1
+    assert "pyproject.toml [tool.lacuna]: dialects.sql/*: unknown SQL dialect 'snowflak'" in (
+        from_file.stderr)
