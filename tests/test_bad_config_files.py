@@ -75,3 +75,27 @@ def test_a_bad_environment_value_is_blamed_on_the_variable_not_the_file(tmp_path
     assert result.code == 2
     assert result.stderr.strip().startswith("lacuna: error: LACUNA_EMBEDDINGS: embeddings: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_policy_nested_deep_enough_to_stall_the_rego_parser_is_refused_at_once(
+        tmp_path: Path, lacuna) -> None:
+    """regorus parses nested array/object/set literals in exponential time (depth 20: minutes);
+    such a file is one line naming it, and brackets inside strings and comments don't count."""
+    project = tmp_path / "project"
+    (project / "governance").mkdir(parents=True)
+    (project / "lacuna.toml").write_text('policies = ["governance"]\n')
+    (project / "job.py").write_text("import pandas as pd\npd.read_csv('a.csv')"
+                                    ".to_csv('reports/a.csv')\n")
+    brackets = "[" * 30
+    (project / "governance" / "notes.rego").write_text(
+        f'package lacuna.rules.notes\n\nimport rego.v1\n\n# {brackets}\nlabel := "{brackets}"\n'
+        f"shape := `{brackets}`\n")
+    assert lacuna("check", ".", cwd=project).code == 0
+    (project / "governance" / "deep.rego").write_text(
+        "package lacuna.rules.deep\n\nimport rego.v1\n\n"
+        f"x := {'[' * 20}1{']' * 20}\n")
+    result = lacuna("check", ".", cwd=project, timeout=60)
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        f"lacuna: error: {project / 'governance' / 'deep.rego'}:5: brackets nest deeper than "
+        "10 levels (the Rego parser takes exponential time on them); flatten the literal")

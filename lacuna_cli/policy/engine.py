@@ -18,6 +18,7 @@ import orjson
 
 from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.metadata import PolicyMeta, read_annotations
+from lacuna_cli.policy.nesting import check_nesting
 from lacuna_cli.policy.trust import TrustedPolicies, package_of
 
 ENTRY_PACKAGE = "lacuna.main"
@@ -52,6 +53,7 @@ class PolicySet:
 
     def add_module(self, path: str, text: str) -> None:
         """A `*_test.rego` file is a test (`lacuna policy test`), anything else a policy."""
+        check_nesting(path, text)
         (self.tests if Path(path).stem.endswith("_test") else self.modules)[path] = text
         for meta in read_annotations(text, Path(path)):
             self.metadata[meta.package] = meta
