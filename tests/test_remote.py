@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from lacuna_cli.policy.engine import evaluate_unique, load_policy_set
 from lacuna_cli.policy.opa_server import serve_opa
 from lacuna_cli.policy.remote import RemoteEngine
 from lacuna_cli.resources import shipped_dir
+from conftest import local_http_server
 from test_policy import op_input
 
 TOKEN = "s3cret-token"
@@ -132,3 +134,54 @@ def test_a_token_in_a_committed_config_file_is_refused(lacuna, tmp_path: Path) -
     (tmp_path / "op.json").write_text(json.dumps(op_input()))
     result = lacuna("policy", "eval", "--input", str(tmp_path / "op.json"), cwd=tmp_path)
     assert result.code == 2 and "LACUNA_OPA_TOKEN" in result.stderr
+
+
+class _Trickling(BaseHTTPRequestHandler):
+    """OPA's protocol, except that the decision trickles out one byte every 0.2 s: each read
+    is quick, the whole answer ("no violations") takes seconds."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _json(self, body: bytes, trickle: bool = False) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for start in range(0, len(body), 1 if trickle else len(body)):
+            self.wfile.write(body[start:start + (1 if trickle else len(body))])
+            self.wfile.flush()
+            if trickle:
+                time.sleep(0.2)
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/v1/policies"):
+            modules = [{"id": str(path), "raw": path.read_text()}
+                       for path in sorted(shipped_dir("policies").rglob("*.rego"))
+                       if not path.stem.endswith("_test")]
+            self._json(json.dumps({"result": modules}).encode())
+        else:
+            self._json(b"{}")
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._json(b'{"result": []}' + b" " * 136, trickle=True)  # 30 s in all
+
+
+def test_a_server_trickling_its_answer_fails_closed_at_the_deadline(shop: Path, lacuna,
+                                                                   tmp_path: Path) -> None:
+    trusted = tmp_path / "operator" / "config.toml"
+    trusted.parent.mkdir()
+    trusted.write_text("opa_timeout = 1\n")
+    with local_http_server(_Trickling) as url:
+        started = time.monotonic()
+        result = lacuna("check", ".", cwd=shop,
+                        env={"LACUNA_OPA_URL": url, "LACUNA_TRUSTED_CONFIG": str(trusted)})
+        elapsed = time.monotonic() - started
+    assert result.code == 2, result.stdout + result.stderr
+    assert "did not answer POST /v1/data/lacuna/main/violations within 1s: refusing to allow" \
+        in result.stderr
+    assert elapsed < 20  # the whole answer would take 30 s; the rest is process start-up
+    assert "blocked" not in result.stdout and "clean" not in result.stdout

@@ -10,6 +10,7 @@ naming the server by its URL with any password masked.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ class RemoteEngine:
 
     def __init__(self, url: str, token: str | None = None, timeout: float = 5.0) -> None:
         self.url = url.rstrip("/")
+        self.timeout = timeout
         self.where = f"OPA at {redact(self.url)}"  # how messages name the server
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
@@ -71,10 +73,10 @@ class RemoteEngine:
     def _request(self, method: str, path: str, content: bytes | None = None) -> dict[str, Any]:
         asked = f"{method} {path.split('?')[0]}"
         try:
-            response = self._client.request(method, path, content=content)
+            response = self._within_deadline(method, path, content)
         except httpx.TimeoutException as exc:
             raise PolicyLoadError(f"{self.where} did not answer {asked} within "
-                                  f"{self._client.timeout.read}s: refusing to allow") from exc
+                                  f"{self.timeout:g}s: refusing to allow") from exc
         except httpx.HTTPError as exc:
             raise PolicyLoadError(f"{self.where} is unreachable ({exc.__class__.__name__}: "
                                   f"{redact(str(exc))}): refusing to allow") from exc
@@ -93,3 +95,25 @@ class RemoteEngine:
             raise PolicyLoadError(f"{self.where} answered {asked} without a JSON object: "
                                   "refusing to allow")
         return answer
+
+    def _within_deadline(self, method: str, path: str, content: bytes | None) -> httpx.Response:
+        """The whole exchange, bounded by `timeout`: httpx's timeouts bound each read, so a
+        server trickling its answer a byte at a time would escape them and decide whenever it
+        likes. The request runs in a daemon thread the run does not wait for past the
+        deadline (nor at exit)."""
+        outcome: list[httpx.Response | Exception] = []
+
+        def send() -> None:
+            try:
+                outcome.append(self._client.request(method, path, content=content))
+            except Exception as exc:  # handed to the caller's thread below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=send, name="lacuna-opa-request", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if not outcome:
+            raise httpx.ReadTimeout(f"no complete answer within {self.timeout:g}s")
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
