@@ -45,7 +45,29 @@ def many_files(tmp_path: Path) -> Path:
 
 
 def test_a_long_scan_on_a_terminal_shows_progress(many_files: Path) -> None:
-    assert "extracting" in _stderr_on_a_terminal(many_files)
+    drawn = _stderr_on_a_terminal(many_files)
+    assert "extracting" in drawn and "eta" in drawn and "0:00:0" in drawn  # elapsed, estimate
+    assert "/25" in drawn and "lineage, classification and decisions" in drawn
+
+
+class _Running:
+    """A future that reports it is running (what `_slowest` asks of each pending file)."""
+
+    def running(self) -> bool:
+        return True
+
+
+def test_a_file_that_takes_long_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lacuna_cli.extract import batch
+
+    first, second = _Running(), _Running()
+    pending = {first: (0, "jobs/huge.py"), second: (1, "jobs/small.py")}
+    clock = iter([100.0, 103.0, 107.5])
+    monkeypatch.setattr(batch.time, "monotonic", lambda: next(clock))
+    since: dict = {}
+    assert batch._slowest(pending, since) is None  # both start being watched at 100 s
+    assert batch._slowest(pending, since) is None  # 3 s: not slow yet
+    assert batch._slowest(pending, since) == "jobs/huge.py (running for 8 s)"
 
 
 @pytest.mark.parametrize("quiet", [{"CI": "true"}, {"PRE_COMMIT": "1"}])

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
@@ -153,7 +154,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
             todo.append(index)
     if meanwhile is not None and _pooled(len(todo)):
         meanwhile()
-    for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo)):
+    for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)
         results[index] = extraction
@@ -170,12 +171,47 @@ def _pooled(files: int) -> bool:
     return files >= PARALLEL_FROM and _workers() >= 2
 
 
-def _run(jobs: list[Job], indexes: list[int]) -> Iterable[tuple[int, Extraction]]:
+SLOW_FILE_SECONDS = 5.0  # a file analysed longer than this is named on the progress line
+
+
+def _run(jobs: list[Job], indexes: list[int], progress: Progress | None = None
+         ) -> Iterable[tuple[int, Extraction]]:
+    """(index, extraction) as each file is done, in completion order. In the pool, files are
+    submitted one by one so progress moves per file; while none completes, the progress line
+    names the file that has been running longest once it passes SLOW_FILE_SECONDS."""
     if not _pooled(len(jobs)):
         yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
         return
-    workers = _workers()
     # spawn, not fork: the parent may hold DuckDB's threads, which must not be forked.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        chunk = max(1, len(jobs) // (workers * 8))
-        yield from zip(indexes, pool.map(Job.run, jobs, chunksize=chunk), strict=True)
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=get_context("spawn")) as pool:
+        pending: dict[Future[Extraction], tuple[int, str]] = {
+            pool.submit(Job.run, job): (index, job.relpath)
+            for index, job in zip(indexes, jobs, strict=True)}
+        running_since: dict[Future[Extraction], float] = {}
+        finished = 0
+        while pending:
+            done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, _path = pending.pop(future)
+                running_since.pop(future, None)
+                finished += 1
+                yield index, future.result()
+            if progress is not None and not done:
+                slow = _slowest(pending, running_since)
+                if slow is not None:
+                    progress(finished, len(jobs), slow)
+
+
+def _slowest(pending: dict[Future[Extraction], tuple[int, str]],
+             running_since: dict[Future[Extraction], float]) -> str | None:
+    """The file running longest, as `path (N s)`, if past SLOW_FILE_SECONDS."""
+    now = time.monotonic()
+    for future in pending:
+        if future.running():
+            running_since.setdefault(future, now)
+    if not running_since:
+        return None
+    future, since = min(running_since.items(), key=lambda item: item[1])
+    if now - since < SLOW_FILE_SECONDS:
+        return None
+    return f"{pending[future][1]} (running for {now - since:.0f} s)"

@@ -1,24 +1,29 @@
-"""A progress bar for long scans, on a terminal only.
+"""A progress line for scans, on a terminal only.
 
-Hooks and CI logs must stay quiet (a bar redrawn into a log is noise), so the bar appears only
-when stderr is a terminal, neither `CI` nor pre-commit's `PRE_COMMIT` is set, and the scan has
-enough files to be worth watching. It draws on stderr, so stdout reports stay clean.
+Hooks and CI logs must stay quiet (a bar redrawn into a log is noise), so the line appears only
+when stderr is a terminal and neither `CI` nor pre-commit's `PRE_COMMIT` is set. It draws on
+stderr, so stdout reports stay clean. A run that looks hung is one a user kills, so the line
+appears half a second after the scan starts (quick runs never flash it), moves with every file
+analysed, shows the elapsed time and an estimate, names a file that takes long, and says what
+the run is doing once extraction is over.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
-    from lacuna_cli.scan import Progress as ProgressCallback
+    from lacuna_cli.extract.batch import Progress as ProgressCallback
 
-MIN_FILES = 20
+SHOW_AFTER_SECONDS = 0.5
+AFTER_EXTRACTION = "lineage, classification and decisions"
 
 
 def wanted() -> bool:
@@ -26,33 +31,52 @@ def wanted() -> bool:
     return sys.stderr.isatty() and not quiet
 
 
+class _Line:
+    """The rich progress display of one scan, started by a timer, stopped once."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar: Progress = Progress(
+            TextColumn("{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+            TextColumn("{task.description}"), transient=True, console=Console(stderr=True))
+        self.task: TaskID = self.bar.add_task("", total=None, phase="starting")
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._timer = threading.Timer(SHOW_AFTER_SECONDS, self._start)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._stopped:
+                self.bar.start()
+
+    def update(self, done: int, total: int, path: str) -> None:
+        phase = "extracting" if done < total else AFTER_EXTRACTION
+        self.bar.update(self.task, completed=done, total=total, phase=phase,
+                        description=path if done < total else "")
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._stopped = True
+            self.bar.stop()
+
+
 @contextmanager
 def scan_progress(enabled: bool | None = None) -> Iterator[ProgressCallback | None]:
-    """A callback for `scan.extract_paths` (None when no bar is wanted); the bar is created on
-    the first call, once the number of files is known, and removed when the scan ends."""
+    """A callback for `scan.extract_paths` (None when no line is wanted)."""
     if not (wanted() if enabled is None else enabled):
         yield None
         return
-    state: dict[str, object] = {}
-
-    def update(done: int, total: int, path: str) -> None:
-        if total < MIN_FILES:
-            return
-        bar: Progress | None = state.get("bar")  # type: ignore[assignment]
-        if bar is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                           TextColumn("{task.description}"), transient=True,
-                           console=Console(stderr=True))
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task("", total=total)
-        bar.update(state["task"], completed=done, description=path)  # type: ignore[arg-type]
-
+    line = _Line()
     try:
-        yield update
+        yield line.update
     finally:
-        bar = state.get("bar")
-        if bar is not None:
-            bar.stop()  # type: ignore[attr-defined]
+        line.stop()
