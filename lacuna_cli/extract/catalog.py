@@ -31,7 +31,7 @@ from lacuna_cli.yamlfile import parse_yaml
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
-    "option", "options", "invoke",
+    "option", "options", "invoke", "locate",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -59,7 +59,8 @@ class Row(BaseModel):
     files: list[ArgRef] = Field(default_factory=list)  # local paths whose content is sent
     target: list[ArgRef] = Field(default_factory=list)  # arguments naming the resource
     source: list[ArgRef] = Field(default_factory=list)  # copies: arguments naming the origin
-    name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}"
+    name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
+    # `{receiver}` is the place the object called on stands for (see `locate`)
     source_name: str | None = None
     source_kind: Literal["file", "table", "url"] = "file"
     kind: Literal["file", "table", "url", "stream", "service"] = "file"
@@ -224,6 +225,15 @@ class Catalog:
         `.write`/`.writeStream`, and their names are far too common on their own."""
         return frozenset(name for (receiver, name), api in self.methods.items()
                          if receiver != "writer" and api.row.does in ("write", "send"))
+
+
+    @cached_property
+    def data_write_methods(self) -> frozenset[str]:
+        """The write and send methods of data itself (`df.to_csv(p)`, `ds.push_to_hub(r)`),
+        not of open files (`f.write`): a file calling one may export data that another project
+        file produced, so it is analysed even when it spells no other entry point."""
+        return frozenset(name for (receiver, name), api in self.methods.items()
+                         if receiver == "data" and api.row.does in ("write", "send"))
 
 
 def catalog_files(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:

@@ -3,8 +3,10 @@
 semgrep's lesson (shared/notes/static-analysis-speed.md): the winners skip work. Every
 operation the extractor reports starts at an entry point — a module the catalog knows, `open()`,
 a path's read/write method, a call the catalog knows by its method chain (`.execute(`,
-`.chat.completions.create(`) — and each entry point is spelled in the source. A file that spells
-none of them is still checked for syntax by CPython's fast parser, but not interpreted. The
+`.chat.completions.create(`) — and each entry point is spelled in the source; so is a write of
+data itself (`.to_csv(`), which may export what a function of another project file returned.
+A file that spells none of them is still checked for syntax by CPython's fast parser, but not
+interpreted. The
 pattern errs towards analysing (a word in a comment is enough). Every word comes from the
 catalog, so a row added there can never be missed here.
 """
@@ -35,7 +37,7 @@ def _write_names(catalog: Catalog) -> set[str]:
 @cache
 def _pattern(catalog: Catalog) -> re.Pattern[str]:
     modules = _alternation(set(catalog.modules))
-    calls = _alternation(_entry_names(catalog))
+    calls = _alternation(_entry_names(catalog) | catalog.data_write_methods)
     return re.compile(rf"\b(?:{modules})\b|\b(?:{calls})\s*\(")
 
 

@@ -81,6 +81,9 @@ class Effects:
             return None
         if effect == "options":
             return Symbol(qualname)
+        if effect == "locate":  # `client.bucket("b").blob("k")`: an object standing for a place
+            resource, reason = self.named(api, node, row.target, row.name, "url")
+            return Symbol(qualname, place=None if reason else resource.name)
         if effect == "client":  # a connection, session or client: never the data it is given
             for arg in node.args:
                 self.value(arg.value)
@@ -188,7 +191,9 @@ class Effects:
         """A value from outside the program (stdin, arguments, environment) sent on is data of
         unknown classification: it becomes a read of an unresolved source."""
         return [self.read_silently(Resource(kind="unknown", name=v.reason))
-                if isinstance(v, Dynamic) and v.external else v for v in payload]
+                if isinstance(v, Dynamic) and v.external else
+                self.unknown_origin(v, self.statement) if isinstance(v, Symbol) and v.project
+                else v for v in payload]
 
     def destination(self, api: Api, node: cst.Call) -> Target:
         """Where a row's call puts the data, with its service and category."""
@@ -215,17 +220,29 @@ class Effects:
         parts = [self.argument(node, ref) for ref in refs]
         texts = [self.value(p) if p is not None else None for p in parts]
         texts = [Text(",".join(t.values)) if isinstance(t, Strings) else t for t in texts]
-        if all(isinstance(t, Text) for t in texts):
+        place = self.receiver_place(node) if template and "{receiver}" in template else ""
+        if place is not None and all(isinstance(t, Text) for t in texts):
             words = [t.value for t in texts]  # type: ignore[union-attr]
-            name = template.format(*words) if template else ":".join([label, *words])
+            name = (template.format(*words, receiver=place) if template
+                    else ":".join([label, *words]))
             return self._resource(kind, name), None
         if kind == "service":
-            return self._resource(kind, template.split(":")[0] if template else label), None
-        missing = next(self.code(p) if p is not None else "not given"
-                       for p, t in zip(parts, texts, strict=True) if not isinstance(t, Text))
+            return self._resource(kind, label if place is None or not template
+                                  else template.split(":")[0]), None
+        missing = next((self.code(p) if p is not None else "not given"
+                        for p, t in zip(parts, texts, strict=True) if not isinstance(t, Text)),
+                       "the object it is called on")
         shown = f"{label} `{self.code(node)}`"[:200]
         return Resource(kind="unknown", name=shown), f"{label} target `{missing}` computed at " \
             "run time"
+
+    def receiver_place(self, node: cst.Call) -> str | None:
+        """The place the object a method is called on stands for (`bucket.blob(k)`: the
+        bucket's `gs://b`), or None when it is not one `locate` made."""
+        if not isinstance(node.func, cst.Attribute):
+            return None
+        receiver = self.value(node.func.value)
+        return receiver.place if isinstance(receiver, Symbol) else None
 
     def _resource(self, kind: str, name: str) -> Resource:
         if kind in ("file", "url"):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
+from lacuna_cli.models import Resource
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
 MAX_DEPTH = 2
@@ -69,17 +70,27 @@ def digest_of(path: Path) -> str | None:
 
 
 Reader = Callable[[str, str], dict[str, Value]]  # (source, relpath) -> module-level values
+# (source, relpath, function name) -> what the function reads itself and returns, or None
+Returns = Callable[[str, str, str], tuple[Resource, ...] | None]
+# Functions of other modules already resolved in this process, by path, digest and name.
+_RETURNED: dict[tuple[str, str, str], tuple[Resource, ...] | None] = {}
 
 
 class ProjectImports:
     """Constants of the project modules one file imports, each module read once."""
 
-    def __init__(self, root: Path, read: Reader, depth: int = 0) -> None:
+    def __init__(self, root: Path, read: Reader, returns: Returns, depth: int = 0) -> None:
         self.root = root
         self.read = read
+        self.returns = returns
         self.depth = depth
         self.used: dict[str, ProjectModule] = {}
         self._constants: dict[str, dict[str, Value]] = {}
+
+    def is_project(self, module: str, level: int, importer: str) -> bool:
+        """Whether an import names another file of this project."""
+        path = module_file(module, level, importer, self.root)
+        return path is not None and path.resolve() != (self.root / importer).resolve()
 
     def constants(self, module: str, level: int, importer: str) -> dict[str, Value] | None:
         """The constants of the project module an import names, or None if it is not one."""
@@ -102,6 +113,31 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
+    def returned(self, qualname: str, importer: str) -> tuple[Resource, ...] | None:
+        """The resources a function of another project file reads and returns when called
+        without data (`from etl.helpers import load_customers`: `data/customers.csv`), from
+        the name it was imported as (`etl.helpers.load_customers`, `.helpers.load`); None when
+        it is not such a function (a class, a method, one that returns what it is given).
+        Asked only when its result is written or sent, so a module is interpreted whole only
+        for the functions whose data leaves."""
+        module, _, name = qualname.rpartition(".")
+        level = len(module) - len(module.lstrip("."))
+        if self.depth >= MAX_DEPTH or not name or not module.strip("."):
+            return None
+        path = module_file(module.lstrip("."), level, importer, self.root)
+        digest = digest_of(path) if path is not None else None
+        if path is None or digest is None:
+            return None
+        relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
+        key = (str(path.resolve()), digest, name)
+        if key not in _RETURNED:
+            try:
+                _RETURNED[key] = self.returns(path.read_text(encoding="utf-8"), relpath, name)
+            except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
+                _RETURNED[key] = None
+        self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses
+        return _RETURNED[key]
+
     def _read_constants(self, path: Path, relpath: str) -> dict[str, Value]:
         try:
             reduced = bindings_only(path.read_text(encoding="utf-8"))
@@ -121,7 +157,7 @@ def bindings_only(source: str) -> str | None:
     if not any(_names_text(statement) for statement in tree.body):
         return None
     lines = LINE.findall(source)
-    keep = set()
+    keep: set[int] = set()
     for statement in tree.body:
         if isinstance(statement, BINDING):
             keep.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))

@@ -133,7 +133,8 @@ class _Interpreter(Operations, Effects, Classes):
                  locate: Locator, depth: int = 0) -> None:
         self.module = module
         self.context = context
-        self.imports = ProjectImports(context.root, self.module_values, depth)
+        self.imports = ProjectImports(context.root, self.module_values, self.function_reads,
+                                      depth)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
         self.inline_results: dict[tuple[object, ...], Value | None] = {}
@@ -358,7 +359,8 @@ class _Interpreter(Operations, Effects, Classes):
             dotted = self.code(alias.name)
             bound = alias.asname.name if alias.asname else None
             shown = bound.value if isinstance(bound, cst.Name) else dotted.split(".")[0]
-            self.env[shown] = Symbol(dotted if isinstance(bound, cst.Name) else shown)
+            project = self.imports.is_project(dotted, 0, self.graph.relpath)
+            self.env[shown] = Symbol(dotted if isinstance(bound, cst.Name) else shown, project)
             constants = self.imports.constants(dotted, 0, self.graph.relpath)
             for name, value in (constants or {}).items():
                 self.env[f"{shown if isinstance(bound, cst.Name) else dotted}.{name}"] = value
@@ -372,11 +374,15 @@ class _Interpreter(Operations, Effects, Classes):
             self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
             return
         qualified = "." * len(node.relative) + module
+        project = self.imports.is_project(module, len(node.relative), self.graph.relpath)
         for alias in node.names:
             name = self.code(alias.name)
             bound = alias.asname.name if alias.asname else alias.name
             if isinstance(bound, cst.Name):
-                self.env[bound.value] = constants.get(name, Symbol(f"{qualified}.{name}"))
+                submodule = self.imports.is_project(f"{module}.{name}" if module else name,
+                                                    len(node.relative), self.graph.relpath)
+                self.env[bound.value] = constants.get(name, Symbol(f"{qualified}.{name}",
+                                                                   project or submodule))
 
     def module_values(self, source: str, relpath: str) -> dict[str, Value]:
         """The module-level values of another project file, read by an interpreter of its own
@@ -385,6 +391,26 @@ class _Interpreter(Operations, Effects, Classes):
         other = _Interpreter(module, relpath, self.context, self.locate, self.imports.depth + 1)
         other.block(module.body)
         return other.env
+
+    def function_reads(self, source: str, relpath: str, name: str
+                       ) -> tuple[Resource, ...] | None:
+        """For `pyimports`: the resources a top-level function of another project file reads
+        and returns by itself (its summary's flows that start at no parameter), interpreted
+        by an interpreter of its own; None when any returned data comes from a parameter."""
+        module = parse_cst(source)
+        other = _Interpreter(module, relpath, self.context,
+                             lambda line, col: Location(path=relpath, line=line, column=col),
+                             self.imports.depth + 1)
+        other.block(module.body)
+        function = other.env.get(name)
+        if not isinstance(function, Function):
+            return None
+        summary = other.summarise(function)
+        if summary is None or not summary.flows or any(f.param for f in summary.flows):
+            return None
+        roots = tuple(r for flow in summary.flows for r in flow.origin.roots
+                      if not is_placeholder(r))
+        return roots or None
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -595,7 +621,7 @@ class _Interpreter(Operations, Effects, Classes):
                                                       external=True))
             qualname = f"{base.qualname}.{name}"
             reason = self.dynamic_reason(qualname)
-            return Dynamic(reason, external=True) if reason else Symbol(qualname)
+            return Dynamic(reason, external=True) if reason else Symbol(qualname, base.project)
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
@@ -684,11 +710,13 @@ class _Interpreter(Operations, Effects, Classes):
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
+            if isinstance(base, Symbol) and base.project:
+                return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
             return self.symbol_call(qualname, node)
         callee = self.value(func)
         if isinstance(callee, Symbol):
-            return self.symbol_call(callee.qualname, node)
+            return _still_project(callee, self.symbol_call(callee.qualname, node))
         if isinstance(callee, Function):
             return self.call_function(callee, node)
         if isinstance(callee, ProjectClass):
@@ -712,6 +740,28 @@ class _Interpreter(Operations, Effects, Classes):
         frames in a list joins nothing)."""
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
         self.bind(target, Frames(self.combine(parts, "derive", target)))
+
+    def project_method(self, base: Symbol, method: str, node: cst.Call) -> Value | None:
+        """A method of something another project file made (`load_customers().to_csv(p)`,
+        `Loader(base).load(name)`): the catalog still decides what a library method does, and
+        a write or send of it is a write or send of data of unknown origin."""
+        qualname = f"{base.qualname}.{method}"
+        if self.catalog.function(qualname) is None:
+            api = self.catalog.method(method)
+            if api is not None and api.row.does in ("write", "send"):
+                return self.apply_method(api, self.unknown_origin(base, node), node)
+        return _still_project(base, self.symbol_call(qualname, node))
+
+    def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
+        """The data of a value another project file made: what the function that made it
+        reads and returns by itself when that can be told (`load_customers()` reads
+        `data/customers.csv`), else a read of an unresolved source named after the call."""
+        roots = self.imports.returned(made.qualname, self.graph.relpath)
+        if not roots:
+            shown = f"{made.qualname}() (defined in another project file)"
+            return self.read_silently(Resource(kind="unknown", name=shown))
+        reads = [self.read_silently(root) for root in roots]
+        return self.combine(reads, "union", node) or reads[0]
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call of a library function or of a method of an object a library made: what its
@@ -1117,3 +1167,10 @@ def _path_method(path: str, method: str, args: list[str]) -> str:
     if method == "joinpath":
         return posixpath.join(path, *args)
     return path
+
+
+def _still_project(made_by: Symbol, result: Value | None) -> Value | None:
+    """What a call of a project name returns stays a project value (see `Symbol.project`)."""
+    if made_by.project and isinstance(result, Symbol) and not result.project:
+        return Symbol(result.qualname, project=True)
+    return result

@@ -79,9 +79,17 @@ class Mask:
 
 @dataclass(frozen=True)
 class Symbol:
-    """A module, a function imported from one, or an object built from one (`boto3.client`)."""
+    """A module, a function imported from one, or an object built from one (`boto3.client`).
+
+    `project` marks a name from another file of this project that is not a constant (a
+    function, a class, what they return): the interpreter does not follow code across files,
+    so what such a call returns is data of unknown origin once it is written or sent — never
+    nothing at all.
+    """
 
     qualname: str
+    project: bool = False
+    place: str | None = None  # what a bucket, blob or container object stands for (`locate`)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""Objects that stand for a place (`locate` catalog rows): a GCS bucket and blob, an S3
+resource Bucket and Object. Uploads through them name their destination, so an upload into a
+governed bucket is governed and one into a partner's is an export of what was uploaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+UPLOADS = '''\
+from google.cloud import storage
+import boto3
+import pandas as pd
+
+client = storage.Client()
+bucket = client.bucket("partner-drop")
+blob = bucket.blob("exports/customers.csv")
+blob.upload_from_filename("data/customers.csv")
+client.get_bucket("acme-governed").blob("x/regions.csv").upload_from_filename("data/regions.csv")
+
+s3 = boto3.resource("s3")
+s3.Bucket("partner-drop").upload_file("data/customers.csv", "in/customers.csv")
+governed = s3.Bucket("acme-governed")
+governed.upload_file("data/customers.csv", "crm/customers.csv")
+frame = pd.read_csv("data/customers.csv")
+s3.Object("scratch", "c.csv").put(Body=frame.to_csv())
+
+
+def push(blob_from_caller):
+    blob_from_caller.upload_from_filename("data/customers.csv")
+'''
+
+
+def test_uploads_through_bucket_and_blob_objects_name_their_destination(tmp_path: Path,
+                                                                        lacuna) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,name\nana@example.org,Ana\n")
+    (tmp_path / "data" / "regions.csv").write_text("region,total\nnorth,3\n")
+    (tmp_path / "upload.py").write_text(UPLOADS)
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
+             if f["operation"]["destination"]}
+    expected = {
+        8: ("gs://partner-drop/exports/customers.csv", False),
+        9: ("gs://acme-governed/x/regions.csv", True),
+        12: ("s3://partner-drop/in/customers.csv", False),
+        14: ("s3://acme-governed/crm/customers.csv", True),
+        16: ("s3://scratch/c.csv", False),
+    }
+    for line, (destination, allowed) in expected.items():
+        assert found[line]["operation"]["destination"]["name"] == destination, line
+        assert found[line]["decision"]["allowed"] is allowed, line
+    unknown = found[20]  # a blob handed in by a caller: the place is not known, never allowed
+    assert unknown["operation"]["destination"]["kind"] == "unknown"
+    assert not unknown["decision"]["allowed"]

@@ -1,0 +1,129 @@
+"""Functions and classes imported from another file of the project. What a function there
+reads and returns by itself is known where its result is written or sent (`load_customers()` is
+`data/customers.csv`); anything else it returns is data of unknown origin (LAC-UNK-001 stops it
+leaving), never silently nothing; library calls on objects it returns use the catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+HELPERS = '''\
+import pandas as pd
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def load_customers():
+    return pd.read_csv(DATA / "customers.csv")
+
+
+class Loader:
+    def __init__(self, base):
+        self.base = base
+
+    def load(self, name):
+        return pd.read_csv(f"{self.base}/{name}.csv")
+'''
+
+SPARK_HELPERS = '''\
+from pyspark.sql import SparkSession
+
+
+def get_spark():
+    return SparkSession.builder.appName("etl").getOrCreate()
+'''
+
+JOBS = {
+    "etl/share.py": '''\
+from etl.helpers import load_customers, Loader
+from etl import helpers
+import requests
+
+customers = load_customers()
+customers.to_csv("~/Downloads/customers.csv")
+people = helpers.load_customers()
+people.to_json("/tmp/people.json")
+Loader("data").load("customers").to_parquet("s3://scratch/c.parquet")
+requests.post("https://partner.example/upload", json=load_customers())
+''',
+    "etl/report.py": '''\
+from etl.helpers import load_customers
+
+load_customers().to_csv("reports/customers_copy.csv", index=False)
+''',
+    "etl/spark_job.py": '''\
+from etl.spark_helpers import get_spark
+
+spark = get_spark()
+df = spark.read.csv("data/customers.csv", header=True)
+df.write.parquet("s3://scratch-bucket/customers/")
+''',
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,name\nana@example.org,Ana\n")
+    (tmp_path / "etl").mkdir()
+    (tmp_path / "etl" / "helpers.py").write_text(HELPERS)
+    (tmp_path / "etl" / "spark_helpers.py").write_text(SPARK_HELPERS)
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    for name, text in JOBS.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def _findings(project: Path, lacuna) -> dict[str, dict]:
+    run = lacuna("check", "--format", "json", ".", cwd=project)
+    assert run.code == 1, run.stderr
+    return {f"{f['operation']['location']['path']}:{f['operation']['location']['line']}": f
+            for f in json.loads(run.stdout)["findings"]}
+
+
+def test_exports_of_what_another_file_reads_are_decided_on_that_data(project: Path,
+                                                                     lacuna) -> None:
+    findings = _findings(project, lacuna)
+    for where in ("etl/share.py:6", "etl/share.py:8", "etl/share.py:10"):
+        finding = findings[where]
+        assert [s["name"] for s in finding["operation"]["sources"]] == ["data/customers.csv"]
+        assert not finding["decision"]["allowed"], where
+        assert "PII" in finding["classification"]["tags"], where
+    assert findings["etl/share.py:6"]["decision"]["policy_id"] == "LAC-PII-001"
+
+
+def test_what_cannot_be_told_across_files_is_unknown_and_stopped(project: Path, lacuna) -> None:
+    finding = _findings(project, lacuna)["etl/share.py:9"]  # a method of a project class
+    assert [s["name"] for s in finding["operation"]["sources"]] == [
+        "etl.helpers.Loader.load() (defined in another project file)"]
+    assert finding["classification"]["tier"] == "UNKNOWN"
+    assert not finding["decision"]["allowed"]
+    assert finding["decision"]["policy_id"] == "LAC-UNK-001"
+
+
+def test_a_change_in_the_other_file_reaches_the_importer(project: Path, lacuna) -> None:
+    assert not _findings(project, lacuna)["etl/share.py:6"]["decision"]["allowed"]
+    helpers = project / "etl" / "helpers.py"
+    helpers.write_text(helpers.read_text().replace('"customers.csv"', '"regions.csv"'))
+    (project / "data" / "regions.csv").write_text("region,total\nnorth,3\n")
+    finding = _findings(project, lacuna)["etl/share.py:6"]
+    assert [s["name"] for s in finding["operation"]["sources"]] == ["data/regions.csv"]
+
+
+def test_unknown_data_may_still_be_written_inside_the_project(project: Path, lacuna) -> None:
+    finding = _findings(project, lacuna)["etl/report.py:3"]
+    assert finding["operation"]["destination"]["name"] == "reports/customers_copy.csv"
+    assert finding["decision"]["allowed"]
+
+
+def test_library_calls_on_objects_another_file_made_still_use_the_catalog(
+        project: Path, lacuna) -> None:
+    findings = _findings(project, lacuna)
+    export = findings["etl/spark_job.py:5"]
+    assert [s["name"] for s in export["operation"]["sources"]] == ["data/customers.csv"]
+    assert not export["decision"]["allowed"]
+    assert "PII" in export["classification"]["tags"]
