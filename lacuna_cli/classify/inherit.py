@@ -73,9 +73,12 @@ def through(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     Where the edge knows its column lineage, each output column first takes the sensitivity
     of the columns it is computed from (`SELECT email AS contact` keeps the email's PII under
     its new name; `count(email)` does not)."""
+    columns_known = bool(sensitivity.columns)
     if edge.column_flows:
         sensitivity = _map_columns(sensitivity, edge)
     if edge.transform == "project":
+        if not columns_known:  # `raw[["email", "phone"]]` of data whose columns were never
+            return sensitivity  # seen: what is kept may be anything, so all of it is kept
         return _settle(_project(sensitivity, edge), edge)
     if edge.transform == "anonymize":
         return _settle(_anonymize(sensitivity, edge), edge)

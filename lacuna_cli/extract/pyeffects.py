@@ -48,7 +48,7 @@ class Effects:
                 return self.unknown_call(qualname, node)  # `sql="queries/load.sql"`: a file
             return self.sql(text, node) if query is not None else None
         if effect == "execute":
-            return self.execute(qualname, node)
+            return self.execute(api, qualname, node)
         if effect == "identity":  # `sqlalchemy.text(q)`, `enumerate(paths)`: the argument
             return self.value(node.args[0].value) if node.args else None
         if effect == "combine":
@@ -184,6 +184,9 @@ class Effects:
                 values.extend(self.read_silently(self.location_resource(v))
                               for v in value.values)
                 continue
+            placeholder = raw_placeholder(value)
+            if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
+                self.read_paths.add(placeholder.name)  # a caller's path names what is sent
             values.append(value)
         return values
 
@@ -270,10 +273,18 @@ class Effects:
         resource, reason = self.resource_of(target, node)
         return Handle(resource, True, reason)
 
-    def execute(self, qualname: str, node: cst.Call) -> Value | None:
+    def execute(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """SQL through a connection, cursor or session; `cur.execute(q)` then `cur.fetchall()`
-        gives the rows, so the cursor is bound to the result."""
-        result = self.sql_method(node)
+        gives the rows, so the cursor is bound to the result. A row's `target` is the file or
+        handle the call puts `COPY ... TO STDOUT` output in (`copy_expert(sql, file)`)."""
+        stdout = None
+        if api.row.target:
+            expression = self.argument(node, api.row.target[0])
+            if expression is not None:
+                handle = self.value(expression)
+                stdout = handle.target if isinstance(handle, Handle) else \
+                    self.resource_of(expression, node)[0]
+        result = self.sql_method(node, stdout)
         if result is None:
             return self.unknown_call(qualname, node)
         if qualname.rsplit(".", 1)[-1].startswith("execute") and isinstance(

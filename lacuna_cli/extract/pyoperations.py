@@ -8,6 +8,8 @@ lineage and an Operation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
 import libcst as cst
 
 from lacuna_cli.extract.pyflow import is_placeholder
@@ -51,8 +53,10 @@ class Operations:
         return Data(node_id, (resource,), columns)
 
     def sql(self, query: Value | None, node: cst.Call,
-            parameters: Sequence[Value | None] = ()) -> Data:
-        """Parse embedded SQL; data bound as parameters of an INSERT flows into its table."""
+            parameters: Sequence[Value | None] = (), stdout: Resource | None = None) -> Data:
+        """Parse embedded SQL; data bound as parameters of an INSERT flows into its table.
+        `stdout` is where the call puts what `COPY ... TO STDOUT` prints (`copy_expert(sql,
+        file)`): the statement's real destination."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
@@ -69,6 +73,9 @@ class Operations:
         result: Data = Data(self.graph.value_node("query", location), ())
         bound = self.combine(parameters, "derive", node)
         for statement in statements:
+            if stdout is not None and statement.target is not None and \
+                    statement.target.name.lower() == "stdout":
+                statement = replace(statement, target=stdout)
             code = self.code(self.statement)
             node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
@@ -81,7 +88,7 @@ class Operations:
         self.fresh.append(result.node)
         return result
 
-    def sql_method(self, node: cst.Call) -> Data | None:
+    def sql_method(self, node: cst.Call, stdout: Resource | None = None) -> Data | None:
         """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
         text is SQL or built at run time; `session.query(User)` and the like are not."""
         texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
@@ -91,7 +98,7 @@ class Operations:
         if query is None:
             return None
         parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
-        return self.sql(query, node, parameters)
+        return self.sql(query, node, parameters, stdout)
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:

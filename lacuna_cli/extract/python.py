@@ -802,6 +802,9 @@ class _Interpreter(Operations, Effects, Classes):
         if api is not None and api.row.does == "execute":
             result = self.sql_method(node)
             if result is not None:
+                if method.startswith("execute") and len(data.roots) == 1 and \
+                        is_placeholder(data.roots[0]) and isinstance(node.func, cst.Attribute):
+                    self.bind(node.func.value, result)  # `def export(cur): cur.execute(q)`
                 return result
         if len(data.roots) == 1 and is_placeholder(data.roots[0]):  # a parameter: maybe a
             # client, not a frame

@@ -153,8 +153,15 @@ def _copy(tree: exp.Copy) -> list[Flow]:
     return [Flow("copy", _file_sources(this), target, _query_of(query)) for target in targets]
 
 
+# Where `COPY (q) TO STDOUT` puts the rows: the client's output (psql's terminal, or the file
+# a driver's `copy_expert(sql, file)` is given, which the Python extractor substitutes).
+STDOUT = Resource(kind="stream", name="stdout", service="stdout", category="log")
+
+
 def _file_sources(node: exp.Expression) -> tuple[Resource, ...]:
-    """A COPY operand: a literal location, a stage, a table, or a query."""
+    """A COPY operand: a literal location, a stage, a table, a query, or STDIN/STDOUT."""
+    if isinstance(node, exp.Identifier) and node.name.upper() in ("STDOUT", "STDIN"):
+        return (STDOUT,) if node.name.upper() == "STDOUT" else ()
     if isinstance(node, exp.Literal):
         return (_location(node),)
     if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):
