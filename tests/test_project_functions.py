@@ -127,3 +127,52 @@ def test_library_calls_on_objects_another_file_made_still_use_the_catalog(
     assert [s["name"] for s in export["operation"]["sources"]] == ["data/customers.csv"]
     assert not export["decision"]["allowed"]
     assert "PII" in export["classification"]["tags"]
+
+
+FEATURES = '''\
+import pandas as pd
+
+
+def load(path):
+    return pd.read_csv(path)
+
+
+def add_ratios(df):
+    df = df.copy()
+    df["per_order"] = df["tickets"] / df["orders"]
+    return df
+'''
+
+TRAIN = '''\
+from pathlib import Path
+
+from features import add_ratios, load
+
+DATA = Path(__file__).parent / "data"
+
+
+def holdout(df, frac=0.8):
+    return df[int(len(df) * frac):]
+
+
+scored = holdout(add_ratios(load(DATA / "customers.csv")))
+scored.to_csv(Path.home() / "Downloads" / "holdout.csv", index=False)
+'''
+
+
+def test_paths_and_frames_flow_through_functions_of_other_files(tmp_path: Path, lacuna) -> None:
+    """`load(path)` reads what it is given, `add_ratios(df)` returns what it is given, and the
+    result handed to a function of this file is still the customers' data."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,tickets,orders\na@x.org,1,2\n")
+    (tmp_path / "features.py").write_text(FEATURES)
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    run = lacuna("check", "--format", "json", "train.py", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    export = next(f for f in json.loads(run.stdout)["findings"]
+                  if f["operation"]["action"] == "export")
+    assert export["operation"]["destination"]["name"] == "~/Downloads/holdout.csv"
+    assert "PII" in export["classification"]["tags"]
+    assert "data/customers.csv" in export["classification"]["reasoning"]
+    assert export["decision"]["policy_id"] == "LAC-PII-001"

@@ -70,10 +70,22 @@ def digest_of(path: Path) -> str | None:
 
 
 Reader = Callable[[str, str], dict[str, Value]]  # (source, relpath) -> module-level values
-# (source, relpath, function name) -> what the function reads itself and returns, or None
-Returns = Callable[[str, str, str], tuple[Resource, ...] | None]
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Where the data a function of another project file returns comes from: resources it
+    reads itself (`own`), and parameters whose value flows into the result (`params`: index,
+    name, and whether the function reads the path the caller passes: `load(path)`)."""
+
+    own: tuple[Resource, ...]
+    params: tuple[tuple[int | None, str, bool], ...]
+
+
+# (source, relpath, function name) -> what the function returns, or None
+Returns = Callable[[str, str, str], Returned | None]
 # Functions of other modules already resolved in this process, by path, digest and name.
-_RETURNED: dict[tuple[str, str, str], tuple[Resource, ...] | None] = {}
+_RETURNED: dict[tuple[str, str, str], Returned | None] = {}
 
 
 class ProjectImports:
@@ -113,13 +125,12 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
-    def returned(self, qualname: str, importer: str) -> tuple[Resource, ...] | None:
-        """The resources a function of another project file reads and returns when called
-        without data (`from etl.helpers import load_customers`: `data/customers.csv`), from
-        the name it was imported as (`etl.helpers.load_customers`, `.helpers.load`); None when
-        it is not such a function (a class, a method, one that returns what it is given).
-        Asked only when its result is written or sent, so a module is interpreted whole only
-        for the functions whose data leaves."""
+    def returned(self, qualname: str, importer: str) -> Returned | None:
+        """Where what a function of another project file returns comes from, from the name it
+        was imported as (`etl.helpers.load_customers`, `.helpers.load`); None when it is not a
+        top-level function of a project file (a class, a method). Asked only when its result
+        is written, sent or handed to a function here, so a module is interpreted whole only
+        for the functions whose data goes somewhere."""
         module, _, name = qualname.rpartition(".")
         level = len(module) - len(module.lstrip("."))
         if self.depth >= MAX_DEPTH or not name or not module.strip("."):

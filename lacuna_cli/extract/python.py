@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from lacuna_cli.extract.pyfunctions import (
 from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
-from lacuna_cli.extract.pyimports import ProjectImports
+from lacuna_cli.extract.pyimports import ProjectImports, Returned
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -133,7 +133,7 @@ class _Interpreter(Operations, Effects, Classes):
                  locate: Locator, depth: int = 0) -> None:
         self.module = module
         self.context = context
-        self.imports = ProjectImports(context.root, self.module_values, self.function_reads,
+        self.imports = ProjectImports(context.root, self.module_values, self.function_returns,
                                       depth)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
@@ -298,9 +298,10 @@ class _Interpreter(Operations, Effects, Classes):
             return self.unknown_call(function.name, node)
         given = [a.value for a in node.args if a.keyword is None and not a.star]
         given = given[1:] if leading else given
-        positional = [*leading, *(self.value(v) for v in given)]
+        positional = [*leading, *(self.resolved(self.value(v), node) for v in given)]
         shown = [*("" for _ in leading), *(self.code(v) for v in given)]
-        keywords = {a.keyword.value: (self.value(a.value), self.code(a.value))
+        keywords = {a.keyword.value: (self.resolved(self.value(a.value), node),
+                                      self.code(a.value))
                     for a in node.args if a.keyword is not None}
         return self.apply_summary(summary, positional, shown, keywords, node)
 
@@ -392,11 +393,9 @@ class _Interpreter(Operations, Effects, Classes):
         other.block(module.body)
         return other.env
 
-    def function_reads(self, source: str, relpath: str, name: str
-                       ) -> tuple[Resource, ...] | None:
-        """For `pyimports`: the resources a top-level function of another project file reads
-        and returns by itself (its summary's flows that start at no parameter), interpreted
-        by an interpreter of its own; None when any returned data comes from a parameter."""
+    def function_returns(self, source: str, relpath: str, name: str) -> Returned | None:
+        """For `pyimports`: where the data a top-level function of another project file returns
+        comes from, from its summary made by an interpreter of its own."""
         module = parse_cst(source)
         other = _Interpreter(module, relpath, self.context,
                              lambda line, col: Location(path=relpath, line=line, column=col),
@@ -406,11 +405,13 @@ class _Interpreter(Operations, Effects, Classes):
         if not isinstance(function, Function):
             return None
         summary = other.summarise(function)
-        if summary is None or not summary.flows or any(f.param for f in summary.flows):
+        if summary is None:
             return None
-        roots = tuple(r for flow in summary.flows for r in flow.origin.roots
-                      if not is_placeholder(r))
-        return roots or None
+        own = tuple(r for flow in summary.flows if flow.param is None
+                    for r in flow.origin.roots if not is_placeholder(r))
+        params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
+                       for f in summary.flows if f.param is not None)
+        return Returned(own, params)
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -716,7 +717,10 @@ class _Interpreter(Operations, Effects, Classes):
             return self.symbol_call(qualname, node)
         callee = self.value(func)
         if isinstance(callee, Symbol):
-            return _still_project(callee, self.symbol_call(callee.qualname, node))
+            result = _still_project(callee, self.symbol_call(callee.qualname, node))
+            if callee.project and isinstance(result, Symbol) and not callee.arguments:
+                result = replace(result, arguments=self.kept_arguments(node))
+            return result
         if isinstance(callee, Function):
             return self.call_function(callee, node)
         if isinstance(callee, ProjectClass):
@@ -741,6 +745,16 @@ class _Interpreter(Operations, Effects, Classes):
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
         self.bind(target, Frames(self.combine(parts, "derive", target)))
 
+    def kept_arguments(self, node: cst.Call) -> tuple[tuple[int | str, Value | None], ...]:
+        """A call's arguments by position and keyword, kept on what a project function
+        returns so its data can be told later (see `project_data`)."""
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        kept: list[tuple[int | str, Value | None]] = [
+            (index, self.value(a.value)) for index, a in enumerate(positional)]
+        kept += [(a.keyword.value, self.value(a.value)) for a in node.args
+                 if a.keyword is not None]
+        return tuple(kept)
+
     def project_method(self, base: Symbol, method: str, node: cst.Call) -> Value | None:
         """A method of something another project file made (`load_customers().to_csv(p)`,
         `Loader(base).load(name)`): the catalog still decides what a library method does, and
@@ -753,15 +767,40 @@ class _Interpreter(Operations, Effects, Classes):
         return _still_project(base, self.symbol_call(qualname, node))
 
     def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
-        """The data of a value another project file made: what the function that made it
-        reads and returns by itself when that can be told (`load_customers()` reads
-        `data/customers.csv`), else a read of an unresolved source named after the call."""
-        roots = self.imports.returned(made.qualname, self.graph.relpath)
-        if not roots:
-            shown = f"{made.qualname}() (defined in another project file)"
-            return self.read_silently(Resource(kind="unknown", name=shown))
-        reads = [self.read_silently(root) for root in roots]
-        return self.combine(reads, "union", node) or reads[0]
+        """The data of a value another project file made (see `project_data`), else a read of
+        an unresolved source named after the call that made it."""
+        known = self.project_data(made, node)
+        if known is not None:
+            return known
+        shown = f"{made.qualname}() (defined in another project file)"
+        return self.read_silently(Resource(kind="unknown", name=shown))
+
+    def project_data(self, made: Symbol, node: cst.CSTNode, depth: int = 0) -> Data | None:
+        """What a call of a function of another project file returned, when that can be told:
+        what it reads itself (`load_customers()`: `data/customers.csv`), the path it is given
+        and reads (`load(DATA / "customers.csv")`), the data it is given and returns
+        (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
+        returned = self.imports.returned(made.qualname, self.graph.relpath)
+        if returned is None or depth > MAX_PROJECT_NESTING:
+            return None
+        given = dict(made.arguments)
+        parts: list[Value | None] = [self.read_silently(r) for r in returned.own]
+        for index, name, reads_path in returned.params:
+            value = given.get(name, given.get(index) if index is not None else None)
+            if isinstance(value, Text) and reads_path:
+                parts.append(self.read_silently(self.location_resource(value.value)))
+            elif isinstance(value, Symbol) and value.project:
+                parts.append(self.project_data(value, node, depth + 1))
+            else:
+                parts.append(value)
+        return self.combine(parts, "derive", node)
+
+    def resolved(self, value: Value | None, node: cst.CSTNode) -> Value | None:
+        """A value another project file made, as the data it is when that can be told (a
+        frame handed to a function of this file); anything else as it is."""
+        if isinstance(value, Symbol) and value.project:
+            return self.project_data(value, node) or value
+        return value
 
     def symbol_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call of a library function or of a method of an object a library made: what its
@@ -1170,6 +1209,9 @@ def _path_method(path: str, method: str, args: list[str]) -> str:
     if method == "joinpath":
         return posixpath.join(path, *args)
     return path
+
+
+MAX_PROJECT_NESTING = 4  # `a(b(c(d(path))))` across project files, followed this deep
 
 
 def _still_project(made_by: Symbol, result: Value | None) -> Value | None:

@@ -90,6 +90,8 @@ class Symbol:
     qualname: str
     project: bool = False
     place: str | None = None  # what a bucket, blob or container object stands for (`locate`)
+    # What a call of a project function was given (position or keyword -> value).
+    arguments: tuple[tuple[int | str, Value | None], ...] = ()
 
 
 @dataclass(frozen=True)
