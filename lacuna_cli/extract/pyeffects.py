@@ -57,7 +57,7 @@ class Effects:
             self.copy_row(api, node)
             return None
         if effect in ("send", "write"):
-            payload = self.with_inputs(self.payload(api, node))
+            payload = self.with_inputs(self.payload(api, node), log=api.category == "log")
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
             return None
@@ -190,13 +190,22 @@ class Effects:
             values.append(value)
         return values
 
-    def with_inputs(self, payload: list[Value | None]) -> list[Value | None]:
+    def with_inputs(self, payload: list[Value | None], log: bool = False
+                    ) -> list[Value | None]:
         """A value from outside the program (stdin, arguments, environment) sent on is data of
-        unknown classification: it becomes a read of an unresolved source."""
-        return [self.read_silently(Resource(kind="unknown", name=v.reason))
-                if isinstance(v, Dynamic) and v.external else
-                self.unknown_origin(v, self.statement) if isinstance(v, Symbol) and v.project
-                else v for v in payload]
+        unknown classification: it becomes a read of an unresolved source. So is a value
+        another project file made that cannot be told (see `unknown_origin`), except in a log
+        line, where such values are mostly messages and counts: there only what can be told
+        is data."""
+        values: list[Value | None] = []
+        for value in payload:
+            if isinstance(value, Dynamic) and value.external:
+                value = self.read_silently(Resource(kind="unknown", name=value.reason))
+            elif isinstance(value, Symbol) and value.project:
+                value = self.resolved(value, self.statement) if log else \
+                    self.unknown_origin(value, self.statement)
+            values.append(value)
+        return values
 
     def destination(self, api: Api, node: cst.Call) -> Target:
         """Where a row's call puts the data, with its service and category."""

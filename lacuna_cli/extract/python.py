@@ -395,12 +395,17 @@ class _Interpreter(Operations, Effects, Classes):
 
     def function_returns(self, source: str, relpath: str, name: str) -> Returned | None:
         """For `pyimports`: where the data a top-level function of another project file returns
-        comes from, from its summary made by an interpreter of its own."""
-        module = parse_cst(source)
-        other = _Interpreter(module, relpath, self.context,
-                             lambda line, col: Location(path=relpath, line=line, column=col),
-                             self.imports.depth + 1)
-        other.block(module.body)
+        comes from, from its summary made by an interpreter of its own (one per module and
+        process, whichever of its functions is asked about)."""
+        key = (str(self.context.root), relpath, source)
+        other = _MODULES.get(key)
+        if other is None:
+            module = parse_cst(source)
+            other = _Interpreter(module, relpath, self.context,
+                                 lambda line, col: Location(path=relpath, line=line, column=col),
+                                 self.imports.depth + 1)
+            other.block(module.body)
+            _MODULES[key] = other
         function = other.env.get(name)
         if not isinstance(function, Function):
             return None
@@ -1212,6 +1217,9 @@ def _path_method(path: str, method: str, args: list[str]) -> str:
 
 
 MAX_PROJECT_NESTING = 4  # `a(b(c(d(path))))` across project files, followed this deep
+# Interpreters of other project modules whose functions were asked about, by root, path and
+# source (a module many files import is interpreted once per process).
+_MODULES: dict[tuple[str, str, str], _Interpreter] = {}
 
 
 def _still_project(made_by: Symbol, result: Value | None) -> Value | None:
