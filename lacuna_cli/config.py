@@ -152,7 +152,8 @@ class Config(BaseModel):
 
     @property
     def environment(self) -> str:
-        """`ci` under a CI runner (CI=true, as GitHub Actions and most runners set), else `local`."""
+        """`ci` under a CI runner (CI=true, as GitHub Actions and most runners set), else
+        `local`."""
         if self.settings.environment:
             return self.settings.environment
         return "ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "local"

@@ -123,7 +123,8 @@ class Resource(Model):
 
 
 class Location(Model):
-    """Where in the analysed code something happens (1-based line and column; cell for notebooks)."""
+    """Where in the analysed code something happens (1-based line and column; cell for
+    notebooks)."""
 
     path: str
     line: int

@@ -82,7 +82,7 @@ class CheckResult:
     errors: list[FileError]
     policies: PolicySet
     audited: int = 0
-    classifications: dict[str, Classification] = field(default_factory=dict)
+    classifications: Mapping[str, Classification] = field(default_factory=dict)
     # Worth a look but not failing the run: unused or expired exceptions.
     notices: list[FileError] = field(default_factory=list)
     # Project paths of every checked file (not the context), for stale-baseline detection.
@@ -241,7 +241,7 @@ def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]
 
 
 def _decide(
-    extracted: ExtractResult, classifications: dict[str, Classification], policies: PolicySet,
+    extracted: ExtractResult, classifications: Mapping[str, Classification], policies: PolicySet,
     engine: PolicyEngine, config: Config, actor: str, exceptions: list[FileException],
 ) -> Outcome:
     """One batch through the engine (closed afterwards), then the exceptions applied."""

@@ -181,8 +181,8 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
         [table]).fetchall())
     spec = ", ".join(f"'{name}': '{types[name]}'" for name in columns)
     quoted = ", ".join(f'"{name}"' for name in columns)
-    database = connection.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
-                                  "current_database()").fetchone()[0]
+    (database,) = one_row(connection.execute("SELECT path FROM duckdb_databases() WHERE "
+                                             "database_name = current_database()").fetchone())
     folder, prefix = ((Path(database).parent, _insert_prefix(Path(database))) if database
                       else (Path(tempfile.gettempdir()), "lacuna-insert-"))
     with tempfile.NamedTemporaryFile("wb", prefix=prefix, suffix=".ndjson", dir=folder,
@@ -196,3 +196,11 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
                            f"'{path}', format = 'newline_delimited', columns = {{{spec}}})")
     finally:
         os.unlink(handle.name)
+
+
+def one_row(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row `fetchone()` gave for a query that always yields one (an aggregate, a catalog
+    lookup of the open database); a missing row means the database is not what Lacuna wrote."""
+    if row is None:
+        raise StoreError("the database answered a query that always has a row with none")
+    return row

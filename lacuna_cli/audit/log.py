@@ -38,8 +38,8 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
         cell = f"#cell{op.location.cell}" if op.location.cell is not None else ""
         reasoning = decision.reasoning
         if finding.suppression:
-            reasoning = f"{reasoning} [suppressed ({finding.suppression.kind}): " \
-                        f"{finding.suppression.reason}]"
+            reasoning = (f"{reasoning} [suppressed ({finding.suppression.kind}): "
+                         f"{finding.suppression.reason}]")
         entries.append({
             "event_id": str(uuid.uuid4()), "timestamp": timestamp, "actor": identity.actor,
             "repo": identity.repo, "commit": identity.commit,
@@ -106,10 +106,10 @@ def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tu
     verification reports that, not this run.
     """
     latest = checkpoints.latest(connection)
-    usable = (latest is not None and latest.seq < seq
-              and checkpoints.frontier_problem(latest) is None)
-    frontier = checkpoints.decode_frontier(latest.frontier) if usable else []
-    covered = latest.seq if usable else 0
+    usable = latest if (latest is not None and latest.seq < seq
+                        and checkpoints.frontier_problem(latest) is None) else None
+    frontier = checkpoints.decode_frontier(usable.frontier) if usable else []
+    covered = usable.seq if usable else 0
     if covered < seq - 1:
         rows = connection.execute(f"SELECT hash FROM ({_whole_log(connection)}) "
                                   "WHERE seq > ? AND seq < ? "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.chain import RECORD_FIELDS
 from lacuna_cli.errors import LacunaError
+from lacuna_cli.store import one_row
 
 if TYPE_CHECKING:
     import psycopg
@@ -110,10 +111,10 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
 
     columns = ", ".join(f'"{name}"' for name in ("chain", *RECORD_FIELDS))
     try:
-        with connection.transaction(), connection.cursor() as cursor:
-            with cursor.copy(f"COPY lacuna.audit_log ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (connection.transaction(), connection.cursor() as cursor,
+              cursor.copy(f"COPY lacuna.audit_log ({columns}) FROM STDIN") as copy):
+            for row in rows:
+                copy.write_row(row)
     except psycopg.Error as exc:
         raise LacunaError(f"the central store refused the batch starting at seq {rows[0][1]}: "
                           f"{_first_line(exc)}") from exc
@@ -122,9 +123,9 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
 
 def _push_checkpoints(connection: psycopg.Connection, repo: str,
                       checkpoints: list[Checkpoint]) -> int:
-    row = connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
-                             "WHERE chain = %s", [repo]).fetchone()
-    newer = [c for c in checkpoints if c.seq > int(row[0])]
+    (pushed,) = one_row(connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
+                                           "WHERE chain = %s", [repo]).fetchone())
+    newer = [c for c in checkpoints if c.seq > int(pushed)]
     if not newer:
         return 0
     import psycopg

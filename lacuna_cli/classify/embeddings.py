@@ -12,6 +12,7 @@ misses of a run are embedded in one batch, and without the extra layer 2 says so
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
@@ -140,7 +141,8 @@ class Embedder:
         """A verdict per text, or None when some text misses the cache and the extra is absent."""
         keys = {text: key(MODEL_ID, VERDICT_VERSION, self._examples_key, text) for text in texts}
         cached = self._cache.get_many("embedding-verdict", list(keys.values()))
-        verdicts = {t: EmbeddingVerdict.from_json(cached[k]) for t, k in keys.items() if k in cached}
+        verdicts = {t: EmbeddingVerdict.from_json(cached[k])
+                    for t, k in keys.items() if k in cached}
         misses = [t for t in dict.fromkeys(texts) if t not in verdicts]
         if not misses:
             return verdicts
@@ -228,9 +230,7 @@ def preload() -> None:
         return
 
     def load() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the foreground load reports it
             shared_model()
-        except Exception:  # noqa: BLE001, S110 - reported by the foreground load
-            pass
 
     threading.Thread(target=load, name="lacuna-embeddings-preload", daemon=True).start()

@@ -96,9 +96,10 @@ class Matcher:
                 found = self.phrases.get("_".join(tokens[start:start + length]))
                 if found:
                     hits.update(found)
-        hits.update(r.order for r in self.searched if r.pattern.search(normal))  # type: ignore[union-attr]
-        matched = [self.rules[i] for i in sorted(hits)
-                   if self.rules[i].unless is None or not self.rules[i].unless.search(normal)]
+        hits.update(r.order for r in self.searched
+                    if r.pattern is not None and r.pattern.search(normal))
+        matched = [rule for rule in (self.rules[i] for i in sorted(hits))
+                   if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
         return vetoes or matched
 

@@ -34,7 +34,7 @@ class Classifier:
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
-        return cls(rules, ColumnLayers(rules, **layers))  # type: ignore[arg-type]
+        return cls(rules, ColumnLayers(rules, **layers))  # type: ignore[arg-type]  # by field name
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
@@ -82,9 +82,10 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
 def _reasons(resource: Resource, name_rules: list, columns: dict[str, ColumnSensitivity],
              verdicts: dict[str, ColumnSensitivity]) -> tuple[str, ...]:
     reasons = []
-    if name_rules:
+    top = strictest(name_rules)
+    if top is not None:
         reasons.append(f"{resource.name}: name matches rule {rule_ids(name_rules)} "
-                       f"({strictest(name_rules).rule.reasoning})")
+                       f"({top.rule.reasoning})")
     if columns:
         listed = ", ".join(f"{c} ({v.layer}: {v.why})" for c, v in columns.items())
         reasons.append(f"{resource.name}: columns {listed}")
@@ -190,7 +191,7 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
         tier=sensitivity.tier,
         tags=tuple(sorted(sensitivity.tags)),
         confidence=round(sensitivity.confidence, 3),
-        layer=sensitivity.layer,  # type: ignore[arg-type]
+        layer=sensitivity.layer,  # type: ignore[arg-type]  # layers.py sets a Layer name only
         reasoning=reasoning,
         inherited_from=origins if inherited else (),
         sensitive_columns={name: tuple(sorted(c.tags)) for name, c in

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from typing import Literal
 
 import libcst as cst
 
@@ -16,8 +17,18 @@ from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.files import table_resource
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
+from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
+    Data,
+    Dynamic,
+    Frames,
+    Function,
+    Handle,
+    Record,
+    Strings,
+    Symbol,
+    Text,
+    Value,
 )
 from lacuna_cli.models import Resource
 
@@ -27,7 +38,7 @@ TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any a
 NAMED_KINDS = {"file", "table", "url", "stream"}
 
 
-class Effects:
+class Effects(InterpreterState):
     """Row handlers; `self` is the interpreter."""
 
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
@@ -216,7 +227,7 @@ class Effects:
         texts = [self.value(p) if p is not None else None for p in parts]
         texts = [Text(",".join(t.values)) if isinstance(t, Strings) else t for t in texts]
         if all(isinstance(t, Text) for t in texts):
-            words = [t.value for t in texts]  # type: ignore[union-attr]
+            words = [t.value for t in texts if isinstance(t, Text)]
             name = template.format(*words) if template else ":".join([label, *words])
             return self._resource(kind, name), None
         if kind == "service":
@@ -224,15 +235,15 @@ class Effects:
         missing = next(self.code(p) if p is not None else "not given"
                        for p, t in zip(parts, texts, strict=True) if not isinstance(t, Text))
         shown = f"{label} `{self.code(node)}`"[:200]
-        return Resource(kind="unknown", name=shown), f"{label} target `{missing}` computed at " \
-            "run time"
+        reason = f"{label} target `{missing}` computed at run time"
+        return Resource(kind="unknown", name=shown), reason
 
     def _resource(self, kind: str, name: str) -> Resource:
         if kind in ("file", "url"):
             return self.location_resource(name)
         if kind == "table":
             return table_resource(name)
-        return Resource(kind=kind, name=name)  # type: ignore[arg-type]
+        return Resource(kind=kind, name=name)  # type: ignore[arg-type]  # a catalog kind: the model validates it
 
     # ---- effects ----------------------------------------------------------------------------
 
@@ -306,7 +317,7 @@ class Effects:
         if _any_data([p for p in parts if raw_placeholder(p) is None]):
             return self.combine(parts, "derive", node)  # `str(row)`: the row as text
         if all(isinstance(p, Text) for p in parts):
-            texts = [p.value for p in parts]  # type: ignore[union-attr]
+            texts = [p.value for p in parts if isinstance(p, Text)]
             if operation == "dirname":
                 return Text(posixpath.dirname(texts[0]) or ".") if texts else None
             if operation == "basename":
@@ -315,13 +326,14 @@ class Effects:
         return next((p for p in parts if isinstance(p, Dynamic)),
                     Dynamic(f"path built at run time `{self.code(node)}`"))
 
-    def combine_frames(self, transform: str, node: cst.Call) -> Value | None:
+    def combine_frames(self, transform: Literal["join", "union"], node: cst.Call
+                       ) -> Value | None:
         """`pd.merge(a, b)`, `pd.concat(frames)`: a list of collected frames unites them."""
         frames = [self.value(a.value) for a in node.args if not a.keyword]
         collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
         if collected and len(frames) == 1:
-            return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
-        return self.combine(frames, transform, node)  # type: ignore
+            return self.derive(collected, transform, node, self.code(node.func))
+        return self.combine(frames, transform, node)
 
 
 def _any_data(values: Sequence[Value | None]) -> bool:

@@ -121,7 +121,7 @@ def bindings_only(source: str) -> str | None:
     if not any(_names_text(statement) for statement in tree.body):
         return None
     lines = LINE.findall(source)
-    keep = set()
+    keep: set[int] = set()
     for statement in tree.body:
         if isinstance(statement, BINDING):
             keep.update(range(statement.lineno, (statement.end_lineno or statement.lineno) + 1))
@@ -137,6 +137,6 @@ def _names_text(statement: ast.stmt) -> bool:
     else:
         return False
     named = any(isinstance(t, ast.Name) and not t.id.startswith("__") for t in targets)
-    return named and any(isinstance(node, ast.Constant) and isinstance(node.value, str)
-                         or isinstance(node, ast.JoinedStr) or isinstance(node, ast.Name)
-                         and node.id == "__file__" for node in ast.walk(value))
+    return named and any((isinstance(node, ast.Constant) and isinstance(node.value, str))
+                         or isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Name)
+                         and node.id == "__file__") for node in ast.walk(value))

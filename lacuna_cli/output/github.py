@@ -64,8 +64,8 @@ def annotation(finding: Finding, prefix: str = "") -> str:
         + f"; tags: {', '.join(classification.tags) or 'none'}.",
         "What to do instead:",
         *(f"{n}. {alt}" for n, alt in enumerate(decision.alternatives, start=1)),
-        f"Policy {decision.policy_id} v{decision.policy_version}; data steward "
-        f"{decision.steward or 'not named'}; fingerprint {fingerprint(finding)}.",
+        (f"Policy {decision.policy_id} v{decision.policy_version}; data steward "
+         f"{decision.steward or 'not named'}; fingerprint {fingerprint(finding)}."),
     ]
     return command(
         COMMANDS[decision.severity], "\n".join(lines), file=prefix + op.location.path,

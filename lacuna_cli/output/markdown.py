@@ -52,13 +52,13 @@ def render(result: CheckResult) -> str:
     allowed = len(result.findings) - len(denied)
     verdict = "⛔ blocked" if blocked else ("⚠️ incomplete" if result.errors else "✅ clean")
     lines = [f"### Lacuna data-governance check: {verdict}", "",
-             f"{result.files} files, {len(result.findings)} operations — **{blocked} blocked**,"
+             (f"{result.files} files, {len(result.findings)} operations — **{blocked} blocked**,"
              f" {allowed} allowed, {len(denied) - blocked} suppressed, {len(result.errors)} "
              f"errors; {result.unresolved} with an unresolved source or destination; "
-             f"{result.audited} decisions recorded in the audit log.", ""]
+             f"{result.audited} decisions recorded in the audit log."), ""]
     if denied:
-        lines += ["| | Where | Policy | Operation | Classification | Why | What to do instead "
-                  "| Steward |", "|---|---|---|---|---|---|---|---|"]
+        lines += [("| | Where | Policy | Operation | Classification | Why | What to do instead "
+                   "| Steward |"), "|---|---|---|---|---|---|---|---|"]
         lines += [_row(f) for f in denied]
         lines.append("")
     if result.errors:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from lacuna_cli.scan import Progress as ProgressCallback
 
@@ -33,13 +33,12 @@ def scan_progress(enabled: bool | None = None) -> Iterator[ProgressCallback | No
     if not (wanted() if enabled is None else enabled):
         yield None
         return
-    state: dict[str, object] = {}
+    shown: list[tuple[Progress, TaskID]] = []  # the bar and its task, once there is one
 
     def update(done: int, total: int, path: str) -> None:
         if total < MIN_FILES:
             return
-        bar: Progress | None = state.get("bar")  # type: ignore[assignment]
-        if bar is None:
+        if not shown:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -47,12 +46,12 @@ def scan_progress(enabled: bool | None = None) -> Iterator[ProgressCallback | No
                            TextColumn("{task.description}"), transient=True,
                            console=Console(stderr=True))
             bar.start()
-            state["bar"], state["task"] = bar, bar.add_task("", total=total)
-        bar.update(state["task"], completed=done, description=path)  # type: ignore[arg-type]
+            shown.append((bar, bar.add_task("", total=total)))
+        bar, task = shown[0]
+        bar.update(task, completed=done, description=path)
 
     try:
         yield update
     finally:
-        bar = state.get("bar")
-        if bar is not None:
-            bar.stop()  # type: ignore[attr-defined]
+        for bar, _ in shown:
+            bar.stop()

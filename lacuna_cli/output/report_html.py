@@ -96,9 +96,9 @@ def render(result: CheckResult, graph: nx.MultiDiGraph, labels: Labels,
         "".join(finding_html(f) for f in denied) or "<p>None.</p>",
         *(["<h2>Files not analysed</h2><ul>", errors, "</ul>"] if errors else []),
         "<h2>Lineage</h2>",
-        '<p class="meta">Data flows left to right. Boxes are files and tables, rounded dashed '
+        ('<p class="meta">Data flows left to right. Boxes are files and tables, rounded dashed '
         "boxes are values in code; the colour is the tier (red PROPRIETARY, purple UNKNOWN, "
-        "amber INTERNAL, green PUBLIC).</p>",
+        "amber INTERNAL, green PUBLIC).</p>"),
         f'<div class="graph">{graph_svg.render(graph, labels)}</div>',
         "<h2>Allowed operations</h2>", _allowed(result),
         "</body></html>\n"])

@@ -55,8 +55,8 @@ def _message(finding: Finding) -> str:
               if classification.inherited_from else "")
     lines = [
         f"{decision.reasoning}.",
-        f"Classification: {classification.tier.value}{origin}; tags: "
-        f"{', '.join(classification.tags) or 'none'}.",
+        (f"Classification: {classification.tier.value}{origin}; tags: "
+         f"{', '.join(classification.tags) or 'none'}."),
         "What to do instead: " + " ".join(
             f"({n}) {alt}." for n, alt in enumerate(decision.alternatives, start=1)),
         f"Steward: {decision.steward or 'not named'}.",

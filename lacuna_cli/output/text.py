@@ -40,7 +40,8 @@ def target_of(finding: Finding) -> str:
 
 def render_denial(console: Console, finding: Finding) -> None:
     op, decision, classification = finding.operation, finding.decision, finding.classification
-    status = "[yellow]SUPPRESSED[/yellow]" if finding.suppression else "[bold red]BLOCKED[/bold red]"
+    status = ("[yellow]SUPPRESSED[/yellow]" if finding.suppression
+              else "[bold red]BLOCKED[/bold red]")
     console.print(f"{place(op.location)}: {decision.policy_id} {status} "
                   f"{op.action} of {classification.tier.value} data to "
                   f"[bold]{escape(target_of(finding))}[/bold]")
@@ -83,7 +84,8 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
         if not finding.decision.allowed:
             render_denial(console, finding)
         elif verbose:
-            console.print(f"{place(finding.operation.location)}: [green]allowed[/green] {finding.operation.action} "
+            console.print(f"{place(finding.operation.location)}: [green]allowed[/green] "
+                          f"{finding.operation.action} "
                           f"{escape(target_of(finding))} ({finding.classification.tier.value})")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
@@ -106,8 +108,10 @@ def render_extract(console: Console, result: ExtractResult) -> None:
     for op in result.operations:
         sources = ", ".join(s.name for s in op.sources) or "-"
         target = f" -> {op.destination.name}" if op.destination else ""
-        dynamic = f"  [yellow](dynamic: {escape(op.dynamic_reason)})[/yellow]" if op.dynamic else ""
-        console.print(f"{place(op.location)}: {op.action:<9} {escape(sources)}{escape(target)}{dynamic}")
+        dynamic = (f"  [yellow](dynamic: {escape(op.dynamic_reason or '')})[/yellow]"
+                   if op.dynamic else "")
+        console.print(f"{place(op.location)}: {op.action:<9} "
+                      f"{escape(sources)}{escape(target)}{dynamic}")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "

@@ -39,7 +39,7 @@ def decision_for(subject: str, violations: list[dict[str, Any]], policies: Polic
         reasoning="; ".join([str(top.get("reason", meta.title)), *others]),
         alternatives=tuple(dict.fromkeys(alternatives)),
         steward=steward,
-        severity=meta.severity,  # type: ignore[arg-type]
+        severity=meta.severity,  # type: ignore[arg-type]  # metadata.py admits SEVERITIES only
         title=meta.title,
     )
 

@@ -32,7 +32,8 @@ class FileException(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     policy: str = Field(min_length=1)
-    path: str = Field(min_length=1, description="glob over project-relative paths; ** spans folders")
+    path: str = Field(min_length=1,
+                      description="glob over project-relative paths; ** spans folders")
     resource: str | None = Field(default=None, description="glob over the destination or sources")
     reason: str = Field(min_length=1)
     approver: str = Field(min_length=1)
@@ -168,8 +169,8 @@ def _missing_reasons(outcome: Outcome, findings: list[Finding],
                 policy_version=MISSING_REASON_VERSION, title="Exception without a reason",
                 reasoning=(f"the exception `lacuna: allow[{ids}]` on line {allow.line} gives no "
                            "reason; every waiver must say why the operation is acceptable"),
-                alternatives=(f"Add the reason after the bracket: `lacuna: allow[{ids}] "
-                              "<why this is acceptable>`",
+                alternatives=((f"Add the reason after the bracket: `lacuna: allow[{ids}] "
+                               "<why this is acceptable>`"),
                               "Remove the comment and change the operation instead"),
                 steward=steward, severity="medium")}))
 
