@@ -19,16 +19,7 @@ from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import (
-    Data,
-    Dynamic,
-    Frames,
-    Function,
-    Handle,
-    Record,
-    Strings,
-    Symbol,
-    Text,
-    Value,
+    Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
 from lacuna_cli.models import Resource
 
