@@ -73,7 +73,8 @@ class LacunaMagics(Magics):
         from lacuna_cli.extract.notebook import extract_notebook
         from lacuna_cli.extract.python import PythonContext
         from lacuna_cli.output.html import STYLE, finding_html
-        from lacuna_cli.scan import ExtractResult, check_extracted
+        from lacuna_cli.results import ExtractResult
+        from lacuna_cli.scan import check_extracted
 
         config = load_config(Path.cwd())
         cells = self._session_cells(cell)

@@ -113,7 +113,7 @@ def record(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph, files:
     for node_id, node in graph.nodes(data="node"):
         if node.kind != "resource":
             continue
-        writers = sorted({f"{edge.location.path}:{edge.location.line}"
+        writers = sorted({edge.location.display(column=False)
                           for edge in lineage.incoming(graph, node_id)
                           if edge.location.path in files})
         label = classifications.label(node_id)

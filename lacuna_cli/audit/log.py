@@ -33,9 +33,6 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
         op, decision = finding.operation, finding.decision
         result = "suppressed" if finding.suppression else (
             "allowed" if decision.allowed else "denied")
-        resource = op.destination.name if op.destination else ", ".join(
-            s.name for s in op.sources) or "(none)"
-        cell = f"#cell{op.location.cell}" if op.location.cell is not None else ""
         reasoning = decision.reasoning
         if finding.suppression:
             reasoning = (f"{reasoning} [suppressed ({finding.suppression.kind}): "
@@ -44,11 +41,11 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
             "event_id": str(uuid.uuid4()), "timestamp": timestamp, "actor": identity.actor,
             "repo": identity.repo, "commit": identity.commit,
             "event_type": "suppression" if finding.suppression else "decision",
-            "resource": resource, "action": op.action,
+            "resource": op.target, "action": op.action,
             "tier": finding.classification.tier.value, "tags": list(finding.classification.tags),
             "result": result, "policy_id": decision.policy_id,
             "policy_version": decision.policy_version, "reasoning": reasoning,
-            "location": f"{op.location.path}{cell}:{op.location.line}",
+            "location": op.location.display(column=False),
         })
     return entries
 

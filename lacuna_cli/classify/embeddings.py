@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lacuna_cli.classify.cache import Cache, key
 from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.models import AssignedTier, Tier
+from lacuna_cli.models import DEFAULT_TIER, AssignedTier, Tier
 from lacuna_cli.resources import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
@@ -180,7 +180,7 @@ class Embedder:
             return EmbeddingVerdict(example.tier, frozenset(example.tags), example.identifier,
                                     round(similarity, 3), neighbours)
         confidence = top if not best.tags and top >= NEAR else min(top, NEAR) / 2
-        return EmbeddingVerdict(Tier.INTERNAL, frozenset(), False, round(confidence, 3),
+        return EmbeddingVerdict(DEFAULT_TIER, frozenset(), False, round(confidence, 3),
                                 neighbours)
 
     def _vectors(self, texts: list[str]) -> dict[str, list[float]]:

@@ -51,19 +51,15 @@ def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
         if node.resource is not None:
             entry.update(resource_facts(node.resource, classifier))
         entry["sources"] = [
-            {"transform": edge.transform, "at": _where(edge.location), "keys": list(edge.keys),
-             "dropped": list(edge.dropped), "anonymized": list(edge.anonymized),
+            {"transform": edge.transform, "at": edge.location.display(column=False),
+             "keys": list(edge.keys), "dropped": list(edge.dropped),
+             "anonymized": list(edge.anonymized),
              "from": visit(edge.source) if edge.source not in seen else
              {"node": lineage.node_of(graph, edge.source).label, "shown": True}}
             for edge in sorted(lineage.incoming(graph, current), key=lambda e: e.source)]
         return entry
 
     return visit(node_id)
-
-
-def _where(location: Any) -> str:
-    cell = f":cell_{location.cell}" if location.cell is not None else ""
-    return f"{location.path}{cell}:{location.line}"
 
 
 def render(entry: dict[str, Any], depth: int = 0) -> list[str]:

@@ -18,7 +18,7 @@ from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX
 from lacuna_cli.policy.metadata import PolicyMeta
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
@@ -136,8 +136,8 @@ def sarif_document(result: CheckResult, root_uri: str) -> dict[str, Any]:
                              "toolExecutionNotifications": notifications}],
             # The run's coverage: how many operations had a source or destination Lacuna
             # could not resolve (their data is classified UNKNOWN).
-            "properties": {"operations": len(result.findings),
-                           "unresolved": result.unresolved},
+            "properties": {"operations": result.summary.operations,
+                           "unresolved": result.summary.unresolved},
             "results": [_result(f, rule_index) for f in result.findings
                         if not f.decision.allowed],
         }],

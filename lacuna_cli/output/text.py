@@ -16,7 +16,7 @@ from rich.markup import escape
 from lacuna_cli.models import Finding, Location
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult, ExtractResult
+    from lacuna_cli.results import CheckResult, ExtractResult
 
 LABEL_WIDTH = 18
 
@@ -26,16 +26,7 @@ def _label(name: str, value: str) -> str:
 
 
 def place(location: Location) -> str:
-    """`path:line:col`, or `notebook.ipynb:cell_3:line:col` inside a notebook."""
-    cell = f":cell_{location.cell}" if location.cell is not None else ""
-    return escape(f"{location.path}{cell}:{location.line}:{location.column}")
-
-
-def target_of(finding: Finding) -> str:
-    op = finding.operation
-    if op.destination is not None:
-        return op.destination.name
-    return ", ".join(s.name for s in op.sources) or "(unknown)"
+    return escape(location.display())
 
 
 def render_denial(console: Console, finding: Finding) -> None:
@@ -44,7 +35,7 @@ def render_denial(console: Console, finding: Finding) -> None:
               else "[bold red]BLOCKED[/bold red]")
     console.print(f"{place(op.location)}: {decision.policy_id} {status} "
                   f"{op.action} of {classification.tier.value} data to "
-                  f"[bold]{escape(target_of(finding))}[/bold]")
+                  f"[bold]{escape(finding.operation.target)}[/bold]")
     console.print(f"    [dim]{escape(op.code)}[/dim]")
     console.print(_label("Why", decision.reasoning))
     console.print(_label("Classification", f"{classification.tier.value} — "
@@ -85,23 +76,20 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
             render_denial(console, finding)
         elif verbose:
             console.print(f"{place(finding.operation.location)}: [green]allowed[/green] "
-                          f"{finding.operation.action} "
-                          f"{escape(target_of(finding))} ({finding.classification.tier.value})")
+                          f"{finding.operation.action} {escape(finding.operation.target)} "
+                          f"({finding.classification.tier.value})")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "
                       f"{escape(error.message)}")
-    denied = sum(1 for f in result.findings if f.blocking)
-    suppressed = sum(1 for f in result.findings if f.suppression)
-    allowed = sum(1 for f in result.findings if f.decision.allowed)
-    verdict = "[bold red]blocked[/bold red]" if denied else "[green]clean[/green]"
-    if not denied and result.errors:
-        verdict = "[bold red]incomplete[/bold red]"
+    counts = result.summary
+    colour = "green" if counts.verdict == "clean" else "bold red"
     console.print(
-        f"{verdict}: {result.files} files, {len(result.findings)} operations — "
-        f"{denied} blocked, {allowed} allowed, {suppressed} suppressed, "
-        f"{len(result.errors)} errors; {result.unresolved} with an unresolved source or "
-        f"destination; {result.audited} decisions recorded in the audit log")
+        f"[{colour}]{counts.verdict}[/{colour}]: {counts.files} files, {counts.operations} "
+        f"operations — {counts.blocked} blocked, {counts.allowed} allowed, "
+        f"{counts.suppressed} suppressed, {counts.errors} errors; {counts.unresolved} with an "
+        f"unresolved source or destination; {counts.audited} decisions recorded in the audit "
+        "log")
 
 
 def render_extract(console: Console, result: ExtractResult) -> None:
