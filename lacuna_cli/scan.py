@@ -39,7 +39,7 @@ from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, l
 from lacuna_cli.policy.exceptions import FileException, Outcome, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.results import CheckResult, ExtractResult, Scope
-from lacuna_cli.store import open_store
+from lacuna_cli.store import open_store, transaction
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -118,21 +118,15 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
         findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
-        connection.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(connection):
             now = audit_log.utc_now()
-            records = audit_log.append(connection, [
+            records = audit_log.record(connection, [
                 *classification.record_overrides(identity, now),
-                *audit_log.entries_for(findings, identity, now)])
-            audit_log.checkpoint(connection, records, now, config.audit_key_path)
+                *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
             files = _on_disk(graph, config.root)
             save_lineage(connection, graph, files, classifications)
             history.record(connection, graph, files, classifications, now, identity.commit)
             store_cache(connection, extracted.fresh)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),
                        policies=policies, audited=len(records), classifications=classifications,

@@ -89,6 +89,19 @@ def open_store(db_path: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyCo
             connection.close()
 
 
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write session: what runs inside commits together or, on any exception
+    (Ctrl-C included), not at all. Every multi-statement write of Lacuna goes through here."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 def _insert_prefix(db_path: Path) -> str:
     return f"{db_path.name}.insert-"
 

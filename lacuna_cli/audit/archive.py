@@ -25,14 +25,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.records import COLUMNS_SQL, read_rows
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.store import one_row
+from lacuna_cli.store import one_row, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -226,7 +226,8 @@ def archive_before(connection: duckdb.DuckDBPyConnection, cutoff: str, folder: P
                    ) -> tuple[Path | None, int]:
     """Move every record up to the last one stamped before `cutoff` into one Parquet file,
     in the crash-safe order the module docstring describes."""
-    _in_transaction(connection, lambda: recover(connection, folder))
+    with transaction(connection):
+        recover(connection, folder)
     first, last = one_row(connection.execute(
         "SELECT min(seq), max(seq) FROM audit_log WHERE seq <= "
         "(SELECT max(seq) FROM audit_log WHERE timestamp < ?)", [cutoff]).fetchone())
@@ -246,7 +247,8 @@ def archive_before(connection: duckdb.DuckDBPyConnection, cutoff: str, folder: P
         raise
     os.replace(temp, target)
     _fsync(folder)
-    _in_transaction(connection, lambda: _finish(connection, target, first, last))
+    with transaction(connection):
+        _finish(connection, target, first, last)
     return target, last - first + 1
 
 
@@ -297,16 +299,6 @@ def _finish(connection: duckdb.DuckDBPyConnection, path: Path, first: int, last:
     if not marked:  # the leftover of an older Lacuna's archive
         connection.execute("INSERT INTO audit_archives VALUES (?, ?, ?, ?, ?)",
                            [path.name, first, last, digest_of(path), ARCHIVED])
-
-
-def _in_transaction(connection: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        work()
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def _fsync(path: Path) -> None:

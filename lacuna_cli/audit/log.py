@@ -94,6 +94,15 @@ def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[dict[str, An
     checkpoints.insert(connection, checkpoints.seal(frontier, records, timestamp, key))
 
 
+def record(connection: duckdb.DuckDBPyConnection, entries: list[dict], timestamp: str,
+           key_path: Path) -> list[dict[str, Any]]:
+    """Append `entries` (stamped `timestamp`) and seal them with a checkpoint: what every
+    audited write does, inside the caller's `store.transaction`."""
+    records = append(connection, entries)
+    checkpoint(connection, records, timestamp, key_path)
+    return records
+
+
 def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tuple[int, bytes]]:
     """The Merkle tree's right edge over every record before `seq`.
 
