@@ -24,7 +24,7 @@ from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.embedded import EmbeddedEngine
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policy_set
 from lacuna_cli.policy.remote import RemoteEngine
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 
 # The OPA stand-in serves the tests and this bench only, so it lives with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

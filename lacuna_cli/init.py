@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 
 CONFIG = """\
 # Lacuna: data-governance checks (see its README, "Configuration").

@@ -30,13 +30,13 @@ from lacuna_cli.extract.batch import (
     Job, Progress, extract_all, load_cache, store_cache,
 )
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.extract.files import discover, relative_to_root
+from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.lineage_store import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
 from lacuna_cli.policy.decide import decision_for, subject
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
-from lacuna_cli.policy.exceptions import FileException, Outcome, apply_exceptions, load_exceptions
+from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.results import CheckResult, ExtractResult, Scope
 from lacuna_cli.store import open_store, transaction
@@ -159,7 +159,7 @@ def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]
 def _decide(
     extracted: ExtractResult, classifications: Mapping[str, Classification], policies: PolicySet,
     engine: PolicyEngine, config: Config, actor: str, exceptions: list[FileException],
-) -> Outcome:
+) -> Waived:
     """One batch through the engine (closed afterwards), then the exceptions applied."""
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}

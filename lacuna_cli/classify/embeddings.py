@@ -28,7 +28,7 @@ from lacuna_cli.classify.cache import Cache, key
 from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import DEFAULT_TIER, AssignedTier, Tier
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import AssignedTier
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
 
 # `IPv4`/`IPv6` are one token, not `I`+`Pv4` as the camelCase split would make them.

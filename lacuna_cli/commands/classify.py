@@ -52,7 +52,7 @@ def columns_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify each column of a table (the table's name is taken into account)."""
-    from lacuna_cli.extract.files import table_resource
+    from lacuna_cli.extract.places import table_resource
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (_, run):
@@ -69,7 +69,7 @@ def columns_command(
 
 def _resource(config: Config, name: str) -> Resource:
     """A path or URL as written in code (with its CSV header if it is in the project)."""
-    from lacuna_cli.extract.files import normalise_location
+    from lacuna_cli.extract.places import normalise_location
     from lacuna_cli.extract.schema import header_columns
 
     resource = normalise_location(name, config.root)

@@ -116,7 +116,7 @@ def test_command(
     from lacuna_cli.output import json as json_output
     from lacuna_cli.policy.engine import load_policy_set
     from lacuna_cli.policy.testing import run_tests
-    from lacuna_cli.resources import shipped_dir
+    from lacuna_cli.shipped import shipped_dir
 
     config = project_config(ctx)
     extra = [path.resolve() for path in paths or []]

@@ -14,7 +14,7 @@ from typing import Literal
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
-from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState

@@ -19,7 +19,7 @@ import libcst as cst
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,

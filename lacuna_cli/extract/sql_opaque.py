@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, is_begin, token_start, tokenize
 from lacuna_cli.extract.sql_tables import Flow, location_resource
 from lacuna_cli.models import Resource

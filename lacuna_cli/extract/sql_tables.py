@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.models import Resource
 
 FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)

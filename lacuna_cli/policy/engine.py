@@ -19,7 +19,7 @@ import orjson
 from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.metadata import PolicyMeta, read_annotations
 from lacuna_cli.policy.trust import TrustedPolicies, package_of
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 
 if TYPE_CHECKING:
     from lacuna_cli.config import Config
