@@ -17,14 +17,18 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.embedded import EmbeddedEngine
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policy_set
-from lacuna_cli.policy.opa_server import serve_opa
 from lacuna_cli.policy.remote import RemoteEngine
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
+
+# The OPA stand-in serves the tests and this bench only, so it lives with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from opa_server import serve_opa
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 ACTIONS = ["read"] * 35 + ["join"] * 10 + ["filter"] * 10 + ["aggregate"] * 10 + \

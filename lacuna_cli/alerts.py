@@ -12,7 +12,6 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.models import Finding
-from lacuna_cli.output.text import target_of
 
 if TYPE_CHECKING:
     from lacuna_cli.gitinfo import RunIdentity
@@ -26,7 +25,7 @@ def _line(finding: Finding) -> str:
     alternatives = "\n".join(f"{n}. {alt}" for n, alt in
                              enumerate(decision.alternatives, start=1))
     return (f"*{decision.policy_id}* {op.action} of {finding.classification.tier.value} data to "
-            f"`{target_of(finding)}` at `{op.location.path}:{op.location.line}`\n"
+            f"`{op.target}` at `{op.location.display(column=False)}`\n"
             f"{decision.reasoning}\n{alternatives}\nSteward: {decision.steward or 'not named'}")
 
 

@@ -19,7 +19,6 @@ import orjson
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.fingerprint import fingerprint
 from lacuna_cli.models import FileError, Finding
-from lacuna_cli.output.text import target_of
 
 BASELINE_FILE = ".lacuna-baseline.json"
 BASELINE_VERSION = 1
@@ -34,7 +33,7 @@ def entries_for(findings: list[Finding]) -> list[dict[str, Any]]:
             first.setdefault(fingerprint(finding), finding)
     entries = [{"fingerprint": key, "policy_id": f.decision.policy_id,
                 "action": f.operation.action, "path": f.operation.location.path,
-                "target": target_of(f), "count": counts[key]} for key, f in first.items()]
+                "target": f.operation.target, "count": counts[key]} for key, f in first.items()]
     return sorted(entries, key=lambda e: (e["path"], e["policy_id"], e["target"],
                                           e["fingerprint"]))
 

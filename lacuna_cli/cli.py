@@ -17,10 +17,10 @@ try:  # Typer 0.26+ vendors click; earlier releases use the click package itself
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
     from typer._click.utils import PacifyFlushWrapper
 except ImportError:  # pragma: no cover - depends on the installed Typer
-    from click.exceptions import (  # type: ignore[no-redef, assignment]  # older Typer
+    from click.exceptions import (  # type: ignore[assignment]  # the same classes, older Typer
         ClickException, NoArgsIsHelpError,
     )
-    from click.utils import PacifyFlushWrapper  # type: ignore[no-redef, assignment]
+    from click.utils import PacifyFlushWrapper  # type: ignore[no-redef]  # as above
 
 from lacuna_cli import __version__
 from lacuna_cli.commands import (
@@ -77,7 +77,7 @@ def main() -> None:
     exit 2 (the README promises one line, so click's boxed usage text is not shown)."""
     try:
         outcome = app(prog_name="lacuna", standalone_mode=False)
-    except SystemExit as exc:
+    except SystemExit:
         # Click exits 1 when the reader of stdout went away (`lacuna audit log | head`); the
         # output was wanted only that far, which is not a failure.
         if isinstance(sys.stdout, PacifyFlushWrapper):

@@ -152,7 +152,8 @@ class Config(BaseModel):
 
     @property
     def environment(self) -> str:
-        """`ci` under a CI runner (CI=true, as GitHub Actions and most runners set), else `local`."""
+        """`ci` under a CI runner (CI=true, as GitHub Actions and most runners set), else
+        `local`."""
         if self.settings.environment:
             return self.settings.environment
         return "ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "local"
@@ -303,7 +304,7 @@ def load_config(start: Path | None = None, root: Path | None = None) -> Config:
                   trusted_policy_dirs=trusted_policies)
 
 
-def _check_dialects(settings: Settings, origin: dict[str, str | None]) -> None:
+def _check_dialects(settings: Settings, origin: dict[str, Any]) -> None:
     """An unknown dialect name would make every SQL file an error line: one line naming where
     it was set instead (sqlglot is imported only when a dialect is configured)."""
     named = [("dialect", settings.dialect)] if settings.dialect else []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.extract.files import language_of
+from lacuna_cli.extract.places import language_of
 from lacuna_cli.models import FileError, Finding
 
 HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")

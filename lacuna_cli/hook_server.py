@@ -21,13 +21,13 @@ MAX_REQUEST = 4 * 1024 * 1024
 
 def preload() -> None:
     """Everything a check imports, loaded once before the first fork."""
-    import lacuna_cli.cli  # noqa: F401
-    import lacuna_cli.extract.notebook  # noqa: F401
-    import lacuna_cli.extract.python  # noqa: F401
-    import lacuna_cli.extract.sql  # noqa: F401
-    import lacuna_cli.output.reports  # noqa: F401
-    import lacuna_cli.policy.embedded  # noqa: F401
-    import lacuna_cli.scan  # noqa: F401
+    import lacuna_cli.cli
+    import lacuna_cli.extract.notebook
+    import lacuna_cli.extract.python
+    import lacuna_cli.extract.sql
+    import lacuna_cli.output.reports
+    import lacuna_cli.policy.embedded
+    import lacuna_cli.scan  # noqa: F401 - imported for its cost, ahead of the first request
 
 
 def bind(path: Path) -> socket.socket | None:

@@ -18,7 +18,7 @@ from lacuna_cli import lineage
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_resource
 from lacuna_cli.models import Tier
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store import insert_columns, one_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -45,8 +45,9 @@ class Learned:
 
     def facet(self) -> dict[str, object]:
         """The entry as a JSON object (the `historical` part of an export's classification)."""
-        return {"tier": self.tier.value, "tags": list(self.tags), "writtenBy": list(self.written_by),
-                "sources": list(self.sources), "learnedAt": self.learned_at, "commit": self.commit}
+        return {"tier": self.tier.value, "tags": list(self.tags),
+                "writtenBy": list(self.written_by), "sources": list(self.sources),
+                "learnedAt": self.learned_at, "commit": self.commit}
 
     def provenance(self) -> tuple[str, str]:
         """When (`learned <time> (HEAD <commit>)`) and where (`written by <file:line> from
@@ -65,8 +66,8 @@ class Learned:
 
 def stored(connection: duckdb.DuckDBPyConnection) -> dict[str, Learned]:
     """Resource node id -> what was learned ({} in a database older than this table)."""
-    present = connection.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                                 "table_name = ?", [TABLE]).fetchone()[0]
+    (present,) = one_row(connection.execute("SELECT count(*) FROM information_schema.tables "
+                                            "WHERE table_name = ?", [TABLE]).fetchone())
     if not present:
         return {}
     rows = connection.execute(f'SELECT {", ".join(map(_quoted, COLUMNS))} FROM {TABLE}')
@@ -112,7 +113,7 @@ def record(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph, files:
     for node_id, node in graph.nodes(data="node"):
         if node.kind != "resource":
             continue
-        writers = sorted({f"{edge.location.path}:{edge.location.line}"
+        writers = sorted({edge.location.display(column=False)
                           for edge in lineage.incoming(graph, node_id)
                           if edge.location.path in files})
         label = classifications.label(node_id)

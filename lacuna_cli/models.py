@@ -75,6 +75,9 @@ class Tier(str, Enum):
 
 _TIER_ORDER = (Tier.PUBLIC, Tier.INTERNAL, Tier.UNKNOWN, Tier.PROPRIETARY)
 ASSIGNABLE_TIERS = (Tier.PUBLIC, Tier.INTERNAL, Tier.PROPRIETARY)
+# Data at rest that nothing says more about (no rule, override, model or lineage): the
+# organisation's default. Every classification layer falls back to it.
+DEFAULT_TIER = Tier.INTERNAL
 
 
 def _assignable(tier: Tier) -> Tier:
@@ -123,12 +126,25 @@ class Resource(Model):
 
 
 class Location(Model):
-    """Where in the analysed code something happens (1-based line and column; cell for notebooks)."""
+    """Where in the analysed code something happens (1-based line and column; cell for
+    notebooks)."""
 
     path: str
     line: int
     column: int
     cell: int | None = None
+
+    @property
+    def position(self) -> str:
+        """`line:col` in a file, `cell_3:line:col` in a notebook."""
+        cell = "" if self.cell is None else f"cell_{self.cell}:"
+        return f"{cell}{self.line}:{self.column}"
+
+    def display(self, column: bool = True) -> str:
+        """How every output and the audit log name the place: `path:line:col`, or
+        `notebook.ipynb:cell_3:line:col` in a notebook (`column=False` drops the column)."""
+        shown = f"{self.path}:{self.position}"
+        return shown if column else shown.rsplit(":", 1)[0]
 
 
 class Operation(Model):
@@ -144,6 +160,14 @@ class Operation(Model):
     dynamic_reason: str | None = None
     # The lineage node whose data this operation handles; internal wiring, not contract.
     data_node: str | None = Field(default=None, exclude=True)
+
+    @property
+    def target(self) -> str:
+        """What the operation is about, as outputs and the audit log name it: where the data
+        goes, else where it comes from (`(unknown)` when Lacuna knows neither)."""
+        if self.destination is not None:
+            return self.destination.name
+        return ", ".join(s.name for s in self.sources) or "(unknown)"
 
 
 def operation_id(location: Location, action: str, target: str) -> str:

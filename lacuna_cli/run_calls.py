@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
 
 PYTHON = "<the running Python>"  # a word that is the interpreter itself (`sys.executable`)

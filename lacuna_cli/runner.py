@@ -6,8 +6,9 @@ A command is read like the interpreter reads it (`python [options] FILE | -m MOD
 or a `.py` file whose `#!` line names Python). From there every file is followed: its imports
 (resolved on the search path the run will have: the script's folder or the cwd, `PYTHONPATH`,
 the project root and its `src/` folder, where an editable install points), and the calls that
-run other code (`rules/run/calls.yaml`) when their target is literal. Code text (`-c`, `exec("...")`)
-is written to a scratch file so that it is checked like any file. Nothing here runs code.
+run other code (`rules/run/calls.yaml`) when their target is literal. Code text (`-c`,
+`exec("...")`) is written to a scratch file so that it is checked like any file. Nothing here runs
+code.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from lacuna_cli import lineage
 from lacuna_cli import lineage_history as history
@@ -27,76 +27,22 @@ from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
-    Cached, Job, Progress, extract_all, load_cache, store_cache,
+    Job, Progress, extract_all, load_cache, store_cache,
 )
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.extract.files import discover, relative_to_root
+from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.lineage_store import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
-from lacuna_cli.policy.decide import decision_for
-from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policy_set
-from lacuna_cli.policy.exceptions import FileException, Outcome, apply_exceptions, load_exceptions
+from lacuna_cli.policy.decide import decision_for, subject
+from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
+from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
-from lacuna_cli.resources import shipped_dir
-from lacuna_cli.store import open_store
+from lacuna_cli.results import CheckResult, ExtractResult, Scope
+from lacuna_cli.store import open_store, transaction
 
 if TYPE_CHECKING:
     import networkx as nx
-
-
-@dataclass
-class ExtractResult:
-    files: int
-    extractions: list[Extraction]
-    fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
-    # The project's other files, for lineage only (never decided nor reported); None: not
-    # gathered yet (`check_extracted` gathers it).
-    context: list[Extraction] | None = None
-
-    @property
-    def operations(self) -> list[Operation]:
-        return [op for e in self.extractions for op in e.operations]
-
-    @property
-    def errors(self) -> list[FileError]:
-        """Each problem once: a broken dbt_project.yml is reported by every model it affects."""
-        return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
-
-
-
-
-class Scope(Protocol):
-    """Which of a run's results it reports and audits: all by default; changed lines only with
-    `--diff-base`, new findings only with `--baseline`, the current cell in a notebook."""
-
-    def keeps(self, finding: Finding) -> bool: ...
-
-    def keeps_problem(self, problem: FileError) -> bool: ...
-
-
-@dataclass
-class CheckResult:
-    files: int
-    findings: list[Finding]
-    errors: list[FileError]
-    policies: PolicySet
-    audited: int = 0
-    classifications: dict[str, Classification] = field(default_factory=dict)
-    # Worth a look but not failing the run: unused or expired exceptions.
-    notices: list[FileError] = field(default_factory=list)
-    # Project paths of every checked file (not the context), for stale-baseline detection.
-    paths: tuple[str, ...] = ()
-
-    @property
-    def blocking(self) -> list[Finding]:
-        return [f for f in self.findings if f.blocking]
-
-    @property
-    def unresolved(self) -> int:
-        """Operations whose source or destination Lacuna could not resolve: the run's blind
-        spots, reported beside the verdict so its coverage is visible."""
-        return sum(1 for f in self.findings if f.unresolved)
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
@@ -139,30 +85,6 @@ def _project_files(config: Config) -> list[Path]:
         return []
 
 
-def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
-    """The engine and the annotated policies it evaluates; fails closed on any error.
-
-    With an OPA URL (option, then LACUNA_OPA_URL or the trusted config) the server's policies
-    decide; otherwise the shipped policies, the trusted config's folders and the project's
-    folders (which may only add), embedded in process.
-    """
-    url = opa_url or config.settings.opa_url
-    if url:
-        from lacuna_cli.policy.remote import RemoteEngine
-
-        remote = RemoteEngine(url, config.settings.opa_token, config.settings.opa_timeout)
-        try:
-            return remote.policy_set(), remote
-        except BaseException:
-            remote.close()
-            raise
-    from lacuna_cli.policy.embedded import EmbeddedEngine
-
-    policy_set = load_policy_set([shipped_dir("policies"), *config.trusted_policy_dirs],
-                                 config.policy_dirs)
-    return policy_set, EmbeddedEngine(policy_set)
-
-
 def check(paths: list[Path], config: Config, dialect: str | None,
           opa_url: str | None = None, scopes: Sequence[Scope] = (),
           progress: Progress | None = None) -> CheckResult:
@@ -196,21 +118,15 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
         findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
-        connection.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(connection):
             now = audit_log.utc_now()
-            records = audit_log.append(connection, [
+            records = audit_log.record(connection, [
                 *classification.record_overrides(identity, now),
-                *audit_log.entries_for(findings, identity, now)])
-            audit_log.checkpoint(connection, records, now, config.audit_key_path)
+                *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
             files = _on_disk(graph, config.root)
             save_lineage(connection, graph, files, classifications)
             history.record(connection, graph, files, classifications, now, identity.commit)
             store_cache(connection, extracted.fresh)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),
                        policies=policies, audited=len(records), classifications=classifications,
@@ -241,9 +157,9 @@ def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]
 
 
 def _decide(
-    extracted: ExtractResult, classifications: dict[str, Classification], policies: PolicySet,
+    extracted: ExtractResult, classifications: Mapping[str, Classification], policies: PolicySet,
     engine: PolicyEngine, config: Config, actor: str, exceptions: list[FileException],
-) -> Outcome:
+) -> Waived:
     """One batch through the engine (closed afterwards), then the exceptions applied."""
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}
@@ -254,16 +170,12 @@ def _decide(
     with closing(engine):
         violations = evaluate_unique(engine, inputs)
     findings = [Finding(operation=op, classification=classification,
-                        decision=decision_for(_subject(op), raised, policies))
-                for op, classification, raised in zip(operations, classified, violations,
-                                                      strict=True)]
+                        decision=decision_for(subject(given), raised, policies))
+                for op, classification, given, raised in zip(operations, classified, inputs,
+                                                             violations, strict=True)]
     return apply_exceptions(
         findings, {e.path: e.allows for e in extracted.extractions if e.allows}, exceptions,
         datetime.now(UTC).date(), config.settings.exceptions, policies.entry.steward)
-
-
-def _subject(op: Operation) -> str:
-    return f"{op.action} to {op.destination.name}" if op.destination else op.action
 
 
 def _classification_of(op: Operation, classifications: Mapping[str, Classification]

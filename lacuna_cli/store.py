@@ -100,6 +100,19 @@ def open_store(db_path: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyCo
             connection.close()
 
 
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write session: what runs inside commits together or, on any exception
+    (Ctrl-C included), not at all. Every multi-statement write of Lacuna goes through here."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 def _insert_prefix(db_path: Path) -> str:
     return f"{db_path.name}.insert-"
 
@@ -193,8 +206,8 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
         [table]).fetchall())
     spec = ", ".join(f"'{name}': '{types[name]}'" for name in columns)
     quoted = ", ".join(f'"{name}"' for name in columns)
-    database = connection.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
-                                  "current_database()").fetchone()[0]
+    (database,) = one_row(connection.execute("SELECT path FROM duckdb_databases() WHERE "
+                                             "database_name = current_database()").fetchone())
     folder, prefix = ((Path(database).parent, _insert_prefix(Path(database))) if database
                       else (Path(tempfile.gettempdir()), "lacuna-insert-"))
     with tempfile.NamedTemporaryFile("wb", prefix=prefix, suffix=".ndjson", dir=folder,
@@ -208,3 +221,11 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
                            f"'{path}', format = 'newline_delimited', columns = {{{spec}}})")
     finally:
         os.unlink(handle.name)
+
+
+def one_row(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row `fetchone()` gave for a query that always yields one (an aggregate, a catalog
+    lookup of the open database); a missing row means the database is not what Lacuna wrote."""
+    if row is None:
+        raise StoreError("the database answered a query that always has a row with none")
+    return row

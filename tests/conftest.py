@@ -19,6 +19,19 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
 
+def checkout_pythonpath(current: str | None) -> str:
+    """`current` (a PYTHONPATH value) with this checkout first, so a child Python imports
+    lacuna_cli from the code under test, not from whatever copy the environment installed."""
+    rest = [part for part in (current or "").split(os.pathsep)
+            if part and Path(part).resolve() != REPO]
+    return os.pathsep.join([str(REPO), *rest])
+
+
+# Every child process the tests start (python -m lacuna_cli, hook clients, pre-commit hooks,
+# interpreters started by `lacuna run`) inherits this environment.
+os.environ["PYTHONPATH"] = checkout_pythonpath(os.environ.get("PYTHONPATH"))
+
+
 @dataclass
 class Run:
     code: int
@@ -26,15 +39,23 @@ class Run:
     stderr: str
 
 
+def lacuna_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment `run_lacuna` gives the CLI: plain output, no trusted config, not CI, and
+    this checkout first on the path (even when `env` sets a PYTHONPATH of its own)."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200",
+                   "LACUNA_TRUSTED_CONFIG": os.devnull, **(env or {})}
+    environment.pop("CI", None)
+    environment["PYTHONPATH"] = checkout_pythonpath(environment.get("PYTHONPATH"))
+    return environment
+
+
 def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                timeout: float = 120) -> Run:
     """Run `python -m lacuna_cli ARGS` as a real process (exit codes, stdout, stderr). The
     machine's trusted config (~/.config/lacuna) is not read unless `env` names one."""
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200",
-                   "LACUNA_TRUSTED_CONFIG": os.devnull, **(env or {})}
-    environment.pop("CI", None)
     completed = subprocess.run([sys.executable, "-m", "lacuna_cli", *args], cwd=cwd,
-                               capture_output=True, text=True, env=environment, timeout=timeout)
+                               capture_output=True, text=True, env=lacuna_environment(env),
+                               timeout=timeout)
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 

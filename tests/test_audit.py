@@ -119,7 +119,7 @@ def test_one_record_per_finding_of_check_json(shop: Path) -> None:
         op = finding["operation"]
         assert record["action"] == op["action"]
         where = op["location"]
-        cell = f'#cell{where["cell"]}' if where.get("cell") is not None else ""
+        cell = f':cell_{where["cell"]}' if where.get("cell") is not None else ""
         assert record["location"] == f'{where["path"]}{cell}:{where["line"]}'
         assert record["result"] == ("allowed" if finding["decision"]["allowed"] else "denied")
         assert record["policy_id"] == finding["decision"]["policy_id"]

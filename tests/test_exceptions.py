@@ -13,7 +13,7 @@ from lacuna_cli.extract.allow_comments import find_allows
 from lacuna_cli.models import (
     Classification, Decision, Finding, InlineAllow, Location, Operation, Resource,
 )
-from lacuna_cli.policy.exceptions import (
+from lacuna_cli.policy.waivers import (
     MISSING_REASON_ID, FileException, apply_exceptions, glob_match, load_exceptions,
 )
 

@@ -12,7 +12,7 @@ from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.embedded import EmbeddedEngine
 from lacuna_cli.policy.engine import evaluate_unique, load_policy_set
 from lacuna_cli.policy.metadata import read_annotations
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 
 
 def op_input(tier: str = "PROPRIETARY", tags=("PII",), dest_type: str = "unmanaged",

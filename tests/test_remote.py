@@ -13,10 +13,10 @@ from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.embedded import EmbeddedEngine
 from lacuna_cli.policy.engine import evaluate_unique, load_policy_set
-from lacuna_cli.policy.opa_server import serve_opa
 from lacuna_cli.policy.remote import RemoteEngine
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from conftest import local_http_server
+from opa_server import serve_opa
 from test_policy import op_input
 
 TOKEN = "s3cret-token"

@@ -25,13 +25,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.records import COLUMNS_SQL, read_rows
 from lacuna_cli.errors import LacunaError
+from lacuna_cli.store import one_row, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -71,8 +72,8 @@ def archive_dir(db_path: Path) -> Path:
 
 def folder_of(connection: duckdb.DuckDBPyConnection) -> Path | None:
     """The archive folder of the database `connection` has open (None in memory)."""
-    (database,) = connection.execute("SELECT path FROM duckdb_databases() WHERE database_name "
-                                     "= current_database()").fetchone()
+    (database,) = one_row(connection.execute("SELECT path FROM duckdb_databases() WHERE "
+                                             "database_name = current_database()").fetchone())
     return archive_dir(Path(database)) if database else None
 
 
@@ -88,8 +89,8 @@ def quoted(path: Path) -> str:
 
 def _manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str, str]]:
     """name -> (first seq, last seq, SHA-256, state); empty for a database older than it."""
-    (present,) = connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
-                                    "'audit_archives'").fetchone()
+    (present,) = one_row(connection.execute("SELECT count(*) FROM duckdb_tables() WHERE "
+                                            "table_name = 'audit_archives'").fetchone())
     if not present:
         return {}
     rows = connection.execute("SELECT name, first_seq, last_seq, sha256, state "
@@ -107,7 +108,7 @@ def _named_files(folder: Path) -> Iterator[tuple[Path, int, int]]:
 
 
 def _live_start(connection: duckdb.DuckDBPyConnection) -> int | None:
-    (start,) = connection.execute("SELECT min(seq) FROM audit_log").fetchone()
+    (start,) = one_row(connection.execute("SELECT min(seq) FROM audit_log").fetchone())
     return start
 
 
@@ -146,7 +147,7 @@ def _probe(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]
 
     cursor = connection.cursor()
     try:
-        return cursor.execute(sql, params).fetchone()
+        return one_row(cursor.execute(sql, params).fetchone())
     except duckdb.Error as exc:
         return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     finally:
@@ -225,10 +226,11 @@ def archive_before(connection: duckdb.DuckDBPyConnection, cutoff: str, folder: P
                    ) -> tuple[Path | None, int]:
     """Move every record up to the last one stamped before `cutoff` into one Parquet file,
     in the crash-safe order the module docstring describes."""
-    _in_transaction(connection, lambda: recover(connection, folder))
-    first, last = connection.execute(
+    with transaction(connection):
+        recover(connection, folder)
+    first, last = one_row(connection.execute(
         "SELECT min(seq), max(seq) FROM audit_log WHERE seq <= "
-        "(SELECT max(seq) FROM audit_log WHERE timestamp < ?)", [cutoff]).fetchone()
+        "(SELECT max(seq) FROM audit_log WHERE timestamp < ?)", [cutoff]).fetchone())
     if first is None:
         return None, 0
     folder.mkdir(parents=True, exist_ok=True)
@@ -245,7 +247,8 @@ def archive_before(connection: duckdb.DuckDBPyConnection, cutoff: str, folder: P
         raise
     os.replace(temp, target)
     _fsync(folder)
-    _in_transaction(connection, lambda: _finish(connection, target, first, last))
+    with transaction(connection):
+        _finish(connection, target, first, last)
     return target, last - first + 1
 
 
@@ -291,21 +294,11 @@ def _copies_live(connection: duckdb.DuckDBPyConnection, path: Path, first: int, 
 def _finish(connection: duckdb.DuckDBPyConnection, path: Path, first: int, last: int) -> None:
     """Step 4: the records leave the live table as the file becomes part of the log."""
     connection.execute("DELETE FROM audit_log WHERE seq BETWEEN ? AND ?", [first, last])
-    (marked,) = connection.execute("UPDATE audit_archives SET state = ? WHERE name = ?",
-                                   [ARCHIVED, path.name]).fetchone()
+    (marked,) = one_row(connection.execute("UPDATE audit_archives SET state = ? WHERE name = ?",
+                                           [ARCHIVED, path.name]).fetchone())
     if not marked:  # the leftover of an older Lacuna's archive
         connection.execute("INSERT INTO audit_archives VALUES (?, ?, ?, ?, ?)",
                            [path.name, first, last, digest_of(path), ARCHIVED])
-
-
-def _in_transaction(connection: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        work()
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
 
 
 def _fsync(path: Path) -> None:

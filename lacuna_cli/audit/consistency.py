@@ -66,7 +66,8 @@ def check_against(connection: duckdb.DuckDBPyConnection, folder: Path, path: Pat
     (over the archive files that can be read: verification reports the others)."""
     old = load_checkpoint(path)
     checked = trusted is not None and (trusted.complete or bool(old.signature))
-    if checked and not signature_valid(trusted.key, old.signature, old.message()):
+    if trusted is not None and checked and not signature_valid(trusted.key, old.signature,
+                                                               old.message()):
         result.problems.append(Problem(old.seq, "forged-checkpoint",
                                        f"{path} is not signed by the trusted key"))
         return

@@ -33,22 +33,19 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
         op, decision = finding.operation, finding.decision
         result = "suppressed" if finding.suppression else (
             "allowed" if decision.allowed else "denied")
-        resource = op.destination.name if op.destination else ", ".join(
-            s.name for s in op.sources) or "(none)"
-        cell = f"#cell{op.location.cell}" if op.location.cell is not None else ""
         reasoning = decision.reasoning
         if finding.suppression:
-            reasoning = f"{reasoning} [suppressed ({finding.suppression.kind}): " \
-                        f"{finding.suppression.reason}]"
+            reasoning = (f"{reasoning} [suppressed ({finding.suppression.kind}): "
+                         f"{finding.suppression.reason}]")
         entries.append({
             "event_id": str(uuid.uuid4()), "timestamp": timestamp, "actor": identity.actor,
             "repo": identity.repo, "commit": identity.commit,
             "event_type": "suppression" if finding.suppression else "decision",
-            "resource": resource, "action": op.action,
+            "resource": op.target, "action": op.action,
             "tier": finding.classification.tier.value, "tags": list(finding.classification.tags),
             "result": result, "policy_id": decision.policy_id,
             "policy_version": decision.policy_version, "reasoning": reasoning,
-            "location": f"{op.location.path}{cell}:{op.location.line}",
+            "location": op.location.display(column=False),
         })
     return entries
 
@@ -97,6 +94,15 @@ def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[dict[str, An
     checkpoints.insert(connection, checkpoints.seal(frontier, records, timestamp, key))
 
 
+def record(connection: duckdb.DuckDBPyConnection, entries: list[dict], timestamp: str,
+           key_path: Path) -> list[dict[str, Any]]:
+    """Append `entries` (stamped `timestamp`) and seal them with a checkpoint: what every
+    audited write does, inside the caller's `store.transaction`."""
+    records = append(connection, entries)
+    checkpoint(connection, records, timestamp, key_path)
+    return records
+
+
 def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tuple[int, bytes]]:
     """The Merkle tree's right edge over every record before `seq`.
 
@@ -106,10 +112,10 @@ def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tu
     verification reports that, not this run.
     """
     latest = checkpoints.latest(connection)
-    usable = (latest is not None and latest.seq < seq
-              and checkpoints.frontier_problem(latest) is None)
-    frontier = checkpoints.decode_frontier(latest.frontier) if usable else []
-    covered = latest.seq if usable else 0
+    usable = latest if (latest is not None and latest.seq < seq
+                        and checkpoints.frontier_problem(latest) is None) else None
+    frontier = checkpoints.decode_frontier(usable.frontier) if usable else []
+    covered = usable.seq if usable else 0
     if covered < seq - 1:
         rows = connection.execute(f"SELECT hash FROM ({_whole_log(connection)}) "
                                   "WHERE seq > ? AND seq < ? "

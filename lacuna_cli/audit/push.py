@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.chain import RECORD_FIELDS
 from lacuna_cli.errors import LacunaError
+from lacuna_cli.store import one_row
 
 if TYPE_CHECKING:
     import psycopg
 
     from lacuna_cli.audit.checkpoint import Checkpoint
+    from lacuna_cli.audit.verify import TrustedKey, Verification
 
 BATCH = 20_000
 CHECKPOINT_FIELDS = ("seq", "head_hash", "tree_root", "timestamp", "key_id", "signature")
@@ -112,10 +115,10 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
 
     columns = ", ".join(f'"{name}"' for name in ("chain", *RECORD_FIELDS))
     try:
-        with connection.transaction(), connection.cursor() as cursor:
-            with cursor.copy(f"COPY lacuna.audit_log ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (connection.transaction(), connection.cursor() as cursor,
+              cursor.copy(f"COPY lacuna.audit_log ({columns}) FROM STDIN") as copy):
+            for row in rows:
+                copy.write_row(row)
     except psycopg.Error as exc:
         raise LacunaError(f"the central store refused the batch starting at seq {rows[0][1]}: "
                           f"{_first_line(exc)}") from exc
@@ -124,9 +127,9 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
 
 def _push_checkpoints(connection: psycopg.Connection, repo: str,
                       checkpoints: list[Checkpoint]) -> int:
-    row = connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
-                             "WHERE chain = %s", [repo]).fetchone()
-    newer = [c for c in checkpoints if c.seq > int(row[0])]
+    (pushed,) = one_row(connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
+                                           "WHERE chain = %s", [repo]).fetchone())
+    newer = [c for c in checkpoints if c.seq > int(pushed)]
     if not newer:
         return 0
     import psycopg
@@ -163,3 +166,23 @@ def grant_push(dsn: str, repo: str, role: str) -> str | None:
         except psycopg.Error as exc:
             raise LacunaError(f"cannot give {repo} to role {role}: {_first_line(exc)}") from exc
     return row[0] if row and row[0] != role else None
+
+
+def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
+                  ) -> tuple[Verification, PushResult | None]:
+    """Verify the local log and push it only if it verifies: a log that fails verification is
+    never sent (the push result is None then, and the verification says why)."""
+    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.consistency import hash_at
+    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.store import open_store
+
+    folder = archive_dir(db_path)
+    with open_store(db_path) as connection:
+        marks = checkpoints.every(connection)
+        verification = verify_store(connection, folder, marks, trusted)
+        if not verification.ok:
+            return verification, None
+        return verification, push(dsn, repo, lambda seq: hash_at(connection, folder, seq),
+                                  read_everything(connection, folder), marks)

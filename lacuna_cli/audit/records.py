@@ -21,3 +21,17 @@ def read_rows(connection: duckdb.DuckDBPyConnection, source: str, where: str = "
     while batch := cursor.fetchmany(10_000):
         for row in batch:
             yield dict(zip(RECORD_FIELDS, row, strict=True))
+
+
+def matching(connection: duckdb.DuckDBPyConnection, source: str, since: str | None = None,
+             result: str | None = None, resource: str | None = None) -> list[dict[str, Any]]:
+    """The records of `source` stamped at or after `since` (a stored UTC `...Z` string), with
+    this `result`, whose resource contains `resource` — each filter only when given."""
+    clauses, params = [], []
+    for clause, value in (("timestamp >= ?", since), ("result = ?", result),
+                          ("contains(resource, ?)", resource)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return list(read_rows(connection, source, where, params))

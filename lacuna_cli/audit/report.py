@@ -22,7 +22,8 @@ def build(records: Iterable[dict[str, Any]], verification: Verification, standar
     controls, scope = STANDARDS[standard]
     start, end = period
     chosen = [r for r in records
-              if (start is None or r["timestamp"] >= start) and (end is None or r["timestamp"] < end)
+              if (start is None or r["timestamp"] >= start)
+              and (end is None or r["timestamp"] < end)
               and (scope is None or scope & set(r["tags"]))]
     results = Counter(r["result"] for r in chosen)
     classification: dict[str, dict[str, Any]] = {}
@@ -84,8 +85,8 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines = [f"# {_title(report)}", "",
              f"Generated {report['generated_at']}; scope: {report['scope']}.", "",
              f"**Log integrity:** {_integrity_line(report)}", "",
-             f"**Access attempts:** {attempts['total']} — {attempts['allowed']} allowed, "
-             f"{attempts['denied']} denied, {attempts['suppressed']} allowed by exception.", "",
+             (f"**Access attempts:** {attempts['total']} — {attempts['allowed']} allowed, "
+              f"{attempts['denied']} denied, {attempts['suppressed']} allowed by exception."), "",
              "## Controls", "", "| control | edition | title | evidence |", "|---|---|---|---|"]
     for control in report["controls"]:
         successors = (f" (2022: {', '.join(control['successors'])})"
@@ -125,15 +126,15 @@ def to_html(report: dict[str, Any]) -> str:
     """One self-contained file (inline CSS, no scripts, no external resources)."""
     attempts = report["access_attempts"]
     state = "ok" if report["integrity"]["ok"] else "bad"
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>{html.escape(_title(report))}</title><style>{STYLE}</style></head><body>",
+    parts = [(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+              f"<title>{html.escape(_title(report))}</title><style>{STYLE}</style></head><body>"),
              f"<h1>{html.escape(_title(report))}</h1>",
-             f"<p>Generated {html.escape(report['generated_at'])}; scope: "
-             f"{html.escape(report['scope'])}.</p>",
-             f"<p>Log integrity: <span class='{state}'>{html.escape(_integrity_line(report))}"
-             f"</span></p>",
-             f"<p>Access attempts: <b>{attempts['total']}</b> — {attempts['allowed']} allowed, "
-             f"{attempts['denied']} denied, {attempts['suppressed']} allowed by exception.</p>",
+             (f"<p>Generated {html.escape(report['generated_at'])}; scope: "
+              f"{html.escape(report['scope'])}.</p>"),
+             (f"<p>Log integrity: <span class='{state}'>{html.escape(_integrity_line(report))}"
+              f"</span></p>"),
+             (f"<p>Access attempts: <b>{attempts['total']}</b> — {attempts['allowed']} allowed, "
+              f"{attempts['denied']} denied, {attempts['suppressed']} allowed by exception.</p>"),
              "<h2>Controls</h2>",
              _table(("control", "edition", "title", "evidence"),
                     [(c["id"] + (f" (2022: {', '.join(c['successors'])})"

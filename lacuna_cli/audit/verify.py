@@ -25,6 +25,7 @@ from lacuna_cli.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
 from lacuna_cli.audit.checkpoint import Checkpoint, frontier_problem
 from lacuna_cli.audit.keys import signature_valid
 from lacuna_cli.audit.records import read_rows
+from lacuna_cli.store import one_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -147,6 +148,8 @@ class _SealCheck:
 
     def _close(self) -> None:
         block, self.block = self.block, None
+        if block is None:
+            return
         span = (f"record {block.first}" if block.first == block.last
                 else f"records {block.first}..{block.last}")
         if block.index == len(self.seqs):
@@ -232,7 +235,7 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
         _add_damages(damages, found, result)
         return result
     latest = max(checkpoints, key=lambda c: c.seq, default=None)
-    (count,) = connection.execute(f"SELECT count(*) FROM ({source})").fetchone()
+    (count,) = one_row(connection.execute(f"SELECT count(*) FROM ({source})").fetchone())
     result = Verification(records=count, checkpoints=len(checkpoints),
                           tree_root=latest.tree_root if latest else merkle.EMPTY_ROOT.hex())
     _check_checkpoints(checkpoints, trusted, result)
@@ -243,22 +246,22 @@ def _intact(connection: duckdb.DuckDBPyConnection, source: str,
             checkpoints: Sequence[Checkpoint]) -> bool:
     """Every check of the walk, vectorised; False sends the log to the walk."""
     fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
-    edited, count, first, last, seqs, events = connection.execute(f"""
+    edited, count, first, last, seqs, events = one_row(connection.execute(f"""
         SELECT count(*) FILTER (WHERE sha256(to_json(struct_pack({fields}))::VARCHAR) <> hash),
                count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id)
-        FROM ({source})""").fetchone()
-    (broken,) = connection.execute(f"""
+        FROM ({source})""").fetchone())
+    (broken,) = one_row(connection.execute(f"""
         WITH r AS ({source})
         SELECT count(*) FROM r LEFT JOIN r AS before ON before.seq = r.seq - 1
-        WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone()
+        WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone())
     ordered = sorted(checkpoints, key=lambda c: c.seq)
-    (unsealed,) = connection.execute(f"""
+    (unsealed,) = one_row(connection.execute(f"""
         SELECT count(*) FROM ({source}) AS r LEFT JOIN (
             SELECT unnest($1) AS lo, unnest($2) AS hi, unnest($3) AS stamp) AS c
         ON r.seq > c.lo AND r.seq <= c.hi
         WHERE c.stamp IS NULL OR r.timestamp <> c.stamp""",
         [[0, *(c.seq for c in ordered[:-1])], [c.seq for c in ordered],
-         [c.timestamp for c in ordered]]).fetchone()
+         [c.timestamp for c in ordered]]).fetchone())
     heads = dict(connection.execute(f"SELECT seq, hash FROM ({source}) WHERE seq IN "
                                     "(SELECT unnest($1))", [[c.seq for c in ordered]]
                                     ).fetchall())

@@ -36,7 +36,8 @@ class Cache:
         wanted = sorted(set(keys) - set(found))
         if wanted and self._connection is not None:
             for k, value in self._connection.execute(
-                    "SELECT key, value FROM classify_cache WHERE kind = ? AND key IN (SELECT unnest(?))",
+                    "SELECT key, value FROM classify_cache"
+                    " WHERE kind = ? AND key IN (SELECT unnest(?))",
                     [kind, wanted]).fetchall():
                 found[k] = self._memory[(kind, k)] = orjson.loads(value)
         return found

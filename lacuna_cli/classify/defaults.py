@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from lacuna_cli.classify.inherit import Sensitivity
 from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE
-from lacuna_cli.models import Resource, Tier
+from lacuna_cli.models import DEFAULT_TIER, Resource, Tier
 
 NO_DATA_REASON = ("no data flows into it (only constants or configuration written in the code, "
                   "or a parameter nothing is passed to), PUBLIC")
@@ -29,12 +29,13 @@ UNRESOLVED_REASON = ("the place is computed at run time and cannot be resolved, 
 def unresolved(resource: Resource) -> Sensitivity:
     """A place computed at run time: its data may be anything (INTERNAL as far as anything is
     known, UNKNOWN as a whole)."""
-    return replace(_default(Tier.INTERNAL, resource.name, UNRESOLVED_REASON), unresolved=True)
+    return replace(_default(DEFAULT_TIER, resource.name, UNRESOLVED_REASON), unresolved=True)
 
 
 def unmatched(resource: Resource) -> Sensitivity:
     """A resolved place no rule matched."""
-    return _default(Tier.INTERNAL, resource.name, "no rule matched, INTERNAL by default")
+    return _default(DEFAULT_TIER, resource.name,
+                    f"no rule matched, {DEFAULT_TIER.value} by default")
 
 
 def no_data(label: str) -> Sensitivity:

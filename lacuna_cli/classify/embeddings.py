@@ -12,6 +12,7 @@ misses of a run are embedded in one batch, and without the extra layer 2 says so
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
@@ -26,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lacuna_cli.classify.cache import Cache, key
 from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.models import AssignedTier, Tier
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.models import DEFAULT_TIER, AssignedTier, Tier
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:
@@ -142,7 +143,8 @@ class Embedder:
         """A verdict per text, or None when some text misses the cache and the extra is absent."""
         keys = {text: key(MODEL_ID, VERDICT_VERSION, self._examples_key, text) for text in texts}
         cached = self._cache.get_many("embedding-verdict", list(keys.values()))
-        verdicts = {t: EmbeddingVerdict.from_json(cached[k]) for t, k in keys.items() if k in cached}
+        verdicts = {t: EmbeddingVerdict.from_json(cached[k])
+                    for t, k in keys.items() if k in cached}
         misses = [t for t in dict.fromkeys(texts) if t not in verdicts]
         if not misses:
             return verdicts
@@ -180,7 +182,7 @@ class Embedder:
             return EmbeddingVerdict(example.tier, frozenset(example.tags), example.identifier,
                                     round(similarity, 3), neighbours)
         confidence = top if not best.tags and top >= NEAR else min(top, NEAR) / 2
-        return EmbeddingVerdict(Tier.INTERNAL, frozenset(), False, round(confidence, 3),
+        return EmbeddingVerdict(DEFAULT_TIER, frozenset(), False, round(confidence, 3),
                                 neighbours)
 
     def _vectors(self, texts: list[str]) -> dict[str, list[float]]:
@@ -230,9 +232,7 @@ def preload() -> None:
         return
 
     def load() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the foreground load reports it
             shared_model()
-        except Exception:  # noqa: BLE001, S110 - reported by the foreground load
-            pass
 
     threading.Thread(target=load, name="lacuna-embeddings-preload", daemon=True).start()

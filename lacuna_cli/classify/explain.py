@@ -7,6 +7,7 @@ through — so a user can see which layer decided, on what evidence, and where i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
@@ -38,7 +39,7 @@ def _column(name: str, classifier: Classifier) -> dict[str, Any]:
 
 
 def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
-                  classifications: dict[str, Classification]) -> dict[str, Any]:
+                  classifications: Mapping[str, Classification]) -> dict[str, Any]:
     """The node and everything upstream of it (each node once), nearest first."""
     seen: set[str] = set()
 
@@ -50,8 +51,9 @@ def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
         if node.resource is not None:
             entry.update(resource_facts(node.resource, classifier))
         entry["sources"] = [
-            {"transform": edge.transform, "at": _where(edge.location), "keys": list(edge.keys),
-             "dropped": list(edge.dropped), "anonymized": list(edge.anonymized),
+            {"transform": edge.transform, "at": edge.location.display(column=False),
+             "keys": list(edge.keys), "dropped": list(edge.dropped),
+             "anonymized": list(edge.anonymized),
              "from": visit(edge.source) if edge.source not in seen else
              {"node": lineage.node_of(graph, edge.source).label, "shown": True}}
             for edge in sorted(lineage.incoming(graph, current), key=lambda e: e.source)]
@@ -60,29 +62,24 @@ def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
     return visit(node_id)
 
 
-def _where(location: Any) -> str:
-    cell = f":cell_{location.cell}" if location.cell is not None else ""
-    return f"{location.path}{cell}:{location.line}"
-
-
 def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
     """Plain text lines, indented by lineage depth."""
     pad = "  " * depth
     if entry.get("shown"):
         return [f"{pad}{entry['node']} (shown above)"]
     c = entry["classification"]
-    lines = [f"{pad}{entry['node']}: {c['tier']} [{', '.join(c['tags']) or 'no tags'}] — "
-             f"{c['layer']}, confidence {c['confidence']:.2f}",
+    lines = [(f"{pad}{entry['node']}: {c['tier']} [{', '.join(c['tags']) or 'no tags'}] — "
+              f"{c['layer']}, confidence {c['confidence']:.2f}"),
              f"{pad}  why: {c['reasoning']}"]
     if entry.get("override"):
         lines.append(f"{pad}  override (beats every layer): {entry['override']}")
-    for rule in entry.get("name_rules", []):
-        lines.append(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
-                     f"(confidence {rule['confidence']}): {rule['reasoning']}")
-    for column in entry.get("columns", []):
-        lines.append(f"{pad}  column {column['column']}: {column['tier']} "
-                     f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
-                     f"({column['confidence']:.2f}): {column['why']}")
+    lines.extend(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
+                 f"(confidence {rule['confidence']}): {rule['reasoning']}"
+                 for rule in entry.get("name_rules", []))
+    lines.extend(f"{pad}  column {column['column']}: {column['tier']} "
+                 f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
+                 f"({column['confidence']:.2f}): {column['why']}"
+                 for column in entry.get("columns", []))
     for source in entry["sources"]:
         extra = "".join(f", {label} {', '.join(source[label])}" for label in
                         ("keys", "dropped", "anonymized") if source[label])

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import AssignedTier
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
 
 # `IPv4`/`IPv6` are one token, not `I`+`Pv4` as the camelCase split would make them.
@@ -96,9 +96,10 @@ class Matcher:
                 found = self.phrases.get("_".join(tokens[start:start + length]))
                 if found:
                     hits.update(found)
-        hits.update(r.order for r in self.searched if r.pattern.search(normal))  # type: ignore[union-attr]
-        matched = [self.rules[i] for i in sorted(hits)
-                   if self.rules[i].unless is None or not self.rules[i].unless.search(normal)]
+        hits.update(r.order for r in self.searched
+                    if r.pattern is not None and r.pattern.search(normal))
+        matched = [rule for rule in (self.rules[i] for i in sorted(hits))
+                   if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
         return vetoes or matched
 

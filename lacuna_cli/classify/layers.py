@@ -16,7 +16,7 @@ from lacuna_cli.classify.cache import Cache
 from lacuna_cli.classify.heuristics import CompiledRule, RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.classify.llm import LLMClassifier, LLMVerdict
-from lacuna_cli.models import Tier
+from lacuna_cli.models import DEFAULT_TIER
 
 # A verdict at least this confident settles a name; below it the next layer is asked.
 CONFIDENT = 0.6
@@ -100,7 +100,7 @@ def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     matches = rules.match_column(name)
     best = strictest(matches)
     if best is None:
-        return ColumnSensitivity(Tier.INTERNAL, frozenset(), False, "no rule matched",
+        return ColumnSensitivity(DEFAULT_TIER, frozenset(), False, "no rule matched",
                                  layer="default", confidence=DEFAULT_CONFIDENCE)
     return ColumnSensitivity(
         tier=best.rule.tier,

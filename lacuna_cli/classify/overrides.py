@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,6 +23,8 @@ from lacuna_cli.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     import duckdb
+
+    from lacuna_cli.config import Config
 
 CLI_SOURCE = "cli"
 COLUMNS = ("source", "resource", "tier", "tags", "reason", "actor", "timestamp", "digest")
@@ -120,6 +122,19 @@ def record(connection: duckdb.DuckDBPyConnection, changed: list[Override], gone:
         for o in changed])
     return ([audit_entry(o, identity, timestamp, withdrawn=False) for o in changed]
             + [audit_entry(o, identity, timestamp, withdrawn=True) for o in gone])
+
+
+def override_by_hand(config: Config, chosen: Override, identity: RunIdentity
+                     ) -> list[dict[str, Any]]:
+    """Store a `lacuna classify override` and its audit record in one transaction; returns
+    the audit records written."""
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.store import open_store, transaction
+
+    with open_store(config.db_path, write=True) as connection, transaction(connection):
+        now = audit_log.utc_now()
+        entries = record(connection, [chosen], [], identity, now)
+        return audit_log.record(connection, entries, now, config.audit_key_path)
 
 
 def audit_entry(override: Override, identity: RunIdentity, timestamp: str,

@@ -21,7 +21,7 @@ from lacuna_cli.classify.heuristics import RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
 from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
 from lacuna_cli.classify.overrides import Override, lookup
-from lacuna_cli.models import Classification, LineageEdge, Resource, Tier
+from lacuna_cli.models import DEFAULT_TIER, Classification, LineageEdge, Resource, Tier
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Classifier:
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
-        return cls(rules, ColumnLayers(rules, **layers))  # type: ignore[arg-type]
+        return cls(rules, ColumnLayers(rules, **layers))  # type: ignore[arg-type]  # by field name
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
@@ -59,7 +59,7 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
     if unknown:
         deciding.append((Tier.UNKNOWN, DEFAULT_CONFIDENCE, "default"))
     if not deciding:  # columns known, none sensitive: as sure as the least sure of them
-        deciding.append(min(((Tier.INTERNAL, v.confidence, v.layer) for v in verdicts.values()),
+        deciding.append(min(((DEFAULT_TIER, v.confidence, v.layer) for v in verdicts.values()),
                             key=lambda d: d[1]))
     _, confidence, layer = max(deciding)
     reasons = _reasons(resource, name_rules, columns, verdicts)
@@ -68,7 +68,7 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
     # Without a name rule the data set is INTERNAL apart from its columns: knowing more of its
     # columns can add sensitivity, never take that default away.
     return Sensitivity(
-        base_tier=named.rule.tier if named else Tier.INTERNAL,
+        base_tier=named.rule.tier if named else DEFAULT_TIER,
         base_tags=frozenset(tag for r in name_rules for tag in r.rule.tags),
         columns=columns,
         origins=frozenset({resource.name}),
@@ -82,9 +82,10 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
 def _reasons(resource: Resource, name_rules: list, columns: dict[str, ColumnSensitivity],
              verdicts: dict[str, ColumnSensitivity]) -> tuple[str, ...]:
     reasons = []
-    if name_rules:
+    top = strictest(name_rules)
+    if top is not None:
         reasons.append(f"{resource.name}: name matches rule {rule_ids(name_rules)} "
-                       f"({strictest(name_rules).rule.reasoning})")
+                       f"({top.rule.reasoning})")
     if columns:
         listed = ", ".join(f"{c} ({v.layer}: {v.why})" for c, v in columns.items())
         reasons.append(f"{resource.name}: columns {listed}")
@@ -166,9 +167,7 @@ def _node_sensitivity(
 def _step(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     """Note the join/union step in the reasons so explanations can say "via join"."""
     if edge.transform in ("join", "union"):
-        cell = f":cell_{edge.location.cell}" if edge.location.cell is not None else ""
-        where = f"{edge.location.path}{cell}:{edge.location.line}"
-        note = f"{edge.transform} at {where}"
+        note = f"{edge.transform} at {edge.location.display(column=False)}"
         if note not in sensitivity.steps:
             return replace(sensitivity, steps=(*sensitivity.steps, note))
     return sensitivity
@@ -190,7 +189,7 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
         tier=sensitivity.tier,
         tags=tuple(sorted(sensitivity.tags)),
         confidence=round(sensitivity.confidence, 3),
-        layer=sensitivity.layer,  # type: ignore[arg-type]
+        layer=sensitivity.layer,  # type: ignore[arg-type]  # layers.py sets a Layer name only
         reasoning=reasoning,
         inherited_from=origins if inherited else (),
         sensitive_columns={name: tuple(sorted(c.tags)) for name, c in

@@ -16,10 +16,9 @@ from lacuna_cli.classify.cache import Cache
 from lacuna_cli.classify.heuristics import load_rules
 from lacuna_cli.classify.layers import ColumnLayers, stderr_notice
 from lacuna_cli.classify.llm import LLMClassifier, LLMSettings
-from lacuna_cli.classify.pipeline import Classifier, classify_graph
+from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_graph
 from lacuna_cli.config import Config
 from lacuna_cli.gitinfo import RunIdentity
-from lacuna_cli.models import Classification
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,7 +32,7 @@ class ClassificationRun:
     changed: list[overrides.Override] = field(default_factory=list)
     gone: list[overrides.Override] = field(default_factory=list)
 
-    def classify(self, graph: nx.MultiDiGraph) -> dict[str, Classification]:
+    def classify(self, graph: nx.MultiDiGraph) -> ClassifiedGraph:
         return classify_graph(graph, self.classifier)
 
     def record_overrides(self, identity: RunIdentity, timestamp: str) -> list[dict]:

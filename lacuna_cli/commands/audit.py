@@ -63,23 +63,16 @@ def log_command(
 ) -> None:
     """List audit records, oldest first (archived ones included)."""
     from lacuna_cli.audit.archive import archive_dir, log_source
-    from lacuna_cli.audit.records import read_rows
+    from lacuna_cli.audit.records import matching
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     if result is not None and result not in ("allowed", "denied", "suppressed"):
         raise LacunaError("--result must be allowed, denied or suppressed")
-    clauses, params = [], []
-    for clause, value in (("timestamp >= ?", _since(since)), ("result = ?", result),
-                          ("contains(resource, ?)", resource)):
-        if value is not None:
-            clauses.append(clause)
-            params.append(value)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
         source = log_source(connection, archive_dir(config.db_path))
-        records = list(read_rows(connection, source, where, params))
+        records = matching(connection, source, _since(since), result, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps({"records": records}))
         return
@@ -247,28 +240,18 @@ def push_command(
 ) -> None:
     """Copy new records and checkpoints to the central store; refuses a log that fails
     verification. Safe to re-run: nothing is sent twice, an interrupted push resumes."""
-    from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir, read_everything
-    from lacuna_cli.audit.consistency import hash_at
-    from lacuna_cli.audit.push import push
-    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.audit.push import push_verified
     from lacuna_cli.gitinfo import identify
-    from lacuna_cli.store import open_store
 
     config = project_config(ctx)
     name = repo or identify(config.root, config.settings.user).repo
-    folder = archive_dir(config.db_path)
     trusted, _ = _trusted_key(config, None)
-    with open_store(config.db_path) as connection:
-        marks = checkpoints.every(connection)
-        verification = verify_store(connection, folder, marks, trusted)
-        if not verification.ok:
-            first = verification.problems[0]
-            console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
-                            f"at seq {first.seq} ({first.kind}: {first.detail})")
-            raise typer.Exit(EXIT_VIOLATIONS)
-        result = push(to, name, lambda seq: hash_at(connection, folder, seq),
-                      read_everything(connection, folder), marks)
+    verification, result = push_verified(config.db_path, to, name, trusted)
+    if result is None:
+        first = verification.problems[0]
+        console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
+                        f"at seq {first.seq} ({first.kind}: {first.detail})")
+        raise typer.Exit(EXIT_VIOLATIONS)
     console().print(f"pushed {counted(result.records, 'record')} and "
                     f"{counted(result.checkpoints, 'checkpoint')} of "
                     f"{result.repo}; the central store now holds seq 1..{result.central_head}")

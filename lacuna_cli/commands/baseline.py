@@ -1,4 +1,5 @@
-"""Record today's blocked operations in a baseline file so `check --baseline` fails only on new ones."""
+"""Record today's blocked operations in a baseline file, so that `check --baseline` fails only
+on new ones."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
 
 if TYPE_CHECKING:
     from lacuna_cli.config import Config
-    from lacuna_cli.scan import CheckResult, Scope
+    from lacuna_cli.results import CheckResult, Scope
 
 OpaUrlOption = Annotated[str | None, typer.Option(
     "--opa-url", help="Evaluate the policies on this OPA server (REST API) instead of in "

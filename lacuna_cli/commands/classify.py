@@ -52,7 +52,7 @@ def columns_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify each column of a table (the table's name is taken into account)."""
-    from lacuna_cli.extract.files import table_resource
+    from lacuna_cli.extract.places import table_resource
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (_, run):
@@ -69,7 +69,7 @@ def columns_command(
 
 def _resource(config: Config, name: str) -> Resource:
     """A path or URL as written in code (with its CSV header if it is in the project)."""
-    from lacuna_cli.extract.files import normalise_location
+    from lacuna_cli.extract.places import normalise_location
     from lacuna_cli.extract.schema import header_columns
 
     resource = normalise_location(name, config.root)
@@ -106,11 +106,9 @@ def override_command(
     tags: Annotated[str, typer.Option("--tags", help="Comma-separated tags, e.g. PII,GDPR.")] = "",
 ) -> None:
     """Set a resource's classification by hand; it beats every layer and is audited."""
-    from lacuna_cli.audit import log as audit_log
     from lacuna_cli.classify import overrides
     from lacuna_cli.gitinfo import identify
     from lacuna_cli.models import ASSIGNABLE_TIERS, Tier
-    from lacuna_cli.store import open_store
 
     if tier.upper() not in (t.value for t in ASSIGNABLE_TIERS):
         raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
@@ -122,17 +120,7 @@ def override_command(
         resource=resource, tier=Tier[tier.upper()],
         tags=tuple(sorted({t.strip().upper() for t in tags.split(",") if t.strip()})),
         reason=reason.strip(), actor=identity.actor, source=overrides.CLI_SOURCE)
-    with open_store(config.db_path, write=True) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            now = audit_log.utc_now()
-            entries = overrides.record(connection, [chosen], [], identity, now)
-            records = audit_log.append(connection, entries)
-            audit_log.checkpoint(connection, records, now, config.audit_key_path)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+    records = overrides.override_by_hand(config, chosen, identity)
     console().print(f"{resource}: {chosen.tier.value} ({', '.join(chosen.tags) or 'no tags'}) "
                     f"— override recorded (audit seq {records[0]['seq']})", markup=False)
 

@@ -1,4 +1,5 @@
-"""Set a project up for Lacuna: config, a policy folder with a policy test, and the hook and CI snippets."""
+"""Set a project up for Lacuna: config, a policy folder with a policy test, and the hook and CI
+snippets."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ def _describe(graph: nx.MultiDiGraph, labels: dict, node_id: str) -> str:
 
     node = lineage.node_of(graph, node_id)
     tier, tags = labels.get(node_id, (None, ()))
-    where = (f" ({node.location.path}:{node.location.line})"
+    where = (f" ({node.location.display(column=False)})"
              if node.kind == "value" and node.location else "")
     tag_text = f" [{', '.join(tags)}]" if tags else ""
     return f"[bold]{escape(node.label)}[/bold]{escape(where)}  {tier or '?'}{escape(tag_text)}"

@@ -38,9 +38,9 @@ def eval_command(
     from contextlib import closing
 
     from lacuna_cli.output import json as json_output
-    from lacuna_cli.policy.decide import decision_for
+    from lacuna_cli.policy.decide import decision_for, subject
+    from lacuna_cli.policy.engine import load_policies
     from lacuna_cli.policy.input_schema import InvalidInput, validated_operations
-    from lacuna_cli.scan import load_policies
 
     try:
         operations, batch = validated_operations(_read_json(input_file))
@@ -49,7 +49,7 @@ def eval_command(
     policies, engine = load_policies(project_config(ctx), opa_url)
     with closing(engine):
         violations = engine.evaluate(operations)
-    decisions = [decision_for(_subject(operation), raised, policies)
+    decisions = [decision_for(subject(operation), raised, policies)
                  for operation, raised in zip(operations, violations, strict=True)]
     if output_format is DataFormat.json:
         shown = [d.model_dump(mode="json") for d in decisions]
@@ -86,11 +86,6 @@ def _read_json(path: Path) -> object:
         raise LacunaError(f"{path}: invalid JSON: {exc}") from None
 
 
-def _subject(operation: dict) -> str:
-    destination = operation["destination"]["path"]
-    return operation["action"] + (f" to {destination}" if destination else "")
-
-
 def _print_decision(decision: Decision, prefix: str) -> None:
     out = console()
     verdict = "[green]allowed[/green]" if decision.allowed else "[bold red]denied[/bold red]"
@@ -121,7 +116,7 @@ def test_command(
     from lacuna_cli.output import json as json_output
     from lacuna_cli.policy.engine import load_policy_set
     from lacuna_cli.policy.testing import run_tests
-    from lacuna_cli.resources import shipped_dir
+    from lacuna_cli.shipped import shipped_dir
 
     config = project_config(ctx)
     extra = [path.resolve() for path in paths or []]

@@ -1,4 +1,5 @@
-"""Check the project and write one self-contained HTML report: findings, lineage drawing, audit status."""
+"""Check the project and write one self-contained HTML report: findings, lineage drawing, audit
+status."""
 
 from __future__ import annotations
 

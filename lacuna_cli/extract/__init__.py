@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lacuna_cli.extract.allow_comments import find_allows
 from lacuna_cli.extract.failures import failed, guarded
-from lacuna_cli.extract.files import language_of
+from lacuna_cli.extract.places import language_of
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
 

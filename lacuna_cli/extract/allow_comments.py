@@ -2,7 +2,7 @@
 
 An exception names the policy it waives and says why. One without a reason is still returned
 (with an empty reason) because the policy stage turns it into a finding of its own
-(`lacuna_cli.policy.exceptions`); one that names no policy cannot waive anything and is an error.
+(`lacuna_cli.policy.waivers`); one that names no policy cannot waive anything and is an error.
 """
 
 from __future__ import annotations

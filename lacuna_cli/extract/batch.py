@@ -158,8 +158,9 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)
         results[index] = extraction
-    fresh = [Cached(jobs[i].relpath, digests[i], _encode(results[i], jobs[i].root))
-             for i in todo if digests[i] is not None and results[i] is not None]
+    fresh = [Cached(jobs[i].relpath, digest, _encode(result, jobs[i].root))
+             for i in todo
+             if (digest := digests[i]) is not None and (result := results[i]) is not None]
     return [r for r in results if r is not None], fresh
 
 

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.resources import shipped_dir
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
 Effect = Literal[

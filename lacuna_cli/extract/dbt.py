@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lacuna_cli.extract.dbt_project import DbtProject, load_project, project_of
-from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.sql_jinja import JINJA, render_jinja
 from lacuna_cli.models import Extraction, FileError, Resource
 

@@ -7,7 +7,7 @@ table read by a `.sql` file and the same table read by `pd.read_sql` end up as t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.extract.reach import reach
 from lacuna_cli.models import (
@@ -80,7 +80,7 @@ class GraphBuilder:
         target: str,
         transform: Transform,
         location: Location,
-        **details: tuple[str, ...] | tuple[ColumnFlow, ...] | None,
+        **details: Any,  # LineageEdge's optional fields, which the model validates
     ) -> None:
         self._edges.append(
             LineageEdge(source=source, target=target, transform=transform, location=location,

@@ -129,8 +129,8 @@ class _Builder:
         try:
             ast.parse("\n".join(python))
         except SyntaxError as exc:
-            line = min(max(exc.lineno or 1, 1), len(python)) - 1
-            self.problem(place(line), f"cannot parse Python: {exc.msg}; the cell is not "
+            index = min(max(exc.lineno or 1, 1), len(python)) - 1
+            self.problem(place(index), f"cannot parse Python: {exc.msg}; the cell is not "
                                       "analysed", included)
             return
         except (RecursionError, MemoryError, ValueError) as exc:

@@ -68,8 +68,8 @@ def statements_as_python(sql_lines: list[str], dialects: tuple[str | None, str |
     sql = "\n".join(sql_lines)
     statements, broken = split_until_error(sql, dialects[0]) if sql.strip() else ([], None)
     if broken is not None:
-        code.problems.append((broken - 1, "cannot tokenize SQL: unterminated string, quote or "
-                                          "comment; the rest of the cell is not analysed"))
+        code.problems.append((broken - 1, ("cannot tokenize SQL: unterminated string, quote or "
+                                           "comment; the rest of the cell is not analysed")))
     if destination is not None and not TABLE_NAME.match(destination):
         code.problems.append((0, f"cannot read the destination table `{destination}`"))
         destination = None

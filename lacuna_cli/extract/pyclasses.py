@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Function, Instance, ProjectClass, Value
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
 MAX_METHOD_DEPTH = 3
 
 
-class Classes:
+class Classes(InterpreterState):
     """Class definitions, instances and method calls; `self` is the interpreter."""
 
     def define_class(self, node: cst.ClassDef) -> None:
@@ -69,7 +70,7 @@ class Classes:
         key = _call_key(method, leading, given)
         if key is not None and key in self.inline_results:
             return self.inline_results[key]  # the same call again: same operations, same result
-        definition: cst.FunctionDef = method.node  # type: ignore[assignment]
+        definition = method.node
         self.inlined.add(method)
         env = {**self.globals, **(method.closure or {})}
         params = [*definition.params.posonly_params, *definition.params.params]

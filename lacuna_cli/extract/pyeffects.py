@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from typing import Literal
 
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
-from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
+from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
@@ -27,7 +29,7 @@ TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any a
 NAMED_KINDS = {"file", "table", "url", "stream"}
 
 
-class Effects:
+class Effects(InterpreterState):
     """Row handlers; `self` is the interpreter."""
 
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
@@ -234,7 +236,7 @@ class Effects:
         texts = [Text(",".join(t.values)) if isinstance(t, Strings) else t for t in texts]
         place = self.receiver_place(node) if template and "{receiver}" in template else ""
         if place is not None and all(isinstance(t, Text) for t in texts):
-            words = [t.value for t in texts]  # type: ignore[union-attr]
+            words = [t.value for t in texts if isinstance(t, Text)]
             name = (template.format(*words, receiver=place) if template
                     else ":".join([label, *words]))
             return self._resource(kind, name), None
@@ -245,8 +247,8 @@ class Effects:
                         for p, t in zip(parts, texts, strict=True) if not isinstance(t, Text)),
                        "the object it is called on")
         shown = f"{label} `{self.code(node)}`"[:200]
-        return Resource(kind="unknown", name=shown), f"{label} target `{missing}` computed at " \
-            "run time"
+        reason = f"{label} target `{missing}` computed at run time"
+        return Resource(kind="unknown", name=shown), reason
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the
@@ -261,7 +263,7 @@ class Effects:
             return self.location_resource(name)
         if kind == "table":
             return table_resource(name)
-        return Resource(kind=kind, name=name)  # type: ignore[arg-type]
+        return Resource(kind=kind, name=name)  # type: ignore[arg-type]  # a catalog kind: the model validates it
 
     # ---- effects ----------------------------------------------------------------------------
 
@@ -343,7 +345,7 @@ class Effects:
         if _any_data([p for p in parts if raw_placeholder(p) is None]):
             return self.combine(parts, "derive", node)  # `str(row)`: the row as text
         if all(isinstance(p, Text) for p in parts):
-            texts = [p.value for p in parts]  # type: ignore[union-attr]
+            texts = [p.value for p in parts if isinstance(p, Text)]
             if operation == "dirname":
                 return Text(posixpath.dirname(texts[0]) or ".") if texts else None
             if operation == "basename":
@@ -352,13 +354,14 @@ class Effects:
         return next((p for p in parts if isinstance(p, Dynamic)),
                     Dynamic(f"path built at run time `{self.code(node)}`"))
 
-    def combine_frames(self, transform: str, node: cst.Call) -> Value | None:
+    def combine_frames(self, transform: Literal["join", "union"], node: cst.Call
+                       ) -> Value | None:
         """`pd.merge(a, b)`, `pd.concat(frames)`: a list of collected frames unites them."""
         frames = [self.value(a.value) for a in node.args if not a.keyword]
         collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
         if collected and len(frames) == 1:
-            return self.derive(collected, transform, node, self.code(node.func))  # type: ignore
-        return self.combine(frames, transform, node)  # type: ignore
+            return self.derive(collected, transform, node, self.code(node.func))
+        return self.combine(frames, transform, node)
 
 
 def _any_data(values: Sequence[Value | None]) -> bool:

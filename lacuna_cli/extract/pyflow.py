@@ -10,6 +10,7 @@ value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource, Transform
@@ -41,7 +42,7 @@ class FlowGraph(GraphBuilder):
         self._fed: set[tuple[str, str]] = set()  # (unknown resource, value) edges added
 
     def edge(self, source: str, target: str, transform: Transform, location: Location,
-             **details: tuple[str, ...] | None) -> None:
+             **details: Any) -> None:
         super().edge(source, target, transform, location, **details)
         if self.captures:
             self.captures[-1].edges.append(LineageEdge(

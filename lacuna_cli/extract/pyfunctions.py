@@ -159,7 +159,7 @@ class CallSite:
         is written) the argument names the place; elsewhere it is data and brings its roots."""
         if resource.name not in self.arguments:
             return [resource], None  # another function's parameter: still a placeholder
-        param, value, shown = self.arguments[resource.name]
+        _param, value, shown = self.arguments[resource.name]
         outer = raw_placeholder(value)
         if outer is not None:
             self.host.path_kinds.setdefault(outer.name,
@@ -189,8 +189,8 @@ class CallSite:
             else:
                 sources.append(source)
         destination = template.destination
-        if is_placeholder(destination):
-            (destination,), reason = self._resolve(destination, path=True)  # type: ignore[arg-type]
+        if destination is not None and is_placeholder(destination):
+            (destination,), reason = self._resolve(destination, path=True)
             if template.data_node and not is_placeholder(destination):
                 graph = self.host.graph
                 graph.edge(template.data_node, graph.resource_node(destination), "write",
@@ -219,9 +219,9 @@ class CallSite:
         given = [(flow, start) for flow, start in given if start is not None]
         if len(given) == 1 and not given[0][0].steps:
             return given[0][1]  # the function returns its argument (or its own data) as is
-        starts = [(flow, start.data if isinstance(start, Frames) else start)
-                  for flow, start in given]
-        starts = [(flow, start) for flow, start in starts if isinstance(start, Data)]
+        unwrapped = [(flow, start.data if isinstance(start, Frames) else start)
+                     for flow, start in given]
+        starts = [(flow, start) for flow, start in unwrapped if isinstance(start, Data)]
         if not starts:
             return self.summary.returned
         graph = self.host.graph
@@ -301,8 +301,8 @@ def finalise(summary: Summary, host: Host) -> None:
         if not sources and template.action in TRANSFORMS:
             continue  # nothing says the parameters are data at all
         destination = template.destination
-        if is_placeholder(destination):
-            destination = _unknown(destination)  # type: ignore[arg-type]
+        if destination is not None and is_placeholder(destination):
+            destination = _unknown(destination)
         host.graph.operation(template.action, template.location, template.code, sources,
                              destination=destination, data_node=template.data_node,
                              dynamic_reason=reason)

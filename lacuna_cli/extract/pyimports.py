@@ -184,6 +184,6 @@ def _names_text(statement: ast.stmt) -> bool:
     else:
         return False
     named = any(isinstance(t, ast.Name) and not t.id.startswith("__") for t in targets)
-    return named and any(isinstance(node, ast.Constant) and isinstance(node.value, str)
-                         or isinstance(node, ast.JoinedStr) or isinstance(node, ast.Name)
-                         and node.id == "__file__" for node in ast.walk(value))
+    return named and any((isinstance(node, ast.Constant) and isinstance(node.value, str))
+                         or isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Name)
+                         and node.id == "__file__") for node in ast.walk(value))

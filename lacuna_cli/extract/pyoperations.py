@@ -14,6 +14,7 @@ import libcst as cst
 
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder, write_action
+from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
@@ -22,7 +23,7 @@ from lacuna_cli.models import FileError, Resource
 SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
 
 
-class Operations:
+class Operations(InterpreterState):
     """Operation handlers; `self` is the interpreter."""
 
     def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
@@ -62,10 +63,10 @@ class Operations:
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
             placeholder = raw_placeholder(query)
             reason = placeholder.name.split(" (line")[0] if placeholder else reason
-            result = self.graph.value_node("query", location)
+            unknown = self.graph.value_node("query", location)
             self.graph.operation("query", location, self.code(self.statement), [],
-                                 data_node=result, dynamic_reason=f"SQL from {reason}")
-            return Data(result, ())
+                                 data_node=unknown, dynamic_reason=f"SQL from {reason}")
+            return Data(unknown, ())
         statements, problems = analyse_sql(query.value, self.context.dialect)
         for line, message in problems:
             self.errors.append(FileError(path=location.path, line=location.line + line - 1,

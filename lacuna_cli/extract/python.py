@@ -19,7 +19,7 @@ import libcst as cst
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
@@ -204,10 +204,10 @@ class _Interpreter(Operations, Effects, Classes):
             self.suite(node.body)
             self.else_suite(node.orelse)
         elif isinstance(node, cst.With):
-            for item in node.items:
-                value = self.expression_statement(item.item)
-                if item.asname is not None:
-                    self.bind(item.asname.name, value)
+            for with_item in node.items:
+                value = self.expression_statement(with_item.item)
+                if with_item.asname is not None:
+                    self.bind(with_item.asname.name, value)
             self.suite(node.body)
         elif isinstance(node, cst.Try | cst.TryStar):
             self.suite(node.body)
@@ -253,7 +253,7 @@ class _Interpreter(Operations, Effects, Classes):
         if function in self.summaries:
             return self.summaries[function]
         self.summaries[function] = None
-        node: cst.FunctionDef = function.node  # type: ignore[assignment]
+        node = function.node
         saved = (self.env, self.statement, self.fresh)
         self.env = {**self.globals, **(function.closure or {})}
         params = self.parameters(function, node)
@@ -435,7 +435,11 @@ class _Interpreter(Operations, Effects, Classes):
                 if value is not None:
                     holder.attributes[target.attr.value] = value
                 return
-            self.env[self.code(target)] = value  # `self.df = ...` is looked up by its dotted name
+            dotted = self.code(target)  # `self.df = ...` is looked up by its dotted name
+            if value is None:
+                self.env.pop(dotted, None)
+            else:
+                self.env[dotted] = value
         elif isinstance(target, cst.Subscript):
             holder = self.value(target.value)
             if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
@@ -554,20 +558,21 @@ class _Interpreter(Operations, Effects, Classes):
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(Text(part.value))
-            else:
+            elif isinstance(part, cst.FormattedStringExpression):
                 parts.append(self.value(part.expression))
         if any(isinstance(p, Data) for p in parts):  # f"rows: {df.to_csv()}" is the data
-            return self.combine(parts, "derive", node)  # type: ignore[return-value]
+            return self.combine(parts, "derive", node)
         joined = self.concatenate(parts)
         if isinstance(joined, Text):
             return joined
         return Dynamic(f"f-string with run-time parts `{self.code(node)}`")
 
     def concatenate(self, parts: Iterable[Value | None]) -> Value | None:
-        texts = list(parts)
-        if all(isinstance(p, Text) for p in texts):
-            return Text("".join(p.value for p in texts))  # type: ignore[union-attr]
-        return next((p for p in texts if isinstance(p, Dynamic)),
+        values = list(parts)
+        texts = [p.value for p in values if isinstance(p, Text)]
+        if len(texts) == len(values):
+            return Text("".join(texts))
+        return next((p for p in values if isinstance(p, Dynamic)),
                     Dynamic("string built at run time"))
 
     def binary(self, node: cst.BinaryOperation) -> Value | None:
@@ -594,10 +599,10 @@ class _Interpreter(Operations, Effects, Classes):
         elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
         keys = [self.value(e.key) for e in elements]
         values = [self.value(e.value) for e in elements]
-        if len(elements) == len(node.elements) and all(isinstance(k, Text) for k in keys) and \
-                not _data(values):
-            return Record(tuple((k.value, v) for k, v in zip(keys, values, strict=True)
-                                if v is not None))  # type: ignore[union-attr]
+        names = [k.value for k in keys if isinstance(k, Text)]
+        if len(elements) == len(node.elements) == len(names) and not _data(values):
+            return Record(tuple((k, v) for k, v in zip(names, values, strict=True)
+                                if v is not None))
         data = _data(values)
         if data:
             return Frames(self.combine(data, "derive", node))
@@ -607,8 +612,9 @@ class _Interpreter(Operations, Effects, Classes):
         values = [self.value(item) for item in items]
         if not values:
             return Frames()  # an empty list or dict: frames may be collected into it
-        if all(isinstance(v, Text) for v in values):
-            return Strings(tuple(v.value for v in values))  # type: ignore[union-attr]
+        texts = [v.value for v in values if isinstance(v, Text)]
+        if len(texts) == len(values):
+            return Strings(tuple(texts))
         data = _data(values)
         if data:
             return Frames(self.combine(data, "derive", node))
@@ -736,8 +742,9 @@ class _Interpreter(Operations, Effects, Classes):
         """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
         if method in pyapi.COLLECT_METHODS and isinstance(node.func, cst.Attribute):
             added = [self.value(a.value) for a in node.args]
-            if frames.data is None and added and all(isinstance(v, Text) for v in added):
-                self.bind(node.func.value, Strings(tuple(v.value for v in added)))  # type: ignore
+            texts = [v.value for v in added if isinstance(v, Text)]
+            if frames.data is None and added and len(texts) == len(added):
+                self.bind(node.func.value, Strings(tuple(texts)))
                 return None  # `paths.append(os.path.join(root, f))`: a list of paths
             self.collect(node.func.value, frames, added)
             return None
@@ -828,7 +835,8 @@ class _Interpreter(Operations, Effects, Classes):
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
-        if isinstance(bound, Symbol) and receiver.value not in bound.qualname.split(".") \
+        if isinstance(receiver, cst.Name) and isinstance(bound, Symbol) \
+                and receiver.value not in bound.qualname.split(".") \
                 and qualname.split(".")[0] not in self.catalog.modules:
             # `msg.set_content(df.to_csv())`, `buf.write(text)`: the object now holds the data
             self.bind(receiver, result)
@@ -929,7 +937,7 @@ class _Interpreter(Operations, Effects, Classes):
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
         named = tuple(a.keyword.value for a in node.args if a.keyword is not None)
-        measured = grouped.data.columns if not named else named
+        measured = named if named else grouped.data.columns
         columns = tuple(dict.fromkeys((*grouped.keys, *(measured or ())))) or None
         return self.derive([grouped.data], "aggregate", node, self.code(node.func),
                            keys=grouped.keys, columns=columns)
@@ -955,7 +963,8 @@ class _Interpreter(Operations, Effects, Classes):
             return self.read(None, node, fixed=text)
         if method in ("write_text", "write_bytes"):
             payload = [self.value(a.value) for a in node.args]
-            return self.write(payload, (self.location_resource(text.value), None), node)
+            self.write(payload, (self.location_resource(text.value), None), node)
+            return None
         if method == "open":
             return self.open_file(None, self.arg(node, 0, "mode"), node, fixed=text)
         if method in ("format", "format_map", "join", "replace", "strip", "lower", "upper"):
@@ -973,8 +982,9 @@ class _Interpreter(Operations, Effects, Classes):
         if method in ("with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute",
                       "expanduser"):
             parts = [self.value(a.value) for a in node.args]
-            if all(isinstance(p, Text) for p in parts):
-                return Text(_path_method(text.value, method, [p.value for p in parts]))  # type: ignore
+            texts = [p.value for p in parts if isinstance(p, Text)]
+            if len(texts) == len(parts):
+                return Text(_path_method(text.value, method, texts))
             return Dynamic(f"path built at run time `{self.code(node)}`")
         return None
 
@@ -1028,7 +1038,7 @@ class _Interpreter(Operations, Effects, Classes):
             return data[0]
         known = [d.columns for d in data]
         columns = None if any(c is None for c in known) else tuple(
-            dict.fromkeys(c for cols in known for c in cols))  # type: ignore[union-attr]
+            dict.fromkeys(c for cols in known if cols is not None for c in cols))
         details: dict[str, tuple[str, ...] | None] = {"columns": columns}
         if keys:
             details["keys"] = keys

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Resource
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ class Function:
     """
 
     name: str
-    node: object
+    node: cst.FunctionDef
     closure: Mapping[str, Value] | None = None
 
 

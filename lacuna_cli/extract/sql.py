@@ -96,7 +96,7 @@ class Parsed:
     it (None: sqlglot's generic one)."""
 
     offset: int
-    tree: exp.Expression
+    tree: exp.Expr
     dialect: str | None
 
 
@@ -212,7 +212,7 @@ class ScriptAnalysis:
         for flow, sources, outputs in (r for r in remembered if r is not None):
             self._remember(flow, sources, outputs)
 
-    def flow(self, flow: Flow, tree: exp.Expression, text: str, line: int, column: int,
+    def flow(self, flow: Flow, tree: exp.Expr, text: str, line: int, column: int,
              index: int, dialect: str | None = None
              ) -> tuple[Flow, list[Resource], Outputs] | None:
         """Record one flow; returns what a later statement must know about its target."""
@@ -300,7 +300,7 @@ class ScriptAnalysis:
                 self.found[position] = replace(found, target=target, action=action, kind=kind)
 
 
-def _parse_one(text: str, dialect: str | None) -> exp.Expression:
+def _parse_one(text: str, dialect: str | None) -> exp.Expr:
     return sqlglot.parse_one(text, read=dialect)
 
 
@@ -322,7 +322,7 @@ def _second_statement(text: str, error: Exception) -> int | None:
     return offset
 
 
-def _with_columns(source: Resource, tree: exp.Expression, lineage: tuple[ColumnLineage, ...],
+def _with_columns(source: Resource, tree: exp.Expr, lineage: tuple[ColumnLineage, ...],
                   table_count: int) -> Resource:
     """The columns a statement references on a source table: those feeding its output columns
     and those it filters or joins on (qualified by the table's alias, or unqualified if alone)."""
@@ -334,7 +334,7 @@ def _with_columns(source: Resource, tree: exp.Expression, lineage: tuple[ColumnL
                if ".".join(p.name for p in t.parts).lower() == source.name}
     for column in tree.find_all(exp.Column):
         qualifier = column.table.lower()
-        if (qualifier in aliases or not qualifier and table_count == 1) and column.name:
+        if (qualifier in aliases or (not qualifier and table_count == 1)) and column.name:
             names.append(column.name.lower())
     return source.model_copy(update={"columns": tuple(dict.fromkeys(names))}) if names else source
 
@@ -374,7 +374,7 @@ def _error_message(exc: Exception) -> str:
     return f"cannot parse SQL: {str(exc).splitlines()[0]}"
 
 
-def _names_data(tree: exp.Expression, text: str) -> bool:
+def _names_data(tree: exp.Expr, text: str) -> bool:
     """Whether a statement Lacuna does not understand may move data: an opaque command naming
     a source, target, stage or URL, or any other statement naming a table."""
     if isinstance(tree, exp.Command):

@@ -115,7 +115,7 @@ class ColumnResolver:
 
     # ---- statements ---------------------------------------------------------------------
 
-    def outputs_of(self, flow: Flow, tree: exp.Expression) -> Outputs:
+    def outputs_of(self, flow: Flow, tree: exp.Expr) -> Outputs:
         """Target column -> derivation, named as the target names them."""
         ctes = self._with(tree, {})
         if isinstance(tree, exp.Update):
@@ -146,7 +146,7 @@ class ColumnResolver:
                             for name, e in zip(columns, exprs, strict=False)]
         return _merged(outputs)
 
-    def _assignments(self, assignments: Sequence[exp.Expression], scope: list[Source],
+    def _assignments(self, assignments: Sequence[exp.Expr], scope: list[Source],
                      ctes: dict[str, Outputs]) -> Outputs:
         outputs: Outputs = []
         for assignment in assignments:
@@ -157,7 +157,7 @@ class ColumnResolver:
 
     # ---- queries ------------------------------------------------------------------------
 
-    def query(self, node: exp.Expression, ctes: dict[str, Outputs]) -> Outputs:
+    def query(self, node: exp.Expr, ctes: dict[str, Outputs]) -> Outputs:
         """Output columns of a query, in order."""
         ctes = self._with(node, ctes)
         if isinstance(node, exp.Subquery):
@@ -176,7 +176,7 @@ class ColumnResolver:
             return self._select(node, ctes)
         return []
 
-    def _with(self, node: exp.Expression, ctes: dict[str, Outputs]) -> dict[str, Outputs]:
+    def _with(self, node: exp.Expr, ctes: dict[str, Outputs]) -> dict[str, Outputs]:
         with_ = node.args.get("with_")
         if not isinstance(with_, exp.With):
             return ctes
@@ -203,9 +203,9 @@ class ColumnResolver:
             outputs.append((name, derivation))
         return outputs
 
-    def _scope(self, node: exp.Expression, ctes: dict[str, Outputs]) -> list[Source]:
+    def _scope(self, node: exp.Expr, ctes: dict[str, Outputs]) -> list[Source]:
         """The relations a SELECT/UPDATE/MERGE can name columns from, with their aliases."""
-        relations: list[exp.Expression] = []
+        relations: list[exp.Expr] = []
         for key in ("this", "from_", "using", "joins", "laterals"):
             value = node.args.get(key)
             if key == "this" and not isinstance(node, exp.Update | exp.Merge):
@@ -217,7 +217,7 @@ class ColumnResolver:
                     relations.extend(_flatten(item))
         return [s for s in (self._source(r, ctes) for r in relations) if s is not None]
 
-    def _source(self, relation: exp.Expression, ctes: dict[str, Outputs]) -> Source | None:
+    def _source(self, relation: exp.Expr, ctes: dict[str, Outputs]) -> Source | None:
         alias = relation.alias.lower() if relation.alias else ""
         if isinstance(relation, exp.Table):
             resource = file_table(relation)
@@ -237,11 +237,11 @@ class ColumnResolver:
 
     # ---- expressions --------------------------------------------------------------------
 
-    def expression(self, node: exp.Expression, scope: list[Source], ctes: dict[str, Outputs],
+    def expression(self, node: exp.Expr, scope: list[Source], ctes: dict[str, Outputs],
                    lateral: dict[str, Derivation]) -> Derivation:
         """Every source column `node` reads, through nested subqueries too."""
         result = Derivation()
-        stack: list[tuple[exp.Expression, bool]] = [(node, False)]
+        stack: list[tuple[exp.Expr, bool]] = [(node, False)]
         while stack:
             current, hidden = stack.pop()
             if isinstance(current, exp.Query | exp.Subquery) and current is not node:
@@ -288,7 +288,7 @@ class ColumnResolver:
         return found
 
 
-def _flatten(relation: exp.Expression) -> list[exp.Expression]:
+def _flatten(relation: exp.Expr) -> list[exp.Expr]:
     """`FROM (a JOIN b ON ...)`: the parenthesised tables and their joins."""
     while isinstance(relation, exp.Subquery) and isinstance(relation.this, exp.Subquery) and (
             not relation.alias):
@@ -310,14 +310,14 @@ def _matches(source: Source, qualifier: str) -> bool:
     return not source.alias and (table == qualifier or table.endswith("." + qualifier))
 
 
-def _output_name(projection: exp.Expression) -> str:
+def _output_name(projection: exp.Expr) -> str:
     name = projection.alias_or_name
     if name and name != "*":
         return name.lower()
     return projection.sql().lower()
 
 
-def _anonymizes(node: exp.Expression) -> bool:
+def _anonymizes(node: exp.Expr) -> bool:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower() in ANONYMIZERS
     return isinstance(node, exp.Func) and node.sql_name().lower() in ANONYMIZERS

@@ -84,8 +84,8 @@ class Holes:
         if before is not None and (not before or before.endswith(";")):
             return newlines  # a template call standing as a statement of its own (dbt hooks)
         word = LAST_WORD.search((before or "")[-40:])
-        glued = NAME_CHARS.match(sql[start - 1]) or end < len(sql) and NAME_CHARS.match(sql[end])
-        if glued or word and word.group(1).upper() in NAMING_WORDS:
+        glued = NAME_CHARS.match(sql[start - 1]) or (end < len(sql) and NAME_CHARS.match(sql[end]))
+        if glued or (word and word.group(1).upper() in NAMING_WORDS):
             return self._stand_in(written, "name") + newlines
         value = self._stand_in(written, "value")
         return (f"({value})" if word and word.group(1).upper() == "IN" else value) + newlines

@@ -62,7 +62,7 @@ def _tag(tag: str, keeping: list[list[bool]], taken: Condition) -> None:
         frame[1] = frame[1] or frame[0]
     elif word in BLOCKS_KEPT:
         keeping.append([True, True])
-    elif word in BLOCKS_DROPPED or word == "set" and "=" not in tag:
+    elif word in BLOCKS_DROPPED or (word == "set" and "=" not in tag):
         keeping.append([False, False])
     elif word.startswith("end") and keeping:
         keeping.pop()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.sql_split import END_OF_LOOP, NOT_A_BLOCK, is_begin, token_start, tokenize
 from lacuna_cli.extract.sql_tables import Flow, location_resource
 from lacuna_cli.models import Resource
@@ -77,7 +77,7 @@ class Embedded:
 def looks_opaque(text: str) -> bool:
     """A cheap test before tokenizing: only these statements can hide SQL inside them."""
     return bool(OPAQUE_START.match(text)) and (
-        not text.lstrip()[:6].lower() == "create" or bool(ROUTINE.match(text)))
+        text.lstrip()[:6].lower() != "create" or bool(ROUTINE.match(text)))
 
 
 def embedded_sql(text: str) -> list[Embedded] | None:
@@ -104,7 +104,7 @@ def embedded_sql(text: str) -> list[Embedded] | None:
     return None
 
 
-def command_flows(tree: exp.Expression, text: str) -> list[Flow] | None:
+def command_flows(tree: exp.Expr, text: str) -> list[Flow] | None:
     """Flows of commands sqlglot leaves unparsed or sees as plain function calls."""
     if match := RENAME.match(text):
         pairs = [RENAME_PAIR.match(part) for part in match.group(1).split(",")]
@@ -194,7 +194,7 @@ def _controlled(text: str, tokens: list[Token]) -> list[Embedded]:
     """`IF cond stmt`, `ELSE stmt`, `WHILE cond BEGIN ... END`: the statement after the
     condition (the first statement keyword outside parentheses)."""
     depth = 0
-    for index, token in enumerate(tokens[1:], start=1):
+    for token in tokens[1:]:
         depth += token.token_type == TokenType.L_PAREN
         depth -= token.token_type == TokenType.R_PAREN
         if not depth and token.text.upper() in STATEMENT_KEYWORDS:
@@ -226,7 +226,7 @@ def _matching_end(tokens: list[Token], begin: int) -> int | None:
     for index in range(begin, len(tokens)):
         token = tokens[index]
         after = tokens[index + 1].text.upper() if index + 1 < len(tokens) else ""
-        if is_begin(token) and _block_begin(tokens, index) or (
+        if (is_begin(token) and _block_begin(tokens, index)) or (
                 token.token_type == TokenType.CASE):
             depth += 1
         elif token.token_type == TokenType.END and after not in END_OF_LOOP:

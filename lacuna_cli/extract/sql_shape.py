@@ -40,7 +40,7 @@ def shape(flow: Flow, source_count: int,
     return (), columns, "derive" if columns is None else "project"
 
 
-def _key_name(key: exp.Expression, select: exp.Select) -> str:
+def _key_name(key: exp.Expr, select: exp.Select) -> str:
     """A group key's column name; `GROUP BY 2` names the second output column."""
     if isinstance(key, exp.Literal) and key.is_int and 0 < int(key.name) <= len(
             select.expressions):

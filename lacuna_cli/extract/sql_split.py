@@ -89,7 +89,8 @@ def _depth_change(token: Token, following: Token | None, depth: int) -> int:
 
 def is_begin(token: Token) -> bool:
     """`BEGIN` (some dialects tokenize it as a command keyword)."""
-    return token.token_type in (TokenType.BEGIN, TokenType.COMMAND) and token.text.upper() == "BEGIN"
+    return (token.token_type in (TokenType.BEGIN, TokenType.COMMAND)
+            and token.text.upper() == "BEGIN")
 
 
 def _statement(sql: str, chunk: list[Token]) -> list[StatementText]:

@@ -10,12 +10,13 @@ except CTE names in scope, table functions and aliases. Files queried as tables 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 
-from lacuna_cli.extract.files import normalise_location, table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.models import Resource
 
 FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
@@ -40,12 +41,12 @@ class Flow:
     kind: str
     sources: tuple[Resource, ...]
     target: Resource | None
-    query: exp.Expression | None = None
+    query: exp.Expr | None = None
     columns: tuple[str, ...] = ()
     temporary: bool = False
 
 
-def flows_of(tree: exp.Expression) -> list[Flow] | None:
+def flows_of(tree: exp.Expr) -> list[Flow] | None:
     """The data flows of one statement; [] for statements known to move no data, None for
     statements this module does not understand (sqlglot's opaque `Command` among them)."""
     if isinstance(tree, NO_DATA):
@@ -158,7 +159,7 @@ def _copy(tree: exp.Copy) -> list[Flow]:
 STDOUT = Resource(kind="stream", name="stdout", service="stdout", category="log")
 
 
-def _file_sources(node: exp.Expression) -> tuple[Resource, ...]:
+def _file_sources(node: exp.Expr) -> tuple[Resource, ...]:
     """A COPY operand: a literal location, a stage, a table, a query, or STDIN/STDOUT."""
     if isinstance(node, exp.Identifier) and node.name.upper() in ("STDOUT", "STDIN"):
         return (STDOUT,) if node.name.upper() == "STDOUT" else ()
@@ -187,25 +188,29 @@ def _alter(tree: exp.Alter) -> list[Flow]:
     modifies the table and reads nothing."""
     flows: list[Flow] = []
     table = _table(tree.this)
+    if table is None:  # not a table Lacuna can name: nothing to move
+        return flows
     for action in tree.args.get("actions") or []:
         if isinstance(action, exp.AlterRename):
             flows.append(Flow("rename", (table,), _table(action.this)))
         elif isinstance(action, exp.SwapTable):
             other = _table(action.this)
-            flows += [Flow("swap", (other,), table), Flow("swap", (table,), other)]
+            if other is not None:
+                flows += [Flow("swap", (other,), table), Flow("swap", (table,), other)]
     if not flows and str(tree.args.get("kind") or "").upper() == "TABLE" and table is not None:
         return [Flow("alter", (), table)]
     return flows
 
 
-HANDLERS = {
+# Statement type -> its flows (each handler takes the statement of its own type).
+HANDLERS: dict[type[exp.Expr], Callable[[Any], list[Flow]]] = {
     exp.Insert: _insert, exp.Create: _create, exp.Merge: _merge, exp.Update: _update,
     exp.Delete: _delete, exp.TruncateTable: _truncate, exp.Copy: _copy, exp.Export: _export,
     exp.Cache: _cache, exp.Alter: _alter, exp.LoadData: _load,
 }
 
 
-def sources_in(node: exp.Expression, skip: Iterable[exp.Expression | None] = ()
+def sources_in(node: exp.Expr, skip: Iterable[exp.Expr | None] = ()
                ) -> tuple[Resource, ...]:
     """Every table or file `node` reads, minus the `skip` nodes, CTE names and table functions."""
     skipped = {id(s) for s in skip if s is not None}
@@ -250,8 +255,8 @@ def _is_cte_reference(table: exp.Table) -> bool:
     if table.db or not isinstance(table.this, exp.Identifier):
         return False
     name = table.name.lower()
-    below: exp.Expression | None = None
-    child: exp.Expression = table
+    below: exp.Expr | None = None
+    child: exp.Expr = table
     parent = table.parent
     while parent is not None:
         with_ = parent.args.get("with_")
@@ -262,19 +267,20 @@ def _is_cte_reference(table: exp.Table) -> bool:
     return False
 
 
-def _cte_visible(with_: exp.With, inside: exp.Expression | None, name: str) -> bool:
+def _cte_visible(with_: exp.With, inside: exp.Expr | None, name: str) -> bool:
     """Whether CTE `name` of `with_` is visible from the main query (`inside` None) or from
     the body of the CTE `inside`."""
     recursive = bool(with_.args.get("recursive"))
     for cte in with_.expressions:
+        named = cte.alias_or_name.lower() == name
         if cte is inside:
-            return recursive and cte.alias_or_name.lower() == name
-        if cte.alias_or_name.lower() == name:
+            return recursive and named
+        if named:
             return True
     return False
 
 
-def _aliased_table(tree: exp.Expression, written: exp.Expression) -> exp.Expression:
+def _aliased_table(tree: exp.Expr, written: exp.Expr) -> exp.Expr:
     """`UPDATE sr ... FROM Production.ScrapReason AS sr`: the real table behind an alias."""
     if not isinstance(written, exp.Table) or written.db:
         return written
@@ -285,7 +291,7 @@ def _aliased_table(tree: exp.Expression, written: exp.Expression) -> exp.Express
     return written
 
 
-def _dropped_tables(tree: exp.Expression) -> list[exp.Table]:
+def _dropped_tables(tree: exp.Expr) -> list[exp.Table]:
     kind = str(tree.args.get("kind") or "").upper()
     if not isinstance(tree, exp.Drop) or kind not in DATA_OBJECTS:
         return []
@@ -293,7 +299,7 @@ def _dropped_tables(tree: exp.Expression) -> list[exp.Table]:
     return [t for t in tables if isinstance(t, exp.Table)]
 
 
-def _table(node: exp.Expression | None) -> Resource | None:
+def _table(node: exp.Expr | None) -> Resource | None:
     if isinstance(node, exp.Table):
         if not isinstance(node.this, exp.Identifier):
             return _location(node.this)
@@ -303,7 +309,7 @@ def _table(node: exp.Expression | None) -> Resource | None:
     return None
 
 
-def _location(node: exp.Expression) -> Resource:
+def _location(node: exp.Expr) -> Resource:
     """A file, stage or URL written as a literal (`'s3://b/x'`, `@stage/path`, `file:///x`)."""
     text = node.name if isinstance(node, exp.Literal | exp.Var | exp.Identifier) else node.sql()
     return location_resource(text)
@@ -320,12 +326,12 @@ def location_resource(text: str) -> Resource:
     return normalise_location(text)
 
 
-def _is_temporary_name(node: exp.Expression | None) -> bool:
+def _is_temporary_name(node: exp.Expr | None) -> bool:
     """T-SQL `#temp` / `##global` tables and `@table` variables live only for the session."""
     return isinstance(node, exp.Table) and node.name.startswith(("#", "@"))
 
 
-def _query_of(node: exp.Expression | None) -> exp.Expression | None:
+def _query_of(node: exp.Expr | None) -> exp.Expr | None:
     while isinstance(node, exp.Subquery):
         node = node.this
     return node if isinstance(node, exp.Query | exp.Values) else None

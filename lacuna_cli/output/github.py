@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.fingerprint import fingerprint
 from lacuna_cli.models import FileError, Finding
-from lacuna_cli.output.text import target_of
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice",
             "info": "notice"}
@@ -55,7 +54,7 @@ def command(name: str, message: str, **properties: object) -> str:
 
 def annotation(finding: Finding, prefix: str = "") -> str:
     op, decision, classification = finding.operation, finding.decision, finding.classification
-    cell = f" (cell {op.location.cell})" if op.location.cell is not None else ""
+    cell = f" ({op.location.display()})" if op.location.cell is not None else ""
     lines = [
         f"{decision.reasoning}{cell}.",
         f"Classification: {classification.tier.value}"
@@ -64,14 +63,14 @@ def annotation(finding: Finding, prefix: str = "") -> str:
         + f"; tags: {', '.join(classification.tags) or 'none'}.",
         "What to do instead:",
         *(f"{n}. {alt}" for n, alt in enumerate(decision.alternatives, start=1)),
-        f"Policy {decision.policy_id} v{decision.policy_version}; data steward "
-        f"{decision.steward or 'not named'}; fingerprint {fingerprint(finding)}.",
+        (f"Policy {decision.policy_id} v{decision.policy_version}; data steward "
+         f"{decision.steward or 'not named'}; fingerprint {fingerprint(finding)}."),
     ]
     return command(
         COMMANDS[decision.severity], "\n".join(lines), file=prefix + op.location.path,
         line=op.location.line, col=op.location.column,
         title=f"{decision.policy_id} {op.action} of {classification.tier.value} data to "
-              f"{target_of(finding)}")
+              f"{finding.operation.target}")
 
 
 def problem(error: FileError, level: str, prefix: str = "") -> str:

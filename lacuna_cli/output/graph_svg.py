@@ -56,7 +56,7 @@ def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
     if graph.number_of_nodes() == 0:
         return "<p>No lineage stored yet.</p>"
     boxes: dict[str, tuple[float, float, float]] = {}  # node -> x, y, width
-    x = MARGIN
+    x = float(MARGIN)
     height = 0.0
     for column in _columns(graph):
         width = max(CHAR_WIDTH * max(len(line) for line in _caption(graph, labels, n)) + 20
@@ -65,12 +65,12 @@ def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
             boxes[node_id] = (x, MARGIN + index * (NODE_HEIGHT + ROW_GAP), width)
         height = max(height, MARGIN + len(column) * (NODE_HEIGHT + ROW_GAP))
         x += width + COLUMN_GAP
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{x:.0f}" '
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{x:.0f}" '
              f'height="{height + MARGIN:.0f}" viewBox="0 0 {x:.0f} {height + MARGIN:.0f}" '
-             'font-family="system-ui, sans-serif" font-size="11">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+             'font-family="system-ui, sans-serif" font-size="11">'),
+             ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
              'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-             'fill="#6c757d"/></marker></defs>']
+             'fill="#6c757d"/></marker></defs>')]
     for source, target in sorted(set(graph.edges())):
         sx, sy, sw = boxes[source]
         tx, ty, _ = boxes[target]

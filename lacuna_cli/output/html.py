@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from lacuna_cli.models import Finding
-from lacuna_cli.output.text import target_of
 
 STYLE = """<style>
 .lacuna-denial{border-left:4px solid #c62828;background:#fff5f5;padding:8px 12px;margin:8px 0;
@@ -25,9 +24,7 @@ font-family:system-ui,sans-serif;font-size:14px;color:#222}
 
 
 def _where(finding: Finding) -> str:
-    location = finding.operation.location
-    cell = f" cell {location.cell}" if location.cell is not None else ""
-    return f"{location.path}{cell}:{location.line}:{location.column}"
+    return finding.operation.location.display()
 
 
 def finding_html(finding: Finding) -> str:
@@ -54,5 +51,5 @@ def finding_html(finding: Finding) -> str:
     alternatives = "".join(f"<li>{escape(alt)}</li>" for alt in decision.alternatives)
     return (f'<div class="lacuna-denial{" suppressed" if finding.suppression else ""}">'
             f"<h4>{escape(decision.policy_id)} {status}: {escape(op.action)} of "
-            f"{classification.tier.value} data to <code>{escape(target_of(finding))}</code></h4>"
+            f"{classification.tier.value} data to <code>{escape(op.target)}</code></h4>"
             f"<dl>{details}</dl><strong>What to do instead:</strong><ol>{alternatives}</ol></div>")

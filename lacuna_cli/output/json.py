@@ -11,7 +11,7 @@ import orjson
 from lacuna_cli.models import CONTRACT_VERSION, FileError
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult, ExtractResult
+    from lacuna_cli.results import CheckResult, ExtractResult, Summary
 
 
 def dumps(document: Any) -> str:
@@ -32,16 +32,15 @@ def check_document(result: CheckResult) -> dict[str, Any]:
         "version": CONTRACT_VERSION,
         "findings": [f.model_dump(mode="json", exclude_none=False) for f in result.findings],
         "errors": _errors(result.errors),
-        "summary": {
-            "files": result.files,
-            "operations": len(result.findings),
-            "denied": sum(1 for f in result.findings if f.blocking),
-            "allowed": sum(1 for f in result.findings if f.decision.allowed),
-            "suppressed": sum(1 for f in result.findings if f.suppression),
-            "errors": len(result.errors),
-            "unresolved": result.unresolved,
-        },
+        "summary": _summary(result.summary),
     }
+
+
+def _summary(counts: Summary) -> dict[str, int]:
+    """The contract's summary object (`denied` is the blocked count)."""
+    return {"files": counts.files, "operations": counts.operations, "denied": counts.blocked,
+            "allowed": counts.allowed, "suppressed": counts.suppressed, "errors": counts.errors,
+            "unresolved": counts.unresolved}
 
 
 def extract_document(result: ExtractResult) -> dict[str, Any]:

@@ -14,19 +14,17 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.fingerprint import fingerprint
 from lacuna_cli.models import FileError, Finding
-from lacuna_cli.output.text import denial_text, target_of
+from lacuna_cli.output.text import denial_text
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 
 def _case(suite: ET.Element, finding: Finding) -> None:
     op = finding.operation
-    cell = f"cell {op.location.cell} " if op.location.cell is not None else ""
     case = ET.SubElement(suite, "testcase", {
         "classname": op.location.path,
-        "name": f"{cell}{op.location.line}:{op.location.column} {op.action} "
-                f"{target_of(finding)}",
+        "name": f"{op.location.position} {op.action} {op.target}",
         "file": op.location.path, "line": str(op.location.line)})
     if finding.decision.allowed:
         return

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Finding
-from lacuna_cli.output.text import target_of
 from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 
 def cell(text: str) -> str:
@@ -26,9 +25,7 @@ def _code(text: str) -> str:
 
 
 def _where(finding: Finding) -> str:
-    location = finding.operation.location
-    cell_part = f" cell {location.cell}" if location.cell is not None else ""
-    return _code(f"{location.path}:{location.line}") + cell_part
+    return _code(finding.operation.location.display(column=False))
 
 
 def _row(finding: Finding) -> str:
@@ -42,26 +39,26 @@ def _row(finding: Finding) -> str:
                           for n, alt in enumerate(decision.alternatives, start=1)))
     return "| " + " | ".join([
         status, _where(finding), f"{decision.policy_id} v{decision.policy_version}",
-        f"{finding.operation.action} to {_code(target_of(finding))}",
+        f"{finding.operation.action} to {_code(finding.operation.target)}",
         cell(f"{classification.tier.value}{tags}{origin}"), cell(decision.reasoning),
         remedy, cell(decision.steward or "not named")]) + " |"
 
 
+VERDICTS = {"blocked": "⛔ blocked", "incomplete": "⚠️ incomplete", "clean": "✅ clean"}
+
+
 def render(result: CheckResult) -> str:
     denied = [f for f in result.findings if not f.decision.allowed]
-    blocked = sum(1 for f in denied if f.blocking)
-    allowed = len(result.findings) - len(denied)
-    verdict = "⛔ blocked" if blocked else ("⚠️ incomplete" if result.errors else "✅ clean")
-    lines = [f"### Lacuna data-governance check: {verdict}", "",
-             f"{counted(result.files, 'file')}, {counted(len(result.findings), 'operation')} — "
-             f"**{blocked} blocked**,"
-             f" {allowed} allowed, {len(denied) - blocked} suppressed, "
-             f"{counted(len(result.errors), 'error')}; {result.unresolved} with an unresolved "
-             "source or destination; "
-             f"{counted(result.audited, 'decision')} recorded in the audit log.", ""]
+    counts = result.summary
+    lines = [f"### Lacuna data-governance check: {VERDICTS[counts.verdict]}", "",
+             (f"{counted(counts.files, 'file')}, {counted(counts.operations, 'operation')} — "
+              f"**{counts.blocked} blocked**, {counts.allowed} allowed, {counts.suppressed} "
+              f"suppressed, {counted(counts.errors, 'error')}; {counts.unresolved} with an "
+              "unresolved source or destination; "
+              f"{counted(counts.audited, 'decision')} recorded in the audit log."), ""]
     if denied:
-        lines += ["| | Where | Policy | Operation | Classification | Why | What to do instead "
-                  "| Steward |", "|---|---|---|---|---|---|---|---|"]
+        lines += [("| | Where | Policy | Operation | Classification | Why | What to do instead "
+                   "| Steward |"), "|---|---|---|---|---|---|---|---|"]
         lines += [_row(f) for f in denied]
         lines.append("")
     if result.errors:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from lacuna_cli import __version__
 from lacuna_cli.output import graph_svg
 from lacuna_cli.output.html import STYLE, finding_html
-from lacuna_cli.output.text import target_of
 from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 
     from lacuna_cli.audit.verify import Verification
     from lacuna_cli.lineage_export import Labels
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 PAGE_STYLE = """<style>
 body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
@@ -42,14 +41,13 @@ th{background:#f6f6f6}.graph{overflow-x:auto;border:1px solid #ddd;border-radius
 
 
 def _cards(result: CheckResult) -> str:
-    denied = [f for f in result.findings if not f.decision.allowed]
-    blocked = sum(1 for f in denied if f.blocking)
-    counts = [("files", result.files, ""), ("operations", len(result.findings), ""),
-              ("blocked", blocked, "bad" if blocked else "good"),
-              ("allowed", len(result.findings) - len(denied), ""),
-              ("suppressed", len(denied) - blocked, ""),
-              ("errors", len(result.errors), "bad" if result.errors else ""),
-              ("unresolved source or destination", result.unresolved, "")]
+    summary = result.summary
+    counts = [("files", summary.files, ""), ("operations", summary.operations, ""),
+              ("blocked", summary.blocked, "bad" if summary.blocked else "good"),
+              ("allowed", summary.allowed, ""),
+              ("suppressed", summary.suppressed, ""),
+              ("errors", summary.errors, "bad" if summary.errors else ""),
+              ("unresolved source or destination", summary.unresolved, "")]
     return '<div class="cards">' + "".join(
         f'<div class="card {kind}"><b>{value}</b>{name}</div>'
         for name, value, kind in counts) + "</div>"
@@ -70,7 +68,7 @@ def _audit(verification: Verification) -> str:
 def _allowed(result: CheckResult) -> str:
     rows = "".join(
         f"<tr><td><code>{escape(f.operation.location.path)}:{f.operation.location.line}</code>"
-        f"</td><td>{escape(f.operation.action)}</td><td>{escape(target_of(f))}</td>"
+        f"</td><td>{escape(f.operation.action)}</td><td>{escape(f.operation.target)}</td>"
         f"<td>{f.classification.tier.value}</td></tr>"
         for f in result.findings if f.decision.allowed)
     return (f"<details><summary>{sum(1 for f in result.findings if f.decision.allowed)} "
@@ -98,9 +96,9 @@ def render(result: CheckResult, graph: nx.MultiDiGraph, labels: Labels,
         "".join(finding_html(f) for f in denied) or "<p>None.</p>",
         *(["<h2>Files not analysed</h2><ul>", errors, "</ul>"] if errors else []),
         "<h2>Lineage</h2>",
-        '<p class="meta">Data flows left to right. Boxes are files and tables, rounded dashed '
+        ('<p class="meta">Data flows left to right. Boxes are files and tables, rounded dashed '
         "boxes are values in code; the colour is the tier (red PROPRIETARY, purple UNKNOWN, "
-        "amber INTERNAL, green PUBLIC).</p>",
+        "amber INTERNAL, green PUBLIC).</p>"),
         f'<div class="graph">{graph_svg.render(graph, labels)}</div>',
         "<h2>Allowed operations</h2>", _allowed(result),
         "</body></html>\n"])

@@ -14,7 +14,7 @@ from lacuna_cli.output import github, junit, markdown, sarif, text
 from lacuna_cli.output import json as json_output
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 
 def _text(result: CheckResult, root: Path, verbose: bool) -> str:

@@ -18,7 +18,7 @@ from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX
 from lacuna_cli.policy.metadata import PolicyMeta
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult
+    from lacuna_cli.results import CheckResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
@@ -55,8 +55,8 @@ def _message(finding: Finding) -> str:
               if classification.inherited_from else "")
     lines = [
         f"{decision.reasoning}.",
-        f"Classification: {classification.tier.value}{origin}; tags: "
-        f"{', '.join(classification.tags) or 'none'}.",
+        (f"Classification: {classification.tier.value}{origin}; tags: "
+         f"{', '.join(classification.tags) or 'none'}."),
         "What to do instead: " + " ".join(
             f"({n}) {alt}." for n, alt in enumerate(decision.alternatives, start=1)),
         f"Steward: {decision.steward or 'not named'}.",
@@ -136,8 +136,8 @@ def sarif_document(result: CheckResult, root_uri: str) -> dict[str, Any]:
                              "toolExecutionNotifications": notifications}],
             # The run's coverage: how many operations had a source or destination Lacuna
             # could not resolve (their data is classified UNKNOWN).
-            "properties": {"operations": len(result.findings),
-                           "unresolved": result.unresolved},
+            "properties": {"operations": result.summary.operations,
+                           "unresolved": result.summary.unresolved},
             "results": [_result(f, rule_index) for f in result.findings
                         if not f.decision.allowed],
         }],

@@ -17,7 +17,7 @@ from lacuna_cli.models import Finding, Location
 from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
-    from lacuna_cli.scan import CheckResult, ExtractResult
+    from lacuna_cli.results import CheckResult, ExtractResult
 
 LABEL_WIDTH = 18
 
@@ -27,24 +27,16 @@ def _label(name: str, value: str) -> str:
 
 
 def place(location: Location) -> str:
-    """`path:line:col`, or `notebook.ipynb:cell_3:line:col` inside a notebook."""
-    cell = f":cell_{location.cell}" if location.cell is not None else ""
-    return escape(f"{location.path}{cell}:{location.line}:{location.column}")
-
-
-def target_of(finding: Finding) -> str:
-    op = finding.operation
-    if op.destination is not None:
-        return op.destination.name
-    return ", ".join(s.name for s in op.sources) or "(unknown)"
+    return escape(location.display())
 
 
 def render_denial(console: Console, finding: Finding) -> None:
     op, decision, classification = finding.operation, finding.decision, finding.classification
-    status = "[yellow]SUPPRESSED[/yellow]" if finding.suppression else "[bold red]BLOCKED[/bold red]"
+    status = ("[yellow]SUPPRESSED[/yellow]" if finding.suppression
+              else "[bold red]BLOCKED[/bold red]")
     console.print(f"{place(op.location)}: {decision.policy_id} {status} "
                   f"{op.action} of {classification.tier.value} data to "
-                  f"[bold]{escape(target_of(finding))}[/bold]")
+                  f"[bold]{escape(finding.operation.target)}[/bold]")
     console.print(f"    [dim]{escape(op.code)}[/dim]")
     console.print(_label("Why", decision.reasoning))
     console.print(_label("Classification", f"{classification.tier.value} — "
@@ -84,32 +76,31 @@ def render_check(console: Console, result: CheckResult, verbose: bool = False) -
         if not finding.decision.allowed:
             render_denial(console, finding)
         elif verbose:
-            console.print(f"{place(finding.operation.location)}: [green]allowed[/green] {finding.operation.action} "
-                          f"{escape(target_of(finding))} ({finding.classification.tier.value})")
+            console.print(f"{place(finding.operation.location)}: [green]allowed[/green] "
+                          f"{finding.operation.action} {escape(finding.operation.target)} "
+                          f"({finding.classification.tier.value})")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "
                       f"{escape(error.message)}")
-    denied = sum(1 for f in result.findings if f.blocking)
-    suppressed = sum(1 for f in result.findings if f.suppression)
-    allowed = sum(1 for f in result.findings if f.decision.allowed)
-    verdict = "[bold red]blocked[/bold red]" if denied else "[green]clean[/green]"
-    if not denied and result.errors:
-        verdict = "[bold red]incomplete[/bold red]"
+    counts = result.summary
+    colour = "green" if counts.verdict == "clean" else "bold red"
     console.print(
-        f"{verdict}: {counted(result.files, 'file')}, "
-        f"{counted(len(result.findings), 'operation')} — "
-        f"{denied} blocked, {allowed} allowed, {suppressed} suppressed, "
-        f"{counted(len(result.errors), 'error')}; {result.unresolved} with an unresolved source or "
-        f"destination; {counted(result.audited, 'decision')} recorded in the audit log")
+        f"[{colour}]{counts.verdict}[/{colour}]: {counted(counts.files, 'file')}, "
+        f"{counted(counts.operations, 'operation')} — {counts.blocked} blocked, "
+        f"{counts.allowed} allowed, {counts.suppressed} suppressed, "
+        f"{counted(counts.errors, 'error')}; {counts.unresolved} with an unresolved source or "
+        f"destination; {counted(counts.audited, 'decision')} recorded in the audit log")
 
 
 def render_extract(console: Console, result: ExtractResult) -> None:
     for op in result.operations:
         sources = ", ".join(s.name for s in op.sources) or "-"
         target = f" -> {op.destination.name}" if op.destination else ""
-        dynamic = f"  [yellow](dynamic: {escape(op.dynamic_reason)})[/yellow]" if op.dynamic else ""
-        console.print(f"{place(op.location)}: {op.action:<9} {escape(sources)}{escape(target)}{dynamic}")
+        dynamic = (f"  [yellow](dynamic: {escape(op.dynamic_reason or '')})[/yellow]"
+                   if op.dynamic else "")
+        console.print(f"{place(op.location)}: {op.action:<9} "
+                      f"{escape(sources)}{escape(target)}{dynamic}")
     for error in result.errors:
         line = f":{error.line}" if error.line else ""
         console.print(f"{escape(error.path)}{line}: [bold red]error[/bold red] "

@@ -16,6 +16,14 @@ from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX, PolicySet
 from lacuna_cli.policy.metadata import PolicyMeta
 
 
+def subject(operation: dict[str, Any]) -> str:
+    """How an allow names the operation whose policy input is `operation`: `export to X`, or
+    the bare action when it writes nowhere. `lacuna check` and `lacuna policy eval` both name it
+    from the input the policies saw."""
+    destination = operation["destination"]["path"]
+    return f"{operation['action']} to {destination}" if destination else operation["action"]
+
+
 def decision_for(subject: str, violations: list[dict[str, Any]], policies: PolicySet) -> Decision:
     """The decision on one operation; `subject` names it in an allow ("export to X")."""
     if not violations:
@@ -39,7 +47,7 @@ def decision_for(subject: str, violations: list[dict[str, Any]], policies: Polic
         reasoning="; ".join([str(top.get("reason", meta.title)), *others]),
         alternatives=tuple(dict.fromkeys(alternatives)),
         steward=steward,
-        severity=meta.severity,  # type: ignore[arg-type]
+        severity=meta.severity,  # type: ignore[arg-type]  # metadata.py admits SEVERITIES only
         title=meta.title,
     )
 

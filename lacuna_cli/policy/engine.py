@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -20,6 +20,10 @@ from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.metadata import PolicyMeta, read_annotations
 from lacuna_cli.policy.nesting import check_nesting
 from lacuna_cli.policy.trust import TrustedPolicies, package_of
+from lacuna_cli.shipped import shipped_dir
+
+if TYPE_CHECKING:
+    from lacuna_cli.config import Config
 
 ENTRY_PACKAGE = "lacuna.main"
 RULES_PACKAGE_PREFIX = "lacuna.rules."
@@ -170,3 +174,27 @@ def evaluate_unique(engine: PolicyEngine, inputs: list[dict[str, Any]]) -> list[
     if len(results) != len(distinct):
         raise PolicyLoadError("policy engine returned a result count that does not match its input")
     return [results[unique[key]] for key in keys]
+
+
+def load_policies(config: Config, opa_url: str | None = None) -> tuple[PolicySet, PolicyEngine]:
+    """The engine and the annotated policies it evaluates; fails closed on any error.
+
+    With an OPA URL (option, then LACUNA_OPA_URL or the trusted config) the server's policies
+    decide; otherwise the shipped policies, the trusted config's folders and the project's
+    folders (which may only add), embedded in process.
+    """
+    url = opa_url or config.settings.opa_url
+    if url:
+        from lacuna_cli.policy.remote import RemoteEngine
+
+        remote = RemoteEngine(url, config.settings.opa_token, config.settings.opa_timeout)
+        try:
+            return remote.policy_set(), remote
+        except BaseException:
+            remote.close()
+            raise
+    from lacuna_cli.policy.embedded import EmbeddedEngine
+
+    policy_set = load_policy_set([shipped_dir("policies"), *config.trusted_policy_dirs],
+                                 config.policy_dirs)
+    return policy_set, EmbeddedEngine(policy_set)

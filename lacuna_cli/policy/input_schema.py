@@ -9,16 +9,21 @@ policies untouched (a team's policies may read more).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lacuna_cli.models import Action, ResourceKind, Tier
 from lacuna_cli.policy.inputs import DESTINATION_TYPES
 
-TierName = Literal[tuple(tier.value for tier in Tier)]  # type: ignore[valid-type]
-DestinationType = Literal[DESTINATION_TYPES]  # type: ignore[valid-type]
-DestinationKind = Literal[(*ResourceKind.__args__, "none")]  # type: ignore[attr-defined]
+if TYPE_CHECKING:  # the checker sees strings; pydantic validates against the literals below
+    TierName: TypeAlias = str
+    DestinationType: TypeAlias = str
+    DestinationKind: TypeAlias = str
+else:  # computed from the models, so a new tier or kind is accepted without an edit here
+    TierName = Literal[tuple(tier.value for tier in Tier)]
+    DestinationType = Literal[DESTINATION_TYPES]
+    DestinationKind = Literal[(*ResourceKind.__args__, "none")]
 
 
 class _Fields(BaseModel):

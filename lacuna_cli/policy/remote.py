@@ -106,7 +106,7 @@ class RemoteEngine:
         def send() -> None:
             try:
                 outcome.append(self._client.request(method, path, content=content))
-            except Exception as exc:  # handed to the caller's thread below
+            except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread below
                 outcome.append(exc)
 
         worker = threading.Thread(target=send, name="lacuna-opa-request", daemon=True)

@@ -98,8 +98,9 @@ class TrustedPolicies:
             elif isinstance(value, dict) and all(len(p) > len(where) for p in inside):
                 kept[key] = self._additions(path, value, None, where)  # around trusted packages
             else:
+                shortest: Ref = min(inside, key=len)
                 self._ignored(path, where, "write into the trusted policy package "
-                              + ".".join(min(inside, key=len)))
+                              + ".".join(shortest))
         return kept
 
     @staticmethod

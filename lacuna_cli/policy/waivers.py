@@ -32,7 +32,8 @@ class FileException(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     policy: str = Field(min_length=1)
-    path: str = Field(min_length=1, description="glob over project-relative paths; ** spans folders")
+    path: str = Field(min_length=1,
+                      description="glob over project-relative paths; ** spans folders")
     resource: str | None = Field(default=None, description="glob over the destination or sources")
     reason: str = Field(min_length=1)
     approver: str = Field(min_length=1)
@@ -83,7 +84,7 @@ def glob_match(pattern: str, name: str) -> bool:
 
 
 @dataclass
-class Outcome:
+class Waived:
     """Findings with their waivers applied, errors that fail the run, and notices that do not."""
 
     findings: list[Finding]
@@ -93,12 +94,12 @@ class Outcome:
 
 def apply_exceptions(findings: list[Finding], allows: dict[str, tuple[InlineAllow, ...]],
                      entries: list[FileException], today: date, exceptions_file: str,
-                     steward: str | None) -> Outcome:
+                     steward: str | None) -> Waived:
     """Waive the denials an allow comment or a live exceptions-file entry covers."""
     used: set[tuple[str, int, int | None, str]] = set()
     used_entries: set[int] = set()
     live = [(number, entry) for number, entry in enumerate(entries) if entry.expires >= today]
-    outcome = Outcome(findings=[])
+    outcome = Waived(findings=[])
     for finding in findings:
         suppression = None
         if not finding.decision.allowed:
@@ -148,7 +149,7 @@ def _from_file(finding: Finding, live: list[tuple[int, FileException]],
     return None
 
 
-def _missing_reasons(outcome: Outcome, findings: list[Finding],
+def _missing_reasons(outcome: Waived, findings: list[Finding],
                      allows: dict[str, tuple[InlineAllow, ...]], steward: str | None) -> None:
     """A reasonless allow is a denial of the operation it tries to waive (or an error if none)."""
     for path, in_file in allows.items():
@@ -168,13 +169,13 @@ def _missing_reasons(outcome: Outcome, findings: list[Finding],
                 policy_version=MISSING_REASON_VERSION, title="Exception without a reason",
                 reasoning=(f"the exception `lacuna: allow[{ids}]` on line {allow.line} gives no "
                            "reason; every waiver must say why the operation is acceptable"),
-                alternatives=(f"Add the reason after the bracket: `lacuna: allow[{ids}] "
-                              "<why this is acceptable>`",
+                alternatives=((f"Add the reason after the bracket: `lacuna: allow[{ids}] "
+                               "<why this is acceptable>`"),
                               "Remove the comment and change the operation instead"),
                 steward=steward, severity="medium")}))
 
 
-def _unused_allows(outcome: Outcome, allows: dict[str, tuple[InlineAllow, ...]],
+def _unused_allows(outcome: Waived, allows: dict[str, tuple[InlineAllow, ...]],
                    used: set[tuple[str, int, int | None, str]]) -> None:
     for path, in_file in allows.items():
         for allow in in_file:

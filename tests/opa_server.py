@@ -56,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         self.server.connections += 1
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         if self.path.split("?")[0] == "/health":
             self._answer(200, {})
         elif self.path == "/v1/policies":
@@ -65,7 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, {"code": "resource_not_found", "message": self.path})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         path = self.path.split("?")[0]
         if not path.startswith("/v1/data/"):
@@ -103,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a test's output is for the test."""
 
 
@@ -118,7 +118,7 @@ def serve_opa(policy_set: PolicySet, token: str | None = None,
     def run() -> None:
         try:
             server.engine = EmbeddedEngine(policy_set)
-        except BaseException as exc:  # reported to the caller below
+        except BaseException as exc:  # noqa: BLE001 - every failure is handed to the caller
             failure.append(exc)
             ready.set()
             return

@@ -50,7 +50,8 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
                 yield path
             continue
         for folder, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames
+                                 if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):
                 candidate = Path(folder) / name
                 if language_of(candidate) is None or candidate in seen:

@@ -1,0 +1,103 @@
+"""What a run produces, as every output, the audit log and the commands read it.
+
+`scan.py` makes these; the renderers in `output/` only read them. The counts of a check (the
+summary line, the JSON and SARIF summaries, the report cards) come from `CheckResult.summary`,
+so every format states the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.batch import Cached
+    from lacuna_cli.policy.engine import PolicySet
+
+Verdict = Literal["blocked", "incomplete", "clean"]
+
+
+@dataclass
+class ExtractResult:
+    files: int
+    extractions: list[Extraction]
+    fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
+    # The project's other files, for lineage only (never decided nor reported); None: not
+    # gathered yet (`check_extracted` gathers it).
+    context: list[Extraction] | None = None
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for e in self.extractions for op in e.operations]
+
+    @property
+    def errors(self) -> list[FileError]:
+        """Each problem once: a broken dbt_project.yml is reported by every model it affects."""
+        return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
+
+
+class Scope(Protocol):
+    """Which of a run's results it reports and audits: all by default; changed lines only with
+    `--diff-base`, new findings only with `--baseline`, the current cell in a notebook."""
+
+    def keeps(self, finding: Finding) -> bool: ...
+
+    def keeps_problem(self, problem: FileError) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of one check. `blocked` fail the run; `suppressed` were denied but allowed
+    by an exception; `unresolved` had a source or destination Lacuna could not resolve."""
+
+    files: int
+    operations: int
+    blocked: int
+    allowed: int
+    suppressed: int
+    errors: int
+    unresolved: int
+    audited: int
+
+    @property
+    def verdict(self) -> Verdict:
+        """Blocked when anything is; else incomplete when a file could not be analysed."""
+        if self.blocked:
+            return "blocked"
+        return "incomplete" if self.errors else "clean"
+
+
+@dataclass
+class CheckResult:
+    files: int
+    findings: list[Finding]
+    errors: list[FileError]
+    policies: PolicySet
+    audited: int = 0
+    classifications: Mapping[str, Classification] = field(default_factory=dict)
+    # Worth a look but not failing the run: unused or expired exceptions.
+    notices: list[FileError] = field(default_factory=list)
+    # Project paths of every checked file (not the context), for stale-baseline detection.
+    paths: tuple[str, ...] = ()
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def unresolved(self) -> int:
+        """Operations whose source or destination Lacuna could not resolve: the run's blind
+        spots, reported beside the verdict so its coverage is visible."""
+        return sum(1 for f in self.findings if f.unresolved)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(files=self.files, operations=len(self.findings),
+                       blocked=len(self.blocking),
+                       allowed=sum(1 for f in self.findings if f.decision.allowed),
+                       suppressed=sum(1 for f in self.findings if f.suppression),
+                       errors=len(self.errors), unresolved=self.unresolved,
+                       audited=self.audited)
