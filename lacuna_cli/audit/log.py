@@ -123,3 +123,18 @@ def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[An
          ) -> Iterator[dict[str, Any]]:
     """Records of the live table in seq order as dicts, streamed in batches."""
     return read_rows(connection, f"SELECT {COLUMNS_SQL} FROM audit_log", where, params)
+
+
+def record_events(connection: duckdb.DuckDBPyConnection, entries: list[dict],
+                  timestamp: str, key_path: Path) -> list[dict[str, Any]]:
+    """Append events outside a check (an override set or withdrawn, a signing key put in use)
+    with their own checkpoint, in one transaction: all of them or none."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        records = append(connection, entries)
+        checkpoint(connection, records, timestamp, key_path)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return records
