@@ -39,5 +39,5 @@ def put_in_use(connection: duckdb.DuckDBPyConnection, key_path: Path, identity: 
         "reasoning": f"checkpoints from this record on are signed by key {new_id}{replaces}",
         "location": old_public.name,
     }
-    (record,) = log.record_events(connection, [entry], now, key_path)
+    (record,) = log.record_events(connection, lambda: [entry], now, key_path)
     return new_id, previous, record

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import key
-from lacuna_cli.errors import ConfigError
+from lacuna_cli.errors import ConfigError, LacunaError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AssignedTier, Tier
 from lacuna_cli.yamlfile import read_yaml
@@ -135,3 +135,24 @@ def audit_entry(override: Override, identity: RunIdentity, timestamp: str,
         "reasoning": f"classification {what} by {override.actor}: {override.reason}",
         "location": override.source,
     }
+
+
+def withdraw(connection: duckdb.DuckDBPyConnection, resource: str, reason: str,
+             identity: RunIdentity, timestamp: str) -> list[dict]:
+    """Remove the CLI override of `resource` and return its `override` (withdrawn) audit entry;
+    the caller owns the transaction. One in the reviewed file is withdrawn by editing it."""
+    current = {o.resource.casefold(): o for o in stored(connection) if o.source == CLI_SOURCE}
+    override = current.get(resource.casefold())
+    if override is None:
+        in_file = any(o.resource.casefold() == resource.casefold() for o in stored(connection))
+        raise LacunaError(f"{resource}: no override set with `lacuna classify override`"
+                          + ("; it comes from the reviewed file: remove it there"
+                             if in_file else ""))
+    connection.execute("DELETE FROM classification_overrides WHERE source = ? AND resource = ?",
+                       [CLI_SOURCE, override.resource])
+    entry = audit_entry(override, identity, timestamp, withdrawn=True)
+    entry["reasoning"] = (f"classification override ({override.tier.value}) withdrawn by "
+                          f"{identity.actor}: {reason} (set by {override.actor}: "
+                          f"{override.reason})")
+    return [entry]
+
