@@ -1,7 +1,7 @@
 """Putting a signing key in use — the first one, or a rotation — as an event of the log itself.
 
-`lacuna audit keygen` appends one `key` record naming the new key (and the one it replaces)
-and seals it with a checkpoint signed by the new key. That checkpoint's signed tree head
+`lacuna audit keygen` on a log with records appends one `key` record naming the new key (and
+the one it replaces) and seals it with a checkpoint signed by the new key. That checkpoint's signed tree head
 covers every record before it, so a log that existed before the key verifies with the key at
 once (`audit verify --pubkey`), and the records say from which seq on which key signs.
 """
@@ -23,12 +23,15 @@ KEY_EVENT = "key"
 
 
 def put_in_use(connection: duckdb.DuckDBPyConnection, key_path: Path, identity: RunIdentity,
-               replace: bool) -> tuple[str, str | None, dict[str, Any]]:
-    """Create the key (replacing the old one when `replace`), record it; returns (new key id,
-    replaced key id or None, the key record)."""
+               replace: bool) -> tuple[str, str | None, dict[str, Any] | None]:
+    """Create the key (replacing the old one when `replace`) and, when the log has records for
+    it to vouch for, record it; returns (new key id, replaced key id or None, the key record or
+    None — on an empty log the first run's checkpoint is the key's first signature)."""
     old_public = public_path(key_path)
     previous = key_id(load_public(old_public)) if replace and old_public.is_file() else None
     new_id = key_id(generate(key_path, overwrite=replace))
+    if log.head(connection)[0] == 0:
+        return new_id, previous, None
     now = log.utc_now()
     replaces = f"; replaces key {previous}" if previous else ""
     entry = {

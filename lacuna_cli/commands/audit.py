@@ -183,9 +183,10 @@ def keygen_command(
     with open_store(config.db_path, write=True) as connection:
         new_id, previous, record = put_in_use(connection, config.audit_key_path, identity, force)
     replaced = f"; replaces key {previous} (keep its public key for older logs)" if previous else ""
-    console().print(f"signing key {config.audit_key_path} (key id {new_id}{replaced}); its "
-                    f"checkpoint at seq {record['seq']} covers every record so far; give "
-                    f"auditors the public key {public_path(config.audit_key_path)}",
+    covers = (f"its checkpoint at seq {record['seq']} covers every record so far" if record
+              else "it signs the checkpoint of every run from now on")
+    console().print(f"signing key {config.audit_key_path} (key id {new_id}{replaced}); {covers};"
+                    f" give auditors the public key {public_path(config.audit_key_path)}",
                     markup=False)
 
 
