@@ -146,9 +146,10 @@ def verification_text(verification: Verification, trusted: TrustedKey | None,
     """OK, UNSIGNED (intact, but nothing signed by the given key) or TAMPERED, in plain
     text."""
     if verification.ok:
+        covered = ("covered by its first signed one" if verification.signed
+                   else "none signed by it yet")
         before = (f" ({_count(verification.predating, 'checkpoint')} from before the key, "
-                  "covered by its first signed one)"
-                  if trusted is not None and verification.predating else "")
+                  f"{covered})" if trusted is not None and verification.predating else "")
         signed = "" if trusted is None else (
             f", {_count(verification.signed, 'signature')} checked with {key_path}{before}" + (
                 "" if trusted.complete else " (beside the database: pass --pubkey with a copy "
