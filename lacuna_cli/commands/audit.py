@@ -54,7 +54,7 @@ def _trusted_key(config: Config, pubkeys: list[Path] | None
 
 
 PubkeyOption = Annotated[list[Path] | None, typer.Option(
-    "--pubkey", dir_okay=False,
+    "--pubkey", dir_okay=False, metavar="KEY.pub",
     help="Public key (PEM) the checkpoints must be signed with; keep it off the machine that "
          "writes the log. Repeat it for each key in use since a rotation. Default: the "
          "public key beside the signing key, if any.")]
