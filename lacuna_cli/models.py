@@ -291,7 +291,7 @@ class AuditRecord(Model):
     actor: str
     repo: str
     commit: str
-    event_type: Literal["decision", "suppression", "override"]
+    event_type: Literal["decision", "suppression", "override", "key"]
     resource: str
     action: str
     tier: str

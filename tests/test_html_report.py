@@ -60,3 +60,31 @@ def test_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -> No
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (1280, 1800)
     assert shot.stat().st_size > 50_000  # a page with content, not a blank one
+
+
+# Measures the drawing as laid out; appended to a copy of the report (the report has no script).
+PROBE = """<script>window.addEventListener("load", () => {
+  const box = document.querySelector("svg.lineage").getBoundingClientRect();
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({left: box.left, right: box.right,
+    page: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth});
+  document.body.appendChild(out);
+});</script>"""
+
+
+def test_lineage_drawing_fits_a_1400_px_page(report: Path, tmp_path: Path) -> None:
+    import json
+    browser = _chromium()
+    probed = tmp_path / "probed.html"
+    probed.write_text(report.read_text().replace("</body>", PROBE + "</body>"))
+    dom = subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                          "--window-size=1400,900", "--virtual-time-budget=2000", "--dump-dom",
+                          probed.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'<pre id="probe">([^<]*)</pre>', dom.stdout)
+    assert found, dom.stdout[-2000:]
+    layout = json.loads(found.group(1))
+    assert 0 <= layout["left"] and layout["right"] <= layout["page"], layout  # nothing cut off
+    assert layout["scroll"] <= layout["page"], layout  # and the page does not scroll sideways
+    assert layout["right"] - layout["left"] > 0.6 * layout["page"], layout  # still large

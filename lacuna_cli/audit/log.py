@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,3 +129,19 @@ def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[An
          ) -> Iterator[dict[str, Any]]:
     """Records of the live table in seq order as dicts, streamed in batches."""
     return read_rows(connection, f"SELECT {COLUMNS_SQL} FROM audit_log", where, params)
+
+
+def record_events(connection: duckdb.DuckDBPyConnection, change: Callable[[], list[dict]],
+                  timestamp: str, key_path: Path) -> list[dict[str, Any]]:
+    """Make a change outside a check (an override set or withdrawn, a signing key put in use)
+    and append the audit entries it returns with their own checkpoint, in one transaction:
+    the change and its records, or neither."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        records = append(connection, change())
+        checkpoint(connection, records, timestamp, key_path)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return records

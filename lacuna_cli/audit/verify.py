@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from lacuna_cli.audit import archive, merkle
 from lacuna_cli.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
 from lacuna_cli.audit.checkpoint import Checkpoint, frontier_problem
-from lacuna_cli.audit.keys import signature_valid
+from lacuna_cli.audit.keys import key_id, signature_valid
 from lacuna_cli.audit.records import read_rows
 from lacuna_cli.store import one_row
 
@@ -46,6 +46,7 @@ class Verification:
     records: int = 0
     checkpoints: int = 0
     signed: int = 0
+    predating: int = 0  # checkpoints before the trusted key's first one (see TrustedKey)
     problems: list[Problem] = field(default_factory=list)
     tree_root: str = ""
 
@@ -53,21 +54,37 @@ class Verification:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def tampered(self) -> bool:
+        """Failed for a reason other than a log nobody signed with the given key."""
+        return any(p.kind != "unsigned" for p in self.problems)
+
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "records": self.records, "checkpoints": self.checkpoints,
-                "signed_checkpoints": self.signed, "tree_root": self.tree_root,
+                "signed_checkpoints": self.signed, "checkpoints_before_key": self.predating,
+                "tree_root": self.tree_root,
                 "problems": [{"seq": p.seq, "kind": p.kind, "detail": p.detail}
                              for p in self.problems]}
 
 
 @dataclass(frozen=True)
 class TrustedKey:
-    """The public key checkpoints are checked with. `complete`: every checkpoint must be
-    signed with it (an auditor's --pubkey); otherwise (the key found beside the database)
-    checkpoints written before the first signed one may be unsigned — the log predates it."""
+    """The public keys checkpoints are checked with (several after a key rotation).
+
+    Checkpoints made before the first one signed as one of these keys predate the key
+    (unsigned, or signed by an earlier key): that checkpoint's signed tree head covers every
+    record before it. From it on, every checkpoint must be signed by one of these keys.
+    `complete` (an auditor's --pubkey): a log with checkpoints but none signed by the keys
+    cannot be authenticated — reported as `unsigned`, since stripping every signature is what
+    a forger would do. The key beside the database proves nothing a forger could not replace,
+    so without --pubkey such a log is only checked as far as it is signed."""
 
     key: Ed25519PublicKey
     complete: bool = True
+    rotated: tuple[Ed25519PublicKey, ...] = ()  # the other keys in use since (--pubkey again)
+
+    def by_id(self) -> dict[str, Ed25519PublicKey]:
+        return {key_id(key): key for key in (self.key, *self.rotated)}
 
 
 class _TreeCheck:
@@ -308,23 +325,39 @@ def _check_checkpoints(checkpoints: Sequence[Checkpoint], trusted: TrustedKey | 
 
 def _check_signatures(checkpoints: Sequence[Checkpoint], trusted: TrustedKey | None,
                       result: Verification) -> None:
+    """See `TrustedKey`: from the first checkpoint signed as a trusted key on, each must
+    verify with one; the ones before it predate the key and are counted, not blamed."""
     if trusted is None:
         return
+    keys = trusted.by_id()
     ordered = sorted(checkpoints, key=lambda c: c.seq)
-    first_signed = next((c.seq for c in ordered if c.signature), None)
+    start = next((c.seq for c in ordered if c.signature and c.key_id in keys), None)
     for checkpoint in ordered:
-        if not checkpoint.signature:
-            if trusted.complete or (first_signed is not None and checkpoint.seq > first_signed):
-                result.problems.append(Problem(
-                    checkpoint.seq, "forged-checkpoint",
-                    f"checkpoint at seq {checkpoint.seq} is not signed"
-                    + ("" if trusted.complete else " though earlier ones are")))
-        elif signature_valid(trusted.key, checkpoint.signature, checkpoint.message()):
+        if start is None or checkpoint.seq < start:
+            result.predating += 1
+            continue
+        key = keys.get(checkpoint.key_id)
+        if key is not None and signature_valid(key, checkpoint.signature, checkpoint.message()):
             result.signed += 1
-        else:
-            result.problems.append(Problem(
-                checkpoint.seq, "forged-checkpoint",
-                f"checkpoint at seq {checkpoint.seq} is not signed by the trusted key"))
+            continue
+        why = ("is not signed, though the one at seq {start} is" if not checkpoint.signature
+               else "is not signed by the trusted key" if key is not None else
+               f"is signed by another key ({checkpoint.key_id}): after a key rotation, pass "
+               "every public key in use since (--pubkey once per key)")
+        result.problems.append(Problem(checkpoint.seq, "forged-checkpoint",
+                                       f"checkpoint at seq {checkpoint.seq} "
+                                       + why.format(start=start)))
+    foreign = next((c for c in ordered if c.signature), None)
+    if start is None and foreign is not None and trusted.complete:
+        result.problems.append(Problem(foreign.seq, "forged-checkpoint", (
+            f"checkpoint at seq {foreign.seq} is signed by key {foreign.key_id} and none by the "
+            "given key: the log was re-signed with another key (or pass the key in use)")))
+    elif start is None and ordered and trusted.complete:
+        result.problems.append(Problem(ordered[-1].seq, "unsigned", (
+            f"no checkpoint (of {len(ordered)}) is signed by the given key, so the log "
+            "cannot be authenticated with it: checkpoints made before a key existed are "
+            "unsigned (`lacuna audit keygen` signs one over the whole log), or every "
+            "signature was stripped")))
 
 
 def _content_problem(row: dict[str, Any], seq: int, recent: deque[tuple[str, int]]) -> Problem:

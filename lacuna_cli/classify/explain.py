@@ -14,7 +14,7 @@ import networkx as nx
 
 from lacuna_cli import lineage
 from lacuna_cli.classify.overrides import lookup
-from lacuna_cli.classify.pipeline import Classifier
+from lacuna_cli.classify.pipeline import Classifier, own_data_counts
 from lacuna_cli.models import Classification, LineageNode, Resource
 
 
@@ -50,6 +50,7 @@ def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
                                  "classification": classifications[current].model_dump(mode="json")}
         if node.resource is not None:
             entry.update(resource_facts(node.resource, classifier))
+            entry["own_data_counts"] = own_data_counts(graph, current)
         entry["sources"] = [
             {"transform": edge.transform, "at": edge.location.display(column=False),
              "keys": list(edge.keys), "dropped": list(edge.dropped),
@@ -73,13 +74,15 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
              f"{pad}  why: {c['reasoning']}"]
     if entry.get("override"):
         lines.append(f"{pad}  override (beats every layer): {entry['override']}")
-    lines.extend(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
-                 f"(confidence {rule['confidence']}): {rule['reasoning']}"
-                 for rule in entry.get("name_rules", []))
-    lines.extend(f"{pad}  column {column['column']}: {column['tier']} "
-                 f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
-                 f"({column['confidence']:.2f}): {column['why']}"
-                 for column in entry.get("columns", []))
+    own = [f"name rule {rule['id']} -> {rule['tier']} {rule['tags']} (confidence "
+           f"{rule['confidence']}): {rule['reasoning']}" for rule in entry.get("name_rules", [])]
+    own += [f"column {column['column']}: {column['tier']} "
+            f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
+            f"({column['confidence']:.2f}): {column['why']}" for column in entry.get("columns", [])]
+    if own and entry.get("own_data_counts") is False:
+        lines.append(f"{pad}  not applied — the project only writes this file, so it holds what "
+                     "is written into it, whatever its name says:")
+    lines.extend(f"{pad}  {line}" for line in own)
     for source in entry["sources"]:
         extra = "".join(f", {label} {', '.join(source[label])}" for label in
                         ("keys", "dropped", "anonymized") if source[label])

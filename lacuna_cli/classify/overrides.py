@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import key
-from lacuna_cli.errors import ConfigError
+from lacuna_cli.errors import ConfigError, LacunaError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AssignedTier, Tier
 from lacuna_cli.yamlfile import read_yaml
@@ -24,7 +24,6 @@ from lacuna_cli.yamlfile import read_yaml
 if TYPE_CHECKING:
     import duckdb
 
-    from lacuna_cli.config import Config
 
 CLI_SOURCE = "cli"
 COLUMNS = ("source", "resource", "tier", "tags", "reason", "actor", "timestamp", "digest")
@@ -124,19 +123,6 @@ def record(connection: duckdb.DuckDBPyConnection, changed: list[Override], gone:
             + [audit_entry(o, identity, timestamp, withdrawn=True) for o in gone])
 
 
-def override_by_hand(config: Config, chosen: Override, identity: RunIdentity
-                     ) -> list[dict[str, Any]]:
-    """Store a `lacuna classify override` and its audit record in one transaction; returns
-    the audit records written."""
-    from lacuna_cli.audit import log as audit_log
-    from lacuna_cli.store import open_store, transaction
-
-    with open_store(config.db_path, write=True) as connection, transaction(connection):
-        now = audit_log.utc_now()
-        entries = record(connection, [chosen], [], identity, now)
-        return audit_log.record(connection, entries, now, config.audit_key_path)
-
-
 def audit_entry(override: Override, identity: RunIdentity, timestamp: str,
                 withdrawn: bool) -> dict:
     """One `override` event in the audit log's record format (metadata only)."""
@@ -150,3 +136,24 @@ def audit_entry(override: Override, identity: RunIdentity, timestamp: str,
         "reasoning": f"classification {what} by {override.actor}: {override.reason}",
         "location": override.source,
     }
+
+
+def withdraw(connection: duckdb.DuckDBPyConnection, resource: str, reason: str,
+             identity: RunIdentity, timestamp: str) -> list[dict]:
+    """Remove the CLI override of `resource` and return its `override` (withdrawn) audit entry;
+    the caller owns the transaction. One in the reviewed file is withdrawn by editing it."""
+    current = {o.resource.casefold(): o for o in stored(connection) if o.source == CLI_SOURCE}
+    override = current.get(resource.casefold())
+    if override is None:
+        in_file = any(o.resource.casefold() == resource.casefold() for o in stored(connection))
+        raise LacunaError(f"{resource}: no override set with `lacuna classify override`"
+                          + ("; it comes from the reviewed file: remove it there"
+                             if in_file else ""))
+    connection.execute("DELETE FROM classification_overrides WHERE source = ? AND resource = ?",
+                       [CLI_SOURCE, override.resource])
+    entry = audit_entry(override, identity, timestamp, withdrawn=True)
+    entry["reasoning"] = (f"classification override ({override.tier.value}) withdrawn by "
+                          f"{identity.actor}: {reason} (set by {override.actor}: "
+                          f"{override.reason})")
+    return [entry]
+

@@ -4,7 +4,8 @@ A resource is classified by its name (layer 1 rules on the path or table) and it
 columns (rules, then embeddings, then an LLM for the names the rules are unsure of). Every other
 node takes what flows into it, through each edge's transform (`inherit.through`), combined
 across inputs. A written resource whose own name, columns or unresolved place say more keeps
-the stricter of both. A value nothing flows into carries no data (`defaults`). An override
+the stricter of both, except a file the project only writes: it holds what is written into it
+(`own_data_counts`). A value nothing flows into carries no data (`defaults`). An override
 beats all of it.
 """
 
@@ -149,6 +150,8 @@ def _node_sensitivity(
     own = classify_resource(node.resource, classifier) if node.resource is not None else None
     if own is not None and own.layer == "override":
         return own
+    if own is not None and not own_data_counts(graph, node_id):
+        own = None
     flowing = [
         _step(through(state[edge.source], edge), edge)
         for edge in lineage.incoming(graph, node_id)
@@ -162,6 +165,20 @@ def _node_sensitivity(
     if own is not None and own.tier > inherited.tier:
         return combine([inherited, own])
     return inherited if len(flowing) > 1 else _as_inherited(inherited)
+
+
+def own_data_counts(graph: nx.MultiDiGraph, node_id: str) -> bool:
+    """Whether a resource's own name and columns count besides what flows into it.
+
+    A file the project writes and never reads holds what is written into it: its name
+    (`customers_pseudonymised.csv`) says nothing the written data does not, and taking it
+    would call anonymized output personal. A file also read in the project, a table (other
+    writers share it) and an unresolved place keep at least what they say themselves."""
+    node = lineage.node_of(graph, node_id)
+    resource = node.resource
+    if resource is None or resource.kind != "file" or not graph.pred[node_id]:
+        return True
+    return bool(graph.succ[node_id])
 
 
 def _step(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:

@@ -16,7 +16,7 @@ from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
 from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
-    from lacuna_cli.audit.verify import TrustedKey
+    from lacuna_cli.audit.verify import TrustedKey, Verification
     from lacuna_cli.config import Config
 
 app = typer.Typer(help="Read and verify the tamper-evident audit log.", no_args_is_help=True)
@@ -35,19 +35,30 @@ def _since(value: str | None, option: str = "--since") -> str | None:
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _trusted_key(config: Config, pubkey: Path | None) -> tuple[TrustedKey | None, Path | None]:
-    """The key checkpoints are checked with: --pubkey, or else the public key beside the
-    signing key, so a signed log is checked even when nobody passes a key (a copy kept off
-    the machine that writes the log is what rules out a log re-signed with a new key)."""
+def _trusted_key(config: Config, pubkeys: list[Path] | None
+                 ) -> tuple[TrustedKey | None, str | None]:
+    """The keys checkpoints are checked with: --pubkey (repeatable, after a rotation), or
+    else the public key beside the signing key, so a signed log is checked even when nobody
+    passes a key (a copy kept off the machine that writes the log is what rules out a log
+    re-signed with a new key)."""
     from lacuna_cli.audit.keys import load_public, public_path
     from lacuna_cli.audit.verify import TrustedKey
 
-    if pubkey is not None:
-        return TrustedKey(load_public(pubkey)), pubkey
+    if pubkeys:
+        first, *rotated = (load_public(path) for path in pubkeys)
+        return (TrustedKey(first, rotated=tuple(rotated)),
+                ", ".join(str(path) for path in pubkeys))
     local = public_path(config.audit_key_path)
     if local.is_file():
-        return TrustedKey(load_public(local), complete=False), local
+        return TrustedKey(load_public(local), complete=False), str(local)
     return None, None
+
+
+PubkeyOption = Annotated[list[Path] | None, typer.Option(
+    "--pubkey", dir_okay=False, metavar="KEY.pub",
+    help="Public key (PEM) the checkpoints must be signed with; keep it off the machine that "
+         "writes the log. Repeat it for each key in use since a rotation. Default: the "
+         "public key beside the signing key, if any.")]
 
 
 @app.command("log")
@@ -88,17 +99,15 @@ def log_command(
 @app.command("verify")
 def verify_command(
     ctx: typer.Context,
-    pubkey: Annotated[Path | None, typer.Option(
-        help="Public key (PEM) every checkpoint must be signed with; keep it off the machine "
-             "that writes the log. Default: the public key beside the signing key, if any.",
-        dir_okay=False)] = None,
+    pubkey: PubkeyOption = None,
     against: Annotated[Path | None, typer.Option(
         help="An older checkpoint (JSON from `lacuna audit checkpoint`): prove the log only "
              "grew since.", dir_okay=False)] = None,
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Recompute the chain, the Merkle tree and the checkpoints; exit 1 naming the first bad
-    record and the kind of tampering."""
+    record and the kind of tampering (or, with --pubkey, when no checkpoint is signed by the
+    key)."""
     from lacuna_cli.audit import checkpoint as checkpoints
     from lacuna_cli.audit.archive import archive_dir
     from lacuna_cli.audit.consistency import check_against
@@ -116,24 +125,38 @@ def verify_command(
                           verification)
     if output_format is DataFormat.json:
         print(json_output.dumps(verification.as_json()))
-    elif verification.ok:
+    else:
+        console().print(verification_text(verification, trusted, key_path, config.db_path),
+                        markup=False)
+    raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)
+
+
+def verification_text(verification: Verification, trusted: TrustedKey | None,
+                      key_path: str | None, db_path: Path) -> str:
+    """OK, UNSIGNED (intact, but nothing signed by the given key) or TAMPERED, in plain
+    text."""
+    if verification.ok:
+        covered = ("covered by its first signed one" if verification.signed
+                   else "none signed by it yet")
+        before = (f" ({counted(verification.predating, 'checkpoint')} from before the key, "
+                  f"{covered})" if trusted is not None and verification.predating else "")
         signed = "" if trusted is None else (
-            f", {verification.signed} signatures checked with {key_path}" + (
+            f", {counted(verification.signed, 'signature')} checked with {key_path}{before}" + (
                 "" if trusted.complete else " (beside the database: pass --pubkey with a copy "
                                             "kept elsewhere to rule out a re-signed log)"))
-        console().print(f"[green]OK[/green]: {counted(verification.records, 'record')}, "
-                        f"{counted(verification.checkpoints, 'checkpoint')}{signed}; "
-                        "hash chain and "
-                        f"Merkle tree intact ({config.db_path})")
-    else:
-        first = verification.problems[0]
-        console().print(f"[bold red]TAMPERED[/bold red]: first bad record is seq {first.seq} "
-                        f"({first.kind}: {first.detail}); "
-                        f"{counted(len(verification.problems), 'problem')} "
-                        f"in {counted(verification.records, 'record')}")
-        for problem in verification.problems[1:10]:
-            console().print(f"  seq {problem.seq}: {problem.kind}: {problem.detail}")
-    raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)
+        return (f"OK: {counted(verification.records, 'record')}, "
+                f"{counted(verification.checkpoints, 'checkpoint')}"
+                f"{signed}; hash chain and Merkle tree intact ({db_path})")
+    first = verification.problems[0]
+    if not verification.tampered:
+        return (f"UNSIGNED: {counted(verification.records, 'record')}, hash chain and Merkle "
+                "tree intact, "
+                f"but {first.detail}")
+    lines = [(f"TAMPERED: first bad record is seq {first.seq} ({first.kind}: {first.detail}); "
+              f"{counted(len(verification.problems), 'problem')} in "
+              f"{counted(verification.records, 'record')}")]
+    lines += [f"  seq {p.seq}: {p.kind}: {p.detail}" for p in verification.problems[1:10]]
+    return "\n".join(lines)
 
 
 @app.command("keygen")
@@ -141,13 +164,23 @@ def keygen_command(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option(help="Replace an existing key.")] = False,
 ) -> None:
-    """Create the Ed25519 key that signs checkpoints (path: config `audit_key`)."""
-    from lacuna_cli.audit.keys import generate, key_id, public_path
+    """Create the Ed25519 key that signs checkpoints (path: config `audit_key`), and record it
+    in the log with a checkpoint it signs over every record so far (a rotation with --force)."""
+    from lacuna_cli.audit.keys import public_path
+    from lacuna_cli.audit.rotation import put_in_use
+    from lacuna_cli.gitinfo import identify
+    from lacuna_cli.store import open_store
 
     config = project_config(ctx)
-    public = generate(config.audit_key_path, overwrite=force)
-    console().print(f"signing key {config.audit_key_path} (key id {key_id(public)}); give "
-                    f"auditors the public key {public_path(config.audit_key_path)}")
+    identity = identify(config.root, config.settings.user)
+    with open_store(config.db_path, write=True) as connection:
+        new_id, previous, record = put_in_use(connection, config.audit_key_path, identity, force)
+    replaced = f"; replaces key {previous} (keep its public key for older logs)" if previous else ""
+    covers = (f"its checkpoint at seq {record['seq']} covers every record so far" if record
+              else "it signs the checkpoint of every run from now on")
+    console().print(f"signing key {config.audit_key_path} (key id {new_id}{replaced}); {covers};"
+                    f" give auditors the public key {public_path(config.audit_key_path)}",
+                    markup=False)
 
 
 @app.command("checkpoint")
@@ -278,15 +311,12 @@ def report_command(
     date_to: Annotated[str | None, typer.Option("--to", help="End of the period (UTC, ISO "
                                                              "8601), exclusive.")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.md,
-    pubkey: Annotated[Path | None, typer.Option(help="Public key the checkpoints must be "
-                                                     "signed with (default: the one beside "
-                                                     "the signing key, if any).",
-                                                dir_okay=False)] = None,
+    pubkey: PubkeyOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False,
                                                 help="Write the report to this file.")] = None,
 ) -> None:
     """An audit report: controls, access attempts, violations, exceptions, classifications
-    and the verification of the log itself."""
+    and the verification of the log itself; exit 1 when that verification fails."""
     from lacuna_cli.audit import checkpoint as checkpoints
     from lacuna_cli.audit import report
     from lacuna_cli.audit.archive import archive_dir, read_everything
@@ -307,3 +337,4 @@ def report_command(
     rendered = {ReportFormat.json: json_output.dumps, ReportFormat.md: report.to_markdown,
                 ReportFormat.html: report.to_html}[output_format](document)
     write_output(rendered, output)
+    raise typer.Exit(EXIT_CLEAN if verification.ok else EXIT_VIOLATIONS)  # as `audit verify`

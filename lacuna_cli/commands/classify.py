@@ -101,28 +101,53 @@ def path_command(
 def override_command(
     ctx: typer.Context,
     resource: Annotated[str, typer.Argument(help="Path or table name as Lacuna reports it.")],
-    tier: Annotated[str, typer.Option("--tier", help="PUBLIC, INTERNAL or PROPRIETARY.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    tier: Annotated[str | None, typer.Option(
+        "--tier", help="PUBLIC, INTERNAL or PROPRIETARY.")] = None,
     tags: Annotated[str, typer.Option("--tags", help="Comma-separated tags, e.g. PII,GDPR.")] = "",
+    not_yet_seen: Annotated[bool, typer.Option(
+        "--not-yet-seen", help="Classify a resource no code in the stored lineage reads or "
+                               "writes yet.")] = False,
+    remove: Annotated[bool, typer.Option(
+        "--remove", help="Withdraw the override set here before (audited too).")] = False,
 ) -> None:
-    """Set a resource's classification by hand; it beats every layer and is audited."""
-    from lacuna_cli.classify import overrides
+    """Set a resource's classification by hand (it beats every layer), or withdraw it with
+    --remove; both are audited."""
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.classify import override_input, overrides
+    from lacuna_cli.classify.heuristics import load_rules
+    from lacuna_cli.store import open_store
     from lacuna_cli.gitinfo import identify
     from lacuna_cli.models import ASSIGNABLE_TIERS, Tier
 
-    if tier.upper() not in (t.value for t in ASSIGNABLE_TIERS):
+    if remove and (tier is not None or tags or not_yet_seen):
+        raise LacunaError("--remove takes only RESOURCE and --reason")
+    if not remove and (tier is None or tier.upper() not in (t.value for t in ASSIGNABLE_TIERS)):
         raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
     if not reason.strip():
         raise LacunaError("--reason: a reason is required (it is kept in the audit log)")
     config = project_config(ctx)
     identity = identify(config.root, config.settings.user)
-    chosen = overrides.Override(
-        resource=resource, tier=Tier[tier.upper()],
-        tags=tuple(sorted({t.strip().upper() for t in tags.split(",") if t.strip()})),
-        reason=reason.strip(), actor=identity.actor, source=overrides.CLI_SOURCE)
-    records = overrides.override_by_hand(config, chosen, identity)
-    console().print(f"{resource}: {chosen.tier.value} ({', '.join(chosen.tags) or 'no tags'}) "
-                    f"— override recorded (audit seq {records[0]['seq']})", markup=False)
+    chosen_tags = () if remove else override_input.parse_tags(
+        tags, override_input.known_tags(load_rules(config.rule_files)))
+    with open_store(config.db_path, write=True) as connection:
+        now = audit_log.utc_now()
+        if remove:
+            def change() -> list[dict]:
+                return overrides.withdraw(connection, resource, reason.strip(), identity, now)
+        else:
+            chosen = overrides.Override(
+                resource=override_input.resolve(connection, resource, not_yet_seen),
+                tier=Tier[(tier or "").upper()], tags=chosen_tags, reason=reason.strip(),
+                actor=identity.actor, source=overrides.CLI_SOURCE)
+
+            def change() -> list[dict]:
+                return overrides.record(connection, [chosen], [], identity, now)
+        records = audit_log.record_events(connection, change, now, config.audit_key_path)
+    (record,) = records
+    what = "withdrawn" if remove else (f"{record['tier']} ({', '.join(chosen_tags) or 'no tags'})"
+                                       " — override recorded")
+    console().print(f"{record['resource']}: {what} (audit seq {record['seq']})", markup=False)
 
 
 @app.command("explain")

@@ -148,7 +148,10 @@ def _copy(tree: exp.Copy) -> list[Flow]:
     if tree.args.get("kind"):
         target = _table(this)
         sources = _unique(r for f in files for r in _file_sources(f))
-        return [Flow("copy", sources, target, None)]
+        queries = [q for f in files if (q := _query_of(f)) is not None]
+        # `COPY INTO @stage FROM (SELECT email ...)`: the query's columns are what moves.
+        return [Flow("copy", sources, target, queries[0] if len(files) == 1 == len(queries)
+                     else None)]
     query = this.this if isinstance(this, exp.Subquery) else this
     targets = [r for f in files for r in _file_sources(f)]
     return [Flow("copy", _file_sources(this), target, _query_of(query)) for target in targets]

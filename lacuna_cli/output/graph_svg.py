@@ -4,7 +4,8 @@ A layered drawing, left to right in the direction data flows: each node's column
 longest path to it from a source (strongly connected parts — a file read and rewritten —
 share a column); within a column nodes are ordered by the mean row of their sources, which
 removes most crossings in pipeline-shaped graphs. Resources are boxes, in-memory values are
-rounded and dashed; the fill is the tier; hovering a node shows its tags.
+rounded and dashed; the fill is the tier; hovering a node shows its whole name and tags
+(captions are cut at CAPTION_CHARS so a deep graph still fits the page when scaled).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ TIER_FILL = {"PROPRIETARY": "#f8d7da", "UNKNOWN": "#e2d9f3", "INTERNAL": "#fff3c
              "PUBLIC": "#d1e7dd"}
 TIER_STROKE = {"PROPRIETARY": "#b02a37", "UNKNOWN": "#59359a", "INTERNAL": "#997404",
                "PUBLIC": "#146c43"}
-CHAR_WIDTH, NODE_HEIGHT, ROW_GAP, COLUMN_GAP, MARGIN = 6.6, 38, 18, 70, 16
+CHAR_WIDTH, NODE_HEIGHT, ROW_GAP, COLUMN_GAP, MARGIN = 6.6, 38, 18, 56, 16
+CAPTION_CHARS = 30  # longer captions end in "…" (the tooltip has them whole): deep graphs fit
 
 
 def _columns(graph: nx.MultiDiGraph) -> list[list[str]]:
@@ -51,6 +53,10 @@ def _caption(graph: nx.MultiDiGraph, labels: Labels, node_id: str) -> tuple[str,
                                                                    ", ".join(tags)]))
 
 
+def _shown(text: str) -> str:
+    return text if len(text) <= CAPTION_CHARS else text[:CAPTION_CHARS - 1] + "…"
+
+
 def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
     """An <svg> element (empty-graph message when there is nothing to draw)."""
     if graph.number_of_nodes() == 0:
@@ -59,7 +65,8 @@ def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
     x = float(MARGIN)
     height = 0.0
     for column in _columns(graph):
-        width = max(CHAR_WIDTH * max(len(line) for line in _caption(graph, labels, n)) + 20
+        width = max(CHAR_WIDTH * max(len(_shown(line)) for line in _caption(graph, labels, n))
+                    + 20
                     for n in column)
         for index, node_id in enumerate(column):
             boxes[node_id] = (x, MARGIN + index * (NODE_HEIGHT + ROW_GAP), width)
@@ -67,10 +74,12 @@ def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
         x += width + COLUMN_GAP
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{x:.0f}" '
              f'height="{height + MARGIN:.0f}" viewBox="0 0 {x:.0f} {height + MARGIN:.0f}" '
-             'font-family="system-ui, sans-serif" font-size="11">'),
+             'font-family="system-ui, sans-serif" font-size="11" '
+             # Scaled down to the page's width rather than cut off at its right edge.
+             'style="max-width:100%;height:auto">'),
              ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-             'fill="#6c757d"/></marker></defs>')]
+              'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+              'fill="#6c757d"/></marker></defs>')]
     for source, target in sorted(set(graph.edges())):
         sx, sy, sw = boxes[source]
         tx, ty, _ = boxes[target]
@@ -94,8 +103,10 @@ def render(graph: nx.MultiDiGraph, labels: Labels) -> str:
             f'rx="{14 if value else 3}" fill="{TIER_FILL.get(tier, "#f1f3f5")}" '
             f'stroke="{TIER_STROKE.get(tier, "#868e96")}"'
             f"{dashes}/>"
-            f'<text x="{nx_ + 10:.1f}" y="{ny + 15:.1f}" font-weight="600">{escape(label)}</text>'
-            f'<text x="{nx_ + 10:.1f}" y="{ny + 29:.1f}" fill="#495057">{escape(detail)}</text>'
+            f'<text x="{nx_ + 10:.1f}" y="{ny + 15:.1f}" font-weight="600">'
+            f"{escape(_shown(label))}</text>"
+            f'<text x="{nx_ + 10:.1f}" y="{ny + 29:.1f}" fill="#495057">'
+            f"{escape(_shown(detail))}</text>"
             "</g>")
     parts.append("</svg>")
     return "".join(parts)

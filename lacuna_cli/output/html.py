@@ -49,7 +49,9 @@ def finding_html(finding: Finding) -> str:
                                           f"{finding.suppression.reason}")))
     details = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     alternatives = "".join(f"<li>{escape(alt)}</li>" for alt in decision.alternatives)
+    remedy = "" if finding.suppression else (
+        f"<strong>What to do instead:</strong><ol>{alternatives}</ol>")
     return (f'<div class="lacuna-denial{" suppressed" if finding.suppression else ""}">'
             f"<h4>{escape(decision.policy_id)} {status}: {escape(op.action)} of "
             f"{classification.tier.value} data to <code>{escape(op.target)}</code></h4>"
-            f"<dl>{details}</dl><strong>What to do instead:</strong><ol>{alternatives}</ol></div>")
+            f"<dl>{details}</dl>{remedy}</div>")

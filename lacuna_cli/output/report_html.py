@@ -35,7 +35,9 @@ h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bot
 .verdict{font-size:18px;font-weight:600}.verdict.blocked{color:#b02a37}.verdict.clean{color:#146c43}
 table{border-collapse:collapse;font-size:13px;width:100%}
 td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6}.graph{overflow-x:auto;border:1px solid #ddd;border-radius:6px;padding:8px}
+th{background:#f6f6f6}
+.graph{border:1px solid #ddd;border-radius:6px;padding:8px;box-sizing:border-box;
+width:calc(100vw - 64px);margin-left:calc(50% - 50vw + 32px)}
 .audit.ok{color:#146c43}.audit.bad{color:#b02a37}
 </style>"""
 

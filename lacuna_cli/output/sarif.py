@@ -57,8 +57,9 @@ def _message(finding: Finding) -> str:
         f"{decision.reasoning}.",
         (f"Classification: {classification.tier.value}{origin}; tags: "
          f"{', '.join(classification.tags) or 'none'}."),
-        "What to do instead: " + " ".join(
-            f"({n}) {alt}." for n, alt in enumerate(decision.alternatives, start=1)),
+        (f"Suppressed ({finding.suppression.kind}): {finding.suppression.reason}."
+         if finding.suppression else "What to do instead: " + " ".join(
+             f"({n}) {alt}." for n, alt in enumerate(decision.alternatives, start=1))),
         f"Steward: {decision.steward or 'not named'}.",
     ]
     return " ".join(lines)

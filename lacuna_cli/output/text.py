@@ -50,9 +50,10 @@ def render_denial(console: Console, finding: Finding) -> None:
         console.print(_label("Personal columns", ", ".join(personal)))
     if op.dynamic_reason:
         console.print(_label("Dynamic", op.dynamic_reason))
-    console.print("  [bold]What to do instead:[/bold]")
-    for number, alternative in enumerate(decision.alternatives, start=1):
-        console.print(f"    {number}. {escape(alternative)}")
+    if not finding.suppression:  # a waived finding needs no remedy: its reason is shown
+        console.print("  [bold]What to do instead:[/bold]")
+        for number, alternative in enumerate(decision.alternatives, start=1):
+            console.print(f"    {number}. {escape(alternative)}")
     title = f" — {decision.title}" if decision.title else ""
     console.print(_label("Policy", f"{decision.policy_id} v{decision.policy_version}{title} "
                                    f"(severity {decision.severity})"))
