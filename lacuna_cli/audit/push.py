@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.chain import RECORD_FIELDS
@@ -69,11 +70,16 @@ def central_head(connection: psycopg.Connection, repo: str) -> tuple[int, str | 
 
 
 def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
-         records: Iterator[dict[str, Any]], checkpoints: list[Checkpoint]) -> PushResult:
+         records_after: Callable[[int], Iterator[dict[str, Any]]],
+         checkpoints: list[Checkpoint], before_sending: Callable[[], None] = lambda: None
+         ) -> PushResult:
     """Send the records after the central head, in batches; then the missing checkpoints.
 
     `local_hash_at(seq)` gives the local log's hash at a seq (archive included), to check that
-    the central head is a record of this very chain before extending it.
+    the central head is a record of this very chain before extending it; `records_after(seq)`
+    the local records after a seq, in seq order. `before_sending` (the local log's
+    verification) runs only when there is something to send: a push with nothing new reads
+    one record and sends nothing, whatever the log's length.
     """
     import psycopg
 
@@ -88,17 +94,21 @@ def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
         if head_seq and local_hash_at(head_seq) != head_hash:
             raise LacunaError(f"the central store's chain for {repo} diverges from this log at "
                               f"seq {head_seq}: refusing to push")
+        newer = _newer_checkpoints(connection, repo, checkpoints)
+        records = (r for r in records_after(head_seq) if r["seq"] > head_seq)
+        first = next(records, None)
+        if first is None and not newer:
+            return PushResult(repo, 0, 0, head_seq)
+        before_sending()
         sent = 0
         batch: list[tuple] = []
-        for record in records:
-            if record["seq"] <= head_seq:
-                continue
+        for record in chain([first] if first is not None else [], records):
             batch.append((repo, *(record[name] for name in RECORD_FIELDS)))
             if len(batch) >= BATCH:
                 sent += _copy(connection, batch)
                 batch = []
         sent += _copy(connection, batch)
-        pushed_checkpoints = _push_checkpoints(connection, repo, checkpoints)
+        pushed_checkpoints = _push_checkpoints(connection, repo, newer)
         return PushResult(repo, sent, pushed_checkpoints, head_seq + sent)
 
 
@@ -120,11 +130,15 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _push_checkpoints(connection: psycopg.Connection, repo: str,
-                      checkpoints: list[Checkpoint]) -> int:
+def _newer_checkpoints(connection: psycopg.Connection, repo: str,
+                       checkpoints: list[Checkpoint]) -> list[Checkpoint]:
     row = connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
                              "WHERE chain = %s", [repo]).fetchone()
-    newer = [c for c in checkpoints if c.seq > int(row[0])]
+    return [c for c in checkpoints if c.seq > int(row[0])]
+
+
+def _push_checkpoints(connection: psycopg.Connection, repo: str,
+                      newer: list[Checkpoint]) -> int:
     if not newer:
         return 0
     import psycopg

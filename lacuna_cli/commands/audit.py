@@ -245,7 +245,7 @@ def push_command(
     """Copy new records and checkpoints to the central store; refuses a log that fails
     verification. Safe to re-run: nothing is sent twice, an interrupted push resumes."""
     from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.archive import archive_dir, read_after
     from lacuna_cli.audit.consistency import hash_at
     from lacuna_cli.audit.push import push
     from lacuna_cli.audit.verify import verify_store
@@ -258,14 +258,18 @@ def push_command(
     trusted, _ = _trusted_key(config, None)
     with open_store(config.db_path) as connection:
         marks = checkpoints.every(connection)
-        verification = verify_store(connection, folder, marks, trusted)
-        if not verification.ok:
-            first = verification.problems[0]
-            console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
-                            f"at seq {first.seq} ({first.kind}: {first.detail})")
-            raise typer.Exit(EXIT_VIOLATIONS)
+
+        def verified() -> None:
+            verification = verify_store(connection, folder, marks, trusted)
+            if not verification.ok:
+                first = verification.problems[0]
+                console().print(f"[bold red]not pushed[/bold red]: the local log fails "
+                                f"verification at seq {first.seq} ({first.kind}: "
+                                f"{first.detail})")
+                raise typer.Exit(EXIT_VIOLATIONS)
+
         result = push(to, name, lambda seq: hash_at(connection, folder, seq),
-                      read_everything(connection, folder), marks)
+                      lambda seq: read_after(connection, folder, seq), marks, verified)
     console().print(f"pushed {result.records} records and {result.checkpoints} checkpoints of "
                     f"{result.repo}; the central store now holds seq 1..{result.central_head}")
 
