@@ -189,7 +189,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     with open_store(config.db_path, write=True) as connection:
         graph = lineage.build_graph([*extracted.extractions, *context])
         classification = open_run(connection, config)
-        history.apply(connection, graph, classification.classifier)
+        learned = history.stored(connection)  # read once: applied now, updated at the end
+        history.apply(connection, graph, classification.classifier, learned)
         classifications = classification.classify(graph)
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
@@ -203,7 +204,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
             audit_log.checkpoint(connection, records, now, config.audit_key_path)
             files = _on_disk(graph, config.root)
             save_lineage(connection, graph, files, classifications)
-            history.record(connection, graph, files, classifications, now, identity.commit)
+            history.record(connection, graph, files, classifications, now, identity.commit,
+                           learned)
             store_cache(connection, extracted.fresh)
             connection.execute("COMMIT")
         except BaseException:
