@@ -1,6 +1,6 @@
 """Cold and warm `lacuna check` of the CPython standard library, beside semgrep, in one run.
 
-    python bench/stdlib_speed.py [--semgrep PATH] [--runs N] [--before TREE]
+    python bench/stdlib_speed.py [--semgrep PATH] [--runs N] [--before TREE] [--every N]
 
 The anchor (shared/notes/static-analysis-speed.md): semgrep with one data-operation rule
 (`$OBJ.$METHOD(...)` + a regex on method names, so it parses every file), `--metrics=off`,
@@ -44,11 +44,15 @@ RULE = """rules:
 """
 
 
-def copy_stdlib(target: Path) -> tuple[int, float]:
+def copy_stdlib(target: Path, every: int = 1) -> tuple[int, float]:
+    """The stdlib's modules (every `every`-th of them, in path order) copied into `target`. A
+    sample goes into a `code/` folder: the check runs in `target`, and a partial copy of the
+    stdlib there would shadow Python's own modules in the processes the check starts."""
     source = Path(sysconfig.get_paths()["stdlib"])
-    files = [p for p in source.rglob("*.py") if "site-packages" not in p.parts]
+    files = sorted(p for p in source.rglob("*.py") if "site-packages" not in p.parts)[::every]
+    folder = target if every == 1 else target / "code"
     for path in files:
-        destination = target / path.relative_to(source)
+        destination = folder / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
     (target / "lacuna.toml").write_text("")
@@ -129,12 +133,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--semgrep", default=shutil.which("semgrep"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--every", type=int, default=1, help="check every N-th module only "
+                        "(a sample, for a loaded machine)")
     parser.add_argument("--before", type=Path, help="a checkout of an earlier Lacuna: its cold "
                         "check runs interleaved with this one's, and the CPU ratio is printed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch) / "stdlib"
-        files, megabytes = copy_stdlib(project)
+        files, megabytes = copy_stdlib(project, args.every)
         # The console script, as users run it (`python -m` would put the copied stdlib's own
         # modules first on sys.path).
         lacuna = [str(Path(sys.executable).parent / "lacuna"), "check", ".", "--format", "json"]
@@ -154,7 +160,8 @@ def main() -> None:
             if before_env:
                 shutil.rmtree(project / ".lacuna", ignore_errors=True)
                 earlier.append(timed(lacuna, project, before_env))
-        print(f"corpus: CPython stdlib, {files} files, {megabytes:.1f} MB; load average "
+        sample = f" (every {args.every}th module)" if args.every > 1 else ""
+        print(f"corpus: CPython stdlib{sample}, {files} files, {megabytes:.1f} MB; load average "
               f"{os.getloadavg()[0]:.1f} at the end; medians of {args.runs} interleaved runs")
         cold, warm = _median(colds), _median(warms)
         print(f"lacuna check, cold: {cold.wall:6.1f} s wall  {files / cold.wall:6.0f} files/s  "
