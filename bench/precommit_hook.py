@@ -13,7 +13,8 @@ With `--first-run`: what the hook costs in a clone with no `.lacuna/` at all (a 
 a new machine), where it extracts the whole project as lineage context, then the next commit
 (per-file cache warm) — on the fixture and on a copy of the CPython stdlib (~1,800 files).
 
-Usage: python bench/precommit_hook.py [RUNS]   (default 15)
+Usage: python bench/precommit_hook.py [RUNS] [--bandit=PATH]   (default 15 runs; bandit on
+       the same file, in the same rounds, is the anchor)
        python bench/precommit_hook.py --first-run
 """
 
@@ -31,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FIRST_RUN = "--first-run" in sys.argv[1:]
 RUNS = int(next((a for a in sys.argv[1:] if a.isdigit()), 15))
+BANDIT = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--bandit=")),
+              shutil.which("bandit"))
 BIN = Path(sys.executable).parent
 SCENARIO = "pipelines/customer_sales.py"
 CONFIG = """repos:
@@ -77,16 +80,26 @@ def main() -> None:
         hook = [str(BIN / "lacuna-hook"), "check", SCENARIO]
         timed(hook, project, env)  # starts the server
         timed(hook, project, env)
-        warm = [timed(hook, project, env) for _ in range(RUNS)]
-        cold = [timed([str(BIN / "lacuna"), "check", SCENARIO], project, env)
-                for _ in range(RUNS)]
-        whole = [timed([str(BIN / "pre-commit"), "run", "lacuna", "--files", SCENARIO],
-                       project, env) for _ in range(RUNS)]
+        warm, cold, whole, anchor = [], [], [], []
+        for _ in range(RUNS):  # interleaved: each round sees about the same load
+            warm.append(timed(hook, project, env))
+            cold.append(timed([str(BIN / "lacuna"), "check", SCENARIO], project, env))
+            whole.append(timed([str(BIN / "pre-commit"), "run", "lacuna", "--files", SCENARIO],
+                               project, env))
+            if BANDIT:
+                anchor.append(timed([BANDIT, "-q", SCENARIO], project, env))
     print(f"one changed file ({SCENARIO}), lineage of the other 6 files from the store; "
-          f"{RUNS} runs each")
+          f"{RUNS} interleaved runs each; load average {os.getloadavg()[0]:.1f}")
     print(summary("hook entry `lacuna-hook check FILE` (warm server)", warm))
     print(summary("fresh process `lacuna check FILE` (no server)", cold))
     print(summary("`pre-commit run lacuna --files FILE` (all)", whole))
+    if anchor:
+        print(summary("bandit on the same file", anchor))
+        print(f"warm hook / bandit = {statistics.median(warm) / statistics.median(anchor):.2f} "
+              f"(target <= 1.00); fresh process {statistics.median(cold):.2f} s (target <= "
+              "0.6 s)")
+    else:
+        print("bandit not found (pass --bandit=PATH): no anchor figure")
 
 
 def first_run(project: Path, changed: str, env: dict[str, str]) -> tuple[float, float, float]:

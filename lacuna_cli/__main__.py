@@ -1,5 +1,5 @@
 """`python -m lacuna_cli` runs the same app as the `lacuna` console script."""
 
-from lacuna_cli.cli import main
+from lacuna_cli.entry import main
 
 main()

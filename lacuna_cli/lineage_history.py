@@ -89,10 +89,12 @@ def unwritten(graph: nx.MultiDiGraph, learned: dict[str, Learned]) -> dict[str, 
 
 
 def apply(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
-          classifier: Classifier) -> None:
+          classifier: Classifier, known: dict[str, Learned] | None = None) -> None:
     """Give each resource of `graph` that no current code writes at least its historical
-    classification (as an override in this run only, never stored nor audited as one)."""
-    for node_id, entry in unwritten(graph, stored(connection)).items():
+    classification (as an override in this run only, never stored nor audited as one).
+    `known`: what `stored` returned, when the caller has already read it."""
+    learned = stored(connection) if known is None else known
+    for node_id, entry in unwritten(graph, learned).items():
         resource = lineage.node_of(graph, node_id).resource
         if resource is None or lookup(classifier.overrides, resource.name) is not None:
             continue
@@ -105,10 +107,12 @@ def apply(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
 
 
 def record(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph, files: set[str],
-           classifications: ClassifiedGraph, timestamp: str, commit: str) -> None:
+           classifications: ClassifiedGraph, timestamp: str, commit: str,
+           known: dict[str, Learned] | None = None) -> None:
     """Remember what the code in `files` writes into each resource; an entry whose tier, tags
-    and writers did not change keeps the time it was first learned."""
-    known = stored(connection)
+    and writers did not change keeps the time it was first learned. `known`: what `stored`
+    returned earlier in the same write session (reading it costs more than the rest)."""
+    known = stored(connection) if known is None else known
     rows = []
     for node_id, node in graph.nodes(data="node"):
         if node.kind != "resource":

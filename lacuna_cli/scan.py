@@ -10,7 +10,7 @@ this run's decisions and the project's lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import closing
 from dataclasses import replace
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from lacuna_cli import lineage
 from lacuna_cli import lineage_history as history
 from lacuna_cli.audit import log as audit_log
-from lacuna_cli.classify import defaults, embeddings
+from lacuna_cli.classify import defaults
 from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
@@ -46,13 +46,12 @@ if TYPE_CHECKING:
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
-                  progress: Progress | None = None, meanwhile: Callable[[], None] | None = None,
-                  context: bool = False, skip: AbstractSet[str] = frozenset()) -> ExtractResult:
+                  progress: Progress | None = None, context: bool = False,
+                  skip: AbstractSet[str] = frozenset()) -> ExtractResult:
     """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
     the cached analysis of files whose content has not changed. With `context`, every other
     file of the project too (one batch, one pool), kept apart as lineage context. `skip`:
-    project paths already extracted elsewhere. `meanwhile` runs when many files go to a
-    process pool."""
+    project paths already extracted elsewhere."""
     catalog = load_catalog(config.api_files)  # a bad row stops here, before any file
 
     def job(path: Path) -> Job:
@@ -68,7 +67,7 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     if config.db_path.exists():
         with open_store(config.db_path) as connection:
             cached = load_cache(connection, (j.relpath for j in [*jobs, *others]))
-    extractions, fresh = extract_all([*jobs, *others], cached, progress, meanwhile)
+    extractions, fresh = extract_all([*jobs, *others], cached, progress)
     asked = {j.relpath for j in jobs}
     return ExtractResult(files=len(jobs), fresh=fresh,
                          extractions=[e for e in extractions if e.path in asked],
@@ -88,12 +87,11 @@ def _project_files(config: Config) -> list[Path]:
 def check(paths: list[Path], config: Config, dialect: str | None,
           opa_url: str | None = None, scopes: Sequence[Scope] = (),
           progress: Progress | None = None) -> CheckResult:
-    """Run every stage and record the decisions and lineage in the audit store. While a pool
-    extracts many files, layer 2's model loads (a run over many new files rarely has every
-    column name in the cache)."""
-    meanwhile = embeddings.preload if config.settings.embeddings else None
-    return check_extracted(extract_paths(paths, config, dialect, progress, meanwhile,
-                                         context=True), config, opa_url, scopes)
+    """Run every stage and record the decisions and lineage in the audit store. Layer 2's
+    model is loaded only if some name reaches it (most runs never do: loading it costs more
+    CPU and memory than extracting the standard library)."""
+    return check_extracted(extract_paths(paths, config, dialect, progress, context=True),
+                           config, opa_url, scopes)
 
 
 def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,
@@ -113,7 +111,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     with open_store(config.db_path, write=True) as connection:
         graph = lineage.build_graph([*extracted.extractions, *context])
         classification = open_run(connection, config)
-        history.apply(connection, graph, classification.classifier)
+        learned = history.stored(connection)  # read once: applied now, updated at the end
+        history.apply(connection, graph, classification.classifier, learned)
         classifications = classification.classify(graph)
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
@@ -125,7 +124,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
                 *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
             files = _on_disk(graph, config.root)
             save_lineage(connection, graph, files, classifications)
-            history.record(connection, graph, files, classifications, now, identity.commit)
+            history.record(connection, graph, files, classifications, now, identity.commit,
+                           learned)
             store_cache(connection, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),

@@ -94,7 +94,10 @@ print(json.dumps({"loads": embeddings.model_loads, "callers": callers, "layers":
 """
 
 
-def test_a_run_over_many_new_files_loads_the_model_while_they_are_extracted(tmp_path) -> None:
+def test_the_model_loads_only_when_a_name_reaches_layer_2(tmp_path) -> None:
+    """Many new files go to the pool; the model is loaded once, in the foreground, only
+    because `recipient_names` reaches layer 2 — and a second run, every name cached, never
+    imports torch."""
     from lacuna_cli.extract.batch import PARALLEL_FROM
 
     (tmp_path / "lacuna.toml").write_text("")
@@ -111,9 +114,25 @@ def test_a_run_over_many_new_files_loads_the_model_while_they_are_extracted(tmp_
 
     cold = run()
     assert cold["loads"] == 1 and "embedding" in cold["layers"]
-    assert cold["callers"][0] == "lacuna-embeddings-preload", cold["callers"]
+    assert cold["callers"] == ["MainThread"], cold["callers"]
     warm = run()  # every file and column name cached: no pool, no model
     assert warm["loads"] == 0 and not warm["torch"] and warm["callers"] == []
+
+
+def test_a_cold_run_whose_names_the_rules_decide_never_imports_torch(tmp_path) -> None:
+    (tmp_path / "lacuna.toml").write_text("")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mail.csv").write_text("email,phone_number\n")
+    from lacuna_cli.extract.batch import PARALLEL_FROM
+
+    for number in range(PARALLEL_FROM):
+        (tmp_path / f"job{number}.py").write_text(
+            "import pandas as pd\npd.read_csv('data/mail.csv').to_csv('out.csv')\n")
+    done = subprocess.run([sys.executable, "-c", CHECK, str(tmp_path)], capture_output=True,
+                          text=True, check=True, timeout=300)
+    report = json.loads(done.stdout)
+    assert report["loads"] == 0 and report["callers"] == [] and not report["torch"]
+    assert "heuristic" in report["layers"]
 
 
 BLOCKED_LOAD = """
@@ -128,9 +147,9 @@ main()
 
 def test_the_process_exits_after_its_report_without_waiting_for_an_unused_model(
         tmp_path) -> None:
-    """Many new files start the background load; the rules decide every name, so nothing waits
-    for the model and the process ends with its report (a never-ending load stands in for a
-    slow one: a process that waited for it would hit the timeout)."""
+    """Many new files, every name decided by the rules: nothing asks for the model and the
+    process ends with its report (a never-ending load stands in for a slow one: a process that
+    started or waited for it would hit the timeout)."""
     from lacuna_cli.extract.batch import PARALLEL_FROM
 
     (tmp_path / "lacuna.toml").write_text("")

@@ -88,7 +88,8 @@ def test_an_interrupted_push_resumes(shop: Path, lacuna, central, monkeypatch) -
     with open_store(shop / ".lacuna" / "lacuna.duckdb") as connection:
         marks = checkpoints.every(connection)
         with pytest.raises(ConnectionError):
-            push_module.push(central, chain, lambda seq: None, dying(read(connection)), marks)
+            push_module.push(central, chain, lambda seq: None,
+                             lambda seq: dying(read(connection)), marks)
     assert len(central_rows(chain)) == 30  # three committed batches of ten
     resumed = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
     assert resumed.code == 0, resumed.stderr
@@ -105,6 +106,27 @@ def test_a_tampered_log_is_not_pushed(shop: Path, lacuna, central) -> None:
     refused = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
     assert refused.code == 1 and "fails verification" in refused.stdout
     assert central_rows(chain) == []
+
+
+def test_a_push_with_nothing_new_reads_no_pushed_record(shop: Path, lacuna, central) -> None:
+    """Nothing to send: the push compares the central head's hash and stops, without
+    re-reading or re-verifying records the central store already holds (an edit of one of them
+    goes unseen by it; `audit verify` still names it). With new records to send, the whole
+    local log is verified first, and the edit refuses the push."""
+    import duckdb
+    chain = f"nothing-new-{uuid.uuid4().hex[:8]}"
+    lacuna("check", ".", cwd=shop)
+    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
+    pushed = central_rows(chain)
+    with duckdb.connect(str(shop / ".lacuna" / "lacuna.duckdb")) as connection:
+        connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
+    again = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
+    assert again.code == 0 and "pushed 0 records and 0 checkpoints" in again.stdout
+    assert lacuna("audit", "verify", cwd=shop).code == 1
+    lacuna("check", ".", cwd=shop)
+    refused = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
+    assert refused.code == 1 and "fails verification at seq 1" in refused.stdout
+    assert central_rows(chain) == pushed
 
 
 def test_a_diverging_log_is_refused_and_repositories_keep_their_own_chains(

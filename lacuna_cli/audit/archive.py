@@ -220,6 +220,13 @@ def read_everything(connection: duckdb.DuckDBPyConnection, folder: Path
     return read_rows(connection, log_source(connection, folder))
 
 
+def read_after(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int
+               ) -> Iterator[dict[str, Any]]:
+    """The records after `seq` (archives and live table), in seq order: a push reads only what
+    the central store lacks."""
+    return read_rows(connection, log_source(connection, folder), "WHERE seq > ?", [seq])
+
+
 # --- writing and recovery -------------------------------------------------------------------
 
 def archive_before(connection: duckdb.DuckDBPyConnection, cutoff: str, folder: Path

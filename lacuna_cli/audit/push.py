@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.chain import RECORD_FIELDS
@@ -74,11 +75,16 @@ def central_head(connection: psycopg.Connection, repo: str) -> tuple[int, str | 
 
 
 def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
-         records: Iterator[dict[str, Any]], checkpoints: list[Checkpoint]) -> PushResult:
+         records_after: Callable[[int], Iterator[dict[str, Any]]],
+         checkpoints: list[Checkpoint], before_sending: Callable[[], None] = lambda: None
+         ) -> PushResult:
     """Send the records after the central head, in batches; then the missing checkpoints.
 
     `local_hash_at(seq)` gives the local log's hash at a seq (archive included), to check that
-    the central head is a record of this very chain before extending it.
+    the central head is a record of this very chain before extending it; `records_after(seq)`
+    the local records after a seq, in seq order. `before_sending` (the local log's
+    verification) runs only when there is something to send: a push with nothing new reads
+    one record and sends nothing, whatever the log's length.
     """
     import psycopg
 
@@ -93,17 +99,21 @@ def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
         if head_seq and local_hash_at(head_seq) != head_hash:
             raise LacunaError(f"the central store's chain for {repo} diverges from this log at "
                               f"seq {head_seq}: refusing to push")
+        newer = _newer_checkpoints(connection, repo, checkpoints)
+        records = (r for r in records_after(head_seq) if r["seq"] > head_seq)
+        first = next(records, None)
+        if first is None and not newer:
+            return PushResult(repo, 0, 0, head_seq)
+        before_sending()
         sent = 0
         batch: list[tuple] = []
-        for record in records:
-            if record["seq"] <= head_seq:
-                continue
+        for record in chain([first] if first is not None else [], records):
             batch.append((repo, *(record[name] for name in RECORD_FIELDS)))
             if len(batch) >= BATCH:
                 sent += _copy(connection, batch)
                 batch = []
         sent += _copy(connection, batch)
-        pushed_checkpoints = _push_checkpoints(connection, repo, checkpoints)
+        pushed_checkpoints = _push_checkpoints(connection, repo, newer)
         return PushResult(repo, sent, pushed_checkpoints, head_seq + sent)
 
 
@@ -125,11 +135,15 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _push_checkpoints(connection: psycopg.Connection, repo: str,
-                      checkpoints: list[Checkpoint]) -> int:
+def _newer_checkpoints(connection: psycopg.Connection, repo: str,
+                       checkpoints: list[Checkpoint]) -> list[Checkpoint]:
     (pushed,) = one_row(connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
                                            "WHERE chain = %s", [repo]).fetchone())
-    newer = [c for c in checkpoints if c.seq > int(pushed)]
+    return [c for c in checkpoints if c.seq > int(pushed)]
+
+
+def _push_checkpoints(connection: psycopg.Connection, repo: str,
+                      newer: list[Checkpoint]) -> int:
     if not newer:
         return 0
     import psycopg
@@ -168,21 +182,35 @@ def grant_push(dsn: str, repo: str, role: str) -> str | None:
     return row[0] if row and row[0] != role else None
 
 
+class _Refused(Exception):
+    """The local log failed verification right before its records were to be sent."""
+
+
 def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
-                  ) -> tuple[Verification, PushResult | None]:
-    """Verify the local log and push it only if it verifies: a log that fails verification is
-    never sent (the push result is None then, and the verification says why)."""
+                  ) -> tuple[Verification | None, PushResult | None]:
+    """Push the local log, verifying it first whenever there is something to send: a log that
+    fails verification is never sent (the result is None, the verification says why). With
+    nothing new only the central head's record is read (no verification: None)."""
     from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.audit.archive import archive_dir, read_after
     from lacuna_cli.audit.consistency import hash_at
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.store import open_store
 
     folder = archive_dir(db_path)
+    failed: list[Verification] = []
     with open_store(db_path) as connection:
         marks = checkpoints.every(connection)
-        verification = verify_store(connection, folder, marks, trusted)
-        if not verification.ok:
-            return verification, None
-        return verification, push(dsn, repo, lambda seq: hash_at(connection, folder, seq),
-                                  read_everything(connection, folder), marks)
+
+        def verified() -> None:
+            verification = verify_store(connection, folder, marks, trusted)
+            if not verification.ok:
+                failed.append(verification)
+                raise _Refused
+
+        try:
+            result = push(dsn, repo, lambda seq: hash_at(connection, folder, seq),
+                          lambda seq: read_after(connection, folder, seq), marks, verified)
+        except _Refused:
+            return failed[0], None
+    return None, result

@@ -12,7 +12,6 @@ misses of a run are embedded in one batch, and without the extra layer 2 says so
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import threading
@@ -201,8 +200,10 @@ class Embedder:
 
 
 def shared_model() -> SentenceTransformer:
-    """The model, loaded on first use in this process (a caller arriving while a background
-    load runs waits for it instead of loading a second copy)."""
+    """The model, loaded on first use in this process, which is when a name first reaches
+    layer 2: never in the background or ahead of need, since the load costs more CPU and memory
+    than many whole runs and a run whose names the rules or the cache decide never needs it.
+    The lock keeps concurrent callers to one load."""
     global model_loads, _model
     with _model_lock:
         if _model is None:
@@ -220,19 +221,3 @@ def shared_model() -> SentenceTransformer:
             model_loads += 1
         return _model
 
-
-def preload() -> None:
-    """Start loading the model in a background thread. A run that analyses many files calls
-    this before its extraction pool starts: importing torch and sentence-transformers takes
-    seconds of one core while this process only waits for its workers. The thread is a daemon:
-    a run that needs no model (every name decided by the rules or the cache) prints its report
-    and exits without waiting for a load nobody uses. A failure is left for the foreground
-    load, which reports it."""
-    if not available():
-        return
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # the foreground load reports it
-            shared_model()
-
-    threading.Thread(target=load, name="lacuna-embeddings-preload", daemon=True).start()

@@ -281,6 +281,7 @@ def push_command(
     trusted, _ = _trusted_key(config, None)
     verification, result = push_verified(config.db_path, to, name, trusted)
     if result is None:
+        assert verification is not None  # a refused push says why
         first = verification.problems[0]
         console().print(f"[bold red]not pushed[/bold red]: the local log fails verification "
                         f"at seq {first.seq} ({first.kind}: {first.detail})")

@@ -8,13 +8,15 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
 
-from lacuna_cli.config import Config, load_config
 from lacuna_cli.errors import LacunaError
+
+if TYPE_CHECKING:  # the config's models (pydantic) load when a command runs, not for --help
+    from lacuna_cli.config import Config
 
 
 class Format(str, Enum):
@@ -140,6 +142,8 @@ def project_config(ctx: typer.Context, start: Path | None = None) -> Config:
     root = ctx.obj.get("project") if ctx.obj else None
     if root is not None and not root.is_dir():
         raise LacunaError(f"{root}: project directory not found")
+    from lacuna_cli.config import load_config
+
     return load_config(start=start, root=root)
 
 

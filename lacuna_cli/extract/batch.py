@@ -135,10 +135,8 @@ def _decode(payload: str, root: Path) -> Extraction | None:
 
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
-                progress: Progress | None = None, meanwhile: Callable[[], None] | None = None
-                ) -> tuple[list[Extraction], list[Cached]]:
-    """Extractions in job order, and the cache rows of files analysed this time. `meanwhile`
-    is called when a process pool is about to start (this process then mostly waits)."""
+                progress: Progress | None = None) -> tuple[list[Extraction], list[Cached]]:
+    """Extractions in job order, and the cache rows of files analysed this time."""
     results: list[Extraction | None] = [None] * len(jobs)
     digests: list[str | None] = []
     todo: list[int] = []
@@ -152,8 +150,6 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
             results[index] = _decode(hit[1], job.root)
         if results[index] is None:
             todo.append(index)
-    if meanwhile is not None and _pooled(len(todo)):
-        meanwhile()
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)

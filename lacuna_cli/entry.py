@@ -1,0 +1,21 @@
+"""The `lacuna` console script: answers `--version` before importing anything.
+
+Building the command-line app imports typer, rich and every command module; a version query
+(a CI step, an editor plugin polling it) needs none of that, so it is answered here first.
+Everything else goes to `lacuna_cli.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from lacuna_cli import __version__
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        print(f"lacuna {__version__}")
+        return
+    from lacuna_cli.cli import main as cli_main
+
+    cli_main()
