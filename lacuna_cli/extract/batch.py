@@ -106,7 +106,7 @@ def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> N
                    [entry.__dict__ for entry in fresh])
 
 
-def _encode(extraction: Extraction, root: Path) -> str:
+def encode_analysis(extraction: Extraction, root: Path) -> str:
     """The extraction, the lineage node of each operation (not part of the JSON contract) and
     the headers of the data files it read."""
     headers = {source.name: list(source.columns) for op in extraction.operations
@@ -119,7 +119,7 @@ def _encode(extraction: Extraction, root: Path) -> str:
     }).decode()
 
 
-def _decode(payload: str, root: Path) -> Extraction | None:
+def decode_analysis(payload: str, root: Path) -> Extraction | None:
     document = orjson.loads(payload)
     for name, columns in document["headers"].items():
         if list(header_columns(root / name)) != columns:
@@ -148,7 +148,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
         digests.append(digest)
         hit = cached.get(job.relpath)
         if digest is not None and hit is not None and hit[0] == digest:
-            results[index] = _decode(hit[1], job.root)
+            results[index] = decode_analysis(hit[1], job.root)
         if results[index] is None:
             todo.append(index)
     if meanwhile is not None and _pooled(len(todo)):
@@ -157,7 +157,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)
         results[index] = extraction
-    fresh = [Cached(jobs[i].relpath, digests[i], _encode(results[i], jobs[i].root))
+    fresh = [Cached(jobs[i].relpath, digests[i], encode_analysis(results[i], jobs[i].root))
              for i in todo if digests[i] is not None and results[i] is not None]
     return [r for r in results if r is not None], fresh
 
