@@ -259,12 +259,8 @@ def generate(root: Path, files: int, seed: int = 7) -> int:
                 break
         suffix, text = family(names, shared)
         path = folder / f"{kind}_{names.ident(DOMAINS[index % len(DOMAINS)])}.{suffix}"
-        if index % BROKEN_EVERY == BROKEN_EVERY - 1:
-            text = text.replace("(", "((", 1) if suffix == "py" else text
-            if suffix != "py":
-                path.write_bytes(b"\0\x01binary" + text.encode())
-                written += 1
-                continue
+        if index % BROKEN_EVERY == BROKEN_EVERY - 1:  # a half-written edit, or a stray blob
+            text += "\ndef unfinished(:\n" if suffix == "py" else "\0\x01"
         path.write_text(text)
         written += 1
         _data_file(root, names, team)
