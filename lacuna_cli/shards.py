@@ -159,14 +159,13 @@ def merge_shards(directory: Path, config: Config) -> ExtractResult:
     recursively: an artifact download may put each in a folder of its own), checked against
     the tree on disk. Entries that differ from the local cache become its fresh rows."""
     shards = _read_headers(directory)
-    first = next(iter(shards.values()))
-    plan = plan_jobs([_on_disk(p, config.root) for p in first[1].paths], config, first[1].dialect,
+    first_file, first = next(iter(shards.values()))
+    plan = plan_jobs([_on_disk(p, config.root) for p in first.paths], config, first.dialect,
                      context=True)
-    here = _header(plan, config, list(first[1].paths), first[1].dialect,
-                   ShardSpec(1, first[1].of))
-    if (difference := first[1].differs(here)) is not None:
-        raise LacunaError(f"{first[0]}: the shards differ from this checkout in their {difference}"
-                          "; extract them again from this commit with this config")
+    here = _header(plan, config, list(first.paths), first.dialect, ShardSpec(1, first.of))
+    if (difference := first.differs(here)) is not None:
+        raise LacunaError(f"{first_file}: the shards differ from this checkout in their "
+                          f"{difference}; extract them again from this commit with this config")
     entries: dict[str, Cached] = {}
     for file, header in shards.values():
         for row in _entries(file):
