@@ -120,6 +120,8 @@ def encode_analysis(extraction: Extraction, root: Path) -> str:
 
 
 def decode_analysis(payload: str, root: Path) -> Extraction | None:
+    """A stored analysis (from the cache or a shard file); None when a data file it read or a
+    module it imports changed since, so the file must be analysed again."""
     document = orjson.loads(payload)
     for name, columns in document["headers"].items():
         if list(header_columns(root / name)) != columns:
