@@ -5,6 +5,10 @@ composite action does not export them), runs one `lacuna check` that prints GitH
 and writes SARIF (for github/codeql-action/upload-sarif) and a Markdown summary, appends the
 summary to `$GITHUB_STEP_SUMMARY`, sets the step outputs, and pushes the audit log when asked.
 It is a file of the package rather than shell in the YAML so that it is tested like the rest.
+
+In a matrix, `shard: I/N` makes the step only extract its share into `shard-dir` (no report,
+nothing decided), and `from-shards: DIR` in one later job decides over all of them: the
+reports, the summary and the SARIF come from that job alone.
 """
 
 from __future__ import annotations
@@ -17,15 +21,26 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+SHARD_DIR = "lacuna-shards"
+
 
 def _input(env: Mapping[str, str], name: str, default: str = "") -> str:
     return env.get(f"INPUT_{name.upper()}", default).strip() or default
 
 
+def shard_command(env: Mapping[str, str]) -> list[str]:
+    """`lacuna check --shard I/N --shard-dir DIR` for an extract job of a matrix."""
+    return [sys.executable, "-m", "lacuna_cli", "check", *shlex.split(_input(env, "paths", ".")),
+            "--shard", _input(env, "shard"), "--shard-dir", _input(env, "shard-dir", SHARD_DIR),
+            *shlex.split(_input(env, "args"))]
+
+
 def check_command(env: Mapping[str, str], summary: Path) -> list[str]:
-    """The `lacuna check` command line for the inputs."""
-    command = [sys.executable, "-m", "lacuna_cli", "check",
-               *shlex.split(_input(env, "paths", ".")),
+    """The `lacuna check` command line for the inputs: over `paths`, or over the analyses of
+    every shard in `from-shards` (which fixed the paths)."""
+    shards = _input(env, "from-shards")
+    scope = ["--from-shards", shards] if shards else shlex.split(_input(env, "paths", "."))
+    command = [sys.executable, "-m", "lacuna_cli", "check", *scope,
                "--output", "github",
                "--output", f"sarif:{_input(env, 'sarif-file', 'lacuna.sarif')}",
                "--output", f"markdown:{summary}",
@@ -57,6 +72,12 @@ def push_audit(env: Mapping[str, str], url: str) -> bool:
 def main(env: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if env is None else env)
     env.pop("PRE_COMMIT", None)
+    if _input(env, "shard"):
+        command = shard_command(env)
+        print("lacuna: " + shlex.join(command[2:]), flush=True)
+        code = subprocess.run(command, env=env, check=False).returncode
+        _append(env.get("GITHUB_OUTPUT"), f"exit-code={code}\n")
+        return code
     with tempfile.TemporaryDirectory() as scratch:
         summary = Path(scratch) / "summary.md"
         command = check_command(env, summary)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import closing
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,13 +45,22 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def extract_paths(paths: list[Path], config: Config, dialect: str | None,
-                  progress: Progress | None = None, context: bool = False,
-                  skip: AbstractSet[str] = frozenset()) -> ExtractResult:
-    """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
-    the cached analysis of files whose content has not changed. With `context`, every other
-    file of the project too (one batch, one pool), kept apart as lineage context. `skip`:
-    project paths already extracted elsewhere."""
+@dataclass(frozen=True)
+class Plan:
+    """What a run extracts: the files asked for, then (with context) the project's others."""
+
+    asked: list[Job]
+    context: list[Job]
+
+    @property
+    def jobs(self) -> list[Job]:
+        return [*self.asked, *self.context]
+
+
+def plan_jobs(paths: list[Path], config: Config, dialect: str | None, context: bool = False,
+              skip: AbstractSet[str] = frozenset()) -> Plan:
+    """The extraction jobs for `paths` and, with `context`, for every other project file but
+    `skip` (project paths already extracted elsewhere)."""
     catalog = load_catalog(config.api_files)  # a bad row stops here, before any file
 
     def job(path: Path) -> Job:
@@ -63,13 +72,28 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     chosen = {j.relpath for j in jobs} | set(skip)
     others = [j for j in map(job, _project_files(config)) if j.relpath not in chosen] \
         if context else []
-    cached: dict[str, tuple[str, str]] = {}
-    if config.db_path.exists():
-        with open_store(config.db_path) as connection:
-            cached = load_cache(connection, (j.relpath for j in [*jobs, *others]))
-    extractions, fresh = extract_all([*jobs, *others], cached, progress)
-    asked = {j.relpath for j in jobs}
-    return ExtractResult(files=len(jobs), fresh=fresh,
+    return Plan(jobs, others)
+
+
+def cached_analyses(config: Config, jobs: list[Job]) -> dict[str, tuple[str, str]]:
+    """The extraction cache's rows for `jobs` (none before the first run)."""
+    if not config.db_path.exists():
+        return {}
+    with open_store(config.db_path) as connection:
+        return load_cache(connection, (j.relpath for j in jobs))
+
+
+def extract_paths(paths: list[Path], config: Config, dialect: str | None,
+                  progress: Progress | None = None, context: bool = False,
+                  skip: AbstractSet[str] = frozenset()) -> ExtractResult:
+    """Discover and extract every file under `paths` (the `lacuna extract` command), reusing
+    the cached analysis of files whose content has not changed. With `context`, every other
+    file of the project too (one batch, one pool), kept apart as lineage context. `skip`:
+    project paths already extracted elsewhere."""
+    plan = plan_jobs(paths, config, dialect, context, skip)
+    extractions, fresh = extract_all(plan.jobs, cached_analyses(config, plan.jobs), progress)
+    asked = {j.relpath for j in plan.asked}
+    return ExtractResult(files=len(plan.asked), fresh=fresh,
                          extractions=[e for e in extractions if e.path in asked],
                          context=[e for e in extractions if e.path not in asked]
                          if context else None)

@@ -34,11 +34,47 @@ def test_action_yml_is_a_composite_action_passing_every_input() -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) == {"version", "paths", "args", "baseline", "diff-base",
-                                     "fail-on", "sarif-file", "audit-push-url"}
+                                     "fail-on", "sarif-file", "audit-push-url", "shard",
+                                     "shard-dir", "from-shards", "cache-path"}
     check = next(step for step in action["runs"]["steps"] if step.get("id") == "check")
     assert check["run"] == "python -m lacuna_cli.action"
-    assert {f"INPUT_{name.upper()}" for name in action["inputs"] if name != "version"} == set(
-        check["env"])
+    assert {f"INPUT_{name.upper()}" for name in action["inputs"]
+            if name not in {"version", "cache-path"}} == set(check["env"])
+
+
+def test_the_cache_is_restored_first_and_saved_last_keyed_by_the_commit() -> None:
+    """Shard jobs restore the newest cache (most files unchanged since); only the job that
+    decides saves it, under this commit's key."""
+    steps = yaml.safe_load((REPO / "action.yml").read_text())["runs"]["steps"]
+    restore, save = steps[0], steps[-1]
+    assert restore["uses"] == "actions/cache/restore@v4"
+    assert save["uses"] == "actions/cache/save@v4"
+    assert restore["with"]["key"] == save["with"]["key"] == \
+        "lacuna-${{ runner.os }}-${{ github.sha }}"
+    assert restore["with"]["restore-keys"] == "lacuna-${{ runner.os }}-"
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ inputs.cache-path }}"
+    assert "inputs.shard == ''" in save["if"] and save["if"].startswith("always()")
+
+
+def test_a_matrix_of_shard_jobs_and_one_decide_job(shop: Path, tmp_path: Path) -> None:
+    """Extract jobs write shard files and no report; the decide job's SARIF and summary are
+    those of a single run."""
+    single, single_summary, _ = _run_action(shop, tmp_path, sarif_file="single.sarif")
+    for job in ("job1", "job2", "decide"):
+        (tmp_path / job).mkdir()
+    for index in (1, 2):
+        completed, summary, outputs = _run_action(shop, tmp_path / f"job{index}",
+                                                  shard=f"{index}/2", shard_dir="../shards")
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert summary == "" and outputs == "exit-code=0\n"
+        assert "::error" not in completed.stdout
+    completed, summary, outputs = _run_action(shop, tmp_path / "decide", from_shards="../shards",
+                                              sarif_file="merged.sarif")
+    assert completed.returncode == single.returncode == 1, completed.stderr
+    assert completed.stdout.count("::error") == single.stdout.count("::error") == 1
+    assert summary == single_summary
+    assert json.loads((shop / "merged.sarif").read_text()) == json.loads(
+        (shop / "single.sarif").read_text())
 
 
 def test_blocked_scenario_annotates_writes_sarif_and_summary(shop: Path, tmp_path: Path) -> None:

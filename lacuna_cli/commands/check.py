@@ -9,14 +9,16 @@ import typer
 
 from lacuna_cli.commands.common import (
     DialectOption, FailOn, Format, PathsArgument, Target, analysis_setup, console,
-    report_targets, write_output,
+    project_config, report_targets, write_output,
 )
-from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS
+from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
 
 if TYPE_CHECKING:
     from lacuna_cli.config import Config
     from lacuna_cli.results import CheckResult, Scope
 
+# What a --shard run is given; --from-shards takes everything else (the shards fixed these).
+SHARD_OPTIONS = {"paths", "dialect", "shard", "shard_dir"}
 OpaUrlOption = Annotated[str | None, typer.Option(
     "--opa-url", help="Evaluate the policies on this OPA server (REST API) instead of in "
                       "process; bearer token from LACUNA_OPA_TOKEN.")]
@@ -51,12 +53,31 @@ def command(
         "--alert-webhook", metavar="URL", help="Post a Slack-compatible message about blocked "
                                                "operations to this webhook (never changes the "
                                                "result).")] = None,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", metavar="I/N", help="Only extract the I-th of N shares of the files (by "
+                                       "path hash) into a shard file in --shard-dir; decide "
+                                       "later with --from-shards.")] = None,
+    shard_dir: Annotated[Path | None, typer.Option(
+        "--shard-dir", metavar="DIR", help="Where --shard writes its shard file.",
+        file_okay=False)] = None,
+    from_shards: Annotated[Path | None, typer.Option(
+        "--from-shards", metavar="DIR", help="Decide from the shard files of every --shard "
+                                             "run in DIR (all N needed) instead of extracting.",
+        file_okay=False)] = None,
 ) -> None:
     from lacuna_cli.output.progress import scan_progress
     from lacuna_cli.scan import check
 
+    if shard is not None or shard_dir is not None:
+        raise typer.Exit(extract_shard(ctx, paths, dialect, shard, shard_dir))
     targets = report_targets(output_format, output or [])
-    chosen, config, dialect = analysis_setup(ctx, paths, dialect)
+    if from_shards is not None:
+        refuse_given(ctx, "--from-shards", SHARD_OPTIONS,
+                     "the shards fixed it; give it to every --shard run")
+        chosen: list[Path] = []
+        config = project_config(ctx)
+    else:
+        chosen, config, dialect = analysis_setup(ctx, paths, dialect)
     scopes: list[Scope] = []
     if baseline is not None:
         from lacuna_cli import baseline as baselines
@@ -67,8 +88,14 @@ def command(
         from lacuna_cli.diff import changed_since
 
         scopes.append(changed_since(config.root, diff_base))
-    with scan_progress() as progress:
-        result = check(chosen, config, dialect, opa_url, scopes, progress)
+    if from_shards is not None:
+        from lacuna_cli.scan import check_extracted
+        from lacuna_cli.shards import merge_shards
+
+        result = check_extracted(merge_shards(from_shards, config), config, opa_url, scopes)
+    else:
+        with scan_progress() as progress:
+            result = check(chosen, config, dialect, opa_url, scopes, progress)
     if baseline is not None:
         result.notices.extend(accepted.stale(result.paths))
         if accepted.matched:
@@ -78,6 +105,36 @@ def command(
     if alert_webhook and result.blocking:
         alert(alert_webhook, result, config)
     raise typer.Exit(exit_code(result, fail_on))
+
+
+def extract_shard(ctx: typer.Context, paths: list[Path] | None, dialect: str | None,
+                  shard: str | None, shard_dir: Path | None) -> int:
+    """`--shard I/N --shard-dir DIR`: write this shard's analyses, report nothing (the
+    --from-shards run reports and decides), exit 0."""
+    from lacuna_cli.output.progress import scan_progress
+    from lacuna_cli.shards import ShardSpec, write_shard
+
+    if shard is None or shard_dir is None:
+        raise LacunaError("--shard and --shard-dir go together: --shard I/N --shard-dir DIR")
+    refuse_given(ctx, "--shard", {p.name or "" for p in ctx.command.params} - SHARD_OPTIONS,
+                 "it belongs to the --from-shards run, which decides")
+    spec = ShardSpec.parse(shard)
+    chosen, config, dialect = analysis_setup(ctx, paths, dialect)
+    with scan_progress() as progress:
+        written = write_shard(chosen, config, dialect, spec, shard_dir, progress)
+    typer.echo(f"lacuna: shard {spec}: {written.files} of {written.total} files "
+               f"({written.analysed} analysed, {written.files - written.analysed} from the "
+               f"cache) written to {written.file}", err=True)
+    return EXIT_CLEAN
+
+
+def refuse_given(ctx: typer.Context, flag: str, refused: set[str], why: str) -> None:
+    """An option given with `flag` that would have no effect is an error, never ignored."""
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.name in refused and value not in (None, (), [], param.default):
+            name = param.opts[0] if param.opts[0].startswith("-") else param.opts[0].upper()
+            raise LacunaError(f"{flag}: {name} cannot be combined with it ({why})")
 
 
 def report(result: CheckResult, config: Config, targets: list[Target], verbose: bool) -> None:

@@ -107,7 +107,7 @@ def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> N
                    [entry.__dict__ for entry in fresh])
 
 
-def _encode(extraction: Extraction, root: Path) -> str:
+def encode_analysis(extraction: Extraction, root: Path) -> str:
     """The extraction, the lineage node of each operation (not part of the JSON contract) and
     the headers of the data files it read."""
     headers = {source.name: list(source.columns) for op in extraction.operations
@@ -120,7 +120,9 @@ def _encode(extraction: Extraction, root: Path) -> str:
     }).decode()
 
 
-def _decode(payload: str, root: Path) -> Extraction | None:
+def decode_analysis(payload: str, root: Path) -> Extraction | None:
+    """A stored analysis (from the cache or a shard file); None when a data file it read or a
+    module it imports changed since, so the file must be analysed again."""
     document = orjson.loads(payload)
     for name, columns in document["headers"].items():
         if list(header_columns(root / name)) != columns:
@@ -147,14 +149,14 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
         digests.append(digest)
         hit = cached.get(job.relpath)
         if digest is not None and hit is not None and hit[0] == digest:
-            results[index] = _decode(hit[1], job.root)
+            results[index] = decode_analysis(hit[1], job.root)
         if results[index] is None:
             todo.append(index)
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)
         results[index] = extraction
-    fresh = [Cached(jobs[i].relpath, digest, _encode(result, jobs[i].root))
+    fresh = [Cached(jobs[i].relpath, digest, encode_analysis(result, jobs[i].root))
              for i in todo
              if (digest := digests[i]) is not None and (result := results[i]) is not None]
     return [r for r in results if r is not None], fresh
