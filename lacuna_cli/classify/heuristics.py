@@ -33,6 +33,10 @@ class Rule(BaseModel):
     `unless` is a regex over the normalised name that cancels this rule (`src_addr` is not a
     postal address); `veto` marks a rule whose match cancels every other rule, for names that
     describe a value rather than hold it (`flag_phone`, `num_credit_cards`, `card_type`).
+    A rule naming a `data_type` is an entry of the data-type catalog: reports name that type
+    and its fideslang data category. `describes: record` marks the contact data of whatever the
+    record describes (its name, address, phone): personal only when that is a person (see
+    `entity.py`); `describes: person` data is about a person wherever it appears.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,6 +51,9 @@ class Rule(BaseModel):
     reasoning: str
     identifier: bool = False
     veto: bool = False
+    data_type: str | None = None
+    fideslang: str | None = Field(default=None, pattern=r"^(?:user|system)(?:\.[a-z_]+)*$")
+    describes: Literal["person", "record"] = "person"
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:
@@ -159,7 +166,8 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 
 @cache
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
-    shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml") if p.name != EXAMPLES_FILE)
+    shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
+                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
     columns: list[tuple[Rule, str]] = []
     resources: list[tuple[Rule, str]] = []
     for path in (*extra_files, *shipped):
@@ -169,5 +177,7 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     return RuleSet(_matcher(columns), _matcher(resources))
 
 
-# The labeled descriptions layer 2 compares against live beside the rules, in their own format.
+# The labeled descriptions layer 2 compares against, and the entity vocabulary (`entity.py`),
+# live beside the rules, each in its own format.
 EXAMPLES_FILE = "examples.yaml"
+ENTITIES_FILE = "entities.yaml"

@@ -102,12 +102,17 @@ def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     if best is None:
         return ColumnSensitivity(Tier.INTERNAL, frozenset(), False, "no rule matched",
                                  layer="default", confidence=DEFAULT_CONFIDENCE)
+    tags = frozenset(tag for m in matches for tag in m.rule.tags)
     return ColumnSensitivity(
         tier=best.rule.tier,
-        tags=frozenset(tag for m in matches for tag in m.rule.tags),
+        tags=tags,
         identifier=any(m.rule.identifier for m in matches),
         why=f"rule {rule_ids(matches)}: {best.rule.reasoning}",
         confidence=best.rule.confidence,
+        data_type=best.rule.data_type,
+        fideslang=best.rule.fideslang,
+        # Contact data of the record only when every rule that made it sensitive says so.
+        about_record=all(m.rule.describes == "record" for m in matches if m.rule.tags),
     )
 
 
