@@ -9,10 +9,10 @@ probe per n-gram plus a few regex searches — a few microseconds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -25,6 +25,7 @@ from lacuna_cli.yamlfile import read_yaml
 _IP_VERSION = re.compile(r"IPv([46])")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+_NORMAL = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*\Z")
 
 
 class Rule(BaseModel):
@@ -43,6 +44,10 @@ class Rule(BaseModel):
 
     id: str
     words: list[str] = Field(default_factory=list)
+    # Words that begin or end a longer name (`is_`, `num_`; `_flag`, `_sk`): a dictionary
+    # probe each, where the same regex would be searched at every position of every name.
+    first_words: list[str] = Field(default_factory=list)
+    last_words: list[str] = Field(default_factory=list)
     regex: str | None = None
     unless: str | None = None
     tier: AssignedTier
@@ -57,8 +62,8 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:
-        if not self.words and not self.regex:
-            raise ValueError("a rule needs `words` or `regex`")
+        if not (self.words or self.first_words or self.last_words or self.regex):
+            raise ValueError("a rule needs `words`, `first_words`, `last_words` or `regex`")
         for pattern in (self.regex, self.unless):
             if pattern:
                 try:
@@ -94,6 +99,10 @@ class Matcher:
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
     searched: tuple[CompiledRule, ...]
+    # `first_words` / `last_words` phrases -> rules, and the phrase lengths there are.
+    firsts: dict[str, tuple[int, ...]]
+    lasts: dict[str, tuple[int, ...]]
+    edge_lengths: tuple[int, ...]
 
     def match(self, normal: str) -> list[CompiledRule]:
         hits: set[int] = set()
@@ -103,6 +112,10 @@ class Matcher:
                 found = self.phrases.get("_".join(tokens[start:start + length]))
                 if found:
                     hits.update(found)
+        for length in self.edge_lengths:
+            if length < len(tokens):
+                hits.update(self.firsts.get("_".join(tokens[:length]), ()))
+                hits.update(self.lasts.get("_".join(tokens[-length:]), ()))
         hits.update(r.order for r in self.searched if r.pattern.search(normal))  # type: ignore[union-attr]
         matched = [self.rules[i] for i in sorted(hits)
                    if self.rules[i].unless is None or not self.rules[i].unless.search(normal)]
@@ -116,6 +129,9 @@ class RuleSet:
 
     columns: Matcher
     resources: Matcher
+    # The verdict a combination of matched column rules makes (keyed by their order), built
+    # once: there are far fewer combinations than names (`layers.rule_verdict`).
+    verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
         return self.columns.match(normalise_name(name))
@@ -127,6 +143,8 @@ class RuleSet:
 @cache
 def normalise_name(name: str) -> str:
     """`CustEmail`, `cust-email`, `Cust Email` -> `cust_email` (tokens joined by `_`)."""
+    if _NORMAL.match(name):  # already snake_case, as most column names are
+        return name
     return _SEPARATORS.sub("_", _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name)).lower()
                            ).strip("_")
 
@@ -134,18 +152,27 @@ def normalise_name(name: str) -> str:
 def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
     compiled = []
     phrases: dict[str, list[int]] = {}
+    firsts: dict[str, list[int]] = {}
+    lasts: dict[str, list[int]] = {}
     for order, (rule, source) in enumerate(rules):
         for word in rule.words:
             phrases.setdefault(normalise_name(word), []).append(order)
+        for word in rule.first_words:
+            firsts.setdefault(normalise_name(word), []).append(order)
+        for word in rule.last_words:
+            lasts.setdefault(normalise_name(word), []).append(order)
         compiled.append(CompiledRule(
             rule, re.compile(rule.regex) if rule.regex else None,
             re.compile(rule.unless) if rule.unless else None, source, order))
     starts: dict[str, set[int]] = {}
     for phrase in phrases:
         starts.setdefault(phrase.split("_")[0], set()).add(phrase.count("_") + 1)
+    edges = {phrase.count("_") + 1 for phrase in (*firsts, *lasts)}
     return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
-                   tuple(r for r in compiled if r.pattern is not None))
+                   tuple(r for r in compiled if r.pattern is not None),
+                   {k: tuple(v) for k, v in firsts.items()},
+                   {k: tuple(v) for k, v in lasts.items()}, tuple(sorted(edges)))
 
 
 def load_rule_file(path: Path) -> RuleFile:

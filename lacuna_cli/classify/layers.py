@@ -98,6 +98,14 @@ class ColumnLayers:
 def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     """Layer 1 for one column name: the strictest matching rule, every matching rule's tags."""
     matches = rules.match_column(name)
+    combination = tuple(m.order for m in matches)
+    verdict = rules.verdicts.get(combination)
+    if verdict is None:
+        verdict = rules.verdicts[combination] = _combined(matches)
+    return verdict
+
+
+def _combined(matches: list[CompiledRule]) -> ColumnSensitivity:
     best = strictest(matches)
     if best is None:
         return ColumnSensitivity(Tier.INTERNAL, frozenset(), False, "no rule matched",
