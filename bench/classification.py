@@ -14,9 +14,11 @@ predicted data type. Target F1 >= 0.92.
 **peer_pii/*.json** — Bearer's and fides' labeled fields (read their PROVENANCE.md: both count
 user ids, coarse places and some business fields as personal, and fides labels a field
 `user.*` whenever it relates to the user). Scored per table with layer 1, in two views:
-`identifying` (the tags above) and `about a person` (also PERSON_LINKED, and person keys,
-which is what `user.*` means), then recall per peer category, precision per our data type, and
-the most frequent disagreements — to read, not to tune to. Target F1 >= 0.75 per file.
+`identifying` (the tags above) and `personal type` (also any column our catalog recognises, in
+its table's context, as a data type whose fideslang category is `user.*` — a person key, a
+customer's city, a salary — which is what fides' `user.*` labels and Bearer's data types
+state), then recall per peer category, precision per our data type, and the most frequent
+disagreements — to read, not to tune to. Target F1 >= 0.75 per file.
 
 Latency: layer 1 per distinct name with its caches cleared (target p50 <= 10 us), the entity
 decision per table, the embedding path uncached and cached, and model loads in a warm second
@@ -56,8 +58,6 @@ HERE = Path(__file__).resolve().parent
 PEERS = ("bearer_schema_fixtures.json", "fides_datasets.json", "fides_saas_datasets.json")
 ADJUDICATION = HERE / "column_pii_adjudication.yaml"
 IDENTIFYING = frozenset({"PII", "PHI", "PCI", "CREDENTIALS", "SPECIAL_CATEGORY"})
-ABOUT_A_PERSON = IDENTIFYING | {"PERSON_LINKED"}
-PERSON_KEY = "Person key"
 NO_TABLE = "(no table)"
 
 
@@ -65,9 +65,11 @@ def identifying(found: Classification) -> bool:
     return bool(set(found.tags) & IDENTIFYING)
 
 
-def about_a_person(found: Classification) -> bool:
-    return bool(set(found.tags) & ABOUT_A_PERSON) or any(
-        t.name == PERSON_KEY for t in found.data_types.values())
+def personal_type(found: Classification) -> bool:
+    """Recognised as a data type about a user (fideslang `user.*`) in its table's context —
+    what fides' labels and Bearer's data types state — or identifying."""
+    return identifying(found) or any((t.fideslang or "").startswith("user.")
+                                     for t in found.data_types.values())
 
 
 @dataclass
@@ -107,10 +109,13 @@ def per_table(rows: list[dict], classifier: Classifier, column_of: Callable[[dic
     tables: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         tables[row["table"] or NO_TABLE].append(column_of(row))
+    # A column without a table is classified by itself: those rows share no record.
+    groups = [(table, list(dict.fromkeys(columns))) for table, columns in tables.items()
+              if table != NO_TABLE]
+    groups += [(NO_TABLE, [column]) for column in dict.fromkeys(tables.get(NO_TABLE, []))]
     found = {}
-    for table, columns in tables.items():
-        _, verdicts = classify_columns(table_resource(table, dict.fromkeys(columns)),
-                                       classifier)
+    for table, columns in groups:
+        _, verdicts = classify_columns(table_resource(table, columns), classifier, table)
         found.update({(table, column): to_classification(s) for column, s in verdicts})
     return found
 
@@ -292,9 +297,9 @@ def peer(name: str) -> None:
     found = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), column)
     print(f"\n== peer_pii/{name}: {len(rows)} fields, {sum(r['pii'] is True for r in rows)} "
           f"personal, {sum(r['pii'] is None for r in rows)} unscored; layer 1, per table")
-    for view, guess in (("identifying", identifying), ("about a person", about_a_person)):
+    for view, guess in (("identifying", identifying), ("personal type", personal_type)):
         print(f"  {view:<15} {score(rows, found, gold, column, guess).line()}")
-    breakdown(rows, found, gold, column, peer_category, about_a_person)
+    breakdown(rows, found, gold, column, peer_category, personal_type)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ Kind = Literal["person", "thing", "unknown"]
 
 # A key column: the part before it names what it points at (`customer_sk`, `c_customer_id`).
 _KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?P<noun>[a-z_]+?)_?(?:id|sk|key|pk|uuid|guid)$")
+_BARE_KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?:id|sk|pk|key|uuid|guid)$")
 # Path separators, URL schemes and file extensions around the record's own name.
 _EXTENSION = re.compile(r"\.(?:csv|tsv|json|jsonl|ndjson|parquet|pq|avro|orc|xlsx?|xml|txt|"
                         r"feather|arrow|pkl|pickle|h5|hdf5|db|sqlite|yaml|yml|gz|bz2|zip|zst)$")
@@ -63,6 +64,13 @@ class Evidence(BaseModel):
     fideslang: list[str] = Field(min_length=1)
 
 
+class OwnKey(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_type: str
+    fideslang: str
+
+
 class EntityFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -70,7 +78,9 @@ class EntityFile(BaseModel):
     kind: Literal["entities"]
     persons: list[PersonGroup]
     things: list[ThingGroup]
+    record_words: list[str]
     evidence: Evidence
+    own_key: OwnKey
 
 
 @dataclass(frozen=True)
@@ -100,21 +110,45 @@ class Vocabulary:
     longest: int
     # What a record is when its columns show a person: the first person group's linked level.
     person: Entity
+    # Words that say what kind of record a name is, not what it describes (`model`, `dim`).
+    suffixes: frozenset[str]
     evidence: frozenset[str]
     at_least: int
+    # What the own key of a person record is (`id` of customers): a person key.
+    own_key: OwnKey
     _decided: dict[tuple[str, tuple[str, ...]], Entity] = field(default_factory=dict,
                                                                 compare=False)
 
-    def noun_in(self, name: str) -> Entity | None:
+    def noun_in(self, name: str, kind: Kind | None = None) -> Entity | None:
         """The rightmost entity word of a name (the longest phrase ending there: `web_site`,
-        not `site`), singular or plural."""
+        not `site`), singular or plural; of one kind only when `kind` is given."""
         tokens = normalise_name(name).split("_")
         for end in range(len(tokens), 0, -1):
-            for length in range(min(self.longest, end), 0, -1):
-                found = self._lookup("_".join(tokens[end - length:end]))
-                if found is not None:
-                    return found
+            found = self._ending_at(tokens, end)
+            if found is not None and kind in (None, found.kind):
+                return found
         return None
+
+    def head_of(self, name: str) -> Entity | None:
+        """The entity the head of a name is — its last word once record-type words and
+        numbers are dropped (`ProductDetailsModel` -> product, `stores_2024` -> store)."""
+        tokens = normalise_name(name).split("_")
+        while tokens and (tokens[-1] in self.suffixes or tokens[-1].isdigit()):
+            tokens.pop()
+        return self._ending_at(tokens, len(tokens)) if tokens else None
+
+    def _ending_at(self, tokens: list[str], end: int) -> Entity | None:
+        for length in range(min(self.longest, end), 0, -1):
+            found = self._lookup("_".join(tokens[end - length:end]))
+            if found is not None:
+                return found
+        return None
+
+    def qualifier_in(self, column: str) -> Entity | None:
+        """The entity a column name itself names before its last word (`store_phone`,
+        `customer_email`); a column that is only the word (`city`) names none."""
+        head, _, _ = normalise_name(column).rpartition("_")
+        return self.noun_in(head) if head else None
 
     def _lookup(self, phrase: str) -> Entity | None:
         for candidate in _singulars(phrase):
@@ -131,22 +165,27 @@ class Vocabulary:
         return self._decided[memo]
 
     def _decide(self, resource_name: str, verdicts: Mapping[str, ColumnSensitivity]) -> Entity:
+        """A person word anywhere in the name makes a person (`customer_address`,
+        `store_manager`); a thing needs to be the head of the name (`store`, `dim_warehouse`,
+        not `job_applications`): taking people for things is the costly mistake."""
         own = record_name(resource_name)
-        named = self.noun_in(own) if own else None
+        person = self.noun_in(own, "person") if own else None
+        head = self.head_of(own) if own else None
         person_columns = sorted({c for c, v in verdicts.items()
                                  if v.fideslang in self.evidence and not v.about_record},
                                 key=list(verdicts).index)
         kinds = {verdicts[c].fideslang for c in person_columns}
-        if len(kinds) >= self.at_least and (named is None or named.kind != "person"):
-            contrary = f" (its name says {named.noun})" if named else ""
+        if person is None and len(kinds) >= self.at_least:
+            contrary = f" (its name says {head.noun})" if head else ""
             return replace(self.person, why=f"columns {' + '.join(person_columns)} are "
-                                                 f"what only a person has{contrary}")
+                                            f"what only a person has{contrary}")
+        named = person or head
         if named is not None:
             return replace(named, why=f"its name {own!r} names a {named.noun}")
         first = next(iter(verdicts), None)
         key = _KEY.match(normalise_name(first)) if first and verdicts[first].tags == {
             "IDENTIFIER"} else None
-        keyed = self.noun_in(key["noun"]) if key else None
+        keyed = self.head_of(key["noun"]) if key else None
         if keyed is not None:
             return replace(keyed, why=f"its leading key {first!r} points at a {keyed.noun}")
         return UNKNOWN
@@ -183,15 +222,32 @@ def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
     """A column's verdict given whose record it is in. Only contact data of the record (its
     name, address, phone, email) changes, and only when the subject is a thing: the column's
     own entity word (`store_phone`, `customer_email`) wins over the record's."""
+    if entity.kind == "person" and verdict.tags == {"IDENTIFIER"} and not verdict.identifier:
+        return _own_key(verdict, column, entity, vocabulary)
     if not verdict.sensitive or not verdict.about_record:
         return verdict
-    subject = vocabulary.noun_in(column) or entity
+    subject = vocabulary.qualifier_in(column) or entity
     if subject.kind != "thing":
         return verdict
     whose = "what the record describes" if subject is entity else "named in the column"
     return replace(verdict, tier=Tier.INTERNAL, tags=frozenset(), identifier=False,
                    why=f"{verdict.why}; but here it is the {verdict.data_type or 'contact data'}"
                        f" of a {subject.noun} ({whose}), not of a person")
+
+
+def _own_key(verdict: ColumnSensitivity, column: str, entity: Entity,
+             vocabulary: Vocabulary) -> ColumnSensitivity:
+    """The record's own key in a person entity (`id`, `customer_sk` of customers) points at
+    one person: an identifier of them (pseudonymous), still not PII by itself."""
+    normal = normalise_name(column)
+    key = _KEY.match(normal)
+    noun = vocabulary.noun_in(key["noun"]) if key else None
+    if not (_BARE_KEY.match(normal) or (noun is not None and noun.noun == entity.noun)):
+        return verdict
+    own = vocabulary.own_key
+    return replace(verdict, identifier=True, data_type=own.data_type, fideslang=own.fideslang,
+                   why=f"{verdict.why}; but it is the key of the {entity.noun or 'person'} "
+                       f"record, so it points at one person")
 
 
 def load_vocabulary() -> Vocabulary:
@@ -219,6 +275,8 @@ def _load(path: str) -> Vocabulary:
     first = parsed.persons[0].linked if parsed.persons else Linked(tier=Tier.INTERNAL, tags=[])
     person = Entity("person", None, "", first.tier, frozenset(first.tags))
     return Vocabulary(nouns, max(n.count("_") + 1 for n in nouns), person,
-                      frozenset(parsed.evidence.fideslang), parsed.evidence.at_least)
+                      frozenset(normalise_name(w) for w in parsed.record_words),
+                      frozenset(parsed.evidence.fideslang), parsed.evidence.at_least,
+                      parsed.own_key)
 
 

@@ -60,13 +60,15 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
     return _fold(resource, name_rules, verdicts, entity)
 
 
-def classify_columns(resource: Resource, classifier: Classifier
+def classify_columns(resource: Resource, classifier: Classifier, written: str | None = None
                      ) -> tuple[Entity, list[tuple[str, Sensitivity]]]:
     """Each column of a table by itself, in the context of the whole table (`classify
     columns`). For a person entity the entity's linked level replaces what the table's name
-    says about people: a customer's `hotel` is about a person, it is not PII."""
+    says about people: a customer's `hotel` is about a person, it is not PII. `written` is the
+    table's name as the user wrote it (`CustomerInfo` keeps the word boundary its lower-cased
+    resource name loses)."""
     override = lookup(classifier.overrides, resource.name)
-    verdicts, entity = columns_in_context(resource, classifier)
+    verdicts, entity = columns_in_context(resource, classifier, written)
     name_rules = _name_rules(resource, classifier)
     if entity.kind == "person":
         name_rules = [r for r in name_rules if not set(r.rule.tags) & IDENTIFYING_TAGS]
@@ -81,16 +83,17 @@ def _name_rules(resource: Resource, classifier: Classifier) -> list[CompiledRule
     return classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
 
 
-def columns_in_context(resource: Resource, classifier: Classifier
-                        ) -> tuple[dict[str, ColumnSensitivity], Entity]:
-    """Every known column's verdict and the entity the resource describes, each verdict read
-    in that context (a store's address is not personal)."""
+def columns_in_context(resource: Resource, classifier: Classifier, written: str | None = None
+                       ) -> tuple[dict[str, ColumnSensitivity], Entity]:
+    """Every known column's verdict and the entity the resource describes (decided on its
+    name as `written`, else as Lacuna reports it), each verdict read in that context (a
+    store's address is not personal)."""
     classifier.columns.decide(resource.columns)
     verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
     if resource.kind == "unknown":
         return verdicts, UNKNOWN
     vocabulary = classifier.entities
-    entity = vocabulary.decide(resource.name, verdicts)
+    entity = vocabulary.decide(written or resource.name, verdicts)
     return {c: in_context(v, c, entity, vocabulary) for c, v in verdicts.items()}, entity
 
 

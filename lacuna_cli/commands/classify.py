@@ -57,7 +57,7 @@ def columns_command(
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (_, run):
-        entity, found = classify_columns(table_resource(table, columns), run.classifier)
+        entity, found = classify_columns(table_resource(table, columns), run.classifier, table)
         results = [(column, to_classification(s)) for column, s in found]
     if output_format is DataFormat.json:
         print(json_output.dumps([{"column": column, "entity": entity.kind,
