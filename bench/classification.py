@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from shared_corpora import CORPORA, corpus_files
 
 from lacuna_cli.classify import embeddings
 from lacuna_cli.classify.cache import Cache
@@ -51,7 +52,6 @@ from lacuna_cli.classify.pipeline import Classifier, classify_columns, to_classi
 from lacuna_cli.extract.files import table_resource
 from lacuna_cli.models import Classification
 from lacuna_cli.store import open_store
-from shared_corpora import CORPORA, corpus_files
 
 HERE = Path(__file__).resolve().parent
 (CORPUS,) = corpus_files("column_pii.json")
@@ -230,9 +230,9 @@ def column_pii() -> None:
           f"{len({r['table'] for r in rows})} tables), "
           f"{sum(r['label'] is not None for r in rows)} labeled PII, {len(sensitive)} scoped "
           f"negatives adjudicated sensitive")
-    column: Callable[[dict], str] = lambda r: r["column"]  # noqa: E731 - a one-line accessor
-    strict: Callable[[dict], bool | None] = lambda r: r["label"] is not None  # noqa: E731
-    adjudicated: Callable[[dict], bool | None] = (  # noqa: E731
+    column: Callable[[dict], str] = lambda r: r["column"]
+    strict: Callable[[dict], bool | None] = lambda r: r["label"] is not None
+    adjudicated: Callable[[dict], bool | None] = (
         lambda r: r["label"] is not None or r["id"] in sensitive)
     layer1 = Classifier.from_rules(load_rules(), use_embeddings=False)
     results = {"layer 1": per_table(rows, layer1, column)}
@@ -292,8 +292,8 @@ def peer(name: str) -> None:
         print(f"== {name}: skipped, {path} is not there")
         return
     rows = json.loads(path.read_text())
-    column: Callable[[dict], str] = lambda r: str(r["column"]).split(".")[-1]  # noqa: E731
-    gold: Callable[[dict], bool | None] = lambda r: r["pii"]  # noqa: E731
+    column: Callable[[dict], str] = lambda r: str(r["column"]).split(".")[-1]
+    gold: Callable[[dict], bool | None] = lambda r: r["pii"]
     found = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), column)
     print(f"\n== peer_pii/{name}: {len(rows)} fields, {sum(r['pii'] is True for r in rows)} "
           f"personal, {sum(r['pii'] is None for r in rows)} unscored; layer 1, per table")

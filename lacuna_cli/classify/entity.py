@@ -272,8 +272,8 @@ def _load(path: str) -> Vocabulary:
     for things in parsed.things:
         for word in things.words:
             nouns.setdefault(normalise_name(word), Entity("thing", normalise_name(word), ""))
-    first = parsed.persons[0].linked if parsed.persons else Linked(tier=Tier.INTERNAL, tags=[])
-    person = Entity("person", None, "", first.tier, frozenset(first.tags))
+    linked = parsed.persons[0].linked if parsed.persons else Linked(tier=Tier.INTERNAL, tags=[])
+    person = Entity("person", None, "", linked.tier, frozenset(linked.tags))
     return Vocabulary(nouns, max(n.count("_") + 1 for n in nouns), person,
                       frozenset(normalise_name(w) for w in parsed.record_words),
                       frozenset(parsed.evidence.fideslang), parsed.evidence.at_least,

@@ -12,8 +12,8 @@ from typing import Any
 import networkx as nx
 
 from lacuna_cli import lineage
-from lacuna_cli.classify.overrides import lookup
 from lacuna_cli.classify.inherit import ColumnSensitivity
+from lacuna_cli.classify.overrides import lookup
 from lacuna_cli.classify.pipeline import Classifier, columns_in_context
 from lacuna_cli.models import Classification, LineageNode, Resource
 

@@ -98,7 +98,8 @@ class Matcher:
     phrases: dict[str, tuple[int, ...]]
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
-    searched: tuple[CompiledRule, ...]
+    # (order, regex) of the rules with a `regex`, searched one by one.
+    searched: tuple[tuple[int, re.Pattern[str]], ...]
     # `first_words` / `last_words` phrases -> rules, and the phrase lengths there are.
     firsts: dict[str, tuple[int, ...]]
     lasts: dict[str, tuple[int, ...]]
@@ -116,9 +117,9 @@ class Matcher:
             if length < len(tokens):
                 hits.update(self.firsts.get("_".join(tokens[:length]), ()))
                 hits.update(self.lasts.get("_".join(tokens[-length:]), ()))
-        hits.update(r.order for r in self.searched if r.pattern.search(normal))  # type: ignore[union-attr]
-        matched = [self.rules[i] for i in sorted(hits)
-                   if self.rules[i].unless is None or not self.rules[i].unless.search(normal)]
+        hits.update(order for order, pattern in self.searched if pattern.search(normal))
+        matched = [rule for rule in (self.rules[i] for i in sorted(hits))
+                   if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
         return vetoes or matched
 
@@ -170,7 +171,7 @@ def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
     edges = {phrase.count("_") + 1 for phrase in (*firsts, *lasts)}
     return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
-                   tuple(r for r in compiled if r.pattern is not None),
+                   tuple((r.order, r.pattern) for r in compiled if r.pattern is not None),
                    {k: tuple(v) for k, v in firsts.items()},
                    {k: tuple(v) for k, v in lasts.items()}, tuple(sorted(edges)))
 

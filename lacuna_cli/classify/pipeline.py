@@ -17,7 +17,13 @@ import networkx as nx
 
 from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
-from lacuna_cli.classify.entity import UNKNOWN, Entity, Vocabulary, in_context, load_vocabulary
+from lacuna_cli.classify.entity import (
+    UNKNOWN,
+    Entity,
+    Vocabulary,
+    in_context,
+    load_vocabulary,
+)
 from lacuna_cli.classify.heuristics import CompiledRule, RuleSet
 from lacuna_cli.classify.inherit import (
     IDENTIFYING_TAGS,
@@ -26,7 +32,12 @@ from lacuna_cli.classify.inherit import (
     combine,
     through,
 )
-from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
+from lacuna_cli.classify.layers import (
+    DEFAULT_CONFIDENCE,
+    ColumnLayers,
+    rule_ids,
+    strictest,
+)
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import Classification, DataType, LineageEdge, Resource, Tier
 
@@ -144,9 +155,10 @@ def _fold(resource: Resource, name_rules: list[CompiledRule],
 def _reasons(resource: Resource, name_rules: list[CompiledRule], columns: dict[str, ColumnSensitivity],
              verdicts: dict[str, ColumnSensitivity]) -> tuple[str, ...]:
     reasons = []
-    if name_rules:
+    named = strictest(name_rules)
+    if named is not None:
         reasons.append(f"{resource.name}: name matches rule {rule_ids(name_rules)} "
-                       f"({strictest(name_rules).rule.reasoning})")
+                       f"({named.rule.reasoning})")
     if columns:
         listed = ", ".join(f"{c} ({v.layer}: {v.why})" for c, v in columns.items())
         reasons.append(f"{resource.name}: columns {listed}")
