@@ -299,6 +299,10 @@ def peer(name: str) -> None:
           f"personal, {sum(r['pii'] is None for r in rows)} unscored; layer 1, per table")
     for view, guess in (("identifying", identifying), ("personal type", personal_type)):
         print(f"  {view:<15} {score(rows, found, gold, column, guess).line()}")
+    fields = [row for row in rows if row.get("bearer_type") != "function"]
+    if len(fields) < len(rows):  # Bearer also labels method names; Lacuna classifies data
+        print(f"  data fields only ({len(fields)}, methods left out), personal type: "
+              f"{score(fields, found, gold, column, personal_type).line()}")
     breakdown(rows, found, gold, column, peer_category, personal_type)
 
 

@@ -31,7 +31,8 @@ Kind = Literal["person", "thing", "unknown"]
 
 # A key column: the part before it names what it points at (`customer_sk`, `c_customer_id`).
 _KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?P<noun>[a-z_]+?)_?(?:id|sk|key|pk|uuid|guid)$")
-_BARE_KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?:id|sk|pk|key|uuid|guid)$")
+# `id`, or `c_id` with a table's one- or two-letter column prefix (not `app_id`).
+_BARE_KEY = re.compile(r"^(?:[a-z]{1,2}_)?(?:id|sk|pk|key|uuid|guid)$")
 # Path separators, URL schemes and file extensions around the record's own name.
 _EXTENSION = re.compile(r"\.(?:csv|tsv|json|jsonl|ndjson|parquet|pq|avro|orc|xlsx?|xml|txt|"
                         r"feather|arrow|pkl|pickle|h5|hdf5|db|sqlite|yaml|yml|gz|bz2|zip|zst)$")
