@@ -3,9 +3,9 @@
 Column names alone do not say whether an address is personal; the record does. A customer's
 street and zip locate a person, a warehouse's do not, and a customer's account balance
 identifies no one yet is still about a person. The entity is decided from the record's name
-(the rightmost entity word of it, singular or plural, whatever prefixes or schema surround it),
-from columns only a person has (first name + date of birth), and from a leading key column
-(`customer_id` first in `t_0042`). The vocabulary is `rules/entities.yaml`. Unknown keeps the
+(a person word anywhere in it, a thing word only as its head, singular or plural, whatever
+prefixes or schema surround it), from columns only a person has (first name + date of birth),
+and from a leading key column (`customer_id` first in `t_0042`). The vocabulary is `rules/entities.yaml`. Unknown keeps the
 column rules' conservative verdicts: nothing is ever downgraded for want of an entity.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -33,7 +33,7 @@ Kind = Literal["person", "thing", "unknown"]
 _KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?P<noun>[a-z_]+?)_?(?:id|sk|key|pk|uuid|guid)$")
 # `id`, or `c_id` with a table's one- or two-letter column prefix (not `app_id`).
 _BARE_KEY = re.compile(r"^(?:[a-z]{1,2}_)?(?:id|sk|pk|key|uuid|guid)$")
-# Path separators, URL schemes and file extensions around the record's own name.
+# File extensions after the record's own name (`stores.csv.gz`).
 _EXTENSION = re.compile(r"\.(?:csv|tsv|json|jsonl|ndjson|parquet|pq|avro|orc|xlsx?|xml|txt|"
                         r"feather|arrow|pkl|pickle|h5|hdf5|db|sqlite|yaml|yml|gz|bz2|zip|zst)$")
 
@@ -117,8 +117,6 @@ class Vocabulary:
     at_least: int
     # What the own key of a person record is (`id` of customers): a person key.
     own_key: OwnKey
-    _decided: dict[tuple[str, tuple[str, ...]], Entity] = field(default_factory=dict,
-                                                                compare=False)
 
     def noun_in(self, name: str, kind: Kind | None = None) -> Entity | None:
         """The rightmost entity word of a name (the longest phrase ending there: `web_site`,
@@ -159,14 +157,7 @@ class Vocabulary:
         return None
 
     def decide(self, resource_name: str, verdicts: Mapping[str, ColumnSensitivity]) -> Entity:
-        """The entity a record describes, from its name, then its columns, then its key."""
-        memo = (resource_name, tuple(verdicts))
-        if memo not in self._decided:
-            self._decided[memo] = self._decide(resource_name, verdicts)
-        return self._decided[memo]
-
-    def _decide(self, resource_name: str, verdicts: Mapping[str, ColumnSensitivity]) -> Entity:
-        """A person word anywhere in the name makes a person (`customer_address`,
+        """The entity a record describes, from its name, its columns and its key. A person word anywhere in the name makes a person (`customer_address`,
         `store_manager`); a thing needs to be the head of the name (`store`, `dim_warehouse`,
         not `job_applications`): taking people for things is the costly mistake."""
         own = record_name(resource_name)
