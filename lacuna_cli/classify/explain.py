@@ -75,8 +75,8 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
     if entry.get("shown"):
         return [f"{pad}{entry['node']} (shown above)"]
     c = entry["classification"]
-    lines = [f"{pad}{entry['node']}: {c['tier']} [{', '.join(c['tags']) or 'no tags'}] — "
-             f"{c['layer']}, confidence {c['confidence']:.2f}",
+    lines = [(f"{pad}{entry['node']}: {c['tier']} [{', '.join(c['tags']) or 'no tags'}] — "
+              f"{c['layer']}, confidence {c['confidence']:.2f}"),
              f"{pad}  why: {c['reasoning']}"]
     if entry.get("override"):
         lines.append(f"{pad}  override (beats every layer): {entry['override']}")
