@@ -90,11 +90,11 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
         lines.append(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
                      f"(confidence {rule['confidence']}): {rule['reasoning']}")
     for column in entry.get("columns", []):
-        kind = (f" {column['data_type']} ({column['fideslang']})"
+        kind = (f", {column['data_type']} ({column['fideslang']})"
                 if column.get("data_type") else "")
-        lines.append(f"{pad}  column {column['column']}:{kind} {column['tier']} "
+        lines.append(f"{pad}  column {column['column']}: {column['tier']} "
                      f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
-                     f"({column['confidence']:.2f}): {column['why']}")
+                     f"({column['confidence']:.2f}{kind}): {column['why']}")
     for source in entry["sources"]:
         extra = "".join(f", {label} {', '.join(source[label])}" for label in
                         ("keys", "dropped", "anonymized") if source[label])
