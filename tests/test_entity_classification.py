@@ -130,6 +130,14 @@ def test_a_leading_key_names_the_entity_of_a_nameless_table():
     assert entity.kind == "person" and "customer_id" in entity.why
 
 
+def test_a_leading_key_of_a_thing_lowers_nothing():
+    """Known columns grow as files are added: a key seen first must not turn a nameless table
+    into a store whose addresses are no longer personal."""
+    rules = load_rules()
+    verdicts = {c: rule_verdict(c, rules) for c in ("store_id", "street_address")}
+    assert load_vocabulary().decide("t_0045", verdicts).kind == "unknown"
+
+
 def test_the_record_name_drops_schema_folders_and_extensions():
     assert record_name("analytics.dim_customers") == "dim_customers"
     assert record_name("s3://bucket/exports/stores.csv.gz") == "stores"

@@ -177,7 +177,9 @@ class Vocabulary:
         first = next(iter(verdicts), None)
         key = _KEY.match(normalise_name(first)) if first and verdicts[first].tags == {
             "IDENTIFIER"} else None
-        keyed = self.head_of(key["noun"]) if key else None
+        # A leading key only ever makes a person: the columns known of a table grow as files
+        # are added, and a thing decided by them could lower what another file already showed.
+        keyed = self.noun_in(key["noun"], "person") if key else None
         if keyed is not None:
             return replace(keyed, why=f"its leading key {first!r} points at a {keyed.noun}")
         return UNKNOWN
