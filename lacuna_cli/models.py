@@ -13,7 +13,12 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
     model_serializer,
 )
 
@@ -177,6 +182,13 @@ def operation_id(location: Location, action: str, target: str) -> str:
     return "op-" + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
+class DataType(Model):
+    """A data type of the catalog and its fideslang data category (`user.contact.email`)."""
+
+    name: str
+    fideslang: str | None = None
+
+
 class Classification(Model):
     """How sensitive some data is, which layer decided, and why."""
 
@@ -188,6 +200,8 @@ class Classification(Model):
     inherited_from: tuple[str, ...] = ()
     # Column name -> tags, for the columns that made the data sensitive (feeds "anonymize X").
     sensitive_columns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Column name -> the catalog data type a rule recognised in it (rules/columns.yaml).
+    data_types: dict[str, DataType] = Field(default_factory=dict)
 
 
 class Decision(Model):

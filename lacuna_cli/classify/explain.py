@@ -13,8 +13,9 @@ from typing import Any
 import networkx as nx
 
 from lacuna_cli import lineage
+from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.classify.overrides import lookup
-from lacuna_cli.classify.pipeline import Classifier, own_data_counts
+from lacuna_cli.classify.pipeline import Classifier, columns_in_context, own_data_counts
 from lacuna_cli.models import Classification, LineageNode, Resource
 
 
@@ -22,20 +23,23 @@ def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]
     """What the layers said about a resource by itself: override, name rules, columns."""
     override = lookup(classifier.overrides, resource.name)
     rules = classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
-    classifier.columns.decide(resource.columns)
+    verdicts, entity = columns_in_context(resource, classifier)
     return {
         "override": override.describe() if override else None,
+        "entity": {"kind": entity.kind, "noun": entity.noun, "why": entity.why,
+                   "linked_tier": entity.linked_tier.value if entity.kind == "person" else None,
+                   "linked_tags": sorted(entity.linked_tags)},
         "name_rules": [{"id": m.rule.id, "tier": m.rule.tier.value, "tags": m.rule.tags,
                         "confidence": m.rule.confidence, "reasoning": m.rule.reasoning,
                         "file": m.source} for m in rules],
-        "columns": [_column(name, classifier) for name in resource.columns],
+        "columns": [_column(name, verdict) for name, verdict in verdicts.items()],
     }
 
 
-def _column(name: str, classifier: Classifier) -> dict[str, Any]:
-    verdict = classifier.columns.verdict(name)
+def _column(name: str, verdict: ColumnSensitivity) -> dict[str, Any]:
     return {"column": name, "layer": verdict.layer, "tier": verdict.tier.value,
-            "tags": sorted(verdict.tags), "confidence": verdict.confidence, "why": verdict.why}
+            "tags": sorted(verdict.tags), "confidence": verdict.confidence, "why": verdict.why,
+            "data_type": verdict.data_type, "fideslang": verdict.fideslang}
 
 
 def decision_path(graph: nx.MultiDiGraph, node_id: str, classifier: Classifier,
@@ -74,11 +78,20 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
              f"{pad}  why: {c['reasoning']}"]
     if entry.get("override"):
         lines.append(f"{pad}  override (beats every layer): {entry['override']}")
+    entity = entry.get("entity")
+    if entity:
+        noun = f" ({entity['noun']})" if entity["noun"] else ""
+        linked = (f"; its other attributes carry {entity['linked_tier']} "
+                  f"{entity['linked_tags']}" if entity["linked_tier"] else "")
+        lines.append(f"{pad}  entity: {entity['kind']}{noun} — {entity['why']}{linked}")
     own = [f"name rule {rule['id']} -> {rule['tier']} {rule['tags']} (confidence "
            f"{rule['confidence']}): {rule['reasoning']}" for rule in entry.get("name_rules", [])]
-    own += [f"column {column['column']}: {column['tier']} "
-            f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
-            f"({column['confidence']:.2f}): {column['why']}" for column in entry.get("columns", [])]
+    for column in entry.get("columns", []):
+        kind = (f", {column['data_type']} ({column['fideslang']})"
+                if column.get("data_type") else "")
+        own.append(f"column {column['column']}: {column['tier']} "
+                   f"[{', '.join(column['tags']) or 'not sensitive'}] by {column['layer']} "
+                   f"({column['confidence']:.2f}{kind}): {column['why']}")
     if own and entry.get("own_data_counts") is False:
         lines.append(f"{pad}  not applied — the project only writes this file, so it holds what "
                      "is written into it, whatever its name says:")

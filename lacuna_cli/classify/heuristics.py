@@ -9,10 +9,10 @@ probe per n-gram plus a few regex searches — a few microseconds.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -25,6 +25,7 @@ from lacuna_cli.yamlfile import read_yaml
 _IP_VERSION = re.compile(r"IPv([46])")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+_NORMAL = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*\Z")
 
 
 class Rule(BaseModel):
@@ -33,12 +34,20 @@ class Rule(BaseModel):
     `unless` is a regex over the normalised name that cancels this rule (`src_addr` is not a
     postal address); `veto` marks a rule whose match cancels every other rule, for names that
     describe a value rather than hold it (`flag_phone`, `num_credit_cards`, `card_type`).
+    A rule naming a `data_type` is an entry of the data-type catalog: reports name that type
+    and its fideslang data category. `describes: record` marks the contact data of whatever the
+    record describes (its name, address, phone): personal only when that is a person (see
+    `entity.py`); `describes: person` data is about a person wherever it appears.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     words: list[str] = Field(default_factory=list)
+    # Words that begin or end a longer name (`is_`, `num_`; `_flag`, `_sk`): a dictionary
+    # probe each, where the same regex would be searched at every position of every name.
+    first_words: list[str] = Field(default_factory=list)
+    last_words: list[str] = Field(default_factory=list)
     regex: str | None = None
     unless: str | None = None
     tier: AssignedTier
@@ -47,11 +56,14 @@ class Rule(BaseModel):
     reasoning: str
     identifier: bool = False
     veto: bool = False
+    data_type: str | None = None
+    fideslang: str | None = Field(default=None, pattern=r"^(?:user|system)(?:\.[a-z_]+)*$")
+    describes: Literal["person", "record"] = "person"
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:
-        if not self.words and not self.regex:
-            raise ValueError("a rule needs `words` or `regex`")
+        if not (self.words or self.first_words or self.last_words or self.regex):
+            raise ValueError("a rule needs `words`, `first_words`, `last_words` or `regex`")
         for pattern in (self.regex, self.unless):
             if pattern:
                 try:
@@ -86,7 +98,12 @@ class Matcher:
     phrases: dict[str, tuple[int, ...]]
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
-    searched: tuple[CompiledRule, ...]
+    # (order, regex) of the rules with a `regex`, searched one by one.
+    searched: tuple[tuple[int, re.Pattern[str]], ...]
+    # `first_words` / `last_words` phrases -> rules, and the phrase lengths there are.
+    firsts: dict[str, tuple[int, ...]]
+    lasts: dict[str, tuple[int, ...]]
+    edge_lengths: tuple[int, ...]
 
     def match(self, normal: str) -> list[CompiledRule]:
         hits: set[int] = set()
@@ -96,8 +113,11 @@ class Matcher:
                 found = self.phrases.get("_".join(tokens[start:start + length]))
                 if found:
                     hits.update(found)
-        hits.update(r.order for r in self.searched
-                    if r.pattern is not None and r.pattern.search(normal))
+        for length in self.edge_lengths:
+            if length < len(tokens):
+                hits.update(self.firsts.get("_".join(tokens[:length]), ()))
+                hits.update(self.lasts.get("_".join(tokens[-length:]), ()))
+        hits.update(order for order, pattern in self.searched if pattern.search(normal))
         matched = [rule for rule in (self.rules[i] for i in sorted(hits))
                    if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
@@ -110,6 +130,9 @@ class RuleSet:
 
     columns: Matcher
     resources: Matcher
+    # The verdict a combination of matched column rules makes (keyed by their order), built
+    # once: there are far fewer combinations than names (`layers.rule_verdict`).
+    verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
         return self.columns.match(normalise_name(name))
@@ -121,6 +144,8 @@ class RuleSet:
 @cache
 def normalise_name(name: str) -> str:
     """`CustEmail`, `cust-email`, `Cust Email` -> `cust_email` (tokens joined by `_`)."""
+    if _NORMAL.match(name):  # already snake_case, as most column names are
+        return name
     return _SEPARATORS.sub("_", _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name)).lower()
                            ).strip("_")
 
@@ -128,18 +153,27 @@ def normalise_name(name: str) -> str:
 def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
     compiled = []
     phrases: dict[str, list[int]] = {}
+    firsts: dict[str, list[int]] = {}
+    lasts: dict[str, list[int]] = {}
     for order, (rule, source) in enumerate(rules):
         for word in rule.words:
             phrases.setdefault(normalise_name(word), []).append(order)
+        for word in rule.first_words:
+            firsts.setdefault(normalise_name(word), []).append(order)
+        for word in rule.last_words:
+            lasts.setdefault(normalise_name(word), []).append(order)
         compiled.append(CompiledRule(
             rule, re.compile(rule.regex) if rule.regex else None,
             re.compile(rule.unless) if rule.unless else None, source, order))
     starts: dict[str, set[int]] = {}
     for phrase in phrases:
         starts.setdefault(phrase.split("_")[0], set()).add(phrase.count("_") + 1)
+    edges = {phrase.count("_") + 1 for phrase in (*firsts, *lasts)}
     return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
-                   tuple(r for r in compiled if r.pattern is not None))
+                   tuple((r.order, r.pattern) for r in compiled if r.pattern is not None),
+                   {k: tuple(v) for k, v in firsts.items()},
+                   {k: tuple(v) for k, v in lasts.items()}, tuple(sorted(edges)))
 
 
 def load_rule_file(path: Path) -> RuleFile:
@@ -160,7 +194,8 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 
 @cache
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
-    shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml") if p.name != EXAMPLES_FILE)
+    shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
+                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
     columns: list[tuple[Rule, str]] = []
     resources: list[tuple[Rule, str]] = []
     for path in (*extra_files, *shipped):
@@ -170,5 +205,7 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     return RuleSet(_matcher(columns), _matcher(resources))
 
 
-# The labeled descriptions layer 2 compares against live beside the rules, in their own format.
+# The labeled descriptions layer 2 compares against, and the entity vocabulary (`entity.py`),
+# live beside the rules, each in its own format.
 EXAMPLES_FILE = "examples.yaml"
+ENTITIES_FILE = "entities.yaml"

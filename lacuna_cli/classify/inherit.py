@@ -13,8 +13,12 @@ from functools import cached_property
 
 from lacuna_cli.models import LineageEdge, Tier
 
-IDENTIFYING_TAGS = frozenset({"PII", "PHI", "GDPR", "HIPAA", "PCI", "IDENTIFIER"})
-PERSONAL_TAGS = frozenset({"PII", "PHI"})
+IDENTIFYING_TAGS = frozenset({"PII", "PHI", "GDPR", "HIPAA", "PCI", "IDENTIFIER",
+                              "SPECIAL_CATEGORY"})
+PERSONAL_TAGS = frozenset({"PII", "PHI", "SPECIAL_CATEGORY"})
+# Data about a person that identifies no one (a customer's segment): an aggregate is about no
+# one, a projection of it still is (each row is still a person).
+LINKED_TAG = "PERSON_LINKED"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,12 @@ class ColumnSensitivity:
     why: str
     layer: str = "heuristic"
     confidence: float = 0.9
+    # The catalog entry that recognised the column (rules/columns.yaml), when a rule did.
+    data_type: str | None = None
+    fideslang: str | None = None
+    # Contact data of whatever the record describes (a name, an address, a phone): personal
+    # for a person, not for a store (`entity.in_context`).
+    about_record: bool = False
 
     @property
     def sensitive(self) -> bool:
@@ -191,7 +201,8 @@ def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     return replace(
         sensitivity,
         base_tier=sensitivity.known_tier.lower(),
-        base_tags=(sensitivity.tags - IDENTIFYING_TAGS) | {f"DERIVED_FROM_{tier.value}"},
+        base_tags=(sensitivity.tags - IDENTIFYING_TAGS - {LINKED_TAG})
+        | {f"DERIVED_FROM_{tier.value}"},
         columns={},
         steps=(*sensitivity.steps, f"aggregated by {keys} (no identifier)"),
     )

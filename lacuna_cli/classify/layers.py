@@ -98,16 +98,29 @@ class ColumnLayers:
 def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     """Layer 1 for one column name: the strictest matching rule, every matching rule's tags."""
     matches = rules.match_column(name)
+    combination = tuple(m.order for m in matches)
+    verdict = rules.verdicts.get(combination)
+    if verdict is None:
+        verdict = rules.verdicts[combination] = _combined(matches)
+    return verdict
+
+
+def _combined(matches: list[CompiledRule]) -> ColumnSensitivity:
     best = strictest(matches)
     if best is None:
         return ColumnSensitivity(DEFAULT_TIER, frozenset(), False, "no rule matched",
                                  layer="default", confidence=DEFAULT_CONFIDENCE)
+    tags = frozenset(tag for m in matches for tag in m.rule.tags)
     return ColumnSensitivity(
         tier=best.rule.tier,
-        tags=frozenset(tag for m in matches for tag in m.rule.tags),
+        tags=tags,
         identifier=any(m.rule.identifier for m in matches),
         why=f"rule {rule_ids(matches)}: {best.rule.reasoning}",
         confidence=best.rule.confidence,
+        data_type=best.rule.data_type,
+        fideslang=best.rule.fideslang,
+        # Contact data of the record only when every rule that made it sensitive says so.
+        about_record=all(m.rule.describes == "record" for m in matches if m.rule.tags),
     )
 
 

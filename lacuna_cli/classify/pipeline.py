@@ -18,11 +18,32 @@ import networkx as nx
 
 from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
-from lacuna_cli.classify.heuristics import RuleSet
-from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
-from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
+from lacuna_cli.classify.entity import (
+    UNKNOWN,
+    Entity,
+    Vocabulary,
+    in_context,
+    load_vocabulary,
+)
+from lacuna_cli.classify.heuristics import CompiledRule, RuleSet
+from lacuna_cli.classify.inherit import (
+    IDENTIFYING_TAGS,
+    ColumnSensitivity,
+    Sensitivity,
+    combine,
+    through,
+)
+from lacuna_cli.classify.layers import (
+    DEFAULT_CONFIDENCE,
+    ColumnLayers,
+    rule_ids,
+    strictest,
+)
 from lacuna_cli.classify.overrides import Override, lookup
-from lacuna_cli.models import DEFAULT_TIER, Classification, LineageEdge, Resource, Tier
+from lacuna_cli.models import DEFAULT_TIER, Classification, DataType, LineageEdge, Resource, Tier
+
+# How sure an entity decision is: a name or two person-only columns, as sure as a name rule.
+ENTITY_CONFIDENCE = 0.7
 
 
 @dataclass
@@ -32,6 +53,7 @@ class Classifier:
     rules: RuleSet
     columns: ColumnLayers
     overrides: dict[str, Override] = field(default_factory=dict)
+    entities: Vocabulary = field(default_factory=load_vocabulary)
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -39,24 +61,68 @@ class Classifier:
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
-    """One resource by itself: an override, else its name and its known columns. A place that
-    cannot be resolved is UNKNOWN unless its known columns say more."""
+    """One resource by itself: an override, else its name and its known columns, read in the
+    context of the entity it describes. A place that cannot be resolved is UNKNOWN unless its
+    known columns say more."""
     override = lookup(classifier.overrides, resource.name)
     if override is not None:
         return from_override(override)
-    unknown = resource.kind == "unknown"
-    rules = classifier.rules
-    name_rules = rules.match_resource(resource.name) if not unknown else []
+    name_rules = _name_rules(resource, classifier)
+    verdicts, entity = columns_in_context(resource, classifier)
+    return _fold(resource, name_rules, verdicts, entity)
+
+
+def classify_columns(resource: Resource, classifier: Classifier, written: str | None = None
+                     ) -> tuple[Entity, list[tuple[str, Sensitivity]]]:
+    """Each column of a table by itself, in the context of the whole table (`classify
+    columns`). For a person entity the entity's linked level replaces what the table's name
+    says about people: a customer's `hotel` is about a person, it is not PII. `written` is the
+    table's name as the user wrote it (`CustomerInfo` keeps the word boundary its lower-cased
+    resource name loses)."""
+    override = lookup(classifier.overrides, resource.name)
+    verdicts, entity = columns_in_context(resource, classifier, written)
+    name_rules = _name_rules(resource, classifier)
+    if entity.kind == "person":
+        name_rules = [r for r in name_rules if not set(r.rule.tags) & IDENTIFYING_TAGS]
+    return entity, [
+        (column, from_override(override) if override is not None else
+         _fold(resource.model_copy(update={"columns": (column,)}), name_rules,
+               {column: verdicts[column]}, entity))
+        for column in resource.columns]
+
+
+def _name_rules(resource: Resource, classifier: Classifier) -> list[CompiledRule]:
+    return classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
+
+
+def columns_in_context(resource: Resource, classifier: Classifier, written: str | None = None
+                       ) -> tuple[dict[str, ColumnSensitivity], Entity]:
+    """Every known column's verdict and the entity the resource describes (decided on its
+    name as `written`, else as Lacuna reports it), each verdict read in that context (a
+    store's address is not personal)."""
     classifier.columns.decide(resource.columns)
     verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
+    if resource.kind == "unknown":
+        return verdicts, UNKNOWN
+    vocabulary = classifier.entities
+    entity = vocabulary.decide(written or resource.name, verdicts)
+    return {c: in_context(v, c, entity, vocabulary) for c, v in verdicts.items()}, entity
+
+
+def _fold(resource: Resource, name_rules: list[CompiledRule],
+          verdicts: dict[str, ColumnSensitivity], entity: Entity) -> Sensitivity:
+    unknown = resource.kind == "unknown"
+    person = entity.kind == "person"
     columns = {c: v for c, v in verdicts.items() if v.sensitive}
     named = strictest(name_rules)
-    if named is None and not verdicts:
+    if named is None and not verdicts and not person:
         return defaults.unresolved(resource) if unknown else defaults.unmatched(resource)
     deciding: list[tuple[Tier, float, str]] = [(v.tier, v.confidence, v.layer)
                                                for v in columns.values()]
     if named is not None:
         deciding.append((named.rule.tier, named.rule.confidence, "heuristic"))
+    if person:
+        deciding.append((entity.linked_tier, ENTITY_CONFIDENCE, "heuristic"))
     if unknown:
         deciding.append((Tier.UNKNOWN, DEFAULT_CONFIDENCE, "default"))
     if not deciding:  # columns known, none sensitive: as sure as the least sure of them
@@ -64,13 +130,20 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
                             key=lambda d: d[1]))
     _, confidence, layer = max(deciding)
     reasons = _reasons(resource, name_rules, columns, verdicts)
+    if entity.kind != "unknown":
+        reasons = (f"{resource.name}: entity {entity.describe()}", *reasons)
     if unknown:
         reasons = (f"{resource.name}: {defaults.UNRESOLVED_REASON}", *reasons)
     # Without a name rule the data set is INTERNAL apart from its columns: knowing more of its
-    # columns can add sensitivity, never take that default away.
+    # columns can add sensitivity, never take that default away. Whatever a person entity
+    # holds is linked to a person.
+    base_tier = named.rule.tier if named else DEFAULT_TIER
+    base_tags = frozenset(tag for r in name_rules for tag in r.rule.tags)
+    if person:
+        base_tier, base_tags = max(base_tier, entity.linked_tier), base_tags | entity.linked_tags
     return Sensitivity(
-        base_tier=named.rule.tier if named else DEFAULT_TIER,
-        base_tags=frozenset(tag for r in name_rules for tag in r.rule.tags),
+        base_tier=base_tier,
+        base_tags=base_tags,
         columns=columns,
         origins=frozenset({resource.name}),
         confidence=confidence,
@@ -80,16 +153,21 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
     )
 
 
-def _reasons(resource: Resource, name_rules: list, columns: dict[str, ColumnSensitivity],
+def _reasons(resource: Resource, name_rules: list[CompiledRule],
+             columns: dict[str, ColumnSensitivity],
              verdicts: dict[str, ColumnSensitivity]) -> tuple[str, ...]:
     reasons = []
-    top = strictest(name_rules)
-    if top is not None:
+    named = strictest(name_rules)
+    if named is not None:
         reasons.append(f"{resource.name}: name matches rule {rule_ids(name_rules)} "
-                       f"({top.rule.reasoning})")
+                       f"({named.rule.reasoning})")
     if columns:
         listed = ", ".join(f"{c} ({v.layer}: {v.why})" for c, v in columns.items())
         reasons.append(f"{resource.name}: columns {listed}")
+    elif len(verdicts) == 1:
+        ((column, verdict),) = verdicts.items()
+        reasons.append(f"{resource.name}: column {column} is not sensitive ({verdict.layer}: "
+                       f"{verdict.why})")
     elif verdicts:
         reasons.append(f"{resource.name}: none of its {len(verdicts)} columns is sensitive")
     return tuple(reasons)
@@ -211,4 +289,6 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
         inherited_from=origins if inherited else (),
         sensitive_columns={name: tuple(sorted(c.tags)) for name, c in
                            sorted(sensitivity.columns.items())},
+        data_types={name: DataType(name=c.data_type, fideslang=c.fideslang)
+                    for name, c in sorted(sensitivity.columns.items()) if c.data_type},
     )

@@ -51,20 +51,31 @@ def columns_command(
     columns: Annotated[list[str], typer.Argument(help="Column names.")],
     output_format: FormatOption = DataFormat.text,
 ) -> None:
-    """Classify each column of a table (the table's name is taken into account)."""
+    """Classify each column of a table, in the context of the entity the table describes."""
+    from lacuna_cli.classify.pipeline import classify_columns, to_classification
     from lacuna_cli.extract.places import table_resource
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (_, run):
-        run.classifier.columns.decide(columns)
-        results = [(column, _classify(run, table_resource(table, [column])))
-                   for column in columns]
+        entity, found = classify_columns(table_resource(table, columns), run.classifier, table)
+        results = [(column, to_classification(s)) for column, s in found]
     if output_format is DataFormat.json:
-        print(json_output.dumps([{"column": column, **c.model_dump(mode="json")}
+        print(json_output.dumps([{"column": column, "entity": entity.kind,
+                                  "entity_reason": entity.describe(),
+                                  **_data_type(c, column), **c.model_dump(mode="json")}
                                  for column, c in results]))
         return
+    console().print(f"[bold]{table}[/bold]: entity {entity.describe()}", markup=True)
     for column, classification in results:
-        _print(classification, f"{table}.{column}")
+        kind = _data_type(classification, column)
+        named = (f" [{kind['data_type']}, {kind['fideslang']}]" if kind["data_type"] else "")
+        _print(classification, f"{table}.{column}{named}")
+
+
+def _data_type(classification: Classification, column: str) -> dict[str, str | None]:
+    found = classification.data_types.get(column)
+    return {"data_type": found.name if found else None,
+            "fideslang": found.fideslang if found else None}
 
 
 def _resource(config: Config, name: str) -> Resource:

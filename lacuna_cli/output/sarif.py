@@ -7,13 +7,12 @@ kept with their justification; files that could not be analysed become tool noti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lacuna_cli import __version__
 from lacuna_cli.fingerprint import FINGERPRINT_KEY, fingerprint
 from lacuna_cli.models import Finding
+from lacuna_cli.output.datatypes import data_types_json, data_types_text
 from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX
 from lacuna_cli.policy.metadata import PolicyMeta
 
@@ -57,6 +56,8 @@ def _message(finding: Finding) -> str:
         f"{decision.reasoning}.",
         (f"Classification: {classification.tier.value}{origin}; tags: "
          f"{', '.join(classification.tags) or 'none'}."),
+        *([f"Data types: {data_types_text(classification)}."] if classification.data_types
+          else []),
         (f"Suppressed ({finding.suppression.kind}): {finding.suppression.reason}."
          if finding.suppression else "What to do instead: " + " ".join(
              f"({n}) {alt}." for n, alt in enumerate(decision.alternatives, start=1))),
@@ -82,6 +83,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
                        "tier": finding.classification.tier.value,
                        "tags": list(finding.classification.tags)},
     }
+    if finding.classification.data_types:
+        result["properties"]["dataTypes"] = data_types_json(finding.classification)
     if op.location.cell is not None:
         result["properties"]["notebookCell"] = op.location.cell
     if finding.decision.policy_id in rule_index:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from lacuna_cli.models import Finding, Location
+from lacuna_cli.output.datatypes import data_types_text
 from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
@@ -45,9 +46,11 @@ def render_denial(console: Console, finding: Finding) -> None:
                                            f"{classification.confidence:.2f})"))
     console.print(_label("Tags", ", ".join(classification.tags) or "none"))
     personal = [name for name, tags in classification.sensitive_columns.items()
-                if {"PII", "PHI"} & set(tags)]
+                if {"PII", "PHI", "SPECIAL_CATEGORY"} & set(tags)]
     if personal:
         console.print(_label("Personal columns", ", ".join(personal)))
+    if classification.data_types:
+        console.print(_label("Data types", data_types_text(classification)))
     if op.dynamic_reason:
         console.print(_label("Dynamic", op.dynamic_reason))
     if not finding.suppression:  # a waived finding needs no remedy: its reason is shown

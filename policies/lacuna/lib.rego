@@ -10,7 +10,9 @@ import rego.v1
 
 config := data.lacuna.config
 
-personal_tags := {"PII", "PHI"}
+# GDPR special categories (health, biometric, genetic, ethnic origin, beliefs, sex life,
+# union membership, criminal records) are personal data under every rule that governs PHI.
+personal_tags := {"PII", "PHI", "SPECIAL_CATEGORY"}
 
 output_actions := {"write", "export"}
 
@@ -72,7 +74,7 @@ personal_columns(op) := sort([name |
 
 default_steward := config.stewards["default"]
 
-steward_precedence := ["PHI", "PII", "CREDENTIALS", "FINANCIAL"]
+steward_precedence := ["SPECIAL_CATEGORY", "PHI", "PII", "CREDENTIALS", "FINANCIAL"]
 
 # The steward of the most sensitive tag the data carries, in a fixed order of precedence.
 # Written with the result in the body (`s := ...`) and an `else`, a form both engines accept.

@@ -1,7 +1,7 @@
 # METADATA
 # title: Personal data leaving governed storage
 # description: >-
-#   Data tagged PII or PHI may only be written to governed locations. Writing it to a home
+#   Data tagged PII, PHI or SPECIAL_CATEGORY may only be written to governed locations. Writing it to a home
 #   folder, a laptop path, an HTTP endpoint, a bucket or an email creates an unmanaged copy.
 # custom:
 #   id: LAC-PII-001

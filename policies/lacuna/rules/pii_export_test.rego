@@ -18,6 +18,11 @@ test_phi_to_a_bucket_outside_governance_is_denied if {
 	count(pii_export.violations) == 1 with input as batch([op("write", "PROPRIETARY", ["PHI"], "cloud", "s3://scratch/x.csv")])
 }
 
+test_special_category_data_is_denied_like_phi if {
+	some v in pii_export.violations with input as batch([op("export", "PROPRIETARY", ["SPECIAL_CATEGORY"], "unmanaged", "~/Downloads/x.csv")])
+	v.steward == "privacy-office@acme.example"
+}
+
 test_pii_to_a_governed_location_is_allowed if {
 	count(pii_export.violations) == 0 with input as batch([
 		op("write", "PROPRIETARY", ["PII"], "cloud", "s3://acme-governed/x.csv"),

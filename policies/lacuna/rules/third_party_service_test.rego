@@ -14,6 +14,10 @@ test_customer_rows_in_an_llm_prompt_are_denied if {
 	contains(v.alternatives[1], "No llm service is approved")
 }
 
+test_special_category_data_in_an_llm_prompt_is_denied if {
+	count(third_party_service.violations) == 1 with input as {"operations": [service_op(["SPECIAL_CATEGORY"], "llm", "openai")]}
+}
+
 test_an_approved_service_is_allowed_and_named_as_the_alternative if {
 	count(third_party_service.violations) == 0 with input as {"operations": [service_op(["PII"], "llm", "azure-openai")]}
 		with data.lacuna.config.approved_services as {"llm": ["azure-openai"]}

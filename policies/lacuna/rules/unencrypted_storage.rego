@@ -1,7 +1,7 @@
 # METADATA
 # title: Sensitive data written to storage without encryption
 # description: >-
-#   Data carrying a tag listed in `data.lacuna.config.encryption.tags` (PHI and credentials by
+#   Data carrying a tag listed in `data.lacuna.config.encryption.tags` (PHI, GDPR special categories and credentials by
 #   default) must be encrypted at rest: written as an encrypted file (.gpg, .age, .enc ...) or to
 #   a location listed in `encryption.encrypted_locations` (buckets that enforce server-side
 #   encryption). Governed storage is no exception: governed is not the same as encrypted.

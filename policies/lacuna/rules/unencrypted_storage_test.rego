@@ -12,6 +12,11 @@ test_phi_written_in_clear_to_governed_storage_is_denied if {
 	contains(v.reason, "PHI data must be encrypted at rest")
 }
 
+test_special_category_data_in_clear_is_denied_like_phi if {
+	some v in unencrypted_storage.violations with input as batch([op("write", "PROPRIETARY", ["SPECIAL_CATEGORY"], "project", "warehouse/beliefs.parquet")])
+	v.steward == "privacy-office@acme.example"
+}
+
 test_credentials_in_clear_are_denied if {
 	count(unencrypted_storage.violations) == 1 with input as batch([op("write", "INTERNAL", ["CREDENTIALS"], "project", "config/keys.json")])
 }
