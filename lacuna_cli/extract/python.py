@@ -28,6 +28,7 @@ from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports
+from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -36,8 +37,8 @@ from lacuna_cli.extract.pyparse import (
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, ProjectClass, Record,
-    Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Model, ProjectClass,
+    Record, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
     Action, Extraction, FileError, Location, Operation, Resource, Transform,
@@ -120,7 +121,7 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes):
+class _Interpreter(Operations, Effects, Classes, DeclaredModels):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -183,6 +184,7 @@ class _Interpreter(Operations, Effects, Classes):
             self.function(node)
         elif isinstance(node, cst.ClassDef):
             self.define_class(node)
+            self.declare(node.name.value)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
             self.suite(node.body)
@@ -331,6 +333,8 @@ class _Interpreter(Operations, Effects, Classes):
             value = self.value(node.value)
             for target in node.targets:
                 self.bind(target.target, value)
+                if isinstance(target.target, cst.Name):  # `customers = Table("customers", ...)`
+                    self.declare(target.target.value)
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
             self.bind(node.target, self.value(node.value))
         elif isinstance(node, cst.AugAssign):
@@ -350,6 +354,7 @@ class _Interpreter(Operations, Effects, Classes):
             self.import_modules(node)
         elif isinstance(node, cst.ImportFrom):
             self.import_names(node)
+            self.import_models(node)
 
     def import_modules(self, node: cst.Import) -> None:
         """`import pandas as pd`; `import config` of a project module also makes its constants
@@ -588,6 +593,8 @@ class _Interpreter(Operations, Effects, Classes):
             return self.env[dotted]
         base = self.value(node.value)
         name = node.attr.value
+        if isinstance(base, Model):
+            return self.model_attribute(base, name, node)
         if isinstance(base, Symbol):
             parsed = self.catalog.function(base.qualname)
             if parsed is not None and parsed.row.does == "options":  # `args.data`
@@ -659,9 +666,14 @@ class _Interpreter(Operations, Effects, Classes):
 
     def call(self, node: cst.Call) -> Value | None:
         func = node.func
+        model_read = self.model_arguments(node)
+        if model_read is not None:
+            return model_read
         if isinstance(func, cst.Attribute):
             base = self.value(func.value)
             method = func.attr.value
+            if isinstance(base, Model):  # `Lead.model_validate(row)`
+                return self.model_call(base, node)
             if isinstance(base, Data):
                 return self.data_method(base, method, node)
             if isinstance(base, Grouped):
@@ -693,6 +705,8 @@ class _Interpreter(Operations, Effects, Classes):
             return self.call_function(callee, node)
         if isinstance(callee, ProjectClass):
             return self.instantiate(callee, node)
+        if isinstance(callee, Model):
+            return self.model_call(callee, node)
         return None
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Resource
+
+if TYPE_CHECKING:  # declared_schemas reads project modules through pyimports, which uses these
+    from lacuna_cli.extract.declared_schemas import DeclaredSchema
 
 
 @dataclass(frozen=True)
@@ -132,5 +136,13 @@ class Function:
     closure: Mapping[str, Value] | None = None
 
 
+@dataclass(frozen=True)
+class Model:
+    """A table or record type the project declares (`class Customer(Base)`, a pydantic model,
+    `customers = Table(...)`): using it reads its table, building one makes a record of it."""
+
+    schema: DeclaredSchema
+
+
 Value = (Data | Grouped | Writer | Handle | Text | Strings | Record | Mask | Symbol | Dynamic
-         | Frames | Function | ProjectClass | Instance)
+         | Frames | Function | ProjectClass | Instance | Model)

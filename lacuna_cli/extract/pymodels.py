@@ -1,0 +1,155 @@
+"""Declared models in the interpreter: `session.query(Customer)` reads the `customers` table.
+
+A class or `Table(...)` the project declares (`declared_schemas.py`) is bound as a `Model`,
+whether defined in the analysed file or imported from another project module. Handing a table
+model to a call (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`) or
+using its manager (`Customer.objects.filter(...)`, `Customer.query.all()`) reads its table with
+the declared columns; building one from data (`Lead(**row)`, `Lead.model_validate(row)`,
+`Lead(email=user.email)`) is a record of that data with the model's columns. From there the
+usual dataflow carries the fields: `user.email`, `row["email"]`, `{"email": user.email}`.
+
+Mixed into the interpreter in `python.py`; `self` is the interpreter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
+from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
+from lacuna_cli.extract.pyvalues import Data, Model, Text, Value
+from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules
+from lacuna_cli.models import Resource, Transform
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.pyflow import FlowGraph
+    from lacuna_cli.extract.pyimports import ProjectImports
+    from lacuna_cli.extract.python import PythonContext
+
+# Declarations of project modules read in this process, by path and content digest: a models
+# module every job imports is read once per worker.
+_READ: dict[tuple[str, str], ModuleSchemas] = {}
+
+
+class DeclaredModels:
+    """Model bindings and their uses."""
+
+    if TYPE_CHECKING:  # provided by the interpreter this is mixed into
+        graph: FlowGraph
+        context: PythonContext
+        env: dict[str, Value]
+        imports: ProjectImports
+        returns: list[list[Value | None]]
+
+        def code(self, node: cst.CSTNode) -> str: ...
+        def value(self, node: cst.BaseExpression) -> Value | None: ...
+        def combine(self, values: Sequence[Value | None], transform: Transform,
+                    node: cst.CSTNode, label: str | None = None,
+                    keys: tuple[str, ...] = ()) -> Data | None: ...
+        def read(self, target: cst.BaseExpression | None, node: cst.CSTNode, kind: str = "file",
+                 columns: tuple[str, ...] | None = None, fixed: Text | None = None,
+                 named: tuple[Resource, str | None] | None = None) -> Data: ...
+
+    @cached_property
+    def schema_rules(self) -> SchemaRules:
+        return load_schema_rules()
+
+    @cached_property
+    def own_schemas(self) -> ModuleSchemas:
+        """What the analysed file itself declares (a notebook declares through its cells'
+        joined source, which only exists here as the module being interpreted)."""
+        relpath = self.graph.relpath
+        if not relpath.endswith(".py"):
+            return ModuleSchemas(relpath)
+        return self.schemas_of(relpath)
+
+    def schemas_of(self, relpath: str) -> ModuleSchemas:
+        path = self.context.root / relpath
+        digest = digest_of(path)
+        if digest is None:
+            return ModuleSchemas(relpath)
+        key = (str(path.resolve()), digest)
+        if key not in _READ:
+            _READ[key] = read_schemas(self.context.root, relpath, self.schema_rules)
+        return _READ[key]
+
+    def declare(self, name: str) -> None:
+        """Bind `name` as a Model when this file declares it (a class, `x = Table(...)`)."""
+        schema = self.own_schemas.named(name)
+        if schema is not None and not self.returns:
+            self.env[name] = Model(schema)
+
+    def import_models(self, node: cst.ImportFrom) -> None:
+        """`from crm.models import Customer`: the project module's declarations by name. The
+        module and those it resolves bases from key this file's cached analysis."""
+        module = self.code(node.module) if node.module else ""
+        path = module_file(module, len(node.relative), self.graph.relpath, self.context.root)
+        if path is None:
+            return
+        relpath = path.resolve().relative_to(self.context.root.resolve()).as_posix()
+        declared = self.schemas_of(relpath)
+        if not declared.schemas:
+            return
+        for used, digest in ((relpath, digest_of(path) or ""), *declared.depends):
+            self.imports.used.setdefault(used, ProjectModule(used, digest))
+        if isinstance(node.names, cst.ImportStar):
+            self.env.update({s.name: Model(s) for s in declared.schemas})
+            return
+        for alias in node.names:
+            schema = declared.named(self.code(alias.name))
+            bound = alias.asname.name if alias.asname else alias.name
+            if schema is not None and isinstance(bound, cst.Name):
+                self.env[bound.value] = Model(schema)
+
+    def read_model(self, model: Model, node: cst.CSTNode) -> Data | None:
+        """A read of the model's table with its declared columns (None: a record type, which
+        lives in no table)."""
+        schema = model.schema
+        if schema.table is None:
+            return None
+        columns = schema.columns or None
+        resource = table_resource(schema.table, schema.columns)
+        return self.read(None, node, kind="table", columns=columns, named=(resource, None))
+
+    def model_attribute(self, model: Model, name: str, node: cst.Attribute) -> Value | None:
+        """`Customer.objects`, `Customer.query`: its table's rows; any other class attribute
+        (`Customer.id` in a filter) names a column and holds no data."""
+        if name in model.schema.managers:
+            return self.read_model(model, node)
+        return None
+
+    def model_call(self, model: Model, node: cst.Call) -> Value | None:
+        """`Lead(**row)`, `Lead(email=user.email)`, `Lead.model_validate(row)`: a record of the
+        data given, with the model's columns; built from constants only, it holds no data."""
+        values = [self.value(arg.value) for arg in node.args]
+        data = [v for v in values if isinstance(v, Data)]
+        if not data:
+            return None
+        record = self.combine(data, "derive", node, label=f"{model.schema.name}()")
+        if record is None or not model.schema.columns:
+            return record
+        return Data(record.node, record.roots, model.schema.columns)
+
+    def model_arguments(self, node: cst.Call) -> Value | None:
+        """A table model handed to a call that is not about the class itself
+        (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`): the call
+        reads its table. None when no argument is a table model."""
+        models = [value for arg in node.args if arg.keyword is None and isinstance(
+            arg.value, cst.Name | cst.Attribute) and isinstance(
+            value := self.env.get(self.code(arg.value)), Model) and value.schema.table]
+        if not models:
+            return None
+        func = node.func
+        called = func.attr.value if isinstance(func, cst.Attribute) else \
+            func.value if isinstance(func, cst.Name) else ""
+        if called in self.schema_rules.not_reads:
+            return None
+        reads: list[Value | None] = [self.read_model(m, node) for m in models]
+        others = [self.value(a.value) for a in node.args if not (
+            isinstance(self.env.get(self.code(a.value)), Model))]
+        return self.combine([*reads, *others], "join" if len(models) > 1 else "derive", node)
