@@ -336,13 +336,14 @@ class _Reader:
 def read_schemas(root: Path, relpath: str, rules: SchemaRules, source: str | None = None,
                  tree: ast.Module | None = None) -> ModuleSchemas:
     """The declarations of one module (its text from disk unless given). Modules that mention
-    none of the rules' libraries are not parsed."""
+    none of the rules' libraries and define no class (whose base may come from another
+    project module: `class Subscriber(db.Model)`) declare nothing and are not parsed."""
     if source is None:
         try:
             source = (root / relpath).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return ModuleSchemas(relpath)
-    if not any(name in source for name in rules.modules):
+    if "class " not in source and not any(name in source for name in rules.modules):
         return ModuleSchemas(relpath)
     if tree is None:
         try:

@@ -19,6 +19,8 @@ import libcst as cst
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
+from lacuna_cli.extract.declared_schemas import read_schemas
+from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.files import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
@@ -36,6 +38,7 @@ from lacuna_cli.extract.pyparse import (
 )
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
+from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Model, ProjectClass,
     Record, Strings, Symbol, Text, Value, Writer,
@@ -84,9 +87,12 @@ def extract_python(
     catalog = load_catalog(context.apis)
     try:
         checked = parse_partially(source, check_syntax)
+        declared = read_schemas(context.root, relpath, load_schema_rules(), checked.source,
+                                checked.tree)
         if not may_hold_operations(checked.source, catalog):
-            return Extraction(path=relpath, language="python",
-                              errors=_skipped_errors(relpath, locate, checked))
+            return with_declarations(Extraction(
+                path=relpath, language="python",
+                errors=_skipped_errors(relpath, locate, checked)), declared)
         parsed = parse_partially(relevant_source(checked.source, checked.tree, catalog),
                                  parse_cst)
     except PythonSyntaxProblem as problem:
@@ -101,7 +107,8 @@ def extract_python(
         return failed(relpath, "python", internal_error(exc))
     extraction = interpreter.graph.build(
         "python", [*_skipped_errors(relpath, locate, checked, parsed), *interpreter.errors])
-    return extraction.model_copy(update={"imports": tuple(sorted(interpreter.imports.used))})
+    return with_declarations(extraction.model_copy(
+        update={"imports": tuple(sorted(interpreter.imports.used))}), declared)
 
 
 def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileError, ...]:
@@ -938,7 +945,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
 
     def combine(self, values: Sequence[Value | None], transform: Transform, node: cst.CSTNode,
                 label: str | None = None, keys: tuple[str, ...] = ()) -> Data | None:
-        data = list({v.node: v for v in _data(values)}.values())
+        data = _by_node(_data(values))
         if not data:
             return None
         if len(data) == 1 and transform in ("union", "derive"):
@@ -1029,6 +1036,22 @@ def _data(values: Iterable[Value | None]) -> list[Data]:
     """The data among `values`, frames collected in lists included."""
     found = (v.data if isinstance(v, Frames) else v for v in values)
     return [v for v in found if isinstance(v, Data)]
+
+
+def _by_node(data: list[Data]) -> list[Data]:
+    """One value per lineage node, with every column any of them names: `{"email": u.email,
+    "name": u.name}` carries both columns of `u`, not the last one."""
+    merged: dict[str, Data] = {}
+    for item in data:
+        known = merged.get(item.node)
+        if known is None:
+            merged[item.node] = item
+        elif known.columns is not None and item.columns is not None:
+            merged[item.node] = Data(item.node, known.roots, tuple(dict.fromkeys(
+                (*known.columns, *item.columns))))
+        else:
+            merged[item.node] = Data(item.node, known.roots, None)
+    return list(merged.values())
 
 
 def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
