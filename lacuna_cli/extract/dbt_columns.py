@@ -55,8 +55,7 @@ def _columns(value: Any, relative: str, where: str, problems: list[Problem]) -> 
     found = []
     for index, column in enumerate(value, start=1):
         if not isinstance(column, dict) or not isinstance(column.get("name"), str):
-            problems.append((relative, None, f"{where}.columns[{index}] has no `name:`; "
-                             "skipped"))
+            problems.append((relative, None, f"{where}.columns[{index}] has no `name:`"))
             continue
         found.append(ColumnTags(column=column["name"].lower(),
                                 tags=_tags(column.get("tags"), column.get("meta"))))
