@@ -21,6 +21,7 @@ import libcst as cst
 
 from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
 from lacuna_cli.extract.files import table_resource
+from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
 from lacuna_cli.extract.pyvalues import Data, Model, Text, Value
 from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules
@@ -124,16 +125,25 @@ class DeclaredModels:
         return None
 
     def model_call(self, model: Model, node: cst.Call) -> Value | None:
-        """`Lead(**row)`, `Lead(email=user.email)`, `Lead.model_validate(row)`: a record of the
-        data given, with the model's columns; built from constants only, it holds no data."""
-        values = [self.value(arg.value) for arg in node.args]
-        data = [v for v in values if isinstance(v, Data)]
+        """`Lead(**row)`, `Lead(email=user.email)`, `Lead.model_validate(row)`,
+        `schema.validate(df)`: a record of the data given, with the model's columns; built
+        from constants only, it holds no data. A whole row handed over (`**row`, a positional
+        frame or row) has the model's fields: when it comes from one resource, that resource
+        has those columns (what it is classified by)."""
+        given = [(arg, self.value(arg.value)) for arg in node.args]
+        data = [v for _, v in given if isinstance(v, Data)]
         if not data:
             return None
         record = self.combine(data, "derive", node, label=f"{model.schema.name}()")
-        if record is None or not model.schema.columns:
+        columns = model.schema.columns
+        if record is None or not columns:
             return record
-        return Data(record.node, record.roots, model.schema.columns)
+        whole = any(isinstance(v, Data) and (arg.keyword is None or arg.star == "**")
+                    for arg, v in given)
+        if whole and len(record.roots) == 1 and not is_placeholder(record.roots[0]):
+            root = record.roots[0]
+            self.graph.resource_node(root.model_copy(update={"columns": columns}))
+        return Data(record.node, record.roots, columns)
 
     def model_arguments(self, node: cst.Call) -> Value | None:
         """A table model handed to a call that is not about the class itself
