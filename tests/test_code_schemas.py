@@ -164,3 +164,15 @@ def test_dbt_properties_declare_columns_and_their_tags(tmp_path):
     assert source.columns == ("member_id", "handle", "tier_code", "joined_on")
     assert {t.column: t.tags for t in source.declared_tags} == {
         "handle": ("contains_pii", "sensitivity=pii")}
+
+
+def test_great_expectations_name_the_columns_of_the_data_they_validate(tmp_path):
+    project = copy_project("signups", tmp_path)
+    export = finding(check(project), "quality/check_referrals.py", 12, "export")
+    assert export["decision"]["allowed"] is False
+    assert "referrer_email" in json.dumps(export["decision"]["alternatives"])
+    script = project / "quality" / "check_referrals.py"
+    script.write_text("\n".join(line for line in script.read_text().splitlines()
+                                if "validator.expect_" not in line) + "\n")
+    export = finding(check(project), "quality/check_referrals.py", 9, "export")
+    assert "PII" not in export["classification"]["tags"]

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from lacuna_cli.extract.catalog import ArgRef
 from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
 from lacuna_cli.extract.files import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
-from lacuna_cli.extract.pyvalues import Data, Model, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Model, Strings, Text, Value
 from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules
 from lacuna_cli.models import Resource, Transform
 
@@ -49,6 +50,7 @@ class DeclaredModels:
 
         def code(self, node: cst.CSTNode) -> str: ...
         def value(self, node: cst.BaseExpression) -> Value | None: ...
+        def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None: ...
         def combine(self, values: Sequence[Value | None], transform: Transform,
                     node: cst.CSTNode, label: str | None = None,
                     keys: tuple[str, ...] = ()) -> Data | None: ...
@@ -140,10 +142,32 @@ class DeclaredModels:
             return record
         whole = any(isinstance(v, Data) and (arg.keyword is None or arg.star == "**")
                     for arg, v in given)
-        if whole and len(record.roots) == 1 and not is_placeholder(record.roots[0]):
-            root = record.roots[0]
-            self.graph.resource_node(root.model_copy(update={"columns": columns}))
+        if whole:
+            self.has_columns(record, columns)
         return Data(record.node, record.roots, columns)
+
+    def has_columns(self, data: Data, columns: tuple[str, ...]) -> None:
+        """What code asserts about a row or frame (a record built from it, an expectation on
+        it) is a fact about the one resource it comes from; with several, which one holds a
+        column is unknown and nothing is added."""
+        if len(data.roots) == 1 and not is_placeholder(data.roots[0]):
+            self.graph.resource_node(data.roots[0].model_copy(update={"columns": columns}))
+
+    def expectation(self, data: Data, method: str, node: cst.Call) -> bool:
+        """`validator.expect_column_values_to_not_be_null("email")`: the data has `email`.
+        False when the method is not an expectation."""
+        rules = self.schema_rules
+        if not rules.expects(method):
+            return False
+        named: list[str] = []
+        for ref in rules.expectations.columns:
+            argument = self.argument(node, ref)
+            value = self.value(argument) if argument is not None else None
+            named += [value.value] if isinstance(value, Text) else list(
+                value.values) if isinstance(value, Strings) else []
+        if named:
+            self.has_columns(data, tuple(dict.fromkeys(named)))
+        return True
 
     def model_arguments(self, node: cst.Call) -> Value | None:
         """A table model handed to a call that is not about the class itself

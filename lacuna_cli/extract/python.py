@@ -765,6 +765,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         """A method called on data: a catalog method row (write, send, transform, SQL), else a
         call on an object passed in that a function row knows by its attribute chain
         (`client.chat.completions.create(...)` with `client` a parameter), else the data."""
+        if self.expectation(data, method, node):  # `validator.expect_column_...("email")`
+            return None
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)

@@ -67,6 +67,16 @@ class CallRule(BaseModel):
     reflected: list[str] = Field(default_factory=list)  # keywords: columns read at run time
 
 
+class Expectations(BaseModel):
+    """Methods called on data that name columns the data must have, and which of their
+    arguments name them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    methods: list[str] = Field(default_factory=list)  # `*` matches characters
+    columns: list[ArgRef] = Field(default_factory=list)
+
+
 class SchemaRulesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -75,6 +85,7 @@ class SchemaRulesFile(BaseModel):
     calls: list[CallRule] = Field(default_factory=list)
     column_calls: list[str] = Field(default_factory=list)
     not_reads: list[str] = Field(default_factory=list)
+    expectations: Expectations = Field(default_factory=Expectations)
 
 
 def matches(patterns: list[str], qualname: str | None) -> bool:
@@ -98,6 +109,11 @@ class SchemaRules:
     calls: tuple[CallRule, ...]
     column_calls: tuple[str, ...]
     not_reads: frozenset[str]
+    expectations: Expectations
+
+    def expects(self, method: str) -> bool:
+        """Whether a method called on data names columns it must have."""
+        return matches(self.expectations.methods, method)
 
     @property
     def modules(self) -> frozenset[str]:
@@ -127,4 +143,4 @@ def load_schema_rules(path: Path | None = None) -> SchemaRules:
         key = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{path}: {key or '(top level)'}: {first['msg']}") from exc
     return SchemaRules(tuple(parsed.families), tuple(parsed.calls), tuple(parsed.column_calls),
-                       frozenset(parsed.not_reads))
+                       frozenset(parsed.not_reads), parsed.expectations)
