@@ -176,3 +176,11 @@ def test_great_expectations_name_the_columns_of_the_data_they_validate(tmp_path)
                                 if "validator.expect_" not in line) + "\n")
     export = finding(check(project), "quality/check_referrals.py", 9, "export")
     assert "PII" not in export["classification"]["tags"]
+
+
+def test_a_parameter_annotated_with_a_table_model_is_a_row_of_its_table(tmp_path):
+    report = check(copy_project("django_clinic", tmp_path))
+    export = finding(report, "clinic/tasks.py", 25, "export")  # nothing here calls it
+    assert export["decision"]["allowed"] is False
+    assert "patients" in source_columns(export)
+    assert "PII" in export["classification"]["tags"]

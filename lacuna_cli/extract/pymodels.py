@@ -57,6 +57,7 @@ class DeclaredModels:
         def read(self, target: cst.BaseExpression | None, node: cst.CSTNode, kind: str = "file",
                  columns: tuple[str, ...] | None = None, fixed: Text | None = None,
                  named: tuple[Resource, str | None] | None = None) -> Data: ...
+        def read_silently(self, resource: Resource) -> Data: ...
 
     @cached_property
     def schema_rules(self) -> SchemaRules:
@@ -118,6 +119,37 @@ class DeclaredModels:
         columns = schema.columns or None
         resource = table_resource(schema.table, schema.columns)
         return self.read(None, node, kind="table", columns=columns, named=(resource, None))
+
+    def annotated_parameters(self, node: cst.FunctionDef) -> None:
+        """`def remind(patient: Patient)`: a row of the model's table, whoever calls it (a
+        task queue, a web framework); what callers pass still flows in through the parameter.
+        Only table models: a record type says what the value holds, not where it is from."""
+        for param in (*node.params.posonly_params, *node.params.params,
+                      *node.params.kwonly_params):
+            model = self.annotated_model(param.annotation.annotation) if param.annotation \
+                else None
+            given = self.env.get(param.name.value)
+            if model is None or model.schema.table is None or not isinstance(given, Data):
+                continue
+            rows = self.read_silently(table_resource(model.schema.table, model.schema.columns))
+            self.env[param.name.value] = self.combine([given, rows], "derive", param,
+                                                      label=param.name.value) or given
+
+    def annotated_model(self, annotation: cst.BaseExpression) -> Model | None:
+        """The model an annotation names: `Customer`, `"Customer"`, `Optional[Customer]`,
+        `list[Customer]`, `Customer | None`."""
+        if isinstance(annotation, cst.SimpleString):
+            found = self.env.get(annotation.value.strip("'\""))
+            return found if isinstance(found, Model) else None
+        if isinstance(annotation, cst.Name | cst.Attribute):
+            found = self.env.get(self.code(annotation))
+            return found if isinstance(found, Model) else None
+        if isinstance(annotation, cst.Subscript):
+            inner = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+            return next((m for e in inner if (m := self.annotated_model(e)) is not None), None)
+        if isinstance(annotation, cst.BinaryOperation):
+            return self.annotated_model(annotation.left) or self.annotated_model(annotation.right)
+        return None
 
     def model_attribute(self, model: Model, name: str, node: cst.Attribute) -> Value | None:
         """`Customer.objects`, `Customer.query`: its table's rows; any other class attribute

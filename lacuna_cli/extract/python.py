@@ -267,6 +267,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         params = self.parameters(function, node)
         for param in params:
             self.env[param.name] = param.value()
+        self.annotated_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
         try:
