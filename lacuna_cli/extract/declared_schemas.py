@@ -356,7 +356,8 @@ def read_schemas(root: Path, relpath: str, rules: SchemaRules, source: str | Non
         return ModuleSchemas(relpath)
     schemas = [s for cls in module.classes.values()
                if (s := reader.class_schema(module, cls)) is not None]
-    schemas.extend(reader.call_schemas(module))
+    if any(name in source for name in rules.call_modules):
+        schemas.extend(reader.call_schemas(module))
     depends = tuple(sorted((p, d) for p, d in reader.depends.items() if p != relpath))
     return ModuleSchemas(relpath, tuple(schemas), depends)
 

@@ -65,12 +65,10 @@ class DeclaredModels:
 
     @cached_property
     def own_schemas(self) -> ModuleSchemas:
-        """What the analysed file itself declares (a notebook declares through its cells'
-        joined source, which only exists here as the module being interpreted)."""
-        relpath = self.graph.relpath
-        if not relpath.endswith(".py"):
-            return ModuleSchemas(relpath)
-        return self.schemas_of(relpath)
+        """What the analysed file itself declares: set by `extract_python`, which reads them
+        from the syntax tree it already has (a notebook's from its joined cells); none for
+        the other modules an interpreter reads constants from."""
+        return ModuleSchemas(self.graph.relpath)
 
     def schemas_of(self, relpath: str) -> ModuleSchemas:
         path = self.context.root / relpath
@@ -206,8 +204,8 @@ class DeclaredModels:
         (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`): the call
         reads its table. None when no argument is a table model."""
         models = [value for arg in node.args if arg.keyword is None and isinstance(
-            arg.value, cst.Name | cst.Attribute) and isinstance(
-            value := self.env.get(self.code(arg.value)), Model) and value.schema.table]
+            arg.value, cst.Name) and isinstance(value := self.env.get(arg.value.value), Model)
+            and value.schema.table]
         if not models:
             return None
         func = node.func
@@ -216,6 +214,6 @@ class DeclaredModels:
         if called in self.schema_rules.not_reads:
             return None
         reads: list[Value | None] = [self.read_model(m, node) for m in models]
-        others = [self.value(a.value) for a in node.args if not (
-            isinstance(self.env.get(self.code(a.value)), Model))]
+        others = [self.value(a.value) for a in node.args if not (isinstance(
+            a.value, cst.Name) and isinstance(self.env.get(a.value.value), Model))]
         return self.combine([*reads, *others], "join" if len(models) > 1 else "derive", node)

@@ -100,6 +100,7 @@ def extract_python(
         return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
     try:
         interpreter = _Interpreter(parsed.tree, relpath, context, locate)
+        interpreter.own_schemas = declared
         interpreter.run()
     except RecursionError:
         return failed(relpath, "python", "expression nested too deeply to analyse")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -101,7 +101,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return _compile(pattern)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SchemaRules:
     """The parsed rules and the module names whose mention makes a file worth reading."""
 
@@ -115,11 +115,19 @@ class SchemaRules:
         """Whether a method called on data names columns it must have."""
         return matches(self.expectations.methods, method)
 
-    @property
+    @cached_property
     def modules(self) -> frozenset[str]:
-        patterns = [p for f in self.families for p in (*f.bases, *f.decorators)] + [
-            p for c in self.calls for p in c.match]
-        return frozenset(p.split(".")[0] for p in patterns if not p.startswith("*"))
+        """Libraries whose mention makes a module worth reading for declarations."""
+        patterns = [p for f in self.families for p in (*f.bases, *f.decorators)]
+        return frozenset(p.split(".")[0] for p in patterns if not p.startswith("*")) | \
+            self.call_modules
+
+    @cached_property
+    def call_modules(self) -> frozenset[str]:
+        """Libraries whose calls declare columns: only a module mentioning one is searched
+        for such calls."""
+        return frozenset(p.split(".")[0] for c in self.calls for p in c.match
+                         if not p.startswith("*"))
 
 
 def rules_path() -> Path:
