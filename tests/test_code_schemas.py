@@ -184,3 +184,26 @@ def test_a_parameter_annotated_with_a_table_model_is_a_row_of_its_table(tmp_path
     assert export["decision"]["allowed"] is False
     assert "patients" in source_columns(export)
     assert "PII" in export["classification"]["tags"]
+
+
+def test_ddl_in_a_sql_file_declares_the_columns_python_reads(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.lacuna]\n')
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE billing.accounts (id BIGINT PRIMARY KEY, plan TEXT);\n"
+        "ALTER TABLE billing.accounts ADD COLUMN contact_email TEXT;\n")
+    (tmp_path / "report.py").write_text(
+        "import pandas as pd\n"
+        "import sqlalchemy as sa\n\n"
+        "engine = sa.create_engine('postgresql://db/billing')\n"
+        "accounts = pd.read_sql_table('accounts', engine, schema='billing')\n"
+        "pd.read_sql('SELECT * FROM billing.accounts', engine).to_csv('/tmp/accounts.csv')\n")
+    run = run_lacuna("extract", "schema.sql", "--format", "json", cwd=tmp_path)
+    writes = json.loads(run.stdout)["operations"]
+    assert [w["destination"]["columns"] for w in writes] == [["id", "plan"], ["contact_email"]]
+    export = finding(check(tmp_path), "report.py", 6, "export")
+    assert export["decision"]["allowed"] is False
+    assert "contact_email" in json.dumps(export["decision"]["alternatives"])
+    (tmp_path / "schema.sql").unlink()
+    shutil.rmtree(tmp_path / ".lacuna")  # what a run learnt about a table is kept: start anew
+    export = finding(check(tmp_path), "report.py", 6, "export")
+    assert "PII" not in export["classification"]["tags"]
