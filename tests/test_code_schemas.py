@@ -88,7 +88,8 @@ def test_flask_sqlalchemy_query_manager_and_derived_table_name(flask_crm):
 
 
 def test_django_models_and_managers(tmp_path):
-    report = check(copy_project("django_clinic", tmp_path))
+    project = copy_project("django_clinic", tmp_path)
+    report = check(project)
     read = finding(report, "clinic/tasks.py", 12, "read")
     # Meta.db_table, the abstract base's field, db_column
     assert source_columns(read) == {"patients": [
@@ -100,6 +101,10 @@ def test_django_models_and_managers(tmp_path):
     rooms = finding(report, "clinic/tasks.py", 20, "write")
     assert source_columns(rooms) == {"clinic_room": ["code", "floor", "capacity"]}  # app_model
     assert rooms["decision"]["allowed"] is True
+    # declared, never read: the declaring file's lineage holds the table with its columns
+    models = extract_file(project / "clinic/models.py", "clinic/models.py", project, None)
+    tables = {n.label: n.columns for n in models.nodes if n.kind == "resource"}
+    assert tables["clinic_appointment"] == ("created", "patient_id", "room_id", "starts_at")
 
 
 def test_alembic_migration_and_ddl_declare_the_tables_other_files_read(tmp_path):

@@ -141,11 +141,6 @@ class _Reader:
         if isinstance(node, ast.Call | ast.Subscript):
             return self.resolve(module, node.func if isinstance(node, ast.Call) else node.value,
                                 depth)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:  # a string annotation: `Mapped["Customer"]` or `"Mapped[int]"`
-                return self.resolve(module, ast.parse(node.value, mode="eval").body, depth)
-            except SyntaxError:
-                return None
         if isinstance(node, ast.Name):
             if node.id in module.classes:
                 return _ProjectName(module.relpath, node.id)
@@ -156,6 +151,15 @@ class _Reader:
                 return f"{base}.{node.attr}"
             return None
         return None
+
+    def annotation(self, module: _Module, node: ast.expr) -> Ref | None:
+        """What an annotation names, a string one (`"Mapped[int]"`) included."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError):
+                return None
+        return self.resolve(module, node, 0)
 
     def deref(self, ref: Ref | None, depth: int) -> Ref | None:
         """A name imported from a project module: the class it is there, or the library name
@@ -225,7 +229,7 @@ class _Reader:
         if isinstance(called, str) and matches(family.not_columns, called):
             return None
         column_call = isinstance(called, str) and matches(family.columns, called)
-        kind = self.resolve(module, annotation, 0) if annotation is not None else None
+        kind = self.annotation(module, annotation) if annotation is not None else None
         annotated = annotation is not None and "annotated" in family.fields and not (
             isinstance(kind, str) and matches(CLASS_VARS, kind)) and (
             not family.annotations or isinstance(kind, str) and matches(family.annotations, kind))
