@@ -65,11 +65,28 @@ class _ProjectName:
 Ref = str | _ProjectName
 
 
+@dataclass(frozen=True)
+class _From:
+    """`from source import name`, resolved (to a project module or a library) when used."""
+
+    source: str
+    level: int
+    name: str
+
+
+# How a module binds a top-level name: `import x` (a dotted library name), `from x import y`,
+# or an assignment's value (resolved only when something asks what the name is).
+Binding = str | _From | ast.expr
+# Trees of project modules read to resolve names, by path and content digest: a base module
+# every models file imports is parsed once per process.
+_TREES: dict[tuple[str, str], ast.Module] = {}
+
+
 @dataclass
 class _Module:
     relpath: str
     tree: ast.Module
-    names: dict[str, Ref] = field(default_factory=dict)
+    names: dict[str, Binding] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
 
 
@@ -90,44 +107,41 @@ class _Reader:
             return self.modules[relpath]
         self.modules[relpath] = None  # an import cycle ends here
         if tree is None:
-            path = self.root / relpath
-            digest = digest_of(path)
-            if digest is None:
+            tree = self._tree(relpath)
+            if tree is None:
                 return None
-            try:
-                tree = ast.parse(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
-                return None
-            self.depends[relpath] = digest
         module = _Module(relpath, tree)
         for statement in tree.body:
             self._bind(module, statement)
         self.modules[relpath] = module
         return module
 
+    def _tree(self, relpath: str) -> ast.Module | None:
+        path = self.root / relpath
+        digest = digest_of(path)
+        if digest is None:
+            return None
+        key = (str(path.resolve()), digest)
+        if key not in _TREES:
+            try:
+                _TREES[key] = ast.parse(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+                return None
+        self.depends[relpath] = digest
+        return _TREES[key]
+
     def _bind(self, module: _Module, statement: ast.stmt) -> None:
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                if alias.asname:
-                    module.names[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    module.names[head] = head
+                bound = alias.asname or alias.name.split(".")[0]
+                module.names[bound] = alias.name if alias.asname else bound
         elif isinstance(statement, ast.ImportFrom):
-            source = statement.module or ""
-            found = module_file(source, statement.level, module.relpath, self.root) \
-                if source else None
-            project = found.resolve().relative_to(self.root.resolve()).as_posix() \
-                if found is not None else None
             for alias in statement.names:
-                bound = alias.asname or alias.name
-                module.names[bound] = _ProjectName(project, alias.name) if project else \
-                    f"{source}.{alias.name}"
+                module.names[alias.asname or alias.name] = _From(
+                    statement.module or "", statement.level, alias.name)
         elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(
                 statement.targets[0], ast.Name):
-            ref = self.resolve(module, statement.value, 0)
-            if ref is not None:
-                module.names[statement.targets[0].id] = ref
+            module.names[statement.targets[0].id] = statement.value
         elif isinstance(statement, ast.ClassDef):
             module.classes[statement.name] = statement
         elif isinstance(statement, ast.If | ast.Try):  # `if TYPE_CHECKING:`, `try: import`
@@ -142,15 +156,34 @@ class _Reader:
             return self.resolve(module, node.func if isinstance(node, ast.Call) else node.value,
                                 depth)
         if isinstance(node, ast.Name):
-            if node.id in module.classes:
-                return _ProjectName(module.relpath, node.id)
-            return self.deref(module.names.get(node.id), depth)
+            return self.lookup(module, node.id, depth)
         if isinstance(node, ast.Attribute):
             base = self.resolve(module, node.value, depth)
             if isinstance(base, str):
                 return f"{base}.{node.attr}"
             return None
         return None
+
+    def lookup(self, module: _Module, name: str, depth: int) -> Ref | None:
+        """What a top-level name of `module` is: one of its classes, a library name, a class
+        or library name another project module binds (`from crm import db`, where
+        `db = SQLAlchemy()`), or what the expression assigned to it stands for."""
+        if name in module.classes:
+            return _ProjectName(module.relpath, name)
+        binding = module.names.get(name)
+        if binding is None or isinstance(binding, str):
+            return binding
+        if depth >= MAX_DEPTH:
+            return None
+        if isinstance(binding, _From):
+            found = module_file(binding.source, binding.level, module.relpath, self.root) \
+                if binding.source else None
+            if found is None:
+                return f"{binding.source}.{binding.name}" if binding.source else None
+            relpath = found.resolve().relative_to(self.root.resolve()).as_posix()
+            other = self.load(relpath)
+            return self.lookup(other, binding.name, depth + 1) if other is not None else None
+        return self.resolve(module, binding, depth + 1)
 
     def annotation(self, module: _Module, node: ast.expr) -> Ref | None:
         """What an annotation names, a string one (`"Mapped[int]"`) included."""
@@ -160,20 +193,6 @@ class _Reader:
             except (SyntaxError, ValueError, RecursionError):
                 return None
         return self.resolve(module, node, 0)
-
-    def deref(self, ref: Ref | None, depth: int) -> Ref | None:
-        """A name imported from a project module: the class it is there, or the library name
-        it is bound to (`db = SQLAlchemy()` in crm/__init__.py)."""
-        if ref is None or isinstance(ref, str):
-            return ref
-        if depth >= MAX_DEPTH:
-            return None
-        module = self.load(ref.relpath)
-        if module is None:
-            return None
-        if ref.name in module.classes:
-            return ref
-        return self.deref(module.names.get(ref.name), depth + 1)
 
     # ---- classes -------------------------------------------------------------------------
 
