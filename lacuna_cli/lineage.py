@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
+from lacuna_cli.extract.declared_tables import merged_tags
 from lacuna_cli.models import Extraction, LineageEdge, LineageNode
 
 
@@ -43,6 +44,9 @@ def _add_node(graph: nx.MultiDiGraph, node: LineageNode) -> None:
     known: LineageNode | None = graph.nodes[node.id].get("node") if node.id in graph else None
     if known is not None and node.resource is not None:
         node = with_columns(node, (*observed_columns(known), *observed_columns(node)))
+        if known.declared_tags:  # what schema files say of a column also only grows
+            node = node.model_copy(update={"declared_tags": merged_tags(
+                known.declared_tags, node.declared_tags)})
     graph.add_node(node.id, node=node)
 
 

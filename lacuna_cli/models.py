@@ -257,6 +257,14 @@ class FileError(Model):
     message: str
 
 
+class ColumnTags(Model):
+    """The tags a schema declares for one column (dbt `tags` and `meta`): a classification
+    source beside the column's name."""
+
+    column: str
+    tags: tuple[str, ...] = ()
+
+
 class LineageNode(Model):
     """A node of the lineage graph: a resource, or an in-memory value produced by code."""
 
@@ -266,6 +274,7 @@ class LineageNode(Model):
     resource: Resource | None = None
     location: Location | None = None
     columns: tuple[str, ...] | None = None
+    declared_tags: tuple[ColumnTags, ...] = ()  # resources: what schema files say of columns
 
 
 class ColumnFlow(Model):

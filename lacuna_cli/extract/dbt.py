@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lacuna_cli.extract.dbt_project import DbtProject, load_project, project_of
+from lacuna_cli.extract.declared_tables import with_tables
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.sql_jinja import JINJA, render_jinja
 from lacuna_cli.models import Extraction, FileError, Resource
@@ -64,11 +65,24 @@ def _model(text: str, model: str, relative: str, relpath: str, project: DbtProje
     if node is not None:
         compiled = node.get("compiled_code") or node.get("compiled_sql")
         if isinstance(compiled, str) and compiled.strip():
-            return extract_sql(compiled, relpath, dialect, into=_relation_of(node))
+            relation = _relation_of(node)
+            return with_declared_columns(extract_sql(compiled, relpath, dialect, into=relation),
+                                         project, model, relation.name)
     rendered, config = render(text, project, model)
     name = _relation_of(node).name if node is not None else project.model_relation(
         model, {**_folder_config(project, relative), **config})
-    return extract_sql(rendered, relpath, dialect, into=table_resource(name))
+    return with_declared_columns(extract_sql(rendered, relpath, dialect,
+                                             into=table_resource(name)), project, model, name)
+
+
+def with_declared_columns(extraction: Extraction, project: DbtProject, model: str,
+                          relation: str) -> Extraction:
+    """The columns (and column tags) the properties files declare for this model's relation
+    and for the source tables, on their resource nodes."""
+    declared = [(table_resource(relation), project.model_columns.get(model, ()))]
+    declared += [(table_resource(project.sources.get(key, ".".join(key))), columns)
+                 for key, columns in project.source_columns.items()]
+    return with_tables(extraction, [(r, c) for r, c in declared if c])
 
 
 def render(text: str, project: DbtProject, model: str) -> tuple[str, dict]:

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from lacuna_cli.extract.dbt_columns import read_declared_columns
+from lacuna_cli.models import ColumnTags
 from lacuna_cli.yamlfile import parse_yaml
 
 # dbt adapter type -> sqlglot dialect (adapters named like their dialect are not listed).
@@ -54,6 +56,9 @@ class DbtProject:
     manifest: dict | None = None
     dialect: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Columns (with their tags) the properties files declare, by model and by source table.
+    model_columns: dict[str, tuple[ColumnTags, ...]] = field(default_factory=dict)
+    source_columns: dict[tuple[str, str], tuple[ColumnTags, ...]] = field(default_factory=dict)
 
     @property
     def model_paths(self) -> tuple[str, ...]:
@@ -136,7 +141,11 @@ def _load_project(folder: Path) -> DbtProject:
                                       f"models.{project.name}", project.problems)
     for yml in _yaml_files(folder, project.model_paths):
         relative = yml.relative_to(folder).as_posix()
-        _read_sources(_yaml(yml, relative, project.problems), relative, project)
+        document = _yaml(yml, relative, project.problems)
+        _read_sources(document, relative, project)
+        models, sources = read_declared_columns(document, relative, project.problems)
+        project.model_columns.update(models)
+        project.source_columns.update(sources)
     project.manifest = _manifest(folder, project.problems)
     project.dialect = _adapter_dialect(folder, settings, project)
     return project

@@ -26,7 +26,7 @@ SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE
 class Operations(InterpreterState):
     """Operation handlers; `self` is the interpreter."""
 
-    def read(self, target: cst.BaseExpression | None, node: cst.Call, kind: str = "file",
+    def read(self, target: cst.BaseExpression | None, node: cst.CSTNode, kind: str = "file",
              columns: tuple[str, ...] | None = None, fixed: Text | None = None,
              named: tuple[Resource, str | None] | None = None) -> Data:
         """A read of the resource `target` names (or the one `fixed` or `named` gives)."""

@@ -19,6 +19,8 @@ import libcst as cst
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
+from lacuna_cli.extract.declared_schemas import read_schemas
+from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
@@ -28,6 +30,7 @@ from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports, Returned
+from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -35,9 +38,10 @@ from lacuna_cli.extract.pyparse import (
 )
 from lacuna_cli.extract.pypositions import NodeStarts
 from lacuna_cli.extract.pyslice import relevant_source
+from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, ProjectClass, Record,
-    Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Model, ProjectClass,
+    Record, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
     Action, Extraction, FileError, Location, Operation, Resource, Transform,
@@ -83,9 +87,12 @@ def extract_python(
     catalog = load_catalog(context.apis)
     try:
         checked = parse_partially(source, check_syntax)
+        declared = read_schemas(context.root, relpath, load_schema_rules(), checked.source,
+                                checked.tree)
         if not may_hold_operations(checked.source, catalog):
-            return Extraction(path=relpath, language="python",
-                              errors=_skipped_errors(relpath, locate, checked))
+            return with_declarations(Extraction(
+                path=relpath, language="python",
+                errors=_skipped_errors(relpath, locate, checked)), declared)
         parsed = parse_partially(relevant_source(checked.source, checked.tree, catalog),
                                  parse_cst)
     except PythonSyntaxProblem as problem:
@@ -93,6 +100,7 @@ def extract_python(
         return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
     try:
         interpreter = _Interpreter(parsed.tree, relpath, context, locate)
+        interpreter.own_schemas = declared
         interpreter.run()
     except RecursionError:
         return failed(relpath, "python", "expression nested too deeply to analyse")
@@ -100,7 +108,8 @@ def extract_python(
         return failed(relpath, "python", internal_error(exc))
     extraction = interpreter.graph.build(
         "python", [*_skipped_errors(relpath, locate, checked, parsed), *interpreter.errors])
-    return extraction.model_copy(update={"imports": tuple(sorted(interpreter.imports.used))})
+    return with_declarations(extraction.model_copy(
+        update={"imports": tuple(sorted(interpreter.imports.used))}), declared)
 
 
 def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileError, ...]:
@@ -120,7 +129,7 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes):
+class _Interpreter(Operations, Effects, Classes, DeclaredModels):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -184,6 +193,7 @@ class _Interpreter(Operations, Effects, Classes):
             self.function(node)
         elif isinstance(node, cst.ClassDef):
             self.define_class(node)
+            self.declare(node.name.value)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
             self.suite(node.body)
@@ -259,6 +269,7 @@ class _Interpreter(Operations, Effects, Classes):
         params = self.parameters(function, node)
         for param in params:
             self.env[param.name] = param.value()
+        self.annotated_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
         try:
@@ -333,6 +344,8 @@ class _Interpreter(Operations, Effects, Classes):
             value = self.value(node.value)
             for target in node.targets:
                 self.bind(target.target, value)
+                if isinstance(target.target, cst.Name):  # `customers = Table("customers", ...)`
+                    self.declare(target.target.value)
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
             self.bind(node.target, self.value(node.value))
         elif isinstance(node, cst.AugAssign):
@@ -352,6 +365,7 @@ class _Interpreter(Operations, Effects, Classes):
             self.import_modules(node)
         elif isinstance(node, cst.ImportFrom):
             self.import_names(node)
+            self.import_models(node)
 
     def import_modules(self, node: cst.Import) -> None:
         """`import pandas as pd`; `import config` of a project module also makes its constants
@@ -626,6 +640,8 @@ class _Interpreter(Operations, Effects, Classes):
             return self.env[dotted]
         base = self.value(node.value)
         name = node.attr.value
+        if isinstance(base, Model):
+            return self.model_attribute(base, name, node)
         if isinstance(base, Symbol):
             parsed = self.catalog.function(base.qualname)
             if parsed is not None and parsed.row.does == "options":  # `args.data`
@@ -697,9 +713,14 @@ class _Interpreter(Operations, Effects, Classes):
 
     def call(self, node: cst.Call) -> Value | None:
         func = node.func
+        model_read = self.model_arguments(node)
+        if model_read is not None:
+            return model_read
         if isinstance(func, cst.Attribute):
             base = self.value(func.value)
             method = func.attr.value
+            if isinstance(base, Model):  # `Lead.model_validate(row)`
+                return self.model_call(base, node)
             if isinstance(base, Data):
                 return self.data_method(base, method, node)
             if isinstance(base, Grouped):
@@ -736,6 +757,8 @@ class _Interpreter(Operations, Effects, Classes):
             return self.call_function(callee, node)
         if isinstance(callee, ProjectClass):
             return self.instantiate(callee, node)
+        if isinstance(callee, Model):
+            return self.model_call(callee, node)
         return None
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
@@ -846,6 +869,8 @@ class _Interpreter(Operations, Effects, Classes):
         """A method called on data: a catalog method row (write, send, transform, SQL), else a
         call on an object passed in that a function row knows by its attribute chain
         (`client.chat.completions.create(...)` with `client` a parameter), else the data."""
+        if self.expectation(data, method, node):  # `validator.expect_column_...("email")`
+            return None
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)
@@ -1031,7 +1056,7 @@ class _Interpreter(Operations, Effects, Classes):
 
     def combine(self, values: Sequence[Value | None], transform: Transform, node: cst.CSTNode,
                 label: str | None = None, keys: tuple[str, ...] = ()) -> Data | None:
-        data = list({v.node: v for v in _data(values)}.values())
+        data = _by_node(_data(values))
         if not data:
             return None
         if len(data) == 1 and transform in ("union", "derive"):
@@ -1122,6 +1147,22 @@ def _data(values: Iterable[Value | None]) -> list[Data]:
     """The data among `values`, frames collected in lists included."""
     found = (v.data if isinstance(v, Frames) else v for v in values)
     return [v for v in found if isinstance(v, Data)]
+
+
+def _by_node(data: list[Data]) -> list[Data]:
+    """One value per lineage node, with every column any of them names: `{"email": u.email,
+    "name": u.name}` carries both columns of `u`, not the last one."""
+    merged: dict[str, Data] = {}
+    for item in data:
+        known = merged.get(item.node)
+        if known is None:
+            merged[item.node] = item
+        elif known.columns is not None and item.columns is not None:
+            merged[item.node] = Data(item.node, known.roots, tuple(dict.fromkeys(
+                (*known.columns, *item.columns))))
+        else:
+            merged[item.node] = Data(item.node, known.roots, None)
+    return list(merged.values())
 
 
 def _unknown(values: Iterable[Value | None]) -> Dynamic | None:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Resource
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # declared_schemas reads project modules through pyimports, which uses these
     import libcst as cst
+
+    from lacuna_cli.extract.declared_schemas import DeclaredSchema
 
 
 @dataclass(frozen=True)
@@ -146,5 +148,13 @@ class Function:
     closure: Mapping[str, Value] | None = None
 
 
+@dataclass(frozen=True)
+class Model:
+    """A table or record type the project declares (`class Customer(Base)`, a pydantic model,
+    `customers = Table(...)`): using it reads its table, building one makes a record of it."""
+
+    schema: DeclaredSchema
+
+
 Value = (Data | Grouped | Writer | Handle | Text | Strings | Record | Mask | Symbol | Dynamic
-         | Frames | Function | ProjectClass | Instance)
+         | Frames | Function | ProjectClass | Instance | Model)

@@ -28,6 +28,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from lacuna_cli.extract.graph import GraphBuilder
 from lacuna_cli.extract.sql_columns import ColumnLineage, ColumnResolver, Outputs, column_lineage
+from lacuna_cli.extract.sql_ddl import declared_columns
 from lacuna_cli.extract.sql_holes import Holes
 from lacuna_cli.extract.sql_jinja import has_jinja, render_jinja
 from lacuna_cli.extract.sql_opaque import (
@@ -216,6 +217,9 @@ class ScriptAnalysis:
              index: int, dialect: str | None = None
              ) -> tuple[Flow, list[Resource], Outputs] | None:
         """Record one flow; returns what a later statement must know about its target."""
+        declared = declared_columns(tree)
+        if declared and flow.target is not None and flow.target.kind == "table":
+            flow = replace(flow, target=flow.target.model_copy(update={"columns": declared}))
         target = flow.target
         where = (line, column, text, index, dialect)
         if flow.kind == "drop":

@@ -1,0 +1,219 @@
+"""Declared models in the interpreter: `session.query(Customer)` reads the `customers` table.
+
+A class or `Table(...)` the project declares (`declared_schemas.py`) is bound as a `Model`,
+whether defined in the analysed file or imported from another project module. Handing a table
+model to a call (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`) or
+using its manager (`Customer.objects.filter(...)`, `Customer.query.all()`) reads its table with
+the declared columns; building one from data (`Lead(**row)`, `Lead.model_validate(row)`,
+`Lead(email=user.email)`) is a record of that data with the model's columns. From there the
+usual dataflow carries the fields: `user.email`, `row["email"]`, `{"email": user.email}`.
+
+Mixed into the interpreter in `python.py`; `self` is the interpreter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from lacuna_cli.extract.catalog import ArgRef
+from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
+from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyflow import is_placeholder
+from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
+from lacuna_cli.extract.pyvalues import Data, Model, Strings, Text, Value
+from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules
+from lacuna_cli.models import Resource, Transform
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.pyflow import FlowGraph
+    from lacuna_cli.extract.pyimports import ProjectImports
+    from lacuna_cli.extract.python import PythonContext
+
+# Declarations of project modules read in this process, by path and content digest: a models
+# module every job imports is read once per worker.
+_READ: dict[tuple[str, str], ModuleSchemas] = {}
+
+
+class DeclaredModels:
+    """Model bindings and their uses."""
+
+    if TYPE_CHECKING:  # provided by the interpreter this is mixed into
+        graph: FlowGraph
+        context: PythonContext
+        env: dict[str, Value]
+        imports: ProjectImports
+        returns: list[list[Value | None]]
+
+        def code(self, node: cst.CSTNode) -> str: ...
+        def value(self, node: cst.BaseExpression) -> Value | None: ...
+        def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None: ...
+        def combine(self, values: Sequence[Value | None], transform: Transform,
+                    node: cst.CSTNode, label: str | None = None,
+                    keys: tuple[str, ...] = ()) -> Data | None: ...
+        def read(self, target: cst.BaseExpression | None, node: cst.CSTNode, kind: str = "file",
+                 columns: tuple[str, ...] | None = None, fixed: Text | None = None,
+                 named: tuple[Resource, str | None] | None = None) -> Data: ...
+        def read_silently(self, resource: Resource) -> Data: ...
+
+    @cached_property
+    def schema_rules(self) -> SchemaRules:
+        return load_schema_rules()
+
+    @cached_property
+    def own_schemas(self) -> ModuleSchemas:
+        """What the analysed file itself declares: set by `extract_python`, which reads them
+        from the syntax tree it already has (a notebook's from its joined cells); none for
+        the other modules an interpreter reads constants from."""
+        return ModuleSchemas(self.graph.relpath)
+
+    def schemas_of(self, relpath: str) -> ModuleSchemas:
+        path = self.context.root / relpath
+        digest = digest_of(path)
+        if digest is None:
+            return ModuleSchemas(relpath)
+        key = (str(path.resolve()), digest)
+        if key not in _READ:
+            _READ[key] = read_schemas(self.context.root, relpath, self.schema_rules)
+        return _READ[key]
+
+    def declare(self, name: str) -> None:
+        """Bind `name` as a Model when this file declares it (a class, `x = Table(...)`)."""
+        schema = self.own_schemas.named(name)
+        if schema is not None and not self.returns:
+            self.env[name] = Model(schema)
+
+    def import_models(self, node: cst.ImportFrom) -> None:
+        """`from crm.models import Customer`: the project module's declarations by name. The
+        module and those it resolves bases from key this file's cached analysis."""
+        module = self.code(node.module) if node.module else ""
+        path = module_file(module, len(node.relative), self.graph.relpath, self.context.root)
+        if path is None:
+            return
+        relpath = path.resolve().relative_to(self.context.root.resolve()).as_posix()
+        declared = self.schemas_of(relpath)
+        if not declared.schemas:
+            return
+        for used, digest in ((relpath, digest_of(path) or ""), *declared.depends):
+            self.imports.used.setdefault(used, ProjectModule(used, digest))
+        if isinstance(node.names, cst.ImportStar):
+            self.env.update({s.name: Model(s) for s in declared.schemas})
+            return
+        for alias in node.names:
+            schema = declared.named(self.code(alias.name))
+            bound = alias.asname.name if alias.asname else alias.name
+            if schema is not None and isinstance(bound, cst.Name):
+                self.env[bound.value] = Model(schema)
+
+    def read_model(self, model: Model, node: cst.CSTNode) -> Data | None:
+        """A read of the model's table with its declared columns (None: a record type, which
+        lives in no table)."""
+        schema = model.schema
+        if schema.table is None:
+            return None
+        columns = schema.columns or None
+        resource = table_resource(schema.table, schema.columns)
+        return self.read(None, node, kind="table", columns=columns, named=(resource, None))
+
+    def annotated_parameters(self, node: cst.FunctionDef) -> None:
+        """`def remind(patient: Patient)`: a row of the model's table, whoever calls it (a
+        task queue, a web framework); what callers pass still flows in through the parameter.
+        Only table models: a record type says what the value holds, not where it is from."""
+        for param in (*node.params.posonly_params, *node.params.params,
+                      *node.params.kwonly_params):
+            model = self.annotated_model(param.annotation.annotation) if param.annotation \
+                else None
+            given = self.env.get(param.name.value)
+            if model is None or model.schema.table is None or not isinstance(given, Data):
+                continue
+            rows = self.read_silently(table_resource(model.schema.table, model.schema.columns))
+            self.env[param.name.value] = self.combine([given, rows], "derive", param,
+                                                      label=param.name.value) or given
+
+    def annotated_model(self, annotation: cst.BaseExpression) -> Model | None:
+        """The model an annotation names: `Customer`, `"Customer"`, `Optional[Customer]`,
+        `list[Customer]`, `Customer | None`."""
+        if isinstance(annotation, cst.SimpleString):
+            found = self.env.get(annotation.value.strip("'\""))
+            return found if isinstance(found, Model) else None
+        if isinstance(annotation, cst.Name | cst.Attribute):
+            found = self.env.get(self.code(annotation))
+            return found if isinstance(found, Model) else None
+        if isinstance(annotation, cst.Subscript):
+            inner = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+            return next((m for e in inner if (m := self.annotated_model(e)) is not None), None)
+        if isinstance(annotation, cst.BinaryOperation):
+            return self.annotated_model(annotation.left) or self.annotated_model(annotation.right)
+        return None
+
+    def model_attribute(self, model: Model, name: str, node: cst.Attribute) -> Value | None:
+        """`Customer.objects`, `Customer.query`: its table's rows; any other class attribute
+        (`Customer.id` in a filter) names a column and holds no data."""
+        if name in model.schema.managers:
+            return self.read_model(model, node)
+        return None
+
+    def model_call(self, model: Model, node: cst.Call) -> Value | None:
+        """`Lead(**row)`, `Lead(email=user.email)`, `Lead.model_validate(row)`,
+        `schema.validate(df)`: a record of the data given, with the model's columns; built
+        from constants only, it holds no data. A whole row handed over (`**row`, a positional
+        frame or row) has the model's fields: when it comes from one resource, that resource
+        has those columns (what it is classified by)."""
+        given = [(arg, self.value(arg.value)) for arg in node.args]
+        data = [v for _, v in given if isinstance(v, Data)]
+        if not data:
+            return None
+        record = self.combine(data, "derive", node, label=f"{model.schema.name}()")
+        columns = model.schema.columns
+        if record is None or not columns:
+            return record
+        whole = any(isinstance(v, Data) and (arg.keyword is None or arg.star == "**")
+                    for arg, v in given)
+        if whole:
+            self.has_columns(record, columns)
+        return Data(record.node, record.roots, columns)
+
+    def has_columns(self, data: Data, columns: tuple[str, ...]) -> None:
+        """What code asserts about a row or frame (a record built from it, an expectation on
+        it) is a fact about the one resource it comes from; with several, which one holds a
+        column is unknown and nothing is added."""
+        if len(data.roots) == 1 and not is_placeholder(data.roots[0]):
+            self.graph.resource_node(data.roots[0].model_copy(update={"columns": columns}))
+
+    def expectation(self, data: Data, method: str, node: cst.Call) -> bool:
+        """`validator.expect_column_values_to_not_be_null("email")`: the data has `email`.
+        False when the method is not an expectation."""
+        rules = self.schema_rules
+        if not rules.expects(method):
+            return False
+        named: list[str] = []
+        for ref in rules.expectations.columns:
+            argument = self.argument(node, ref)
+            value = self.value(argument) if argument is not None else None
+            named += [value.value] if isinstance(value, Text) else list(
+                value.values) if isinstance(value, Strings) else []
+        if named:
+            self.has_columns(data, tuple(dict.fromkeys(named)))
+        return True
+
+    def model_arguments(self, node: cst.Call) -> Value | None:
+        """A table model handed to a call that is not about the class itself
+        (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`): the call
+        reads its table. None when no argument is a table model."""
+        models = [value for arg in node.args if arg.keyword is None and isinstance(
+            arg.value, cst.Name) and isinstance(value := self.env.get(arg.value.value), Model)
+            and value.schema.table]
+        if not models:
+            return None
+        func = node.func
+        called = func.attr.value if isinstance(func, cst.Attribute) else \
+            func.value if isinstance(func, cst.Name) else ""
+        if called in self.schema_rules.not_reads:
+            return None
+        reads: list[Value | None] = [self.read_model(m, node) for m in models]
+        others = [self.value(a.value) for a in node.args if not (isinstance(
+            a.value, cst.Name) and isinstance(self.env.get(a.value.value), Model))]
+        return self.combine([*reads, *others], "join" if len(models) > 1 else "derive", node)
