@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from lacuna_cli import lineage
 from lacuna_cli import lineage_history as history
 from lacuna_cli.audit import log as audit_log
+from lacuna_cli.central import pull as central_pull
 from lacuna_cli.classify import defaults, embeddings
 from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
@@ -191,6 +192,7 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     with open_store(config.db_path, write=True) as connection:
         graph = lineage.build_graph([*extracted.extractions, *context])
         classification = open_run(connection, config)
+        central_pull.apply(connection, graph, classification.classifier, config)
         history.apply(connection, graph, classification.classifier)
         classifications = classification.classify(graph)
         decided = _decide(extracted, classifications, policies, engine, config,

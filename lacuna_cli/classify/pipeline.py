@@ -19,6 +19,7 @@ from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
 from lacuna_cli.classify.heuristics import RuleSet
 from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, combine, through
+from lacuna_cli.classify.known import CENTRAL_LAYER, KnownIndex
 from lacuna_cli.classify.layers import DEFAULT_CONFIDENCE, ColumnLayers, rule_ids, strictest
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import Classification, LineageEdge, Resource, Tier
@@ -26,11 +27,13 @@ from lacuna_cli.models import Classification, LineageEdge, Resource, Tier
 
 @dataclass
 class Classifier:
-    """Everything a run classifies with: rules, the column layers, overrides in force."""
+    """Everything a run classifies with: rules, the column layers, overrides in force, and
+    what catalogs and the central store know (`known.py`)."""
 
     rules: RuleSet
     columns: ColumnLayers
     overrides: dict[str, Override] = field(default_factory=dict)
+    known: KnownIndex = field(default_factory=KnownIndex)
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -38,11 +41,15 @@ class Classifier:
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
-    """One resource by itself: an override, else its name and its known columns. A place that
-    cannot be resolved is UNKNOWN unless its known columns say more."""
+    """One resource by itself: an override, else what a catalog or the central store knows,
+    else its name and its known columns. A place that cannot be resolved is UNKNOWN unless its
+    known columns say more."""
     override = lookup(classifier.overrides, resource.name)
     if override is not None:
         return from_override(override)
+    known = classifier.known.lookup(resource)
+    if known is not None:
+        return known.sensitivity(resource.name)
     unknown = resource.kind == "unknown"
     rules = classifier.rules
     name_rules = rules.match_resource(resource.name) if not unknown else []
@@ -182,6 +189,8 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
     """Fold the propagation state into the public model."""
     inherited = sensitivity.layer == "inherited"
     origins = tuple(sorted(sensitivity.origins))
+    # What another repository's code wrote into a resource is inherited from its sources there.
+    elsewhere = sensitivity.layer == CENTRAL_LAYER
     reasoning = "; ".join(sensitivity.reasons)
     if inherited:
         via = f" via {', '.join(sensitivity.steps)}" if sensitivity.steps else ""
@@ -192,7 +201,7 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
         confidence=round(sensitivity.confidence, 3),
         layer=sensitivity.layer,  # type: ignore[arg-type]
         reasoning=reasoning,
-        inherited_from=origins if inherited else (),
+        inherited_from=origins if inherited or elsewhere else (),
         sensitive_columns={name: tuple(sorted(c.tags)) for name, c in
                            sorted(sensitivity.columns.items())},
     )
