@@ -20,10 +20,14 @@ from lacuna_cli.models import Classification, LineageNode, Resource
 def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]:
     """What the layers said about a resource by itself: override, name rules, columns."""
     override = lookup(classifier.overrides, resource.name)
+    known = classifier.known.lookup(resource)
     rules = classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
     classifier.columns.decide(resource.columns)
     return {
         "override": override.describe() if override else None,
+        "known": {"layer": known.layer, "tier": known.tier.value, "tags": list(known.tags),
+                  "columns": {c: list(t) for c, t in known.columns.items()},
+                  "origin": known.origin, "why": known.why} if known else None,
         "name_rules": [{"id": m.rule.id, "tier": m.rule.tier.value, "tags": m.rule.tags,
                         "confidence": m.rule.confidence, "reasoning": m.rule.reasoning,
                         "file": m.source} for m in rules],
@@ -76,6 +80,11 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
              f"{pad}  why: {c['reasoning']}"]
     if entry.get("override"):
         lines.append(f"{pad}  override (beats every layer): {entry['override']}")
+    known = entry.get("known")
+    if known:
+        columns = "".join(f", column {c} [{', '.join(t)}]" for c, t in known["columns"].items())
+        lines.append(f"{pad}  {known['layer']} (beaten only by an override): {known['tier']} "
+                     f"[{', '.join(known['tags']) or 'no tags'}]{columns} — {known['why']}")
     for rule in entry.get("name_rules", []):
         lines.append(f"{pad}  name rule {rule['id']} -> {rule['tier']} {rule['tags']} "
                      f"(confidence {rule['confidence']}): {rule['reasoning']}")

@@ -74,13 +74,24 @@ def table_suffixes(name: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts))]
 
 
+def _index_keys(key: str) -> list[str]:
+    """A table known as `db.schema.table` is also found as `schema.table` (code rarely names
+    the database); never by its last part alone, which many schemas share."""
+    kind, _, name = key.casefold().partition(":")
+    parts = name.split(".")
+    if kind != "table" or len(parts) < 3:
+        return [key.casefold()]
+    return [key.casefold(), f"table:{'.'.join(parts[-2:])}"]
+
+
 class KnownIndex:
     """Entries by resource, looked up by node id, then (tables) by the name's last parts."""
 
     def __init__(self, entries: Iterable[Known] = ()) -> None:
         grouped: dict[str, list[Known]] = {}
         for entry in entries:
-            grouped.setdefault(entry.key.casefold(), []).append(entry)
+            for key in _index_keys(entry.key):
+                grouped.setdefault(key, []).append(entry)
         self._entries = {key: merged(found) for key, found in grouped.items()}
 
     def __bool__(self) -> bool:
@@ -92,13 +103,10 @@ class KnownIndex:
     def lookup(self, resource: Resource) -> Known | None:
         if resource.kind != "table":
             return self._entries.get(resource.key.casefold())
-        found = [self._entries[key] for key in (f"table:{suffix}".casefold() for suffix in
-                                                table_suffixes(resource.name))
-                 if key in self._entries]
+        found = list({id(entry): entry for entry in (
+            self._entries[key] for key in (f"table:{suffix}".casefold()
+                                           for suffix in table_suffixes(resource.name))
+            if key in self._entries)}.values())
         if not found:
             return None
         return merged(found) if len(found) > 1 else found[0]
-
-    def with_entries(self, entries: Iterable[Known]) -> KnownIndex:
-        """This index and more entries (both kept: the strictest wins per resource)."""
-        return KnownIndex([*self._entries.values(), *entries])
