@@ -182,7 +182,6 @@ def test_pushing_again_replaces_the_repositorys_view_and_keeps_history(repos, la
 
 
 def test_an_interrupted_push_resumes(repos, lacuna, monkeypatch) -> None:
-    from conftest import run_lacuna  # noqa: F401 - the CLI runs below; the library here
     from lacuna_cli.central import push as push_module
     from lacuna_cli.central.snapshot import lineage_snapshot
     from lacuna_cli.config import load_config
@@ -262,7 +261,7 @@ def test_a_catalog_pushed_centrally_classifies_other_repositories(
     imported = lacuna("catalog", "import", "fides.yml", "--central", "--repo", name,
                       cwd=stewards, env=with_central(DSN))
     assert imported.code == 0, imported.stderr
-    assert f"central store: pushed 1 resources (push" in imported.stdout
+    assert "central store: pushed 1 resources (push" in imported.stdout
     checked = lacuna("check", ".", cwd=analysts, env=with_central(DSN))
     assert checked.code == 1 and "BLOCKED export of PROPRIETARY data" in checked.stdout
 
