@@ -71,8 +71,16 @@ def lineage_snapshot(config: Config, repo: str) -> Snapshot:
 
 
 def catalog_snapshot(source: str, entries: list[Known]) -> Snapshot:
-    """An imported catalog's classifications, as nodes nothing in the repository writes."""
-    nodes: list[tuple] = [(e.key, "resource", e.key.partition(":")[2], False, e.tier.value, list(e.tags),
-              json.dumps({c: list(t) for c, t in e.columns.items()}, sort_keys=True),
-              "catalog", e.why, [], []) for e in entries]
+    """An imported catalog's classifications, as nodes nothing in the repository writes. A
+    table the catalog names `db.schema.table` is also sent as `schema.table`, the name code
+    mostly uses (the pull asks for a table's name and its last parts)."""
+    nodes: list[tuple] = []
+    for entry in entries:
+        kind, _, name = entry.key.partition(":")
+        parts = name.split(".")
+        names = [name, ".".join(parts[-2:])] if kind == "table" and len(parts) > 2 else [name]
+        columns = json.dumps({c: list(t) for c, t in entry.columns.items()}, sort_keys=True)
+        nodes.extend((f"{kind}:{shown}", "resource", shown, False, entry.tier.value,
+                      list(entry.tags), columns, "catalog", entry.why, [], [])
+                     for shown in names)
     return Snapshot(f"catalog:{source}", nodes, [])
