@@ -293,3 +293,26 @@ def test_readers_see_the_repositories_they_are_granted(repos, lacuna) -> None:
             connection.execute("SELECT count(*) FROM lacuna.lineage_nodes")
     blocked = lacuna("check", ".", cwd=analysts, env=with_central(as_reader))
     assert blocked.code == 1, blocked.stdout + blocked.stderr
+
+
+def test_every_character_arrives_as_sent(central) -> None:
+    from lacuna_cli.central.push import push
+    from lacuna_cli.central.snapshot import Snapshot
+
+    name = f"chars-{uuid.uuid4().hex[:8]}"
+    odd = 'q"uote\ttab\nline\\slash,comma{brace}\u0001 Zürich—東京😀 NULL \\N'
+    node = (f"file:s3://b/{odd}", "resource", odd, True, "INTERNAL", [odd, "", "NULL"],
+            json.dumps({odd: [odd]}), "heuristic", odd, [odd], [f"{odd}:1"])
+    edge = (node[0], node[0], "read", odd, 7)
+    pushed = push(DSN, name, Snapshot("lineage", [node], [edge]))
+    assert (pushed.nodes, pushed.edges) == (1, 1)
+    with psycopg.connect(DSN) as connection:
+        stored = connection.execute(
+            "SELECT key, kind, label, produced, tier, tags, sensitive_columns, layer, reasoning, "
+            "inherited_from, written_by FROM lacuna.lineage_nodes WHERE repo = %s",
+            [name]).fetchone()
+        stored_edge = connection.execute(
+            "SELECT source, target, operation, path, line FROM lacuna.lineage_edges "
+            "WHERE repo = %s", [name]).fetchone()
+    assert stored == (*node[:6], {odd: [odd]}, *node[7:])
+    assert stored_edge == edge

@@ -87,6 +87,26 @@ def _open(connection: psycopg.Connection, repo: str, snapshot: Snapshot, commit:
     return int(row[0])
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_line(row: tuple) -> str:
+    """One row in COPY's text format. Formatting rows here, in one string per batch, is about
+    five times faster than handing psycopg each row's values (the arrays cost the most)."""
+    return "\t".join(_field(value) for value in row) + "\n"
+
+
+def _field(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list):
+        quoted = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
+        value = "{" + ",".join(quoted) + "}"
+    return str(value).translate(_ESCAPES)
+
+
 def _send(connection: psycopg.Connection, table: str, columns: Sequence[str], repo: str,
           push_id: int, rows: list[tuple]) -> int:
     """The rows after those already stored for this push, BATCH at a time."""
@@ -103,8 +123,8 @@ def _send(connection: psycopg.Connection, table: str, columns: Sequence[str], re
         try:
             with connection.transaction(), connection.cursor() as cursor, cursor.copy(
                     f"COPY lacuna.{table} ({quoted}) FROM STDIN") as copy:
-                for seq, row in enumerate(batch, start + 1):
-                    copy.write_row((push_id, seq, repo, *row))
+                copy.write("".join(copy_line((push_id, seq, repo, *row))
+                                   for seq, row in enumerate(batch, start + 1)).encode())
         except psycopg.Error as exc:
             raise LacunaError(f"the central store refused {table} rows {start + 1}.."
                               f"{start + len(batch)} of {repo}: {first_line(exc)}") from exc
