@@ -10,6 +10,7 @@ earlier pushes stay as history. Pushes of one repository take turns (an advisory
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -87,12 +88,12 @@ def _open(connection: psycopg.Connection, repo: str, snapshot: Snapshot, commit:
     return int(row[0])
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
 def copy_line(row: tuple) -> str:
-    """One row in COPY's text format. Formatting rows here, in one string per batch, is about
-    five times faster than handing psycopg each row's values (the arrays cost the most)."""
+    """One row in COPY's text format. Formatting rows here, in one string per batch, measured
+    about twice as fast as handing psycopg each row's values (its array dumpers cost most)."""
     return "\t".join(_field(value) for value in row) + "\n"
 
 
@@ -104,7 +105,11 @@ def _field(value: object) -> str:
     if isinstance(value, list):
         quoted = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
         value = "{" + ",".join(quoted) + "}"
-    return str(value).translate(_ESCAPES)
+    text = str(value)
+    if _SPECIAL.search(text) is None:
+        return text
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
 
 
 def _send(connection: psycopg.Connection, table: str, columns: Sequence[str], repo: str,
