@@ -151,3 +151,26 @@ def test_a_bad_file_is_one_error_line_and_the_others_still_import(
         imported.stderr
     assert "good.yml (fides): 1 resources classified" in imported.stdout
     assert lacuna("check", ".", cwd=root).code == 1  # the good file's classification is in
+
+
+def test_the_repositorys_own_dbt_meta_and_tags_classify_its_models(tmp_path: Path,
+                                                                   lacuna) -> None:
+    root = tmp_path / "repo"
+    (root / "models").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.lacuna]\nembeddings = false\n")
+    (root / "dbt_project.yml").write_text("name: shop\nprofile: shop\nmodel-paths: [models]\n")
+    (root / "models" / "dim_k7.sql").write_text(
+        "select id, contact, country from {{ source('raw', 'src_k7') }}\n")
+    (root / "export.py").write_text(EXPORT.replace("stage.t_items", "dim_k7"))
+    properties = ("version: 2\nsources:\n  - name: raw\n    tables:\n      - name: src_k7\n"
+                  "models:\n  - name: dim_k7\n    columns:\n      - name: contact\n")
+    (root / "models" / "schema.yml").write_text(properties)
+    assert lacuna("check", ".", cwd=root).code == 0  # `contact` alone says nothing
+    (root / "models" / "schema.yml").write_text(
+        properties + "        meta:\n          contains_pii: true\n")
+    checked = lacuna("check", ".", cwd=root)
+    assert checked.code == 1 and "Personal columns: contact" in checked.stdout, checked.stdout
+    explained = lacuna("classify", "explain", "dim_k7", cwd=root)
+    assert "catalog (beaten only by an override): PROPRIETARY [GDPR, PII], column contact " \
+           "[GDPR, PII] — catalog models/schema.yml: contact contains_pii:true" \
+        in explained.stdout

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from lacuna_cli.catalog_import.in_project import project_known
 from lacuna_cli.central import keys as central_keys
 from lacuna_cli.central.db import CentralUnreachable, connect, first_line
 from lacuna_cli.classify import known_store
@@ -77,9 +78,11 @@ def entry(key: str, repo: str, tier: str, tags: list[str], columns: object, laye
 def apply(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
           classifier: Classifier, config: Config, ask: bool = True,
           notify: Callable[[str], None] = warn) -> None:
-    """Give the classifier what catalogs and the central store know. `ask`: query the store
-    (a check); otherwise the cache only (a push, an explanation)."""
-    entries = known_store.load(connection, known_store.CATALOG)
+    """Give the classifier what catalogs (imported, and the repository's own dbt projects)
+    and the central store know. `ask`: query the store (a check); otherwise the cache only (a
+    push, an explanation)."""
+    entries = [*known_store.load(connection, known_store.CATALOG),
+               *project_known(graph, config.root)]
     url = config.settings.central_url
     asked = read_not_produced(graph) if url else []
     if asked:
