@@ -19,6 +19,7 @@ from lacuna_cli.central import pull
 from lacuna_cli.central.keys import central_key
 from lacuna_cli.classify.known import Known
 from lacuna_cli.classify.run import open_run
+from lacuna_cli.errors import StoreError
 from lacuna_cli.lineage_store import load_graph
 from lacuna_cli.store import open_store
 
@@ -44,6 +45,8 @@ class Snapshot:
 
 def lineage_snapshot(config: Config, repo: str) -> Snapshot:
     """The project's stored lineage as central rows (after at least one `lacuna check`)."""
+    if not config.db_path.exists():
+        raise StoreError(f"{config.db_path}: no Lacuna database yet (run `lacuna check` first)")
     with open_store(config.db_path, write=True) as connection:
         graph, _ = load_graph(connection)
         run = open_run(connection, config)
