@@ -136,6 +136,7 @@ def test_an_override_beats_the_catalog(tmp_path: Path, lacuna) -> None:
                       '"columns": {"c": {"name": "c", "tags": "pii", "meta": [1]}}}}}'),
      "catalog.json: nodes.model.a.columns[0].meta: must be a mapping"),
     ("catalog.json", '{"nodes": {', "catalog.json:1: invalid JSON"),
+    ("catalog.json", "[" * 100_000, "catalog.json: invalid JSON: nested too deeply"),
     ("fides.yml", "dataset:\n  - name: no key\n", "fides.yml: dataset[0]: needs a `fides_key`"),
     ("schema.yml", "models:\n  - name: [oops\n", "schema.yml:3: invalid YAML"),
 ])

@@ -72,6 +72,8 @@ def _json(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise bad(f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise bad(str(path), "invalid JSON: nested too deeply") from exc
     except UnicodeDecodeError as exc:
         raise bad(str(path), f"not valid UTF-8 (byte {exc.start})") from exc
     except OSError as exc:
