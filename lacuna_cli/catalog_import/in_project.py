@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lacuna_cli.catalog_import import mapping
+from lacuna_cli.catalog_import import dbt, mapping
 from lacuna_cli.catalog_import.formats import CatalogFormat, read
 from lacuna_cli.catalog_import.tagged import Tagged
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.extract.dbt_project import input_files, project_folder
+from lacuna_cli.extract.dbt_project import input_files, load_project, project_folder
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,6 +30,14 @@ def dbt_folders(graph: nx.MultiDiGraph, root: Path) -> set[Path]:
             if folder is not None}
 
 
+def _tagged(folder: Path, path: Path) -> list[Tagged]:
+    """A properties file's tags, or the manifest's as the dbt extraction already parsed it."""
+    if path.suffix == ".json":
+        manifest = load_project(folder).manifest
+        return dbt.read_manifest(manifest, path) if manifest else []
+    return read(path, CatalogFormat.dbt_schema)[1]
+
+
 def project_known(graph: nx.MultiDiGraph, root: Path) -> list[Known]:
     """What the repository's own dbt projects say about their models and sources."""
     folders = dbt_folders(graph, root)
@@ -41,10 +49,8 @@ def project_known(graph: nx.MultiDiGraph, root: Path) -> list[Known]:
         for path in input_files(folder):
             if path.name in NOT_PROPERTIES:
                 continue
-            chosen = (CatalogFormat.dbt_manifest if path.suffix == ".json"
-                      else CatalogFormat.dbt_schema)
             try:
-                tagged: list[Tagged] = read(path, chosen)[1]
+                tagged = _tagged(folder, path)
             except ConfigError:
                 continue
             shown = path.relative_to(root).as_posix()
