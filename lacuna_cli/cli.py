@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on the installed Typer
 
 from lacuna_cli import __version__
 from lacuna_cli.commands import (
-    audit, baseline, check, classify, extract, init, lineage, policy, report, run,
+    audit, baseline, catalog, check, classify, extract, init, lineage, policy, report, run,
 )
 from lacuna_cli.errors import EXIT_ERROR, LacunaError
 from lacuna_cli.redact import redact
@@ -69,6 +69,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(lineage.app, name="lineage")
 app.add_typer(classify.app, name="classify")
 app.add_typer(policy.app, name="policy")
+app.add_typer(catalog.app, name="catalog")
 
 
 def main() -> None:

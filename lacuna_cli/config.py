@@ -18,7 +18,7 @@ import os
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -43,6 +43,8 @@ ENV_KEYS = {
     "LACUNA_LLM_URL": "llm_url",
     "LACUNA_LLM_MODEL": "llm_model",
     "LACUNA_LLM_API_KEY": "llm_api_key",
+    "LACUNA_CENTRAL_URL": "central_url",
+    "LACUNA_CENTRAL_UNREACHABLE": "central_unreachable",
 }
 # Secrets are taken from the environment only, never from a file.
 ENV_ONLY_KEYS = ("opa_token", "llm_api_key")
@@ -51,6 +53,7 @@ ENV_ONLY_KEYS = ("opa_token", "llm_api_key")
 TRUSTED_ONLY_KEYS = {
     "opa_url": "the policy server, which decides and receives LACUNA_OPA_TOKEN",
     "llm_url": "the LLM endpoint, which receives LACUNA_LLM_API_KEY",
+    "central_url": "the central store, whose classifications decide what this repository reads",
 }
 TRUSTED_CONFIG_ENV = "LACUNA_TRUSTED_CONFIG"
 DEFAULT_EXCEPTIONS = "lacuna-exceptions.yaml"
@@ -88,6 +91,12 @@ class Settings(BaseModel):
     llm_connect_timeout: float = Field(default=2.0, gt=0)
     llm_read_timeout: float = Field(default=20.0, gt=0)
     llm_deadline: float = Field(default=60.0, gt=0)
+    # The central PostgreSQL store (issue 17): what other repositories produce is classified
+    # from it; when it cannot be reached and nothing is cached, `warn` goes on with this
+    # repository's own knowledge and `fail` stops the check.
+    central_url: str | None = None
+    central_unreachable: Literal["warn", "fail"] = "warn"
+    central_timeout: float = Field(default=5.0, gt=0)
 
 
 class TrustedSettings(BaseModel):
@@ -103,6 +112,9 @@ class TrustedSettings(BaseModel):
     llm_connect_timeout: float | None = Field(default=None, gt=0)
     llm_read_timeout: float | None = Field(default=None, gt=0)
     llm_deadline: float | None = Field(default=None, gt=0)
+    central_url: str | None = None
+    central_unreachable: Literal["warn", "fail"] | None = None
+    central_timeout: float | None = Field(default=None, gt=0)
     policies: list[str] = Field(default_factory=list)
 
 

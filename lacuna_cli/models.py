@@ -26,7 +26,8 @@ CONTRACT_VERSION = 2
 
 Action = Literal["read", "write", "export", "join", "aggregate", "filter", "anonymize", "query"]
 ResourceKind = Literal["file", "table", "url", "stream", "service", "unknown"]
-Layer = Literal["heuristic", "embedding", "llm", "inherited", "override", "default"]
+Layer = Literal["heuristic", "embedding", "llm", "inherited", "override", "default", "catalog",
+                "central"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 Transform = Literal[
     "read", "write", "join", "union", "filter", "project", "aggregate", "anonymize", "derive"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from lacuna_cli import lineage
 from lacuna_cli import lineage_history as history
 from lacuna_cli.audit import log as audit_log
+from lacuna_cli.central import pull as central_pull
 from lacuna_cli.classify import defaults
 from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
@@ -135,6 +136,7 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     with open_store(config.db_path, write=True) as connection:
         graph = lineage.build_graph([*extracted.extractions, *context])
         classification = open_run(connection, config)
+        central_pull.apply(connection, graph, classification.classifier, config)
         learned = history.stored(connection)  # read once: applied now, updated at the end
         history.apply(connection, graph, classification.classifier, learned)
         classifications = classification.classify(graph)

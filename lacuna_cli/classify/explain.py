@@ -22,6 +22,7 @@ from lacuna_cli.models import Classification, LineageNode, Resource
 def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]:
     """What the layers said about a resource by itself: override, name rules, columns."""
     override = lookup(classifier.overrides, resource.name)
+    known = classifier.known.lookup(resource)
     rules = classifier.rules.match_resource(resource.name) if resource.kind != "unknown" else []
     verdicts, entity = columns_in_context(resource, classifier)
     return {
@@ -29,6 +30,9 @@ def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]
         "entity": {"kind": entity.kind, "noun": entity.noun, "why": entity.why,
                    "linked_tier": entity.linked_tier.value if entity.kind == "person" else None,
                    "linked_tags": sorted(entity.linked_tags)},
+        "known": {"layer": known.layer, "tier": known.tier.value, "tags": list(known.tags),
+                  "columns": {c: list(t) for c, t in known.columns.items()},
+                  "origin": known.origin, "why": known.why} if known else None,
         "name_rules": [{"id": m.rule.id, "tier": m.rule.tier.value, "tags": m.rule.tags,
                         "confidence": m.rule.confidence, "reasoning": m.rule.reasoning,
                         "file": m.source} for m in rules],
@@ -84,6 +88,11 @@ def render(entry: dict[str, Any], depth: int = 0) -> list[str]:
         linked = (f"; its other attributes carry {entity['linked_tier']} "
                   f"{entity['linked_tags']}" if entity["linked_tier"] else "")
         lines.append(f"{pad}  entity: {entity['kind']}{noun} — {entity['why']}{linked}")
+    known = entry.get("known")
+    if known:
+        columns = "".join(f", column {c} [{', '.join(t)}]" for c, t in known["columns"].items())
+        lines.append(f"{pad}  {known['layer']} (beaten only by an override): {known['tier']} "
+                     f"[{', '.join(known['tags']) or 'no tags'}]{columns} — {known['why']}")
     own = [f"name rule {rule['id']} -> {rule['tier']} {rule['tags']} (confidence "
            f"{rule['confidence']}): {rule['reasoning']}" for rule in entry.get("name_rules", [])]
     for column in entry.get("columns", []):

@@ -39,6 +39,7 @@ from lacuna_cli.classify.layers import (
     rule_ids,
     strictest,
 )
+from lacuna_cli.classify.known import CENTRAL_LAYER, KnownIndex
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import DEFAULT_TIER, Classification, DataType, LineageEdge, Resource, Tier
 
@@ -48,12 +49,14 @@ ENTITY_CONFIDENCE = 0.7
 
 @dataclass
 class Classifier:
-    """Everything a run classifies with: rules, the column layers, overrides in force."""
+    """Everything a run classifies with: rules, the column layers, overrides in force, and
+    what catalogs and the central store know (`known.py`)."""
 
     rules: RuleSet
     columns: ColumnLayers
     overrides: dict[str, Override] = field(default_factory=dict)
     entities: Vocabulary = field(default_factory=load_vocabulary)
+    known: KnownIndex = field(default_factory=KnownIndex)
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -61,12 +64,16 @@ class Classifier:
 
 
 def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity:
-    """One resource by itself: an override, else its name and its known columns, read in the
-    context of the entity it describes. A place that cannot be resolved is UNKNOWN unless its
+    """One resource by itself: an override, else what a catalog or the central store knows,
+    else its name and its known columns, read in the context of the entity it describes. A
+    place that cannot be resolved is UNKNOWN unless its
     known columns say more."""
     override = lookup(classifier.overrides, resource.name)
     if override is not None:
         return from_override(override)
+    known = classifier.known.lookup(resource)
+    if known is not None:
+        return known.sensitivity(resource.name)
     name_rules = _name_rules(resource, classifier)
     verdicts, entity = columns_in_context(resource, classifier)
     return _fold(resource, name_rules, verdicts, entity)
@@ -276,6 +283,8 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
     """Fold the propagation state into the public model."""
     inherited = sensitivity.layer == "inherited"
     origins = tuple(sorted(sensitivity.origins))
+    # What another repository's code wrote into a resource is inherited from its sources there.
+    elsewhere = sensitivity.layer == CENTRAL_LAYER
     reasoning = "; ".join(sensitivity.reasons)
     if inherited:
         via = f" via {', '.join(sensitivity.steps)}" if sensitivity.steps else ""
@@ -286,7 +295,7 @@ def to_classification(sensitivity: Sensitivity) -> Classification:
         confidence=round(sensitivity.confidence, 3),
         layer=sensitivity.layer,  # type: ignore[arg-type]  # layers.py sets a Layer name only
         reasoning=reasoning,
-        inherited_from=origins if inherited else (),
+        inherited_from=origins if inherited or elsewhere else (),
         sensitive_columns={name: tuple(sorted(c.tags)) for name, c in
                            sorted(sensitivity.columns.items())},
         data_types={name: DataType(name=c.data_type, fideslang=c.fideslang)

@@ -239,13 +239,16 @@ CentralOption = Annotated[str, typer.Option(
 
 @app.command("init-central")
 def init_central_command(to: CentralOption) -> None:
-    """Create the append-only central schema in PostgreSQL (idempotent)."""
+    """Create the append-only central schema in PostgreSQL (idempotent): the audit log and
+    the lineage every repository shares."""
     from lacuna_cli.audit.push import init_central
+    from lacuna_cli.central.db import init_lineage
 
     init_central(to)
+    init_lineage(to)
     console().print("central schema lacuna.audit_log / lacuna.checkpoints is ready "
                     "(UPDATE, DELETE and TRUNCATE are rejected; records and checkpoints are "
-                    "checked on insert)")
+                    "checked on insert), with the shared lineage (lacuna.lineage_*)")
 
 
 @app.command("grant-push")
@@ -270,9 +273,13 @@ def push_command(
     repo: Annotated[str | None, typer.Option(
         help="Repository name in the central store (default: GITHUB_REPOSITORY or the git "
              "work tree's name).")] = None,
+    lineage: Annotated[bool, typer.Option(
+        help="Push the repository's lineage and classifications too (as `lacuna lineage "
+             "push`).")] = True,
 ) -> None:
     """Copy new records and checkpoints to the central store; refuses a log that fails
-    verification. Safe to re-run: nothing is sent twice, an interrupted push resumes."""
+    verification. Safe to re-run: nothing is sent twice, an interrupted push resumes. The
+    repository's lineage goes alongside (`--no-lineage` to skip)."""
     from lacuna_cli.audit.push import push_verified
     from lacuna_cli.gitinfo import identify
 
@@ -289,6 +296,10 @@ def push_command(
     console().print(f"pushed {counted(result.records, 'record')} and "
                     f"{counted(result.checkpoints, 'checkpoint')} of "
                     f"{result.repo}; the central store now holds seq 1..{result.central_head}")
+    if lineage:
+        from lacuna_cli.commands import lineage_central
+
+        lineage_central.push(config, to, name)
 
 
 class Standard(str, Enum):

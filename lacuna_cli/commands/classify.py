@@ -170,13 +170,16 @@ def explain_command(
     """Show the whole decision path: override, rules, nearest examples, LLM, inheritance."""
     from lacuna_cli import lineage
     from lacuna_cli import lineage_history as history
+    from lacuna_cli.central import pull
     from lacuna_cli.classify.explain import decision_path, render, resource_facts
     from lacuna_cli.lineage_store import load_graph
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):
         graph, _ = load_graph(run.connection)
-        history.apply(run.connection, graph, run.classifier)  # as `lacuna check` classifies
+        # As `lacuna check` classifies (the central store's answer as last cached).
+        pull.apply(run.connection, graph, run.classifier, config, ask=False)
+        history.apply(run.connection, graph, run.classifier)
         node_id = lineage.find(graph, resource)
         if node_id is not None:
             path = decision_path(graph, node_id, run.classifier, run.classify(graph))

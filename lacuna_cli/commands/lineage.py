@@ -24,6 +24,9 @@ app = typer.Typer(help="Explore stored lineage: where data comes from and where 
                   no_args_is_help=True)
 ResourceArgument = Annotated[str, typer.Argument(help="A file path or table name as Lacuna "
                                                       "reports it (e.g. data/customers.csv).")]
+CentralFlag = Annotated[bool, typer.Option(
+    "--central", help="Answer across every repository that pushed to the central store "
+                      "(central_url in the trusted config, or LACUNA_CENTRAL_URL).")]
 
 
 def _stored(ctx: typer.Context) -> tuple[nx.MultiDiGraph, dict, dict[str, Learned]]:
@@ -73,11 +76,25 @@ def _historical(tree: Tree, entry: Learned, why: str) -> None:
         branch.add(f"[dim]{escape(line)}[/dim]")
 
 
+def _central_url(ctx: typer.Context) -> str:
+    url = project_config(ctx).settings.central_url
+    if not url:
+        raise LacunaError("--central: no central store configured (set LACUNA_CENTRAL_URL or "
+                          "central_url in the trusted config)")
+    return url
+
+
 @app.command("show")
-def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
+def show_command(ctx: typer.Context, resource: ResourceArgument,
+                 central: CentralFlag = False) -> None:
     """Print a resource as a tree: its tier and tags, its sources as children."""
     from lacuna_cli import lineage, lineage_history
 
+    if central:
+        from lacuna_cli.commands import lineage_central
+
+        lineage_central.show(_central_url(ctx), resource)
+        return
     graph, labels, learned = _stored(ctx)
     node_id = lineage.find(graph, resource)
     if node_id is None:
@@ -109,11 +126,17 @@ def show_command(ctx: typer.Context, resource: ResourceArgument) -> None:
 
 @app.command("downstream")
 def downstream_command(ctx: typer.Context, resource: ResourceArgument,
-                       output_format: FormatOption = DataFormat.text) -> None:
+                       output_format: FormatOption = DataFormat.text,
+                       central: CentralFlag = False) -> None:
     """List everything that depends on a resource, nearest first."""
     from lacuna_cli import lineage
     from lacuna_cli.output import json as json_output
 
+    if central:
+        from lacuna_cli.commands import lineage_central
+
+        lineage_central.downstream(_central_url(ctx), resource, output_format)
+        return
     graph, labels, node_id = _load(ctx, resource)
     dependents = lineage.downstream(graph, node_id)
     if output_format is DataFormat.json:
@@ -171,3 +194,25 @@ def export_command(
                              graph, labels, name,
                              historical=lineage_history.unwritten(graph, learned)))
     write_output(text, output)
+
+
+@app.command("push")
+def push_command(
+    ctx: typer.Context,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="PostgreSQL URL of the central store (default: LACUNA_CENTRAL_URL or "
+                     "central_url in the trusted config).")] = None,
+    repo: Annotated[str | None, typer.Option(
+        help="Repository name in the central store (default: GITHUB_REPOSITORY or the git "
+             "work tree's name).")] = None,
+) -> None:
+    """Send this repository's lineage and classifications to the central store. Safe to
+    re-run: unchanged lineage sends nothing, an interrupted push resumes; the new push
+    replaces the repository's current view, earlier ones stay as history."""
+    from lacuna_cli.commands import lineage_central
+
+    config = project_config(ctx)
+    url = to or config.settings.central_url
+    if not url:
+        raise LacunaError("--to: no central store given (or set LACUNA_CENTRAL_URL)")
+    lineage_central.push(config, url, repo)

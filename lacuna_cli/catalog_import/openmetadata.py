@@ -1,0 +1,78 @@
+"""OpenMetadata table entities as exported (`GET /api/v1/tables?fields=tags,columns`, a list of
+them, or one): the table's and each column's `tags[].tagFQN` (`PII.Sensitive`,
+`PersonalData.Personal`, ...). The table is its fully qualified name without the service."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from lacuna_cli.catalog_import.tagged import Tagged, bad, table_name
+
+# FQN parts are dot-separated; a part holding a dot is quoted.
+_PART = re.compile(r'"([^"]*)"|([^.]+)')
+
+
+def entities(document: object) -> list | None:
+    """The table entities of an export, or None when it is not an OpenMetadata export."""
+    if isinstance(document, dict) and isinstance(document.get("data"), list):
+        document = document["data"]
+    if isinstance(document, dict):
+        document = [document]
+    if isinstance(document, list) and document and all(
+            isinstance(e, dict) and "fullyQualifiedName" in e for e in document):
+        return document
+    return None
+
+
+def read(document: object, path: Path) -> list[Tagged]:
+    found = entities(document)
+    if found is None:
+        raise bad(str(path), "not an OpenMetadata export (entities with fullyQualifiedName)")
+    rows: list[Tagged] = []
+    for index, entity in enumerate(found):
+        where = f"{path}: [{index}]"
+        fqn = entity["fullyQualifiedName"]
+        if not isinstance(fqn, str) or not fqn:
+            raise bad(f"{where}.fullyQualifiedName", "must be a non-empty string")
+        parts = [quoted or plain for quoted, plain in _PART.findall(fqn)]
+        resource = table_name(*(parts[1:] if len(parts) > 1 else parts))
+        labels = _tags(entity.get("tags"), f"{where}.tags")
+        if labels:
+            rows.append(Tagged(resource, None, labels, where))
+        rows.extend(_columns(resource, entity.get("columns"), f"{where}.columns"))
+    return rows
+
+
+def _columns(resource: str, columns: Any, where: str) -> list[Tagged]:
+    if columns is None:
+        return []
+    if not isinstance(columns, list):
+        raise bad(where, "must be a list")
+    rows = []
+    for index, column in enumerate(columns):
+        here = f"{where}[{index}]"
+        if not isinstance(column, dict) or not isinstance(column.get("name"), str):
+            raise bad(here, "a column needs a `name`")
+        labels = _tags(column.get("tags"), f"{here}.tags")
+        # A struct's nested fields tag the column they sit in.
+        for child in _columns(resource, column.get("children"), f"{here}.children"):
+            labels = (*labels, *child.labels)
+        if labels:
+            rows.append(Tagged(resource, column["name"].lower(), labels, here))
+    return rows
+
+
+def _tags(tags: Any, where: str) -> tuple[str, ...]:
+    if tags is None:
+        return ()
+    if not isinstance(tags, list):
+        raise bad(where, "must be a list")
+    labels = []
+    for index, tag in enumerate(tags):
+        name = tag.get("tagFQN") if isinstance(tag, dict) else None
+        if not isinstance(name, str):
+            raise bad(f"{where}[{index}]", "a tag needs a `tagFQN` string")
+        labels.append(name)
+    return tuple(labels)

@@ -1,0 +1,41 @@
+"""The one shape every catalog export is read into, and the error every reader raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lacuna_cli.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """Foreign labels on a table (column None) or on one of its columns."""
+
+    resource: str  # table name, dotted, as the catalog names it
+    column: str | None
+    labels: tuple[str, ...]
+    where: str  # `file:line` or `file: key.path`, for the explanation
+
+
+class CatalogFileError(ConfigError):
+    """A catalog file that cannot be read as its format: one line naming file and line/key."""
+
+
+def bad(where: str, message: str) -> CatalogFileError:
+    return CatalogFileError(f"{where}: {message}")
+
+
+def table_name(*parts: object) -> str:
+    """Dotted, lower-cased, unquoted: how Lacuna names tables (`extract.places.table_resource`)."""
+    return ".".join(str(p).strip('`"[] ').lower() for p in parts if p not in (None, ""))
+
+
+def text_list(value: object, where: str) -> tuple[str, ...]:
+    """A label list (`tags:`, `data_categories:`): strings only."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise bad(where, "must be a list of strings")
+    return tuple(value)

@@ -1,0 +1,94 @@
+"""The `--central` side of `lacuna lineage`: pushing this repository's lineage, and showing
+what every repository's lineage says about a resource."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.tree import Tree
+
+from lacuna_cli.commands.common import DataFormat, console
+
+if TYPE_CHECKING:
+    from lacuna_cli.central.query import Node, Walk
+    from lacuna_cli.config import Config
+
+
+def push(config: Config, url: str, repo: str | None) -> None:
+    """Push and say what happened (one line)."""
+    from lacuna_cli.central.push import push as send
+    from lacuna_cli.central.snapshot import lineage_snapshot
+    from lacuna_cli.gitinfo import identify
+
+    identity = identify(config.root, config.settings.user)
+    name = repo or identity.repo
+    result = send(url, name, lineage_snapshot(config, name), identity.commit)
+    if result.unchanged:
+        console().print(f"lineage of {name} unchanged since push {result.push_id}: nothing "
+                        "sent", markup=False)
+    else:
+        console().print(f"pushed lineage of {name}: {result.nodes} nodes and {result.edges} "
+                        f"edges (push {result.push_id}, now the repository's current view)",
+                        markup=False)
+
+
+def _label(node: Node) -> str:
+    tags = f" [{', '.join(node.tags)}]" if node.tags else ""
+    return f"[bold]{escape(node.label)}[/bold]  {node.tier}{escape(tags)}"
+
+
+def show(url: str, name: str) -> None:
+    """Who writes the resource and how they classified it, who reads it, where it came from."""
+    from lacuna_cli.central.query import walk
+
+    before = walk(url, name, downstream=False)
+    after = walk(url, name, downstream=True)
+    for key in before.start:
+        node = before.nodes[key]
+        tree = Tree(_label(node))
+        for repo, (tier, tags, reasoning, produced) in sorted(node.repos.items()):
+            where = ", ".join(s.at for s in before.into(key) if s.repo == repo)
+            what = f"written by {repo}: {where}" if produced else f"known to {repo}"
+            tree.add(escape(f"{what} — {tier} [{', '.join(tags)}]: {reasoning}"))
+        for step in sorted({(s.repo, s.at, s.operation) for s in after.out_of(key)}):
+            tree.add(escape(f"read by {step[0]}: {step[1]} ({step[2]})"))
+        for source in before.resources():
+            repos = ", ".join(sorted(source.repos))
+            tree.add(f"from {_label(source)}  [dim]{escape(repos)}[/dim]")
+        console().print(tree)
+
+
+def downstream(url: str, name: str, output_format: DataFormat) -> None:
+    """Every resource the named one's data reaches, in any repository, nearest first."""
+    from lacuna_cli.central.query import walk
+    from lacuna_cli.output import json as json_output
+
+    reached = walk(url, name, downstream=True)
+    found = reached.resources()
+    if output_format is DataFormat.json:
+        print(json_output.dumps({
+            "resource": name,
+            "read_by": _readers(reached),
+            "downstream": [{"key": n.key, "label": n.label, "tier": n.tier, "tags": n.tags,
+                            "distance": reached.distance[n.key],
+                            "written_by": _writers(reached, n.key)} for n in found]}))
+        return
+    for reader in _readers(reached):
+        console().print(escape(f"read by {reader['repo']}: {reader['at']}"))
+    for node in found:
+        writers = ", ".join(f"{w['repo']}: {w['at']}" for w in _writers(reached, node.key))
+        console().print(f"{_label(node)}  [dim]written by {escape(writers)}[/dim]")
+    repos = {s.repo for s in reached.steps}
+    console().print(f"{len(found)} resources downstream of {escape(name)} across "
+                    f"{len(repos)} repositories")
+
+
+def _readers(reached: Walk) -> list[dict[str, str]]:
+    return [{"repo": repo, "at": at} for repo, at in sorted(
+        {(s.repo, s.at) for key in reached.start for s in reached.out_of(key)})]
+
+
+def _writers(reached: Walk, key: str) -> list[dict[str, str]]:
+    return [{"repo": repo, "at": at} for repo, at in sorted(
+        {(s.repo, s.at) for s in reached.into(key)})]
