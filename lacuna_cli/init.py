@@ -74,10 +74,10 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-        with: {fetch-depth: 0}
+        with: {fetch-depth: 0, submodules: true}
       - uses: actions/setup-python@v5
         with: {python-version: "3.12"}
-      - uses: <owner>/lacuna@v0.1.0
+      - uses: ./tools/lacuna  # Lacuna's repository, a git submodule at tools/lacuna
         with:
           diff-base: ${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref) || '' }}
       - uses: github/codeql-action/upload-sarif@v3

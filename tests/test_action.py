@@ -33,13 +33,13 @@ def _run_action(project: Path, tmp_path: Path, **inputs: str
 def test_action_yml_is_a_composite_action_passing_every_input() -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"version", "paths", "args", "baseline", "diff-base",
+    assert set(action["inputs"]) == {"paths", "args", "baseline", "diff-base",
                                      "fail-on", "sarif-file", "audit-push-url", "shard",
                                      "shard-dir", "from-shards", "cache-path"}
     check = next(step for step in action["runs"]["steps"] if step.get("id") == "check")
     assert check["run"] == "python -m lacuna_cli.action"
     assert {f"INPUT_{name.upper()}" for name in action["inputs"]
-            if name not in {"version", "cache-path"}} == set(check["env"])
+            if name not in {"cache-path"}} == set(check["env"])
 
 
 def test_the_cache_is_restored_first_and_saved_last_keyed_by_the_commit() -> None:
