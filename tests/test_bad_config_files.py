@@ -99,3 +99,19 @@ def test_a_policy_nested_deep_enough_to_stall_the_rego_parser_is_refused_at_once
     assert result.stderr.strip() == (
         f"lacuna: error: {project / 'governance' / 'deep.rego'}:5: brackets nest deeper than "
         "10 levels (the Rego parser takes exponential time on them); flatten the literal")
+
+
+def test_a_policy_data_string_with_a_lone_surrogate_is_one_error_line(tmp_path: Path,
+                                                                      lacuna) -> None:
+    """`"\\ud800"` is valid JSON syntax but no Unicode text (found by bench/fuzz_inputs.py)."""
+    project = tmp_path / "project"
+    (project / "governance").mkdir(parents=True)
+    (project / "lacuna.toml").write_text('policies = ["governance"]\n')
+    (project / "job.py").write_text("import pandas as pd\npd.read_csv('a.csv')"
+                                    ".to_csv('reports/a.csv')\n")
+    (project / "governance" / "data.json").write_text('{"team": {"note": "\\ud800x"}}')
+    result = lacuna("check", ".", cwd=project)
+    assert result.code == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and "internal error" not in line
+    assert line.startswith(f"lacuna: error: {project / 'governance' / 'data.json'}: invalid JSON")

@@ -125,6 +125,10 @@ def _read_data(path: Path) -> dict[str, Any]:
         raise PolicyLoadError(f"{path}: invalid JSON: nested too deeply") from exc
     if not isinstance(document, dict):
         raise PolicyLoadError(f"{path}: a data file must hold a JSON object")
+    try:  # `"\ud800"` parses, but is no Unicode text: the engines could not be handed it
+        orjson.dumps(document)
+    except TypeError as exc:
+        raise PolicyLoadError(f"{path}: invalid JSON: {exc} (an escaped lone surrogate)") from exc
     return document
 
 
