@@ -101,7 +101,8 @@ def test_a_table_another_repository_fills_with_personal_data_blocks_its_export(
     assert finding["classification"]["inherited_from"] == [
         f"{table} ({name}: models/dim_party.sql:1)"]
     explained = lacuna("classify", "explain", table, cwd=analysts, env=with_central(DSN))
-    assert f"{table}: PROPRIETARY [GDPR, PII] — central" in explained.stdout
+    assert f"{table}: PROPRIETARY [GDPR, IDENTIFIER, PERSON_LINKED, PII] — central" \
+        in explained.stdout  # contacts describe people: the entity tags travel too
     assert f"central store: {name} writes it at models/dim_party.sql:1 from raw.crm_contacts" \
         in explained.stdout
 
@@ -231,7 +232,8 @@ def test_org_wide_downstream_and_show_cross_repositories(repos, lacuna, tmp_path
     assert answer["read_by"] == [{"repo": reader, "at": "export.py:5"}]
     reached = {n["label"]: n for n in answer["downstream"]}
     party = reached["~/Downloads/party.csv"]
-    assert (party["tier"], party["tags"]) == ("PROPRIETARY", ["GDPR", "PII"])
+    assert (party["tier"], party["tags"]) == ("PROPRIETARY",
+                                              ["GDPR", "IDENTIFIER", "PERSON_LINKED", "PII"])
     assert {"repo": reader, "at": "export.py:6"} in party["written_by"]
     assert party["distance"] == 2
 
@@ -239,7 +241,8 @@ def test_org_wide_downstream_and_show_cross_repositories(repos, lacuna, tmp_path
     assert shown.code == 0, shown.stderr
     assert f"written by {name}: models/dim_party.sql:1" in shown.stdout
     assert f"read by {reader}: export.py:5" in shown.stdout
-    assert "from raw.crm_contacts  PROPRIETARY [GDPR, PII]" in shown.stdout
+    assert "from raw.crm_contacts  PROPRIETARY [GDPR, IDENTIFIER, PERSON_LINKED, PII]" \
+        in shown.stdout
 
     missing = lacuna("lineage", "downstream", "no.such_table", "--central", cwd=analysts,
                      env=with_central(DSN))

@@ -84,16 +84,18 @@ def apply(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     entries = [*known_store.load(connection, known_store.CATALOG),
                *project_known(graph, config.root)]
     url = config.settings.central_url
-    asked = read_not_produced(graph) if url else []
+    # Without asking (a push, an explanation) what the last check learned from the store is
+    # used even where no URL is set now: the pushed view is the one the check decided on.
+    asked = read_not_produced(graph) if url or not ask else []
     if asked:
-        entries.extend(_central(connection, asked, config, ask, notify))
+        entries.extend(_central(connection, asked, config, ask and url is not None, notify))
     classifier.known = KnownIndex(entries)
 
 
 def _central(connection: duckdb.DuckDBPyConnection, asked: list[str], config: Config,
              ask: bool, notify: Callable[[str], None]) -> list[Known]:
-    assert config.settings.central_url is not None
     if ask:
+        assert config.settings.central_url is not None
         try:
             found = fetch(config.settings.central_url, asked, config.settings.central_timeout)
         except CentralUnreachable as exc:
