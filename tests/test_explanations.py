@@ -12,16 +12,19 @@ def test_a_written_file_takes_what_is_written_not_its_name(shop: Path, lacuna) -
                        "-f", "json", cwd=shop)
     assert explained.code == 0, explained.stderr
     top = json.loads(explained.stdout)["classification"]
-    assert (top["tier"], top["tags"]) == ("INTERNAL", ["ANONYMIZED", "IDENTIFIER"])
+    # still about customers (PERSON_LINKED), but no longer identifying them by name or email
+    assert (top["tier"], top["tags"]) == ("INTERNAL",
+                                          ["ANONYMIZED", "IDENTIFIER", "PERSON_LINKED"])
     assert top["inherited_from"] == ["data/customers.csv"]  # not from itself
     text = lacuna("classify", "explain", "reports/customers_pseudonymised.csv", cwd=shop).stdout
-    first = text.splitlines()[:3]
+    first = text.splitlines()[:4]
     assert "PII" not in first[0] and "no personal column left" in first[1]
     assert "inherited from reports/customers_pseudonymised.csv" not in text
-    assert first[2].startswith("  not applied — the project only writes this file")
+    assert first[2].startswith("  entity: person (customer)")  # what the name would say
+    assert first[3].startswith("  not applied — the project only writes this file")
     drawn = lacuna("lineage", "export", "-f", "mermaid", cwd=shop).stdout
     node = next(line for line in drawn.splitlines() if "reports/customers_pseudonymised" in line)
-    assert "INTERNAL [ANONYMIZED, IDENTIFIER]" in node and ":::internal" in node
+    assert "INTERNAL [ANONYMIZED, IDENTIFIER, PERSON_LINKED]" in node and ":::internal" in node
 
 
 def test_a_written_file_that_is_also_read_keeps_what_its_name_says(shop: Path, lacuna) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 
 from lacuna_cli.catalog_import import (
@@ -16,18 +15,9 @@ from lacuna_cli.catalog_import import (
     snowflake,
     unity,
 )
+from lacuna_cli.catalog_import.format_names import CatalogFormat
 from lacuna_cli.catalog_import.tagged import Tagged, bad
 from lacuna_cli.yamlfile import read_yaml
-
-
-class CatalogFormat(str, Enum):
-    dbt_manifest = "dbt-manifest"
-    dbt_schema = "dbt-schema"
-    snowflake = "snowflake"
-    unity = "unity"
-    openmetadata = "openmetadata"
-    datahub = "datahub"
-    fides = "fides"
 
 
 def read(path: Path, chosen: CatalogFormat | None = None) -> tuple[CatalogFormat, list[Tagged]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lacuna_cli.catalog_import.formats import CatalogFormat
+from lacuna_cli.catalog_import.format_names import CatalogFormat
 from lacuna_cli.commands.common import console, project_config
 from lacuna_cli.errors import EXIT_ERROR, ConfigError, LacunaError
 from lacuna_cli.redact import redact
