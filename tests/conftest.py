@@ -59,6 +59,19 @@ def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def postgres_dsn() -> str:
+    """The DSN of the PostgreSQL server `.ci/run` starts, called at module level by the test
+    modules that need one: without it they skip, except under CI, which must run them."""
+    dsn = os.environ.get("LACUNA_TEST_PG_DSN")
+    if not dsn:
+        if os.environ.get("CI"):
+            raise RuntimeError("LACUNA_TEST_PG_DSN is not set: .ci/run starts PostgreSQL for "
+                               "these")
+        pytest.skip("no PostgreSQL server (run `eval \"$(bash .ci/start-postgres)\"`)",
+                    allow_module_level=True)
+    return dsn
+
+
 def copy_shop(parent: Path) -> Path:
     """A copy of fixtures/shop under `parent`, without any .lacuna database."""
     target = parent / "shop"

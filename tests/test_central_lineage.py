@@ -5,19 +5,14 @@ decided by what it pushed, online and from the cache."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from conftest import postgres_dsn
 
-DSN = os.environ.get("LACUNA_TEST_PG_DSN")
-if not DSN:
-    if os.environ.get("CI"):
-        raise RuntimeError("LACUNA_TEST_PG_DSN is not set: .ci/run starts PostgreSQL for these")
-    pytest.skip("no PostgreSQL server (run `eval \"$(bash .ci/start-postgres)\"`)",
-                allow_module_level=True)
+DSN = postgres_dsn()
 
 psycopg = pytest.importorskip("psycopg")
 
