@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lacuna_cli.catalog_import.tagged import Tagged, bad, table_name, text_list
+from lacuna_cli.catalog_import.tagged import (
+    Tagged, bad, nested_columns, table_name, text_list,
+)
 
 
 def is_fides(document: object) -> bool:
@@ -42,18 +44,5 @@ def read(document: object, path: Path) -> list[Tagged]:
 
 
 def _fields(resource: str, fields: Any, where: str) -> list[Tagged]:
-    if fields is None:
-        return []
-    if not isinstance(fields, list):
-        raise bad(where, "must be a list")
-    rows = []
-    for index, field in enumerate(fields):
-        here = f"{where}[{index}]"
-        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-            raise bad(here, "a field needs a `name`")
-        labels = text_list(field.get("data_categories"), f"{here}.data_categories")
-        for nested in _fields(resource, field.get("fields"), f"{here}.fields"):
-            labels = (*labels, *nested.labels)
-        if labels:
-            rows.append(Tagged(resource, field["name"].lower(), labels, here))
-    return rows
+    return nested_columns(resource, fields, where, "fields", lambda field, here: text_list(
+        field.get("data_categories"), f"{here}.data_categories"), "field")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lacuna_cli.catalog_import.tagged import Tagged, bad, table_name
+from lacuna_cli.catalog_import.tagged import Tagged, bad, nested_columns, table_name
 
 # FQN parts are dot-separated; a part holding a dot is quoted.
 _PART = re.compile(r'"([^"]*)"|([^.]+)')
@@ -46,22 +46,9 @@ def read(document: object, path: Path) -> list[Tagged]:
 
 
 def _columns(resource: str, columns: Any, where: str) -> list[Tagged]:
-    if columns is None:
-        return []
-    if not isinstance(columns, list):
-        raise bad(where, "must be a list")
-    rows = []
-    for index, column in enumerate(columns):
-        here = f"{where}[{index}]"
-        if not isinstance(column, dict) or not isinstance(column.get("name"), str):
-            raise bad(here, "a column needs a `name`")
-        labels = _tags(column.get("tags"), f"{here}.tags")
-        # A struct's nested fields tag the column they sit in.
-        for child in _columns(resource, column.get("children"), f"{here}.children"):
-            labels = (*labels, *child.labels)
-        if labels:
-            rows.append(Tagged(resource, column["name"].lower(), labels, here))
-    return rows
+    return nested_columns(resource, columns, where, "children",
+                          lambda column, here: _tags(column.get("tags"), f"{here}.tags"),
+                          "column")
 
 
 def _tags(tags: Any, where: str) -> tuple[str, ...]:

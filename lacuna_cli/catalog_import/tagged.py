@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from lacuna_cli.errors import ConfigError
 
@@ -39,3 +41,27 @@ def text_list(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise bad(where, "must be a list of strings")
     return tuple(value)
+
+
+def nested_columns(resource: str, items: Any, where: str, children: str,
+                   labels_of: Callable[[dict[str, Any], str], tuple[str, ...]],
+                   noun: str) -> list[Tagged]:
+    """The columns (or fields) of `resource` listed in `items`, each with its own labels and
+    those of the columns nested in it under `children` (a struct's fields tag the column they
+    sit in); `labels_of(item, where)` reads one item's labels, `noun` names an item in errors."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise bad(where, "must be a list")
+    rows = []
+    for index, item in enumerate(items):
+        here = f"{where}[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise bad(here, f"a {noun} needs a `name`")
+        labels = labels_of(item, here)
+        for inner in nested_columns(resource, item.get(children), f"{here}.{children}",
+                                    children, labels_of, noun):
+            labels = (*labels, *inner.labels)
+        if labels:
+            rows.append(Tagged(resource, item["name"].lower(), labels, here))
+    return rows
