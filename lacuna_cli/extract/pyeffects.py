@@ -8,6 +8,7 @@ a library by name.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import Literal
 
@@ -60,9 +61,16 @@ class Effects(InterpreterState):
             return None
         if effect in ("send", "write"):
             payload = self.with_inputs(self.payload(api, node), log=api.category == "log")
+            payload.append(self.receiver_held(node))
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
+            if row.keeps:  # `VectorStoreIndex.from_documents(docs)`: the index keeps them
+                return Symbol(qualname, held=self.combine(payload, "derive", node))
             return None
+        if effect == "hold":
+            return self.hold(self.payload(api, node), node)
+        if effect == "part":  # `wb.active`, `wb.create_sheet()`: written into, the whole holds
+            return self.value(node.func.value) if isinstance(node.func, cst.Attribute) else None
         if effect == "dump":
             self.dump(api, node)
             return None
@@ -142,6 +150,49 @@ class Effects(InterpreterState):
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
 
+    def receiver_held(self, node: cst.Call) -> Data | None:
+        """The data the object a method is called on keeps (see `hold`), if any."""
+        if not isinstance(node.func, cst.Attribute):
+            return None
+        receiver = self.value(node.func.value)
+        return receiver.held if isinstance(receiver, Symbol) else None
+
+    def hold(self, payload: Sequence[Value | None], node: cst.CSTNode,
+             receiver: cst.BaseExpression | None = None) -> Value | None:
+        """Data put into the library object a method is called on (`ws.append(row)`,
+        `msg.attach(part)`, `ws["A1"] = x`): the object, and every name bound to it (a sheet
+        and its workbook), keeps it until it is saved or sent. Returns the object."""
+        if receiver is None:
+            receiver = node.func.value if isinstance(node, cst.Call) and isinstance(
+                node.func, cst.Attribute) else None
+        holder = self.value(receiver) if receiver is not None else None
+        if not isinstance(holder, Symbol):
+            return holder
+        given = [holder.held, *payload]
+        if not _any_data(given):
+            return holder
+        kept = replace(holder, held=self.combine(given, "derive", node))
+        for name, value in list(self.env.items()):
+            if value is holder:
+                self.env[name] = kept
+        return kept
+
+    def assign_into(self, holder: Value | None, receiver: cst.BaseExpression,
+                    value: Value | None, node: cst.CSTNode) -> bool:
+        """`ws["A1"] = row.email`, `ws.cell(r, c).value = x`, `message.attachment = part`:
+        data assigned to an item or attribute of a library object is kept by the object (see
+        `hold`); assigned to an attribute of data (a message a constructor row built), it
+        becomes part of that data. True when the assignment is fully handled here."""
+        if not _any_data([value]):
+            return False
+        if isinstance(holder, Symbol) and not holder.project:
+            self.hold([value], node, receiver)
+            return True
+        if isinstance(holder, Data) and isinstance(receiver, cst.Name) and \
+                raw_placeholder(holder) is None:
+            self.bind(receiver, self.combine([holder, value], "derive", node))
+        return False
+
     def record_option(self, node: cst.Call) -> None:
         """`parser.add_argument("--data", default="data/x.csv")`: `args.data` is that path
         unless the job is started with another (the default is what a scheduler runs)."""
@@ -190,7 +241,8 @@ class Effects(InterpreterState):
             if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
                 self.read_paths.add(placeholder.name)  # a caller's path names what is sent
             values.append(value)
-        return values
+        # an object that keeps data (a message with its attachment, a workbook) sends it
+        return [v.held if isinstance(v, Symbol) and v.held is not None else v for v in values]
 
     def with_inputs(self, payload: list[Value | None], log: bool = False
                     ) -> list[Value | None]:

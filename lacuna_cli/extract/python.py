@@ -247,6 +247,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
             return [iterable.data]
         if isinstance(iterable, Data):
             return [iterable]
+        if isinstance(iterable, Grouped):  # `for key, group in df.groupby(k)`: both the data
+            return [iterable.data]
         return [Dynamic(f"loop variable over `{self.code(node)}`")]
 
     def function(self, node: cst.FunctionDef) -> None:
@@ -445,6 +447,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
             holder = self.value(target.value)
+            if self.assign_into(holder, target.value, value, target):
+                return
             if isinstance(holder, Instance):  # `self.source = source` in a method
                 if value is not None:
                     holder.attributes[target.attr.value] = value
@@ -456,6 +460,9 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                 self.env[dotted] = value
         elif isinstance(target, cst.Subscript):
             holder = self.value(target.value)
+            if isinstance(holder, Symbol) and self.assign_into(holder, target.value, value,
+                                                               target):
+                return
             if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
                 self.collect(target.value, holder, [value])
             else:
@@ -649,7 +656,11 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                                                       external=True))
             qualname = f"{base.qualname}.{name}"
             reason = self.dynamic_reason(qualname)
-            return Dynamic(reason, external=True) if reason else Symbol(qualname, base.project)
+            if reason:
+                return Dynamic(reason, external=True)
+            api = self.catalog.function(qualname)  # `wb.active`: a part of the object itself
+            return base if api is not None and api.row.does == "part" else Symbol(
+                qualname, base.project, held=base.held)
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
@@ -853,8 +864,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
     def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call we know nothing about: its result derives from any data passed to it."""
         data = _data(self.value(a.value) for a in node.args)
-        if not data:
-            return Symbol(qualname)
+        if not data:  # an object made from one that keeps data keeps it too (`index.as_...`)
+            return Symbol(qualname, held=self.receiver_held(node))
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
