@@ -16,6 +16,7 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
@@ -113,7 +114,8 @@ class Effects(InterpreterState):
             # with its path in `.option(...)` still writes, somewhere unknown
         buffer = self.value(target) if target is not None else None
         if isinstance(buffer, Data) and isinstance(target, cst.Name) and row.kind == "file" \
-                and raw_placeholder(buffer) is None:  # `df.to_csv(buf)` into an io.StringIO
+                and not any(is_placeholder(r) for r in buffer.roots):
+            # `df.to_csv(buf)` into an io.StringIO (a path built from parameters is a path)
             self.bind(target, self.combine([buffer, data], "derive", node))
             return None
         payload: list[Value | None] = [data, *self.payload(api, node)]

@@ -32,6 +32,7 @@ from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyoperations import Operations
+from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
@@ -129,7 +130,7 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes, DeclaredModels):
+class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -422,7 +423,10 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                                  self.imports.depth + 1)
             other.block(module.body)
             _MODULES[key] = other
-        function = other.env.get(name)
+        owner, _, method = name.rpartition(".")  # `Class.method`: see ProjectImports.returned
+        holder = other.env.get(owner) if owner else None
+        function = holder.methods.get(method) if isinstance(holder, ProjectClass) else \
+            other.env.get(name)
         if not isinstance(function, Function):
             return None
         summary = other.summarise(function)
@@ -432,7 +436,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                     for r in flow.origin.roots if not is_placeholder(r))
         params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
                        for f in summary.flows if f.param is not None)
-        return Returned(own, params)
+        return Returned(own, params, *outward_templates(summary, other.path_kinds))
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -760,6 +764,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
             return self.symbol_call(qualname, node)
         callee = self.value(func)
         if isinstance(callee, Symbol):
+            if callee.project:  # pyproject: what its body writes or sends of these arguments
+                self.project_sinks(callee.qualname, node)
             result = _still_project(callee, self.symbol_call(callee.qualname, node))
             if callee.project and isinstance(result, Symbol) and not callee.arguments:
                 result = replace(result, arguments=self.kept_arguments(node))
@@ -806,6 +812,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         `Loader(base).load(name)`): the catalog still decides what a library method does, and
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
+        self.project_sinks(qualname, node, method=True)  # pyproject
         if self.catalog.function(qualname) is None:
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
@@ -827,12 +834,15 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         and reads (`load(DATA / "customers.csv")`), the data it is given and returns
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
         returned = self.imports.returned(made.qualname, self.graph.relpath)
+        shift = 0
+        if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
+            returned, shift = self.imports.returned(made.qualname, self.graph.relpath, True), 1
         if returned is None or depth > MAX_PROJECT_NESTING:
             return None
         given = dict(made.arguments)
         parts: list[Value | None] = [self.read_silently(r) for r in returned.own]
         for index, name, reads_path in returned.params:
-            value = given.get(name, given.get(index) if index is not None else None)
+            value = given.get(name, given.get(index - shift) if index is not None else None)
             if isinstance(value, Text) and reads_path:
                 parts.append(self.read_silently(self.location_resource(value.value)))
             elif isinstance(value, Symbol) and value.project:
