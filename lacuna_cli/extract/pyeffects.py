@@ -10,12 +10,13 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyimports import ProjectModule, digest_of
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
@@ -25,6 +26,9 @@ from lacuna_cli.extract.pyvalues import (
 )
 from lacuna_cli.models import Resource
 
+if TYPE_CHECKING:
+    from lacuna_cli.extract.pyimports import ProjectImports
+
 Target = tuple[Resource, str | None]
 TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any absolute path
 # Resource kinds whose unresolved name makes the destination dynamic; a service stays known.
@@ -33,6 +37,9 @@ NAMED_KINDS = {"file", "table", "url", "stream"}
 
 class Effects(InterpreterState):
     """Row handlers; `self` is the interpreter."""
+
+    if TYPE_CHECKING:
+        imports: ProjectImports
 
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A call of a module function, a class, or a method of an object some function made."""
@@ -47,8 +54,9 @@ class Effects(InterpreterState):
             return self.handle_of(self.argument(node, row.target[0]), node)
         if effect == "query":
             query = self.argument(node, row.sql[0] if row.sql else 0)
-            text = self.value(query) if query is not None else None
-            if isinstance(text, Text) and not looks_like_sql(text.value):
+            given = self.value(query) if query is not None else None
+            text = self.sql_file_text(given)
+            if isinstance(text, Text) and text is given and not looks_like_sql(text.value):
                 return self.unknown_call(qualname, node)  # `sql="queries/load.sql"`: a file
             return self.sql(text, node) if query is not None else None
         if effect == "execute":
@@ -151,6 +159,27 @@ class Effects(InterpreterState):
                 keywords.update({k: (v, k) for k, v in mapping.items})
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def sql_file_text(self, value: Value | None) -> Value | None:
+        """What was read from a `.sql` file of the project (`open("sql/load.sql").read()`,
+        `Path(q).read_text()`) is the SQL in it: a query run with it reads its tables. A change
+        of the file re-analyses this one."""
+        if not isinstance(value, Data) or len(value.roots) != 1:
+            return value
+        root = value.roots[0]
+        path = self.context.root / root.name
+        if root.kind != "file" or not root.name.endswith(".sql") or root.name.startswith(
+                ("/", "~", "..")):
+            return value
+        digest = digest_of(path)
+        try:
+            text = path.read_text(encoding="utf-8") if digest is not None else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            return value
+        self.imports.used[root.name] = ProjectModule(root.name, digest or "")
+        return Text(text)
 
     def receiver_held(self, node: cst.Call) -> Data | None:
         """The data the object a method is called on keeps (see `hold`), if any."""
