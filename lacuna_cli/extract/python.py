@@ -692,6 +692,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
                 f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
+        if isinstance(base, Frames) and base.data is not None:  # `rows[1:]`, `frames[0]`
+            return base.data
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
         if isinstance(base, Record):
             return base.get(keys[0].value) if len(keys) == 1 and isinstance(keys[0], Text) \
