@@ -839,6 +839,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
         shift = 0
         if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
             returned, shift = self.imports.returned(made.qualname, self.graph.relpath, True), 1
+            if returned is not None and not returned.params and all(
+                    r.kind == "unknown" for r in returned.own):
+                return None  # it reads a place its instance keeps: of unknown origin here
         if returned is None or depth > MAX_PROJECT_NESTING:
             return None
         given = dict(made.arguments)
