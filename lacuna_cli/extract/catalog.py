@@ -31,7 +31,7 @@ from lacuna_cli.yamlfile import parse_yaml
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
-    "option", "options", "invoke", "locate",
+    "option", "options", "invoke", "locate", "hold", "part",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -76,6 +76,8 @@ class Row(BaseModel):
     service: str | None = None
     category: Category | None = None
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
+    keeps: bool = False  # `send`: what the call returns keeps the data it was sent (an index
+    # built from documents), so a later send or write through it carries that data
 
     @field_validator("match", mode="before")
     @classmethod
@@ -226,6 +228,13 @@ class Catalog:
         return frozenset(name for (receiver, name), api in self.methods.items()
                          if receiver != "writer" and api.row.does in ("write", "send"))
 
+    @cached_property
+    def hold_methods(self) -> frozenset[str]:
+        """Methods that put data into the object they are called on (`ws.append(row)`,
+        `msg.attach(part)`): a statement calling one changes that object."""
+        return frozenset(pattern.rsplit(".", 1)[-1] for _, parsed in self.files
+                         for row in parsed.functions if row.does == "hold"
+                         for pattern in row.match)
 
     @cached_property
     def data_write_methods(self) -> frozenset[str]:

@@ -8,13 +8,16 @@ a library by name.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyimports import ProjectModule, digest_of
+from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
@@ -22,6 +25,9 @@ from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
 from lacuna_cli.models import Resource
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.pyimports import ProjectImports
 
 Target = tuple[Resource, str | None]
 TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any absolute path
@@ -31,6 +37,9 @@ NAMED_KINDS = {"file", "table", "url", "stream"}
 
 class Effects(InterpreterState):
     """Row handlers; `self` is the interpreter."""
+
+    if TYPE_CHECKING:
+        imports: ProjectImports
 
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A call of a module function, a class, or a method of an object some function made."""
@@ -45,8 +54,9 @@ class Effects(InterpreterState):
             return self.handle_of(self.argument(node, row.target[0]), node)
         if effect == "query":
             query = self.argument(node, row.sql[0] if row.sql else 0)
-            text = self.value(query) if query is not None else None
-            if isinstance(text, Text) and not looks_like_sql(text.value):
+            given = self.value(query) if query is not None else None
+            text = self.sql_file_text(given)
+            if isinstance(text, Text) and text is given and not looks_like_sql(text.value):
                 return self.unknown_call(qualname, node)  # `sql="queries/load.sql"`: a file
             return self.sql(text, node) if query is not None else None
         if effect == "execute":
@@ -60,9 +70,16 @@ class Effects(InterpreterState):
             return None
         if effect in ("send", "write"):
             payload = self.with_inputs(self.payload(api, node), log=api.category == "log")
+            payload.append(self.receiver_held(node))
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
+            if row.keeps:  # `VectorStoreIndex.from_documents(docs)`: the index keeps them
+                return Symbol(qualname, held=self.combine(payload, "derive", node))
             return None
+        if effect == "hold":
+            return self.hold(self.payload(api, node), node)
+        if effect == "part":  # `wb.active`, `wb.create_sheet()`: written into, the whole holds
+            return self.value(node.func.value) if isinstance(node.func, cst.Attribute) else None
         if effect == "dump":
             self.dump(api, node)
             return None
@@ -105,7 +122,8 @@ class Effects(InterpreterState):
             # with its path in `.option(...)` still writes, somewhere unknown
         buffer = self.value(target) if target is not None else None
         if isinstance(buffer, Data) and isinstance(target, cst.Name) and row.kind == "file" \
-                and raw_placeholder(buffer) is None:  # `df.to_csv(buf)` into an io.StringIO
+                and not any(is_placeholder(r) for r in buffer.roots):
+            # `df.to_csv(buf)` into an io.StringIO (a path built from parameters is a path)
             self.bind(target, self.combine([buffer, data], "derive", node))
             return None
         payload: list[Value | None] = [data, *self.payload(api, node)]
@@ -141,6 +159,70 @@ class Effects(InterpreterState):
                 keywords.update({k: (v, k) for k, v in mapping.items})
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def sql_file_text(self, value: Value | None) -> Value | None:
+        """What was read from a `.sql` file of the project (`open("sql/load.sql").read()`,
+        `Path(q).read_text()`) is the SQL in it: a query run with it reads its tables. A change
+        of the file re-analyses this one."""
+        if not isinstance(value, Data) or len(value.roots) != 1:
+            return value
+        root = value.roots[0]
+        path = self.context.root / root.name
+        if root.kind != "file" or not root.name.endswith(".sql") or root.name.startswith(
+                ("/", "~", "..")):
+            return value
+        digest = digest_of(path)
+        try:
+            text = path.read_text(encoding="utf-8") if digest is not None else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            return value
+        self.imports.used[root.name] = ProjectModule(root.name, digest or "")
+        return Text(text)
+
+    def receiver_held(self, node: cst.Call) -> Data | None:
+        """The data the object a method is called on keeps (see `hold`), if any."""
+        if not isinstance(node.func, cst.Attribute):
+            return None
+        receiver = self.value(node.func.value)
+        return receiver.held if isinstance(receiver, Symbol) else None
+
+    def hold(self, payload: Sequence[Value | None], node: cst.CSTNode,
+             receiver: cst.BaseExpression | None = None) -> Value | None:
+        """Data put into the library object a method is called on (`ws.append(row)`,
+        `msg.attach(part)`, `ws["A1"] = x`): the object, and every name bound to it (a sheet
+        and its workbook), keeps it until it is saved or sent. Returns the object."""
+        if receiver is None:
+            receiver = node.func.value if isinstance(node, cst.Call) and isinstance(
+                node.func, cst.Attribute) else None
+        holder = self.value(receiver) if receiver is not None else None
+        if not isinstance(holder, Symbol):
+            return holder
+        given = [holder.held, *payload]
+        if not _any_data(given):
+            return holder
+        kept = replace(holder, held=self.combine(given, "derive", node))
+        for name, value in list(self.env.items()):
+            if value is holder:
+                self.env[name] = kept
+        return kept
+
+    def assign_into(self, holder: Value | None, receiver: cst.BaseExpression,
+                    value: Value | None, node: cst.CSTNode) -> bool:
+        """`ws["A1"] = row.email`, `ws.cell(r, c).value = x`, `message.attachment = part`:
+        data assigned to an item or attribute of a library object is kept by the object (see
+        `hold`); assigned to an attribute of data (a message a constructor row built), it
+        becomes part of that data. True when the assignment is fully handled here."""
+        if not _any_data([value]):
+            return False
+        if isinstance(holder, Symbol) and not holder.project:
+            self.hold([value], node, receiver)
+            return True
+        if isinstance(holder, Data) and isinstance(receiver, cst.Name) and \
+                raw_placeholder(holder) is None:
+            self.bind(receiver, self.combine([holder, value], "derive", node))
+        return False
 
     def record_option(self, node: cst.Call) -> None:
         """`parser.add_argument("--data", default="data/x.csv")`: `args.data` is that path
@@ -190,7 +272,8 @@ class Effects(InterpreterState):
             if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
                 self.read_paths.add(placeholder.name)  # a caller's path names what is sent
             values.append(value)
-        return values
+        # an object that keeps data (a message with its attachment, a workbook) sends it
+        return [v.held if isinstance(v, Symbol) and v.held is not None else v for v in values]
 
     def with_inputs(self, payload: list[Value | None], log: bool = False
                     ) -> list[Value | None]:

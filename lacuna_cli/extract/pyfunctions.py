@@ -73,7 +73,9 @@ class Host(Protocol):
 
 def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None],
               capture: Capture, graph: FlowGraph) -> Summary:
-    """The summary of a body interpreted with placeholders; `returns` are its returned values."""
+    """The summary of a body interpreted with placeholders; `returns` are its returned values
+    (a list of frames or documents it collected is the data collected in it)."""
+    returns = [v.data if isinstance(v, Frames) and v.data is not None else v for v in returns]
     data = [v for v in returns if isinstance(v, Data)]
     by_node = {p.node: p for p in params}
     incoming: dict[str, list[LineageEdge]] = {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
-from lacuna_cli.models import Resource
+from lacuna_cli.models import Operation, Resource
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
 MAX_DEPTH = 2
@@ -80,6 +80,11 @@ class Returned:
 
     own: tuple[Resource, ...]
     params: tuple[tuple[int | None, str, bool], ...]
+    # Writes and sends in its body that a parameter reaches (`server.send_message(msg)` with
+    # `msg` holding the frame it is given), and each parameter's placeholder name -> (index,
+    # name, kind of place it names): applied where the function is called (`pyproject`).
+    sinks: tuple[Operation, ...] = ()
+    placeholders: tuple[tuple[str, tuple[int | None, str, str]], ...] = ()
 
 
 # (source, relpath, function name) -> what the function returns, or None
@@ -125,13 +130,17 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
-    def returned(self, qualname: str, importer: str) -> Returned | None:
+    def returned(self, qualname: str, importer: str, method: bool = False) -> Returned | None:
         """Where what a function of another project file returns comes from, from the name it
         was imported as (`etl.helpers.load_customers`, `.helpers.load`); None when it is not a
         top-level function of a project file (a class, a method). Asked only when its result
         is written, sent or handed to a function here, so a module is interpreted whole only
-        for the functions whose data goes somewhere."""
+        for the functions whose data goes somewhere. With `method`, `exporters.CsvExporter.
+        export` is the method of a project class (its first parameter is `self`)."""
         module, _, name = qualname.rpartition(".")
+        if method:
+            module, _, owner = module.rpartition(".")
+            name = f"{owner}.{name}"
         level = len(module) - len(module.lstrip("."))
         if self.depth >= MAX_DEPTH or not name or not module.strip("."):
             return None

@@ -33,6 +33,7 @@ from lacuna_cli.extract.prefilter import may_touch_data, touch_words
 from lacuna_cli.extract.reach import reach
 
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
+RECEIVER_CALL = re.compile(r"\b([^\W\d]\w*)\.(\w+)\(")  # `name.method(`
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
 LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -65,6 +66,8 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog) -> str:
         if "global" in unit.mentions:
             unit.binds |= {name for names in GLOBAL.findall(text)
                            for name in IDENTIFIER.findall(names)}
+        unit.binds |= {name for name, method in RECEIVER_CALL.findall(text)
+                       if method in catalog.hold_methods}  # `msg.attach(part)` changes msg
         unit.seed = not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
             text, catalog)
     kept = _kept(units)

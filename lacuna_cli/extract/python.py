@@ -32,6 +32,7 @@ from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyoperations import Operations
+from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
@@ -129,7 +130,7 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes, DeclaredModels):
+class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -247,6 +248,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
             return [iterable.data]
         if isinstance(iterable, Data):
             return [iterable]
+        if isinstance(iterable, Grouped):  # `for key, group in df.groupby(k)`: both the data
+            return [iterable.data]
         return [Dynamic(f"loop variable over `{self.code(node)}`")]
 
     def function(self, node: cst.FunctionDef) -> None:
@@ -420,7 +423,10 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                                  self.imports.depth + 1)
             other.block(module.body)
             _MODULES[key] = other
-        function = other.env.get(name)
+        owner, _, method = name.rpartition(".")  # `Class.method`: see ProjectImports.returned
+        holder = other.env.get(owner) if owner else None
+        function = holder.methods.get(method) if isinstance(holder, ProjectClass) else \
+            other.env.get(name)
         if not isinstance(function, Function):
             return None
         summary = other.summarise(function)
@@ -430,7 +436,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                     for r in flow.origin.roots if not is_placeholder(r))
         params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
                        for f in summary.flows if f.param is not None)
-        return Returned(own, params)
+        return Returned(own, params, *outward_templates(summary, other.path_kinds))
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -445,6 +451,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
             holder = self.value(target.value)
+            if self.assign_into(holder, target.value, value, target):
+                return
             if isinstance(holder, Instance):  # `self.source = source` in a method
                 if value is not None:
                     holder.attributes[target.attr.value] = value
@@ -456,6 +464,9 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                 self.env[dotted] = value
         elif isinstance(target, cst.Subscript):
             holder = self.value(target.value)
+            if isinstance(holder, Symbol) and self.assign_into(holder, target.value, value,
+                                                               target):
+                return
             if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
                 self.collect(target.value, holder, [value])
             else:
@@ -649,7 +660,11 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                                                       external=True))
             qualname = f"{base.qualname}.{name}"
             reason = self.dynamic_reason(qualname)
-            return Dynamic(reason, external=True) if reason else Symbol(qualname, base.project)
+            if reason:
+                return Dynamic(reason, external=True)
+            api = self.catalog.function(qualname)  # `wb.active`: a part of the object itself
+            return base if api is not None and api.row.does == "part" else Symbol(
+                qualname, base.project, held=base.held)
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
@@ -677,6 +692,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
                 f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
+        if isinstance(base, Frames) and base.data is not None:  # `rows[1:]`, `frames[0]`
+            return base.data
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
         if isinstance(base, Record):
             return base.get(keys[0].value) if len(keys) == 1 and isinstance(keys[0], Text) \
@@ -749,6 +766,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
             return self.symbol_call(qualname, node)
         callee = self.value(func)
         if isinstance(callee, Symbol):
+            if callee.project:  # pyproject: what its body writes or sends of these arguments
+                self.project_sinks(callee.qualname, node)
             result = _still_project(callee, self.symbol_call(callee.qualname, node))
             if callee.project and isinstance(result, Symbol) and not callee.arguments:
                 result = replace(result, arguments=self.kept_arguments(node))
@@ -795,6 +814,7 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         `Loader(base).load(name)`): the catalog still decides what a library method does, and
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
+        self.project_sinks(qualname, node, method=True)  # pyproject
         if self.catalog.function(qualname) is None:
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
@@ -816,12 +836,18 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
         and reads (`load(DATA / "customers.csv")`), the data it is given and returns
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
         returned = self.imports.returned(made.qualname, self.graph.relpath)
+        shift = 0
+        if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
+            returned, shift = self.imports.returned(made.qualname, self.graph.relpath, True), 1
+            if returned is not None and not returned.params and all(
+                    r.kind == "unknown" for r in returned.own):
+                return None  # it reads a place its instance keeps: of unknown origin here
         if returned is None or depth > MAX_PROJECT_NESTING:
             return None
         given = dict(made.arguments)
         parts: list[Value | None] = [self.read_silently(r) for r in returned.own]
         for index, name, reads_path in returned.params:
-            value = given.get(name, given.get(index) if index is not None else None)
+            value = given.get(name, given.get(index - shift) if index is not None else None)
             if isinstance(value, Text) and reads_path:
                 parts.append(self.read_silently(self.location_resource(value.value)))
             elif isinstance(value, Symbol) and value.project:
@@ -853,8 +879,8 @@ class _Interpreter(Operations, Effects, Classes, DeclaredModels):
     def unknown_call(self, qualname: str, node: cst.Call) -> Value | None:
         """A call we know nothing about: its result derives from any data passed to it."""
         data = _data(self.value(a.value) for a in node.args)
-        if not data:
-            return Symbol(qualname)
+        if not data:  # an object made from one that keeps data keeps it too (`index.as_...`)
+            return Symbol(qualname, held=self.receiver_held(node))
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None

@@ -98,6 +98,9 @@ class Symbol:
     place: str | None = None  # what a bucket, blob or container object stands for (`locate`)
     # What a call of a project function was given (position or keyword -> value).
     arguments: tuple[tuple[int | str, Value | None], ...] = ()
+    # Data put into a library object that keeps it (a workbook's cells, an index's documents,
+    # a message's attachment): a later save or send through the object carries it (`hold`).
+    held: Data | None = None
 
 
 @dataclass(frozen=True)

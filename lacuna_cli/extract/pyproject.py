@@ -1,0 +1,105 @@
+"""Writes and sends inside a function of another project file, applied where it is called.
+
+Pipelines keep their sinks in helpers: `from mailer import send_report; send_report(df)` where
+`mailer.py` mails the frame it is given. Analysed alone, the helper's write has a parameter for
+its data (of unknown origin, allowed unless something says otherwise); the call knows the
+data. So the caller's analysis reports the helper's write or send, at the helper's line, with
+the data and paths of this call: the operation a gate must stop is where the data leaves, and
+it carries what actually leaves. The helper's summary comes from its own interpreter (see
+`pyimports.Returned`), so this costs one interpretation of the helper module per process.
+
+Mixed into the interpreter in `python.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from lacuna_cli.extract.pyflow import is_placeholder
+from lacuna_cli.extract.pyfunctions import Summary, write_action
+from lacuna_cli.extract.pystate import InterpreterState
+from lacuna_cli.extract.pyvalues import Data, Text, Value
+from lacuna_cli.models import Operation, Resource
+
+if TYPE_CHECKING:
+    from lacuna_cli.extract.pyimports import ProjectImports
+
+OUTWARD = ("write", "export")
+Placeholders = tuple[tuple[str, tuple[int | None, str, str]], ...]
+
+
+def outward_templates(summary: Summary, path_kinds: Mapping[str, str]
+                      ) -> tuple[tuple[Operation, ...], Placeholders]:
+    """A summary's writes and sends that depend on a parameter, and the parameters by
+    placeholder name (index, name, the kind of place a path parameter names)."""
+    sinks = tuple(t for t in summary.templates if t.action in OUTWARD and (
+        any(is_placeholder(s) for s in t.sources) or (
+            t.destination is not None and is_placeholder(t.destination))))
+    placeholders = tuple((p.placeholder.name, (p.index, p.name,
+                                               path_kinds.get(p.placeholder.name, "file")))
+                         for p in summary.params)
+    return sinks, placeholders
+
+
+class ProjectSinks(InterpreterState):
+    """`self` is the interpreter."""
+
+    if TYPE_CHECKING:
+        imports: ProjectImports
+
+        def kept_arguments(self, node: cst.Call
+                           ) -> tuple[tuple[int | str, Value | None], ...]: ...
+        def path_resource(self, value: Value | None, kind: str, shown: str,
+                          named: bool = False) -> tuple[Resource, str | None]: ...
+
+    def project_sinks(self, qualname: str, node: cst.Call, method: bool = False) -> None:
+        """Report the writes and sends of a function of another project file that the data
+        passed here reaches, with this call's data and the places its arguments name. A
+        `method` of a project class (`CsvExporter(d).export(df)`) gets the call's arguments
+        after `self`, which stays unknown (what the instance holds is not followed across
+        files: a place it keeps is a place computed at run time)."""
+        shift = 1 if method else 0
+        given: dict[int | str, Value | None] = {
+            key + shift if isinstance(key, int) else key: self.resolved(value, node)
+            for key, value in self.kept_arguments(node)}
+        if not any(isinstance(v, Data) for v in given.values()):
+            return
+        returned = self.imports.returned(qualname, self.graph.relpath, method)
+        if returned is None or not returned.sinks:
+            return
+        params = dict(returned.placeholders)
+
+        def argument(placeholder: str) -> tuple[Value | None, str, str] | None:
+            if placeholder not in params:
+                return None
+            index, name, kind = params[placeholder]
+            value = given.get(name, given.get(index) if index is not None else None)
+            return value, name, kind
+
+        for template in returned.sinks:
+            data: list[Data] = []
+            sources: list[Resource] = []
+            for source in template.sources:
+                bound = argument(source.name)
+                if bound is None:
+                    sources.append(source)
+                elif isinstance(bound[0], Data):
+                    data.append(bound[0])
+                    sources.extend(r for r in bound[0].roots if not is_placeholder(r))
+            if not data:
+                continue  # only constants reach it from here: the helper's own finding
+            destination, reason = template.destination, template.dynamic_reason
+            bound = argument(destination.name) if destination is not None else None
+            if bound is not None:
+                value, name, kind = bound
+                destination, reason = self.path_resource(
+                    value if isinstance(value, Text) else None, kind, name)
+            combined = self.combine(data, "derive", node)
+            self.graph.operation(
+                write_action(destination) if destination is not None else template.action,
+                template.location, template.code, sources, destination=destination,
+                data_node=combined.node if combined is not None else None,
+                dynamic_reason=reason)

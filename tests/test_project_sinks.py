@@ -1,0 +1,122 @@
+"""Objects that keep data, and sinks inside helpers of other project files, through the CLI.
+
+A workbook keeps what is appended to its sheets or assigned to its cells until it is saved; a
+mail message keeps its parts; an index keeps the documents it was built from. A helper in
+another file that mails or writes the frame it is given sends the caller's data, and the
+caller's analysis reports it at the helper's line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna
+
+PEOPLE = "customer_id,first_name,email,phone,city\n"
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _findings(project: Path) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
+    """(file, line, action, sources, destination, allowed) of every operation."""
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code in (0, 1), run.stderr
+    document = json.loads(run.stdout)
+    assert document["errors"] == [], document["errors"]
+    return [(f["operation"]["location"]["path"], f["operation"]["location"]["line"],
+             f["operation"]["action"], tuple(s["name"] for s in f["operation"]["sources"]),
+             (f["operation"]["destination"] or {}).get("name", ""), f["decision"]["allowed"])
+            for f in document["findings"]]
+
+
+def test_workbooks_keep_rows_and_cells_until_saved(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "book.py": (
+            "import openpyxl\nimport pandas as pd\nimport xlsxwriter\n"
+            "df = pd.read_csv('data/customers.csv')\n"
+            "wb = openpyxl.Workbook()\n"
+            "for city, group in df.groupby('city'):\n"
+            "    ws = wb.create_sheet(title=str(city))\n"
+            "    for row in group.itertuples(index=False):\n"
+            "        ws.append(list(row))\n"
+            "wb.save('/tmp/by_city.xlsx')\n"
+            "cells = openpyxl.Workbook()\n"
+            "sheet = cells.active\n"
+            "sheet['A1'] = 'email'\n"
+            "for i, rec in enumerate(df.itertuples(), start=2):\n"
+            "    sheet.cell(row=i, column=1).value = rec.email\n"
+            "cells.save('/tmp/emails.xlsx')\n"
+            "book = xlsxwriter.Workbook('reports/people.xlsx')\n"
+            "page = book.add_worksheet()\n"
+            "for r, rec in enumerate(df.itertuples(index=False)):\n"
+            "    page.write_row(r, 0, list(rec))\n"
+            "book.close()\n"),
+    })
+    found = {(line, dest): (sources, allowed) for _, line, _, sources, dest, allowed
+             in _findings(project)}
+    assert found[(10, "/tmp/by_city.xlsx")] == (("data/customers.csv",), False)
+    assert found[(16, "/tmp/emails.xlsx")] == (("data/customers.csv",), False)
+    assert found[(21, "reports/people.xlsx")] == (("data/customers.csv",), True)
+
+
+def test_mail_parts_and_index_documents_are_sent_with_their_holder(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "mail.py": (
+            "import smtplib\nfrom email.mime.multipart import MIMEMultipart\n"
+            "from email.mime.text import MIMEText\nimport pandas as pd\n"
+            "df = pd.read_csv('data/customers.csv')\n"
+            "msg = MIMEMultipart()\n"
+            "msg.attach(MIMEText(df.to_html()))\n"
+            "server = smtplib.SMTP('smtp.acme.example')\n"
+            "server.sendmail('a@acme.example', 'b@agency.example', msg.as_string())\n"),
+        "index.py": (
+            "import pandas as pd\nfrom llama_index.core import Document, VectorStoreIndex\n"
+            "df = pd.read_csv('data/customers.csv')\n"
+            "docs = [Document(text=r['email']) for r in df.to_dict('records')]\n"
+            "index = VectorStoreIndex.from_documents(docs)\n"
+            "index.storage_context.persist(persist_dir='/tmp/people_index')\n"
+            "print(index.as_query_engine().query('who?'))\n"),
+    })
+    found = _findings(project)
+    mailed = [f for f in found if f[0] == "mail.py" and f[4] == "mailto:b@agency.example"]
+    assert [(f[3], f[5]) for f in mailed] == [(("data/customers.csv",), False)]
+    index = {line: (dest, sources, allowed) for path, line, action, sources, dest, allowed
+             in found if path == "index.py" and action == "export"}
+    assert index[6] == ("/tmp/people_index", ("data/customers.csv",), False)
+    assert index[7][1:] == (("data/customers.csv",), False)  # the query sends the documents
+
+
+def test_a_helper_of_another_file_sends_the_callers_data(tmp_path: Path) -> None:
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "helpers/mailer.py": (
+            "import smtplib\nfrom email.message import EmailMessage\n\n\n"
+            "def send_report(df, to):\n"
+            "    msg = EmailMessage()\n"
+            "    msg.set_content(df.to_csv(index=False))\n"
+            "    with smtplib.SMTP('smtp.acme.example') as server:\n"
+            "        server.send_message(msg, to_addrs=[to])\n\n\n"
+            "class CsvExporter:\n"
+            "    def __init__(self, folder):\n"
+            "        self.folder = folder\n\n"
+            "    def export(self, df, name):\n"
+            "        df.to_csv(self.folder + '/' + name + '.csv')\n"),
+        "job.py": (
+            "import pandas as pd\n"
+            "from helpers.mailer import CsvExporter, send_report\n"
+            "people = pd.read_csv('data/customers.csv')\n"
+            "send_report(people[['email']], 'x@agency.example')\n"
+            "CsvExporter('/srv/share').export(people, 'people')\n"),
+    })
+    from_caller = [f for f in _findings(project)
+                   if f[0] == "helpers/mailer.py" and f[3] == ("data/customers.csv",)]
+    assert {(line, allowed) for _, line, _, _, _, allowed in from_caller} == {
+        (9, False), (17, False)}
