@@ -31,7 +31,14 @@ class ExtractResult:
 
     @property
     def operations(self) -> list[Operation]:
-        return [op for e in self.extractions for op in e.operations]
+        """Every file's operations, less a line's data-free twin: a helper's write or send,
+        analysed in its own file, carries only its parameter (no data), while a call from
+        another file reports the same line with the data it passes (`extract/pyproject.py`).
+        The same line shown allowed and blocked would only confuse."""
+        operations = [op for e in self.extractions for op in e.operations]
+        with_data = {(op.location, op.action) for op in operations if op.sources}
+        return [op for op in operations
+                if op.sources or (op.location, op.action) not in with_data]
 
     @property
     def errors(self) -> list[FileError]:

@@ -120,3 +120,35 @@ def test_a_helper_of_another_file_sends_the_callers_data(tmp_path: Path) -> None
                    if f[0] == "helpers/mailer.py" and f[3] == ("data/customers.csv",)]
     assert {(line, allowed) for _, line, _, _, _, allowed in from_caller} == {
         (9, False), (17, False)}
+
+
+def test_each_call_of_a_helper_is_its_own_operation_and_the_data_free_twin_goes(
+        tmp_path: Path) -> None:
+    """Two calls passing different data to one helper line are two operations (two ids, two
+    decisions): the later call cannot replace the earlier one's denial. The helper's own
+    analysis of that line (a parameter, no data) is not reported beside them."""
+    project = _write(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "data/cities.csv": "city,country\nLyon,FR\n",
+        "outbox.py": (
+            "import requests\n\n\n"
+            "def publish(frame):\n"
+            "    requests.post('https://partner.example/upload', data=frame.to_csv())\n"),
+        "job.py": (
+            "import pandas as pd\n"
+            "from outbox import publish\n"
+            "publish(pd.read_csv('data/customers.csv'))\n"
+            "publish(pd.read_csv('data/cities.csv'))\n"),
+    })
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    document = json.loads(run.stdout)
+    at_helper = [f for f in document["findings"]
+                 if f["operation"]["location"]["path"] == "outbox.py"]
+    decided = {tuple(s["name"] for s in f["operation"]["sources"]): f for f in at_helper}
+    assert sorted(decided) == [("data/cities.csv",), ("data/customers.csv",)]
+    assert not decided[("data/customers.csv",)]["decision"]["allowed"]
+    assert "PII" in decided[("data/customers.csv",)]["classification"]["tags"]
+    assert "PII" not in decided[("data/cities.csv",)]["classification"]["tags"]
+    ids = [f["operation"]["id"] for f in document["findings"]]
+    assert len(ids) == len(set(ids))
+    assert run.code == 1

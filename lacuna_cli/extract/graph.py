@@ -96,8 +96,14 @@ class GraphBuilder:
         destination: Resource | None = None,
         data_node: str | None = None,
         dynamic_reason: str | None = None,
+        called_from: Location | None = None,
     ) -> Operation:
+        """`called_from`: the call in this file that reached an operation of another project
+        file (`pyproject`); each such call is an operation of its own, with its own id, since
+        two calls may pass different data to the same line."""
         target = destination.key if destination else ",".join(s.key for s in sources)
+        if called_from is not None:
+            target += f" called from {called_from.display}"
         op = Operation(
             id=operation_id(location, action, target),
             action=action,

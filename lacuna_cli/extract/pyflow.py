@@ -51,12 +51,13 @@ class FlowGraph(GraphBuilder):
 
     def operation(self, action: Action, location: Location, code: str,
                   sources: list[Resource], destination: Resource | None = None,
-                  data_node: str | None = None, dynamic_reason: str | None = None) -> Operation:
+                  data_node: str | None = None, dynamic_reason: str | None = None,
+                  called_from: Location | None = None) -> Operation:
         templated = is_placeholder(destination) or any(map(is_placeholder, sources))
         if not templated and action in READING and dynamic_reason is not None:
             self._feed_unresolved(sources, data_node, dynamic_reason, location)
         op = super().operation(action, location, code, sources, destination, data_node,
-                               dynamic_reason)
+                               dynamic_reason, called_from)
         if self.captures and templated:
             self.retract(op.id)
             self.captures[-1].templates[op.id] = op

@@ -102,4 +102,4 @@ class ProjectSinks(InterpreterState):
                 write_action(destination) if destination is not None else template.action,
                 template.location, template.code, sources, destination=destination,
                 data_node=combined.node if combined is not None else None,
-                dynamic_reason=reason)
+                dynamic_reason=reason, called_from=self.loc(node))
