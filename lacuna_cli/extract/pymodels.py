@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from lacuna_cli.extract.catalog import ArgRef
-from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
+from lacuna_cli.extract.declarations import ModuleSchemas
+from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file

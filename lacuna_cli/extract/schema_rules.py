@@ -2,9 +2,9 @@
 
 Which base class or decorator makes a class a table or record declaration, which constructors
 declare a column, how a class names its table, which calls (`Table(...)`, alembic's
-`op.create_table`, pandera's `DataFrameSchema`) declare columns. `declared_schemas.py` applies
-these rows; supporting another ORM is a YAML row, not code. A bad file is one error naming the
-file and the key, like a bad catalog file.
+`op.create_table`, pandera's `DataFrameSchema`) declare columns. `declared_classes.py` and
+`declared_calls.py` apply these rows; supporting another ORM is a YAML row, not code. A bad
+file is one error naming the file and the key, like a bad catalog file.
 """
 
 from __future__ import annotations
