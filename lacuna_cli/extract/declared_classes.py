@@ -114,7 +114,9 @@ def _table(module: ParsedModule, cls: ast.ClassDef, family: Family) -> str | Non
     """The table a class maps to: its attribute or `Meta` option, else the family's default
     derived from the class name, schema-qualified by `__table_args__`."""
     naming = family.table
-    if naming is None:
+    if naming is None or (naming.keyword and not any(
+            k.arg == naming.keyword and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in cls.keywords)):
         return None
     meta_values = meta_constants(cls)
     name = class_constants(cls).get(naming.attribute or "") or meta_values.get(naming.meta or "")
