@@ -77,7 +77,8 @@ class ModelWrites(InterpreterState):
                             and place and m.schema.table == place]
         tables = [(m.table, m.columns) for m in dict.fromkeys(models) if m.table]
         tables += [(place, ())] if place and not tables else []
-        flowing = [v for v in self.with_inputs(payload) if isinstance(v, Data | Frames)]
+        flowing = [v for v in self.with_inputs(payload) if isinstance(v, Data)
+                   or (isinstance(v, Frames) and v.data is not None)]
         if not tables and (strict or not flowing):
             return None
         targets: list[tuple[Resource, str | None]] = [
