@@ -72,11 +72,8 @@ class ModelWrites(InterpreterState):
         if receiver is not None and isinstance(node.func, cst.Attribute):
             payload += [receiver, *self.fields_set(node.func.value)]
         models = models or [m for v in payload if (m := self.model_of(v)) is not None]
-        place = self.statement_table(node) if not models else None
-        models = models or [m.schema for m in self.env.values() if isinstance(m, Model)
-                            and place and m.schema.table == place]
-        tables = [(m.table, m.columns) for m in dict.fromkeys(models) if m.table]
-        tables += [(place, ())] if place and not tables else []
+        tables = [(m.table, m.columns) for m in dict.fromkeys(models) if m.table] or \
+            self.statement_table(node)
         flowing = [v for v in self.with_inputs(payload) if isinstance(v, Data)
                    or (isinstance(v, Frames) and v.data is not None)]
         if not tables and (strict or not flowing):
@@ -93,12 +90,17 @@ class ModelWrites(InterpreterState):
             self.remember_rows(stored, models[0])
         return stored if stored is not None else Symbol(qualname)
 
-    def statement_table(self, node: cst.Call) -> str | None:
-        """The table a statement method is called on stands for (`insert(Customer).values`)."""
-        if not isinstance(node.func, cst.Attribute):
-            return None
-        statement = self.value(node.func.value)
-        return statement.place if isinstance(statement, Symbol) else None
+    def statement_table(self, node: cst.Call) -> list[tuple[str, tuple[str, ...]]]:
+        """The table a statement method is called on stands for (`insert(Customer).values`),
+        with the columns of its model: none, or one."""
+        statement = self.value(node.func.value) if isinstance(node.func, cst.Attribute) \
+            else None
+        place = statement.place if isinstance(statement, Symbol) else None
+        if place is None:
+            return []
+        columns = next((m.schema.columns for m in self.env.values() if isinstance(m, Model)
+                        and m.schema.table == place), ())
+        return [(place, columns)]
 
     def record_method(self, data: Data, method: str, node: cst.Call) -> bool:
         """`customer.save()` on a record of a table model, or `db.add(Customer(...))` on a
