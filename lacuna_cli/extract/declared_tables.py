@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lacuna_cli.extract.declared_schemas import ModuleSchemas
+from lacuna_cli.extract.declarations import ModuleSchemas
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.models import ColumnTags, Extraction, FileError, LineageNode, Resource
 

@@ -141,7 +141,8 @@ class GraphBuilder:
 
     def build(self, language: str, errors: list[FileError]) -> Extraction:
         """The file's Extraction, its lineage cut to what carries data (see `_carrying`)."""
-        operations = tuple(sorted(self._operations.values(), key=_position))
+        operations = tuple(sorted((self._known_columns(op) for op in self._operations.values()),
+                                  key=_position))
         kept = _carrying(self._nodes.values(), self._edges, operations)
         # Sorted, so the same code gives the same Extraction whatever order the interpreter
         # happened to summarise functions in.
@@ -155,6 +156,21 @@ class GraphBuilder:
                                key=_edge_order)),
             errors=tuple(errors),
         )
+
+    def _known_columns(self, op: Operation) -> Operation:
+        """`op` with its sources' columns as the file learnt them by the end: a record type
+        the data was validated against (`Member.model_validate_json(p.read_text())`) names
+        the columns of a JSON file the read itself could not."""
+        sources = tuple(self._with_columns(s) for s in op.sources)
+        return op if sources == op.sources else op.model_copy(update={"sources": sources})
+
+    def _with_columns(self, source: Resource) -> Resource:
+        node = self._nodes.get(source.key)
+        known = node.columns if node is not None and node.columns else ()
+        if set(known) <= set(source.columns):
+            return source
+        return source.model_copy(update={"columns": tuple(dict.fromkeys((*source.columns,
+                                                                          *known)))})
 
 
 def _carrying(nodes: Iterable[LineageNode], edges: list[LineageEdge],

@@ -83,6 +83,8 @@ class Effects(InterpreterState):
         if effect == "dump":
             self.dump(api, node)
             return None
+        if effect == "persist":  # `session.add(Customer(...))`: into the model's table
+            return self.persist(api, node, qualname)
         if effect == "construct":
             return self.construct(qualname, node)
         if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from lacuna_cli.extract.catalog import ArgRef
-from lacuna_cli.extract.declared_schemas import ModuleSchemas, read_schemas
+from lacuna_cli.extract.declarations import DeclaredSchema, ModuleSchemas
+from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
-from lacuna_cli.extract.pyvalues import Data, Model, Strings, Text, Value
-from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules
+from lacuna_cli.extract.pyvalues import Data, Model, Strings, Symbol, Text, Value
+from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules, matches
 from lacuna_cli.models import Resource, Transform
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class DeclaredModels:
                  columns: tuple[str, ...] | None = None, fixed: Text | None = None,
                  named: tuple[Resource, str | None] | None = None) -> Data: ...
         def read_silently(self, resource: Resource) -> Data: ...
+        def remember_rows(self, data: Data | None, schema: DeclaredSchema) -> None: ...
 
     @cached_property
     def schema_rules(self) -> SchemaRules:
@@ -116,7 +118,9 @@ class DeclaredModels:
             return None
         columns = schema.columns or None
         resource = table_resource(schema.table, schema.columns)
-        return self.read(None, node, kind="table", columns=columns, named=(resource, None))
+        rows = self.read(None, node, kind="table", columns=columns, named=(resource, None))
+        self.remember_rows(rows, schema)
+        return rows
 
     def annotated_parameters(self, node: cst.FunctionDef) -> None:
         """`def remind(patient: Patient)`: a row of the model's table, whoever calls it (a
@@ -162,6 +166,9 @@ class DeclaredModels:
         from constants only, it holds no data. A whole row handed over (`**row`, a positional
         frame or row) has the model's fields: when it comes from one resource, that resource
         has those columns (what it is classified by)."""
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+        if method in self.schema_rules.records.file_readers and node.args:
+            return self.read(node.args[0].value, node, columns=model.schema.columns or None)
         given = [(arg, self.value(arg.value)) for arg in node.args]
         data = [v for _, v in given if isinstance(v, Data)]
         if not data:
@@ -174,7 +181,9 @@ class DeclaredModels:
                     for arg, v in given)
         if whole:
             self.has_columns(record, columns)
-        return Data(record.node, record.roots, columns)
+        built = Data(record.node, record.roots, columns)
+        self.remember_rows(built, model.schema)
+        return built
 
     def has_columns(self, data: Data, columns: tuple[str, ...]) -> None:
         """What code asserts about a row or frame (a record built from it, an expectation on
@@ -199,10 +208,25 @@ class DeclaredModels:
             self.has_columns(data, tuple(dict.fromkeys(named)))
         return True
 
+    def adapter(self, node: cst.Call) -> Value | None:
+        """`TypeAdapter(list[Member])`: the model, whose `validate_json(text)` makes records;
+        `parse_obj_as(list[Member], rows)`: a record of the rows. None for any other call."""
+        callee = self.value(node.func) if node.args else None
+        if not isinstance(callee, Symbol) or not matches(self.schema_rules.records.adapters,
+                                                         callee.qualname):
+            return None
+        model = self.annotated_model(node.args[0].value)
+        if model is None or len(node.args) == 1:
+            return model
+        return self.model_call(model, node.with_changes(args=node.args[1:]))
+
     def model_arguments(self, node: cst.Call) -> Value | None:
         """A table model handed to a call that is not about the class itself
         (`session.query(Customer)`, `select(Customer)`, `session.get(Customer, 1)`): the call
         reads its table. None when no argument is a table model."""
+        adapted = self.adapter(node)
+        if adapted is not None:
+            return adapted
         models = [value for arg in node.args if arg.keyword is None and isinstance(
             arg.value, cst.Name) and isinstance(value := self.env.get(arg.value.value), Model)
             and value.schema.table]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from lacuna_cli.extract.catalog import Api
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, Symbol, Text, Value
@@ -88,3 +89,6 @@ class InterpreterState:
                       node: cst.Call, fixed: Text | None = None) -> Value: ...
         def write(self, payload: Sequence[Value | None], target: tuple[Resource, str | None],
                   node: cst.CSTNode) -> None: ...
+
+        # ... and in pyorm.ModelWrites (records of declared table models stored by an ORM).
+        def persist(self, api: Api, node: cst.Call, qualname: str) -> Value | None: ...

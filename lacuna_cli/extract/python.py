@@ -31,6 +31,7 @@ from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
+from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations
 from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.failures import failed, internal_error
@@ -130,7 +131,7 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
+class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -730,7 +731,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
 
     def call(self, node: cst.Call) -> Value | None:
         func = node.func
-        model_read = self.model_arguments(node)
+        model_read = self.manager_write(node) or self.model_arguments(node)
         if model_read is not None:
             return model_read
         if isinstance(func, cst.Attribute):
@@ -896,6 +897,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels):
         call on an object passed in that a function row knows by its attribute chain
         (`client.chat.completions.create(...)` with `client` a parameter), else the data."""
         if self.expectation(data, method, node):  # `validator.expect_column_...("email")`
+            return None
+        if self.record_method(data, method, node):  # `customer.save()`, `db.add(Lead(...))`
             return None
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.models import Resource
 
-if TYPE_CHECKING:  # declared_schemas reads project modules through pyimports, which uses these
+if TYPE_CHECKING:  # declared_names reads project modules through pyimports, which uses these
     import libcst as cst
 
-    from lacuna_cli.extract.declared_schemas import DeclaredSchema
+    from lacuna_cli.extract.declarations import DeclaredSchema
 
 
 @dataclass(frozen=True)

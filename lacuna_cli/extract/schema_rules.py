@@ -2,9 +2,9 @@
 
 Which base class or decorator makes a class a table or record declaration, which constructors
 declare a column, how a class names its table, which calls (`Table(...)`, alembic's
-`op.create_table`, pandera's `DataFrameSchema`) declare columns. `declared_schemas.py` applies
-these rows; supporting another ORM is a YAML row, not code. A bad file is one error naming the
-file and the key, like a bad catalog file.
+`op.create_table`, pandera's `DataFrameSchema`) declare columns. `declared_classes.py` and
+`declared_calls.py` apply these rows; supporting another ORM is a YAML row, not code. A bad
+file is one error naming the file and the key, like a bad catalog file.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ class TableNaming(BaseModel):
     attribute: str | None = None
     meta: str | None = None
     default: Literal["snake", "lower", "app_model"] | None = None
+    keyword: str | None = None  # a class keyword that makes it a table (`table=True`, SQLModel);
+    # without it the class is a record type
 
 
 class Family(BaseModel):
@@ -77,6 +79,19 @@ class Expectations(BaseModel):
     columns: list[ArgRef] = Field(default_factory=list)
 
 
+class Records(BaseModel):
+    """How code turns data into records of a declared type besides calling the class."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Class methods that read the file their first argument names (`Member.parse_file(p)`).
+    file_readers: list[str] = Field(default_factory=list)
+    # Calls whose first argument is a type naming a record model (`list[Member]`): with more
+    # arguments a record of them (`parse_obj_as(list[Member], rows)`), else the model itself
+    # (`TypeAdapter(list[Member]).validate_json(text)`).
+    adapters: list[str] = Field(default_factory=list)
+
+
 class SchemaRulesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -86,6 +101,7 @@ class SchemaRulesFile(BaseModel):
     column_calls: list[str] = Field(default_factory=list)
     not_reads: list[str] = Field(default_factory=list)
     expectations: Expectations = Field(default_factory=Expectations)
+    records: Records = Field(default_factory=Records)
 
 
 def matches(patterns: list[str], qualname: str | None) -> bool:
@@ -110,6 +126,7 @@ class SchemaRules:
     column_calls: tuple[str, ...]
     not_reads: frozenset[str]
     expectations: Expectations
+    records: Records
 
     def expects(self, method: str) -> bool:
         """Whether a method called on data names columns it must have."""
@@ -151,4 +168,4 @@ def load_schema_rules(path: Path | None = None) -> SchemaRules:
         key = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{path}: {key or '(top level)'}: {first['msg']}") from exc
     return SchemaRules(tuple(parsed.families), tuple(parsed.calls), tuple(parsed.column_calls),
-                       frozenset(parsed.not_reads), parsed.expectations)
+                       frozenset(parsed.not_reads), parsed.expectations, parsed.records)

@@ -1,0 +1,151 @@
+"""ORM writes are writes, ORM reads reach their sinks, JSON read into records has their columns.
+
+fixtures/orm_writes/ is an application written the way teams write one: a Django management
+command and view, FastAPI handlers with a session from `Depends`, Celery tasks on
+Flask-SQLAlchemy and SQLModel models, a pydantic record describing JSON exports. Its tables
+exist only as models; every verdict below comes from the models and the catalog's
+`rules/apis/orm.yaml` rows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lacuna_cli.extract.catalog import load_catalog
+from lacuna_cli.extract.prefilter import may_hold_operations
+from tests.conftest import FIXTURES, run_lacuna
+
+PROJECT = FIXTURES / "orm_writes"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("orm") / "orm_writes"
+    shutil.copytree(PROJECT, target, ignore=shutil.ignore_patterns(".lacuna"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def report(project: Path) -> dict:
+    run = run_lacuna("check", str(project), "--format", "json", cwd=project, timeout=600)
+    assert run.code in (0, 1), run.stderr
+    return json.loads(run.stdout)
+
+
+def operation(report: dict, path: str, line: int, action: str) -> dict:
+    found = [f for f in report["findings"] if f["operation"]["location"]["path"] == path
+             and f["operation"]["location"]["line"] == line
+             and f["operation"]["action"] == action]
+    assert len(found) == 1, [(f["operation"]["location"], f["operation"]["action"])
+                             for f in report["findings"]]
+    return found[0]
+
+
+def sources(found: dict) -> dict[str, list[str]]:
+    return {s["name"]: s["columns"] for s in found["operation"]["sources"]}
+
+
+def destination(found: dict) -> tuple[str, list[str]]:
+    target = found["operation"]["destination"]
+    return target["name"], target["columns"]
+
+
+COMMAND = "shop/management/commands/import_leads.py"
+
+
+def test_rows_of_an_uploaded_csv_stored_through_a_manager_write_the_model_table(report):
+    write = operation(report, COMMAND, 15, "write")  # Lead.objects.bulk_create([Lead(...)...])
+    assert destination(write) == ("shop_lead", ["email", "source"])
+    assert sources(write) == {"imports/fair_leads.csv": ["email", "phone", "booth"]}
+    assert "PII" in write["classification"]["tags"]
+    # the manager that stores is not a read of the table
+    assert not [f for f in report["findings"] if f["operation"]["location"]["path"] == COMMAND
+                and f["operation"]["action"] == "read"
+                and "shop_lead" in sources(f)]
+
+
+def test_rows_of_one_model_copied_into_another_carry_their_lineage(report):
+    copied = operation(report, COMMAND, 17, "write")  # Lead.objects.create(email=customer.email)
+    assert destination(copied)[0] == "shop_lead"
+    assert sources(copied) == {"customers": ["first_name", "email", "phone"]}
+    assert "PII" in copied["classification"]["tags"]
+    # FastAPI: a session from Depends, a comprehension of records handed to add_all
+    rebuilt = operation(report, "api/routes.py", 16, "write")
+    assert destination(rebuilt) == ("mailing_entries", ["id", "email"])
+    assert sources(rebuilt) == {"accounts": ["id", "full_name", "email"]}
+
+
+def test_a_record_saving_itself_writes_what_was_assigned_to_it(report):
+    saved = operation(report, COMMAND, 20, "write")  # customer.phone = ...; customer.save()
+    assert destination(saved)[0] == "customers"
+    assert set(sources(saved)) == {"customers", "imports/fair_leads.csv"}
+
+
+def test_flask_sqlalchemy_session_and_sqlmodel_insert_statement(report):
+    added = operation(report, "crm/jobs.py", 15, "write")  # db.session.add(Subscriber(...))
+    assert destination(added) == ("subscriber", ["id", "email"])
+    assert set(sources(added)) == {"imports/subscribers.json"}
+    inserted = operation(report, "crm/jobs.py", 22, "write")  # insert(Visit).values(rows)
+    assert destination(inserted) == ("visit", ["id", "patient_name", "diagnosis"])
+    assert set(sources(inserted)) == {"imports/visits.json"}
+
+
+def test_a_record_whose_model_is_not_known_goes_to_a_table_named_at_run_time(report):
+    stored = operation(report, "crm/jobs.py", 33, "write")  # db.session.add(as_row(record))
+    assert stored["operation"]["dynamic"] is True
+    assert stored["operation"]["dynamic_reason"] == \
+        "the model of the record stored by `db.session.add` is not known"
+
+
+def test_a_session_parameter_given_no_record_of_a_model_stores_nothing(report):
+    # `def store(db, record): db.add(record)`: `add` is also `set.add`; no model, no write
+    assert not [f for f in report["findings"] if f["operation"]["location"]["path"] ==
+                "api/routes.py" and f["operation"]["location"]["line"] == 27]
+
+
+def test_rows_read_through_the_orm_and_exported_are_blocked(report):
+    shared = operation(report, "api/routes.py", 23, "export")  # db.get(Account, id) -> POST
+    assert shared["decision"]["allowed"] is False
+    assert sources(shared) == {"accounts": ["id", "full_name", "email"]}
+    logged = operation(report, "shop/views.py", 11, "export")  # values_list -> logger
+    assert logged["decision"]["allowed"] is False
+    assert "PII" in logged["classification"]["tags"]
+
+
+def test_a_file_with_only_orm_code_is_not_skipped():
+    source = (PROJECT / "shop" / "views.py").read_text()
+    catalog = load_catalog()
+    assert may_hold_operations(source, catalog)
+    # the same file with a manager the catalog does not know is skipped: the ORM rows are
+    # what lets it through
+    assert not may_hold_operations(source.replace(".objects.", ".registry."), catalog)
+
+
+def test_json_read_into_a_declared_record_has_its_columns(report):
+    member = ["member_id", "email", "date_of_birth"]
+    for line, path in ((15, "imports/members.json"),  # TypeAdapter(list[Member]).validate_json
+                       (21, "imports/members.jsonl"),  # [Member(**json.loads(l)) for l in f]
+                       (26, "imports/member.json")):  # Member.model_validate_json(text)
+        export = operation(report, "feed/publish.py", line, "export")
+        assert sources(export) == {path: member}
+        assert export["decision"]["allowed"] is False
+
+
+def test_without_the_record_type_the_json_file_has_no_columns(project: Path):
+    publish = project / "feed" / "publish.py"
+    original = publish.read_text()
+    try:
+        publish.write_text(original.replace("TypeAdapter(list[Member]).validate_json(",
+                                            "json.loads("))
+        run = run_lacuna("extract", "feed/publish.py", "--format", "json", cwd=project)
+    finally:
+        publish.write_text(original)
+    assert run.code == 0, run.stderr
+    export = next(o for o in json.loads(run.stdout)["operations"]
+                  if o["location"]["line"] == 15 and o["action"] == "export")
+    assert [(s["name"], s["columns"]) for s in export["sources"]] == \
+        [("imports/members.json", [])]
