@@ -223,7 +223,11 @@ class Effects(InterpreterState):
             return True
         if isinstance(holder, Data) and isinstance(receiver, cst.Name) and \
                 raw_placeholder(holder) is None:
-            self.bind(receiver, self.combine([holder, value], "derive", node))
+            combined = self.combine([holder, value], "derive", node)
+            self.bind(receiver, combined)
+            model = self.model_of(holder)  # `customer.phone = x`: still a Customer record
+            if model is not None:
+                self.remember_rows(combined, model)
         return False
 
     def record_option(self, node: cst.Call) -> None:

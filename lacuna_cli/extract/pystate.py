@@ -22,6 +22,7 @@ from lacuna_cli.extract.pyvalues import Data, Function, Symbol, Text, Value
 from lacuna_cli.models import FileError, Location, Resource, Transform
 
 if TYPE_CHECKING:
+    from lacuna_cli.extract.declarations import DeclaredSchema
     from lacuna_cli.extract.python import PythonContext
 
 
@@ -92,3 +93,5 @@ class InterpreterState:
 
         # ... and in pyorm.ModelWrites (records of declared table models stored by an ORM).
         def persist(self, api: Api, node: cst.Call, qualname: str) -> Value | None: ...
+        def model_of(self, value: Value | None) -> DeclaredSchema | None: ...
+        def remember_rows(self, data: Data | None, schema: DeclaredSchema) -> None: ...
