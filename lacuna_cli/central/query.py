@@ -14,11 +14,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from lacuna_cli.central.column_edges import ColumnEdge
+from lacuna_cli.central.column_edges import ColumnEdge, column_edges
 from lacuna_cli.central.db import connect
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
+    import networkx as nx
     import psycopg
 
 MAX_LEVELS = 200
@@ -188,6 +189,29 @@ def column_walk(url: str, name: str, column: str) -> ColumnWalk:
         distance, steps = breadth_first([(key, column) for key in start], follow)
         nodes = _nodes(connection, list({key for key, _ in distance}))
     return ColumnWalk(start, column, nodes, distance, steps)
+
+
+def local_column_walk(graph: nx.MultiDiGraph, labels: dict[str, tuple], start: str,
+                      column: str, repo: str) -> ColumnWalk:
+    """The same walk over this repository's stored lineage alone (`lacuna lineage downstream
+    RESOURCE --column NAME` without --central): the column edges a push would send."""
+    by_source: dict[str, list[ColumnEdge]] = {}
+    for edge in column_edges(graph):
+        by_source.setdefault(edge.source, []).append(edge)
+
+    def follow(frontier: list[tuple[str, str]]) -> list[tuple[tuple[str, str], ColumnStep]]:
+        return [((edge.target, arrives), ColumnStep(repo, edge, asked, arrives))
+                for key, asked in frontier for edge in by_source.get(key, ())
+                if (arrives := edge.carries(asked)) is not None]
+
+    distance, steps = breadth_first([(start, column)], follow)
+    nodes = {}
+    for key in {key for key, _ in distance}:
+        node = graph.nodes[key]["node"]
+        tier, tags = labels.get(key, (None, ()))
+        nodes[key] = Node(key, node.label, node.kind,
+                          {repo: (tier or "?", list(tags), "", False)})
+    return ColumnWalk([start], column, nodes, distance, steps)
 
 
 def _nodes(connection: psycopg.Connection, keys: list[str]) -> dict[str, Node]:

@@ -146,6 +146,16 @@ def downstream_command(ctx: typer.Context, resource: ResourceArgument,
             lineage_central.downstream(_central_url(ctx), resource, output_format)
         return
     graph, labels, node_id = _load(ctx, resource)
+    if column is not None:
+        from lacuna_cli.central.query import local_column_walk
+        from lacuna_cli.commands.lineage_central import print_column_walk
+        from lacuna_cli.gitinfo import identify
+
+        config = project_config(ctx)
+        repo = identify(config.root, config.settings.user).repo
+        print_column_walk(local_column_walk(graph, labels, node_id, column, repo), resource,
+                          output_format)
+        return
     dependents = lineage.downstream(graph, node_id)
     if output_format is DataFormat.json:
         print(json_output.dumps({"resource": lineage.node_of(graph, node_id).label,

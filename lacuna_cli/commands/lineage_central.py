@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from lacuna_cli.commands.common import DataFormat, console
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
     from lacuna_cli.central.query import ColumnWalk, Node, Walk
@@ -97,9 +98,16 @@ def _writers(reached: Walk, key: str) -> list[dict[str, str]]:
 def column_downstream(url: str, name: str, column: str, output_format: DataFormat) -> None:
     """Every column of every resource, in any repository, that the named column reaches."""
     from lacuna_cli.central.query import column_walk
+
+    print_column_walk(column_walk(url, name, column), name, output_format)
+
+
+def print_column_walk(reached: ColumnWalk, name: str, output_format: DataFormat) -> None:
+    """A column walk, central or local: each column reached, nearest first, with the column it
+    comes from, the repository and the place that writes it."""
     from lacuna_cli.output import json as json_output
 
-    reached = column_walk(url, name, column)
+    column = reached.column
     places = reached.reached()
     if output_format is DataFormat.json:
         print(json_output.dumps({
@@ -117,8 +125,9 @@ def column_downstream(url: str, name: str, column: str, output_format: DataForma
             console().print(escape(f"  {step['operation']} of {step['from']} by "
                                    f"{step['repo']}: {step['at']}"), highlight=False)
     repos = {s.repo for s in reached.steps}
-    console().print(f"{len(places)} columns downstream of {escape(name)} column "
-                    f"{escape(column)} across {len(repos)} repositories")
+    console().print(f"{counted(len(places), 'column')} downstream of {escape(name)} column "
+                    f"{escape(column)} across "
+                    f"{counted(len(repos), 'repository', 'repositories')}")
 
 
 def _arrivals(reached: ColumnWalk, place: tuple[str, str]) -> list[dict[str, str]]:
