@@ -145,7 +145,7 @@ def _all_through(edge: LineageEdge, token: _Token) -> list[_Token]:
     rest = token.excluded | set(edge.dropped)
     if edge.column_flows:
         named = [(f.column, s, f.aggregate) for f in edge.column_flows for s in f.sources
-                 if s not in rest and s != ALL]
+                 if s not in rest and ALL not in (s, f.column)]
         split = [token.moved(s, "copy").moved(c, _flow_operation(edge, s, c, aggregate))
                  for c, s, aggregate in named]
         # A flow from `*` to a named column (count(*)) carries rows, no column's values.
