@@ -1,13 +1,17 @@
-"""Central lineage store at organisation scale: push rows/s, pull latency, org-wide walk, size.
+"""Central lineage store at organisation scale: push rows/s, pull latency, org-wide walks (of a
+resource and of one column), size.
 
     python bench/central_scale.py [--repos 100] [--resources 2000] [--pg postgresql://...]
 
 Creates a throw-away database on the server (--pg, else LACUNA_TEST_PG_DSN), creates the central
 schema in it, and pushes --repos repositories' lineage through the real push path (COPY batches,
 checks, publish). Repository r produces half its resources from tables the repository before it
-produces, so lineage crosses every repository. Then: the pull `lacuna check` makes for 500
-resources (one query; median of 9), an org-wide `downstream` walk from the first repository's
-table through all of them, a re-push of one repository (its view replaced, history kept), and
+produces, so lineage crosses every repository; each produced table gets COLUMNS column edges
+from the table it is built from (one of them a rename). Then: the pull `lacuna check` makes for
+500 resources (one query; median of 9), an org-wide `downstream` walk from the first
+repository's table through all of them, the walk of one column from the first repository's
+source (`downstream --column`),
+a re-push of one repository (its view replaced, history kept), and
 the store's size on disk. The database is dropped at the end unless --keep.
 """
 
@@ -28,19 +32,27 @@ from lacuna_cli.central.push import push
 from lacuna_cli.central.snapshot import Snapshot
 
 PULLED = 500
+COLUMNS = ("email", "full_name", "phone", "country", "created_at")
 
 
 def table(repo: int, index: int) -> str:
     return f"table:org.r{repo:03d}_t{index:05d}"
 
 
+def renamed(column: str, repo: int) -> str:
+    """A column's name in the tables of `repo` (-1: the raw sources)."""
+    return "contact_email" if column == "email" and repo >= 0 and repo % 2 == 0 else column
+
+
 def snapshot(repo: int, resources: int) -> Snapshot:
     """Half the resources read (the previous repository's outputs), half written from them,
-    one step of code between each pair."""
+    one step of code between each pair; the columns of each pair's source go to its target,
+    `email` arriving as `contact_email`, which the next repository reads back as `email`."""
     name = f"repo-{repo:03d}"
     half = resources // 2
     nodes: list[tuple] = []
     edges: list[tuple] = []
+    column_edges: list[tuple] = []
     columns = json.dumps({"email": ["GDPR", "PII"]})
     for i in range(half):
         source = table(repo - 1, i) if repo else f"table:raw.src_{i:05d}"
@@ -55,7 +67,11 @@ def snapshot(repo: int, resources: int) -> Snapshot:
                       [f"models/m{i}.sql:1"]))
         edges.append((source, step, "read", f"models/m{i}.sql", 2))
         edges.append((step, target, "write", f"models/m{i}.sql", 1))
-    return Snapshot("lineage", nodes, edges)
+        column_edges.extend(
+            (source, renamed(c, repo - 1), target, renamed(c, repo),
+             "rename" if c == "email" else "copy", f"models/m{i}.sql", 1, [])
+            for c in COLUMNS)
+    return Snapshot("lineage", nodes, edges, column_edges)
 
 
 def database_url(server: str, name: str) -> str:
@@ -87,14 +103,15 @@ def run(url: str, repos: int, resources: int) -> None:
     init_central(url)
     init_lineage(url)
     snapshots = [snapshot(r, resources) for r in range(repos)]
-    rows = sum(len(s.nodes) + len(s.edges) for s in snapshots)
+    rows = sum(len(s.nodes) + len(s.edges) + len(s.column_edges) for s in snapshots)
     start = time.perf_counter()
     for r, shot in enumerate(snapshots):
         push(url, f"repo-{r:03d}", shot)
     pushed = time.perf_counter() - start
     print(f"push: {repos} repositories x {resources} resources = {rows:,} rows "
           f"({sum(len(s.nodes) for s in snapshots):,} nodes, "
-          f"{sum(len(s.edges) for s in snapshots):,} edges) in {pushed:.1f}s: "
+          f"{sum(len(s.edges) for s in snapshots):,} edges, "
+          f"{sum(len(s.column_edges) for s in snapshots):,} column edges) in {pushed:.1f}s: "
           f"{rows / pushed:,.0f} rows/s")
 
     with connect(url) as connection:
@@ -116,11 +133,18 @@ def run(url: str, repos: int, resources: int) -> None:
           f"in {len({s.repo for s in walked.steps})} repositories, "
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
 
+    started = time.perf_counter()
+    followed = query.column_walk(url, "raw.src_00000", "email")
+    print(f"downstream raw.src_00000 --column email --central: "
+          f"{len(followed.reached())} columns in {len({s.repo for s in followed.steps})} "
+          f"repositories, {(time.perf_counter() - started) * 1000:.0f} ms")
+
     changed = snapshot(middle, resources)
     changed.nodes[0] = (*changed.nodes[0][:8], "read again", *changed.nodes[0][9:])
     started = time.perf_counter()
     again = push(url, f"repo-{middle:03d}", changed)
-    print(f"re-push of one repository ({again.nodes:,} nodes, {again.edges:,} edges): "
+    print(f"re-push of one repository ({again.nodes:,} nodes, {again.edges:,} edges, "
+          f"{again.column_edges:,} column edges): "
           f"{time.perf_counter() - started:.2f}s; unchanged re-push: ", end="")
     started = time.perf_counter()
     push(url, f"repo-{middle:03d}", changed)

@@ -18,6 +18,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit.chain import RECORD_FIELDS
+from lacuna_cli.central.db import connect, first_line
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.store import one_row
 
@@ -39,23 +40,6 @@ class PushResult:
     central_head: int
 
 
-def connect(dsn: str) -> psycopg.Connection:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise LacunaError("the central store needs psycopg: pip install 'psycopg[binary]>=3.1' "
-                          "(the postgres extra of Lacuna's checkout: pip install "
-                          "'.[postgres]')") from exc
-    try:
-        return psycopg.connect(dsn, connect_timeout=10, autocommit=True)  # batches commit
-    except psycopg.Error as exc:
-        raise LacunaError(f"cannot connect to the central store: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def init_central(dsn: str) -> None:
     """Create (or upgrade) the append-only central schema; safe to run again."""
     import psycopg
@@ -65,7 +49,7 @@ def init_central(dsn: str) -> None:
         try:
             connection.execute(schema)
         except psycopg.Error as exc:
-            raise LacunaError(f"cannot create the central schema: {_first_line(exc)}") from exc
+            raise LacunaError(f"cannot create the central schema: {first_line(exc)}") from exc
 
 
 def central_head(connection: psycopg.Connection, repo: str) -> tuple[int, str | None]:
@@ -131,7 +115,7 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
                 copy.write_row(row)
     except psycopg.Error as exc:
         raise LacunaError(f"the central store refused the batch starting at seq {rows[0][1]}: "
-                          f"{_first_line(exc)}") from exc
+                          f"{first_line(exc)}") from exc
     return len(rows)
 
 
@@ -156,7 +140,7 @@ def _push_checkpoints(connection: psycopg.Connection, repo: str,
                 [(repo, *(getattr(c, name) for name in CHECKPOINT_FIELDS)) for c in newer])
     except psycopg.Error as exc:
         raise LacunaError(f"the central store refused the checkpoints from seq {newer[0].seq}: "
-                          f"{_first_line(exc)}") from exc
+                          f"{first_line(exc)}") from exc
     return len(newer)
 
 
@@ -178,7 +162,7 @@ def grant_push(dsn: str, repo: str, role: str) -> str | None:
                     "(chain) DO UPDATE SET pusher = EXCLUDED.pusher, since = now()",
                     [repo, role])
         except psycopg.Error as exc:
-            raise LacunaError(f"cannot give {repo} to role {role}: {_first_line(exc)}") from exc
+            raise LacunaError(f"cannot give {repo} to role {role}: {first_line(exc)}") from exc
     return row[0] if row and row[0] != role else None
 
 

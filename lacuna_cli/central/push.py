@@ -16,13 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lacuna_cli.central.db import connect, first_line
-from lacuna_cli.central.snapshot import EDGE_COLUMNS, NODE_COLUMNS, Snapshot
+from lacuna_cli.central.snapshot import (
+    COLUMN_EDGE_COLUMNS, EDGE_COLUMNS, NODE_COLUMNS, Snapshot,
+)
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
     import psycopg
 
 BATCH = 20_000
+# Each table a push fills, and the view through which a pusher counts what it already holds.
+VIEWS = {"lineage_nodes": "visible_nodes", "lineage_edges": "visible_edges",
+         "lineage_column_edges": "visible_column_edges"}
 
 
 @dataclass
@@ -31,6 +36,7 @@ class LineagePush:
     push_id: int
     nodes: int  # rows sent by this run
     edges: int
+    column_edges: int
     unchanged: bool  # the store's current view already was this content
 
 
@@ -46,18 +52,21 @@ def push(url: str, repo: str, snapshot: Snapshot, commit: str = "") -> LineagePu
             raise LacunaError("the central store has no lineage schema (run `lacuna audit "
                               "init-central --to ...` first)") from exc
         if current is not None and current[1] == snapshot.digest:
-            return LineagePush(repo, int(current[0]), 0, 0, unchanged=True)
+            return LineagePush(repo, int(current[0]), 0, 0, 0, unchanged=True)
         push_id = _open(connection, repo, snapshot, commit)
         sent_nodes = _send(connection, "lineage_nodes", NODE_COLUMNS, repo, push_id,
                            snapshot.nodes)
         sent_edges = _send(connection, "lineage_edges", EDGE_COLUMNS, repo, push_id,
                            snapshot.edges)
+        sent_columns = _send(connection, "lineage_column_edges", COLUMN_EDGE_COLUMNS, repo,
+                             push_id, snapshot.column_edges)
         try:
             connection.execute("SELECT lacuna.lineage_publish(%s)", [push_id])
         except psycopg.Error as exc:
             raise LacunaError(f"the central store refused to publish push {push_id} of {repo}: "
                               f"{first_line(exc)}") from exc
-        return LineagePush(repo, push_id, sent_nodes, sent_edges, unchanged=False)
+        return LineagePush(repo, push_id, sent_nodes, sent_edges, sent_columns,
+                           unchanged=False)
 
 
 def _current(connection: psycopg.Connection, repo: str, kind: str) -> tuple | None:
@@ -73,10 +82,11 @@ def _open(connection: psycopg.Connection, repo: str, snapshot: Snapshot, commit:
 
     try:
         row = connection.execute(
-            "INSERT INTO lacuna.lineage_pushes (repo, kind, digest, \"commit\", nodes, edges) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (repo, kind, digest) DO NOTHING "
-            "RETURNING push_id", [repo, snapshot.kind, snapshot.digest, commit,
-                                  len(snapshot.nodes), len(snapshot.edges)]).fetchone()
+            "INSERT INTO lacuna.lineage_pushes (repo, kind, digest, \"commit\", nodes, edges, "
+            "column_edges) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (repo, kind, digest) "
+            "DO NOTHING RETURNING push_id",
+            [repo, snapshot.kind, snapshot.digest, commit, len(snapshot.nodes),
+             len(snapshot.edges), len(snapshot.column_edges)]).fetchone()
         if row is None:
             row = connection.execute(
                 "SELECT push_id FROM lacuna.lineage_pushes WHERE repo = %s AND kind = %s AND "
@@ -117,8 +127,9 @@ def _send(connection: psycopg.Connection, table: str, columns: Sequence[str], re
     """The rows after those already stored for this push, BATCH at a time."""
     import psycopg
 
-    view = "visible_nodes" if table == "lineage_nodes" else "visible_edges"
-    counted = connection.execute(f"SELECT count(*) FROM lacuna.{view} WHERE push_id = %s",
+    if not rows:
+        return 0
+    counted = connection.execute(f"SELECT count(*) FROM lacuna.{VIEWS[table]} WHERE push_id = %s",
                                  [push_id]).fetchone()
     stored = counted[0] if counted else 0
     quoted = ", ".join(("push_id", "seq", "repo", *columns))

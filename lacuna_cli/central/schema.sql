@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS lacuna.lineage_pushes (
     completed_at TIMESTAMPTZ,
     UNIQUE (repo, kind, digest)
 );
+-- Stores made before column lineage was pushed gain the count (their pushes have none).
+ALTER TABLE lacuna.lineage_pushes ADD COLUMN IF NOT EXISTS column_edges INTEGER NOT NULL
+    DEFAULT 0;
 
 -- Resources (and, for `downstream`, the in-memory steps between them) with the
 -- classification the repository gave them and why. `key` is the lineage node id for places
@@ -59,6 +62,24 @@ CREATE TABLE IF NOT EXISTS lacuna.lineage_edges (
     PRIMARY KEY (push_id, seq)
 );
 
+-- Column lineage between resources: a column of `source` is written into a column of `target`
+-- at path:line, with what happened on the way (copy, rename, aggregate, anonymize, joined by +).
+-- `*` is every column not named, under its own name, except `except_columns`.
+CREATE TABLE IF NOT EXISTS lacuna.lineage_column_edges (
+    push_id BIGINT NOT NULL REFERENCES lacuna.lineage_pushes,
+    seq INTEGER NOT NULL,
+    repo TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_column TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_column TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    except_columns TEXT[] NOT NULL,
+    PRIMARY KEY (push_id, seq)
+);
+
 CREATE TABLE IF NOT EXISTS lacuna.lineage_current (
     repo TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -80,6 +101,9 @@ CREATE INDEX IF NOT EXISTS lineage_nodes_known ON lacuna.lineage_nodes (key, pus
 -- Org-wide downstream and upstream walks.
 CREATE INDEX IF NOT EXISTS lineage_edges_source ON lacuna.lineage_edges (source, push_id);
 CREATE INDEX IF NOT EXISTS lineage_edges_target ON lacuna.lineage_edges (target, push_id);
+-- Where a column goes: the column walk asks for (resource, column) and (resource, '*').
+CREATE INDEX IF NOT EXISTS lineage_column_edges_source
+    ON lacuna.lineage_column_edges (source, source_column, push_id);
 CREATE INDEX IF NOT EXISTS lineage_nodes_label ON lacuna.lineage_nodes (lower(label), push_id);
 CREATE INDEX IF NOT EXISTS lineage_current_push ON lacuna.lineage_current (push_id);
 
@@ -138,7 +162,9 @@ BEGIN
         RAISE EXCEPTION 'lacuna: push % is not %''s to publish', id, session_user;
     END IF;
     IF (SELECT count(*) FROM lacuna.lineage_nodes WHERE push_id = id) <> pushed.nodes
-       OR (SELECT count(*) FROM lacuna.lineage_edges WHERE push_id = id) <> pushed.edges THEN
+       OR (SELECT count(*) FROM lacuna.lineage_edges WHERE push_id = id) <> pushed.edges
+       OR (SELECT count(*) FROM lacuna.lineage_column_edges WHERE push_id = id)
+          <> pushed.column_edges THEN
         RAISE EXCEPTION 'lacuna: push % of % is incomplete', id, pushed.repo;
     END IF;
     UPDATE lacuna.lineage_pushes SET completed_at = coalesce(completed_at, now())
@@ -158,16 +184,21 @@ CREATE OR REPLACE VIEW lacuna.visible_nodes AS
     SELECT n.* FROM lacuna.lineage_nodes n JOIN lacuna.visible_pushes p USING (push_id);
 CREATE OR REPLACE VIEW lacuna.visible_edges AS
     SELECT e.* FROM lacuna.lineage_edges e JOIN lacuna.visible_pushes p USING (push_id);
+CREATE OR REPLACE VIEW lacuna.visible_column_edges AS
+    SELECT e.* FROM lacuna.lineage_column_edges e JOIN lacuna.visible_pushes p USING (push_id);
 CREATE OR REPLACE VIEW lacuna.current_nodes AS
     SELECT n.* FROM lacuna.lineage_nodes n JOIN lacuna.current_pushes c USING (push_id);
 CREATE OR REPLACE VIEW lacuna.current_edges AS
     SELECT e.* FROM lacuna.lineage_edges e JOIN lacuna.current_pushes c USING (push_id);
+CREATE OR REPLACE VIEW lacuna.current_column_edges AS
+    SELECT e.* FROM lacuna.lineage_column_edges e JOIN lacuna.current_pushes c
+    USING (push_id);
 
 DO $$
 DECLARE
     t TEXT;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['lineage_nodes', 'lineage_edges'] LOOP
+    FOREACH t IN ARRAY ARRAY['lineage_nodes', 'lineage_edges', 'lineage_column_edges'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = t || '_no_change') THEN
             EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON lacuna.%I FOR EACH ROW '
                            'EXECUTE FUNCTION lacuna.reject_change()', t || '_no_change', t);
@@ -192,15 +223,16 @@ BEGIN
 END $$;
 
 REVOKE ALL ON lacuna.lineage_pushes, lacuna.lineage_nodes, lacuna.lineage_edges,
-    lacuna.lineage_current, lacuna.lineage_readers FROM PUBLIC;
+    lacuna.lineage_column_edges, lacuna.lineage_current, lacuna.lineage_readers FROM PUBLIC;
 REVOKE ALL ON FUNCTION lacuna.lineage_publish(BIGINT) FROM PUBLIC;
 -- Pushers add rows and read what they may (their own repositories' pushes at least);
 -- readers read the views only.
 GRANT SELECT, INSERT ON lacuna.lineage_pushes TO lacuna_ingest;
-GRANT INSERT ON lacuna.lineage_nodes, lacuna.lineage_edges TO lacuna_ingest;
+GRANT INSERT ON lacuna.lineage_nodes, lacuna.lineage_edges, lacuna.lineage_column_edges
+    TO lacuna_ingest;
 GRANT USAGE ON SEQUENCE lacuna.lineage_pushes_push_id_seq TO lacuna_ingest;
 GRANT EXECUTE ON FUNCTION lacuna.lineage_publish(BIGINT) TO lacuna_ingest;
 GRANT USAGE ON SCHEMA lacuna TO lacuna_read;
 GRANT SELECT ON lacuna.visible_pushes, lacuna.current_pushes, lacuna.visible_nodes,
-    lacuna.visible_edges, lacuna.current_nodes, lacuna.current_edges
-    TO lacuna_read, lacuna_ingest;
+    lacuna.visible_edges, lacuna.visible_column_edges, lacuna.current_nodes,
+    lacuna.current_edges, lacuna.current_column_edges TO lacuna_read, lacuna_ingest;

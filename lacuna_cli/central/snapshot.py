@@ -2,7 +2,8 @@
 
 Every node of the stored map (resources and the steps of code between them) with the
 classification it was given and why, whether this repository's code writes it and where; every
-edge with its operation and location. The digest names the content: pushing the same content
+edge with its operation and location; every column edge between resources (`column_edges.py`).
+The digest names the content: pushing the same content
 again sends nothing.
 """
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lacuna_cli import lineage
 from lacuna_cli import lineage_history as history
 from lacuna_cli.central import pull
+from lacuna_cli.central.column_edges import column_edges
 from lacuna_cli.central.keys import central_key
 from lacuna_cli.classify.known import Known
 from lacuna_cli.classify.run import open_run
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 NODE_COLUMNS = ("key", "kind", "label", "produced", "tier", "tags", "sensitive_columns",
                 "layer", "reasoning", "inherited_from", "written_by")
 EDGE_COLUMNS = ("source", "target", "operation", "path", "line")
+COLUMN_EDGE_COLUMNS = ("source", "source_column", "target", "target_column", "operation", "path",
+                       "line", "except_columns")
 
 
 @dataclass
@@ -36,10 +40,12 @@ class Snapshot:
     kind: str  # 'lineage' or 'catalog:<file>'
     nodes: list[tuple]
     edges: list[tuple]
+    column_edges: list[tuple] = field(default_factory=list)
 
     @property
     def digest(self) -> str:
-        text = json.dumps([self.kind, self.nodes, self.edges], sort_keys=True, default=str)
+        text = json.dumps([self.kind, self.nodes, self.edges, self.column_edges],
+                          sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -70,7 +76,11 @@ def lineage_snapshot(config: Config, repo: str) -> Snapshot:
                     central_key(repo, lineage.node_of(graph, e.target)), e.transform,
                     e.location.path, e.location.line)
                    for _, _, e in graph.edges(data="edge"))
-    return Snapshot("lineage", nodes, edges)
+    columns = [(central_key(repo, lineage.node_of(graph, c.source)), c.source_column,
+                central_key(repo, lineage.node_of(graph, c.target)), c.target_column,
+                c.operation, c.path, c.line, list(c.except_columns))
+               for c in column_edges(graph)]
+    return Snapshot("lineage", nodes, edges, sorted(columns))
 
 
 def catalog_snapshot(source: str, entries: list[Known]) -> Snapshot:

@@ -24,6 +24,9 @@ app = typer.Typer(help="Explore stored lineage: where data comes from and where 
                   no_args_is_help=True)
 ResourceArgument = Annotated[str, typer.Argument(help="A file path or table name as Lacuna "
                                                       "reports it (e.g. data/customers.csv).")]
+ColumnOption = Annotated[str | None, typer.Option(
+    "--column", "-c", help="Follow one column of the resource: every column of every resource "
+                           "it is written to.")]
 CentralFlag = Annotated[bool, typer.Option(
     "--central", help="Answer across every repository that pushed to the central store "
                       "(central_url in the trusted config, or LACUNA_CENTRAL_URL).")]
@@ -127,17 +130,32 @@ def show_command(ctx: typer.Context, resource: ResourceArgument,
 @app.command("downstream")
 def downstream_command(ctx: typer.Context, resource: ResourceArgument,
                        output_format: FormatOption = DataFormat.text,
-                       central: CentralFlag = False) -> None:
-    """List everything that depends on a resource, nearest first."""
+                       column: ColumnOption = None, central: CentralFlag = False) -> None:
+    """List everything that depends on a resource, nearest first; with --column, where one
+    of its columns ends up."""
     from lacuna_cli import lineage
     from lacuna_cli.output import json as json_output
 
     if central:
         from lacuna_cli.commands import lineage_central
 
-        lineage_central.downstream(_central_url(ctx), resource, output_format)
+        if column is not None:
+            lineage_central.column_downstream(_central_url(ctx), resource, column,
+                                              output_format)
+        else:
+            lineage_central.downstream(_central_url(ctx), resource, output_format)
         return
     graph, labels, node_id = _load(ctx, resource)
+    if column is not None:
+        from lacuna_cli.central.query import local_column_walk
+        from lacuna_cli.commands.lineage_central import print_column_walk
+        from lacuna_cli.gitinfo import identify
+
+        config = project_config(ctx)
+        repo = identify(config.root, config.settings.user).repo
+        print_column_walk(local_column_walk(graph, labels, node_id, column, repo), resource,
+                          output_format)
+        return
     dependents = lineage.downstream(graph, node_id)
     if output_format is DataFormat.json:
         print(json_output.dumps({"resource": lineage.node_of(graph, node_id).label,

@@ -9,9 +9,10 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from lacuna_cli.commands.common import DataFormat, console
+from lacuna_cli.plural import counted
 
 if TYPE_CHECKING:
-    from lacuna_cli.central.query import Node, Walk
+    from lacuna_cli.central.query import ColumnWalk, Node, Walk
     from lacuna_cli.config import Config
 
 
@@ -29,8 +30,8 @@ def push(config: Config, url: str, repo: str | None) -> None:
                         "sent", markup=False)
     else:
         console().print(f"pushed lineage of {name}: {result.nodes} nodes and {result.edges} "
-                        f"edges (push {result.push_id}, now the repository's current view)",
-                        markup=False)
+                        f"edges, {result.column_edges} column edges (push {result.push_id}, now "
+                        "the repository's current view)", markup=False)
 
 
 def _label(node: Node) -> str:
@@ -92,3 +93,58 @@ def _readers(reached: Walk) -> list[dict[str, str]]:
 def _writers(reached: Walk, key: str) -> list[dict[str, str]]:
     return [{"repo": repo, "at": at} for repo, at in sorted(
         {(s.repo, s.at) for s in reached.into(key)})]
+
+
+def column_downstream(url: str, name: str, column: str, output_format: DataFormat) -> None:
+    """Every column of every resource, in any repository, that the named column reaches."""
+    from lacuna_cli.central.query import column_walk
+
+    print_column_walk(column_walk(url, name, column), name, output_format)
+
+
+def print_column_walk(reached: ColumnWalk, name: str, output_format: DataFormat) -> None:
+    """A column walk, central or local: each column reached, nearest first, with the column it
+    comes from, the repository and the place that writes it."""
+    from lacuna_cli.output import json as json_output
+
+    column = reached.column
+    places = reached.reached()
+    if output_format is DataFormat.json:
+        print(json_output.dumps({
+            "resource": name, "column": column,
+            "downstream": [_column_json(reached, place) for place in places]}))
+        return
+    for place in places:
+        node = reached.nodes.get(place[0])
+        label = node.label if node else place[0]
+        tags = sorted(node.columns.get(place[1], ())) if node else []
+        shown = f" [{', '.join(tags)}]" if tags else ""
+        console().print(f"[bold]{escape(label)}[/bold] column [bold]{escape(place[1])}[/bold]"
+                        f"{escape(shown)}")
+        for step in _arrivals(reached, place):
+            console().print(escape(f"  {step['operation']} of {step['from']} by "
+                                   f"{step['repo']}: {step['at']}"), highlight=False)
+    repos = {s.repo for s in reached.steps}
+    console().print(f"{counted(len(places), 'column')} downstream of {escape(name)} column "
+                    f"{escape(column)} across "
+                    f"{counted(len(repos), 'repository', 'repositories')}")
+
+
+def _arrivals(reached: ColumnWalk, place: tuple[str, str]) -> list[dict[str, str]]:
+    """How data arrives in one reached column: from which column, by whom, where."""
+    def label(key: str) -> str:
+        node = reached.nodes.get(key)
+        return node.label if node else key
+
+    return [{"from": f"{label(source)}.{column}", "repo": repo, "at": at,
+             "operation": operation} for source, column, repo, at, operation in sorted(
+        {(s.edge.source, s.column, s.repo, f"{s.edge.path}:{s.edge.line}", s.edge.operation)
+         for s in reached.into(place)})]
+
+
+def _column_json(reached: ColumnWalk, place: tuple[str, str]) -> dict:
+    node = reached.nodes.get(place[0])
+    return {"key": place[0], "label": node.label if node else place[0], "column": place[1],
+            "tier": node.tier if node else "?", "tags": node.tags if node else [],
+            "column_tags": sorted(node.columns.get(place[1], ())) if node else [],
+            "distance": reached.distance[place], "written_by": _arrivals(reached, place)}
