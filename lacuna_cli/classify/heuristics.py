@@ -9,6 +9,7 @@ probe per n-gram plus a few regex searches — a few microseconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -92,33 +93,55 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Matcher:
-    """The rules of one kind: a phrase table for `words`, regexes for the rest."""
+    """The rules of one kind: a phrase table for `words`, regexes for the rest.
+
+    Speed matters (every column name of a run comes through here, p50 target a few us): the
+    phrases are dictionary probes on the name's tokens, and the regexes are first tried joined
+    (`_regex_probes`), so the common name no regex matches costs two regex calls, not one per
+    rule."""
 
     rules: tuple[CompiledRule, ...]
     phrases: dict[str, tuple[int, ...]]
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
-    # (order, regex) of the rules with a `regex`, searched one by one.
+    # (order, regex) of the rules with a `regex`, searched one by one once `any_regex` matched.
     searched: tuple[tuple[int, re.Pattern[str]], ...]
+    # Those regexes joined into one or two alternations (`_regex_probes`): a name none of them
+    # matches needs no rule's regex searched.
+    regex_probes: tuple[Callable[[str], object], ...]
     # `first_words` / `last_words` phrases -> rules, and the phrase lengths there are.
     firsts: dict[str, tuple[int, ...]]
     lasts: dict[str, tuple[int, ...]]
     edge_lengths: tuple[int, ...]
 
     def match(self, normal: str) -> list[CompiledRule]:
-        hits: set[int] = set()
+        hits: list[int] = []
         tokens = normal.split("_")
+        count = len(tokens)
+        phrases, starts = self.phrases, self.starts
         for start, token in enumerate(tokens):
-            for length in self.starts.get(token, ()):
-                found = self.phrases.get("_".join(tokens[start:start + length]))
-                if found:
-                    hits.update(found)
-        for length in self.edge_lengths:
-            if length < len(tokens):
-                hits.update(self.firsts.get("_".join(tokens[:length]), ()))
-                hits.update(self.lasts.get("_".join(tokens[-length:]), ()))
-        hits.update(order for order, pattern in self.searched if pattern.search(normal))
-        matched = [rule for rule in (self.rules[i] for i in sorted(hits))
+            lengths = starts.get(token)
+            if lengths is not None:
+                for length in lengths:
+                    found = phrases.get(token if length == 1 else
+                                        "_".join(tokens[start:start + length]))
+                    if found:
+                        hits.extend(found)
+        if count > 1:
+            firsts, lasts = self.firsts, self.lasts
+            for length in self.edge_lengths:
+                if length >= count:
+                    break
+                hits.extend(firsts.get(tokens[0] if length == 1 else
+                                       "_".join(tokens[:length]), ()))
+                hits.extend(lasts.get(tokens[-1] if length == 1 else
+                                      "_".join(tokens[-length:]), ()))
+        if any(probe(normal) for probe in self.regex_probes):
+            hits.extend(order for order, pattern in self.searched if pattern.search(normal))
+        if not hits:
+            return []
+        rules = self.rules
+        matched = [rule for rule in (rules[i] for i in sorted(set(hits)))
                    if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
         return vetoes or matched
@@ -146,8 +169,10 @@ def normalise_name(name: str) -> str:
     """`CustEmail`, `cust-email`, `Cust Email` -> `cust_email` (tokens joined by `_`)."""
     if _NORMAL.match(name):  # already snake_case, as most column names are
         return name
-    return _SEPARATORS.sub("_", _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name)).lower()
-                           ).strip("_")
+    if not name.islower():  # a camelCase or capitalised name: split its words first
+        name = _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name) if "IPv" in name else name
+                          ).lower()
+    return _SEPARATORS.sub("_", name).strip("_")
 
 
 def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
@@ -172,8 +197,49 @@ def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
     return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
                    tuple((r.order, r.pattern) for r in compiled if r.pattern is not None),
+                   _regex_probes([r.pattern.pattern for r in compiled
+                                  if r.pattern is not None]),
                    {k: tuple(v) for k, v in firsts.items()},
                    {k: tuple(v) for k, v in lasts.items()}, tuple(sorted(edges)))
+
+
+def _regex_probes(patterns: list[str]) -> tuple[Callable[[str], object], ...]:
+    """Every rule's regex as two alternations, which together match a name exactly when some
+    rule's regex does: the patterns anchored at the start of the name (a `match`, tried at
+    position 0 only) and the others (a `search`). Patterns that cannot be joined (a project's
+    pattern with global inline flags) give a probe that always passes, so each is searched."""
+    anchored = [p for p in patterns if _starts_anchored(p)]
+    others = [p for p in patterns if not _starts_anchored(p)]
+    probes: list[Callable[[str], object]] = []
+    for group, at_start in ((anchored, True), (others, False)):
+        if not group:
+            continue
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in group))
+        except re.error:
+            return (bool,)
+        probes.append(joined.match if at_start else joined.search)
+    return tuple(probes)
+
+
+def _starts_anchored(pattern: str) -> bool:
+    """`^(...)$`-shaped: anchored at the start and with no top-level alternative (`^a|b`)."""
+    if not pattern.startswith("^"):
+        return False
+    depth = 0
+    escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 def load_rule_file(path: Path) -> RuleFile:
