@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lacuna_cli.errors import ConfigError
+from lacuna_cli.errors import ConfigError, warn
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
@@ -45,6 +45,9 @@ class Rule(BaseModel):
 
     id: str
     words: list[str] = Field(default_factory=list)
+    # Whole names (`pin`, `id`): one dictionary probe, where a `^(?:...)$` regex of them
+    # would be tried branch by branch.
+    names: list[str] = Field(default_factory=list)
     # Words that begin or end a longer name (`is_`, `num_`; `_flag`, `_sk`): a dictionary
     # probe each, where the same regex would be searched at every position of every name.
     first_words: list[str] = Field(default_factory=list)
@@ -63,8 +66,9 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:
-        if not (self.words or self.first_words or self.last_words or self.regex):
-            raise ValueError("a rule needs `words`, `first_words`, `last_words` or `regex`")
+        if not (self.words or self.names or self.first_words or self.last_words or self.regex):
+            raise ValueError("a rule needs `words`, `names`, `first_words`, `last_words` or "
+                             "`regex`")
         for pattern in (self.regex, self.unless):
             if pattern:
                 try:
@@ -89,6 +93,8 @@ class CompiledRule:
     unless: re.Pattern[str] | None
     source: str
     order: int
+    # A shipped rule; a project's own rule (`rules` in the config) may add to it, never lower it.
+    shipped: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class Matcher:
     rule."""
 
     rules: tuple[CompiledRule, ...]
+    # Whole names -> rules.
+    exact: dict[str, tuple[int, ...]]
     phrases: dict[str, tuple[int, ...]]
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
@@ -115,7 +123,7 @@ class Matcher:
     edge_lengths: tuple[int, ...]
 
     def match(self, normal: str) -> list[CompiledRule]:
-        hits: list[int] = []
+        hits = list(self.exact.get(normal, ()))
         tokens = normal.split("_")
         count = len(tokens)
         phrases, starts = self.phrases, self.starts
@@ -149,19 +157,31 @@ class Matcher:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """All rules of a run, split by what they look at."""
+    """All rules of a run, split by what they look at, shipped apart from the project's own.
+
+    The project's rules travel with the code under review, so they may add and strengthen but
+    never take away (README, *Trust model*): they are matched on their own, so a project `veto`
+    silences only project rules, and their matches join the shipped ones, whose tier, tags and
+    confidence they can only raise (`layers.rule_verdict`). Lowering is an override's job."""
 
     columns: Matcher
     resources: Matcher
+    project_columns: Matcher | None = None
+    project_resources: Matcher | None = None
     # The verdict a combination of matched column rules makes (keyed by their order), built
     # once: there are far fewer combinations than names (`layers.rule_verdict`).
     verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
-        return self.columns.match(normalise_name(name))
+        return _both(self.columns, self.project_columns, normalise_name(name))
 
     def match_resource(self, name: str) -> list[CompiledRule]:
-        return self.resources.match(normalise_name(name))
+        return _both(self.resources, self.project_resources, normalise_name(name))
+
+
+def _both(shipped: Matcher, project: Matcher | None, normal: str) -> list[CompiledRule]:
+    found = shipped.match(normal)
+    return found if project is None else [*found, *project.match(normal)]
 
 
 @cache
@@ -169,32 +189,46 @@ def normalise_name(name: str) -> str:
     """`CustEmail`, `cust-email`, `Cust Email` -> `cust_email` (tokens joined by `_`)."""
     if _NORMAL.match(name):  # already snake_case, as most column names are
         return name
-    if not name.islower():  # a camelCase or capitalised name: split its words first
+    if name.isupper():  # SHOUTING_CASE: no word boundary hides in the case
+        name = name.lower()
+    elif not name.islower():  # a camelCase or capitalised name: split its words first
         name = _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name) if "IPv" in name else name
                           ).lower()
     return _SEPARATORS.sub("_", name).strip("_")
 
 
-def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
-    compiled = []
+def _compiled(rules: list[tuple[Rule, str, bool]]) -> tuple[CompiledRule, ...]:
+    """Every rule of one kind, numbered: the number is its `order` in verdict keys."""
+    return tuple(CompiledRule(rule, re.compile(rule.regex) if rule.regex else None,
+                              re.compile(rule.unless) if rule.unless else None, source, order,
+                              shipped)
+                 for order, (rule, source, shipped) in enumerate(rules))
+
+
+def _matcher(every: tuple[CompiledRule, ...], shipped: bool) -> Matcher:
+    """The phrase tables of the shipped rules, or of the project's, over all rules of a kind
+    (so a rule's `order` indexes `Matcher.rules` in both)."""
+    compiled = [r for r in every if r.shipped == shipped]
+    exact: dict[str, list[int]] = {}
     phrases: dict[str, list[int]] = {}
     firsts: dict[str, list[int]] = {}
     lasts: dict[str, list[int]] = {}
-    for order, (rule, source) in enumerate(rules):
+    for compiled_rule in compiled:
+        rule, order = compiled_rule.rule, compiled_rule.order
+        for word in rule.names:
+            exact.setdefault(normalise_name(word), []).append(order)
         for word in rule.words:
             phrases.setdefault(normalise_name(word), []).append(order)
         for word in rule.first_words:
             firsts.setdefault(normalise_name(word), []).append(order)
         for word in rule.last_words:
             lasts.setdefault(normalise_name(word), []).append(order)
-        compiled.append(CompiledRule(
-            rule, re.compile(rule.regex) if rule.regex else None,
-            re.compile(rule.unless) if rule.unless else None, source, order))
     starts: dict[str, set[int]] = {}
     for phrase in phrases:
         starts.setdefault(phrase.split("_")[0], set()).add(phrase.count("_") + 1)
     edges = {phrase.count("_") + 1 for phrase in (*firsts, *lasts)}
-    return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
+    return Matcher(every, {k: tuple(v) for k, v in exact.items()},
+                   {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
                    tuple((r.order, r.pattern) for r in compiled if r.pattern is not None),
                    _regex_probes([r.pattern.pattern for r in compiled
@@ -262,13 +296,22 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
                      if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
-    columns: list[tuple[Rule, str]] = []
-    resources: list[tuple[Rule, str]] = []
+    columns: list[tuple[Rule, str, bool]] = []
+    resources: list[tuple[Rule, str, bool]] = []
     for path in (*extra_files, *shipped):
         parsed = load_rule_file(path)
         target = columns if parsed.kind == "columns" else resources
-        target.extend((rule, str(path)) for rule in parsed.rules)
-    return RuleSet(_matcher(columns), _matcher(resources))
+        target.extend((rule, str(path), path not in extra_files) for rule in parsed.rules)
+    every_column, every_resource = _compiled(columns), _compiled(resources)
+    rules = RuleSet(_matcher(every_column, shipped=True), _matcher(every_resource, shipped=True),
+                    _matcher(every_column, shipped=False) if extra_files else None,
+                    _matcher(every_resource, shipped=False) if extra_files else None)
+    if extra_files:
+        from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
+
+        for problem in weakening_attempts(rules):
+            warn(problem)
+    return rules
 
 
 # The labeled descriptions layer 2 compares against, and the entity vocabulary (`entity.py`),
