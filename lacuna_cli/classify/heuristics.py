@@ -314,6 +314,11 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     return rules
 
 
+def catalog() -> dict[str, Rule]:
+    """The shipped data-type catalog: each data type's name -> the rule that defines it."""
+    return {r.rule.data_type: r.rule for r in load_rules().columns.rules if r.rule.data_type}
+
+
 # The labeled descriptions layer 2 compares against, and the entity vocabulary (`entity.py`),
 # live beside the rules, each in its own format.
 EXAMPLES_FILE = "examples.yaml"

@@ -66,7 +66,9 @@ class ColumnLayers:
             if verdict.confidence > lower.confidence or verdict.tags:
                 self._decided[name] = ColumnSensitivity(
                     verdict.tier, verdict.tags, verdict.identifier, verdict.explain(),
-                    layer="embedding", confidence=verdict.confidence)
+                    layer="embedding", confidence=verdict.confidence,
+                    data_type=verdict.data_type, fideslang=verdict.fideslang,
+                    about_record=verdict.about_record)
             else:
                 self._decided[name] = replace(lower, why=f"{lower.why}; no labeled example "
                                                          f"near enough ({verdict.explain()})")
