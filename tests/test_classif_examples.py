@@ -40,9 +40,10 @@ def test_an_unknown_data_type_is_one_error_naming_the_file_and_key(tmp_path) -> 
         load_examples(path)
 
 
-@pytest.mark.parametrize("entry", ['{text: "home phone"}',
-                                   '{text: "home phone", data_type: Phone number, '
-                                   'tier: INTERNAL}'])
+BOTH = '{text: "home phone", data_type: Phone number, tier: INTERNAL}'
+
+
+@pytest.mark.parametrize("entry", ['{text: "home phone"}', BOTH])
 def test_an_example_names_either_a_data_type_or_a_tier(tmp_path, entry) -> None:
     with pytest.raises(ConfigError, match=r"examples\.yaml: examples\.0: .*either its "
                                           r"`data_type`"):
