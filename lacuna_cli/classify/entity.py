@@ -1,4 +1,5 @@
-"""Whose data a table, file or record type holds: a person's, a thing's, or unknown.
+"""Whose data a table, file or record type holds: a person's, a thing's, a message's parties',
+or unknown.
 
 Column names alone do not say whether an address is personal; the record does. A customer's
 street and zip locate a person, a warehouse's do not, and a customer's account balance
@@ -270,9 +271,11 @@ def _singulars(word: str) -> tuple[str, ...]:
 
 def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
                vocabulary: Vocabulary) -> ColumnSensitivity:
-    """A column's verdict given whose record it is in. Only contact data of the record (its
-    name, address, phone, email) changes, and only when the subject is a thing: the column's
-    own entity word (`store_phone`, `customer_email`) wins over the record's."""
+    """A column's verdict given whose record it is in. Contact data of the record (its name,
+    address, phone, email) changes only when the subject is a thing: the column's own entity
+    word (`store_phone`, `customer_email`) wins over the record's, except a workplace word in a
+    person record (a contact's `business_address` is theirs). In a person record its own key is
+    a person key; in a message a column no rule knows that ends in a party word names people."""
     if entity.kind == "person" and verdict.tags == {"IDENTIFIER"} and not verdict.identifier:
         return _own_key(verdict, column, entity, vocabulary)
     if entity.kind == "message" and not verdict.sensitive and verdict.data_type is None \
