@@ -13,7 +13,9 @@ predicted data type. Target F1 >= 0.92.
 
 **peer_pii/*.json** — Bearer's and fides' labeled fields (read their PROVENANCE.md: both count
 user ids, coarse places and some business fields as personal, and fides labels a field
-`user.*` whenever it relates to the user). Scored per table with layer 1, in two views:
+`user.*` whenever it relates to the user). A nested field is scored as a column named by its
+whole path (`emails.value`, as `pd.json_normalize` names it; the last segment alone is printed
+too). Scored per table with layer 1, in two views:
 `identifying` (the tags above) and `personal type` (also any column our catalog recognises, in
 its table's context, as a data type whose fideslang category is `user.*` — a person key, a
 customer's city, a salary — which is what fides' `user.*` labels and Bearer's data types
@@ -292,13 +294,22 @@ def peer(name: str) -> None:
         print(f"== {name}: skipped, {path} is not there")
         return
     rows = json.loads(path.read_text())
-    column: Callable[[dict], str] = lambda r: str(r["column"]).split(".")[-1]
+    # A nested field is a column named by its whole path, as `pd.json_normalize` names it
+    # (`emails.value`, `phone_numbers.id`): the path says what the leaf holds and whose it is.
+    column: Callable[[dict], str] = lambda r: str(r["column"])
+    leaf: Callable[[dict], str] = lambda r: str(r["column"]).split(".")[-1]
     gold: Callable[[dict], bool | None] = lambda r: r["pii"]
     found = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), column)
-    print(f"\n== peer_pii/{name}: {len(rows)} fields, {sum(r['pii'] is True for r in rows)} "
-          f"personal, {sum(r['pii'] is None for r in rows)} unscored; layer 1, per table")
+    leaves = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), leaf)
+    nested = sum("." in str(r["column"]) for r in rows)
+    print(f"\n== peer_pii/{name}: {len(rows)} fields ({nested} nested), "
+          f"{sum(r['pii'] is True for r in rows)} personal, "
+          f"{sum(r['pii'] is None for r in rows)} unscored; layer 1, per table")
     for view, guess in (("identifying", identifying), ("personal type", personal_type)):
         print(f"  {view:<15} {score(rows, found, gold, column, guess).line()}")
+    if nested:
+        print(f"  personal type, last path segment only: "
+              f"{score(rows, leaves, gold, leaf, personal_type).line()}")
     fields = [row for row in rows if row.get("bearer_type") != "function"]
     if len(fields) < len(rows):  # Bearer also labels method names; Lacuna classifies data
         print(f"  data fields only ({len(fields)}, methods left out), personal type: "

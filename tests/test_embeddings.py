@@ -29,7 +29,8 @@ from lacuna_cli.store import open_store
 with open_store(Path(sys.argv[1]), write=True) as connection:
     layers = ColumnLayers(load_rules(), Cache(connection))
     layers.decide(sys.argv[2:])
-    verdicts = {n: [layers.verdict(n).layer, sorted(layers.verdict(n).tags)] for n in sys.argv[2:]}
+    verdicts = {n: [layers.verdict(n).layer, sorted(layers.verdict(n).tags),
+                    layers.verdict(n).data_type] for n in sys.argv[2:]}
 print(json.dumps({"loads": embeddings.model_loads, "torch": "torch" in sys.modules,
                   "st": "sentence_transformers" in sys.modules, "verdicts": verdicts}))
 """
@@ -49,6 +50,9 @@ def test_names_the_rules_do_not_know_are_decided_by_nearest_examples(decided) ->
     assert verdicts["recipient_names"].layer == "embedding"
     assert "PII" in verdicts["recipient_names"].tags
     assert "name of the recipient" in verdicts["recipient_names"].why
+    # The deciding example's data type, named like layer 1's (rules/examples.yaml).
+    assert (verdicts["recipient_names"].data_type, verdicts["recipient_names"].fideslang) == (
+        "Full name", "user.name")
     assert verdicts["patient_illness"].tags >= {"PHI"}
     assert "PII" in verdicts["home_location"].tags
     assert not verdicts["wind_speed"].tags
@@ -61,7 +65,7 @@ def test_a_warm_run_reads_the_cache_and_never_imports_the_model(decided) -> None
                           text=True, check=True, timeout=120)
     report = json.loads(done.stdout)
     assert report["loads"] == 0 and not report["torch"] and not report["st"]
-    assert report["verdicts"]["recipient_names"] == ["embedding", ["GDPR", "PII"]]
+    assert report["verdicts"]["recipient_names"] == ["embedding", ["GDPR", "PII"], "Full name"]
     assert report["verdicts"]["wind_speed"][1] == []
 
 

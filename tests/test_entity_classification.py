@@ -255,3 +255,47 @@ def test_explain_shows_the_entity_decision_and_why(lacuna, retail: Path) -> None
                                  cwd=retail).stdout)
     assert document["entity"]["kind"] == "person"
     assert document["entity"]["linked_tags"] == ["PERSON_LINKED"]
+
+
+def test_the_parties_of_a_message_are_people(lacuna, tmp_path):
+    found = columns(lacuna, tmp_path, "mail.Emails", "MetadataFrom", "ExtractedTo",
+                    "ExtractedCc", "MetadataDateSent", "date_from", "MetadataSubject")
+    assert {c for c, row in found.items() if personal(row)} == {
+        "MetadataFrom", "ExtractedTo", "ExtractedCc"}
+    assert (found["ExtractedCc"]["data_type"], found["ExtractedCc"]["fideslang"]) == (
+        "Message sender or recipient", "user.contact")
+    # The same words in a record that is no message are not parties.
+    elsewhere = columns(lacuna, tmp_path, "price_bands", "valid_from", "to")
+    assert not any(personal(row) for row in elsewhere.values())
+
+
+def test_a_persons_work_contact_data_is_theirs_and_a_post_office_box_no_office(lacuna,
+                                                                              tmp_path):
+    found = columns(lacuna, tmp_path, "ContactItem", "BusinessAddressStreet",
+                    "BusinessTelephoneNumber", "HomeAddressPostOfficeBox", "CompanyName")
+    assert {c for c, row in found.items() if personal(row)} == {
+        "BusinessAddressStreet", "BusinessTelephoneNumber", "HomeAddressPostOfficeBox"}
+    # In a record that is not a person, a company's address stays the company's.
+    orders = columns(lacuna, tmp_path, "orders", "company_address", "ship_name",
+                     "ship_address")
+    assert {c for c, row in orders.items() if personal(row)} == {"ship_name", "ship_address"}
+
+
+def test_a_patients_own_attributes_are_hipaa_data_not_phi_by_themselves(lacuna, tmp_path):
+    found = columns(lacuna, tmp_path, "clinic.patients", "patient_id", "mrn", "last_name",
+                    "diagnosis", "ward", "admission_date")
+    assert {c for c, row in found.items() if personal(row)} == {"mrn", "last_name",
+                                                                "diagnosis"}
+    for column in ("ward", "admission_date"):
+        assert found[column]["tier"] == "PROPRIETARY", column
+        assert {"PERSON_LINKED", "HIPAA"} <= set(found[column]["tags"]), column
+
+
+def test_qualified_person_columns_show_a_record_that_has_a_person_not_one(lacuna, tmp_path):
+    # `contact_first_name` + `contact_last_name`: the call has a contact; the call is no person,
+    # so its own `id` is no person key.
+    found = columns(lacuna, tmp_path, "t_0042", "id", "contact_first_name",
+                    "contact_last_name", "d_following_holiday")
+    assert found["id"]["entity"] == "unknown"
+    assert found["id"]["data_type"] == "Surrogate or foreign key"
+    assert not personal(found["d_following_holiday"])

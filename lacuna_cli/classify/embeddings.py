@@ -12,6 +12,7 @@ misses of a run are embedded in one batch, and without the extra layer 2 says so
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 import threading
@@ -21,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lacuna_cli.classify.cache import Cache, key
-from lacuna_cli.classify.heuristics import EXAMPLES_FILE, normalise_name
+from lacuna_cli.classify.heuristics import EXAMPLES_FILE, catalog, normalise_name
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import DEFAULT_TIER, AssignedTier, Tier
 from lacuna_cli.shipped import shipped_dir
@@ -41,7 +42,7 @@ NEIGHBOURS = 3
 # names that merely share a word with one ("license", "User", "DocNumber") reach 0.5-0.59.
 NEAR = 0.5
 SENSITIVE = 0.6
-VERDICT_VERSION = "1"
+VERDICT_VERSION = "2"  # 2: verdicts name the data type of the deciding example
 MISSING_EXTRA = ("layer 2 (embeddings) skipped: to classify names the rules are unsure about, "
                  "`pip install torch==2.13.0` (the CPU build: add `--index-url "
                  "https://download.pytorch.org/whl/cpu` where your index has only CUDA builds), "
@@ -53,13 +54,22 @@ _model_lock = threading.Lock()  # one load per process, whoever asks first
 _model: SentenceTransformer | None = None
 
 
-class Example(BaseModel):
+class ExampleEntry(BaseModel):
+    """One labeled description as written: a sensitive one names its catalog data type (its
+    level comes from there, so layers 1 and 2 agree), a look-alike only its tier."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str = Field(min_length=1)
-    tier: AssignedTier
-    tags: list[str] = Field(default_factory=list)
-    identifier: bool = False
+    data_type: str | None = None
+    tier: AssignedTier | None = None
+
+    @model_validator(mode="after")
+    def _one_label(self) -> ExampleEntry:
+        if (self.data_type is None) == (self.tier is None):
+            raise ValueError("an example names either its `data_type` (sensitive) or its "
+                             "`tier` (a look-alike that is not)")
+        return self
 
 
 class ExampleFile(BaseModel):
@@ -67,7 +77,21 @@ class ExampleFile(BaseModel):
 
     version: Literal[1]
     kind: Literal["examples"]
-    examples: list[Example]
+    examples: list[ExampleEntry]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labeled description with the level of its data type (`rules/columns.yaml`)."""
+
+    text: str
+    tier: Tier
+    tags: frozenset[str] = frozenset()
+    identifier: bool = False
+    data_type: str | None = None
+    fideslang: str | None = None
+    # Contact data of whatever the record describes (`Rule.describes`), as layer 1 marks it.
+    about_record: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,20 +110,30 @@ class EmbeddingVerdict:
     identifier: bool
     confidence: float
     neighbours: tuple[Neighbour, ...]
+    # The data type of the example that decided, and its fideslang category (a sensitive
+    # verdict only), named in reports as layer 1's are.
+    data_type: str | None = None
+    fideslang: str | None = None
+    # Contact data of whatever the record describes (`Rule.describes`), as layer 1 marks it.
+    about_record: bool = False
 
     def explain(self) -> str:
         near = ", ".join(f"'{n.text}' {n.similarity:.2f}" for n in self.neighbours)
-        return f"nearest labeled examples: {near}"
+        kind = f"{self.data_type}: " if self.data_type else ""
+        return f"{kind}nearest labeled examples: {near}"
 
     def to_json(self) -> dict[str, Any]:
         return {"tier": self.tier.value, "tags": sorted(self.tags), "identifier": self.identifier,
                 "confidence": self.confidence,
-                "neighbours": [[n.text, n.similarity, n.sensitive] for n in self.neighbours]}
+                "neighbours": [[n.text, n.similarity, n.sensitive] for n in self.neighbours],
+                "data_type": self.data_type, "fideslang": self.fideslang,
+                "about_record": self.about_record}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EmbeddingVerdict:
         return cls(Tier(data["tier"]), frozenset(data["tags"]), data["identifier"],
-                   data["confidence"], tuple(Neighbour(t, s, b) for t, s, b in data["neighbours"]))
+                   data["confidence"], tuple(Neighbour(t, s, b) for t, s, b in data["neighbours"]),
+                   data["data_type"], data["fideslang"], data["about_record"])
 
 
 def describe(name: str) -> str:
@@ -115,7 +149,9 @@ def available() -> bool:
 
 @cache
 def load_examples(path: Path | None = None) -> tuple[Example, ...]:
-    """The labeled descriptions; a bad file is one ConfigError naming file and key."""
+    """The labeled descriptions, each sensitive one with its data type's level from the
+    shipped catalog; a bad file, or a data type the catalog does not have, is one ConfigError
+    naming the file and key."""
     path = path or shipped_dir("rules") / EXAMPLES_FILE
     try:
         parsed = ExampleFile.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
@@ -126,7 +162,21 @@ def load_examples(path: Path | None = None) -> tuple[Example, ...]:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
-    return tuple(parsed.examples)
+    known = catalog()
+    examples = []
+    for index, entry in enumerate(parsed.examples):
+        if entry.data_type is None:
+            examples.append(Example(entry.text, entry.tier or DEFAULT_TIER))
+            continue
+        rule = known.get(entry.data_type)
+        if rule is None:
+            close = difflib.get_close_matches(entry.data_type, known, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ConfigError(f"{path}: examples.{index}.data_type: {entry.data_type!r} is not a "
+                              f"data type of the catalog (rules/columns.yaml){hint}")
+        examples.append(Example(entry.text, rule.tier, frozenset(rule.tags), rule.identifier,
+                                rule.data_type, rule.fideslang, rule.describes == "record"))
+    return tuple(examples)
 
 
 class Embedder:
@@ -135,7 +185,8 @@ class Embedder:
     def __init__(self, cache: Cache, examples: tuple[Example, ...] | None = None) -> None:
         self._cache = cache
         self._examples = examples if examples is not None else load_examples()
-        self._examples_key = key(*(f"{e.text}|{e.tier.value}|{sorted(e.tags)}|{e.identifier}"
+        self._examples_key = key(*(f"{e.text}|{e.tier.value}|{sorted(e.tags)}|{e.identifier}|"
+                                   f"{e.data_type}|{e.fideslang}|{e.about_record}"
                                    for e in self._examples))
 
     def classify(self, texts: list[str]) -> dict[str, EmbeddingVerdict] | None:
@@ -178,8 +229,9 @@ class Embedder:
         sensitive = [(e, s) for e, s in near if e.tags and s >= SENSITIVE]
         if sensitive and weight[True] > weight[False]:
             example, similarity = sensitive[0]
-            return EmbeddingVerdict(example.tier, frozenset(example.tags), example.identifier,
-                                    round(similarity, 3), neighbours)
+            return EmbeddingVerdict(example.tier, example.tags, example.identifier,
+                                    round(similarity, 3), neighbours, example.data_type,
+                                    example.fideslang, example.about_record)
         confidence = top if not best.tags and top >= NEAR else min(top, NEAR) / 2
         return EmbeddingVerdict(DEFAULT_TIER, frozenset(), False, round(confidence, 3),
                                 neighbours)

@@ -1,4 +1,5 @@
-"""Whose data a table, file or record type holds: a person's, a thing's, or unknown.
+"""Whose data a table, file or record type holds: a person's, a thing's, a message's parties',
+or unknown.
 
 Column names alone do not say whether an address is personal; the record does. A customer's
 street and zip locate a person, a warehouse's do not, and a customer's account balance
@@ -19,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lacuna_cli.classify.heuristics import ENTITIES_FILE, normalise_name
 from lacuna_cli.classify.inherit import ColumnSensitivity
@@ -28,7 +29,7 @@ from lacuna_cli.models import AssignedTier, Tier
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
 
-Kind = Literal["person", "thing", "unknown"]
+Kind = Literal["person", "thing", "message", "unknown"]
 
 # A key column: the part before it names what it points at (`customer_sk`, `c_customer_id`).
 _KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?P<noun>[a-z_]+?)_?(?:id|sk|key|pk|uuid|guid)$")
@@ -73,6 +74,30 @@ class OwnKey(BaseModel):
     fideslang: str
 
 
+class Messages(BaseModel):
+    """Records that are messages, and the columns naming their parties (`from`, `cc`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: list[str] = Field(min_length=1)
+    parties: list[str] = Field(min_length=1)
+    tier: AssignedTier
+    tags: list[str] = Field(min_length=1)
+    data_type: str
+    fideslang: str = Field(pattern=r"^user(?:\.[a-z_]+)*$")
+    # Names ending in a party word that are not one (`date_to`, `valid_from`).
+    unless: str
+
+    @field_validator("unless")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+        return pattern
+
+
 class EntityFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -83,6 +108,9 @@ class EntityFile(BaseModel):
     record_words: list[str]
     evidence: Evidence
     own_key: OwnKey
+    workplace: list[str]
+    not_entities: list[str]
+    messages: Messages
 
 
 @dataclass(frozen=True)
@@ -118,11 +146,26 @@ class Vocabulary:
     at_least: int
     # What the own key of a person record is (`id` of customers): a person key.
     own_key: OwnKey
+    # Thing words that, qualifying contact data in a person record, name the person's own
+    # workplace (`business_phone` of a contact is that person's work phone).
+    workplace: frozenset[str]
+    # Compounds holding an entity word that name no entity (`post_office` in
+    # `home_address_post_office_box`), as regexes cut out of a name before it is read.
+    not_entities: re.Pattern[str] | None
+    messages: Messages
+    message_words: frozenset[str]
+
+    def tokens_of(self, name: str) -> list[str]:
+        """The name's tokens, compounds that name no entity cut out."""
+        normal = normalise_name(name)
+        if self.not_entities is not None:
+            normal = self.not_entities.sub("_", normal).strip("_")
+        return normal.split("_") if normal else []
 
     def noun_in(self, name: str, kind: Kind | None = None) -> Entity | None:
         """The rightmost entity word of a name (the longest phrase ending there: `web_site`,
         not `site`), singular or plural; of one kind only when `kind` is given."""
-        tokens = normalise_name(name).split("_")
+        tokens = self.tokens_of(name)
         for end in range(len(tokens), 0, -1):
             found = self._ending_at(tokens, end)
             if found is not None and kind in (None, found.kind):
@@ -132,10 +175,21 @@ class Vocabulary:
     def head_of(self, name: str) -> Entity | None:
         """The entity the head of a name is — its last word once record-type words and
         numbers are dropped (`ProductDetailsModel` -> product, `stores_2024` -> store)."""
-        tokens = normalise_name(name).split("_")
+        tokens = self._head_tokens(name)
+        return self._ending_at(tokens, len(tokens)) if tokens else None
+
+    def message_in(self, name: str) -> Entity | None:
+        """A message record: its head is a message word (`emails`, `sms_messages`)."""
+        tokens = self._head_tokens(name)
+        word = next((w for w in _singulars(tokens[-1]) if w in self.message_words),
+                    None) if tokens else None
+        return Entity("message", word, "") if word else None
+
+    def _head_tokens(self, name: str) -> list[str]:
+        tokens = self.tokens_of(name)
         while tokens and (tokens[-1] in self.suffixes or tokens[-1].isdigit()):
             tokens.pop()
-        return self._ending_at(tokens, len(tokens)) if tokens else None
+        return tokens
 
     def _ending_at(self, tokens: list[str], end: int) -> Entity | None:
         for length in range(min(self.longest, end), 0, -1):
@@ -165,15 +219,17 @@ class Vocabulary:
         own = record_name(resource_name)
         person = self.noun_in(own, "person") if own else None
         head = self.head_of(own) if own else None
+        # `first_name` shows a person; `contact_first_name` shows a record that has one.
         person_columns = sorted({c for c, v in verdicts.items()
-                                 if v.fideslang in self.evidence and not v.about_record},
+                                 if v.fideslang in self.evidence and not v.about_record
+                                 and self.qualifier_in(c) is None},
                                 key=list(verdicts).index)
         kinds = {verdicts[c].fideslang for c in person_columns}
         if person is None and len(kinds) >= self.at_least:
             contrary = f" (its name says {head.noun})" if head else ""
             return replace(self.person, why=f"columns {' + '.join(person_columns)} are "
                                             f"what only a person has{contrary}")
-        named = person or head
+        named = person or head or (self.message_in(own) if own else None)
         if named is not None:
             return replace(named, why=f"its name {own!r} names a {named.noun}")
         first = next(iter(verdicts), None)
@@ -215,20 +271,43 @@ def _singulars(word: str) -> tuple[str, ...]:
 
 def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
                vocabulary: Vocabulary) -> ColumnSensitivity:
-    """A column's verdict given whose record it is in. Only contact data of the record (its
-    name, address, phone, email) changes, and only when the subject is a thing: the column's
-    own entity word (`store_phone`, `customer_email`) wins over the record's."""
+    """A column's verdict given whose record it is in. Contact data of the record (its name,
+    address, phone, email) changes only when the subject is a thing: the column's own entity
+    word (`store_phone`, `customer_email`) wins over the record's, except a workplace word in a
+    person record (a contact's `business_address` is theirs). In a person record its own key is
+    a person key; in a message a column no rule knows that ends in a party word names people."""
     if entity.kind == "person" and verdict.tags == {"IDENTIFIER"} and not verdict.identifier:
         return _own_key(verdict, column, entity, vocabulary)
+    if entity.kind == "message" and not verdict.sensitive and verdict.data_type is None \
+            and verdict.layer in ("default", "embedding"):
+        return _party(verdict, column, entity, vocabulary)
     if not verdict.sensitive or not verdict.about_record:
         return verdict
     subject = vocabulary.qualifier_in(column) or entity
+    if entity.kind == "person" and subject.noun in vocabulary.workplace:
+        return verdict  # a contact's business address is where that person works
     if subject.kind != "thing":
         return verdict
     whose = "what the record describes" if subject is entity else "named in the column"
     return replace(verdict, tier=Tier.INTERNAL, tags=frozenset(), identifier=False,
                    why=f"{verdict.why}; but here it is the {verdict.data_type or 'contact data'}"
                        f" of a {subject.noun} ({whose}), not of a person")
+
+
+def _party(verdict: ColumnSensitivity, column: str, entity: Entity,
+           vocabulary: Vocabulary) -> ColumnSensitivity:
+    """A column no rule knows that names a party of a message (`from`, `MetadataTo`, `cc`):
+    the names or addresses of the people who sent or received it."""
+    tokens = vocabulary.tokens_of(column)
+    messages = vocabulary.messages
+    if not tokens or tokens[-1] not in messages.parties or re.search(
+            messages.unless, "_".join(tokens)):
+        return verdict
+    return replace(verdict, tier=messages.tier, tags=frozenset(messages.tags), identifier=True,
+                   data_type=messages.data_type, fideslang=messages.fideslang,
+                   layer="heuristic", confidence=0.7,
+                   why=f"the {tokens[-1]!r} party of a {entity.noun} names the people who sent "
+                       f"or received it")
 
 
 def _own_key(verdict: ColumnSensitivity, column: str, entity: Entity,
@@ -270,9 +349,13 @@ def _load(path: str) -> Vocabulary:
             nouns.setdefault(normalise_name(word), Entity("thing", normalise_name(word), ""))
     linked = parsed.persons[0].linked if parsed.persons else Linked(tier=Tier.INTERNAL, tags=[])
     person = Entity("person", None, "", linked.tier, frozenset(linked.tags))
+    cut = "|".join(re.escape(normalise_name(w)) for w in parsed.not_entities)
     return Vocabulary(nouns, max(n.count("_") + 1 for n in nouns), person,
                       frozenset(normalise_name(w) for w in parsed.record_words),
                       frozenset(parsed.evidence.fideslang), parsed.evidence.at_least,
-                      parsed.own_key)
+                      parsed.own_key, frozenset(normalise_name(w) for w in parsed.workplace),
+                      re.compile(rf"(?:^|_)(?:{cut})(?=_|$)") if cut else None,
+                      parsed.messages,
+                      frozenset(normalise_name(w) for w in parsed.messages.words))
 
 

@@ -9,6 +9,7 @@ probe per n-gram plus a few regex searches — a few microseconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lacuna_cli.errors import ConfigError
+from lacuna_cli.errors import ConfigError, warn
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
@@ -44,6 +45,9 @@ class Rule(BaseModel):
 
     id: str
     words: list[str] = Field(default_factory=list)
+    # Whole names (`pin`, `id`): one dictionary probe, where a `^(?:...)$` regex of them
+    # would be tried branch by branch.
+    names: list[str] = Field(default_factory=list)
     # Words that begin or end a longer name (`is_`, `num_`; `_flag`, `_sk`): a dictionary
     # probe each, where the same regex would be searched at every position of every name.
     first_words: list[str] = Field(default_factory=list)
@@ -62,8 +66,9 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:
-        if not (self.words or self.first_words or self.last_words or self.regex):
-            raise ValueError("a rule needs `words`, `first_words`, `last_words` or `regex`")
+        if not (self.words or self.names or self.first_words or self.last_words or self.regex):
+            raise ValueError("a rule needs `words`, `names`, `first_words`, `last_words` or "
+                             "`regex`")
         for pattern in (self.regex, self.unless):
             if pattern:
                 try:
@@ -88,37 +93,63 @@ class CompiledRule:
     unless: re.Pattern[str] | None
     source: str
     order: int
+    # A shipped rule; a project's own rule (`rules` in the config) may add to it, never lower it.
+    shipped: bool = True
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """The rules of one kind: a phrase table for `words`, regexes for the rest."""
+    """The rules of one kind: a phrase table for `words`, regexes for the rest.
+
+    Speed matters (every column name of a run comes through here, p50 target a few us): the
+    phrases are dictionary probes on the name's tokens, and the regexes are first tried joined
+    (`_regex_probes`), so the common name no regex matches costs two regex calls, not one per
+    rule."""
 
     rules: tuple[CompiledRule, ...]
+    # Whole names -> rules.
+    exact: dict[str, tuple[int, ...]]
     phrases: dict[str, tuple[int, ...]]
     # First token of a phrase -> the lengths of the phrases starting with it.
     starts: dict[str, tuple[int, ...]]
-    # (order, regex) of the rules with a `regex`, searched one by one.
+    # (order, regex) of the rules with a `regex`, searched one by one once `any_regex` matched.
     searched: tuple[tuple[int, re.Pattern[str]], ...]
+    # Those regexes joined into one or two alternations (`_regex_probes`): a name none of them
+    # matches needs no rule's regex searched.
+    regex_probes: tuple[Callable[[str], object], ...]
     # `first_words` / `last_words` phrases -> rules, and the phrase lengths there are.
     firsts: dict[str, tuple[int, ...]]
     lasts: dict[str, tuple[int, ...]]
     edge_lengths: tuple[int, ...]
 
     def match(self, normal: str) -> list[CompiledRule]:
-        hits: set[int] = set()
+        hits = list(self.exact.get(normal, ()))
         tokens = normal.split("_")
+        count = len(tokens)
+        phrases, starts = self.phrases, self.starts
         for start, token in enumerate(tokens):
-            for length in self.starts.get(token, ()):
-                found = self.phrases.get("_".join(tokens[start:start + length]))
-                if found:
-                    hits.update(found)
-        for length in self.edge_lengths:
-            if length < len(tokens):
-                hits.update(self.firsts.get("_".join(tokens[:length]), ()))
-                hits.update(self.lasts.get("_".join(tokens[-length:]), ()))
-        hits.update(order for order, pattern in self.searched if pattern.search(normal))
-        matched = [rule for rule in (self.rules[i] for i in sorted(hits))
+            lengths = starts.get(token)
+            if lengths is not None:
+                for length in lengths:
+                    found = phrases.get(token if length == 1 else
+                                        "_".join(tokens[start:start + length]))
+                    if found:
+                        hits.extend(found)
+        if count > 1:
+            firsts, lasts = self.firsts, self.lasts
+            for length in self.edge_lengths:
+                if length >= count:
+                    break
+                hits.extend(firsts.get(tokens[0] if length == 1 else
+                                       "_".join(tokens[:length]), ()))
+                hits.extend(lasts.get(tokens[-1] if length == 1 else
+                                      "_".join(tokens[-length:]), ()))
+        if any(probe(normal) for probe in self.regex_probes):
+            hits.extend(order for order, pattern in self.searched if pattern.search(normal))
+        if not hits:
+            return []
+        rules = self.rules
+        matched = [rule for rule in (rules[i] for i in sorted(set(hits)))
                    if rule.unless is None or not rule.unless.search(normal)]
         vetoes = [m for m in matched if m.rule.veto]
         return vetoes or matched
@@ -126,19 +157,31 @@ class Matcher:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """All rules of a run, split by what they look at."""
+    """All rules of a run, split by what they look at, shipped apart from the project's own.
+
+    The project's rules travel with the code under review, so they may add and strengthen but
+    never take away (README, *Trust model*): they are matched on their own, so a project `veto`
+    silences only project rules, and their matches join the shipped ones, whose tier, tags and
+    confidence they can only raise (`layers.rule_verdict`). Lowering is an override's job."""
 
     columns: Matcher
     resources: Matcher
+    project_columns: Matcher | None = None
+    project_resources: Matcher | None = None
     # The verdict a combination of matched column rules makes (keyed by their order), built
     # once: there are far fewer combinations than names (`layers.rule_verdict`).
     verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
-        return self.columns.match(normalise_name(name))
+        return _both(self.columns, self.project_columns, normalise_name(name))
 
     def match_resource(self, name: str) -> list[CompiledRule]:
-        return self.resources.match(normalise_name(name))
+        return _both(self.resources, self.project_resources, normalise_name(name))
+
+
+def _both(shipped: Matcher, project: Matcher | None, normal: str) -> list[CompiledRule]:
+    found = shipped.match(normal)
+    return found if project is None else [*found, *project.match(normal)]
 
 
 @cache
@@ -146,34 +189,91 @@ def normalise_name(name: str) -> str:
     """`CustEmail`, `cust-email`, `Cust Email` -> `cust_email` (tokens joined by `_`)."""
     if _NORMAL.match(name):  # already snake_case, as most column names are
         return name
-    return _SEPARATORS.sub("_", _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name)).lower()
-                           ).strip("_")
+    if name.isupper():  # SHOUTING_CASE: no word boundary hides in the case
+        name = name.lower()
+    elif not name.islower():  # a camelCase or capitalised name: split its words first
+        name = _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name) if "IPv" in name else name
+                          ).lower()
+    return _SEPARATORS.sub("_", name).strip("_")
 
 
-def _matcher(rules: list[tuple[Rule, str]]) -> Matcher:
-    compiled = []
+def _compiled(rules: list[tuple[Rule, str, bool]]) -> tuple[CompiledRule, ...]:
+    """Every rule of one kind, numbered: the number is its `order` in verdict keys."""
+    return tuple(CompiledRule(rule, re.compile(rule.regex) if rule.regex else None,
+                              re.compile(rule.unless) if rule.unless else None, source, order,
+                              shipped)
+                 for order, (rule, source, shipped) in enumerate(rules))
+
+
+def _matcher(every: tuple[CompiledRule, ...], shipped: bool) -> Matcher:
+    """The phrase tables of the shipped rules, or of the project's, over all rules of a kind
+    (so a rule's `order` indexes `Matcher.rules` in both)."""
+    compiled = [r for r in every if r.shipped == shipped]
+    exact: dict[str, list[int]] = {}
     phrases: dict[str, list[int]] = {}
     firsts: dict[str, list[int]] = {}
     lasts: dict[str, list[int]] = {}
-    for order, (rule, source) in enumerate(rules):
+    for compiled_rule in compiled:
+        rule, order = compiled_rule.rule, compiled_rule.order
+        for word in rule.names:
+            exact.setdefault(normalise_name(word), []).append(order)
         for word in rule.words:
             phrases.setdefault(normalise_name(word), []).append(order)
         for word in rule.first_words:
             firsts.setdefault(normalise_name(word), []).append(order)
         for word in rule.last_words:
             lasts.setdefault(normalise_name(word), []).append(order)
-        compiled.append(CompiledRule(
-            rule, re.compile(rule.regex) if rule.regex else None,
-            re.compile(rule.unless) if rule.unless else None, source, order))
     starts: dict[str, set[int]] = {}
     for phrase in phrases:
         starts.setdefault(phrase.split("_")[0], set()).add(phrase.count("_") + 1)
     edges = {phrase.count("_") + 1 for phrase in (*firsts, *lasts)}
-    return Matcher(tuple(compiled), {k: tuple(v) for k, v in phrases.items()},
+    return Matcher(every, {k: tuple(v) for k, v in exact.items()},
+                   {k: tuple(v) for k, v in phrases.items()},
                    {k: tuple(sorted(v)) for k, v in starts.items()},
                    tuple((r.order, r.pattern) for r in compiled if r.pattern is not None),
+                   _regex_probes([r.pattern.pattern for r in compiled
+                                  if r.pattern is not None]),
                    {k: tuple(v) for k, v in firsts.items()},
                    {k: tuple(v) for k, v in lasts.items()}, tuple(sorted(edges)))
+
+
+def _regex_probes(patterns: list[str]) -> tuple[Callable[[str], object], ...]:
+    """Every rule's regex as two alternations, which together match a name exactly when some
+    rule's regex does: the patterns anchored at the start of the name (a `match`, tried at
+    position 0 only) and the others (a `search`). Patterns that cannot be joined (a project's
+    pattern with global inline flags) give a probe that always passes, so each is searched."""
+    anchored = [p for p in patterns if _starts_anchored(p)]
+    others = [p for p in patterns if not _starts_anchored(p)]
+    probes: list[Callable[[str], object]] = []
+    for group, at_start in ((anchored, True), (others, False)):
+        if not group:
+            continue
+        try:
+            joined = re.compile("|".join(f"(?:{p})" for p in group))
+        except re.error:
+            return (bool,)
+        probes.append(joined.match if at_start else joined.search)
+    return tuple(probes)
+
+
+def _starts_anchored(pattern: str) -> bool:
+    """`^(...)$`-shaped: anchored at the start and with no top-level alternative (`^a|b`)."""
+    if not pattern.startswith("^"):
+        return False
+    depth = 0
+    escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 def load_rule_file(path: Path) -> RuleFile:
@@ -196,13 +296,27 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
                      if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
-    columns: list[tuple[Rule, str]] = []
-    resources: list[tuple[Rule, str]] = []
+    columns: list[tuple[Rule, str, bool]] = []
+    resources: list[tuple[Rule, str, bool]] = []
     for path in (*extra_files, *shipped):
         parsed = load_rule_file(path)
         target = columns if parsed.kind == "columns" else resources
-        target.extend((rule, str(path)) for rule in parsed.rules)
-    return RuleSet(_matcher(columns), _matcher(resources))
+        target.extend((rule, str(path), path not in extra_files) for rule in parsed.rules)
+    every_column, every_resource = _compiled(columns), _compiled(resources)
+    rules = RuleSet(_matcher(every_column, shipped=True), _matcher(every_resource, shipped=True),
+                    _matcher(every_column, shipped=False) if extra_files else None,
+                    _matcher(every_resource, shipped=False) if extra_files else None)
+    if extra_files:
+        from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
+
+        for problem in weakening_attempts(rules):
+            warn(problem)
+    return rules
+
+
+def catalog() -> dict[str, Rule]:
+    """The shipped data-type catalog: each data type's name -> the rule that defines it."""
+    return {r.rule.data_type: r.rule for r in load_rules().columns.rules if r.rule.data_type}
 
 
 # The labeled descriptions layer 2 compares against, and the entity vocabulary (`entity.py`),

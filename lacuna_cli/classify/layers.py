@@ -66,7 +66,9 @@ class ColumnLayers:
             if verdict.confidence > lower.confidence or verdict.tags:
                 self._decided[name] = ColumnSensitivity(
                     verdict.tier, verdict.tags, verdict.identifier, verdict.explain(),
-                    layer="embedding", confidence=verdict.confidence)
+                    layer="embedding", confidence=verdict.confidence,
+                    data_type=verdict.data_type, fideslang=verdict.fideslang,
+                    about_record=verdict.about_record)
             else:
                 self._decided[name] = replace(lower, why=f"{lower.why}; no labeled example "
                                                          f"near enough ({verdict.explain()})")
@@ -98,7 +100,7 @@ class ColumnLayers:
 def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     """Layer 1 for one column name: the strictest matching rule, every matching rule's tags."""
     matches = rules.match_column(name)
-    combination = tuple(m.order for m in matches)
+    combination = tuple([m.order for m in matches])
     verdict = rules.verdicts.get(combination)
     if verdict is None:
         verdict = rules.verdicts[combination] = _combined(matches)
@@ -111,12 +113,16 @@ def _combined(matches: list[CompiledRule]) -> ColumnSensitivity:
         return ColumnSensitivity(DEFAULT_TIER, frozenset(), False, "no rule matched",
                                  layer="default", confidence=DEFAULT_CONFIDENCE)
     tags = frozenset(tag for m in matches for tag in m.rule.tags)
+    # A project's rule raises a shipped verdict, never makes it less sure (an unsure verdict
+    # is handed to layer 2, which could then drop the shipped rule's tags).
+    shipped = strictest([m for m in matches if m.shipped])
+    confidence = max(best.rule.confidence, shipped.rule.confidence if shipped else 0.0)
     return ColumnSensitivity(
         tier=best.rule.tier,
         tags=tags,
         identifier=any(m.rule.identifier for m in matches),
         why=f"rule {rule_ids(matches)}: {best.rule.reasoning}",
-        confidence=best.rule.confidence,
+        confidence=confidence,
         data_type=best.rule.data_type,
         fideslang=best.rule.fideslang,
         # Contact data of the record only when every rule that made it sensitive says so.

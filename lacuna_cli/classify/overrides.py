@@ -63,8 +63,10 @@ class Override:
         return f"override by {self.actor} ({self.source}): {self.reason}"
 
 
-def load_file(path: Path) -> list[Override]:
-    """The reviewed file's overrides ([] when there is no file); errors name file and key."""
+def load_file(path: Path, known_tags: frozenset[str]) -> list[Override]:
+    """The reviewed file's overrides ([] when there is no file), checked as `lacuna classify
+    override` checks its flags: a tier that is not assignable or a tag no rule gives is one
+    error naming the file and key — a typo must not become a classification nobody notices."""
     if not path.is_file():
         return []
     try:
@@ -72,8 +74,16 @@ def load_file(path: Path) -> list[Override]:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
-    return [Override(e.resource, e.tier, tuple(sorted(set(e.tags))), e.reason,
-                     e.reviewed_by, path.name) for e in parsed.overrides]
+    found = []
+    for index, entry in enumerate(parsed.overrides):
+        tags = tuple(sorted({tag.strip().upper() for tag in entry.tags}))
+        unknown = [tag for tag in tags if tag not in known_tags]
+        if unknown:
+            raise ConfigError(f"{path}: overrides.{index}.tags: unknown tag "
+                              f"{', '.join(unknown)}; valid tags: {', '.join(sorted(known_tags))}")
+        found.append(Override(entry.resource, entry.tier, tags, entry.reason, entry.reviewed_by,
+                              path.name))
+    return found
 
 
 def stored(connection: duckdb.DuckDBPyConnection) -> list[Override]:

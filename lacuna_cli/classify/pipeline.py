@@ -28,6 +28,7 @@ from lacuna_cli.classify.entity import (
 from lacuna_cli.classify.heuristics import CompiledRule, RuleSet
 from lacuna_cli.classify.inherit import (
     IDENTIFYING_TAGS,
+    PERSONAL_TAGS,
     ColumnSensitivity,
     Sensitivity,
     combine,
@@ -89,12 +90,16 @@ def classify_columns(resource: Resource, classifier: Classifier, written: str | 
     override = lookup(classifier.overrides, resource.name)
     verdicts, entity = columns_in_context(resource, classifier, written)
     name_rules = _name_rules(resource, classifier)
+    linked = entity
     if entity.kind == "person":
         name_rules = [r for r in name_rules if not set(r.rule.tags) & IDENTIFYING_TAGS]
+        # A patient's ward identifies no one: per column, the entity's linked level without
+        # its personal tags (the data set as a whole keeps them, `classify_resource`).
+        linked = replace(entity, linked_tags=entity.linked_tags - PERSONAL_TAGS)
     return entity, [
         (column, from_override(override) if override is not None else
          _fold(resource.model_copy(update={"columns": (column,)}), name_rules,
-               {column: verdicts[column]}, entity))
+               {column: verdicts[column]}, linked))
         for column in resource.columns]
 
 

@@ -16,6 +16,7 @@ from lacuna_cli.classify.cache import Cache
 from lacuna_cli.classify.heuristics import load_rules
 from lacuna_cli.classify.layers import ColumnLayers, stderr_notice
 from lacuna_cli.classify.llm import LLMClassifier, LLMSettings
+from lacuna_cli.classify.override_input import known_tags
 from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_graph
 from lacuna_cli.config import Config
 from lacuna_cli.gitinfo import RunIdentity
@@ -56,7 +57,7 @@ def open_run(connection: duckdb.DuckDBPyConnection, config: Config,
     settings = llm_settings(config)
     layers = ColumnLayers(rules, cache, config.settings.embeddings,
                           LLMClassifier(settings, cache) if settings else None, notify)
-    from_file = overrides.load_file(config.classifications_path)
+    from_file = overrides.load_file(config.classifications_path, known_tags(rules))
     stored = overrides.stored(connection)
     changed, gone = overrides.pending(from_file, stored)
     return ClassificationRun(Classifier(rules, layers, overrides.effective(from_file, stored)),
