@@ -27,13 +27,12 @@ from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.extract.batch import (
-    Job, Progress, extract_all, load_cache, store_cache,
-)
+from lacuna_cli.extract.batch import Job, Progress, extract_all
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.lineage_store import save_lineage
+from lacuna_cli.store.caches import cached_extractions, store_extractions
+from lacuna_cli.store.lineage import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
 from lacuna_cli.policy.decide import decision_for, subject
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
@@ -81,7 +80,7 @@ def cached_analyses(config: Config, jobs: list[Job]) -> dict[str, tuple[str, str
     if not config.db_path.exists():
         return {}
     with open_store(config.db_path) as connection:
-        return load_cache(connection, (j.relpath for j in jobs))
+        return cached_extractions(connection, (j.relpath for j in jobs))
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
@@ -152,7 +151,7 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
             save_lineage(connection, graph, files, classifications)
             history.record(connection, graph, files, classifications, now, identity.commit,
                            learned)
-            store_cache(connection, extracted.fresh)
+            store_extractions(connection, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),
                        policies=policies, audited=len(records), classifications=classifications,

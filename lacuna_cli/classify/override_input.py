@@ -48,7 +48,7 @@ def resolve(connection: duckdb.DuckDBPyConnection, name: str, not_yet_seen: bool
     known (and `not_yet_seen` is not given)."""
     if not name or name != name.strip():
         raise LacunaError(f"{name!r}: a resource name neither starts nor ends with whitespace")
-    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.store.lineage import load_graph
 
     graph, _ = load_graph(connection)
     node_id = lineage.find(graph, name)

@@ -172,7 +172,7 @@ def explain_command(
     from lacuna_cli import lineage_history as history
     from lacuna_cli.central import pull
     from lacuna_cli.classify.explain import decision_path, render, resource_facts
-    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.store.lineage import load_graph
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):

@@ -27,7 +27,7 @@ def command(
     from lacuna_cli.audit import checkpoint as checkpoints
     from lacuna_cli.audit.archive import archive_dir
     from lacuna_cli.audit.verify import verify_store
-    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.store.lineage import load_graph
     from lacuna_cli.output import report_html
     from lacuna_cli.output.progress import scan_progress
     from lacuna_cli.scan import check

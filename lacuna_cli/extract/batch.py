@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import orjson
 
@@ -31,9 +30,6 @@ from lacuna_cli.extract.pyimports import digest_of
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
-
-if TYPE_CHECKING:
-    import duckdb
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
 # Called once per file analysed: (files done, files to analyse, project path).
@@ -87,24 +83,6 @@ def file_digest(job: Job, projects: dict[Path, str] | None = None) -> str | None
     key.update(project_inputs_key(job.path, job.root, {} if projects is None else projects
                                   ).encode())
     return key.hexdigest()
-
-
-def load_cache(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
-               ) -> dict[str, tuple[str, str]]:
-    rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
-                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
-    return {path: (digest, payload) for path, digest, payload in rows}
-
-
-def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
-    from lacuna_cli.store import insert_columns
-
-    if not fresh:
-        return
-    connection.execute("DELETE FROM extraction_cache WHERE path IN (SELECT unnest($1))",
-                       [[entry.path for entry in fresh]])
-    insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
-                   [entry.__dict__ for entry in fresh])
 
 
 def encode_analysis(extraction: Extraction, root: Path) -> str:
