@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
-from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
     from lacuna_cli.classify.run import ClassificationRun
@@ -124,38 +123,10 @@ def override_command(
 ) -> None:
     """Set a resource's classification by hand (it beats every layer), or withdraw it with
     --remove; both are audited."""
-    from lacuna_cli.audit import log as audit_log
-    from lacuna_cli.classify import override_input, overrides
-    from lacuna_cli.classify.heuristics import load_rules
-    from lacuna_cli.store import open_store
-    from lacuna_cli.gitinfo import identify
-    from lacuna_cli.models import ASSIGNABLE_TIERS, Tier
+    from lacuna_cli.classify.override_input import change_override
 
-    if remove and (tier is not None or tags or not_yet_seen):
-        raise LacunaError("--remove takes only RESOURCE and --reason")
-    if not remove and (tier is None or tier.upper() not in (t.value for t in ASSIGNABLE_TIERS)):
-        raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
-    if not reason.strip():
-        raise LacunaError("--reason: a reason is required (it is kept in the audit log)")
-    config = project_config(ctx)
-    identity = identify(config.root, config.settings.user)
-    chosen_tags = () if remove else override_input.parse_tags(
-        tags, override_input.known_tags(load_rules(config.rule_files)))
-    with open_store(config.db_path, write=True) as connection:
-        now = audit_log.utc_now()
-        if remove:
-            def change() -> list[dict]:
-                return overrides.withdraw(connection, resource, reason.strip(), identity, now)
-        else:
-            chosen = overrides.Override(
-                resource=override_input.resolve(connection, resource, not_yet_seen),
-                tier=Tier[(tier or "").upper()], tags=chosen_tags, reason=reason.strip(),
-                actor=identity.actor, source=overrides.CLI_SOURCE)
-
-            def change() -> list[dict]:
-                return overrides.record(connection, [chosen], [], identity, now)
-        records = audit_log.record_events(connection, change, now, config.audit_key_path)
-    (record,) = records
+    record, chosen_tags = change_override(project_config(ctx), resource, reason, tier, tags,
+                                          not_yet_seen, remove)
     what = "withdrawn" if remove else (f"{record['tier']} ({', '.join(chosen_tags) or 'no tags'})"
                                        " — override recorded")
     console().print(f"{record['resource']}: {what} (audit seq {record['seq']})", markup=False)

@@ -45,7 +45,7 @@ SCHEMA = (
         tier VARCHAR NOT NULL, tags VARCHAR[] NOT NULL, result VARCHAR NOT NULL,
         policy_id VARCHAR NOT NULL, policy_version VARCHAR NOT NULL, reasoning VARCHAR NOT NULL,
         location VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)""",
-    # Archive files of the audit log (audit/archive.py): 'pending' until the records they hold
+    # Archive files of the audit log (store/audit_archive.py): 'pending' until the records they hold
     # leave the live table in the same transaction that marks them 'archived'.
     """CREATE TABLE IF NOT EXISTS audit_archives (
         name VARCHAR PRIMARY KEY, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL,
