@@ -33,7 +33,7 @@ from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import cached_extractions, store_extractions
 from lacuna_cli.store.lineage import save_lineage
-from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
+from lacuna_cli.models import Classification, Extraction, FileError, Finding
 from lacuna_cli.policy.decide import decision_for, subject
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
 from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
@@ -189,7 +189,10 @@ def _decide(
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}
     context = {"purpose": config.settings.purpose, "environment": config.environment}
-    classified = [_classification_of(op, classifications) for op in operations]
+    data_nodes = {op_id: node for e in extracted.extractions
+                  for op_id, node in e.data_nodes.items()}
+    classified = [_classification_of(data_nodes.get(op.id), classifications)
+                  for op in operations]
     inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,
                                                                   strict=True)]
     with closing(engine):
@@ -203,10 +206,10 @@ def _decide(
         datetime.now(UTC).date(), config.settings.exceptions, policies.entry.steward)
 
 
-def _classification_of(op: Operation, classifications: Mapping[str, Classification]
+def _classification_of(data_node: str | None, classifications: Mapping[str, Classification]
                        ) -> Classification:
-    """The classification of the data an operation handles; an operation no data flows into
-    (a mail or HTTP call sending only constants) carries none."""
-    if op.data_node is not None and op.data_node in classifications:
-        return classifications[op.data_node]
+    """The classification of the data an operation handles (that of its `data_node`); an
+    operation no data flows into (a mail or HTTP call sending only constants) carries none."""
+    if data_node is not None and data_node in classifications:
+        return classifications[data_node]
     return to_classification(defaults.no_data("this operation"))

@@ -92,7 +92,7 @@ def encode_analysis(extraction: Extraction, root: Path) -> str:
                for source in op.sources if source.kind == "file" and source.columns}
     return orjson.dumps({
         "extraction": extraction.model_dump(mode="json"),
-        "data_nodes": [op.data_node for op in extraction.operations],
+        "data_nodes": extraction.data_nodes,
         "headers": {name: list(header_columns(root / name)) for name in headers},
         "modules": {name: digest_of(root / name) for name in extraction.imports},
     }).decode()
@@ -108,10 +108,8 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
     for name, digest in document.get("modules", {}).items():
         if digest_of(root / name) != digest:
             return None  # a module it imports constants from changed
-    extraction = Extraction.model_validate(document["extraction"])
-    operations = tuple(op.model_copy(update={"data_node": node}) for op, node in
-                       zip(extraction.operations, document["data_nodes"], strict=True))
-    return extraction.model_copy(update={"operations": operations})
+    return Extraction.model_validate({**document["extraction"],
+                                      "data_nodes": document["data_nodes"]})
 
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
