@@ -77,18 +77,6 @@ def _data_type(classification: Classification, column: str) -> dict[str, str | N
             "fideslang": found.fideslang if found else None}
 
 
-def _resource(config: Config, name: str) -> Resource:
-    """A path or URL as written in code (with its CSV header if it is in the project)."""
-    from lacuna_cli.extract.places import normalise_location
-    from lacuna_cli.extract.schema import header_columns
-
-    resource = normalise_location(name, config.root)
-    if resource.kind == "file":
-        resource = resource.model_copy(
-            update={"columns": header_columns(config.root / resource.name)})
-    return resource
-
-
 @app.command("path")
 def path_command(
     ctx: typer.Context,
@@ -96,10 +84,11 @@ def path_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify a file path or URL by its name (and its header, for a CSV in the project)."""
+    from lacuna_cli.classify.explain import named_resource
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):
-        resource = _resource(config, path)
+        resource = named_resource(config.root, path)
         classification = _classify(run, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(classification.model_dump(mode="json")))
@@ -139,26 +128,11 @@ def explain_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Show the whole decision path: override, rules, nearest examples, LLM, inheritance."""
-    from lacuna_cli import lineage
-    from lacuna_cli import lineage_history as history
-    from lacuna_cli.central import pull
-    from lacuna_cli.classify.explain import decision_path, render, resource_facts
-    from lacuna_cli.store.lineage import load_graph
+    from lacuna_cli.classify.explain import explain, render
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):
-        graph, _ = load_graph(run.connection)
-        # As `lacuna check` classifies (the central store's answer as last cached).
-        pull.apply(run.connection, graph, run.classifier, config, ask=False)
-        history.apply(run.connection, graph, run.classifier)
-        node_id = lineage.find(graph, resource)
-        if node_id is not None:
-            path = decision_path(graph, node_id, run.classifier, run.classify(graph))
-        else:  # not in the stored lineage: what its name (and header) alone say
-            named = _resource(config, resource)
-            path = {"node": named.name,
-                    "classification": _classify(run, named).model_dump(mode="json"),
-                    **resource_facts(named, run.classifier), "sources": []}
+        path = explain(run, config, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(path))
         return
