@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +33,8 @@ from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import cached_extractions, store_extractions
 from lacuna_cli.store.lineage import save_lineage
 from lacuna_cli.models import Classification, Extraction, FileError, Finding
-from lacuna_cli.policy.decide import decision_for, subject
-from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
+from lacuna_cli.policy.decide import decide
+from lacuna_cli.policy.engine import PolicyEngine, PolicySet, load_policies
 from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.results import CheckResult, ExtractResult, Scope
@@ -195,12 +194,10 @@ def _decide(
                   for op in operations]
     inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,
                                                                   strict=True)]
-    with closing(engine):
-        violations = evaluate_unique(engine, inputs)
-    findings = [Finding(operation=op, classification=classification,
-                        decision=decision_for(subject(given), raised, policies))
-                for op, classification, given, raised in zip(operations, classified, inputs,
-                                                             violations, strict=True)]
+    decisions = decide(engine, policies, inputs)
+    findings = [Finding(operation=op, classification=classification, decision=decision)
+                for op, classification, decision in zip(operations, classified, decisions,
+                                                        strict=True)]
     return apply_exceptions(
         findings, {e.path: e.allows for e in extracted.extractions if e.allows}, exceptions,
         datetime.now(UTC).date(), config.settings.exceptions, policies.entry.steward)
