@@ -1,5 +1,9 @@
 """The DuckDB file (`.lacuna/lacuna.duckdb`): schema, migrations, locking, bulk inserts.
 
+Every DuckDB statement of Lacuna lives in this package: here what all areas share, and one
+module per area beside it (`caches`, `lineage`, `history`, `overrides`, `known`,
+`audit_records`, `audit_archive`, `audit_log`), each with functions named for what they do.
+
 DuckDB lets one process hold a database file at a time and does not wait for a lock; under
 contention it has lost acknowledged commits (shared/notes/audit-store.md). So every session
 takes an OS file lock (`fcntl.flock` on a sibling `.lock` file) from open to close — exclusive
