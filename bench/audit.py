@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit import log as audit_log
+from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit.verify import verify_store
 from lacuna_cli.store import open_store
 
@@ -47,8 +48,8 @@ def append_run(db: Path, count: int, run: int) -> float:
     with open_store(db, write=True) as connection:
         connection.execute("BEGIN TRANSACTION")
         records = audit_log.append(connection, batch)
-        checkpoints.insert(connection, checkpoints.extend(
-            checkpoints.latest(connection), records, stamp(run), None))
+        audit_store.insert_checkpoint(connection, checkpoints.extend(
+            audit_store.latest_checkpoint(connection), records, stamp(run), None))
         connection.execute("COMMIT")
     return time.perf_counter() - start
 
@@ -67,7 +68,7 @@ def main() -> None:
             append_run(db, APPEND_RUN, run)
         with open_store(db) as connection:
             start, cpu = time.perf_counter(), time.process_time()
-            result = verify_store(connection, db.parent / "archive", checkpoints.every(connection))
+            result = verify_store(connection, db.parent / "archive", audit_store.every_checkpoint(connection))
             elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert result.ok, result.problems[:3]
         print(f"verify: {result.records:,} records, {result.checkpoints} checkpoints: "
@@ -88,7 +89,7 @@ def push_figures(db: Path, dsn: str, count: int) -> None:
     chain = f"bench-{uuid.uuid4().hex[:8]}"
     with open_store(db) as connection:
         def after(seq: int) -> Iterator[dict]:
-            return audit_log.read(connection, "WHERE seq > ? AND seq <= ?", [seq, count])
+            return audit_store.live_records(connection, "WHERE seq > ? AND seq <= ?", [seq, count])
 
         def local_hash(seq: int) -> str | None:
             return hash_at(connection, db.parent / "archive", seq)

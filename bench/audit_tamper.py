@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lacuna_cli.audit import checkpoint as checkpoints
+from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit.chain import RECORD_FIELDS, link, record_hash
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,7 +155,7 @@ def rewrite_and_resign(project: Path, every_checkpoint: bool) -> None:
     with duckdb.connect(str(project / DB)) as db:
         db.execute("DELETE FROM checkpoints")
         for mark in forged:
-            checkpoints.insert(db, mark)
+            audit_store.insert_checkpoint(db, mark)
     if every_checkpoint:
         (project / PUB).write_bytes(mallory.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))

@@ -1,6 +1,6 @@
 """What was learned about data at rest, kept after the code that wrote it is gone.
 
-The lineage map describes the current code only (`lineage_store.py`), but a parquet file a
+The lineage map describes the current code only (`store/lineage.py`), but a parquet file a
 deleted script filled from customers.csv still holds customer records. So every check records,
 for each resource the project's code writes, its classification, the writers (`file:line`),
 the sources it inherited from, and when and at which commit that was learned. A resource that
@@ -18,14 +18,12 @@ from lacuna_cli import lineage
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_resource
 from lacuna_cli.models import Tier
-from lacuna_cli.store import insert_columns, one_row
+from lacuna_cli.store.history import history_rows, replace_history
 
 if TYPE_CHECKING:
     import duckdb
     import networkx as nx
 
-TABLE = "resource_history"
-COLUMNS = ("id", "name", "tier", "tags", "written_by", "sources", "learned_at", "commit")
 ACTOR = "lacuna"
 SOURCE = "lineage history"
 
@@ -66,13 +64,8 @@ class Learned:
 
 def stored(connection: duckdb.DuckDBPyConnection) -> dict[str, Learned]:
     """Resource node id -> what was learned ({} in a database older than this table)."""
-    (present,) = one_row(connection.execute("SELECT count(*) FROM information_schema.tables "
-                                            "WHERE table_name = ?", [TABLE]).fetchone())
-    if not present:
-        return {}
-    rows = connection.execute(f'SELECT {", ".join(map(_quoted, COLUMNS))} FROM {TABLE}')
     return {row[0]: Learned(row[0], row[1], Tier(row[2]), tuple(row[3]), tuple(row[4]),
-                            tuple(row[5]), row[6], row[7]) for row in rows.fetchall()}
+                            tuple(row[5]), row[6], row[7]) for row in history_rows(connection)}
 
 
 def find(learned: dict[str, Learned], name: str) -> Learned | None:
@@ -132,10 +125,4 @@ def record(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph, files:
                      "tier": tier, "tags": tags, "written_by": writers,
                      "sources": list(classifications[node_id].inherited_from),
                      "learned_at": timestamp, "commit": commit})
-    connection.execute(f"DELETE FROM {TABLE} WHERE id IN (SELECT unnest($1))",
-                       [[row["id"] for row in rows]])
-    insert_columns(connection, TABLE, COLUMNS, rows)
-
-
-def _quoted(column: str) -> str:
-    return f'"{column}"'
+    replace_history(connection, rows)

@@ -164,8 +164,6 @@ class Operation(Model):
     code: str
     dynamic: bool = False
     dynamic_reason: str | None = None
-    # The lineage node whose data this operation handles; internal wiring, not contract.
-    data_node: str | None = Field(default=None, exclude=True)
 
     @property
     def target(self) -> str:
@@ -350,3 +348,6 @@ class Extraction(Model):
     allows: tuple[InlineAllow, ...] = ()
     # Project modules whose constants the file imported: a change there re-analyses it.
     imports: tuple[str, ...] = ()
+    # Operation id -> the lineage node whose data it handles (what classifies the operation):
+    # wiring between the stages, never output.
+    data_nodes: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,16 +26,15 @@ from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.extract.batch import (
-    Job, Progress, extract_all, load_cache, store_cache,
-)
+from lacuna_cli.extract.batch import Job, Progress, extract_all
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.lineage_store import save_lineage
-from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
-from lacuna_cli.policy.decide import decision_for, subject
-from lacuna_cli.policy.engine import PolicyEngine, PolicySet, evaluate_unique, load_policies
+from lacuna_cli.store.caches import cached_extractions, store_extractions
+from lacuna_cli.store.lineage import save_lineage
+from lacuna_cli.models import Classification, Extraction, FileError, Finding
+from lacuna_cli.policy.decide import decide
+from lacuna_cli.policy.engine import PolicyEngine, PolicySet, load_policies
 from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
 from lacuna_cli.policy.inputs import policy_input
 from lacuna_cli.results import CheckResult, ExtractResult, Scope
@@ -81,7 +79,7 @@ def cached_analyses(config: Config, jobs: list[Job]) -> dict[str, tuple[str, str
     if not config.db_path.exists():
         return {}
     with open_store(config.db_path) as connection:
-        return load_cache(connection, (j.relpath for j in jobs))
+        return cached_extractions(connection, (j.relpath for j in jobs))
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
@@ -152,7 +150,7 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
             save_lineage(connection, graph, files, classifications)
             history.record(connection, graph, files, classifications, now, identity.commit,
                            learned)
-            store_cache(connection, extracted.fresh)
+            store_extractions(connection, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=_kept([*extracted.errors, *decided.errors], scopes),
                        policies=policies, audited=len(records), classifications=classifications,
@@ -190,24 +188,25 @@ def _decide(
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}
     context = {"purpose": config.settings.purpose, "environment": config.environment}
-    classified = [_classification_of(op, classifications) for op in operations]
+    data_nodes = {op_id: node for e in extracted.extractions
+                  for op_id, node in e.data_nodes.items()}
+    classified = [_classification_of(data_nodes.get(op.id), classifications)
+                  for op in operations]
     inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,
                                                                   strict=True)]
-    with closing(engine):
-        violations = evaluate_unique(engine, inputs)
-    findings = [Finding(operation=op, classification=classification,
-                        decision=decision_for(subject(given), raised, policies))
-                for op, classification, given, raised in zip(operations, classified, inputs,
-                                                             violations, strict=True)]
+    decisions = decide(engine, policies, inputs)
+    findings = [Finding(operation=op, classification=classification, decision=decision)
+                for op, classification, decision in zip(operations, classified, decisions,
+                                                        strict=True)]
     return apply_exceptions(
         findings, {e.path: e.allows for e in extracted.extractions if e.allows}, exceptions,
         datetime.now(UTC).date(), config.settings.exceptions, policies.entry.steward)
 
 
-def _classification_of(op: Operation, classifications: Mapping[str, Classification]
+def _classification_of(data_node: str | None, classifications: Mapping[str, Classification]
                        ) -> Classification:
-    """The classification of the data an operation handles; an operation no data flows into
-    (a mail or HTTP call sending only constants) carries none."""
-    if op.data_node is not None and op.data_node in classifications:
-        return classifications[op.data_node]
+    """The classification of the data an operation handles (that of its `data_node`); an
+    operation no data flows into (a mail or HTTP call sending only constants) carries none."""
+    if data_node is not None and data_node in classifications:
+        return classifications[data_node]
     return to_classification(defaults.no_data("this operation"))

@@ -70,8 +70,8 @@ def classify(source: str, tmp_path: Path):
     (tmp_path / "people.csv").write_text("person_id,full_name,email,city,salary\n")
     extraction = extract_python(source, "job.py", PythonContext(root=tmp_path))
     result = classify_graph(build_graph([extraction]), rules_only())
-    return {op.location.line: result[op.data_node] for op in extraction.operations
-            if op.data_node}
+    return {op.location.line: result[extraction.data_nodes[op.id]]
+            for op in extraction.operations if op.id in extraction.data_nodes}
 
 
 def test_projection_dropping_every_personal_column_drops_personal_tags(tmp_path) -> None:
@@ -119,8 +119,9 @@ def test_cross_file_lineage_carries_classification(tmp_path) -> None:
                             "b.py", PythonContext(root=tmp_path))
     result = classify_graph(build_graph([writer, reader]), rules_only())
     read = reader.operations[0]
-    assert result[read.data_node].tier is Tier.PROPRIETARY
-    assert "PII" in result[read.data_node].tags
+    node = reader.data_nodes[read.id]
+    assert result[node].tier is Tier.PROPRIETARY
+    assert "PII" in result[node].tags
 
 
 def test_invalid_rules_file_names_file_and_key(tmp_path) -> None:

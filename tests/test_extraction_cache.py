@@ -51,5 +51,5 @@ def test_cache_hits_skip_analysis_and_keep_lineage_wiring(tmp_path):
     (again,), none = extract_all([job], {"job.py": (fresh[0].digest, fresh[0].payload)})
     assert none == []
     assert again == first
-    assert [op.data_node for op in again.operations] == [op.data_node for op in first.operations]
-    assert all(op.data_node for op in again.operations)
+    assert again.data_nodes == first.data_nodes
+    assert all(op.id in again.data_nodes for op in again.operations)

@@ -69,8 +69,8 @@ def test_an_interrupted_push_resumes(shop: Path, lacuna, central, monkeypatch) -
     for _ in range(3):
         lacuna("check", ".", cwd=shop)
     total = local_count(lacuna, shop)
-    from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.log import read
+    from lacuna_cli.store import audit_log as audit_store
+    from lacuna_cli.store.audit_log import live_records
     from lacuna_cli.store import open_store
 
     monkeypatch.setattr(push_module, "BATCH", 10)
@@ -82,10 +82,10 @@ def test_an_interrupted_push_resumes(shop: Path, lacuna, central, monkeypatch) -
             yield record
 
     with open_store(shop / ".lacuna" / "lacuna.duckdb") as connection:
-        marks = checkpoints.every(connection)
+        marks = audit_store.every_checkpoint(connection)
         with pytest.raises(ConnectionError):
             push_module.push(central, chain, lambda seq: None,
-                             lambda seq: dying(read(connection)), marks)
+                             lambda seq: dying(live_records(connection)), marks)
     assert len(central_rows(chain)) == 30  # three committed batches of ten
     resumed = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
     assert resumed.code == 0, resumed.stderr

@@ -20,7 +20,6 @@ from lacuna_cli.audit import merkle
 from lacuna_cli.audit.keys import key_id
 
 if TYPE_CHECKING:
-    import duckdb
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 COLUMNS = ("seq", "head_hash", "tree_root", "timestamp", "key_id", "signature", "frontier")
@@ -74,17 +73,6 @@ def frontier_problem(checkpoint: Checkpoint) -> str | None:
     return None
 
 
-def latest(connection: duckdb.DuckDBPyConnection) -> Checkpoint | None:
-    row = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints "
-                             "ORDER BY seq DESC LIMIT 1").fetchone()
-    return Checkpoint(*row) if row else None
-
-
-def every(connection: duckdb.DuckDBPyConnection) -> list[Checkpoint]:
-    rows = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints ORDER BY seq")
-    return [Checkpoint(*row) for row in rows.fetchall()]
-
-
 def extend(previous: Checkpoint | None, records: list[dict[str, Any]], timestamp: str,
            key: Ed25519PrivateKey | None) -> Checkpoint:
     """The checkpoint after appending `records` to the log `previous` described."""
@@ -104,9 +92,3 @@ def seal(frontier: list[tuple[int, bytes]], records: list[dict[str, Any]], times
         return unsigned
     signature = key.sign(unsigned.message()).hex()
     return Checkpoint(**{**unsigned.__dict__, "signature": signature})
-
-
-def insert(connection: duckdb.DuckDBPyConnection, checkpoint: Checkpoint) -> None:
-    placeholders = ", ".join("?" for _ in COLUMNS)
-    connection.execute(f"INSERT INTO checkpoints ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-                       [getattr(checkpoint, name) for name in COLUMNS])

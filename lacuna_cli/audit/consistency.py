@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit import checkpoint as checkpoints
 from lacuna_cli.audit import merkle
-from lacuna_cli.audit.archive import checked_source, log_source
+from lacuna_cli.store.audit_archive import checked_source, log_source
 from lacuna_cli.audit.checkpoint import Checkpoint
 from lacuna_cli.audit.keys import signature_valid
 from lacuna_cli.audit.verify import Problem, TrustedKey, Verification
 from lacuna_cli.errors import LacunaError
+from lacuna_cli.store import audit_log as audit_store
 
 if TYPE_CHECKING:
     import duckdb
@@ -21,20 +21,18 @@ if TYPE_CHECKING:
 
 def leaf_hashes(connection: duckdb.DuckDBPyConnection, source: str) -> list[bytes]:
     """Merkle leaves of the log `source` (archives, then live), in seq order."""
-    rows = connection.execute(f"SELECT hash FROM ({source}) ORDER BY seq")
-    return [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in rows.fetchall()]
+    return [merkle.leaf_hash(bytes.fromhex(value))
+            for value in audit_store.hashes(connection, source)]
 
 
 def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
     """The hash of record `seq`, wherever it is kept (archive or live table)."""
-    row = connection.execute(f"SELECT hash FROM ({log_source(connection, folder)}) WHERE seq = ?",
-                             [seq]).fetchone()
-    return row[0] if row else None
+    return audit_store.hash_at(connection, log_source(connection, folder), seq)
 
 
 def inclusion(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> dict[str, Any]:
     """The audit path of record `seq` in the tree of the latest checkpoint, checked here too."""
-    latest = checkpoints.latest(connection)
+    latest = audit_store.latest_checkpoint(connection)
     if latest is None:
         raise LacunaError("the audit log has no checkpoint yet (run `lacuna check` first)")
     leaves = leaf_hashes(connection, log_source(connection, folder))[: latest.seq]

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit import archive, merkle
+from lacuna_cli.audit import merkle
+from lacuna_cli.store import audit_archive as archive
+from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit import checkpoint as checkpoints
-from lacuna_cli.audit.chain import GENESIS_HASH, RECORD_FIELDS, link
+from lacuna_cli.audit.chain import RECORD_FIELDS, link
 from lacuna_cli.audit.keys import load_private
-from lacuna_cli.audit.records import COLUMNS_SQL, read_rows
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import Finding
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store import insert_columns, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -50,31 +51,12 @@ def entries_for(findings: list[Finding], identity: RunIdentity, timestamp: str) 
     return entries
 
 
-def head(connection: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """(seq, hash) of the last record — from the live table, or, when every record has been
-    archived, from the archives (or the latest checkpoint)."""
-    row = connection.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                             ).fetchone()
-    if row is None:
-        row = connection.execute(f"SELECT seq, hash FROM ({_whole_log(connection)}) UNION ALL "
-                                 "SELECT seq, head_hash FROM checkpoints "
-                                 "ORDER BY seq DESC LIMIT 1").fetchone()
-    return (int(row[0]), row[1]) if row else (0, GENESIS_HASH)
-
-
-def _whole_log(connection: duckdb.DuckDBPyConnection) -> str:
-    """Archives and live table as one relation (the live table alone in memory)."""
-    folder = archive.folder_of(connection)
-    return (archive.log_source(connection, folder) if folder
-            else f"SELECT {COLUMNS_SQL} FROM audit_log")
-
-
 def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[dict[str, Any]]:
     """Chain `entries` after the current head and insert them; the caller owns the transaction.
     An archive a kill interrupted is settled first (`archive.recover`)."""
     if folder := archive.folder_of(connection):
         archive.recover(connection, folder)
-    head_seq, head_hash = head(connection)
+    head_seq, head_hash = audit_store.head(connection)
     records = link(entries, head_seq, head_hash)
     insert_columns(connection, "audit_log", RECORD_FIELDS, records)
     return records
@@ -91,7 +73,7 @@ def checkpoint(connection: duckdb.DuckDBPyConnection, records: list[dict[str, An
         return
     key = load_private(key_path) if key_path.exists() else None
     frontier = _frontier_before(connection, records[0]["seq"])
-    checkpoints.insert(connection, checkpoints.seal(frontier, records, timestamp, key))
+    audit_store.insert_checkpoint(connection, checkpoints.seal(frontier, records, timestamp, key))
 
 
 def record(connection: duckdb.DuckDBPyConnection, entries: list[dict], timestamp: str,
@@ -111,24 +93,16 @@ def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tu
     records, so the tree head of an honest run is right whatever was done to the log before —
     verification reports that, not this run.
     """
-    latest = checkpoints.latest(connection)
+    latest = audit_store.latest_checkpoint(connection)
     usable = latest if (latest is not None and latest.seq < seq
                         and checkpoints.frontier_problem(latest) is None) else None
     frontier = checkpoints.decode_frontier(usable.frontier) if usable else []
     covered = usable.seq if usable else 0
     if covered < seq - 1:
-        rows = connection.execute(f"SELECT hash FROM ({_whole_log(connection)}) "
-                                  "WHERE seq > ? AND seq < ? "
-                                  "ORDER BY seq", [covered, seq])
-        for (stored,) in rows.fetchall():
+        for stored in audit_store.hashes(connection, audit_store.whole_log(connection),
+                                         covered, seq):
             frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(stored)))
     return frontier
-
-
-def read(connection: duckdb.DuckDBPyConnection, where: str = "", params: list[Any] | None = None,
-         ) -> Iterator[dict[str, Any]]:
-    """Records of the live table in seq order as dicts, streamed in batches."""
-    return read_rows(connection, f"SELECT {COLUMNS_SQL} FROM audit_log", where, params)
 
 
 def record_events(connection: duckdb.DuckDBPyConnection, change: Callable[[], list[dict]],
@@ -136,12 +110,7 @@ def record_events(connection: duckdb.DuckDBPyConnection, change: Callable[[], li
     """Make a change outside a check (an override set or withdrawn, a signing key put in use)
     and append the audit entries it returns with their own checkpoint, in one transaction:
     the change and its records, or neither."""
-    connection.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(connection):
         records = append(connection, change())
         checkpoint(connection, records, timestamp, key_path)
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
     return records

@@ -175,8 +175,8 @@ def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
     """Push the local log, verifying it first whenever there is something to send: a log that
     fails verification is never sent (the result is None, the verification says why). With
     nothing new only the central head's record is read (no verification: None)."""
-    from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir, read_after
+    from lacuna_cli.store import audit_log as audit_store
+    from lacuna_cli.store.audit_archive import archive_dir, read_after
     from lacuna_cli.audit.consistency import hash_at
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.store import open_store
@@ -184,7 +184,7 @@ def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
     folder = archive_dir(db_path)
     failed: list[Verification] = []
     with open_store(db_path) as connection:
-        marks = checkpoints.every(connection)
+        marks = audit_store.every_checkpoint(connection)
 
         def verified() -> None:
             verification = verify_store(connection, folder, marks, trusted)

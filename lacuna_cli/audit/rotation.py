@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.audit import log
+from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit.keys import generate, key_id, load_public, public_path
 from lacuna_cli.gitinfo import RunIdentity
 
@@ -31,7 +32,7 @@ def put_in_use(connection: duckdb.DuckDBPyConnection, key_path: Path, identity: 
     old_public = public_path(key_path)
     previous = key_id(load_public(old_public)) if replace and old_public.is_file() else None
     new_id = key_id(generate(key_path, overwrite=replace))
-    if log.head(connection)[0] == 0:
+    if audit_store.head(connection)[0] == 0:
         return new_id, previous, None
     now = log.utc_now()
     replaces = f"; replaces key {previous}" if previous else ""

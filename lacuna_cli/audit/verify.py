@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit import archive, merkle
-from lacuna_cli.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
+from lacuna_cli.audit import merkle
+from lacuna_cli.store import audit_archive as archive
+from lacuna_cli.audit.chain import GENESIS_HASH, record_hash
 from lacuna_cli.audit.checkpoint import Checkpoint, frontier_problem
 from lacuna_cli.audit.keys import key_id, signature_valid
-from lacuna_cli.audit.records import read_rows
-from lacuna_cli.store import one_row
+from lacuna_cli.store.audit_records import read_rows
+from lacuna_cli.store import audit_log as audit_store
 
 if TYPE_CHECKING:
     import duckdb
@@ -252,7 +253,7 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
         _add_damages(damages, found, result)
         return result
     latest = max(checkpoints, key=lambda c: c.seq, default=None)
-    (count,) = one_row(connection.execute(f"SELECT count(*) FROM ({source})").fetchone())
+    count = audit_store.record_count(connection, source)
     result = Verification(records=count, checkpoints=len(checkpoints),
                           tree_root=latest.tree_root if latest else merkle.EMPTY_ROOT.hex())
     _check_checkpoints(checkpoints, trusted, result)
@@ -262,26 +263,11 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
 def _intact(connection: duckdb.DuckDBPyConnection, source: str,
             checkpoints: Sequence[Checkpoint]) -> bool:
     """Every check of the walk, vectorised; False sends the log to the walk."""
-    fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
-    edited, count, first, last, seqs, events = one_row(connection.execute(f"""
-        SELECT count(*) FILTER (WHERE sha256(to_json(struct_pack({fields}))::VARCHAR) <> hash),
-               count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id)
-        FROM ({source})""").fetchone())
-    (broken,) = one_row(connection.execute(f"""
-        WITH r AS ({source})
-        SELECT count(*) FROM r LEFT JOIN r AS before ON before.seq = r.seq - 1
-        WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone())
+    edited, count, first, last, seqs, events, broken = audit_store.chain_counts(connection,
+                                                                                source)
     ordered = sorted(checkpoints, key=lambda c: c.seq)
-    (unsealed,) = one_row(connection.execute(f"""
-        SELECT count(*) FROM ({source}) AS r LEFT JOIN (
-            SELECT unnest($1) AS lo, unnest($2) AS hi, unnest($3) AS stamp) AS c
-        ON r.seq > c.lo AND r.seq <= c.hi
-        WHERE c.stamp IS NULL OR r.timestamp <> c.stamp""",
-        [[0, *(c.seq for c in ordered[:-1])], [c.seq for c in ordered],
-         [c.timestamp for c in ordered]]).fetchone())
-    heads = dict(connection.execute(f"SELECT seq, hash FROM ({source}) WHERE seq IN "
-                                    "(SELECT unnest($1))", [[c.seq for c in ordered]]
-                                    ).fetchall())
+    unsealed = audit_store.unsealed_count(connection, source, ordered)
+    heads = audit_store.hashes_at(connection, source, [c.seq for c in ordered])
     if (edited or broken or unsealed or not count == seqs == events
             or (count and (first != 1 or last != count))
             or any(heads.get(c.seq) != c.head_hash for c in ordered)
@@ -289,9 +275,8 @@ def _intact(connection: duckdb.DuckDBPyConnection, source: str,
         return False
     if not ordered:
         return True
-    hashes = connection.execute(f"SELECT hash FROM ({source}) WHERE seq <= ? ORDER BY seq",
-                                [ordered[-1].seq]).fetchall()
-    leaves = [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in hashes]
+    leaves = [merkle.leaf_hash(bytes.fromhex(value))
+              for value in audit_store.hashes_through(connection, source, ordered[-1].seq)]
     return merkle.root(leaves).hex() == ordered[-1].tree_root
 
 

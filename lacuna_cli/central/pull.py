@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from lacuna_cli.catalog_import.in_project import project_known
 from lacuna_cli.central import keys as central_keys
 from lacuna_cli.central.db import CentralUnreachable, connect, first_line
-from lacuna_cli.classify import known_store
+from lacuna_cli.store import known as known_store
 from lacuna_cli.classify.known import CENTRAL_LAYER, Known, KnownIndex
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError, warn

@@ -22,7 +22,7 @@ from lacuna_cli.central.keys import central_key
 from lacuna_cli.classify.known import Known
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.errors import StoreError
-from lacuna_cli.lineage_store import load_graph
+from lacuna_cli.store.lineage import load_graph
 from lacuna_cli.store import open_store
 
 if TYPE_CHECKING:

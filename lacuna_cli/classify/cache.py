@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store.caches import cached_results, store_results
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,10 +35,7 @@ class Cache:
         found = {k: self._memory[(kind, k)] for k in keys if (kind, k) in self._memory}
         wanted = sorted(set(keys) - set(found))
         if wanted and self._connection is not None:
-            for k, value in self._connection.execute(
-                    "SELECT key, value FROM classify_cache"
-                    " WHERE kind = ? AND key IN (SELECT unnest(?))",
-                    [kind, wanted]).fetchall():
+            for k, value in cached_results(self._connection, kind, wanted):
                 found[k] = self._memory[(kind, k)] = orjson.loads(value)
         return found
 
@@ -47,6 +44,5 @@ class Cache:
         for k, v in fresh.items():
             self._memory[(kind, k)] = v
         if fresh and self._connection is not None:
-            insert_columns(self._connection, "classify_cache", ("kind", "key", "value"),
-                           [{"kind": kind, "key": k, "value": orjson.dumps(v).decode()}
-                            for k, v in fresh.items()])
+            store_results(self._connection, kind,
+                          {k: orjson.dumps(v).decode() for k, v in fresh.items()})

@@ -8,7 +8,8 @@ through — so a user can see which layer decided, on what evidence, and where i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -17,6 +18,42 @@ from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.classify.overrides import lookup
 from lacuna_cli.classify.pipeline import Classifier, columns_in_context, own_data_counts
 from lacuna_cli.models import Classification, LineageNode, Resource
+
+if TYPE_CHECKING:
+    from lacuna_cli.classify.run import ClassificationRun
+    from lacuna_cli.config import Config
+
+
+def explain(run: ClassificationRun, config: Config, name: str) -> dict[str, Any]:
+    """The decision path of the resource `name`, classified as `lacuna check` classifies (the
+    stored lineage, the central store's answer as last cached, what was learned about data at
+    rest); one not in the stored lineage by what its name (and header) alone say."""
+    from lacuna_cli import lineage_history as history
+    from lacuna_cli.central import pull
+    from lacuna_cli.classify.pipeline import classify_resource, to_classification
+    from lacuna_cli.store.lineage import load_graph
+
+    graph, _ = load_graph(run.connection)
+    pull.apply(run.connection, graph, run.classifier, config, ask=False)
+    history.apply(run.connection, graph, run.classifier)
+    node_id = lineage.find(graph, name)
+    if node_id is not None:
+        return decision_path(graph, node_id, run.classifier, run.classify(graph))
+    named = named_resource(config.root, name)
+    classification = to_classification(classify_resource(named, run.classifier))
+    return {"node": named.name, "classification": classification.model_dump(mode="json"),
+            **resource_facts(named, run.classifier), "sources": []}
+
+
+def named_resource(root: Path, name: str) -> Resource:
+    """A path or URL as written in code (with its CSV header if it is in the project)."""
+    from lacuna_cli.extract.places import normalise_location
+    from lacuna_cli.extract.schema import header_columns
+
+    resource = normalise_location(name, root)
+    if resource.kind == "file":
+        resource = resource.model_copy(update={"columns": header_columns(root / resource.name)})
+    return resource
 
 
 def resource_facts(resource: Resource, classifier: Classifier) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from lacuna_cli.classify.cache import key
 from lacuna_cli.errors import ConfigError, LacunaError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AssignedTier, Tier
+from lacuna_cli.store.overrides import delete_override, override_rows, replace_overrides
 from lacuna_cli.yamlfile import read_yaml
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 
 CLI_SOURCE = "cli"
-COLUMNS = ("source", "resource", "tier", "tags", "reason", "actor", "timestamp", "digest")
 
 
 class FileEntry(BaseModel):
@@ -88,9 +88,7 @@ def load_file(path: Path, known_tags: frozenset[str]) -> list[Override]:
 
 def stored(connection: duckdb.DuckDBPyConnection) -> list[Override]:
     return [Override(r, Tier(t), tuple(tags), reason, actor, source)
-            for source, r, t, tags, reason, actor in connection.execute(
-                "SELECT source, resource, tier, tags, reason, actor FROM classification_overrides "
-                "ORDER BY source, resource").fetchall()]
+            for source, r, t, tags, reason, actor in override_rows(connection)]
 
 
 def effective(file_overrides: list[Override], stored_overrides: list[Override]
@@ -120,12 +118,7 @@ def pending(file_overrides: list[Override], stored_overrides: list[Override]
 def record(connection: duckdb.DuckDBPyConnection, changed: list[Override], gone: list[Override],
            identity: RunIdentity, timestamp: str) -> list[dict]:
     """Store the changes and return their audit entries; the caller owns the transaction."""
-    from lacuna_cli.store import insert_columns
-
-    for override in [*changed, *gone]:
-        connection.execute("DELETE FROM classification_overrides WHERE source = ? AND "
-                           "resource = ?", [override.source, override.resource])
-    insert_columns(connection, "classification_overrides", COLUMNS, [
+    replace_overrides(connection, [(o.source, o.resource) for o in [*changed, *gone]], [
         {"source": o.source, "resource": o.resource, "tier": o.tier.value, "tags": list(o.tags),
          "reason": o.reason, "actor": o.actor, "timestamp": timestamp, "digest": o.digest}
         for o in changed])
@@ -159,8 +152,7 @@ def withdraw(connection: duckdb.DuckDBPyConnection, resource: str, reason: str,
         raise LacunaError(f"{resource}: no override set with `lacuna classify override`"
                           + ("; it comes from the reviewed file: remove it there"
                              if in_file else ""))
-    connection.execute("DELETE FROM classification_overrides WHERE source = ? AND resource = ?",
-                       [CLI_SOURCE, override.resource])
+    delete_override(connection, CLI_SOURCE, override.resource)
     entry = audit_entry(override, identity, timestamp, withdrawn=True)
     entry["reasoning"] = (f"classification override ({override.tier.value}) withdrawn by "
                           f"{identity.actor}: {reason} (set by {override.actor}: "

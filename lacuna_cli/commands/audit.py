@@ -73,8 +73,8 @@ def log_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """List audit records, oldest first (archived ones included)."""
-    from lacuna_cli.audit.archive import archive_dir, log_source
-    from lacuna_cli.audit.records import matching
+    from lacuna_cli.store.audit_archive import archive_dir, log_source
+    from lacuna_cli.store.audit_records import matching
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
@@ -108,8 +108,8 @@ def verify_command(
     """Recompute the chain, the Merkle tree and the checkpoints; exit 1 naming the first bad
     record and the kind of tampering (or, with --pubkey, when no checkpoint is signed by the
     key)."""
-    from lacuna_cli.audit import checkpoint as checkpoints
-    from lacuna_cli.audit.archive import archive_dir
+    from lacuna_cli.store import audit_log as audit_store
+    from lacuna_cli.store.audit_archive import archive_dir
     from lacuna_cli.audit.consistency import check_against
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.output import json as json_output
@@ -119,7 +119,7 @@ def verify_command(
     trusted, key_path = _trusted_key(config, pubkey)
     with open_store(config.db_path) as connection:
         verification = verify_store(connection, archive_dir(config.db_path),
-                                    checkpoints.every(connection), trusted)
+                                    audit_store.every_checkpoint(connection), trusted)
         if against is not None:
             check_against(connection, archive_dir(config.db_path), against, trusted,
                           verification)
@@ -186,13 +186,13 @@ def keygen_command(
 @app.command("checkpoint")
 def checkpoint_command(ctx: typer.Context) -> None:
     """Print the latest signed checkpoint as JSON (keep it to check the log grew later)."""
-    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.store import audit_log as audit_store
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
     with open_store(config.db_path) as connection:
-        latest = checkpoints.latest(connection)
+        latest = audit_store.latest_checkpoint(connection)
     if latest is None:
         raise LacunaError("the audit log has no checkpoint yet (run `lacuna check` first)")
     print(json_output.dumps(latest.as_json()))
@@ -204,7 +204,7 @@ def prove_command(
     seq: Annotated[int, typer.Argument(help="The record to prove.", min=1)],
 ) -> None:
     """Print an RFC 6962 inclusion proof of a record in the latest checkpoint's tree."""
-    from lacuna_cli.audit.archive import archive_dir
+    from lacuna_cli.store.audit_archive import archive_dir
     from lacuna_cli.audit.consistency import inclusion
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
@@ -222,7 +222,7 @@ def archive_command(
     before: Annotated[str, typer.Option(help="Archive records stamped before this UTC date.")],
 ) -> None:
     """Move old records to Parquet files beside the database; verify still covers them."""
-    from lacuna_cli.audit.archive import archive_before, archive_dir
+    from lacuna_cli.store.audit_archive import archive_before, archive_dir
     from lacuna_cli.store import open_store
 
     cutoff = _since(before, "--before")
@@ -329,9 +329,9 @@ def report_command(
 ) -> None:
     """An audit report: controls, access attempts, violations, exceptions, classifications
     and the verification of the log itself; exit 1 when that verification fails."""
-    from lacuna_cli.audit import checkpoint as checkpoints
+    from lacuna_cli.store import audit_log as audit_store
     from lacuna_cli.audit import report
-    from lacuna_cli.audit.archive import archive_dir, read_everything
+    from lacuna_cli.store.audit_archive import archive_dir, read_everything
     from lacuna_cli.audit.log import utc_now
     from lacuna_cli.audit.verify import verify_store
     from lacuna_cli.commands.common import write_output
@@ -343,7 +343,8 @@ def report_command(
     trusted, _ = _trusted_key(config, pubkey)
     folder = archive_dir(config.db_path)
     with open_store(config.db_path) as connection:
-        verification = verify_store(connection, folder, checkpoints.every(connection), trusted)
+        verification = verify_store(connection, folder, audit_store.every_checkpoint(connection),
+                                    trusted)
         document = report.build(read_everything(connection, folder), verification,
                                 standard.value, period, utc_now())
     rendered = {ReportFormat.json: json_output.dumps, ReportFormat.md: report.to_markdown,

@@ -46,7 +46,7 @@ def import_command(
     from lacuna_cli.audit.log import utc_now
     from lacuna_cli.catalog_import import mapping
     from lacuna_cli.catalog_import.formats import read
-    from lacuna_cli.classify import known_store
+    from lacuna_cli.store import known as known_store
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)

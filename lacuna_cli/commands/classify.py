@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lacuna_cli.commands.common import DataFormat, FormatOption, console, project_config
-from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:
     from lacuna_cli.classify.run import ClassificationRun
@@ -78,18 +77,6 @@ def _data_type(classification: Classification, column: str) -> dict[str, str | N
             "fideslang": found.fideslang if found else None}
 
 
-def _resource(config: Config, name: str) -> Resource:
-    """A path or URL as written in code (with its CSV header if it is in the project)."""
-    from lacuna_cli.extract.places import normalise_location
-    from lacuna_cli.extract.schema import header_columns
-
-    resource = normalise_location(name, config.root)
-    if resource.kind == "file":
-        resource = resource.model_copy(
-            update={"columns": header_columns(config.root / resource.name)})
-    return resource
-
-
 @app.command("path")
 def path_command(
     ctx: typer.Context,
@@ -97,10 +84,11 @@ def path_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Classify a file path or URL by its name (and its header, for a CSV in the project)."""
+    from lacuna_cli.classify.explain import named_resource
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):
-        resource = _resource(config, path)
+        resource = named_resource(config.root, path)
         classification = _classify(run, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(classification.model_dump(mode="json")))
@@ -124,38 +112,10 @@ def override_command(
 ) -> None:
     """Set a resource's classification by hand (it beats every layer), or withdraw it with
     --remove; both are audited."""
-    from lacuna_cli.audit import log as audit_log
-    from lacuna_cli.classify import override_input, overrides
-    from lacuna_cli.classify.heuristics import load_rules
-    from lacuna_cli.store import open_store
-    from lacuna_cli.gitinfo import identify
-    from lacuna_cli.models import ASSIGNABLE_TIERS, Tier
+    from lacuna_cli.classify.override_input import change_override
 
-    if remove and (tier is not None or tags or not_yet_seen):
-        raise LacunaError("--remove takes only RESOURCE and --reason")
-    if not remove and (tier is None or tier.upper() not in (t.value for t in ASSIGNABLE_TIERS)):
-        raise LacunaError(f"--tier: {tier!r} is not one of PUBLIC, INTERNAL, PROPRIETARY")
-    if not reason.strip():
-        raise LacunaError("--reason: a reason is required (it is kept in the audit log)")
-    config = project_config(ctx)
-    identity = identify(config.root, config.settings.user)
-    chosen_tags = () if remove else override_input.parse_tags(
-        tags, override_input.known_tags(load_rules(config.rule_files)))
-    with open_store(config.db_path, write=True) as connection:
-        now = audit_log.utc_now()
-        if remove:
-            def change() -> list[dict]:
-                return overrides.withdraw(connection, resource, reason.strip(), identity, now)
-        else:
-            chosen = overrides.Override(
-                resource=override_input.resolve(connection, resource, not_yet_seen),
-                tier=Tier[(tier or "").upper()], tags=chosen_tags, reason=reason.strip(),
-                actor=identity.actor, source=overrides.CLI_SOURCE)
-
-            def change() -> list[dict]:
-                return overrides.record(connection, [chosen], [], identity, now)
-        records = audit_log.record_events(connection, change, now, config.audit_key_path)
-    (record,) = records
+    record, chosen_tags = change_override(project_config(ctx), resource, reason, tier, tags,
+                                          not_yet_seen, remove)
     what = "withdrawn" if remove else (f"{record['tier']} ({', '.join(chosen_tags) or 'no tags'})"
                                        " — override recorded")
     console().print(f"{record['resource']}: {what} (audit seq {record['seq']})", markup=False)
@@ -168,26 +128,11 @@ def explain_command(
     output_format: FormatOption = DataFormat.text,
 ) -> None:
     """Show the whole decision path: override, rules, nearest examples, LLM, inheritance."""
-    from lacuna_cli import lineage
-    from lacuna_cli import lineage_history as history
-    from lacuna_cli.central import pull
-    from lacuna_cli.classify.explain import decision_path, render, resource_facts
-    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.classify.explain import explain, render
     from lacuna_cli.output import json as json_output
 
     with _run(ctx) as (config, run):
-        graph, _ = load_graph(run.connection)
-        # As `lacuna check` classifies (the central store's answer as last cached).
-        pull.apply(run.connection, graph, run.classifier, config, ask=False)
-        history.apply(run.connection, graph, run.classifier)
-        node_id = lineage.find(graph, resource)
-        if node_id is not None:
-            path = decision_path(graph, node_id, run.classifier, run.classify(graph))
-        else:  # not in the stored lineage: what its name (and header) alone say
-            named = _resource(config, resource)
-            path = {"node": named.name,
-                    "classification": _classify(run, named).model_dump(mode="json"),
-                    **resource_facts(named, run.classifier), "sources": []}
+        path = explain(run, config, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(path))
         return

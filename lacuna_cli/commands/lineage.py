@@ -36,7 +36,7 @@ def _stored(ctx: typer.Context) -> tuple[nx.MultiDiGraph, dict, dict[str, Learne
     """The stored map of the current code, its labels, and what was learned about data at
     rest that no current code writes."""
     from lacuna_cli import lineage_history
-    from lacuna_cli.lineage_store import load_graph
+    from lacuna_cli.store.lineage import load_graph
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)

@@ -35,10 +35,8 @@ def eval_command(
 ) -> None:
     """Print the decision for a policy input (or each of a batch); exit 1 when one is denied,
     2 when the document does not follow the schema."""
-    from contextlib import closing
-
     from lacuna_cli.output import json as json_output
-    from lacuna_cli.policy.decide import decision_for, subject
+    from lacuna_cli.policy.decide import decide
     from lacuna_cli.policy.engine import load_policies
     from lacuna_cli.policy.input_schema import InvalidInput, validated_operations
 
@@ -47,10 +45,7 @@ def eval_command(
     except InvalidInput as exc:
         raise LacunaError(f"{input_file}: {exc}") from None
     policies, engine = load_policies(project_config(ctx), opa_url)
-    with closing(engine):
-        violations = engine.evaluate(operations)
-    decisions = [decision_for(subject(operation), raised, policies)
-                 for operation, raised in zip(operations, violations, strict=True)]
+    decisions = decide(engine, policies, operations)
     if output_format is DataFormat.json:
         shown = [d.model_dump(mode="json") for d in decisions]
         print(json_output.dumps({"decisions": shown} if batch else shown[0]))

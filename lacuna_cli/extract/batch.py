@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import orjson
 
@@ -31,9 +30,6 @@ from lacuna_cli.extract.pyimports import digest_of
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
-
-if TYPE_CHECKING:
-    import duckdb
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
 # Called once per file analysed: (files done, files to analyse, project path).
@@ -89,24 +85,6 @@ def file_digest(job: Job, projects: dict[Path, str] | None = None) -> str | None
     return key.hexdigest()
 
 
-def load_cache(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
-               ) -> dict[str, tuple[str, str]]:
-    rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
-                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
-    return {path: (digest, payload) for path, digest, payload in rows}
-
-
-def store_cache(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
-    from lacuna_cli.store import insert_columns
-
-    if not fresh:
-        return
-    connection.execute("DELETE FROM extraction_cache WHERE path IN (SELECT unnest($1))",
-                       [[entry.path for entry in fresh]])
-    insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
-                   [entry.__dict__ for entry in fresh])
-
-
 def encode_analysis(extraction: Extraction, root: Path) -> str:
     """The extraction, the lineage node of each operation (not part of the JSON contract) and
     the headers of the data files it read."""
@@ -114,7 +92,7 @@ def encode_analysis(extraction: Extraction, root: Path) -> str:
                for source in op.sources if source.kind == "file" and source.columns}
     return orjson.dumps({
         "extraction": extraction.model_dump(mode="json"),
-        "data_nodes": [op.data_node for op in extraction.operations],
+        "data_nodes": extraction.data_nodes,
         "headers": {name: list(header_columns(root / name)) for name in headers},
         "modules": {name: digest_of(root / name) for name in extraction.imports},
     }).decode()
@@ -130,10 +108,8 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
     for name, digest in document.get("modules", {}).items():
         if digest_of(root / name) != digest:
             return None  # a module it imports constants from changed
-    extraction = Extraction.model_validate(document["extraction"])
-    operations = tuple(op.model_copy(update={"data_node": node}) for op, node in
-                       zip(extraction.operations, document["data_nodes"], strict=True))
-    return extraction.model_copy(update={"operations": operations})
+    return Extraction.model_validate({**document["extraction"],
+                                      "data_nodes": document["data_nodes"]})
 
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],

@@ -36,6 +36,7 @@ class GraphBuilder:
         self._nodes: dict[str, LineageNode] = {}
         self._edges: list[LineageEdge] = []
         self._operations: dict[str, Operation] = {}
+        self._data_nodes: dict[str, str] = {}  # operation id -> its data's node
 
     def resource_node(self, resource: Resource) -> str:
         """The node for a resource; columns seen at several places are merged."""
@@ -113,10 +114,16 @@ class GraphBuilder:
             code=code,
             dynamic=dynamic_reason is not None,
             dynamic_reason=dynamic_reason,
-            data_node=data_node,
         )
         self._operations[op.id] = op
+        if data_node is not None:
+            self._data_nodes[op.id] = data_node
         return op
+
+    def data_node_of(self, op_id: str) -> str | None:
+        """The node whose data the operation `op_id` handles (also after it was retracted:
+        a function's templates keep theirs)."""
+        return self._data_nodes.get(op_id)
 
     def add_sql_statement(
         self, statement: StatementLineage, location: Location, code: str | None = None
@@ -143,7 +150,9 @@ class GraphBuilder:
         """The file's Extraction, its lineage cut to what carries data (see `_carrying`)."""
         operations = tuple(sorted((self._known_columns(op) for op in self._operations.values()),
                                   key=_position))
-        kept = _carrying(self._nodes.values(), self._edges, operations)
+        data_nodes = {op.id: self._data_nodes[op.id] for op in operations
+                      if op.id in self._data_nodes}
+        kept = _carrying(self._nodes.values(), self._edges, data_nodes.values())
         # Sorted, so the same code gives the same Extraction whatever order the interpreter
         # happened to summarise functions in.
         return Extraction(
@@ -155,6 +164,7 @@ class GraphBuilder:
             edges=tuple(sorted((e for e in self._edges if e.source in kept and e.target in kept),
                                key=_edge_order)),
             errors=tuple(errors),
+            data_nodes=data_nodes,
         )
 
     def _known_columns(self, op: Operation) -> Operation:
@@ -174,7 +184,7 @@ class GraphBuilder:
 
 
 def _carrying(nodes: Iterable[LineageNode], edges: list[LineageEdge],
-              operations: Iterable[Operation]) -> set[str]:
+              data_nodes: Iterable[str]) -> set[str]:
     """Resources, what they flow into, and what flows into an operation. The rest are values no
     data ever reaches (parameters of helpers never called with data, their locals): on the
     stdlib 94% of all nodes, which would only slow every later stage and clutter the graph."""
@@ -185,7 +195,7 @@ def _carrying(nodes: Iterable[LineageNode], edges: list[LineageEdge],
         upstream.setdefault(edge.target, []).append(edge.source)
     kept: set[str] = set()
     reach(kept, (n.id for n in nodes if n.kind == "resource"), lambda n: downstream.get(n, ()))
-    reach(kept, (op.data_node for op in operations if op.data_node), lambda n: upstream.get(n, ()))
+    reach(kept, data_nodes, lambda n: upstream.get(n, ()))
     return kept
 
 

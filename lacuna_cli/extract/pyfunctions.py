@@ -193,9 +193,10 @@ class CallSite:
         destination = template.destination
         if destination is not None and is_placeholder(destination):
             (destination,), reason = self._resolve(destination, path=True)
-            if template.data_node and not is_placeholder(destination):
+            data_node = self.host.graph.data_node_of(template.id)
+            if data_node and not is_placeholder(destination):
                 graph = self.host.graph
-                graph.edge(template.data_node, graph.resource_node(destination), "write",
+                graph.edge(data_node, graph.resource_node(destination), "write",
                            self.location)
         if not sources and template.action in TRANSFORMS:
             return  # a parameter that was not data after all (`s.count(",")` on a string)
@@ -211,7 +212,7 @@ class CallSite:
             sources = [*earlier.sources, *(s for s in sources if s not in earlier.sources)]
         emitted[key] = self.host.graph.operation(
             action, template.location, template.code, sources, destination=destination,
-            data_node=template.data_node, dynamic_reason=reason)
+            data_node=self.host.graph.data_node_of(template.id), dynamic_reason=reason)
 
     def _result(self) -> Value | None:
         flows = self.summary.flows
@@ -306,7 +307,8 @@ def finalise(summary: Summary, host: Host) -> None:
         if destination is not None and is_placeholder(destination):
             destination = _unknown(destination)
         host.graph.operation(template.action, template.location, template.code, sources,
-                             destination=destination, data_node=template.data_node,
+                             destination=destination,
+                             data_node=host.graph.data_node_of(template.id),
                              dynamic_reason=reason)
 
 

@@ -8,12 +8,26 @@ Every denial also offers an exception path.
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Any
 
 from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.models import SEVERITY_RANK, Decision
-from lacuna_cli.policy.engine import RULES_PACKAGE_PREFIX, PolicySet
+from lacuna_cli.policy.engine import (
+    RULES_PACKAGE_PREFIX, PolicyEngine, PolicySet, evaluate_unique,
+)
 from lacuna_cli.policy.metadata import PolicyMeta
+
+
+def decide(engine: PolicyEngine, policies: PolicySet, inputs: list[dict[str, Any]]
+           ) -> list[Decision]:
+    """The decision on each policy input, in order — what `lacuna check` and `lacuna policy
+    eval` both do: one batch through the engine (each distinct input once), the engine closed
+    afterwards."""
+    with closing(engine):
+        violations = evaluate_unique(engine, inputs)
+    return [decision_for(subject(given), raised, policies)
+            for given, raised in zip(inputs, violations, strict=True)]
 
 
 def subject(operation: dict[str, Any]) -> str:

@@ -1,5 +1,9 @@
 """The DuckDB file (`.lacuna/lacuna.duckdb`): schema, migrations, locking, bulk inserts.
 
+Every DuckDB statement of Lacuna lives in this package: here what all areas share, and one
+module per area beside it (`caches`, `lineage`, `history`, `overrides`, `known`,
+`audit_records`, `audit_archive`, `audit_log`), each with functions named for what they do.
+
 DuckDB lets one process hold a database file at a time and does not wait for a lock; under
 contention it has lost acknowledged commits (shared/notes/audit-store.md). So every session
 takes an OS file lock (`fcntl.flock` on a sibling `.lock` file) from open to close — exclusive
@@ -45,7 +49,7 @@ SCHEMA = (
         tier VARCHAR NOT NULL, tags VARCHAR[] NOT NULL, result VARCHAR NOT NULL,
         policy_id VARCHAR NOT NULL, policy_version VARCHAR NOT NULL, reasoning VARCHAR NOT NULL,
         location VARCHAR NOT NULL, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)""",
-    # Archive files of the audit log (audit/archive.py): 'pending' until the records they hold
+    # Archive files of the audit log (store/audit_archive.py): 'pending' until the records they hold
     # leave the live table in the same transaction that marks them 'archived'.
     """CREATE TABLE IF NOT EXISTS audit_archives (
         name VARCHAR PRIMARY KEY, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL,

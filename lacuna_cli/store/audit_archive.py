@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.audit.records import COLUMNS_SQL, read_rows
+from lacuna_cli.store.audit_records import COLUMNS_SQL, read_rows
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.store import one_row, transaction
 

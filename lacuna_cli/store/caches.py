@@ -1,0 +1,49 @@
+"""The cache tables: extractions by file (`extraction_cache`, keyed by path and the digest of
+everything the extraction depends on) and layer 2/3 classification results (`classify_cache`,
+by kind and content key). What goes in them is decided by `extract/batch.py` and
+`classify/cache.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from lacuna_cli.store import insert_columns
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from lacuna_cli.extract.batch import Cached
+
+
+def cached_extractions(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
+                       ) -> dict[str, tuple[str, str]]:
+    """Path -> (digest, payload) of the cached extractions of `paths`."""
+    rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
+                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
+    return {path: (digest, payload) for path, digest, payload in rows}
+
+
+def store_extractions(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
+    """Replace the cached extraction of each file in `fresh`."""
+    if not fresh:
+        return
+    connection.execute("DELETE FROM extraction_cache WHERE path IN (SELECT unnest($1))",
+                       [[entry.path for entry in fresh]])
+    insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
+                   [entry.__dict__ for entry in fresh])
+
+
+def cached_results(connection: duckdb.DuckDBPyConnection, kind: str, keys: list[str]
+                   ) -> list[tuple[str, str]]:
+    """(key, JSON value) of the stored classification results of `kind` among `keys`."""
+    return connection.execute("SELECT key, value FROM classify_cache"
+                              " WHERE kind = ? AND key IN (SELECT unnest(?))",
+                              [kind, keys]).fetchall()
+
+
+def store_results(connection: duckdb.DuckDBPyConnection, kind: str,
+                  values: dict[str, str]) -> None:
+    """Add classification results of `kind`: key -> JSON value (keys not stored yet)."""
+    insert_columns(connection, "classify_cache", ("kind", "key", "value"),
+                   [{"kind": kind, "key": k, "value": v} for k, v in values.items()])
