@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -29,18 +27,27 @@ NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks libcst and CPython count
 class _StartRecorder(CodegenState):
     """A code generator state that notes the first token of every node with a syntactic
     position: expressions, statements, parameters — all the extractor asks about; whitespace
-    and punctuation nodes have none (hooking every node for them cost a quarter of the pass)."""
+    and punctuation nodes have none (hooking every node for them cost a quarter of the pass).
+
+    libcst opens one `record_syntactic_position` block per such node, so the state is its own
+    context manager over a stack of open nodes: a generator-based one per node cost more than
+    the rest of the recording."""
 
     starts: dict[cst.CSTNode, int] = field(default_factory=dict)
+    _open: list[tuple[cst.CSTNode, cst.CSTNode | None, int]] = field(default_factory=list)
 
-    @contextmanager
-    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None
-                                  = None, end_node: cst.CSTNode | None = None) -> Iterator[None]:
-        start = len(self.tokens)
-        try:
-            yield
-        finally:
-            self.starts[node] = self.starts[start_node] if start_node is not None else start
+    def record_syntactic_position(  # type: ignore[override]  # a context manager, not a generator's
+            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+            end_node: cst.CSTNode | None = None) -> _StartRecorder:
+        self._open.append((node, start_node, len(self.tokens)))
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exception: object) -> None:
+        node, start_node, start = self._open.pop()
+        self.starts[node] = self.starts[start_node] if start_node is not None else start
 
 
 class NodeStarts:

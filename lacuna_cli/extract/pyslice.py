@@ -148,11 +148,12 @@ def _binds(statement: ast.stmt, member: bool) -> set[str]:
 def _kept(units: list[_Unit]) -> set[int]:
     """Seeds, what data flows on to from them, what all of those need, and class headers."""
     bound_by: dict[str, list[int]] = {}
-    mentioned_by: dict[str, list[int]] = {}
+    mentioned_by: dict[str, list[int]] = {}  # only names some unit binds are looked up
+    bound = set().union(*(unit.binds for unit in units))
     for index, unit in enumerate(units):
         for name in () if unit.header else unit.binds:  # a class is needed whole or not at all
             bound_by.setdefault(name, []).append(index)
-        for name in unit.mentions:
+        for name in unit.mentions & bound:
             mentioned_by.setdefault(name, []).append(index)
     members: dict[int, list[int]] = {}
     for index, unit in enumerate(units):
@@ -182,6 +183,7 @@ def _kept(units: list[_Unit]) -> set[int]:
     reach(reached, (i for i, unit in enumerate(units) if unit.seed), onwards)
     kept: set[int] = set()
     reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
-          lambda i: (other for name in units[i].mentions for other in bound_by.get(name, ())))
+          lambda i: (other for name in units[i].mentions & bound_by.keys()
+                     for other in bound_by[name]))
     kept |= {owner for owner in (units[i].owner for i in kept) if owner is not None}
     return kept | {member for header in reached & used for member in members[header]}

@@ -169,6 +169,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.emitted: dict[tuple[str, str], Operation] = {}
         self.opened: set[str] = set()  # data nodes of files opened for reading
         self.unrolled = 1  # passes the enclosing loops make over the current statement
+        self.codes: dict[cst.CSTNode, str] = {}  # see `code`
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -1169,7 +1170,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return self.locate(line, column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
-        return " ".join(self.module.code_for_node(node).split())[:240]
+        """A node's source on one line (at most 240 characters). Remembered per node: every
+        operation of a statement shows the statement, and generating code is libcst's slowest
+        step after parsing."""
+        text = self.codes.get(node)
+        if text is None:
+            text = self.codes[node] = " ".join(self.module.code_for_node(node).split())[:240]
+        return text
 
 
 def _data(values: Iterable[Value | None]) -> list[Data]:
