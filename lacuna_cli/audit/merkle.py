@@ -37,17 +37,28 @@ def root(leaves: Sequence[bytes]) -> bytes:
     level = list(leaves)
     if not level:
         return EMPTY_ROOT
+    sha256, node = hashlib.sha256, b"\x01"  # node_hash inlined: a log has millions of nodes
     while len(level) > 1:
-        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        pairs = iter(level)
+        paired = [sha256(node + left + right).digest() for left, right in zip(pairs, pairs)]
         if len(level) % 2:
             paired.append(level[-1])
         level = paired
     return level[0]
 
 
-def append(frontier: list[tuple[int, bytes]], leaf: bytes) -> list[tuple[int, bytes]]:
-    """Add one hashed leaf to a frontier of (subtree size, subtree root), largest first."""
-    size, node = 1, leaf
+def leaves_of(packed: bytes) -> list[bytes]:
+    """The leaf hashes of records whose 32-byte chain hashes are concatenated in `packed`."""
+    sha256, leaf = hashlib.sha256, b"\x00"
+    return [sha256(leaf + packed[i:i + 32]).digest() for i in range(0, len(packed), 32)]
+
+
+def append(frontier: list[tuple[int, bytes]], leaf: bytes, size: int = 1
+           ) -> list[tuple[int, bytes]]:
+    """Add one hashed leaf to a frontier of (subtree size, subtree root), largest first — or
+    the root of a perfect subtree of `size` leaves (a power of two no larger than the
+    frontier's smallest), or, last of all, the tree head of fewer leaves than that."""
+    node = leaf
     stack = list(frontier)
     while stack and stack[-1][0] == size:
         left_size, left = stack.pop()

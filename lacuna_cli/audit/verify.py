@@ -13,6 +13,7 @@ they were written (archive-missing, archive-altered, archive-unreadable).
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -235,16 +236,12 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
                  trusted: TrustedKey | None = None) -> Verification:
     """Verify the stored log (archives + live table) fast, or fall back to `verify`.
 
-    DuckDB recomputes every content hash and checks seq, links, event ids, seals and the
-    checkpoints' head hashes in a few vectorised queries; Python rebuilds the Merkle tree head
-    of the latest checkpoint. (The chain already ties each earlier checkpoint's head hash to
+    A few bulk queries check seq, event ids, seals and the checkpoints' head hashes; content
+    hashes, links and the Merkle tree head of the latest checkpoint are recomputed chunk by
+    chunk (`_chain_root`). (The chain already ties each earlier checkpoint's head hash to
     every record before it; the record-by-record walk also re-checks each checkpoint's own
     tree head.) If anything is off, the walk (`verify`) names the first bad record and the kind
     of tampering; a missing or unreadable archive file is reported and left out of the walk.
-
-    DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical form
-    for every record Lacuna writes; a record where it would not is merely suspicious here and
-    judged by the walk.
     """
     source, found, damages = archive.checked_source(connection, folder)
     if damages or not _intact(connection, source, checkpoints):
@@ -261,16 +258,17 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
 
 def _intact(connection: duckdb.DuckDBPyConnection, source: str,
             checkpoints: Sequence[Checkpoint]) -> bool:
-    """Every check of the walk, vectorised; False sends the log to the walk."""
-    fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
-    edited, count, first, last, seqs, events = one_row(connection.execute(f"""
-        SELECT count(*) FILTER (WHERE sha256(to_json(struct_pack({fields}))::VARCHAR) <> hash),
-               count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id)
+    """Every check of the walk, in bulk; False sends the log to the walk.
+
+    DuckDB counts, joins and renders the canonical JSON; Python's OpenSSL hashes it (faster
+    than DuckDB's `sha256`). Once seqs are known to run 1..count, the content
+    hashes, the links and the Merkle tree are checked chunk by chunk on concatenated columns,
+    so no per-record object is built but the hashes themselves."""
+    count, first, last, seqs, events, malformed = one_row(connection.execute(f"""
+        SELECT count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id),
+               count(*) FILTER (WHERE hash IS NULL OR prev_hash IS NULL OR length(hash) <> 64
+                                OR length(prev_hash) <> 64)
         FROM ({source})""").fetchone())
-    (broken,) = one_row(connection.execute(f"""
-        WITH r AS ({source})
-        SELECT count(*) FROM r LEFT JOIN r AS before ON before.seq = r.seq - 1
-        WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone())
     ordered = sorted(checkpoints, key=lambda c: c.seq)
     (unsealed,) = one_row(connection.execute(f"""
         SELECT count(*) FROM ({source}) AS r LEFT JOIN (
@@ -282,17 +280,45 @@ def _intact(connection: duckdb.DuckDBPyConnection, source: str,
     heads = dict(connection.execute(f"SELECT seq, hash FROM ({source}) WHERE seq IN "
                                     "(SELECT unnest($1))", [[c.seq for c in ordered]]
                                     ).fetchall())
-    if (edited or broken or unsealed or not count == seqs == events
+    if (malformed or unsealed or not count == seqs == events
             or (count and (first != 1 or last != count))
             or any(heads.get(c.seq) != c.head_hash for c in ordered)
             or any(frontier_problem(c) for c in ordered)):
         return False
-    if not ordered:
-        return True
-    hashes = connection.execute(f"SELECT hash FROM ({source}) WHERE seq <= ? ORDER BY seq",
-                                [ordered[-1].seq]).fetchall()
-    leaves = [merkle.leaf_hash(bytes.fromhex(value)) for (value,) in hashes]
-    return merkle.root(leaves).hex() == ordered[-1].tree_root
+    tree_root = _chain_root(connection, source, count)
+    return tree_root is not None and (not ordered or tree_root.hex() == ordered[-1].tree_root)
+
+
+# Records hashed per query: a power of two, so every full chunk is a perfect Merkle subtree.
+CHUNK = 1 << 16
+
+
+def _chain_root(connection: duckdb.DuckDBPyConnection, source: str, count: int) -> bytes | None:
+    """The Merkle tree head over records 1..count (seqs known to be exactly these) if every
+    content hash and every link holds, else None.
+
+    DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical form
+    for every record Lacuna writes; a record where it would not is merely suspicious here and
+    judged by the walk. Hashes and links are compared as one string per chunk."""
+    fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
+    within = f"FROM ({source}) WHERE seq >= $1 AND seq < $2"
+    canonical = f"SELECT encode(to_json(struct_pack({fields}))::VARCHAR) {within} ORDER BY seq"
+    chained = f"""SELECT string_agg(hash, '' ORDER BY seq), string_agg(prev_hash, '' ORDER BY seq)
+                  {within}"""
+    sha256 = hashlib.sha256
+    frontier: list[tuple[int, bytes]] = []
+    previous = GENESIS_HASH
+    for start in range(1, count + 1, CHUNK):
+        bounds = [start, start + CHUNK]
+        digests = b"".join([sha256(text).digest() for (text,) in
+                            connection.execute(canonical, bounds).fetchall()])
+        hashes, links = one_row(connection.execute(chained, bounds).fetchone())
+        if digests.hex() != hashes or links != previous + hashes[:-64]:
+            return None
+        previous = hashes[-64:]
+        leaves = merkle.leaves_of(digests)
+        frontier = merkle.append(frontier, merkle.root(leaves), len(leaves))
+    return merkle.frontier_root(frontier)
 
 
 def _add_damages(damages: list[archive.Damage], found: list[archive.Segment],
