@@ -40,7 +40,8 @@ def root(leaves: Sequence[bytes]) -> bytes:
     sha256, node = hashlib.sha256, b"\x01"  # node_hash inlined: a log has millions of nodes
     while len(level) > 1:
         pairs = iter(level)
-        paired = [sha256(node + left + right).digest() for left, right in zip(pairs, pairs)]
+        paired = [sha256(node + left + right).digest()  # a lone last node is promoted below
+                  for left, right in zip(pairs, pairs, strict=False)]
         if len(level) % 2:
             paired.append(level[-1])
         level = paired
