@@ -18,7 +18,7 @@ import orjson
 
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.fingerprint import fingerprint
-from lacuna_cli.models import FileError, Finding
+from lacuna_cli.models import FileProblem, Finding
 
 BASELINE_FILE = ".lacuna-baseline.json"
 BASELINE_VERSION = 1
@@ -69,13 +69,13 @@ class Baseline:
         self.matched += 1
         return False
 
-    def keeps_problem(self, problem: FileError) -> bool:
+    def keeps_problem(self, problem: FileProblem) -> bool:
         return True  # a file that cannot be analysed is never accepted by a baseline
 
-    def stale(self, analysed: tuple[str, ...]) -> list[FileError]:
+    def stale(self, analysed: tuple[str, ...]) -> list[FileProblem]:
         """Entries for analysed files that matched fewer findings than they count."""
         files = set(analysed)
-        return [FileError(path=self.shown_as, message=(
+        return [FileProblem(path=self.shown_as, message=(
             f"baseline entry {entry['policy_id']} {entry['action']} to {entry['target']} in "
             f"{entry['path']} ({entry['fingerprint'][:12]}) no longer matches "
             f"{self.remaining[key]} of {entry['count']} finding(s); run `lacuna baseline` to "

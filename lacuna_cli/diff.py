@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.places import language_of
-from lacuna_cli.models import FileError, Finding
+from lacuna_cli.models import FileProblem, Finding
 
 HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
@@ -64,7 +64,7 @@ class ChangedLines:
         location = finding.operation.location
         return self.covers(location.path, None if location.cell is not None else location.line)
 
-    def keeps_problem(self, problem: FileError) -> bool:
+    def keeps_problem(self, problem: FileProblem) -> bool:
         """A changed file that cannot be analysed is reported whatever its line; problems
         outside source files (the exceptions file) always are."""
         if language_of(Path(problem.path)) is None:

@@ -16,7 +16,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.display import HTML, display
 
-from lacuna_cli.models import FileError, Finding
+from lacuna_cli.models import FileProblem, Finding
 
 MAGIC_LINE = "%%lacuna"
 
@@ -30,7 +30,7 @@ class CurrentCell:
     def keeps(self, finding: Finding) -> bool:
         return finding.operation.location.cell == self.cell
 
-    def keeps_problem(self, problem: FileError) -> bool:
+    def keeps_problem(self, problem: FileProblem) -> bool:
         return True
 
 

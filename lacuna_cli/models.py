@@ -248,8 +248,10 @@ class Finding(Model):
             place.kind == "unknown" for place in places)
 
 
-class FileError(Model):
-    """A file (or statement) that could not be analysed; the run reports it and goes on."""
+class FileProblem(Model):
+    """A problem in one file, reported with its path (and line) while the run goes on: an error
+    (a file or statement that could not be analysed, a bad config key) or a notice (a waiver
+    that expired, a baseline entry gone stale)."""
 
     path: str
     line: int | None = None
@@ -344,7 +346,7 @@ class Extraction(Model):
     operations: tuple[Operation, ...] = ()
     nodes: tuple[LineageNode, ...] = ()
     edges: tuple[LineageEdge, ...] = ()
-    errors: tuple[FileError, ...] = ()
+    errors: tuple[FileProblem, ...] = ()
     allows: tuple[InlineAllow, ...] = ()
     # Project modules whose constants the file imported: a change there re-analyses it.
     imports: tuple[str, ...] = ()

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from lacuna_cli.models import Classification, Extraction, FileError, Finding, Operation
+from lacuna_cli.models import Classification, Extraction, FileProblem, Finding, Operation
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.batch import Cached
@@ -41,7 +41,7 @@ class ExtractResult:
                 if op.sources or (op.location, op.action) not in with_data]
 
     @property
-    def errors(self) -> list[FileError]:
+    def errors(self) -> list[FileProblem]:
         """Each problem once: a broken dbt_project.yml is reported by every model it affects."""
         return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
 
@@ -52,7 +52,7 @@ class Scope(Protocol):
 
     def keeps(self, finding: Finding) -> bool: ...
 
-    def keeps_problem(self, problem: FileError) -> bool: ...
+    def keeps_problem(self, problem: FileProblem) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,12 @@ class Summary:
 class CheckResult:
     files: int
     findings: list[Finding]
-    errors: list[FileError]
+    errors: list[FileProblem]
     policies: PolicySet
     audited: int = 0
     classifications: Mapping[str, Classification] = field(default_factory=dict)
     # Worth a look but not failing the run: unused or expired exceptions.
-    notices: list[FileError] = field(default_factory=list)
+    notices: list[FileProblem] = field(default_factory=list)
     # Project paths of every checked file (not the context), for stale-baseline detection.
     paths: tuple[str, ...] = ()
 

@@ -32,7 +32,7 @@ from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import cached_extractions, store_extractions
 from lacuna_cli.store.lineage import save_lineage
-from lacuna_cli.models import Classification, Extraction, FileError, Finding
+from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, load_policies
 from lacuna_cli.policy.waivers import FileException, Waived, apply_exceptions, load_exceptions
@@ -165,18 +165,18 @@ def _on_disk(graph: nx.MultiDiGraph, root: Path) -> set[str]:
     return {path for path in origins if (root / path).is_file()}
 
 
-def _context_problems(context: list[Extraction]) -> list[FileError]:
+def _context_problems(context: list[Extraction]) -> list[FileProblem]:
     """One warning for the project files outside the check that could not be analysed: what
     they write is missing from the lineage (their own errors belong to a check of them)."""
     broken = sorted({error.path for e in context for error in e.errors})
     if not broken:
         return []
     others = f" (and {len(broken) - 1} other project file(s))" if len(broken) > 1 else ""
-    return [FileError(path=broken[0], message=f"not analysed{others}: what it writes is missing "
+    return [FileProblem(path=broken[0], message=f"not analysed{others}: what it writes is missing "
                       "from the lineage of this check; `lacuna check` it for the reason")]
 
 
-def _kept(problems: list[FileError], scopes: Sequence[Scope]) -> list[FileError]:
+def _kept(problems: list[FileProblem], scopes: Sequence[Scope]) -> list[FileProblem]:
     return [p for p in problems if all(s.keeps_problem(p) for s in scopes)]
 
 

@@ -22,7 +22,7 @@ __all__ = ["extract_file"]
 
 def extract_file(path: Path, relpath: str, root: Path, dialect: str | None,
                  apis: tuple[Path, ...] = ()) -> Extraction:
-    """Read, decode and analyse one file; any problem becomes a one-line FileError."""
+    """Read, decode and analyse one file; any problem becomes a one-line FileProblem."""
     language = language_of(path)
     if language is None:
         return failed(relpath, "unknown", "not a Python, notebook or SQL file")

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 
-from lacuna_cli.models import FileError, InlineAllow
+from lacuna_cli.models import FileProblem, InlineAllow
 
 ALLOW = re.compile(r"(?:#|--)\s*lacuna:\s*allow\[([^\]]*)\]\s*(.*)$")
 
 
 def find_allows(
     text: str, relpath: str, cell: int | None = None
-) -> tuple[list[InlineAllow], list[FileError]]:
+) -> tuple[list[InlineAllow], list[FileProblem]]:
     """Allow comments of a file (or one notebook cell) and errors for those naming no policy."""
     allows: list[InlineAllow] = []
-    errors: list[FileError] = []
+    errors: list[FileProblem] = []
     if "lacuna:" not in text:
         return allows, errors
     for number, line in enumerate(text.splitlines(), start=1):
@@ -29,7 +29,7 @@ def find_allows(
         ids = tuple(part.strip() for part in match.group(1).split(",") if part.strip())
         if not ids:
             where = f"cell {cell}: " if cell is not None else ""
-            errors.append(FileError(path=relpath, line=number,
+            errors.append(FileProblem(path=relpath, line=number,
                                     message=f"{where}`lacuna: allow[...]` names no policy id; "
                                             "the exception is ignored"))
             continue

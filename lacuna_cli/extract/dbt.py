@@ -25,7 +25,7 @@ from lacuna_cli.extract.dbt_project import DbtProject, load_project, project_of
 from lacuna_cli.extract.declared_tables import with_tables
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.sql_jinja import JINJA, render_jinja
-from lacuna_cli.models import Extraction, FileError, Resource
+from lacuna_cli.models import Extraction, FileProblem, Resource
 
 __all__ = ["config_text", "extract_dbt_model", "load_project", "project_of", "render"]
 
@@ -51,7 +51,7 @@ def extract_dbt_model(text: str, path: Path, relpath: str, project: DbtProject,
     else:
         extraction = _model(text, path.stem, relative, relpath, project, dialect)
     prefix = relpath[: len(relpath) - len(relative)] if relpath.endswith(relative) else ""
-    problems = tuple(FileError(path=file if Path(file).is_absolute() else prefix + file,
+    problems = tuple(FileProblem(path=file if Path(file).is_absolute() else prefix + file,
                                line=line, message=message)
                      for file, line, message in project.problems)
     return extraction.model_copy(update={"errors": (*problems, *extraction.errors)})

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from lacuna_cli.extract.declarations import ModuleSchemas
 from lacuna_cli.extract.places import table_resource
-from lacuna_cli.models import ColumnTags, Extraction, FileError, LineageNode, Resource
+from lacuna_cli.models import ColumnTags, Extraction, FileProblem, LineageNode, Resource
 
 
 def with_declarations(extraction: Extraction, declared: ModuleSchemas) -> Extraction:
@@ -26,7 +26,7 @@ def with_declarations(extraction: Extraction, declared: ModuleSchemas) -> Extrac
     for schema in declared.schemas:
         if schema.unresolved is not None:
             what = f"table `{schema.table}`" if schema.table else f"`{schema.name}`"
-            errors.append(FileError(path=extraction.path, line=schema.line, message=(
+            errors.append(FileProblem(path=extraction.path, line=schema.line, message=(
                 f"cannot read the columns of {what} ({schema.family}): {schema.unresolved}; "
                 "its data is classified by its name only")))
     tables = [(table_resource(s.table, s.columns), ()) for s in declared.schemas

@@ -12,13 +12,13 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from lacuna_cli.models import Extraction, FileError
+from lacuna_cli.models import Extraction, FileProblem
 
 
 def failed(relpath: str, language: str, message: str, line: int | None = None) -> Extraction:
     """The extraction of a file that could not be analysed: no operations, one error."""
     return Extraction(path=relpath, language=language,
-                      errors=(FileError(path=relpath, line=line, message=message),))
+                      errors=(FileProblem(path=relpath, line=line, message=message),))
 
 
 def guarded(relpath: str, language: str, analyse: Callable[[], Extraction]) -> Extraction:

@@ -14,7 +14,7 @@ from lacuna_cli.models import (
     Action,
     ColumnFlow,
     Extraction,
-    FileError,
+    FileProblem,
     LineageEdge,
     LineageNode,
     Location,
@@ -146,7 +146,7 @@ class GraphBuilder:
                            data_node=result)
         return result
 
-    def build(self, language: str, errors: list[FileError]) -> Extraction:
+    def build(self, language: str, errors: list[FileProblem]) -> Extraction:
         """The file's Extraction, its lineage cut to what carries data (see `_carrying`)."""
         operations = tuple(sorted((self._known_columns(op) for op in self._operations.values()),
                                   key=_position))

@@ -27,7 +27,7 @@ from lacuna_cli.extract.notebook_read import (
     read_ipynb,
 )
 from lacuna_cli.extract.python import PythonContext, extract_python
-from lacuna_cli.models import Extraction, FileError, InlineAllow, Location
+from lacuna_cli.models import Extraction, FileProblem, InlineAllow, Location
 
 __all__ = ["extract_databricks", "extract_notebook"]
 
@@ -41,7 +41,7 @@ def extract_notebook(text: str, relpath: str, context: PythonContext) -> Extract
         return failed(relpath, "notebook", problem.message, problem.line)
     extraction = _analyse(notebook, relpath, context, "notebook")
     allows: list[InlineAllow] = []
-    errors: list[FileError] = []
+    errors: list[FileProblem] = []
     for cell in notebook.cells:
         found, problems = find_allows("\n".join(cell.lines), relpath, cell=cell.number)
         allows.extend(found)
@@ -68,7 +68,7 @@ def _analyse(notebook: Notebook, relpath: str, context: PythonContext,
 
     extraction = extract_python(program.source, relpath, replace(context, dialect=dialect),
                                 locate)
-    problems = [FileError(path=relpath, message=f"cell {number}: {message}")
+    problems = [FileProblem(path=relpath, message=f"cell {number}: {message}")
                 for number, message in notebook.problems]
     problems += [_error(relpath, place, message, notebook)
                  for place, message in program.problems]
@@ -96,11 +96,11 @@ def _own_operations(extraction: Extraction, program: Program) -> tuple:
     return tuple(kept)
 
 
-def _error(relpath: str, place: Place, message: str, notebook: Notebook) -> FileError:
+def _error(relpath: str, place: Place, message: str, notebook: Notebook) -> FileProblem:
     cell, line = place
     if notebook.file_lines or cell is None:
-        return FileError(path=relpath, line=line, message=message)
-    return FileError(path=relpath, line=line, message=f"cell {cell}: {message}")
+        return FileProblem(path=relpath, line=line, message=message)
+    return FileProblem(path=relpath, line=line, message=f"cell {cell}: {message}")
 
 
 def _implied_dialect(notebook: Notebook) -> str | None:

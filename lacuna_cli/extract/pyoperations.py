@@ -18,7 +18,7 @@ from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Dynamic, Handle, Text, Value
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
-from lacuna_cli.models import FileError, Resource
+from lacuna_cli.models import FileProblem, Resource
 
 SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
 
@@ -69,7 +69,7 @@ class Operations(InterpreterState):
             return Data(unknown, ())
         statements, problems = analyse_sql(query.value, self.context.dialect)
         for line, message in problems:
-            self.errors.append(FileError(path=location.path, line=location.line + line - 1,
+            self.errors.append(FileProblem(path=location.path, line=location.line + line - 1,
                                          message=message))
         result: Data = Data(self.graph.value_node("query", location), ())
         bound = self.combine(parameters, "derive", node)

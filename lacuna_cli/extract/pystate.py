@@ -19,7 +19,7 @@ from lacuna_cli.extract.catalog import Api
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, Symbol, Text, Value
-from lacuna_cli.models import FileError, Location, Resource, Transform
+from lacuna_cli.models import FileProblem, Location, Resource, Transform
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.declarations import DeclaredSchema
@@ -32,7 +32,7 @@ class InterpreterState:
     module: cst.Module
     context: PythonContext
     graph: FlowGraph
-    errors: list[FileError]
+    errors: list[FileProblem]
     env: dict[str, Value]  # the current scope: name -> value
     globals: dict[str, Value]  # the module's scope
     statement: cst.CSTNode  # the statement being interpreted

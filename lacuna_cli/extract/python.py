@@ -46,7 +46,7 @@ from lacuna_cli.extract.pyvalues import (
     Record, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
-    Action, Extraction, FileError, Location, Operation, Resource, Transform,
+    Action, Extraction, FileProblem, Location, Operation, Resource, Transform,
 )
 
 Locator = Callable[[int, int], Location]
@@ -114,13 +114,13 @@ def extract_python(
         update={"imports": tuple(sorted(interpreter.imports.used))}), declared)
 
 
-def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileError, ...]:
+def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileProblem, ...]:
     """One error per parse stage that had to skip statements, at the line the parser blamed."""
     def place(line: int) -> tuple[int | None, int]:
         location = locate(line, 1)
         return location.cell, location.line
 
-    return tuple(FileError(path=relpath, line=locate(p.problem.line or 1, 1).line,
+    return tuple(FileProblem(path=relpath, line=locate(p.problem.line or 1, 1).line,
                            message=_where(locate, p.problem.line) + p.describe(place))
                  for p in parses if p.problem is not None)
 
@@ -154,7 +154,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
         self.graph = FlowGraph(relpath)
-        self.errors: list[FileError] = []
+        self.errors: list[FileProblem] = []
         self.env: dict[str, Value] = {}
         self.globals = self.env
         self.statement: cst.CSTNode = module

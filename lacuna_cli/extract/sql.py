@@ -40,7 +40,7 @@ from lacuna_cli.extract.sql_split import (
     StatementText, column_of, line_of, split_until_error,
 )
 from lacuna_cli.extract.sql_tables import Flow, flows_of
-from lacuna_cli.models import Action, Extraction, FileError, Location, Resource, Transform
+from lacuna_cli.models import Action, Extraction, FileProblem, Location, Resource, Transform
 
 # sqlglot warns on stderr for every statement it keeps as an opaque Command; those are handled
 # (or deliberately ignored) here, so the warning would only be noise in a user's terminal.
@@ -411,5 +411,5 @@ def extract_sql(text: str, relpath: str, dialect: str | None,
     for statement in statements:
         location = Location(path=relpath, line=statement.line, column=statement.column)
         graph.add_sql_statement(statement, location)
-    errors = [FileError(path=relpath, line=line, message=message) for line, message in problems]
+    errors = [FileProblem(path=relpath, line=line, message=message) for line, message in problems]
     return graph.build("sql", errors)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lacuna_cli.fingerprint import fingerprint
-from lacuna_cli.models import FileError, Finding
+from lacuna_cli.models import FileProblem, Finding
 
 if TYPE_CHECKING:
     from lacuna_cli.results import CheckResult
@@ -73,7 +73,7 @@ def annotation(finding: Finding, prefix: str = "") -> str:
               f"{finding.operation.target}")
 
 
-def problem(error: FileError, level: str, prefix: str = "") -> str:
+def problem(error: FileProblem, level: str, prefix: str = "") -> str:
     return command(level, error.message, file=prefix + error.path, line=error.line,
                    title="Lacuna: file not analysed" if level == "error" else "Lacuna")
 

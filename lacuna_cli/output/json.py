@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from lacuna_cli.models import CONTRACT_VERSION, FileError
+from lacuna_cli.models import CONTRACT_VERSION, FileProblem
 
 if TYPE_CHECKING:
     from lacuna_cli.results import CheckResult, ExtractResult, Summary
@@ -23,7 +23,7 @@ def dumps_line(document: Any) -> str:
     return orjson.dumps(document).decode()
 
 
-def _errors(errors: list[FileError]) -> list[dict[str, Any]]:
+def _errors(errors: list[FileProblem]) -> list[dict[str, Any]]:
     return [error.model_dump(mode="json") for error in errors]
 
 

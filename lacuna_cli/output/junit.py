@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from lacuna_cli.fingerprint import fingerprint
-from lacuna_cli.models import FileError, Finding
+from lacuna_cli.models import FileProblem, Finding
 from lacuna_cli.output.text import denial_text
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def _case(suite: ET.Element, finding: Finding) -> None:
     failure.text = f"{denial_text(finding)}\nfingerprint: {fingerprint(finding)}\n"
 
 
-def _error(suite: ET.Element, error: FileError) -> None:
+def _error(suite: ET.Element, error: FileProblem) -> None:
     line = f":{error.line}" if error.line else ""
     case = ET.SubElement(suite, "testcase", {"classname": error.path,
                                              "name": f"analyse {error.path}{line}",
@@ -49,7 +49,7 @@ def render(result: CheckResult) -> str:
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         by_file[finding.operation.location.path].append(finding)
-    errors: dict[str, list[FileError]] = defaultdict(list)
+    errors: dict[str, list[FileProblem]] = defaultdict(list)
     for error in result.errors:
         errors[error.path].append(error)
     root = ET.Element("testsuites", {"name": "lacuna"})

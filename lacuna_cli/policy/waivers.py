@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.models import Decision, FileError, Finding, InlineAllow, Suppression
+from lacuna_cli.models import Decision, FileProblem, Finding, InlineAllow, Suppression
 from lacuna_cli.yamlfile import read_yaml
 
 MISSING_REASON_ID = "LAC-EXC-001"
@@ -88,8 +88,8 @@ class Waived:
     """Findings with their waivers applied, errors that fail the run, and notices that do not."""
 
     findings: list[Finding]
-    errors: list[FileError] = field(default_factory=list)
-    notices: list[FileError] = field(default_factory=list)
+    errors: list[FileProblem] = field(default_factory=list)
+    notices: list[FileProblem] = field(default_factory=list)
 
 
 def apply_exceptions(findings: list[Finding], allows: dict[str, tuple[InlineAllow, ...]],
@@ -113,11 +113,11 @@ def apply_exceptions(findings: list[Finding], allows: dict[str, tuple[InlineAllo
     for number, entry in enumerate(entries):
         where = f"exceptions[{number}] ({entry.policy} for {entry.path})"
         if entry.expires < today:
-            outcome.notices.append(FileError(path=exceptions_file, message=(
+            outcome.notices.append(FileProblem(path=exceptions_file, message=(
                 f"{where} expired on {entry.expires.isoformat()} and no longer applies; "
                 f"renew it with {entry.approver} or remove it")))
         elif number not in used_entries:
-            outcome.notices.append(FileError(path=exceptions_file, message=(
+            outcome.notices.append(FileProblem(path=exceptions_file, message=(
                 f"unused exception: {where} matched no denied operation")))
     return outcome
 
@@ -160,7 +160,7 @@ def _missing_reasons(outcome: Waived, findings: list[Finding],
             target = next((f for f in findings if f.operation.location.path == path
                            and _targets(allow, f)), None)
             if target is None:
-                outcome.errors.append(FileError(path=path, line=allow.line, message=(
+                outcome.errors.append(FileProblem(path=path, line=allow.line, message=(
                     f"{_cell(allow)}`lacuna: allow[{ids}]` gives no reason and waives nothing "
                     "here")))
                 continue
@@ -181,7 +181,7 @@ def _unused_allows(outcome: Waived, allows: dict[str, tuple[InlineAllow, ...]],
         for allow in in_file:
             for policy_id in allow.policy_ids if allow.reason else ():
                 if (path, allow.line, allow.cell, policy_id) not in used:
-                    outcome.notices.append(FileError(path=path, line=allow.line, message=(
+                    outcome.notices.append(FileProblem(path=path, line=allow.line, message=(
                         f"{_cell(allow)}unused exception `allow[{policy_id}]`: no operation "
                         f"here is denied by {policy_id}")))
 
