@@ -23,7 +23,6 @@ Usage: python bench/precommit_hook.py [RUNS] [--bandit=PATH] [--big=N]   (defaul
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import statistics
@@ -32,7 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
+
+import monorepo  # bench/monorepo.py: the generated pipeline files (the script's own folder)
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_RUN = "--first-run" in sys.argv[1:]
@@ -75,9 +75,9 @@ def main() -> None:
                         ignore=shutil.ignore_patterns(".lacuna"))
         shop = rounds(project, SCENARIO, env, with_bandit=True)
         big = Path(scratch) / "monorepo"
-        written = _monorepo().generate(big, BIG)
+        written = monorepo.generate(big, BIG)
         changed = next(str(p.relative_to(big)) for p in sorted(big.rglob("etl_*.py")))
-        monorepo = rounds(big, changed, env, with_bandit=False)
+        in_monorepo = rounds(big, changed, env, with_bandit=False)
     print(f"one changed file, lineage of the other files from the store; {RUNS} interleaved "
           f"runs each; load average {os.getloadavg()[0]:.1f}")
     print(f"fixtures/shop (7 files), {SCENARIO}:")
@@ -93,7 +93,7 @@ def main() -> None:
     else:
         print("bandit not found (pass --bandit=PATH): no anchor figure")
     print(f"generated monorepo ({written} files, bench/monorepo.py), {changed}:")
-    warm_big, cold_big, whole_big, _ = monorepo
+    warm_big, cold_big, whole_big, _ = in_monorepo
     print(summary("hook entry `lacuna-hook check FILE` (warm server)", warm_big))
     print(summary("fresh process `lacuna check FILE` (no server)", cold_big))
     print(summary("`pre-commit run lacuna --files FILE` (all)", whole_big))
@@ -132,14 +132,6 @@ def rounds(project: Path, changed: str, env: dict[str, str], with_bandit: bool
             anchor.append(timed([BANDIT, "-q", changed], project, env))
     return warm, cold, whole, anchor
 
-
-def _monorepo() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("monorepo", REPO / "bench" / "monorepo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def first_run(project: Path, changed: str, env: dict[str, str]) -> tuple[float, float, float]:

@@ -25,7 +25,6 @@ merge (decode, lineage, classification, policy, audit) runs on one: one runner t
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import monorepo  # bench/monorepo.py: the generated pipeline files (the script's own folder)
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTED = 100_000
@@ -47,14 +48,6 @@ class Measured:
     rss_mb: float
     code: int
 
-
-def _monorepo():
-    spec = importlib.util.spec_from_file_location("monorepo", REPO / "bench" / "monorepo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def lacuna(project: Path, db: Path, *args: str, embeddings: bool) -> Measured:
@@ -134,7 +127,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="lacuna-scale-") as scratch:
             root = Path(scratch)
             project = root / "monorepo"
-            written = _monorepo().generate(project, files)
+            written = monorepo.generate(project, files)
             print(f"{written} files ({sum(p.stat().st_size for p in project.rglob('*') if p.is_file()) / 2**20:.1f} MB "
                   f"with data headers), load average {os.getloadavg()[0]:.1f}", flush=True)
             for state in ("cold", "warm"):

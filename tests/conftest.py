@@ -59,6 +59,30 @@ def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """A small project in `root`: each relative path with its text (folders made as needed)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def finding_at(report: dict, path: str, line: int, action: str) -> dict:
+    """The one finding of a `check --format json` report at `path:line` doing `action`."""
+    found = [f for f in report["findings"] if f["operation"]["location"]["path"] == path
+             and f["operation"]["location"]["line"] == line
+             and f["operation"]["action"] == action]
+    assert len(found) == 1, [(f["operation"]["location"], f["operation"]["action"])
+                             for f in report["findings"]]
+    return found[0]
+
+
+def source_columns(found: dict) -> dict[str, list[str]]:
+    """A finding's sources by name, with the columns each is known to hold."""
+    return {s["name"]: s["columns"] for s in found["operation"]["sources"]}
+
+
 def postgres_dsn() -> str:
     """The DSN of the PostgreSQL server `.ci/run` starts, called at module level by the test
     modules that need one: without it they skip, except under CI, which must run them."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from lacuna_cli.extract import extract_file
-from tests.conftest import FIXTURES, run_lacuna
+from tests.conftest import FIXTURES, finding_at, run_lacuna, source_columns
 
 PROJECTS = FIXTURES / "code_schemas"
 
@@ -32,17 +32,6 @@ def check(project: Path) -> dict:
     return json.loads(run.stdout)
 
 
-def finding(report: dict, path: str, line: int, action: str) -> dict:
-    found = [f for f in report["findings"] if f["operation"]["location"]["path"] == path
-             and f["operation"]["location"]["line"] == line
-             and f["operation"]["action"] == action]
-    assert len(found) == 1, [(f["operation"]["location"], f["operation"]["action"])
-                             for f in report["findings"]]
-    return found[0]
-
-
-def source_columns(found: dict) -> dict[str, list[str]]:
-    return {s["name"]: s["columns"] for s in found["operation"]["sources"]}
 
 
 def explain(project: Path, resource: str) -> str:
@@ -57,7 +46,7 @@ def flask_crm(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_sqlalchemy_model_read_in_another_module_carries_its_declared_columns(flask_crm):
-    read = finding(flask_crm, "crm/export.py", 18, "read")
+    read = finding_at(flask_crm, "crm/export.py", 18, "read")
     # mixin column first, `mapped_column("email_address", ...)` under its own name,
     # relationships are not columns
     assert source_columns(read) == {"customers": [
@@ -65,7 +54,7 @@ def test_sqlalchemy_model_read_in_another_module_carries_its_declared_columns(fl
 
 
 def test_fields_of_a_model_row_sent_to_an_api_are_denied(flask_crm):
-    export = finding(flask_crm, "crm/export.py", 19, "export")
+    export = finding_at(flask_crm, "crm/export.py", 19, "export")
     assert export["operation"]["destination"]["name"] == \
         "https://api.mailer.example.com/v3/contacts"
     assert export["decision"]["allowed"] is False
@@ -73,7 +62,7 @@ def test_fields_of_a_model_row_sent_to_an_api_are_denied(flask_crm):
 
 
 def test_a_model_without_personal_columns_is_exported_to_a_report(flask_crm):
-    write = finding(flask_crm, "crm/views.py", 21, "write")
+    write = finding_at(flask_crm, "crm/views.py", 21, "write")
     assert source_columns(write) == {"products": ["id", "sku", "title", "price"]}
     assert write["operation"]["destination"]["name"] == "reports/catalogue.csv"
     assert write["decision"]["allowed"] is True
@@ -81,24 +70,24 @@ def test_a_model_without_personal_columns_is_exported_to_a_report(flask_crm):
 
 
 def test_flask_sqlalchemy_query_manager_and_derived_table_name(flask_crm):
-    read = finding(flask_crm, "crm/views.py", 13, "read")
+    read = finding_at(flask_crm, "crm/views.py", 13, "read")
     assert source_columns(read) == {"newsletter_subscriber": ["id", "email", "topics"]}
-    export = finding(flask_crm, "crm/views.py", 14, "export")
+    export = finding_at(flask_crm, "crm/views.py", 14, "export")
     assert export["decision"]["allowed"] is False
 
 
 def test_django_models_and_managers(tmp_path):
     project = copy_project("django_clinic", tmp_path)
     report = check(project)
-    read = finding(report, "clinic/tasks.py", 12, "read")
+    read = finding_at(report, "clinic/tasks.py", 12, "read")
     # Meta.db_table, the abstract base's field, db_column
     assert source_columns(read) == {"patients": [
         "created", "first_name", "last_name", "date_of_birth", "email_address",
         "insurance_number"]}
-    export = finding(report, "clinic/tasks.py", 13, "export")
+    export = finding_at(report, "clinic/tasks.py", 13, "export")
     assert export["decision"]["allowed"] is False
     assert {"PII", "PHI"} <= set(export["classification"]["tags"])
-    rooms = finding(report, "clinic/tasks.py", 20, "write")
+    rooms = finding_at(report, "clinic/tasks.py", 20, "write")
     assert source_columns(rooms) == {"clinic_room": ["code", "floor", "capacity"]}  # app_model
     assert rooms["decision"]["allowed"] is True
     # declared, never read: the declaring file's lineage holds the table with its columns
@@ -111,7 +100,7 @@ def test_alembic_migration_and_ddl_declare_the_tables_other_files_read(tmp_path)
     project = copy_project("signups", tmp_path)
     report = check(project)
     # `SELECT * FROM signups` names no personal column; the migration's columns do
-    export = finding(report, "events/publish.py", 16, "export")
+    export = finding_at(report, "events/publish.py", 16, "export")
     assert export["decision"]["allowed"] is False
     assert "PII" in export["classification"]["tags"]
     signups = explain(project, "signups")
@@ -119,13 +108,13 @@ def test_alembic_migration_and_ddl_declare_the_tables_other_files_read(tmp_path)
         assert f"column {column}:" in signups
     plans = explain(project, "plans")  # CREATE TABLE in op.execute
     assert "column monthly_fee:" in plans and "column seats:" in plans
-    counts = finding(report, "events/publish.py", 25, "write")
+    counts = finding_at(report, "events/publish.py", 25, "write")
     assert counts["decision"]["allowed"] is True
 
 
 def test_pandera_schema_names_the_columns_of_a_headerless_file(tmp_path):
     project = copy_project("signups", tmp_path)
-    export = finding(check(project), "events/publish.py", 30, "export")
+    export = finding_at(check(project), "events/publish.py", 30, "export")
     assert export["decision"]["allowed"] is False
     assert "email" in json.dumps(export["decision"]["alternatives"])  # anonymize email
     # the same export without the schema: nothing says the file holds email addresses
@@ -133,7 +122,7 @@ def test_pandera_schema_names_the_columns_of_a_headerless_file(tmp_path):
     publish.write_text(publish.read_text().replace(
         'lead_schema.validate(pd.read_csv("data/prospects.csv", header=None))',
         'pd.read_csv("data/prospects.csv", header=None)'))
-    export = finding(check(project), "events/publish.py", 30, "export")
+    export = finding_at(check(project), "events/publish.py", 30, "export")
     assert "PII" not in export["classification"]["tags"]
 
 
@@ -173,19 +162,19 @@ def test_dbt_properties_declare_columns_and_their_tags(tmp_path):
 
 def test_great_expectations_name_the_columns_of_the_data_they_validate(tmp_path):
     project = copy_project("signups", tmp_path)
-    export = finding(check(project), "quality/check_referrals.py", 12, "export")
+    export = finding_at(check(project), "quality/check_referrals.py", 12, "export")
     assert export["decision"]["allowed"] is False
     assert "referrer_email" in json.dumps(export["decision"]["alternatives"])
     script = project / "quality" / "check_referrals.py"
     script.write_text("\n".join(line for line in script.read_text().splitlines()
                                 if "validator.expect_" not in line) + "\n")
-    export = finding(check(project), "quality/check_referrals.py", 9, "export")
+    export = finding_at(check(project), "quality/check_referrals.py", 9, "export")
     assert "PII" not in export["classification"]["tags"]
 
 
 def test_a_parameter_annotated_with_a_table_model_is_a_row_of_its_table(tmp_path):
     report = check(copy_project("django_clinic", tmp_path))
-    export = finding(report, "clinic/tasks.py", 25, "export")  # nothing here calls it
+    export = finding_at(report, "clinic/tasks.py", 25, "export")  # nothing here calls it
     assert export["decision"]["allowed"] is False
     assert "patients" in source_columns(export)
     assert "PII" in export["classification"]["tags"]
@@ -205,10 +194,10 @@ def test_ddl_in_a_sql_file_declares_the_columns_python_reads(tmp_path):
     run = run_lacuna("extract", "schema.sql", "--format", "json", cwd=tmp_path)
     writes = json.loads(run.stdout)["operations"]
     assert [w["destination"]["columns"] for w in writes] == [["id", "plan"], ["contact_email"]]
-    export = finding(check(tmp_path), "report.py", 6, "export")
+    export = finding_at(check(tmp_path), "report.py", 6, "export")
     assert export["decision"]["allowed"] is False
     assert "contact_email" in json.dumps(export["decision"]["alternatives"])
     (tmp_path / "schema.sql").unlink()
     shutil.rmtree(tmp_path / ".lacuna")  # what a run learnt about a table is kept: start anew
-    export = finding(check(tmp_path), "report.py", 6, "export")
+    export = finding_at(check(tmp_path), "report.py", 6, "export")
     assert "PII" not in export["classification"]["tags"]

@@ -17,7 +17,7 @@ import pytest
 
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.prefilter import may_hold_operations
-from tests.conftest import FIXTURES, run_lacuna
+from tests.conftest import FIXTURES, finding_at, run_lacuna, source_columns
 
 PROJECT = FIXTURES / "orm_writes"
 
@@ -36,17 +36,6 @@ def report(project: Path) -> dict:
     return json.loads(run.stdout)
 
 
-def operation(report: dict, path: str, line: int, action: str) -> dict:
-    found = [f for f in report["findings"] if f["operation"]["location"]["path"] == path
-             and f["operation"]["location"]["line"] == line
-             and f["operation"]["action"] == action]
-    assert len(found) == 1, [(f["operation"]["location"], f["operation"]["action"])
-                             for f in report["findings"]]
-    return found[0]
-
-
-def sources(found: dict) -> dict[str, list[str]]:
-    return {s["name"]: s["columns"] for s in found["operation"]["sources"]}
 
 
 def destination(found: dict) -> tuple[str, list[str]]:
@@ -58,44 +47,44 @@ COMMAND = "shop/management/commands/import_leads.py"
 
 
 def test_rows_of_an_uploaded_csv_stored_through_a_manager_write_the_model_table(report):
-    write = operation(report, COMMAND, 15, "write")  # Lead.objects.bulk_create([Lead(...)...])
+    write = finding_at(report, COMMAND, 15, "write")  # Lead.objects.bulk_create([Lead(...)...])
     assert destination(write) == ("shop_lead", ["email", "source"])
-    assert sources(write) == {"imports/fair_leads.csv": ["email", "phone", "booth"]}
+    assert source_columns(write) == {"imports/fair_leads.csv": ["email", "phone", "booth"]}
     assert "PII" in write["classification"]["tags"]
     # the manager that stores is not a read of the table
     assert not [f for f in report["findings"] if f["operation"]["location"]["path"] == COMMAND
                 and f["operation"]["action"] == "read"
-                and "shop_lead" in sources(f)]
+                and "shop_lead" in source_columns(f)]
 
 
 def test_rows_of_one_model_copied_into_another_carry_their_lineage(report):
-    copied = operation(report, COMMAND, 17, "write")  # Lead.objects.create(email=customer.email)
+    copied = finding_at(report, COMMAND, 17, "write")  # Lead.objects.create(email=customer.email)
     assert destination(copied)[0] == "shop_lead"
-    assert sources(copied) == {"customers": ["first_name", "email", "phone"]}
+    assert source_columns(copied) == {"customers": ["first_name", "email", "phone"]}
     assert "PII" in copied["classification"]["tags"]
     # FastAPI: a session from Depends, a comprehension of records handed to add_all
-    rebuilt = operation(report, "api/routes.py", 16, "write")
+    rebuilt = finding_at(report, "api/routes.py", 16, "write")
     assert destination(rebuilt) == ("mailing_entries", ["id", "email"])
-    assert sources(rebuilt) == {"accounts": ["id", "full_name", "email"]}
+    assert source_columns(rebuilt) == {"accounts": ["id", "full_name", "email"]}
 
 
 def test_a_record_saving_itself_writes_what_was_assigned_to_it(report):
-    saved = operation(report, COMMAND, 20, "write")  # customer.phone = ...; customer.save()
+    saved = finding_at(report, COMMAND, 20, "write")  # customer.phone = ...; customer.save()
     assert destination(saved)[0] == "customers"
-    assert set(sources(saved)) == {"customers", "imports/fair_leads.csv"}
+    assert set(source_columns(saved)) == {"customers", "imports/fair_leads.csv"}
 
 
 def test_flask_sqlalchemy_session_and_sqlmodel_insert_statement(report):
-    added = operation(report, "crm/jobs.py", 15, "write")  # db.session.add(Subscriber(...))
+    added = finding_at(report, "crm/jobs.py", 15, "write")  # db.session.add(Subscriber(...))
     assert destination(added) == ("subscriber", ["id", "email"])
-    assert set(sources(added)) == {"imports/subscribers.json"}
-    inserted = operation(report, "crm/jobs.py", 22, "write")  # insert(Visit).values(rows)
+    assert set(source_columns(added)) == {"imports/subscribers.json"}
+    inserted = finding_at(report, "crm/jobs.py", 22, "write")  # insert(Visit).values(rows)
     assert destination(inserted) == ("visit", ["id", "patient_name", "diagnosis"])
-    assert set(sources(inserted)) == {"imports/visits.json"}
+    assert set(source_columns(inserted)) == {"imports/visits.json"}
 
 
 def test_a_record_whose_model_is_not_known_goes_to_a_table_named_at_run_time(report):
-    stored = operation(report, "crm/jobs.py", 33, "write")  # db.session.add(as_row(record))
+    stored = finding_at(report, "crm/jobs.py", 33, "write")  # db.session.add(as_row(record))
     assert stored["operation"]["dynamic"] is True
     assert stored["operation"]["dynamic_reason"] == \
         "the model of the record stored by `db.session.add` is not known"
@@ -108,10 +97,10 @@ def test_a_session_parameter_given_no_record_of_a_model_stores_nothing(report):
 
 
 def test_rows_read_through_the_orm_and_exported_are_blocked(report):
-    shared = operation(report, "api/routes.py", 23, "export")  # db.get(Account, id) -> POST
+    shared = finding_at(report, "api/routes.py", 23, "export")  # db.get(Account, id) -> POST
     assert shared["decision"]["allowed"] is False
-    assert sources(shared) == {"accounts": ["id", "full_name", "email"]}
-    logged = operation(report, "shop/views.py", 11, "export")  # values_list -> logger
+    assert source_columns(shared) == {"accounts": ["id", "full_name", "email"]}
+    logged = finding_at(report, "shop/views.py", 11, "export")  # values_list -> logger
     assert logged["decision"]["allowed"] is False
     assert "PII" in logged["classification"]["tags"]
 
@@ -130,8 +119,8 @@ def test_json_read_into_a_declared_record_has_its_columns(report):
     for line, path in ((15, "imports/members.json"),  # TypeAdapter(list[Member]).validate_json
                        (21, "imports/members.jsonl"),  # [Member(**json.loads(l)) for l in f]
                        (26, "imports/member.json")):  # Member.model_validate_json(text)
-        export = operation(report, "feed/publish.py", line, "export")
-        assert sources(export) == {path: member}
+        export = finding_at(report, "feed/publish.py", line, "export")
+        assert source_columns(export) == {path: member}
         assert export["decision"]["allowed"] is False
 
 

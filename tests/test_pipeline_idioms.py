@@ -7,17 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna
+from tests.conftest import run_lacuna, write_files
 
 PEOPLE = "customer_id,first_name,email,phone\n"
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def _flows(project: Path, *paths: str) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
@@ -38,7 +31,7 @@ def _exports(flows: list) -> dict[str, tuple[tuple[str, ...], bool]]:
 
 
 def test_paths_built_from_file_and_constants_resolve(tmp_path: Path) -> None:
-    project = _write(tmp_path, {"etl/data/customers.csv": PEOPLE, "etl/load.py": '''\
+    project = write_files(tmp_path, {"etl/data/customers.csv": PEOPLE, "etl/load.py": '''\
 import os
 import tempfile
 from pathlib import Path
@@ -74,14 +67,14 @@ def test_a_relative_path_beside_the_script_or_notebook_is_found(tmp_path: Path) 
                                "import pandas as pd\n", "df = pd.read_csv('inputs/people.csv')\n",
                                "df.to_csv('/tmp/people.csv')\n"]}],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    project = _write(tmp_path, {"analysis/inputs/people.csv": PEOPLE,
+    project = write_files(tmp_path, {"analysis/inputs/people.csv": PEOPLE,
                                 "analysis/explore.ipynb": json.dumps(notebook)})
     exports = _exports(_flows(project))
     assert exports == {"/tmp/people.csv": (("analysis/inputs/people.csv",), False)}
 
 
 def test_names_from_other_project_modules(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "pipeline/config.py": '''\
 from pathlib import Path
@@ -118,7 +111,7 @@ con.execute(customer_table_copy)
 
 
 def test_a_changed_config_module_reanalyses_its_importers(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "settings.py": 'OUT = "reports/customers.csv"\n',
         "job.py": "import pandas as pd\nfrom settings import OUT\n"
@@ -132,7 +125,7 @@ def test_a_changed_config_module_reanalyses_its_importers(tmp_path: Path) -> Non
 
 
 def test_unpacking_splits_and_row_loops(tmp_path: Path) -> None:
-    project = _write(tmp_path, {"data/customers.csv": PEOPLE, "train.py": '''\
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "train.py": '''\
 import logging
 import pandas as pd
 from sklearn.model_selection import train_test_split
@@ -159,7 +152,7 @@ print(f"{len(df)} rows")
 
 
 def test_spark_sessions_built_anywhere(tmp_path: Path) -> None:
-    project = _write(tmp_path, {"jobs/export.py": '''\
+    project = write_files(tmp_path, {"jobs/export.py": '''\
 from pyspark.sql import SparkSession
 
 
@@ -189,7 +182,7 @@ if __name__ == "__main__":
 
 
 def test_pipelines_written_as_classes(tmp_path: Path) -> None:
-    project = _write(tmp_path, {"data/customers.csv": PEOPLE, "jobs/export.py": '''\
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "jobs/export.py": '''\
 import pandas as pd
 
 
@@ -218,7 +211,7 @@ if __name__ == "__main__":
 
 
 def test_airflow_callables_options_and_config_dicts(tmp_path: Path) -> None:
-    project = _write(tmp_path, {"data/leads.csv": PEOPLE, "dags/push.py": '''\
+    project = write_files(tmp_path, {"data/leads.csv": PEOPLE, "dags/push.py": '''\
 import argparse
 from datetime import datetime
 
@@ -255,7 +248,7 @@ def cli():
 
 
 def test_a_loader_handed_to_a_walker_over_a_folder(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/users/part-1.json": "",
         "sql_queries.py": 'user_insert = ("INSERT INTO users (user_id, email, phone) '
                           'VALUES (%s, %s, %s) ON CONFLICT DO NOTHING")\n',

@@ -10,17 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna
+from tests.conftest import run_lacuna, write_files
 
 PEOPLE = "customer_id,first_name,email,phone,city\n"
 
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def _findings(project: Path) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
@@ -36,7 +29,7 @@ def _findings(project: Path) -> list[tuple[str, int, str, tuple[str, ...], str, 
 
 
 def test_workbooks_keep_rows_and_cells_until_saved(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "book.py": (
             "import openpyxl\nimport pandas as pd\nimport xlsxwriter\n"
@@ -67,7 +60,7 @@ def test_workbooks_keep_rows_and_cells_until_saved(tmp_path: Path) -> None:
 
 
 def test_mail_parts_and_index_documents_are_sent_with_their_holder(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "mail.py": (
             "import smtplib\nfrom email.mime.multipart import MIMEMultipart\n"
@@ -95,7 +88,7 @@ def test_mail_parts_and_index_documents_are_sent_with_their_holder(tmp_path: Pat
 
 
 def test_a_helper_of_another_file_sends_the_callers_data(tmp_path: Path) -> None:
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "helpers/mailer.py": (
             "import smtplib\nfrom email.message import EmailMessage\n\n\n"
@@ -127,7 +120,7 @@ def test_each_call_of_a_helper_is_its_own_operation_and_the_data_free_twin_goes(
     """Two calls passing different data to one helper line are two operations (two ids, two
     decisions): the later call cannot replace the earlier one's denial. The helper's own
     analysis of that line (a parameter, no data) is not reported beside them."""
-    project = _write(tmp_path, {
+    project = write_files(tmp_path, {
         "data/customers.csv": PEOPLE,
         "data/cities.csv": "city,country\nLyon,FR\n",
         "outbox.py": (
