@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,6 +77,22 @@ def finding_at(report: dict, path: str, line: int, action: str) -> dict:
     assert len(found) == 1, [(f["operation"]["location"], f["operation"]["action"])
                              for f in report["findings"]]
     return found[0]
+
+
+OperationRow = tuple[str, int, str, tuple[str, ...], str, bool]
+
+
+def operation_rows(project: Path, *paths: str) -> list[OperationRow]:
+    """(file, line, action, sources, destination, allowed) of every operation `check` finds in
+    `paths` (the whole project by default); the check must analyse every file."""
+    run = run_lacuna("check", *(paths or (".",)), "--format", "json", cwd=project)
+    assert run.code in (0, 1), run.stderr
+    document = json.loads(run.stdout)
+    assert document["errors"] == [], document["errors"]
+    return [(f["operation"]["location"]["path"], f["operation"]["location"]["line"],
+             f["operation"]["action"], tuple(s["name"] for s in f["operation"]["sources"]),
+             (f["operation"]["destination"] or {}).get("name", ""), f["decision"]["allowed"])
+            for f in document["findings"]]
 
 
 def source_columns(found: dict) -> dict[str, list[str]]:

@@ -7,22 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna, write_files
+from tests.conftest import operation_rows, write_files
 
 PEOPLE = "customer_id,first_name,email,phone\n"
 
 
-
-def _flows(project: Path, *paths: str) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
-    """(file, line, action, sources, destination, allowed) of every operation."""
-    run = run_lacuna("check", *(paths or (".",)), "--format", "json", cwd=project)
-    assert run.code in (0, 1), run.stderr
-    document = json.loads(run.stdout)
-    assert document["errors"] == [], document["errors"]
-    return [(f["operation"]["location"]["path"], f["operation"]["location"]["line"],
-             f["operation"]["action"], tuple(s["name"] for s in f["operation"]["sources"]),
-             (f["operation"]["destination"] or {}).get("name", ""), f["decision"]["allowed"])
-            for f in document["findings"]]
 
 
 def _exports(flows: list) -> dict[str, tuple[tuple[str, ...], bool]]:
@@ -50,7 +39,7 @@ again.to_parquet(Path.home() / "Downloads" / "again.parquet")
 name = "customers"
 joined.to_json(os.path.expanduser(f"~/exports/{name}.json"))
 '''})
-    flows = _flows(project)
+    flows = operation_rows(project)
     reads = {sources for _, _, action, sources, _, _ in flows if action == "read"}
     assert reads == {("etl/data/customers.csv",)}
     exports = _exports(flows)
@@ -69,7 +58,7 @@ def test_a_relative_path_beside_the_script_or_notebook_is_found(tmp_path: Path) 
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     project = write_files(tmp_path, {"analysis/inputs/people.csv": PEOPLE,
                                 "analysis/explore.ipynb": json.dumps(notebook)})
-    exports = _exports(_flows(project))
+    exports = _exports(operation_rows(project))
     assert exports == {"/tmp/people.csv": (("analysis/inputs/people.csv",), False)}
 
 
@@ -103,7 +92,7 @@ rows.to_json("/tmp/customers.json")
 con.execute(customer_table_copy)
 ''',
     })
-    flows = _flows(project)
+    flows = operation_rows(project)
     exports = _exports(flows)
     assert exports["/srv/share/exports/customers.csv"] == (("data/customers.csv",), False)
     assert exports["/tmp/customers.json"] == (("crm.customers",), False)
@@ -117,10 +106,10 @@ def test_a_changed_config_module_reanalyses_its_importers(tmp_path: Path) -> Non
         "job.py": "import pandas as pd\nfrom settings import OUT\n"
                   "pd.read_csv('data/customers.csv').to_csv(OUT)\n",
     })
-    first = {dest for *_, dest, _ in _flows(project, "job.py")}
+    first = {dest for *_, dest, _ in operation_rows(project, "job.py")}
     assert "reports/customers.csv" in first
     (project / "settings.py").write_text('OUT = "/tmp/customers.csv"\n')
-    second = _exports(_flows(project, "job.py"))
+    second = _exports(operation_rows(project, "job.py"))
     assert second == {"/tmp/customers.csv": (("data/customers.csv",), False)}
 
 
@@ -143,7 +132,7 @@ for record in df.to_dict("records"):
     print(record)
 print(f"{len(df)} rows")
 '''})
-    flows = _flows(project)
+    flows = operation_rows(project)
     exports = {(line, dest): allowed for _, line, action, _, dest, allowed in flows
                if action == "export"}
     # line 16 prints a count: a number about the data, no export of it
@@ -174,7 +163,7 @@ def main():
 if __name__ == "__main__":
     main()
 '''})
-    flows = _flows(project)
+    flows = operation_rows(project)
     writes = {(dest, sources) for _, _, action, sources, dest, _ in flows
               if action in ("write", "export")}
     assert ("/tmp/contacts", ("crm.customers",)) in writes
@@ -206,7 +195,7 @@ class CustomerExport:
 if __name__ == "__main__":
     CustomerExport("data/customers.csv").run()
 '''})
-    exports = _exports(_flows(project))
+    exports = _exports(operation_rows(project))
     assert exports == {"/srv/share/customers.csv": (("data/customers.csv",), False)}
 
 
@@ -240,7 +229,7 @@ def cli():
     args = parser.parse_args()
     pd.read_csv(args.input).to_csv(f"{args.out}/leads.csv")
 '''})
-    exports = _exports(_flows(project))
+    exports = _exports(operation_rows(project))
     assert exports == {
         "https://api.crm-vendor.example/import": (("data/leads.csv",), False),
         "/tmp/leads/leads.csv": (("data/leads.csv",), False),
@@ -287,7 +276,7 @@ def main():
 if __name__ == "__main__":
     main()
 '''})
-    flows = _flows(project)
+    flows = operation_rows(project)
     reads = {sources for _, _, action, sources, _, _ in flows if action == "read"}
     assert reads == {("data/users/*.json",)}
     writes = {(dest, sources) for _, _, action, sources, dest, _ in flows if action == "write"}

@@ -10,22 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna, write_files
+from tests.conftest import operation_rows, run_lacuna, write_files
 
 PEOPLE = "customer_id,first_name,email,phone,city\n"
 
 
-
-def _findings(project: Path) -> list[tuple[str, int, str, tuple[str, ...], str, bool]]:
-    """(file, line, action, sources, destination, allowed) of every operation."""
-    run = run_lacuna("check", ".", "--format", "json", cwd=project)
-    assert run.code in (0, 1), run.stderr
-    document = json.loads(run.stdout)
-    assert document["errors"] == [], document["errors"]
-    return [(f["operation"]["location"]["path"], f["operation"]["location"]["line"],
-             f["operation"]["action"], tuple(s["name"] for s in f["operation"]["sources"]),
-             (f["operation"]["destination"] or {}).get("name", ""), f["decision"]["allowed"])
-            for f in document["findings"]]
 
 
 def test_workbooks_keep_rows_and_cells_until_saved(tmp_path: Path) -> None:
@@ -53,7 +42,7 @@ def test_workbooks_keep_rows_and_cells_until_saved(tmp_path: Path) -> None:
             "book.close()\n"),
     })
     found = {(line, dest): (sources, allowed) for _, line, _, sources, dest, allowed
-             in _findings(project)}
+             in operation_rows(project)}
     assert found[(10, "/tmp/by_city.xlsx")] == (("data/customers.csv",), False)
     assert found[(16, "/tmp/emails.xlsx")] == (("data/customers.csv",), False)
     assert found[(21, "reports/people.xlsx")] == (("data/customers.csv",), True)
@@ -78,7 +67,7 @@ def test_mail_parts_and_index_documents_are_sent_with_their_holder(tmp_path: Pat
             "index.storage_context.persist(persist_dir='/tmp/people_index')\n"
             "print(index.as_query_engine().query('who?'))\n"),
     })
-    found = _findings(project)
+    found = operation_rows(project)
     mailed = [f for f in found if f[0] == "mail.py" and f[4] == "mailto:b@agency.example"]
     assert [(f[3], f[5]) for f in mailed] == [(("data/customers.csv",), False)]
     index = {line: (dest, sources, allowed) for path, line, action, sources, dest, allowed
@@ -109,7 +98,7 @@ def test_a_helper_of_another_file_sends_the_callers_data(tmp_path: Path) -> None
             "send_report(people[['email']], 'x@agency.example')\n"
             "CsvExporter('/srv/share').export(people, 'people')\n"),
     })
-    from_caller = [f for f in _findings(project)
+    from_caller = [f for f in operation_rows(project)
                    if f[0] == "helpers/mailer.py" and f[3] == ("data/customers.csv",)]
     assert {(line, allowed) for _, line, _, _, _, allowed in from_caller} == {
         (9, False), (17, False)}
