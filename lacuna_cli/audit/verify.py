@@ -231,6 +231,14 @@ def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (
     return result
 
 
+def verify_stored_log(connection: duckdb.DuckDBPyConnection, db_path: Path,
+                      trusted: TrustedKey | None = None) -> Verification:
+    """The whole stored log of the project at `db_path` (its archives and every checkpoint)
+    verified: what `audit verify`, `audit report` and `lacuna report` state about the log."""
+    return verify_store(connection, archive.archive_dir(db_path),
+                        audit_store.every_checkpoint(connection), trusted)
+
+
 def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
                  checkpoints: Sequence[Checkpoint],
                  trusted: TrustedKey | None = None) -> Verification:

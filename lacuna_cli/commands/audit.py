@@ -108,18 +108,16 @@ def verify_command(
     """Recompute the chain, the Merkle tree and the checkpoints; exit 1 naming the first bad
     record and the kind of tampering (or, with --pubkey, when no checkpoint is signed by the
     key)."""
-    from lacuna_cli.store import audit_log as audit_store
     from lacuna_cli.store.audit_archive import archive_dir
     from lacuna_cli.audit.consistency import check_against
-    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.audit.verify import verify_stored_log
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
 
     config = project_config(ctx)
     trusted, key_path = _trusted_key(config, pubkey)
     with open_store(config.db_path) as connection:
-        verification = verify_store(connection, archive_dir(config.db_path),
-                                    audit_store.every_checkpoint(connection), trusted)
+        verification = verify_stored_log(connection, config.db_path, trusted)
         if against is not None:
             check_against(connection, archive_dir(config.db_path), against, trusted,
                           verification)
@@ -329,11 +327,10 @@ def report_command(
 ) -> None:
     """An audit report: controls, access attempts, violations, exceptions, classifications
     and the verification of the log itself; exit 1 when that verification fails."""
-    from lacuna_cli.store import audit_log as audit_store
     from lacuna_cli.audit import report
     from lacuna_cli.store.audit_archive import archive_dir, read_everything
     from lacuna_cli.audit.log import utc_now
-    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.audit.verify import verify_stored_log
     from lacuna_cli.commands.common import write_output
     from lacuna_cli.output import json as json_output
     from lacuna_cli.store import open_store
@@ -343,8 +340,7 @@ def report_command(
     trusted, _ = _trusted_key(config, pubkey)
     folder = archive_dir(config.db_path)
     with open_store(config.db_path) as connection:
-        verification = verify_store(connection, folder, audit_store.every_checkpoint(connection),
-                                    trusted)
+        verification = verify_stored_log(connection, config.db_path, trusted)
         document = report.build(read_everything(connection, folder), verification,
                                 standard.value, period, utc_now())
     rendered = {ReportFormat.json: json_output.dumps, ReportFormat.md: report.to_markdown,

@@ -24,9 +24,7 @@ def command(
                                          help="The report file.")] = Path("lacuna-report.html"),
     dialect: DialectOption = None,
 ) -> None:
-    from lacuna_cli.store import audit_log as audit_store
-    from lacuna_cli.store.audit_archive import archive_dir
-    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.audit.verify import verify_stored_log
     from lacuna_cli.store.lineage import load_graph
     from lacuna_cli.output import report_html
     from lacuna_cli.output.progress import scan_progress
@@ -38,8 +36,7 @@ def command(
         result = check(chosen, config, dialect, progress=progress)
     with open_store(config.db_path) as connection:
         graph, labels = load_graph(connection)
-        verification = verify_store(connection, archive_dir(config.db_path),
-                                    audit_store.every_checkpoint(connection))
+        verification = verify_stored_log(connection, config.db_path)
     write_output(report_html.render(result, graph, labels, verification, config.root.name),
                  output)
     typer.echo(f"wrote {output}: {len(result.blocking)} blocked, {len(result.findings)} "
