@@ -14,8 +14,7 @@ from lacuna_cli.errors import EXIT_ERROR, ConfigError, LacunaError
 from lacuna_cli.redact import redact
 
 if TYPE_CHECKING:
-    from lacuna_cli.classify.known import Known
-    from lacuna_cli.config import Config
+    pass
 
 app = typer.Typer(help="Import classifications from data catalogs (dbt, Snowflake, Unity "
                        "Catalog, OpenMetadata, DataHub, fides).", no_args_is_help=True)
@@ -43,11 +42,8 @@ def import_command(
     """Import each file into the local store (replacing what it said before); a file that
     cannot be read is one error line naming it and its line or key, and the others go on
     (exit 2 if any failed). Imported classifications beat every layer but overrides."""
-    from lacuna_cli.audit.log import utc_now
     from lacuna_cli.catalog_import import mapping
-    from lacuna_cli.catalog_import.formats import read
-    from lacuna_cli.store import known as known_store
-    from lacuna_cli.store import open_store
+    from lacuna_cli.catalog_import.load import import_file, push_imported
 
     config = project_config(ctx)
     url = config.settings.central_url if central else None
@@ -59,23 +55,25 @@ def import_command(
     for path in files:
         source = _shown(path, config.root)
         try:
-            found, tagged = read(path, chosen)
+            imported = import_file(path, source, chosen, meanings, config.db_path)
         except ConfigError as exc:
             print(f"lacuna: error: {redact(str(exc))}", file=sys.stderr)
             failed = True
             continue
-        mapped = mapping.classify(tagged, meanings, source)
-        with open_store(config.db_path, write=True) as connection:
-            known_store.replace_catalog(connection, source, mapped.known, utc_now())
-        console().print(f"{source} ({found.value}): {len(mapped.known)} resources classified "
-                        f"from {len(tagged)} tagged tables and columns", markup=False)
+        mapped = imported.mapped
+        console().print(f"{source} ({imported.found.value}): {len(mapped.known)} resources "
+                        f"classified from {imported.tagged} tagged tables and columns",
+                        markup=False)
         if mapped.unmapped:
             shown = ", ".join(list(mapped.unmapped)[:10])
             more = f" and {len(mapped.unmapped) - 10} more" if len(mapped.unmapped) > 10 else ""
             console().print(f"  labels no mapping entry knows (ignored): {shown}{more}",
                             markup=False)
         if url:
-            _push(config, url, repo, source, mapped.known)
+            name, result = push_imported(config, url, repo, source, mapped)
+            state = "unchanged" if result.unchanged else f"pushed {result.nodes} resources"
+            console().print(f"  central store: {state} (push {result.push_id} of {name})",
+                            markup=False)
     if failed:
         raise typer.Exit(EXIT_ERROR)
 
@@ -84,14 +82,3 @@ def _shown(path: Path, root: Path) -> str:
     resolved = path.resolve()
     return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(path)
 
-
-def _push(config: Config, url: str, repo: str | None, source: str, known: list[Known]) -> None:
-    from lacuna_cli.central.push import push
-    from lacuna_cli.central.snapshot import catalog_snapshot
-    from lacuna_cli.gitinfo import identify
-
-    identity = identify(config.root, config.settings.user)
-    name = repo or identity.repo
-    result = push(url, name, catalog_snapshot(source, known), identity.commit)
-    state = "unchanged" if result.unchanged else f"pushed {result.nodes} resources"
-    console().print(f"  central store: {state} (push {result.push_id} of {name})", markup=False)
