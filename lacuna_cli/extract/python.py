@@ -1142,6 +1142,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         root = self.context.root
         if not (root / resource.name).exists() and (root / beside).exists():
             return resource.model_copy(update={"name": beside})
+        if self.notebook and resource.name.startswith("../") and not beside.startswith("../"):
+            # `../exports/x.csv` from `notebooks/a.ipynb`: a project folder, as Jupyter runs it
+            return resource.model_copy(update={"name": beside})
         return resource
 
     def column_list(self, node: cst.Call, *keywords: str) -> tuple[str, ...] | None:
