@@ -1131,21 +1131,23 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return Resource(kind="unknown", name=shown[:200]), reason
 
     def location_resource(self, text: str) -> Resource:
-        """A path as the code runs it: relative to the project root (where jobs are started),
-        unless only the script's or notebook's own folder holds it (Jupyter starts a notebook
-        in its folder; `data/x.csv` beside `etl/job.py` is `etl/data/x.csv`)."""
+        """A path as the code runs it. A script's is relative to the project root (where jobs
+        are started) unless only the script's own folder holds it (`data/x.csv` beside
+        `etl/job.py` is `etl/data/x.csv`); a notebook's is relative to its own folder, where
+        Jupyter starts it (`../exports/x.csv` in `notebooks/` is `exports/x.csv`), unless only
+        the project root holds it."""
         resource = normalise_location(text, self.context.root)
         folder = posixpath.dirname(self.graph.relpath)
         if resource.kind != "file" or not folder or resource.name.startswith(("~", "/")):
             return resource
         beside = posixpath.normpath(posixpath.join(folder, resource.name))
         root = self.context.root
-        if not (root / resource.name).exists() and (root / beside).exists():
-            return resource.model_copy(update={"name": beside})
-        if self.notebook and resource.name.startswith("../") and not beside.startswith("../"):
-            # `../exports/x.csv` from `notebooks/a.ipynb`: a project folder, as Jupyter runs it
-            return resource.model_copy(update={"name": beside})
-        return resource
+        at_root, in_folder = _holds(root, resource.name), _holds(root, beside, folder)
+        if self.notebook:
+            keep = (at_root and not in_folder) or beside.startswith("../")
+        else:
+            keep = at_root or not in_folder
+        return resource if keep else resource.model_copy(update={"name": beside})
 
     def column_list(self, node: cst.Call, *keywords: str) -> tuple[str, ...] | None:
         for arg in node.args:
@@ -1317,3 +1319,11 @@ def _still_project(made_by: Symbol, result: Value | None) -> Value | None:
     if made_by.project and isinstance(result, Symbol) and not result.project:
         return Symbol(result.qualname, project=True)
     return result
+
+
+def _holds(root: Path, name: str, base: str = "") -> bool:
+    """Whether the project has the file `name`, or the folder it would be written into (one
+    other than `base`, the folder the path is taken from): `reports/x.csv` belongs where a
+    `reports/` folder is."""
+    parent = posixpath.dirname(name)
+    return (root / name).exists() or (parent not in ("", base) and (root / parent).is_dir())
