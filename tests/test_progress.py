@@ -37,10 +37,13 @@ def _stderr_on_a_terminal(project: Path, **extra: str) -> str:
 @pytest.fixture
 def many_files(tmp_path: Path) -> Path:
     (tmp_path / "lacuna.toml").write_text("embeddings = false\n")  # no model load to wait for
+    # Each file long enough that extraction spans several of the bar's refreshes (the pool's
+    # workers start warm, so 25 one-line files would all be done before the first frame).
     for number in range(25):
-        (tmp_path / f"job_{number:02}.py").write_text(
-            f'import pandas as pd\npd.read_csv("data/in_{number}.csv")'
-            f'.to_csv("reports/out_{number}.csv")\n')
+        steps = "".join(f'frame_{step} = pd.read_csv("data/in_{number}_{step}.csv")\n'
+                        f'frame_{step}.to_csv("reports/out_{number}_{step}.csv")\n'
+                        for step in range(60))
+        (tmp_path / f"job_{number:02}.py").write_text(f"import pandas as pd\n{steps}")
     return tmp_path
 
 
