@@ -288,7 +288,7 @@ def test_a_notebook_path_up_from_its_folder_is_the_project_folder_jupyter_runs_i
     """Jupyter starts a notebook in its own folder: `../exports/x.csv` from `notebooks/` is the
     project's `exports/x.csv` (a write), while a path that leaves the project stays an export."""
     cells = [["import pandas as pd\n", "df = pd.read_csv('../data/people.csv')\n"],
-             ["df.to_csv('../exports/people.csv')\n", "df.to_csv('../../shared/people.csv')\n"]]
+             ["df.to_csv('../exports/people.csv')\n", "df.to_csv('../../team_drive/people.csv')\n"]]
     notebook = {"cells": [{"cell_type": "code", "metadata": {}, "source": source,
                            "outputs": [], "execution_count": None} for source in cells],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -297,4 +297,4 @@ def test_a_notebook_path_up_from_its_folder_is_the_project_folder_jupyter_runs_i
     rows = {(action, destination, allowed)
             for _, _, action, _, destination, allowed in operation_rows(project)}
     assert ("write", "exports/people.csv", True) in rows
-    assert ("export", "../../shared/people.csv", False) in rows
+    assert ("export", "../../team_drive/people.csv", False) in rows

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lacuna_cli.classify.heuristics import ENTITIES_FILE, normalise_name
+from lacuna_cli.classify.heuristics import ENTITIES_FILE, normalise_name, valid_regex
 from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import AssignedTier, Tier
@@ -91,11 +91,7 @@ class Messages(BaseModel):
     @field_validator("unless")
     @classmethod
     def _compiles(cls, pattern: str) -> str:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
-        return pattern
+        return valid_regex(pattern)
 
 
 class EntityFile(BaseModel):

@@ -71,11 +71,18 @@ class Rule(BaseModel):
                              "`regex`")
         for pattern in (self.regex, self.unless):
             if pattern:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+                valid_regex(pattern)
         return self
+
+
+def valid_regex(pattern: str) -> str:
+    """`pattern`, or the ValueError pydantic reports at the rule file's key when it does not
+    compile (a rule file, or `rules/entities.yaml`)."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    return pattern
 
 
 class RuleFile(BaseModel):
