@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 PRODUCER = f"https://pypi.org/project/lacuna-cli/{__version__}/"
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 FACET_SCHEMA = f"https://pypi.org/project/lacuna-cli/{__version__}/#LacunaClassificationFacet"
-TIER_COLOURS = {"PROPRIETARY": "#f8d7da", "INTERNAL": "#fff3cd", "PUBLIC": "#d1e7dd"}
+# One fill per tier, UNKNOWN included: data from a place Lacuna cannot resolve is drawn as
+# the warning it is, not left grey like a node nobody classified.
+TIER_COLOURS = {"PROPRIETARY": "#f8d7da", "UNKNOWN": "#ffe5d0", "INTERNAL": "#fff3cd",
+                "PUBLIC": "#d1e7dd"}
 Labels = dict[str, tuple[str | None, tuple[str, ...]]]
 
 

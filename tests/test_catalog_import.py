@@ -137,7 +137,15 @@ def test_an_override_beats_the_catalog(tmp_path: Path, lacuna) -> None:
      "catalog.json: nodes.model.a.columns[0].meta: must be a mapping"),
     ("catalog.json", '{"nodes": {', "catalog.json:1: invalid JSON"),
     ("catalog.json", "[" * 100_000, "catalog.json: invalid JSON: nested too deeply"),
-    ("fides.yml", "dataset:\n  - name: no key\n", "fides.yml: dataset[0]: needs a `fides_key`"),
+    ("fides.yml", "dataset:\n  - name: no key\n",
+     "fides.yml: dataset[0]: a dataset needs a `fides_key` string"),
+    ("fides.yml", "dataset:\n  - fides_key: shop\n    collections: {users: {}}\n",
+     "fides.yml: dataset[0].collections: must be a list"),
+    ("tables.json", '[{"fullyQualifiedName": "pg.shop.public.users", "tags": [{"name": "PII"}]}]',
+     "tables.json: [0].tags[0]: a tag needs a `tagFQN` string"),
+    ("mcps.json", ('[{"entityUrn": "urn:li:dataset:(urn:li:dataPlatform:hive,shop.users,PROD)", '
+                   '"aspectName": "schemaMetadata", "aspect": {"json": {"fields": [{"x": 1}]}}}]'),
+     "mcps.json: [0].aspect.fields[0]: a field needs a `fieldPath` string"),
     ("schema.yml", "models:\n  - name: [oops\n", "schema.yml:3: invalid YAML"),
 ])
 def test_a_bad_file_is_one_error_line_and_the_others_still_import(

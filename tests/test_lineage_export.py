@@ -25,6 +25,7 @@ from openlineage.client.generated.tags_dataset import (  # noqa: E402
 from openlineage.client.serde import Serde  # noqa: E402
 
 from lacuna_cli.lineage_export import FACET_SCHEMA  # noqa: E402
+from conftest import write_files  # noqa: E402
 
 
 @attr.define
@@ -129,6 +130,20 @@ def test_mermaid_export(checked: Path, lacuna) -> None:
                line.endswith(":::proprietary") for line in lines)
     assert any("-->|join|" in line for line in lines)
     assert "  classDef proprietary fill:#f8d7da" in lines
+
+
+def test_mermaid_draws_data_from_an_unresolved_place_in_its_own_colour(
+        tmp_path: Path, lacuna) -> None:
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "",
+        "export.py": ("import os\nimport pandas as pd\n\n"
+                      "frame = pd.read_csv(os.environ['INPUT_PATH'])\n"
+                      "frame.to_parquet('out/extract.parquet')\n"),
+    })
+    lacuna("check", ".", cwd=root)
+    lines = lacuna("lineage", "export", "--format", "mermaid", cwd=root).stdout.splitlines()
+    assert any(line.endswith(":::unknown") for line in lines), lines
+    assert "  classDef unknown fill:#ffe5d0" in lines
 
 
 def test_export_without_stored_lineage_says_so(tmp_path: Path, lacuna) -> None:

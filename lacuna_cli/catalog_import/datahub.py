@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lacuna_cli.catalog_import.tagged import Tagged, bad, table_name
+from lacuna_cli.catalog_import.tagged import Tagged, bad, keyed_items, table_name
 
 _DATASET = re.compile(r"^urn:li:dataset:\(urn:li:dataPlatform:[^,]+,(?P<name>.+),[^,]+\)$")
 _PREFIXES = ("urn:li:tag:", "urn:li:glossaryTerm:")
@@ -42,13 +42,8 @@ def read(document: object, path: Path) -> list[Tagged]:
                 rows.append(Tagged(resource, None, labels, where))
         elif name in ("schemaMetadata", "editableSchemaMetadata"):
             key = "fields" if name == "schemaMetadata" else "editableSchemaFieldInfo"
-            fields = aspect.get(key) or []
-            if not isinstance(fields, list):
-                raise bad(f"{where}.aspect.{key}", "must be a list")
-            for position, field in enumerate(fields):
-                here = f"{where}.aspect.{key}[{position}]"
-                if not isinstance(field, dict) or not isinstance(field.get("fieldPath"), str):
-                    raise bad(here, "a field needs a `fieldPath`")
+            for here, field in keyed_items(aspect.get(key), f"{where}.aspect.{key}",
+                                           "fieldPath", "field"):
                 labels = (*_labels(field.get("globalTags"), here),
                           *_labels(field.get("glossaryTerms"), here))
                 if labels:
@@ -75,10 +70,8 @@ def _labels(holder: Any, where: str) -> tuple[str, ...]:
         return ()
     labels = []
     for key, field in (("tags", "tag"), ("terms", "urn")):
-        for index, item in enumerate(holder.get(key) or []):
-            urn = item.get(field) if isinstance(item, dict) else None
-            if not isinstance(urn, str):
-                raise bad(f"{where}.{key}[{index}]", f"needs a `{field}` string")
+        for _, item in keyed_items(holder.get(key), f"{where}.{key}", field, key[:-1]):
+            urn = item[field]
             labels.append(next((urn[len(p):] for p in _PREFIXES if urn.startswith(p)), urn))
     return tuple(labels)
 

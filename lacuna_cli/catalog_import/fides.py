@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lacuna_cli.catalog_import.tagged import (
-    Tagged, bad, nested_columns, table_name, text_list,
+    Tagged, bad, keyed_items, nested_columns, table_name, text_list,
 )
 
 
@@ -22,18 +22,11 @@ def read(document: object, path: Path) -> list[Tagged]:
         raise bad(str(path), "not a fides dataset file (a top-level `dataset:` list)")
     assert isinstance(document, dict)
     rows: list[Tagged] = []
-    for index, dataset in enumerate(document["dataset"]):
-        where = f"{path}: dataset[{index}]"
-        if not isinstance(dataset, dict) or not isinstance(dataset.get("fides_key"), str):
-            raise bad(where, "needs a `fides_key`")
+    for where, dataset in keyed_items(document["dataset"], f"{path}: dataset", "fides_key",
+                                      "dataset"):
         whole = text_list(dataset.get("data_categories"), f"{where}.data_categories")
-        collections = dataset.get("collections") or []
-        if not isinstance(collections, list):
-            raise bad(f"{where}.collections", "must be a list")
-        for position, collection in enumerate(collections):
-            here = f"{where}.collections[{position}]"
-            if not isinstance(collection, dict) or not isinstance(collection.get("name"), str):
-                raise bad(here, "needs a `name`")
+        for here, collection in keyed_items(dataset.get("collections"), f"{where}.collections",
+                                            "name", "collection"):
             resource = table_name(dataset["fides_key"], collection["name"])
             labels = (*whole, *text_list(collection.get("data_categories"),
                                          f"{here}.data_categories"))

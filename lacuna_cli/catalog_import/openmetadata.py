@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lacuna_cli.catalog_import.tagged import Tagged, bad, nested_columns, table_name
+from lacuna_cli.catalog_import.tagged import (
+    Tagged, bad, keyed_items, nested_columns, table_name,
+)
 
 # FQN parts are dot-separated; a part holding a dot is quoted.
 _PART = re.compile(r'"([^"]*)"|([^.]+)')
@@ -52,14 +54,4 @@ def _columns(resource: str, columns: Any, where: str) -> list[Tagged]:
 
 
 def _tags(tags: Any, where: str) -> tuple[str, ...]:
-    if tags is None:
-        return ()
-    if not isinstance(tags, list):
-        raise bad(where, "must be a list")
-    labels = []
-    for index, tag in enumerate(tags):
-        name = tag.get("tagFQN") if isinstance(tag, dict) else None
-        if not isinstance(name, str):
-            raise bad(f"{where}[{index}]", "a tag needs a `tagFQN` string")
-        labels.append(name)
-    return tuple(labels)
+    return tuple(tag["tagFQN"] for _, tag in keyed_items(tags, where, "tagFQN", "tag"))

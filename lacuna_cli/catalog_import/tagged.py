@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,21 +43,29 @@ def text_list(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def keyed_items(items: Any, where: str, key: str, noun: str) -> Iterator[tuple[str, dict]]:
+    """Each entry of a list that every catalog format nests (datasets, collections, fields,
+    tags), with the `file: key[i]` that names it: absent is empty, anything but a list of
+    objects holding a `key` string is one error naming the entry."""
+    if items is None:
+        return
+    if not isinstance(items, list):
+        raise bad(where, "must be a list")
+    for index, item in enumerate(items):
+        here = f"{where}[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get(key), str):
+            raise bad(here, f"a {noun} needs a `{key}` string")
+        yield here, item
+
+
 def nested_columns(resource: str, items: Any, where: str, children: str,
                    labels_of: Callable[[dict[str, Any], str], tuple[str, ...]],
                    noun: str) -> list[Tagged]:
     """The columns (or fields) of `resource` listed in `items`, each with its own labels and
     those of the columns nested in it under `children` (a struct's fields tag the column they
     sit in); `labels_of(item, where)` reads one item's labels, `noun` names an item in errors."""
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise bad(where, "must be a list")
     rows = []
-    for index, item in enumerate(items):
-        here = f"{where}[{index}]"
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise bad(here, f"a {noun} needs a `name`")
+    for here, item in keyed_items(items, where, "name", noun):
         labels = labels_of(item, here)
         for inner in nested_columns(resource, item.get(children), f"{here}.{children}",
                                     children, labels_of, noun):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from lacuna_cli.central.column_edges import ColumnEdge, column_edges
 from lacuna_cli.central.db import connect
 from lacuna_cli.errors import LacunaError
+from lacuna_cli.models import Tier
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -38,8 +39,8 @@ class Node:
 
     @property
     def tier(self) -> str:
-        order = ("PUBLIC", "INTERNAL", "UNKNOWN", "PROPRIETARY")
-        return max((t for t, _, _, _ in self.repos.values()), key=order.index, default="?")
+        tiers = [Tier(t) for t, _, _, _ in self.repos.values()]
+        return max(tiers).value if tiers else "?"
 
     @property
     def tags(self) -> list[str]:
