@@ -7,6 +7,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conftest import write_files
+
 from lacuna_cli.output.github import escape_data, escape_property
 
 SCENARIO = "pipelines/customer_sales.py"
@@ -105,3 +107,20 @@ def test_fingerprints_survive_moved_code_and_agree_across_formats(shop: Path, la
 def test_fail_on_sets_the_severity_that_fails(shop: Path, lacuna) -> None:
     assert lacuna("check", ".", "--fail-on", "critical", cwd=shop).code == 0
     assert lacuna("check", ".", "--fail-on", "high", cwd=shop).code == 1
+
+
+def test_text_reports_print_locations_like_line_100_as_written(tmp_path: Path, lacuna) -> None:
+    """Rich reads `:100:` as an emoji code; a location must never turn into one."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "",
+        "data/customers.csv": "customer_id,email,phone\n1,a@example.com,555\n",
+        "export.py": "import pandas as pd\n" + "\n" * 98
+                     + "pd.read_csv('data/customers.csv').to_csv('s3://partner-drop/c.csv')\n",
+    })
+    for report in ("text", "markdown"):
+        output = tmp_path / f"report.{report}"
+        checked = lacuna("check", ".", "--output", str(output), "--format", report, cwd=root)
+        assert checked.code == 1, checked.stderr
+        written = output.read_text()
+        assert "export.py:100" in written and "\N{HUNDRED POINTS SYMBOL}" not in written, report
+    assert "export.py:100:1: LAC-" in lacuna("check", ".", cwd=root).stdout

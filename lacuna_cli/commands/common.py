@@ -117,9 +117,10 @@ class _Console(Console):
 
 def console(file: TextIO | None = None) -> Console:
     """Rich console (stdout by default); without a terminal (pipes, CI logs, files) plain and
-    160 columns wide, so reports do not depend on the width of whoever ran them."""
+    160 columns wide, so reports do not depend on the width of whoever ran them. No emoji
+    codes: a location `load.py:100:5` would print as an emoji."""
     interactive = (file or sys.stdout).isatty()
-    return _Console(file=file, highlight=False, soft_wrap=True,
+    return _Console(file=file, highlight=False, soft_wrap=True, emoji=False,
                     width=None if interactive else 160)
 
 

@@ -44,7 +44,8 @@ class _Line:
         self.bar: Progress = Progress(
             TextColumn("{task.fields[phase]}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            TextColumn("{task.description}"), transient=True, console=Console(stderr=True))
+            TextColumn("{task.description}"), transient=True,
+            console=Console(stderr=True, emoji=False))
         self.task: TaskID = self.bar.add_task("", total=None, phase="starting")
         self._lock = threading.Lock()
         self._stopped = False

@@ -8,7 +8,6 @@ from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 
 from lacuna_cli.output import github, junit, markdown, sarif, text
 from lacuna_cli.output import json as json_output
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
 
 def _text(result: CheckResult, root: Path, verbose: bool) -> str:
     buffer = StringIO()
-    text.render_check(Console(file=buffer, width=160, color_system=None, highlight=False,
-                              soft_wrap=True), result, verbose)
+    text.render_check(text.plain_console(buffer), result, verbose)
     return buffer.getvalue()
 
 

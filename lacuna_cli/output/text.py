@@ -67,11 +67,18 @@ def render_denial(console: Console, finding: Finding) -> None:
     console.print()
 
 
+def plain_console(buffer: StringIO) -> Console:
+    """A console writing plain text into `buffer` (no colour, 160 columns) for reports that
+    embed it. Rich's emoji codes are off here as on the terminal: `load.py:100:5` is a
+    location, not `:100:`."""
+    return Console(file=buffer, width=160, color_system=None, highlight=False, soft_wrap=True,
+                   emoji=False)
+
+
 def denial_text(finding: Finding) -> str:
-    """One denial as plain text (no colour, 160 columns), for reports that embed it."""
+    """One denial as plain text, for reports that embed it."""
     buffer = StringIO()
-    render_denial(Console(file=buffer, width=160, color_system=None, highlight=False,
-                          soft_wrap=True), finding)
+    render_denial(plain_console(buffer), finding)
     return buffer.getvalue().rstrip() + "\n"
 
 
