@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import write_files
 
 HELPERS = '''\
 import pandas as pd
@@ -176,3 +177,86 @@ def test_paths_and_frames_flow_through_functions_of_other_files(tmp_path: Path, 
     assert "PII" in export["classification"]["tags"]
     assert "data/customers.csv" in export["classification"]["reasoning"]
     assert export["decision"]["policy_id"] == "LAC-PII-001"
+
+
+def _decided(root: Path, lacuna, *paths: str) -> dict[str, dict]:
+    run = lacuna("check", "--format", "json", *(paths or (".",)), cwd=root)
+    assert run.code in (0, 1), run.stderr
+    return {f"{f['operation']['location']['path']}:{f['operation']['location']['line']}": f
+            for f in json.loads(run.stdout)["findings"]}
+
+
+def test_a_job_that_only_calls_project_helpers_is_still_analysed(tmp_path: Path,
+                                                                 lacuna) -> None:
+    """The job spells no library call at all: one helper reads customers, another posts what
+    it is given to a partner. Skipping the job as data-free would let the post through."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email\n1,ana@example.org\n",
+        "etl/loaders.py": ("import pandas as pd\n\n\ndef load_customers():\n"
+                           "    return pd.read_csv('data/customers.csv')\n"),
+        "etl/sources.py": "from etl.loaders import load_customers as customers\n",
+        "etl/partner.py": ("import requests\n\n\ndef send_report(df):\n"
+                           "    requests.post('https://partner.example/upload', "
+                           "data=df.to_csv())\n"),
+        "etl/job.py": ("from etl.sources import customers\nfrom etl.partner import send_report\n"
+                       "\nsend_report(customers())\n"),
+    })
+    sent = _decided(root, lacuna)["etl/partner.py:5"]
+    assert not sent["decision"]["allowed"]
+    assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
+    assert "PII" in sent["classification"]["tags"]
+
+
+def test_files_a_helper_opens_for_its_caller_are_classified_by_their_header(
+        tmp_path: Path, lacuna) -> None:
+    """`open(path)` + `csv.DictReader` in a helper, given the path by the caller (here and in
+    another file): the file's header still says it holds emails; what is printed, logged or
+    posted of it is personal data."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/rides.csv": "ride_id,rider_email,fare\n1,ana@example.org,12.5\n",
+        "settings.py": "RIDES = 'data/rides.csv'\n",
+        "readers.py": ("import csv\n\n\ndef read_rows(path):\n    with open(path) as handle:\n"
+                       "        return list(csv.DictReader(handle))\n"),
+        "report.py": ("import csv\nimport logging\n\nimport requests\n\n"
+                      "from readers import read_rows\nfrom settings import RIDES\n\n\n"
+                      "def local_rows(path):\n    with open(path) as handle:\n"
+                      "        return list(csv.reader(handle))\n\n\n"
+                      "rows = read_rows(RIDES)\n"
+                      "print(rows)\n"
+                      "logging.info('rides: %s', rows)\n"
+                      "print(local_rows(RIDES))\n"
+                      "requests.post('https://bi.example/rides', json=read_rows(RIDES))\n"),
+    })
+    found = _decided(root, lacuna)
+    for line in (16, 17, 18, 19):
+        finding = found[f"report.py:{line}"]
+        assert not finding["decision"]["allowed"], line
+        assert "PII" in finding["classification"]["tags"], line
+        assert [s["name"] for s in finding["operation"]["sources"]] == ["data/rides.csv"], line
+
+
+def test_helpers_that_start_touching_data_reanalyse_their_callers(tmp_path: Path,
+                                                                  lacuna) -> None:
+    """At first neither helper the job imports touches data, so the job has nothing to
+    report; its stored analysis still depends on them. When one starts reading customers and
+    the other posting what it is given, the next (warm) run sees the job's send."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email\n1,ana@example.org\n",
+        "etl/loaders.py": "def load_customers():\n    return [{'segment': 'retail'}]\n",
+        "etl/partner.py": "def send_report(df):\n    return len(df)\n",
+        "etl/job.py": ("from etl.loaders import load_customers\n"
+                       "from etl.partner import send_report\n\nsend_report(load_customers())\n"),
+    })
+    assert _decided(root, lacuna) == {}
+    (root / "etl/loaders.py").write_text(
+        "import pandas as pd\n\n\ndef load_customers():\n"
+        "    return pd.read_csv('data/customers.csv')\n")
+    (root / "etl/partner.py").write_text(
+        "import requests\n\n\ndef send_report(df):\n"
+        "    requests.post('https://partner.example/upload', data=df.to_csv())\n")
+    sent = _decided(root, lacuna)["etl/partner.py:5"]
+    assert not sent["decision"]["allowed"]
+    assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]

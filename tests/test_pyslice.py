@@ -95,7 +95,7 @@ def _corpus_files() -> list[Path]:
 def test_sliced_and_whole_module_analyses_agree_on_the_labeled_corpus(path, monkeypatch):
     relpath = str(path.relative_to(CORPUS))
     sliced = extract_file(path, relpath, CORPUS, None)
-    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree, catalog: source)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, *_: source)
     whole = extract_file(path, relpath, CORPUS, None)
     assert sliced.operations or path.parent.name == "negative", "the comparison must compare"
     assert sliced == whole
@@ -129,7 +129,7 @@ def test_entry_points_called_under_another_name_are_kept(monkeypatch) -> None:
     another name, and `pickle.load` of a stream a caller passes."""
     context = python_extractor.PythonContext(root=Path("/project"))
     sliced = python_extractor.extract_python(ALIASED, "cache.py", context)
-    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, tree, catalog: source)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, *_: source)
     whole = python_extractor.extract_python(ALIASED, "cache.py", context)
     assert sliced == whole
     assert [op.location.line for op in sliced.operations if op.action == "read"] == [10, 14, 19]

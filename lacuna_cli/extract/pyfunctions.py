@@ -70,6 +70,8 @@ class Host(Protocol):
     def path_resource(self, value: Value | None, kind: str, shown: str
                       ) -> tuple[Resource, str | None]: ...
 
+    def with_header(self, resource: Resource) -> Resource: ...
+
 
 def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None],
               capture: Capture, graph: FlowGraph) -> Summary:
@@ -151,7 +153,7 @@ class CallSite:
             if isinstance(value, Data) and value.node != param.node:
                 graph.edge(value.node, param.node, "derive", self.location)
             elif param.placeholder.name in self.host.read_paths:
-                for resource in self._resolve(param.placeholder, path=True)[0]:
+                for resource in self._read(param.placeholder)[0]:
                     if not is_placeholder(resource) and resource.kind != "unknown":
                         graph.edge(graph.resource_node(resource), param.node, "read",
                                    self.location)
@@ -179,13 +181,20 @@ class CallSite:
             found = found.model_copy(update={"columns": resource.columns})
         return [found], reason
 
+    def _read(self, placeholder: Resource) -> tuple[list[Resource], str | None]:
+        """The places the caller names for a parameter the body reads from, with what their
+        headers say (a helper's `open(path)` reads the file the call passes)."""
+        found, reason = self._resolve(placeholder, path=True)
+        return [self.host.with_header(resource) for resource in found], reason
+
     def _emit(self, template: Operation, emitted: dict[tuple[str, str], Operation]) -> None:
         path_sources = template.action == "read"
         sources: list[Resource] = []
         reason = template.dynamic_reason
         for source in template.sources:
             if is_placeholder(source):
-                found, why = self._resolve(source, path=path_sources)
+                found, why = (self._read(source) if path_sources
+                              else self._resolve(source, path=False))
                 sources.extend(found)
                 reason = why if path_sources else reason
             else:
@@ -259,7 +268,7 @@ class CallSite:
         _, value, _ = self.arguments[flow.param.placeholder.name]
         if isinstance(value, Data) or flow.param.placeholder.name not in self.host.read_paths:
             return value  # data passed in, or a value the function hands back as it is
-        resources, _ = self._resolve(flow.param.placeholder, path=True)
+        resources, _ = self._read(flow.param.placeholder)
         if not resources:
             return None
         # A path computed at run time is still read: its data is UNKNOWN, not absent.

@@ -42,16 +42,26 @@ class Operations(InterpreterState):
             resource, reason = self.location_resource(fixed.value), None
         else:
             resource, reason = self.resource_of(target, node, kind)
-        if resource.kind == "file" and not columns:
-            columns = header_columns(self.context.root / resource.name) or None
         if columns:
             resource = resource.model_copy(update={"columns": columns})
+        else:
+            resource = self.with_header(resource)
+            columns = resource.columns or None
         node_id = self.node_of(resource)
         if is_placeholder(resource):
             self.read_paths.add(resource.name)
         self.graph.operation("read", self.loc(node), self.code(self.statement), [resource],
                              data_node=node_id, dynamic_reason=reason)
         return Data(node_id, (resource,), columns)
+
+    def with_header(self, resource: Resource) -> Resource:
+        """A project data file read without known columns gets the columns of its header:
+        however it is opened (`pd.read_csv`, `open` + `csv.reader`, a helper given the path),
+        the classifier must see that `customers.csv` holds `email`."""
+        if resource.kind != "file" or resource.columns:
+            return resource
+        columns = header_columns(self.context.root / resource.name)
+        return resource.model_copy(update={"columns": columns}) if columns else resource
 
     def sql(self, query: Value | None, node: cst.Call,
             parameters: Sequence[Value | None] = (), stdout: Resource | None = None) -> Data:

@@ -56,8 +56,11 @@ class _Unit:
     header: bool = False  # a class's decorators and `class` line: kept with any member
 
 
-def relevant_source(source: str, tree: ast.Module, catalog: Catalog) -> str:
-    """`source` with the statements no data reaches replaced by empty lines."""
+def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
+                    helpers: frozenset[str] = frozenset()) -> str:
+    """`source` with the statements no data reaches replaced by empty lines; a statement
+    naming one of `helpers` (imported from a project file that touches data, see
+    `project_calls`) is a seed like an entry point."""
     lines = LINE.findall(source)
     units = _units(tree.body)
     for unit in (unit for unit in units if not unit.header):
@@ -68,8 +71,8 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog) -> str:
                            for name in IDENTIFIER.findall(names)}
         unit.binds |= {name for name, method in RECEIVER_CALL.findall(text)
                        if method in catalog.hold_methods}  # `msg.attach(part)` changes msg
-        unit.seed = not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
-            text, catalog)
+        unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
+            text, catalog)) or (not unit.imports and not unit.mentions.isdisjoint(helpers))
     kept = _kept(units)
     if len(kept) == len(units):
         return source

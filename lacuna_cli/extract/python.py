@@ -39,6 +39,7 @@ from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
 from lacuna_cli.extract.pypositions import NodeStarts
+from lacuna_cli.extract.project_calls import data_helpers
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
@@ -91,12 +92,13 @@ def extract_python(
         checked = parse_partially(source, check_syntax)
         declared = read_schemas(context.root, relpath, load_schema_rules(), checked.source,
                                 checked.tree)
-        if not may_hold_operations(checked.source, catalog):
+        helpers = data_helpers(checked.tree, relpath, context.root, catalog)
+        if not helpers.names and not may_hold_operations(checked.source, catalog):
             return with_declarations(Extraction(
-                path=relpath, language="python",
+                path=relpath, language="python", imports=tuple(sorted(helpers.modules)),
                 errors=_skipped_errors(relpath, locate, checked)), declared)
-        parsed = parse_partially(relevant_source(checked.source, checked.tree, catalog),
-                                 parse_cst)
+        parsed = parse_partially(
+            relevant_source(checked.source, checked.tree, catalog, helpers.names), parse_cst)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
         return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
@@ -111,7 +113,8 @@ def extract_python(
     extraction = interpreter.graph.build(
         "python", [*_skipped_errors(relpath, locate, checked, parsed), *interpreter.errors])
     return with_declarations(extraction.model_copy(
-        update={"imports": tuple(sorted(interpreter.imports.used))}), declared)
+        update={"imports": tuple(sorted({*interpreter.imports.used, *helpers.modules}))}),
+        declared)
 
 
 def _skipped_errors(relpath: str, locate: Locator, *parses: Partial) -> tuple[FileProblem, ...]:
@@ -429,6 +432,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         holder = other.env.get(owner) if owner else None
         function = holder.methods.get(method) if isinstance(holder, ProjectClass) else \
             other.env.get(name)
+        if isinstance(function, Symbol) and function.project:
+            # re-exported (`from .loaders import load_customers as customers` in a package's
+            # `__init__`): what the file it comes from says
+            return other.imports.returned(function.qualname, relpath)
         if not isinstance(function, Function):
             return None
         summary = other.summarise(function)
@@ -817,6 +824,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
         self.project_sinks(qualname, node, method=True)  # pyproject
+        known = self.project_data(base, node)
+        if known is not None:  # `load(path).to_dict()`: a method of the data it returned
+            return self.data_method(known, method, node)
         if self.catalog.function(qualname) is None:
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
@@ -851,7 +861,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         for index, name, reads_path in returned.params:
             value = given.get(name, given.get(index - shift) if index is not None else None)
             if isinstance(value, Text) and reads_path:
-                parts.append(self.read_silently(self.location_resource(value.value)))
+                parts.append(self.read_silently(
+                    self.with_header(self.location_resource(value.value))))
             elif isinstance(value, Symbol) and value.project:
                 parts.append(self.project_data(value, node, depth + 1))
             else:
