@@ -260,3 +260,41 @@ def test_helpers_that_start_touching_data_reanalyse_their_callers(tmp_path: Path
     sent = _decided(root, lacuna)["etl/partner.py:5"]
     assert not sent["decision"]["allowed"]
     assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
+
+
+def test_static_and_class_methods_read_the_path_their_caller_passes(tmp_path: Path,
+                                                                    lacuna) -> None:
+    """A Kafka-producer-style class reads its records in a staticmethod; callers reach it
+    through an instance, through the class, through a classmethod, here and from another
+    file. Each print of what they return is the riders' data, not nothing and not unknown."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/rides.csv": "ride_id,rider_email\n1,ana@example.org\n",
+        "settings.py": "INPUT_DATA_PATH = 'data/rides.csv'\n",
+        "records.py": ("import csv\n\n\nclass RecordReader:\n    @staticmethod\n"
+                       "    def read_records(resource_path: str):\n"
+                       "        with open(resource_path) as handle:\n"
+                       "            return list(csv.reader(handle))\n\n"
+                       "    def read_lines(self, resource_path):\n"
+                       "        with open(resource_path) as handle:\n"
+                       "            return handle.readlines()\n"),
+        "producer.py": ("import csv\n\nfrom records import RecordReader\n"
+                        "from settings import INPUT_DATA_PATH\n\n\nclass Producer:\n"
+                        "    @staticmethod\n    def read_records(resource_path: str):\n"
+                        "        with open(resource_path) as handle:\n"
+                        "            return list(csv.DictReader(handle))\n\n"
+                        "    @classmethod\n    def from_path(cls, path):\n"
+                        "        return cls.read_records(path)\n\n\n"
+                        "producer = Producer()\n"
+                        "print(producer.read_records(resource_path=INPUT_DATA_PATH))\n"
+                        "print(Producer.read_records(INPUT_DATA_PATH))\n"
+                        "print(Producer.from_path(INPUT_DATA_PATH))\n"
+                        "print(RecordReader.read_records(INPUT_DATA_PATH))\n"
+                        "print(RecordReader().read_lines(INPUT_DATA_PATH))\n"),
+    })
+    found = _decided(root, lacuna, "producer.py")
+    for line in range(19, 24):
+        printed = found[f"producer.py:{line}"]
+        assert [s["name"] for s in printed["operation"]["sources"]] == ["data/rides.csv"], line
+        assert "PII" in printed["classification"]["tags"], line
+        assert not printed["decision"]["allowed"], line

@@ -55,8 +55,21 @@ class Classes(InterpreterState):
         return instance.attributes.get(name, instance.cls.methods.get(name))
 
     def call_method(self, instance: Instance, method: Function, node: cst.Call) -> Value | None:
-        """A method called on an instance: interpreted here with `self` the instance."""
-        return self.call_inline(method, node, (instance,))
+        """A method called on an instance: interpreted here with `self` the instance (`cls`
+        its class for a classmethod; nothing for a staticmethod, whose first parameter is the
+        call's first argument: `loader.read_records(path)`)."""
+        binding = method_binding(method.node)
+        leading: tuple[Value, ...] = () if binding == "staticmethod" else (
+            (instance.cls,) if binding == "classmethod" else (instance,))
+        return self.call_inline(method, node, leading)
+
+    def call_on_class(self, cls: ProjectClass, method: Function, node: cst.Call
+                      ) -> Value | None:
+        """A method called on the class itself (`Loader.read_records(path)`): a classmethod
+        gets the class, any other its arguments as they are (a plain method so called is
+        given its instance explicitly)."""
+        leading = (cls,) if method_binding(method.node) == "classmethod" else ()
+        return self.call_inline(method, node, leading)
 
     def call_inline(self, method: Function, node: cst.Call, leading: Sequence[Value] = ()
                     ) -> Value | None:
@@ -108,6 +121,15 @@ class Classes(InterpreterState):
                 value = self.value(param.default) if param.default is not None else None
             if value is not None:
                 env[name] = value
+
+
+def method_binding(definition: cst.FunctionDef) -> str | None:
+    """`staticmethod` or `classmethod` when the method is decorated so, else None."""
+    for decorator in definition.decorators:
+        if isinstance(decorator.decorator, cst.Name) and decorator.decorator.value in (
+                "staticmethod", "classmethod"):
+            return decorator.decorator.value
+    return None
 
 
 def _call_key(method: Function, leading: Sequence[Value],

@@ -85,6 +85,7 @@ class Returned:
     # name, kind of place it names): applied where the function is called (`pyproject`).
     sinks: tuple[Operation, ...] = ()
     placeholders: tuple[tuple[str, tuple[int | None, str, str]], ...] = ()
+    static: bool = False  # a staticmethod: the call's arguments are its parameters, no `self`
 
 
 # (source, relpath, function name) -> what the function returns, or None

@@ -27,7 +27,7 @@ from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import may_hold_operations
-from lacuna_cli.extract.pyclasses import Classes
+from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
@@ -445,7 +445,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     for r in flow.origin.roots if not is_placeholder(r))
         params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
                        for f in summary.flows if f.param is not None)
-        return Returned(own, params, *outward_templates(summary, other.path_kinds))
+        return Returned(own, params, *outward_templates(summary, other.path_kinds),
+                        static=method_binding(function.node) == "staticmethod")
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -764,6 +765,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 if isinstance(method_value, Function):
                     return self.call_method(base, method_value, node)
                 return self.unknown_call(f"{base.cls.name}.{method}", node)
+            if isinstance(base, ProjectClass):
+                method_value = base.methods.get(method)
+                if isinstance(method_value, Function):
+                    return self.call_on_class(base, method_value, node)
+                return self.unknown_call(f"{base.name}.{method}", node)
             if isinstance(base, Record):  # `CONFIG.get("source")`
                 key = self.value(node.args[0].value) if node.args else None
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
@@ -831,7 +837,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
                 return self.apply_method(api, self.unknown_origin(base, node), node)
-        return _still_project(base, self.symbol_call(qualname, node))
+        result = _still_project(base, self.symbol_call(qualname, node))
+        if isinstance(result, Symbol) and result.project and not result.arguments:
+            # `Loader.read_records(path)`, `Loader().load(path)`: kept to tell its data later
+            result = replace(result, arguments=self.kept_arguments(node))
+        return result
 
     def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
         """The data of a value another project file made (see `project_data`), else a read of
@@ -850,7 +860,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         returned = self.imports.returned(made.qualname, self.graph.relpath)
         shift = 0
         if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
-            returned, shift = self.imports.returned(made.qualname, self.graph.relpath, True), 1
+            returned = self.imports.returned(made.qualname, self.graph.relpath, True)
+            shift = 0 if returned is not None and returned.static else 1
             if returned is not None and not returned.params and all(
                     r.kind == "unknown" for r in returned.own):
                 return None  # it reads a place its instance keeps: of unknown origin here
