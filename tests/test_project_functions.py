@@ -227,10 +227,12 @@ def test_files_a_helper_opens_for_its_caller_are_classified_by_their_header(
                       "print(rows)\n"
                       "logging.info('rides: %s', rows)\n"
                       "print(local_rows(RIDES))\n"
-                      "requests.post('https://bi.example/rides', json=read_rows(RIDES))\n"),
+                      "requests.post('https://bi.example/rides', json=read_rows(RIDES))\n"
+                      "print(read_rows(RIDES)[:3])\n"
+                      "for ride in read_rows(RIDES):\n    print(ride['rider_email'])\n"),
     })
     found = _decided(root, lacuna)
-    for line in (16, 17, 18, 19):
+    for line in (16, 17, 18, 19, 20, 22):
         finding = found[f"report.py:{line}"]
         assert not finding["decision"]["allowed"], line
         assert "PII" in finding["classification"]["tags"], line

@@ -207,7 +207,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.compound(node.orelse) if isinstance(node.orelse, cst.If) else self.suite(
                     node.orelse.body)
         elif isinstance(node, cst.For):
-            iterable = self.expression_statement(node.iter)
+            # `for ride in read_records(path)`: each item is the data a helper returned
+            iterable = self.resolved(self.expression_statement(node.iter), node.iter)
             items = self.items(iterable, node.iter)
             self.unrolled *= len(items)
             for item in items:
@@ -693,7 +694,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return None
 
     def subscript(self, node: cst.Subscript) -> Value | None:
-        base = self.value(node.value)
+        base = self.resolved(self.value(node.value), node)  # `load(path)[:3]`: its data
         if isinstance(base, Symbol):
             if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
                 return base

@@ -1,0 +1,2 @@
+# one place the DAGs import their inputs from
+from loaders import load_customers as customers  # noqa: F401
