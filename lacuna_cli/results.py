@@ -34,11 +34,26 @@ class ExtractResult:
         """Every file's operations, less a line's data-free twin: a helper's write or send,
         analysed in its own file, carries only its parameter (no data), while a call from
         another file reports the same line with the data it passes (`extract/pyproject.py`).
-        The same line shown allowed and blocked would only confuse."""
-        operations = [op for e in self.extractions for op in e.operations]
+        The same line shown allowed and blocked would only confuse.
+
+        A caller outside the files asked for counts too: checking only the helper a commit
+        changes (`lacuna check etl/mailer.py`, as the pre-commit hook does) must report the
+        send that the project's job makes through it with its customers, not the helper's
+        data-free line alone."""
+        asked = {e.path for e in self.extractions}
+        placed = [op for e in self.context or () for op in e.operations
+                  if op.location.path in asked]
+        operations = [*(op for e in self.extractions for op in e.operations), *placed]
         with_data = {(op.location, op.action) for op in operations if op.sources}
         return [op for op in operations
                 if op.sources or (op.location, op.action) not in with_data]
+
+    @property
+    def data_nodes(self) -> dict[str, str]:
+        """The data node of every operation, by id (those `operations` takes from context
+        included)."""
+        return {op_id: node for e in [*self.extractions, *(self.context or ())]
+                for op_id, node in e.data_nodes.items()}
 
     @property
     def errors(self) -> list[FileProblem]:

@@ -188,8 +188,7 @@ def _decide(
     operations = extracted.operations
     user = {"id": actor, "role": config.settings.role}
     context = {"purpose": config.settings.purpose, "environment": config.environment}
-    data_nodes = {op_id: node for e in extracted.extractions
-                  for op_id, node in e.data_nodes.items()}
+    data_nodes = extracted.data_nodes
     classified = [_classification_of(data_nodes.get(op.id), classifications)
                   for op in operations]
     inputs = [policy_input(op, c, user, context) for op, c in zip(operations, classified,

@@ -300,3 +300,26 @@ def test_static_and_class_methods_read_the_path_their_caller_passes(tmp_path: Pa
         assert [s["name"] for s in printed["operation"]["sources"]] == ["data/rides.csv"], line
         assert "PII" in printed["classification"]["tags"], line
         assert not printed["decision"]["allowed"], line
+
+
+def test_checking_only_the_helper_reports_what_its_callers_send_through_it(
+        tmp_path: Path, lacuna) -> None:
+    """The pre-commit hook checks the files a commit changes. A commit that makes a helper
+    post what it is given must be stopped by the data the project's job gives it, though the
+    job itself is not part of the check."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email\n1,ana@example.org\n",
+        "etl/loaders.py": ("import pandas as pd\n\n\ndef load_customers():\n"
+                           "    return pd.read_csv('data/customers.csv')\n"),
+        "etl/partner.py": ("import requests\n\n\ndef send_report(df):\n"
+                           "    requests.post('https://partner.example/upload', "
+                           "data=df.to_csv())\n"),
+        "etl/job.py": ("from etl.loaders import load_customers\n"
+                       "from etl.partner import send_report\n\nsend_report(load_customers())\n"),
+    })
+    found = _decided(root, lacuna, "etl/partner.py")
+    assert list(found) == ["etl/partner.py:5"]
+    sent = found["etl/partner.py:5"]
+    assert not sent["decision"]["allowed"]
+    assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
