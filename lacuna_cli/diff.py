@@ -61,8 +61,11 @@ class ChangedLines:
         return changed is None or line is None or line in changed
 
     def keeps(self, finding: Finding) -> bool:
-        location = finding.operation.location
-        return self.covers(location.path, None if location.cell is not None else location.line)
+        """A finding on a changed line, or reached from one: a changed call that starts
+        handing customers to an unchanged helper's send is what the change does."""
+        return any(self.covers(where.path, None if where.cell is not None else where.line)
+                   for where in (finding.operation.location, finding.operation.called_from)
+                   if where is not None)
 
     def keeps_problem(self, problem: FileProblem) -> bool:
         """A changed file that cannot be analysed is reported whatever its line; problems

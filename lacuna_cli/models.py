@@ -164,6 +164,9 @@ class Operation(Model):
     code: str
     dynamic: bool = False
     dynamic_reason: str | None = None
+    # The call in another project file whose data reaches this line (a helper's send, reported
+    # once per call): a change there is a change to what this operation does.
+    called_from: Location | None = None
 
     @property
     def target(self) -> str:

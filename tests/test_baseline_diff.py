@@ -96,6 +96,28 @@ def test_diff_base_reports_a_changed_line_of_an_old_file(repo: Path, lacuna):
     assert _denied(lacuna, repo, "--diff-base", "HEAD")[:2] == (0, [])
 
 
+def test_diff_base_reports_an_unchanged_helpers_send_that_a_changed_call_feeds(
+        repo: Path, lacuna):
+    """The pull request changes one line of a job: it now hands customers to a helper whose
+    post to a partner has not changed. The denial is at the helper's line, reached from the
+    changed one, and the report says so."""
+    helper = ("import requests\n\n\ndef send_report(df):\n"
+              "    requests.post('https://partner.example/upload', data=df.to_csv())\n")
+    (repo / "jobs" / "partner.py").write_text(helper)
+    (repo / "jobs" / "nightly.py").write_text(
+        "import pandas as pd\n\nfrom jobs.partner import send_report\n\n"
+        "people = pd.read_csv('data/customers.csv')\nprint(len(people))\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "helpers")
+    assert _denied(lacuna, repo, "--diff-base", "HEAD")[:2] == (0, [])
+    nightly = repo / "jobs" / "nightly.py"
+    nightly.write_text(nightly.read_text().replace("print(len(people))", "send_report(people)"))
+    code, places, _ = _denied(lacuna, repo, "--diff-base", "HEAD")
+    assert (code, places) == (1, [("jobs/partner.py", 5)])
+    text = lacuna("check", ".", "--diff-base", "HEAD", cwd=repo).stdout
+    assert "Called from:      jobs/nightly.py:6:1" in text, text
+
+
 def test_diff_base_names_a_bad_revision(repo: Path, lacuna):
     result = lacuna("check", ".", "--diff-base", "no-such-branch", cwd=repo)
     assert result.code == 2 and result.stderr.startswith("lacuna: error: git merge-base")

@@ -37,7 +37,7 @@ def test_no_module_outside_the_store_talks_to_duckdb() -> None:
 
 def test_operations_in_reports_carry_no_lineage_wiring(shop: Path) -> None:
     operation_keys = {"id", "action", "sources", "destination", "location", "code", "dynamic",
-                      "dynamic_reason"}
+                      "dynamic_reason", "called_from"}
     check = run_lacuna("check", ".", "--format", "json", "--output", "sarif:out.sarif",
                        cwd=shop)
     findings = json.loads(check.stdout)["findings"]

@@ -104,7 +104,7 @@ class GraphBuilder:
         two calls may pass different data to the same line."""
         target = destination.key if destination else ",".join(s.key for s in sources)
         if called_from is not None:
-            target += f" called from {called_from.display}"
+            target += f" called from {called_from.display()}"
         op = Operation(
             id=operation_id(location, action, target),
             action=action,
@@ -114,6 +114,7 @@ class GraphBuilder:
             code=code,
             dynamic=dynamic_reason is not None,
             dynamic_reason=dynamic_reason,
+            called_from=called_from,
         )
         self._operations[op.id] = op
         if data_node is not None:

@@ -53,6 +53,8 @@ def render_denial(console: Console, finding: Finding) -> None:
         console.print(_label("Data types", data_types_text(classification)))
     if op.dynamic_reason:
         console.print(_label("Dynamic", op.dynamic_reason))
+    if op.called_from is not None:
+        console.print(_label("Called from", op.called_from.display()))
     if not finding.suppression:  # a waived finding needs no remedy: its reason is shown
         console.print("  [bold]What to do instead:[/bold]")
         for number, alternative in enumerate(decision.alternatives, start=1):
