@@ -220,6 +220,9 @@ class ClassifiedGraph(Mapping[str, Classification]):
             made = self._made[node_id] = to_classification(self._state[node_id])
         return made
 
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._state  # without building the Classification (`Mapping` would)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._state)
 
