@@ -20,7 +20,11 @@ MAX_REQUEST = 4 * 1024 * 1024
 
 
 def preload() -> None:
-    """Everything a check imports, loaded once before the first fork."""
+    """Everything a check imports, loaded once before the first fork, then moved out of the
+    collector's sight (`gc.freeze`): a child's collections then never walk the imported modules,
+    nor touch, and so copy, the pages they share with the server."""
+    import gc
+
     import lacuna_cli.cli
     import lacuna_cli.extract.notebook
     import lacuna_cli.extract.python
@@ -28,6 +32,8 @@ def preload() -> None:
     import lacuna_cli.output.reports
     import lacuna_cli.policy.embedded
     import lacuna_cli.scan  # noqa: F401 - imported for its cost, ahead of the first request
+
+    gc.freeze()
 
 
 def bind(path: Path) -> socket.socket | None:

@@ -29,6 +29,7 @@ from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import Job, Progress, extract_all
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.places import discover, relative_to_root
+from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import cached_extractions, store_extractions
 from lacuna_cli.store.lineage import save_lineage
@@ -122,14 +123,23 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
     """Every stage after extraction; only what all `scopes` keep is reported and audited.
     Without context yet (a notebook session's cells), the project's files are extracted as
     context first."""
+    if extracted.context is None:
+        analysed = {e.path for e in extracted.extractions}
+        gathered = extract_paths([], config, None, context=True, skip=analysed)
+        extracted = replace(extracted, context=gathered.context,
+                            fresh=[*extracted.fresh, *gathered.fresh])
+    with collector_paused():
+        return _decide_extracted(extracted, config, opa_url, scopes)
+
+
+def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | None,
+                      scopes: Sequence[Scope]) -> CheckResult:
+    """Lineage, classification, policies, waivers, then the audit append and stored lineage in
+    one transaction."""
     exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
     policies, engine = load_policies(config, opa_url)
     identity = identify(config.root, config.settings.user)
     analysed = {e.path for e in extracted.extractions}
-    if extracted.context is None:
-        gathered = extract_paths([], config, None, context=True, skip=analysed)
-        extracted = replace(extracted, context=gathered.context,
-                            fresh=[*extracted.fresh, *gathered.fresh])
     context = extracted.context or []
     with open_store(config.db_path, write=True) as connection:
         graph = lineage.build_graph([*extracted.extractions, *context])

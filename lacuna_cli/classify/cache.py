@@ -31,6 +31,10 @@ class Cache:
         self._connection = connection
         self._memory: dict[tuple[str, str], Any] = {}
 
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection | None:
+        return self._connection
+
     def get_many(self, kind: str, keys: list[str]) -> dict[str, Any]:
         found = {k: self._memory[(kind, k)] for k in keys if (kind, k) in self._memory}
         wanted = sorted(set(keys) - set(found))

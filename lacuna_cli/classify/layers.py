@@ -39,6 +39,12 @@ class ColumnLayers:
     _decided: dict[str, ColumnSensitivity] = field(default_factory=dict)
     _noticed: set[str] = field(default_factory=set)
 
+    @property
+    def degraded(self) -> bool:
+        """Whether a layer could not answer this run (layer 2's extra missing, an LLM that gave
+        no verdict): its verdicts are then not those of a run with every layer."""
+        return bool(self._noticed)
+
     def verdict(self, name: str) -> ColumnSensitivity:
         if name not in self._decided:
             self.decide([name])

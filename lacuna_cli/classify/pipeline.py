@@ -42,6 +42,7 @@ from lacuna_cli.classify.layers import (
 )
 from lacuna_cli.classify.known import CENTRAL_LAYER, KnownIndex
 from lacuna_cli.classify.overrides import Override, lookup
+from lacuna_cli.classify.stored import StoredVerdicts
 from lacuna_cli.models import DEFAULT_TIER, Classification, DataType, LineageEdge, Resource, Tier
 
 # How sure an entity decision is: a name or two person-only columns, as sure as a name rule.
@@ -58,6 +59,8 @@ class Classifier:
     overrides: dict[str, Override] = field(default_factory=dict)
     entities: Vocabulary = field(default_factory=load_vocabulary)
     known: KnownIndex = field(default_factory=KnownIndex)
+    # Resources' own verdicts of earlier runs under the same rules and settings (`stored.py`).
+    stored: StoredVerdicts | None = None
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -75,6 +78,17 @@ def classify_resource(resource: Resource, classifier: Classifier) -> Sensitivity
     known = classifier.known.lookup(resource)
     if known is not None:
         return known.sensitivity(resource.name)
+    if classifier.stored is None:
+        return own_sensitivity(resource, classifier)
+    sensitivity = classifier.stored.get(resource)
+    if sensitivity is None:
+        sensitivity = own_sensitivity(resource, classifier)
+        classifier.stored.put(resource, sensitivity)
+    return sensitivity
+
+
+def own_sensitivity(resource: Resource, classifier: Classifier) -> Sensitivity:
+    """What a resource's name and known columns say, read in the context of its entity."""
     name_rules = _name_rules(resource, classifier)
     verdicts, entity = columns_in_context(resource, classifier)
     return _fold(resource, name_rules, verdicts, entity)
@@ -206,6 +220,9 @@ class ClassifiedGraph(Mapping[str, Classification]):
             made = self._made[node_id] = to_classification(self._state[node_id])
         return made
 
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._state  # without building the Classification (`Mapping` would)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._state)
 
@@ -221,15 +238,21 @@ class ClassifiedGraph(Mapping[str, Classification]):
 
 
 def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> ClassifiedGraph:
-    """The classification of every node, upstream first; cycles iterate to a fixed point."""
-    classifier.columns.decide(column for _, data in graph.nodes(data="node")
-                              if data.resource is not None for column in data.resource.columns)
+    """The classification of every node, upstream first; cycles iterate to a fixed point.
+    Only the columns of resources without a stored verdict are decided (one layer 2 batch)."""
+    resources = [data.resource for _, data in graph.nodes(data="node")
+                 if data.resource is not None]
+    if classifier.stored is not None:
+        resources = classifier.stored.fetch(resources)
+    classifier.columns.decide(column for resource in resources for column in resource.columns)
     state: dict[str, Sensitivity] = {}
     for component in lineage.components_in_order(graph):
         rounds = 1 if len(component) == 1 else len(component) + 1
         for _ in range(rounds):
             for node_id in component:
                 state[node_id] = _node_sensitivity(graph, node_id, state, classifier)
+    if classifier.stored is not None and not classifier.columns.degraded:
+        classifier.stored.save()
     return ClassifiedGraph(state)
 
 

@@ -18,6 +18,7 @@ from lacuna_cli.classify.layers import ColumnLayers, stderr_notice
 from lacuna_cli.classify.llm import LLMClassifier, LLMSettings
 from lacuna_cli.classify.override_input import known_tags
 from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_graph
+from lacuna_cli.classify.stored import StoredVerdicts, decision_digest
 from lacuna_cli.config import Config
 from lacuna_cli.gitinfo import RunIdentity
 
@@ -60,5 +61,7 @@ def open_run(connection: duckdb.DuckDBPyConnection, config: Config,
     from_file = overrides.load_file(config.classifications_path, known_tags(rules))
     stored = overrides.stored(connection)
     changed, gone = overrides.pending(from_file, stored)
-    return ClassificationRun(Classifier(rules, layers, overrides.effective(from_file, stored)),
+    in_force = overrides.effective(from_file, stored)
+    verdicts = StoredVerdicts(cache, decision_digest(config, in_force.values()))
+    return ClassificationRun(Classifier(rules, layers, in_force, stored=verdicts),
                              connection, changed, gone)

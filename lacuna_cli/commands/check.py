@@ -139,6 +139,13 @@ def refuse_given(ctx: typer.Context, flag: str, refused: set[str], why: str) -> 
 
 def report(result: CheckResult, config: Config, targets: list[Target], verbose: bool) -> None:
     """Warnings on stderr (never mixed into a report), then every requested report."""
+    from lacuna_cli.gcpause import collector_paused
+
+    with collector_paused():  # rendering allocates a value per field of every finding
+        _render(result, config, targets, verbose)
+
+
+def _render(result: CheckResult, config: Config, targets: list[Target], verbose: bool) -> None:
     from lacuna_cli.output import reports, text
 
     for notice in result.notices:

@@ -25,6 +25,7 @@ import orjson
 
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
+from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.pyimports import digest_of
@@ -123,14 +124,15 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     todo: list[int] = []
     forget_projects()  # dbt projects are read again: their files may have changed
     projects: dict[Path, str] = {}
-    for index, job in enumerate(jobs):
-        digest = file_digest(job, projects)
-        digests.append(digest)
-        hit = cached.get(job.relpath)
-        if digest is not None and hit is not None and hit[0] == digest:
-            results[index] = decode_analysis(hit[1], job.root)
-        if results[index] is None:
-            todo.append(index)
+    with collector_paused():  # decoding allocates every cached model, all kept alive
+        for index, job in enumerate(jobs):
+            digest = file_digest(job, projects)
+            digests.append(digest)
+            hit = cached.get(job.relpath)
+            if digest is not None and hit is not None and hit[0] == digest:
+                results[index] = decode_analysis(hit[1], job.root)
+            if results[index] is None:
+                todo.append(index)
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)

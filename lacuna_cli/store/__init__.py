@@ -72,7 +72,8 @@ SCHEMA = (
         id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, tier VARCHAR NOT NULL,
         tags VARCHAR[] NOT NULL, written_by VARCHAR[] NOT NULL, sources VARCHAR[] NOT NULL,
         learned_at VARCHAR NOT NULL, "commit" VARCHAR NOT NULL)""",
-    # Layer 2/3 classification results (embedding vectors, verdicts) by kind and content hash.
+    # Layer 2/3 classification results (embedding vectors, verdicts) and resources' own verdicts
+    # (`classify/stored.py`) by kind and content hash.
     """CREATE TABLE IF NOT EXISTS classify_cache (
         kind VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR NOT NULL,
         PRIMARY KEY (kind, key))""",

@@ -47,3 +47,12 @@ def store_results(connection: duckdb.DuckDBPyConnection, kind: str,
     """Add classification results of `kind`: key -> JSON value (keys not stored yet)."""
     insert_columns(connection, "classify_cache", ("kind", "key", "value"),
                    [{"kind": kind, "key": k, "value": v} for k, v in values.items()])
+
+
+def drop_result_kinds(connection: duckdb.DuckDBPyConnection | None, prefix: str, keep: str
+                      ) -> None:
+    """Forget the classification results of every kind starting with `prefix` but `keep`
+    (results made under rules or settings no longer in force)."""
+    if connection is not None:
+        connection.execute("DELETE FROM classify_cache WHERE starts_with(kind, ?) AND kind <> ?",
+                           [prefix, keep])
