@@ -18,6 +18,7 @@ import networkx as nx
 
 from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
+from lacuna_cli.classify.declared_columns import DeclaredColumns
 from lacuna_cli.classify.entity import (
     UNKNOWN,
     Entity,
@@ -58,6 +59,8 @@ class Classifier:
     overrides: dict[str, Override] = field(default_factory=dict)
     entities: Vocabulary = field(default_factory=load_vocabulary)
     known: KnownIndex = field(default_factory=KnownIndex)
+    # Data types the reviewed file declares for columns (`declared_columns.py`).
+    declared: DeclaredColumns = field(default_factory=DeclaredColumns)
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -113,12 +116,16 @@ def columns_in_context(resource: Resource, classifier: Classifier, written: str 
     name as `written`, else as Lacuna reports it), each verdict read in that context (a
     store's address is not personal)."""
     classifier.columns.decide(resource.columns)
-    verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
+    declared = {c: found for c in resource.columns
+                if (found := classifier.declared.of(resource.name, c)) is not None}
+    verdicts = {c: declared.get(c) or classifier.columns.verdict(c) for c in resource.columns}
     if resource.kind == "unknown":
         return verdicts, UNKNOWN
     vocabulary = classifier.entities
     entity = vocabulary.decide(written or resource.name, verdicts)
-    return {c: in_context(v, c, entity, vocabulary) for c, v in verdicts.items()}, entity
+    # A declared data type is the governance team's word: not re-read in the record's context.
+    return {c: v if c in declared else in_context(v, c, entity, vocabulary)
+            for c, v in verdicts.items()}, entity
 
 
 def _fold(resource: Resource, name_rules: list[CompiledRule],
