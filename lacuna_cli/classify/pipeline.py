@@ -36,6 +36,7 @@ from lacuna_cli.classify.inherit import (
     through,
 )
 from lacuna_cli.classify.layers import (
+    CONFIDENT,
     DEFAULT_CONFIDENCE,
     ColumnLayers,
     rule_ids,
@@ -45,6 +46,8 @@ from lacuna_cli.classify.known import CENTRAL_LAYER, KnownIndex
 from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.models import DEFAULT_TIER, Classification, DataType, LineageEdge, Resource, Tier
 
+# Tags a table name gives to what the table holds, not to a column a rule recognised (a key).
+_FOR_THE_DATA = IDENTIFYING_TAGS | {"CREDENTIALS"}
 # How sure an entity decision is: a name or two person-only columns, as sure as a name rule.
 ENTITY_CONFIDENCE = 0.7
 
@@ -101,9 +104,21 @@ def classify_columns(resource: Resource, classifier: Classifier, written: str | 
         linked = replace(entity, linked_tags=entity.linked_tags - PERSONAL_TAGS)
     return entity, [
         (column, from_override(override) if override is not None else
-         _fold(resource.model_copy(update={"columns": (column,)}), name_rules,
-               {column: verdicts[column]}, linked))
+         _fold(resource.model_copy(update={"columns": (column,)}),
+               _name_rules_for(name_rules, verdicts[column]), {column: verdicts[column]},
+               linked))
         for column in resource.columns]
+
+
+def _name_rules_for(name_rules: list[CompiledRule], verdict: ColumnSensitivity
+                    ) -> list[CompiledRule]:
+    """The table-name rules that speak for one column: all of them for a column no rule
+    knows (an `encounters` table's `disposition` may be health data), none that identify for
+    a column a rule recognised (its `encounter_id` is a key, its `admit_date` a date, whatever
+    the table holds)."""
+    if verdict.layer in ("heuristic", "override") and verdict.confidence >= CONFIDENT:
+        return [r for r in name_rules if not set(r.rule.tags) & _FOR_THE_DATA]
+    return name_rules
 
 
 def _name_rules(resource: Resource, classifier: Classifier) -> list[CompiledRule]:
