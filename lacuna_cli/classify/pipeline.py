@@ -113,10 +113,11 @@ def classify_columns(resource: Resource, classifier: Classifier, written: str | 
 def _name_rules_for(name_rules: list[CompiledRule], verdict: ColumnSensitivity
                     ) -> list[CompiledRule]:
     """The table-name rules that speak for one column: all of them for a column no rule
-    knows (an `encounters` table's `disposition` may be health data), none that identify for
-    a column a rule recognised (its `encounter_id` is a key, its `admit_date` a date, whatever
-    the table holds)."""
-    if verdict.layer in ("heuristic", "override") and verdict.confidence >= CONFIDENT:
+    knows (an `encounters` table's `disposition` may be health data) or one of free text (its
+    `notes`), none that identify for a column a rule recognised (its `encounter_id` is a key,
+    its `admit_date` a date, whatever the table holds)."""
+    if verdict.layer in ("heuristic", "override") and verdict.confidence >= CONFIDENT \
+            and not verdict.free_text:
         return [r for r in name_rules if not set(r.rule.tags) & _FOR_THE_DATA]
     return name_rules
 
