@@ -138,3 +138,12 @@ def test_check_reports_an_unknown_data_type_goes_on_and_exits_2(lacuna, tmp_path
         report["errors"][0]["message"])
     # The run went on: the export was still decided.
     assert any(f["operation"]["action"] == "export" for f in report["findings"])
+
+
+def test_a_key_without_its_table_is_one_error_line(lacuna, tmp_path):
+    write_files(tmp_path, {"lacuna-classifications.yaml": DECLARED + "  contact_ref: "
+                                                          "{data_type: Email address}\n"})
+    found, stderr = classified(lacuna, tmp_path, "loyalty_members", "contact_ref", code=2)
+    assert stderr.strip() == ("lacuna: error: lacuna-classifications.yaml: columns.contact_ref: "
+                              "a key is TABLE.COLUMN (or path/to/file.csv.COLUMN)")
+    assert found["contact_ref"]["data_type"] == "Email address"
