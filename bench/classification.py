@@ -7,7 +7,8 @@ in that context. A column counts as predicted PII when its verdict carries PII, 
 CREDENTIALS or SPECIAL_CATEGORY (the corpus labels card numbers and passwords as PII);
 IDENTIFIER alone (a key) or PERSON_LINKED alone (a customer's segment) does not. Scorings:
 strict (labels as given) and adjudicated (the scoped negatives of
-bench/column_pii_adjudication.yaml count as positives); layer 1 alone and layers 1+2; the
+bench/column_pii_adjudication.yaml count as positives, the positives it lists as not
+identifying as negatives); layer 1 alone and layers 1+2; the
 names alone (no table) for comparison. Then recall per labeled category and precision per
 predicted data type. Target F1 >= 0.92.
 
@@ -226,16 +227,20 @@ def warm(db: Path) -> None:
 
 def column_pii() -> None:
     rows = json.loads(CORPUS.read_text())
-    sensitive = set(yaml.safe_load(ADJUDICATION.read_text())["sensitive"])
+    adjudication = yaml.safe_load(ADJUDICATION.read_text())
+    sensitive = set(adjudication["sensitive"])
+    not_identifying = set(adjudication["not_identifying"])
     names = sorted({row["column"] for row in rows})
     print(f"== column_pii.json: {len(rows)} columns ({len(names)} distinct names, "
           f"{len({r['table'] for r in rows})} tables), "
           f"{sum(r['label'] is not None for r in rows)} labeled PII, {len(sensitive)} scoped "
-          f"negatives adjudicated sensitive")
+          f"negatives adjudicated sensitive, {len(not_identifying)} labeled positives "
+          f"adjudicated not identifying")
     column: Callable[[dict], str] = lambda r: r["column"]
     strict: Callable[[dict], bool | None] = lambda r: r["label"] is not None
     adjudicated: Callable[[dict], bool | None] = (
-        lambda r: r["label"] is not None or r["id"] in sensitive)
+        lambda r: (r["label"] is not None and r["id"] not in not_identifying)
+        or r["id"] in sensitive)
     layer1 = Classifier.from_rules(load_rules(), use_embeddings=False)
     results = {"layer 1": per_table(rows, layer1, column)}
     alone = [{**r, "table": None} for r in rows]

@@ -104,6 +104,9 @@ class CheckResult:
     notices: list[FileProblem] = field(default_factory=list)
     # Project paths of every checked file (not the context), for stale-baseline detection.
     paths: tuple[str, ...] = ()
+    # A config file had an entry that could not apply (it is among `errors`): the run went
+    # on, and exits 2 as for the file's other validation errors.
+    bad_config: bool = False
 
     @property
     def blocking(self) -> list[Finding]:

@@ -162,10 +162,11 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
                            learned)
             store_extractions(connection, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
-                       errors=_kept([*extracted.errors, *decided.errors], scopes),
+                       errors=[*classification.problems,
+                               *_kept([*extracted.errors, *decided.errors], scopes)],
                        policies=policies, audited=len(records), classifications=classifications,
                        notices=[*_kept(decided.notices, scopes), *_context_problems(context)],
-                       paths=tuple(sorted(analysed)))
+                       paths=tuple(sorted(analysed)), bad_config=bool(classification.problems))
 
 
 def _on_disk(graph: nx.MultiDiGraph, root: Path) -> set[str]:

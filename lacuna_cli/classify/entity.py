@@ -74,8 +74,19 @@ class OwnKey(BaseModel):
     fideslang: str
 
 
+class MessageContent(BaseModel):
+    """The columns of a message that hold what its parties wrote (`body`, `RawText`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: list[str] = Field(min_length=1)
+    data_type: str
+    fideslang: str = Field(pattern=r"^user(?:\.[a-z_]+)*$")
+
+
 class Messages(BaseModel):
-    """Records that are messages, and the columns naming their parties (`from`, `cc`)."""
+    """Records that are messages, the columns naming their parties (`from`, `cc`) and those
+    holding what the parties wrote (`body`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -87,6 +98,7 @@ class Messages(BaseModel):
     fideslang: str = Field(pattern=r"^user(?:\.[a-z_]+)*$")
     # Names ending in a party word that are not one (`date_to`, `valid_from`).
     unless: str
+    content: MessageContent
 
     @field_validator("unless")
     @classmethod
@@ -293,17 +305,26 @@ def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
 def _party(verdict: ColumnSensitivity, column: str, entity: Entity,
            vocabulary: Vocabulary) -> ColumnSensitivity:
     """A column no rule knows that names a party of a message (`from`, `MetadataTo`, `cc`):
-    the names or addresses of the people who sent or received it."""
+    the names or addresses of the people who sent or received it; or that holds what they
+    wrote (`body`, `ExtractedBodyText`): their private correspondence."""
     tokens = vocabulary.tokens_of(column)
     messages = vocabulary.messages
-    if not tokens or tokens[-1] not in messages.parties or re.search(
-            messages.unless, "_".join(tokens)):
+    if not tokens or re.search(messages.unless, "_".join(tokens)):
         return verdict
-    return replace(verdict, tier=messages.tier, tags=frozenset(messages.tags), identifier=True,
-                   data_type=messages.data_type, fideslang=messages.fideslang,
-                   layer="heuristic", confidence=0.7,
-                   why=f"the {tokens[-1]!r} party of a {entity.noun} names the people who sent "
-                       f"or received it")
+    if tokens[-1] in messages.parties:
+        return replace(verdict, tier=messages.tier, tags=frozenset(messages.tags),
+                       identifier=True, data_type=messages.data_type,
+                       fideslang=messages.fideslang, layer="heuristic", confidence=0.7,
+                       why=f"the {tokens[-1]!r} party of a {entity.noun} names the people who "
+                           f"sent or received it")
+    if tokens[-1] in messages.content.words:
+        return replace(verdict, tier=messages.tier, tags=frozenset(messages.tags),
+                       data_type=messages.content.data_type,
+                       fideslang=messages.content.fideslang, layer="heuristic",
+                       confidence=0.7,
+                       why=f"the {tokens[-1]!r} of a {entity.noun} is what its sender wrote to "
+                           f"its recipients: their private correspondence")
+    return verdict
 
 
 def _own_key(verdict: ColumnSensitivity, column: str, entity: Entity,

@@ -63,6 +63,9 @@ class Rule(BaseModel):
     data_type: str | None = None
     fideslang: str | None = Field(default=None, pattern=r"^(?:user|system)(?:\.[a-z_]+)*$")
     describes: Literal["person", "record"] = "person"
+    # The column holds whatever is written in it (`description`, `notes`): the table's name
+    # still speaks for it, as for a column no rule knows (`pipeline._name_rules_for`).
+    free_text: bool = False
 
     @model_validator(mode="after")
     def _has_pattern(self) -> Rule:

@@ -37,6 +37,8 @@ class ColumnSensitivity:
     # Contact data of whatever the record describes (a name, an address, a phone): personal
     # for a person, not for a store (`entity.in_context`).
     about_record: bool = False
+    # Free text (a description, notes): what the table holds, whatever the rule says.
+    free_text: bool = False
 
     @property
     def sensitive(self) -> bool:

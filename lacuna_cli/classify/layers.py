@@ -133,6 +133,7 @@ def _combined(matches: list[CompiledRule]) -> ColumnSensitivity:
         fideslang=best.rule.fideslang,
         # Contact data of the record only when every rule that made it sensitive says so.
         about_record=all(m.rule.describes == "record" for m in matches if m.rule.tags),
+        free_text=any(m.rule.free_text for m in matches),
     )
 
 

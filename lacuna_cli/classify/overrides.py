@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lacuna_cli.classify.cache import key
+from lacuna_cli.classify.declared_columns import DeclaredColumn
 from lacuna_cli.errors import ConfigError, LacunaError
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import AssignedTier, Tier
@@ -44,6 +45,8 @@ class ClassificationsFile(BaseModel):
 
     version: Literal[1]
     overrides: list[FileEntry] = Field(default_factory=list)
+    # `TABLE.COLUMN` -> its declared data type (`declared_columns.py`).
+    columns: dict[str, DeclaredColumn] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,17 +66,23 @@ class Override:
         return f"override by {self.actor} ({self.source}): {self.reason}"
 
 
-def load_file(path: Path, known_tags: frozenset[str]) -> list[Override]:
-    """The reviewed file's overrides ([] when there is no file), checked as `lacuna classify
-    override` checks its flags: a tier that is not assignable or a tag no rule gives is one
-    error naming the file and key — a typo must not become a classification nobody notices."""
+def read_file(path: Path) -> ClassificationsFile:
+    """The reviewed file (empty when there is none); a file that is not of its shape is one
+    error naming the file and key."""
     if not path.is_file():
-        return []
+        return ClassificationsFile(version=1)
     try:
-        parsed = ClassificationsFile.model_validate(read_yaml(path))
+        return ClassificationsFile.model_validate(read_yaml(path))
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+
+
+def load_file(path: Path, parsed: ClassificationsFile, known_tags: frozenset[str]
+              ) -> list[Override]:
+    """The reviewed file's overrides, checked as `lacuna classify override` checks its flags:
+    a tier that is not assignable or a tag no rule gives is one error naming the file and key
+    — a typo must not become a classification nobody notices."""
     found = []
     for index, entry in enumerate(parsed.overrides):
         tags = tuple(sorted({tag.strip().upper() for tag in entry.tags}))

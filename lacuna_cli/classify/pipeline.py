@@ -18,6 +18,7 @@ import networkx as nx
 
 from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
+from lacuna_cli.classify.declared_columns import DeclaredColumns
 from lacuna_cli.classify.entity import (
     UNKNOWN,
     Entity,
@@ -35,6 +36,7 @@ from lacuna_cli.classify.inherit import (
     through,
 )
 from lacuna_cli.classify.layers import (
+    CONFIDENT,
     DEFAULT_CONFIDENCE,
     ColumnLayers,
     rule_ids,
@@ -45,6 +47,8 @@ from lacuna_cli.classify.overrides import Override, lookup
 from lacuna_cli.classify.stored import StoredVerdicts
 from lacuna_cli.models import DEFAULT_TIER, Classification, DataType, LineageEdge, Resource, Tier
 
+# Tags a table name gives to what the table holds, not to a column a rule recognised (a key).
+_FOR_THE_DATA = IDENTIFYING_TAGS | {"CREDENTIALS"}
 # How sure an entity decision is: a name or two person-only columns, as sure as a name rule.
 ENTITY_CONFIDENCE = 0.7
 
@@ -61,6 +65,8 @@ class Classifier:
     known: KnownIndex = field(default_factory=KnownIndex)
     # Resources' own verdicts of earlier runs under the same rules and settings (`stored.py`).
     stored: StoredVerdicts | None = None
+    # Data types the reviewed file declares for columns (`declared_columns.py`).
+    declared: DeclaredColumns = field(default_factory=DeclaredColumns)
 
     @classmethod
     def from_rules(cls, rules: RuleSet, **layers: object) -> Classifier:
@@ -112,9 +118,22 @@ def classify_columns(resource: Resource, classifier: Classifier, written: str | 
         linked = replace(entity, linked_tags=entity.linked_tags - PERSONAL_TAGS)
     return entity, [
         (column, from_override(override) if override is not None else
-         _fold(resource.model_copy(update={"columns": (column,)}), name_rules,
-               {column: verdicts[column]}, linked))
+         _fold(resource.model_copy(update={"columns": (column,)}),
+               _name_rules_for(name_rules, verdicts[column]), {column: verdicts[column]},
+               linked))
         for column in resource.columns]
+
+
+def _name_rules_for(name_rules: list[CompiledRule], verdict: ColumnSensitivity
+                    ) -> list[CompiledRule]:
+    """The table-name rules that speak for one column: all of them for a column no rule
+    knows (an `encounters` table's `disposition` may be health data) or one of free text (its
+    `notes`), none that identify for a column a rule recognised (its `encounter_id` is a key,
+    its `admit_date` a date, whatever the table holds)."""
+    if verdict.layer in ("heuristic", "override") and verdict.confidence >= CONFIDENT \
+            and not verdict.free_text:
+        return [r for r in name_rules if not set(r.rule.tags) & _FOR_THE_DATA]
+    return name_rules
 
 
 def _name_rules(resource: Resource, classifier: Classifier) -> list[CompiledRule]:
@@ -127,12 +146,16 @@ def columns_in_context(resource: Resource, classifier: Classifier, written: str 
     name as `written`, else as Lacuna reports it), each verdict read in that context (a
     store's address is not personal)."""
     classifier.columns.decide(resource.columns)
-    verdicts = {c: classifier.columns.verdict(c) for c in resource.columns}
+    declared = {c: found for c in resource.columns
+                if (found := classifier.declared.of(resource.name, c)) is not None}
+    verdicts = {c: declared.get(c) or classifier.columns.verdict(c) for c in resource.columns}
     if resource.kind == "unknown":
         return verdicts, UNKNOWN
     vocabulary = classifier.entities
     entity = vocabulary.decide(written or resource.name, verdicts)
-    return {c: in_context(v, c, entity, vocabulary) for c, v in verdicts.items()}, entity
+    # A declared data type is the governance team's word: not re-read in the record's context.
+    return {c: v if c in declared else in_context(v, c, entity, vocabulary)
+            for c, v in verdicts.items()}, entity
 
 
 def _fold(resource: Resource, name_rules: list[CompiledRule],

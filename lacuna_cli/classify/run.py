@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.classify import overrides
 from lacuna_cli.classify.cache import Cache
+from lacuna_cli.classify.declared_columns import declare
 from lacuna_cli.classify.heuristics import load_rules
 from lacuna_cli.classify.layers import ColumnLayers, stderr_notice
 from lacuna_cli.classify.llm import LLMClassifier, LLMSettings
@@ -21,6 +22,7 @@ from lacuna_cli.classify.pipeline import ClassifiedGraph, Classifier, classify_g
 from lacuna_cli.classify.stored import StoredVerdicts, decision_digest
 from lacuna_cli.config import Config
 from lacuna_cli.gitinfo import RunIdentity
+from lacuna_cli.models import FileProblem
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,6 +35,11 @@ class ClassificationRun:
     connection: duckdb.DuckDBPyConnection
     changed: list[overrides.Override] = field(default_factory=list)
     gone: list[overrides.Override] = field(default_factory=list)
+
+    @property
+    def problems(self) -> tuple[FileProblem, ...]:
+        """Entries of the reviewed file left out (a data type the catalog does not know)."""
+        return self.classifier.declared.problems
 
     def classify(self, graph: nx.MultiDiGraph) -> ClassifiedGraph:
         return classify_graph(graph, self.classifier)
@@ -58,10 +65,14 @@ def open_run(connection: duckdb.DuckDBPyConnection, config: Config,
     settings = llm_settings(config)
     layers = ColumnLayers(rules, cache, config.settings.embeddings,
                           LLMClassifier(settings, cache) if settings else None, notify)
-    from_file = overrides.load_file(config.classifications_path, known_tags(rules))
+    path = config.classifications_path
+    parsed = overrides.read_file(path)
+    from_file = overrides.load_file(path, parsed, known_tags(rules))
     stored = overrides.stored(connection)
     changed, gone = overrides.pending(from_file, stored)
     in_force = overrides.effective(from_file, stored)
     verdicts = StoredVerdicts(cache, decision_digest(config, in_force.values()))
-    return ClassificationRun(Classifier(rules, layers, in_force, stored=verdicts),
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    return ClassificationRun(Classifier(rules, layers, in_force, stored=verdicts,
+                                        declared=declare(str(shown), parsed.columns, rules)),
                              connection, changed, gone)

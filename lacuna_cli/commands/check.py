@@ -11,7 +11,7 @@ from lacuna_cli.commands.common import (
     DialectOption, FailOn, Format, PathsArgument, Target, analysis_setup, console,
     project_config, report_targets, write_output,
 )
-from lacuna_cli.errors import EXIT_CLEAN, EXIT_VIOLATIONS, LacunaError
+from lacuna_cli.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, LacunaError
 
 if TYPE_CHECKING:
     from lacuna_cli.config import Config
@@ -169,9 +169,12 @@ def alert(url: str, result: CheckResult, config: Config) -> None:
 
 
 def exit_code(result: CheckResult, fail_on: FailOn) -> int:
-    """1 when a blocked operation reaches the --fail-on severity or a file was not analysed."""
+    """1 when a blocked operation reaches the --fail-on severity or a file was not analysed;
+    2 when a config file had an entry that could not apply."""
     from lacuna_cli.models import SEVERITY_RANK
 
+    if result.bad_config:
+        return EXIT_ERROR
     if fail_on is FailOn.never:
         return EXIT_CLEAN
     threshold = SEVERITY_RANK[fail_on.value]

@@ -27,7 +27,18 @@ def _run(ctx: typer.Context) -> Iterator[tuple[Config, ClassificationRun]]:
 
     config = project_config(ctx)
     with open_store(config.db_path, write=True) as connection:
-        yield config, open_run(connection, config)
+        run = open_run(connection, config)
+        for problem in run.problems:
+            typer.echo(f"lacuna: error: {problem.path}: {problem.message}", err=True)
+        yield config, run
+
+
+def _done(run: ClassificationRun) -> None:
+    """Exit 2 after the answer when the reviewed file had an entry that could not apply."""
+    from lacuna_cli.errors import EXIT_ERROR
+
+    if run.problems:
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _print(classification: Classification, name: str) -> None:
@@ -63,12 +74,13 @@ def columns_command(
                                   "entity_reason": entity.describe(),
                                   **_data_type(c, column), **c.model_dump(mode="json")}
                                  for column, c in results]))
-        return
-    console().print(f"[bold]{table}[/bold]: entity {entity.describe()}", markup=True)
-    for column, classification in results:
-        kind = _data_type(classification, column)
-        named = (f" [{kind['data_type']}, {kind['fideslang']}]" if kind["data_type"] else "")
-        _print(classification, f"{table}.{column}{named}")
+    else:
+        console().print(f"[bold]{table}[/bold]: entity {entity.describe()}", markup=True)
+        for column, classification in results:
+            kind = _data_type(classification, column)
+            named = (f" [{kind['data_type']}, {kind['fideslang']}]" if kind["data_type"] else "")
+            _print(classification, f"{table}.{column}{named}")
+    _done(run)
 
 
 def _data_type(classification: Classification, column: str) -> dict[str, str | None]:
@@ -92,8 +104,9 @@ def path_command(
         classification = _classify(run, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(classification.model_dump(mode="json")))
-        return
-    _print(classification, resource.name)
+    else:
+        _print(classification, resource.name)
+    _done(run)
 
 
 @app.command("override")
@@ -135,5 +148,6 @@ def explain_command(
         path = explain(run, config, resource)
     if output_format is DataFormat.json:
         print(json_output.dumps(path))
-        return
-    console().print("\n".join(render(path)), markup=False)
+    else:
+        console().print("\n".join(render(path)), markup=False)
+    _done(run)
