@@ -85,6 +85,8 @@ class Effects(InterpreterState):
             return None
         if effect == "persist":  # `session.add(Customer(...))`: into the model's table
             return self.persist(api, node, qualname)
+        if effect == "erase":  # `delete(Customer)`, `session.delete(c)`: rows of its table
+            return self.erase(api, node, qualname)
         if effect == "construct":
             return self.construct(qualname, node)
         if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row

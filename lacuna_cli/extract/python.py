@@ -736,10 +736,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if model_read is not None:
             return model_read
         if isinstance(func, cst.Attribute):
-            base = self.value(func.value)
             method = func.attr.value
-            if isinstance(base, Model):  # `Lead.model_validate(row)`
-                return self.model_call(base, node)
+            if self.executes_statement(method, node):  # `session.execute(insert(C), rows)`
+                return None
+            base = self.value(func.value)
+            if isinstance(base, Model):  # `Lead.model_validate(row)`, `customers.insert()`
+                statement = self.model_method(base.schema, method, node)
+                return statement if statement is not None else self.model_call(base, node)
             if isinstance(base, Data):
                 return self.data_method(base, method, node)
             if isinstance(base, Grouped):
@@ -934,7 +937,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             keys = self.column_list(node, "on", "left_on") or ()
             return self.combine([data, *other], "join", node, keys=keys)
         if kind == "filter":
-            return self.derive([data], "filter", node, self.code(node.func))
+            filtered = self.derive([data], "filter", node, self.code(node.func))
+            self.keep_model(data, filtered)  # `query(Customer).filter(...)`: its rows still
+            return filtered
         if kind == "drop":
             return self.drop(data, node)
         if kind == "project":
