@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
@@ -251,12 +252,22 @@ class Effects(InterpreterState):
 
     # ---- arguments --------------------------------------------------------------------------
 
+    @cached_property
+    def chained_keywords(self) -> dict[cst.Call, dict[str, cst.BaseExpression]]:
+        """Keyword arguments a call takes from earlier in its chain: a Spark writer's
+        `.option(key, value)`s, for its terminal (`.option("path", p).start()`)."""
+        return {}
+
     def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None:
-        """The expression passed as `ref`: a keyword, else a position."""
+        """The expression passed as `ref`: a keyword, else a position, else a keyword the
+        call's chain gave (`chained_keywords`)."""
         refs = ref if isinstance(ref, list) else [ref]
         keywords = [r for r in refs if isinstance(r, str)]
         index = next((r for r in refs if isinstance(r, int)), 99)
-        return self.arg(node, index, *keywords)
+        found = self.arg(node, index, *keywords)
+        chained = self.chained_keywords.get(node) if found is None else None
+        return next((chained[k] for k in keywords if k in chained), None) if chained \
+            else found
 
     def payload(self, api: Api, node: cst.Call) -> list[Value | None]:
         """The values a call sends or writes: its data arguments (`"*"`: all of them), and the

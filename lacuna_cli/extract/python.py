@@ -1006,8 +1006,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """`df.write.mode(...).parquet(p)`: the terminal the catalog names writes the data."""
         api = self.catalog.method(method, "writer")
         if api is None:
-            return writer
+            return self.writer_option(writer, method, node)
+        if writer.options:
+            self.chained_keywords[node] = dict(writer.options)
         return self.apply_method(api, writer.data, node)
+
+    def writer_option(self, writer: Writer, method: str, node: cst.Call) -> Writer:
+        """`.option("path", p)`, `.options(path=p)`: kept for the terminal as a keyword."""
+        given: list[tuple[str, cst.BaseExpression]] = []
+        if method == "option" and len(node.args) == 2:
+            key = self.value(node.args[0].value)
+            if isinstance(key, Text):
+                given.append((key.value, node.args[1].value))
+        elif method == "options":
+            given = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+        return replace(writer, options=writer.options + tuple(given)) if given else writer
 
     def handle_method(self, handle: Handle, method: str, node: cst.Call) -> Value | None:
         api = self.catalog.method(method, "handle")
