@@ -776,6 +776,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             result = _still_project(callee, self.symbol_call(callee.qualname, node))
             if callee.project and isinstance(result, Symbol) and not callee.arguments:
                 result = replace(result, arguments=self.kept_arguments(node))
+            elif callee.project and isinstance(result, Data):  # given data (a session, a
+                # frame passed in): what its summary tells it returns, when it can tell
+                made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
+                result = self.project_data(made, node) or result
             return result
         if isinstance(callee, Function):
             return self.call_function(callee, node)
@@ -824,6 +828,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
                 return self.apply_method(api, self.unknown_origin(base, node), node)
+            known = self.project_data(base, node) if api is not None and \
+                api.row.transform is not None else None
+            if known is not None:  # `extract_customers(spark, p).join(orders, "id")`
+                return self.data_method(known, method, node)
         return _still_project(base, self.symbol_call(qualname, node))
 
     def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
@@ -932,8 +940,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         columns to or pipes the frame it is called on."""
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
         if kind == "join":
-            other = [self.value(a.value) for a in node.args if a.keyword is None
-                     or a.keyword.value in ("right", "other", "df")]
+            other = [self.resolved(self.value(a.value), node) for a in node.args
+                     if a.keyword is None or a.keyword.value in ("right", "other", "df")]
             keys = self.column_list(node, "on", "left_on") or ()
             return self.combine([data, *other], "join", node, keys=keys)
         if kind == "filter":
