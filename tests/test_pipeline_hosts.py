@@ -1,6 +1,7 @@
-"""Hosts that uploads go to, told from the connection they go through, through the CLI:
-paramiko's `SSHClient().connect(host)` and `Transport((host, port))`, the SFTP session opened
-on them, and a session whose host cannot be told (a destination computed at run time)."""
+"""Places uploads go to, through the CLI: hosts told from the connection they go through
+(paramiko's `SSHClient().connect(host)` and `Transport((host, port))`, the SFTP session opened
+on them; a session whose host cannot be told is a destination computed at run time), and
+bucket and blob names a function is given by its caller (`bucket.blob(name)`)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,37 @@ push_legacy("data/employees.csv")
     # a session handed in: its host is not known, so the place is computed at run time,
     # never a host-less name that looks resolved
     assert not [dest for (_, dest) in exports if dest.startswith("sftp:/in")]
+
+
+def test_a_blob_name_given_by_the_caller_names_the_upload(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"data/employees.csv": STAFF, "drops.py": '''\
+import os
+import sys
+
+import pandas as pd
+from google.cloud import storage
+
+client = storage.Client()
+
+
+def drop(frame, bucket_name, blob_name):
+    blob = client.bucket(bucket_name).blob(blob_name)
+    blob.upload_from_string(frame.to_csv(index=False))
+
+
+def drop_local(frame, name):
+    frame.to_csv(os.path.join("/tmp/drops", name))
+
+
+staff = pd.read_csv("data/employees.csv")
+drop(staff, "payroll-partner", "acme/staff.csv")
+drop(staff, "payroll-partner", sys.argv[1])
+drop_local(staff, "staff.csv")
+'''})
+    exports = {(line, dest): (sources, allowed) for _, line, action, sources, dest, allowed
+               in operation_rows(project) if action == "export"}
+    staff = (("data/employees.csv",), False)
+    assert exports[(12, "gs://payroll-partner/acme/staff.csv")] == staff
+    assert exports[(16, "/tmp/drops/staff.csv")] == staff
+    # a name from the command line: still an export, to a place computed at run time
+    assert [dest for (line, dest) in exports if line == 12 and not dest.startswith("gs://")]

@@ -13,7 +13,7 @@ Mixed into the interpreter in `python.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -23,6 +23,8 @@ from lacuna_cli.extract.pyfunctions import Summary, write_action
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Text, Value
 from lacuna_cli.models import Operation, Resource
+
+from lacuna_cli.extract.pyimports import Constants
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
@@ -57,19 +59,27 @@ class ProjectSinks(InterpreterState):
         def path_resource(self, value: Value | None, kind: str, shown: str,
                           named: bool = False) -> tuple[Resource, str | None]: ...
 
-    def project_sinks(self, qualname: str, node: cst.Call, method: bool = False) -> None:
+    def project_sinks(self, qualname: str, node: cst.Call,
+                      made: Sequence[tuple[int | str, Value | None]] | None = None) -> None:
         """Report the writes and sends of a function of another project file that the data
         passed here reaches, with this call's data and the places its arguments name. A
-        `method` of a project class (`CsvExporter(d).export(df)`) gets the call's arguments
-        after `self`, which stays unknown (what the instance holds is not followed across
-        files: a place it keeps is a place computed at run time)."""
-        shift = 1 if method else 0
+        method of a project class (`CsvExporter(d).export(df, "x")`) gets the call's
+        arguments after `self`, and `made`, the arguments its instance was made with: the
+        method is summarised with the instance those make and this call's constants, so a
+        place the instance keeps on `self` is told (what cannot be is computed at run
+        time)."""
+        kept = self.kept_arguments(node)
+        shift = 1 if made is not None else 0
         given: dict[int | str, Value | None] = {
             key + shift if isinstance(key, int) else key: self.resolved(value, node)
-            for key, value in self.kept_arguments(node)}
+            for key, value in kept}
         if not any(isinstance(v, Data | Text) for v in given.values()):
             return
-        returned = self.imports.returned(qualname, self.graph.relpath, method)
+        constants = None if made is None else Constants(
+            tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
+            tuple((key, v.value) for key, v in kept if isinstance(v, Text)))
+        returned = self.imports.returned(qualname, self.graph.relpath, made is not None,
+                                         constants)
         if returned is None or not returned.sinks:
             return
         params = dict(returned.placeholders)

@@ -29,7 +29,7 @@ from lacuna_cli.extract.pyfunctions import (
 from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes
 from lacuna_cli.extract.pyeffects import Effects
-from lacuna_cli.extract.pyimports import ProjectImports, Returned
+from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations
@@ -262,18 +262,23 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.env[node.name.value] = function
         self.defined.append(function)
 
-    def summarise(self, function: Function) -> Summary | None:
+    def summarise(self, function: Function, bound: dict[str, Value] | None = None
+                  ) -> Summary | None:
         """Interpret a body once with placeholder parameters; None if it is being summarised
-        already (recursion), when the call is treated like an unknown function's."""
-        if function in self.summaries:
+        already (recursion), when the call is treated like an unknown function's. `bound`
+        parameters have the values a caller in another file gives (see `bound_by_caller`):
+        such a summary is that caller's, not kept."""
+        if bound is None and function in self.summaries:
             return self.summaries[function]
-        self.summaries[function] = None
+        if bound is None:
+            self.summaries[function] = None
         node = function.node
         saved = (self.env, self.statement, self.fresh)
         self.env = {**self.globals, **(function.closure or {})}
         params = self.parameters(function, node)
         for param in params:
             self.env[param.name] = param.value()
+        self.env.update(bound or {})
         self.annotated_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
@@ -284,7 +289,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             capture = self.graph.captures.pop()
             self.env, self.statement, self.fresh = saved
         summary = summarise(function.name, params, returns, capture, self.graph)
-        self.summaries[function] = summary
+        if bound is None:
+            self.summaries[function] = summary
         return summary
 
     def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
@@ -312,6 +318,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary = self.summarise(function)
         if summary is None:  # recursive: like an unknown function of its arguments
             return self.unknown_call(function.name, node)
+        if not leading and self.names_its_place(summary, node):
+            return self.call_inline(function, node)
         given = [a.value for a in node.args if a.keyword is None and not a.star]
         given = given[1:] if leading else given
         positional = [*leading, *(self.resolved(self.value(v), node) for v in given)]
@@ -320,6 +328,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                       self.code(a.value))
                     for a in node.args if a.keyword is not None}
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def names_its_place(self, summary: Summary, node: cst.Call) -> bool:
+        """Whether this call may name a place its function writes or sends to that the
+        summary could not (`upload(df, "acme/audience.csv")` reaching `bucket.blob(name)`,
+        `os.path.join(OUT, name)`): a constant argument, and a write or send in the body
+        whose destination its parameters left unknown. Such a call is interpreted inline."""
+        return any(t.action in ("write", "export") and t.dynamic_reason is not None
+                   for t in summary.templates) and any(
+            isinstance(self.value(a.value), Text) for a in node.args)
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
                       shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
@@ -412,10 +429,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         other.block(module.body)
         return other.env
 
-    def function_returns(self, source: str, relpath: str, name: str) -> Returned | None:
+    def function_returns(self, source: str, relpath: str, name: str,
+                         constants: Constants | None = None) -> Returned | None:
         """For `pyimports`: where the data a top-level function of another project file returns
         comes from, from its summary made by an interpreter of its own (one per module and
-        process, whichever of its functions is asked about)."""
+        process, whichever of its functions is asked about). A method given `constants` is
+        summarised with `self` an instance made with the caller's constructor arguments and
+        the caller's constant arguments bound."""
         key = (str(self.context.root), relpath, source)
         other = _MODULES.get(key)
         if other is None:
@@ -431,7 +451,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             other.env.get(name)
         if not isinstance(function, Function):
             return None
-        summary = other.summarise(function)
+        bound = other.bound_by_caller(holder, function, constants) if isinstance(
+            holder, ProjectClass) and constants is not None else None
+        summary = other.summarise(function, bound)
         if summary is None:
             return None
         own = tuple(r for flow in summary.flows if flow.param is None
@@ -823,7 +845,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         `Loader(base).load(name)`): the catalog still decides what a library method does, and
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
-        self.project_sinks(qualname, node, method=True)  # pyproject
+        self.project_sinks(qualname, node, made=base.arguments)  # pyproject
         if self.catalog.function(qualname) is None:
             api = self.catalog.method(method)
             if api is not None and api.row.does in ("write", "send"):
