@@ -2,9 +2,10 @@
 
 fixtures/orm_writes/ is an application written the way teams write one: a Django management
 command and view, FastAPI handlers with a session from `Depends`, Celery tasks on
-Flask-SQLAlchemy and SQLModel models, a pydantic record describing JSON exports. Its tables
-exist only as models; every verdict below comes from the models and the catalog's
-`rules/apis/orm.yaml` rows.
+Flask-SQLAlchemy and SQLModel models, a pydantic record describing JSON exports, and the
+statements, query-level updates and deletions of SQLAlchemy 2.0 and Django querysets
+(`api/admin.py`, `crm/cleanup.py`, `sync_crm.py`). Its tables exist only as models; every
+verdict below comes from the models and the catalog's `rules/apis/orm.yaml` rows.
 """
 
 from __future__ import annotations
@@ -138,3 +139,91 @@ def test_without_the_record_type_the_json_file_has_no_columns(project: Path):
                   if o["location"]["line"] == 15 and o["action"] == "export")
     assert [(s["name"], s["columns"]) for s in export["sources"]] == \
         [("imports/members.json", [])]
+
+
+ADMIN = "api/admin.py"
+SYNC = "shop/management/commands/sync_crm.py"
+CRM_EXPORT = {"imports/crm_export.csv": ["id", "full_name", "email"]}
+ACCOUNTS = ("accounts", ["id", "full_name", "email"])
+MAILING = ("mailing_entries", ["id", "email"])
+
+
+def test_statements_run_with_rows_store_them_in_the_model_table(report):
+    for line, table in ((22, ACCOUNTS),  # db.execute(insert(Account), rows)
+                        (23, MAILING)):  # db.bulk_insert_mappings(MailingEntry, [...])
+        stored = finding_at(report, ADMIN, line, "write")
+        assert destination(stored) == table
+        assert source_columns(stored) == CRM_EXPORT
+        assert "PII" in stored["classification"]["tags"]
+    # a declared Table builds its own statement: session.execute(audit_trail.insert(), rows)
+    trail = finding_at(report, ADMIN, 46, "write")
+    assert destination(trail) == ("audit_trail", ["id", "account_email", "action"])
+    assert trail["operation"]["dynamic"] is False
+
+
+def test_updates_write_what_flows_into_their_values(report):
+    # stmt = update(Account).where(...).values(email=row["email"]); db.execute(stmt)
+    updated = finding_at(report, ADMIN, 30, "write")
+    assert destination(updated) == ACCOUNTS
+    assert source_columns(updated) == CRM_EXPORT
+    assert not [f for f in report["findings"] if f["operation"]["location"]["path"] == ADMIN
+                and f["operation"]["location"]["line"] == 31]  # running it adds nothing
+    # db.query(MailingEntry).filter(...).update({"email": row["email"]}): the rows filtered
+    # stay in their table; what is given is written there
+    in_place = finding_at(report, ADMIN, 32, "write")
+    assert destination(in_place) == MAILING
+    assert source_columns(in_place) == CRM_EXPORT
+    # Django: a queryset's update and a manager's update_or_create
+    for line in (16, 17):
+        synced = finding_at(report, SYNC, line, "write")
+        assert destination(synced) == ("customers", ["first_name", "email", "phone"])
+        assert source_columns(synced) == CRM_EXPORT
+        assert "PII" in synced["classification"]["tags"]
+    lead = finding_at(report, SYNC, 19, "write")  # Lead.objects.get_or_create(email=...)
+    assert destination(lead) == ("shop_lead", ["email", "source"])
+    # an update with constants only moves no data
+    constant = finding_at(report, SYNC, 23, "write")  # .filter(...).update(source="crm")
+    assert source_columns(constant) == {}
+    assert constant["classification"]["tier"] == "PUBLIC"
+
+
+def test_a_delete_is_a_write_to_the_table_that_moves_no_data(report):
+    erasures = [(ADMIN, 39, ACCOUNTS),  # db.execute(delete(Account).where(...))
+                (ADMIN, 40, MAILING),  # db.query(MailingEntry).filter(...).delete()
+                (SYNC, 20, ("customers", ["first_name", "email", "phone"])),  # qs.delete()
+                (SYNC, 22, ("customers", ["first_name", "email", "phone"])),  # customer.delete()
+                ("crm/cleanup.py", 15, ("subscriber", ["id", "email"]))]  # query.delete()
+    for path, line, table in erasures:
+        erased = finding_at(report, path, line, "write")
+        assert destination(erased) == table, (path, line)
+        assert erased["operation"]["sources"] == []
+        # the operation is about the table's own data: an erasure of personal data
+        assert "PII" in erased["classification"]["tags"], (path, line)
+        assert erased["decision"]["allowed"] is True
+
+
+def test_a_delete_of_records_whose_model_is_not_known_is_unresolved(report):
+    # db.session.delete(db.session.merge(payload)): the table is named at run time
+    erased = [f for f in report["findings"] if f["operation"]["location"]["path"] ==
+              "crm/cleanup.py" and f["operation"]["location"]["line"] == 21
+              and f["operation"]["dynamic_reason"] ==
+              "the model whose rows `db.session.delete` deletes is not known"]
+    assert len(erased) == 1
+    assert erased[0]["classification"]["tier"] == "UNKNOWN"
+
+
+def test_a_session_parameter_deleting_what_is_not_a_record_is_no_write(project: Path):
+    # `cache.delete(key)` on a parameter is not an ORM call: a method row stores or erases
+    # only records of a model it can tell
+    (project / "api" / "cache.py").write_text(
+        "from sqlalchemy.orm import Session\n\n\n"
+        "def forget(cache, key: str) -> None:\n"
+        "    cache.delete(key)\n\n\n"
+        "def forget_account(db: Session, account) -> None:\n"
+        "    db.delete(account)\n")
+    try:
+        run = run_lacuna("extract", "api/cache.py", "--format", "json", cwd=project)
+    finally:
+        (project / "api" / "cache.py").unlink()
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout)["operations"] == []

@@ -31,7 +31,7 @@ from lacuna_cli.yamlfile import parse_yaml
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
-    "option", "options", "invoke", "locate", "hold", "part", "persist",
+    "option", "options", "invoke", "locate", "hold", "part", "persist", "erase",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -42,7 +42,7 @@ Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat",
 ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.
 ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump",
-                 "persist"}
+                 "persist", "erase"}
 SEGMENT = re.compile(r"[\w*]+")
 # The member of a union pydantic names in an error's location (`function.int`): not a key.
 TYPE_TAG = re.compile(r"^(int|str|list\[.*\]|union\[.*\])$")
@@ -56,8 +56,9 @@ class Row(BaseModel):
     match: list[str] = Field(min_length=1)
     does: Effect
     # `methods` rows: called on what (`record`: a row of a declared table model, `obj.save()`;
-    # `session`: a parameter that may be an ORM session, `def create(db): db.add(...)`)
-    receiver: Literal["data", "writer", "handle", "record", "session"] = "data"
+    # `session`: a parameter that may be an ORM session, `def create(db): db.add(...)`;
+    # `model`: a declared table itself, `customers = Table(...); customers.insert()`)
+    receiver: Literal["data", "writer", "handle", "record", "session", "model"] = "data"
     data: list[ArgRef] = Field(default_factory=list)  # arguments whose value is sent or written
     files: list[ArgRef] = Field(default_factory=list)  # local paths whose content is sent
     target: list[ArgRef] = Field(default_factory=list)  # arguments naming the resource

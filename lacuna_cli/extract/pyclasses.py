@@ -11,12 +11,13 @@ Mixed into the interpreter in `python.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
+from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Function, Instance, ProjectClass, Value
+from lacuna_cli.extract.pyvalues import Dynamic, Function, Instance, ProjectClass, Text, Value
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
 MAX_METHOD_DEPTH = 3
@@ -90,6 +91,15 @@ class Classes(InterpreterState):
         for param, value in zip(params, leading, strict=False):
             env[param.name.value] = value
         self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, given)
+        found = self._run_body(definition, env)
+        result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
+            else None
+        if key is not None:
+            self.inline_results[key] = result
+        return result
+
+    def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value]) -> list[Value]:
+        """Interpret a function's body in `env`; what it returns."""
         saved = (self.env, self.statement, self.fresh)
         self.env, self.method_depth = env, self.method_depth + 1
         self.returns.append([])
@@ -99,12 +109,44 @@ class Classes(InterpreterState):
             returned = self.returns.pop()
             self.env, self.statement, self.fresh = saved
             self.method_depth -= 1
-        found = [value for value in returned if value is not None]
-        result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
-            else None
-        if key is not None:
-            self.inline_results[key] = result
-        return result
+        return [value for value in returned if value is not None]
+
+    def bound_by_caller(self, cls: ProjectClass, method: Function, constants: Constants
+                        ) -> dict[str, Value]:
+        """The parameters of a method of `cls` as a caller in another file gives them: `self`
+        an instance whose `__init__` ran with the caller's constructor arguments (constants
+        as their text, the defaults of those not given, a value known only at run time for
+        the rest), and the caller's constant arguments. What a method writes to a place it
+        keeps on `self` (`self.out_dir` from `__init__(self, out_dir="~/exports")`) is then
+        told where the caller calls it."""
+        instance = Instance(cls, dict(cls.attributes))
+        init = cls.methods.get("__init__")
+        if init is not None:
+            given = {key: Text(text) if text is not None else Dynamic(
+                f"argument `{key}` of `{cls.name}()` known only at run time")
+                for key, text in constants.init}
+            self._run_body(init.node, {**self.globals, **(init.closure or {}),
+                                       **self._parameters_given(init, instance, given)})
+        called = {key: Text(text) for key, text in constants.call}
+        return self._parameters_given(method, instance, called)
+
+    def _parameters_given(self, function: Function, instance: Instance,
+                          given: Mapping[int | str, Value]) -> dict[str, Value]:
+        """A method's parameters: `self` the instance, and those given (by position after
+        `self`, or keyword), else their defaults."""
+        definition = function.node.params
+        env: dict[str, Value] = {}
+        positional = [*definition.posonly_params, *definition.params]
+        if positional:
+            env[positional[0].name.value] = instance
+        for index, param in enumerate((*positional[1:], *definition.kwonly_params)):
+            name = param.name.value
+            value = given.get(name, given.get(index) if index < len(positional) - 1 else None)
+            if value is None and param.default is not None:
+                value = self.value(param.default)
+            if value is not None:
+                env[name] = value
+        return env
 
     def _bind_arguments(self, env: dict[str, Value], positional: Sequence[cst.Param],
                         keyword_only: Sequence[cst.Param],

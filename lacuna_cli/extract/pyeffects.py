@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
@@ -85,6 +86,8 @@ class Effects(InterpreterState):
             return None
         if effect == "persist":  # `session.add(Customer(...))`: into the model's table
             return self.persist(api, node, qualname)
+        if effect == "erase":  # `delete(Customer)`, `session.delete(c)`: rows of its table
+            return self.erase(api, node, qualname)
         if effect == "construct":
             return self.construct(qualname, node)
         if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row
@@ -104,7 +107,9 @@ class Effects(InterpreterState):
             return Symbol(qualname)
         if effect == "locate":  # `client.bucket("b").blob("k")`: an object standing for a place
             resource, reason = self.named(api, node, row.target, row.name, "url")
-            return Symbol(qualname, place=None if reason else resource.name)
+            located = Symbol(qualname, place=None if reason else resource.name)
+            self.locate_receiver(located, node)
+            return located
         if effect == "client":  # a connection, session or client: never the data it is given
             for arg in node.args:
                 self.value(arg.value)
@@ -247,12 +252,22 @@ class Effects(InterpreterState):
 
     # ---- arguments --------------------------------------------------------------------------
 
+    @cached_property
+    def chained_keywords(self) -> dict[cst.Call, dict[str, cst.BaseExpression]]:
+        """Keyword arguments a call takes from earlier in its chain: a Spark writer's
+        `.option(key, value)`s, for its terminal (`.option("path", p).start()`)."""
+        return {}
+
     def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None:
-        """The expression passed as `ref`: a keyword, else a position."""
+        """The expression passed as `ref`: a keyword, else a position, else a keyword the
+        call's chain gave (`chained_keywords`)."""
         refs = ref if isinstance(ref, list) else [ref]
         keywords = [r for r in refs if isinstance(r, str)]
         index = next((r for r in refs if isinstance(r, int)), 99)
-        return self.arg(node, index, *keywords)
+        found = self.arg(node, index, *keywords)
+        chained = self.chained_keywords.get(node) if found is None else None
+        return next((chained[k] for k in keywords if k in chained), None) if chained \
+            else found
 
     def payload(self, api: Api, node: cst.Call) -> list[Value | None]:
         """The values a call sends or writes: its data arguments (`"*"`: all of them), and the
@@ -320,9 +335,10 @@ class Effects(InterpreterState):
                 if isinstance(schema, Text):  # `to_sql(name, con, schema=...)`
                     resource = table_resource(f"{schema.value}.{resource.name}")
             return resource, reason
-        parts = [self.argument(node, ref) for ref in refs]
+        parts = [_address_host(self.argument(node, ref)) for ref in refs]
         texts = [self.value(p) if p is not None else None for p in parts]
-        texts = [Text(",".join(t.values)) if isinstance(t, Strings) else t for t in texts]
+        texts = [Text(",".join(t.values)) if isinstance(t, Strings) else Text(t.place)
+                 if isinstance(t, Symbol) and t.place else t for t in texts]
         place = self.receiver_place(node) if template and "{receiver}" in template else ""
         if place is not None and all(isinstance(t, Text) for t in texts):
             words = [t.value for t in texts if isinstance(t, Text)]
@@ -338,6 +354,16 @@ class Effects(InterpreterState):
         shown = f"{label} `{self.code(node)}`"[:200]
         reason = f"{label} target `{missing}` computed at run time"
         return Resource(kind="unknown", name=shown), reason
+
+    def locate_receiver(self, located: Symbol, node: cst.Call) -> None:
+        """`ssh.connect(host)`: a method that points the object it is called on at a place
+        (a `locate` row named after a method of that object) makes the object stand for it,
+        so what is later made from it (`ssh.open_sftp()`) and put through that goes there."""
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
+        if isinstance(receiver, cst.Name) and isinstance(bound, Symbol) and located.place \
+                and bound.place is None and located.qualname.startswith(bound.qualname + "."):
+            self.bind(receiver, replace(bound, place=located.place))
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the
@@ -463,3 +489,10 @@ def carries_data(payload: Sequence[Value | None], strict: bool = False) -> bool:
     sends only constants is reported as carrying no data, and allowed); a log line only when
     data is traced to it (`strict`), since every program logs values of its own."""
     return _any_data(payload) or not strict
+
+
+def _address_host(expression: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """An address given as `(host, port)` (`paramiko.Transport((HOST, 22))`) names its host."""
+    if isinstance(expression, cst.Tuple) and expression.elements:
+        return expression.elements[0].value
+    return expression

@@ -88,10 +88,22 @@ class Returned:
     static: bool = False  # a staticmethod: the call's arguments are its parameters, no `self`
 
 
-# (source, relpath, function name) -> what the function returns, or None
-Returns = Callable[[str, str, str], Returned | None]
+@dataclass(frozen=True)
+class Constants:
+    """What a caller gives a method of a project class that can be told, by position or
+    keyword: the instance's constructor arguments (a constant's text, None for a value known
+    only at run time) and the method's constant arguments. `CsvExporter().export(df, "x")`
+    keeps the exporter's default folder on `self` and names the file: the method's writes
+    are told with both."""
+
+    init: tuple[tuple[int | str, str | None], ...] = ()
+    call: tuple[tuple[int | str, str], ...] = ()
+
+
+# (source, relpath, function name, what a method's caller gives) -> what it returns, or None
+Returns = Callable[[str, str, str, Constants | None], Returned | None]
 # Functions of other modules already resolved in this process, by path, digest and name.
-_RETURNED: dict[tuple[str, str, str], Returned | None] = {}
+_RETURNED: dict[tuple[str, str, str, Constants | None], Returned | None] = {}
 
 
 class ProjectImports:
@@ -131,13 +143,15 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
-    def returned(self, qualname: str, importer: str, method: bool = False) -> Returned | None:
+    def returned(self, qualname: str, importer: str, method: bool = False,
+                 constants: Constants | None = None) -> Returned | None:
         """Where what a function of another project file returns comes from, from the name it
         was imported as (`etl.helpers.load_customers`, `.helpers.load`); None when it is not a
         top-level function of a project file (a class, a method). Asked only when its result
         is written, sent or handed to a function here, so a module is interpreted whole only
         for the functions whose data goes somewhere. With `method`, `exporters.CsvExporter.
-        export` is the method of a project class (its first parameter is `self`)."""
+        export` is the method of a project class (its first parameter is `self`), and
+        `constants` what the caller gives it and its instance (see `Constants`)."""
         module, _, name = qualname.rpartition(".")
         if method:
             module, _, owner = module.rpartition(".")
@@ -150,10 +164,11 @@ class ProjectImports:
         if path is None or digest is None:
             return None
         relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
-        key = (str(path.resolve()), digest, name)
+        key = (str(path.resolve()), digest, name, constants)
         if key not in _RETURNED:
             try:
-                _RETURNED[key] = self.returns(path.read_text(encoding="utf-8"), relpath, name)
+                _RETURNED[key] = self.returns(path.read_text(encoding="utf-8"), relpath, name,
+                                              constants)
             except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
                 _RETURNED[key] = None
         self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses

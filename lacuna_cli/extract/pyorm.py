@@ -44,6 +44,14 @@ class ModelWrites(InterpreterState):
         def payload(self, api: Api, node: cst.Call) -> list[Value | None]: ...
         def with_inputs(self, payload: list[Value | None], log: bool = False
                         ) -> list[Value | None]: ...
+        def node_of(self, resource: Resource) -> str: ...
+
+    @cached_property
+    def statements(self) -> dict[int, Symbol]:
+        """Statements built on a table model (`insert(Customer)`, `update(Customer).where(
+        ...)`, `customers.insert()`), by identity: each stands for its table (`place`), and
+        running it with rows (`session.execute(stmt, rows)`) stores them there."""
+        return {}
 
     @cached_property
     def records(self) -> dict[int, tuple[Data, DeclaredSchema]]:
@@ -67,13 +75,15 @@ class ModelWrites(InterpreterState):
         models = [model] if model is not None else [
             m for e in expressions for m in self.models_in(e)]
         if api.row.target and not api.row.data:
-            return Symbol(qualname, place=models[0].table if models else None)
+            return self.new_statement(qualname, models[0].table if models else None)
         payload: list[Value | None] = list(self.payload(api, node))
-        if receiver is not None and isinstance(node.func, cst.Attribute):
-            payload += [receiver, *self.fields_set(node.func.value)]
+        if receiver is not None and not api.row.data and isinstance(node.func, cst.Attribute):
+            payload += [receiver, *self.fields_set(node.func.value)]  # `customer.save()`
         models = models or [m for v in payload if (m := self.model_of(v)) is not None]
+        on_statement = [] if models or not isinstance(node.func, cst.Attribute) else \
+            self.statement_table(node.func.value)
         tables = [(m.table, m.columns) for m in dict.fromkeys(models) if m.table] or \
-            self.statement_table(node)
+            on_statement
         flowing = [v for v in self.with_inputs(payload) if isinstance(v, Data)
                    or (isinstance(v, Frames) and v.data is not None)]
         if not tables and (strict or not flowing):
@@ -84,23 +94,104 @@ class ModelWrites(InterpreterState):
              f"the model of the record stored by `{self.code(node.func)}` is not known")]
         for target in targets:
             self.write(flowing, target, node)
+        if on_statement:  # `insert(Customer).values(rows)`: still the statement, to run
+            return self.new_statement(qualname, on_statement[0][0])
         stored = self.combine(flowing, "derive", node)
         if stored is not None and len(models) == 1 and models[0].table:
             stored = Data(stored.node, stored.roots, models[0].columns or None)
             self.remember_rows(stored, models[0])
         return stored if stored is not None else Symbol(qualname)
 
-    def statement_table(self, node: cst.Call) -> list[tuple[str, tuple[str, ...]]]:
-        """The table a statement method is called on stands for (`insert(Customer).values`),
+    def new_statement(self, qualname: str, table: str | None) -> Symbol:
+        """A statement on `table` (None: on a model that cannot be told), remembered."""
+        built = Symbol(qualname, place=table)
+        self.statements[id(built)] = built
+        return built
+
+    def statement_table(self, expression: cst.BaseExpression | None
+                        ) -> list[tuple[str, tuple[str, ...]]]:
+        """The table a statement stands for (`insert(Customer)`, what `.values` is called on),
         with the columns of its model: none, or one."""
-        statement = self.value(node.func.value) if isinstance(node.func, cst.Attribute) \
-            else None
-        place = statement.place if isinstance(statement, Symbol) else None
-        if place is None:
+        statement = self.value(expression) if expression is not None else None
+        if not isinstance(statement, Symbol) or id(statement) not in self.statements \
+                or statement.place is None:
             return []
+        place = statement.place
         columns = next((m.schema.columns for m in self.env.values() if isinstance(m, Model)
                         and m.schema.table == place), ())
         return [(place, columns)]
+
+    def executes_statement(self, method: str, node: cst.Call) -> bool:
+        """`session.execute(insert(Customer), rows)`, `conn.execute(customers.insert(),
+        rows)` on any session or connection (one another project file made included): rows
+        given with a statement on a table model are stored in its table. True when the method
+        runs statements (a catalog `execute` method) and the first argument is such a
+        statement (what it stores or erases was recorded where it was built:
+        `insert(Customer).values(rows)`, `delete(Customer)`)."""
+        api = self.catalog.method(method)
+        if api is None or api.row.does != "execute" or not node.args \
+                or node.args[0].keyword is not None:
+            return False
+        tables = self.statement_table(node.args[0].value)
+        if not tables:
+            return False
+        rows = [self.value(a.value) for a in node.args[1:]
+                if a.keyword is None or a.keyword.value in ("params", "parameters")]
+        flowing = [v for v in self.with_inputs(rows) if isinstance(v, Data)
+                   or (isinstance(v, Frames) and v.data is not None)]
+        if flowing:
+            self.write(flowing, (table_resource(*tables[0]), None), node)
+        return True
+
+    def erase(self, api: Api, node: cst.Call, qualname: str,
+              model: DeclaredSchema | None = None, strict: bool = False) -> Value | None:
+        """Rows removed from a model's table (`delete(Customer).where(...)`,
+        `Customer.objects.filter(...).delete()`, `session.delete(customer)`): a write to the
+        table that moves no data into it, so it carries the table's own classification and
+        no lineage edge. A row with a `target` builds a statement that stands for the table.
+        The model: the one given (a queryset's, a manager's), else named in or held by the
+        arguments; when it cannot be told the table is named at run time (`strict`, a method
+        row whose name other objects share, `cache.delete(key)`: no write at all)."""
+        models = [model] if model is not None else [
+            m for ref in (*api.row.target, *api.row.data)
+            if (e := self.argument(node, ref)) is not None
+            for m in (*self.models_in(e), *filter(None, [self.model_of(self.value(e))]))]
+        tables = [m for m in dict.fromkeys(models) if m.table]
+        if not tables and strict:
+            return None
+        targets: list[tuple[Resource, str | None]] = [
+            (table_resource(m.table, m.columns), None) for m in tables if m.table] or [
+            (Resource(kind="unknown", name=f"{api.library} `{self.code(node)}`"[:200]),
+             f"the model whose rows `{self.code(node.func)}` deletes is not known")]
+        for resource, reason in targets:  # the table's own data is what the operation is about
+            self.graph.operation("write", self.loc(node), self.code(self.statement), [],
+                                 destination=resource, data_node=self.node_of(resource),
+                                 dynamic_reason=reason)
+        if api.row.target:
+            return self.new_statement(qualname, tables[0].table if tables else None)
+        return Symbol(qualname)
+
+    def model_method(self, model: DeclaredSchema, method: str, node: cst.Call
+                     ) -> Value | None:
+        """A method of a declared table (`customers.insert()`, `customers.delete()` on a
+        `Table(...)`): a statement on its table, per the catalog's `receiver: model` rows;
+        None when no row names the method."""
+        api = self.catalog.method(method, "model")
+        if api is None or model.table is None:
+            return None
+        if api.row.does == "erase":
+            self.erase(api, node, f"{model.name}.{method}", model)
+            return self.new_statement(f"{model.name}.{method}", model.table)
+        if api.row.does == "persist" and not api.row.data:
+            return self.new_statement(f"{model.name}.{method}", model.table)
+        return self.persist(api, node, f"{model.name}.{method}", model)
+
+    def keep_model(self, rows: Data, result: Value | None) -> None:
+        """A filter of a model's rows (`session.query(Customer).filter(...)`) still holds rows
+        of that model, so `.update(...)` or `.delete()` on it changes the model's table."""
+        model = self.model_of(rows)
+        if model is not None and isinstance(result, Data):
+            self.remember_rows(result, model)
 
     def record_method(self, data: Data, method: str, node: cst.Call) -> bool:
         """`customer.save()` on a record of a table model, or `db.add(Customer(...))` on a
@@ -111,10 +202,17 @@ class ModelWrites(InterpreterState):
         if api is not None and model is not None and api.row.does == "persist":
             self.persist(api, node, f"{model.name}.{method}", model, receiver=data)
             return True
+        if api is not None and model is not None and api.row.does == "erase":
+            self.erase(api, node, f"{model.name}.{method}", model)
+            return True
         if len(data.roots) != 1 or not is_placeholder(data.roots[0]):
             return False
         api = self.catalog.method(method, "session")
-        return api is not None and api.row.does == "persist" and self.persist(
+        if api is None:
+            return False
+        if api.row.does == "erase":
+            return self.erase(api, node, self.code(node.func), strict=True) is not None
+        return api.row.does == "persist" and self.persist(
             api, node, self.code(node.func), strict=True) is not None
 
     def manager_write(self, node: cst.Call) -> Value | None:

@@ -13,7 +13,7 @@ Mixed into the interpreter in `python.py`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -24,6 +24,8 @@ from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Text, Value
 from lacuna_cli.models import Operation, Resource
 
+from lacuna_cli.extract.pyimports import Constants
+
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
 
@@ -33,11 +35,13 @@ Placeholders = tuple[tuple[str, tuple[int | None, str, str]], ...]
 
 def outward_templates(summary: Summary, path_kinds: Mapping[str, str]
                       ) -> tuple[tuple[Operation, ...], Placeholders]:
-    """A summary's writes and sends that depend on a parameter, and the parameters by
+    """A summary's writes and sends that depend on a parameter and its reads of a path
+    parameter (`def load(path): return pd.read_csv(path)`), and the parameters by
     placeholder name (index, name, the kind of place a path parameter names)."""
-    sinks = tuple(t for t in summary.templates if t.action in OUTWARD and (
+    sinks = tuple(t for t in summary.templates if (t.action in OUTWARD and (
         any(is_placeholder(s) for s in t.sources) or (
-            t.destination is not None and is_placeholder(t.destination))))
+            t.destination is not None and is_placeholder(t.destination)))) or (
+        t.action == "read" and any(is_placeholder(s) for s in t.sources)))
     placeholders = tuple((p.placeholder.name, (p.index, p.name,
                                                path_kinds.get(p.placeholder.name, "file")))
                          for p in summary.params)
@@ -55,19 +59,27 @@ class ProjectSinks(InterpreterState):
         def path_resource(self, value: Value | None, kind: str, shown: str,
                           named: bool = False) -> tuple[Resource, str | None]: ...
 
-    def project_sinks(self, qualname: str, node: cst.Call, method: bool = False) -> None:
+    def project_sinks(self, qualname: str, node: cst.Call,
+                      made: Sequence[tuple[int | str, Value | None]] | None = None) -> None:
         """Report the writes and sends of a function of another project file that the data
         passed here reaches, with this call's data and the places its arguments name. A
-        `method` of a project class (`CsvExporter(d).export(df)`) gets the call's arguments
-        after `self`, which stays unknown (what the instance holds is not followed across
-        files: a place it keeps is a place computed at run time)."""
-        shift = 1 if method else 0
+        method of a project class (`CsvExporter(d).export(df, "x")`) gets the call's
+        arguments after `self`, and `made`, the arguments its instance was made with: the
+        method is summarised with the instance those make and this call's constants, so a
+        place the instance keeps on `self` is told (what cannot be is computed at run
+        time)."""
+        kept = self.kept_arguments(node)
+        shift = 1 if made is not None else 0
         given: dict[int | str, Value | None] = {
             key + shift if isinstance(key, int) else key: self.resolved(value, node)
-            for key, value in self.kept_arguments(node)}
-        if not any(isinstance(v, Data) for v in given.values()):
+            for key, value in kept}
+        if not any(isinstance(v, Data | Text) for v in given.values()):
             return
-        returned = self.imports.returned(qualname, self.graph.relpath, method)
+        constants = None if made is None else Constants(
+            tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
+            tuple((key, v.value) for key, v in kept if isinstance(v, Text)))
+        returned = self.imports.returned(qualname, self.graph.relpath, made is not None,
+                                         constants)
         if returned is None or not returned.sinks:
             return
         params = dict(returned.placeholders)
@@ -80,6 +92,9 @@ class ProjectSinks(InterpreterState):
             return value, name, kind
 
         for template in returned.sinks:
+            if template.action == "read":
+                self.project_read(template, argument, node)
+                continue
             data: list[Data] = []
             sources: list[Resource] = []
             for source in template.sources:
@@ -103,3 +118,21 @@ class ProjectSinks(InterpreterState):
                 template.location, template.code, sources, destination=destination,
                 data_node=combined.node if combined is not None else None,
                 dynamic_reason=reason, called_from=self.loc(node))
+
+    def project_read(self, template: Operation,
+                     argument: Callable[[str], tuple[Value | None, str, str] | None],
+                     node: cst.Call) -> None:
+        """A read in the helper of the path this call names (`load(DATA / "customers.csv")`
+        reaching `pd.read_csv(path)`): reported at the helper's line with that path. A path
+        this call cannot tell leaves the helper's own finding as it is."""
+        for source in template.sources:
+            bound = argument(source.name) if is_placeholder(source) else None
+            if bound is None or not isinstance(bound[0], Text):
+                continue
+            value, name, kind = bound
+            resource, reason = self.path_resource(value, kind, name)
+            if reason is not None:
+                continue
+            self.graph.operation("read", template.location, template.code, [resource],
+                                 data_node=self.graph.resource_node(resource),
+                                 called_from=self.loc(node))

@@ -29,7 +29,7 @@ from lacuna_cli.extract.pyfunctions import (
 from lacuna_cli.extract.prefilter import may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
-from lacuna_cli.extract.pyimports import ProjectImports, Returned
+from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations
@@ -266,18 +266,23 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.env[node.name.value] = function
         self.defined.append(function)
 
-    def summarise(self, function: Function) -> Summary | None:
+    def summarise(self, function: Function, bound: dict[str, Value] | None = None
+                  ) -> Summary | None:
         """Interpret a body once with placeholder parameters; None if it is being summarised
-        already (recursion), when the call is treated like an unknown function's."""
-        if function in self.summaries:
+        already (recursion), when the call is treated like an unknown function's. `bound`
+        parameters have the values a caller in another file gives (see `bound_by_caller`):
+        such a summary is that caller's, not kept."""
+        if bound is None and function in self.summaries:
             return self.summaries[function]
-        self.summaries[function] = None
+        if bound is None:
+            self.summaries[function] = None
         node = function.node
         saved = (self.env, self.statement, self.fresh)
         self.env = {**self.globals, **(function.closure or {})}
         params = self.parameters(function, node)
         for param in params:
             self.env[param.name] = param.value()
+        self.env.update(bound or {})
         self.annotated_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
@@ -288,7 +293,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             capture = self.graph.captures.pop()
             self.env, self.statement, self.fresh = saved
         summary = summarise(function.name, params, returns, capture, self.graph)
-        self.summaries[function] = summary
+        if bound is None:
+            self.summaries[function] = summary
         return summary
 
     def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
@@ -316,6 +322,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary = self.summarise(function)
         if summary is None:  # recursive: like an unknown function of its arguments
             return self.unknown_call(function.name, node)
+        if not leading and self.names_its_place(summary, node):
+            return self.call_inline(function, node)
         given = [a.value for a in node.args if a.keyword is None and not a.star]
         given = given[1:] if leading else given
         positional = [*leading, *(self.resolved(self.value(v), node) for v in given)]
@@ -324,6 +332,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                       self.code(a.value))
                     for a in node.args if a.keyword is not None}
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def names_its_place(self, summary: Summary, node: cst.Call) -> bool:
+        """Whether this call may name a place its function writes or sends to that the
+        summary could not (`upload(df, "acme/audience.csv")` reaching `bucket.blob(name)`,
+        `os.path.join(OUT, name)`): a constant argument, and a write or send in the body
+        whose destination its parameters left unknown. Such a call is interpreted inline."""
+        return any(t.action in ("write", "export") and t.dynamic_reason is not None
+                   for t in summary.templates) and any(
+            isinstance(self.value(a.value), Text) for a in node.args)
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
                       shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
@@ -416,10 +433,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         other.block(module.body)
         return other.env
 
-    def function_returns(self, source: str, relpath: str, name: str) -> Returned | None:
+    def function_returns(self, source: str, relpath: str, name: str,
+                         constants: Constants | None = None) -> Returned | None:
         """For `pyimports`: where the data a top-level function of another project file returns
         comes from, from its summary made by an interpreter of its own (one per module and
-        process, whichever of its functions is asked about)."""
+        process, whichever of its functions is asked about). A method given `constants` is
+        summarised with `self` an instance made with the caller's constructor arguments and
+        the caller's constant arguments bound."""
         key = (str(self.context.root), relpath, source)
         other = _MODULES.get(key)
         if other is None:
@@ -439,7 +459,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return other.imports.returned(function.qualname, relpath)
         if not isinstance(function, Function):
             return None
-        summary = other.summarise(function)
+        bound = other.bound_by_caller(holder, function, constants) if isinstance(
+            holder, ProjectClass) and constants is not None else None
+        summary = other.summarise(function, bound)
         if summary is None:
             return None
         own = tuple(r for flow in summary.flows if flow.param is None
@@ -745,10 +767,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if model_read is not None:
             return model_read
         if isinstance(func, cst.Attribute):
-            base = self.value(func.value)
             method = func.attr.value
-            if isinstance(base, Model):  # `Lead.model_validate(row)`
-                return self.model_call(base, node)
+            if self.executes_statement(method, node):  # `session.execute(insert(C), rows)`
+                return None
+            base = self.value(func.value)
+            if isinstance(base, Model):  # `Lead.model_validate(row)`, `customers.insert()`
+                statement = self.model_method(base.schema, method, node)
+                return statement if statement is not None else self.model_call(base, node)
             if isinstance(base, Data):
                 return self.data_method(base, method, node)
             if isinstance(base, Grouped):
@@ -787,6 +812,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             result = _still_project(callee, self.symbol_call(callee.qualname, node))
             if callee.project and isinstance(result, Symbol) and not callee.arguments:
                 result = replace(result, arguments=self.kept_arguments(node))
+            elif callee.project and isinstance(result, Data):  # given data (a session, a
+                # frame passed in): what its summary tells it returns, when it can tell
+                made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
+                result = self.project_data(made, node) or result
             return result
         if isinstance(callee, Function):
             return self.call_function(callee, node)
@@ -830,9 +859,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         `Loader(base).load(name)`): the catalog still decides what a library method does, and
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
-        self.project_sinks(qualname, node, method=True)  # pyproject
+        self.project_sinks(qualname, node, made=base.arguments)  # pyproject
         known = self.project_data(base, node)
-        if known is not None:  # `load(path).to_dict()`: a method of the data it returned
+        if known is not None:  # `load(path).to_dict()`, `extract(spark, p).join(orders, "id")`
             return self.data_method(known, method, node)
         if self.catalog.function(qualname) is None:
             api = self.catalog.method(method)
@@ -952,12 +981,14 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         columns to or pipes the frame it is called on."""
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
         if kind == "join":
-            other = [self.value(a.value) for a in node.args if a.keyword is None
-                     or a.keyword.value in ("right", "other", "df")]
+            other = [self.resolved(self.value(a.value), node) for a in node.args
+                     if a.keyword is None or a.keyword.value in ("right", "other", "df")]
             keys = self.column_list(node, "on", "left_on") or ()
             return self.combine([data, *other], "join", node, keys=keys)
         if kind == "filter":
-            return self.derive([data], "filter", node, self.code(node.func))
+            filtered = self.derive([data], "filter", node, self.code(node.func))
+            self.keep_model(data, filtered)  # `query(Customer).filter(...)`: its rows still
+            return filtered
         if kind == "drop":
             return self.drop(data, node)
         if kind == "project":
@@ -1024,8 +1055,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """`df.write.mode(...).parquet(p)`: the terminal the catalog names writes the data."""
         api = self.catalog.method(method, "writer")
         if api is None:
-            return writer
+            return self.writer_option(writer, method, node)
+        if writer.options:
+            self.chained_keywords[node] = dict(writer.options)
         return self.apply_method(api, writer.data, node)
+
+    def writer_option(self, writer: Writer, method: str, node: cst.Call) -> Writer:
+        """`.option("path", p)`, `.options(path=p)`: kept for the terminal as a keyword."""
+        given: list[tuple[str, cst.BaseExpression]] = []
+        if method == "option" and len(node.args) == 2:
+            key = self.value(node.args[0].value)
+            if isinstance(key, Text):
+                given.append((key.value, node.args[1].value))
+        elif method == "options":
+            given = [(a.keyword.value, a.value) for a in node.args if a.keyword is not None]
+        return replace(writer, options=writer.options + tuple(given)) if given else writer
 
     def handle_method(self, handle: Handle, method: str, node: cst.Call) -> Value | None:
         api = self.catalog.method(method, "handle")

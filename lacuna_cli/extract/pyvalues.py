@@ -38,9 +38,12 @@ class Grouped:
 
 @dataclass(frozen=True)
 class Writer:
-    """`df.write` / `df.writeStream` (Spark): its terminal method writes `data` somewhere."""
+    """`df.write` / `df.writeStream` (Spark): its terminal method writes `data` somewhere.
+    `options` are the `.option(key, value)` calls on the way, which the terminal takes as
+    its keyword arguments (`.option("path", p).start()` writes to `p`)."""
 
     data: Data
+    options: tuple[tuple[str, cst.BaseExpression], ...] = ()
 
 
 @dataclass(frozen=True)
