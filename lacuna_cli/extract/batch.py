@@ -191,7 +191,7 @@ def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
     with ProcessPoolExecutor(max_workers=_workers(), mp_context=context,
                              initializer=gc.freeze) as pool:
         pending: dict[Future[Extraction], tuple[int, str]] = {
-            pool.submit(_run_in_worker, job): (index, job.relpath)
+            pool.submit(Job.run, job): (index, job.relpath)
             for index, job in zip(indexes, jobs, strict=True)}
         running_since: dict[Future[Extraction], float] = {}
         finished = 0
@@ -206,17 +206,6 @@ def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
                 slow = _slowest(pending, running_since)
                 if slow is not None:
                     progress(finished, len(jobs), slow)
-
-
-def _run_in_worker(job: Job) -> Extraction:
-    """One job in a pool worker, then the cyclic garbage it left collected: an interpreter
-    refers to itself (through the bound methods it hands its helpers), so its libcst tree is
-    freed only by a collection, and several files' trees piled up before one ran (workers
-    peaked at 500 MB on the stdlib). The modules frozen at the worker's start are not scanned."""
-    try:
-        return job.run()
-    finally:
-        gc.collect()
 
 
 def _slowest(pending: dict[Future[Extraction], tuple[int, str]],
