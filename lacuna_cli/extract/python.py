@@ -10,10 +10,12 @@ through the shared `GraphBuilder`.
 from __future__ import annotations
 
 import posixpath
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import libcst as cst
 
@@ -51,6 +53,8 @@ from lacuna_cli.models import (
 )
 
 Locator = Callable[[int, int], Location]
+P = ParamSpec("P")
+R = TypeVar("R")
 OPERATION_TRANSFORMS: dict[str, Action] = {
     "join": "join", "union": "join", "aggregate": "aggregate", "filter": "filter",
     "anonymize": "anonymize",
@@ -147,8 +151,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                  locate: Locator, depth: int = 0) -> None:
         self.module = module
         self.context = context
-        self.imports = ProjectImports(context.root, self.module_values, self.function_returns,
-                                      depth)
+        self.imports = ProjectImports(context.root, _weakly(self.module_values),
+                                      _weakly(self.function_returns), depth)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
         self.inline_results: dict[tuple[object, ...], Value | None] = {}
@@ -1249,6 +1253,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if text is None:
             text = self.codes[node] = " ".join(self.module.code_for_node(node).split())[:240]
         return text
+
+
+def _weakly(method: Callable[P, R]) -> Callable[P, R]:
+    """An interpreter's method for its helpers to call, without a reference back to it: with
+    one, an interpreter and its libcst tree were cyclic garbage, freed only when a collection
+    of the oldest generation ran, and pool workers piled up several files' trees (500 MB on
+    the stdlib); without, each is freed as soon as its file is done."""
+    reference = weakref.WeakMethod(method)
+
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        bound = reference()
+        assert bound is not None, "called after its interpreter was freed"
+        return bound(*args, **kwargs)
+
+    return call
 
 
 def _data(values: Iterable[Value | None]) -> list[Data]:
