@@ -323,3 +323,26 @@ def test_checking_only_the_helper_reports_what_its_callers_send_through_it(
     sent = found["etl/partner.py:5"]
     assert not sent["decision"]["allowed"]
     assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
+
+
+def test_a_staticmethod_of_another_file_sends_what_its_caller_passes(tmp_path: Path,
+                                                                     lacuna) -> None:
+    """`Exporter.push(df, url)`: a staticmethod has no `self`, so the frame is its first
+    parameter; the post in it carries the riders' emails the job read."""
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/rides.csv": "ride_id,rider_email\n1,ana@example.org\n",
+        "exporter.py": ("import requests\n\n\nclass Exporter:\n    @staticmethod\n"
+                        "    def push(df, url):\n"
+                        "        requests.post(url, data=df.to_csv())\n"),
+        "job.py": ("import pandas as pd\n\nfrom exporter import Exporter\n\n"
+                   "rides = pd.read_csv('data/rides.csv')\n"
+                   "Exporter.push(rides, 'https://partner.example/in')\n"),
+    })
+    sent = [f for f in json.loads(lacuna("check", "--format", "json", ".", cwd=root).stdout)[
+        "findings"] if f["operation"]["location"]["path"] == "exporter.py"
+        and not f["decision"]["allowed"]]
+    assert len(sent) == 1, sent
+    assert sent[0]["operation"]["destination"]["name"] == "https://partner.example/in"
+    assert [s["name"] for s in sent[0]["operation"]["sources"]] == ["data/rides.csv"]
+    assert sent[0]["operation"]["called_from"]["path"] == "job.py"

@@ -132,16 +132,21 @@ class Classes(InterpreterState):
 
     def _parameters_given(self, function: Function, instance: Instance,
                           given: Mapping[int | str, Value]) -> dict[str, Value]:
-        """A method's parameters: `self` the instance, and those given (by position after
-        `self`, or keyword), else their defaults."""
+        """A method's parameters: `self` the instance (`cls` its class for a classmethod,
+        nothing for a staticmethod), and those given (by position after it, or keyword), else
+        their defaults."""
         definition = function.node.params
+        binding = method_binding(function.node)
         env: dict[str, Value] = {}
         positional = [*definition.posonly_params, *definition.params]
-        if positional:
-            env[positional[0].name.value] = instance
-        for index, param in enumerate((*positional[1:], *definition.kwonly_params)):
+        skip = 0 if binding == "staticmethod" or not positional else 1
+        if skip:
+            env[positional[0].name.value] = instance.cls if binding == "classmethod" \
+                else instance
+        for index, param in enumerate((*positional[skip:], *definition.kwonly_params)):
             name = param.name.value
-            value = given.get(name, given.get(index) if index < len(positional) - 1 else None)
+            value = given.get(name, given.get(index) if index < len(positional) - skip
+                              else None)
             if value is None and param.default is not None:
                 value = self.value(param.default)
             if value is not None:

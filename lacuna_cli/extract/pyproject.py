@@ -21,7 +21,7 @@ import libcst as cst
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import Summary, write_action
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Symbol, Text, Value
 from lacuna_cli.models import Operation, Resource
 
 from lacuna_cli.extract.pyimports import Constants
@@ -69,11 +69,8 @@ class ProjectSinks(InterpreterState):
         place the instance keeps on `self` is told (what cannot be is computed at run
         time)."""
         kept = self.kept_arguments(node)
-        shift = 1 if made is not None else 0
-        given: dict[int | str, Value | None] = {
-            key + shift if isinstance(key, int) else key: self.resolved(value, node)
-            for key, value in kept}
-        if not any(isinstance(v, Data | Text) for v in given.values()):
+        if not any(isinstance(v, Data | Text) or (isinstance(v, Symbol) and v.project)
+                   for _, v in kept):
             return
         constants = None if made is None else Constants(
             tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
@@ -82,6 +79,11 @@ class ProjectSinks(InterpreterState):
                                          constants)
         if returned is None or not returned.sinks:
             return
+        # a method's arguments come after `self`, a staticmethod's from the first
+        shift = 1 if made is not None and not returned.static else 0
+        given: dict[int | str, Value | None] = {
+            key + shift if isinstance(key, int) else key: self.resolved(value, node)
+            for key, value in kept}
         params = dict(returned.placeholders)
 
         def argument(placeholder: str) -> tuple[Value | None, str, str] | None:
