@@ -60,6 +60,20 @@ def run_lacuna(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+# A project rule file adding one column rule (a loyalty card number is personal): what a team
+# writes in `rules/` of its repository.
+LOYALTY_RULE = """version: 1
+kind: columns
+rules:
+  - id: loyalty
+    words: [loyalty_number]
+    tier: PROPRIETARY
+    tags: [PII, GDPR]
+    confidence: 0.9
+    reasoning: a loyalty card number singles out a customer
+"""
+
+
 def write_files(root: Path, files: dict[str, str]) -> Path:
     """A small project in `root`: each relative path with its text (folders made as needed)."""
     for name, text in files.items():

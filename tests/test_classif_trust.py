@@ -11,23 +11,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import LOYALTY_RULE
+
 PERSONAL = {"PII", "PHI", "PCI", "CREDENTIALS", "SPECIAL_CATEGORY"}
-WEAKEN = """version: 1
-kind: columns
-rules:
+# Two attempts to weaken shipped rules around a rule that only adds.
+WEAKEN = LOYALTY_RULE.replace("rules:\n", """rules:
   - id: our-emails-are-public
     words: [email]
     veto: true
     tier: PUBLIC
     confidence: 0.99
     reasoning: we say so
-  - id: loyalty
-    words: [loyalty_number]
-    tier: PROPRIETARY
-    tags: [PII, GDPR]
-    confidence: 0.9
-    reasoning: a loyalty card number singles out a customer
-  - id: contact-phone-internal
+""") + """  - id: contact-phone-internal
     words: [phone]
     tier: INTERNAL
     confidence: 0.95

@@ -15,13 +15,12 @@ EXPORTER = '''\
 import os
 
 
-class CsvExporter:
-    def __init__(self, out_dir="~/exports"):
-        self.out_dir = os.path.expanduser(out_dir)
+class ReportWriter:
+    def __init__(self, target_dir="~/exports"):
+        self.target_dir = os.path.expanduser(target_dir)
 
-    def export(self, df, name):
-        path = os.path.join(self.out_dir, f"{name}.csv")
-        df.to_csv(path, index=False)
+    def write(self, frame, label):
+        frame.to_csv(os.path.join(self.target_dir, label + ".csv"), index=False)
 '''
 
 
@@ -33,18 +32,18 @@ import sys
 
 import pandas as pd
 
-from exporter import CsvExporter
+from exporter import ReportWriter
 
 customers = pd.read_csv("data/customers.csv")
-CsvExporter().export(customers, "active")
-CsvExporter(out_dir="/mnt/shared").export(customers, "shared")
-CsvExporter(sys.argv[1]).export(customers, "elsewhere")
+ReportWriter().write(customers, "active")
+ReportWriter(target_dir="/mnt/shared").write(customers, "shared")
+ReportWriter(sys.argv[1]).write(customers, "elsewhere")
 '''})
     run = run_lacuna("check", ".", "--format", "json", cwd=project)
     assert run.code in (0, 1), run.stderr
     exports = [f for f in json.loads(run.stdout)["findings"]
                if f["operation"]["location"] == {**f["operation"]["location"],
-                                                  "path": "exporter.py", "line": 10}
+                                                  "path": "exporter.py", "line": 9}
                and f["operation"]["sources"]]
     by_place = {f["operation"]["destination"]["name"]: f for f in exports}
     assert {"~/exports/active.csv", "/mnt/shared/shared.csv"} <= set(by_place)

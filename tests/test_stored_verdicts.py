@@ -10,20 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import finding_at, write_files
+from conftest import LOYALTY_RULE, finding_at, write_files
 
 PIPELINE = ('import pandas as pd\nbatches = pd.read_csv("data/batches.csv")\n'
             'batches.to_csv("~/Downloads/batches.csv")\n')
-LOYALTY_RULE = """version: 1
-kind: columns
-rules:
-  - id: loyalty
-    words: [loyalty_number]
-    tier: PROPRIETARY
-    tags: [PII, GDPR]
-    confidence: 0.9
-    reasoning: a loyalty card number singles out a customer
-"""
 OTHER_RULE = LOYALTY_RULE.replace("loyalty_number", "wind_gust").replace("PII, GDPR", "FINANCIAL")
 REVIEWED = ("version: 1\noverrides:\n  - resource: data/batches.csv\n    tier: PROPRIETARY\n"
             "    tags: [FINANCIAL]\n    reason: unreleased loyalty data\n"
