@@ -346,3 +346,34 @@ def test_a_staticmethod_of_another_file_sends_what_its_caller_passes(tmp_path: P
     assert sent[0]["operation"]["destination"]["name"] == "https://partner.example/in"
     assert [s["name"] for s in sent[0]["operation"]["sources"]] == ["data/rides.csv"]
     assert sent[0]["operation"]["called_from"]["path"] == "job.py"
+
+
+SHARED_UTILS = {
+    "lacuna.toml": "embeddings = false\n",
+    "data/customers.csv": "customer_id,email\n1,ana@example.org\n",
+    "etl/__init__.py": "from .loaders import *\n",
+    "etl/loaders.py": ("import pandas as pd\n\n\ndef _read():\n"
+                       "    return pd.read_csv('data/customers.csv')\n\n\n"
+                       "def load_customers():\n    return _read()\n\n\n"
+                       "def slug(text):\n    return text.lower().replace(' ', '-')\n"),
+    "etl/partner.py": ("import requests\n\n\ndef send_report(df):\n"
+                       "    requests.post('https://partner.example/upload', data=df.to_csv())\n"),
+}
+
+
+@pytest.mark.parametrize("job", [
+    "import etl.loaders\nimport etl.partner\n\n"
+    "etl.partner.send_report(etl.loaders.load_customers())\n",
+    "from etl import loaders, partner\n\npartner.send_report(loaders.load_customers())\n",
+    "from etl import load_customers\nfrom etl.partner import send_report\n\n"
+    "send_report(load_customers())\n",
+], ids=["module-attributes", "imported-modules", "star-re-export"])
+def test_helpers_reached_through_their_module_or_a_package_still_count(
+        tmp_path: Path, lacuna, job: str) -> None:
+    """`load_customers` reads through a private `_read` of its own file; the job reaches it as
+    a module attribute, through an imported module, or re-exported by the package's `*`."""
+    root = write_files(tmp_path / "repo", {**SHARED_UTILS, "jobs/nightly.py": job})
+    sent = _decided(root, lacuna)["etl/partner.py:5"]
+    assert not sent["decision"]["allowed"]
+    assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
+    assert sent["operation"]["called_from"]["path"] == "jobs/nightly.py"

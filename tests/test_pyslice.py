@@ -141,3 +141,22 @@ def test_a_class_the_module_uses_is_kept_whole() -> None:
               "        pd.read_csv(self.path).to_csv('/tmp/x.csv')\n\n\n"
               "Export('data/customers.csv').run()\n")
     assert relevant_source(source, ast.parse(source), load_catalog()) == source
+
+
+def test_only_the_helpers_that_touch_data_seed_the_slice(tmp_path: Path) -> None:
+    """A project module imported everywhere holds one loader and a string helper: a statement
+    calling the loader is kept, one calling only the string helper is blanked (counting the
+    whole module sent every importer to libcst whole)."""
+    from lacuna_cli.extract.project_calls import data_helpers
+
+    (tmp_path / "utils.py").write_text(
+        "import pandas as pd\n\n\ndef load_customers():\n    return pd.read_csv('c.csv')\n\n\n"
+        "def slug(text):\n    return text.lower()\n")
+    job = "import utils\n\nname = utils.slug('A B')\nrows = utils.load_customers()\n"
+    tree = ast.parse(job)
+    catalog = load_catalog(())
+    helpers = data_helpers(tree, "job.py", tmp_path, catalog)
+    assert helpers.attributes == {("utils", "load_customers")}
+    assert helpers.modules == {"utils.py"}
+    kept = relevant_source(job, tree, catalog, helpers).splitlines()
+    assert kept == ["import utils", "", "", "rows = utils.load_customers()"]

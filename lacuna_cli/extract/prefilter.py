@@ -18,6 +18,8 @@ from functools import cache
 
 from lacuna_cli.extract.catalog import Catalog
 
+IDENTIFIER = re.compile(r"[^\W\d]\w*")  # every word a piece of code spells, keywords included
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")  # one line with its ending, as the source has it
 # Path methods (`Path(p).read_text()`): Python itself, not a library.
 PATH_CALLS = ("read_text", "read_bytes", "write_text", "write_bytes", "open")
 

@@ -4,10 +4,15 @@ The prefilter and the slice look for the catalog's entry points (`pd.read_csv(`,
 `requests.post(`), but pipelines hide them in their own helpers: `send_report(load())` in a
 job whose helpers read customers in one file and post them to a partner in another spells no
 entry point at all. Skipping that job (or blanking the statement) would let the send through
-unseen, so a name imported from a project file that touches data (its text spells an entry
-point, or it imports such a file, a few files deep) counts as one. A project module that
-touches no data (constants, string helpers) adds nothing, which keeps the cost of this rule to
-the files where it matters.
+unseen, so a name imported from a project file counts as an entry point when what it names
+there touches data: a function, class or module-level value whose text spells an entry point,
+uses another such name of its module, or uses one its module imports from a file that touches
+data, a few files deep.
+
+It is the *name* that counts, not the module: a widely imported `utils.py` holding one loader
+and thirty string helpers makes `utils.load_customers(...)` a seed, not every `utils.slug(x)`
+(a module-wide rule sent nearly every file of a large project to libcst whole, and made the
+standard library's cold check four times slower).
 
 The project files consulted are returned too: the importer's cached analysis is valid only
 while they stay as they are (a helper that starts reading customers makes its callers matter).
@@ -17,60 +22,87 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.catalog import Catalog
-from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
 from lacuna_cli.extract.pyimports import module_file
 
 MAX_DEPTH = 3  # helpers importing helpers: deeper chains are rare and each level costs a parse
+BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 @dataclass(frozen=True)
 class DataHelpers:
-    names: frozenset[str]  # bound by imports of project files that touch data
+    """What a module's imports bind to data-touching names of other project files."""
+
+    names: frozenset[str]  # `from etl.loaders import load_customers as customers`: customers
+    attributes: frozenset[tuple[str, str]]  # `import etl.loaders`: (etl, load_customers)
     modules: frozenset[str]  # every project file consulted to tell, by relative path
+
+    def named_in(self, mentions: AbstractSet[str]) -> bool:
+        """Whether code spelling these identifiers may call one of the helpers (a module's
+        attribute counts when both the module's name and the attribute are spelled)."""
+        return not mentions.isdisjoint(self.names) or any(
+            module in mentions and attribute in mentions
+            for module, attribute in self.attributes)
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.attributes)
+
+
+NO_HELPERS = DataHelpers(frozenset(), frozenset(), frozenset())
 
 
 @dataclass(frozen=True)
-class _Touch:
-    touches: bool
+class _Exports:
+    names: frozenset[str]  # the module's top-level names that touch data
     modules: frozenset[str]
 
 
-# (resolved path, modification time, size) -> whether that project file may touch data
-_TOUCHES: dict[tuple[str, int, int], _Touch] = {}
+_NOTHING = _Exports(frozenset(), frozenset())
+# (resolved path, modification time, size) -> what that project file exports that touches data
+_EXPORTS: dict[tuple[str, int, int], _Exports] = {}
 
 
 def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
                  depth: int = 0) -> DataHelpers:
-    """The names this module's imports bind to project files that may touch data."""
+    """The names and module attributes this module's imports bind to data-touching names of
+    project files."""
     names: set[str] = set()
+    attributes: set[tuple[str, str]] = set()
     modules: set[str] = set()
 
-    def touches(path: Path | None) -> bool:
-        touch = _touches(path, root, catalog, depth)
-        modules.update(touch.modules)
-        return touch.touches
+    def exported(path: Path | None) -> frozenset[str]:
+        exports = _exports(path, root, catalog, depth)
+        modules.update(exports.modules)
+        return exports.names
 
     for statement in _imports(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                if touches(module_file(alias.name, 0, relpath, root)):
-                    names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(statement, ast.ImportFrom):
-            module = statement.module or ""
-            whole = module_file(module, statement.level, relpath, root) if module else None
-            for alias in statement.names:
-                # `from etl import helpers` imports a module; `from etl.helpers import load`
-                # a name defined in one
-                inner = module_file(f"{module}.{alias.name}".lstrip("."), statement.level,
-                                    relpath, root)
-                if touches(inner) | touches(whole):
-                    names.add(alias.asname or alias.name)
+                bound = alias.asname or alias.name.split(".")[0]
+                attributes.update((bound, name) for name in
+                                  exported(module_file(alias.name, 0, relpath, root)))
+            continue
+        module = statement.module or ""
+        whole = exported(module_file(module, statement.level, relpath, root)) \
+            if module else frozenset()
+        for alias in statement.names:
+            if alias.name == "*":
+                names.update(whole)
+                continue
+            bound = alias.asname or alias.name
+            if alias.name in whole:
+                names.add(bound)
+            # `from etl import loaders` imports a module: its data-touching attributes count
+            inner = module_file(f"{module}.{alias.name}".lstrip("."), statement.level,
+                                relpath, root)
+            attributes.update((bound, name) for name in exported(inner))
     modules.discard(relpath)
-    return DataHelpers(frozenset(names), frozenset(modules))
+    return DataHelpers(frozenset(names), frozenset(attributes), frozenset(modules))
 
 
 def _imports(statements: Sequence[ast.AST]) -> Iterator[ast.Import | ast.ImportFrom]:
@@ -81,32 +113,90 @@ def _imports(statements: Sequence[ast.AST]) -> Iterator[ast.Import | ast.ImportF
         if isinstance(statement, ast.Import | ast.ImportFrom):
             yield statement
             continue
-        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for block in BLOCKS:
             inner = getattr(statement, block, None)
             if isinstance(inner, list):
                 yield from _imports(inner)
 
 
-_NOTHING = _Touch(False, frozenset())
-
-
-def _touches(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Touch:
-    """Whether a project file spells an entry point or imports one that does."""
+def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Exports:
+    """The top-level names of a project file that touch data, and the files consulted."""
     if path is None or depth >= MAX_DEPTH:
         return _NOTHING
     try:
         stat = path.stat()
         key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key in _TOUCHES:
-            return _TOUCHES[key]
+        if key in _EXPORTS:
+            return _EXPORTS[key]
         relpath = path.resolve().relative_to(root.resolve()).as_posix()
-        _TOUCHES[key] = _Touch(False, frozenset({relpath}))  # an import cycle ends here
+        _EXPORTS[key] = _Exports(frozenset(), frozenset({relpath}))  # an import cycle ends here
         text = path.read_text(encoding="utf-8", errors="replace")
-        if may_hold_operations(text, catalog):
-            _TOUCHES[key] = _Touch(True, frozenset({relpath}))
-        else:
-            inner = data_helpers(ast.parse(text), relpath, root, catalog, depth + 1)
-            _TOUCHES[key] = _Touch(bool(inner.names), inner.modules | {relpath})
+        tree = ast.parse(text)
+        imported = data_helpers(tree, relpath, root, catalog, depth + 1)
+        names = _touching_names(tree, text, catalog, imported)
+        _EXPORTS[key] = _Exports(names, imported.modules | {relpath})
     except (OSError, ValueError, SyntaxError, RecursionError):
         return _NOTHING
-    return _TOUCHES[key]
+    return _EXPORTS[key]
+
+
+def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
+                    imported: DataHelpers) -> frozenset[str]:
+    """The names a module's top-level statements bind whose text touches data: it spells an
+    entry point or a write, names a data-touching import, or names another touching statement's
+    binding (a loader calling a reader of the same file), to a fixed point."""
+    lines = LINE.findall(text)
+    words = touch_words(catalog)
+    units: list[tuple[set[str], set[str]]] = []  # (names bound, identifiers spelled)
+    touching = set(imported.names)  # re-exported too (`from .loaders import *`)
+    libraries: set[str] = set()  # `import pandas as pd`: touches data, but is no helper
+    for statement in tree.body:
+        binds = _binds(statement)
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            libraries |= binds - imported.names
+        first = min([statement.lineno, *(d.lineno for d in
+                                         getattr(statement, "decorator_list", ()))])
+        segment = "".join(lines[first - 1:statement.end_lineno or statement.lineno])
+        mentions = set(IDENTIFIER.findall(segment))
+        if (not mentions.isdisjoint(words) and may_touch_data(segment, catalog)) or (
+                imported.named_in(mentions)):
+            touching |= binds
+        else:
+            units.append((binds, mentions))
+    grew = bool(touching)
+    while grew:
+        grew = False
+        for binds, mentions in units:
+            if not binds <= touching and not mentions.isdisjoint(touching):
+                touching |= binds
+                grew = True
+    # A module it imports whose attributes touch data is one of its names (`from etl import
+    # io` then `io.load()`), but spelling that module's name does not touch data by itself.
+    return frozenset({*(touching - libraries), *(module for module, _ in imported.attributes)})
+
+
+def _binds(statement: ast.stmt) -> set[str]:
+    """Module-level names a top-level statement binds (in its nested blocks too: a definition
+    under `if`/`try`)."""
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {statement.name}
+    if isinstance(statement, ast.Import | ast.ImportFrom):
+        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+    names: set[str] = set()
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+        targets = [statement.target]
+    for target in targets:
+        names.update(node.id for node in ast.walk(target) if isinstance(node, ast.Name))
+    for block in BLOCKS:
+        inner = getattr(statement, block, None)
+        if isinstance(inner, list):
+            for nested in inner:
+                if isinstance(nested, ast.stmt):
+                    names |= _binds(nested)
+                elif isinstance(nested, ast.ExceptHandler):
+                    for handled in nested.body:
+                        names |= _binds(handled)
+    return names

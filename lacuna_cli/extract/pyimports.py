@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lacuna_cli.extract.prefilter import LINE
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 from lacuna_cli.models import Operation, Resource
 
@@ -25,7 +25,6 @@ MAX_DEPTH = 2
 # Module-level statements that can bind a constant; the rest of a module is blanked before it
 # is interpreted (its functions and classes are that file's own findings, not constants).
 BINDING = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)
-LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 # Constants of modules already read in this process, by path and content digest: a module many
 # files import is interpreted once per worker.
 _READ: dict[tuple[str, str], dict[str, Value]] = {}
@@ -121,6 +120,12 @@ class ProjectImports:
         """Whether an import names another file of this project."""
         path = module_file(module, level, importer, self.root)
         return path is not None and path.resolve() != (self.root / importer).resolve()
+
+    def names_module(self, qualname: str, importer: str) -> bool:
+        """Whether a project name is a module of this project (`etl.loaders`, bound by `import
+        etl.loaders` or `from etl import loaders`), not a value one of its functions made."""
+        module = qualname.lstrip(".")
+        return self.is_project(module, len(qualname) - len(module), importer)
 
     def constants(self, module: str, level: int, importer: str) -> dict[str, Value] | None:
         """The constants of the project module an import names, or None if it is not one."""

@@ -29,13 +29,12 @@ from dataclasses import dataclass, field
 
 from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import Catalog
-from lacuna_cli.extract.prefilter import may_touch_data, touch_words
+from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
+from lacuna_cli.extract.project_calls import NO_HELPERS, DataHelpers
 from lacuna_cli.extract.reach import reach
 
-IDENTIFIER = re.compile(r"[^\W\d]\w*")
 RECEIVER_CALL = re.compile(r"\b([^\W\d]\w*)\.(\w+)\(")  # `name.method(`
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
-LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Calls at module level that change the object they are called on: the interpreter's
 # collecting methods (`frames.append(df)`), and dict updates, kept to err towards keeping.
@@ -57,9 +56,9 @@ class _Unit:
 
 
 def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
-                    helpers: frozenset[str] = frozenset()) -> str:
+                    helpers: DataHelpers = NO_HELPERS) -> str:
     """`source` with the statements no data reaches replaced by empty lines; a statement
-    naming one of `helpers` (imported from a project file that touches data, see
+    naming one of `helpers` (imported from a project file where it touches data, see
     `project_calls`) is a seed like an entry point."""
     lines = LINE.findall(source)
     units = _units(tree.body)
@@ -72,7 +71,7 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
         unit.binds |= {name for name, method in RECEIVER_CALL.findall(text)
                        if method in catalog.hold_methods}  # `msg.attach(part)` changes msg
         unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
-            text, catalog)) or (not unit.imports and not unit.mentions.isdisjoint(helpers))
+            text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions))
     kept = _kept(units)
     if len(kept) == len(units):
         return source

@@ -28,7 +28,7 @@ from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
-from lacuna_cli.extract.prefilter import may_hold_operations
+from lacuna_cli.extract.prefilter import IDENTIFIER, may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -97,12 +97,13 @@ def extract_python(
         declared = read_schemas(context.root, relpath, load_schema_rules(), checked.source,
                                 checked.tree)
         helpers = data_helpers(checked.tree, relpath, context.root, catalog)
-        if not helpers.names and not may_hold_operations(checked.source, catalog):
+        if not (helpers and helpers.named_in(set(IDENTIFIER.findall(checked.source)))) \
+                and not may_hold_operations(checked.source, catalog):
             return with_declarations(Extraction(
                 path=relpath, language="python", imports=tuple(sorted(helpers.modules)),
                 errors=_skipped_errors(relpath, locate, checked)), declared)
         parsed = parse_partially(
-            relevant_source(checked.source, checked.tree, catalog, helpers.names), parse_cst)
+            relevant_source(checked.source, checked.tree, catalog, helpers), parse_cst)
     except PythonSyntaxProblem as problem:
         line = None if problem.line is None else locate(problem.line, 1).line
         return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
@@ -177,6 +178,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.opened: set[str] = set()  # data nodes of files opened for reading
         self.unrolled = 1  # passes the enclosing loops make over the current statement
         self.codes: dict[cst.CSTNode, str] = {}  # see `code`
+        self.star_modules: list[str] = []  # project modules imported with `*`, as qualified
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -415,11 +417,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         (`from config import DATA_DIR`, `from sql_queries import *`)."""
         module = self.code(node.module) if node.module else ""
         constants = self.imports.constants(module, len(node.relative), self.graph.relpath) or {}
-        if isinstance(node.names, cst.ImportStar):
-            self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
-            return
         qualified = "." * len(node.relative) + module
         project = self.imports.is_project(module, len(node.relative), self.graph.relpath)
+        if isinstance(node.names, cst.ImportStar):
+            self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
+            if project:  # its functions too, asked for by name (see `function_returns`)
+                self.star_modules.append(qualified)
+            return
         for alias in node.names:
             name = self.code(alias.name)
             bound = alias.asname.name if alias.asname else alias.name
@@ -461,6 +465,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # re-exported (`from .loaders import load_customers as customers` in a package's
             # `__init__`): what the file it comes from says
             return other.imports.returned(function.qualname, relpath)
+        if function is None and not owner:  # `from .loaders import *` in a package's `__init__`
+            for starred in other.star_modules:
+                returned = other.imports.returned(f"{starred}.{name}", relpath)
+                if returned is not None:
+                    return returned
         if not isinstance(function, Function):
             return None
         bound = other.bound_by_caller(holder, function, constants) if isinstance(
@@ -806,21 +815,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
             if isinstance(base, Symbol) and base.project:
+                if self.imports.names_module(base.qualname, self.graph.relpath):
+                    # `loaders.load_customers()`: a function of the project module `loaders`
+                    return self.call_symbol(Symbol(f"{base.qualname}.{method}", True), node)
                 return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
             return self.symbol_call(qualname, node)
         callee = self.value(func)
         if isinstance(callee, Symbol):
-            if callee.project:  # pyproject: what its body writes or sends of these arguments
-                self.project_sinks(callee.qualname, node)
-            result = _still_project(callee, self.symbol_call(callee.qualname, node))
-            if callee.project and isinstance(result, Symbol) and not callee.arguments:
-                result = replace(result, arguments=self.kept_arguments(node))
-            elif callee.project and isinstance(result, Data):  # given data (a session, a
-                # frame passed in): what its summary tells it returns, when it can tell
-                made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
-                result = self.project_data(made, node) or result
-            return result
+            return self.call_symbol(callee, node)
         if isinstance(callee, Function):
             return self.call_function(callee, node)
         if isinstance(callee, ProjectClass):
@@ -847,6 +850,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         frames in a list joins nothing)."""
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
         self.bind(target, Frames(self.combine(parts, "derive", target)))
+
+    def call_symbol(self, callee: Symbol, node: cst.Call) -> Value | None:
+        """A call of a name: the catalog's function, or a function of another project file,
+        whose writes and sends of these arguments are reported here and whose result is kept
+        with the arguments, to tell its data where it goes (see `project_data`)."""
+        if callee.project:  # pyproject: what its body writes or sends of these arguments
+            self.project_sinks(callee.qualname, node)
+        result = _still_project(callee, self.symbol_call(callee.qualname, node))
+        if callee.project and isinstance(result, Symbol) and not callee.arguments:
+            result = replace(result, arguments=self.kept_arguments(node))
+        elif callee.project and isinstance(result, Data):  # given data (a session, a
+            # frame passed in): what its summary tells it returns, when it can tell
+            made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
+            result = self.project_data(made, node) or result
+        return result
 
     def kept_arguments(self, node: cst.Call) -> tuple[tuple[int | str, Value | None], ...]:
         """A call's arguments by position and keyword, kept on what a project function
