@@ -62,6 +62,7 @@ PEERS = ("bearer_schema_fixtures.json", "fides_datasets.json", "fides_saas_datas
 ADJUDICATION = HERE / "column_pii_adjudication.yaml"
 SCHEMAS = HERE / "schemas_with_context.yaml"
 UNSEEN = HERE / "schemas_unseen.yaml"
+HOLDOUT = HERE / "schemas_holdout.yaml"
 IDENTIFYING = frozenset({"PII", "PHI", "PCI", "CREDENTIALS", "SPECIAL_CATEGORY"})
 NO_TABLE = "(no table)"
 
@@ -324,10 +325,11 @@ def peer(name: str) -> None:
 
 
 def own_schemas(path: Path) -> None:
-    """Labeled schemas of this folder: schemas_with_context.yaml (written for this bench, the
-    classifier tuned on it) and schemas_unseen.yaml (held out: written later, from other domains
-    and naming styles, and never tuned on), each with their table names, and with the same
-    columns under a table name that says nothing."""
+    """Labeled schemas of this folder, each with their table names, and with the same columns
+    under a table name that says nothing: schemas_with_context.yaml (written for this bench,
+    the rules tuned on it), schemas_unseen.yaml (written later from other domains and naming
+    styles, labeled before its first run; the rules were then fixed on its misses) and
+    schemas_holdout.yaml (written after those fixes and never tuned on: the honest figure)."""
     tables = yaml.safe_load(path.read_text())["tables"]
     rows = [{"table": table, "column": column, "personal": label == "personal"}
             for table, labels in tables.items() for label in ("personal", "other")
@@ -354,6 +356,7 @@ def main() -> None:
     column_pii()
     own_schemas(SCHEMAS)
     own_schemas(UNSEEN)
+    own_schemas(HOLDOUT)
     for name in PEERS:
         peer(name)
 
