@@ -118,6 +118,7 @@ class EntityFile(BaseModel):
     own_key: OwnKey
     workplace: list[str]
     not_entities: list[str]
+    head_only: list[str] = Field(default_factory=list)
     messages: Messages
 
 
@@ -162,6 +163,9 @@ class Vocabulary:
     not_entities: re.Pattern[str] | None
     messages: Messages
     message_words: frozenset[str]
+    # Thing words that make a record a thing only as its head (`hotel_properties`, `dim_geo`),
+    # never a column's owner (`properties.email` is a bag of the record's own fields).
+    head_only: frozenset[str] = frozenset()
 
     def tokens_of(self, name: str) -> list[str]:
         """The name's tokens, compounds that name no entity cut out."""
@@ -208,9 +212,11 @@ class Vocabulary:
 
     def qualifier_in(self, column: str) -> Entity | None:
         """The entity a column name itself names before its last word (`store_phone`,
-        `customer_email`); a column that is only the word (`city`) names none."""
+        `customer_email`); a column that is only the word (`city`) names none, nor does a
+        word that names a thing only as a record's head (`properties.email`)."""
         head, _, _ = normalise_name(column).rpartition("_")
-        return self.noun_in(head) if head else None
+        found = self.noun_in(head) if head else None
+        return None if found is not None and found.noun in self.head_only else found
 
     def _lookup(self, phrase: str) -> Entity | None:
         for candidate in _singulars(phrase):
@@ -373,6 +379,7 @@ def _load(path: str) -> Vocabulary:
                       parsed.own_key, frozenset(normalise_name(w) for w in parsed.workplace),
                       re.compile(rf"(?:^|_)(?:{cut})(?=_|$)") if cut else None,
                       parsed.messages,
-                      frozenset(normalise_name(w) for w in parsed.messages.words))
+                      frozenset(normalise_name(w) for w in parsed.messages.words),
+                      frozenset(normalise_name(w) for w in parsed.head_only))
 
 
