@@ -108,3 +108,24 @@ def test_where_a_person_is_picked_up_and_dropped_off_is_precise_geolocation(lacu
 def test_a_mobile_network_nodes_address_is_no_street(lacuna, tmp_path):
     assert found(lacuna, tmp_path, "gprs_records", "sgsn_address", "ggsn_addr",
                  "served_msisdn") == {"served_msisdn"}
+
+
+def test_a_property_is_a_thing_as_a_records_head_but_owns_no_column_of_a_person(lacuna,
+                                                                                tmp_path):
+    assert found(lacuna, tmp_path, "resort_properties", "property_code", "street", "zip",
+                 "front_desk_phone") == set()
+    assert found(lacuna, tmp_path, "crm_people", "person_id", "properties.email",
+                 "properties.mobile") == {"properties.email", "properties.mobile"}
+
+
+def test_gaming_dating_and_fitness_identifiers_and_measurements(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "arena_profiles", "profile_id", "gamer_tag", "initials",
+                 "max_heart_rate", "route_polyline", "elo_rating") == {
+        "gamer_tag", "initials", "max_heart_rate", "route_polyline"}
+
+
+def test_ad_request_ids_door_codes_and_card_holders_are_personal_or_credentials(lacuna,
+                                                                                tmp_path):
+    assert found(lacuna, tmp_path, "rtb_log", "auction_id", "ifa", "buyeruid", "door_code",
+                 "card_holder_name", "bid_price") == {
+        "ifa", "buyeruid", "door_code", "card_holder_name"}
