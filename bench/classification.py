@@ -63,6 +63,7 @@ ADJUDICATION = HERE / "column_pii_adjudication.yaml"
 SCHEMAS = HERE / "schemas_with_context.yaml"
 UNSEEN = HERE / "schemas_unseen.yaml"
 HOLDOUT = HERE / "schemas_holdout.yaml"
+FINAL_CHECK = HERE / "schemas_final_check.yaml"
 IDENTIFYING = frozenset({"PII", "PHI", "PCI", "CREDENTIALS", "SPECIAL_CATEGORY"})
 NO_TABLE = "(no table)"
 
@@ -329,7 +330,8 @@ def own_schemas(path: Path) -> None:
     under a table name that says nothing: schemas_with_context.yaml (written for this bench,
     the rules tuned on it), schemas_unseen.yaml (written later from other domains and naming
     styles, labeled before its first run; the rules were then fixed on its misses) and
-    schemas_holdout.yaml (written after those fixes and never tuned on: the honest figure)."""
+    schemas_holdout.yaml (written after those fixes, scored once, then fixed on too) and
+    schemas_final_check.yaml (written after every fix and never tuned on: the honest figure)."""
     tables = yaml.safe_load(path.read_text())["tables"]
     rows = [{"table": table, "column": column, "personal": label == "personal"}
             for table, labels in tables.items() for label in ("personal", "other")
@@ -357,6 +359,7 @@ def main() -> None:
     own_schemas(SCHEMAS)
     own_schemas(UNSEEN)
     own_schemas(HOLDOUT)
+    own_schemas(FINAL_CHECK)
     for name in PEERS:
         peer(name)
 
