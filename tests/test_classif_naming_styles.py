@@ -129,3 +129,12 @@ def test_ad_request_ids_door_codes_and_card_holders_are_personal_or_credentials(
     assert found(lacuna, tmp_path, "rtb_log", "auction_id", "ifa", "buyeruid", "door_code",
                  "card_holder_name", "bid_price") == {
         "ifa", "buyeruid", "door_code", "card_holder_name"}
+
+
+def test_a_name_word_after_a_person_word_is_that_persons_name_in_any_record(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "hearing_schedule", "hearing_id", "witness_name",
+                 "plaintiff_first", "inmate_surname", "courtroom_name",
+                 "resident_segment_name", "user_agent_name") == {
+        "witness_name", "plaintiff_first", "inmate_surname"}
+    assert found(lacuna, tmp_path, "office_buildings", "building_id", "resident_fullname",
+                 "street") == {"resident_fullname"}
