@@ -106,6 +106,19 @@ class Messages(BaseModel):
         return valid_regex(pattern)
 
 
+class PersonNames(BaseModel):
+    """Columns no rule knows that name a person by the word just before their name word
+    (`defendant_name`, `contractor_name`, `cardholder_first`): that person's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: list[str] = Field(min_length=1)
+    tier: AssignedTier
+    tags: list[str] = Field(min_length=1)
+    data_type: str
+    fideslang: str = Field(pattern=r"^user(?:\.[a-z_]+)*$")
+
+
 class EntityFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -118,7 +131,9 @@ class EntityFile(BaseModel):
     own_key: OwnKey
     workplace: list[str]
     not_entities: list[str]
+    head_only: list[str] = Field(default_factory=list)
     messages: Messages
+    person_names: PersonNames
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,10 @@ class Vocabulary:
     not_entities: re.Pattern[str] | None
     messages: Messages
     message_words: frozenset[str]
+    # Thing words that make a record a thing only as its head (`hotel_properties`, `dim_geo`),
+    # never a column's owner (`properties.email` is a bag of the record's own fields).
+    head_only: frozenset[str] = frozenset()
+    person_names: PersonNames | None = None
 
     def tokens_of(self, name: str) -> list[str]:
         """The name's tokens, compounds that name no entity cut out."""
@@ -208,9 +227,22 @@ class Vocabulary:
 
     def qualifier_in(self, column: str) -> Entity | None:
         """The entity a column name itself names before its last word (`store_phone`,
-        `customer_email`); a column that is only the word (`city`) names none."""
+        `customer_email`); a column that is only the word (`city`) names none, nor does a
+        word that names a thing only as a record's head (`properties.email`)."""
         head, _, _ = normalise_name(column).rpartition("_")
-        return self.noun_in(head) if head else None
+        found = self.noun_in(head) if head else None
+        return None if found is not None and found.noun in self.head_only else found
+
+    def person_named(self, column: str) -> Entity | None:
+        """The person a column names by the words just before its last word, when that is a
+        name word (`contractor_name`, `cardholder_first`; not `customer_segment_name`)."""
+        if self.person_names is None:
+            return None
+        tokens = self.tokens_of(column)
+        if len(tokens) < 2 or tokens[-1] not in self.person_names.words:
+            return None
+        found = self._ending_at(tokens, len(tokens) - 1)
+        return found if found is not None and found.kind == "person" else None
 
     def _lookup(self, phrase: str) -> Entity | None:
         for candidate in _singulars(phrase):
@@ -286,8 +318,11 @@ def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
     a person key; in a message a column no rule knows that ends in a party word names people."""
     if entity.kind == "person" and verdict.tags == {"IDENTIFIER"} and not verdict.identifier:
         return _own_key(verdict, column, entity, vocabulary)
-    if entity.kind == "message" and not verdict.sensitive and verdict.data_type is None \
-            and verdict.layer in ("default", "embedding"):
+    unknown_to_rules = not verdict.sensitive and verdict.data_type is None \
+        and verdict.layer in ("default", "embedding")
+    if unknown_to_rules and (named := vocabulary.person_named(column)) is not None:
+        return _person_name(verdict, named, vocabulary)
+    if entity.kind == "message" and unknown_to_rules:
         return _party(verdict, column, entity, vocabulary)
     if not verdict.sensitive or not verdict.about_record:
         return verdict
@@ -300,6 +335,18 @@ def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
     return replace(verdict, tier=Tier.INTERNAL, tags=frozenset(), identifier=False,
                    why=f"{verdict.why}; but here it is the {verdict.data_type or 'contact data'}"
                        f" of a {subject.noun} ({whose}), not of a person")
+
+
+def _person_name(verdict: ColumnSensitivity, person: Entity,
+                 vocabulary: Vocabulary) -> ColumnSensitivity:
+    """A name word right after a person word (`defendant_name`) is that person's name, in
+    any record: data about a person stays personal wherever it is kept."""
+    names = vocabulary.person_names
+    assert names is not None
+    return replace(verdict, tier=names.tier, tags=frozenset(names.tags), identifier=True,
+                   data_type=names.data_type, fideslang=names.fideslang, layer="heuristic",
+                   confidence=0.7, about_record=False,
+                   why=f"the name of a {person.noun}, a person, identifies them")
 
 
 def _party(verdict: ColumnSensitivity, column: str, entity: Entity,
@@ -373,6 +420,8 @@ def _load(path: str) -> Vocabulary:
                       parsed.own_key, frozenset(normalise_name(w) for w in parsed.workplace),
                       re.compile(rf"(?:^|_)(?:{cut})(?=_|$)") if cut else None,
                       parsed.messages,
-                      frozenset(normalise_name(w) for w in parsed.messages.words))
+                      frozenset(normalise_name(w) for w in parsed.messages.words),
+                      frozenset(normalise_name(w) for w in parsed.head_only),
+                      parsed.person_names)
 
 
