@@ -352,9 +352,9 @@ SHARED_UTILS = {
     "lacuna.toml": "embeddings = false\n",
     "data/customers.csv": "customer_id,email\n1,ana@example.org\n",
     "etl/__init__.py": "from .loaders import *\n",
-    "etl/loaders.py": ("import pandas as pd\n\n\ndef _read():\n"
-                       "    return pd.read_csv('data/customers.csv')\n\n\n"
-                       "def load_customers():\n    return _read()\n\n\n"
+    "etl/loaders.py": ("import pandas as pd\n\n\ndef _read(name):\n"
+                       "    return pd.read_csv(f'data/{name}.csv')\n\n\n"
+                       "def load_customers():\n    return _read('customers')\n\n\n"
                        "def slug(text):\n    return text.lower().replace(' ', '-')\n"),
     "etl/partner.py": ("import requests\n\n\ndef send_report(df):\n"
                        "    requests.post('https://partner.example/upload', data=df.to_csv())\n"),
@@ -370,10 +370,37 @@ SHARED_UTILS = {
 ], ids=["module-attributes", "imported-modules", "star-re-export"])
 def test_helpers_reached_through_their_module_or_a_package_still_count(
         tmp_path: Path, lacuna, job: str) -> None:
-    """`load_customers` reads through a private `_read` of its own file; the job reaches it as
-    a module attribute, through an imported module, or re-exported by the package's `*`."""
+    """`load_customers` reads through a private `_read(name)` of its own file that builds the
+    path around its parameter; the job reaches it as a module attribute, through an imported
+    module, or re-exported by the package's `*`."""
     root = write_files(tmp_path / "repo", {**SHARED_UTILS, "jobs/nightly.py": job})
     sent = _decided(root, lacuna)["etl/partner.py:5"]
     assert not sent["decision"]["allowed"]
     assert [s["name"] for s in sent["operation"]["sources"]] == ["data/customers.csv"]
     assert sent["operation"]["called_from"]["path"] == "jobs/nightly.py"
+
+
+@pytest.mark.parametrize("path", ["f'data/{name}.csv'", "'data/' + name + '.csv'",
+                                  "os.path.join(DATA, name + '.csv')", "DATA / f'{name}.csv'"])
+def test_a_path_built_around_a_parameter_is_the_place_the_caller_names(
+        tmp_path: Path, lacuna, path: str) -> None:
+    """`load(name)` reads a path it builds from its parameter and constant text: called with
+    `"rides"` here and from another file, it reads `data/rides.csv`, whose header says it holds
+    riders' emails (the name alone says nothing)."""
+    loader = ("import os\nfrom pathlib import Path\n\nimport pandas as pd\n\n"
+              f"DATA = {'Path' if path.startswith('DATA /') else 'str'}('data')\n\n\n"
+              f"def load(name):\n    return pd.read_csv({path})\n")
+    root = write_files(tmp_path / "repo", {
+        "lacuna.toml": "embeddings = false\n",
+        "data/rides.csv": "ride_id,rider_email,fare\n1,ana@example.org,12.5\n",
+        "loader.py": loader + "\n\nload('rides').to_csv('/tmp/rides_here.csv')\n",
+        "job.py": ("import requests\n\nfrom loader import load\n\n"
+                   "requests.post('https://bi.example/rides', json=load('rides').to_dict())\n"),
+    })
+    found = _decided(root, lacuna)
+    here = found["loader.py:13"]
+    sent = found["job.py:5"]
+    for finding in (here, sent):
+        assert [s["name"] for s in finding["operation"]["sources"]] == ["data/rides.csv"]
+        assert "PII" in finding["classification"]["tags"]
+        assert not finding["decision"]["allowed"]

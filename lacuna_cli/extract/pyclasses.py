@@ -130,6 +130,21 @@ class Classes(InterpreterState):
         called = {key: Text(text) for key, text in constants.call}
         return self._parameters_given(method, instance, called)
 
+    def called_with(self, function: Function, constants: Constants) -> dict[str, Value]:
+        """A function's parameters as a caller in another file gives them: its constant
+        arguments by position or keyword (`load("customers")` reads `data/customers.csv`)."""
+        definition = function.node.params
+        positional = [*definition.posonly_params, *definition.params]
+        names = {p.name.value for p in (*positional, *definition.kwonly_params)}
+        bound: dict[str, Value] = {}
+        for key, text in constants.call:
+            if isinstance(key, int):
+                if key < len(positional):
+                    bound[positional[key].name.value] = Text(text)
+            elif key in names:
+                bound[key] = Text(text)
+        return bound
+
     def _parameters_given(self, function: Function, instance: Instance,
                           given: Mapping[int | str, Value]) -> dict[str, Value]:
         """A method's parameters: `self` the instance (`cls` its class for a classmethod,

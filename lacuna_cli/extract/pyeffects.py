@@ -42,6 +42,8 @@ class Effects(InterpreterState):
     if TYPE_CHECKING:
         imports: ProjectImports
 
+        def note_templated(self, parts: Sequence[Value | None]) -> None: ...
+
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A call of a module function, a class, or a method of an object some function made."""
         row = api.row
@@ -457,6 +459,7 @@ class Effects(InterpreterState):
             first = self.value(node.args[0].value) if node.args else None
             return Strings((first.value,)) if isinstance(first, Text) else first
         parts = [self.value(a.value) for a in node.args if not a.keyword]
+        self.note_templated(parts)  # `os.path.join(BASE, name)` of a parameter `name`
         if _any_data([p for p in parts if raw_placeholder(p) is None]):
             return self.combine(parts, "derive", node)  # `str(row)`: the row as text
         if all(isinstance(p, Text) for p in parts):

@@ -58,6 +58,9 @@ class Summary:
     returned: Value | None
     columns: tuple[str, ...] | None
     templates: tuple[Operation, ...]
+    # Parameters a path is built from with other text (`f"data/{name}.csv"`, `os.path.join(
+    # BASE, name)`): a caller's constant for one names a place only the body can tell.
+    templated: frozenset[str] = frozenset()
 
 
 class Host(Protocol):

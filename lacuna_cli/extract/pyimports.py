@@ -85,15 +85,16 @@ class Returned:
     sinks: tuple[Operation, ...] = ()
     placeholders: tuple[tuple[str, tuple[int | None, str, str]], ...] = ()
     static: bool = False  # a staticmethod: the call's arguments are its parameters, no `self`
+    templated: frozenset[str] = frozenset()  # see `Summary.templated`: asked with constants
 
 
 @dataclass(frozen=True)
 class Constants:
-    """What a caller gives a method of a project class that can be told, by position or
-    keyword: the instance's constructor arguments (a constant's text, None for a value known
-    only at run time) and the method's constant arguments. `CsvExporter().export(df, "x")`
-    keeps the exporter's default folder on `self` and names the file: the method's writes
-    are told with both."""
+    """What a caller gives a function or a method of a project class that can be told, by
+    position or keyword: the instance's constructor arguments (a constant's text, None for a
+    value known only at run time) and the call's constant arguments. `CsvExporter().export(
+    df, "x")` keeps the exporter's default folder on `self` and names the file: the method's
+    writes are told with both; `load("customers")` reads `f"data/{name}.csv"`."""
 
     init: tuple[tuple[int | str, str | None], ...] = ()
     call: tuple[tuple[int | str, str], ...] = ()

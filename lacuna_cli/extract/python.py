@@ -179,6 +179,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.unrolled = 1  # passes the enclosing loops make over the current statement
         self.codes: dict[cst.CSTNode, str] = {}  # see `code`
         self.star_modules: list[str] = []  # project modules imported with `*`, as qualified
+        self.templated_paths: set[str] = set()  # placeholders paths are built from with text
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -298,7 +299,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             returns = self.returns.pop()
             capture = self.graph.captures.pop()
             self.env, self.statement, self.fresh = saved
-        summary = summarise(function.name, params, returns, capture, self.graph)
+        summary = replace(summarise(function.name, params, returns, capture, self.graph),
+                          templated=frozenset(p.name for p in params
+                                              if p.placeholder.name in self.templated_paths))
         if bound is None:
             self.summaries[function] = summary
         return summary
@@ -344,8 +347,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary could not (`upload(df, "acme/audience.csv")` reaching `bucket.blob(name)`,
         `os.path.join(OUT, name)`): a constant argument, and a write or send in the body
         whose destination its parameters left unknown. Such a call is interpreted inline."""
-        return any(t.action in ("write", "export") and t.dynamic_reason is not None
-                   for t in summary.templates) and any(
+        return (bool(summary.templated) or any(
+            t.action in ("write", "export") and t.dynamic_reason is not None
+            for t in summary.templates)) and any(
             isinstance(self.value(a.value), Text) for a in node.args)
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
@@ -472,8 +476,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     return returned
         if not isinstance(function, Function):
             return None
-        bound = other.bound_by_caller(holder, function, constants) if isinstance(
-            holder, ProjectClass) and constants is not None else None
+        bound = None if constants is None else other.bound_by_caller(
+            holder, function, constants) if isinstance(holder, ProjectClass) else \
+            other.called_with(function, constants)
         summary = other.summarise(function, bound)
         if summary is None:
             return None
@@ -482,7 +487,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
                        for f in summary.flows if f.param is not None)
         return Returned(own, params, *outward_templates(summary, other.path_kinds),
-                        static=method_binding(function.node) == "staticmethod")
+                        static=method_binding(function.node) == "staticmethod",
+                        templated=summary.templated)
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -631,12 +637,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 parts.append(Text(part.value))
             elif isinstance(part, cst.FormattedStringExpression):
                 parts.append(self.value(part.expression))
+        self.note_templated(parts)
         if any(isinstance(p, Data) for p in parts):  # f"rows: {df.to_csv()}" is the data
             return self.combine(parts, "derive", node)
         joined = self.concatenate(parts)
         if isinstance(joined, Text):
             return joined
         return Dynamic(f"f-string with run-time parts `{self.code(node)}`")
+
+    def note_templated(self, parts: Sequence[Value | None]) -> None:
+        """Parameters a path or text is built from together with constant text (see
+        `Summary.templated`)."""
+        if any(isinstance(p, Text) for p in parts):
+            self.templated_paths.update(
+                placeholder.name for p in parts if (placeholder := raw_placeholder(p)))
 
     def concatenate(self, parts: Iterable[Value | None]) -> Value | None:
         values = list(parts)
@@ -648,6 +662,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def binary(self, node: cst.BinaryOperation) -> Value | None:
         left, right = self.value(node.left), self.value(node.right)
+        if isinstance(node.operator, cst.Add | cst.Divide):  # `BASE + name`, `DATA / name`
+            self.note_templated([left, right])
         if isinstance(node.operator, cst.Divide) and isinstance(left, Text | Dynamic):
             if isinstance(left, Text) and isinstance(right, Text):
                 return Text(posixpath.join(left.value, right.value))
@@ -911,6 +927,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
         returned = self.imports.returned(made.qualname, self.graph.relpath)
         shift = 0
+        texts = tuple((key, v.value) for key, v in made.arguments if isinstance(v, Text))
+        if returned is not None and returned.templated and texts:
+            # `load("customers")` of a `load(name)` reading `f"data/{name}.csv"`: the body tells
+            returned = self.imports.returned(made.qualname, self.graph.relpath,
+                                             constants=Constants(call=texts)) or returned
         if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
             returned = self.imports.returned(made.qualname, self.graph.relpath, True)
             shift = 0 if returned is not None and returned.static else 1
