@@ -103,7 +103,15 @@ def project_of(path: Path, root: Path) -> DbtProject | None:
 
 def project_folder(path: Path, root: Path) -> Path | None:
     """The folder of the `dbt_project.yml` above a file, up to the project root."""
-    return _project_folder_of(path.resolve().parent, root.resolve())
+    folder = path.resolve().parent if path.is_symlink() else _resolved(path.parent)
+    return _project_folder_of(folder, _resolved(root))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(folder: Path) -> Path:
+    """A folder resolved once per run (`forget_projects`): most files are not links, and
+    resolving each one's path again cost more than the lookup."""
+    return folder.resolve()
 
 
 @lru_cache(maxsize=4096)
@@ -161,6 +169,7 @@ def forget_projects() -> None:
     """Start a new run: projects are read again, with whatever changed in their files."""
     _load_project.cache_clear()
     _project_folder_of.cache_clear()
+    _resolved.cache_clear()
 
 
 def input_files(folder: Path) -> list[Path]:
