@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from lacuna_cli.dialect_names import is_builtin_dialect
 from lacuna_cli.errors import ConfigError, warn
 
 DEFAULT_DB = ".lacuna/lacuna.duckdb"
@@ -318,9 +319,11 @@ def load_config(start: Path | None = None, root: Path | None = None) -> Config:
 
 def _check_dialects(settings: Settings, origin: dict[str, Any]) -> None:
     """An unknown dialect name would make every SQL file an error line: one line naming where
-    it was set instead (sqlglot is imported only when a dialect is configured)."""
+    it was set instead (sqlglot is imported only for a name that is not plainly one of its
+    built-in dialects, see `dialect_names.py`)."""
     named = [("dialect", settings.dialect)] if settings.dialect else []
     named += [(f"dialects.{pattern}", name) for pattern, name in settings.dialects.items()]
+    named = [(key, name) for key, name in named if not is_builtin_dialect(name)]
     if not named:
         return
     from sqlglot.dialects.dialect import Dialect, Dialects

@@ -27,7 +27,7 @@ from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import Job, Progress, extract_all
-from lacuna_cli.extract.catalog import load_catalog
+from lacuna_cli.extract.catalog import catalog_digest
 from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
@@ -61,12 +61,12 @@ def plan_jobs(paths: list[Path], config: Config, dialect: str | None, context: b
               skip: AbstractSet[str] = frozenset()) -> Plan:
     """The extraction jobs for `paths` and, with `context`, for every other project file but
     `skip` (project paths already extracted elsewhere)."""
-    catalog = load_catalog(config.api_files)  # a bad row stops here, before any file
+    catalog = catalog_digest(config.api_files)  # parsed when a file is analysed (batch.py)
 
     def job(path: Path) -> Job:
         relpath = relative_to_root(path, config.root)
         return Job(path, relpath, config.root, config.dialect_for(relpath, dialect),
-                   config.api_files, catalog.digest)
+                   config.api_files, catalog)
 
     jobs = [job(path) for path in discover(paths, config.root, config.settings.exclude)]
     chosen = {j.relpath for j in jobs} | set(skip)

@@ -109,3 +109,17 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     path.write_text("version: 1\nlibrary: x\nfunctions: [\n")
     with pytest.raises(ConfigError, match=r"bad\.yaml:\d+: invalid YAML"):
         load_catalog((path,))
+
+
+def test_a_row_broken_after_a_clean_run_still_stops_the_next_one(tmp_path: Path) -> None:
+    """Every file then comes from the extraction cache, yet the catalog is parsed: the cache is
+    keyed by the catalog's text, so a changed file misses it."""
+    project = _project(tmp_path)
+    assert run_lacuna("check", ".", cwd=project).code == 1
+    catalog = project / "catalog" / "acme.yaml"
+    catalog.write_text(SDK_ROWS.replace("does: send", "does: sned"))
+    for args in ((".",), ("sync.py",)):
+        run = run_lacuna("check", *args, cwd=project)
+        assert run.code == 2, run.stderr
+        lines = [line for line in run.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "catalog/acme.yaml: functions.0.does" in lines[0], lines

@@ -65,8 +65,11 @@ def command(
                                              "run in DIR (all N needed) instead of extracting.",
         file_okay=False)] = None,
 ) -> None:
-    from lacuna_cli.output.progress import scan_progress
-    from lacuna_cli.scan import check
+    from lacuna_cli.gcpause import collector_paused
+
+    with collector_paused():  # long-lived module objects only: nothing to collect (entry.py)
+        from lacuna_cli.output.progress import scan_progress
+        from lacuna_cli.scan import check
 
     if shard is not None or shard_dir is not None:
         raise typer.Exit(extract_shard(ctx, paths, dialect, shard, shard_dir))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 from rich.console import Console
 
+from lacuna_cli.dialect_names import is_builtin_dialect
 from lacuna_cli.errors import LacunaError
 
 if TYPE_CHECKING:  # the config's models (pydantic) load when a command runs, not for --help
@@ -157,9 +158,9 @@ def require_paths(paths: list[Path] | None) -> list[Path]:
 
 
 def check_dialect(dialect: str | None) -> str | None:
-    if dialect is None:
-        return None
-    from sqlglot.dialects.dialect import Dialect
+    if dialect is None or is_builtin_dialect(dialect):
+        return dialect
+    from sqlglot.dialects.dialect import Dialect  # the full check: settings, or an error
 
     try:
         Dialect.get_or_raise(dialect)

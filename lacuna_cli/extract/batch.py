@@ -26,6 +26,7 @@ import orjson
 
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
+from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
@@ -134,6 +135,8 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
                 results[index] = decode_analysis(hit[1], job.root)
             if results[index] is None:
                 todo.append(index)
+    for apis in {jobs[i].apis for i in todo}:
+        load_catalog(apis)  # a bad catalog row stops the run here, before any file is analysed
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
         if progress is not None:
             progress(done, len(todo), jobs[index].relpath)

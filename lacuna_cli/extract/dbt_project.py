@@ -103,12 +103,26 @@ def project_of(path: Path, root: Path) -> DbtProject | None:
 
 def project_folder(path: Path, root: Path) -> Path | None:
     """The folder of the `dbt_project.yml` above a file, up to the project root."""
-    for folder in path.resolve().parents:
-        if (folder / "dbt_project.yml").is_file():
-            return folder
-        if folder == root.resolve() or folder == folder.parent:
-            return None
-    return None
+    folder = path.resolve().parent if path.is_symlink() else _resolved(path.parent)
+    return _project_folder_of(folder, _resolved(root))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(folder: Path) -> Path:
+    """A folder resolved once per run (`forget_projects`): most files are not links, and
+    resolving each one's path again cost more than the lookup."""
+    return folder.resolve()
+
+
+@lru_cache(maxsize=4096)
+def _project_folder_of(folder: Path, root: Path) -> Path | None:
+    """Looked up once per folder and run (`forget_projects`), not once per file: every file of
+    a 2,000-file project asked the file system again for the same few folders."""
+    if (folder / "dbt_project.yml").is_file():
+        return folder
+    if folder == root or folder == folder.parent:
+        return None
+    return _project_folder_of(folder.parent, root)
 
 
 def project_inputs_key(path: Path, root: Path, digests: dict[Path, str]) -> str:
@@ -154,6 +168,8 @@ def _load_project(folder: Path) -> DbtProject:
 def forget_projects() -> None:
     """Start a new run: projects are read again, with whatever changed in their files."""
     _load_project.cache_clear()
+    _project_folder_of.cache_clear()
+    _resolved.cache_clear()
 
 
 def input_files(folder: Path) -> list[Path]:

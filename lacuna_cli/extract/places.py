@@ -70,24 +70,37 @@ def relative_to_root(path: Path, root: Path) -> str:
     """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
     # A folder is resolved once, not once per file in it: most files are not links. A link
     # is known by its target inside the project, by its own name when it points outside.
-    unresolved = _resolved_folder(path.parent) / path.name
+    # Strings, not Path objects: a run computes this for every file of the project.
+    unresolved = os.path.join(_resolved_folder(path.parent), path.name)
     try:
-        resolved = path.resolve() if path.is_symlink() else unresolved
+        resolved = str(path.resolve()) if os.path.islink(path) else unresolved
     except (OSError, RuntimeError):  # a link loop: the extractor reports it, by its own name
         resolved = unresolved
     for candidate in (resolved, unresolved):
-        if candidate.is_relative_to(root):
-            text = candidate.relative_to(root).as_posix()
+        inside = _inside(candidate, str(root))
+        if inside is not None:
+            text = inside
             break
     else:
-        text = resolved.as_posix()
+        text = Path(resolved).as_posix()
     # A file name that is not valid UTF-8 is shown with U+FFFD rather than crashing the report.
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _inside(path: str, root: str) -> str | None:
+    """`path` relative to `root` in POSIX form when it lies under it (both absolute and
+    normalised, as resolving leaves them), else None: `Path.is_relative_to` on strings."""
+    if path == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix):].replace(os.sep, "/")
+
+
 @lru_cache(maxsize=4096)
-def _resolved_folder(folder: Path) -> Path:
-    return folder.resolve()
+def _resolved_folder(folder: Path) -> str:
+    return str(folder.resolve())
 
 
 def normalise_location(text: str, root: Path | None = None) -> Resource:

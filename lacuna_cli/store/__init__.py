@@ -13,6 +13,7 @@ to write, shared to read — waiting with a bound and a clear message when the b
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import tempfile
 import time
@@ -183,8 +184,32 @@ def _first_line(exc: Exception) -> str:
 
 
 def _migrate(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing, unless the database says it holds exactly this SCHEMA already:
+    ten `CREATE ... IF NOT EXISTS` cost a one-file check more than its own writes. Any change
+    to SCHEMA (a new table) or its version changes the digest, so the statements and the version
+    check run again."""
+    digest = hashlib.sha256("\0".join((str(SCHEMA_VERSION), *SCHEMA)).encode()).hexdigest()
+    if _stored_schema_digest(connection) == digest:
+        return
     for statement in SCHEMA:
         connection.execute(statement)
+    _check_version(connection)
+    connection.execute("DELETE FROM meta WHERE key = 'schema_digest'")
+    connection.execute("INSERT INTO meta VALUES ('schema_digest', ?)", [digest])
+
+
+def _stored_schema_digest(connection: duckdb.DuckDBPyConnection) -> str | None:
+    """The digest of the SCHEMA the database was last migrated with (None: a new database)."""
+    import duckdb
+
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_digest'").fetchone()
+    except duckdb.CatalogException:  # no meta table yet
+        return None
+    return row[0] if row else None
+
+
+def _check_version(connection: duckdb.DuckDBPyConnection) -> None:
     row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
