@@ -12,11 +12,11 @@ from lacuna_cli.audit import merkle
 from lacuna_cli.store import audit_archive as archive
 from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit import checkpoint as checkpoints
-from lacuna_cli.audit.chain import RECORD_FIELDS, link
+from lacuna_cli.audit.chain import RECORD_FIELDS, link_rows
 from lacuna_cli.audit.keys import load_private
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import Finding
-from lacuna_cli.store import insert_columns, transaction
+from lacuna_cli.store import insert_json_lines, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -68,8 +68,8 @@ def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[d
     if folder := archive.folder_of(connection):
         archive.recover(connection, folder)
     head_seq, head_hash = audit_store.head(connection)
-    records = link(entries, head_seq, head_hash)
-    insert_columns(connection, "audit_log", RECORD_FIELDS, records)
+    records, lines = link_rows(entries, head_seq, head_hash)
+    insert_json_lines(connection, "audit_log", RECORD_FIELDS, lines)
     return records
 
 
