@@ -110,9 +110,8 @@ def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tu
     frontier = checkpoints.decode_frontier(usable.frontier) if usable else []
     covered = usable.seq if usable else 0
     if covered < seq - 1:
-        for stored in audit_store.hashes(connection, audit_store.whole_log(connection),
-                                         covered, seq):
-            frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(stored)))
+        stored = audit_store.hashes(connection, audit_store.whole_log(connection), covered, seq)
+        frontier = merkle.extend(frontier, merkle.leaf_hashes(map(bytes.fromhex, stored)))
     return frontier
 
 
