@@ -169,3 +169,27 @@ def test_a_push_does_not_reread_archive_files_it_already_sent(shop: Path, lacuna
     assert central_seqs(chain)[:len(pushed)] == pushed and len(central_seqs(chain)) > len(pushed)
     verified = lacuna("audit", "verify", cwd=shop)
     assert verified.code == 1 and "archive-altered" in verified.stdout
+
+
+def test_a_push_larger_than_one_read_batch_sends_every_record(tmp_path: Path, central) -> None:
+    """The records to send are streamed in batches while the verification reads the same
+    database: neither may cut the other short."""
+    from lacuna_cli.audit import log as audit_log
+    from lacuna_cli.store import open_store, transaction
+
+    db = tmp_path / ".lacuna" / "lacuna.duckdb"
+    db.parent.mkdir()
+    for run in range(2):
+        stamp = f"2026-11-01T00:00:0{run}.000000Z"
+        entries = [{"event_id": str(uuid.uuid4()), "timestamp": stamp, "actor": "ana",
+                    "repo": "big", "commit": "0" * 40, "event_type": "decision",
+                    "resource": f"out/{i}.csv", "action": "write", "tier": "INTERNAL",
+                    "tags": [], "result": "allowed", "policy_id": "P", "policy_version": "1",
+                    "reasoning": "allowed", "location": f"job.py:{i}"} for i in range(12_000)]
+        with open_store(db, write=True) as connection, transaction(connection):
+            audit_log.record(connection, entries, stamp, tmp_path / "no-key.pem")
+    chain = f"big-{uuid.uuid4().hex[:8]}"
+    verification, result = push_module.push_verified(db, central, chain, None)
+    assert verification is None and result is not None
+    assert (result.records, result.checkpoints) == (24_000, 2)
+    assert central_seqs(chain) == list(range(1, 24_001))

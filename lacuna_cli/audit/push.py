@@ -202,7 +202,9 @@ def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
         marks = audit_store.every_checkpoint(connection)
 
         def verified(pushed: int) -> None:
-            verification = verify_after(connection, folder, marks, pushed, trusted)
+            # On a connection of its own: the records to send are being read from this one.
+            with audit_store.side_connection(connection) as side:
+                verification = verify_after(side, folder, marks, pushed, trusted)
             if not verification.ok:
                 failed.append(verification)
                 raise _Refused

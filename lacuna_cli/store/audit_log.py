@@ -139,7 +139,7 @@ def side_connection(connection: duckdb.DuckDBPyConnection
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A second connection to the same database, for queries another thread runs while this
     one works (DuckDB lets go of the GIL while a query runs; one connection serves one
-    thread)."""
+    thread), or that must not end the result this one is still streaming."""
     other = connection.cursor()
     try:
         yield other
