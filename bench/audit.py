@@ -3,8 +3,9 @@
     python bench/audit.py [--records 1000000] [--pg postgresql://...]
 
 One run appending 100,000 decisions (chain + insert + checkpoint, one transaction), a full
-verification (chain, Merkle tree, checkpoints) over --records records, and a push of the
-first 200,000 records to PostgreSQL when --pg (or LACUNA_TEST_PG_DSN) is given. Medians are
+verification (chain, Merkle tree, checkpoints) over --records records, and, when --pg (or
+LACUNA_TEST_PG_DSN) is given, a push of a 200,000-record log to PostgreSQL, a push with
+nothing new and a push of one more run (`audit push`'s path). Medians are
 not needed here: each figure is one long run; compare figures within one run of the script.
 """
 
@@ -15,7 +16,6 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 from lacuna_cli.audit import checkpoint as checkpoints
@@ -76,34 +76,46 @@ def main() -> None:
               f"{cpu:.2f} s CPU (DuckDB's threads included), load average "
               f"{os.getloadavg()[0]:.1f}")
         if args.pg:
-            push_figures(db, args.pg, min(200_000, result.records))
+            push_figures(Path(scratch), args.pg, min(200_000, result.records))
 
 
-def push_figures(db: Path, dsn: str, count: int) -> None:
-    """A push of the first `count` records onto a new chain, then a push with nothing new (which
-    must cost what there is to send, not a re-read of the log)."""
+def push_figures(scratch: Path, dsn: str, count: int) -> None:
+    """Onto a new chain, from a log of `count` records (its own database): a push of every
+    record (COPY, no verification: the figure compares with earlier runs), then `audit push`'s
+    own path (`push_verified`) with nothing new — which must cost what there is to send, not a
+    re-read of the log — and with one more run, verified from the central checkpoint on."""
     from lacuna_cli.audit.consistency import hash_at
-    from lacuna_cli.audit.push import init_central, push
+    from lacuna_cli.audit.push import init_central, push, push_verified
 
+    db = scratch / "push" / "lacuna.duckdb"
+    db.parent.mkdir()
+    runs = max(1, count // APPEND_RUN)
+    for run in range(runs):
+        append_run(db, APPEND_RUN, run)
     init_central(dsn)
     chain = f"bench-{uuid.uuid4().hex[:8]}"
     with open_store(db) as connection:
-        def after(seq: int) -> Iterator[dict]:
-            return audit_store.live_records(connection, "WHERE seq > ? AND seq <= ?", [seq, count])
-
-        def local_hash(seq: int) -> str | None:
-            return hash_at(connection, db.parent / "archive", seq)
-
+        marks = audit_store.every_checkpoint(connection)
         start = time.perf_counter()
-        pushed = push(dsn, chain, local_hash, after, [])
+        pushed = push(dsn, chain, lambda seq: hash_at(connection, db.parent / "archive", seq),
+                      lambda seq: audit_store.live_records(connection, "WHERE seq > ?", [seq]),
+                      marks)
         elapsed = time.perf_counter() - start
-        start = time.perf_counter()
-        again = push(dsn, chain, local_hash, after, [])
-        nothing = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    _, again = push_verified(db, dsn, chain, None)
+    nothing, nothing_cpu = time.perf_counter() - start, time.process_time() - cpu
+    append_run(db, APPEND_RUN, runs)
+    start, cpu = time.perf_counter(), time.process_time()
+    _, more = push_verified(db, dsn, chain, None)
+    one_more, one_more_cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert again is not None and more is not None
     print(f"push:   {pushed.records:,} records to PostgreSQL: {elapsed:.2f} s = "
           f"{pushed.records / elapsed:,.0f} records/s (target >= 30,000)")
-    print(f"push with nothing new ({again.records} sent, log of {count:,} records): "
-          f"{nothing:.3f} s")
+    print(f"push with nothing new (audit push's path; {again.records} sent, log of "
+          f"{pushed.records:,} records): {nothing:.3f} s, {nothing_cpu:.3f} s CPU")
+    print(f"push of one more run (audit push's path: {more.records:,} records verified from the "
+          f"central checkpoint and sent, log of {more.central_head:,}): {one_more:.2f} s, "
+          f"{one_more_cpu:.2f} s CPU")
 
 
 if __name__ == "__main__":

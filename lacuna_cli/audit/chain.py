@@ -19,6 +19,7 @@ from lacuna_cli.models import AuditRecord
 GENESIS_HASH = "0" * 64
 RECORD_FIELDS = tuple(AuditRecord.model_fields)
 HASHED_FIELDS = tuple(name for name in RECORD_FIELDS if name != "hash")
+_HASHED = frozenset(HASHED_FIELDS)
 
 
 def canonical(fields: dict[str, Any]) -> bytes:
@@ -37,10 +38,27 @@ def link(entries: Iterable[dict[str, Any]], head_seq: int, head_hash: str) -> li
     Returns complete records as plain dicts with the fields of `AuditRecord`: they are built
     here from validated findings, and a hundred thousand of them are appended in one run.
     """
-    records = []
+    return link_rows(entries, head_seq, head_hash)[0]
+
+
+def link_rows(entries: Iterable[dict[str, Any]], head_seq: int, head_hash: str
+              ) -> tuple[list[dict[str, Any]], list[bytes]]:
+    """`link`, and each record as one line of JSON for a bulk insert: the canonical bytes
+    already hashed with the hash added, so a record is serialised once, not twice."""
+    records, lines = [], []
     prev = head_hash
     for seq, entry in enumerate(entries, start=head_seq + 1):
         record = {**entry, "seq": seq, "prev_hash": prev, "tags": list(entry["tags"])}
-        record["hash"] = prev = record_hash(record)
+        payload = _canonical_record(record)
+        record["hash"] = prev = hashlib.sha256(payload).hexdigest()
         records.append(record)
-    return records
+        lines.append(b"%s,\"hash\":\"%s\"}" % (payload[:-1], prev.encode()))
+    return records, lines
+
+
+def _canonical_record(record: dict[str, Any]) -> bytes:
+    """`canonical` of a record that holds exactly the hashed fields, without copying it."""
+    if record.keys() != _HASHED:
+        return canonical(record)  # extra fields are left out; a missing one raises KeyError
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+

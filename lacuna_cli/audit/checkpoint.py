@@ -82,8 +82,8 @@ def extend(previous: Checkpoint | None, records: list[dict[str, Any]], timestamp
 def seal(frontier: list[tuple[int, bytes]], records: list[dict[str, Any]], timestamp: str,
          key: Ed25519PrivateKey | None) -> Checkpoint:
     """The checkpoint after appending `records` to the tree whose right edge is `frontier`."""
-    for record in records:
-        frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(record["hash"])))
+    frontier = merkle.extend(frontier, merkle.leaf_hashes(bytes.fromhex(record["hash"])
+                                                          for record in records))
     unsigned = Checkpoint(seq=records[-1]["seq"], head_hash=records[-1]["hash"],
                           tree_root=merkle.frontier_root(frontier).hex(), timestamp=timestamp,
                           key_id=key_id(key.public_key()) if key else "", signature="",

@@ -26,8 +26,9 @@ def leaf_hashes(connection: duckdb.DuckDBPyConnection, source: str) -> list[byte
 
 
 def hash_at(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> str | None:
-    """The hash of record `seq`, wherever it is kept (archive or live table)."""
-    return audit_store.hash_at(connection, log_source(connection, folder), seq)
+    """The hash of record `seq`, wherever it is kept (archive or live table): only the files
+    from the one holding it on are read."""
+    return audit_store.hash_at(connection, log_source(connection, folder, seq - 1), seq)
 
 
 def inclusion(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int) -> dict[str, Any]:

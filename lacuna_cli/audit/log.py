@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,14 +13,17 @@ from lacuna_cli.audit import merkle
 from lacuna_cli.store import audit_archive as archive
 from lacuna_cli.store import audit_log as audit_store
 from lacuna_cli.audit import checkpoint as checkpoints
-from lacuna_cli.audit.chain import RECORD_FIELDS, link
+from lacuna_cli.audit.chain import RECORD_FIELDS, link_rows
 from lacuna_cli.audit.keys import load_private
 from lacuna_cli.gitinfo import RunIdentity
 from lacuna_cli.models import Finding
-from lacuna_cli.store import insert_columns, transaction
+from lacuna_cli.store import insert_json_lines, transaction
 
 if TYPE_CHECKING:
     import duckdb
+
+
+INSERT_BATCH = 25_000  # records chained while the batch before is inserted
 
 
 def utc_now() -> str:
@@ -64,12 +68,27 @@ def event_ids(count: int) -> list[str]:
 
 def append(connection: duckdb.DuckDBPyConnection, entries: list[dict]) -> list[dict[str, Any]]:
     """Chain `entries` after the current head and insert them; the caller owns the transaction.
-    An archive a kill interrupted is settled first (`archive.recover`)."""
+    An archive a kill interrupted is settled first (`archive.recover`).
+
+    In batches, each inserted by another thread while this one chains the next: DuckDB lets
+    go of the GIL while it reads and indexes a batch, so the two overlap on two cores. One
+    thread at a time uses the connection."""
     if folder := archive.folder_of(connection):
         archive.recover(connection, folder)
     head_seq, head_hash = audit_store.head(connection)
-    records = link(entries, head_seq, head_hash)
-    insert_columns(connection, "audit_log", RECORD_FIELDS, records)
+    records: list[dict[str, Any]] = []
+    with ThreadPoolExecutor(1) as pool:
+        inserting: Future[None] | None = None
+        for start in range(0, len(entries), INSERT_BATCH):
+            linked, lines = link_rows(entries[start:start + INSERT_BATCH], head_seq, head_hash)
+            if inserting is not None:
+                inserting.result()
+            inserting = pool.submit(insert_json_lines, connection, "audit_log", RECORD_FIELDS,
+                                    lines)
+            records += linked
+            head_seq, head_hash = records[-1]["seq"], records[-1]["hash"]
+        if inserting is not None:
+            inserting.result()
     return records
 
 
@@ -110,9 +129,8 @@ def _frontier_before(connection: duckdb.DuckDBPyConnection, seq: int) -> list[tu
     frontier = checkpoints.decode_frontier(usable.frontier) if usable else []
     covered = usable.seq if usable else 0
     if covered < seq - 1:
-        for stored in audit_store.hashes(connection, audit_store.whole_log(connection),
-                                         covered, seq):
-            frontier = merkle.append(frontier, merkle.leaf_hash(bytes.fromhex(stored)))
+        stored = audit_store.hashes(connection, audit_store.whole_log(connection), covered, seq)
+        frontier = merkle.extend(frontier, merkle.leaf_hashes(map(bytes.fromhex, stored)))
     return frontier
 
 

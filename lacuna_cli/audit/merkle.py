@@ -57,13 +57,22 @@ def leaf_hashes(values: Iterable[bytes]) -> list[bytes]:
 
 def append(frontier: list[tuple[int, bytes]], leaf: bytes) -> list[tuple[int, bytes]]:
     """Add one hashed leaf to a frontier of (subtree size, subtree root), largest first."""
-    size, node = 1, leaf
+    return extend(frontier, (leaf,))
+
+
+def extend(frontier: list[tuple[int, bytes]], leaves: Iterable[bytes]
+           ) -> list[tuple[int, bytes]]:
+    """Add hashed leaves in order, merging equal-sized subtrees as they complete (one list for
+    the whole run: a run seals a hundred thousand records at once)."""
+    sha256 = hashlib.sha256
     stack = list(frontier)
-    while stack and stack[-1][0] == size:
-        left_size, left = stack.pop()
-        node = node_hash(left, node)
-        size += left_size
-    stack.append((size, node))
+    for leaf in leaves:
+        size, node = 1, leaf
+        while stack and stack[-1][0] == size:
+            left_size, left = stack.pop()
+            node = sha256(b"\x01" + left + node).digest()
+            size += left_size
+        stack.append((size, node))
     return stack
 
 

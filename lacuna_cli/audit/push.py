@@ -3,7 +3,10 @@
 Idempotent and resumable without local state: the central store's last seq for the
 repository says where to continue, and each batch is its own transaction, so an interrupted
 push resumes where the last committed batch ended. Before anything is sent, the local log must
-verify and must extend what the central store already holds (same hash at the central head).
+extend what the central store already holds (same hash at the central head, same latest
+checkpoint) and what follows the central store's latest checkpoint must verify — chain, seals,
+Merkle tree and signatures, walked on from that checkpoint — so a push costs what it sends,
+whatever the log's length (`audit verify` checks the whole log).
 Pushes of one chain take turns (a session advisory lock on the chain's name), so two racing
 on an empty chain send its records once; the store itself checks every row (central.sql).
 """
@@ -20,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 from lacuna_cli.audit.chain import RECORD_FIELDS
 from lacuna_cli.central.db import connect, first_line
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.store import one_row
 
 if TYPE_CHECKING:
     import psycopg
@@ -60,15 +62,15 @@ def central_head(connection: psycopg.Connection, repo: str) -> tuple[int, str | 
 
 def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
          records_after: Callable[[int], Iterator[dict[str, Any]]],
-         checkpoints: list[Checkpoint], before_sending: Callable[[], None] = lambda: None
+         checkpoints: list[Checkpoint], before_sending: Callable[[int], None] = lambda seq: None
          ) -> PushResult:
     """Send the records after the central head, in batches; then the missing checkpoints.
 
     `local_hash_at(seq)` gives the local log's hash at a seq (archive included), to check that
     the central head is a record of this very chain before extending it; `records_after(seq)`
-    the local records after a seq, in seq order. `before_sending` (the local log's
-    verification) runs only when there is something to send: a push with nothing new reads
-    one record and sends nothing, whatever the log's length.
+    the local records after a seq, in seq order. `before_sending(seq)` (the verification of
+    the local log after the central store's latest checkpoint, at `seq`) runs only when there
+    is something to send: a push with nothing new reads one record and sends nothing.
     """
     import psycopg
 
@@ -83,12 +85,13 @@ def push(dsn: str, repo: str, local_hash_at: Callable[[int], str | None],
         if head_seq and local_hash_at(head_seq) != head_hash:
             raise LacunaError(f"the central store's chain for {repo} diverges from this log at "
                               f"seq {head_seq}: refusing to push")
-        newer = _newer_checkpoints(connection, repo, checkpoints)
+        pushed = _matching_checkpoint(connection, repo, checkpoints)
+        newer = [c for c in checkpoints if c.seq > pushed]
         records = (r for r in records_after(head_seq) if r["seq"] > head_seq)
         first = next(records, None)
         if first is None and not newer:
             return PushResult(repo, 0, 0, head_seq)
-        before_sending()
+        before_sending(pushed)
         sent = 0
         batch: list[tuple] = []
         for record in chain([first] if first is not None else [], records):
@@ -119,11 +122,22 @@ def _copy(connection: psycopg.Connection, rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _newer_checkpoints(connection: psycopg.Connection, repo: str,
-                       checkpoints: list[Checkpoint]) -> list[Checkpoint]:
-    (pushed,) = one_row(connection.execute("SELECT coalesce(max(seq), 0) FROM lacuna.checkpoints "
-                                           "WHERE chain = %s", [repo]).fetchone())
-    return [c for c in checkpoints if c.seq > int(pushed)]
+def _matching_checkpoint(connection: psycopg.Connection, repo: str,
+                         checkpoints: list[Checkpoint]) -> int:
+    """The seq of the central store's latest checkpoint of `repo` (0: none), which must be
+    this log's checkpoint at that seq, field for field: what follows it is what a push
+    verifies and sends."""
+    columns = ", ".join(f'"{name}"' for name in CHECKPOINT_FIELDS)
+    row = connection.execute(f"SELECT {columns} FROM lacuna.checkpoints "
+                             "WHERE chain = %s ORDER BY seq DESC LIMIT 1", [repo]).fetchone()
+    if row is None:
+        return 0
+    central = dict(zip(CHECKPOINT_FIELDS, row, strict=True))
+    local = next((c for c in checkpoints if c.seq == central["seq"]), None)
+    if local is None or any(getattr(local, name) != central[name] for name in CHECKPOINT_FIELDS):
+        raise LacunaError(f"the central store's checkpoint at seq {central['seq']} for {repo} "
+                          "differs from this log's: refusing to push")
+    return int(central["seq"])
 
 
 def _push_checkpoints(connection: psycopg.Connection, repo: str,
@@ -172,13 +186,14 @@ class _Refused(Exception):
 
 def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
                   ) -> tuple[Verification | None, PushResult | None]:
-    """Push the local log, verifying it first whenever there is something to send: a log that
-    fails verification is never sent (the result is None, the verification says why). With
-    nothing new only the central head's record is read (no verification: None)."""
+    """Push the local log, verifying what follows the central store's latest checkpoint
+    whenever there is something to send: a log that fails that verification is never sent
+    (the result is None, the verification says why). With nothing new only the central head's
+    record is read (no verification: None)."""
     from lacuna_cli.store import audit_log as audit_store
     from lacuna_cli.store.audit_archive import archive_dir, read_after
     from lacuna_cli.audit.consistency import hash_at
-    from lacuna_cli.audit.verify import verify_store
+    from lacuna_cli.audit.verify import verify_after
     from lacuna_cli.store import open_store
 
     folder = archive_dir(db_path)
@@ -186,8 +201,10 @@ def push_verified(db_path: Path, dsn: str, repo: str, trusted: TrustedKey | None
     with open_store(db_path) as connection:
         marks = audit_store.every_checkpoint(connection)
 
-        def verified() -> None:
-            verification = verify_store(connection, folder, marks, trusted)
+        def verified(pushed: int) -> None:
+            # On a connection of its own: the records to send are being read from this one.
+            with audit_store.side_connection(connection) as side:
+                verification = verify_after(side, folder, marks, pushed, trusted)
             if not verification.ok:
                 failed.append(verification)
                 raise _Refused

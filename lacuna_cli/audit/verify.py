@@ -13,6 +13,7 @@ they were written (archive-missing, archive-altered, archive-unreadable).
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lacuna_cli.audit import merkle
 from lacuna_cli.store import audit_archive as archive
 from lacuna_cli.audit.chain import GENESIS_HASH, record_hash
-from lacuna_cli.audit.checkpoint import Checkpoint, frontier_problem
+from lacuna_cli.audit.checkpoint import Checkpoint, decode_frontier, frontier_problem
 from lacuna_cli.audit.keys import key_id, signature_valid
 from lacuna_cli.store.audit_records import read_rows
 from lacuna_cli.store import audit_log as audit_store
@@ -92,10 +93,13 @@ class TrustedKey:
 class _TreeCheck:
     """Rebuilds the Merkle tree leaf by leaf and compares it with each checkpoint it reaches."""
 
-    def __init__(self, checkpoints: list[Checkpoint]) -> None:
+    def __init__(self, checkpoints: list[Checkpoint], after: Checkpoint | None = None) -> None:
         self.pending = sorted(checkpoints, key=lambda c: c.seq)
-        self.frontier: list[tuple[int, bytes]] = []
-        self.last_good = 0
+        # A frontier that is not the signed tree's right edge is reported as bad-frontier.
+        usable = after is not None and frontier_problem(after) is None
+        self.frontier: list[tuple[int, bytes]] = (decode_frontier(after.frontier)
+                                                  if after and usable else [])
+        self.last_good = after.seq if after else 0
         self.mismatched: list[tuple[int, Checkpoint]] = []
 
     def feed(self, seq: int, stored_hash: str) -> None:
@@ -144,8 +148,9 @@ class _SealCheck:
     reading and commits them together). Unsealed records are reported in blocks; a run whose
     records all carry one other timestamp points at its checkpoint instead (edited)."""
 
-    def __init__(self, checkpoints: Sequence[Checkpoint]) -> None:
+    def __init__(self, checkpoints: Sequence[Checkpoint], after: int = 0) -> None:
         ordered = sorted(checkpoints, key=lambda c: c.seq)
+        self.after = after  # the seq the checked records follow
         self.seqs = [c.seq for c in ordered]
         self.stamps = [c.timestamp for c in ordered]
         self.block: _Block | None = None
@@ -172,15 +177,16 @@ class _SealCheck:
         span = (f"record {block.first}" if block.first == block.last
                 else f"records {block.first}..{block.last}")
         if block.index == len(self.seqs):
-            after = (f"after the last checkpoint (seq {self.seqs[-1]})" if self.seqs
+            where = (f"after the last checkpoint (seq {self.seqs[-1]})" if self.seqs
+                     else f"after the last checkpoint (seq {self.after})" if self.after
                      else "and no checkpoint at all")
             self.problems.append(Problem(block.first, "unsealed", (
-                f"{span} {after}: appended outside Lacuna, or the checkpoint that sealed them "
+                f"{span} {where}: appended outside Lacuna, or the checkpoint that sealed them "
                 "was removed (a crash cannot leave this: a run commits its records and its "
                 "checkpoint together)")))
             return
         seal_seq, seal_stamp = self.seqs[block.index], self.stamps[block.index]
-        run_start = self.seqs[block.index - 1] + 1 if block.index else 1
+        run_start = self.seqs[block.index - 1] + 1 if block.index else self.after + 1
         if block.uniform and (block.first, block.last) == (run_start, seal_seq):
             self.problems.append(Problem(seal_seq, "forged-checkpoint", (
                 f"checkpoint at seq {seal_seq} is stamped {seal_stamp}, every record of its "
@@ -198,13 +204,16 @@ class _SealCheck:
 
 
 def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (),
-           trusted: TrustedKey | None = None) -> Verification:
-    """Check records (in seq order) and the checkpoints that seal them."""
+           trusted: TrustedKey | None = None, after: Checkpoint | None = None) -> Verification:
+    """Check records (in seq order) and the checkpoints that seal them: the whole log, or the
+    records and checkpoints `after` a checkpoint already trusted (they continue its head hash
+    and its Merkle frontier; its signature and frontier are checked again with theirs)."""
     result = Verification(checkpoints=len(checkpoints))
-    tree = _TreeCheck(list(checkpoints))
-    seals = _SealCheck(checkpoints)
-    expected_seq, prev_hash = 1, GENESIS_HASH
-    recent: deque[tuple[str, int]] = deque(maxlen=RECENT)
+    tree = _TreeCheck(list(checkpoints), after)
+    seals = _SealCheck(checkpoints, after.seq if after else 0)
+    expected_seq, prev_hash = (after.seq + 1, after.head_hash) if after else (1, GENESIS_HASH)
+    recent: deque[tuple[str, int]] = deque([(after.head_hash, after.seq)] if after else (),
+                                           maxlen=RECENT)
     seen_events: set[str] = set()
     for row in rows:
         result.records += 1
@@ -228,7 +237,7 @@ def verify(rows: Iterable[dict[str, Any]], checkpoints: Sequence[Checkpoint] = (
         expected_seq, prev_hash = seq + 1, stored
     tree.finish(expected_seq, result)
     seals.finish(result)
-    _check_checkpoints(checkpoints, trusted, result)
+    _check_checkpoints([after, *checkpoints] if after else checkpoints, trusted, result)
     return result
 
 
@@ -245,12 +254,13 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
                  trusted: TrustedKey | None = None) -> Verification:
     """Verify the stored log (archives + live table) fast, or fall back to `verify`.
 
-    DuckDB recomputes every content hash and checks seq, links, event ids, seals and the
-    checkpoints' head hashes in a few vectorised queries; Python rebuilds the Merkle tree head
-    of the latest checkpoint. (The chain already ties each earlier checkpoint's head hash to
-    every record before it; the record-by-record walk also re-checks each checkpoint's own
-    tree head.) If anything is off, the walk (`verify`) names the first bad record and the kind
-    of tampering; a missing or unreadable archive file is reported and left out of the walk.
+    Python recomputes every content hash from the canonical JSON DuckDB writes; DuckDB checks
+    seq, links, event ids, seals and the checkpoints' head hashes in a few vectorised queries
+    and rebuilds the Merkle tree head of the latest checkpoint (`_intact`). (The chain
+    already ties each earlier checkpoint's head hash to every record before it; the
+    record-by-record walk also re-checks each checkpoint's own tree head.) If anything is off,
+    the walk (`verify`) names the first bad record and the kind of tampering; a missing or
+    unreadable archive file is reported and left out of the walk.
 
     DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical form
     for every record Lacuna writes; a record where it would not is merely suspicious here and
@@ -269,27 +279,56 @@ def verify_store(connection: duckdb.DuckDBPyConnection, folder: Path,
     return result
 
 
+def verify_after(connection: duckdb.DuckDBPyConnection, folder: Path,
+                 checkpoints: Sequence[Checkpoint], seq: int,
+                 trusted: TrustedKey | None = None) -> Verification:
+    """Verify only what follows the checkpoint at `seq` (every record and checkpoint after
+    it, and the archive files that hold them), walking on from its head hash and Merkle
+    frontier: what a push checks before sending, at the cost of what it sends. `seq` 0: the
+    whole log."""
+    after = next((c for c in checkpoints if c.seq == seq), None) if seq else None
+    if seq and after is None:
+        raise ValueError(f"no checkpoint at seq {seq} to verify from")
+    source, found, damages = archive.checked_source(connection, folder, seq)
+    result = verify(read_rows(connection, source, "WHERE seq > ?", [seq]),
+                    [c for c in checkpoints if c.seq > seq], trusted, after)
+    _add_damages(damages, found, result)
+    return result
+
+
 def _intact(connection: duckdb.DuckDBPyConnection, source: str,
             checkpoints: Sequence[Checkpoint]) -> bool:
-    """Every check of the walk, vectorised; False sends the log to the walk. DuckDB's checks
-    run in a second thread while Python rebuilds the Merkle tree: the two take about as long,
-    and the machine has a core for each."""
+    """Every check of the walk, vectorised; False sends the log to the walk. Three parts run
+    at once, each on its own connection: Python hashes every record's content (its SHA-256
+    is several times faster than DuckDB's), while DuckDB, which lets go of the GIL, checks
+    seqs, ids, links and seals in one thread and rebuilds the latest Merkle tree head in
+    another."""
     ordered = sorted(checkpoints, key=lambda c: c.seq)
-    with audit_store.side_connection(connection) as side, ThreadPoolExecutor(1) as pool:
-        chain = pool.submit(_chain_intact, side, source, ordered)
-        tree = _tree_intact(connection, source, ordered)
-        return chain.result() and tree
+    with (audit_store.side_connection(connection) as chain_side,
+          audit_store.side_connection(connection) as tree_side,
+          ThreadPoolExecutor(2) as pool):
+        chain = pool.submit(_chain_intact, chain_side, source, ordered)
+        tree = pool.submit(_tree_intact, tree_side, source, ordered)
+        content = _content_intact(connection, source)
+        return chain.result() and tree.result() and content
+
+
+def _content_intact(connection: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Every record's content hashes to its stored hash."""
+    sha256 = hashlib.sha256
+    return all(sha256(payload).digest() == stored
+               for batch in audit_store.content_batches(connection, source)
+               for payload, stored in batch)
 
 
 def _chain_intact(connection: duckdb.DuckDBPyConnection, source: str,
                   ordered: list[Checkpoint]) -> bool:
-    """Content hashes, gapless unique seqs, unique event ids, links, seals, head hashes and
-    stored frontiers."""
-    edited, count, first, last, seqs, events, broken = audit_store.chain_counts(connection,
-                                                                                source)
+    """Gapless unique seqs, unique event ids, links, seals, head hashes and stored
+    frontiers."""
+    count, first, last, seqs, events, broken = audit_store.chain_counts(connection, source)
     unsealed = audit_store.unsealed_count(connection, source, ordered)
     heads = audit_store.hashes_at(connection, source, [c.seq for c in ordered])
-    return not (edited or broken or unsealed or not count == seqs == events
+    return not (broken or unsealed or not count == seqs == events
                 or (count and (first != 1 or last != count))
                 or any(heads.get(c.seq) != c.head_hash for c in ordered)
                 or any(frontier_problem(c) for c in ordered))
@@ -300,9 +339,8 @@ def _tree_intact(connection: duckdb.DuckDBPyConnection, source: str,
     """The latest checkpoint's Merkle tree head, rebuilt from the records' hashes."""
     if not ordered:
         return True
-    leaves = merkle.leaf_hashes(audit_store.hash_bytes_through(connection, source,
-                                                               ordered[-1].seq))
-    return merkle.root(leaves).hex() == ordered[-1].tree_root
+    return audit_store.tree_root_through(connection, source,
+                                         ordered[-1].seq) == ordered[-1].tree_root
 
 
 def _add_damages(damages: list[archive.Damage], found: list[archive.Segment],

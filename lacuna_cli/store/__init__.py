@@ -224,13 +224,20 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
     JSON file that DuckDB reads in one statement.
 
     Measured on 100,000 audit records: ~4x faster than passing column lists to `unnest`, and
-    `executemany` manages ~300 rows/s. The file sits beside the database and is removed at once
-    (or, after a kill, by the next write session).
+    `executemany` manages ~300 rows/s.
     """
-    if not rows:
-        return
     import orjson
 
+    insert_json_lines(connection, table, columns, [orjson.dumps(row) for row in rows])
+
+
+def insert_json_lines(connection: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                      lines: Sequence[bytes]) -> None:
+    """`insert_columns` of rows already serialised, one JSON object per line (the audit log
+    hashes each record's JSON and inserts the same bytes). The file sits beside the database
+    and is removed at once (or, after a kill, by the next write session)."""
+    if not lines:
+        return
     types = dict(connection.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
         [table]).fetchall())
@@ -242,9 +249,8 @@ def insert_columns(connection: duckdb.DuckDBPyConnection, table: str, columns: S
                       else (Path(tempfile.gettempdir()), "lacuna-insert-"))
     with tempfile.NamedTemporaryFile("wb", prefix=prefix, suffix=".ndjson", dir=folder,
                                      delete=False) as handle:
-        for row in rows:
-            handle.write(orjson.dumps(row))
-            handle.write(b"\n")
+        handle.write(b"\n".join(lines))
+        handle.write(b"\n")
     try:
         path = handle.name.replace("'", "''")
         connection.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM read_json("

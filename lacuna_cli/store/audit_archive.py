@@ -194,20 +194,22 @@ def records_sql(found: list[Segment]) -> str:
     return " UNION ALL ".join(parts)
 
 
-def checked_source(connection: duckdb.DuckDBPyConnection, folder: Path
+def checked_source(connection: duckdb.DuckDBPyConnection, folder: Path, after: int = 0
                    ) -> tuple[str, list[Segment], list[Damage]]:
     """For verification: the log as one relation over every archive file that can be read,
-    the archive files, and what is wrong with them."""
-    found = segments(connection, folder)
+    the archive files, and what is wrong with them — only the files holding records after
+    seq `after` (a push verifies what it sends, not the files it sent before)."""
+    found = [segment for segment in segments(connection, folder) if segment.last > after]
     damages = inspect(connection, found)
     unusable = {damage.segment for damage in damages if not damage.readable}
     return records_sql([s for s in found if s not in unusable]), found, damages
 
 
-def log_source(connection: duckdb.DuckDBPyConnection, folder: Path) -> str:
-    """The whole log as one relation, for commands that list or prove records; a missing or
+def log_source(connection: duckdb.DuckDBPyConnection, folder: Path, after: int = 0) -> str:
+    """The whole log as one relation (or its records after seq `after`, with only the archive
+    files that hold them read), for commands that list or prove records; a missing or
     unreadable archive file is one error naming it (`audit verify` reports it as tampering)."""
-    found = segments(connection, folder)
+    found = [segment for segment in segments(connection, folder) if segment.last > after]
     for damage in inspect(connection, found):
         if not damage.readable:
             raise LacunaError(f"{damage.detail}; `lacuna audit verify` reports what it affects")
@@ -224,7 +226,7 @@ def read_after(connection: duckdb.DuckDBPyConnection, folder: Path, seq: int
                ) -> Iterator[dict[str, Any]]:
     """The records after `seq` (archives and live table), in seq order: a push reads only what
     the central store lacks."""
-    return read_rows(connection, log_source(connection, folder), "WHERE seq > ?", [seq])
+    return read_rows(connection, log_source(connection, folder, seq), "WHERE seq > ?", [seq])
 
 
 # --- writing and recovery -------------------------------------------------------------------

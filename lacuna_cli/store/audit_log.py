@@ -73,23 +73,51 @@ def record_count(connection: duckdb.DuckDBPyConnection, source: str) -> int:
 
 
 def chain_counts(connection: duckdb.DuckDBPyConnection, source: str
-                 ) -> tuple[int, int, int | None, int | None, int, int, int]:
-    """Over the records of `source`, in DuckDB: (records whose content no longer hashes to
-    their hash, records, first seq, last seq, distinct seqs, distinct event ids, records whose
-    prev_hash is not the hash of the record before).
-
-    DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical
-    form for every record Lacuna writes."""
-    fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
-    edited, count, first, last, seqs, events = one_row(connection.execute(f"""
-        SELECT count(*) FILTER (WHERE sha256(to_json(struct_pack({fields}))::VARCHAR) <> hash),
-               count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id)
+                 ) -> tuple[int, int | None, int | None, int, int, int]:
+    """Over the records of `source`, in DuckDB: (records, first seq, last seq, distinct seqs,
+    distinct event ids, records whose prev_hash is not the hash of the record before)."""
+    count, first, last, seqs, events = one_row(connection.execute(f"""
+        SELECT count(*), min(seq), max(seq), count(DISTINCT seq), count(DISTINCT event_id)
         FROM ({source})""").fetchone())
     (broken,) = one_row(connection.execute(f"""
         WITH r AS ({source})
         SELECT count(*) FROM r LEFT JOIN r AS before ON before.seq = r.seq - 1
         WHERE r.prev_hash <> coalesce(before.hash, '{GENESIS_HASH}')""").fetchone())
-    return edited, count, first, last, seqs, events, broken
+    return count, first, last, seqs, events, broken
+
+
+def content_batches(connection: duckdb.DuckDBPyConnection, source: str
+                    ) -> Iterator[list[tuple[bytes, bytes]]]:
+    """(canonical JSON, stored hash) of every record of `source`, as bytes, in batches and in
+    no particular order: DuckDB writes the JSON, the caller hashes it (Python's SHA-256 is
+    several times faster than DuckDB's on records this size).
+
+    DuckDB's `to_json` of the fields in sorted order gives the same bytes as the canonical
+    form for every record Lacuna writes; a record where it would not merely looks edited."""
+    fields = ", ".join(f'"{name}" := "{name}"' for name in sorted(HASHED_FIELDS))
+    cursor = connection.execute(f"SELECT encode(to_json(struct_pack({fields}))::VARCHAR), "
+                                f"unhex(hash) FROM ({source})")
+    while batch := cursor.fetchmany(50_000):
+        yield batch
+
+
+def tree_root_through(connection: duckdb.DuckDBPyConnection, source: str, seq: int
+                      ) -> str | None:
+    """The RFC 6962 tree head (hex) over the records of `source` up to `seq`, computed in
+    DuckDB level by level (`merkle.root`'s pairing: a lone last node is promoted), so it runs
+    beside Python's work instead of taking turns with it; None for no record."""
+    row = connection.execute(f"""
+        WITH RECURSIVE levels(nodes) AS (
+            SELECT list(unhex(sha256('\\x00'::BLOB || unhex(hash))) ORDER BY seq)
+            FROM ({source}) WHERE seq <= ?
+            UNION ALL
+            SELECT list_transform(range(0, (len(nodes) + 1) // 2), lambda i: CASE
+                WHEN 2 * i + 2 <= len(nodes)
+                THEN unhex(sha256('\\x01'::BLOB || nodes[2 * i + 1] || nodes[2 * i + 2]))
+                ELSE nodes[2 * i + 1] END)
+            FROM levels WHERE len(nodes) > 1)
+        SELECT lower(hex(nodes[1])) FROM levels WHERE len(nodes) = 1""", [seq]).fetchone()
+    return row[0] if row else None
 
 
 def unsealed_count(connection: duckdb.DuckDBPyConnection, source: str,
@@ -106,27 +134,12 @@ def unsealed_count(connection: duckdb.DuckDBPyConnection, source: str,
     return int(unsealed)
 
 
-def hashes_through(connection: duckdb.DuckDBPyConnection, source: str, seq: int) -> list[str]:
-    """The hashes of the records of `source` up to `seq`, in seq order."""
-    rows = connection.execute(f"SELECT hash FROM ({source}) WHERE seq <= ? ORDER BY seq",
-                              [seq]).fetchall()
-    return [value for (value,) in rows]
-
-
-def hash_bytes_through(connection: duckdb.DuckDBPyConnection, source: str, seq: int
-                       ) -> list[bytes]:
-    """`hashes_through` as raw bytes (DuckDB decodes the hex of a whole log faster)."""
-    rows = connection.execute(f"SELECT unhex(hash) FROM ({source}) WHERE seq <= ? ORDER BY seq",
-                              [seq]).fetchall()
-    return [value for (value,) in rows]
-
-
 @contextmanager
 def side_connection(connection: duckdb.DuckDBPyConnection
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A second connection to the same database, for queries another thread runs while this
     one works (DuckDB lets go of the GIL while a query runs; one connection serves one
-    thread)."""
+    thread), or that must not end the result this one is still streaming."""
     other = connection.cursor()
     try:
         yield other
