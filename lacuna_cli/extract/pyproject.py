@@ -77,6 +77,11 @@ class ProjectSinks(InterpreterState):
             tuple((key, v.value) for key, v in kept if isinstance(v, Text)))
         returned = self.imports.returned(qualname, self.graph.relpath, made is not None,
                                          constants)
+        texts = tuple((key, v.value) for key, v in kept if isinstance(v, Text))
+        if made is None and returned is not None and returned.templated and texts:
+            # `upload(df, "riders.csv")` posting to `f"{PARTNER}/{name}"`: the body tells where
+            returned = self.imports.returned(qualname, self.graph.relpath,
+                                             constants=Constants(call=texts)) or returned
         if returned is None or not returned.sinks:
             return
         # a method's arguments come after `self`, a staticmethod's from the first

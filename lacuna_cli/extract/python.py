@@ -468,10 +468,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(function, Symbol) and function.project:
             # re-exported (`from .loaders import load_customers as customers` in a package's
             # `__init__`): what the file it comes from says
-            return other.imports.returned(function.qualname, relpath)
+            return other.imports.returned(function.qualname, relpath, constants=constants)
         if function is None and not owner:  # `from .loaders import *` in a package's `__init__`
             for starred in other.star_modules:
-                returned = other.imports.returned(f"{starred}.{name}", relpath)
+                returned = other.imports.returned(f"{starred}.{name}", relpath,
+                                                  constants=constants)
                 if returned is not None:
                     return returned
         if not isinstance(function, Function):
