@@ -60,6 +60,12 @@ NO_HELPERS = DataHelpers(frozenset(), frozenset(), frozenset())
 class _Exports:
     names: frozenset[str]  # the module's top-level names that touch data
     modules: frozenset[str]
+    classes: frozenset[str] = frozenset()  # its top-level classes
+    # Names that may hand back data they are given: functions returning or yielding something
+    # that spells a parameter, names imported from elsewhere; any name when it imports `*`.
+    # A class counts only if it touches data (an exception or a parser handed text does not).
+    passing: frozenset[str] = frozenset()
+    star: bool = False
 
 
 _NOTHING = _Exports(frozenset(), frozenset())
@@ -105,6 +111,29 @@ def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
     return DataHelpers(frozenset(names), frozenset(attributes), frozenset(modules))
 
 
+def may_tell_data(qualname: str, importer: str, root: Path, catalog: Catalog,
+                  data_given: bool) -> bool:
+    """Whether the summary of a function, or of a method of a class, of another project file,
+    named as the importer calls it (`etl.loaders.load_customers`, `.io.Reader.read`), can tell
+    anything: it touches data there, or it is handed data (`data_given`) and may hand it back.
+    Asking for a summary parses and interprets its whole module, and a large project calls
+    many functions of its own modules that do neither (`utils.slug("A")`, `os.path.join`)."""
+    for method in (False, True):
+        module, _, name = qualname.rpartition(".")
+        if method:
+            module, _, name = module.rpartition(".")
+        bare = module.lstrip(".")
+        if not bare or not name:
+            continue
+        exports = _exports(module_file(bare, len(module) - len(bare), importer, root), root,
+                           catalog, 0)
+        if method and name not in exports.classes:
+            continue
+        if name in exports.names or (data_given and (exports.star or name in exports.passing)):
+            return True
+    return False
+
+
 def _imports(statements: Sequence[ast.AST]) -> Iterator[ast.Import | ast.ImportFrom]:
     """The import statements among `statements` and the blocks nested in them (a function's
     `from etl.partner import send_report` too), without visiting any expression: this runs on
@@ -134,7 +163,7 @@ def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Ex
         tree = ast.parse(text)
         imported = data_helpers(tree, relpath, root, catalog, depth + 1)
         names = _touching_names(tree, text, catalog, imported)
-        _EXPORTS[key] = _Exports(names, imported.modules | {relpath})
+        _EXPORTS[key] = _Exports(names, imported.modules | {relpath}, *_passing(tree))
     except (OSError, ValueError, SyntaxError, RecursionError):
         return _NOTHING
     return _EXPORTS[key]
@@ -149,11 +178,11 @@ def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
     words = touch_words(catalog)
     units: list[tuple[set[str], set[str]]] = []  # (names bound, identifiers spelled)
     touching = set(imported.names)  # re-exported too (`from .loaders import *`)
-    libraries: set[str] = set()  # `import pandas as pd`: touches data, but is no helper
+    # `import pandas as pd` (under an `if` too): touches data, but is no helper of this module
+    libraries = {name for statement in _imports(tree.body)
+                 for name in _binds(statement)} - imported.names
     for statement in tree.body:
         binds = _binds(statement)
-        if isinstance(statement, ast.Import | ast.ImportFrom):
-            libraries |= binds - imported.names
         first = min([statement.lineno, *(d.lineno for d in
                                          getattr(statement, "decorator_list", ()))])
         segment = "".join(lines[first - 1:statement.end_lineno or statement.lineno])
@@ -170,9 +199,31 @@ def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
             if not binds <= touching and not mentions.isdisjoint(touching):
                 touching |= binds
                 grew = True
-    # A module it imports whose attributes touch data is one of its names (`from etl import
-    # io` then `io.load()`), but spelling that module's name does not touch data by itself.
-    return frozenset({*(touching - libraries), *(module for module, _ in imported.attributes)})
+    return frozenset(touching - libraries)
+
+
+def _passing(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], bool]:
+    """A module's top-level classes, the names that may hand back data they are given (see
+    `_Exports.passing`), and whether it imports `*`."""
+    classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
+    passing: set[str] = set()
+    star = False
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom):
+            star |= any(alias.name == "*" for alias in statement.names)
+            passing |= {alias.asname or alias.name for alias in statement.names}
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = statement.args
+            params = {a.arg for a in (*arguments.posonlyargs, *arguments.args,
+                                      *arguments.kwonlyargs, arguments.vararg,
+                                      arguments.kwarg) if a is not None}
+            if any(isinstance(node, ast.Name) and node.id in params
+                   for result in ast.walk(statement)
+                   if isinstance(result, ast.Return | ast.Yield | ast.YieldFrom)
+                   and result.value is not None
+                   for node in ast.walk(result.value)):
+                passing.add(statement.name)
+    return frozenset(classes), frozenset(passing), star
 
 
 def _binds(statement: ast.stmt) -> set[str]:

@@ -56,6 +56,8 @@ class ProjectSinks(InterpreterState):
 
         def kept_arguments(self, node: cst.Call
                            ) -> tuple[tuple[int | str, Value | None], ...]: ...
+        def may_tell_data(self, qualname: str,
+                          arguments: Sequence[tuple[int | str, Value | None]]) -> bool: ...
         def path_resource(self, value: Value | None, kind: str, shown: str,
                           named: bool = False) -> tuple[Resource, str | None]: ...
 
@@ -71,6 +73,8 @@ class ProjectSinks(InterpreterState):
         kept = self.kept_arguments(node)
         if not any(isinstance(v, Data | Text) or (isinstance(v, Symbol) and v.project)
                    for _, v in kept):
+            return
+        if not self.may_tell_data(qualname, kept):
             return
         constants = None if made is None else Constants(
             tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),

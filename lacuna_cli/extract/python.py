@@ -41,7 +41,7 @@ from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
 from lacuna_cli.extract.pypositions import NodeStarts
-from lacuna_cli.extract.project_calls import data_helpers
+from lacuna_cli.extract.project_calls import data_helpers, may_tell_data
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
@@ -926,6 +926,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         what it reads itself (`load_customers()`: `data/customers.csv`), the path it is given
         and reads (`load(DATA / "customers.csv")`), the data it is given and returns
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
+        if not self.may_tell_data(made.qualname, made.arguments):
+            return None
         returned = self.imports.returned(made.qualname, self.graph.relpath)
         shift = 0
         texts = tuple((key, v.value) for key, v in made.arguments if isinstance(v, Text))
@@ -953,6 +955,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             else:
                 parts.append(value)
         return self.combine(parts, "derive", node)
+
+    def may_tell_data(self, qualname: str, arguments: Sequence[tuple[int | str, Value | None]]
+                      ) -> bool:
+        """Whether the summary of a function or method of another project file can tell
+        anything here: data is handed to it (it may return it), or it touches data itself.
+        Summaries cost a parse and an interpretation of its whole module."""
+        return may_tell_data(qualname, self.graph.relpath, self.context.root, self.catalog,
+                             any(isinstance(v, Data) or (isinstance(v, Symbol) and v.project)
+                                 for _, v in arguments))
 
     def resolved(self, value: Value | None, node: cst.CSTNode) -> Value | None:
         """A value another project file made, as the data it is when that can be told (a
