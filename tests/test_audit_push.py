@@ -62,12 +62,26 @@ def records_read(monkeypatch) -> list[int]:
     return seen
 
 
+def pushed_once(shop: Path, lacuna, central: str, chain: str) -> list[int]:
+    """A check pushed to a new chain: the seqs the central store then holds."""
+    lacuna("check", ".", cwd=shop)
+    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
+    return central_seqs(chain)
+
+
+def assert_refused(shop: Path, lacuna, central: str, chain: str, seq: int, kind: str,
+                   before: list[int]) -> None:
+    """The next push fails verification at `seq` and sends nothing."""
+    refused = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
+    assert refused.code == 1
+    assert f"fails verification at seq {seq} ({kind}" in refused.stdout
+    assert central_seqs(chain) == before
+
+
 def test_a_push_reads_only_what_follows_the_central_checkpoint(
         shop: Path, lacuna, central, records_read: list[int]) -> None:
     chain = f"reads-{uuid.uuid4().hex[:8]}"
-    lacuna("check", ".", cwd=shop)
-    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
-    pushed = central_seqs(chain)[-1]
+    pushed = pushed_once(shop, lacuna, central, chain)[-1]
 
     verification, result = push_module.push_verified(database(shop), central, chain, None)
     assert verification is None and result is not None and result.records == 0
@@ -85,17 +99,12 @@ def test_a_push_reads_only_what_follows_the_central_checkpoint(
 def test_an_edited_record_not_pushed_yet_refuses_the_push(shop: Path, lacuna, central) -> None:
     import duckdb
     chain = f"new-edit-{uuid.uuid4().hex[:8]}"
-    lacuna("check", ".", cwd=shop)
-    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
-    before = central_seqs(chain)
+    before = pushed_once(shop, lacuna, central, chain)
     lacuna("check", ".", cwd=shop)
     edited = before[-1] + 2
     with duckdb.connect(str(database(shop))) as connection:
         connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = ?", [edited])
-    refused = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
-    assert refused.code == 1
-    assert f"fails verification at seq {edited} (edited" in refused.stdout
-    assert central_seqs(chain) == before
+    assert_refused(shop, lacuna, central, chain, edited, "edited", before)
 
 
 def test_records_appended_outside_a_run_after_the_push_refuse_it(
@@ -106,9 +115,7 @@ def test_records_appended_outside_a_run_after_the_push_refuse_it(
 
     from lacuna_cli.audit.chain import RECORD_FIELDS, link
     chain = f"unsealed-{uuid.uuid4().hex[:8]}"
-    lacuna("check", ".", cwd=shop)
-    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
-    before = central_seqs(chain)
+    before = pushed_once(shop, lacuna, central, chain)
     columns = ", ".join(f'"{name}"' for name in RECORD_FIELDS)
     with duckdb.connect(str(database(shop))) as connection:
         row = connection.execute(f"SELECT {columns} FROM audit_log ORDER BY seq DESC "
@@ -121,10 +128,7 @@ def test_records_appended_outside_a_run_after_the_push_refuse_it(
         connection.execute(f"INSERT INTO audit_log ({columns}) "
                            f"VALUES ({', '.join('?' for _ in RECORD_FIELDS)})",
                            [forged[name] for name in RECORD_FIELDS])
-    refused = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
-    assert refused.code == 1
-    assert f"fails verification at seq {forged['seq']} (unsealed" in refused.stdout
-    assert central_seqs(chain) == before
+    assert_refused(shop, lacuna, central, chain, forged["seq"], "unsealed", before)
 
 
 def test_a_local_checkpoint_that_differs_from_the_central_copy_refuses_the_push(
@@ -133,9 +137,7 @@ def test_a_local_checkpoint_that_differs_from_the_central_copy_refuses_the_push(
     must be the one the central store holds."""
     import duckdb
     chain = f"cp-{uuid.uuid4().hex[:8]}"
-    lacuna("check", ".", cwd=shop)
-    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
-    before = central_seqs(chain)
+    before = pushed_once(shop, lacuna, central, chain)
     with duckdb.connect(str(database(shop))) as connection:
         connection.execute("UPDATE checkpoints SET tree_root = ? WHERE seq = ?",
                            ["0" * 64, before[-1]])
@@ -153,9 +155,7 @@ def test_a_push_does_not_reread_archive_files_it_already_sent(shop: Path, lacuna
     altered file."""
     import duckdb
     chain = f"archived-{uuid.uuid4().hex[:8]}"
-    lacuna("check", ".", cwd=shop)
-    assert lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop).code == 0
-    pushed = central_seqs(chain)
+    pushed = pushed_once(shop, lacuna, central, chain)
     assert lacuna("audit", "archive", "--before", "2999-01-01", cwd=shop).code == 0
     (archived,) = (shop / ".lacuna" / "archive").glob("audit-*.parquet")
     edited = archived.with_name("edited.parquet")

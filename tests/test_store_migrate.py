@@ -10,22 +10,18 @@ from lacuna_cli.errors import StoreError
 from lacuna_cli.store import open_store
 
 
-def test_a_table_missing_from_an_older_schema_is_created(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("table", "older"), [
+    ("classify_cache", "UPDATE meta SET value = 'older' WHERE key = 'schema_digest'"),
+    ("resource_history", "DELETE FROM meta WHERE key = 'schema_digest'"),  # before digests
+], ids=["older-digest", "no-digest"])
+def test_a_table_missing_from_an_older_schema_is_created(tmp_path: Path, table: str,
+                                                         older: str) -> None:
     db = tmp_path / "lacuna.duckdb"
     with open_store(db, write=True) as connection:
-        connection.execute("DROP TABLE classify_cache")  # as a Lacuna without it left it
-        connection.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_digest'")
+        connection.execute(f"DROP TABLE {table}")  # as a Lacuna without it left it
+        connection.execute(older)
     with open_store(db, write=True) as connection:
-        assert connection.execute("SELECT count(*) FROM classify_cache").fetchone() == (0,)
-
-
-def test_a_database_without_a_schema_digest_is_migrated(tmp_path: Path) -> None:
-    db = tmp_path / "lacuna.duckdb"
-    with open_store(db, write=True) as connection:
-        connection.execute("DROP TABLE resource_history")
-        connection.execute("DELETE FROM meta WHERE key = 'schema_digest'")  # older Lacuna
-    with open_store(db, write=True) as connection:
-        assert connection.execute("SELECT count(*) FROM resource_history").fetchone() == (0,)
+        assert connection.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
 
 
 def test_a_database_of_a_newer_lacuna_is_refused(tmp_path: Path) -> None:
@@ -33,6 +29,6 @@ def test_a_database_of_a_newer_lacuna_is_refused(tmp_path: Path) -> None:
     with open_store(db, write=True) as connection:
         connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
         connection.execute("UPDATE meta SET value = 'newer' WHERE key = 'schema_digest'")
-    with pytest.raises(StoreError, match="database schema 99 is newer than this lacuna"):
-        with open_store(db, write=True):
-            pass
+    with pytest.raises(StoreError, match="database schema 99 is newer than this lacuna"), \
+            open_store(db, write=True):
+        pass
