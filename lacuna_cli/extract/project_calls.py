@@ -11,11 +11,12 @@ data, a few files deep.
 
 It is the *name* that counts, not the module: a widely imported `utils.py` holding one loader
 and thirty string helpers makes `utils.load_customers(...)` a seed, not every `utils.slug(x)`
-(a module-wide rule sent nearly every file of a large project to libcst whole, and made the
-standard library's cold check four times slower).
+(a module-wide rule sent every file importing such a module to libcst whole).
 
 The project files consulted are returned too: the importer's cached analysis is valid only
 while they stay as they are (a helper that starts reading customers makes its callers matter).
+The same knowledge of what each name does tells the interpreter which functions of other files
+are worth summarising for a caller (`may_tell_data`).
 """
 
 from __future__ import annotations
