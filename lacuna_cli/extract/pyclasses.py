@@ -11,7 +11,7 @@ Mixed into the interpreter in `python.py`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import libcst as cst
 
@@ -133,17 +133,9 @@ class Classes(InterpreterState):
     def called_with(self, function: Function, constants: Constants) -> dict[str, Value]:
         """A function's parameters as a caller in another file gives them: its constant
         arguments by position or keyword (`load("customers")` reads `data/customers.csv`)."""
-        definition = function.node.params
-        positional = [*definition.posonly_params, *definition.params]
-        names = {p.name.value for p in (*positional, *definition.kwonly_params)}
-        bound: dict[str, Value] = {}
-        for key, text in constants.call:
-            if isinstance(key, int):
-                if key < len(positional):
-                    bound[positional[key].name.value] = Text(text)
-            elif key in names:
-                bound[key] = Text(text)
-        return bound
+        given = {key: Text(text) for key, text in constants.call}
+        return {param.name.value: value for param, value in _given(function, given, skip=0)
+                if value is not None}
 
     def _parameters_given(self, function: Function, instance: Instance,
                           given: Mapping[int | str, Value]) -> dict[str, Value]:
@@ -158,10 +150,8 @@ class Classes(InterpreterState):
         if skip:
             env[positional[0].name.value] = instance.cls if binding == "classmethod" \
                 else instance
-        for index, param in enumerate((*positional[skip:], *definition.kwonly_params)):
+        for param, value in _given(function, given, skip):
             name = param.name.value
-            value = given.get(name, given.get(index) if index < len(positional) - skip
-                              else None)
             if value is None and param.default is not None:
                 value = self.value(param.default)
             if value is not None:
@@ -183,6 +173,17 @@ class Classes(InterpreterState):
                 value = self.value(param.default) if param.default is not None else None
             if value is not None:
                 env[name] = value
+
+
+def _given(function: Function, given: Mapping[int | str, Value], skip: int
+           ) -> Iterator[tuple[cst.Param, Value | None]]:
+    """Each parameter after the first `skip` with the value `given` for it by keyword or by
+    position (counted after those skipped), None when none is."""
+    definition = function.node.params
+    positional = [*definition.posonly_params, *definition.params]
+    for index, param in enumerate((*positional[skip:], *definition.kwonly_params)):
+        yield param, given.get(param.name.value, given.get(index)
+                               if index < len(positional) - skip else None)
 
 
 def method_binding(definition: cst.FunctionDef) -> str | None:

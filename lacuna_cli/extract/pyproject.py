@@ -24,7 +24,7 @@ from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Symbol, Text, Value
 from lacuna_cli.models import Operation, Resource
 
-from lacuna_cli.extract.pyimports import Constants
+from lacuna_cli.extract.pyimports import Constants, Returned
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
@@ -61,6 +61,20 @@ class ProjectSinks(InterpreterState):
         def path_resource(self, value: Value | None, kind: str, shown: str,
                           named: bool = False) -> tuple[Resource, str | None]: ...
 
+    def function_returned(self, qualname: str,
+                          arguments: Sequence[tuple[int | str, Value | None]]
+                          ) -> Returned | None:
+        """What a function of another project file tells for a call with these arguments: its
+        summary, or, when it builds a path around a parameter the call gives as a constant
+        (`load("customers")` reading `f"data/{name}.csv"`), its summary with the call's
+        constants bound."""
+        returned = self.imports.returned(qualname, self.graph.relpath)
+        texts = _texts(arguments)
+        if returned is not None and returned.templated and texts:
+            return self.imports.returned(qualname, self.graph.relpath,
+                                         constants=Constants(call=texts)) or returned
+        return returned
+
     def project_sinks(self, qualname: str, node: cst.Call,
                       made: Sequence[tuple[int | str, Value | None]] | None = None) -> None:
         """Report the writes and sends of a function of another project file that the data
@@ -76,16 +90,12 @@ class ProjectSinks(InterpreterState):
             return
         if not self.may_tell_data(qualname, kept):
             return
-        constants = None if made is None else Constants(
-            tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
-            tuple((key, v.value) for key, v in kept if isinstance(v, Text)))
-        returned = self.imports.returned(qualname, self.graph.relpath, made is not None,
-                                         constants)
-        texts = tuple((key, v.value) for key, v in kept if isinstance(v, Text))
-        if made is None and returned is not None and returned.templated and texts:
-            # `upload(df, "riders.csv")` posting to `f"{PARTNER}/{name}"`: the body tells where
-            returned = self.imports.returned(qualname, self.graph.relpath,
-                                             constants=Constants(call=texts)) or returned
+        if made is None:  # `upload(df, "riders.csv")` posting to `f"{PARTNER}/{name}"` too
+            returned = self.function_returned(qualname, kept)
+        else:
+            returned = self.imports.returned(qualname, self.graph.relpath, True, Constants(
+                tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
+                _texts(kept)))
         if returned is None or not returned.sinks:
             return
         # a method's arguments come after `self`, a staticmethod's from the first
@@ -147,3 +157,9 @@ class ProjectSinks(InterpreterState):
             self.graph.operation("read", template.location, template.code, [resource],
                                  data_node=self.graph.resource_node(resource),
                                  called_from=self.loc(node))
+
+
+def _texts(arguments: Sequence[tuple[int | str, Value | None]]) -> tuple[tuple[int | str, str],
+                                                                           ...]:
+    """The constant arguments of a call, by position or keyword."""
+    return tuple((key, v.value) for key, v in arguments if isinstance(v, Text))

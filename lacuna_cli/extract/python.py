@@ -928,13 +928,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
         if not self.may_tell_data(made.qualname, made.arguments):
             return None
-        returned = self.imports.returned(made.qualname, self.graph.relpath)
+        returned = self.function_returned(made.qualname, made.arguments)
         shift = 0
-        texts = tuple((key, v.value) for key, v in made.arguments if isinstance(v, Text))
-        if returned is not None and returned.templated and texts:
-            # `load("customers")` of a `load(name)` reading `f"data/{name}.csv"`: the body tells
-            returned = self.imports.returned(made.qualname, self.graph.relpath,
-                                             constants=Constants(call=texts)) or returned
         if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
             returned = self.imports.returned(made.qualname, self.graph.relpath, True)
             shift = 0 if returned is not None and returned.static else 1
