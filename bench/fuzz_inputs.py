@@ -169,7 +169,7 @@ POLICY_EVAL_SEED = {
     "source": {"tier": "PROPRIETARY", "tags": ["PII"], "lineage": ["crm.customers"],
                "columns": {"email": ["PII"]}},
     "destination": {"type": "unmanaged", "path": "~/x.csv", "kind": "file", "encrypted": False,
-                    "reason": ""},
+                    "reason": "", "parameter": False},
     "user": {"id": "u", "role": "analyst"}, "context": {"purpose": None, "environment": "ci"},
     "dynamic": False}
 

@@ -23,6 +23,9 @@ from pydantic import (
 )
 
 CONTRACT_VERSION = 2
+# How a function's parameter is named while its body is summarised, and the reason of an
+# operation whose place is one (`parameter `path` of `load()``).
+PARAMETER_PREFIX = "parameter `"
 
 Action = Literal["read", "write", "export", "join", "aggregate", "filter", "anonymize", "query"]
 ResourceKind = Literal["file", "table", "url", "stream", "service", "unknown"]
@@ -167,6 +170,14 @@ class Operation(Model):
     # The call in another project file whose data reaches this line (a helper's send, reported
     # once per call): a change there is a change to what this operation does.
     called_from: Location | None = None
+
+    @property
+    def to_parameter(self) -> bool:
+        """Whether the destination is a parameter of the function the operation is in: where the
+        data goes is up to each caller, and the calls in the project are checked with their own
+        arguments."""
+        return (self.destination is not None and self.destination.kind == "unknown"
+                and (self.dynamic_reason or "").startswith(PARAMETER_PREFIX))
 
     @property
     def target(self) -> str:

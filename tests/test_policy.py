@@ -21,7 +21,8 @@ def op_input(tier: str = "PROPRIETARY", tags=("PII",), dest_type: str = "unmanag
             "source": {"tier": tier, "tags": list(tags), "lineage": ["crm.customers"],
                        "columns": {"email": ["PII"], "phone": ["PII"]}},
             "destination": {"type": dest_type, "path": path, "kind": "file",
-                            "encrypted": False, "reason": "", "service": "", "category": ""},
+                            "encrypted": False, "reason": "", "parameter": False,
+                            "service": "", "category": ""},
             "user": {"id": "u", "role": "analyst"},
             "context": {"purpose": None, "environment": "local"}, "dynamic": False}
 

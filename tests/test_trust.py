@@ -182,7 +182,8 @@ def test_a_password_in_the_opa_url_never_reaches_the_output(shop: Path, tmp_path
         "action": "export",
         "source": {"tier": "PROPRIETARY", "tags": ["PII"], "lineage": [], "columns": {}},
         "destination": {"type": "http", "path": "https://x.example", "kind": "url",
-                        "encrypted": False, "reason": "", "service": "", "category": ""},
+                        "encrypted": False, "reason": "", "parameter": False,
+                        "service": "", "category": ""},
         "user": {"id": "u", "role": "analyst"},
         "context": {"purpose": None, "environment": "local"}, "dynamic": False}))
     as_option = lacuna("policy", "eval", "--input", str(tmp_path / "op.json"), "--opa-url",

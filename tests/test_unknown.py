@@ -238,7 +238,8 @@ def test_policy_eval_denies_an_unknown_export(tmp_path: Path, lacuna) -> None:
         "action": "export",
         "source": {"tier": "UNKNOWN", "tags": [], "lineage": ["sys.argv[1]"], "columns": {}},
         "destination": {"type": "http", "path": "https://partner.example/x", "kind": "url",
-                        "encrypted": False, "reason": "", "service": "", "category": ""},
+                        "encrypted": False, "reason": "", "parameter": False,
+                        "service": "", "category": ""},
         "user": {"id": "ana@acme.example", "role": "analyst"},
         "context": {"purpose": None, "environment": "local"},
         "dynamic": False,
@@ -249,7 +250,83 @@ def test_policy_eval_denies_an_unknown_export(tmp_path: Path, lacuna) -> None:
     assert denied.code == 1, denied.stderr
     assert json.loads(denied.stdout)["policy_id"] == "LAC-UNK-001"
     document["destination"] = {"type": "project", "path": "scratch/x.csv", "kind": "file",
-                               "encrypted": False, "reason": "", "service": "", "category": ""}
+                               "encrypted": False, "reason": "", "parameter": False,
+                               "service": "", "category": ""}
     (tmp_path / "op.json").write_text(json.dumps(document))
     inside = lacuna("policy", "eval", "--input", str(tmp_path / "op.json"), cwd=tmp_path)
     assert inside.code == 0, inside.stdout + inside.stderr
+
+
+def test_unknown_data_to_a_destination_computed_at_run_time_is_denied(tmp_path: Path,
+                                                                      lacuna) -> None:
+    # nothing is known at either end: the script copies whatever it is given wherever it is told
+    root = _project(tmp_path, """rows = pd.read_csv(sys.argv[1])
+rows.to_csv(sys.argv[2])
+rows.to_json(f"{os.environ['OUT_DIR']}/rows.json")
+""")
+    code, document = _check(lacuna, root)
+    assert code == 1
+    for line in (2, 3):
+        decision = _at(document, line, "write")["decision"]
+        assert (decision["allowed"], decision["policy_id"]) == (False, "LAC-UNK-001")
+    assert "a destination computed at run time: command-line arguments" in \
+        _at(document, 2, "write")["decision"]["reasoning"]
+
+
+HELPERS = """import pandas as pd
+from pathlib import Path
+
+
+def convert(src, dst):
+    pd.read_csv(src).to_parquet(dst)
+
+
+def copy_text(src, dst):
+    Path(dst).write_text(Path(src).read_text())
+"""
+
+
+def test_a_helper_copying_one_parameter_to_another_is_decided_where_it_is_called(
+        tmp_path: Path, lacuna) -> None:
+    # alone, the helper's places are its callers' to name: not a denial of every utility module
+    alone = _project(tmp_path / "alone", "", **{"fileio.py": HELPERS})
+    code, document = _check(lacuna, alone)
+    assert code == 0, [f["decision"]["reasoning"] for f in document["findings"]]
+    # called: each call is checked with the places it passes, at the helper's line
+    called = _project(tmp_path / "called", """from fileio import convert, copy_text
+
+convert("data/customers.csv", "/tmp/customers.parquet")
+copy_text(sys.argv[1], sys.argv[2])
+convert("data/targets.csv", "warehouse/targets.parquet")
+""", **{"fileio.py": HELPERS})
+    code, document = _check(lacuna, called)
+    assert code == 1
+    denied = {(f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+               tuple(s["name"] for s in f["operation"]["sources"]), f["decision"]["policy_id"])
+              for f in document["findings"] if not f["decision"]["allowed"]}
+    assert denied == {(6, "/tmp/customers.parquet", ("data/customers.csv",), "LAC-PII-001"),
+                      (10, "sys.argv[2]", ("sys.argv[1]",), "LAC-UNK-001")}
+    copied = [f for f in document["findings"] if f["operation"]["location"]["line"] == 10
+              and f["operation"]["action"] == "write"]
+    assert copied[0]["operation"]["called_from"]["path"] == "job.py"
+    assert "command-line arguments" in copied[0]["operation"]["dynamic_reason"]
+
+
+def test_records_of_a_model_not_known_stay_in_the_applications_database(tmp_path: Path,
+                                                                        lacuna) -> None:
+    # the table is named at run time, the place is not: the application's own database
+    root = _project(tmp_path, """from app import db
+
+
+def erase(payload):
+    db.session.delete(db.session.merge(payload))
+""", **{"app.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"})
+    code, document = _check(lacuna, root)
+    written = [f for f in document["findings"] if f["operation"]["action"] == "write"]
+    assert len(written) == 2  # merged, then deleted
+    for stored in written:
+        assert stored["operation"]["dynamic"] is True
+        assert stored["decision"]["allowed"] is True
+    erased = [f for f in written if "deletes" in f["operation"]["dynamic_reason"]]
+    assert erased[0]["classification"]["tier"] == "UNKNOWN"
+    assert code == 0

@@ -459,6 +459,8 @@ class Effects(InterpreterState):
             first = self.value(node.args[0].value) if node.args else None
             return Strings((first.value,)) if isinstance(first, Text) else first
         parts = [self.value(a.value) for a in node.args if not a.keyword]
+        if len(parts) == 1 and operation == "join" and raw_placeholder(parts[0]) is not None:
+            return parts[0]  # `Path(path)` of a parameter: still the caller's place
         self.note_templated(parts)  # `os.path.join(BASE, name)` of a parameter `name`
         if _any_data([p for p in parts if raw_placeholder(p) is None]):
             return self.combine(parts, "derive", node)  # `str(row)`: the row as text

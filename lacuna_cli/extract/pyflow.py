@@ -13,16 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lacuna_cli.extract.graph import GraphBuilder
-from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource, Transform
+from lacuna_cli.models import (
+    PARAMETER_PREFIX,
+    Action,
+    LineageEdge,
+    Location,
+    Operation,
+    Resource,
+    Transform,
+)
 
-PLACEHOLDER_PREFIX = "parameter `"
 READING: frozenset[Action] = frozenset({"read", "query"})
 
 
 def is_placeholder(resource: Resource | None) -> bool:
     """Whether a resource stands for a function parameter (never a real place)."""
     return resource is not None and resource.kind == "unknown" and resource.name.startswith(
-        PLACEHOLDER_PREFIX)
+        PARAMETER_PREFIX)
 
 
 @dataclass

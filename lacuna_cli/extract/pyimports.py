@@ -85,6 +85,9 @@ class Returned:
     sinks: tuple[Operation, ...] = ()
     placeholders: tuple[tuple[str, tuple[int | None, str, str]], ...] = ()
     static: bool = False  # a staticmethod: the call's arguments are its parameters, no `self`
+    # Placeholder names of the parameters whose place the function reads (`pd.read_csv(src)`):
+    # what reaches its sinks from one of them is the data at the place the caller names.
+    read: frozenset[str] = frozenset()
     templated: frozenset[str] = frozenset()  # see `Summary.templated`: asked with constants
 
 

@@ -139,6 +139,8 @@ class Operations(InterpreterState):
     def copy(self, src: cst.BaseExpression | None, dst: cst.BaseExpression | None,
              node: cst.Call) -> None:
         source, _ = self.resource_of(src, node)
+        if is_placeholder(source):  # the caller's path names what is copied
+            self.read_paths.add(source.name)
         data = self.read_silently(source)
         self.write([data], self.resource_of(dst, node), node)
 

@@ -90,7 +90,7 @@ class ModelWrites(InterpreterState):
             return None
         targets: list[tuple[Resource, str | None]] = [
             (table_resource(name, columns), None) for name, columns in tables] or [
-            (Resource(kind="unknown", name=f"{api.library} `{self.code(node)}`"[:200]),
+            (self.unknown_table(api, node),
              f"the model of the record stored by `{self.code(node.func)}` is not known")]
         for target in targets:
             self.write(flowing, target, node)
@@ -161,7 +161,7 @@ class ModelWrites(InterpreterState):
             return None
         targets: list[tuple[Resource, str | None]] = [
             (table_resource(m.table, m.columns), None) for m in tables if m.table] or [
-            (Resource(kind="unknown", name=f"{api.library} `{self.code(node)}`"[:200]),
+            (self.unknown_table(api, node),
              f"the model whose rows `{self.code(node.func)}` deletes is not known")]
         for resource, reason in targets:  # the table's own data is what the operation is about
             self.graph.operation("write", self.loc(node), self.code(self.statement), [],
@@ -234,6 +234,12 @@ class ModelWrites(InterpreterState):
         """`data` holds records or rows of `schema`'s table (a record built, a read)."""
         if data is not None and schema.table is not None:
             self.records[id(data)] = (data, schema)
+
+    def unknown_table(self, api: Api, node: cst.Call) -> Resource:
+        """A table of the application's own database whose model cannot be told: the place is
+        a database (governed storage), only its name is left to run time."""
+        return Resource(kind="unknown", name=f"{api.library} `{self.code(node)}`"[:200],
+                        category="database")
 
     def model_of(self, value: Value | None) -> DeclaredSchema | None:
         """The table model whose records or rows `value` holds, if it is one remembered."""

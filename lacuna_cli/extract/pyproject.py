@@ -21,7 +21,7 @@ import libcst as cst
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import Summary, write_action
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Symbol, Text, Value
 from lacuna_cli.models import Operation, Resource
 
 from lacuna_cli.extract.pyimports import Constants, Returned
@@ -85,7 +85,7 @@ class ProjectSinks(InterpreterState):
         place the instance keeps on `self` is told (what cannot be is computed at run
         time)."""
         kept = self.kept_arguments(node)
-        if not any(isinstance(v, Data | Text) or (isinstance(v, Symbol) and v.project)
+        if not any(isinstance(v, Data | Text | Dynamic) or (isinstance(v, Symbol) and v.project)
                    for _, v in kept):
             return
         if not self.may_tell_data(qualname, kept):
@@ -104,13 +104,17 @@ class ProjectSinks(InterpreterState):
             key + shift if isinstance(key, int) else key: self.resolved(value, node)
             for key, value in kept}
         params = dict(returned.placeholders)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        written: dict[int | str, str] = {  # how the call spells each argument (`sys.argv[2]`)
+            **{index + shift: self.code(a.value) for index, a in enumerate(positional)},
+            **{a.keyword.value: self.code(a.value) for a in node.args if a.keyword is not None}}
 
         def argument(placeholder: str) -> tuple[Value | None, str, str] | None:
             if placeholder not in params:
                 return None
             index, name, kind = params[placeholder]
-            value = given.get(name, given.get(index) if index is not None else None)
-            return value, name, kind
+            key: int | str = name if name in given or index is None else index
+            return given.get(key), written.get(key, name)[:200], kind
 
         for template in returned.sinks:
             if template.action == "read":
@@ -125,6 +129,11 @@ class ProjectSinks(InterpreterState):
                 elif isinstance(bound[0], Data):
                     data.append(bound[0])
                     sources.extend(r for r in bound[0].roots if not is_placeholder(r))
+                elif source.name in returned.read:  # `convert("data/x.csv", out)` reads it
+                    value, name, kind = bound
+                    place, _ = self.path_resource(value, kind, name)
+                    data.append(Data(self.graph.resource_node(place), (place,)))
+                    sources.append(place)
             if not data:
                 continue  # only constants reach it from here: the helper's own finding
             destination, reason = template.destination, template.dynamic_reason
@@ -132,7 +141,7 @@ class ProjectSinks(InterpreterState):
             if bound is not None:
                 value, name, kind = bound
                 destination, reason = self.path_resource(
-                    value if isinstance(value, Text) else None, kind, name)
+                    value if isinstance(value, Text | Dynamic) else None, kind, name)
             combined = self.combine(data, "derive", node)
             self.graph.operation(
                 write_action(destination) if destination is not None else template.action,
@@ -144,19 +153,18 @@ class ProjectSinks(InterpreterState):
                      argument: Callable[[str], tuple[Value | None, str, str] | None],
                      node: cst.Call) -> None:
         """A read in the helper of the path this call names (`load(DATA / "customers.csv")`
-        reaching `pd.read_csv(path)`): reported at the helper's line with that path. A path
-        this call cannot tell leaves the helper's own finding as it is."""
+        reaching `pd.read_csv(path)`): reported at the helper's line with that path, or, for
+        a path known only at run time (`copy_text(sys.argv[1], ...)`), as the call spells
+        it. Any other value leaves the helper's own finding as it is."""
         for source in template.sources:
             bound = argument(source.name) if is_placeholder(source) else None
-            if bound is None or not isinstance(bound[0], Text):
+            if bound is None or not isinstance(bound[0], Text | Dynamic):
                 continue
             value, name, kind = bound
             resource, reason = self.path_resource(value, kind, name)
-            if reason is not None:
-                continue
             self.graph.operation("read", template.location, template.code, [resource],
                                  data_node=self.graph.resource_node(resource),
-                                 called_from=self.loc(node))
+                                 dynamic_reason=reason, called_from=self.loc(node))
 
 
 def _texts(arguments: Sequence[tuple[int | str, Value | None]]) -> tuple[tuple[int | str, str],

@@ -28,7 +28,7 @@ from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
-from lacuna_cli.extract.prefilter import IDENTIFIER, may_hold_operations
+from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -489,7 +489,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                        for f in summary.flows if f.param is not None)
         return Returned(own, params, *outward_templates(summary, other.path_kinds),
                         static=method_binding(function.node) == "staticmethod",
-                        templated=summary.templated)
+                        templated=summary.templated,
+                        read=frozenset(p.placeholder.name for p in summary.params
+                                       if p.placeholder.name in other.read_paths))
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
@@ -801,6 +803,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if self.executes_statement(method, node):  # `session.execute(insert(C), rows)`
                 return None
             base = self.value(func.value)
+            if method in PATH_CALLS and (isinstance(base, Dynamic)
+                                         or raw_placeholder(base) is not None):
+                return self.place_method(func.value, method, node)
             if isinstance(base, Model):  # `Lead.model_validate(row)`, `customers.insert()`
                 statement = self.model_method(base.schema, method, node)
                 return statement if statement is not None else self.model_call(base, node)
@@ -1170,6 +1175,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     return None
                 found[arg.keyword.value] = value.value
         return found
+
+    def place_method(self, place: cst.BaseExpression, method: str, node: cst.Call
+                     ) -> Value | None:
+        """`Path(sys.argv[1]).read_text()`, `Path(dst).write_bytes(b)`, `Path(p).open("w")`: the
+        path methods on a place known only at run time, or given by the caller."""
+        if method == "open":
+            return self.open_file(place, self.arg(node, 0, "mode"), node)
+        if method.startswith("read_"):
+            return self.read(place, node)
+        self.write([self.value(a.value) for a in node.args], self.resource_of(place, node), node)
+        return None
 
     def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value:
         api = self.catalog.method(method)

@@ -45,6 +45,7 @@ class DestinationInput(_Fields):
     kind: DestinationKind
     encrypted: bool
     reason: str
+    parameter: bool  # a parameter of the function the operation is in: its callers decide
     service: str  # "" unless the catalog names who receives the data
     category: str  # "" or one of the catalog's categories (llm, tracker, hub, ...)
 

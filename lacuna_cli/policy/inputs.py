@@ -1,7 +1,7 @@
 """The policy input document for one operation, following OPA conventions.
 
 `{action, source{tier, tags, lineage, columns}, destination{type, path, kind, encrypted,
-reason, service, category}, user{id, role}, context{purpose, environment}, dynamic}` —
+reason, parameter, service, category}, user{id, role}, context{purpose, environment}, dynamic}` —
 documented in the README and checked by `input_schema`.
 Where the operation happens (file, line) is deliberately left out: decisions must not depend on
 it, and identical inputs are then evaluated once.
@@ -71,6 +71,7 @@ def policy_input(
             "encrypted": bool(destination and destination.name.lower().endswith(
                 ENCRYPTED_SUFFIXES)),
             "reason": operation.dynamic_reason or "",
+            "parameter": operation.to_parameter,
             "service": destination.service or "" if destination else "",
             "category": destination.category or "" if destination else "",
         },

@@ -11,7 +11,7 @@ op(action, tier, tags, type, path) := {
 		"lineage": ["data/customers.csv"],
 		"columns": {"email": ["PII"], "phone": ["PII"], "region": []},
 	},
-	"destination": {"type": type, "path": path, "kind": "file", "encrypted": false, "reason": ""},
+	"destination": {"type": type, "path": path, "kind": "file", "encrypted": false, "reason": "", "parameter": false},
 	"user": {"id": "ana@acme.example", "role": "analyst"},
 	"context": {"purpose": null, "environment": "local"},
 	"dynamic": type == "dynamic",

@@ -23,7 +23,20 @@ test_unknown_data_stays_usable_inside_governed_storage if {
 		op("write", "UNKNOWN", [], "database", "analytics.visits"),
 		op("write", "UNKNOWN", [], "cloud", "s3://acme-governed/x.csv"),
 		op("export", "UNKNOWN", [], "http", "https://api.acme.example/ingest"),
-		op("write", "UNKNOWN", [], "dynamic", "out_path"),
+		object.union(op("write", "UNKNOWN", [], "dynamic", "out_path"), {"destination": {"parameter": true, "reason": "parameter `out_path` of `save()`"}}),
+	])
+}
+
+test_unknown_data_to_a_destination_computed_at_run_time_is_denied if {
+	some v in unknown_export.violations with input as batch([
+		object.union(op("write", "UNKNOWN", [], "dynamic", "sys.argv[2]"), {"destination": {"reason": "command-line arguments (sys.argv)"}}),
+		op("write", "INTERNAL", [], "dynamic", "sys.argv[2]"),
+	])
+	v.index == 0
+	contains(v.reason, "a destination computed at run time: command-line arguments (sys.argv)")
+	count(unknown_export.violations) == 1 with input as batch([
+		op("write", "UNKNOWN", [], "dynamic", "sys.argv[2]"),
+		op("write", "INTERNAL", [], "dynamic", "sys.argv[2]"),
 	])
 }
 
