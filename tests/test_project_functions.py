@@ -404,3 +404,44 @@ def test_a_path_built_around_a_parameter_is_the_place_the_caller_names(
         assert [s["name"] for s in finding["operation"]["sources"]] == ["data/rides.csv"]
         assert "PII" in finding["classification"]["tags"]
         assert not finding["decision"]["allowed"]
+
+
+def test_a_fallback_binding_in_another_branch_does_not_erase_an_imported_loader(
+        tmp_path: Path, lacuna) -> None:
+    """`try: from etl.loaders import load_customers / except ImportError: load_customers =
+    None`: one of the branches runs, so the loader may be what is called; the same for an
+    if/else and for a local frame set to None on one path."""
+    loaders = "import pandas as pd\n\n\ndef load_customers():\n    return pd.read_csv(" \
+              "\"data/customers.csv\")\n"
+    job = '''import os
+
+import requests
+
+try:
+    from etl.loaders import load_customers
+except ImportError:  # run outside the package
+    load_customers = None
+
+
+def main():
+    if os.environ.get("DRY_RUN"):
+        frame = None
+    else:
+        frame = load_customers()
+    if frame is None:
+        frame = None
+    requests.post("https://partner.example/upload", data=frame.to_csv())
+
+
+if __name__ == "__main__":
+    main()
+'''
+    root = write_files(tmp_path, {"etl/__init__.py": "", "etl/loaders.py": loaders,
+                                  "data/customers.csv": "customer_id,email,phone\n",
+                                  "job.py": job, "lacuna.toml": "embeddings = false\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    (posted,) = [f for f in json.loads(run.stdout)["findings"]
+                 if f["operation"]["action"] == "export"]
+    assert [s["name"] for s in posted["operation"]["sources"]] == ["data/customers.csv"]
+    assert posted["decision"]["allowed"] is False

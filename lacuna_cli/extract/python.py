@@ -29,6 +29,7 @@ from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
+from lacuna_cli.extract.pybranches import Branch, bound_names
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -209,10 +210,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.declare(node.name.value)
         elif isinstance(node, cst.If):
             self.expression_statement(node.test)
-            self.suite(node.body)
-            if node.orelse is not None:
-                self.compound(node.orelse) if isinstance(node.orelse, cst.If) else self.suite(
-                    node.orelse.body)
+            orelse = node.orelse
+            self.alternatives([node.body] if orelse is None else [
+                node.body, orelse if isinstance(orelse, cst.If) else orelse.body],
+                exhaustive=orelse is not None)
         elif isinstance(node, cst.For):
             # `for ride in read_records(path)`: each item is the data a helper returned
             iterable = self.resolved(self.expression_statement(node.iter), node.iter)
@@ -234,19 +235,38 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     self.bind(with_item.asname.name, value)
             self.suite(node.body)
         elif isinstance(node, cst.Try | cst.TryStar):
-            self.suite(node.body)
-            for handler in node.handlers:
-                self.suite(handler.body)
-            self.else_suite(node.orelse)
+            self.alternatives([node.body, *(handler.body for handler in node.handlers),
+                               *([node.orelse.body] if node.orelse is not None else [])],
+                              exhaustive=False)  # the body may stop before any rebinding
             if node.finalbody is not None:
                 self.suite(node.finalbody.body)
         elif isinstance(node, cst.Match):
             self.expression_statement(node.subject)
-            for case in node.cases:
-                self.suite(case.body)
+            self.alternatives([case.body for case in node.cases], exhaustive=False)
 
-    def suite(self, body: cst.BaseSuite) -> None:
+    def suite(self, body: Branch) -> None:
         self.block(body.body) if isinstance(body, cst.IndentedBlock) else self.compound(body)
+
+    def alternatives(self, branches: Sequence[Branch], exhaustive: bool
+                     ) -> None:
+        """Branches of which one runs (if/elif/else, try/except/else, match cases), read in
+        turn: a name one branch binds to something that may carry data keeps it when a later
+        branch rebinds it to something that carries none, so `load = None` under `except
+        ImportError` does not erase the loader the `try` imported (unknown is never nothing).
+        When no branch may run at all (an `if` without `else`), what held before is one of
+        the outcomes too: `if frame is None: frame = None` leaves the frame."""
+        names = set().union(*(bound_names(branch) for branch in branches))
+        carried: dict[str, Value] = {}
+        for branch in (None, *branches) if not exhaustive else branches:
+            if branch is not None:
+                self.suite(branch)
+            for name in names:
+                value = self.env.get(name)
+                if value is not None and _carries(value):
+                    carried[name] = value
+        for name, value in carried.items():
+            if not _carries(self.env.get(name)):
+                self.env[name] = value
 
     def else_suite(self, orelse: cst.Else | None) -> None:
         if orelse is not None:
@@ -1460,6 +1480,13 @@ MAX_PROJECT_NESTING = 4  # `a(b(c(d(path))))` across project files, followed thi
 # Interpreters of other project modules whose functions were asked about, by root, path and
 # source (a module many files import is interpreted once per process).
 _MODULES: dict[tuple[str, str, str], _Interpreter] = {}
+
+
+def _carries(value: Value | None) -> bool:
+    """Whether a value may hold or make data: data itself, a handle or writer, a function or
+    class, an object, or a name of a project module; constants and library names do not."""
+    return isinstance(value, Data | Frames | Handle | Writer | Function | ProjectClass | Instance
+                      | Model) or (isinstance(value, Symbol) and value.project)
 
 
 def _still_project(made_by: Symbol, result: Value | None) -> Value | None:
