@@ -7,6 +7,10 @@ MACs and advertising ids, coordinates named for a fix or a trip, Dutch, French a
 names, people named by their role, drugs given versus drugs listed, biometric templates, and
 reports that are about people.
 
+Then those learned from bench/schemas_sixth.yaml: résumés, vote intentions, reproductive health
+and lab analytes (an egg count is no count of records), an identity document's number (no
+key), authors' handles, cardholder abbreviations, and Czech and Hungarian names.
+
 The tables and columns here are written for these tests, none taken from the bench sets."""
 
 from __future__ import annotations
@@ -137,3 +141,42 @@ def test_explain_says_a_weight_is_health_data_only_in_a_persons_record(lacuna, t
     assert weight.startswith("  column weight_kg: INTERNAL [not sensitive]")
     assert weight.endswith("the Body measurements of a record that names no person, not of a "
                            "person")
+
+
+def test_a_resume_and_a_cover_letter_are_personal_and_the_interview_date_is_not(lacuna,
+                                                                                tmp_path):
+    assert found(lacuna, tmp_path, "job_applications", "application_id", "cv_file",
+                 "cover_letter", "interview_date") == {"cv_file", "cover_letter"}
+
+
+def test_how_a_respondent_will_vote_is_a_political_opinion(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "exit_poll", "interview_id", "voted_for",
+                 "preferred_party", "precinct") == {"voted_for", "preferred_party"}
+
+
+def test_egg_and_cell_counts_and_hormone_levels_are_health_data_a_row_count_is_not(
+        lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "ivf_cycles", "cycle_id", "oocyte_count", "cd4_count",
+                 "estradiol", "hba1c", "row_count") == {
+        "oocyte_count", "cd4_count", "estradiol", "hba1c"}
+
+
+def test_an_id_documents_number_is_not_the_persons_key(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "guest_register", "guest_id", "guest_id_number",
+                 "travel_doc_number", "room_no") == {"guest_id_number", "travel_doc_number"}
+
+
+def test_an_authors_handle_and_a_cardholders_abbreviated_name_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "forum_threads", "thread_id", "author_handle",
+                 "reply_count") == {"author_handle"}
+    assert found(lacuna, tmp_path, "DISPUTE_HDR", "DISP_ID", "CRDHLDR_NM", "RSN_CD") == {
+        "CRDHLDR_NM"}
+
+
+def test_czech_and_hungarian_contact_columns_are_personal_and_their_towns_are_not(lacuna,
+                                                                                 tmp_path):
+    assert found(lacuna, tmp_path, "klienti", "klient_id", "jmeno", "prijmeni", "rodne_cislo",
+                 "psc", "mesto") == {"jmeno", "prijmeni", "rodne_cislo", "psc"}
+    assert found(lacuna, tmp_path, "ugyfelek", "ugyfel_id", "vezeteknev", "keresztnev",
+                 "szuletesi_datum", "iranyitoszam", "varos") == {
+        "vezeteknev", "keresztnev", "szuletesi_datum", "iranyitoszam"}
