@@ -9,7 +9,9 @@ reports that are about people.
 
 Then those learned from bench/schemas_sixth.yaml: résumés, vote intentions, reproductive health
 and lab analytes (an egg count is no count of records), an identity document's number (no
-key), authors' handles, cardholder abbreviations, and Czech and Hungarian names.
+key), authors' handles, cardholder abbreviations, and Czech and Hungarian names; and from
+bench/schemas_seventh.yaml: mental-health scores, a health fact kept as a flag, a person's
+cell, people named by role, and Indonesian names.
 
 The tables and columns here are written for these tests, none taken from the bench sets."""
 
@@ -180,3 +182,27 @@ def test_czech_and_hungarian_contact_columns_are_personal_and_their_towns_are_no
     assert found(lacuna, tmp_path, "ugyfelek", "ugyfel_id", "vezeteknev", "keresztnev",
                  "szuletesi_datum", "iranyitoszam", "varos") == {
         "vezeteknev", "keresztnev", "szuletesi_datum", "iranyitoszam"}
+
+
+def test_mental_health_scores_and_a_pregnancy_flag_are_health_data_an_opt_in_flag_is_not(
+        lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "therapy_checkins", "checkin_id", "phq9", "anxiety_score",
+                 "pregnancy_flag", "sms_opt_in_flag") == {"phq9", "anxiety_score",
+                                                          "pregnancy_flag"}
+
+
+def test_a_parents_cell_is_a_phone_and_a_grids_cell_is_not(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "camp_registrations", "registration_id", "parent_cell",
+                 "grid_cell", "cabin_no") == {"parent_cell"}
+
+
+def test_the_names_of_a_decedent_a_licensee_and_an_alum_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "probate_filings", "filing_id", "decedent_name",
+                 "licensee_name", "alum_name", "court_name") == {
+        "decedent_name", "licensee_name", "alum_name"}
+
+
+def test_indonesian_contact_columns_are_personal_and_the_city_is_not(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "karyawan", "id_karyawan", "nama_lengkap", "nik",
+                 "tgl_lahir", "alamat", "nomor_hp", "kota") == {
+        "nama_lengkap", "nik", "tgl_lahir", "alamat", "nomor_hp"}
