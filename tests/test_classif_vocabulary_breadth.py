@@ -60,10 +60,12 @@ def test_call_recordings_agent_notes_and_scanned_forms_are_personal_a_songs_audi
     assert found(lacuna, tmp_path, "songs", "song_id", "audio_url", "title") == set()
 
 
-def test_the_page_a_visitor_is_on_and_came_from_is_browsing_history(lacuna, tmp_path):
+def test_the_page_a_visitor_is_on_and_came_from_is_browsing_history_a_sites_page_is_not(
+        lacuna, tmp_path):
     assert found(lacuna, tmp_path, "pageview_events", "event_id", "page_url", "referrer_url",
                  "landing_page", "utm_source", "viewport_width") == {
         "page_url", "referrer_url", "landing_page"}
+    assert found(lacuna, tmp_path, "cms_web_pages", "page_id", "page_url", "page_title") == set()
 
 
 def test_a_callers_number_and_callback_are_phones_and_the_dialled_line_is_not(lacuna,
