@@ -134,6 +134,7 @@ class EntityFile(BaseModel):
     head_only: list[str] = Field(default_factory=list)
     messages: Messages
     person_names: PersonNames
+    person_only: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,9 @@ class Vocabulary:
     # never a column's owner (`properties.email` is a bag of the record's own fields).
     head_only: frozenset[str] = frozenset()
     person_names: PersonNames | None = None
+    # Data types that are personal only of a person (`weight_kg` of a patient, not of a parcel):
+    # in a thing's or an unknown record they describe that record.
+    person_only: frozenset[str] = frozenset()
 
     def tokens_of(self, name: str) -> list[str]:
         """The name's tokens, compounds that name no entity cut out."""
@@ -324,6 +328,8 @@ def in_context(verdict: ColumnSensitivity, column: str, entity: Entity,
         return _person_name(verdict, named, vocabulary)
     if entity.kind == "message" and unknown_to_rules:
         return _party(verdict, column, entity, vocabulary)
+    if verdict.sensitive and verdict.data_type in vocabulary.person_only:
+        return _of_a_person(verdict, column, entity, vocabulary)
     if not verdict.sensitive or not verdict.about_record:
         return verdict
     subject = vocabulary.qualifier_in(column) or entity
@@ -347,6 +353,20 @@ def _person_name(verdict: ColumnSensitivity, person: Entity,
                    data_type=names.data_type, fideslang=names.fideslang, layer="heuristic",
                    confidence=0.7, about_record=False,
                    why=f"the name of a {person.noun}, a person, identifies them")
+
+
+def _of_a_person(verdict: ColumnSensitivity, column: str, entity: Entity,
+                 vocabulary: Vocabulary) -> ColumnSensitivity:
+    """A data type that is personal only of a person (a weight, a height): kept when the column
+    or the record names a person, else it describes the record (a parcel's `weight_kg`); an
+    unknown record gives no person, so nothing here is assumed about one."""
+    subject = vocabulary.qualifier_in(column) or entity
+    if subject.kind == "person":
+        return verdict
+    whose = f"a {subject.noun}" if subject.noun else "a record that names no person"
+    return replace(verdict, tier=Tier.INTERNAL, tags=frozenset(), identifier=False,
+                   why=f"{verdict.why}; but here it is the {verdict.data_type} of {whose}, "
+                       f"not of a person")
 
 
 def _party(verdict: ColumnSensitivity, column: str, entity: Entity,
@@ -422,6 +442,6 @@ def _load(path: str) -> Vocabulary:
                       parsed.messages,
                       frozenset(normalise_name(w) for w in parsed.messages.words),
                       frozenset(normalise_name(w) for w in parsed.head_only),
-                      parsed.person_names)
+                      parsed.person_names, frozenset(parsed.person_only))
 
 
