@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
+from lacuna_cli.extract.pybinds import module_binds
 from lacuna_cli.extract.pyimports import module_file
 
 MAX_DEPTH = 3  # helpers importing helpers: deeper chains are rare and each level costs a parse
@@ -181,9 +182,9 @@ def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
     touching = set(imported.names)  # re-exported too (`from .loaders import *`)
     # `import pandas as pd` (under an `if` too): touches data, but is no helper of this module
     libraries = {name for statement in _imports(tree.body)
-                 for name in _binds(statement)} - imported.names
+                 for name in module_binds(statement)} - imported.names
     for statement in tree.body:
-        binds = _binds(statement)
+        binds = module_binds(statement)
         first = min([statement.lineno, *(d.lineno for d in
                                          getattr(statement, "decorator_list", ()))])
         segment = "".join(lines[first - 1:statement.end_lineno or statement.lineno])
@@ -225,30 +226,3 @@ def _passing(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], bool]:
                    for node in ast.walk(result.value)):
                 passing.add(statement.name)
     return frozenset(classes), frozenset(passing), star
-
-
-def _binds(statement: ast.stmt) -> set[str]:
-    """Module-level names a top-level statement binds (in its nested blocks too: a definition
-    under `if`/`try`)."""
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return {statement.name}
-    if isinstance(statement, ast.Import | ast.ImportFrom):
-        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
-    names: set[str] = set()
-    targets: list[ast.expr] = []
-    if isinstance(statement, ast.Assign):
-        targets = list(statement.targets)
-    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
-        targets = [statement.target]
-    for target in targets:
-        names.update(node.id for node in ast.walk(target) if isinstance(node, ast.Name))
-    for block in BLOCKS:
-        inner = getattr(statement, block, None)
-        if isinstance(inner, list):
-            for nested in inner:
-                if isinstance(nested, ast.stmt):
-                    names |= _binds(nested)
-                elif isinstance(nested, ast.ExceptHandler):
-                    for handled in nested.body:
-                        names |= _binds(handled)
-    return names

@@ -27,18 +27,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
 from lacuna_cli.extract.project_calls import NO_HELPERS, DataHelpers
+from lacuna_cli.extract.pybinds import module_binds
 from lacuna_cli.extract.reach import reach
 
 RECEIVER_CALL = re.compile(r"\b([^\W\d]\w*)\.(\w+)\(")  # `name.method(`
 GLOBAL = re.compile(r"\bglobal\s+([^\n;#]+)")
-DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-# Calls at module level that change the object they are called on: the interpreter's
-# collecting methods (`frames.append(df)`), and dict updates, kept to err towards keeping.
-MUTATING_METHODS = {*pyapi.COLLECT_METHODS, "update", "setdefault"}
 
 
 @dataclass
@@ -108,43 +104,13 @@ def _add(units: list[_Unit], statement: ast.stmt, owner: int | None = None) -> N
     unit = units[-1]
     unit.last = max(unit.last, last)
     unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
-    unit.binds |= _binds(statement, member=owner is not None)
+    unit.binds |= module_binds(statement, member=owner is not None)
 
 
 def _lines(statement: ast.stmt) -> tuple[int, int]:
     decorators = getattr(statement, "decorator_list", ())
     first = min([statement.lineno, *(d.lineno for d in decorators)])
     return first, statement.end_lineno or statement.lineno
-
-
-def _binds(statement: ast.stmt, member: bool) -> set[str]:
-    """Module-level names a statement binds or changes (its `global` names come from its text).
-    A class binds its name; a method binds nothing (methods run where an instance calls them,
-    or are summarised on their own)."""
-    if isinstance(statement, ast.Import | ast.ImportFrom):
-        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
-    if isinstance(statement, ast.ClassDef):
-        return {statement.name}
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        return set() if member else {statement.name}
-    names: set[str] = set()
-    stack: list[ast.AST] = [statement]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(
-                node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
-            names.add(node.value.id)
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in MUTATING_METHODS and isinstance(node.func.value, ast.Name)):
-            names.add(node.func.value.id)
-        if isinstance(node, DEFINITIONS):
-            if not isinstance(node, ast.Lambda):
-                names.add(node.name)
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return names
 
 
 def _kept(units: list[_Unit]) -> set[int]:
