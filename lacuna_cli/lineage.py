@@ -7,7 +7,7 @@ transform so the classifier can decide what sensitivity survives each step.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -81,6 +81,24 @@ def components_in_order(graph: nx.MultiDiGraph) -> Iterator[list[str]]:
         return
     for node_id in order:
         yield [node_id]
+
+
+def affected_by(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> set[str]:
+    """The nodes whose classification may depend on `nodes`: those, everything downstream of
+    them (what they write into and what reads that), and everything upstream of either (what
+    they inherit from)."""
+    return _closure(graph.pred, _closure(graph.succ, nodes))
+
+
+def _closure(adjacency: Mapping[str, Mapping[str, object]], start: Iterable[str]) -> set[str]:
+    seen = {node for node in start if node in adjacency}
+    stack = list(seen)
+    while stack:
+        for neighbour in adjacency[stack.pop()]:
+            if neighbour not in seen:
+                seen.add(neighbour)
+                stack.append(neighbour)
+    return seen
 
 
 def incoming(graph: nx.MultiDiGraph, node_id: str) -> list[LineageEdge]:

@@ -32,7 +32,7 @@ from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import cached_extractions, store_extractions
-from lacuna_cli.store.lineage import save_lineage
+from lacuna_cli.store.lineage import save_lineage, stored_labels
 from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, load_policies
@@ -42,6 +42,7 @@ from lacuna_cli.results import CheckResult, ExtractResult, Scope
 from lacuna_cli.store import open_store, transaction
 
 if TYPE_CHECKING:
+    import duckdb
     import networkx as nx
 
 
@@ -147,7 +148,8 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
         central_pull.apply(connection, graph, classification.classifier, config)
         learned = history.stored(connection)  # read once: applied now, updated at the end
         history.apply(connection, graph, classification.classifier, learned)
-        classifications = classification.classify(graph)
+        only, kept = _reclassified(connection, graph, extracted) if context else (None, None)
+        classifications = classification.classify(graph, only, kept)
         decided = _decide(extracted, classifications, policies, engine, config,
                           identity.actor, exceptions)
         findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
@@ -167,6 +169,26 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
                        policies=policies, audited=len(records), classifications=classifications,
                        notices=[*_kept(decided.notices, scopes), *_context_problems(context)],
                        paths=tuple(sorted(analysed)), bad_config=bool(classification.problems))
+
+
+def _reclassified(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
+                  extracted: ExtractResult
+                  ) -> tuple[set[str] | None, dict[str, tuple[str, list[str]]] | None]:
+    """For a check of some files of a project whose lineage is stored: the nodes their code
+    may change the classification of (see `lineage.affected_by`), and the stored labels the
+    rest of the lineage keeps, so a one-file check does not re-classify the whole project.
+    (None, None) — classify everything — when a node outside has no stored label (no full
+    check yet, or the project changed since) or the reviewed classifications changed."""
+    touched = {node.id for e in extracted.extractions for node in e.nodes}
+    touched |= {end for e in extracted.extractions for edge in e.edges
+                for end in (edge.source, edge.target)}
+    touched |= {node for e in extracted.extractions for node in e.data_nodes.values()}
+    only = lineage.affected_by(graph, touched)
+    kept = stored_labels(connection)
+    if any(node not in only and node not in kept and (graph.pred[node] or graph.succ[node])
+           for node in graph):  # a node of no edge is stored by no check
+        return None, None
+    return only, kept
 
 
 def _on_disk(graph: nx.MultiDiGraph, root: Path) -> set[str]:

@@ -155,3 +155,45 @@ def test_lineage_of_other_files_survives_checking_one_file(shop: Path) -> None:
              if n["kind"] == "value"}
     assert {"notebooks/regional_revenue.ipynb", "pipelines/anonymize_customers.py",
             SCENARIO} <= paths
+
+
+def _stored_labels(project: Path) -> dict[str, tuple]:
+    import duckdb
+
+    with duckdb.connect(str(project / ".lacuna" / "lacuna.duckdb"), read_only=True) as db:
+        return {row[0]: (row[1], tuple(row[2] or ())) for row in db.execute(
+            "SELECT id, tier, tags FROM lineage_nodes").fetchall()}
+
+
+def test_a_one_file_check_relabels_what_the_file_writes_into_as_a_full_check_would(
+        tmp_path: Path) -> None:
+    """A one-file check classifies only what the file's code may change (what it reads, what
+    it writes into and what reads that); the rest keeps its stored labels. After the writer
+    starts writing customers into a file another job reads, both the decision on the file and
+    the stored lineage are what a check of the whole project gives."""
+    files = {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email,phone\n",
+        "data/regions.csv": "region,target\n",
+        "stage.py": "import pandas as pd\n\npd.read_csv('data/regions.csv')"
+                    ".to_csv('work/staged.csv')\n",
+        "publish.py": "import pandas as pd\n\nrows = pd.read_csv('work/staged.csv')\n"
+                      "rows.to_csv('~/Downloads/staged.csv')\n",
+        "other.py": "import pandas as pd\n\npd.read_csv('data/regions.csv')"
+                    ".to_parquet('warehouse/regions.parquet')\n",
+    }
+    one, full = tmp_path / "one", tmp_path / "full"
+    for root in (one, full):
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        assert run_lacuna("check", ".", cwd=root).code == 0
+        (root / "stage.py").write_text("import pandas as pd\n\npd.read_csv("
+                                       "'data/customers.csv').to_csv('work/staged.csv')\n")
+    staged = run_lacuna("check", "stage.py", "--format", "json", cwd=one)
+    assert staged.code == 0, staged.stderr  # the staging file stays inside the project
+    assert run_lacuna("check", ".", cwd=full).code == 1  # the publish job now leaks customers
+    labels = _stored_labels(one)
+    assert labels == _stored_labels(full)
+    assert [tier for node, (tier, _) in labels.items() if "Downloads" in node] == ["PROPRIETARY"]
+    assert run_lacuna("check", "publish.py", cwd=one).code == 1

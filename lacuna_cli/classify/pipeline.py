@@ -233,8 +233,10 @@ class ClassifiedGraph(Mapping[str, Classification]):
     a run needs full Classifications for the nodes its operations touch, and only the tier and
     tags (`label`) of the tens of thousands of others it stores as lineage."""
 
-    def __init__(self, state: dict[str, Sensitivity]) -> None:
+    def __init__(self, state: dict[str, Sensitivity],
+                 kept: Mapping[str, tuple[str, list[str]]] | None = None) -> None:
         self._state = state
+        self._kept = kept or {}  # labels of nodes this run did not re-classify, as stored
         self._made: dict[str, Classification] = {}
 
     def __getitem__(self, node_id: str) -> Classification:
@@ -256,27 +258,32 @@ class ClassifiedGraph(Mapping[str, Classification]):
         """(tier, sorted tags) of a node, without building its Classification."""
         sensitivity = self._state.get(node_id)
         if sensitivity is None:
-            return None
+            return self._kept.get(node_id)
         return sensitivity.tier.value, sorted(sensitivity.tags)
 
 
-def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier) -> ClassifiedGraph:
+def classify_graph(graph: nx.MultiDiGraph, classifier: Classifier,
+                   only: set[str] | None = None,
+                   kept: Mapping[str, tuple[str, list[str]]] | None = None) -> ClassifiedGraph:
     """The classification of every node, upstream first; cycles iterate to a fixed point.
-    Only the columns of resources without a stored verdict are decided (one layer 2 batch)."""
-    resources = [data.resource for _, data in graph.nodes(data="node")
-                 if data.resource is not None]
+    Only the columns of resources without a stored verdict are decided (one layer 2 batch).
+    `only`: the nodes to classify, closed upstream (a one-file check: what the file's code
+    may change, see `lineage.affected_by`); the others keep their `kept` labels."""
+    resources = [data.resource for node_id, data in graph.nodes(data="node")
+                 if data.resource is not None and (only is None or node_id in only)]
     if classifier.stored is not None:
         resources = classifier.stored.fetch(resources)
     classifier.columns.decide(column for resource in resources for column in resource.columns)
     state: dict[str, Sensitivity] = {}
-    for component in lineage.components_in_order(graph):
+    ordered = graph if only is None else graph.subgraph(only)
+    for component in lineage.components_in_order(ordered):
         rounds = 1 if len(component) == 1 else len(component) + 1
         for _ in range(rounds):
             for node_id in component:
                 state[node_id] = _node_sensitivity(graph, node_id, state, classifier)
     if classifier.stored is not None and not classifier.columns.degraded:
         classifier.stored.save()
-    return ClassifiedGraph(state)
+    return ClassifiedGraph(state, kept)
 
 
 def _node_sensitivity(

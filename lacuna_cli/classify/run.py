@@ -7,7 +7,7 @@ records them (with their audit events) inside its transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,8 +41,9 @@ class ClassificationRun:
         """Entries of the reviewed file left out (a data type the catalog does not know)."""
         return self.classifier.declared.problems
 
-    def classify(self, graph: nx.MultiDiGraph) -> ClassifiedGraph:
-        return classify_graph(graph, self.classifier)
+    def classify(self, graph: nx.MultiDiGraph, only: set[str] | None = None,
+                 kept: Mapping[str, tuple[str, list[str]]] | None = None) -> ClassifiedGraph:
+        return classify_graph(graph, self.classifier, only, kept)
 
     def record_overrides(self, identity: RunIdentity, timestamp: str) -> list[dict]:
         """Store the reviewed file's changes; their audit entries (call inside the transaction)."""

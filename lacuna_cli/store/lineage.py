@@ -73,6 +73,12 @@ def _node_rows(graph: nx.MultiDiGraph, edges: list[LineageEdge],
     return node_rows
 
 
+def stored_labels(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[str]]]:
+    """Each stored node's (tier, tags) as the check that last classified it saw them."""
+    return {node_id: (tier, list(tags or ())) for node_id, tier, tags in connection.execute(
+        "SELECT id, tier, tags FROM lineage_nodes WHERE tier IS NOT NULL").fetchall()}
+
+
 def load_graph(connection: duckdb.DuckDBPyConnection) -> tuple[nx.MultiDiGraph, dict[str, tuple]]:
     """The whole stored graph, with each node's stored (tier, tags)."""
     edges = [LineageEdge.model_validate_json(payload) for (payload,) in connection.execute(
