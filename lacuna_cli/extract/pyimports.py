@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.prefilter import LINE
+from lacuna_cli.extract.pybindings import module_bindings
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 from lacuna_cli.models import Operation, Resource
 
@@ -173,8 +174,11 @@ class ProjectImports:
         key = (str(path.resolve()), digest, name, constants)
         if key not in _RETURNED:
             try:
-                _RETURNED[key] = self.returns(path.read_text(encoding="utf-8"), relpath, name,
-                                              constants)
+                source = path.read_text(encoding="utf-8")
+                bindings = module_bindings(source, (str(path.resolve()), digest))
+                # a class or a name the module never binds: no summary, and no parse for it
+                _RETURNED[key] = self.returns(source, relpath, name, constants) if (
+                    bindings is None or bindings.may_be_function(name)) else None
             except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
                 _RETURNED[key] = None
         self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses
