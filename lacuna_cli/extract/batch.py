@@ -30,7 +30,7 @@ from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
-from lacuna_cli.extract.pyimports import digest_of
+from lacuna_cli.extract.pyimports import digest_of, forget_module_files
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
@@ -125,6 +125,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     digests: list[str | None] = []
     todo: list[int] = []
     forget_projects()  # dbt projects are read again: their files may have changed
+    forget_module_files()  # so are the project files imports resolve to
     projects: dict[Path, str] = {}
     with collector_paused():  # decoding allocates every cached model, all kept alive
         for index, job in enumerate(jobs):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.prefilter import LINE
+from lacuna_cli.extract.pybindings import module_bindings
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 from lacuna_cli.models import Operation, Resource
 
@@ -25,6 +26,8 @@ MAX_DEPTH = 2
 # Module-level statements that can bind a constant; the rest of a module is blanked before it
 # is interpreted (its functions and classes are that file's own findings, not constants).
 BINDING = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)
+# Project files imports resolved to this run, by (module, level, importer's folder, root).
+_FOUND: dict[tuple[str, int, str, str], Path | None] = {}
 # Constants of modules already read in this process, by path and content digest: a module many
 # files import is interpreted once per worker.
 _READ: dict[tuple[str, str], dict[str, Value]] = {}
@@ -41,11 +44,25 @@ class ProjectModule:
 def module_file(module: str, level: int, importer: str, root: Path) -> Path | None:
     """The project file `import module` (with `level` leading dots) loads from `importer`:
     beside the importer first (the script's folder is sys.path[0]), then the project root and
-    a `src/` layout. None when it is not a file of this project."""
+    a `src/` layout. None when it is not a file of this project. Looked up once per run and
+    folder (see `forget_module_files`): every analysed file asks for each name it imports,
+    the helpers it calls and their imports again, and each look-up resolves paths."""
+    folder = (root / importer).parent
+    key = (module, level, str(folder), str(root))
+    if key not in _FOUND:
+        _FOUND[key] = _find_module_file(module, level, folder, root)
+    return _FOUND[key]
+
+
+def forget_module_files() -> None:
+    """Start a new run: files may have been added, moved or removed since the last one."""
+    _FOUND.clear()
+
+
+def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path | None:
     parts = [p for p in module.split(".") if p]
     if not parts:
         return None
-    folder = (root / importer).parent
     if level:
         bases = [folder.parents[level - 2] if level > 1 else folder]
     else:
@@ -176,8 +193,11 @@ class ProjectImports:
         key = (str(path.resolve()), digest, name, constants)
         if key not in _RETURNED:
             try:
-                _RETURNED[key] = self.returns(path.read_text(encoding="utf-8"), relpath, name,
-                                              constants)
+                source = path.read_text(encoding="utf-8")
+                bindings = module_bindings(source, (str(path.resolve()), digest))
+                # a class or a name the module never binds: no summary, and no parse for it
+                _RETURNED[key] = self.returns(source, relpath, name, constants) if (
+                    bindings is None or bindings.may_be_function(name)) else None
             except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
                 _RETURNED[key] = None
         self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses
