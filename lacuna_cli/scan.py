@@ -182,7 +182,10 @@ def _reclassified(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     touched = {node.id for e in extracted.extractions for node in e.nodes}
     touched |= {end for e in extracted.extractions for edge in e.edges
                 for end in (edge.source, edge.target)}
-    touched |= {node for e in extracted.extractions for node in e.data_nodes.values()}
+    # what is decided: the files' own operations and those other files make through them
+    # (a caller's send through a helper of these files carries the caller's data)
+    data_nodes = extracted.data_nodes
+    touched |= {data_nodes[op.id] for op in extracted.operations if op.id in data_nodes}
     only = lineage.affected_by(graph, touched)
     kept = stored_labels(connection)
     if any(node not in only and node not in kept and (graph.pred[node] or graph.succ[node])

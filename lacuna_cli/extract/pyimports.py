@@ -28,9 +28,11 @@ MAX_DEPTH = 2
 BINDING = (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)
 # Project files imports resolved to this run, by (module, level, importer's folder, root).
 _FOUND: dict[tuple[str, int, str, str], Path | None] = {}
-# Constants of modules already read in this process, by path and content digest: a module many
-# files import is interpreted once per worker.
-_READ: dict[tuple[str, str], dict[str, Value]] = {}
+# Constants of modules already read in this process, by path, content digest and the depth
+# they were read at (deeper readers follow fewer imports, so the answers differ; keying by
+# depth keeps a run's findings independent of which file a worker happened to take first):
+# a module many files import is interpreted once per worker and depth.
+_READ: dict[tuple[str, str, int], dict[str, Value]] = {}
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,9 @@ class Constants:
 
 # (source, relpath, function name, what a method's caller gives) -> what it returns, or None
 Returns = Callable[[str, str, str, Constants | None], Returned | None]
-# Functions of other modules already resolved in this process, by path, digest and name.
-_RETURNED: dict[tuple[str, str, str, Constants | None], Returned | None] = {}
+# Functions of other modules already resolved in this process, by path, digest, name, what the
+# caller gives and the depth asked at (see `_READ`).
+_RETURNED: dict[tuple[str, str, str, Constants | None, int], Returned | None] = {}
 
 
 class ProjectImports:
@@ -162,7 +165,7 @@ class ProjectImports:
             digest = digest_of(path)
             if digest is None:
                 return None
-            key = (str(path.resolve()), digest)
+            key = (str(path.resolve()), digest, self.depth)
             if key not in _READ:
                 _READ[key] = self._read_constants(path, relpath)
             self._constants[relpath] = _READ[key]
@@ -190,7 +193,7 @@ class ProjectImports:
         if path is None or digest is None:
             return None
         relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
-        key = (str(path.resolve()), digest, name, constants)
+        key = (str(path.resolve()), digest, name, constants, self.depth)
         if key not in _RETURNED:
             try:
                 source = path.read_text(encoding="utf-8")

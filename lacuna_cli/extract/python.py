@@ -472,7 +472,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         process, whichever of its functions is asked about). A method given `constants` is
         summarised with `self` an instance made with the caller's constructor arguments and
         the caller's constant arguments bound."""
-        key = (str(self.context.root), relpath, source)
+        key = (str(self.context.root), relpath, source, self.imports.depth)
         other = _MODULES.get(key)
         if other is None:
             module = parse_cst(source)
@@ -1477,9 +1477,10 @@ def _path_method(path: str, method: str, args: list[str]) -> str:
 
 
 MAX_PROJECT_NESTING = 4  # `a(b(c(d(path))))` across project files, followed this deep
-# Interpreters of other project modules whose functions were asked about, by root, path and
-# source (a module many files import is interpreted once per process).
-_MODULES: dict[tuple[str, str, str], _Interpreter] = {}
+# Interpreters of other project modules whose functions were asked about, by root, path, source
+# and the depth of the asker (a module many files import is interpreted once per process and
+# depth; see `pyimports._READ`).
+_MODULES: dict[tuple[str, str, str, int], _Interpreter] = {}
 
 
 def _carries(value: Value | None) -> bool:
