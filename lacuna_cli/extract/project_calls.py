@@ -71,9 +71,8 @@ class _Exports:
 
 
 _NOTHING = _Exports(frozenset(), frozenset())
-# (resolved path, modification time, size, depth) -> what that project file exports that touches
-# data (by depth: deeper reads follow fewer imports, see `pyimports._READ`)
-_EXPORTS: dict[tuple[str, int, int, int], _Exports] = {}
+# (resolved path, modification time, size) -> what that project file exports that touches data
+_EXPORTS: dict[tuple[str, int, int], _Exports] = {}
 
 
 def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
@@ -157,7 +156,7 @@ def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Ex
         return _NOTHING
     try:
         stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, depth)
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         if key in _EXPORTS:
             return _EXPORTS[key]
         relpath = path.resolve().relative_to(root.resolve()).as_posix()
