@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lacuna_cli.classify.compounds import COMPOUNDS_FILE, Splitter, load_splitter
 from lacuna_cli.errors import ConfigError, warn
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
@@ -132,7 +133,18 @@ class Matcher:
     lasts: dict[str, tuple[int, ...]]
     edge_lengths: tuple[int, ...]
 
-    def match(self, normal: str) -> list[CompiledRule]:
+    def match(self, normal: str, split: str | None = None) -> list[CompiledRule]:
+        """The rules matching `normal`, and its run-together words read apart (`split`, see
+        `compounds.py`) when given: a veto among them cancels the others."""
+        matched = self._matched(normal)
+        if split is not None:
+            seen = {m.order for m in matched}
+            matched = sorted([*matched, *(m for m in self._matched(split)
+                                          if m.order not in seen)], key=lambda m: m.order)
+        vetoes = [m for m in matched if m.rule.veto]
+        return vetoes or matched
+
+    def _matched(self, normal: str) -> list[CompiledRule]:
         hits = list(self.exact.get(normal, ()))
         tokens = normal.split("_")
         count = len(tokens)
@@ -159,10 +171,8 @@ class Matcher:
         if not hits:
             return []
         rules = self.rules
-        matched = [rule for rule in (rules[i] for i in sorted(set(hits)))
-                   if rule.unless is None or not rule.unless.search(normal)]
-        vetoes = [m for m in matched if m.rule.veto]
-        return vetoes or matched
+        return [rule for rule in (rules[i] for i in sorted(set(hits)))
+                if rule.unless is None or not rule.unless.search(normal)]
 
 
 @dataclass(frozen=True)
@@ -181,17 +191,23 @@ class RuleSet:
     # The verdict a combination of matched column rules makes (keyed by their order), built
     # once: there are far fewer combinations than names (`layers.rule_verdict`).
     verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
+    # Reads run-together column names as their words (`MBRNAME` -> `mbr_name`).
+    splitter: Splitter | None = field(default=None, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
-        return _both(self.columns, self.project_columns, normalise_name(name))
+        normal = normalise_name(name)
+        split = self.splitter.split(normal) if self.splitter is not None else normal
+        return _both(self.columns, self.project_columns, normal,
+                     split if split != normal else None)
 
     def match_resource(self, name: str) -> list[CompiledRule]:
         return _both(self.resources, self.project_resources, normalise_name(name))
 
 
-def _both(shipped: Matcher, project: Matcher | None, normal: str) -> list[CompiledRule]:
-    found = shipped.match(normal)
-    return found if project is None else [*found, *project.match(normal)]
+def _both(shipped: Matcher, project: Matcher | None, normal: str,
+          split: str | None = None) -> list[CompiledRule]:
+    found = shipped.match(normal, split)
+    return found if project is None else [*found, *project.match(normal, split)]
 
 
 @cache
@@ -305,7 +321,7 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 @cache
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
-                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
+                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE, COMPOUNDS_FILE))
     columns: list[tuple[Rule, str, bool]] = []
     resources: list[tuple[Rule, str, bool]] = []
     for path in (*extra_files, *shipped):
@@ -313,15 +329,29 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
         target = columns if parsed.kind == "columns" else resources
         target.extend((rule, str(path), path not in extra_files) for rule in parsed.rules)
     every_column, every_resource = _compiled(columns), _compiled(resources)
-    rules = RuleSet(_matcher(every_column, shipped=True), _matcher(every_resource, shipped=True),
-                    _matcher(every_column, shipped=False) if extra_files else None,
-                    _matcher(every_resource, shipped=False) if extra_files else None)
+    shipped_columns = _matcher(every_column, shipped=True)
+    project_columns = _matcher(every_column, shipped=False) if extra_files else None
+    rules = RuleSet(shipped_columns, _matcher(every_resource, shipped=True), project_columns,
+                    _matcher(every_resource, shipped=False) if extra_files else None,
+                    splitter=_splitter([shipped_columns, *filter(None, [project_columns])]))
     if extra_files:
         from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
 
         for problem in weakening_attempts(rules):
             warn(problem)
     return rules
+
+
+def _splitter(matchers: list[Matcher]) -> Splitter:
+    """Pieces: every word of the column rules' phrases and the entity vocabulary's person
+    words; entity words of either kind are never cut (`hotel`, `customer`)."""
+    from lacuna_cli.classify.entity import load_vocabulary  # it reads rule names
+
+    nouns = load_vocabulary().nouns
+    known = [phrase for m in matchers for table in (m.exact, m.phrases, m.firsts, m.lasts)
+             for phrase in table]
+    known.extend(noun for noun, entity in nouns.items() if entity.kind == "person")
+    return load_splitter(shipped_dir("rules") / COMPOUNDS_FILE, known, nouns)
 
 
 def catalog() -> dict[str, Rule]:
