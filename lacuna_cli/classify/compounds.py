@@ -8,7 +8,7 @@ and the entity vocabulary's person words, so a word added to a rule is a piece f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -36,20 +36,29 @@ class CompoundFile(BaseModel):
 class Splitter:
     """Cuts unknown tokens of a normalised name into known pieces."""
 
+    # What may be a piece: the rules' words of 3 letters or more and the short abbreviations.
     pieces: frozenset[str]
-    short: frozenset[str]
-    # Tokens never cut: the pieces themselves and the listed words that only look composed.
+    # Tokens never cut: the rules' words themselves and the listed words that only look
+    # composed.
     whole: frozenset[str]
-    longest: int
+    # The first two letters of a piece -> the lengths of the pieces beginning with them, so a
+    # cut tries only the lengths there are (a few probes, where every length would be dozens).
+    lengths: dict[str, tuple[int, ...]]
+    # The same for the last two letters: a token that ends in no piece is no compound, which
+    # two or three probes tell for most of the tokens no rule knows.
+    ends: dict[str, tuple[int, ...]]
 
     def split(self, normal: str) -> str:
         """`normal` with each token that is a clear compound cut into its words
         (`mbrname` -> `mbr_name`), or `normal` itself when none is."""
         tokens = normal.split("_")
+        whole = self.whole
+        if whole.issuperset(tokens):  # most names: every word known
+            return normal
         out: list[str] = []
         changed = False
         for token in tokens:
-            cut = None if len(token) < 4 or token in self.whole else self._cut(token)
+            cut = None if len(token) < 5 or token in whole else self._cut(token)
             if cut is None:
                 out.append(token)
             else:
@@ -60,37 +69,43 @@ class Splitter:
     def _cut(self, token: str) -> tuple[str, ...] | None:
         """The best cut of `token` into two or more pieces: fewest pieces, then the longest
         shortest piece; None when there is none or two cuts tie."""
-        size = len(token)
-        digits = size
-        while digits > 0 and token[digits - 1].isdigit():
-            digits -= 1
-        if digits == 0:
+        size = digits = len(token)
+        if token[-1].isdigit():  # a trailing number is a piece of its own (`name1`)
+            digits = len(token.rstrip("0123456789"))
+            if digits == 0:
+                return None
+        pieces_known = self.pieces
+        for length in self.ends.get(token[digits - 2:digits], ()):
+            if token[digits - length:digits] in pieces_known:
+                break
+        else:
             return None
         # best[i]: (score, pieces, tied) of the best cut of token[i:digits]; score is
         # (number of pieces, -shortest piece), lower is better.
         best: list[tuple[tuple[int, int], tuple[str, ...], bool] | None] = [None] * (digits + 1)
         best[digits] = ((0, -size), (), False)
+        lengths = self.lengths
         for start in range(digits - 1, -1, -1):
             found: tuple[tuple[int, int], tuple[str, ...], bool] | None = None
-            for end in range(start + 1, min(digits, start + self.longest) + 1):
+            for length in lengths.get(token[start:start + 2], ()):
+                end = start + length
+                if end > digits:
+                    break
                 rest = best[end]
-                if rest is None:
-                    continue
                 piece = token[start:end]
-                if not (piece in self.short if len(piece) < _MIN_PIECE else
-                        piece in self.pieces):
+                if rest is None or piece not in pieces_known:
                     continue
                 (count, shortest), pieces, tied = rest
-                score = (count + 1, max(shortest, -len(piece)))
+                score = (count + 1, max(shortest, -length))
                 if found is None or score < found[0]:
                     found = (score, (piece, *pieces), tied)
                 elif score == found[0]:
                     found = (score, found[1], True)
             best[start] = found
-        whole = best[0]
-        if whole is None or whole[2]:
+        cut = best[0]
+        if cut is None or cut[2]:
             return None
-        pieces = whole[1] + ((token[digits:],) if digits < size else ())
+        pieces = cut[1] + ((token[digits:],) if digits < size else ())
         return pieces if len(pieces) > 1 else None
 
 
@@ -106,6 +121,16 @@ def load_splitter(path: Path, known: Iterable[str], whole: Iterable[str]) -> Spl
         raise ConfigError(f"{path}: {key}: {first['msg']}") from exc
     pieces = frozenset(word for phrase in known for word in phrase.split("_")
                        if len(word) >= _MIN_PIECE and not word.isdigit())
-    return Splitter(pieces, frozenset(parsed.short_pieces),
-                    frozenset((*pieces, *whole, *parsed.whole_words)),
-                    max(map(len, pieces), default=0))
+    cut_into = pieces | frozenset(parsed.short_pieces)
+    return Splitter(cut_into, frozenset((*pieces, *whole, *parsed.whole_words)),
+                    _lengths_by(cut_into, lambda piece: piece[:2]),
+                    _lengths_by(cut_into, lambda piece: piece[-2:]))
+
+
+def _lengths_by(pieces: frozenset[str],
+                letters: Callable[[str], str]) -> dict[str, tuple[int, ...]]:
+    """Two letters of each piece (its first or its last) -> the lengths of those pieces."""
+    found: dict[str, set[int]] = {}
+    for piece in pieces:
+        found.setdefault(letters(piece), set()).add(len(piece))
+    return {key: tuple(sorted(lengths)) for key, lengths in found.items()}

@@ -133,18 +133,7 @@ class Matcher:
     lasts: dict[str, tuple[int, ...]]
     edge_lengths: tuple[int, ...]
 
-    def match(self, normal: str, split: str | None = None) -> list[CompiledRule]:
-        """The rules matching `normal`, and its run-together words read apart (`split`, see
-        `compounds.py`) when given: a veto among them cancels the others."""
-        matched = self._matched(normal)
-        if split is not None:
-            seen = {m.order for m in matched}
-            matched = sorted([*matched, *(m for m in self._matched(split)
-                                          if m.order not in seen)], key=lambda m: m.order)
-        vetoes = [m for m in matched if m.rule.veto]
-        return vetoes or matched
-
-    def _matched(self, normal: str) -> list[CompiledRule]:
+    def match(self, normal: str) -> list[CompiledRule]:
         hits = list(self.exact.get(normal, ()))
         tokens = normal.split("_")
         count = len(tokens)
@@ -171,8 +160,10 @@ class Matcher:
         if not hits:
             return []
         rules = self.rules
-        return [rule for rule in (rules[i] for i in sorted(set(hits)))
-                if rule.unless is None or not rule.unless.search(normal)]
+        matched = [rule for rule in (rules[i] for i in sorted(set(hits)))
+                   if rule.unless is None or not rule.unless.search(normal)]
+        vetoes = [m for m in matched if m.rule.veto]
+        return vetoes or matched
 
 
 @dataclass(frozen=True)
@@ -195,19 +186,22 @@ class RuleSet:
     splitter: Splitter | None = field(default=None, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
+        """The rules a column name matches; a name that matches none is read again with its
+        run-together words apart (`MBRNAME` as `mbr_name`), which can only fill that gap."""
         normal = normalise_name(name)
-        split = self.splitter.split(normal) if self.splitter is not None else normal
-        return _both(self.columns, self.project_columns, normal,
-                     split if split != normal else None)
+        found = _both(self.columns, self.project_columns, normal)
+        if found or self.splitter is None:
+            return found
+        split = self.splitter.split(normal)
+        return found if split == normal else _both(self.columns, self.project_columns, split)
 
     def match_resource(self, name: str) -> list[CompiledRule]:
         return _both(self.resources, self.project_resources, normalise_name(name))
 
 
-def _both(shipped: Matcher, project: Matcher | None, normal: str,
-          split: str | None = None) -> list[CompiledRule]:
-    found = shipped.match(normal, split)
-    return found if project is None else [*found, *project.match(normal, split)]
+def _both(shipped: Matcher, project: Matcher | None, normal: str) -> list[CompiledRule]:
+    found = shipped.match(normal)
+    return found if project is None else [*found, *project.match(normal)]
 
 
 @cache
@@ -221,6 +215,14 @@ def normalise_name(name: str) -> str:
         name = _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name) if "IPv" in name else name
                           ).lower()
     return _SEPARATORS.sub("_", name).strip("_")
+
+
+def column_words(name: str) -> str:
+    """A column or record name's words: `normalise_name`, run-together words read apart by the
+    shipped rules' splitter (`MBRNAME` -> `mbr_name`, see `compounds.py`)."""
+    normal = normalise_name(name)
+    splitter = load_rules().splitter
+    return normal if splitter is None else splitter.split(normal)
 
 
 def _compiled(rules: list[tuple[Rule, str, bool]]) -> tuple[CompiledRule, ...]:
