@@ -70,9 +70,9 @@ class Splitter:
         """The best cut of `token` into two or more pieces: fewest pieces, then the longest
         shortest piece; None when there is none or two cuts tie."""
         size = digits = len(token)
-        if token[-1].isdigit():  # a trailing number is a piece of its own (`name1`)
-            digits = len(token.rstrip("0123456789"))
-            if digits == 0:
+        if token[-1].isdigit():  # a trailing ordinal is a piece of its own (`name1`, `addr2`)
+            digits -= 1
+            if token[-2].isdigit():  # a longer number is part of the word (`zip64`, `sha256`)
                 return None
         pieces_known = self.pieces
         for length in self.ends.get(token[digits - 2:digits], ()):
