@@ -217,9 +217,11 @@ def normalise_name(name: str) -> str:
     return _SEPARATORS.sub("_", name).strip("_")
 
 
+@cache
 def column_words(name: str) -> str:
     """A column or record name's words: `normalise_name`, run-together words read apart by the
-    shipped rules' splitter (`MBRNAME` -> `mbr_name`, see `compounds.py`)."""
+    shipped rules' splitter (`MBRNAME` -> `mbr_name`, see `compounds.py`); cached like
+    `normalise_name`, as the entity decision asks for the same names table after table."""
     normal = normalise_name(name)
     splitter = load_rules().splitter
     return normal if splitter is None else splitter.split(normal)
