@@ -67,3 +67,26 @@ def test_keys_of_cookies_devices_and_insurance_members_are_what_they_identify(la
     assert found(lacuna, tmp_path, "claims_intake", "claim_id", "insurance_subscriber_id",
                  "insurance_member_id", "provider_id") == {"insurance_subscriber_id",
                                                            "insurance_member_id"}
+
+
+def test_sap_standard_field_names_of_customer_and_hr_masters_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "ZDEBTOR_COPY", "KUNNR", "NAME2", "STRAS", "PSTLZ", "TELF2",
+                 "STCD2", "ORT01", "LAND1", "ERNAM_DATE") == {
+        "NAME2", "STRAS", "PSTLZ", "TELF2", "STCD2"}
+    assert found(lacuna, tmp_path, "ZHR_PERSONAL_COPY", "PERNR", "VORNA", "NACHN", "GBDAT",
+                 "GESCH", "GBORT", "BEGDA") == {"VORNA", "NACHN", "GBDAT", "GESCH", "GBORT"}
+
+
+def test_a_name_after_an_abbreviated_person_word_is_that_persons_name(lacuna, tmp_path):
+    # stu (student) and bene (beneficiary) run together with a name word: the entity
+    # vocabulary's person words read the column, as `student_name` would be read.
+    assert found(lacuna, tmp_path, "AWARD_FILE", "AWARDNO", "STUNAME", "BENENM", "AWARDAMT",
+                 "AWARDDT") == {"STUNAME", "BENENM"}
+
+
+def test_a_trailing_digit_is_an_ordinal_and_a_longer_number_part_of_the_word():
+    splitter = load_rules().splitter
+    assert splitter is not None
+    assert [splitter.split(name) for name in ("street3", "homephone2", "zip64", "sha256",
+                                              "phone")] == [
+        "street_3", "home_phone_2", "zip64", "sha256", "phone"]
