@@ -49,7 +49,8 @@ def test_a_cut_is_made_only_of_known_pieces_and_only_when_it_is_clear():
     assert splitter is not None
     cut = {name: splitter.split(normalise_name(name)) for name in (
         "MBRNAME", "CUSTNAME", "homephone", "emailaddr", "dateofbirth", "HOMEPHONE2",
-        "emailaddress", "hotel", "microphone", "stationery", "firstname", "telephone_type", "address_book_id",
+        "emailaddress", "hotel", "microphone", "stationery", "firstname", "telephone_type",
+        "address_book_id",
         "xqzname", "phone")}
     assert cut == {
         "MBRNAME": "mbr_name", "CUSTNAME": "cust_name", "homephone": "home_phone",
