@@ -44,8 +44,9 @@ class Splitter:
     # The first two letters of a piece -> the lengths of the pieces beginning with them, so a
     # cut tries only the lengths there are (a few probes, where every length would be dozens).
     lengths: dict[str, tuple[int, ...]]
-    # The same for the last two letters: a token that ends in no piece is no compound, which
-    # two or three probes tell for most of the tokens no rule knows.
+    # The last three letters of a piece (the whole of a short one) -> the lengths of those
+    # pieces: a token that ends in no piece is no compound, which a probe or two tells for most
+    # of the tokens no rule knows.
     ends: dict[str, tuple[int, ...]]
 
     def split(self, normal: str) -> str:
@@ -75,11 +76,13 @@ class Splitter:
             if token[-2].isdigit():  # a longer number is part of the word (`zip64`, `sha256`)
                 return None
         pieces_known = self.pieces
-        for length in self.ends.get(token[digits - 2:digits], ()):
-            if token[digits - length:digits] in pieces_known:
-                break
-        else:
-            return None
+        ends = self.ends
+        if token[digits - 2:digits] not in ends:  # no short piece ends it
+            for length in ends.get(token[digits - 3:digits], ()):
+                if token[digits - length:digits] in pieces_known:
+                    break
+            else:
+                return None
         # best[i]: (score, pieces, tied) of the best cut of token[i:digits]; score is
         # (number of pieces, -shortest piece), lower is better.
         best: list[tuple[tuple[int, int], tuple[str, ...], bool] | None] = [None] * (digits + 1)
@@ -124,12 +127,13 @@ def load_splitter(path: Path, known: Iterable[str], whole: Iterable[str]) -> Spl
     cut_into = pieces | frozenset(parsed.short_pieces)
     return Splitter(cut_into, frozenset((*pieces, *whole, *parsed.whole_words)),
                     _lengths_by(cut_into, lambda piece: piece[:2]),
-                    _lengths_by(cut_into, lambda piece: piece[-2:]))
+                    _lengths_by(cut_into, lambda piece: piece[-3:]))
 
 
 def _lengths_by(pieces: frozenset[str],
                 letters: Callable[[str], str]) -> dict[str, tuple[int, ...]]:
-    """Two letters of each piece (its first or its last) -> the lengths of those pieces."""
+    """Some letters of each piece (its first two, its last three) -> the lengths of those
+    pieces."""
     found: dict[str, set[int]] = {}
     for piece in pieces:
         found.setdefault(letters(piece), set()).add(len(piece))

@@ -186,14 +186,21 @@ class RuleSet:
     splitter: Splitter | None = field(default=None, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
+        return self.read_column(name)[0]
+
+    def read_column(self, name: str) -> tuple[list[CompiledRule], str | None]:
         """The rules a column name matches; a name that matches none is read again with its
-        run-together words apart (`MBRNAME` as `mbr_name`), which can only fill that gap."""
+        run-together words apart (`MBRNAME` as `mbr_name`, returned second when it matched),
+        which can only fill that gap."""
         normal = normalise_name(name)
         found = _both(self.columns, self.project_columns, normal)
         if found or self.splitter is None:
-            return found
+            return found, None
         split = self.splitter.split(normal)
-        return found if split == normal else _both(self.columns, self.project_columns, split)
+        if split == normal:
+            return found, None
+        found = _both(self.columns, self.project_columns, split)
+        return found, split if found else None
 
     def match_resource(self, name: str) -> list[CompiledRule]:
         return _both(self.resources, self.project_resources, normalise_name(name))
