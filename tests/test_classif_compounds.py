@@ -7,6 +7,8 @@ tests, none taken from the bench sets."""
 
 from __future__ import annotations
 
+import json
+
 from test_classif_table_context import personal_columns as found
 
 from lacuna_cli.classify.heuristics import load_rules, normalise_name
@@ -91,3 +93,11 @@ def test_a_trailing_digit_is_an_ordinal_and_a_longer_number_part_of_the_word():
     assert [splitter.split(name) for name in ("street3", "homephone2", "zip64", "sha256",
                                               "phone")] == [
         "street_3", "home_phone_2", "zip64", "sha256", "phone"]
+
+
+def test_the_reasoning_says_how_a_run_together_name_was_read(lacuna, tmp_path):
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    result = lacuna("classify", "columns", "CLUB_ROSTER", "MBRPHONE", "-f", "json", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert "(read as mbr_phone)" in row["reasoning"]
