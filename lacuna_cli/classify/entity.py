@@ -22,7 +22,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lacuna_cli.classify.heuristics import ENTITIES_FILE, normalise_name, valid_regex
+from lacuna_cli.classify.heuristics import (ENTITIES_FILE, column_words, normalise_name,
+                                            valid_regex)
 from lacuna_cli.classify.inherit import ColumnSensitivity
 from lacuna_cli.errors import ConfigError
 from lacuna_cli.models import AssignedTier, Tier
@@ -187,8 +188,9 @@ class Vocabulary:
     person_only: frozenset[str] = frozenset()
 
     def tokens_of(self, name: str) -> list[str]:
-        """The name's tokens, compounds that name no entity cut out."""
-        normal = normalise_name(name)
+        """The name's words (run-together ones read apart), compounds that name no entity cut
+        out."""
+        normal = column_words(name)
         if self.not_entities is not None:
             normal = self.not_entities.sub("_", normal).strip("_")
         return normal.split("_") if normal else []
@@ -233,7 +235,7 @@ class Vocabulary:
         """The entity a column name itself names before its last word (`store_phone`,
         `customer_email`); a column that is only the word (`city`) names none, nor does a
         word that names a thing only as a record's head (`properties.email`)."""
-        head, _, _ = normalise_name(column).rpartition("_")
+        head, _, _ = column_words(column).rpartition("_")
         found = self.noun_in(head) if head else None
         return None if found is not None and found.noun in self.head_only else found
 

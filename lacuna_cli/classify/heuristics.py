@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lacuna_cli.classify.compounds import COMPOUNDS_FILE, Splitter, load_splitter
 from lacuna_cli.errors import ConfigError, warn
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
@@ -181,9 +182,25 @@ class RuleSet:
     # The verdict a combination of matched column rules makes (keyed by their order), built
     # once: there are far fewer combinations than names (`layers.rule_verdict`).
     verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
+    # Reads run-together column names as their words (`MBRNAME` -> `mbr_name`).
+    splitter: Splitter | None = field(default=None, compare=False)
 
     def match_column(self, name: str) -> list[CompiledRule]:
-        return _both(self.columns, self.project_columns, normalise_name(name))
+        return self.read_column(name)[0]
+
+    def read_column(self, name: str) -> tuple[list[CompiledRule], str | None]:
+        """The rules a column name matches; a name that matches none is read again with its
+        run-together words apart (`MBRNAME` as `mbr_name`, returned second when it matched),
+        which can only fill that gap."""
+        normal = normalise_name(name)
+        found = _both(self.columns, self.project_columns, normal)
+        if found or self.splitter is None:
+            return found, None
+        split = self.splitter.split(normal)
+        if split == normal:
+            return found, None
+        found = _both(self.columns, self.project_columns, split)
+        return found, split if found else None
 
     def match_resource(self, name: str) -> list[CompiledRule]:
         return _both(self.resources, self.project_resources, normalise_name(name))
@@ -205,6 +222,16 @@ def normalise_name(name: str) -> str:
         name = _CAMEL.sub("_", _IP_VERSION.sub(r"ipv\1", name) if "IPv" in name else name
                           ).lower()
     return _SEPARATORS.sub("_", name).strip("_")
+
+
+@cache
+def column_words(name: str) -> str:
+    """A column or record name's words: `normalise_name`, run-together words read apart by the
+    shipped rules' splitter (`MBRNAME` -> `mbr_name`, see `compounds.py`); cached like
+    `normalise_name`, as the entity decision asks for the same names table after table."""
+    normal = normalise_name(name)
+    splitter = load_rules().splitter
+    return normal if splitter is None else splitter.split(normal)
 
 
 def _compiled(rules: list[tuple[Rule, str, bool]]) -> tuple[CompiledRule, ...]:
@@ -305,7 +332,7 @@ def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
 @cache
 def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
-                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE))
+                     if p.name not in (EXAMPLES_FILE, ENTITIES_FILE, COMPOUNDS_FILE))
     columns: list[tuple[Rule, str, bool]] = []
     resources: list[tuple[Rule, str, bool]] = []
     for path in (*extra_files, *shipped):
@@ -313,15 +340,29 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
         target = columns if parsed.kind == "columns" else resources
         target.extend((rule, str(path), path not in extra_files) for rule in parsed.rules)
     every_column, every_resource = _compiled(columns), _compiled(resources)
-    rules = RuleSet(_matcher(every_column, shipped=True), _matcher(every_resource, shipped=True),
-                    _matcher(every_column, shipped=False) if extra_files else None,
-                    _matcher(every_resource, shipped=False) if extra_files else None)
+    shipped_columns = _matcher(every_column, shipped=True)
+    project_columns = _matcher(every_column, shipped=False) if extra_files else None
+    rules = RuleSet(shipped_columns, _matcher(every_resource, shipped=True), project_columns,
+                    _matcher(every_resource, shipped=False) if extra_files else None,
+                    splitter=_splitter([shipped_columns, *filter(None, [project_columns])]))
     if extra_files:
         from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
 
         for problem in weakening_attempts(rules):
             warn(problem)
     return rules
+
+
+def _splitter(matchers: list[Matcher]) -> Splitter:
+    """Pieces: every word of the column rules' phrases and the entity vocabulary's person
+    words; entity words of either kind are never cut (`hotel`, `customer`)."""
+    from lacuna_cli.classify.entity import load_vocabulary  # it reads rule names
+
+    nouns = load_vocabulary().nouns
+    known = [phrase for m in matchers for table in (m.exact, m.phrases, m.firsts, m.lasts)
+             for phrase in table]
+    known.extend(noun for noun, entity in nouns.items() if entity.kind == "person")
+    return load_splitter(shipped_dir("rules") / COMPOUNDS_FILE, known, nouns)
 
 
 def catalog() -> dict[str, Rule]:

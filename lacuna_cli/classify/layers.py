@@ -105,11 +105,13 @@ class ColumnLayers:
 
 def rule_verdict(name: str, rules: RuleSet) -> ColumnSensitivity:
     """Layer 1 for one column name: the strictest matching rule, every matching rule's tags."""
-    matches = rules.match_column(name)
+    matches, read_as = rules.read_column(name)
     combination = tuple([m.order for m in matches])
     verdict = rules.verdicts.get(combination)
     if verdict is None:
         verdict = rules.verdicts[combination] = _combined(matches)
+    if read_as is not None:  # `MBRNAME`: say which words the rules matched
+        verdict = replace(verdict, why=f"{verdict.why} (read as {read_as})")
     return verdict
 
 
