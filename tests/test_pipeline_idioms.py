@@ -236,6 +236,35 @@ def cli():
     }
 
 
+def test_a_value_pulled_from_another_airflow_task_is_not_harmless(tmp_path: Path) -> None:
+    """`ti.xcom_pull(...)` hands over what another task pushed (here the customers): a read
+    of that XCom, whose content this task cannot see, so sending it on is never allowed."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "dags/push.py": '''\
+from datetime import datetime
+
+import pandas as pd
+import requests
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+
+def extract(ti):
+    ti.xcom_push(key="customers", value=pd.read_csv("data/customers.csv").to_json())
+
+
+def load(ti):
+    payload = ti.xcom_pull(task_ids="extract", key="customers")
+    requests.post("https://api.partner.example.com/contacts", data=payload)
+
+
+with DAG("partner_push", start_date=datetime(2024, 1, 1), schedule="@daily") as dag:
+    PythonOperator(task_id="extract", python_callable=extract) >> PythonOperator(
+        task_id="load", python_callable=load)
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports == {"https://api.partner.example.com/contacts": (("xcom:extract",), False)}
+
+
 def test_a_loader_handed_to_a_walker_over_a_folder(tmp_path: Path) -> None:
     project = write_files(tmp_path, {
         "data/users/part-1.json": "",

@@ -67,7 +67,7 @@ class Operations(InterpreterState):
             parameters: Sequence[Value | None] = (), stdout: Resource | None = None) -> Data:
         """Parse embedded SQL; data bound as parameters of an INSERT flows into its table.
         `stdout` is where the call puts what `COPY ... TO STDOUT` prints (`copy_expert(sql,
-        file)`): the statement's real destination."""
+        file)`): the statement's real destination; without one the rows come back (a query)."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
@@ -84,9 +84,11 @@ class Operations(InterpreterState):
         result: Data = Data(self.graph.value_node("query", location), ())
         bound = self.combine(parameters, "derive", node)
         for statement in statements:
-            if stdout is not None and statement.target is not None and \
-                    statement.target.name.lower() == "stdout":
-                statement = replace(statement, target=stdout)
+            if statement.target is not None and statement.target.name.lower() == "stdout":
+                # a driver hands what `COPY ... TO STDOUT` prints to the program: into the file
+                # the call is given, else back to Python (psycopg 3's `with cur.copy(q)`)
+                statement = replace(statement, target=stdout) if stdout is not None else \
+                    replace(statement, target=None, action="query")
             code = self.code(self.statement)
             node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
@@ -145,7 +147,10 @@ class Operations(InterpreterState):
         self.write([data], self.resource_of(dst, node), node)
 
     def read_silently(self, resource: Resource) -> Data:
-        """The data of a resource used without a read call (the source of a file copy)."""
+        """The data of a resource used without a read call (the source of a file copy, a file
+        uploaded or packed): a project data file or folder with the columns of its header, so
+        `shutil.copy("data/export.csv", "/tmp")` is classified by what the file holds."""
+        resource = self.with_header(resource)
         return Data(self.node_of(resource), (resource,), resource.columns or None)
 
     def node_of(self, resource: Resource) -> str:
