@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -20,6 +21,7 @@ from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
 from lacuna_cli.models import FileProblem, Resource
 
+CONFIG_SUFFIXES = {".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".json"}
 SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
 
 
@@ -32,9 +34,14 @@ class Operations(InterpreterState):
         """A read of the resource `target` names (or the one `fixed` or `named` gives)."""
         if target is not None and fixed is None and named is None:
             already = self.value(target)
-            if isinstance(already, Data) and already.node in self.opened:
+            config = _config_file(already) if _is_item(target) else None
+            if config is not None:  # `pd.read_csv(cfg["input"]["path"])`: a path the config
+                # file holds, not known here; never the config's own (harmless) data
+                named = (Resource(kind="unknown", name=self.code(target)[:200]),
+                         f"a path read from {config}")
+            elif isinstance(already, Data) and already.node in self.opened:
                 return already  # `pickle.load(fh)`: read when the handle was opened
-            if isinstance(already, Data) and not any(is_placeholder(r) for r in already.roots):
+            elif isinstance(already, Data) and not any(is_placeholder(r) for r in already.roots):
                 return already  # `pd.read_csv(io.BytesIO(obj["Body"].read()))`: in memory
         if named is not None:
             resource, reason = named
@@ -158,6 +165,23 @@ class Operations(InterpreterState):
         if is_placeholder(resource):
             return self.param_nodes[resource.name]
         return self.graph.resource_node(resource)
+
+
+def _config_file(value: Value | None) -> str | None:
+    """The configuration file (YAML, TOML, INI, JSON) a value was read from, if it was: what such a
+    file holds where a path is expected is a path, not data."""
+    if not isinstance(value, Data):
+        return None
+    return next((root.name for root in value.roots if root.kind == "file"
+                 and PurePosixPath(root.name).suffix.lower() in CONFIG_SUFFIXES), None)
+
+
+def _is_item(expression: cst.BaseExpression) -> bool:
+    """Whether `expression` picks one value out of a structure (`cfg["output"]["path"]`,
+    `cfg.get("path")`, `cfg.paths.output`) rather than naming a handle or buffer."""
+    if isinstance(expression, cst.Call):
+        return isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "get"
+    return isinstance(expression, (cst.Subscript, cst.Attribute))
 
 
 def looks_like_sql(text: str) -> bool:
