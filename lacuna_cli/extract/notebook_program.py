@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lacuna_cli.extract.magics import cell_language, magic_name, python_lines, sql_magic
+from lacuna_cli.extract.magics import (
+    assigned_magic,
+    cell_language,
+    magic_name,
+    python_lines,
+    sql_magic,
+)
 from lacuna_cli.extract.notebook_read import (
     Cell,
     Notebook,
@@ -118,11 +124,15 @@ class _Builder:
         runs: dict[int, str] = {}
         sql_lines = SqlCode(lines=python)  # what the `%sql` line magics of the cell hold
         for index, line in enumerate(lines):
+            assigned = assigned_magic(line)
+            indent, result, magic_line = assigned or ("", None, line)
             if is_run(line):
                 runs[index] = line
-            elif magic_name(line, "%") == "sql":
-                sql = sql_line(line, sql_magic(line, cell=False), self.dialect)
-                python[index] = sql.lines[0]
+            elif magic_name(magic_line, "%") == "sql":  # `%sql ...` or `rows = %sql ...`
+                magic = sql_magic(magic_line, cell=False)
+                magic = replace(magic, result=result) if result else magic
+                sql = sql_line(magic_line, magic, self.dialect)
+                python[index] = indent + sql.lines[0].lstrip() if assigned else sql.lines[0]
                 sql_lines.problems.extend((index, message) for _, message in sql.problems)
                 for found in sql.statements.values():  # the first statement of the line
                     sql_lines.statements.setdefault(index, found)
