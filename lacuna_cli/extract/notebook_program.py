@@ -37,6 +37,7 @@ from lacuna_cli.extract.notebook_run import (
     resolve,
     run_target,
 )
+from lacuna_cli.extract.notebook_shell import shell_upload
 from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
 
 Place = tuple[int | None, int]  # (cell, line in the cell), or (None, file line)
@@ -122,11 +123,15 @@ class _Builder:
                     depth: int, column_offset: int) -> None:
         python = list(python_lines(lines))
         runs: dict[int, str] = {}
-        sql_lines = SqlCode(lines=python)  # what the `%sql` line magics of the cell hold
+        sql_lines = SqlCode(lines=python)  # what the `%sql` lines and shell uploads hold
         for index, line in enumerate(lines):
             assigned = assigned_magic(line)
             indent, result, magic_line = assigned or ("", None, line)
-            if is_run(line):
+            upload = shell_upload(line)
+            if upload is not None:  # `!curl -F f=@x.csv https://...`, `!aws s3 cp x s3://...`
+                python[index] = upload  # reported as the shell line is written
+                sql_lines.statements[index] = (line.strip(), len(line) - len(line.lstrip()) + 1)
+            elif is_run(line):
                 runs[index] = line
             elif magic_name(magic_line, "%") == "sql":  # `%sql ...` or `rows = %sql ...`
                 magic = sql_magic(magic_line, cell=False)
