@@ -37,8 +37,8 @@ from lacuna_cli.extract.notebook_run import (
     resolve,
     run_target,
 )
-from lacuna_cli.extract.notebook_shell import shell_upload
 from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
+from lacuna_cli.extract.shell_uploads import shell_upload
 
 Place = tuple[int | None, int]  # (cell, line in the cell), or (None, file line)
 Placer = Callable[[int], Place]  # index of a line in its cell -> its place

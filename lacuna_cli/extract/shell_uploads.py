@@ -1,8 +1,10 @@
-"""Shell lines of a notebook that send a local file elsewhere (`!curl -F f=@x.csv https://…`,
-`!aws s3 cp x.csv s3://bucket/key`, `!scp x.csv host:/drop/`), as Python the interpreter
-already understands: one call of `_lacuna_shell.upload(path, destination)`, a row of the
-catalog (`rules/apis/shell.yaml`), written on the shell line so the operation lands at its
-cell and line. A shell line that sends nothing Lacuna can name stays `pass`.
+"""Shell commands that send a local file elsewhere (`curl -F f=@x.csv https://…`, `aws s3 cp
+x.csv s3://bucket/key`, `scp x.csv host:/drop/`): the file and the place, from the command's
+words. A notebook's `!command` line becomes Python the interpreter already understands (one
+call of `_lacuna_shell.upload(path, destination)`, a row of `rules/apis/shell.yaml`, written on
+the shell line so the operation lands at its cell and line); a script's `subprocess.run([...])`
+or `os.system("...")` (the catalog's `shell` rows) is the same upload. A command that sends
+nothing Lacuna can name means nothing.
 
 The tables are the knowledge: which commands copy their first local argument to a remote one,
 and which curl options name a file whose content is sent.
@@ -31,16 +33,31 @@ def shell_upload(line: str) -> str | None:
     stripped = line.lstrip()
     if not stripped.startswith("!"):
         return None
-    try:
-        words = shlex.split(stripped[1:], comments=True)
-    except ValueError:
-        return None
-    sent = _curl(words) if words[:1] == ["curl"] else _copy(words)
-    if sent is None or any(c in part for part in sent for c in "{$"):
-        return None  # a path or place IPython fills in at run time is not named here
+    sent = upload_of(command_words(stripped[1:]))
+    if sent is None or not all(is_literal(part) for part in sent):
+        return None  # `{path}`, `$DEST`: IPython fills them in at run time
     path, destination = sent
     indent = line[: len(line) - len(stripped)]
     return f"{indent}import {SHELL_MODULE}; {SHELL_MODULE}.upload({path!r}, {destination!r})"
+
+
+def command_words(command: str) -> list[str]:
+    """The words of a shell command line as the shell splits them ([] when it cannot)."""
+    try:
+        return shlex.split(command, comments=True)
+    except ValueError:
+        return []
+
+
+def upload_of(words: list[str]) -> tuple[str, str] | None:
+    """(local file, destination) of a command that uploads one, as written (a word filled in
+    at run time, `{path}` or `$DEST`, included); None for any other command."""
+    return _curl(words) if words[:1] == ["curl"] else _copy(words)
+
+
+def is_literal(word: str) -> bool:
+    """Whether a command word is known as written (no `{name}` or `$VAR` filled in later)."""
+    return not any(c in word for c in "{$")
 
 
 def _copy(words: list[str]) -> tuple[str, str] | None:
