@@ -49,6 +49,8 @@ FILE_KEYS = {"family", "control", "note", "operations"}
 OP_KEYS = {"action", "line", "cell", "at", "also", "also_at", "resource", "sources",
            "maybe_sources", "block", "optional"}
 PLAIN_KINDS = ("file", "table")
+# `rows = %sql SELECT ...` or `files = !ls`: an IPython line whose value a name keeps.
+MAGIC_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_]\w*\s*=\s*[%!]")
 EXIT_ERROR = 2
 
 
@@ -203,11 +205,12 @@ def python_spans(text: str) -> list[Span]:
 
 
 def cell_python(lines: list[str]) -> str | None:
-    """A notebook cell as Python with magics and shell lines blanked (same line numbers), or
-    None for a cell in another language (`%%sql`)."""
+    """A notebook cell as Python with magics and shell lines (`rows = %sql ...` too) blanked
+    (same line numbers), or None for a cell in another language (`%%sql`)."""
     if lines and lines[0].startswith("%%") and not lines[0].startswith(("%%time", "%%capture")):
         return None
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) or MAGIC_ASSIGNMENT.match(line)
+                     else line for line in lines)
 
 
 def sql_spans(lines: list[str]) -> list[Span]:

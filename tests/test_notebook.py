@@ -157,6 +157,14 @@ SQL_NOTEBOOKS = {
                              "%sql frame << SELECT email, phone FROM crm.customers\n",
                              "frame.DataFrame().to_csv('~/Downloads/c.csv')\n"],),
                            (1, 3), (1, 4)),
+    "ipython-sql-line-assigned": ((["churned = %sql SELECT email, phone FROM crm.customers\n",
+                                    "df = churned.DataFrame()\n"],
+                                   ["df.to_csv('~/Downloads/c.csv')\n"]),
+                                  (1, 1), (2, 1)),
+    "line-assigned-in-a-block": ((["for region in ['north']:\n",
+                                   "    rows = %sql SELECT email FROM crm.customers\n",
+                                   "    rows.DataFrame().to_csv('~/Downloads/c.csv')\n"],),
+                                 (1, 2), (1, 3)),
     "bigquery-into-a-frame": ((["%%bigquery customers --project acme\n",
                                 "SELECT email FROM `acme.crm.customers`\n"],
                                ["customers.to_csv('~/Downloads/c.csv')\n"]),
@@ -328,3 +336,46 @@ def test_a_change_to_a_run_notebook_is_seen_by_the_next_run(shop):
     _, second = run_json(shop, "check", "notebooks")
 
     assert blocked(second, "notebooks/report.ipynb") == [(2, 1)]
+
+
+# ---- shell lines that send a file --------------------------------------------------------------
+
+SHELL_UPLOADS = {
+    # shell line: where the file goes (None: the line sends nothing Lacuna names)
+    "!curl -s -F file=@c.csv https://upload.partner.example/drop":
+        "https://upload.partner.example/drop",
+    "!curl -T c.csv ftp://ftp.partner.example/in/": "ftp://ftp.partner.example/in/",
+    "!curl --data-binary @c.csv -H 'Content-Type: text/csv' https://api.partner.example/in":
+        "https://api.partner.example/in",
+    "!aws s3 cp c.csv s3://globex-drop/in/c.csv --acl bucket-owner-full-control":
+        "s3://globex-drop/in/c.csv",
+    "!gsutil -m cp c.csv gs://globex-drop/c.csv": "gs://globex-drop/c.csv",
+    "!scp c.csv ops@files.partner.example:/drop/": "sftp://files.partner.example/drop/",
+    "!aws s3 cp s3://acme-governed/c.csv c.csv": None,
+    "!curl -s https://api.partner.example/status": None,
+    "!curl -F file=@{path} https://upload.partner.example/drop": None,
+}
+
+
+@pytest.mark.parametrize("line", SHELL_UPLOADS, ids=range(len(SHELL_UPLOADS)))
+def test_a_shell_line_that_uploads_a_file_sends_its_content(tmp_path: Path, line: str) -> None:
+    """`!curl -F f=@c.csv URL`, `!aws s3 cp c.csv s3://...`: the file the command names goes
+    where it says, reported at the shell line as written; other shell lines mean nothing."""
+    write(tmp_path, "notebooks/c.csv", "customer_id,email,phone\n")
+    write(tmp_path, "notebooks/share.ipynb", notebook("path = 'c.csv'\n", [line + "\n"]))
+    write(tmp_path, "lacuna.toml", "embeddings = false\n")
+
+    run, document = run_json(tmp_path, "check")
+
+    sent = [f for f in document["findings"] if f["operation"]["location"]["cell"] == 2]
+    destination = SHELL_UPLOADS[line]
+    if destination is None:
+        assert sent == [] and run.code == 0, sent
+        return
+    (finding,) = sent
+    operation = finding["operation"]
+    assert operation["destination"]["name"] == destination
+    assert [s["name"] for s in operation["sources"]] == ["notebooks/c.csv"]
+    assert operation["code"] == line and operation["location"]["column"] == 1
+    assert finding["decision"]["allowed"] is False
+    assert run.code == 1

@@ -236,6 +236,65 @@ def cli():
     }
 
 
+def test_a_value_pulled_from_another_airflow_task_is_not_harmless(tmp_path: Path) -> None:
+    """`ti.xcom_pull(...)` hands over what another task pushed (here the customers): a read
+    of that XCom, whose content this task cannot see, so sending it on is never allowed."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "dags/push.py": '''\
+from datetime import datetime
+
+import pandas as pd
+import requests
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+
+def extract(ti):
+    ti.xcom_push(key="customers", value=pd.read_csv("data/customers.csv").to_json())
+
+
+def load(ti):
+    payload = ti.xcom_pull(task_ids="extract", key="customers")
+    requests.post("https://api.partner.example.com/contacts", data=payload)
+
+
+with DAG("partner_push", start_date=datetime(2024, 1, 1), schedule="@daily") as dag:
+    PythonOperator(task_id="extract", python_callable=extract) >> PythonOperator(
+        task_id="load", python_callable=load)
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports == {"https://api.partner.example.com/contacts": (("xcom:extract",), False)}
+
+
+def test_a_path_kept_in_a_config_file_is_a_place_known_at_run_time(tmp_path: Path) -> None:
+    """`pd.read_csv(cfg["input"]["path"])` with `cfg` loaded from YAML or JSON reads a file
+    the config names, not the config itself: data of unknown origin, which may not leave."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "config.yaml": "input:\n  path: data/customers.csv\noutput:\n  path: /tmp/c.csv\n",
+        "settings.json": '{"source": "data/customers.csv"}\n',
+        "job.py": '''\
+import json
+
+import pandas as pd
+import requests
+import yaml
+
+with open("config.yaml") as fh:
+    cfg = yaml.safe_load(fh)
+df = pd.read_csv(cfg["input"]["path"])
+df.to_csv(cfg["output"]["path"], index=False)
+settings = json.load(open("settings.json"))
+requests.post("https://api.partner.example.com/up", json=pd.read_csv(settings.get("source")))
+'''})
+    rows = operation_rows(project)
+    reads = {(line, sources) for _, line, action, sources, _, _ in rows if action == "read"}
+    assert reads == {(7, ("config.yaml",)), (9, ('cfg["input"]["path"]',)),
+                     (11, ("settings.json",)), (12, ('settings.get("source")',))}
+    outs = {(line, allowed) for _, line, action, _, _, allowed in rows
+            if action in ("write", "export")}
+    assert outs == {(10, False), (12, False)}
+
+
 def test_a_loader_handed_to_a_walker_over_a_folder(tmp_path: Path) -> None:
     project = write_files(tmp_path, {
         "data/users/part-1.json": "",

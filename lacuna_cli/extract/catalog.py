@@ -31,7 +31,7 @@ from lacuna_cli.yamlfile import parse_yaml
 Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
-    "option", "options", "invoke", "locate", "hold", "part", "persist", "erase",
+    "option", "options", "invoke", "locate", "hold", "part", "persist", "erase", "shell",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -42,7 +42,7 @@ Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat",
 ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.
 ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump",
-                 "persist", "erase"}
+                 "persist", "erase", "shell"}
 SEGMENT = re.compile(r"[\w*]+")
 # The member of a union pydantic names in an error's location (`function.int`): not a key.
 TYPE_TAG = re.compile(r"^(int|str|list\[.*\]|union\[.*\])$")

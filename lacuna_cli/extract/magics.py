@@ -52,6 +52,8 @@ VALUE_OPTIONS = (SQL_VALUE_OPTIONS | SQL_RESULT_OPTIONS | SQL_PERSIST_OPTIONS
 TOKEN = re.compile(r"""\s*("[^"]*"|'[^']*'|\S+)""")
 BIND = re.compile(r"^\s*([A-Za-z_]\w*)\s*<<\s*(.*)$", re.DOTALL)
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+# `rows = %sql SELECT ...`: a line magic whose result an assignment keeps (ipython-sql, jupysql).
+ASSIGNED_MAGIC = re.compile(r"^(\s*)([A-Za-z_]\w*)(\s*=\s*)(?=%[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,16 @@ def sql_magic(line: str, cell: bool) -> SqlMagic:
         column = position + len(query) - len(query.lstrip())
     return SqlMagic(name=name, query="" if cell else query.strip(), query_column=column,
                     result=result, persist=persist, destination=destination)
+
+
+def assigned_magic(line: str) -> tuple[str, str, str] | None:
+    """`(indent, name, magic line)` for `name = %magic ...`, the magic line with the assignment
+    blanked so its columns stay those of the cell; None for any other line."""
+    match = ASSIGNED_MAGIC.match(line)
+    if match is None:
+        return None
+    indent, name = match.group(1), match.group(2)
+    return indent, name, " " * match.end() + line[match.end():]
 
 
 def python_lines(cell_lines: list[str]) -> Iterator[str]:

@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lacuna_cli.extract.magics import cell_language, magic_name, python_lines, sql_magic
+from lacuna_cli.extract.magics import (
+    assigned_magic,
+    cell_language,
+    magic_name,
+    python_lines,
+    sql_magic,
+)
 from lacuna_cli.extract.notebook_read import (
     Cell,
     Notebook,
@@ -32,6 +38,7 @@ from lacuna_cli.extract.notebook_run import (
     run_target,
 )
 from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
+from lacuna_cli.extract.shell_uploads import shell_upload
 
 Place = tuple[int | None, int]  # (cell, line in the cell), or (None, file line)
 Placer = Callable[[int], Place]  # index of a line in its cell -> its place
@@ -116,13 +123,21 @@ class _Builder:
                     depth: int, column_offset: int) -> None:
         python = list(python_lines(lines))
         runs: dict[int, str] = {}
-        sql_lines = SqlCode(lines=python)  # what the `%sql` line magics of the cell hold
+        sql_lines = SqlCode(lines=python)  # what the `%sql` lines and shell uploads hold
         for index, line in enumerate(lines):
-            if is_run(line):
+            assigned = assigned_magic(line)
+            indent, result, magic_line = assigned or ("", None, line)
+            upload = shell_upload(line)
+            if upload is not None:  # `!curl -F f=@x.csv https://...`, `!aws s3 cp x s3://...`
+                python[index] = upload  # reported as the shell line is written
+                sql_lines.statements[index] = (line.strip(), len(line) - len(line.lstrip()) + 1)
+            elif is_run(line):
                 runs[index] = line
-            elif magic_name(line, "%") == "sql":
-                sql = sql_line(line, sql_magic(line, cell=False), self.dialect)
-                python[index] = sql.lines[0]
+            elif magic_name(magic_line, "%") == "sql":  # `%sql ...` or `rows = %sql ...`
+                magic = sql_magic(magic_line, cell=False)
+                magic = replace(magic, result=result) if result else magic
+                sql = sql_line(magic_line, magic, self.dialect)
+                python[index] = indent + sql.lines[0].lstrip() if assigned else sql.lines[0]
                 sql_lines.problems.extend((index, message) for _, message in sql.problems)
                 for found in sql.statements.values():  # the first statement of the line
                     sql_lines.statements.setdefault(index, found)

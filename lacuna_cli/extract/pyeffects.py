@@ -22,6 +22,7 @@ from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
+from lacuna_cli.extract.shell_uploads import command_words, is_literal, upload_of
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
@@ -86,6 +87,8 @@ class Effects(InterpreterState):
         if effect == "dump":
             self.dump(api, node)
             return None
+        if effect == "shell":  # `subprocess.run(["aws", "s3", "cp", path, url])`
+            return self.shell_command(api, qualname, node)
         if effect == "persist":  # `session.add(Customer(...))`: into the model's table
             return self.persist(api, node, qualname)
         if effect == "erase":  # `delete(Customer)`, `session.delete(c)`: rows of its table
@@ -432,6 +435,37 @@ class Effects(InterpreterState):
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
             data = self.read_silently(source)
         self.write([data], self.destination(api, node), node)
+
+    def shell_command(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
+        """A command a script runs (`subprocess.run([...])`, `os.system("...")`): when its
+        words upload a local file (`aws s3 cp`, `curl -F f=@x`, `scp`), that file is sent
+        where the command says; any other command is an unknown call."""
+        expression = self.argument(node, api.row.target[0]) if api.row.target else None
+        sent = upload_of(self.command_words(expression)) if expression is not None else None
+        if sent is None:
+            return self.unknown_call(qualname, node)
+        path, destination = (self.command_place(word, node) for word in sent)
+        self.write([self.read_silently(path[0])], destination, node)
+        return None
+
+    def command_words(self, expression: cst.BaseExpression) -> list[str]:
+        """The words of a command given as a list (`["aws", "s3", "cp", SRC, DST]`) or as
+        one string for the shell; a word known only at run time is `{its code}`."""
+        if isinstance(expression, cst.List | cst.Tuple):
+            values = [(self.value(element.value), element.value)
+                      for element in expression.elements]
+            return [v.value if isinstance(v, Text) else "{" + self.code(e) + "}"
+                    for v, e in values]
+        value = self.value(expression)
+        return command_words(value.value) if isinstance(value, Text) else []
+
+    def command_place(self, word: str, node: cst.Call) -> tuple[Resource, str | None]:
+        """The place a command word names; one known only at run time is unknown."""
+        if is_literal(word):
+            return self.location_resource(word), None
+        shown = word[1:-1] if word.startswith("{") and word.endswith("}") else self.code(node)
+        return Resource(kind="unknown", name=shown[:200]), \
+            "a command argument known only at run time"
 
     def dump(self, api: Api, node: cst.Call) -> None:
         """Serialise the data arguments into the handle or path the target argument names."""

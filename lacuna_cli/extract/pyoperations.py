@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import libcst as cst
 
@@ -20,6 +21,7 @@ from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.sql import analyse_sql
 from lacuna_cli.models import FileProblem, Resource
 
+CONFIG_SUFFIXES = {".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".json"}
 SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
 
 
@@ -32,9 +34,14 @@ class Operations(InterpreterState):
         """A read of the resource `target` names (or the one `fixed` or `named` gives)."""
         if target is not None and fixed is None and named is None:
             already = self.value(target)
-            if isinstance(already, Data) and already.node in self.opened:
+            config = _config_file(already) if _is_item(target) else None
+            if config is not None:  # `pd.read_csv(cfg["input"]["path"])`: a path the config
+                # file holds, not known here; never the config's own (harmless) data
+                named = (Resource(kind="unknown", name=self.code(target)[:200]),
+                         f"a path read from {config}")
+            elif isinstance(already, Data) and already.node in self.opened:
                 return already  # `pickle.load(fh)`: read when the handle was opened
-            if isinstance(already, Data) and not any(is_placeholder(r) for r in already.roots):
+            elif isinstance(already, Data) and not any(is_placeholder(r) for r in already.roots):
                 return already  # `pd.read_csv(io.BytesIO(obj["Body"].read()))`: in memory
         if named is not None:
             resource, reason = named
@@ -67,7 +74,7 @@ class Operations(InterpreterState):
             parameters: Sequence[Value | None] = (), stdout: Resource | None = None) -> Data:
         """Parse embedded SQL; data bound as parameters of an INSERT flows into its table.
         `stdout` is where the call puts what `COPY ... TO STDOUT` prints (`copy_expert(sql,
-        file)`): the statement's real destination."""
+        file)`): the statement's real destination; without one the rows come back (a query)."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
@@ -84,9 +91,11 @@ class Operations(InterpreterState):
         result: Data = Data(self.graph.value_node("query", location), ())
         bound = self.combine(parameters, "derive", node)
         for statement in statements:
-            if stdout is not None and statement.target is not None and \
-                    statement.target.name.lower() == "stdout":
-                statement = replace(statement, target=stdout)
+            if statement.target is not None and statement.target.name.lower() == "stdout":
+                # a driver hands what `COPY ... TO STDOUT` prints to the program: into the file
+                # the call is given, else back to Python (psycopg 3's `with cur.copy(q)`)
+                statement = replace(statement, target=stdout) if stdout is not None else \
+                    replace(statement, target=None, action="query")
             code = self.code(self.statement)
             node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
@@ -145,7 +154,10 @@ class Operations(InterpreterState):
         self.write([data], self.resource_of(dst, node), node)
 
     def read_silently(self, resource: Resource) -> Data:
-        """The data of a resource used without a read call (the source of a file copy)."""
+        """The data of a resource used without a read call (the source of a file copy, a file
+        uploaded or packed): a project data file or folder with the columns of its header, so
+        `shutil.copy("data/export.csv", "/tmp")` is classified by what the file holds."""
+        resource = self.with_header(resource)
         return Data(self.node_of(resource), (resource,), resource.columns or None)
 
     def node_of(self, resource: Resource) -> str:
@@ -153,6 +165,23 @@ class Operations(InterpreterState):
         if is_placeholder(resource):
             return self.param_nodes[resource.name]
         return self.graph.resource_node(resource)
+
+
+def _config_file(value: Value | None) -> str | None:
+    """The configuration file (YAML, TOML, INI, JSON) a value was read from, if it was: what such a
+    file holds where a path is expected is a path, not data."""
+    if not isinstance(value, Data):
+        return None
+    return next((root.name for root in value.roots if root.kind == "file"
+                 and PurePosixPath(root.name).suffix.lower() in CONFIG_SUFFIXES), None)
+
+
+def _is_item(expression: cst.BaseExpression) -> bool:
+    """Whether `expression` picks one value out of a structure (`cfg["output"]["path"]`,
+    `cfg.get("path")`, `cfg.paths.output`) rather than naming a handle or buffer."""
+    if isinstance(expression, cst.Call):
+        return isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "get"
+    return isinstance(expression, (cst.Subscript, cst.Attribute))
 
 
 def looks_like_sql(text: str) -> bool:

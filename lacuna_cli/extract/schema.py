@@ -3,7 +3,8 @@
 Knowing that `data/customers.csv` has `email` and `phone` columns is what lets the classifier
 see PII and the policy name the columns to anonymize. Only the first line is read, and it is
 kept only if it looks like a header (names, not values); a file that is missing, unreadable or
-headerless simply has unknown columns.
+headerless simply has unknown columns. A folder holds the columns of the data files directly in
+it: copying or packing `data/` (`shutil.copytree`, `make_archive`) moves every one of them.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ HEADER_BYTES = 64 * 1024
 # and is dropped without being kept anywhere.
 HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .#()/-]{0,79}$")
 DELIMITED = {".csv": ",", ".tsv": "\t", ".psv": "|"}
+FOLDER_FILES = 200  # data files of a folder whose headers are read; a bigger one reads the first
 
 
 @lru_cache(maxsize=1024)
 def header_columns(path: Path) -> tuple[str, ...]:
-    """The header row of a delimited text file, or () when it cannot be read."""
+    """The header row of a delimited text file, the columns of the delimited files directly in
+    a folder (each once, in file-name order), or () when they cannot be read."""
+    if path.is_dir():
+        return _folder_columns(path)
     delimiter = DELIMITED.get(path.suffix.lower())
     if delimiter is None or not path.is_file():
         return ()
@@ -37,3 +42,13 @@ def header_columns(path: Path) -> tuple[str, ...]:
     if not cells or not all(HEADER_CELL.match(cell) for cell in cells if cell):
         return ()
     return tuple(cell for cell in cells if cell)
+
+
+def _folder_columns(folder: Path) -> tuple[str, ...]:
+    """The columns of the delimited files directly in `folder`: what a copy of it carries."""
+    try:
+        names = sorted(entry for entry in folder.iterdir()
+                       if entry.suffix.lower() in DELIMITED and entry.is_file())[:FOLDER_FILES]
+    except OSError:
+        return ()
+    return tuple(dict.fromkeys(column for name in names for column in header_columns(name)))

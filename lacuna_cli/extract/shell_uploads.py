@@ -1,0 +1,102 @@
+"""Shell commands that send a local file elsewhere (`curl -F f=@x.csv https://…`, `aws s3 cp
+x.csv s3://bucket/key`, `scp x.csv host:/drop/`): the file and the place, from the command's
+words. A notebook's `!command` line becomes Python the interpreter already understands (one
+call of `_lacuna_shell.upload(path, destination)`, a row of `rules/apis/shell.yaml`, written on
+the shell line so the operation lands at its cell and line); a script's `subprocess.run([...])`
+or `os.system("...")` (the catalog's `shell` rows) is the same upload. A command that sends
+nothing Lacuna can name means nothing.
+
+The tables are the knowledge: which commands copy their first local argument to a remote one,
+and which curl options name a file whose content is sent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shlex
+
+SHELL_MODULE = "_lacuna_shell"
+# Commands (their leading words) that copy a local path to the remote place named after it.
+COPY_COMMANDS = (("aws", "s3", "cp"), ("aws", "s3", "mv"), ("aws", "s3", "sync"),
+                 ("gsutil", "cp"), ("gsutil", "mv"), ("gsutil", "-m", "cp"),
+                 ("gcloud", "storage", "cp"), ("azcopy", "copy"), ("rclone", "copy"),
+                 ("rclone", "copyto"), ("scp",), ("rsync",), ("sftp",))
+# curl options whose value is a file sent as the body or a form part (`@path`, `name=@path`).
+CURL_FILE_OPTIONS = {"-F", "--form", "-T", "--upload-file", "-d", "--data", "--data-binary",
+                     "--data-urlencode", "--json"}
+CURL_UPLOAD_OPTIONS = {"-T", "--upload-file"}  # the value is the path itself, without `@`
+
+
+def shell_upload(line: str) -> str | None:
+    """The Python for a `!command` line that uploads a local file, at the line's indent; None
+    when the line is no such command (or its words cannot be split)."""
+    stripped = line.lstrip()
+    if not stripped.startswith("!"):
+        return None
+    sent = upload_of(command_words(stripped[1:]))
+    if sent is None or not all(is_literal(part) for part in sent):
+        return None  # `{path}`, `$DEST`: IPython fills them in at run time
+    path, destination = sent
+    indent = line[: len(line) - len(stripped)]
+    return f"{indent}import {SHELL_MODULE}; {SHELL_MODULE}.upload({path!r}, {destination!r})"
+
+
+def command_words(command: str) -> list[str]:
+    """The words of a shell command line as the shell splits them ([] when it cannot)."""
+    try:
+        return shlex.split(command, comments=True)
+    except ValueError:
+        return []
+
+
+def upload_of(words: list[str]) -> tuple[str, str] | None:
+    """(local file, destination) of a command that uploads one, as written (a word filled in
+    at run time, `{path}` or `$DEST`, included); None for any other command."""
+    return _curl(words) if words[:1] == ["curl"] else _copy(words)
+
+
+def is_literal(word: str) -> bool:
+    """Whether a command word is known as written (no `{name}` or `$VAR` filled in later)."""
+    return not any(c in word for c in "{$")
+
+
+def _copy(words: list[str]) -> tuple[str, str] | None:
+    """(local path, remote place) of a copy command: the first argument that is not remote,
+    then the first remote one after it (`s3://b/k`, `host:/path` as `sftp://host/path`)."""
+    command = next((c for c in COPY_COMMANDS if tuple(words[:len(c)]) == c), None)
+    if command is None:
+        return None
+    arguments = [w for w in words[len(command):] if not w.startswith("-")]
+    local = next((i for i, w in enumerate(arguments) if _remote(w) is None), None)
+    if local is None:
+        return None
+    remote = next((_remote(w) for w in arguments[local + 1:] if _remote(w) is not None), None)
+    return (arguments[local], remote) if remote is not None else None
+
+
+def _remote(word: str) -> str | None:
+    """The place a copy argument names when it is not a local path."""
+    if "://" in word:
+        return word
+    host, colon, path = word.partition(":")
+    if colon and host and "/" not in host and not host.startswith("."):
+        return f"sftp://{host.rsplit('@', 1)[-1]}/{path.lstrip('/')}"
+    return None
+
+
+def _curl(words: list[str]) -> tuple[str, str] | None:
+    """(file sent, URL) of a curl command that sends a file's content."""
+    url = next((w for w in words if w.startswith(("http://", "https://", "ftp://", "sftp://"))),
+               None)
+    for option, value in itertools.pairwise(words):
+        if option not in CURL_FILE_OPTIONS:
+            continue
+        if option in CURL_UPLOAD_OPTIONS:
+            path = value
+        elif value.startswith("@"):
+            path = value[1:]
+        else:  # `-F file=@x.csv;type=text/csv`
+            path = value.partition("=@")[2].split(";", 1)[0]
+        if path and path != "-" and url is not None:
+            return path, url
+    return None
