@@ -613,7 +613,14 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.binary(node)
         if isinstance(node, cst.BooleanOperation):
             left, right = self.value(node.left), self.value(node.right)
-            return left if isinstance(left, Mask) else right if isinstance(right, Mask) else None
+            if isinstance(left, Mask) or isinstance(right, Mask):
+                return left if isinstance(left, Mask) else right
+            # `rows = cur.fetchall() or []`: whichever side may be the data
+            return left if _carries(left) else right if _carries(right) else None
+        if isinstance(node, cst.NamedExpr):  # `while chunk := copy.read():`
+            named = self.value(node.value)
+            self.bind(node.target, named)
+            return named
         if isinstance(node, cst.UnaryOperation):
             return self.value(node.expression)
         if isinstance(node, cst.List | cst.Tuple | cst.Set):

@@ -1,0 +1,43 @@
+"""Expressions data hides in: an assignment expression (`:=`) and `x or default`.
+
+`if (rows := df.to_dict("records")):` and `while chunk := src.read(n):` bind the data inside a
+test; `cur.fetchall() or []` is the rows whenever there are any. Each was read as no data at
+all, so the send or copy after it was allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import write_files
+
+JOB = '''import sqlite3
+
+import pandas as pd
+import requests
+
+df = pd.read_csv("data/customers.csv")
+if (rows := df.to_dict("records")):
+    requests.post("https://partner.example/a", json=rows)
+
+con = sqlite3.connect("warehouse/crm.db")
+found = con.execute("SELECT email FROM customers").fetchall() or []
+requests.post("https://partner.example/b", json=found)
+
+with open("data/customers.csv") as src, open("/tmp/copy.csv", "w") as out:
+    while chunk := src.read(65536):
+        out.write(chunk)
+'''
+
+
+def test_data_bound_by_walrus_or_kept_by_or_still_flows(tmp_path: Path, lacuna) -> None:
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": JOB,
+                                  "data/customers.csv": "customer_id,email\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    denied = {f["operation"]["location"]["line"]: f["operation"]["sources"]
+              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert sorted(denied) == [8, 12, 16]
+    assert [s["name"] for s in denied[12]] == ["customers"]
+    assert [s["name"] for s in denied[16]] == ["data/customers.csv"]
