@@ -83,6 +83,16 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def outputs_by_line(lacuna, root: Path, files: dict[str, str]) -> dict[int, dict]:
+    """Write a one-script project (layer 2 off) and check it, expecting a denial: the findings
+    that write or send (`write`, `export`), by line."""
+    write_files(root, {"lacuna.toml": "embeddings = false\n", **files})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    return {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
+            if f["operation"]["action"] in ("write", "export")}
+
+
 def finding_at(report: dict, path: str, line: int, action: str) -> dict:
     """The one finding of a `check --format json` report at `path:line` doing `action`."""
     found = [f for f in report["findings"] if f["operation"]["location"]["path"] == path

@@ -4,8 +4,9 @@ argument (urllib3's `request("POST", url)` used to write to a file named `POST`,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from conftest import outputs_by_line
 
 SENDS = '''\
 import json
@@ -29,14 +30,8 @@ requests.request("GET", "https://api.partner.example.com/status")
 
 def test_the_url_of_request_method_url_is_where_the_payload_goes(tmp_path: Path,
                                                                   lacuna) -> None:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "customers.csv").write_text("customer_id,email,phone\n")
-    (tmp_path / "send.py").write_text(SENDS)
-    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
-    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
-    assert run.code == 1, run.stderr
-    sent = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
-            if f["operation"]["action"] in ("write", "export")}
+    sent = outputs_by_line(lacuna, tmp_path, {"data/customers.csv": "customer_id,email,phone\n",
+                                              "send.py": SENDS})
     for line, letter in {10: "a", 11: "b", 12: "c", 13: "d", 15: "e"}.items():
         operation = sent[line]["operation"]
         assert operation["destination"]["name"] == f"https://api.partner.example.com/{letter}"

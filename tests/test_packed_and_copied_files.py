@@ -5,8 +5,9 @@ data files in it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from conftest import outputs_by_line
 
 HEADER = "customer_id,email,phone,full_name\n"
 
@@ -29,14 +30,8 @@ shutil.copy("data/export_2024.csv", "reports/e.csv")
 
 
 def test_copies_and_archives_carry_what_the_header_says(tmp_path: Path, lacuna) -> None:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "export_2024.csv").write_text(HEADER)
-    (tmp_path / "move.py").write_text(MOVES)
-    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
-    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
-    assert run.code == 1, run.stderr
-    found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
-             if f["operation"]["action"] in ("write", "export")}
+    found = outputs_by_line(lacuna, tmp_path, {"data/export_2024.csv": HEADER,
+                                               "move.py": MOVES})
     expected = {5: ("/tmp/e.csv", "data/export_2024.csv", False),
                 6: ("/tmp/customer_copy", "data", False),
                 7: ("/tmp/customer_export", "data", False),

@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from conftest import outputs_by_line
 
 JOB = '''\
 import json
@@ -26,14 +27,8 @@ df.to_csv(spool.name)
 
 
 def test_rows_on_the_job_output_or_in_a_temp_file_are_stopped(tmp_path: Path, lacuna) -> None:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "customers.csv").write_text("customer_id,email,phone\n")
-    (tmp_path / "job.py").write_text(JOB)
-    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
-    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
-    assert run.code == 1, run.stderr
-    out = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
-           if f["operation"]["action"] in ("write", "export")}
+    out = outputs_by_line(lacuna, tmp_path, {"data/customers.csv": "customer_id,email,phone\n",
+                                             "job.py": JOB})
     assert set(out) == {8, 9, 12, 14}  # the row count on line 10 is a number, not rows
     assert out[8]["operation"]["destination"]["name"] == "stdout"
     assert out[9]["operation"]["destination"]["name"] == "stderr"
