@@ -41,3 +41,32 @@ def test_data_bound_by_walrus_or_kept_by_or_still_flows(tmp_path: Path, lacuna) 
     assert sorted(denied) == [8, 12, 16]
     assert [s["name"] for s in denied[12]] == ["customers"]
     assert [s["name"] for s in denied[16]] == ["data/customers.csv"]
+
+
+LATER = '''import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import requests
+
+df = pd.read_csv("data/customers.csv")
+records = df.to_dict("records")
+with ThreadPoolExecutor(max_workers=4) as pool:
+    pool.submit(requests.post, "https://partner.example/a", json=records)
+worker = threading.Thread(target=requests.post, args=("https://partner.example/b",),
+                          kwargs={"json": records}, daemon=True)
+worker.start()
+'''
+
+
+def test_a_library_function_handed_to_a_pool_or_thread_sends_where_it_says(
+        tmp_path: Path, lacuna) -> None:
+    """`pool.submit(requests.post, URL, json=rows)` runs the post later: it is read as that
+    post, at the line that hands it over (it was not seen at all)."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": LATER,
+                                  "data/customers.csv": "customer_id,email\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    denied = {f["operation"]["location"]["line"]: f["operation"]["destination"]["name"]
+              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert denied == {10: "https://partner.example/a", 11: "https://partner.example/b"}

@@ -30,6 +30,7 @@ from lacuna_cli.models import Resource
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
+    from lacuna_cli.extract.pypositions import NodeStarts
 
 Target = tuple[Resource, str | None]
 TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any absolute path
@@ -43,7 +44,10 @@ class Effects(InterpreterState):
     if TYPE_CHECKING:
         imports: ProjectImports
 
+        @property
+        def positions(self) -> NodeStarts: ...
         def note_templated(self, parts: Sequence[Value | None]) -> None: ...
+        def call(self, node: cst.Call) -> Value | None: ...
 
     def apply_function(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A call of a module function, a class, or a method of an object some function made."""
@@ -148,6 +152,8 @@ class Effects(InterpreterState):
         row = api.row
         target = self.argument(node, row.function) if row.function is not None else None
         function = self.value(target) if target is not None else None
+        if isinstance(function, Symbol) and not function.project and target is not None:
+            return self.call_later(target, node)
         if not isinstance(function, Function):
             return self.unknown_call(qualname, node)
         summary = self.summarise(function)
@@ -171,6 +177,32 @@ class Effects(InterpreterState):
                 keywords.update({k: (v, k) for k, v in mapping.items})
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def call_later(self, function: cst.BaseExpression, node: cst.Call) -> Value | None:
+        """`executor.submit(requests.post, URL, json=rows)`, `Thread(target=requests.post,
+        args=(URL,), kwargs={"json": rows})`: a library function called later with the other
+        arguments, read as that call where it is written (the catalog decides what it does)."""
+        positional: list[cst.Arg] = []
+        keywords: list[cst.Arg] = []
+        for arg in node.args:
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if arg.value is function:
+                continue
+            if keyword == "args" and isinstance(arg.value, cst.Tuple | cst.List):
+                positional += [cst.Arg(element.value) for element in arg.value.elements]
+            elif keyword in ("kwargs", "kwds") and isinstance(arg.value, cst.Dict):
+                for element in arg.value.elements:
+                    name = self.value(element.key) if isinstance(element, cst.DictElement) \
+                        else None
+                    if isinstance(name, Text) and name.value.isidentifier():
+                        keywords.append(cst.Arg(element.value, keyword=cst.Name(name.value)))
+            elif keyword is None and arg.star == "":
+                positional.append(cst.Arg(arg.value))
+            elif keyword is not None:
+                keywords.append(cst.Arg(arg.value, keyword=cst.Name(keyword)))
+        later = cst.Call(func=function, args=[*positional, *keywords])
+        self.positions.alias(later, node)
+        return self.call(later)
 
     def sql_file_text(self, value: Value | None) -> Value | None:
         """What was read from a `.sql` file of the project (`open("sql/load.sql").read()`,

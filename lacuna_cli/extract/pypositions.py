@@ -63,6 +63,11 @@ class NodeStarts:
         code = "".join(state.tokens)
         self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(code))]
 
+    def alias(self, node: cst.CSTNode, like: cst.CSTNode) -> None:
+        """Place a node the interpreter made itself (a call it reads a call as) where `like`
+        is written."""
+        self._starts[node] = self._starts[like]
+
     def __getitem__(self, node: cst.CSTNode) -> tuple[int, int]:
         offset = self._offsets[self._starts[node]]
         line = bisect_right(self._line_starts, offset)
