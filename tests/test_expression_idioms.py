@@ -70,3 +70,27 @@ def test_a_library_function_handed_to_a_pool_or_thread_sends_where_it_says(
     denied = {f["operation"]["location"]["line"]: f["operation"]["destination"]["name"]
               for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
     assert denied == {10: "https://partner.example/a", 11: "https://partner.example/b"}
+
+
+PARTIAL = '''import functools
+
+import pandas as pd
+import requests
+
+df = pd.read_csv("data/customers.csv")
+post = functools.partial(requests.post, "https://partner.example/a", timeout=5)
+post(json=df.to_dict("records"))
+'''
+
+
+def test_a_partial_of_a_send_still_sends(tmp_path: Path, lacuna) -> None:
+    """`post = partial(requests.post, URL)` then `post(json=rows)`: the bound URL is not kept,
+    so the post goes to a place known only at run time, which personal data may not."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": PARTIAL,
+                                  "data/customers.csv": "customer_id,email\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    (posted,) = [f for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]]
+    assert posted["operation"]["location"]["line"] == 8
+    assert posted["operation"]["dynamic"] is True
+    assert [s["name"] for s in posted["operation"]["sources"]] == ["data/customers.csv"]
