@@ -94,3 +94,31 @@ def test_a_partial_of_a_send_still_sends(tmp_path: Path, lacuna) -> None:
     assert posted["operation"]["location"]["line"] == 8
     assert posted["operation"]["dynamic"] is True
     assert [s["name"] for s in posted["operation"]["sources"]] == ["data/customers.csv"]
+
+
+CLIENT = '''import requests
+
+
+def send(**kw):
+    return requests.post(timeout=30, **kw)
+
+
+def post_rows(url, rows):
+    options = {"json": rows, "timeout": 30}
+    return requests.post(url, **options)
+'''
+
+
+def test_a_send_given_its_arguments_as_kwargs_is_never_taken_to_send_nothing(
+        tmp_path: Path, lacuna) -> None:
+    """`requests.post(timeout=30, **kw)` may send anything anywhere: data of unknown origin
+    to a destination known only at run time (LAC-UNK-001). A literal dict spread into the
+    call sends what it holds under the data keywords."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "client.py": CLIENT})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    findings = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
+                if f["operation"]["action"] in ("write", "export")}
+    assert findings[5]["decision"]["policy_id"] == "LAC-UNK-001"
+    assert [s["name"] for s in findings[5]["operation"]["sources"]] == ["**kw"]
+    assert findings[10]["decision"]["allowed"] is True  # `rows` is its callers' to name

@@ -317,6 +317,8 @@ class Effects(InterpreterState):
                 expression = self.argument(node, ref)
                 if expression is not None:
                     values.append(self.value(expression))
+            if api.row.data and not values:
+                values = self.spread_payload(api, node)
         for ref in api.row.files:
             expression = self.argument(node, ref)
             value = self.value(expression) if expression is not None else None
@@ -332,6 +334,27 @@ class Effects(InterpreterState):
             values.append(value)
         # an object that keeps data (a message with its attachment, a workbook) sends it
         return [v.held if isinstance(v, Symbol) and v.held is not None else v for v in values]
+
+    def spread_payload(self, api: Api, node: cst.Call) -> list[Value | None]:
+        """What a call given its arguments as `**options` sends, when no data argument is
+        written out: the dict's values under the data keywords when it is a literal, its data
+        when it is data, else data of unknown origin — `def send(**kw): requests.post(
+        timeout=30, **kw)` may send anything, so it is never taken to send nothing."""
+        wanted = {r for ref in api.row.data for r in (ref if isinstance(ref, list) else [ref])
+                  if isinstance(r, str)}
+        values: list[Value | None] = []
+        for arg in node.args:
+            if arg.star != "**":
+                continue
+            spread = self.value(arg.value)
+            if isinstance(spread, Record):
+                values += [value for key, value in spread.items if key in wanted]
+            elif isinstance(spread, Data):
+                values.append(spread)
+            else:
+                shown = f"**{self.code(arg.value)}"[:200]
+                values.append(self.read_silently(Resource(kind="unknown", name=shown)))
+        return values
 
     def with_inputs(self, payload: list[Value | None], log: bool = False
                     ) -> list[Value | None]:
