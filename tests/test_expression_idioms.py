@@ -122,3 +122,41 @@ def test_a_send_given_its_arguments_as_kwargs_is_never_taken_to_send_nothing(
     assert findings[5]["decision"]["policy_id"] == "LAC-UNK-001"
     assert [s["name"] for s in findings[5]["operation"]["sources"]] == ["**kw"]
     assert findings[10]["decision"]["allowed"] is True  # `rows` is its callers' to name
+
+
+APPLY = '''from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import requests
+
+URL = "https://partner.example/x"
+df = pd.read_csv("data/customers.csv")
+
+
+def push(row):
+    requests.post(URL + "/f", json=row.to_dict())
+
+
+df.apply(push, axis=1)
+df.apply(lambda r: requests.post(URL + "/l", json=r.to_dict()), axis=1)
+list(map(lambda r: requests.post(URL + "/m", json=r), df.to_dict("records")))
+with ThreadPoolExecutor() as pool:
+    list(pool.map(push, [df]))
+keys = df["email"].map(lambda e: e.lower())
+keys.to_csv("/tmp/keys.csv")
+'''
+
+
+def test_functions_and_lambdas_applied_to_the_data_are_called_with_it(tmp_path: Path,
+                                                                      lacuna) -> None:
+    """`df.apply(push, axis=1)`, `df.apply(lambda r: ...)`, `map(lambda ...)` and `pool.map`
+    call the function with the data: the post in `push` carried no data (allowed as PUBLIC)
+    and the lambdas' posts were not seen at all."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": APPLY,
+                                  "data/customers.csv": "customer_id,email\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    denied = {(f["operation"]["location"]["line"], f["operation"]["destination"]["name"])
+              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert denied == {(11, "https://partner.example/x/f"), (15, "https://partner.example/x/l"),
+                      (16, "https://partner.example/x/m"), (20, "/tmp/keys.csv")}

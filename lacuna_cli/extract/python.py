@@ -171,6 +171,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         # User functions: summaries (None while one is being made), in definition order.
         self.summaries: dict[Function, Summary | None] = {}
         self.defined: list[Function] = []
+        self.lambdas: dict[cst.Lambda, Function] = {}  # see `lambda_function`
         self.returns: list[list[Value | None]] = []  # one list per function being summarised
         self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
         self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
@@ -292,6 +293,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         function = Function(node.name.value, node, closure)
         self.env[node.name.value] = function
         self.defined.append(function)
+
+    def lambda_function(self, node: cst.Lambda) -> Function:
+        """`lambda r: requests.post(URL, json=r)` as the function returning its body, so that
+        `df.apply`, `map` and a pool call it as they call a `def` (one per lambda written)."""
+        made = self.lambdas.get(node)
+        if made is None:
+            body = cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(node.body)])])
+            definition = cst.FunctionDef(cst.Name("lambda"), node.params, body)
+            self.positions.alias(definition, node)
+            made = self.lambdas[node] = Function("<lambda>", definition,
+                                                 dict(self.env) if self.returns else None)
+        return made
 
     def summarise(self, function: Function, bound: dict[str, Value] | None = None
                   ) -> Summary | None:
@@ -632,6 +645,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return body if isinstance(body, Data) or not isinstance(orelse, Data) else orelse
         if isinstance(node, cst.Await):
             return self.value(node.expression)
+        if isinstance(node, cst.Lambda):
+            return self.lambda_function(node)
         if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp):
             return self.comprehension(node)
         if isinstance(node, cst.Yield) and isinstance(node.value, cst.BaseExpression):
