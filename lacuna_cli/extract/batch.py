@@ -30,7 +30,8 @@ from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
-from lacuna_cli.extract.pyimports import digest_of, forget_module_files
+from lacuna_cli.extract.project_files import digest_of
+from lacuna_cli.extract.pyimports import forget_module_files
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction

@@ -13,7 +13,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lacuna_cli.extract.pyimports import digest_of, module_file
+from lacuna_cli.extract.project_files import digest_of, parsed, relative, resolved
+from lacuna_cli.extract.pyimports import module_file
 
 # How many project modules deep a base class or an imported name is followed.
 MAX_DEPTH = 3
@@ -42,9 +43,6 @@ class FromImport:
 # How a module binds a top-level name: `import x` (a dotted library name), `from x import y`,
 # or an assignment's value (resolved only when something asks what the name is).
 Binding = str | FromImport | ast.expr
-# Trees of project modules read to resolve names, by path and content digest: a base module
-# every models file imports is parsed once per process.
-_TREES: dict[tuple[str, str], ast.Module] = {}
 
 
 @dataclass
@@ -84,14 +82,12 @@ class NameResolver:
         digest = digest_of(path)
         if digest is None:
             return None
-        key = (str(path.resolve()), digest)
-        if key not in _TREES:
-            try:
-                _TREES[key] = ast.parse(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
-                return None
+        try:
+            tree = parsed(path.read_text(encoding="utf-8"), (str(resolved(path)), digest))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+            return None
         self.depends[relpath] = digest
-        return _TREES[key]
+        return tree
 
     def _bind(self, module: ParsedModule, statement: ast.stmt) -> None:
         if isinstance(statement, ast.Import):
@@ -143,7 +139,7 @@ class NameResolver:
                 if binding.source else None
             if found is None:
                 return f"{binding.source}.{binding.name}" if binding.source else None
-            relpath = found.resolve().relative_to(self.root.resolve()).as_posix()
+            relpath = relative(found, self.root)
             other = self.load(relpath)
             return self.lookup(other, binding.name, depth + 1) if other is not None else None
         return self.resolve(module, binding, depth + 1)

@@ -20,14 +20,18 @@ from lacuna_cli.extract.declarations import ModuleSchemas
 from lacuna_cli.extract.declared_calls import call_schemas
 from lacuna_cli.extract.declared_classes import ClassReader
 from lacuna_cli.extract.declared_names import NameResolver
+from lacuna_cli.extract.project_files import parsed
 from lacuna_cli.extract.schema_rules import SchemaRules
 
 
 def read_schemas(root: Path, relpath: str, rules: SchemaRules, source: str | None = None,
-                 tree: ast.Module | None = None) -> ModuleSchemas:
-    """The declarations of one module (its text from disk unless given). Modules that mention
-    none of the rules' libraries and define no class (whose base may come from another
-    project module: `class Subscriber(db.Model)`) declare nothing and are not parsed."""
+                 tree: ast.Module | None = None, file: tuple[str, str] | None = None
+                 ) -> ModuleSchemas:
+    """The declarations of one module (its text from disk unless given; `file`, its resolved
+    path and digest, shares its tree with the extractor's other readers of project files).
+    Modules that mention none of the rules' libraries and define no class (whose base may come
+    from another project module: `class Subscriber(db.Model)`) declare nothing and are not
+    parsed."""
     if source is None:
         try:
             source = (root / relpath).read_text(encoding="utf-8")
@@ -37,7 +41,7 @@ def read_schemas(root: Path, relpath: str, rules: SchemaRules, source: str | Non
         return ModuleSchemas(relpath)
     if tree is None:
         try:
-            tree = ast.parse(source)
+            tree = parsed(source, file) if file is not None else ast.parse(source)
         except (SyntaxError, ValueError, RecursionError):
             return ModuleSchemas(relpath)
     names = NameResolver(root)

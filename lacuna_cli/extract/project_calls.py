@@ -30,6 +30,7 @@ from pathlib import Path
 from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
 from lacuna_cli.extract.pybinds import module_binds
+from lacuna_cli.extract.project_files import digest_of, parsed, relative, resolved
 from lacuna_cli.extract.pyimports import module_file
 
 MAX_DEPTH = 3  # helpers importing helpers: deeper chains are rare and each level costs a parse
@@ -71,8 +72,8 @@ class _Exports:
 
 
 _NOTHING = _Exports(frozenset(), frozenset())
-# (resolved path, modification time, size) -> what that project file exports that touches data
-_EXPORTS: dict[tuple[str, int, int], _Exports] = {}
+# (resolved path, digest) -> what that project file exports that touches data
+_EXPORTS: dict[tuple[str, str], _Exports] = {}
 
 
 def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
@@ -155,14 +156,16 @@ def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Ex
     if path is None or depth >= MAX_DEPTH:
         return _NOTHING
     try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        digest = digest_of(path)
+        if digest is None:
+            return _NOTHING
+        key = (str(resolved(path)), digest)
         if key in _EXPORTS:
             return _EXPORTS[key]
-        relpath = path.resolve().relative_to(root.resolve()).as_posix()
+        relpath = relative(path, root)
         _EXPORTS[key] = _Exports(frozenset(), frozenset({relpath}))  # an import cycle ends here
         text = path.read_text(encoding="utf-8", errors="replace")
-        tree = ast.parse(text)
+        tree = parsed(text, key)
         imported = data_helpers(tree, relpath, root, catalog, depth + 1)
         names = _touching_names(tree, text, catalog, imported)
         _EXPORTS[key] = _Exports(names, imported.modules | {relpath}, *_passing(tree))

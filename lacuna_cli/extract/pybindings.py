@@ -16,6 +16,8 @@ import ast
 from collections import defaultdict
 from dataclasses import dataclass
 
+from lacuna_cli.extract.project_files import parsed
+
 # A name's module-level bindings, by kind: `def`, `class`, `import`, `other` (any assignment,
 # loop or `with` target, walrus, `except ... as`, a deletion).
 Kinds = dict[str, frozenset[str]]
@@ -55,7 +57,7 @@ def module_bindings(source: str, key: tuple[str, str]) -> ModuleBindings | None:
     parse it (the caller then asks the interpreter, which reports why)."""
     if key not in _BINDINGS:
         try:
-            _BINDINGS[key] = _scan(ast.parse(source))
+            _BINDINGS[key] = _scan(parsed(source, key))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             _BINDINGS[key] = None
     return _BINDINGS[key]

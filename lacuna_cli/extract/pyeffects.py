@@ -17,7 +17,8 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.places import table_resource
-from lacuna_cli.extract.pyimports import ProjectModule, digest_of
+from lacuna_cli.extract.project_files import digest_of
+from lacuna_cli.extract.pyimports import ProjectModule
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql

@@ -11,13 +11,13 @@ own file's findings.
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.prefilter import LINE
 from lacuna_cli.extract.pybindings import module_bindings
+from lacuna_cli.extract.project_files import digest_of, forget, parsed, relative, resolved
 from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
 from lacuna_cli.models import Operation, Resource
 
@@ -57,8 +57,9 @@ def module_file(module: str, level: int, importer: str, root: Path) -> Path | No
 
 
 def forget_module_files() -> None:
-    """Start a new run: files may have been added, moved or removed since the last one."""
+    """Start a new run: files may have been added, changed, moved or removed since the last."""
     _FOUND.clear()
+    forget()
 
 
 def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path | None:
@@ -73,18 +74,11 @@ def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path
         stem = base.joinpath(*parts)
         for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
             try:
-                if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+                if candidate.is_file() and resolved(candidate).is_relative_to(resolved(root)):
                     return candidate
             except (OSError, ValueError):
                 continue
     return None
-
-
-def digest_of(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 Reader = Callable[[str, str], dict[str, Value]]  # (source, relpath) -> module-level values
@@ -143,7 +137,7 @@ class ProjectImports:
     def is_project(self, module: str, level: int, importer: str) -> bool:
         """Whether an import names another file of this project."""
         path = module_file(module, level, importer, self.root)
-        return path is not None and path.resolve() != (self.root / importer).resolve()
+        return path is not None and resolved(path) != resolved(self.root / importer)
 
     def names_module(self, qualname: str, importer: str) -> bool:
         """Whether a project name is a module of this project (`etl.loaders`, bound by `import
@@ -158,16 +152,16 @@ class ProjectImports:
         path = module_file(module, level, importer, self.root)
         if path is None:
             return None
-        relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
+        relpath = relative(path, self.root)
         if relpath == importer:
             return None
         if relpath not in self._constants:
             digest = digest_of(path)
             if digest is None:
                 return None
-            key = (str(path.resolve()), digest, self.depth)
+            key = (str(resolved(path)), digest, self.depth)
             if key not in _READ:
-                _READ[key] = self._read_constants(path, relpath)
+                _READ[key] = self._read_constants(path, relpath, (key[0], digest))
             self._constants[relpath] = _READ[key]
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
@@ -192,12 +186,12 @@ class ProjectImports:
         digest = digest_of(path) if path is not None else None
         if path is None or digest is None:
             return None
-        relpath = path.resolve().relative_to(self.root.resolve()).as_posix()
-        key = (str(path.resolve()), digest, name, constants, self.depth)
+        relpath = relative(path, self.root)
+        key = (str(resolved(path)), digest, name, constants, self.depth)
         if key not in _RETURNED:
             try:
                 source = path.read_text(encoding="utf-8")
-                bindings = module_bindings(source, (str(path.resolve()), digest))
+                bindings = module_bindings(source, (key[0], digest))
                 # a class or a name the module never binds: no summary, and no parse for it
                 _RETURNED[key] = self.returns(source, relpath, name, constants) if (
                     bindings is None or bindings.may_be_function(name)) else None
@@ -206,9 +200,10 @@ class ProjectImports:
         self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses
         return _RETURNED[key]
 
-    def _read_constants(self, path: Path, relpath: str) -> dict[str, Value]:
+    def _read_constants(self, path: Path, relpath: str, file: tuple[str, str]
+                        ) -> dict[str, Value]:
         try:
-            reduced = bindings_only(path.read_text(encoding="utf-8"))
+            reduced = bindings_only(path.read_text(encoding="utf-8"), file)
             values = self.read(reduced, relpath) if reduced is not None else {}
         except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
             return {}
@@ -216,12 +211,13 @@ class ProjectImports:
                 if isinstance(value, Text | Strings | Record)}
 
 
-def bindings_only(source: str) -> str | None:
-    """`source` without the top-level statements that bind no constant (functions, classes,
-    loops, calls): what is left parses in a fraction of the time (nothing found in it is
-    reported, so its lines need not stay where they were). None
-    when no statement assigns a name a value built from text (a path, SQL, a config dict)."""
-    tree = ast.parse(source)
+def bindings_only(source: str, file: tuple[str, str]) -> str | None:
+    """`source` (of the file whose resolved path and digest are `file`) without the top-level
+    statements that bind no constant (functions, classes, loops, calls): what is left parses in
+    a fraction of the time (nothing found in it is reported, so its lines need not stay where
+    they were). None when no statement assigns a name a value built from text (a path, SQL, a
+    config dict)."""
+    tree = parsed(source, file)
     if not any(_names_text(statement) for statement in tree.body):
         return None
     lines = LINE.findall(source)

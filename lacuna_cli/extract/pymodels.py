@@ -24,7 +24,8 @@ from lacuna_cli.extract.declarations import DeclaredSchema, ModuleSchemas
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
-from lacuna_cli.extract.pyimports import ProjectModule, digest_of, module_file
+from lacuna_cli.extract.project_files import digest_of, relative, resolved
+from lacuna_cli.extract.pyimports import ProjectModule, module_file
 from lacuna_cli.extract.pyvalues import Data, Model, Strings, Symbol, Text, Value
 from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules, matches
 from lacuna_cli.models import Resource, Transform
@@ -77,9 +78,9 @@ class DeclaredModels:
         digest = digest_of(path)
         if digest is None:
             return ModuleSchemas(relpath)
-        key = (str(path.resolve()), digest)
+        key = (str(resolved(path)), digest)
         if key not in _READ:
-            _READ[key] = read_schemas(self.context.root, relpath, self.schema_rules)
+            _READ[key] = read_schemas(self.context.root, relpath, self.schema_rules, file=key)
         return _READ[key]
 
     def declare(self, name: str) -> None:
@@ -95,7 +96,7 @@ class DeclaredModels:
         path = module_file(module, len(node.relative), self.graph.relpath, self.context.root)
         if path is None:
             return
-        relpath = path.resolve().relative_to(self.context.root.resolve()).as_posix()
+        relpath = relative(path, self.context.root)
         declared = self.schemas_of(relpath)
         if not declared.schemas:
             return

@@ -42,6 +42,7 @@ from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
 from lacuna_cli.extract.pypositions import NodeStarts
+from lacuna_cli.extract.pyshared import SharedParse, shared_parse
 from lacuna_cli.extract.project_calls import data_helpers, may_tell_data
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
@@ -146,12 +147,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     @cached_property
     def positions(self) -> NodeStarts:
         """Where every node starts, computed on first use (a module with no functions and no
-        data never needs it)."""
-        return NodeStarts(self.module)
+        data never needs it); another project file's are shared by its interpreters."""
+        return self.shared.positions if self.shared is not None else NodeStarts(self.module)
 
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
-                 locate: Locator, depth: int = 0) -> None:
+                 locate: Locator, depth: int = 0, shared: SharedParse | None = None) -> None:
         self.module = module
+        self.shared = shared
         self.context = context
         self.imports = ProjectImports(context.root, _weakly(self.module_values),
                                       _weakly(self.function_returns), depth)
@@ -488,11 +490,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         key = (str(self.context.root), relpath, source, self.imports.depth)
         other = _MODULES.get(key)
         if other is None:
-            module = parse_cst(source)
-            other = _Interpreter(module, relpath, self.context,
+            parse = shared_parse(source)
+            other = _Interpreter(parse.module, relpath, self.context,
                                  lambda line, col: Location(path=relpath, line=line, column=col),
-                                 self.imports.depth + 1)
-            other.block(module.body)
+                                 self.imports.depth + 1, parse)
+            other.block(parse.module.body)
             _MODULES[key] = other
         owner, _, method = name.rpartition(".")  # `Class.method`: see ProjectImports.returned
         holder = other.env.get(owner) if owner else None

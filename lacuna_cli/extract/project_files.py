@@ -1,0 +1,74 @@
+"""What the extractor learns of the project's other files: where each resolves, its digest,
+and its syntax tree.
+
+Analysing one file consults the modules it imports, the helpers it calls and their imports
+again, and each consultation used to resolve the path, hash the file and parse it anew: on
+the standard library, every 8th module checked inside the whole copy resolved paths 70,000
+times, hashed files 10,000 times and parsed 1,456 modules where 569 were distinct. Paths and
+digests are remembered for one run (`forget` starts the next: files may change between runs);
+trees are remembered by resolved path and digest, so an entry is never stale, and only the
+most recently used few are kept, since a tree takes about 28 times its source in memory.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections import OrderedDict
+from pathlib import Path
+
+# Source bytes whose trees stay in memory (about 28x that in tree objects); a worker reads the
+# same few modules (settings, helpers, their imports) for file after file.
+TREE_BUDGET = 2_000_000
+
+_RESOLVED: dict[Path, Path] = {}
+_DIGESTS: dict[Path, str | None] = {}
+_TREES: OrderedDict[tuple[str, str], tuple[ast.Module, int]] = OrderedDict()
+_tree_bytes = 0
+
+
+def forget() -> None:
+    """Start a new run: files may have been added, changed, moved or removed since."""
+    _RESOLVED.clear()
+    _DIGESTS.clear()
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, once per run."""
+    found = _RESOLVED.get(path)
+    if found is None:
+        found = _RESOLVED[path] = path.resolve()
+    return found
+
+
+def relative(path: Path, root: Path) -> str:
+    """The project-relative name of a file of the project, as its analysis is keyed."""
+    return resolved(path).relative_to(resolved(root)).as_posix()
+
+
+def digest_of(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes as this run first read them; None when it cannot be
+    read. Remembered for the run, so every consumer keys its answer on the same content."""
+    if path not in _DIGESTS:
+        try:
+            _DIGESTS[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            _DIGESTS[path] = None
+    return _DIGESTS[path]
+
+
+def parsed(source: str, key: tuple[str, str]) -> ast.Module:
+    """CPython's tree of a project module's `source`, `key` being its resolved path and digest.
+    Raises what `ast.parse` raises. The tree is shared: callers must not change it."""
+    global _tree_bytes
+    held = _TREES.get(key)
+    if held is not None:
+        _TREES.move_to_end(key)
+        return held[0]
+    tree = ast.parse(source)
+    _TREES[key] = (tree, len(source))
+    _tree_bytes += len(source)
+    while _tree_bytes > TREE_BUDGET and len(_TREES) > 1:
+        _, (_, size) = _TREES.popitem(last=False)
+        _tree_bytes -= size
+    return tree
