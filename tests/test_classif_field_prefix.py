@@ -1,0 +1,76 @@
+"""Legacy files and other languages' schemas (issue 14): AS/400 files whose fields all carry the
+file's own letters (`LMNAME`, `LMPHON`), record names with a legacy file suffix (`VNDMSTR`),
+a parent or guardian in school records, a religion that is only a person's, romanised Japanese
+and Italian contact columns, and postage as a cost. Through `lacuna classify columns`; the
+tables and columns are written for these tests, none taken from the bench sets."""
+
+from __future__ import annotations
+
+import json
+
+from test_classif_table_context import personal_columns as found
+
+
+def test_fields_sharing_a_files_prefix_are_read_without_it(lacuna, tmp_path):
+    # Every field begins with LM: LMPHON is a phone, LMBDAT a date of birth, LMADR1 a street.
+    assert found(lacuna, tmp_path, "LIBPATRN", "LMCARD", "LMNAME", "LMADR1", "LMZIP", "LMPHON",
+                 "LMBDAT", "LMEXPD", "LMFINE", "LMBRCH") == {
+        "LMNAME", "LMADR1", "LMZIP", "LMPHON", "LMBDAT"}
+
+
+def test_a_prefix_is_decided_from_the_other_columns_not_from_one_name(lacuna, tmp_path):
+    # Only one field begins with LM: no prefix is shared, LMPHON is read as written.
+    assert found(lacuna, tmp_path, "LIBPATRN", "LMPHON", "patron_no", "expires_on",
+                 "fine_amount", "branch_code") == set()
+
+
+def test_classify_columns_says_which_prefix_was_dropped(lacuna, tmp_path):
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    result = lacuna("classify", "columns", "LIBPATRN", "LMCARD", "LMPHON", "LMEXPD", "LMFINE",
+                    cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert "read as phon: the table's fields share the prefix LM" in result.stdout
+
+
+def test_a_vendor_master_files_own_contact_data_is_not_personal(lacuna, tmp_path):
+    # VNDMSTR is a vendor master file (vnd + mstr); its fields under a shared prefix too.
+    assert found(lacuna, tmp_path, "VNDMSTR", "name", "address", "phone") == set()
+    assert found(lacuna, tmp_path, "VNDMSTR", "VDVEND", "VDNAME", "VDADR1", "VDZIP", "VDPHON",
+                 "VDTERM") == set()
+
+
+def test_a_parent_or_guardian_in_school_records_is_a_person(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "ENROLL", "PARGUARDNAME", "GUARDEMAIL", "GRADELEVEL",
+                 "HOMEROOM") == {"PARGUARDNAME", "GUARDEMAIL"}
+
+
+def test_a_denomination_is_a_persons_religion_only_in_a_persons_record(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "members", "member_id", "denomination", "joined_on") == {
+        "denomination"}
+    # a banknote's denomination in a till count is the note's value
+    assert found(lacuna, tmp_path, "till_counts", "count_id", "denomination", "quantity") == set()
+
+
+def test_romanised_japanese_and_italian_contact_columns_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "kaiin_meibo", "kaiin_id", "shimei", "jusho",
+                 "keitai_bango", "yubin_bango", "tanjobi", "kaiin_rank") == {
+        "shimei", "jusho", "keitai_bango", "yubin_bango", "tanjobi"}
+    # a supplier's (fornitore's) own address is not personal; its contact person's name is
+    assert found(lacuna, tmp_path, "fornitori", "indirizzo", "telefono", "referente_nome",
+                 "ragione_sociale") == {"referente_nome"}
+
+
+def test_game_handles_and_a_german_tax_id_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "player_profiles", "player_id", "display_handle",
+                 "battletag", "xp_total") == {"display_handle", "battletag"}
+    assert found(lacuna, tmp_path, "personal_stamm", "personalnummer", "Steuer_ID",
+                 "abteilung") == {"Steuer_ID"}
+
+
+def test_postage_is_a_cost_settled_by_the_rules(lacuna, tmp_path):
+    # Layer 1 settles it, so layer 2 is never asked (it took postage for an address).
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    result = lacuna("classify", "columns", "shipments", "postage", "-f", "json", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["layer"], row["tags"]) == ("heuristic", ["FINANCIAL"])
