@@ -89,3 +89,18 @@ def test_a_self_identification_is_the_attribute_not_a_key(lacuna, tmp_path):
 def test_staff_named_by_their_job_are_people(lacuna, tmp_path):
     assert found(lacuna, tmp_path, "banquet_shifts", "shift_id", "waiter_name",
                  "bartender_name", "covers") == {"waiter_name", "bartender_name"}
+
+
+def test_a_cobol_records_separated_field_prefix_is_read_without_it(lacuna, tmp_path):
+    # SB- begins every field: SB-NAME is the subscriber's name; a location's LO-NAME is the
+    # location's own.
+    assert found(lacuna, tmp_path, "SUBSCRIBER-REC", "SB-NAME", "SB-ZIP", "SB-PLAN-CODE",
+                 "SB-EFF-DATE") == {"SB-NAME", "SB-ZIP"}
+    assert found(lacuna, tmp_path, "LOCATION-REC", "LO-NAME", "LO-PHONE", "LO-REGION",
+                 "LO-OPEN-DATE") == set()
+
+
+def test_vietnamese_contact_columns_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "thanh_vien", "ma_thanh_vien", "ho_va_ten", "dien_thoai",
+                 "dia_chi", "ngay_sinh", "so_cccd", "hang") == {
+        "ho_va_ten", "dien_thoai", "dia_chi", "ngay_sinh", "so_cccd"}

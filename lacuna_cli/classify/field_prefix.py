@@ -1,10 +1,13 @@
-"""Field prefixes shared by a whole table (`CMNAME`, `CMADR1`, `CMPHON` of an AS/400 file).
+"""Field prefixes shared by a whole table (`CMNAME`, `CMADR1`, `CMPHON` of an AS/400 file,
+`PH-NAME`, `PH-ZIP` of a COBOL record).
 
-AS/400 and other legacy files name every field with the file's own two or three letters and
-no separator, so no rule knows `MBPHON` though every rule knows `phon(e)`. Which letters are
-a prefix is decided from the table's other columns, never from one name alone: most of its
-fields must be single words beginning with the same letters. A field no rule knows as written
-is then read without them, which can only fill a gap (a rule's verdict is never changed).
+AS/400 files name every field with the file's own two or three letters and no separator, COBOL
+records with a short word and a hyphen, so no rule knows `MBPHON` or `PH-NAME` though every
+rule knows `phon(e)` and `name`. Which letters are a prefix is decided from the table's other
+columns, never from one name alone: most of its fields must begin with the same short word and
+a separator, or be single words beginning with the same letters. A field no rule knows as
+written is then read without them, which can only fill a gap (a rule's verdict is never
+changed), and the record's entity still decides whose it is (a location file's own phone).
 """
 
 from __future__ import annotations
@@ -24,14 +27,24 @@ _SHARE = 0.75
 _LENGTHS = (3, 2)
 # What is left of a field once its prefix is dropped is at least this long (`CMST` -> `st`).
 _MIN_REST = 2
+# A separated prefix is a word of at most this many letters (`ph_` of PH-NAME, `ws_`).
+_MAX_WORD = 3
 
 
 def shared_prefix(columns: Sequence[str]) -> str | None:
-    """The letters (normalised, lower case) that begin most of a table's fields, when most of
-    them are single words as AS/400 writes them; None otherwise."""
+    """The letters (normalised, lower case; with their separator when the fields have one)
+    that begin most of a table's fields: a short first word (`ph_`), or the first letters of
+    fields that are single words as AS/400 writes them (`cm`); None otherwise."""
     words = [normalise_name(column) for column in columns]
+    if len(words) < _MIN_FIELDS:
+        return None
+    firsts = Counter(w.split("_", 1)[0] + "_" for w in words if "_" in w)
+    if firsts:
+        first, count = firsts.most_common(1)[0]
+        if count >= _SHARE * len(words) and len(first) <= _MAX_WORD + 1 and first[0].isalpha():
+            return first
     single = [w for w in words if w.isalnum() and w[:1].isalpha()]
-    if len(single) < _MIN_FIELDS or len(single) < _SHARE * len(words):
+    if len(single) < _SHARE * len(words):
         return None
     for length in _LENGTHS:
         counts = Counter(w[:length] for w in single if len(w) >= length + _MIN_REST)
@@ -46,7 +59,8 @@ def shared_prefix(columns: Sequence[str]) -> str | None:
 def without_prefix(verdicts: Mapping[str, ColumnSensitivity], rules: RuleSet
                    ) -> dict[str, ColumnSensitivity]:
     """The verdicts with each field no rule knows read again without the table's shared
-    prefix, when a rule knows what is left (`MBPHON` as `phon`); the others as they are."""
+    prefix, when a rule knows what is left (`MBPHON` as `phon`, `PH-NAME` as `name`); the
+    others as they are."""
     prefix = shared_prefix(list(verdicts))
     if prefix is None:
         return dict(verdicts)
@@ -55,11 +69,12 @@ def without_prefix(verdicts: Mapping[str, ColumnSensitivity], rules: RuleSet
         read[column] = verdict
         normal = normalise_name(column)
         if verdict.sensitive or verdict.layer not in ("default", "embedding") \
-                or not normal.startswith(prefix) or "_" in normal:
+                or not normal.startswith(prefix) or ("_" in normal) != prefix.endswith("_"):
             continue
         rest = normal[len(prefix):]
         found = rule_verdict(rest, rules)
         if found.layer == "heuristic" and found.confidence >= CONFIDENT:
             read[column] = replace(found, why=f"{found.why} (read as {rest}: the table's "
-                                              f"fields share the prefix {prefix.upper()})")
+                                              f"fields share the prefix "
+                                              f"{prefix.rstrip('_').upper()})")
     return read
