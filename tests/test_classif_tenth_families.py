@@ -104,3 +104,16 @@ def test_vietnamese_contact_columns_are_personal(lacuna, tmp_path):
     assert found(lacuna, tmp_path, "thanh_vien", "ma_thanh_vien", "ho_va_ten", "dien_thoai",
                  "dia_chi", "ngay_sinh", "so_cccd", "hang") == {
         "ho_va_ten", "dien_thoai", "dia_chi", "ngay_sinh", "so_cccd"}
+
+
+def test_a_place_column_is_the_place_not_a_places_own_data(lacuna, tmp_path):
+    # `city_name` is the customer's city, not the name of a city that owns it; a record whose
+    # head is a place (`dim_city`) still owns its columns.
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    result = lacuna("classify", "columns", "customers", "city_name", "country_of_residence",
+                    "-f", "json", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert {row["column"]: row["data_type"] for row in json.loads(result.stdout)} == {
+        "city_name": "City", "country_of_residence": "Country"}
+    result = lacuna("classify", "columns", "dim_city", "city_name", "-f", "json", cwd=tmp_path)
+    assert [row["tags"] for row in json.loads(result.stdout)] == [[]]
