@@ -3,7 +3,7 @@
 A token no rule knows is cut into pieces only when every piece is a word the rules already know
 (`rules/compounds.yaml` says the conditions and holds the few exceptions): a guess from letters
 alone would read `hotel` as ho + tel. What the pieces are is data, the column rules' own words
-and the entity vocabulary's person words, so a word added to a rule is a piece from then on.
+and the entity vocabulary's words, so a word added to a rule is a piece from then on.
 """
 
 from __future__ import annotations

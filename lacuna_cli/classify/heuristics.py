@@ -354,14 +354,17 @@ def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
 
 
 def _splitter(matchers: list[Matcher]) -> Splitter:
-    """Pieces: every word of the column rules' phrases and the entity vocabulary's person
-    words; entity words of either kind are never cut (`hotel`, `customer`)."""
+    """Pieces: every word of the column rules' phrases and the entity vocabulary's words and
+    record words (`VENMST` is a vendor master file); entity words of either kind are never cut
+    (`hotel`, `customer`)."""
     from lacuna_cli.classify.entity import load_vocabulary  # it reads rule names
 
-    nouns = load_vocabulary().nouns
+    vocabulary = load_vocabulary()
+    nouns = vocabulary.nouns
     known = [phrase for m in matchers for table in (m.exact, m.phrases, m.firsts, m.lasts)
              for phrase in table]
-    known.extend(noun for noun, entity in nouns.items() if entity.kind == "person")
+    known.extend(nouns)
+    known.extend(vocabulary.suffixes)
     return load_splitter(shipped_dir("rules") / COMPOUNDS_FILE, known, nouns)
 
 

@@ -19,6 +19,7 @@ import networkx as nx
 from lacuna_cli import lineage
 from lacuna_cli.classify import defaults
 from lacuna_cli.classify.declared_columns import DeclaredColumns
+from lacuna_cli.classify.field_prefix import without_prefix
 from lacuna_cli.classify.entity import (
     UNKNOWN,
     Entity,
@@ -149,6 +150,8 @@ def columns_in_context(resource: Resource, classifier: Classifier, written: str 
     declared = {c: found for c in resource.columns
                 if (found := classifier.declared.of(resource.name, c)) is not None}
     verdicts = {c: declared.get(c) or classifier.columns.verdict(c) for c in resource.columns}
+    # `MBPHON` of a file whose fields all begin with MB is a phone (`field_prefix.py`).
+    verdicts = without_prefix(verdicts, classifier.rules)
     if resource.kind == "unknown":
         return verdicts, UNKNOWN
     vocabulary = classifier.entities
