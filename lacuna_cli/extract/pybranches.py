@@ -75,7 +75,7 @@ def _alias_name(alias: cst.ImportAlias) -> str:
     """`import a.b` binds `a`; `import a.b as c` and `from a import b as c` bind `c`."""
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    return _dotted(alias.name).split(".")[0]
+    return dotted_name(alias.name).split(".")[0]
 
 
 def _targets(target: cst.BaseExpression) -> Iterator[str]:
@@ -89,16 +89,17 @@ def _targets(target: cst.BaseExpression) -> Iterator[str]:
     elif isinstance(target, cst.StarredElement):
         yield from _targets(target.value)
     elif isinstance(target, cst.Attribute):
-        dotted = _dotted(target)
+        dotted = dotted_name(target)
         if dotted:
             yield dotted
 
 
-def _dotted(node: cst.BaseExpression) -> str:
-    """`self.df` -> "self.df"; "" for anything but names joined by dots."""
+def dotted_name(node: cst.BaseExpression) -> str:
+    """`self.df` -> "self.df"; "" for anything but names joined by dots. The interpreter keys
+    attributes bound by assignment this way too (generating their code cost a tenth of a run)."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return f"{base}.{node.attr.value}" if base else ""
     return ""

@@ -29,7 +29,7 @@ from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
-from lacuna_cli.extract.pybranches import Branch, bound_names
+from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -547,7 +547,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 if value is not None:
                     holder.attributes[target.attr.value] = value
                 return
-            dotted = self.code(target)  # `self.df = ...` is looked up by its dotted name
+            dotted = dotted_name(target) or self.code(target)  # `self.df = ...`: see `attribute`
             if value is None:
                 self.env.pop(dotted, None)
             else:
@@ -755,7 +755,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return _unknown(values)  # `[{"content": f"...{args.question}"}]`: maybe data
 
     def attribute(self, node: cst.Attribute) -> Value | None:
-        dotted = self.code(node)
+        dotted = dotted_name(node) or self.code(node)  # as `bind` keeps `self.df = ...`
         if dotted in self.env:
             return self.env[dotted]
         base = self.value(node.value)
