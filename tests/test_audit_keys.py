@@ -4,10 +4,32 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+from conftest import lacuna_environment
 
 DB = Path(".lacuna") / "lacuna.duckdb"
 PUBLIC = Path(".lacuna") / "audit-key.pem.pub"
+# `lacuna check .` in this process, then whether the signing library was loaded.
+CHECK_THEN_IMPORTS = """
+import sys
+from lacuna_cli.entry import main
+sys.argv = ["lacuna", "check", "."]
+try:
+    main()
+except SystemExit as done:
+    print("exit", done.code, "cryptography" in sys.modules)
+"""
+
+
+def check_loading_signer(project: Path) -> tuple[int, bool]:
+    """Exit code of a check of `project`, and whether it imported cryptography."""
+    done = subprocess.run([sys.executable, "-c", CHECK_THEN_IMPORTS], cwd=project,
+                          capture_output=True, text=True, env=lacuna_environment(), timeout=120)
+    _, code, loaded = done.stdout.splitlines()[-1].split()
+    return int(code), loaded == "True"
 
 
 def verify(lacuna, project: Path, *keys: Path) -> tuple[int, dict]:
@@ -74,3 +96,17 @@ def test_report_exits_1_when_its_verification_fails(shop: Path, lacuna, tmp_path
     failed = lacuna("audit", "report", "--standard", "gdpr", "--pubkey", str(stranger), cwd=shop)
     assert failed.code == 1 and "**Log integrity:** FAILED at seq" in failed.stdout
     assert failed.code == lacuna("audit", "verify", "--pubkey", str(stranger), cwd=shop).code
+
+
+def test_only_a_check_that_signs_loads_the_signing_library(shop: Path, lacuna,
+                                                            tmp_path: Path) -> None:
+    """Every check imports the audit modules; the signing library is loaded when there is a
+    key to sign with, and then the checkpoint is signed."""
+    assert check_loading_signer(shop) == (1, False)
+    assert lacuna("audit", "keygen", cwd=shop).code == 0
+    auditor = tmp_path / "auditor.pub"
+    shutil.copy(shop / PUBLIC, auditor)
+    assert check_loading_signer(shop) == (1, True)
+    code, document = verify(lacuna, shop, auditor)
+    assert code == 0, document["problems"]
+    assert (document["signed_checkpoints"], document["checkpoints_before_key"]) == (2, 1)

@@ -2,6 +2,8 @@
 
 The private key signs each run's checkpoint; auditors keep the public key elsewhere and pass it
 to `lacuna audit verify --pubkey`, so a log rewritten and re-signed with another key is caught.
+cryptography is imported by the functions that handle a key, never with this module: every
+`lacuna` command imports the audit modules, and most runs (no signing key) never touch a key.
 """
 
 from __future__ import annotations
@@ -9,16 +11,20 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from lacuna_cli.errors import LacunaError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey, Ed25519PublicKey,
+    )
 
 
 def key_id(public: Ed25519PublicKey) -> str:
     """A short fingerprint of a public key (SHA-256 of its raw bytes, 16 hex digits)."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
@@ -31,6 +37,9 @@ def generate(path: Path, overwrite: bool = False) -> Ed25519PublicKey:
     """Write a new private key (mode 0600) and its public key beside it (`<path>.pub`)."""
     if path.exists() and not overwrite:
         raise LacunaError(f"{path}: a key already exists (use --force to replace it)")
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -45,6 +54,9 @@ def generate(path: Path, overwrite: bool = False) -> Ed25519PublicKey:
 
 
 def load_private(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
@@ -55,6 +67,9 @@ def load_private(path: Path) -> Ed25519PrivateKey:
 
 
 def load_public(path: Path) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except (OSError, ValueError) as exc:
@@ -65,6 +80,8 @@ def load_public(path: Path) -> Ed25519PublicKey:
 
 
 def signature_valid(public: Ed25519PublicKey, signature_hex: str, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public.verify(bytes.fromhex(signature_hex), message)
     except (InvalidSignature, ValueError):
