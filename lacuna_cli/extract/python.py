@@ -30,6 +30,7 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names
+from lacuna_cli.extract.pycallforms import getattr_form
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -836,6 +837,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     # ---- calls ------------------------------------------------------------------------------
 
     def call(self, node: cst.Call) -> Value | None:
+        written = getattr_form(node)  # `getattr(df, "to_csv")(p)`: read as `df.to_csv(p)`
+        if written is not None:
+            self.positions.alias(written.call, node)
+            self.positions.alias(written.method, written.written)
+            return self.call(written.call)
         func = node.func
         model_read = self.manager_write(node) or self.model_arguments(node)
         if model_read is not None:
@@ -885,6 +891,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
             return self.symbol_call(qualname, node)
+        table = self.dispatch_table(func)
+        if table:  # `SINKS[kind](df)`: whichever function the key picks is called with it
+            results = [self.call_function(function, node) for function in table]
+            return self.combine(results, "derive", node) if _data(results) else None
         callee = self.value(func)
         if isinstance(callee, Symbol):
             return self.call_symbol(callee, node)
@@ -895,6 +905,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(callee, Model):
             return self.model_call(callee, node)
         return None
+
+    def dispatch_table(self, func: cst.BaseExpression) -> list[Function]:
+        """The functions of a literal dict called through a key only known at run time
+        (`SINKS[args.sink]`, `SINKS.get(kind)`): any of them may be the one called."""
+        if isinstance(func, cst.Subscript) and isinstance(func.value, cst.Name):
+            table, key = func.value, self.subscript_key(func)
+        elif isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute) \
+                and isinstance(func.func.value, cst.Name) and func.func.attr.value == "get" \
+                and func.args:
+            table, key = func.func.value, self.value(func.args[0].value)
+        else:
+            return []
+        record = self.value(table)
+        if not isinstance(record, Record) or isinstance(key, Text):
+            return []
+        return [value for _, value in record.items if isinstance(value, Function)]
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
         """`frames.append(df)` collects; `frames.values()` and the like are the frames."""
