@@ -150,3 +150,42 @@ def test_a_shell_upload_of_a_notebook_variable_sends_its_file(tmp_path: Path, la
             if f["operation"]["action"] == "export"}
     assert sent == {(2, "https://upload.agency.example/in", False),
                     (3, "s3://acme-governed/contacts/contacts.csv", True)}
+
+
+CLIENT = '''import requests
+
+URL = "https://api.helpdesk-vendor.example/import"
+
+
+def send(**kw):
+    return requests.post(URL, timeout=30, **kw)
+'''
+
+SYNC = '''import pandas as pd
+
+from client import send
+
+
+def sync(users):
+    send(json={"users": users.to_dict("records"), "upsert": True})
+
+
+sync(pd.read_csv("data/customers.csv"))
+send(json={"ping": True})
+'''
+
+
+def test_keywords_a_helper_forwards_are_what_its_callers_send(tmp_path: Path, lacuna) -> None:
+    """`def send(**kw): requests.post(URL, **kw)` called as `send(json=rows)` from a function
+    of another file sends those rows: reported at the post, called from that line, with the
+    caller's data. Alone, the helper still sends data of unknown origin."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "client.py": CLIENT,
+                                  "job.py": SYNC, "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    posts = {(f["operation"]["called_from"] or {}).get("line"): (
+        [s["name"] for s in f["operation"]["sources"]], f["decision"]["allowed"])
+        for f in json.loads(run.stdout)["findings"]
+        if f["operation"]["location"] == {"path": "client.py", "line": 7, "column": 12,
+                                          "cell": None}}
+    assert posts == {None: (["**kw"], False), 7: (["data/customers.csv"], False)}

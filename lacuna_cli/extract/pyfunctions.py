@@ -27,13 +27,16 @@ TRANSFORMS = frozenset({"join", "filter", "aggregate", "anonymize"})
 @dataclass(frozen=True)
 class Param:
     """One parameter: its lineage node, the placeholder resource standing for the caller's
-    resources, and its default value (None when it has none)."""
+    resources, and its default value (None when it has none). `keywords` marks `**kwargs`:
+    it takes every keyword argument no other parameter takes (`send(json=rows)` into
+    `def send(**kw): requests.post(URL, **kw)`)."""
 
     name: str
     index: int | None
     node: str
     placeholder: Resource
     default: Value | None = None
+    keywords: bool = False
 
     def value(self) -> Data:
         """What the body sees: data (or a path) from the caller, not known yet."""
@@ -224,7 +227,8 @@ class CallSite:
             sources = [*earlier.sources, *(s for s in sources if s not in earlier.sources)]
         emitted[key] = self.host.graph.operation(
             action, template.location, template.code, sources, destination=destination,
-            data_node=self.host.graph.data_node_of(template.id), dynamic_reason=reason)
+            data_node=self.host.graph.data_node_of(template.id), dynamic_reason=reason,
+            called_from=template.called_from)
 
     def _result(self) -> Value | None:
         flows = self.summary.flows
@@ -305,7 +309,10 @@ def write_action(destination: Resource) -> Action:
 
 def finalise(summary: Summary, host: Host) -> None:
     """Emit the templates of a function never called in the file: its parameters stay unknown,
-    named as written, and a read or write of one is dynamic with the parameter as the reason."""
+    named as written, and a read or write of one is dynamic with the parameter as the reason.
+    What `**kwargs` forwards is data of unknown origin (`requests.post(URL, **kw)` may send
+    anything), never nothing."""
+    spread = {p.placeholder.name for p in summary.params if p.keywords}
     for template in summary.templates:
         sources, reason = [], template.dynamic_reason
         for source in template.sources:
@@ -313,6 +320,12 @@ def finalise(summary: Summary, host: Host) -> None:
                 sources.append(source)
             elif template.action == "read":
                 sources.append(_unknown(source))
+            elif source.name in spread:
+                sources.append(_unknown(source, "**"))
+                data_node = host.graph.data_node_of(template.id)
+                if data_node is not None:  # its data comes from there, classified unknown
+                    host.graph.edge(host.graph.resource_node(sources[-1]), data_node,
+                                    "derive", template.location)
         if not sources and template.action in TRANSFORMS:
             continue  # nothing says the parameters are data at all
         destination = template.destination
@@ -321,10 +334,10 @@ def finalise(summary: Summary, host: Host) -> None:
         host.graph.operation(template.action, template.location, template.code, sources,
                              destination=destination,
                              data_node=host.graph.data_node_of(template.id),
-                             dynamic_reason=reason)
+                             dynamic_reason=reason, called_from=template.called_from)
 
 
-def _unknown(placeholder: Resource) -> Resource:
-    """`parameter `path` of `load()`` -> the unknown resource `path`."""
-    name = placeholder.name.split("`")[1]
+def _unknown(placeholder: Resource, prefix: str = "") -> Resource:
+    """`parameter `path` of `load()`` -> the unknown resource `path` (`**kw` with a prefix)."""
+    name = prefix + placeholder.name.split("`")[1]
     return Resource(kind="unknown", name=name, columns=placeholder.columns)

@@ -343,7 +343,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
         params = []
         positional = (*node.params.posonly_params, *node.params.params)
-        for index, param in enumerate((*positional, *node.params.kwonly_params)):
+        rest = node.params.star_kwarg
+        for index, param in enumerate((*positional, *node.params.kwonly_params,
+                                       *([rest] if isinstance(rest, cst.Param) else []))):
             name = param.name.value
             placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
                                    f"`{function.name}()` (line {self.loc(node).line})")
@@ -352,7 +354,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.param_nodes[placeholder.name] = param_node
             default = self.value(param.default) if param.default is not None else None
             params.append(Param(name, index if index < len(positional) else None, param_node,
-                                placeholder, default))
+                                placeholder, default, keywords=param is rest))
         return params
 
     def call_function(self, function: Function, node: cst.Call,
@@ -396,9 +398,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if param.index is not None and param.index < len(positional):
                 arguments[param.name] = positional[param.index]
                 names[param.name] = shown[param.index]
+        rest = next((p for p in summary.params if p.keywords), None)
+        taken = {p.name for p in summary.params if not p.keywords}
+        spread: list[Value | None] = []
         for name, (value, code) in keywords.items():
+            if rest is not None and name not in taken:  # into `**kwargs`
+                spread.append(value)
+                names[rest.name] = code if rest.name not in names else f"{names[rest.name]}, {code}"
+                continue
             arguments[name] = value
             names[name] = code
+        if rest is not None and spread:
+            arguments[rest.name] = self.combine(spread, "derive", node)
         site = CallSite(self, summary, arguments, names, self.loc(node))
         return site.apply(self.emitted)
 
