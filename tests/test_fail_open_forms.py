@@ -189,3 +189,31 @@ def test_keywords_a_helper_forwards_are_what_its_callers_send(tmp_path: Path, la
         if f["operation"]["location"] == {"path": "client.py", "line": 7, "column": 12,
                                           "cell": None}}
     assert posts == {None: (["**kw"], False), 7: (["data/customers.csv"], False)}
+
+
+STAGING = '''import shutil
+from pathlib import Path
+
+
+def stage(src, folder):
+    return shutil.copy(src, Path(folder) / Path(src).name)
+'''
+
+
+def test_a_file_a_helper_of_another_file_copies_is_what_is_copied(tmp_path: Path,
+                                                                  lacuna) -> None:
+    """`stage("data/customers.csv", "/tmp/outbox")` reaching `shutil.copy(src, Path(folder) /
+    Path(src).name)` in another file copies the customers: their data goes to a place
+    computed at run time there (it was a copy of nothing, allowed)."""
+    root = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n", "staging.py": STAGING,
+        "job.py": 'from staging import stage\n\nstage("data/customers.csv", "/tmp/outbox")\n',
+        "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    (copy,) = [f for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["action"] in ("write", "export")]
+    assert copy["operation"]["location"]["path"] == "staging.py"
+    assert copy["operation"]["called_from"]["path"] == "job.py"
+    assert [s["name"] for s in copy["operation"]["sources"]] == ["data/customers.csv"]
+    assert copy["decision"]["allowed"] is False

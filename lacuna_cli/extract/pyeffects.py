@@ -510,6 +510,8 @@ class Effects(InterpreterState):
         value = self.value(expression) if expression is not None else None
         if isinstance(value, Data):
             data = value
+            # `shutil.copy(src, ...)` in a helper: the caller's path names what is copied
+            self.read_paths.update(r.name for r in value.roots if is_placeholder(r))
         else:
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
             data = self.read_silently(source)
