@@ -357,11 +357,15 @@ class Effects(InterpreterState):
             spread = self.value(arg.value)
             if isinstance(spread, Record):
                 values += [value for key, value in spread.items if key in wanted]
-            elif isinstance(spread, Data):
+                continue
+            if isinstance(spread, Data):
                 values.append(spread)
-            else:
-                shown = f"**{self.code(arg.value)}"[:200]
-                values.append(self.read_silently(Resource(kind="unknown", name=shown)))
+                if not any(is_placeholder(root) for root in spread.roots):
+                    continue
+            # anything else, or a parameter (`**kw`: what its callers pass, told where they
+            # call it, and for the function alone data of unknown origin)
+            shown = f"**{self.code(arg.value)}"[:200]
+            values.append(self.read_silently(Resource(kind="unknown", name=shown)))
         return values
 
     def with_inputs(self, payload: list[Value | None], log: bool = False

@@ -203,7 +203,7 @@ class CallSite:
                               else self._resolve(source, path=False))
                 sources.extend(found)
                 reason = why if path_sources else reason
-            else:
+            elif not spread_by(source, self.summary.params):
                 sources.append(source)
         destination = template.destination
         if destination is not None and is_placeholder(destination):
@@ -309,10 +309,7 @@ def write_action(destination: Resource) -> Action:
 
 def finalise(summary: Summary, host: Host) -> None:
     """Emit the templates of a function never called in the file: its parameters stay unknown,
-    named as written, and a read or write of one is dynamic with the parameter as the reason.
-    What `**kwargs` forwards is data of unknown origin (`requests.post(URL, **kw)` may send
-    anything), never nothing."""
-    spread = {p.placeholder.name for p in summary.params if p.keywords}
+    named as written, and a read or write of one is dynamic with the parameter as the reason."""
     for template in summary.templates:
         sources, reason = [], template.dynamic_reason
         for source in template.sources:
@@ -320,12 +317,6 @@ def finalise(summary: Summary, host: Host) -> None:
                 sources.append(source)
             elif template.action == "read":
                 sources.append(_unknown(source))
-            elif source.name in spread:
-                sources.append(_unknown(source, "**"))
-                data_node = host.graph.data_node_of(template.id)
-                if data_node is not None:  # its data comes from there, classified unknown
-                    host.graph.edge(host.graph.resource_node(sources[-1]), data_node,
-                                    "derive", template.location)
         if not sources and template.action in TRANSFORMS:
             continue  # nothing says the parameters are data at all
         destination = template.destination
@@ -337,7 +328,14 @@ def finalise(summary: Summary, host: Host) -> None:
                              dynamic_reason=reason, called_from=template.called_from)
 
 
-def _unknown(placeholder: Resource, prefix: str = "") -> Resource:
-    """`parameter `path` of `load()`` -> the unknown resource `path` (`**kw` with a prefix)."""
-    name = prefix + placeholder.name.split("`")[1]
+def spread_by(source: Resource, params: Sequence[Param]) -> bool:
+    """Whether `source` is what `**kwargs` forwards when nobody calls the function (see
+    `pyeffects.spread_payload`): at a call, what the call passes takes its place."""
+    return source.kind == "unknown" and any(
+        p.keywords and source.name == f"**{p.name}" for p in params)
+
+
+def _unknown(placeholder: Resource) -> Resource:
+    """`parameter `path` of `load()`` -> the unknown resource `path`."""
+    name = placeholder.name.split("`")[1]
     return Resource(kind="unknown", name=name, columns=placeholder.columns)

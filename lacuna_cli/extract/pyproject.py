@@ -132,6 +132,9 @@ class ProjectSinks(InterpreterState):
             sources: list[Resource] = []
             for source in template.sources:
                 bound = argument(source.name)
+                if source.kind == "unknown" and source.name.startswith("**") \
+                        and source.name in taken:
+                    continue  # `**kw` alone: this call's keywords take its place
                 if bound is None:
                     sources.append(source)
                 elif isinstance(bound[0], Data):
