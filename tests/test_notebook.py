@@ -353,7 +353,9 @@ SHELL_UPLOADS = {
     "!scp c.csv ops@files.partner.example:/drop/": "sftp://files.partner.example/drop/",
     "!aws s3 cp s3://acme-governed/c.csv c.csv": None,
     "!curl -s https://api.partner.example/status": None,
-    "!curl -F file=@{path} https://upload.partner.example/drop": None,
+    # IPython fills `{path}` in from the notebook's variable before the shell runs
+    "!curl -F file=@{path} https://upload.partner.example/drop":
+        "https://upload.partner.example/drop",
 }
 
 

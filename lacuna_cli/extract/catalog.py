@@ -32,6 +32,7 @@ Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
     "option", "options", "invoke", "locate", "hold", "part", "persist", "erase", "shell",
+    "bound",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -63,6 +64,8 @@ class Row(BaseModel):
     files: list[ArgRef] = Field(default_factory=list)  # local paths whose content is sent
     target: list[ArgRef] = Field(default_factory=list)  # arguments naming the resource
     source: list[ArgRef] = Field(default_factory=list)  # copies: arguments naming the origin
+    via: list[ArgRef] = Field(default_factory=list)  # the connection or engine a table is
+    # written through (`to_sql(name, con)`): a table of a server outside is that server's
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
     # `{receiver}` is the place the object called on stands for (see `locate`)
     source_name: str | None = None

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Literal
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
+from lacuna_cli.extract.db_servers import on_server, outside_server
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.project_files import digest_of
+from lacuna_cli.extract.pycallforms import bound_form
 from lacuna_cli.extract.pyimports import ProjectModule
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
@@ -115,6 +117,12 @@ class Effects(InterpreterState):
             return None
         if effect == "options":
             return Symbol(qualname)
+        if effect == "bound":  # `pd.DataFrame.to_csv(df, p)`: read as `df.to_csv(p)`
+            bound = bound_form(node)
+            if bound is None:
+                return self.unknown_call(qualname, node)
+            self.positions.alias(bound, node)
+            return self.call(bound)
         if effect == "locate":  # `client.bucket("b").blob("k")`: an object standing for a place
             resource, reason = self.named(api, node, row.target, row.name, "url")
             located = Symbol(qualname, place=None if reason else resource.name)
@@ -123,7 +131,7 @@ class Effects(InterpreterState):
         if effect == "client":  # a connection, session or client: never the data it is given
             for arg in node.args:
                 self.value(arg.value)
-            return Symbol(qualname)
+            return Symbol(qualname, place=self.server(api, node))
         if effect == "dynamic":
             return Dynamic(row.reason or f"value of `{qualname}` known only at run time",
                            external=True)
@@ -350,11 +358,15 @@ class Effects(InterpreterState):
             spread = self.value(arg.value)
             if isinstance(spread, Record):
                 values += [value for key, value in spread.items if key in wanted]
-            elif isinstance(spread, Data):
+                continue
+            if isinstance(spread, Data):
                 values.append(spread)
-            else:
-                shown = f"**{self.code(arg.value)}"[:200]
-                values.append(self.read_silently(Resource(kind="unknown", name=shown)))
+                if not any(is_placeholder(root) for root in spread.roots):
+                    continue
+            # anything else, or a parameter (`**kw`: what its callers pass, told where they
+            # call it, and for the function alone data of unknown origin)
+            shown = f"**{self.code(arg.value)}"[:200]
+            values.append(self.read_silently(Resource(kind="unknown", name=shown)))
         return values
 
     def with_inputs(self, payload: list[Value | None], log: bool = False
@@ -378,6 +390,10 @@ class Effects(InterpreterState):
         """Where a row's call puts the data, with its service and category."""
         row = api.row
         resource, reason = self.named(api, node, row.target, row.name, row.kind)
+        if row.via and reason is None:  # `to_sql(name, engine)`: the engine's server's table
+            connection = self.argument(node, row.via[0])
+            made = self.value(connection) if connection is not None else None
+            resource = on_server(resource, made.place if isinstance(made, Symbol) else None)
         if api.service or api.category:
             resource = resource.model_copy(update={"service": api.service,
                                                    "category": api.category})
@@ -425,6 +441,18 @@ class Effects(InterpreterState):
         if isinstance(receiver, cst.Name) and isinstance(bound, Symbol) and located.place \
                 and bound.place is None and located.qualname.startswith(bound.qualname + "."):
             self.bind(receiver, replace(bound, place=located.place))
+
+    def server(self, api: Api, node: cst.Call) -> str | None:
+        """The server outside the organisation a connection is made for (its row's `target`
+        names it, `name` is the driver), or the one of the connection or engine it is made
+        from (`engine.connect()`, `conn.cursor()`); None for the project's own or unknown."""
+        if not api.row.target:
+            return self.receiver_place(node)
+        expression = self.argument(node, api.row.target[0])
+        given = self.value(expression) if expression is not None else None
+        if not isinstance(given, Text):
+            return None
+        return outside_server(given.value, (api.row.name or "db").split(":", 1)[0])
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the
@@ -487,6 +515,8 @@ class Effects(InterpreterState):
         value = self.value(expression) if expression is not None else None
         if isinstance(value, Data):
             data = value
+            # `shutil.copy(src, ...)` in a helper: the caller's path names what is copied
+            self.read_paths.update(r.name for r in value.roots if is_placeholder(r))
         else:
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
             data = self.read_silently(source)

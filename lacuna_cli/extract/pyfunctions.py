@@ -27,13 +27,16 @@ TRANSFORMS = frozenset({"join", "filter", "aggregate", "anonymize"})
 @dataclass(frozen=True)
 class Param:
     """One parameter: its lineage node, the placeholder resource standing for the caller's
-    resources, and its default value (None when it has none)."""
+    resources, and its default value (None when it has none). `keywords` marks `**kwargs`:
+    it takes every keyword argument no other parameter takes (`send(json=rows)` into
+    `def send(**kw): requests.post(URL, **kw)`)."""
 
     name: str
     index: int | None
     node: str
     placeholder: Resource
     default: Value | None = None
+    keywords: bool = False
 
     def value(self) -> Data:
         """What the body sees: data (or a path) from the caller, not known yet."""
@@ -200,7 +203,7 @@ class CallSite:
                               else self._resolve(source, path=False))
                 sources.extend(found)
                 reason = why if path_sources else reason
-            else:
+            elif not spread_by(source, self.summary.params):
                 sources.append(source)
         destination = template.destination
         if destination is not None and is_placeholder(destination):
@@ -224,7 +227,8 @@ class CallSite:
             sources = [*earlier.sources, *(s for s in sources if s not in earlier.sources)]
         emitted[key] = self.host.graph.operation(
             action, template.location, template.code, sources, destination=destination,
-            data_node=self.host.graph.data_node_of(template.id), dynamic_reason=reason)
+            data_node=self.host.graph.data_node_of(template.id), dynamic_reason=reason,
+            called_from=template.called_from)
 
     def _result(self) -> Value | None:
         flows = self.summary.flows
@@ -321,7 +325,14 @@ def finalise(summary: Summary, host: Host) -> None:
         host.graph.operation(template.action, template.location, template.code, sources,
                              destination=destination,
                              data_node=host.graph.data_node_of(template.id),
-                             dynamic_reason=reason)
+                             dynamic_reason=reason, called_from=template.called_from)
+
+
+def spread_by(source: Resource, params: Sequence[Param]) -> bool:
+    """Whether `source` is what `**kwargs` forwards when nobody calls the function (see
+    `pyeffects.spread_payload`): at a call, what the call passes takes its place."""
+    return source.kind == "unknown" and any(
+        p.keywords and source.name == f"**{p.name}" for p in params)
 
 
 def _unknown(placeholder: Resource) -> Resource:

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
+from lacuna_cli.extract.db_servers import on_server
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder, write_action
 from lacuna_cli.extract.pystate import InterpreterState
@@ -71,10 +72,13 @@ class Operations(InterpreterState):
         return resource.model_copy(update={"columns": columns}) if columns else resource
 
     def sql(self, query: Value | None, node: cst.Call,
-            parameters: Sequence[Value | None] = (), stdout: Resource | None = None) -> Data:
+            parameters: Sequence[Value | None] = (), stdout: Resource | None = None,
+            server: str | None = None) -> Data:
         """Parse embedded SQL; data bound as parameters of an INSERT flows into its table.
         `stdout` is where the call puts what `COPY ... TO STDOUT` prints (`copy_expert(sql,
-        file)`): the statement's real destination; without one the rows come back (a query)."""
+        file)`): the statement's real destination; without one the rows come back (a query).
+        `server` is the server outside the organisation the connection talks to: the tables
+        it writes are that server's."""
         location = self.loc(node)
         if not isinstance(query, Text):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
@@ -96,6 +100,8 @@ class Operations(InterpreterState):
                 # the call is given, else back to Python (psycopg 3's `with cur.copy(q)`)
                 statement = replace(statement, target=stdout) if stdout is not None else \
                     replace(statement, target=None, action="query")
+            if server is not None and statement.target is not None:
+                statement = replace(statement, target=on_server(statement.target, server))
             code = self.code(self.statement)
             node_id = self.graph.add_sql_statement(statement, location, code)
             roots = (statement.target,) if statement.target else tuple(statement.sources)
@@ -118,7 +124,7 @@ class Operations(InterpreterState):
         if query is None:
             return None
         parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
-        return self.sql(query, node, parameters, stdout)
+        return self.sql(query, node, parameters, stdout, self.receiver_place(node))
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:

@@ -21,7 +21,7 @@ import libcst as cst
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import Summary, write_action
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Symbol, Text, Value
 from lacuna_cli.models import Operation, Resource
 
 from lacuna_cli.extract.pyimports import Constants, Returned
@@ -42,7 +42,7 @@ def outward_templates(summary: Summary, path_kinds: Mapping[str, str]
         any(is_placeholder(s) for s in t.sources) or (
             t.destination is not None and is_placeholder(t.destination)))) or (
         t.action == "read" and any(is_placeholder(s) for s in t.sources)))
-    placeholders = tuple((p.placeholder.name, (p.index, p.name,
+    placeholders = tuple((p.placeholder.name, (p.index, f"**{p.name}" if p.keywords else p.name,
                                                path_kinds.get(p.placeholder.name, "file")))
                          for p in summary.params)
     return sinks, placeholders
@@ -84,7 +84,8 @@ class ProjectSinks(InterpreterState):
         method is summarised with the instance those make and this call's constants, so a
         place the instance keeps on `self` is told (what cannot be is computed at run
         time)."""
-        kept = self.kept_arguments(node)
+        kept = tuple((key, value.data if isinstance(value, Frames) and value.data else value)
+                     for key, value in self.kept_arguments(node))  # `json={"rows": rows}`
         if not any(isinstance(v, Data | Text | Dynamic) or (isinstance(v, Symbol) and v.project)
                    for _, v in kept):
             return
@@ -109,10 +110,17 @@ class ProjectSinks(InterpreterState):
             **{index + shift: self.code(a.value) for index, a in enumerate(positional)},
             **{a.keyword.value: self.code(a.value) for a in node.args if a.keyword is not None}}
 
+        taken = {name for _, name, _ in params.values()}
+
         def argument(placeholder: str) -> tuple[Value | None, str, str] | None:
             if placeholder not in params:
                 return None
             index, name, kind = params[placeholder]
+            if name.startswith("**"):  # `**kwargs`: the keywords no other parameter takes
+                spread = [(key, value) for key, value in given.items()
+                          if isinstance(key, str) and key not in taken]
+                shown = ", ".join(written.get(key, key) for key, _ in spread)[:200]
+                return self.combine([v for _, v in spread], "derive", node), shown, kind
             key: int | str = name if name in given or index is None else index
             return given.get(key), written.get(key, name)[:200], kind
 
@@ -124,11 +132,16 @@ class ProjectSinks(InterpreterState):
             sources: list[Resource] = []
             for source in template.sources:
                 bound = argument(source.name)
+                if source.kind == "unknown" and source.name.startswith("**") \
+                        and source.name in taken:
+                    continue  # `**kw` alone: this call's keywords take its place
                 if bound is None:
                     sources.append(source)
                 elif isinstance(bound[0], Data):
                     data.append(bound[0])
-                    sources.extend(r for r in bound[0].roots if not is_placeholder(r))
+                    # a parameter of the function this call is in stays one: the operation
+                    # is then that function's template, given its callers' data
+                    sources.extend(bound[0].roots)
                 elif source.name in returned.read:  # `convert("data/x.csv", out)` reads it
                     value, name, kind = bound
                     place, _ = self.path_resource(value, kind, name)

@@ -30,6 +30,7 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
+from lacuna_cli.extract.pycallforms import getattr_form
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -344,7 +345,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
         params = []
         positional = (*node.params.posonly_params, *node.params.params)
-        for index, param in enumerate((*positional, *node.params.kwonly_params)):
+        rest = node.params.star_kwarg
+        for index, param in enumerate((*positional, *node.params.kwonly_params,
+                                       *([rest] if isinstance(rest, cst.Param) else []))):
             name = param.name.value
             placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
                                    f"`{function.name}()` (line {self.loc(node).line})")
@@ -353,7 +356,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.param_nodes[placeholder.name] = param_node
             default = self.value(param.default) if param.default is not None else None
             params.append(Param(name, index if index < len(positional) else None, param_node,
-                                placeholder, default))
+                                placeholder, default, keywords=param is rest))
         return params
 
     def call_function(self, function: Function, node: cst.Call,
@@ -397,9 +400,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if param.index is not None and param.index < len(positional):
                 arguments[param.name] = positional[param.index]
                 names[param.name] = shown[param.index]
+        rest = next((p for p in summary.params if p.keywords), None)
+        taken = {p.name for p in summary.params if not p.keywords}
+        spread: list[Value | None] = []
         for name, (value, code) in keywords.items():
+            if rest is not None and name not in taken:  # into `**kwargs`
+                spread.append(value)
+                names[rest.name] = code if rest.name not in names else f"{names[rest.name]}, {code}"
+                continue
             arguments[name] = value
             names[name] = code
+        if rest is not None and spread:
+            arguments[rest.name] = self.combine(spread, "derive", node)
         site = CallSite(self, summary, arguments, names, self.loc(node))
         return site.apply(self.emitted)
 
@@ -838,6 +850,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     # ---- calls ------------------------------------------------------------------------------
 
     def call(self, node: cst.Call) -> Value | None:
+        written = getattr_form(node)  # `getattr(df, "to_csv")(p)`: read as `df.to_csv(p)`
+        if written is not None:
+            self.positions.alias(written.call, node)
+            self.positions.alias(written.method, written.written)
+            return self.call(written.call)
         func = node.func
         model_read = self.manager_write(node) or self.model_arguments(node)
         if model_read is not None:
@@ -887,6 +904,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
             return self.symbol_call(qualname, node)
+        table = self.dispatch_table(func)
+        if table:  # `SINKS[kind](df)`: whichever function the key picks is called with it
+            results = [self.call_function(function, node) for function in table]
+            return self.combine(results, "derive", node) if _data(results) else None
         callee = self.value(func)
         if isinstance(callee, Symbol):
             return self.call_symbol(callee, node)
@@ -897,6 +918,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(callee, Model):
             return self.model_call(callee, node)
         return None
+
+    def dispatch_table(self, func: cst.BaseExpression) -> list[Function]:
+        """The functions of a literal dict called through a key only known at run time
+        (`SINKS[args.sink]`, `SINKS.get(kind)`): any of them may be the one called."""
+        if isinstance(func, cst.Subscript) and isinstance(func.value, cst.Name):
+            table, key = func.value, self.subscript_key(func)
+        elif isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute) \
+                and isinstance(func.func.value, cst.Name) and func.func.attr.value == "get" \
+                and func.args:
+            table, key = func.func.value, self.value(func.args[0].value)
+        else:
+            return []
+        record = self.value(table)
+        if not isinstance(record, Record) or isinstance(key, Text):
+            return []
+        return [value for _, value in record.items if isinstance(value, Function)]
 
     def frames_method(self, frames: Frames, method: str, node: cst.Call) -> Value | None:
         """`frames.append(df)` collects; `frames.values()` and the like are the frames."""

@@ -12,7 +12,9 @@ and which curl options name a file whose content is sent.
 
 from __future__ import annotations
 
+import ast
 import itertools
+import re
 import shlex
 
 SHELL_MODULE = "_lacuna_shell"
@@ -25,6 +27,8 @@ COPY_COMMANDS = (("aws", "s3", "cp"), ("aws", "s3", "mv"), ("aws", "s3", "sync")
 CURL_FILE_OPTIONS = {"-F", "--form", "-T", "--upload-file", "-d", "--data", "--data-binary",
                      "--data-urlencode", "--json"}
 CURL_UPLOAD_OPTIONS = {"-T", "--upload-file"}  # the value is the path itself, without `@`
+# What IPython fills in on a `!` line: `{expression}` or `$name` (the group is the Python).
+INTERPOLATED = re.compile(r"\{([^{}]+)\}|\$\{?([A-Za-z_]\w*)\}?")
 
 
 def shell_upload(line: str) -> str | None:
@@ -34,11 +38,37 @@ def shell_upload(line: str) -> str | None:
     if not stripped.startswith("!"):
         return None
     sent = upload_of(command_words(stripped[1:]))
-    if sent is None or not all(is_literal(part) for part in sent):
-        return None  # `{path}`, `$DEST`: IPython fills them in at run time
-    path, destination = sent
+    if sent is None:
+        return None
+    path, destination = (_python_text(part) for part in sent)
+    if path is None or destination is None:
+        return None
     indent = line[: len(line) - len(stripped)]
-    return f"{indent}import {SHELL_MODULE}; {SHELL_MODULE}.upload({path!r}, {destination!r})"
+    return f"{indent}import {SHELL_MODULE}; {SHELL_MODULE}.upload({path}, {destination})"
+
+
+def _python_text(word: str) -> str | None:
+    """A command word as a Python string expression. IPython fills `{expression}` and `$name`
+    in with the notebook's Python values before the shell runs the line, so they are an
+    f-string of those values (a name the notebook never set is then unknown, not nothing);
+    None when an expression is not Python."""
+    if is_literal(word):
+        return repr(word)
+    parts, end = [], 0
+    for match in INTERPOLATED.finditer(word):
+        parts += [_braces(word[end:match.start()]), "{" + (match[1] or match[2]) + "}"]
+        end = match.end()
+    text = "f" + repr("".join([*parts, _braces(word[end:])]))
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return None
+    return text
+
+
+def _braces(text: str) -> str:
+    """Literal text inside an f-string."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def command_words(command: str) -> list[str]:
@@ -71,6 +101,8 @@ def _copy(words: list[str]) -> tuple[str, str] | None:
     if local is None:
         return None
     remote = next((_remote(w) for w in arguments[local + 1:] if _remote(w) is not None), None)
+    if remote is None:  # `aws s3 cp x.csv $DEST/x.csv`: the place filled in at run time
+        remote = next((w for w in arguments[local + 1:] if not is_literal(w)), None)
     return (arguments[local], remote) if remote is not None else None
 
 
@@ -88,6 +120,9 @@ def _curl(words: list[str]) -> tuple[str, str] | None:
     """(file sent, URL) of a curl command that sends a file's content."""
     url = next((w for w in words if w.startswith(("http://", "https://", "ftp://", "sftp://"))),
                None)
+    if url is None and len(words) > 2 and not is_literal(words[-1]) \
+            and words[-2] not in CURL_FILE_OPTIONS:
+        url = words[-1]  # `curl -F f=@x.csv $ENDPOINT`: the URL filled in at run time
     for option, value in itertools.pairwise(words):
         if option not in CURL_FILE_OPTIONS:
             continue

@@ -1,0 +1,55 @@
+"""Calls written in another form than `obj.method(...)`, rewritten to that form.
+
+`getattr(df, "to_csv")(path)` and `pd.DataFrame.to_csv(df, path)` write the frame as surely as
+`df.to_csv(path)` does; read as anything else they were calls of unknown functions and the
+write was not seen at all. The interpreter evaluates the rewritten call in their place (placed
+where the original is written), so the catalog decides what it does.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import libcst as cst
+
+from lacuna_cli.extract.pyparse import literal_text
+
+
+class Rewritten(NamedTuple):
+    """A call read in its usual form; `method` is a name made for it, written at `written`."""
+
+    call: cst.Call
+    method: cst.Name
+    written: cst.BaseExpression
+
+
+def getattr_form(node: cst.Call) -> Rewritten | None:
+    """`getattr(obj, "name")(args)` as `obj.name(args)`; None for any other call or a method
+    name not written out."""
+    inner = node.func
+    if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name)
+            and inner.func.value == "getattr" and len(inner.args) in (2, 3)):
+        return None
+    obj, name = inner.args[0], inner.args[1]
+    if obj.keyword or obj.star or not isinstance(name.value, cst.SimpleString):
+        return None
+    method = literal_text(name.value)
+    if method is None or not method.isidentifier():
+        return None
+    attribute = cst.Name(method)
+    return Rewritten(cst.Call(func=cst.Attribute(value=obj.value, attr=attribute),
+                              args=node.args), attribute, name.value)
+
+
+def bound_form(node: cst.Call) -> cst.Call | None:
+    """`Class.method(obj, args)` (a method called on its class, the object first) as
+    `obj.method(args)`; None when no object is passed first."""
+    if not isinstance(node.func, cst.Attribute) or not node.args:
+        return None
+    first = node.args[0]
+    if first.keyword is not None or first.star:
+        return None
+    rest = list(node.args[1:])
+    if rest:  # the last argument must not keep the comma that followed the object
+        rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return cst.Call(func=cst.Attribute(value=first.value, attr=node.func.attr), args=rest)

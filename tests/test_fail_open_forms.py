@@ -1,0 +1,219 @@
+"""Personal data leaving through forms the interpreter did not read as a write or a send.
+
+A table written into a partner's database (`to_sql` through an engine, an INSERT through a
+cursor, both made for a public host), a frame's writer reached through `getattr` or called on
+its class, a dict of sinks called by a key from the command line, and a notebook's `!curl`
+whose file IPython fills in from a variable: each was allowed (or not seen at all). The
+project's own databases (localhost, a private address, an `.internal` host, a URL from the
+environment) stay what they were: tables the company keeps.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import outputs_by_line, write_files
+
+CUSTOMERS = "customer_id,first_name,email,phone\n"
+
+PARTNER_DATABASE = '''import os
+
+import pandas as pd
+import psycopg2
+from sqlalchemy import create_engine
+
+agency = create_engine("postgresql://share@db.agency-partner.example:5432/inbound")
+ours = create_engine(os.environ["DATABASE_URL"])
+local = create_engine("postgresql://etl@localhost/crm")
+df = pd.read_csv("data/customers.csv")
+df.to_sql("customers", agency, if_exists="replace")
+df.to_sql("customers", ours, if_exists="replace")
+df.to_sql("customers", local, if_exists="replace")
+conn = psycopg2.connect("host=pg.reseller.example dbname=inbound user=push")
+cur = conn.cursor()
+for row in df.itertuples():
+    cur.execute("INSERT INTO inbound.members (email) VALUES (%s)", (row.email,))
+own = psycopg2.connect(host="10.0.4.2", dbname="crm").cursor()
+own.execute("INSERT INTO crm.members (email) VALUES (%s)", (df.email,))
+dw = psycopg2.connect(host="dw.acme.internal").cursor()
+dw.execute("INSERT INTO crm.archive (email) VALUES (%s)", (df.email,))
+'''
+
+
+def test_a_table_of_a_partners_database_is_outside(tmp_path: Path, lacuna) -> None:
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": PARTNER_DATABASE,
+                                               "data/customers.csv": CUSTOMERS})
+    outside = {line: f["operation"]["destination"]["name"] for line, f in found.items()
+               if not f["decision"]["allowed"]}
+    assert outside == {
+        11: "postgresql://db.agency-partner.example/inbound/customers",
+        17: "postgresql://pg.reseller.example/inbound/inbound.members"}
+    assert {found[line]["operation"]["destination"]["name"] for line in (12, 13)} == \
+        {"customers"}
+    assert found[19]["operation"]["destination"]["name"] == "crm.members"
+    assert found[21]["operation"]["destination"]["name"] == "crm.archive"
+    assert all(found[line]["decision"]["allowed"] for line in (12, 13, 19, 21))
+
+
+GOVERNED_SERVER = '''import pandas as pd
+from sqlalchemy import create_engine
+
+warehouse = create_engine("postgresql://etl@warehouse.acme.example/dw")
+pd.read_csv("data/customers.csv").to_sql("customers", warehouse)
+'''
+
+
+def test_a_public_server_listed_as_governed_is_allowed(tmp_path: Path, lacuna) -> None:
+    """The company's own server under a public name is governed by listing it in the
+    operator's policy data, like a bucket."""
+    operator = write_files(tmp_path / "operator", {
+        "config.toml": 'policies = ["policies"]\n',
+        "policies/data.json": json.dumps({"lacuna": {"config": {"governed_locations": [
+            "reports/", "postgresql://warehouse.acme.example/"]}}})})
+    root = write_files(tmp_path / "project", {
+        "lacuna.toml": "embeddings = false\n", "job.py": GOVERNED_SERVER,
+        "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root,
+                 env={"LACUNA_TRUSTED_CONFIG": str(operator / "config.toml")})
+    writes = [f for f in json.loads(run.stdout)["findings"]
+              if f["operation"]["action"] in ("write", "export")]
+    assert [f["operation"]["destination"]["name"] for f in writes] == \
+        ["postgresql://warehouse.acme.example/dw/customers"]
+    assert writes[0]["decision"]["allowed"], run.stdout
+
+
+METHOD_FORMS = '''import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+getattr(df, "to_csv")("/tmp/customers.csv", index=False)
+pd.DataFrame.to_json(df, "/tmp/customers.json", orient="records")
+getattr(df, "to_parquet")("reports/customers.parquet")
+'''
+
+
+def test_a_writer_reached_by_getattr_or_its_class_writes(tmp_path: Path, lacuna) -> None:
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": METHOD_FORMS,
+                                               "data/customers.csv": CUSTOMERS})
+    assert {line: (f["operation"]["destination"]["name"], f["decision"]["allowed"])
+            for line, f in found.items()} == {4: ("/tmp/customers.csv", False),
+                                              5: ("/tmp/customers.json", False),
+                                              6: ("reports/customers.parquet", True)}
+
+
+DISPATCH = '''import sys
+
+import pandas as pd
+import requests
+
+
+def push(frame):
+    requests.post("https://api.partner.example/import", json=frame.to_dict("records"))
+
+
+SINKS = {"s3": lambda d: d.to_csv("s3://partner-drop/contacts.csv"), "api": push}
+contacts = pd.read_csv("data/customers.csv")
+SINKS[sys.argv[1]](contacts)
+SINKS.get(sys.argv[2])(contacts)
+'''
+
+
+def test_every_sink_a_run_time_key_may_pick_is_called(tmp_path: Path, lacuna) -> None:
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": DISPATCH,
+                                  "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    denied = {(f["operation"]["location"]["line"], f["operation"]["destination"]["name"])
+              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert denied == {(8, "https://api.partner.example/import"),
+                      (11, "s3://partner-drop/contacts.csv")}
+
+
+def _notebook(*cells: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                                  "outputs": [], "source": cell} for cell in cells],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_shell_upload_of_a_notebook_variable_sends_its_file(tmp_path: Path, lacuna) -> None:
+    notebook = _notebook(
+        "import pandas as pd\nout = 'contacts.csv'\nDROP = 'https://upload.agency.example/in'\n"
+        "pd.read_csv('data/customers.csv').to_csv(out)",
+        "!curl -s -F \"file=@{out}\" $DROP",
+        "!aws s3 cp {out} s3://acme-governed/contacts/{out}")
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                  "share.ipynb": notebook, "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    sent = {(f["operation"]["location"]["cell"], f["operation"]["destination"]["name"],
+             f["decision"]["allowed"]) for f in json.loads(run.stdout)["findings"]
+            if f["operation"]["action"] == "export"}
+    assert sent == {(2, "https://upload.agency.example/in", False),
+                    (3, "s3://acme-governed/contacts/contacts.csv", True)}
+
+
+CLIENT = '''import requests
+
+URL = "https://api.helpdesk-vendor.example/import"
+
+
+def send(**kw):
+    return requests.post(URL, timeout=30, **kw)
+'''
+
+SYNC = '''import pandas as pd
+
+from client import send
+
+
+def sync(users):
+    send(json={"users": users.to_dict("records"), "upsert": True})
+
+
+sync(pd.read_csv("data/customers.csv"))
+send(json={"ping": True})
+'''
+
+
+def test_keywords_a_helper_forwards_are_what_its_callers_send(tmp_path: Path, lacuna) -> None:
+    """`def send(**kw): requests.post(URL, **kw)` called as `send(json=rows)` from a function
+    of another file sends those rows: reported at the post, called from that line, with the
+    caller's data. Alone, the helper still sends data of unknown origin."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "client.py": CLIENT,
+                                  "job.py": SYNC, "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    posts = {(f["operation"]["called_from"] or {}).get("line"): (
+        [s["name"] for s in f["operation"]["sources"]], f["decision"]["allowed"])
+        for f in json.loads(run.stdout)["findings"]
+        if f["operation"]["location"] == {"path": "client.py", "line": 7, "column": 12,
+                                          "cell": None}}
+    assert posts == {None: (["**kw"], False), 7: (["data/customers.csv"], False)}
+
+
+STAGING = '''import shutil
+from pathlib import Path
+
+
+def stage(src, folder):
+    return shutil.copy(src, Path(folder) / Path(src).name)
+'''
+
+
+def test_a_file_a_helper_of_another_file_copies_is_what_is_copied(tmp_path: Path,
+                                                                  lacuna) -> None:
+    """`stage("data/customers.csv", "/tmp/outbox")` reaching `shutil.copy(src, Path(folder) /
+    Path(src).name)` in another file copies the customers: their data goes to a place
+    computed at run time there (it was a copy of nothing, allowed)."""
+    root = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n", "staging.py": STAGING,
+        "job.py": 'from staging import stage\n\nstage("data/customers.csv", "/tmp/outbox")\n',
+        "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    (copy,) = [f for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["action"] in ("write", "export")]
+    assert copy["operation"]["location"]["path"] == "staging.py"
+    assert copy["operation"]["called_from"]["path"] == "job.py"
+    assert [s["name"] for s in copy["operation"]["sources"]] == ["data/customers.csv"]
+    assert copy["decision"]["allowed"] is False
