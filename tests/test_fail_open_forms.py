@@ -101,6 +101,36 @@ def test_a_writer_reached_by_getattr_or_its_class_writes(tmp_path: Path, lacuna)
                                               6: ("reports/customers.parquet", True)}
 
 
+NAMED_WRITERS = '''import argparse
+
+import pandas as pd
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--fmt", default="csv", choices=["csv", "json", "parquet"])
+args = parser.parse_args()
+df = pd.read_csv("data/customers.csv")
+save = df.to_csv
+save("/tmp/customers.csv")
+writer = getattr(df, "to_json")
+writer("/tmp/customers.json")
+getattr(df, f"to_{args.fmt}")("/tmp/customers.out")
+report = getattr(df, f"to_{args.fmt}")
+report("reports/customers.out")
+total = getattr(df, "sum")()
+'''
+
+
+def test_a_writer_named_as_a_value_writes_when_called(tmp_path: Path, lacuna) -> None:
+    """`save = df.to_csv` and `getattr(df, f"to_{args.fmt}")` were read as columns of the
+    frame: the call after them wrote nothing that was seen."""
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": NAMED_WRITERS,
+                                               "data/customers.csv": CUSTOMERS})
+    assert {line: (f["operation"]["destination"]["name"], f["decision"]["allowed"])
+            for line, f in found.items() if f["operation"]["action"] != "read"} == {
+        10: ("/tmp/customers.csv", False), 12: ("/tmp/customers.json", False),
+        13: ("/tmp/customers.out", False), 15: ("reports/customers.out", True)}
+
+
 DISPATCH = '''import sys
 
 import pandas as pd

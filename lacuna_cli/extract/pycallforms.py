@@ -8,6 +8,7 @@ where the original is written), so the catalog decides what it does.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import libcst as cst
@@ -53,3 +54,15 @@ def bound_form(node: cst.Call) -> cst.Call | None:
     if rest:  # the last argument must not keep the comma that followed the object
         rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return cst.Call(func=cst.Attribute(value=first.value, attr=node.func.attr), args=rest)
+
+
+def spelled_methods(name: cst.BaseExpression, methods: frozenset[str]) -> set[str]:
+    """The methods an f-string naming one at run time may spell (`f"to_{fmt}"`: `to_csv`,
+    `to_json` ...); none when it has no text of its own."""
+    if not isinstance(name, cst.FormattedString):
+        return set()
+    pattern = "".join(re.escape(part.value) if isinstance(part, cst.FormattedStringText)
+                      else r"\w+" for part in name.parts)
+    if not any(isinstance(part, cst.FormattedStringText) for part in name.parts):
+        return set()
+    return {method for method in methods if re.fullmatch(pattern, method)}

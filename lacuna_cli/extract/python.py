@@ -30,7 +30,7 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
-from lacuna_cli.extract.pycallforms import getattr_form
+from lacuna_cli.extract.pycallforms import getattr_form, spelled_methods
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -48,8 +48,8 @@ from lacuna_cli.extract.project_calls import data_helpers, may_tell_data
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Model, ProjectClass,
-    Record, Strings, Symbol, Text, Value, Writer,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Method, Model,
+    ProjectClass, Record, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
     Action, Extraction, FileProblem, Location, Operation, Resource, Transform,
@@ -791,6 +791,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return Writer(base)
             if name in FRAME_METADATA:
                 return None  # `df.shape`, `df.columns`: about the data, none of its values
+            api = self.catalog.method(name)
+            if api is not None and api.row.does in ("write", "send"):
+                return Method(base, name)  # `w = df.to_csv`: called below under another name
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
         if isinstance(base, Grouped | Dynamic | Handle):
@@ -856,6 +859,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.positions.alias(written.method, written.written)
             return self.call(written.call)
         func = node.func
+        named = self.named_method(node)
+        if named is not None:
+            return named
         model_read = self.manager_write(node) or self.model_arguments(node)
         if model_read is not None:
             return model_read
@@ -909,6 +915,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             results = [self.call_function(function, node) for function in table]
             return self.combine(results, "derive", node) if _data(results) else None
         callee = self.value(func)
+        if isinstance(callee, Method):  # `w = df.to_csv` ... `w(path)`
+            return self.data_method(callee.data, callee.name, node)
         if isinstance(callee, Symbol):
             return self.call_symbol(callee, node)
         if isinstance(callee, Function):
@@ -918,6 +926,34 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(callee, Model):
             return self.model_call(callee, node)
         return None
+
+    def named_method(self, node: cst.Call) -> Method | None:
+        """`getattr(df, "to_json")`: a write or send of the data named by text, to be called
+        under another name. A name known only at run time (`f"to_{args.fmt}"`) is a write all
+        the same when the text around it fits one of the catalog's writes of data: which one
+        does not change what leaves or where, and reading it as no write let the frame go
+        unseen. Only a frame named plainly is looked at, so nothing is evaluated twice."""
+        if not (isinstance(node.func, cst.Name) and node.func.value == "getattr"
+                and "getattr" not in self.env and len(node.args) in (2, 3)):
+            return None
+        holder, name = node.args[0], node.args[1]
+        if holder.keyword or holder.star or not dotted_name(holder.value):
+            return None
+        base = self.value(holder.value)
+        if not isinstance(base, Data):
+            return None
+        method = self.value(name.value)
+        if isinstance(method, Text):
+            api = self.catalog.method(method.value)
+            return Method(base, method.value) if api is not None and api.row.does in (
+                "write", "send") else None
+        def names_no_place(method: str) -> bool:  # `writer(path)`: the path says where
+            api = self.catalog.method(method)
+            return api is None or not api.row.target
+
+        fitting = sorted(spelled_methods(name.value, self.catalog.data_write_methods),
+                         key=lambda method: (names_no_place(method), method))
+        return Method(base, fitting[0]) if fitting else None
 
     def dispatch_table(self, func: cst.BaseExpression) -> list[Function]:
         """The functions of a literal dict called through a key only known at run time
@@ -1547,8 +1583,8 @@ _MODULES: dict[tuple[str, str, str, int], _Interpreter] = {}
 def _carries(value: Value | None) -> bool:
     """Whether a value may hold or make data: data itself, a handle or writer, a function or
     class, an object, or a name of a project module; constants and library names do not."""
-    return isinstance(value, Data | Frames | Handle | Writer | Function | ProjectClass | Instance
-                      | Model) or (isinstance(value, Symbol) and value.project)
+    return isinstance(value, Data | Frames | Handle | Writer | Method | Function | ProjectClass
+                      | Instance | Model) or (isinstance(value, Symbol) and value.project)
 
 
 def _still_project(made_by: Symbol, result: Value | None) -> Value | None:

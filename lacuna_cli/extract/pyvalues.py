@@ -47,6 +47,16 @@ class Writer:
 
 
 @dataclass(frozen=True)
+class Method:
+    """A write or send of `data` named as a value, to be called under another name: `w =
+    df.to_csv`, `writer = getattr(df, f"to_{fmt}")`. Calling it writes the data as the method
+    would; read as a column of the frame, the later call wrote nothing that was seen."""
+
+    data: Data
+    name: str
+
+
+@dataclass(frozen=True)
 class Handle:
     """An open file or connection; writes through it go to `target`, reads come from it."""
 
@@ -162,5 +172,5 @@ class Model:
     schema: DeclaredSchema
 
 
-Value = (Data | Grouped | Writer | Handle | Text | Strings | Record | Mask | Symbol | Dynamic
-         | Frames | Function | ProjectClass | Instance | Model)
+Value = (Data | Grouped | Writer | Method | Handle | Text | Strings | Record | Mask | Symbol
+         | Dynamic | Frames | Function | ProjectClass | Instance | Model)
