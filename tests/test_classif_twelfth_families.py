@@ -60,3 +60,18 @@ def test_a_version_after_a_records_name_does_not_hide_what_it_is(lacuna, tmp_pat
     # stores_v2 is a store: its own address and phone are not personal
     assert found(lacuna, tmp_path, "stores_v2", "store_id", "street_address", "zip",
                  "main_phone") == set()
+
+
+def test_a_message_word_cut_in_two_still_makes_a_message_record(lacuna, tmp_path):
+    # mail_outbox reads as mail, out, box: its head is still an outbox, its body correspondence
+    assert found(lacuna, tmp_path, "mail_outbox", "outbox_id", "html_body", "queued_at") == {
+        "html_body"}
+
+
+def test_a_gift_message_a_patients_drug_code_and_access_needs_are_personal(lacuna, tmp_path):
+    assert found(lacuna, tmp_path, "gift_orders", "order_ref", "gift_message", "wrap_style") \
+        == {"gift_message"}
+    assert found(lacuna, tmp_path, "dispense_log", "dispense_id", "pt_name", "ndc_code",
+                 "qty") == {"pt_name", "ndc_code"}
+    assert found(lacuna, tmp_path, "conference_signups", "signup_id", "mobility_needs",
+                 "session_pick") == {"mobility_needs"}

@@ -215,10 +215,12 @@ class Vocabulary:
         return self._ending_at(tokens, len(tokens)) if tokens else None
 
     def message_in(self, name: str) -> Entity | None:
-        """A message record: its head is a message word (`emails`, `sms_messages`)."""
+        """A message record: its head is a message word (`emails`, `sms_messages`), also one
+        that run-together splitting cut in two (`mail_outbox` reads as mail, out, box)."""
         tokens = self._head_tokens(name)
-        word = next((w for w in _singulars(tokens[-1]) if w in self.message_words),
-                    None) if tokens else None
+        heads = (tokens[-1], "".join(tokens[-2:])) if tokens else ()
+        word = next((w for head in heads for w in _singulars(head) if w in self.message_words),
+                    None)
         return Entity("message", word, "") if word else None
 
     def _head_tokens(self, name: str) -> list[str]:
