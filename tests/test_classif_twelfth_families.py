@@ -4,8 +4,10 @@ card expiry kept as a month and a year, a person's prior conditions, payroll's `
 help-desk tickets whose body is what a person wrote, a legal name that is a company's in a
 supplier's record yet a person's after a person word; and from the thirteenth set's misses: a
 version after a record's name, a message word cut in two by run-together splitting, gift
-messages, a patient abbreviated `pt_`, accessibility needs. Through `lacuna classify columns`;
-the tables and columns are written for these tests, none taken from the bench sets."""
+messages, a patient abbreviated `pt_`, accessibility needs; and from the fourteenth's: email
+cut to `eml`, a receiver cut to `rcvr`, criminal findings, a Bluetooth MAC. Through `lacuna
+classify columns`; the tables and columns are written for these tests, none taken from the
+bench sets."""
 
 from __future__ import annotations
 
@@ -77,3 +79,15 @@ def test_a_gift_message_a_patients_name_and_access_needs_are_personal(lacuna, tm
         "pt_name"}
     assert found(lacuna, tmp_path, "conference_signups", "signup_id", "mobility_needs",
                  "session_pick") == {"mobility_needs"}
+
+
+def test_the_fourteenth_sets_abbreviations_and_findings_are_personal(lacuna, tmp_path):
+    # email cut to eml, a receiver cut to rcvr, criminal findings, a Bluetooth MAC
+    assert found(lacuna, tmp_path, "lead_capture", "capture_id", "prospect_eml", "form_cd") == {
+        "prospect_eml"}
+    assert found(lacuna, tmp_path, "wire_batch", "batch_no", "rcvr_name", "amt") == {
+        "rcvr_name"}
+    assert found(lacuna, tmp_path, "tenant_screens", "screen_id", "criminal_charges",
+                 "credit_band") == {"criminal_charges"}
+    assert found(lacuna, tmp_path, "beacon_sightings", "sighting_id", "ble_mac", "rssi") == {
+        "ble_mac"}
