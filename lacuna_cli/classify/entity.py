@@ -36,6 +36,8 @@ Kind = Literal["person", "thing", "message", "unknown"]
 _KEY = re.compile(r"^(?:[a-z]{1,3}_)?(?P<noun>[a-z_]+?)_?(?:id|sk|key|pk|uuid|guid)$")
 # `id`, or `c_id` with a table's one- or two-letter column prefix (not `app_id`).
 _BARE_KEY = re.compile(r"^(?:[a-z]{1,2}_)?(?:id|sk|pk|key|uuid|guid)$")
+# A number or a version after the record's own name (`stores_2024`, `users_v2`).
+_NUMBERED = re.compile(r"v?\d+")
 # File extensions after the record's own name (`stores.csv.gz`).
 _EXTENSION = re.compile(r"\.(?:csv|tsv|json|jsonl|ndjson|parquet|pq|avro|orc|xlsx?|xml|txt|"
                         r"feather|arrow|pkl|pickle|h5|hdf5|db|sqlite|yaml|yml|gz|bz2|zip|zst)$")
@@ -206,21 +208,24 @@ class Vocabulary:
         return None
 
     def head_of(self, name: str) -> Entity | None:
-        """The entity the head of a name is — its last word once record-type words and
-        numbers are dropped (`ProductDetailsModel` -> product, `stores_2024` -> store)."""
+        """The entity the head of a name is — its last word once record-type words,
+        numbers and versions are dropped (`ProductDetailsModel` -> product, `stores_2024` ->
+        store, `tickets_v2` -> ticket)."""
         tokens = self._head_tokens(name)
         return self._ending_at(tokens, len(tokens)) if tokens else None
 
     def message_in(self, name: str) -> Entity | None:
-        """A message record: its head is a message word (`emails`, `sms_messages`)."""
+        """A message record: its head is a message word (`emails`, `sms_messages`), also one
+        that run-together splitting cut in two (`mail_outbox` reads as mail, out, box)."""
         tokens = self._head_tokens(name)
-        word = next((w for w in _singulars(tokens[-1]) if w in self.message_words),
-                    None) if tokens else None
+        heads = (tokens[-1], "".join(tokens[-2:])) if tokens else ()
+        word = next((w for head in heads for w in _singulars(head) if w in self.message_words),
+                    None)
         return Entity("message", word, "") if word else None
 
     def _head_tokens(self, name: str) -> list[str]:
         tokens = self.tokens_of(name)
-        while tokens and (tokens[-1] in self.suffixes or tokens[-1].isdigit()):
+        while tokens and (tokens[-1] in self.suffixes or _NUMBERED.fullmatch(tokens[-1])):
             tokens.pop()
         return tokens
 
