@@ -117,18 +117,22 @@ getattr(df, f"to_{args.fmt}")("/tmp/customers.out")
 report = getattr(df, f"to_{args.fmt}")
 report("reports/customers.out")
 total = getattr(df, "sum")()
+emit = open("/tmp/customers.txt", "w").write
+emit(df.to_json(orient="records"))
 '''
 
 
 def test_a_writer_named_as_a_value_writes_when_called(tmp_path: Path, lacuna) -> None:
     """`save = df.to_csv` and `getattr(df, f"to_{args.fmt}")` were read as columns of the
-    frame: the call after them wrote nothing that was seen."""
+    frame, `emit = open(p, "w").write` as the file: the call after them wrote nothing that was
+    seen."""
     found = outputs_by_line(lacuna, tmp_path, {"job.py": NAMED_WRITERS,
                                                "data/customers.csv": CUSTOMERS})
     assert {line: (f["operation"]["destination"]["name"], f["decision"]["allowed"])
             for line, f in found.items() if f["operation"]["action"] != "read"} == {
         10: ("/tmp/customers.csv", False), 12: ("/tmp/customers.json", False),
-        13: ("/tmp/customers.out", False), 15: ("reports/customers.out", True)}
+        13: ("/tmp/customers.out", False), 15: ("reports/customers.out", True),
+        18: ("/tmp/customers.txt", False)}
 
 
 DISPATCH = '''import sys

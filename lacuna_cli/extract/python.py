@@ -796,6 +796,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return Method(base, name)  # `w = df.to_csv`: called below under another name
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
+        if isinstance(base, Handle) and base.writable and self.catalog.method(
+                name, "handle") is not None:
+            return Method(base, name)  # `write = open(p, "w").write`: called below
         if isinstance(base, Grouped | Dynamic | Handle):
             return base
         if isinstance(base, Instance):
@@ -916,7 +919,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.combine(results, "derive", node) if _data(results) else None
         callee = self.value(func)
         if isinstance(callee, Method):  # `w = df.to_csv` ... `w(path)`
-            return self.data_method(callee.data, callee.name, node)
+            if isinstance(callee.holder, Handle):
+                return self.handle_method(callee.holder, callee.name, node)
+            return self.data_method(callee.holder, callee.name, node)
         if isinstance(callee, Symbol):
             return self.call_symbol(callee, node)
         if isinstance(callee, Function):

@@ -47,22 +47,23 @@ class Writer:
 
 
 @dataclass(frozen=True)
-class Method:
-    """A write or send of `data` named as a value, to be called under another name: `w =
-    df.to_csv`, `writer = getattr(df, f"to_{fmt}")`. Calling it writes the data as the method
-    would; read as a column of the frame, the later call wrote nothing that was seen."""
-
-    data: Data
-    name: str
-
-
-@dataclass(frozen=True)
 class Handle:
     """An open file or connection; writes through it go to `target`, reads come from it."""
 
     target: Resource
     writable: bool
     dynamic_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    """A write or send of data, or of an open file, named as a value to be called under another
+    name: `w = df.to_csv`, `writer = getattr(df, f"to_{fmt}")`, `write = open(p, "w").write`.
+    Calling it writes as the method would; read as a column of the frame (or as the file
+    itself), the later call wrote nothing that was seen."""
+
+    holder: Data | Handle
+    name: str
 
 
 @dataclass(frozen=True)
