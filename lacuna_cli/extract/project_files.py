@@ -24,7 +24,6 @@ TREE_BUDGET = 2_000_000
 _RESOLVED: dict[Path, Path] = {}
 _DIGESTS: dict[Path, str | None] = {}
 _TREES: OrderedDict[tuple[str, str], tuple[ast.Module, int]] = OrderedDict()
-_tree_bytes = 0
 
 
 def forget() -> None:
@@ -60,15 +59,12 @@ def digest_of(path: Path) -> str | None:
 def parsed(source: str, key: tuple[str, str]) -> ast.Module:
     """CPython's tree of a project module's `source`, `key` being its resolved path and digest.
     Raises what `ast.parse` raises. The tree is shared: callers must not change it."""
-    global _tree_bytes
     held = _TREES.get(key)
     if held is not None:
         _TREES.move_to_end(key)
         return held[0]
     tree = ast.parse(source)
     _TREES[key] = (tree, len(source))
-    _tree_bytes += len(source)
-    while _tree_bytes > TREE_BUDGET and len(_TREES) > 1:
-        _, (_, size) = _TREES.popitem(last=False)
-        _tree_bytes -= size
+    while len(_TREES) > 1 and sum(size for _, size in _TREES.values()) > TREE_BUDGET:
+        _TREES.popitem(last=False)
     return tree

@@ -791,9 +791,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return Writer(base)
             if name in FRAME_METADATA:
                 return None  # `df.shape`, `df.columns`: about the data, none of its values
-            api = self.catalog.method(name)
-            if api is not None and api.row.does in ("write", "send"):
-                return Method(base, name)  # `w = df.to_csv`: called below under another name
+            named = self.data_write(base, name)  # `w = df.to_csv`: called below
+            if named is not None:
+                return named
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
         if isinstance(base, Handle) and base.writable and self.catalog.method(
@@ -949,16 +949,19 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return None
         method = self.value(name.value)
         if isinstance(method, Text):
-            api = self.catalog.method(method.value)
-            return Method(base, method.value) if api is not None and api.row.does in (
-                "write", "send") else None
-        def names_no_place(method: str) -> bool:  # `writer(path)`: the path says where
-            api = self.catalog.method(method)
-            return api is None or not api.row.target
+            return self.data_write(base, method.value)
+        fitting = spelled_methods(name.value, self.catalog.data_write_methods)
+        # one whose place an argument names first: `writer(path)` says where the data goes
+        with_place = sorted(m for m in fitting if (api := self.catalog.method(m)) is not None
+                            and api.row.target)
+        chosen = with_place or sorted(fitting)
+        return Method(base, chosen[0]) if chosen else None
 
-        fitting = sorted(spelled_methods(name.value, self.catalog.data_write_methods),
-                         key=lambda method: (names_no_place(method), method))
-        return Method(base, fitting[0]) if fitting else None
+    def data_write(self, data: Data, name: str) -> Method | None:
+        """The catalog's write or send `name` of `data`, as a value to call later."""
+        api = self.catalog.method(name)
+        return Method(data, name) if api is not None and api.row.does in ("write", "send") \
+            else None
 
     def dispatch_table(self, func: cst.BaseExpression) -> list[Function]:
         """The functions of a literal dict called through a key only known at run time
