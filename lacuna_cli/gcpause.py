@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector, paused while a run builds and reports its decisions.
+"""Python's cyclic garbage collector, paused while a run builds and reports its decisions, and
+spaced out while files are extracted.
 
 After extraction a check allocates hundreds of thousands of objects that all stay alive until
 its report is written (the lineage graph, every node's sensitivity, policy inputs, findings,
@@ -8,6 +9,13 @@ garbage (reference counting frees it), so the pause costs no memory worth measur
 is re-enabled afterwards, so a long-lived process (the warm hook server, an IPython session)
 still collects between runs. Extraction is never paused: the workers its pool forks would
 inherit the pause while they parse.
+
+Extraction does make cyclic garbage (interpreters and their summaries refer to each other), so
+it is collected, but less often: a worker's heap grows to hundreds of megabytes of trees and
+summaries it keeps for later files, and with the default thresholds (a young collection every
+700 allocations) full collections kept walking all of it — a quarter of the CPU of checking
+every 8th standard-library module in one process, with the same peak memory at the thresholds
+below.
 """
 
 from __future__ import annotations
@@ -15,6 +23,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Allocations between young collections, then young collections per older one, while files are
+# extracted (Python's defaults: 700, 10, 10).
+EXTRACTION_THRESHOLDS = (10_000, 10, 10)
 
 
 @contextmanager
@@ -27,3 +39,22 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def start_extraction_worker() -> None:
+    """A pool worker's first step: what the fork server imported is never garbage, so it leaves
+    the collector's sight (`gc.freeze`), and collections are spaced for extraction."""
+    gc.freeze()
+    gc.set_threshold(*EXTRACTION_THRESHOLDS)
+
+
+@contextmanager
+def collections_spaced() -> Iterator[None]:
+    """Extraction thresholds inside (for files extracted in this process), the previous ones
+    afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(*EXTRACTION_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -10,7 +10,6 @@ Cold runs over many files spread the libcst work over the machine's cores.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -27,7 +26,7 @@ import orjson
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.gcpause import collector_paused
+from lacuna_cli.gcpause import collections_spaced, collector_paused, start_extraction_worker
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.project_files import digest_of
@@ -166,7 +165,8 @@ def _run(jobs: list[Job], indexes: list[int], progress: Progress | None = None
     submitted one by one so progress moves per file; while none completes, the progress line
     names the file that has been running longest once it passes SLOW_FILE_SECONDS."""
     if not _pooled(len(jobs)):
-        yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
+        with collections_spaced():
+            yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
         return
     context = _context()
     try:
@@ -193,10 +193,8 @@ def _context() -> BaseContext:
 
 def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
                 progress: Progress | None) -> Iterable[tuple[int, Extraction]]:
-    # gc.freeze() first in each worker: the modules the fork server imported are never garbage,
-    # and without it every full collection of the cyclic collector would scan them again.
     with ProcessPoolExecutor(max_workers=_workers(), mp_context=context,
-                             initializer=gc.freeze) as pool:
+                             initializer=start_extraction_worker) as pool:
         pending: dict[Future[Extraction], tuple[int, str]] = {
             pool.submit(Job.run, job): (index, job.relpath)
             for index, job in zip(indexes, jobs, strict=True)}

@@ -1,0 +1,37 @@
+"""The collector's settings around extraction and decisions are put back as they were."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+from lacuna_cli.gcpause import EXTRACTION_THRESHOLDS, collections_spaced, collector_paused
+
+
+def test_collections_spaced_inside_and_restored_after_an_error() -> None:
+    before = gc.get_threshold()
+    try:
+        with collections_spaced():
+            assert gc.get_threshold() == EXTRACTION_THRESHOLDS
+            raise RuntimeError("a file failed")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before
+
+
+def test_pause_nests_and_reenables_only_what_was_enabled() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_pool_worker_starts_frozen_with_spaced_collections() -> None:
+    code = ("import gc; from lacuna_cli.gcpause import start_extraction_worker; "
+            "start_extraction_worker(); print(gc.get_threshold(), gc.get_freeze_count() > 0)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert shown == f"{EXTRACTION_THRESHOLDS} True"
