@@ -33,12 +33,13 @@ caf\u00e9 = "cr\u00e8me"  # non-ASCII names and text
 '''
 
 
-def compare(source: str) -> int:
+def compare(source: str, lazy: bool = False, order: int = 1) -> int:
+    """Nodes compared; `lazy`: statements generated as asked, in `order` (1 or -1)."""
     module = cst.parse_module(source)
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    starts = NodeStarts(module)
+    starts = NodeStarts(module, source if lazy else None)
     compared = 0
-    for node, code_range in expected.items():
+    for node, code_range in list(expected.items())[::order]:
         try:
             found = starts[node]
         except KeyError:
@@ -53,6 +54,33 @@ def compare(source: str) -> int:
 def test_every_node_starts_where_position_provider_says(newline) -> None:
     source = TRICKY.replace("\n", newline)
     assert compare(source) > 150
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["top-down", "bottom-up"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_statements_generated_as_asked_start_where_position_provider_says(newline, order
+                                                                          ) -> None:
+    source = TRICKY.replace("\n", newline)
+    assert compare(source, lazy=True, order=order) == compare(source)
+
+
+@pytest.mark.parametrize("source", [
+    "x = 1\nprint(x)\nx = 1\nprint(x)\n",  # the same statement twice: placed by neighbours
+    "import os\n\n\ndef f():\n    return os.sep",  # no final line break
+    "# header\n\nx = 1\n\n# footer\n",
+], ids=["repeated", "no-final-newline", "header-and-footer"])
+def test_statements_that_cannot_be_placed_alone_fall_back_to_the_whole_module(source) -> None:
+    assert compare(source, lazy=True, order=-1) == compare(source) > 0
+
+
+def test_a_hint_generates_only_the_statement_holding_the_node() -> None:
+    module = cst.parse_module(TRICKY)
+    starts = NodeStarts(module, TRICKY)
+    report = next(s for s in module.body if isinstance(s, cst.ClassDef))
+    method = report.body.body[0]
+    assert isinstance(method, cst.FunctionDef)
+    assert starts.at(method.params.params[1], near=method) == (16, 19)  # `frame`
+    assert starts._pending == set(range(len(module.body))) - {module.body.index(report)}
 
 
 def test_the_nodes_the_extractor_asks_about_all_have_a_start() -> None:

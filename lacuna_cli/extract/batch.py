@@ -14,6 +14,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 import time
+from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +32,7 @@ from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pyimports import forget_module_files
+from lacuna_cli.extract.regions import Regions
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.models import Extraction
@@ -193,11 +195,26 @@ def _context() -> BaseContext:
 
 def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
                 progress: Progress | None) -> Iterable[tuple[int, Extraction]]:
-    with ProcessPoolExecutor(max_workers=_workers(), mp_context=context,
-                             initializer=start_extraction_worker) as pool:
-        pending: dict[Future[Extraction], tuple[int, str]] = {
-            pool.submit(Job.run, job): (index, job.relpath)
-            for index, job in zip(indexes, jobs, strict=True)}
+    """One single-process executor per worker, each fed from its own region of the project
+    (see `regions.py`) with one file queued behind the one it runs, so it never waits."""
+    regions = Regions([job.relpath for job in jobs], min(_workers(), len(jobs)))
+    with ExitStack() as stack:
+        pools = [stack.enter_context(ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=start_extraction_worker))
+            for _ in range(len(regions))]
+        pending: dict[Future[Extraction], tuple[int, str]] = {}
+        worker_of: dict[Future[Extraction], int] = {}
+
+        def feed(worker: int) -> None:
+            position = regions.next_for(worker)
+            if position is not None:
+                future = pools[worker].submit(Job.run, jobs[position])
+                pending[future] = (indexes[position], jobs[position].relpath)
+                worker_of[future] = worker
+
+        for worker in range(len(pools)):
+            feed(worker)
+            feed(worker)
         running_since: dict[Future[Extraction], float] = {}
         finished = 0
         while pending:
@@ -205,6 +222,7 @@ def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
             for future in done:
                 index, _path = pending.pop(future)
                 running_since.pop(future, None)
+                feed(worker_of.pop(future))
                 finished += 1
                 yield index, future.result()
             if progress is not None and not done:

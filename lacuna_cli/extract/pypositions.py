@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -52,23 +53,119 @@ class _StartRecorder(CodegenState):
 
 class NodeStarts:
     """The (1-based line, 0-based column) at which each node of one module starts, as libcst's
-    PositionProvider reports it (KeyError for a whitespace or punctuation node)."""
+    PositionProvider reports it (KeyError for a whitespace or punctuation node).
 
-    def __init__(self, module: cst.Module) -> None:
-        state = _StartRecorder(default_indent=module.default_indent,
-                               default_newline=module.default_newline)
-        module._codegen(state)
-        self._starts = state.starts
-        self._offsets = list(accumulate(map(len, state.tokens), initial=0))
-        code = "".join(state.tokens)
-        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(code))]
+    Given the module's source, top-level statements are generated one at a time, when a node
+    of theirs is first asked about: the interpreter of another project file runs its top level
+    and summarises the few functions callers ask for, and generating code for the rest was
+    most of what positions cost there. A statement generated alone is the same text it is in
+    the module (each starts at no indentation), so where it starts is where that text occurs
+    in the source between its neighbours already placed; if it occurs there other than exactly
+    once (a file without a final line break changes the last statement's text), the whole
+    module is generated as without the source."""
 
-    def alias(self, node: cst.CSTNode, like: cst.CSTNode) -> None:
+    def __init__(self, module: cst.Module, source: str | None = None) -> None:
+        self._module = module
+        self._starts: dict[cst.CSTNode, int] = {}  # node -> character offset in the source
+        # Top-level statements not generated yet, and where those generated begin and end.
+        self._pending = set(range(len(module.body))) if source is not None else set()
+        self._placed: dict[int, tuple[int, int]] = {}
+        self._owner: dict[cst.CSTNode, int] | None = None  # statement node -> top-level index
+        if source is None:
+            source = self._generate_whole()
+        self._source = source
+        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(source))]
+
+    def alias(self, node: cst.CSTNode, like: cst.CSTNode, near: cst.CSTNode | None = None
+              ) -> None:
         """Place a node the interpreter made itself (a call it reads a call as) where `like`
-        is written."""
-        self._starts[node] = self._starts[like]
+        is written (`near`: the statement being interpreted, see `__getitem__`)."""
+        self._starts[node] = self._offset(like, near)
 
-    def __getitem__(self, node: cst.CSTNode) -> tuple[int, int]:
-        offset = self._offsets[self._starts[node]]
+    def at(self, node: cst.CSTNode, near: cst.CSTNode | None = None) -> tuple[int, int]:
+        """Where `node` starts; `near` is a statement that probably holds it (the one being
+        interpreted), so only its top-level statement needs generating."""
+        offset = self._offset(node, near)
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1]
+
+    def __getitem__(self, node: cst.CSTNode) -> tuple[int, int]:
+        return self.at(node)
+
+    def _offset(self, node: cst.CSTNode, near: cst.CSTNode | None) -> int:
+        found = self._starts.get(node)
+        if found is not None:
+            return found
+        if self._pending:
+            owner = self._owners()
+            for hint in (node, near):
+                index = owner.get(hint) if hint is not None else None
+                if index is not None and index in self._pending:
+                    self._generate(index)
+                    if node in self._starts:
+                        return self._starts[node]
+            for index in sorted(self._pending):
+                self._generate(index)
+        return self._starts[node]
+
+    def _owners(self) -> dict[cst.CSTNode, int]:
+        """Every statement (compound, line and small statement) by the index of the top-level
+        statement holding it: statements only, never their expressions, so it is cheap."""
+        if self._owner is None:
+            self._owner = {}
+            for index, statement in enumerate(self._module.body):
+                stack: list[cst.CSTNode] = [statement]
+                while stack:
+                    node = stack.pop()
+                    self._owner[node] = index
+                    stack.extend(_inner_statements(node))
+        return self._owner
+
+    def _generate(self, index: int) -> None:
+        """Generate one top-level statement and place it in the source (see the class)."""
+        self._pending.discard(index)
+        state = self._state()
+        self._module.body[index]._codegen(state)
+        text = "".join(state.tokens)
+        low = max((end for i, (_, end) in self._placed.items() if i < index), default=0)
+        high = min((start for i, (start, _) in self._placed.items() if i > index),
+                   default=len(self._source))
+        start = self._source.find(text, low, high)
+        if start < 0 or self._source.find(text, start + 1, high) >= 0:
+            self._pending.clear()
+            self._generate_whole()
+            return
+        self._placed[index] = (start, start + len(text))
+        self._record(state, start)
+
+    def _generate_whole(self) -> str:
+        state = self._state()
+        self._module._codegen(state)
+        self._record(state, 0)
+        return "".join(state.tokens)
+
+    def _state(self) -> _StartRecorder:
+        return _StartRecorder(default_indent=self._module.default_indent,
+                              default_newline=self._module.default_newline)
+
+    def _record(self, state: _StartRecorder, base: int) -> None:
+        offsets = list(accumulate(map(len, state.tokens), initial=base))
+        for node, token in state.starts.items():
+            self._starts.setdefault(node, offsets[token])
+
+
+def _inner_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements directly inside a statement: its small statements, the statements of
+    its blocks (`body`, `orelse`, `handlers`, `finalbody`, a match's `cases`)."""
+    inner: list[cst.CSTNode] = []
+    if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
+        return list(node.body)
+    for name in ("body", "orelse", "handlers", "finalbody", "cases"):
+        part = getattr(node, name, None)
+        if isinstance(part, cst.IndentedBlock | cst.SimpleStatementSuite):
+            inner.extend(part.body if isinstance(part, cst.IndentedBlock) else [part])
+        elif isinstance(part, cst.Else | cst.Finally | cst.If):
+            inner.append(part)
+        elif isinstance(part, Sequence):
+            inner.extend(part)
+    return inner

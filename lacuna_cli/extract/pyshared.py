@@ -20,14 +20,16 @@ from lacuna_cli.extract.pypositions import NodeStarts
 
 
 class SharedParse:
-    """One module's libcst tree and, on first use, where its nodes start."""
+    """One module's libcst tree and, on first use, where its nodes start (generated statement by
+    statement as they are asked about: see `NodeStarts`)."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, source: str) -> None:
         self.module = module
+        self.source = source
 
     @cached_property
     def positions(self) -> NodeStarts:
-        return NodeStarts(self.module)
+        return NodeStarts(self.module, self.source)
 
 
 # By the module's source text (its path alone could hold other text in another run).
@@ -38,5 +40,5 @@ def shared_parse(source: str) -> SharedParse:
     """The shared parse of a project module's source; raises what `parse_cst` raises."""
     found = _PARSED.get(source)
     if found is None:
-        found = _PARSED[source] = SharedParse(parse_cst(source))
+        found = _PARSED[source] = SharedParse(parse_cst(source), source)
     return found

@@ -304,7 +304,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if made is None:
             body = cst.IndentedBlock([cst.SimpleStatementLine([cst.Return(node.body)])])
             definition = cst.FunctionDef(cst.Name("lambda"), node.params, body)
-            self.positions.alias(definition, node)
+            self.positions.alias(definition, node, self.statement)
             made = self.lambdas[node] = Function("<lambda>", definition,
                                                  dict(self.env) if self.returns else None)
         return made
@@ -858,8 +858,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def call(self, node: cst.Call) -> Value | None:
         written = getattr_form(node)  # `getattr(df, "to_csv")(p)`: read as `df.to_csv(p)`
         if written is not None:
-            self.positions.alias(written.call, node)
-            self.positions.alias(written.method, written.written)
+            self.positions.alias(written.call, node, self.statement)
+            self.positions.alias(written.method, written.written, self.statement)
             return self.call(written.call)
         func = node.func
         named = self.named_method(node)
@@ -1425,9 +1425,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def loc(self, node: cst.CSTNode) -> Location:
         """Where a node starts; a method call continued on a later line of a chain
         (`(pd.read_csv(p)\n  .query(...))`) is where its method name is, as users read it."""
-        line, column = self.positions[node]
+        line, column = self.positions.at(node, self.statement)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            method_line, method_column = self.positions[node.func.attr]
+            method_line, method_column = self.positions.at(node.func.attr, self.statement)
             if method_line != line:
                 line, column = method_line, method_column
         return self.locate(line, column + 1)
