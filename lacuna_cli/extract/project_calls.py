@@ -33,6 +33,7 @@ from lacuna_cli.extract.pybinds import module_binds
 from lacuna_cli.extract.project_files import digest_of, parsed, relative, resolved
 from lacuna_cli.extract.pyimports import module_file
 
+EMPTY: frozenset[str] = frozenset()
 MAX_DEPTH = 3  # helpers importing helpers: deeper chains are rare and each level costs a parse
 BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -72,14 +73,24 @@ class _Exports:
 
 
 _NOTHING = _Exports(frozenset(), frozenset())
-# (resolved path, digest) -> what that project file exports that touches data
-_EXPORTS: dict[tuple[str, str], _Exports] = {}
+# (resolved path, digest, depth) -> what that project file exports that touches data, as read
+# `depth` imports deep: the same file read deeper follows fewer of its own imports, so keyed
+# without the depth, a file's answer was whichever depth first asked, and findings depended on
+# the order files were analysed in. Depth grows along every chain, so no chain meets a file
+# whose answer is still being made (an import cycle ends at MAX_DEPTH).
+_EXPORTS: dict[tuple[str, str, int], _Exports] = {}
 
 
 def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
                  depth: int = 0) -> DataHelpers:
     """The names and module attributes this module's imports bind to data-touching names of
     project files."""
+    return _helpers_of(tuple(_imports(tree.body)), relpath, root, catalog, depth)
+
+
+def _helpers_of(statements: Sequence[ast.Import | ast.ImportFrom], relpath: str, root: Path,
+                catalog: Catalog, depth: int) -> DataHelpers:
+    """`data_helpers` of a module whose import statements are `statements`."""
     names: set[str] = set()
     attributes: set[tuple[str, str]] = set()
     modules: set[str] = set()
@@ -89,7 +100,7 @@ def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
         modules.update(exports.modules)
         return exports.names
 
-    for statement in _imports(tree.body):
+    for statement in statements:
         if isinstance(statement, ast.Import):
             for alias in statement.names:
                 bound = alias.asname or alias.name.split(".")[0]
@@ -159,41 +170,70 @@ def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Ex
         digest = digest_of(path)
         if digest is None:
             return _NOTHING
-        key = (str(resolved(path)), digest)
+        file = (str(resolved(path)), digest)
+        key = (*file, depth)
         if key in _EXPORTS:
             return _EXPORTS[key]
         relpath = relative(path, root)
-        _EXPORTS[key] = _Exports(frozenset(), frozenset({relpath}))  # an import cycle ends here
-        text = path.read_text(encoding="utf-8", errors="replace")
-        tree = parsed(text, key)
-        imported = data_helpers(tree, relpath, root, catalog, depth + 1)
-        names = _touching_names(tree, text, catalog, imported)
-        _EXPORTS[key] = _Exports(names, imported.modules | {relpath}, *_passing(tree))
+        facts = _facts_of(path, file, catalog)
+        imported = _helpers_of(facts.imports, relpath, root, catalog, depth + 1)
+        _EXPORTS[key] = _Exports(_touching_names(facts, imported), imported.modules | {relpath},
+                                 facts.classes, facts.passing, facts.star)
     except (OSError, ValueError, SyntaxError, RecursionError):
         return _NOTHING
     return _EXPORTS[key]
 
 
-def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
-                    imported: DataHelpers) -> frozenset[str]:
-    """The names a module's top-level statements bind whose text touches data: it spells an
-    entry point or a write, names a data-touching import, or names another touching statement's
-    binding (a loader calling a reader of the same file), to a fixed point."""
+@dataclass(frozen=True)
+class _Facts:
+    """What a project file's text says, whatever depth it is read at: its import statements,
+    what each top-level statement binds and spells, and what `_passing` tells."""
+
+    imports: tuple[ast.Import | ast.ImportFrom, ...]
+    # (names bound, identifiers spelled, whether its text spells an entry point or a write)
+    units: tuple[tuple[frozenset[str], frozenset[str], bool], ...]
+    libraries: frozenset[str]  # every name its imports bind
+    classes: frozenset[str]
+    passing: frozenset[str]
+    star: bool
+
+
+# (resolved path, digest) -> its facts: read once, whichever depths ask
+_FACTS: dict[tuple[str, str], _Facts] = {}
+
+
+def _facts_of(path: Path, file: tuple[str, str], catalog: Catalog) -> _Facts:
+    found = _FACTS.get(file)
+    if found is not None:
+        return found
+    text = path.read_text(encoding="utf-8", errors="replace")
+    tree = parsed(text, file)
     lines = LINE.findall(text)
     words = touch_words(catalog)
-    units: list[tuple[set[str], set[str]]] = []  # (names bound, identifiers spelled)
-    touching = set(imported.names)  # re-exported too (`from .loaders import *`)
-    # `import pandas as pd` (under an `if` too): touches data, but is no helper of this module
-    libraries = {name for statement in _imports(tree.body)
-                 for name in module_binds(statement)} - imported.names
+    units = []
     for statement in tree.body:
-        binds = module_binds(statement)
         first = min([statement.lineno, *(d.lineno for d in
                                          getattr(statement, "decorator_list", ()))])
         segment = "".join(lines[first - 1:statement.end_lineno or statement.lineno])
-        mentions = set(IDENTIFIER.findall(segment))
-        if (not mentions.isdisjoint(words) and may_touch_data(segment, catalog)) or (
-                imported.named_in(mentions)):
+        mentions = frozenset(IDENTIFIER.findall(segment))
+        touches = not mentions.isdisjoint(words) and may_touch_data(segment, catalog)
+        # a touching statement's binds count whatever it spells: no need to keep what it does
+        units.append((frozenset(module_binds(statement)), EMPTY if touches else mentions,
+                      touches))
+    imports = tuple(_imports(tree.body))
+    libraries = frozenset(name for statement in imports for name in module_binds(statement))
+    found = _FACTS[file] = _Facts(imports, tuple(units), libraries, *_passing(tree))
+    return found
+
+
+def _touching_names(facts: _Facts, imported: DataHelpers) -> frozenset[str]:
+    """The names a module's top-level statements bind whose text touches data: it spells an
+    entry point or a write, names a data-touching import, or names another touching statement's
+    binding (a loader calling a reader of the same file), to a fixed point."""
+    touching = set(imported.names)  # re-exported too (`from .loaders import *`)
+    units: list[tuple[frozenset[str], frozenset[str]]] = []
+    for binds, mentions, touches in facts.units:
+        if touches or imported.named_in(mentions):
             touching |= binds
         else:
             units.append((binds, mentions))
@@ -204,7 +244,8 @@ def _touching_names(tree: ast.Module, text: str, catalog: Catalog,
             if not binds <= touching and not mentions.isdisjoint(touching):
                 touching |= binds
                 grew = True
-    return frozenset(touching - libraries)
+    # `import pandas as pd` (under an `if` too): touches data, but is no helper of this module
+    return frozenset(touching - (facts.libraries - imported.names))
 
 
 def _passing(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], bool]:

@@ -442,6 +442,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.write([raised], (EXCEPTION_LOG, None), node)
         elif isinstance(node, cst.Return) and node.value is not None:
             returned = self.value(node.value)
+            if isinstance(node.value, cst.Call):
+                # `return load()` of a helper from another file: the data it tells, so a
+                # caller of this function a file further away is told it too
+                returned = self.resolved(returned, node.value)
             if self.returns:
                 self.returns[-1].append(returned)
         elif isinstance(node, cst.Import):

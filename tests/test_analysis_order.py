@@ -1,0 +1,55 @@
+"""A file's analysis does not depend on which files the same process analysed before it.
+
+Pool workers keep what they learn of other project files for every later file, and which
+files a worker gets depends on the machine's cores and the shard it runs in. A helper two
+imports deep used to be read once at whatever depth first asked: analysed after a file that
+reached it deeper, a job calling it directly lost the send its helpers make.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import write_files
+
+FILES = {
+    "helpers/deep.py": "import pandas as pd\n\n\ndef load():\n"
+                       "    return pd.read_csv('data/customers.csv')\n",
+    "helpers/top.py": "from helpers.deep import load\n\n\ndef fetch():\n    return load()\n",
+    # reaches helpers/top.py three imports deep, where its own imports are no longer followed
+    "reports/outer.py": "from reports.inner import summary\n\nprint(summary())\n",
+    "reports/inner.py": "from reports.middle import count\n\n\ndef summary():\n"
+                        "    return count()\n",
+    "reports/middle.py": "from helpers.top import fetch\n\n\ndef count():\n"
+                         "    return len(fetch())\n",
+    "job.py": "import requests\n\nfrom helpers.top import fetch\n\n"
+              "requests.post('https://partner.example/upload', json=fetch().to_dict())\n",
+    "data/customers.csv": "customer_id,email\n1,a@example.com\n",
+}
+
+ANALYSE = """
+import json, sys
+from pathlib import Path
+from lacuna_cli.extract import extract_file
+root = Path(sys.argv[1])
+for relpath in sys.argv[2:]:
+    extraction = extract_file(root / relpath, relpath, root, None, ())
+print(json.dumps(extraction.model_dump(mode="json"), sort_keys=True))
+"""
+
+
+def _last_analysis(root: Path, *order: str) -> str:
+    """The analysis of the last of `order`, the files analysed one after another in one
+    process (a fresh one, as a pool worker starts)."""
+    return subprocess.run([sys.executable, "-c", ANALYSE, str(root), *order],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_a_job_is_analysed_alike_whatever_was_analysed_before(tmp_path: Path) -> None:
+    write_files(tmp_path, FILES)
+    alone = _last_analysis(tmp_path, "job.py")
+    assert "partner.example" in alone and "customers.csv" in alone
+    assert _last_analysis(tmp_path, "reports/outer.py", "job.py") == alone
+    assert _last_analysis(tmp_path, "reports/middle.py", "reports/outer.py", "job.py") == alone
