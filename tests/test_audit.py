@@ -11,7 +11,7 @@ import hashlib
 import json
 import shutil
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -380,7 +380,7 @@ def test_log_filter_since(checked_shop: Path, records: list[dict]) -> None:
 
 def test_log_since_honours_a_utc_offset(checked_shop: Path, records: list[dict]) -> None:
     first = datetime.strptime(records[0]["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-        tzinfo=timezone.utc)
+        tzinfo=UTC)
     # The same instant as the first record, written in UTC+05:00.
     same_instant = first.astimezone(timezone(timedelta(hours=5))).isoformat()
     assert log_json(checked_shop, "--since", same_instant) == records

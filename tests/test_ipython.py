@@ -19,7 +19,7 @@ class _Frame:
 
     written: list[str] = []
 
-    def merge(self, other, **kwargs):  # noqa: ANN001, ANN003
+    def merge(self, other, **kwargs):
         return self
 
     def to_csv(self, path: str) -> None:
