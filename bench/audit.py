@@ -36,7 +36,8 @@ def entries(count: int, run: int) -> list[dict]:
     return [{"event_id": str(uuid.uuid4()), "timestamp": stamp(run),
              "actor": "ana@acme.example", "repo": "shop", "commit": "0" * 40,
              "event_type": "decision", "resource": f"reports/part-{i % 97}.csv",
-             "action": "write", "tier": "INTERNAL", "tags": ["DERIVED_FROM_PROPRIETARY", "FINANCIAL"],
+             "action": "write", "tier": "INTERNAL",
+             "tags": ["DERIVED_FROM_PROPRIETARY", "FINANCIAL"],
              "result": "allowed", "policy_id": "LACUNA-DEFAULT", "policy_version": "1.0.0",
              "reasoning": "no rule of LACUNA-DEFAULT 1.0.0 denies this write to reports/x.csv",
              "location": f"pipelines/job_{i % 13}.py:{i % 300}"} for i in range(count)]
@@ -68,7 +69,8 @@ def main() -> None:
             append_run(db, APPEND_RUN, run)
         with open_store(db) as connection:
             start, cpu = time.perf_counter(), time.process_time()
-            result = verify_store(connection, db.parent / "archive", audit_store.every_checkpoint(connection))
+            result = verify_store(connection, db.parent / "archive",
+                                  audit_store.every_checkpoint(connection))
             elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert result.ok, result.problems[:3]
         print(f"verify: {result.records:,} records, {result.checkpoints} checkpoints: "

@@ -30,10 +30,11 @@ from pathlib import Path
 
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from audit import append_run, stamp  # bench/audit.py: Lacuna's own writer
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-from audit import append_run, stamp  # bench/audit.py: Lacuna's own writer
 
 ENV = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
 RUNS = 4

@@ -28,13 +28,14 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-from audit import append_run  # bench/audit.py: Lacuna's own writer
-
 from lacuna_cli.audit.chain import GENESIS_HASH, RECORD_FIELDS, record_hash
 from lacuna_cli.audit.push import init_central
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from audit import append_run  # bench/audit.py: Lacuna's own writer
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 
 ENV = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
 RUNS = 4
@@ -101,7 +102,8 @@ def probes(dsn: str, victim: str, as_attacker: str, attacker_chain: str
         own = connection.execute(f"SELECT {columns} FROM lacuna.audit_log WHERE chain = %s "
                                  "ORDER BY seq DESC LIMIT 1", [attacker_chain]).fetchone()
     fields = ("chain", *RECORD_FIELDS)
-    victim_head, own_head = dict(zip(fields, head)), dict(zip(fields, own))
+    victim_head = dict(zip(fields, head, strict=True))
+    own_head = dict(zip(fields, own, strict=True))
     insert = (f"INSERT INTO lacuna.audit_log ({columns}) VALUES "
               f"({', '.join('%s' for _ in fields)})")
 
@@ -146,7 +148,7 @@ def take_event_id(dsn: str, as_attacker: str, attacker_chain: str, victim_projec
     with psycopg.connect(dsn) as connection:
         head = dict(zip(fields, connection.execute(
             f"SELECT {columns} FROM lacuna.audit_log WHERE chain = %s ORDER BY seq DESC LIMIT 1",
-            [attacker_chain]).fetchone()))
+            [attacker_chain]).fetchone(), strict=True))
     record = {**head, "seq": head["seq"] + 1, "event_id": event_id, "prev_hash": head["hash"]}
     record["hash"] = record_hash(record)
     with psycopg.connect(as_attacker) as connection:

@@ -190,7 +190,7 @@ def edit_frontier(project: Path) -> None:
     with duckdb.connect(str(project / DB)) as db:
         (frontier,) = db.execute("SELECT frontier FROM checkpoints WHERE seq = 112").fetchone()
         nodes = json.loads(frontier)
-        nodes[-1][1] = record_hash({name: "" for name in RECORD_FIELDS})
+        nodes[-1][1] = record_hash(dict.fromkeys(RECORD_FIELDS, ""))
         db.execute("UPDATE checkpoints SET frontier = ? WHERE seq = 112", [json.dumps(nodes)])
 
 

@@ -250,11 +250,15 @@ def column_pii() -> None:
           f"{sum(r['label'] is not None for r in rows)} labeled PII, {len(sensitive)} scoped "
           f"negatives adjudicated sensitive, {len(not_identifying)} labeled positives "
           f"adjudicated not identifying")
-    column: Callable[[dict], str] = lambda r: r["column"]
-    strict: Callable[[dict], bool | None] = lambda r: r["label"] is not None
-    adjudicated: Callable[[dict], bool | None] = (
-        lambda r: (r["label"] is not None and r["id"] not in not_identifying)
-        or r["id"] in sensitive)
+    def column(r: dict) -> str:
+        return r["column"]
+
+    def strict(r: dict) -> bool | None:
+        return r["label"] is not None
+
+    def adjudicated(r: dict) -> bool | None:
+        return (r["label"] is not None and r["id"] not in not_identifying) or r["id"] in sensitive
+
     layer1 = Classifier.from_rules(load_rules(), use_embeddings=False)
     results = {"layer 1": per_table(rows, layer1, column)}
     alone = [{**r, "table": None} for r in rows]
@@ -315,9 +319,15 @@ def peer(name: str) -> None:
     rows = json.loads(path.read_text())
     # A nested field is a column named by its whole path, as `pd.json_normalize` names it
     # (`emails.value`, `phone_numbers.id`): the path says what the leaf holds and whose it is.
-    column: Callable[[dict], str] = lambda r: str(r["column"])
-    leaf: Callable[[dict], str] = lambda r: str(r["column"]).split(".")[-1]
-    gold: Callable[[dict], bool | None] = lambda r: r["pii"]
+    def column(r: dict) -> str:
+        return str(r["column"])
+
+    def leaf(r: dict) -> str:
+        return str(r["column"]).split(".")[-1]
+
+    def gold(r: dict) -> bool | None:
+        return r["pii"]
+
     found = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), column)
     leaves = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False), leaf)
     nested = sum("." in str(r["column"]) for r in rows)
@@ -350,8 +360,12 @@ def own_schemas(path: Path) -> None:
     rows = [{"table": table, "column": column, "personal": label == "personal"}
             for table, labels in tables.items() for label in ("personal", "other")
             for column in labels[label]]
-    column: Callable[[dict], str] = lambda r: r["column"]
-    gold: Callable[[dict], bool | None] = lambda r: r["personal"]
+    def column(r: dict) -> str:
+        return r["column"]
+
+    def gold(r: dict) -> bool | None:
+        return r["personal"]
+
     print(f"\n== bench/{path.name}: {len(rows)} columns of {len(tables)} tables, "
           f"{sum(r['personal'] for r in rows)} personal; layer 1")
     with_names = per_table(rows, Classifier.from_rules(load_rules(), use_embeddings=False),

@@ -77,15 +77,15 @@ SHOP_CANARY = ("pipelines/customer_sales.py", None, 5)
 
 PY_SEEDS = [
     *(path.read_text() for path in sorted((SHOP / "pipelines").glob("*.py"))),
-    'import pandas as pd\norders = pd.read_csv("warehouse/orders.csv")\n'
-    'orders.groupby("region").sum().to_parquet("reports/by_region.parquet")\n',
-    'import duckdb\ncon = duckdb.connect("w.db")\n'
-    'rows = con.execute("SELECT id, total FROM sales.orders WHERE total > 10").fetchall()\n'
-    'with open("reports/rows.txt", "w") as f:\n    f.write(str(rows))\n',
-    'def main():\n    df = spark.sql("SELECT * FROM ops.events")\n'
-    '    df.write.mode("overwrite").saveAsTable("ops.events_copy")\n\nmain()\n',
-    'import requests, sys\nimport pandas as pd\nx = pd.read_json(sys.argv[1])\n'
-    'requests.post("https://api.acme.example/ingest", json=x.to_dict())\n',
+    ('import pandas as pd\norders = pd.read_csv("warehouse/orders.csv")\n'
+     'orders.groupby("region").sum().to_parquet("reports/by_region.parquet")\n'),
+    ('import duckdb\ncon = duckdb.connect("w.db")\n'
+     'rows = con.execute("SELECT id, total FROM sales.orders WHERE total > 10").fetchall()\n'
+     'with open("reports/rows.txt", "w") as f:\n    f.write(str(rows))\n'),
+    ('def main():\n    df = spark.sql("SELECT * FROM ops.events")\n'
+     '    df.write.mode("overwrite").saveAsTable("ops.events_copy")\n\nmain()\n'),
+    ('import requests, sys\nimport pandas as pd\nx = pd.read_json(sys.argv[1])\n'
+     'requests.post("https://api.acme.example/ingest", json=x.to_dict())\n'),
 ]
 NOTEBOOK_CELLS = [
     ["import pandas as pd\n", "%matplotlib inline\n"],
@@ -111,23 +111,23 @@ NOTEBOOK_SEEDS = [
 ]
 SQL_SEEDS = [
     *(path.read_text() for path in sorted((SHOP / "sql").glob("*.sql"))),
-    "WITH t AS (SELECT id, amount FROM sales.orders)\nINSERT INTO mart.totals\n"
-    "SELECT id, sum(amount) FROM t GROUP BY id;\n",
-    "MERGE INTO mart.a USING staging.b ON a.id = b.id\nWHEN MATCHED THEN UPDATE SET x = b.x\n"
-    "WHEN NOT MATCHED THEN INSERT (id, x) VALUES (b.id, b.x);\n",
-    "CREATE TABLE mart.c AS SELECT o.id, r.name FROM sales.orders o JOIN ref.regions r "
-    "ON o.region = r.id WHERE o.amount > 10 AND r.name LIKE 'N%';\n"
-    "COPY (SELECT region FROM mart.c) TO 'reports/c.csv' (HEADER);\n",
+    ("WITH t AS (SELECT id, amount FROM sales.orders)\nINSERT INTO mart.totals\n"
+     "SELECT id, sum(amount) FROM t GROUP BY id;\n"),
+    ("MERGE INTO mart.a USING staging.b ON a.id = b.id\nWHEN MATCHED THEN UPDATE SET x = b.x\n"
+     "WHEN NOT MATCHED THEN INSERT (id, x) VALUES (b.id, b.x);\n"),
+    ("CREATE TABLE mart.c AS SELECT o.id, r.name FROM sales.orders o JOIN ref.regions r "
+     "ON o.region = r.id WHERE o.amount > 10 AND r.name LIKE 'N%';\n"
+     "COPY (SELECT region FROM mart.c) TO 'reports/c.csv' (HEADER);\n"),
 ]
 DATABRICKS_SEEDS = [
-    "# Databricks notebook source\nimport pandas as pd\n\n# COMMAND ----------\n\n"
-    "# MAGIC %md\n# MAGIC # Orders\n\n# COMMAND ----------\n\n"
-    "# MAGIC %sql\n# MAGIC CREATE OR REPLACE TABLE mart.o AS\n"
-    "# MAGIC SELECT id FROM sales.orders\n\n"
-    "# COMMAND ----------\n\n"
-    "o = spark.table('mart.o').toPandas()\no.to_csv('reports/o.csv')\n",
-    "# Databricks notebook source\n# MAGIC %run ./helpers\n\n# COMMAND ----------\n\n"
-    "x = 1\n",
+    ("# Databricks notebook source\nimport pandas as pd\n\n# COMMAND ----------\n\n"
+     "# MAGIC %md\n# MAGIC # Orders\n\n# COMMAND ----------\n\n"
+     "# MAGIC %sql\n# MAGIC CREATE OR REPLACE TABLE mart.o AS\n"
+     "# MAGIC SELECT id FROM sales.orders\n\n"
+     "# COMMAND ----------\n\n"
+     "o = spark.table('mart.o').toPandas()\no.to_csv('reports/o.csv')\n"),
+    ("# Databricks notebook source\n# MAGIC %run ./helpers\n\n# COMMAND ----------\n\n"
+     "x = 1\n"),
 ]
 RULES_SEED = {"version": 1, "kind": "columns", "rules": [
     {"id": "loyalty", "words": ["loyalty_tier", "loyalty_points"], "tier": "INTERNAL",

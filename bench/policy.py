@@ -33,10 +33,11 @@ from opa_server import serve_opa
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 ACTIONS = ["read"] * 35 + ["join"] * 10 + ["filter"] * 10 + ["aggregate"] * 10 + \
           ["anonymize"] * 5 + ["write"] * 20 + ["export"] * 10
-DESTINATIONS = [("project", "reports/out_{}.csv")] * 6 + [("project", "warehouse/t_{}.parquet")] * 6 \
-    + [("unmanaged", "~/Downloads/x_{}.csv"), ("http", "https://api.partner.example/{}"),
-       ("cloud", "s3://scratch-{}/x.csv"), ("database", "analytics.t_{}"),
-       ("dynamic", "")]
+DESTINATIONS = ([("project", "reports/out_{}.csv")] * 6
+                + [("project", "warehouse/t_{}.parquet")] * 6
+                + [("unmanaged", "~/Downloads/x_{}.csv"), ("http", "https://api.partner.example/{}"),
+                   ("cloud", "s3://scratch-{}/x.csv"), ("database", "analytics.t_{}"),
+                   ("dynamic", "")])
 TAGS = [(), (), ("FINANCIAL",), ("PII", "GDPR"), ("PHI",), ("IDENTIFIER",)]
 
 

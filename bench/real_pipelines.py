@@ -535,7 +535,7 @@ def main() -> int:
     strays = sorted(set(found) - set(labels))
     ops = [op for label in labels.values() for op in label.operations]
     summary = report["summary"]
-    print(f"real pipelines: {len(labels)} files ({sum(l.control for l in labels.values())} "
+    print(f"real pipelines: {len(labels)} files ({sum(label.control for label in labels.values())} "
           f"controls), {sum(not op.optional for op in ops)} labeled operations, "
           f"{sum(op.block for op in ops)} must-block")
     print(f"lacuna check: {elapsed:.1f} s, {summary['operations']} operations, "

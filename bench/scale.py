@@ -15,11 +15,11 @@ slowest shard (what N runners in parallel wait for), the CPU of all shards, and 
 on its own, with the shard files' size.
 
 Then the projection to 100,000 files. CPU seconds, not wall (this machine is shared, so its
-wall clock measures the load), are fitted per step by least squares as a + b × files over the
+wall clock measures the load), are fitted per step by least squares as a + b * files over the
 measured sizes: single runs on their file count, shard runs on each shard's share, merges on
 the whole count. On runners of RUNNER_CORES cores, extraction spreads over the cores and the
 merge (decode, lineage, classification, policy, audit) runs on one: one runner takes
-(single − merge) / cores + merge, N runners take shard(100,000 / N) / cores + merge(100,000).
+(single - merge) / cores + merge, N runners take shard(100,000 / N) / cores + merge(100,000).
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def lacuna(project: Path, db: Path, *args: str, embeddings: bool) -> Measured:
 def line(label: str, files: int, runs: list[Measured]) -> str:
     cpu = sum(r.cpu for r in runs)
     return (f"  {label:<13} wall {sum(r.wall for r in runs):7.1f} s  CPU {cpu:7.1f} s  "
-            f"CPU/file {1000 * cpu / files:6.1f} ms  peak RSS {max(r.rss_mb for r in runs):6.0f} MB")
+            f"CPU/file {1000 * cpu / files:6.1f} ms  "
+            f"peak RSS {max(r.rss_mb for r in runs):6.0f} MB")
 
 
 def sharded(project: Path, db: Path, folder: Path, count: int, embeddings: bool
@@ -128,7 +129,8 @@ def main() -> None:
             root = Path(scratch)
             project = root / "monorepo"
             written = monorepo.generate(project, files)
-            print(f"{written} files ({sum(p.stat().st_size for p in project.rglob('*') if p.is_file()) / 2**20:.1f} MB "
+            size = sum(p.stat().st_size for p in project.rglob("*") if p.is_file())
+            print(f"{written} files ({size / 2**20:.1f} MB "
                   f"with data headers), load average {os.getloadavg()[0]:.1f}", flush=True)
             for state in ("cold", "warm"):
                 single = lacuna(project, root / "single.duckdb", "check", "--format", "json",

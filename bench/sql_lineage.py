@@ -108,7 +108,8 @@ def column_pairs(found: list[StatementLineage], targets: set[str]) -> set[tuple[
             continue
         for entry in statement.column_lineage:
             for table, column in entry.sources:
-                pairs.add((f"{norm(table)}.{column.lower()}", f"{norm(target.name)}.{entry.column}"))
+                pairs.add((f"{norm(table)}.{column.lower()}",
+                           f"{norm(target.name)}.{entry.column}"))
     return pairs
 
 

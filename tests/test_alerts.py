@@ -20,7 +20,7 @@ def webhook(statuses: list[int], delay: float = 0.0) -> Iterator[tuple[str, list
     answers = iter(statuses)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:  # http.server's naming
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             time.sleep(delay)
             self.send_response(next(answers, 200))

@@ -11,7 +11,8 @@ import hashlib
 import json
 import shutil
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -130,7 +131,7 @@ def test_one_record_per_finding_of_check_json(shop: Path) -> None:
 def test_every_record_is_chained_and_canonically_hashed(records: list[dict]) -> None:
     assert [r["seq"] for r in records] == list(range(1, len(records) + 1))
     assert records[0]["prev_hash"] == GENESIS
-    for before, after in zip(records, records[1:]):
+    for before, after in pairwise(records):
         assert after["prev_hash"] == before["hash"]
     for record in records:
         assert set(record) == RECORD_FIELDS
@@ -301,7 +302,7 @@ def test_link_chains_from_genesis_and_hashes_canonically() -> None:
     rows = _rows()
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0]["prev_hash"] == GENESIS
-    for before, after in zip(rows, rows[1:]):
+    for before, after in pairwise(rows):
         assert after["prev_hash"] == before["hash"]
     assert all(r["hash"] == independent_hash(r) for r in rows)
     first = _seal(rows)
@@ -346,7 +347,7 @@ def test_verify_names_the_first_bad_record(mutate, first: tuple[int, str]) -> No
 
 def test_log_json_lists_every_record(checked_shop: Path, records: list[dict]) -> None:
     assert records
-    code, document = verify_json(checked_shop)
+    _, document = verify_json(checked_shop)
     assert len(records) == document["records"]
 
 
@@ -380,7 +381,7 @@ def test_log_filter_since(checked_shop: Path, records: list[dict]) -> None:
 
 def test_log_since_honours_a_utc_offset(checked_shop: Path, records: list[dict]) -> None:
     first = datetime.strptime(records[0]["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-        tzinfo=timezone.utc)
+        tzinfo=UTC)
     # The same instant as the first record, written in UTC+05:00.
     same_instant = first.astimezone(timezone(timedelta(hours=5))).isoformat()
     assert log_json(checked_shop, "--since", same_instant) == records

@@ -345,24 +345,24 @@ def test_odd_python_file_is_at_most_one_error_and_the_run_goes_on(shop, case):
 
 PARTIAL = {
     # name: (source, the line CPython blames, lines skipped in the message)
-    "python2-print": ('import pandas as pd\n'                                  # 1
-                      'customers = pd.read_csv("data/customers.csv")\n'       # 2
-                      'print "exporting"\n'                                   # 3
-                      'customers.to_csv("~/Downloads/all.csv")\n',            # 4
+    "python2-print": (('import pandas as pd\n'                                  # 1
+                       'customers = pd.read_csv("data/customers.csv")\n'       # 2
+                       'print "exporting"\n'                                   # 3
+                       'customers.to_csv("~/Downloads/all.csv")\n'),           # 4
                       3, "line 3"),
-    "bad-line-inside-a-function": ('import pandas as pd\n'                    # 1
-                                   'def export():\n'                          # 2
-                                   '    customers = pd.read_csv("data/customers.csv")\n'
-                                   '    print "exporting"\n'                  # 4
-                                   '    customers.to_csv("~/Downloads/all.csv")\n'
-                                   'export()\n',
+    "bad-line-inside-a-function": (('import pandas as pd\n'                    # 1
+                                    'def export():\n'                          # 2
+                                    '    customers = pd.read_csv("data/customers.csv")\n'
+                                    '    print "exporting"\n'                  # 4
+                                    '    customers.to_csv("~/Downloads/all.csv")\n'
+                                    'export()\n'),
                                    4, "line 4"),
-    "broken-statement-between-good-ones": ('import pandas as pd\n'            # 1
-                                           'customers = pd.read_csv("data/customers.csv")\n'
-                                           'totals = compute(\n'              # 3
-                                           '    customers customers,\n'       # 4
-                                           ')\n'                              # 5
-                                           'customers.to_csv("~/Downloads/all.csv")\n',
+    "broken-statement-between-good-ones": (('import pandas as pd\n'            # 1
+                                            'customers = pd.read_csv("data/customers.csv")\n'
+                                            'totals = compute(\n'              # 3
+                                            '    customers customers,\n'       # 4
+                                            ')\n'                              # 5
+                                            'customers.to_csv("~/Downloads/all.csv")\n'),
                                            4, "lines 3-5"),
 }
 

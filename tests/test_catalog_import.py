@@ -87,8 +87,8 @@ def test_each_catalog_format_classifies_the_table(tmp_path: Path, lacuna, name: 
     assert "Personal columns: email" in checked.stdout
     explained = lacuna("classify", "explain", "stage.t_items", cwd=root)
     assert "stage.t_items: PROPRIETARY [GDPR, PII] — catalog" in explained.stdout
-    assert "catalog (beaten only by an override): PROPRIETARY [GDPR, PII], column email " \
-           f"[GDPR, PII] — catalog {name}" in explained.stdout
+    assert ("catalog (beaten only by an override): PROPRIETARY [GDPR, PII], column email "
+            f"[GDPR, PII] — catalog {name}") in explained.stdout
 
 
 def test_labels_the_mapping_does_not_know_are_listed_and_classify_nothing(
@@ -96,8 +96,8 @@ def test_labels_the_mapping_does_not_know_are_listed_and_classify_nothing(
     root = project(tmp_path / "repo")
     (root / "tags.csv").write_text(EXPORTS["tag_references.csv"])
     imported = lacuna("catalog", "import", "tags.csv", cwd=root)
-    assert "labels no mapping entry knows (ignored): SEMANTIC_CATEGORY, COST_CENTER, " \
-           "COST_CENTER:SALES" in imported.stdout
+    assert ("labels no mapping entry knows (ignored): SEMANTIC_CATEGORY, COST_CENTER, "
+            "COST_CENTER:SALES") in imported.stdout
 
 
 def test_the_mapping_is_data(tmp_path: Path, lacuna) -> None:
@@ -180,6 +180,6 @@ def test_the_repositorys_own_dbt_meta_and_tags_classify_its_models(tmp_path: Pat
     checked = lacuna("check", ".", cwd=root)
     assert checked.code == 1 and "Personal columns: contact" in checked.stdout, checked.stdout
     explained = lacuna("classify", "explain", "dim_k7", cwd=root)
-    assert "catalog (beaten only by an override): PROPRIETARY [GDPR, PII], column contact " \
-           "[GDPR, PII] — catalog models/schema.yml: contact contains_pii:true" \
-        in explained.stdout
+    assert ("catalog (beaten only by an override): PROPRIETARY [GDPR, PII], column contact "
+            "[GDPR, PII] — catalog models/schema.yml: contact contains_pii:true"
+            ) in explained.stdout

@@ -30,8 +30,8 @@ CUSTOMERS_WITHOUT_EMAIL = """CREATE TABLE SCHEMA.customers AS
 SELECT id, country FROM SCHEMA.stg_contacts;
 """
 NOTEBOOK_CELLS = [
-    'import pandas as pd\nimport sqlalchemy\n\nengine = sqlalchemy.create_engine('
-    '"postgresql://warehouse")',
+    ('import pandas as pd\nimport sqlalchemy\n\nengine = sqlalchemy.create_engine('
+     '"postgresql://warehouse")'),
     'frame = pd.read_sql("SELECT * FROM SCHEMA.customers", engine)',
     'contacts = frame[["cref", "country"]]\ncontacts.to_csv("~/Downloads/SCHEMA.csv")',
 ]

@@ -139,8 +139,8 @@ def test_the_repositorys_own_config_cannot_choose_the_central_store(repos, lacun
     with (analysts / "pyproject.toml").open("a") as handle:
         handle.write(f'central_url = "{UNREACHABLE}"\n')
     checked = lacuna("check", ".", cwd=analysts)
-    assert "central_url: ignored: a repository's own config cannot choose the central " \
-           "store" in checked.stderr
+    assert ("central_url: ignored: a repository's own config cannot choose the central "
+            "store") in checked.stderr
     assert "cannot connect" not in checked.stderr
 
 

@@ -60,7 +60,7 @@ def test_names_the_rules_do_not_know_are_decided_by_nearest_examples(decided) ->
 
 
 def test_a_warm_run_reads_the_cache_and_never_imports_the_model(decided) -> None:
-    db, verdicts = decided
+    db, _ = decided
     done = subprocess.run([sys.executable, "-c", WARM, str(db), *NAMES], capture_output=True,
                           text=True, check=True, timeout=120)
     report = json.loads(done.stdout)

@@ -249,8 +249,8 @@ def test_explain_shows_the_entity_decision_and_why(lacuna, retail: Path) -> None
     text = lacuna("classify", "explain", "data/stores.csv", cwd=retail)
     assert text.code == 0, text.stderr
     assert "entity: thing (store) — its name 'stores' names a store" in text.stdout
-    assert "column street_address: INTERNAL [not sensitive] by heuristic (0.85, Street address " \
-        "(user.contact.address.street))" in text.stdout
+    assert ("column street_address: INTERNAL [not sensitive] by heuristic (0.85, Street address "
+            "(user.contact.address.street))") in text.stdout
     document = json.loads(lacuna("classify", "explain", "data/customers.csv", "-f", "json",
                                  cwd=retail).stdout)
     assert document["entity"]["kind"] == "person"

@@ -131,14 +131,14 @@ def test_globs(pattern: str, name: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize("text, message", [
-    ("exceptions:\n  - policy: LAC-PII-001\n    path: a.py\n    reason: r\n    expires: 2027-01-01\n",
-     r"exceptions\[0\]\.approver: Field required"),
-    ("exceptions:\n  - policy: X\n    path: a.py\n    reason: r\n    approver: a\n"
-     "    expires: soon\n", r"exceptions\[0\]\.expires: "),
+    (("exceptions:\n  - policy: LAC-PII-001\n    path: a.py\n    reason: r\n"
+      "    expires: 2027-01-01\n"), r"exceptions\[0\]\.approver: Field required"),
+    (("exceptions:\n  - policy: X\n    path: a.py\n    reason: r\n    approver: a\n"
+      "    expires: soon\n"), r"exceptions\[0\]\.expires: "),
     ("exceptions:\n  - {policy: X, path: a, reason: '', approver: a, expires: 2027-01-01}\n",
      r"exceptions\[0\]\.reason: "),
-    ("exceptions:\n  - {policy: X, path: a, reason: r, approver: a, expires: 2027-01-01,"
-     " colour: red}\n", r"exceptions\[0\]\.colour: Extra inputs"),
+    (("exceptions:\n  - {policy: X, path: a, reason: r, approver: a, expires: 2027-01-01,"
+      " colour: red}\n"), r"exceptions\[0\]\.colour: Extra inputs"),
     ("exceptions: [\n", r"lacuna-exceptions\.yaml:\d+: invalid YAML"),
     ("- just a list\n", r"top level: "),
 ])
@@ -200,7 +200,8 @@ def test_check_fails_on_a_reasonless_allow_and_honours_the_exceptions_file(shop:
 
 def test_sarif_describes_the_missing_reason_rule(shop, lacuna) -> None:
     script = shop / "pipelines" / "customer_sales.py"
-    script.write_text(script.read_text().replace("# must be BLOCKED", "# lacuna: allow[LAC-PII-001]"))
+    script.write_text(script.read_text().replace("# must be BLOCKED",
+                                                 "# lacuna: allow[LAC-PII-001]"))
     result = lacuna("check", ".", "--format", "sarif", cwd=shop)
     run = json.loads(result.stdout)["runs"][0]
     rules = run["tool"]["driver"]["rules"]

@@ -86,7 +86,8 @@ with open("out/notes.txt", "w") as fh:
     ("make_path()", "computed at run time"),
 ])
 def test_runtime_destinations_are_reported_as_dynamic(target: str, reason: str) -> None:
-    source = f"import os, sys\nimport pandas as pd\ndf = pd.read_csv('a.csv')\ndf.to_csv({target})\n"
+    source = (f"import os, sys\nimport pandas as pd\ndf = pd.read_csv('a.csv')\n"
+              f"df.to_csv({target})\n")
     (write,) = [op for op in ops(source) if op.action in ("write", "export")]
     assert write.dynamic and reason in write.dynamic_reason
     assert write.destination.kind == "unknown"

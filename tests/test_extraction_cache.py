@@ -9,7 +9,8 @@ from lacuna_cli.extract.batch import Job, extract_all, file_digest
 
 
 def write_project(root: Path, header: str) -> None:
-    (root / "lacuna.toml").write_text("embeddings = false\n")  # the cache is under test, not layer 2
+    # The cache is under test, not layer 2.
+    (root / "lacuna.toml").write_text("embeddings = false\n")
     (root / "data").mkdir(exist_ok=True)
     (root / "data" / "visits.csv").write_text(header + "\n")
     (root / "job.py").write_text("import pandas as pd\np = pd.read_csv('data/visits.csv')\n"

@@ -85,6 +85,6 @@ def test_lineage_drawing_fits_a_1400_px_page(report: Path, tmp_path: Path) -> No
     found = re.search(r'<pre id="probe">([^<]*)</pre>', dom.stdout)
     assert found, dom.stdout[-2000:]
     layout = json.loads(found.group(1))
-    assert 0 <= layout["left"] and layout["right"] <= layout["page"], layout  # nothing cut off
+    assert layout["left"] >= 0 and layout["right"] <= layout["page"], layout  # nothing cut off
     assert layout["scroll"] <= layout["page"], layout  # and the page does not scroll sideways
     assert layout["right"] - layout["left"] > 0.6 * layout["page"], layout  # still large

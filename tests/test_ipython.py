@@ -6,6 +6,7 @@ import json
 import sys
 import types
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -17,9 +18,9 @@ from IPython.utils.capture import capture_output  # noqa: E402
 class _Frame:
     """Stands in for a pandas DataFrame so that the cells can really run without pandas."""
 
-    written: list[str] = []
+    written: ClassVar[list[str]] = []
 
-    def merge(self, other, **kwargs):  # noqa: ANN001, ANN003
+    def merge(self, other, **kwargs):
         return self
 
     def to_csv(self, path: str) -> None:

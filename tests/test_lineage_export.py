@@ -69,7 +69,7 @@ def _event(raw: dict) -> RunEvent:
                  for d in raw["outputs"]])
 
 
-def _without_empty(value):  # noqa: ANN001, ANN202
+def _without_empty(value):
     """Drop empty lists and objects: the client writes its defaults (`"fields": []`)."""
     if isinstance(value, dict):
         return {k: _without_empty(v) for k, v in value.items() if v not in ([], {})}

@@ -27,7 +27,7 @@ def chat_server(answer: Callable[[dict], tuple[dict | str, str]], delay: float =
     seen: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:  # http.server's naming
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             seen.append({"path": self.path, **body})
             time.sleep(delay)

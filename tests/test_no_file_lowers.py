@@ -24,7 +24,8 @@ PANDAS_SQL = "import pandas as pd\nimport sqlalchemy\ncon = sqlalchemy.create_en
 
 # name -> {project path: content}; each exports or reads data the readers below also touch.
 EXPORTERS: dict[str, dict[str, str]] = {
-    "sql_copy": {"export.sql": "COPY (SELECT email, phone FROM crm.customers) TO '/tmp/out.csv';\n"},
+    "sql_copy": {
+        "export.sql": "COPY (SELECT email, phone FROM crm.customers) TO '/tmp/out.csv';\n"},
     "python_read_sql": {"export.py": PANDAS_SQL + (
         "contacts = pd.read_sql('SELECT email, phone FROM crm.customers', con)\n"
         "contacts.to_csv('/tmp/out.csv')\n")},
@@ -52,7 +53,8 @@ EXPORTERS: dict[str, dict[str, str]] = {
 OTHERS: dict[str, dict[str, str]] = {
     "count_sql": {"zz_count.sql": "SELECT count(*) FROM crm.customers;\n"},
     "id_sql": {"aa_ids.sql": "SELECT id FROM crm.customers;\n"},
-    "id_python": {"zz_ids.py": PANDAS_SQL + "ids = pd.read_sql('SELECT id FROM crm.customers', con)\n"},
+    "id_python": {
+        "zz_ids.py": PANDAS_SQL + "ids = pd.read_sql('SELECT id FROM crm.customers', con)\n"},
     "visits_email": {"zz_visits.sql": "SELECT email FROM analytics.visits;\n"},
     "visits_id": {"aa_visits.sql": "SELECT id FROM analytics.visits;\n"},
     "people_usecols": {"zz_people.py": (

@@ -362,11 +362,11 @@ SHARED_UTILS = {
 
 
 @pytest.mark.parametrize("job", [
-    "import etl.loaders\nimport etl.partner\n\n"
-    "etl.partner.send_report(etl.loaders.load_customers())\n",
+    ("import etl.loaders\nimport etl.partner\n\n"
+     "etl.partner.send_report(etl.loaders.load_customers())\n"),
     "from etl import loaders, partner\n\npartner.send_report(loaders.load_customers())\n",
-    "from etl import load_customers\nfrom etl.partner import send_report\n\n"
-    "send_report(load_customers())\n",
+    ("from etl import load_customers\nfrom etl.partner import send_report\n\n"
+     "send_report(load_customers())\n"),
 ], ids=["module-attributes", "imported-modules", "star-re-export"])
 def test_helpers_reached_through_their_module_or_a_package_still_count(
         tmp_path: Path, lacuna, job: str) -> None:
@@ -411,8 +411,8 @@ def test_a_fallback_binding_in_another_branch_does_not_erase_an_imported_loader(
     """`try: from etl.loaders import load_customers / except ImportError: load_customers =
     None`: one of the branches runs, so the loader may be what is called; the same for an
     if/else and for a local frame set to None on one path."""
-    loaders = "import pandas as pd\n\n\ndef load_customers():\n    return pd.read_csv(" \
-              "\"data/customers.csv\")\n"
+    loaders = ("import pandas as pd\n\n\ndef load_customers():\n    return pd.read_csv("
+               "\"data/customers.csv\")\n")
     job = '''import os
 
 import requests

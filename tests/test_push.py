@@ -251,10 +251,10 @@ def test_only_a_chains_role_adds_to_it_and_every_row_is_checked(
         insert_checkpoint(as_b, chain_a, seq_a + 1, head_a)
     with pytest.raises(psycopg.Error, match="names no stored record"):
         insert_checkpoint(as_b, chain_b, seq_b + 10**6, head_b)
-    with pytest.raises(psycopg.Error, match="permission denied"):
-        with psycopg.connect(as_b) as connection:
-            connection.execute("UPDATE lacuna.chains SET pusher = %s WHERE chain = %s",
-                               [role_b, chain_a])
+    with (pytest.raises(psycopg.Error, match="permission denied"),
+          psycopg.connect(as_b) as connection):
+        connection.execute("UPDATE lacuna.chains SET pusher = %s WHERE chain = %s",
+                           [role_b, chain_a])
 
     # A was not locked out: its next run pushes, even after B took an event id of A's run.
     lacuna("check", ".", cwd=shop)

@@ -183,7 +183,8 @@ def test_loop_over_unknown_iterable_is_dynamic() -> None:
 
 
 def test_a_loop_over_a_glob_reads_what_the_pattern_names() -> None:
-    source = "import glob\nimport pandas as pd\nfor p in glob.glob('d/*.csv'):\n    pd.read_csv(p)\n"
+    source = ("import glob\nimport pandas as pd\nfor p in glob.glob('d/*.csv'):\n"
+              "    pd.read_csv(p)\n")
     (read,) = ops(source)
     assert not read.dynamic and [s.name for s in read.sources] == ["d/*.csv"]
 
@@ -286,10 +287,10 @@ with pd.ExcelWriter("reports/r.xlsx") as writer:
 
 
 def test_file_written_by_one_script_and_read_by_another_links_in_lineage() -> None:
-    producer = extract('import pandas as pd\npd.read_csv("raw.csv").to_parquet("./stage/x.parquet")\n',
-                       "producer.py")
-    consumer = extract('import pandas as pd\npd.read_parquet("stage/x.parquet").to_csv("~/x.csv")\n',
-                       "consumer.py")
+    producer = extract('import pandas as pd\n'
+                       'pd.read_csv("raw.csv").to_parquet("./stage/x.parquet")\n', "producer.py")
+    consumer = extract('import pandas as pd\n'
+                       'pd.read_parquet("stage/x.parquet").to_csv("~/x.csv")\n', "consumer.py")
     graph = build_graph([producer, consumer])
     assert graph.has_node("file:stage/x.parquet")
     import networkx as nx

@@ -93,7 +93,7 @@ def test_the_nodes_the_extractor_asks_about_all_have_a_start() -> None:
 
         def on_visit(self, node: cst.CSTNode) -> bool:
             if isinstance(node, asked):
-                starts[node]  # noqa: B018 - raises KeyError if missing
+                starts[node]  # raises KeyError if missing
                 Visitor.seen += 1
             return True
 

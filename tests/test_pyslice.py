@@ -76,9 +76,9 @@ def test_statements_no_data_reaches_are_blanked_line_for_line() -> None:
                  "frame = load()",  # data returned by `load`
                  "width = 3; total = frame.sum()"):  # data flows on; shares its line
         assert line_of(text) in kept, text
-    for text in ("UNUSED = 42", "    def title(self):", '    """Nothing here touches data but '
-                 '`save`."""', "class Unrelated:", "    def run(self):", "def helper(x):",
-                 "print(helper(2))"):
+    for text in ("UNUSED = 42", "    def title(self):",
+                 '    """Nothing here touches data but `save`."""', "class Unrelated:",
+                 "    def run(self):", "def helper(x):", "print(helper(2))"):
         assert line_of(text) not in kept, text
 
 

@@ -108,9 +108,9 @@ def test_a_broken_entry_rule_on_the_server_fails_closed(tmp_path: Path, entry: s
     (folder / "main.rego").write_text(
         "# METADATA\n# title: broken entry\n# custom:\n#   id: X\npackage lacuna.main\n\n"
         f"import rego.v1\n\n{entry}\n")
-    with serve_opa(load_policy_set([folder])) as server, RemoteEngine(server.url) as remote:
-        with pytest.raises(PolicyLoadError, match=message):
-            remote.evaluate(batch)
+    with (serve_opa(load_policy_set([folder])) as server, RemoteEngine(server.url) as remote,
+          pytest.raises(PolicyLoadError, match=message)):
+        remote.evaluate(batch)
 
 
 def test_check_and_eval_use_the_server(opa, lacuna, tmp_path: Path) -> None:

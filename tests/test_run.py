@@ -104,7 +104,8 @@ BLOCKED = {
          "app.py": "with open('steps/leak.py') as f:\n    exec(compile(f.read(), 'x', 'exec'))\n"},
         ["app.py"], None, "steps/leak.py:3"),
     "runpy.run_path": (
-        {"steps/leak.py": LEAK, "app.py": "from runpy import run_path\nrun_path('steps/leak.py')\n"},
+        {"steps/leak.py": LEAK,
+         "app.py": "from runpy import run_path\nrun_path('steps/leak.py')\n"},
         ["app.py"], None, "steps/leak.py:3"),
     "subprocess running the interpreter on a file": (
         {"steps/leak.py": LEAK,

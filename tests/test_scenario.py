@@ -51,8 +51,8 @@ def test_export_is_blocked_with_a_full_explanation(shop: Path, lacuna, snapshot)
     result = lacuna("check", ".", cwd=shop)
     assert result.code == 1
     screen = result.stdout
-    assert f"{SCENARIO}:5:1: LAC-PII-001 BLOCKED export of PROPRIETARY data to " \
-           "~/Downloads/export.csv" in screen
+    assert (f"{SCENARIO}:5:1: LAC-PII-001 BLOCKED export of PROPRIETARY data to "
+            "~/Downloads/export.csv") in screen
     assert "inherited from data/customers.csv" in screen
     for column in ("email", "phone"):
         assert column in screen.split("Personal columns:")[1].splitlines()[0]

@@ -246,7 +246,8 @@ def append_forged_record(project: Path) -> int:
     with duckdb.connect(str(project / DB)) as connection:
         columns = ", ".join(f'"{name}"' for name in RECORD_FIELDS)
         last = dict(zip(RECORD_FIELDS, connection.execute(
-            f"SELECT {columns} FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()))
+            f"SELECT {columns} FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone(),
+            strict=True))
         body = {k: v for k, v in last.items() if k not in ("seq", "prev_hash", "hash")}
         (forged,) = link([{**body, "event_id": "forged", "result": "allowed"}], last["seq"],
                          last["hash"])

@@ -63,7 +63,7 @@ def stand_in(status: int = 200) -> Iterator[tuple[str, Recorded]]:
 
         do_GET = do_POST = _answer
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
     with local_http_server(Handler) as url:

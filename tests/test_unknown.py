@@ -77,7 +77,8 @@ def test_an_unresolved_read_is_unknown_and_may_not_leave(tmp_path: Path, lacuna)
     text = lacuna("check", ".", cwd=root)
     assert text.code == 1
     assert "LAC-UNK-001 BLOCKED export of UNKNOWN data to /tmp/rows.csv" in text.stdout
-    assert "Classification:   UNKNOWN — sys.argv[1]: the place is computed at run time" in text.stdout
+    assert ("Classification:   UNKNOWN — sys.argv[1]: the place is computed at run time"
+            in text.stdout)
     assert "2 with an unresolved source or destination;" in text.stdout.splitlines()[-1]
 
 
