@@ -32,18 +32,20 @@ FILES = {
 ANALYSE = """
 import json, sys
 from pathlib import Path
-from lacuna_cli.extract import extract_file
+from lacuna_cli.extract import extract_file, pyshared
+pyshared.SOURCE_BUDGET = int(sys.argv[2])
 root = Path(sys.argv[1])
-for relpath in sys.argv[2:]:
+for relpath in sys.argv[3:]:
     extraction = extract_file(root / relpath, relpath, root, None, ())
 print(json.dumps(extraction.model_dump(mode="json"), sort_keys=True))
 """
 
 
-def _last_analysis(root: Path, *order: str) -> str:
+def _last_analysis(root: Path, *order: str, budget: int = 6_000_000) -> str:
     """The analysis of the last of `order`, the files analysed one after another in one
-    process (a fresh one, as a pool worker starts)."""
-    return subprocess.run([sys.executable, "-c", ANALYSE, str(root), *order],
+    process (a fresh one, as a pool worker starts) keeping `budget` source bytes of other
+    modules' parses and interpreters."""
+    return subprocess.run([sys.executable, "-c", ANALYSE, str(root), str(budget), *order],
                           capture_output=True, text=True, check=True).stdout
 
 
@@ -53,3 +55,9 @@ def test_a_job_is_analysed_alike_whatever_was_analysed_before(tmp_path: Path) ->
     assert "partner.example" in alone and "customers.csv" in alone
     assert _last_analysis(tmp_path, "reports/outer.py", "job.py") == alone
     assert _last_analysis(tmp_path, "reports/middle.py", "reports/outer.py", "job.py") == alone
+
+
+def test_modules_dropped_from_memory_are_read_again_alike(tmp_path: Path) -> None:
+    write_files(tmp_path, FILES)
+    kept = _last_analysis(tmp_path, "reports/middle.py", "job.py")
+    assert _last_analysis(tmp_path, "reports/middle.py", "job.py", budget=1) == kept

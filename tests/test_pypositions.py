@@ -6,7 +6,10 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from lacuna_cli.extract.pyparse import parse_cst
 from lacuna_cli.extract.pypositions import NodeStarts
+
+SHARED = (cst.SimpleWhitespace, cst.Newline)  # one object per text in the extractor's trees
 
 TRICKY = '''"""Module docstring."""
 import pandas as pd  # a comment
@@ -33,10 +36,32 @@ caf\u00e9 = "cr\u00e8me"  # non-ASCII names and text
 '''
 
 
+def _pairs(ours: cst.CSTNode, theirs: cst.CSTNode):
+    """Each node of one tree with the node at the same place in an equal tree."""
+    yield ours, theirs
+    for mine, other in zip(ours.children, theirs.children, strict=True):
+        yield from _pairs(mine, other)
+
+
+def test_the_extractor_shares_whitespace_leaves_and_prints_the_same_code() -> None:
+    module = parse_cst(TRICKY)
+    spaces = [n for n, _ in _pairs(module, module) if isinstance(n, cst.SimpleWhitespace)
+              and n.value == " "]
+    assert len(spaces) > 20 and all(space is spaces[0] for space in spaces)
+    assert module.code == TRICKY and module.deep_equals(cst.parse_module(TRICKY))
+    assert cst.SimpleWhitespace(" ") is not cst.SimpleWhitespace(" ")  # only while parsing
+
+
 def compare(source: str, lazy: bool = False, order: int = 1) -> int:
-    """Nodes compared; `lazy`: statements generated as asked, in `order` (1 or -1)."""
-    module = cst.parse_module(source)
-    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    """Nodes compared; `lazy`: statements generated as asked, in `order` (1 or -1). The
+    expected starts come from libcst's own parse; ours from the extractor's (which shares
+    whitespace leaves between nodes)."""
+    module = parse_cst(source)
+    reference = cst.parse_module(source)
+    assert module.deep_equals(reference) and module.code == source
+    positions = MetadataWrapper(reference, unsafe_skip_copy=True).resolve(PositionProvider)
+    expected = {ours: positions[theirs] for ours, theirs in _pairs(module, reference)
+                if not isinstance(ours, SHARED)}
     starts = NodeStarts(module, source if lazy else None)
     compared = 0
     for node, code_range in list(expected.items())[::order]:

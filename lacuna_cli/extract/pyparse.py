@@ -60,16 +60,46 @@ def _unvalidated(node: CSTNode) -> None:
     """`CSTNode.__post_init__` while the parser makes nodes: no validation."""
 
 
+# Whitespace leaves by their text, shared by every tree this process parses (see `parse_cst`).
+_WHITESPACE: dict[tuple[type, str | None], CSTNode] = {}
+_SHARING = [False]  # True while `parse_cst` runs the parser
+
+
+def _leaf(kind: type[CSTNode], *_fields: object, **given: object) -> CSTNode:
+    """How whitespace leaves are made in this process: as ever (`object.__new__`, then the
+    dataclass `__init__`), except that while the parser runs, one object per text is made and
+    handed out again (its `__init__` then sets the same fields again). Installed once: CPython
+    does not give a class its original `__new__` back once one was assigned."""
+    if not _SHARING[0]:
+        return object.__new__(kind)
+    value = given.get("value", _fields[0] if _fields else None)
+    key = (kind, value if isinstance(value, str) else None)
+    found = _WHITESPACE.get(key)
+    if found is None:
+        found = _WHITESPACE[key] = object.__new__(kind)
+    return found
+
+
+for _kind in (cst.SimpleWhitespace, cst.Newline):
+    _kind.__new__ = _leaf  # type: ignore[assignment,method-assign]  # see `_leaf`
+
+
 def parse_cst(source: str) -> cst.Module:
     """The libcst module of source CPython already accepted. The cyclic garbage collector is
     paused meanwhile: the parser makes tens of thousands of nodes, none in a cycle, and each
     collection their number triggers would scan them all again (a sixth of the parse). Nodes
     are not validated either: every node checks its own fields as it is made, which guards
     trees built by hand, not the parser's (libcst's own note on `CSTNode.__post_init__`), and
-    cost a fifth of the parse on the stdlib; the trees are the same."""
+    cost a fifth of the parse on the stdlib; the trees are the same.
+
+    Whitespace leaves (`SimpleWhitespace`, `Newline`) with the same text are one shared object:
+    they were the most numerous objects of a worker's kept trees (700,000 of them, a few dozen
+    distinct, after half the standard library). Nothing asks where whitespace starts (see
+    `NodeStarts`) or keys anything by it, and the trees are equal and print the same code."""
     paused = gc.isenabled()
     gc.disable()
     CSTNode.__post_init__ = _unvalidated  # type: ignore[method-assign,assignment]  # see the docstring
+    _SHARING[0] = True
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:  # grammar CPython accepts but libcst does not
@@ -78,6 +108,7 @@ def parse_cst(source: str) -> cst.Module:
         raise PythonSyntaxProblem("expression nested too deeply to parse", None) from None
     finally:
         CSTNode.__post_init__ = _VALIDATED  # type: ignore[method-assign]  # put back
+        _SHARING[0] = False
         if paused:
             gc.enable()
 

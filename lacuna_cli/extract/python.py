@@ -503,15 +503,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         process, whichever of its functions is asked about). A method given `constants` is
         summarised with `self` an instance made with the caller's constructor arguments and
         the caller's constant arguments bound."""
-        key = (str(self.context.root), relpath, source, self.imports.depth)
-        other = _MODULES.get(key)
+        parse = shared_parse(source)
+        key = (str(self.context.root), relpath, self.imports.depth)
+        other = parse.interpreters.get(key)
         if other is None:
-            parse = shared_parse(source)
             other = _Interpreter(parse.module, relpath, self.context,
                                  lambda line, col: Location(path=relpath, line=line, column=col),
                                  self.imports.depth + 1, parse)
             other.block(parse.module.body)
-            _MODULES[key] = other
+            parse.interpreters[key] = other
         owner, _, method = name.rpartition(".")  # `Class.method`: see ProjectImports.returned
         holder = other.env.get(owner) if owner else None
         function = holder.methods.get(method) if isinstance(holder, ProjectClass) else \
@@ -1586,10 +1586,6 @@ def _path_method(path: str, method: str, args: list[str]) -> str:
 
 
 MAX_PROJECT_NESTING = 4  # `a(b(c(d(path))))` across project files, followed this deep
-# Interpreters of other project modules whose functions were asked about, by root, path, source
-# and the depth of the asker (a module many files import is interpreted once per process and
-# depth; see `pyimports._READ`).
-_MODULES: dict[tuple[str, str, str, int], _Interpreter] = {}
 
 
 def _carries(value: Value | None) -> bool:

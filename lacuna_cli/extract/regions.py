@@ -1,6 +1,6 @@
 """Which pool worker analyses which file: contiguous regions of the project, with stealing.
 
-A worker keeps the summaries it made of the project's other modules (see `python._MODULES`)
+A worker keeps the summaries it made of the project's other modules (see `pyshared.py`)
 for every later file it analyses, and files of one package call the same helpers. Handed out
 one by one to whichever worker was free, consecutive files alternated between workers, so
 every worker summarised nearly every module. Each worker now takes files from its own
