@@ -347,8 +347,8 @@ def test_verify_names_the_first_bad_record(mutate, first: tuple[int, str]) -> No
 
 def test_log_json_lists_every_record(checked_shop: Path, records: list[dict]) -> None:
     assert records
-    _, document = verify_json(checked_shop)
-    assert len(records) == document["records"]
+    code, document = verify_json(checked_shop)
+    assert code == 0 and len(records) == document["records"]
 
 
 def test_log_filter_result_denied(checked_shop: Path, records: list[dict]) -> None:

@@ -60,13 +60,15 @@ def test_names_the_rules_do_not_know_are_decided_by_nearest_examples(decided) ->
 
 
 def test_a_warm_run_reads_the_cache_and_never_imports_the_model(decided) -> None:
-    db, _ = decided
+    db, cold = decided
     done = subprocess.run([sys.executable, "-c", WARM, str(db), *NAMES], capture_output=True,
                           text=True, check=True, timeout=120)
     report = json.loads(done.stdout)
     assert report["loads"] == 0 and not report["torch"] and not report["st"]
     assert report["verdicts"]["recipient_names"] == ["embedding", ["GDPR", "PII"], "Full name"]
     assert report["verdicts"]["wind_speed"][1] == []
+    assert report["verdicts"] == {name: [v.layer, sorted(v.tags), v.data_type]
+                                  for name, v in cold.items()}  # what the cold run decided
 
 
 def test_layer_2_is_skipped_with_a_notice_when_a_miss_cannot_be_embedded(monkeypatch) -> None:
