@@ -66,7 +66,7 @@ def compare(source: str, lazy: bool = False, order: int = 1) -> int:
     compared = 0
     for node, code_range in list(expected.items())[::order]:
         try:
-            found = starts[node]
+            found = starts.at(node)
         except KeyError:
             continue  # whitespace and punctuation: never asked about
         assert found == (code_range.start.line, code_range.start.column), (
@@ -118,7 +118,7 @@ def test_the_nodes_the_extractor_asks_about_all_have_a_start() -> None:
 
         def on_visit(self, node: cst.CSTNode) -> bool:
             if isinstance(node, asked):
-                starts[node]  # raises KeyError if missing
+                starts.at(node)  # raises KeyError if missing
                 Visitor.seen += 1
             return True
 

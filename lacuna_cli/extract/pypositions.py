@@ -13,7 +13,7 @@ whitespace), and turns an index into a line and column only when asked.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -70,6 +70,7 @@ class NodeStarts:
         # Top-level statements not generated yet, and where those generated begin and end.
         self._pending = set(range(len(module.body))) if source is not None else set()
         self._placed: dict[int, tuple[int, int]] = {}
+        self._placed_order: list[int] = []  # the indexes in `_placed`, ascending
         self._owner: dict[cst.CSTNode, int] | None = None  # statement node -> top-level index
         if source is None:
             source = self._generate_whole()
@@ -79,7 +80,7 @@ class NodeStarts:
     def alias(self, node: cst.CSTNode, like: cst.CSTNode, near: cst.CSTNode | None = None
               ) -> None:
         """Place a node the interpreter made itself (a call it reads a call as) where `like`
-        is written (`near`: the statement being interpreted, see `__getitem__`)."""
+        is written (`near`: the statement being interpreted, see `at`)."""
         self._starts[node] = self._offset(like, near)
 
     def at(self, node: cst.CSTNode, near: cst.CSTNode | None = None) -> tuple[int, int]:
@@ -88,9 +89,6 @@ class NodeStarts:
         offset = self._offset(node, near)
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1]
-
-    def __getitem__(self, node: cst.CSTNode) -> tuple[int, int]:
-        return self.at(node)
 
     def _offset(self, node: cst.CSTNode, near: cst.CSTNode | None) -> int:
         found = self._starts.get(node)
@@ -127,15 +125,17 @@ class NodeStarts:
         state = self._state()
         self._module.body[index]._codegen(state)
         text = "".join(state.tokens)
-        low = max((end for i, (_, end) in self._placed.items() if i < index), default=0)
-        high = min((start for i, (start, _) in self._placed.items() if i > index),
-                   default=len(self._source))
+        after = bisect_right(self._placed_order, index)  # the placed neighbours, either side
+        low = self._placed[self._placed_order[after - 1]][1] if after else 0
+        high = self._placed[self._placed_order[after]][0] \
+            if after < len(self._placed_order) else len(self._source)
         start = self._source.find(text, low, high)
         if start < 0 or self._source.find(text, start + 1, high) >= 0:
             self._pending.clear()
             self._generate_whole()
             return
         self._placed[index] = (start, start + len(text))
+        insort(self._placed_order, index)
         self._record(state, start)
 
     def _generate_whole(self) -> str:
