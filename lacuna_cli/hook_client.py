@@ -17,16 +17,19 @@ import json
 import os
 import socket
 import struct
-import subprocess
 import sys
 from pathlib import Path
+
+from lacuna_cli.shipped import shipped_dir
 
 PACKAGE = Path(__file__).resolve().parent
 
 
 def socket_path() -> Path:
-    """Per user, interpreter and code version: a changed Lacuna never talks to an old server."""
-    stamp = max((p.stat().st_mtime_ns for p in PACKAGE.rglob("*.py")), default=0)
+    """Per user, interpreter, code and shipped rules and policies: a changed Lacuna never talks
+    to a server that read the old ones (`hook_server.warm_shipped`)."""
+    shipped = (p for name in ("rules", "policies") for p in shipped_dir(name).rglob("*"))
+    stamp = max((p.stat().st_mtime_ns for p in (*PACKAGE.rglob("*.py"), *shipped)), default=0)
     key = hashlib.sha256(f"{sys.executable}\0{PACKAGE}\0{stamp}".encode()).hexdigest()[:16]
     base = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"lacuna-hook-{os.getuid()}"
     return base / f"{key}.sock"
@@ -63,7 +66,10 @@ def run_remote(path: Path, argv: list[str]) -> int | None:
 
 
 def start_server(path: Path) -> None:
-    """Start the server in its own session (it outlives this hook), quietly."""
+    """Start the server in its own session (it outlives this hook), quietly. (Imported here:
+    a call the server answers never needs subprocess.)"""
+    import subprocess
+
     subprocess.Popen([sys.executable, "-m", "lacuna_cli.hook_server", str(path)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)

@@ -24,16 +24,45 @@ def preload() -> None:
     collector's sight (`gc.freeze`): a child's collections then never walk the imported modules,
     nor touch, and so copy, the pages they share with the server."""
     import gc
+    import importlib
+    from contextlib import suppress
 
     import lacuna_cli.cli
     import lacuna_cli.extract.notebook
     import lacuna_cli.extract.python
     import lacuna_cli.extract.sql
+    import lacuna_cli.output.progress
     import lacuna_cli.output.reports
     import lacuna_cli.policy.embedded
-    import lacuna_cli.scan  # noqa: F401 - imported for its cost, ahead of the first request
+    import lacuna_cli.scan
 
+    lacuna_cli.cli.command()  # built once; typer imports the modules that build it here
+    with suppress(ImportError):  # and these while it converts arguments (this typer has them)
+        importlib.import_module("typer._adapters")
+    warm_shipped()
     gc.freeze()
+
+
+def warm_shipped() -> None:
+    """Read once, here, what every check reads from Lacuna's own installation — the shipped
+    column and resource rules, library catalog, schema rules and run rules — and start DuckDB
+    and the policy engine's library: in a fresh child they cost a one-file check as much as
+    its own work. Keeping them is safe because the socket's name changes with these files
+    (`hook_client.socket_path`); a project's own rule and catalog files are read by each child."""
+    import duckdb
+    import regorus  # noqa: F401 - the embedded policy engine's library
+
+    from lacuna_cli.classify.heuristics import load_rules
+    from lacuna_cli.extract.catalog import catalog_digest, load_catalog
+    from lacuna_cli.extract.schema_rules import load_schema_rules
+    from lacuna_cli.run_calls import run_rules
+
+    load_rules(())
+    load_catalog(())  # cached per argument as passed: as a check passes them
+    catalog_digest(())
+    load_schema_rules()
+    run_rules()
+    duckdb.connect(":memory:").close()
 
 
 def bind(path: Path) -> socket.socket | None:

@@ -57,3 +57,46 @@ def test_no_server_in_ci(shop: Path, tmp_path: Path) -> None:
     assert result.returncode == 1 and "LAC-PII-001 BLOCKED" in result.stdout
     time.sleep(0.5)
     assert not list(runtime.glob("lacuna-hook-*/*.sock"))
+
+
+WARM_CHECK = """
+import os, sys
+from pathlib import Path
+from lacuna_cli import hook_server
+from lacuna_cli.shipped import shipped_dir
+if sys.argv[1] == "preloaded":
+    hook_server.preload()
+shipped = [shipped_dir("rules"), shipped_dir("policies")]
+read = []
+real_read_text = Path.read_text
+def recording(path, *args, **kwargs):
+    if any(path.is_relative_to(folder) for folder in shipped):
+        read.append(path.name)
+    return real_read_text(path, *args, **kwargs)
+Path.read_text = recording
+from lacuna_cli.cli import main
+sys.argv = ["lacuna", "check", sys.argv[2]]
+try:
+    main()
+except SystemExit as exc:
+    print("exit", exc.code, "shipped files read:", sorted(set(read)), file=sys.stderr)
+"""
+
+
+def test_a_preloaded_server_leaves_its_children_only_the_project_to_read(shop: Path) -> None:
+    """What `preload` reads once (the shipped rules and catalog) a forked check does not read
+    again: the same check in a process that did not preload reads them."""
+    from conftest import lacuna_environment
+
+    def shipped_reads(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", WARM_CHECK, mode, SCENARIO], cwd=shop,
+                              env=lacuna_environment(), capture_output=True, text=True,
+                              timeout=120)
+        assert "LAC-PII-001 BLOCKED" in done.stdout
+        return done.stderr.strip().splitlines()[-1]
+
+    cold = shipped_reads("plain")
+    assert cold.startswith("exit 1 shipped files read: [") and ".yaml" in cold
+    assert shipped_reads("preloaded").startswith("exit 1 shipped files read: [")
+    warm_names = shipped_reads("preloaded").split("read: ")[1]
+    assert ".yaml" not in warm_names, warm_names
