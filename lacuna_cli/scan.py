@@ -10,8 +10,9 @@ this run's decisions and the project's lineage are committed in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.extract.batch import Job, Progress, extract_all
+from lacuna_cli.extract.batch import Cached, Job, Progress, extract_all
 from lacuna_cli.extract.catalog import catalog_digest
 from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gcpause import collector_paused
@@ -93,6 +94,12 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     project paths already extracted elsewhere."""
     plan = plan_jobs(paths, config, dialect, context, skip)
     extractions, fresh = extract_all(plan.jobs, cached_analyses(config, plan.jobs), progress)
+    return _split(plan, extractions, fresh, context)
+
+
+def _split(plan: Plan, extractions: list[Extraction], fresh: list[Cached], context: bool
+           ) -> ExtractResult:
+    """The extractions of the files asked for, and apart from them those of the others."""
     asked = {j.relpath for j in plan.asked}
     return ExtractResult(files=len(plan.asked), fresh=fresh,
                          extractions=[e for e in extractions if e.path in asked],
@@ -109,32 +116,66 @@ def _project_files(config: Config) -> list[Path]:
         return []
 
 
+HELD_WHILE_ANALYSING = 8  # files a check analyses with the database open (see `check`)
+
+
 def check(paths: list[Path], config: Config, dialect: str | None,
           opa_url: str | None = None, scopes: Sequence[Scope] = (),
           progress: Progress | None = None) -> CheckResult:
     """Run every stage and record the decisions and lineage in the audit store. Layer 2's
     model is loaded only if some name reaches it (most runs never do: loading it costs more
-    CPU and memory than extracting the standard library)."""
-    return check_extracted(extract_paths(paths, config, dialect, progress, context=True),
-                           config, opa_url, scopes)
+    CPU and memory than extracting the standard library).
+
+    The database is opened once, for writing, before the cache is read: a commit's check,
+    whose other files all come from the cache, pays for one open. When more than
+    HELD_WHILE_ANALYSING files must be analysed it is let go meanwhile (other lacuna
+    processes would wait for it) and opened again to record the decisions."""
+    plan = plan_jobs(paths, config, dialect, context=True)
+    with ExitStack() as held:
+        opened = held.enter_context(open_store(config.db_path, write=True))
+        cached = cached_extractions(opened, (j.relpath for j in plan.jobs))
+        connection: duckdb.DuckDBPyConnection | None = opened
+
+        def let_go_for_many(count: int) -> None:
+            nonlocal connection
+            if count > HELD_WHILE_ANALYSING:
+                held.close()
+                connection = None
+
+        extractions, fresh = extract_all(plan.jobs, cached, progress, let_go_for_many)
+        return check_extracted(_split(plan, extractions, fresh, context=True), config,
+                               opa_url, scopes, connection)
 
 
 def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,
-                    scopes: Sequence[Scope] = ()) -> CheckResult:
+                    scopes: Sequence[Scope] = (),
+                    connection: duckdb.DuckDBPyConnection | None = None) -> CheckResult:
     """Every stage after extraction; only what all `scopes` keep is reported and audited.
     Without context yet (a notebook session's cells), the project's files are extracted as
-    context first."""
+    context first. `connection`: the database, already open for writing."""
     if extracted.context is None:
         analysed = {e.path for e in extracted.extractions}
         gathered = extract_paths([], config, None, context=True, skip=analysed)
         extracted = replace(extracted, context=gathered.context,
                             fresh=[*extracted.fresh, *gathered.fresh])
-    with collector_paused():
-        return _decide_extracted(extracted, config, opa_url, scopes)
+    with collector_paused(), _writable(config, connection) as writable:
+        return _decide_extracted(extracted, config, opa_url, scopes, writable)
+
+
+@contextmanager
+def _writable(config: Config, connection: duckdb.DuckDBPyConnection | None
+              ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connection` when the caller holds the database open, else the database opened."""
+    if connection is not None:
+        yield connection
+        return
+    with open_store(config.db_path, write=True) as opened:
+        yield opened
 
 
 def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | None,
-                      scopes: Sequence[Scope]) -> CheckResult:
+                      scopes: Sequence[Scope], connection: duckdb.DuckDBPyConnection
+                      ) -> CheckResult:
     """Lineage, classification, policies, waivers, then the audit append and stored lineage in
     one transaction."""
     exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
@@ -142,27 +183,26 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
     identity = identify(config.root, config.settings.user)
     analysed = {e.path for e in extracted.extractions}
     context = extracted.context or []
-    with open_store(config.db_path, write=True) as connection:
-        graph = lineage.build_graph([*extracted.extractions, *context])
-        classification = open_run(connection, config)
-        central_pull.apply(connection, graph, classification.classifier, config)
-        learned = history.stored(connection)  # read once: applied now, updated at the end
-        history.apply(connection, graph, classification.classifier, learned)
-        only, kept = _reclassified(connection, graph, extracted) if context else (None, None)
-        classifications = classification.classify(graph, only, kept)
-        decided = _decide(extracted, classifications, policies, engine, config,
-                          identity.actor, exceptions)
-        findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
-        with transaction(connection):
-            now = audit_log.utc_now()
-            records = audit_log.record(connection, [
-                *classification.record_overrides(identity, now),
-                *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
-            files = _on_disk(graph, config.root)
-            save_lineage(connection, graph, files, classifications)
-            history.record(connection, graph, files, classifications, now, identity.commit,
-                           learned)
-            store_extractions(connection, extracted.fresh)
+    graph = lineage.build_graph([*extracted.extractions, *context])
+    classification = open_run(connection, config)
+    central_pull.apply(connection, graph, classification.classifier, config)
+    learned = history.stored(connection)  # read once: applied now, updated at the end
+    history.apply(connection, graph, classification.classifier, learned)
+    only, kept = _reclassified(connection, graph, extracted) if context else (None, None)
+    classifications = classification.classify(graph, only, kept)
+    decided = _decide(extracted, classifications, policies, engine, config,
+                      identity.actor, exceptions)
+    findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
+    with transaction(connection):
+        now = audit_log.utc_now()
+        records = audit_log.record(connection, [
+            *classification.record_overrides(identity, now),
+            *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
+        files = _on_disk(graph, config.root)
+        save_lineage(connection, graph, files, classifications)
+        history.record(connection, graph, files, classifications, now, identity.commit,
+                       learned)
+        store_extractions(connection, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=[*classification.problems,
                                *_kept([*extracted.errors, *decided.errors], scopes)],

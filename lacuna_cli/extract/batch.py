@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
 import time
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -121,8 +121,12 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
 
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
-                progress: Progress | None = None) -> tuple[list[Extraction], list[Cached]]:
-    """Extractions in job order, and the cache rows of files analysed this time."""
+                progress: Progress | None = None,
+                before_analysing: Callable[[int], None] | None = None
+                ) -> tuple[list[Extraction], list[Cached]]:
+    """Extractions in job order, and the cache rows of files analysed this time.
+    `before_analysing` is told how many files the cache did not answer for, before any is
+    analysed."""
     results: list[Extraction | None] = [None] * len(jobs)
     digests: list[str | None] = []
     todo: list[int] = []
@@ -138,6 +142,8 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
                 results[index] = decode_analysis(hit[1], job.root)
             if results[index] is None:
                 todo.append(index)
+    if before_analysing is not None:
+        before_analysing(len(todo))
     for apis in {jobs[i].apis for i in todo}:
         load_catalog(apis)  # a bad catalog row stops the run here, before any file is analysed
     for done, (index, extraction) in enumerate(_run([jobs[i] for i in todo], todo, progress), 1):
