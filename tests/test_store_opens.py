@@ -21,7 +21,7 @@ def _counting_connects(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     opened: list[bool] = []
     connect = store._connect
 
-    def counted(db_path: Path, read_only: bool):  # noqa: ANN202 - DuckDB's connection
+    def counted(db_path: Path, read_only: bool):
         opened.append(read_only)
         return connect(db_path, read_only)
 
@@ -58,7 +58,7 @@ def test_a_check_analysing_many_files_lets_other_readers_in_meanwhile(
     readable: list[bool] = []
     run = Job.run
 
-    def reading_meanwhile(job: Job):  # noqa: ANN202 - the extraction
+    def reading_meanwhile(job: Job):
         try:
             with open_store(config.db_path):
                 readable.append(True)
