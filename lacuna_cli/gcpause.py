@@ -7,8 +7,9 @@ audit rows). Each collection those allocations trigger traverses all of them aga
 check of 10,000 operations that was a third of the process's CPU. Almost none of it is cyclic
 garbage (reference counting frees it), so the pause costs no memory worth measuring; collection
 is re-enabled afterwards, so a long-lived process (the warm hook server, an IPython session)
-still collects between runs. Extraction is never paused: the workers its pool forks would
-inherit the pause while they parse.
+still collects between runs. Extraction is never paused, even inside a check's pause: files
+analysed in this process are collected meanwhile (`collections_spaced`), and pool workers start
+from the fork server, not from this process.
 
 Extraction does make cyclic garbage (interpreters and their summaries refer to each other), so
 it is collected, but less often: a worker's heap grows to hundreds of megabytes of trees and
@@ -50,11 +51,14 @@ def start_extraction_worker() -> None:
 
 @contextmanager
 def collections_spaced() -> Iterator[None]:
-    """Extraction thresholds inside (for files extracted in this process), the previous ones
-    afterwards."""
-    before = gc.get_threshold()
+    """Collection on, at extraction thresholds, inside (for files extracted in this process,
+    even within a check's pause: extraction makes cyclic garbage); as before afterwards."""
+    before, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(*EXTRACTION_THRESHOLDS)
+    gc.enable()
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        if not enabled:
+            gc.disable()

@@ -35,3 +35,14 @@ def test_a_pool_worker_starts_frozen_with_spaced_collections() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.strip()
     assert shown == f"{EXTRACTION_THRESHOLDS} True"
+
+
+def test_files_analysed_inside_a_pause_are_still_collected() -> None:
+    """A check pauses the collector from its cache read to its decisions; a file it analyses
+    in process makes cyclic garbage, which must be collected meanwhile."""
+    with collector_paused():
+        with collections_spaced():
+            assert gc.isenabled()
+            assert gc.get_threshold() == EXTRACTION_THRESHOLDS
+        assert not gc.isenabled()
+    assert gc.isenabled()
