@@ -61,3 +61,56 @@ def test_modules_dropped_from_memory_are_read_again_alike(tmp_path: Path) -> Non
     write_files(tmp_path, FILES)
     kept = _last_analysis(tmp_path, "reports/middle.py", "job.py")
     assert _last_analysis(tmp_path, "reports/middle.py", "job.py", budget=1) == kept
+
+
+SDK_ROWS = """\
+version: 1
+library: acme-sdk
+service: acme-insights
+category: saas
+modules: [acme_sdk]
+functions:
+  - match: "acme_sdk.**.push_records"
+    does: send
+    kind: service
+    data: [[0, records]]
+    target: [dataset]
+    name: "acme-insights:{0}"
+"""
+
+TEAM_SDK_FILES = {
+    "catalog/acme.yaml": SDK_ROWS,
+    "helpers/sync.py": "import acme_sdk\n\nclient = acme_sdk.Client(token='...')\n\n\n"
+                       "def push(records):\n"
+                       "    client.tables.push_records(records, dataset='marketing')\n",
+    "job.py": "import pandas as pd\n\nfrom helpers.sync import push\n\n"
+              "push(pd.read_csv('people.csv').to_dict('records'))\n",
+    "people.csv": "first_name,email\nAna,a@example.com\n",
+}
+
+ANALYSE_WITH_CATALOGS = """
+import json, sys
+from pathlib import Path
+from lacuna_cli.extract import extract_file
+root = Path(sys.argv[1])
+for apis in sys.argv[2:]:
+    catalogs = tuple(root / name for name in apis.split(",") if name)
+    extraction = extract_file(root / "job.py", "job.py", root, None, catalogs)
+print(json.dumps(extraction.model_dump(mode="json"), sort_keys=True))
+"""
+
+
+def test_what_another_file_does_is_read_again_under_another_catalog(tmp_path: Path) -> None:
+    """A process analysing with the shipped catalog, then with a team's (an IPython session
+    whose project gained one), must not keep what the shipped one said of a helper: that its
+    in-house SDK call is no send."""
+    write_files(tmp_path, TEAM_SDK_FILES)
+
+    def analysis(*catalogs: str) -> str:
+        return subprocess.run([sys.executable, "-c", ANALYSE_WITH_CATALOGS, str(tmp_path),
+                               *catalogs], capture_output=True, text=True, check=True).stdout
+
+    taught = analysis("catalog/acme.yaml")
+    assert "acme-insights:marketing" in taught
+    assert "acme-insights" not in analysis("")
+    assert analysis("", "catalog/acme.yaml") == taught

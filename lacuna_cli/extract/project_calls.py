@@ -78,7 +78,7 @@ _NOTHING = _Exports(frozenset(), frozenset())
 # without the depth, a file's answer was whichever depth first asked, and findings depended on
 # the order files were analysed in. Depth grows along every chain, so no chain meets a file
 # whose answer is still being made (an import cycle ends at MAX_DEPTH).
-_EXPORTS: dict[tuple[str, str, int], _Exports] = {}
+_EXPORTS: dict[tuple[str, str, int, str], _Exports] = {}
 
 
 def data_helpers(tree: ast.Module, relpath: str, root: Path, catalog: Catalog,
@@ -171,7 +171,7 @@ def _exports(path: Path | None, root: Path, catalog: Catalog, depth: int) -> _Ex
         if digest is None:
             return _NOTHING
         file = (str(resolved(path)), digest)
-        key = (*file, depth)
+        key = (*file, depth, catalog.digest)
         if key in _EXPORTS:
             return _EXPORTS[key]
         relpath = relative(path, root)
@@ -198,12 +198,14 @@ class _Facts:
     star: bool
 
 
-# (resolved path, digest) -> its facts: read once, whichever depths ask
-_FACTS: dict[tuple[str, str], _Facts] = {}
+# (resolved path, digest, catalog digest) -> its facts: read once, whichever depths ask (what
+# touches data is the catalog's to say: a process may analyse with another catalog later)
+_FACTS: dict[tuple[str, str, str], _Facts] = {}
 
 
 def _facts_of(path: Path, file: tuple[str, str], catalog: Catalog) -> _Facts:
-    found = _FACTS.get(file)
+    key = (*file, catalog.digest)
+    found = _FACTS.get(key)
     if found is not None:
         return found
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -222,7 +224,7 @@ def _facts_of(path: Path, file: tuple[str, str], catalog: Catalog) -> _Facts:
                       touches))
     imports = tuple(_imports(tree.body))
     libraries = frozenset(name for statement in imports for name in module_binds(statement))
-    found = _FACTS[file] = _Facts(imports, tuple(units), libraries, *_passing(tree))
+    found = _FACTS[key] = _Facts(imports, tuple(units), libraries, *_passing(tree))
     return found
 
 

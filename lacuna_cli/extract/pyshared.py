@@ -36,12 +36,12 @@ SOURCE_BUDGET = 6_000_000
 class SharedParse:
     """One module's libcst tree and, on first use, where its nodes start (generated statement by
     statement as they are asked about: see `NodeStarts`); its interpreters by project root,
-    path and the depth of the file asking."""
+    path, the depth of the file asking and the catalog they read with."""
 
     def __init__(self, module: cst.Module, source: str) -> None:
         self.module = module
         self.source = source
-        self.interpreters: dict[tuple[str, str, int], _Interpreter] = {}
+        self.interpreters: dict[tuple[str, str, int, str], _Interpreter] = {}
 
     @cached_property
     def positions(self) -> NodeStarts:

@@ -504,7 +504,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summarised with `self` an instance made with the caller's constructor arguments and
         the caller's constant arguments bound."""
         parse = shared_parse(source)
-        key = (str(self.context.root), relpath, self.imports.depth)
+        key = (str(self.context.root), relpath, self.imports.depth, self.catalog.digest)
         other = parse.interpreters.get(key)
         if other is None:
             other = _Interpreter(parse.module, relpath, self.context,
