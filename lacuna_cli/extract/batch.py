@@ -178,7 +178,8 @@ def _run(jobs: list[Job], indexes: list[int], progress: Progress | None = None
         return
     context = _context()
     try:
-        yield from _pooled_run(jobs, indexes, context, progress)
+        with collections_spaced():
+            yield from _pooled_run(jobs, indexes, context, progress)
     finally:
         if context.get_start_method() == "forkserver":
             # Python's one way to stop the server and wait for it (its own tests use it).
