@@ -114,3 +114,26 @@ def test_what_another_file_does_is_read_again_under_another_catalog(tmp_path: Pa
     assert "acme-insights:marketing" in taught
     assert "acme-insights" not in analysis("")
     assert analysis("", "catalog/acme.yaml") == taught
+
+
+RECURSIVE_FILES = {
+    "helpers/walk.py": "import pandas as pd\n\n\ndef load(depth):\n    if depth > 3:\n"
+                       "        return pd.read_csv('data/customers.csv')\n"
+                       "    return descend(depth + 1)\n\n\ndef descend(depth):\n"
+                       "    if depth > 5:\n        return None\n    return load(depth)\n",
+    "loads.py": "from helpers.walk import load\n\nprint(len(load(0)))\n",
+    "job.py": "import requests\n\nfrom helpers.walk import descend\n\n"
+              "requests.post('https://partner.example/upload', json=descend(0).to_dict())\n",
+    "data/customers.csv": "customer_id,email\n1,a@example.com\n",
+}
+
+
+def test_a_recursive_pair_in_another_file_reads_alike_whichever_was_asked_first(
+        tmp_path: Path) -> None:
+    """`load` and `descend` call each other: summarised for a file calling `load` first, the
+    summary of `descend` is made while `load`'s is unfinished. A job calling `descend`
+    afterwards in the same worker must still post the customers `load` reads."""
+    write_files(tmp_path, RECURSIVE_FILES)
+    alone = _last_analysis(tmp_path, "job.py")
+    assert "partner.example" in alone and "customers.csv" in alone
+    assert _last_analysis(tmp_path, "loads.py", "job.py") == alone
