@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from conftest import write_files
+from test_catalog import SDK_ROWS
 
 FILES = {
     "helpers/deep.py": "import pandas as pd\n\n\ndef load():\n"
@@ -62,21 +63,6 @@ def test_modules_dropped_from_memory_are_read_again_alike(tmp_path: Path) -> Non
     kept = _last_analysis(tmp_path, "reports/middle.py", "job.py")
     assert _last_analysis(tmp_path, "reports/middle.py", "job.py", budget=1) == kept
 
-
-SDK_ROWS = """\
-version: 1
-library: acme-sdk
-service: acme-insights
-category: saas
-modules: [acme_sdk]
-functions:
-  - match: "acme_sdk.**.push_records"
-    does: send
-    kind: service
-    data: [[0, records]]
-    target: [dataset]
-    name: "acme-insights:{0}"
-"""
 
 TEAM_SDK_FILES = {
     "catalog/acme.yaml": SDK_ROWS,
