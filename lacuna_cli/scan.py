@@ -129,20 +129,24 @@ def check(paths: list[Path], config: Config, dialect: str | None,
     The database is opened once, for writing, before the cache is read: a commit's check,
     whose other files all come from the cache, pays for one open. When more than
     HELD_WHILE_ANALYSING files must be analysed it is let go meanwhile (other lacuna
-    processes would wait for it) and opened again to record the decisions.
+    processes would wait for it) and opened again to record the decisions. A first check
+    (no database yet) creates it only to record them, so one stopped by a bad policy or
+    config leaves none behind.
 
     The collector is paused throughout (see `gcpause`): re-enabled between reading the cache
     and deciding, its first collection walked every analysis just decoded (a twentieth of a
     warm check); files analysed in this process are still collected (`collections_spaced`)."""
     plan = plan_jobs(paths, config, dialect, context=True)
     with collector_paused(), ExitStack() as held:
-        opened = held.enter_context(open_store(config.db_path, write=True))
-        cached = cached_extractions(opened, (j.relpath for j in plan.jobs))
-        connection: duckdb.DuckDBPyConnection | None = opened
+        connection: duckdb.DuckDBPyConnection | None = None
+        cached: dict[str, tuple[str, str]] = {}
+        if config.db_path.exists():
+            connection = held.enter_context(open_store(config.db_path, write=True))
+            cached = cached_extractions(connection, (j.relpath for j in plan.jobs))
 
         def let_go_for_many(count: int) -> None:
             nonlocal connection
-            if count > HELD_WHILE_ANALYSING:
+            if connection is not None and count > HELD_WHILE_ANALYSING:
                 held.close()
                 connection = None
 
@@ -162,8 +166,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
         gathered = extract_paths([], config, None, context=True, skip=analysed)
         extracted = replace(extracted, context=gathered.context,
                             fresh=[*extracted.fresh, *gathered.fresh])
-    with collector_paused(), _writable(config, connection) as writable:
-        return _decide_extracted(extracted, config, opa_url, scopes, writable)
+    with collector_paused():
+        return _decide_extracted(extracted, config, opa_url, scopes, connection)
 
 
 @contextmanager
@@ -178,35 +182,37 @@ def _writable(config: Config, connection: duckdb.DuckDBPyConnection | None
 
 
 def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | None,
-                      scopes: Sequence[Scope], connection: duckdb.DuckDBPyConnection
+                      scopes: Sequence[Scope], connection: duckdb.DuckDBPyConnection | None
                       ) -> CheckResult:
-    """Lineage, classification, policies, waivers, then the audit append and stored lineage in
-    one transaction."""
+    """Policies, exceptions and identity first (a bad one stops the run before the database
+    is touched), then lineage, classification, decisions, waivers, and the audit append and
+    stored lineage in one transaction."""
     exceptions = load_exceptions(config.exceptions_path, config.settings.exceptions)
     policies, engine = load_policies(config, opa_url)
     identity = identify(config.root, config.settings.user)
     analysed = {e.path for e in extracted.extractions}
     context = extracted.context or []
-    graph = lineage.build_graph([*extracted.extractions, *context])
-    classification = open_run(connection, config)
-    central_pull.apply(connection, graph, classification.classifier, config)
-    learned = history.stored(connection)  # read once: applied now, updated at the end
-    history.apply(connection, graph, classification.classifier, learned)
-    only, kept = _reclassified(connection, graph, extracted) if context else (None, None)
-    classifications = classification.classify(graph, only, kept)
-    decided = _decide(extracted, classifications, policies, engine, config,
-                      identity.actor, exceptions)
-    findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
-    with transaction(connection):
-        now = audit_log.utc_now()
-        records = audit_log.record(connection, [
-            *classification.record_overrides(identity, now),
-            *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
-        files = _on_disk(graph, config.root)
-        save_lineage(connection, graph, files, classifications)
-        history.record(connection, graph, files, classifications, now, identity.commit,
-                       learned)
-        store_extractions(connection, extracted.fresh)
+    with _writable(config, connection) as database:
+        graph = lineage.build_graph([*extracted.extractions, *context])
+        classification = open_run(database, config)
+        central_pull.apply(database, graph, classification.classifier, config)
+        learned = history.stored(database)  # read once: applied now, updated at the end
+        history.apply(database, graph, classification.classifier, learned)
+        only, kept = _reclassified(database, graph, extracted) if context else (None, None)
+        classifications = classification.classify(graph, only, kept)
+        decided = _decide(extracted, classifications, policies, engine, config,
+                          identity.actor, exceptions)
+        findings = [f for f in decided.findings if all(s.keeps(f) for s in scopes)]
+        with transaction(database):
+            now = audit_log.utc_now()
+            records = audit_log.record(database, [
+                *classification.record_overrides(identity, now),
+                *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
+            files = _on_disk(graph, config.root)
+            save_lineage(database, graph, files, classifications)
+            history.record(database, graph, files, classifications, now, identity.commit,
+                           learned)
+            store_extractions(database, extracted.fresh)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=[*classification.problems,
                                *_kept([*extracted.errors, *decided.errors], scopes)],

@@ -11,6 +11,7 @@ import lacuna_cli.store as store
 from lacuna_cli.config import load_config
 from lacuna_cli.extract.batch import Job
 from lacuna_cli.scan import HELD_WHILE_ANALYSING, check
+from lacuna_cli.errors import LacunaError
 from lacuna_cli.store import StoreError, open_store
 
 SCENARIO = "pipelines/customer_sales.py"
@@ -72,3 +73,15 @@ def test_a_check_analysing_many_files_lets_other_readers_in_meanwhile(
     assert len(result.findings) == 2  # the read and the write of job_0
     assert readable and all(readable)
     assert opened.count(False) == 2  # opened to read the cache, again to record the decisions
+
+
+def test_a_first_check_stopped_by_a_bad_policy_leaves_no_database(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "broken.rego").write_text("package lacuna.rules.broken\nnot rego\n")
+    (tmp_path / "lacuna.toml").write_text('policies = ["policies"]\n')
+    (tmp_path / "job.py").write_text("import pandas as pd\n"
+                                     "pd.read_csv('in.csv').to_csv('out.csv')\n")
+    config = load_config(root=tmp_path)
+    with pytest.raises(LacunaError, match=r"broken\.rego"):
+        check([tmp_path], config, None)
+    assert not config.db_path.exists()
