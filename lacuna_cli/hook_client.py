@@ -2,7 +2,8 @@
 
 A check needs ~0.55 s of imports (libcst, pydantic, networkx, sqlglot, duckdb) before ~0.1 s
 of work on one staged file, and pre-commit starts a new process for every commit. So this
-client imports only the standard library and hands the run to a warm fork server
+client imports only the standard library (and `shipped.py`, which finds the shipped rules
+and policies the server's name depends on) and hands the run to a warm fork server
 (`hook_server.py`, one per user and Lacuna installation, started on first use, gone after
 `LACUNA_HOOK_IDLE_SECONDS` idle): it passes its own stdin/stdout/stderr over a Unix socket,
 the server forks a child with everything imported that runs the normal CLI in the client's
