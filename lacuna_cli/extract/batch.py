@@ -171,19 +171,20 @@ def _run(jobs: list[Job], indexes: list[int], progress: Progress | None = None
          ) -> Iterable[tuple[int, Extraction]]:
     """(index, extraction) as each file is done, in completion order. In the pool, files are
     submitted one by one so progress moves per file; while none completes, the progress line
-    names the file that has been running longest once it passes SLOW_FILE_SECONDS."""
-    if not _pooled(len(jobs)):
-        with collections_spaced():
+    names the file that has been running longest once it passes SLOW_FILE_SECONDS. This
+    process collects at extraction thresholds throughout (`collections_spaced`), analysing
+    files itself or receiving the pool's analyses."""
+    with collections_spaced():
+        if not _pooled(len(jobs)):
             yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
-        return
-    context = _context()
-    try:
-        with collections_spaced():
+            return
+        context = _context()
+        try:
             yield from _pooled_run(jobs, indexes, context, progress)
-    finally:
-        if context.get_start_method() == "forkserver":
-            # Python's one way to stop the server and wait for it (its own tests use it).
-            forkserver._forkserver._stop()  # type: ignore[attr-defined]  # not in typeshed
+        finally:
+            if context.get_start_method() == "forkserver":
+                # Python's one way to stop the server and wait for it (its own tests use it).
+                forkserver._forkserver._stop()  # type: ignore[attr-defined]  # not in typeshed
 
 
 def _context() -> BaseContext:
