@@ -52,8 +52,17 @@ def start_extraction_worker() -> None:
 @contextmanager
 def collections_spaced() -> Iterator[None]:
     """Collection on, at extraction thresholds, inside (for files extracted in this process,
-    even within a check's pause: extraction makes cyclic garbage); as before afterwards."""
-    before, enabled = gc.get_threshold(), gc.isenabled()
+    even within a check's pause: extraction makes cyclic garbage); as before afterwards.
+
+    What was allocated before stays out of the collector's sight meanwhile (`gc.freeze`): a
+    check decodes its cached analyses with the collector paused, so they all sat in the young
+    generation, and the first collection inside walked every one of them — 0.2 s of a
+    one-file check of a 2,000-file project, with no file to analyse at all. They are put back
+    afterwards (into the oldest generation), unless objects were frozen already, as in the
+    hook server's children: one process-wide freeze cannot be told apart, so they stay frozen
+    there, still freed by reference counting."""
+    before, enabled, frozen = gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()
+    gc.freeze()
     gc.set_threshold(*EXTRACTION_THRESHOLDS)
     gc.enable()
     try:
@@ -62,3 +71,5 @@ def collections_spaced() -> Iterator[None]:
         gc.set_threshold(*before)
         if not enabled:
             gc.disable()
+        if not frozen:
+            gc.unfreeze()

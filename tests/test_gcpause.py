@@ -46,3 +46,29 @@ def test_files_analysed_inside_a_pause_are_still_collected() -> None:
             assert gc.get_threshold() == EXTRACTION_THRESHOLDS
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_what_was_allocated_before_is_not_walked_by_collections_inside() -> None:
+    """A check decodes its cached analyses with the collector paused; the collections made
+    while it analyses a changed file must not walk them all (the young generation held them)."""
+    if gc.get_freeze_count():
+        gc.unfreeze()  # another test's process-wide freeze would hide what this one measures
+    walked: list[int] = []
+
+    def young_at_start(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 0:
+            walked.append(len(gc.get_objects(generation=0)))
+
+    with collector_paused():
+        decoded = [[index] for index in range(200_000)]  # tracked containers, all kept alive
+        gc.callbacks.append(young_at_start)
+        try:
+            with collections_spaced():
+                garbage = [[index] for index in range(3 * EXTRACTION_THRESHOLDS[0])]
+                del garbage
+        finally:
+            gc.callbacks.remove(young_at_start)
+    assert walked, "no young collection ran while files were analysed"
+    assert max(walked) < 50_000, walked
+    assert gc.get_freeze_count() == 0  # put back afterwards
+    del decoded
