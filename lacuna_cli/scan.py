@@ -208,7 +208,7 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
             records = audit_log.record(database, [
                 *classification.record_overrides(identity, now),
                 *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
-            files = _on_disk(graph, config.root)
+            files = _on_disk(graph, config.root, {e.path for e in context})
             save_lineage(database, graph, files, classifications)
             history.record(database, graph, files, classifications, now, identity.commit,
                            learned)
@@ -244,11 +244,13 @@ def _reclassified(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     return only, kept
 
 
-def _on_disk(graph: nx.MultiDiGraph, root: Path) -> set[str]:
+def _on_disk(graph: nx.MultiDiGraph, root: Path, found: set[str]) -> set[str]:
     """The origins of the graph's edges that are files: a notebook session's cells are code
-    that exists nowhere, so they are never stored as part of the project's lineage."""
+    that exists nowhere, so they are never stored as part of the project's lineage. `found`:
+    project files this run found on disk (the context), whose origins need no look (one
+    `stat` per file was a tenth of a one-file check of a 2,000-file project)."""
     origins = {edge.location.path for _, _, edge in graph.edges(data="edge")}
-    return {path for path in origins if (root / path).is_file()}
+    return {path for path in origins if path in found or (root / path).is_file()}
 
 
 def _context_problems(context: list[Extraction]) -> list[FileProblem]:
