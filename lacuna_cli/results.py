@@ -15,6 +15,7 @@ from lacuna_cli.models import Classification, Extraction, FileProblem, Finding, 
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.batch import Cached
+    from lacuna_cli.extract.stamps import Stamped
     from lacuna_cli.policy.engine import PolicySet
 
 Verdict = Literal["blocked", "incomplete", "clean"]
@@ -25,6 +26,7 @@ class ExtractResult:
     files: int
     extractions: list[Extraction]
     fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
+    stamped: dict[str, Stamped] = field(default_factory=dict)  # file stats to store with them
     # The project's other files, for lineage only (never decided nor reported); None: not
     # gathered yet (`check_extracted` gathers it).
     context: list[Extraction] | None = None

@@ -32,7 +32,9 @@ from lacuna_cli.extract.catalog import catalog_digest
 from lacuna_cli.extract.places import discover, relative_to_root
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.store.caches import cached_extractions, store_extractions
+from lacuna_cli.extract.stamps import Stamps
+from lacuna_cli.store.caches import (
+    cached_extractions, store_extractions, store_stamps, stored_stamps)
 from lacuna_cli.store.lineage import save_lineage, stored_labels
 from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
@@ -140,9 +142,11 @@ def check(paths: list[Path], config: Config, dialect: str | None,
     with collector_paused(), ExitStack() as held:
         connection: duckdb.DuckDBPyConnection | None = None
         cached: dict[str, tuple[str, str]] = {}
+        stamps = Stamps()
         if config.db_path.exists():
             connection = held.enter_context(open_store(config.db_path, write=True))
             cached = cached_extractions(connection, (j.relpath for j in plan.jobs))
+            stamps = Stamps(stored_stamps(connection, (j.relpath for j in plan.jobs)))
 
         def let_go_for_many(count: int) -> None:
             nonlocal connection
@@ -150,9 +154,10 @@ def check(paths: list[Path], config: Config, dialect: str | None,
                 held.close()
                 connection = None
 
-        extractions, fresh = extract_all(plan.jobs, cached, progress, let_go_for_many)
-        return check_extracted(_split(plan, extractions, fresh, context=True), config,
-                               opa_url, scopes, connection)
+        extractions, fresh = extract_all(plan.jobs, cached, progress, let_go_for_many, stamps)
+        extracted = replace(_split(plan, extractions, fresh, context=True),
+                            stamped=stamps.learned)
+        return check_extracted(extracted, config, opa_url, scopes, connection)
 
 
 def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | None = None,
@@ -213,6 +218,7 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
             history.record(database, graph, files, classifications, now, identity.commit,
                            learned)
             store_extractions(database, extracted.fresh)
+            store_stamps(database, extracted.stamped)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=[*classification.problems,
                                *_kept([*extracted.errors, *decided.errors], scopes)],

@@ -1,10 +1,11 @@
 """Extracting many files: a per-file cache keyed by content hash, and a pool of processes.
 
-A warm run re-reads each file and hashes it, but re-analyses only what changed: the cache in
-the DuckDB file is keyed by the file's bytes, the SQL dialect, a fingerprint of the
-extractor's own code (an upgraded Lacuna never trusts an old analysis) and, for dbt models, the
-project's own files (a renamed source schema renames what every model reads). Data-file headers
-that fed an analysis are re-read and compared, so a new `email` column in a CSV is seen.
+A warm run hashes each file (or trusts the hash stored with its unchanged stat: `stamps.py`),
+but re-analyses only what changed: the cache in the DuckDB file is keyed by the file's bytes,
+the SQL dialect, a fingerprint of the extractor's own code (an upgraded Lacuna never trusts an
+old analysis) and, for dbt models, the project's own files (a renamed source schema renames
+what every model reads). Data-file headers that fed an analysis are re-read and compared, so a
+new `email` column in a CSV is seen.
 Cold runs over many files spread the libcst work over the machine's cores.
 """
 
@@ -35,6 +36,7 @@ from lacuna_cli.extract.pyimports import forget_module_files
 from lacuna_cli.extract.regions import Regions
 from lacuna_cli.extract.schema import header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
+from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.models import Extraction
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
@@ -75,18 +77,21 @@ def extractor_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def file_digest(job: Job, projects: dict[Path, str] | None = None) -> str | None:
+def file_digest(job: Job, projects: dict[Path, str] | None = None,
+                stamps: Stamps | None = None) -> str | None:
     """The cache key of a file: its bytes (read like the extractor reads them: never a FIFO
-    or a device, never past the size cap), those of the notebooks it `%run`s, the dialect,
-    the library catalog and the dbt project files around it."""
+    or a device, never past the size cap; their hash from `stamps` while the file's stat says
+    it is unchanged), those of the notebooks it `%run`s, the dialect, the library catalog and
+    the dbt project files around it."""
     try:
-        content = read_source(job.path)
+        content = (stamps or Stamps()).read(job.path, job.relpath)
+        key = hashlib.sha256(content.content_hash.encode())
+        if content.runs:
+            text = read_source(job.path).decode("utf-8", "replace")
+            for included in run_dependencies(job.path, text, job.root):
+                key.update(hashlib.sha256(included).digest())
     except SourceProblem:
         return None
-    key = hashlib.sha256(content)
-    if b"%run" in content:
-        for included in run_dependencies(job.path, content.decode("utf-8", "replace"), job.root):
-            key.update(hashlib.sha256(included).digest())
     key.update(f"\0{job.dialect or ''}\0{job.catalog}\0{extractor_fingerprint()}".encode())
     key.update(project_inputs_key(job.path, job.root, {} if projects is None else projects
                                   ).encode())
@@ -122,11 +127,12 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
 
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
                 progress: Progress | None = None,
-                before_analysing: Callable[[int], None] | None = None
-                ) -> tuple[list[Extraction], list[Cached]]:
+                before_analysing: Callable[[int], None] | None = None,
+                stamps: Stamps | None = None) -> tuple[list[Extraction], list[Cached]]:
     """Extractions in job order, and the cache rows of files analysed this time.
     `before_analysing` is told how many files the cache did not answer for, before any is
-    analysed."""
+    analysed. `stamps`: what earlier runs stored of the files' stats (see `stamps.py`); it
+    learns those of the files read this time."""
     results: list[Extraction | None] = [None] * len(jobs)
     digests: list[str | None] = []
     todo: list[int] = []
@@ -135,7 +141,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     projects: dict[Path, str] = {}
     with collector_paused():  # decoding allocates every cached model, all kept alive
         for index, job in enumerate(jobs):
-            digest = file_digest(job, projects)
+            digest = file_digest(job, projects, stamps)
             digests.append(digest)
             hit = cached.get(job.relpath)
             if digest is not None and hit is not None and hit[0] == digest:

@@ -61,6 +61,10 @@ SCHEMA = (
         frontier VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS extraction_cache (
         path VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL, payload VARCHAR NOT NULL)""",
+    # Each file's stat and content hash when last read (extract/stamps.py).
+    """CREATE TABLE IF NOT EXISTS file_stamps (
+        path VARCHAR PRIMARY KEY, stamp VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
+        runs BOOLEAN NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS lineage_nodes (
         id VARCHAR PRIMARY KEY, origin VARCHAR NOT NULL, payload VARCHAR NOT NULL,
         tier VARCHAR, tags VARCHAR[])""",

@@ -1,5 +1,6 @@
 """The cache tables: extractions by file (`extraction_cache`, keyed by path and the digest of
-everything the extraction depends on) and layer 2/3 classification results (`classify_cache`,
+everything the extraction depends on), each file's stat when it was last hashed (`file_stamps`)
+and layer 2/3 classification results (`classify_cache`,
 by kind and content key). What goes in them is decided by `extract/batch.py` and
 `classify/cache.py`."""
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from lacuna_cli.extract.batch import Cached
+    from lacuna_cli.extract.stamps import Stamped
 
 
 def cached_extractions(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
@@ -32,6 +34,26 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]
                        [[entry.path for entry in fresh]])
     insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
                    [entry.__dict__ for entry in fresh])
+
+
+def stored_stamps(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
+                  ) -> dict[str, Stamped]:
+    """Path -> what was stored of the file's stat and content, for `paths`."""
+    from lacuna_cli.extract.stamps import Stamped
+
+    rows = connection.execute("SELECT path, stamp, content_hash, runs FROM file_stamps "
+                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
+    return {path: Stamped(stamp, content_hash, runs) for path, stamp, content_hash, runs in rows}
+
+
+def store_stamps(connection: duckdb.DuckDBPyConnection, learned: dict[str, Stamped]) -> None:
+    """Replace the stored stamp of each file in `learned`."""
+    if not learned:
+        return
+    connection.execute("DELETE FROM file_stamps WHERE path IN (SELECT unnest($1))",
+                       [list(learned)])
+    insert_columns(connection, "file_stamps", ("path", "stamp", "content_hash", "runs"),
+                   [{"path": path, **stamped.__dict__} for path, stamped in learned.items()])
 
 
 def cached_results(connection: duckdb.DuckDBPyConnection, kind: str, keys: list[str]
