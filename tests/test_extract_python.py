@@ -159,3 +159,40 @@ def test_syntax_error_is_one_error_with_its_line() -> None:
     (error,) = extraction.errors
     assert error.path == "bad.py" and error.line is not None and error.line >= 3
     assert "cannot parse Python" in error.message
+
+
+OPENED_BY_AN_OBJECT = """
+import pandas as pd
+
+def save(fs, name):
+    rows = pd.read_csv("data/customers.csv")
+    with fs.open("/tmp/customers_export.csv", "w") as out:
+        out.write(rows.to_csv())
+
+class Checks:
+    def test_reads_itself(self):
+        with self.open(__file__, "rb") as f:
+            f.readline()
+"""
+
+
+@pytest.mark.parametrize("folder", ["draw", "plot"])
+def test_an_open_whose_first_argument_is_a_path_opens_that_path_wherever_the_project_is(
+        folder: str) -> None:
+    """`fs.open(path, "w")`, `self.open(__file__, "rb")`: the first argument is the path, not a
+    mode. Read as a mode, the letters of the folder the project sits in decided whether
+    `self.open(__file__, ...)` read or wrote (`/tmp/.../draw/` has a `w` and an `a`)."""
+    found = ops(OPENED_BY_AN_OBJECT, Path("/srv") / folder)
+    assert [(op.location.line, op.action, [s.name for s in op.sources],
+             op.destination.name if op.destination else None) for op in found] == [
+        (5, "read", ["data/customers.csv"], None),
+        (7, "export", ["data/customers.csv"], "/tmp/customers_export.csv"),
+        (11, "read", ["job.py"], None)]
+
+
+def test_a_path_object_opened_with_a_mode_still_opens_itself() -> None:
+    source = ("import sys\nfrom pathlib import Path\nimport pandas as pd\n"
+              "rows = pd.read_csv('data/customers.csv')\n"
+              "with Path(sys.argv[1]).open('w') as out:\n    out.write(rows.to_csv())\n")
+    assert writes(source) == [("Path(sys.argv[1])", {"data/customers.csv"},
+                               "command-line arguments (sys.argv)")]

@@ -7,6 +7,8 @@ lineage and an Operation.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -128,8 +130,8 @@ class Operations(InterpreterState):
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:
-        mode_value = self.value(mode) if mode is not None else None
-        writable = isinstance(mode_value, Text) and any(c in mode_value.value for c in "wax+")
+        given = open_mode(self.value(mode)) if mode is not None else None
+        writable = any(c in (given or "") for c in "wax+")
         if not writable:
             data = self.read(path, node, fixed=fixed)
             self.opened.add(data.node)
@@ -193,3 +195,17 @@ def _is_item(expression: cst.BaseExpression) -> bool:
 def looks_like_sql(text: str) -> bool:
     """Whether a string argument of `execute`/`sql`/`query` is a SQL statement."""
     return text.lstrip().split(" ", 1)[0].upper() in SQL_KEYWORDS
+
+
+# What `open()` and the libraries modelled on it (gzip, fsspec, zipfile, paramiko...) accept
+# as a mode: its letters, a few of them.
+OPEN_MODE = re.compile(r"[rwxabt+U]{1,5}")
+
+
+def open_mode(value: object) -> str | None:
+    """`value` when it is a mode `open()` accepts, else None: text that is not a mode (a path,
+    `self.open(__file__, "rb")`) says nothing of reading or writing — the letters of the
+    folder a project was checked out to once decided it."""
+    if isinstance(value, Text) and OPEN_MODE.fullmatch(value.value):
+        return value.value
+    return None

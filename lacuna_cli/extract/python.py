@@ -36,7 +36,7 @@ from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
-from lacuna_cli.extract.pyoperations import Operations
+from lacuna_cli.extract.pyoperations import Operations, open_mode
 from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -1308,8 +1308,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def place_method(self, place: cst.BaseExpression, method: str, node: cst.Call
                      ) -> Value | None:
         """`Path(sys.argv[1]).read_text()`, `Path(dst).write_bytes(b)`, `Path(p).open("w")`: the
-        path methods on a place known only at run time, or given by the caller."""
+        path methods on a place known only at run time, or given by the caller. An `open`
+        whose first argument is not a mode opens that argument (`fs.open(path, "wb")`,
+        `self.open(__file__, "rb")`): the object it is called on is no place."""
         if method == "open":
+            first = self.arg(node, 0)
+            if first is not None and open_mode(self.value(first)) is None:
+                return self.open_file(first, self.arg(node, 1, "mode"), node)
             return self.open_file(place, self.arg(node, 0, "mode"), node)
         if method.startswith("read_"):
             return self.read(place, node)
