@@ -54,3 +54,18 @@ def test_cache_hits_skip_analysis_and_keep_lineage_wiring(tmp_path):
     assert again == first
     assert again.data_nodes == first.data_nodes
     assert all(op.id in again.data_nodes for op in again.operations)
+
+
+def test_a_changed_header_is_seen_by_the_next_check_in_the_same_process(tmp_path):
+    """A long-lived process (an IPython session, a program using the API) checks again after
+    a data file gained a personal column: its header is read again, not remembered."""
+    from lacuna_cli.config import load_config
+    from lacuna_cli.scan import check
+
+    write_project(tmp_path, "city,visits")
+    first = check([tmp_path], load_config(tmp_path, tmp_path), None)
+    assert all(f.decision.allowed for f in first.findings)
+    (tmp_path / "data" / "visits.csv").write_text("city,visits,email\n")
+    again = check([tmp_path], load_config(tmp_path, tmp_path), None)
+    assert any(not f.decision.allowed for f in again.findings), \
+        "a new personal column in the data file must be noticed"

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lacuna_cli.extract.stamps import edits_of
 from lacuna_cli.classify.compounds import COMPOUNDS_FILE, Splitter, load_splitter
 from lacuna_cli.errors import ConfigError, warn
 from lacuna_cli.models import AssignedTier
@@ -325,12 +326,13 @@ def load_rule_file(path: Path) -> RuleFile:
 
 
 def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
-    """The shipped rules plus a project's own files (which come first, so they win ties)."""
-    return _load_rules(tuple(extra_files))
+    """The shipped rules plus a project's own files (which come first, so they win ties),
+    parsed once per process and version of the project's files (see `edits_of`)."""
+    return _load_rules(tuple(extra_files), edits_of(tuple(extra_files)))
 
 
 @cache
-def _load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
+def _load_rules(extra_files: tuple[Path, ...], _edits: tuple[str | None, ...]) -> RuleSet:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
                      if p.name not in (EXAMPLES_FILE, ENTITIES_FILE, COMPOUNDS_FILE))
     columns: list[tuple[Rule, str, bool]] = []

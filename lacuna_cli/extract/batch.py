@@ -34,7 +34,7 @@ from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pyimports import forget_module_files
 from lacuna_cli.extract.regions import Regions
-from lacuna_cli.extract.schema import header_columns
+from lacuna_cli.extract.schema import forget_headers, header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.models import Extraction
@@ -138,6 +138,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     todo: list[int] = []
     forget_projects()  # dbt projects are read again: their files may have changed
     forget_module_files()  # so are the project files imports resolve to
+    forget_headers()  # and the headers of data files
     projects: dict[Path, str] = {}
     with collector_paused():  # decoding allocates every cached model, all kept alive
         for index, job in enumerate(jobs):

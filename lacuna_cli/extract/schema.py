@@ -23,10 +23,17 @@ DELIMITED = {".csv": ",", ".tsv": "\t", ".psv": "|"}
 FOLDER_FILES = 200  # data files of a folder whose headers are read; a bigger one reads the first
 
 
+def forget_headers() -> None:
+    """Start a new run: a data file may have gained a column since the last one (a process
+    that checks again, as an IPython session does, must see the new `email`)."""
+    header_columns.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def header_columns(path: Path) -> tuple[str, ...]:
     """The header row of a delimited text file, the columns of the delimited files directly in
-    a folder (each once, in file-name order), or () when they cannot be read."""
+    a folder (each once, in file-name order), or () when they cannot be read. Remembered for
+    one run (`forget_headers`)."""
     if path.is_dir():
         return _folder_columns(path)
     delimiter = DELIMITED.get(path.suffix.lower())

@@ -47,6 +47,12 @@ class Stamped:
     runs: bool
 
 
+def edits_of(paths: tuple[Path, ...]) -> tuple[str | None, ...]:
+    """The stamps of a project's own knowledge files (catalog, rules), to key what is parsed
+    from them in a process that checks more than once: an edited file has a new stamp."""
+    return tuple(stamp_of(path) for path in paths)
+
+
 class Stamps:
     """The stamps stored by earlier runs (`known`, by project path), and those this run
     learned (`learned`), to store with its analyses."""
