@@ -196,3 +196,17 @@ def test_a_path_object_opened_with_a_mode_still_opens_itself() -> None:
               "with Path(sys.argv[1]).open('w') as out:\n    out.write(rows.to_csv())\n")
     assert writes(source) == [("Path(sys.argv[1])", {"data/customers.csv"},
                                "command-line arguments (sys.argv)")]
+
+
+def test_an_object_opened_at_a_run_time_name_for_reading_is_the_place_read() -> None:
+    """`archive.open(member)` reads a member of the archive: the data is the archive's. A
+    run-time name opened to write (`fs.open(path, "w")`) is where the data goes."""
+    source = ("import requests\n\ndef upload(archive, member):\n"
+              "    with archive.open(member) as f:\n"
+              "        requests.post('https://partner.example/in', data=f.read())\n\n"
+              "def save(fs, path, rows):\n    with fs.open(path, 'w') as out:\n"
+              "        out.write(rows)\n")
+    found = {(op.location.line, op.action): op for op in ops(source)}
+    assert [s.name for s in found[(4, "read")].sources] == ["archive"]
+    written = found[(9, "write")]
+    assert written.destination is not None and written.destination.name == "path"

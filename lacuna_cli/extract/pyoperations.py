@@ -130,8 +130,7 @@ class Operations(InterpreterState):
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:
-        given = open_mode(self.value(mode)) if mode is not None else None
-        writable = any(c in (given or "") for c in "wax+")
+        writable = mode is not None and writing_mode(self.value(mode))
         if not writable:
             data = self.read(path, node, fixed=fixed)
             self.opened.add(data.node)
@@ -209,3 +208,8 @@ def open_mode(value: object) -> str | None:
     if isinstance(value, Text) and OPEN_MODE.fullmatch(value.value):
         return value.value
     return None
+
+
+def writing_mode(value: object) -> bool:
+    """Whether `value` is a mode that writes, appends or creates (`"w"`, `"ab"`, `"r+"`)."""
+    return any(c in (open_mode(value) or "") for c in "wax+")

@@ -36,7 +36,7 @@ from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
-from lacuna_cli.extract.pyoperations import Operations, open_mode
+from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
 from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -1309,17 +1309,29 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                      ) -> Value | None:
         """`Path(sys.argv[1]).read_text()`, `Path(dst).write_bytes(b)`, `Path(p).open("w")`: the
         path methods on a place known only at run time, or given by the caller. An `open`
-        whose first argument is not a mode opens that argument (`fs.open(path, "wb")`,
-        `self.open(__file__, "rb")`): the object it is called on is no place."""
+        given a path and then a mode opens that path (`fs.open(path, "wb")`,
+        `self.open(__file__, "rb")`): the object it is called on is no place then. A path
+        known only at run time is taken so only when the mode writes: `archive.open(name)`
+        reads a member of the archive, its data the archive's."""
         if method == "open":
             first = self.arg(node, 0)
-            if first is not None and open_mode(self.value(first)) is None:
+            if first is not None and self.opens_its_argument(first, node):
                 return self.open_file(first, self.arg(node, 1, "mode"), node)
             return self.open_file(place, self.arg(node, 0, "mode"), node)
         if method.startswith("read_"):
             return self.read(place, node)
         self.write([self.value(a.value) for a in node.args], self.resource_of(place, node), node)
         return None
+
+    def opens_its_argument(self, first: cst.BaseExpression, node: cst.Call) -> bool:
+        """Whether `X.open(first, ...)` opens `first`: it is no mode, and it is a path written
+        in the code or the call's mode writes. (A call is never a mode: it is not evaluated
+        here, only where the file is opened.)"""
+        known = None if isinstance(first, cst.Call) else self.value(first)
+        if open_mode(known) is not None:
+            return False
+        mode = self.arg(node, 1, "mode")
+        return isinstance(known, Text) or (mode is not None and writing_mode(self.value(mode)))
 
     def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value:
         api = self.catalog.method(method)
