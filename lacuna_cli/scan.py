@@ -30,9 +30,9 @@ from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import Cached, Job, Progress, extract_all
 from lacuna_cli.extract.catalog import catalog_digest
 from lacuna_cli.extract.places import discover, relative_to_root
+from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
-from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.store.caches import (
     cached_extractions, store_extractions, store_stamps, stored_stamps)
 from lacuna_cli.store.lineage import save_lineage, stored_labels

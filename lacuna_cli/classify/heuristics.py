@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lacuna_cli.extract.stamps import edits_of
 from lacuna_cli.classify.compounds import COMPOUNDS_FILE, Splitter, load_splitter
 from lacuna_cli.errors import ConfigError, warn
+from lacuna_cli.extract.stamps import edits_of
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml

@@ -24,8 +24,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lacuna_cli.extract.stamps import edits_of
 from lacuna_cli.errors import ConfigError
+from lacuna_cli.extract.stamps import edits_of
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 

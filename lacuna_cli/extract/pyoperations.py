@@ -8,7 +8,6 @@ lineage and an Operation.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath

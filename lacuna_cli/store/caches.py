@@ -1,8 +1,7 @@
 """The cache tables: extractions by file (`extraction_cache`, keyed by path and the digest of
 everything the extraction depends on), each file's stat when it was last hashed (`file_stamps`)
-and layer 2/3 classification results (`classify_cache`,
-by kind and content key). What goes in them is decided by `extract/batch.py` and
-`classify/cache.py`."""
+and layer 2/3 classification results (`classify_cache`, by kind and content key). What goes in
+them is decided by `extract/batch.py`, `extract/stamps.py` and `classify/cache.py`."""
 
 from __future__ import annotations
 
