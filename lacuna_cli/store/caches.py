@@ -20,19 +20,17 @@ if TYPE_CHECKING:
 def cached_extractions(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
                        ) -> dict[str, tuple[str, str]]:
     """Path -> (digest, payload) of the cached extractions of `paths`."""
-    rows = connection.execute("SELECT path, digest, payload FROM extraction_cache "
-                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
+    rows = _rows_of(connection, "extraction_cache", ("path", "digest", "payload"), paths)
     return {path: (digest, payload) for path, digest, payload in rows}
 
 
 def store_extractions(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
     """Replace the cached extraction of each file in `fresh`."""
-    if not fresh:
-        return
-    connection.execute("DELETE FROM extraction_cache WHERE path IN (SELECT unnest($1))",
-                       [[entry.path for entry in fresh]])
-    insert_columns(connection, "extraction_cache", ("path", "digest", "payload"),
-                   [entry.__dict__ for entry in fresh])
+    _replace_rows(connection, "extraction_cache", ("path", "digest", "payload"),
+                  [entry.__dict__ for entry in fresh])
+
+
+STAMP_COLUMNS = ("path", "stamp", "content_hash", "runs")
 
 
 def stored_stamps(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
@@ -40,19 +38,31 @@ def stored_stamps(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
     """Path -> what was stored of the file's stat and content, for `paths`."""
     from lacuna_cli.extract.stamps import Stamped
 
-    rows = connection.execute("SELECT path, stamp, content_hash, runs FROM file_stamps "
-                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
+    rows = _rows_of(connection, "file_stamps", STAMP_COLUMNS, paths)
     return {path: Stamped(stamp, content_hash, runs) for path, stamp, content_hash, runs in rows}
 
 
 def store_stamps(connection: duckdb.DuckDBPyConnection, learned: dict[str, Stamped]) -> None:
     """Replace the stored stamp of each file in `learned`."""
-    if not learned:
+    _replace_rows(connection, "file_stamps", STAMP_COLUMNS,
+                  [{"path": path, **stamped.__dict__} for path, stamped in learned.items()])
+
+
+def _rows_of(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
+             paths: Iterable[str]) -> list[tuple]:
+    """`columns` of the rows of a per-file table (keyed by `path`) for `paths`."""
+    return connection.execute(f"SELECT {', '.join(columns)} FROM {table} "
+                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
+
+
+def _replace_rows(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
+                  rows: list[dict]) -> None:
+    """Replace the rows of a per-file table (keyed by `path`) with `rows`."""
+    if not rows:
         return
-    connection.execute("DELETE FROM file_stamps WHERE path IN (SELECT unnest($1))",
-                       [list(learned)])
-    insert_columns(connection, "file_stamps", ("path", "stamp", "content_hash", "runs"),
-                   [{"path": path, **stamped.__dict__} for path, stamped in learned.items()])
+    connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT unnest($1))",
+                       [[row["path"] for row in rows]])
+    insert_columns(connection, table, columns, rows)
 
 
 def cached_results(connection: duckdb.DuckDBPyConnection, kind: str, keys: list[str]
