@@ -92,3 +92,23 @@ def test_turning_embeddings_on_changes_the_next_verdict(lacuna, tmp_path: Path) 
     with_layer_2 = read_verdict(lacuna, root)
     assert "patient_illness" in with_layer_2["sensitive_columns"]
     assert with_layer_2["tier"] == "PROPRIETARY"
+
+
+def test_a_table_no_code_writes_any_more_is_classified_once_in_a_one_file_check(
+        lacuna, tmp_path: Path) -> None:
+    """The resource history classifies a table its old writer no longer writes before the
+    graph's verdicts are fetched; a one-file check does not fetch that table's verdict with
+    the graph's. Stored again, it broke the check (a duplicate key: exit 2)."""
+    root = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "schema.sql": "CREATE TABLE crm.contacts (contact_id INT, email VARCHAR);\n",
+        "contacts.py": "import pandas as pd\n\n\ndef run(con):\n"
+                       "    rows = pd.read_sql('SELECT * FROM crm.contacts', con)\n"
+                       "    rows.to_csv('reports/contacts.csv')\n",
+        "other.py": "import pandas as pd\n\npd.read_csv('data/a.csv').to_csv('reports/a.csv')\n"})
+    assert lacuna("check", ".", cwd=root).code == 0
+    write_files(root, {"schema.sql": "CREATE TABLE crm.people (contact_id INT, email VARCHAR);\n"})
+    assert lacuna("check", ".", cwd=root).code == 0
+    one_file = lacuna("check", "other.py", cwd=root)
+    assert one_file.code == 0, one_file.stderr
+    assert "contacts" not in one_file.stderr

@@ -66,16 +66,23 @@ class StoredVerdicts:
         self._kind = KIND_PREFIX + digest
         self._found: dict[str, Sensitivity] = {}
         self._fresh: dict[str, Sensitivity] = {}
+        self._asked: set[str] = set()  # spellings looked up in the database already
 
     def fetch(self, resources: Iterable[Resource]) -> list[Resource]:
         """Load the stored verdicts of `resources` in one query; the resources without one."""
         wanted = {_spelling(r): r for r in resources}
-        stored = self._cache.get_many(self._kind, sorted(wanted.keys() - self._found.keys()))
+        stored = self._cache.get_many(self._kind, sorted(wanted.keys() - self._asked))
+        self._asked.update(wanted)
         self._found.update((spelling, _decoded(value)) for spelling, value in stored.items())
         return [r for spelling, r in wanted.items() if spelling not in self._found]
 
     def get(self, resource: Resource) -> Sensitivity | None:
+        """The verdict stored or put for `resource`. One never fetched (a resource classified
+        outside the graph's batch, as the resource history does first) is looked up alone:
+        computed again and put, it would be stored a second time."""
         spelling = _spelling(resource)
+        if spelling not in self._asked:
+            self.fetch([resource])
         return self._found.get(spelling) or self._fresh.get(spelling)
 
     def put(self, resource: Resource, sensitivity: Sensitivity) -> None:
