@@ -27,9 +27,9 @@ from lacuna_cli.classify.pipeline import to_classification
 from lacuna_cli.classify.run import open_run
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.extract.batch import Cached, Job, Progress, extract_all
+from lacuna_cli.extract.batch import Extracted, Job, Progress, extract_all
 from lacuna_cli.extract.catalog import catalog_digest
-from lacuna_cli.extract.places import discover, relative_to_root
+from lacuna_cli.extract.places import discover, relative_to_root, walk_order
 from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
@@ -95,15 +95,16 @@ def extract_paths(paths: list[Path], config: Config, dialect: str | None,
     file of the project too (one batch, one pool), kept apart as lineage context. `skip`:
     project paths already extracted elsewhere."""
     plan = plan_jobs(paths, config, dialect, context, skip)
-    extractions, fresh = extract_all(plan.jobs, cached_analyses(config, plan.jobs), progress)
-    return _split(plan, extractions, fresh, context)
+    return _split(plan, extract_all(plan.jobs, cached_analyses(config, plan.jobs), progress),
+                  context)
 
 
-def _split(plan: Plan, extractions: list[Extraction], fresh: list[Cached], context: bool
-           ) -> ExtractResult:
+def _split(plan: Plan, extracted: Extracted, context: bool) -> ExtractResult:
     """The extractions of the files asked for, and apart from them those of the others."""
     asked = {j.relpath for j in plan.asked}
-    return ExtractResult(files=len(plan.asked), fresh=fresh,
+    extractions = extracted.extractions
+    return ExtractResult(files=len(plan.asked), fresh=extracted.fresh,
+                         analyses=extracted.analyses,
                          extractions=[e for e in extractions if e.path in asked],
                          context=[e for e in extractions if e.path not in asked]
                          if context else None)
@@ -154,8 +155,8 @@ def check(paths: list[Path], config: Config, dialect: str | None,
                 held.close()
                 connection = None
 
-        extractions, fresh = extract_all(plan.jobs, cached, progress, let_go_for_many, stamps)
-        extracted = replace(_split(plan, extractions, fresh, context=True),
+        extracted = replace(_split(plan, extract_all(plan.jobs, cached, progress,
+                                                     let_go_for_many, stamps), context=True),
                             stamped=stamps.learned)
         return check_extracted(extracted, config, opa_url, scopes, connection)
 
@@ -170,7 +171,8 @@ def check_extracted(extracted: ExtractResult, config: Config, opa_url: str | Non
         analysed = {e.path for e in extracted.extractions}
         gathered = extract_paths([], config, None, context=True, skip=analysed)
         extracted = replace(extracted, context=gathered.context,
-                            fresh=[*extracted.fresh, *gathered.fresh])
+                            fresh=[*extracted.fresh, *gathered.fresh],
+                            analyses={**gathered.analyses, **extracted.analyses})
     with collector_paused():
         return _decide_extracted(extracted, config, opa_url, scopes, connection)
 
@@ -198,7 +200,9 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
     analysed = {e.path for e in extracted.extractions}
     context = extracted.context or []
     with _writable(config, connection) as database:
-        graph = lineage.build_graph([*extracted.extractions, *context])
+        # one order whatever was asked: what a node merges must not depend on the command
+        every = sorted([*extracted.extractions, *context], key=lambda e: walk_order(e.path))
+        graph = lineage.build_graph(every)
         classification = open_run(database, config)
         central_pull.apply(database, graph, classification.classifier, config)
         learned = history.stored(database)  # read once: applied now, updated at the end
@@ -214,7 +218,7 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
                 *classification.record_overrides(identity, now),
                 *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
             files = _on_disk(graph, config.root, {e.path for e in context})
-            save_lineage(database, graph, files, classifications)
+            save_lineage(database, graph, files, classifications, every, extracted.analyses)
             history.record(database, graph, files, classifications, now, identity.commit,
                            learned)
             store_extractions(database, extracted.fresh)

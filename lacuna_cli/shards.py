@@ -31,6 +31,7 @@ from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
     Cached,
     Progress,
+    analysis_id,
     decode_analysis,
     encode_analysis,
     extract_all,
@@ -137,7 +138,7 @@ def write_shard(paths: list[Path], config: Config, dialect: str | None, spec: Sh
                      spec)
     mine = [job for job in plan.jobs if spec.owns(job.relpath)]
     cached = cached_analyses(config, mine)
-    extractions, fresh = extract_all(mine, cached, progress)
+    extractions, fresh, _ = extract_all(mine, cached, progress)
     analysed = {row.path: row for row in fresh}
     projects: dict[Path, str] = {}
     rows = []
@@ -208,7 +209,9 @@ def _verified(plan: Plan, entries: dict[str, Cached],
                           "shards again from this commit")
     asked = len(plan.asked)
     return ExtractResult(files=asked, extractions=extractions[:asked],
-                         context=extractions[asked:], fresh=fresh)
+                         context=extractions[asked:], fresh=fresh,
+                         analyses={row.path: analysis_id(row.payload)
+                                   for row in entries.values()})
 
 
 def _decoded(row: Cached, root: Path, file: Path) -> Extraction | None:

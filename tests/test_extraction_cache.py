@@ -47,9 +47,9 @@ def test_changed_code_is_analysed_again(tmp_path, lacuna):
 def test_cache_hits_skip_analysis_and_keep_lineage_wiring(tmp_path):
     write_project(tmp_path, "city,email")
     job = Job(tmp_path / "job.py", "job.py", tmp_path, None)
-    (first,), fresh = extract_all([job], {})
+    (first,), fresh, _ = extract_all([job], {})
     assert fresh and fresh[0].digest == file_digest(job)
-    (again,), none = extract_all([job], {"job.py": (fresh[0].digest, fresh[0].payload)})
+    (again,), none, _ = extract_all([job], {"job.py": (fresh[0].digest, fresh[0].payload)})
     assert none == []
     assert again == first
     assert again.data_nodes == first.data_nodes

@@ -19,6 +19,6 @@ def test_a_helper_added_between_runs_is_resolved_in_the_next(tmp_path: Path) -> 
     assert module_file("helpers", 0, "jobs/nightly.py", root) is None
     write_files(tmp_path, {"helpers.py": "import requests\n\ndef send(x):\n"
                                          "    requests.post('https://x.example', data=x)\n"})
-    (extraction,), _ = extract_all([job], {})
+    (extraction,), _, _ = extract_all([job], {})
     assert module_file("helpers", 0, "jobs/nightly.py", root) == root / "helpers.py"
     assert "helpers.py" in extraction.imports

@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -66,6 +67,22 @@ class Cached:
     path: str
     digest: str
     payload: str
+
+
+class Extracted(NamedTuple):
+    """What `extract_all` gives: the extractions in job order, the cache rows of the files
+    analysed this time, and which analysis each extraction is (`analysis_id`, by path)."""
+
+    extractions: list[Extraction]
+    fresh: list[Cached]
+    analyses: dict[str, str]
+
+
+def analysis_id(payload: str) -> str:
+    """The identity of a stored analysis (a cache row's or a shard entry's payload): equal
+    identities are equal extractions, so the lineage a file contributed need not be written
+    again (`store/lineage.py`)."""
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @cache
@@ -128,12 +145,14 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
                 progress: Progress | None = None,
                 before_analysing: Callable[[int], None] | None = None,
-                stamps: Stamps | None = None) -> tuple[list[Extraction], list[Cached]]:
-    """Extractions in job order, and the cache rows of files analysed this time.
+                stamps: Stamps | None = None) -> Extracted:
+    """Extractions in job order, the cache rows of files analysed this time, and the identity
+    of each extraction's analysis (none for a file analysed but not cacheable).
     `before_analysing` is told how many files the cache did not answer for, before any is
     analysed. `stamps`: what earlier runs stored of the files' stats (see `stamps.py`); it
     learns those of the files read this time."""
     results: list[Extraction | None] = [None] * len(jobs)
+    analyses: dict[str, str] = {}
     digests: list[str | None] = []
     todo: list[int] = []
     forget_projects()  # dbt projects are read again: their files may have changed
@@ -147,6 +166,8 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
             hit = cached.get(job.relpath)
             if digest is not None and hit is not None and hit[0] == digest:
                 results[index] = decode_analysis(hit[1], job.root)
+                if results[index] is not None:
+                    analyses[job.relpath] = analysis_id(hit[1])
             if results[index] is None:
                 todo.append(index)
     if before_analysing is not None:
@@ -160,7 +181,8 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     fresh = [Cached(jobs[i].relpath, digest, encode_analysis(result, jobs[i].root))
              for i in todo
              if (digest := digests[i]) is not None and (result := results[i]) is not None]
-    return [r for r in results if r is not None], fresh
+    analyses.update((row.path, analysis_id(row.payload)) for row in fresh)
+    return Extracted([r for r in results if r is not None], fresh, analyses)
 
 
 def _workers() -> int:

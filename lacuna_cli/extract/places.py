@@ -66,6 +66,13 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
                           "Python, notebook and SQL files to check; nothing was analysed")
 
 
+def walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
+    """Where a project path comes in the order `discover` walks a folder: a folder's files (by
+    name) before its subfolders (by name), depth first."""
+    *folders, name = relpath.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
+
+
 def relative_to_root(path: Path, root: Path) -> str:
     """The POSIX path of an analysed file relative to the project root (absolute if outside)."""
     # A folder is resolved once, not once per file in it: most files are not links. A link

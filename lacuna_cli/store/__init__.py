@@ -71,6 +71,11 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS lineage_edges (
         origin VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
         payload VARCHAR NOT NULL)""",
+    # Each analysed file's part in the stored lineage (store/lineage.py): its analysis
+    # (`batch.analysis_id`), the files its edges are located in and the nodes it names.
+    """CREATE TABLE IF NOT EXISTS lineage_files (
+        path VARCHAR PRIMARY KEY, analysis VARCHAR NOT NULL, origins VARCHAR[] NOT NULL,
+        nodes VARCHAR[] NOT NULL)""",
     # What current code last wrote into each resource (lineage_history.py): kept when the code
     # is gone, so data at rest keeps its classification.
     """CREATE TABLE IF NOT EXISTS resource_history (
