@@ -101,13 +101,18 @@ def apply(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
 
 def record(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph, files: set[str],
            classifications: ClassifiedGraph, timestamp: str, commit: str,
-           known: dict[str, Learned] | None = None) -> None:
+           known: dict[str, Learned] | None = None, among: set[str] | None = None) -> None:
     """Remember what the code in `files` writes into each resource; an entry whose tier, tags
     and writers did not change keeps the time it was first learned. `known`: what `stored`
-    returned earlier in the same write session (reading it costs more than the rest)."""
+    returned earlier in the same write session (reading it costs more than the rest);
+    `among`: the only nodes whose writers or label may have changed (`save_lineage` says
+    which), None for every node."""
     known = stored(connection) if known is None else known
     rows = []
-    for node_id, node in graph.nodes(data="node"):
+    nodes = graph.nodes(data="node") if among is None else (
+        (node_id, lineage.node_of(graph, node_id)) for node_id in sorted(among)
+        if node_id in graph)
+    for node_id, node in nodes:
         if node.kind != "resource":
             continue
         writers = sorted({edge.location.display(column=False)

@@ -27,7 +27,7 @@ class ExtractResult:
     extractions: list[Extraction]
     fresh: list[Cached] = field(default_factory=list)  # analyses to cache in the write session
     stamped: dict[str, Stamped] = field(default_factory=dict)  # file stats to store with them
-    # Which analysis each file's extraction is (`batch.analysis_id`): the stored lineage of a
+    # Which analysis each file's extraction is (`caches.analysis_id`): the stored lineage of a
     # file whose analysis is unchanged is not written again. A file missing here always is.
     analyses: dict[str, str] = field(default_factory=dict)
     # The project's other files, for lineage only (never decided nor reported); None: not

@@ -34,7 +34,7 @@ from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import (
-    cached_extractions, store_extractions, store_stamps, stored_stamps)
+    analyses_folder, cached_extractions, store_extractions, store_stamps, stored_stamps)
 from lacuna_cli.store.lineage import save_lineage, stored_labels
 from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
@@ -84,7 +84,8 @@ def cached_analyses(config: Config, jobs: list[Job]) -> dict[str, tuple[str, str
     if not config.db_path.exists():
         return {}
     with open_store(config.db_path) as connection:
-        return cached_extractions(connection, (j.relpath for j in jobs))
+        return cached_extractions(connection, analyses_folder(config.db_path),
+                                  (j.relpath for j in jobs))
 
 
 def extract_paths(paths: list[Path], config: Config, dialect: str | None,
@@ -146,7 +147,8 @@ def check(paths: list[Path], config: Config, dialect: str | None,
         stamps = Stamps()
         if config.db_path.exists():
             connection = held.enter_context(open_store(config.db_path, write=True))
-            cached = cached_extractions(connection, (j.relpath for j in plan.jobs))
+            cached = cached_extractions(connection, analyses_folder(config.db_path),
+                                        (j.relpath for j in plan.jobs))
             stamps = Stamps(stored_stamps(connection, (j.relpath for j in plan.jobs)))
 
         def let_go_for_many(count: int) -> None:
@@ -218,10 +220,11 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
                 *classification.record_overrides(identity, now),
                 *audit_log.entries_for(findings, identity, now)], now, config.audit_key_path)
             files = _on_disk(graph, config.root, {e.path for e in context})
-            save_lineage(database, graph, files, classifications, every, extracted.analyses)
+            changed = save_lineage(database, graph, files, classifications, every,
+                                   extracted.analyses)
             history.record(database, graph, files, classifications, now, identity.commit,
-                           learned)
-            store_extractions(database, extracted.fresh)
+                           learned, changed)
+            store_extractions(database, analyses_folder(config.db_path), extracted.fresh)
             store_stamps(database, extracted.stamped)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=[*classification.problems,

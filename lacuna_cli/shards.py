@@ -31,7 +31,6 @@ from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
     Cached,
     Progress,
-    analysis_id,
     decode_analysis,
     encode_analysis,
     extract_all,
@@ -42,6 +41,7 @@ from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.models import Extraction
 from lacuna_cli.results import ExtractResult
 from lacuna_cli.scan import Plan, cached_analyses, plan_jobs
+from lacuna_cli.store.caches import analysis_id
 
 FORMAT = "lacuna-shard/1"
 SUFFIX = ".jsonl.gz"

@@ -38,13 +38,17 @@ PROJECT = {
 }
 
 
-def stored_rows(root: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+Rows = tuple[list[tuple[Any, ...]], ...]
+
+
+def stored_rows(root: Path) -> Rows:
+    """The stored lineage's edges and nodes, and the resource history (learned times
+    included: an entry written again would carry the later one)."""
     with open_store(root / ".lacuna" / "lacuna.duckdb") as connection:
-        edges = connection.execute("SELECT origin, source, target, payload FROM lineage_edges "
-                                   "ORDER BY ALL").fetchall()
-        nodes = connection.execute("SELECT id, origin, payload, tier, tags FROM lineage_nodes "
-                                   "ORDER BY id").fetchall()
-    return edges, nodes
+        return tuple(connection.execute(query).fetchall() for query in (
+            "SELECT origin, source, target, payload FROM lineage_edges ORDER BY ALL",
+            "SELECT id, origin, payload, tier, tags FROM lineage_nodes ORDER BY id",
+            "SELECT * FROM resource_history ORDER BY id"))
 
 
 def checked(root: Path, *paths: str) -> None:
@@ -52,8 +56,7 @@ def checked(root: Path, *paths: str) -> None:
     check([root / p for p in paths] or [root], config, None)
 
 
-def written_all_again(root: Path, *paths: str) -> tuple[list[tuple[Any, ...]],
-                                                        list[tuple[Any, ...]]]:
+def written_all_again(root: Path, *paths: str) -> Rows:
     """The rows the same check stores when nothing of the stored lineage is trusted."""
     with open_store(root / ".lacuna" / "lacuna.duckdb", write=True) as connection:
         connection.execute("DELETE FROM lineage_files")
@@ -101,7 +104,7 @@ def test_what_a_check_stores_is_what_writing_all_again_gives(tmp_path: Path) -> 
                 write_files(root, {relpath: text})
         checked(root, *paths)
         after = stored_rows(root)
-        assert after[0] and after[1], name
+        assert after[0] and after[1] and after[2], name
         assert written_all_again(root, *paths) == after, name
     assert not [row for row in after[0] if row[0] == "jobs/regions.py"]  # deleted
 

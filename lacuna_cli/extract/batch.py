@@ -39,6 +39,7 @@ from lacuna_cli.extract.schema import forget_headers, header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.models import Extraction
+from lacuna_cli.store.caches import analysis_id
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
 # The extractor's modules, imported once by the process the pool's workers are forked from.
@@ -76,13 +77,6 @@ class Extracted(NamedTuple):
     extractions: list[Extraction]
     fresh: list[Cached]
     analyses: dict[str, str]
-
-
-def analysis_id(payload: str) -> str:
-    """The identity of a stored analysis (a cache row's or a shard entry's payload): equal
-    identities are equal extractions, so the lineage a file contributed need not be written
-    again (`store/lineage.py`)."""
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @cache
@@ -142,6 +136,15 @@ def decode_analysis(payload: str, root: Path) -> Extraction | None:
                                       "data_nodes": document["data_nodes"]})
 
 
+def _still_valid(payload: str, root: Path) -> Extraction | None:
+    """A cached analysis; None when it no longer holds (`decode_analysis`) or cannot be read
+    (its file damaged outside Lacuna): the file is then analysed again."""
+    try:
+        return decode_analysis(payload, root)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
                 progress: Progress | None = None,
                 before_analysing: Callable[[int], None] | None = None,
@@ -165,7 +168,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
             digests.append(digest)
             hit = cached.get(job.relpath)
             if digest is not None and hit is not None and hit[0] == digest:
-                results[index] = decode_analysis(hit[1], job.root)
+                results[index] = _still_valid(hit[1], job.root)
                 if results[index] is not None:
                     analyses[job.relpath] = analysis_id(hit[1])
             if results[index] is None:

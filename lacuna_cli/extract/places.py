@@ -41,25 +41,27 @@ def discover(paths: Iterable[Path], root: Path, exclude: Iterable[str] = ()) -> 
     say so, not pass.
     """
     patterns = list(exclude)
-    seen: set[Path] = set()
+    seen: set[str] = set()  # as Path spells them; strings hash faster than Paths
     excluded = 0
     for path in paths:
         if path.is_file() or not path.exists():
-            if path not in seen:
-                seen.add(path)
+            if str(path) not in seen:
+                seen.add(str(path))
                 yield path
             continue
         for folder, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames
                                  if d not in SKIP_DIRS and not d.startswith("."))
             for name in sorted(filenames):
-                candidate = Path(folder) / name
-                if language_of(candidate) is None or candidate in seen:
+                if os.path.splitext(name)[1].lower() not in SUFFIX_LANGUAGE:
+                    continue
+                candidate = Path(os.path.join(folder, name))
+                if str(candidate) in seen:
                     continue
                 if any(fnmatch(relative_to_root(candidate, root), p) for p in patterns):
                     excluded += 1
                     continue
-                seen.add(candidate)
+                seen.add(str(candidate))
                 yield candidate
     if excluded and not seen:
         raise LacunaError(f"`exclude` ({', '.join(patterns)}) leaves none of the {excluded} "
@@ -78,7 +80,8 @@ def relative_to_root(path: Path, root: Path) -> str:
     # A folder is resolved once, not once per file in it: most files are not links. A link
     # is known by its target inside the project, by its own name when it points outside.
     # Strings, not Path objects: a run computes this for every file of the project.
-    unresolved = os.path.join(_resolved_folder(path.parent), path.name)
+    folder, name = os.path.split(path)
+    unresolved = os.path.join(_resolved_folder(folder), name)
     try:
         resolved = str(path.resolve()) if os.path.islink(path) else unresolved
     except (OSError, RuntimeError):  # a link loop: the extractor reports it, by its own name
@@ -106,8 +109,8 @@ def _inside(path: str, root: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _resolved_folder(folder: Path) -> str:
-    return str(folder.resolve())
+def _resolved_folder(folder: str) -> str:
+    return str(Path(folder or ".").resolve())
 
 
 def normalise_location(text: str, root: Path | None = None) -> Resource:

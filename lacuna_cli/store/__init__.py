@@ -59,8 +59,11 @@ SCHEMA = (
         seq BIGINT PRIMARY KEY, head_hash VARCHAR NOT NULL, tree_root VARCHAR NOT NULL,
         timestamp VARCHAR NOT NULL, key_id VARCHAR NOT NULL, signature VARCHAR NOT NULL,
         frontier VARCHAR NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS extraction_cache (
-        path VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL, payload VARCHAR NOT NULL)""",
+    # Which analysis (a file beside the database, store/caches.py) each file's cache key gave.
+    """CREATE TABLE IF NOT EXISTS analysis_index (
+        path VARCHAR PRIMARY KEY, digest VARCHAR NOT NULL, analysis VARCHAR NOT NULL)""",
+    # Where older Lacunas kept the analyses' text: rewritten whole by every change.
+    "DROP TABLE IF EXISTS extraction_cache",
     # Each file's stat and content hash when last read (extract/stamps.py).
     """CREATE TABLE IF NOT EXISTS file_stamps (
         path VARCHAR PRIMARY KEY, stamp VARCHAR NOT NULL, content_hash VARCHAR NOT NULL,
@@ -72,7 +75,7 @@ SCHEMA = (
         origin VARCHAR NOT NULL, source VARCHAR NOT NULL, target VARCHAR NOT NULL,
         payload VARCHAR NOT NULL)""",
     # Each analysed file's part in the stored lineage (store/lineage.py): its analysis
-    # (`batch.analysis_id`), the files its edges are located in and the nodes it names.
+    # (`caches.analysis_id`), the files its edges are located in and the nodes it names.
     """CREATE TABLE IF NOT EXISTS lineage_files (
         path VARCHAR PRIMARY KEY, analysis VARCHAR NOT NULL, origins VARCHAR[] NOT NULL,
         nodes VARCHAR[] NOT NULL)""",

@@ -1,11 +1,22 @@
-"""The cache tables: extractions by file (`extraction_cache`, keyed by path and the digest of
-everything the extraction depends on), each file's stat when it was last hashed (`file_stamps`)
-and layer 2/3 classification results (`classify_cache`, by kind and content key). What goes in
-them is decided by `extract/batch.py`, `extract/stamps.py` and `classify/cache.py`."""
+"""The caches: each file's analysis (an index row in `analysis_index` keyed by path and the
+digest of everything the extraction depends on, naming the analysis by its identity; the text
+in a file of its own beside the database), each file's stat when it was last hashed
+(`file_stamps`) and layer 2/3 classification results (`classify_cache`, by kind and content
+key). What goes in them is decided by `extract/batch.py`, `extract/stamps.py` and
+`classify/cache.py`.
+
+The analyses' text lived in a table once. DuckDB then rewrote the table's whole row group, all
+of the project's analyses, whenever one changed: a tenth of a second per check of a 2,000-file
+project, growing with it. A file per analysis, named by its content, costs one write.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lacuna_cli.store import insert_columns
@@ -16,18 +27,67 @@ if TYPE_CHECKING:
     from lacuna_cli.extract.batch import Cached
     from lacuna_cli.extract.stamps import Stamped
 
-
-def cached_extractions(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
-                       ) -> dict[str, tuple[str, str]]:
-    """Path -> (digest, payload) of the cached extractions of `paths`."""
-    rows = _rows_of(connection, "extraction_cache", ("path", "digest", "payload"), paths)
-    return {path: (digest, payload) for path, digest, payload in rows}
+INDEX_COLUMNS = ("path", "digest", "analysis")
 
 
-def store_extractions(connection: duckdb.DuckDBPyConnection, fresh: list[Cached]) -> None:
-    """Replace the cached extraction of each file in `fresh`."""
-    _replace_rows(connection, "extraction_cache", ("path", "digest", "payload"),
-                  [entry.__dict__ for entry in fresh])
+def analysis_id(payload: str) -> str:
+    """The identity of an analysis (a cache entry's or a shard entry's payload): equal
+    identities are equal extractions, so the lineage a file contributed need not be written
+    again (`store/lineage.py`), and the name of the file holding it."""
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def analyses_folder(db_path: Path) -> Path:
+    """Where the analyses of the database at `db_path` are kept (`.lacuna/lacuna-analyses`)."""
+    return db_path.with_name(f"{db_path.stem}-analyses")
+
+
+def cached_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
+                       paths: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Path -> (digest, payload) of the cached analyses of `paths`. An analysis whose file is
+    gone or unreadable is not cached: the file is analysed again."""
+    found = {}
+    where = str(folder)  # strings, not Paths: a warm check reads every file's analysis
+    for path, digest, analysis in _rows_of(connection, "analysis_index", INDEX_COLUMNS, paths):
+        try:
+            with open(os.path.join(where, analysis[:2], f"{analysis}.json"),
+                      encoding="utf-8") as handle:
+                found[path] = (digest, handle.read())
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
+                      fresh: list[Cached]) -> None:
+    """Write each analysis in `fresh` to its file, point its path's index row at it, and
+    delete the files of the analyses it replaces that no row names any more."""
+    rows = [{"path": entry.path, "digest": entry.digest, "analysis": analysis_id(entry.payload)}
+            for entry in fresh]
+    for entry, row in zip(fresh, rows, strict=True):
+        _write_analysis(_analysis_file(folder, row["analysis"]), entry.payload)
+    replaced = {analysis for _, _, analysis in _rows_of(
+        connection, "analysis_index", INDEX_COLUMNS, (row["path"] for row in rows))}
+    _replace_rows(connection, "analysis_index", INDEX_COLUMNS, rows)
+    named = {analysis for (analysis,) in connection.execute(
+        "SELECT analysis FROM analysis_index WHERE analysis IN (SELECT unnest(?))",
+        [sorted(replaced)]).fetchall()} if replaced else set()
+    for analysis in replaced - named:
+        _analysis_file(folder, analysis).unlink(missing_ok=True)
+
+
+def _analysis_file(folder: Path, analysis: str) -> Path:
+    return folder / analysis[:2] / f"{analysis}.json"
+
+
+def _write_analysis(target: Path, payload: str) -> None:
+    """Whole or not at all: a check killed while writing leaves a temporary file, never a
+    truncated analysis. Written even when a file of that name exists: it may be damaged."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
+                                     prefix=".writing-", delete=False) as handle:
+        handle.write(payload)
+    os.replace(handle.name, target)
 
 
 STAMP_COLUMNS = ("path", "stamp", "content_hash", "runs")

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
                  files: set[str], classifications: ClassifiedGraph,
-                 extractions: Sequence[Extraction], analyses: Mapping[str, str]) -> None:
+                 extractions: Sequence[Extraction], analyses: Mapping[str, str]
+                 ) -> set[str] | None:
     """Store the edges located in `files` (the project's code) and the nodes they connect,
     each node with its (tier, tags). `extractions`: those `graph` was built from, in the
-    `walk_order` of their paths; `analyses`: each one's identity (`batch.analysis_id`).
+    `walk_order` of their paths; `analyses`: each one's identity (`caches.analysis_id`).
+    Returns the nodes whose edges into them or whose label may have changed (None: any).
 
     Written again: the edges located where a changed analysis's edges are or were, and, among
     the nodes a changed analysis names or named and those whose label changed, the rows that
@@ -57,9 +59,11 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     _replace_edges(connection, sorted(located), [
         edge for extraction in extractions for edge in extraction.edges
         if edge.location.path in located and edge.location.path in files])
-    _update_nodes(connection, graph, _ends(extractions, files), classifications, named)
+    compared = _update_nodes(connection, graph, _ends(extractions, files), classifications,
+                             named)
     _replace_parts(connection, changed, [current[path] for path in changed if path in current],
                    analyses)
+    return None if named is None else compared
 
 
 def _part(extraction: Extraction) -> tuple[list[str], list[str]]:
@@ -111,9 +115,9 @@ def _ends(extractions: Sequence[Extraction], files: set[str]) -> set[str]:
 
 def _update_nodes(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
                   wanted: set[str], classifications: ClassifiedGraph,
-                  named: set[str] | None) -> None:
+                  named: set[str] | None) -> set[str]:
     """Make the stored node rows those of `wanted`, comparing the rows of the nodes `named`
-    (None: all), those not stored yet and those whose label changed."""
+    (None: all), those not stored yet and those whose label changed; returns those."""
     labels = {node_id: (tier, list(tags or ())) for node_id, tier, tags in connection.execute(
         "SELECT id, tier, tags FROM lineage_nodes").fetchall()}
     compared = {node_id for node_id in wanted
@@ -133,6 +137,7 @@ def _update_nodes(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
         connection.execute("DELETE FROM lineage_nodes WHERE id IN (SELECT unnest(?))", [stale])
     insert_columns(connection, "lineage_nodes", ("id", "origin", "payload", "tier", "tags"),
                    [row for node_id, row in sorted(rows.items()) if node_id not in same])
+    return compared
 
 
 def _node_rows(graph: nx.MultiDiGraph, wanted: set[str],
