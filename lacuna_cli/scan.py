@@ -34,7 +34,8 @@ from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.gcpause import collector_paused
 from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import (
-    analyses_folder, cached_extractions, store_extractions, store_stamps, stored_stamps)
+    analyses_folder, cached_extractions, forget_other_files, store_extractions, store_stamps,
+    stored_stamps)
 from lacuna_cli.store.lineage import save_lineage, stored_labels
 from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
@@ -225,6 +226,8 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
             history.record(database, graph, files, classifications, now, identity.commit,
                            learned, changed)
             store_extractions(database, analyses_folder(config.db_path), extracted.fresh)
+            forget_other_files(database, analyses_folder(config.db_path),
+                               extracted.analyses.keys() | analysed)
             store_stamps(database, extracted.stamped)
     return CheckResult(files=extracted.files, findings=findings,
                        errors=[*classification.problems,

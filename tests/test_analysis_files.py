@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from lacuna_cli.config import load_config
-from lacuna_cli.extract import batch
+from lacuna_cli.extract import batch, stamps
 from lacuna_cli.scan import check
 from lacuna_cli.store import open_store
 from lacuna_cli.store.caches import analyses_folder
@@ -80,3 +80,22 @@ def test_a_database_that_kept_analyses_in_a_table_moves_to_files(tmp_path: Path)
     with open_store(root / ".lacuna" / "lacuna.duckdb") as connection:
         assert connection.execute("SELECT count(*) FROM information_schema.tables "
                                   "WHERE table_name = 'extraction_cache'").fetchone() == (0,)
+
+
+def stamped(root: Path) -> set[str]:
+    with open_store(root / ".lacuna" / "lacuna.duckdb") as connection:
+        return {path for (path,) in connection.execute("SELECT path FROM file_stamps").fetchall()}
+
+
+def test_a_deleted_file_s_analysis_and_stamp_are_forgotten(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    monkeypatch.setattr(stamps, "RACY_SECONDS", 0.0)  # every file settled: its stamp is kept
+    root = write_files(tmp_path, PROJECT)
+    assert blocked(root) == ["export.py:4"]
+    stage = index(root)["stage.py"]
+    assert "stage.py" in stamped(root)
+    (root / "stage.py").unlink()
+    assert blocked(root) == ["export.py:4"]
+    assert "stage.py" not in index(root)
+    assert stage not in analysis_files(root)
+    assert stamped(root) == {"export.py"}

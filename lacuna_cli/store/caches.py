@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,10 +69,33 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
     replaced = {analysis for _, _, analysis in _rows_of(
         connection, "analysis_index", INDEX_COLUMNS, (row["path"] for row in rows))}
     _replace_rows(connection, "analysis_index", INDEX_COLUMNS, rows)
+    _delete_unnamed(connection, folder, replaced)
+
+
+def forget_other_files(connection: duckdb.DuckDBPyConnection, folder: Path,
+                       project: Collection[str]) -> None:
+    """Forget the cached analysis and stamp of every file not in `project` (deleted, renamed,
+    excluded since): kept, they would only grow the tables and the folder."""
+    gone = sorted({path for (path,) in connection.execute(
+        "SELECT path FROM analysis_index").fetchall()} - set(project))
+    if not gone:
+        return
+    analyses = {analysis for _, _, analysis in _rows_of(connection, "analysis_index",
+                                                        INDEX_COLUMNS, gone)}
+    for table in ("analysis_index", "file_stamps"):
+        connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT unnest(?))", [gone])
+    _delete_unnamed(connection, folder, analyses)
+
+
+def _delete_unnamed(connection: duckdb.DuckDBPyConnection, folder: Path,
+                    analyses: set[str]) -> None:
+    """Delete the files of those of `analyses` no index row names any more."""
+    if not analyses:
+        return
     named = {analysis for (analysis,) in connection.execute(
         "SELECT analysis FROM analysis_index WHERE analysis IN (SELECT unnest(?))",
-        [sorted(replaced)]).fetchall()} if replaced else set()
-    for analysis in replaced - named:
+        [sorted(analyses)]).fetchall()}
+    for analysis in analyses - named:
         _analysis_file(folder, analysis).unlink(missing_ok=True)
 
 
