@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,12 +104,18 @@ def _analysis_file(folder: Path, analysis: str) -> Path:
 
 def _write_analysis(target: Path, payload: str) -> None:
     """Whole or not at all: a check killed while writing leaves a temporary file, never a
-    truncated analysis. Written even when a file of that name exists: it may be damaged."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
-                                     prefix=".writing-", delete=False) as handle:
+    truncated analysis. Written even when a file of that name exists: it may be damaged.
+    (Only one process writes, under the database's lock, so the process id names the
+    temporary file; `tempfile` cost a cold check of 300 files a quarter of a second.)"""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        handle = open(temporary, "w", encoding="utf-8")  # noqa: SIM115  # closed just below
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "w", encoding="utf-8")  # noqa: SIM115
+    with handle:
         handle.write(payload)
-    os.replace(handle.name, target)
+    os.replace(temporary, target)
 
 
 STAMP_COLUMNS = ("path", "stamp", "content_hash", "runs")
