@@ -112,3 +112,19 @@ def test_a_table_no_code_writes_any_more_is_classified_once_in_a_one_file_check(
     one_file = lacuna("check", "other.py", cwd=root)
     assert one_file.code == 0, one_file.stderr
     assert "contacts" not in one_file.stderr
+
+
+def test_a_result_stored_already_keeps_its_row_when_put_again(tmp_path: Path) -> None:
+    """Two lookups that did not see each other (two runs, or a resource classified outside
+    the batch) may both put one key: the second is not a duplicate-key crash."""
+    from lacuna_cli.classify.cache import Cache
+    from lacuna_cli.store import open_store
+
+    with open_store(tmp_path / "lacuna.duckdb", write=True) as connection:
+        Cache(connection).put_many("resource:x", {"table\x1fcrm.contacts": {"tier": "INTERNAL"}})
+        Cache(connection).put_many("resource:x", {"table\x1fcrm.contacts": {"tier": "PUBLIC"},
+                                                  "table\x1fcrm.people": {"tier": "PUBLIC"}})
+        stored = Cache(connection).get_many("resource:x", ["table\x1fcrm.contacts",
+                                                           "table\x1fcrm.people"])
+    assert stored == {"table\x1fcrm.contacts": {"tier": "INTERNAL"},
+                      "table\x1fcrm.people": {"tier": "PUBLIC"}}

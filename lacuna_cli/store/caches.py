@@ -163,9 +163,13 @@ def cached_results(connection: duckdb.DuckDBPyConnection, kind: str, keys: list[
 
 def store_results(connection: duckdb.DuckDBPyConnection, kind: str,
                   values: dict[str, str]) -> None:
-    """Add classification results of `kind`: key -> JSON value (keys not stored yet)."""
+    """Add classification results of `kind`: key -> JSON value. A key stored already keeps
+    its row (a result is decided by its key): inserted again, it broke the whole check with a
+    duplicate key when a caller classified something this run had not looked up."""
+    stored = {key for key, _ in cached_results(connection, kind, sorted(values))}
     insert_columns(connection, "classify_cache", ("kind", "key", "value"),
-                   [{"kind": kind, "key": k, "value": v} for k, v in values.items()])
+                   [{"kind": kind, "key": k, "value": v} for k, v in values.items()
+                    if k not in stored])
 
 
 def drop_result_kinds(connection: duckdb.DuckDBPyConnection | None, prefix: str, keep: str
