@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Collection, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,11 +47,9 @@ def cached_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
     """Path -> (digest, payload) of the cached analyses of `paths`. An analysis whose file is
     gone or unreadable is not cached: the file is analysed again."""
     found = {}
-    where = str(folder)  # strings, not Paths: a warm check reads every file's analysis
     for path, digest, analysis in _rows_of(connection, "analysis_index", INDEX_COLUMNS, paths):
         try:
-            with open(os.path.join(where, analysis[:2], f"{analysis}.json"),
-                      encoding="utf-8") as handle:
+            with open(_analysis_file(folder, analysis), encoding="utf-8") as handle:
                 found[path] = (digest, handle.read())
         except (OSError, UnicodeDecodeError):
             continue
@@ -95,23 +94,27 @@ def _delete_unnamed(connection: duckdb.DuckDBPyConnection, folder: Path,
         "SELECT analysis FROM analysis_index WHERE analysis IN (SELECT unnest(?))",
         [sorted(analyses)]).fetchall()}
     for analysis in analyses - named:
-        _analysis_file(folder, analysis).unlink(missing_ok=True)
+        with suppress(FileNotFoundError):
+            os.unlink(_analysis_file(folder, analysis))
 
 
-def _analysis_file(folder: Path, analysis: str) -> Path:
-    return folder / analysis[:2] / f"{analysis}.json"
+def _analysis_file(folder: Path, analysis: str) -> str:
+    """`<folder>/<first two hex digits>/<id>.json`; a string, not a Path: a warm check opens
+    every file's analysis."""
+    return os.path.join(folder, analysis[:2], f"{analysis}.json")
 
 
-def _write_analysis(target: Path, payload: str) -> None:
+def _write_analysis(target: str, payload: str) -> None:
     """Whole or not at all: a check killed while writing leaves a temporary file, never a
     truncated analysis. Written even when a file of that name exists: it may be damaged.
     (Only one process writes, under the database's lock, so the process id names the
     temporary file; `tempfile` cost a cold check of 300 files a quarter of a second.)"""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}")
     try:
         handle = open(temporary, "w", encoding="utf-8")  # noqa: SIM115  # closed just below
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         handle = open(temporary, "w", encoding="utf-8")  # noqa: SIM115
     with handle:
         handle.write(payload)
