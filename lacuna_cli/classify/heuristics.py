@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lacuna_cli.classify.compounds import COMPOUNDS_FILE, Splitter, load_splitter
 from lacuna_cli.errors import ConfigError, warn
-from lacuna_cli.extract.stamps import edits_of
+from lacuna_cli.extract.stamps import cached_by_edits
 from lacuna_cli.models import AssignedTier
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import read_yaml
@@ -325,14 +325,10 @@ def load_rule_file(path: Path) -> RuleFile:
         raise ConfigError(f"{path}: {key}: {first['msg']}") from exc
 
 
-def load_rules(extra_files: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
+@cached_by_edits
+def load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     """The shipped rules plus a project's own files (which come first, so they win ties),
-    parsed once per process and version of the project's files (see `edits_of`)."""
-    return _load_rules(tuple(extra_files), edits_of(tuple(extra_files)))
-
-
-@cache
-def _load_rules(extra_files: tuple[Path, ...], _edits: tuple[str | None, ...]) -> RuleSet:
+    parsed once per process and version of the project's files."""
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
                      if p.name not in (EXAMPLES_FILE, ENTITIES_FILE, COMPOUNDS_FILE))
     columns: list[tuple[Rule, str, bool]] = []

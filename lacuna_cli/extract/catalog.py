@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.extract.stamps import edits_of
+from lacuna_cli.extract.stamps import cached_by_edits
 from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.yamlfile import parse_yaml
 
@@ -264,29 +264,21 @@ def catalog_files(extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
     return (*extra, *sorted(shipped_dir("rules").joinpath("apis").glob("*.yaml")))
 
 
-def load_catalog(extra: tuple[Path, ...] = ()) -> Catalog:
+@cached_by_edits
+def load_catalog(extra: tuple[Path, ...]) -> Catalog:
     """Every catalog file parsed and indexed once per process and version of the project's
     own files (a session that checks again after its team catalog was edited reads it
     again); a bad file or row is a ConfigError naming the file and the key."""
-    return _load_catalog(extra, edits_of(extra))
-
-
-@cache
-def _load_catalog(extra: tuple[Path, ...], _edits: tuple[str | None, ...]) -> Catalog:
     texts = _texts(extra)
     return Catalog(tuple((str(path), _parse(path, text)) for path, text in texts),
                    _digest(texts))
 
 
-def catalog_digest(extra: tuple[Path, ...] = ()) -> str:
+@cached_by_edits
+def catalog_digest(extra: tuple[Path, ...]) -> str:
     """The digest `load_catalog` gives its catalog, from the files' text alone: a run whose
     files all come from the extraction cache (keyed by it) needs no parsing, as every cached
     analysis was made with this very catalog parsed and valid."""
-    return _catalog_digest(extra, edits_of(extra))
-
-
-@cache
-def _catalog_digest(extra: tuple[Path, ...], _edits: tuple[str | None, ...]) -> str:
     return _digest(_texts(extra))
 
 

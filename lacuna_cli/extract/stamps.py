@@ -16,12 +16,16 @@ import hashlib
 import os
 import stat
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from lacuna_cli.extract.source import MAX_FILE_BYTES, read_source
 
 RACY_SECONDS = 2.0
+T = TypeVar("T")
 
 
 def stamp_of(path: Path) -> str | None:
@@ -51,6 +55,24 @@ def edits_of(paths: tuple[Path, ...]) -> tuple[str | None, ...]:
     """The stamps of a project's own knowledge files (catalog, rules), to key what is parsed
     from them in a process that checks more than once: an edited file has a new stamp."""
     return tuple(stamp_of(path) for path in paths)
+
+
+def cached_by_edits(parse: Callable[[tuple[Path, ...]], T]) -> Callable[..., T]:
+    """`parse(files)` remembered for the process and for each version of `files` (`edits_of`):
+    a process that checks again (an IPython session; the hook server's children, which find
+    the shipped files parsed) parses a project's edited catalog or rules files again, and
+    nothing else."""
+
+    @cache
+    def remembered(files: tuple[Path, ...], _edits: tuple[str | None, ...]) -> T:
+        return parse(files)
+
+    @wraps(parse)
+    def parsed(files: Sequence[Path] = ()) -> T:
+        key = tuple(files)
+        return remembered(key, edits_of(key))
+
+    return parsed
 
 
 class Stamps:
