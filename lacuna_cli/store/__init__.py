@@ -17,7 +17,7 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -269,6 +269,24 @@ def insert_json_lines(connection: duckdb.DuckDBPyConnection, table: str, columns
                            f"'{path}', format = 'newline_delimited', columns = {{{spec}}})")
     finally:
         os.unlink(handle.name)
+
+
+def rows_by_path(connection: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                 paths: Iterable[str]) -> list[tuple[Any, ...]]:
+    """`columns` of the rows of a per-file table (keyed by `path`) for `paths`."""
+    wanted = sorted(paths)
+    if not wanted:
+        return []
+    return connection.execute(f"SELECT {', '.join(columns)} FROM {table} "
+                              "WHERE path IN (SELECT unnest($1))", [wanted]).fetchall()
+
+
+def delete_by_path(connection: duckdb.DuckDBPyConnection, table: str,
+                   paths: Iterable[str]) -> None:
+    """Delete the rows of a per-file table (keyed by `path`) for `paths`."""
+    gone = sorted(paths)
+    if gone:
+        connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT unnest($1))", [gone])
 
 
 def one_row(row: tuple[Any, ...] | None) -> tuple[Any, ...]:

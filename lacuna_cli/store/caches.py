@@ -19,7 +19,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store import delete_by_path, insert_columns, rows_by_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -47,7 +47,7 @@ def cached_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
     """Path -> (digest, payload) of the cached analyses of `paths`. An analysis whose file is
     gone or unreadable is not cached: the file is analysed again."""
     found = {}
-    for path, digest, analysis in _rows_of(connection, "analysis_index", INDEX_COLUMNS, paths):
+    for path, digest, analysis in rows_by_path(connection, "analysis_index", INDEX_COLUMNS, paths):
         try:
             with open(_analysis_file(folder, analysis), encoding="utf-8") as handle:
                 found[path] = (digest, handle.read())
@@ -64,7 +64,7 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
             for entry in fresh]
     for entry, row in zip(fresh, rows, strict=True):
         _write_analysis(_analysis_file(folder, row["analysis"]), entry.payload)
-    replaced = {analysis for _, _, analysis in _rows_of(
+    replaced = {analysis for _, _, analysis in rows_by_path(
         connection, "analysis_index", INDEX_COLUMNS, (row["path"] for row in rows))}
     _replace_rows(connection, "analysis_index", INDEX_COLUMNS, rows)
     _delete_unnamed(connection, folder, replaced)
@@ -78,10 +78,10 @@ def forget_other_files(connection: duckdb.DuckDBPyConnection, folder: Path,
         "SELECT path FROM analysis_index").fetchall()} - set(project))
     if not gone:
         return
-    analyses = {analysis for _, _, analysis in _rows_of(connection, "analysis_index",
+    analyses = {analysis for _, _, analysis in rows_by_path(connection, "analysis_index",
                                                         INDEX_COLUMNS, gone)}
     for table in ("analysis_index", "file_stamps"):
-        connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT unnest(?))", [gone])
+        delete_by_path(connection, table, gone)
     _delete_unnamed(connection, folder, analyses)
 
 
@@ -129,7 +129,7 @@ def stored_stamps(connection: duckdb.DuckDBPyConnection, paths: Iterable[str]
     """Path -> what was stored of the file's stat and content, for `paths`."""
     from lacuna_cli.extract.stamps import Stamped
 
-    rows = _rows_of(connection, "file_stamps", STAMP_COLUMNS, paths)
+    rows = rows_by_path(connection, "file_stamps", STAMP_COLUMNS, paths)
     return {path: Stamped(stamp, content_hash, runs) for path, stamp, content_hash, runs in rows}
 
 
@@ -139,20 +139,10 @@ def store_stamps(connection: duckdb.DuckDBPyConnection, learned: dict[str, Stamp
                   [{"path": path, **stamped.__dict__} for path, stamped in learned.items()])
 
 
-def _rows_of(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
-             paths: Iterable[str]) -> list[tuple]:
-    """`columns` of the rows of a per-file table (keyed by `path`) for `paths`."""
-    return connection.execute(f"SELECT {', '.join(columns)} FROM {table} "
-                              "WHERE path IN (SELECT unnest($1))", [sorted(paths)]).fetchall()
-
-
 def _replace_rows(connection: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...],
                   rows: list[dict]) -> None:
     """Replace the rows of a per-file table (keyed by `path`) with `rows`."""
-    if not rows:
-        return
-    connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT unnest($1))",
-                       [[row["path"] for row in rows]])
+    delete_by_path(connection, table, (row["path"] for row in rows))
     insert_columns(connection, table, columns, rows)
 
 

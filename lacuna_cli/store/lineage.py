@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lacuna_cli import lineage
 from lacuna_cli.extract.places import walk_order
 from lacuna_cli.models import Extraction, LineageEdge, LineageNode
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store import delete_by_path, insert_columns, rows_by_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -76,18 +76,13 @@ def _part(extraction: Extraction) -> tuple[list[str], list[str]]:
 
 def _stored_parts(connection: duckdb.DuckDBPyConnection, paths: list[str]
                   ) -> list[tuple[list[str], list[str]]]:
-    if not paths:
-        return []
-    return [(list(origins), list(nodes)) for origins, nodes in connection.execute(
-        "SELECT origins, nodes FROM lineage_files WHERE path IN (SELECT unnest(?))",
-        [paths]).fetchall()]
+    return [(list(origins), list(nodes)) for origins, nodes in rows_by_path(
+        connection, "lineage_files", ("origins", "nodes"), paths)]
 
 
 def _replace_parts(connection: duckdb.DuckDBPyConnection, changed: list[str],
                    extractions: Iterable[Extraction], analyses: Mapping[str, str]) -> None:
-    if changed:
-        connection.execute("DELETE FROM lineage_files WHERE path IN (SELECT unnest(?))",
-                           [changed])
+    delete_by_path(connection, "lineage_files", changed)
     rows = []
     for extraction in extractions:
         origins, nodes = _part(extraction)
