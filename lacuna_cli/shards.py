@@ -41,7 +41,6 @@ from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.models import Extraction
 from lacuna_cli.results import ExtractResult
 from lacuna_cli.scan import Plan, cached_analyses, plan_jobs
-from lacuna_cli.store.caches import analysis_id
 
 FORMAT = "lacuna-shard/1"
 SUFFIX = ".jsonl.gz"
@@ -210,8 +209,7 @@ def _verified(plan: Plan, entries: dict[str, Cached],
     asked = len(plan.asked)
     return ExtractResult(files=asked, extractions=extractions[:asked],
                          context=extractions[asked:], fresh=fresh,
-                         analyses={row.path: analysis_id(row.payload)
-                                   for row in entries.values()})
+                         analyses={row.path: row.analysis for row in entries.values()})
 
 
 def _decoded(row: Cached, root: Path, file: Path) -> Extraction | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
@@ -68,6 +68,11 @@ class Cached:
     path: str
     digest: str
     payload: str
+
+    @cached_property
+    def analysis(self) -> str:
+        """Its identity (`caches.analysis_id`): hashed once, for the lineage and the cache."""
+        return analysis_id(self.payload)
 
 
 class Extracted(NamedTuple):
@@ -184,7 +189,7 @@ def extract_all(jobs: list[Job], cached: dict[str, tuple[str, str]],
     fresh = [Cached(jobs[i].relpath, digest, encode_analysis(result, jobs[i].root))
              for i in todo
              if (digest := digests[i]) is not None and (result := results[i]) is not None]
-    analyses.update((row.path, analysis_id(row.payload)) for row in fresh)
+    analyses.update((row.path, row.analysis) for row in fresh)
     return Extracted([r for r in results if r is not None], fresh, analyses)
 
 

@@ -60,7 +60,7 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
                       fresh: list[Cached]) -> None:
     """Write each analysis in `fresh` to its file, point its path's index row at it, and
     delete the files of the analyses it replaces that no row names any more."""
-    rows = [{"path": entry.path, "digest": entry.digest, "analysis": analysis_id(entry.payload)}
+    rows = [{"path": entry.path, "digest": entry.digest, "analysis": entry.analysis}
             for entry in fresh]
     for entry, row in zip(fresh, rows, strict=True):
         _write_analysis(_analysis_file(folder, row["analysis"]), entry.payload)
