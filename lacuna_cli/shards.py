@@ -29,6 +29,7 @@ from lacuna_cli import __version__
 from lacuna_cli.config import Config
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.extract.batch import (
+    NOT_AN_ANALYSIS,
     Cached,
     Progress,
     decode_analysis,
@@ -216,7 +217,7 @@ def _decoded(row: Cached, root: Path, file: Path) -> Extraction | None:
     """The entry's analysis; None when a file it depends on changed since."""
     try:
         return decode_analysis(row.payload, root)
-    except (ValueError, KeyError, TypeError) as exc:
+    except NOT_AN_ANALYSIS as exc:
         raise LacunaError(f"{file}: {row.path}: not a readable analysis ({type(exc).__name__})"
                           "; the shard file was altered") from exc
 

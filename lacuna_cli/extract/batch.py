@@ -127,6 +127,10 @@ def encode_analysis(extraction: Extraction, root: Path) -> str:
     }).decode()
 
 
+# What `decode_analysis` raises on text that is not an analysis (damaged or altered).
+NOT_AN_ANALYSIS = (ValueError, KeyError, TypeError)
+
+
 def decode_analysis(payload: str, root: Path) -> Extraction | None:
     """A stored analysis (from the cache or a shard file); None when a data file it read or a
     module it imports changed since, so the file must be analysed again."""
@@ -146,7 +150,7 @@ def _still_valid(payload: str, root: Path) -> Extraction | None:
     (its file damaged outside Lacuna): the file is then analysed again."""
     try:
         return decode_analysis(payload, root)
-    except (ValueError, KeyError, TypeError):
+    except NOT_AN_ANALYSIS:
         return None
 
 
