@@ -130,6 +130,24 @@ def test_a_leading_key_names_the_entity_of_a_nameless_table():
     assert entity.kind == "person" and "customer_id" in entity.why
 
 
+@pytest.mark.parametrize("columns, kind", [
+    (("marketing_opt_in", "survey_opt_in", "customer_id"), "person"),
+    (("survey_opt_in", "customer_id", "marketing_opt_in"), "person"),
+    (("customer_id", "survey_opt_in", "marketing_opt_in"), "person"),
+    (("survey_opt_in", "consent_id", "customer_id"), "unknown"),
+    (("survey_opt_in", "id", "customer_id"), "unknown"),
+    (("survey_opt_in", "customer_id", "id"), "unknown")])
+def test_the_first_key_decides_wherever_other_columns_stand(columns: tuple[str, ...],
+                                                             kind: str) -> None:
+    """A table's columns merge what each file reading it lists, in path order: a `SELECT` that
+    lists opt-in flags before the customer key must not decide that the table is no person's.
+    A key of the table's own before it (`consent_id`), or a bare `id` anywhere, still says it
+    is not a person's record but one that refers to a person."""
+    rules = load_rules()
+    verdicts = {c: rule_verdict(c, rules) for c in columns}
+    assert load_vocabulary().decide("crm.consents", verdicts).kind == kind
+
+
 def test_a_leading_key_of_a_thing_lowers_nothing():
     """Known columns grow as files are added: a key seen first must not turn a nameless table
     into a store whose addresses are no longer personal."""

@@ -6,7 +6,7 @@ street and zip locate a person, a warehouse's do not, and a customer's account b
 identifies no one yet is still about a person. The entity is decided from the record's name
 (a person word anywhere in it, a thing word only as its head, singular or plural, whatever
 prefixes or schema surround it), from columns only a person has (first name + date of birth),
-and from a leading key column (`customer_id` first in `t_0042`). The vocabulary is
+and from its first key column (`customer_id` before any other key in `t_0042`). The vocabulary is
 `rules/entities.yaml`. Unknown keeps the
 column rules' conservative verdicts: nothing is ever downgraded for want of an entity.
 """
@@ -283,14 +283,18 @@ class Vocabulary:
         named = person or head or (self.message_in(own) if own else None)
         if named is not None:
             return replace(named, why=f"its name {own!r} names a {named.noun}")
-        first = next(iter(verdicts), None)
-        key = _KEY.match(normalise_name(first)) if first and verdicts[first].tags == {
-            "IDENTIFIER"} else None
-        # A leading key only ever makes a person: the columns known of a table grow as files
-        # are added, and a thing decided by them could lower what another file already showed.
+        # The first key, not the first column: a table's columns merge what every file reading
+        # it lists, in path order, and a `SELECT` may list other columns before the key. A bare
+        # key anywhere (`id`) is the record's own: then a `user_id` is whom it refers to.
+        keys = [c for c, v in verdicts.items() if v.tags == {"IDENTIFIER"}]
+        first = keys[0] if keys else None
+        key = _KEY.match(normalise_name(first)) if first and not any(
+            _BARE_KEY.match(normalise_name(c)) for c in keys) else None
+        # A leading key only ever makes a person: the columns known of a table grow as files are
+        # added, and a thing decided by them could lower what another file already showed.
         keyed = self.noun_in(key["noun"], "person") if key else None
         if keyed is not None:
-            return replace(keyed, why=f"its leading key {first!r} points at a {keyed.noun}")
+            return replace(keyed, why=f"its first key {first!r} points at a {keyed.noun}")
         return UNKNOWN
 
 
