@@ -69,6 +69,21 @@ def test_a_lost_or_damaged_analysis_is_analysed_again(tmp_path: Path,
     assert analysed == []  # written again, used again
 
 
+def test_what_a_killed_write_left_is_deleted_when_its_folder_is_written_again(
+        tmp_path: Path) -> None:
+    """A check killed while writing leaves `.<id>.json.<pid>` (never a truncated analysis);
+    the next check that writes into that folder deletes it. Analyses stay."""
+    root = write_files(tmp_path, PROJECT)
+    assert blocked(root) == ["export.py:4"]
+    analysis = analysis_files(root)[index(root)["export.py"]]
+    leftover = analysis.with_name(f".{analysis.name}.99999999")
+    leftover.write_text('{"extraction": ')
+    analysis.unlink()  # as if the check was killed before its analysis was in place
+    assert blocked(root) == ["export.py:4"]
+    assert not leftover.exists()
+    assert set(analysis_files(root)) == set(index(root).values())
+
+
 def test_a_database_that_kept_analyses_in_a_table_moves_to_files(tmp_path: Path) -> None:
     root = write_files(tmp_path, PROJECT)
     assert blocked(root) == ["export.py:4"]

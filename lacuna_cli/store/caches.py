@@ -64,6 +64,7 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
             for entry in fresh]
     for entry, row in zip(fresh, rows, strict=True):
         _write_analysis(_analysis_file(folder, row["analysis"]), entry.payload)
+    _delete_leftovers(folder, {row["analysis"][:2] for row in rows})
     replaced = {analysis for _, _, analysis in rows_by_path(
         connection, "analysis_index", INDEX_COLUMNS, (row["path"] for row in rows))}
     _replace_rows(connection, "analysis_index", INDEX_COLUMNS, rows)
@@ -96,6 +97,24 @@ def _delete_unnamed(connection: duckdb.DuckDBPyConnection, folder: Path,
     for analysis in analyses - named:
         with suppress(FileNotFoundError):
             os.unlink(_analysis_file(folder, analysis))
+
+
+def _delete_leftovers(folder: Path, subfolders: set[str]) -> None:
+    """Delete the temporary files left in `subfolders` by a check killed while writing: only
+    one process writes at a time, under the database's lock, and this one's are all replaced
+    by now. A killed write leaves its file beside the analysis it was writing, which the next
+    check writes again when the file has not changed; the subfolders written to are swept, so
+    the folder never grows with leftovers and a sweep costs what was written."""
+    for subfolder in subfolders:
+        place = os.path.join(folder, subfolder)
+        try:
+            names = os.listdir(place)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if name.startswith("."):
+                with suppress(FileNotFoundError):
+                    os.unlink(os.path.join(place, name))
 
 
 def _analysis_file(folder: Path, analysis: str) -> str:
