@@ -18,8 +18,11 @@ from collections import OrderedDict
 from pathlib import Path
 
 # Source bytes whose trees stay in memory (about 28x that in tree objects); a worker reads the
-# same few modules (settings, helpers, their imports) for file after file.
-TREE_BUDGET = 2_000_000
+# same few modules (settings, helpers, their imports) for file after file, and what each caller
+# makes of a tree is cached apart. Analysing half the standard library in one process, 2 MB
+# held 56 MB of trees; 300 KB parsed 65 modules again (3,825 parses instead of 3,760) and
+# peaked 49 MB lower.
+TREE_BUDGET = 300_000
 
 _RESOLVED: dict[Path, Path] = {}
 _DIGESTS: dict[Path, str | None] = {}
