@@ -3,6 +3,8 @@ while it analyses many files, so other lacuna processes can read it meanwhile.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,24 @@ def test_a_first_check_stopped_by_a_bad_policy_leaves_no_database(tmp_path: Path
     with pytest.raises(LacunaError, match=r"broken\.rego"):
         check([tmp_path], config, None)
     assert not config.db_path.exists()
+
+
+
+# What DuckDB's Python client turns on outside pytest (it is off under pytest's capture).
+ASK_PROGRESS_BAR = """
+import sys
+from pathlib import Path
+from lacuna_cli.store import open_store
+with open_store(Path(sys.argv[1]), write=True) as connection:
+    for asking in (connection, connection.cursor()):
+        print(asking.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0])
+"""
+
+
+def test_no_query_draws_a_progress_bar_into_the_report(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on standard output once a query runs past two seconds, into
+    reports that may be JSON (`audit verify -f json` of a million records showed one)."""
+    answered = subprocess.run([sys.executable, "-c", ASK_PROGRESS_BAR,
+                               str(tmp_path / "lacuna.duckdb")],
+                              capture_output=True, text=True, check=True)
+    assert answered.stdout.split() == ["False", "False"]

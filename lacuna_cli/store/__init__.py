@@ -174,14 +174,18 @@ def _file_lock(path: Path, exclusive: bool) -> Iterator[None]:
 
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying while a non-Lacuna process (a DuckDB shell) holds it."""
+    """Open the file, retrying while a non-Lacuna process (a DuckDB shell) holds it. DuckDB's
+    progress bar is turned off: it prints to standard output once a query passes two seconds,
+    into a report that may be JSON (`audit verify` of a million records did)."""
     import duckdb
 
     deadline = time.monotonic() + lock_timeout()
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=read_only)
+            connection = duckdb.connect(str(db_path), read_only=read_only)
+            connection.execute("SET enable_progress_bar = false")
+            return connection
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise StoreError(f"{db_path}: cannot open database: {_first_line(exc)}") from exc
