@@ -147,20 +147,6 @@ def side_connection(connection: duckdb.DuckDBPyConnection
         other.close()
 
 
-@contextmanager
-def each_query_on_its_thread(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Inside, DuckDB runs each query on the thread that asked for it alone (`threads = 1`,
-    a setting of the whole database, put back after): for queries already run side by side
-    on threads of their own, DuckDB's workers only competed with them for the cores."""
-    (previous,) = one_row(connection.execute(
-        "SELECT current_setting('threads')").fetchone())
-    connection.execute("SET threads = 1")
-    try:
-        yield
-    finally:
-        connection.execute(f"SET threads = {int(previous)}")
-
-
 def latest_checkpoint(connection: duckdb.DuckDBPyConnection) -> Checkpoint | None:
     row = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM checkpoints "
                              "ORDER BY seq DESC LIMIT 1").fetchone()
