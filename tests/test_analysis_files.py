@@ -84,6 +84,17 @@ def test_what_a_killed_write_left_is_deleted_when_its_folder_is_written_again(
     assert set(analysis_files(root)) == set(index(root).values())
 
 
+def test_a_leftover_that_cannot_be_deleted_does_not_stop_the_check(tmp_path: Path) -> None:
+    root = write_files(tmp_path, PROJECT)
+    assert blocked(root) == ["export.py:4"]
+    analysis = analysis_files(root)[index(root)["export.py"]]
+    stuck = analysis.with_name(f".{analysis.name}.99999998")
+    stuck.mkdir()  # unlink refuses a folder, as it would a file it may not delete
+    analysis.unlink()
+    assert blocked(root) == ["export.py:4"]
+    assert stuck.is_dir() and analysis.exists()
+
+
 def test_a_database_that_kept_analyses_in_a_table_moves_to_files(tmp_path: Path) -> None:
     root = write_files(tmp_path, PROJECT)
     assert blocked(root) == ["export.py:4"]

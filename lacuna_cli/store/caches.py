@@ -109,11 +109,11 @@ def _delete_leftovers(folder: Path, subfolders: set[str]) -> None:
         place = os.path.join(folder, subfolder)
         try:
             names = os.listdir(place)
-        except FileNotFoundError:
+        except OSError:
             continue
         for name in names:
             if name.startswith("."):
-                with suppress(FileNotFoundError):
+                with suppress(OSError):  # one that cannot be deleted only takes room
                     os.unlink(os.path.join(place, name))
 
 
