@@ -287,9 +287,9 @@ class Vocabulary:
         # it lists, in path order, and a `SELECT` may list other columns before the key. A bare
         # key anywhere (`id`) is the record's own: then a `user_id` is whom it refers to.
         keys = [c for c, v in verdicts.items() if v.tags == {"IDENTIFIER"}]
+        own_key = any(_BARE_KEY.match(normalise_name(c)) for c in keys)
         first = keys[0] if keys else None
-        key = _KEY.match(normalise_name(first)) if first and not any(
-            _BARE_KEY.match(normalise_name(c)) for c in keys) else None
+        key = _KEY.match(normalise_name(first)) if first and not own_key else None
         # A leading key only ever makes a person: the columns known of a table grow as files are
         # added, and a thing decided by them could lower what another file already showed.
         keyed = self.noun_in(key["noun"], "person") if key else None

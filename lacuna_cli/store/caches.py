@@ -62,9 +62,10 @@ def store_extractions(connection: duckdb.DuckDBPyConnection, folder: Path,
     delete the files of the analyses it replaces that no row names any more."""
     rows = [{"path": entry.path, "digest": entry.digest, "analysis": entry.analysis}
             for entry in fresh]
-    for entry, row in zip(fresh, rows, strict=True):
-        _write_analysis(_analysis_file(folder, row["analysis"]), entry.payload)
-    _delete_leftovers(folder, {row["analysis"][:2] for row in rows})
+    targets = [_analysis_file(folder, row["analysis"]) for row in rows]
+    for entry, target in zip(fresh, targets, strict=True):
+        _write_analysis(target, entry.payload)
+    _delete_leftovers({os.path.dirname(target) for target in targets})
     replaced = {analysis for _, _, analysis in rows_by_path(
         connection, "analysis_index", INDEX_COLUMNS, (row["path"] for row in rows))}
     _replace_rows(connection, "analysis_index", INDEX_COLUMNS, rows)
@@ -99,14 +100,14 @@ def _delete_unnamed(connection: duckdb.DuckDBPyConnection, folder: Path,
             os.unlink(_analysis_file(folder, analysis))
 
 
-def _delete_leftovers(folder: Path, subfolders: set[str]) -> None:
-    """Delete the temporary files left in `subfolders` by a check killed while writing: only
-    one process writes at a time, under the database's lock, and this one's are all replaced
-    by now. A killed write leaves its file beside the analysis it was writing, which the next
-    check writes again when the file has not changed; the subfolders written to are swept, so
-    the folder never grows with leftovers and a sweep costs what was written."""
-    for subfolder in subfolders:
-        place = os.path.join(folder, subfolder)
+def _delete_leftovers(places: set[str]) -> None:
+    """Delete the temporary files (`_write_analysis`) left in `places` by a check killed
+    while writing: only one process writes at a time, under the database's lock, and this
+    one's are all replaced by now. A killed write leaves its file beside the analysis it was
+    writing, which the next check writes again when the file has not changed; the folders
+    written to are swept, so they never grow with leftovers and a sweep costs what was
+    written."""
+    for place in places:
         try:
             names = os.listdir(place)
         except OSError:
