@@ -55,3 +55,38 @@ def test_uploads_through_bucket_and_blob_objects_name_their_destination(tmp_path
     unknown = found[20]  # a blob handed in by a caller: the place is not known, never allowed
     assert unknown["operation"]["destination"]["kind"] == "unknown"
     assert not unknown["decision"]["allowed"]
+
+
+RUN_TIME_FILE = '''import boto3
+import pandas as pd
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def export(since):
+    frame = pd.read_csv("data/customers.csv")
+    local = OUT / f"customers_{since}.csv"
+    frame.to_csv(local)
+    boto3.client("s3").upload_file(local, "partner-drop", "customers.csv")
+    boto3.client("s3").upload_file(str(local), "partner-drop", "again.csv")
+'''
+
+
+def test_an_upload_of_a_file_named_at_run_time_is_never_sent_as_nothing(tmp_path: Path,
+                                                                        lacuna) -> None:
+    """The file the job just wrote personal data to, named by a path built at run time, is
+    uploaded: the same expression is the same file, so the upload carries what was written;
+    another expression of it is a file no one can name, of unknown data. Both were PUBLIC and
+    allowed."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,name\nana@example.org,Ana\n")
+    (tmp_path / "export.py").write_text(RUN_TIME_FILE)
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]}
+    same, other = found[12], found[13]
+    assert same["classification"]["tier"] == "PROPRIETARY"
+    assert "PII" in same["classification"]["tags"]
+    assert other["classification"]["tier"] == "UNKNOWN"
+    assert not same["decision"]["allowed"] and not other["decision"]["allowed"]
