@@ -136,6 +136,20 @@ def normalise_location(text: str, root: Path | None = None) -> Resource:
     return Resource(kind="file", name=posixpath.normpath(raw.replace("\\", "/")))
 
 
+def template_under(root: Path, folder: str, name: str) -> str | None:
+    """The project path of the one file below `folder` whose path ends with `name`
+    (`refresh.sql` in `dags/sql/`); None when no file or several do. Hidden folders are not
+    searched."""
+    tail = "/" + name.lstrip("./")
+    found = []
+    for place, folders, files in os.walk(root / folder):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        relative = os.path.relpath(place, root).replace(os.sep, "/")
+        found += [posixpath.normpath(f"{relative}/{f}") for f in files
+                  if f"/{relative}/{f}".endswith(tail)]
+    return found[0] if len(found) == 1 else None
+
+
 def table_resource(name: str, columns: Iterable[str] = ()) -> Resource:
     """A table named as written in SQL, lower-cased and dotted, without quotes."""
     clean = ".".join(part.strip('`"[] ').lower() for part in name.split("."))

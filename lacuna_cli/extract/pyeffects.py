@@ -17,7 +17,7 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.db_servers import on_server, outside_server
-from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.places import table_resource, template_under
 from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pycallforms import bound_form
 from lacuna_cli.extract.pyimports import ProjectModule
@@ -66,9 +66,9 @@ class Effects(InterpreterState):
         if effect == "query":
             query = self.argument(node, row.sql[0] if row.sql else 0)
             given = self.value(query) if query is not None else None
-            text = self.sql_file_text(given)
+            text = self.query_text(given)
             if isinstance(text, Text) and text is given and not looks_like_sql(text.value):
-                return self.unknown_call(qualname, node)  # `sql="queries/load.sql"`: a file
+                return self.unknown_call(qualname, node)  # a name, not SQL nor a .sql file
             return self.sql(text, node) if query is not None else None
         if effect == "execute":
             return self.execute(api, qualname, node)
@@ -81,6 +81,8 @@ class Effects(InterpreterState):
             return None
         if effect in ("send", "write"):
             payload = self.with_inputs(self.payload(api, node), log=api.category == "log")
+            if row.sql:  # `SqlToS3Operator(query=...)`: what the SQL returns is what is sent
+                payload.append(self.sent_query(api, node))
             payload.append(self.receiver_held(node))
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
@@ -213,24 +215,58 @@ class Effects(InterpreterState):
         self.positions.alias(later, node)
         return self.call(later)
 
-    def sql_file_text(self, value: Value | None) -> Value | None:
-        """What was read from a `.sql` file of the project (`open("sql/load.sql").read()`,
-        `Path(q).read_text()`) is the SQL in it: a query run with it reads its tables. A change
-        of the file re-analyses this one."""
-        if not isinstance(value, Data) or len(value.roots) != 1:
-            return value
-        root = value.roots[0]
+    def query_text(self, given: Value | None) -> Value | None:
+        """The SQL of a call given `given`: the text itself, the text of the project's `.sql`
+        file it read (`open("sql/load.sql").read()`), or of the one it names (Airflow operators
+        take `sql="sql/export.sql"` and read the template themselves); else `given`."""
+        if isinstance(given, Text) and given.value.endswith(".sql") \
+                and not looks_like_sql(given.value):
+            return self.named_sql_file(given.value) or given
+        if isinstance(given, Data) and len(given.roots) == 1:
+            return self.sql_file_text(given.roots[0]) or given
+        return given
+
+    def named_sql_file(self, name: str) -> Text | None:
+        """The text of the project's `.sql` file an operator names: where a path in the file
+        runs from, else the one file of that name below the DAG's folder (Airflow looks in the
+        DAG's `template_searchpath` folders, which usually lie there)."""
+        text = self.sql_file_text(self.location_resource(name))
+        if text is None:
+            found = template_under(self.context.root, posixpath.dirname(self.graph.relpath),
+                                   name)
+            text = self.sql_file_text(self.location_resource(found)) if found else None
+        return text
+
+    def sent_query(self, api: Api, node: cst.Call) -> Data:
+        """The rows a call runs a query for and sends on (a transfer operator): the query's
+        result, or without one the table its `source` arguments name (`RedshiftToS3Operator(
+        schema=..., table=...)`); SQL that cannot be read (a `.sql` file not in the project,
+        text known only at run time) is data of unknown origin, never nothing."""
+        row = api.row
+        query = self.argument(node, row.sql[0])
+        if query is None and row.source:
+            return self.read_silently(self.named(api, node, row.source, row.source_name,
+                                                 row.source_kind)[0])
+        given = self.value(query) if query is not None else None
+        text = self.query_text(given)
+        if isinstance(text, Text) and text is given and not looks_like_sql(text.value):
+            text = Dynamic(f"the SQL file `{text.value}`, not found in the project")
+        return self.sql(text, node)
+
+    def sql_file_text(self, root: Resource) -> Text | None:
+        """The SQL in a `.sql` file of the project: a query run with it reads its tables. A
+        change of the file re-analyses this one."""
         path = self.context.root / root.name
         if root.kind != "file" or not root.name.endswith(".sql") or root.name.startswith(
                 ("/", "~", "..")):
-            return value
+            return None
         digest = digest_of(path)
         try:
             text = path.read_text(encoding="utf-8") if digest is not None else None
         except (OSError, UnicodeDecodeError):
             text = None
         if text is None:
-            return value
+            return None
         self.imports.used[root.name] = ProjectModule(root.name, digest or "")
         return Text(text)
 
