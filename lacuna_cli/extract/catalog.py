@@ -65,6 +65,7 @@ class Row(BaseModel):
     files: list[ArgRef] = Field(default_factory=list)  # local paths whose content is sent
     target: list[ArgRef] = Field(default_factory=list)  # arguments naming the resource
     source: list[ArgRef] = Field(default_factory=list)  # copies: arguments naming the origin
+    # (and a send with `sql`: what it sends when the call has no query)
     via: list[ArgRef] = Field(default_factory=list)  # the connection or engine a table is
     # written through (`to_sql(name, con)`): a table of a server outside is that server's
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
@@ -73,7 +74,8 @@ class Row(BaseModel):
     source_kind: Literal["file", "table", "url"] = "file"
     kind: Literal["file", "table", "url", "stream", "service"] = "file"
     columns: list[str] = Field(default_factory=list)  # keywords listing the columns read
-    sql: list[ArgRef] = Field(default_factory=list)  # argument holding SQL text
+    sql: list[ArgRef] = Field(default_factory=list)  # argument holding SQL text (or naming a
+    # project `.sql` file); on a `send` or `write` row, what the query returns is sent too
     transform: Transform | None = None
     combine: Literal["join", "union"] | None = None
     mode: ArgRef | None = None  # `open`: the argument holding the mode
