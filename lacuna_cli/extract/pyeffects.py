@@ -430,14 +430,25 @@ class Effects(InterpreterState):
         """Where a row's call puts the data, with its service and category."""
         row = api.row
         resource, reason = self.named(api, node, row.target, row.name, row.kind)
-        if row.via and reason is None:  # `to_sql(name, engine)`: the engine's server's table
-            connection = self.argument(node, row.via[0])
-            made = self.value(connection) if connection is not None else None
-            resource = on_server(resource, made.place if isinstance(made, Symbol) else None)
-        if api.service or api.category:
-            resource = resource.model_copy(update={"service": api.service,
-                                                   "category": api.category})
+        category = api.category
+        if reason is None and "{receiver}" not in (row.name or ""):
+            # `to_sql(name, engine)`: a table of the engine's server; `es.index(index=i)`: of
+            # the server the client it is called on was made for (a name spelling the object's
+            # place has it already). One outside the organisation is judged as the place it
+            # is, not as the organisation's database.
+            on = on_server(resource, self.via_place(row.via[0], node) if row.via
+                           else self.receiver_place(node))
+            category = None if on is not resource and category == "database" else category
+            resource = on
+        if api.service or category:
+            resource = resource.model_copy(update={"service": api.service, "category": category})
         return resource, reason
+
+    def via_place(self, ref: ArgRef, node: cst.Call) -> str | None:
+        """The place of the connection or engine a call is given as `ref`, if one."""
+        connection = self.argument(node, ref)
+        made = self.value(connection) if connection is not None else None
+        return made.place if isinstance(made, Symbol) else None
 
     def named(self, api: Api, node: cst.Call, refs: Sequence[ArgRef], template: str | None,
               kind: str) -> Target:

@@ -788,8 +788,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if reason:
                 return Dynamic(reason, external=True)
             api = self.catalog.function(qualname)  # `wb.active`: a part of the object itself
+            # `client.crm.customers`: a part of a client made for a server is on that server
             return base if api is not None and api.row.does == "part" else Symbol(
-                qualname, base.project, held=base.held)
+                qualname, base.project, place=base.place, held=base.held)
         if isinstance(base, Data):
             if name in ("write", "writeStream"):
                 return Writer(base)
