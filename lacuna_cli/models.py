@@ -172,6 +172,14 @@ class Operation(Model):
     called_from: Location | None = None
 
     @property
+    def from_parameters(self) -> bool:
+        """Whether the data comes only from the parameters of the function the operation is
+        in (or from nowhere): a helper's line analysed in its own file, which a call from
+        another project file reports again with the data it passes."""
+        return all(s.kind == "unknown" and s.name.startswith(PARAMETER_PREFIX)
+                   for s in self.sources)
+
+    @property
     def to_parameter(self) -> bool:
         """Whether the destination is a parameter of the function the operation is in: where the
         data goes is up to each caller, and the calls in the project are checked with their own

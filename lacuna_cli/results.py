@@ -37,7 +37,8 @@ class ExtractResult:
     @property
     def operations(self) -> list[Operation]:
         """Every file's operations, less a line's data-free twin: a helper's write or send,
-        analysed in its own file, carries only its parameter (no data), while a call from
+        analysed in its own file, carries only its parameters (data of unknown origin, or
+        none), while a call from
         another file reports the same line with the data it passes (`extract/pyproject.py`).
         The same line shown allowed and blocked would only confuse.
 
@@ -49,9 +50,9 @@ class ExtractResult:
         placed = [op for e in self.context or () for op in e.operations
                   if op.location.path in asked]
         operations = [*(op for e in self.extractions for op in e.operations), *placed]
-        with_data = {(op.location, op.action) for op in operations if op.sources}
+        with_data = {_line_of(op) for op in operations if not op.from_parameters}
         return [op for op in operations
-                if op.sources or (op.location, op.action) not in with_data]
+                if not op.from_parameters or _line_of(op) not in with_data]
 
     @property
     def data_nodes(self) -> dict[str, str]:
@@ -64,6 +65,12 @@ class ExtractResult:
     def errors(self) -> list[FileProblem]:
         """Each problem once: a broken dbt_project.yml is reported by every model it affects."""
         return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
+
+
+def _line_of(op: Operation) -> tuple[object, bool]:
+    """Where an operation is and whether it takes data in: a helper's write to the path its
+    caller names is an export once the caller's home folder fills it in."""
+    return op.location, op.action in ("read", "query")
 
 
 class Scope(Protocol):

@@ -14,8 +14,10 @@ frame, a relation, a row), on a Spark writer, or on an open file handle.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +48,7 @@ ArgRef = int | str | list[int | str]
 ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump",
                  "persist", "erase", "shell"}
 SEGMENT = re.compile(r"[\w*]+")
+BUILTINS = frozenset(dir(builtins))
 # The member of a union pydantic names in an error's location (`function.int`): not a key.
 TYPE_TAG = re.compile(r"^(int|str|list\[.*\]|union\[.*\])$")
 
@@ -218,6 +221,26 @@ class Catalog:
     def modules(self) -> frozenset[str]:
         """Module names whose mention makes a file worth analysing (each file's `modules`)."""
         return frozenset(m for _, parsed in self.files for m in parsed.modules)
+
+    @cached_property
+    def libraries(self) -> frozenset[str]:
+        """The top-level names of every module the catalog speaks of (`modules` and the first
+        segment of each pattern): what a call into any other third-party library returns is
+        something the catalog cannot tell."""
+        roots = {pattern.split(".", 1)[0] for _, parsed in self.files
+                 for row in (*parsed.functions, *parsed.methods) for pattern in row.match}
+        return frozenset({*(m.split(".", 1)[0] for m in self.modules),
+                          *(r for r in roots if "*" not in r)})
+
+    def unknown_library(self, qualname: str) -> str | None:
+        """The third-party library a name comes from when the catalog knows nothing of it (not
+        the standard library, not a builtin): what its calls return may be anything, data
+        included. None for every other name."""
+        root = qualname.split(".", 1)[0]
+        if not root.isidentifier() or root in sys.stdlib_module_names or root in BUILTINS \
+                or root in self.libraries:
+            return None
+        return root
 
     @cached_property
     def entry_calls(self) -> frozenset[str]:

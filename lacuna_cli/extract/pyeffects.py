@@ -413,9 +413,9 @@ class Effects(InterpreterState):
                     ) -> list[Value | None]:
         """A value from outside the program (stdin, arguments, environment) sent on is data of
         unknown classification: it becomes a read of an unresolved source. So is a value
-        another project file made that cannot be told (see `unknown_origin`), except in a log
-        line, where such values are mostly messages and counts: there only what can be told
-        is data."""
+        another project file made that cannot be told (see `unknown_origin`), or a library the
+        catalog does not know (`foreign_data`), except in a log line, where such values are
+        mostly messages and counts: there only what can be told is data."""
         values: list[Value | None] = []
         for value in payload:
             if isinstance(value, Dynamic) and value.external:
@@ -423,6 +423,8 @@ class Effects(InterpreterState):
             elif isinstance(value, Symbol) and value.project:
                 value = self.resolved(value, self.statement) if log else \
                     self.unknown_origin(value, self.statement)
+            elif isinstance(value, Symbol) and not log:
+                value = self.foreign_data(value) or value
             values.append(value)
         return values
 

@@ -309,7 +309,13 @@ def write_action(destination: Resource) -> Action:
 
 def finalise(summary: Summary, host: Host) -> None:
     """Emit the templates of a function never called in the file: its parameters stay unknown,
-    named as written, and a read or write of one is dynamic with the parameter as the reason."""
+    named as written, and a read or write of one is dynamic with the parameter as the reason.
+    What it writes or sends from a parameter is data of unknown origin (nothing in the file
+    says what a caller gives it), never data from nowhere: a call from another project file
+    reports the same line with its own data, which then replaces this one
+    (`ExtractResult.operations`)."""
+    # (`**kwargs` spread into a send is data of unknown origin already: `spread_payload`)
+    param_nodes = {p.placeholder.name: p.node for p in summary.params if not p.keywords}
     for template in summary.templates:
         sources, reason = [], template.dynamic_reason
         for source in template.sources:
@@ -317,6 +323,12 @@ def finalise(summary: Summary, host: Host) -> None:
                 sources.append(source)
             elif template.action == "read":
                 sources.append(_unknown(source))
+            elif template.action not in TRANSFORMS and source.name in param_nodes and (
+                    template.destination is None or template.destination.category != "log"):
+                # (a log line's parameters are mostly messages and counts: see `with_inputs`)
+                sources.append(source)
+                host.graph.edge(host.graph.resource_node(source), param_nodes[source.name],
+                                "read", template.location)
         if not sources and template.action in TRANSFORMS:
             continue  # nothing says the parameters are data at all
         destination = template.destination

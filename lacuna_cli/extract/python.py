@@ -185,6 +185,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.codes: dict[cst.CSTNode, str] = {}  # see `code`
         self.star_modules: list[str] = []  # project modules imported with `*`, as qualified
         self.templated_paths: set[str] = set()  # placeholders paths are built from with text
+        self.imported: set[str] = set()  # top-level names of the modules this file imports
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -462,6 +463,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             bound = alias.asname.name if alias.asname else None
             shown = bound.value if isinstance(bound, cst.Name) else dotted.split(".")[0]
             project = self.imports.is_project(dotted, 0, self.graph.relpath)
+            self.imported.add(dotted.split(".")[0])
             self.env[shown] = Symbol(dotted if isinstance(bound, cst.Name) else shown, project)
             constants = self.imports.constants(dotted, 0, self.graph.relpath)
             for name, value in (constants or {}).items():
@@ -474,6 +476,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         constants = self.imports.constants(module, len(node.relative), self.graph.relpath) or {}
         qualified = "." * len(node.relative) + module
         project = self.imports.is_project(module, len(node.relative), self.graph.relpath)
+        if not node.relative:
+            self.imported.add(module.split(".")[0])
         if isinstance(node.names, cst.ImportStar):
             self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
             if project:  # its functions too, asked for by name (see `function_returns`)
@@ -917,6 +921,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     return self.call_symbol(Symbol(f"{base.qualname}.{method}", True), node)
                 return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
+            if isinstance(base, Symbol) and self.catalog.function(qualname) is None:
+                foreign = self.foreign_data(base)
+                api = self.catalog.method(method) if foreign is not None else None
+                if foreign is not None and api is not None and api.row.does in ("write", "send"):
+                    # `vendor_sdk.load("customers").to_csv(p)`: a frame's write of what a
+                    # library the catalog does not know made, of unknown origin
+                    return self.apply_method(api, foreign, node)
             return self.symbol_call(qualname, node)
         table = self.dispatch_table(func)
         if table:  # `SINKS[kind](df)`: whichever function the key picks is called with it
@@ -1046,6 +1057,19 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # `Loader.read_records(path)`, `Loader().load(path)`: kept to tell its data later
             result = replace(result, arguments=self.kept_arguments(node))
         return result
+
+    def foreign_data(self, made: Symbol) -> Data | None:
+        """What an object of a third-party library the catalog does not know holds, when it is
+        written or sent: data of unknown origin (`vendor_sdk.fetch_customers()` may return the
+        customers); None for every other name (a module this file imports, not one a local
+        name merely spells), and for an object that stands for a place or keeps data put into
+        it (those say what they hold)."""
+        library = self.catalog.unknown_library(made.qualname)
+        if library not in self.imported or made.project or made.place is not None \
+                or made.held is not None:
+            return None
+        shown = f"{made.qualname} (from `{library}`, a library Lacuna's catalog does not know)"
+        return self.read_silently(Resource(kind="unknown", name=shown[:200]))
 
     def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
         """The data of a value another project file made (see `project_data`), else a read of
