@@ -41,3 +41,43 @@ contacts.write_csv("/tmp/share/contacts.csv")
         assert out[line]["decision"]["allowed"] is False
         assert "crm.customers" in out[line]["classification"]["inherited_from"]
         assert "PII" in out[line]["classification"]["tags"]
+
+
+def test_a_query_is_sql_however_it_is_laid_out_or_misspelt(tmp_path: Path) -> None:
+    """`SELECT` then a new line (how most queries are written), a comment first, a stored
+    procedure (`EXEC`, `CALL`, `callproc`) and a misspelt keyword: the first two read their
+    table; the others are data of unknown origin, the typo also an error line. Each of them
+    was sent as PUBLIC."""
+    project = write_files(tmp_path, {"schema.sql": SCHEMA, "push.py": '''\
+import pandas as pd
+import psycopg2
+import requests
+
+URL = "https://api.partner.example.com/in"
+con = psycopg2.connect("dbname=crm")
+layout = pd.read_sql("""SELECT
+    email, phone
+FROM crm.customers""", con)
+requests.post(URL, json=layout.to_dict("records"))
+commented = pd.read_sql("-- contacts for the partner\\nSELECT email FROM crm.customers", con)
+requests.post(URL, json=commented.to_dict("records"))
+procedure = pd.read_sql("EXEC dbo.get_customer_contacts @region = 'EU'", con)
+requests.post(URL, json=procedure.to_dict("records"))
+cur = con.cursor()
+cur.callproc("crm.export_contacts", ("EU",))
+requests.post(URL, json=cur.fetchall())
+typo = pd.read_sql("SELEC email, phone FROM crm.customers", con)
+requests.post(URL, json=typo.to_dict("records"))
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    document = json.loads(run.stdout)
+    sent = {f["operation"]["location"]["line"]: f for f in document["findings"]
+            if f["operation"]["action"] == "export"}
+    for line in (10, 12):
+        assert "crm.customers" in sent[line]["classification"]["inherited_from"]
+        assert sent[line]["decision"]["allowed"] is False
+    for line in (14, 17, 19):
+        assert (sent[line]["classification"]["tier"], sent[line]["decision"]["policy_id"]) == (
+            "UNKNOWN", "LAC-UNK-001")
+    assert [e["line"] for e in document["errors"]] == [18]

@@ -223,7 +223,8 @@ def test_a_sql_cell_that_does_not_parse_is_an_error_at_its_cell_and_line(shop):
     assert run.code == 1
     (error,) = document["errors"]
     assert error["line"] == 3 and "SQL" in error["message"], error
-    assert places(document, "query") == [(1, 2)]
+    # the statement Lacuna cannot read is a query of unknown rows (its dialect may run it)
+    assert places(document, "query") == [(1, 2), (1, 3)]
 
 
 DATABRICKS_SOURCE = """\

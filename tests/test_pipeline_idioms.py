@@ -265,6 +265,84 @@ with DAG("partner_push", start_date=datetime(2024, 1, 1), schedule="@daily") as 
     assert exports == {"https://api.partner.example.com/contacts": (("xcom:extract",), False)}
 
 
+def test_personal_data_in_a_query_string_or_an_address_is_sent(tmp_path: Path) -> None:
+    """An enrichment API looked up by e-mail learns the e-mails: from `params`, from an
+    f-string URL, from a path segment. Each was a harmless read (or nothing); a GET of a
+    constant URL stays a read."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "enrich.py": '''\
+import pandas as pd
+import requests
+
+BASE = "https://api.enrich.example.com/v1"
+rates = requests.get(f"{BASE}/rates", params={"base": "GBP"}, timeout=10).json()
+for email in pd.read_csv("data/customers.csv")["email"]:
+    requests.get(f"{BASE}/person", params={"email": email}, timeout=10)
+    requests.get(f"{BASE}/person?email={email}", timeout=10)
+    requests.post(f"{BASE}/person/{email}/subscribe", timeout=10)
+'''})
+    rows = operation_rows(project)
+    outputs = {line: allowed for _, line, action, _, _, allowed in rows
+               if action in ("write", "export")}
+    assert outputs == {7: False, 8: False, 9: False}
+    assert (5, "read") in {(line, action) for _, line, action, _, _, _ in rows}
+
+
+def test_a_client_that_opens_its_session_in_enter_sends_through_it(tmp_path: Path) -> None:
+    """`with PartnerClient() as pc:` runs `__enter__`, which makes the session `upload`
+    posts through: the send was not seen at all."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "push.py": '''\
+import pandas as pd
+import requests
+
+
+class PartnerClient:
+    def __enter__(self):
+        self.session = requests.Session()
+        return self
+
+    def __exit__(self, *exc):
+        self.session.close()
+
+    def upload(self, records):
+        return self.session.post("https://api.partner.example.com/contacts", json=records)
+
+
+with PartnerClient() as client:
+    client.upload(pd.read_csv("data/customers.csv").to_dict("records"))
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports == {"https://api.partner.example.com/contacts": (("data/customers.csv",),
+                                                                    False)}
+
+
+def test_what_a_task_pulls_from_xcom_is_of_unknown_origin(tmp_path: Path) -> None:
+    """The customers another task returned, pulled and staged in /tmp for a partner: blocked
+    as data of unknown origin (it was INTERNAL, and a copy outside the project passed)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "dags/stage.py": '''\
+from datetime import datetime
+
+import pandas as pd
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+
+def extract():
+    return pd.read_csv("data/customers.csv").to_dict("records")
+
+
+def stage(ti):
+    rows = ti.xcom_pull(task_ids="extract")
+    pd.DataFrame(rows).to_csv("/tmp/partner_drop/customers.csv")
+
+
+with DAG("stage_for_partner", start_date=datetime(2024, 1, 1), schedule="@daily") as dag:
+    PythonOperator(task_id="extract", python_callable=extract) >> PythonOperator(
+        task_id="stage", python_callable=stage)
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports == {"/tmp/partner_drop/customers.csv": (("xcom:extract",), False)}
+
+
 def test_a_path_kept_in_a_config_file_is_a_place_known_at_run_time(tmp_path: Path) -> None:
     """`pd.read_csv(cfg["input"]["path"])` with `cfg` loaded from YAML or JSON reads a file
     the config names, not the config itself: data of unknown origin, which may not leave."""

@@ -33,6 +33,23 @@ def flows(sql: str, dialect: str | None = None) -> list[tuple[str, set[str], str
      "bigquery", ("export", {"d.t"}, "gs://b/out-*.csv")),
     ("DELETE FROM crm.customers WHERE id IN (SELECT id FROM crm.optouts)", None,
      ("delete", {"crm.optouts"}, "crm.customers")),
+    # where the rows go when it is not a table: the URL a command names, a location quoted
+    # as a name, ClickHouse's table functions (all were tables, or nothing)
+    ("COPY (SELECT email FROM crm.customers) TO PROGRAM 'curl -sS --data-binary @- "
+     "https://api.partner.example.com/in'", "postgres",
+     ("copy", {"crm.customers"}, "https://api.partner.example.com/in")),
+    ("COPY crm.customers TO PROGRAM 'gzip > /mnt/share/c.gz'", "postgres",
+     ("copy", {"crm.customers"}, "program `gzip > /mnt/share/c.gz`")),
+    ("COPY INTO 's3://partner-bucket/acme/' FROM (SELECT email FROM crm.customers)", None,
+     ("copy", {"crm.customers"}, "s3://partner-bucket/acme/")),
+    ("INSERT INTO FUNCTION s3('https://partner.s3.amazonaws.com/c.csv', 'CSV') "
+     "SELECT email FROM crm.customers", "clickhouse",
+     ("insert", {"crm.customers"}, "https://partner.s3.amazonaws.com/c.csv")),
+    ("INSERT INTO FUNCTION remote('ch.partner.example.com:9000', 'db', 't') "
+     "SELECT email FROM crm.customers", "clickhouse",
+     ("insert", {"crm.customers"}, "remote://ch.partner.example.com/db/t")),
+    ("INSERT INTO FUNCTION remote('ch-2:9000', 'db', 't') SELECT email FROM crm.customers",
+     "clickhouse", ("insert", {"crm.customers"}, "db.t")),
 ])
 def test_statement_targets_and_sources(sql: str, dialect: str | None,
                                        expected: tuple[str, set[str], str | None]) -> None:
@@ -239,3 +256,10 @@ def test_deep_nesting_is_a_problem_at_its_line() -> None:
     assert [s.line for s in statements] == [1]
     assert problems == [(2, "cannot parse SQL: nested too deeply to analyse"),
                         (3, "cannot parse SQL: nested too deeply to analyse")]
+
+
+def test_an_external_table_keeps_what_is_written_into_it_at_its_location() -> None:
+    sql = ("CREATE EXTERNAL TABLE partner.contacts_ext (email STRING) STORED AS PARQUET "
+           "LOCATION 's3://partner-bkt/acme/ext/'")
+    assert flows(sql, "hive") == [("create", set(), "partner.contacts_ext"),
+                                  ("copy", {"partner.contacts_ext"}, "s3://partner-bkt/acme/ext/")]

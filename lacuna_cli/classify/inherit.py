@@ -198,6 +198,11 @@ def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     if identifying_keys:
         return replace(sensitivity, steps=(
             *sensitivity.steps, f"grouped by identifier {', '.join(identifying_keys)}"))
+    kept = [name for name, column in sensitivity.columns.items()
+            if edge.column_flows and name not in edge.keys and column.tags & IDENTIFYING_TAGS]
+    if kept:  # `string_agg(email, ',')`, `max(email)`: the members' values, listed
+        return replace(sensitivity, steps=(
+            *sensitivity.steps, f"values of {', '.join(kept)} kept by the aggregate"))
     tier = sensitivity.tier
     keys = ", ".join(edge.keys) or "nothing"
     return replace(

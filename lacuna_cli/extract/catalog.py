@@ -75,7 +75,8 @@ class Row(BaseModel):
     # `{receiver}` is the place the object called on stands for (see `locate`)
     source_name: str | None = None
     source_kind: Literal["file", "table", "url"] = "file"
-    kind: Literal["file", "table", "url", "stream", "service"] = "file"
+    # `unknown`: a place whose content this file cannot see (another Airflow task's XCom)
+    kind: Literal["file", "table", "url", "stream", "service", "unknown"] = "file"
     columns: list[str] = Field(default_factory=list)  # keywords listing the columns read
     sql: list[ArgRef] = Field(default_factory=list)  # argument holding SQL text (or naming a
     # project `.sql` file); on a `send` or `write` row, what the query returns is sent too
@@ -84,7 +85,8 @@ class Row(BaseModel):
     mode: ArgRef | None = None  # `open`: the argument holding the mode
     function: ArgRef | None = None  # `invoke`: the function the library calls (`data` are
     # its positional arguments, `target` a dict of its keyword arguments)
-    reason: str | None = None  # `dynamic`: what the value is
+    reason: str | None = None  # `dynamic`: what the value is; `execute`: what runs when the
+    # call names no SQL (`callproc(name)`: the stored procedure), data of unknown origin
     path: Literal["join", "dirname", "basename", "cwd", "temp", "each"] = "join"  # `path`: which
     service: str | None = None
     category: Category | None = None

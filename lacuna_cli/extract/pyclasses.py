@@ -52,6 +52,18 @@ class Classes(InterpreterState):
             self.call_method(instance, init, node)
         return instance
 
+    def entered(self, value: Value | None, item: cst.BaseExpression) -> Value | None:
+        """What `with item as name` binds: an instance of a class of this file runs its
+        `__enter__` (a client that opens its session there) and gives what it returns (itself,
+        mostly); anything else is bound as it is."""
+        enter = value.cls.methods.get("__enter__") if isinstance(value, Instance) else None
+        if enter is None or not isinstance(value, Instance):
+            return value
+        call = cst.Call(func=cst.Attribute(value=item, attr=cst.Name("__enter__")))
+        self.positions.alias(call, item)
+        returned = self.call_method(value, enter, call)
+        return value if returned is None else returned
+
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))
 

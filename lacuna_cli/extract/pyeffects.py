@@ -33,7 +33,6 @@ from lacuna_cli.models import Resource
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
-    from lacuna_cli.extract.pypositions import NodeStarts
 
 Target = tuple[Resource, str | None]
 TEMP_DIR = "/tmp"  # where tempfile puts things: outside the project, like any absolute path
@@ -47,8 +46,6 @@ class Effects(InterpreterState):
     if TYPE_CHECKING:
         imports: ProjectImports
 
-        @property
-        def positions(self) -> NodeStarts: ...
         def note_templated(self, parts: Sequence[Value | None]) -> None: ...
         def call(self, node: cst.Call) -> Value | None: ...
 
@@ -67,9 +64,10 @@ class Effects(InterpreterState):
             query = self.argument(node, row.sql[0] if row.sql else 0)
             given = self.value(query) if query is not None else None
             text = self.query_text(given)
-            if isinstance(text, Text) and text is given and not looks_like_sql(text.value):
+            if isinstance(text, Text) and text is given and not looks_like_sql(text.value) \
+                    and len(text.value.split()) < 2:
                 return self.unknown_call(qualname, node)  # a name, not SQL nor a .sql file
-            return self.sql(text, node) if query is not None else None
+            return self.sql(text, node) if query is not None else None  # (a typo is reported)
         if effect == "execute":
             return self.execute(api, qualname, node)
         if effect == "identity":  # `sqlalchemy.text(q)`, `enumerate(paths)`: the argument
@@ -84,6 +82,7 @@ class Effects(InterpreterState):
             if row.sql:  # `SqlToS3Operator(query=...)`: what the SQL returns is what is sent
                 payload.append(self.sent_query(api, node))
             payload.append(self.receiver_held(node))
+            payload.extend(self.addressed_data(api, node))
             if carries_data(payload, strict=api.category == "log"):
                 self.write(payload, self.destination(api, node), node)
             if row.keeps:  # `VectorStoreIndex.from_documents(docs)`: the index keeps them
@@ -225,6 +224,15 @@ class Effects(InterpreterState):
         if isinstance(given, Data) and len(given.roots) == 1:
             return self.sql_file_text(given.roots[0]) or given
         return given
+
+    def addressed_data(self, api: Api, node: cst.Call) -> list[Value | None]:
+        """Data a URL is built from (`f"https://api.example/people/{email}"`): the server
+        learns it from the address."""
+        if api.row.kind != "url":
+            return []
+        found = (self.argument(node, ref) for ref in api.row.target)
+        values = [self.value(expression) for expression in found if expression is not None]
+        return [value for value in values if isinstance(value, Data)]
 
     def named_sql_file(self, name: str) -> Text | None:
         """The text of the project's `.sql` file an operator names: where a path in the file
@@ -526,6 +534,11 @@ class Effects(InterpreterState):
 
     def read_row(self, api: Api, node: cst.Call) -> Data:
         row = api.row
+        if row.data:  # `requests.get(url, params={"email": e})`: the query string is sent
+            sent = [*self.with_inputs(self.payload(api, node)),
+                    *self.addressed_data(api, node)]
+            if _any_data(sent):
+                self.write(sent, self.destination(api, node), node)
         columns = self.column_list(node, *row.columns) if row.columns else None
         if row.name is None and len(row.target) <= 1:
             target = self.argument(node, row.target[0]) if row.target else None
@@ -553,9 +566,13 @@ class Effects(InterpreterState):
                 stdout = handle.target if isinstance(handle, Handle) else \
                     self.resource_of(expression, node)[0]
         result = self.sql_method(node, stdout)
+        if result is None and api.row.reason and node.args:
+            # `cur.callproc("crm.export_contacts", args)`: rows of code the database keeps
+            result = self.unresolved_query(f"{api.row.reason} `{self.code(node.args[0].value)}`",
+                                           node)
         if result is None:
             return self.unknown_call(qualname, node)
-        if qualname.rsplit(".", 1)[-1].startswith("execute") and isinstance(
+        if qualname.rsplit(".", 1)[-1].startswith(("execute", "callproc")) and isinstance(
                 node.func, cst.Attribute) and qualname.rsplit(".", 2)[-2] == "cursor":
             self.bind(node.func.value, result)
         return result

@@ -24,7 +24,12 @@ from lacuna_cli.extract.sql import analyse_sql
 from lacuna_cli.models import FileProblem, Resource
 
 CONFIG_SUFFIXES = {".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".json"}
-SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY"}
+SQL_KEYWORDS = {"SELECT", "WITH", "INSERT", "CREATE", "UPDATE", "DELETE", "MERGE", "COPY",
+                "EXEC", "EXECUTE", "CALL", "UNLOAD", "EXPORT", "REPLACE", "UPSERT"}
+# Statements that run code stored in the database: what they return is not in the text.
+PROCEDURE_CALLS = {"EXEC", "EXECUTE", "CALL"}
+# Comments and opening parentheses before a statement's first word.
+LEADING = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/|\()*", re.S)
 
 
 class Operations(InterpreterState):
@@ -85,14 +90,17 @@ class Operations(InterpreterState):
             reason = query.reason if isinstance(query, Dynamic) else "query text not known"
             placeholder = raw_placeholder(query)
             reason = placeholder.name.split(" (line")[0] if placeholder else reason
-            unknown = self.graph.value_node("query", location)
-            self.graph.operation("query", location, self.code(self.statement), [],
-                                 data_node=unknown, dynamic_reason=f"SQL from {reason}")
-            return Data(unknown, ())
+            return self.unresolved_query(f"SQL from {reason}", node)
         statements, problems = analyse_sql(query.value, self.context.dialect)
         for line, message in problems:
             self.errors.append(FileProblem(path=location.path, line=location.line + line - 1,
                                          message=message))
+        if not statements and (problems or first_word(query.value) in PROCEDURE_CALLS):
+            # SQL Lacuna cannot parse may still run in its database's dialect; a procedure
+            # returns rows its text does not show
+            shown = " ".join(query.value.split())[:120]
+            return self.unresolved_query(f"SQL that cannot be read (`{shown}`)" if problems
+                                         else f"the stored procedure run by `{shown}`", node)
         result: Data = Data(self.graph.value_node("query", location), ())
         bound = self.combine(parameters, "derive", node)
         for statement in statements:
@@ -114,6 +122,14 @@ class Operations(InterpreterState):
                                      destination=statement.target, data_node=node_id)
         self.fresh.append(result.node)
         return result
+
+    def unresolved_query(self, reason: str, node: cst.Call) -> Data:
+        """A query whose rows cannot be told from its text: data of unknown origin (`reason`
+        names it), never rows of nothing."""
+        unknown = self.graph.value_node("query", self.loc(node))
+        self.graph.operation("query", self.loc(node), self.code(self.statement), [],
+                             data_node=unknown, dynamic_reason=reason)
+        return Data(unknown, ())
 
     def sql_method(self, node: cst.Call, stdout: Resource | None = None) -> Data | None:
         """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
@@ -191,8 +207,15 @@ def _is_item(expression: cst.BaseExpression) -> bool:
 
 
 def looks_like_sql(text: str) -> bool:
-    """Whether a string argument of `execute`/`sql`/`query` is a SQL statement."""
-    return text.lstrip().split(" ", 1)[0].upper() in SQL_KEYWORDS
+    """Whether a string argument of `execute`/`sql`/`query` is a SQL statement: its first
+    word, after comments, is a statement's (`SELECT` then a new line counts)."""
+    return first_word(text) in SQL_KEYWORDS
+
+
+def first_word(text: str) -> str:
+    """The first word of SQL text, upper-cased, past comments and opening parentheses."""
+    words = text[LEADING.match(text).end():].split(None, 1)  # type: ignore[union-attr]
+    return words[0].upper().rstrip(";") if words else ""
 
 
 # What `open()` and the libraries modelled on it (gzip, fsspec, zipfile, paramiko...) accept

@@ -25,6 +25,7 @@ from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
+from lacuna_cli.extract.pygroups import agg_functions
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Param, Summary, finalise, raw_placeholder, summarise,
 )
@@ -235,7 +236,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.else_suite(node.orelse)
         elif isinstance(node, cst.With):
             for with_item in node.items:
-                value = self.expression_statement(with_item.item)
+                value = self.entered(self.expression_statement(with_item.item), with_item.item)
                 if with_item.asname is not None:
                     self.bind(with_item.asname.name, value)
             self.suite(node.body)
@@ -891,7 +892,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if isinstance(base, Data):
                 return self.data_method(base, method, node)
             if isinstance(base, Grouped):
-                return self.aggregate(base, node)
+                return self.group_method(base, method, node)
             if isinstance(base, Writer):
                 return self.writer_method(base, method, node)
             if isinstance(base, Handle):
@@ -1252,6 +1253,27 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.derive([data], "anonymize", node, self.code(node.func), columns=columns,
                                anonymized=anonymized)
         return Data(data.node, data.roots, columns)
+
+    def group_method(self, grouped: Grouped, method: str, node: cst.Call) -> Data:
+        """A method of grouped rows: an aggregate that summarises each group (`sum()`,
+        `agg("mean")`, `agg(n=("id", "count"))`) is about the group; any other (`head(5)`,
+        `first()`, `max()`, `agg(list)`, `apply(f)`) returns members' own rows or values, and
+        their sensitivity with them."""
+        if self.summarises(method, node):
+            return self.aggregate(grouped, node)
+        return self.derive([grouped.data], "filter", node, self.code(node.func))
+
+    def summarises(self, method: str, node: cst.Call) -> bool:
+        """Whether `method` (with the functions an `agg` is given) is an aggregate the catalog
+        names (a `transform: aggregate` method row)."""
+        api = self.catalog.method(method)
+        if api is None or api.row.transform != "aggregate":
+            return False
+        if method not in ("agg", "aggregate"):
+            return True
+        named = agg_functions(node)
+        return bool(named) and all(
+            name not in ("agg", "aggregate") and self.summarises(name, node) for name in named)
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
         named = tuple(a.keyword.value for a in node.args if a.keyword is not None)

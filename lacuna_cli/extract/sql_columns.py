@@ -24,6 +24,15 @@ ANONYMIZERS = {
     "pseudonymize", "tokenize", "sha1digest", "md5digest",
 }
 
+# Aggregates whose result is about the group, not a member of it: a count, a sum, a mean, a
+# spread. Any other (`max(email)`, `string_agg(email, ',')`, `array_agg`, `any_value`) returns
+# the members' own values.
+SUMMARISING: tuple[type[exp.Expr], ...] = tuple(getattr(exp, name) for name in (
+    "Count", "CountIf", "Sum", "SumIf", "Avg", "AvgIf", "Stddev", "StddevPop", "StddevSamp",
+    "Variance", "VariancePop", "ApproxDistinct", "Median", "Quantile", "ApproxQuantile",
+    "PercentileCont", "PercentileDisc", "Corr", "CovarPop", "CovarSamp", "LogicalAnd",
+    "LogicalOr") if hasattr(exp, name))
+
 
 @dataclass(frozen=True)
 class ColumnLineage:
@@ -252,7 +261,7 @@ class ColumnResolver:
                 finally:
                     self.outer.pop()
                 continue
-            if isinstance(current, exp.AggFunc):
+            if isinstance(current, SUMMARISING):
                 result.aggregate = True
             if isinstance(current, exp.Column):
                 found = self._column(current, scope, lateral)

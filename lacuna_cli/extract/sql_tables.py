@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from lacuna_cli.extract.db_servers import outside_server
 from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.models import Resource
 
@@ -80,8 +81,27 @@ def _insert(tree: exp.Insert) -> list[Flow]:
         columns = tuple(c.name.lower() for c in this.expressions if isinstance(c, exp.Identifier))
         this = this.this
     target = _location(this.this) if isinstance(this, exp.Directory) else _table(this)
+    if tree.args.get("is_function"):
+        target = _table_function(this)
     return [Flow("insert", sources_in(tree, skip=(this,)), target, _query_of(tree.expression),
                  columns)]
+
+
+def _table_function(node: exp.Expr) -> Resource:
+    """Where `INSERT INTO FUNCTION s3('https://b/k.csv', ...)` (ClickHouse's `s3`, `url`,
+    `gcs`, `hdfs`, `remote` ...) writes: the location its first argument names, else a place
+    known only at run time."""
+    arguments = list(node.expressions) if isinstance(node, exp.Func) else []
+    first = arguments[0] if arguments else None
+    if isinstance(first, exp.Literal) and first.is_string:
+        if URL_SCHEME.match(first.name):
+            return location_resource(first.name)
+        server = outside_server(first.name.split(":")[0], node.name.lower())
+        named = [a.name for a in arguments[1:3] if isinstance(a, exp.Literal) and a.is_string]
+        # `remote('host:9000', 'db', 't')`: a table of that server; of ours when it is ours
+        return Resource(kind="url", name="/".join([server, *named])) if server \
+            else table_resource(".".join(named) or first.name)
+    return Resource(kind="unknown", name=f"table function `{node.sql()}`"[:200])
 
 
 def _create(tree: exp.Create) -> list[Flow]:
@@ -99,8 +119,15 @@ def _create(tree: exp.Create) -> list[Flow]:
     parts = [tree.expression, tree.args.get("clone"), tree.find(exp.LikeProperty)]
     sources = _unique(r for part in parts if part is not None for r in sources_in(part))
     temporary = tree.find(exp.TemporaryProperty) is not None or _is_temporary_name(this)
-    return [Flow("create", sources, _table(this), _query_of(tree.expression), columns,
-                 temporary)]
+    table = _table(this)
+    flows = [Flow("create", sources, table, _query_of(tree.expression), columns, temporary)]
+    location = tree.find(exp.LocationProperty)
+    stored = location.args.get("this") if location is not None else None
+    if table is not None and isinstance(stored, exp.Literal):
+        # `CREATE EXTERNAL TABLE t ... LOCATION 's3://b/p'`: what is written into the table is
+        # kept there, wherever it is written from
+        flows.append(Flow("copy", (table,), _location(stored)))
+    return flows
 
 
 def _stage(tree: exp.Create) -> list[Flow]:
@@ -142,19 +169,43 @@ def _truncate(tree: exp.TruncateTable) -> list[Flow]:
 
 def _copy(tree: exp.Copy) -> list[Flow]:
     """`COPY t FROM 'file'` loads (file -> table); `COPY (q) TO 'file'` and Snowflake's
-    `COPY INTO 's3://..' FROM (q)` unload (query -> location)."""
+    `COPY INTO 's3://..' FROM (q)` unload (query -> location), as does `COPY ... TO PROGRAM
+    'cmd'` (PostgreSQL hands the rows to a command: to the URL it names, else to a place known
+    only at run time)."""
     this = tree.this
     files = tree.args.get("files") or []
     if tree.args.get("kind"):
-        target = _table(this)
+        target = _into(this)
         sources = _unique(r for f in files for r in _file_sources(f))
         queries = [q for f in files if (q := _query_of(f)) is not None]
         # `COPY INTO @stage FROM (SELECT email ...)`: the query's columns are what moves.
         return [Flow("copy", sources, target, queries[0] if len(files) == 1 == len(queries)
                      else None)]
     query = this.this if isinstance(this, exp.Subquery) else this
-    targets = [r for f in files for r in _file_sources(f)]
+    targets = [r for f in files for r in ((_program(tree),) if isinstance(f, exp.Identifier)
+                                          and not f.quoted and f.name.upper() == "PROGRAM"
+                                          else _file_sources(f))]
     return [Flow("copy", _file_sources(this), target, _query_of(query)) for target in targets]
+
+
+def _into(node: exp.Expr) -> Resource | None:
+    """What `COPY INTO` writes: a table, or a location written as a quoted name (dialects
+    other than Snowflake's read `'s3://b/x'` there as an identifier)."""
+    if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier) \
+            and node.this.quoted and (node.name.startswith("@") or URL_SCHEME.match(node.name)):
+        return location_resource(node.name)
+    return _table(node)
+
+
+def _program(tree: exp.Copy) -> Resource:
+    """Where `COPY ... TO PROGRAM 'cmd'` sends the rows: the first URL the command names
+    (`curl ... https://api.x`, `aws s3 cp - s3://b/k`), else the command, known at run time."""
+    command = " ".join(p.this.name for p in tree.args.get("params") or []
+                       if isinstance(p, exp.CopyParameter) and p.this is not None)
+    url = next((w for w in command.split() if URL_SCHEME.match(w)), None)
+    if url is not None:
+        return location_resource(url.strip("'\""))
+    return Resource(kind="unknown", name=f"program `{command or '?'}`"[:200])
 
 
 # Where `COPY (q) TO STDOUT` puts the rows: the client's output (psql's terminal, or the file

@@ -1,0 +1,48 @@
+"""The functions an aggregation of grouped rows is given (`agg("mean")`, `agg(emails=("email",
+list))`, `agg({"email": "first"})`): whether each one summarises the group or returns its
+members' own values is the catalog's to say (a function that is itself an `aggregate` method
+summarises); this module only reads which functions are named."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+# Stands for a function given as an expression (a lambda, a call): it may return anything.
+EXPRESSION = "<expression>"
+
+
+def agg_functions(node: cst.Call) -> list[str]:
+    """The names of the functions `agg(...)` applies, by their last dotted part (`np.mean` is
+    `mean`); EXPRESSION for one given any other way."""
+    names: list[str] = []
+    for arg in node.args:
+        value = arg.value
+        if arg.keyword is not None and isinstance(value, cst.Tuple) and len(value.elements) == 2:
+            value = value.elements[1].value  # named aggregation: (column, function)
+        _collect(value, names)
+    return names
+
+
+def _collect(expression: cst.BaseExpression, names: list[str]) -> None:
+    if isinstance(expression, cst.SimpleString):
+        names.append(expression.evaluated_value if isinstance(
+            expression.evaluated_value, str) else EXPRESSION)
+    elif isinstance(expression, cst.Name):
+        names.append(expression.value)
+    elif isinstance(expression, cst.Attribute):
+        names.append(expression.attr.value)
+    elif isinstance(expression, cst.List | cst.Tuple | cst.Set):
+        for element in expression.elements:
+            _collect(element.value, names)
+    elif isinstance(expression, cst.Dict):
+        for entry in expression.elements:
+            if isinstance(entry, cst.DictElement):
+                _collect(entry.value, names)
+            else:
+                names.append(EXPRESSION)
+    elif isinstance(expression, cst.Call) and any(
+            a.keyword is not None and a.keyword.value == "aggfunc" for a in expression.args):
+        _collect(next(a.value for a in expression.args
+                      if a.keyword is not None and a.keyword.value == "aggfunc"), names)
+    else:
+        names.append(EXPRESSION)

@@ -1,0 +1,57 @@
+"""An aggregate lowers sensitivity only when it summarises: a count, a sum, a mean is about the
+group; `max(email)`, `string_agg(email, ',')`, `groupby(...).head(5)`, `.first()`,
+`agg(list)` and `value_counts()` hand out the members' own values. Those were INTERNAL without
+their PII and allowed to leave for /tmp or a home folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import operation_rows, write_files
+
+CUSTOMERS = "customer_id,email,region,ltv\n1,ada@example.com,EU,10\n"
+SCHEMA = ("CREATE TABLE crm.customers (customer_id BIGINT, email TEXT, phone TEXT, "
+          "region TEXT, ltv NUMERIC);\n")
+
+
+def _exports(project: Path) -> dict[str, bool]:
+    return {dest: allowed for _, _, action, _, dest, allowed in operation_rows(project)
+            if action == "export"}
+
+
+def test_pandas_groups_keep_their_members_unless_summarised(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"data/customers.csv": CUSTOMERS, "report.py": '''\
+import numpy as np
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+df.groupby("region").agg(n=("customer_id", "count"), ltv=("ltv", "mean")).to_csv("/tmp/a.csv")
+df.groupby("region")["ltv"].sum().to_csv("/tmp/b.csv")
+df.groupby("region").agg({"ltv": ["sum", np.mean]}).to_csv("/tmp/c.csv")
+df.groupby("region").size().to_csv("/tmp/d.csv")
+df.groupby("region").head(5).to_csv("/tmp/e.csv")
+df.groupby("region").first().to_csv("/tmp/f.csv")
+df.groupby("region").agg(emails=("email", list)).to_csv("/tmp/g.csv")
+df.groupby("region").agg(lambda s: s.iloc[0]).to_csv("/tmp/h.csv")
+df["email"].value_counts().to_csv("/tmp/i.csv")
+'''})
+    assert _exports(project) == {
+        "/tmp/a.csv": True, "/tmp/b.csv": True, "/tmp/c.csv": True, "/tmp/d.csv": True,
+        "/tmp/e.csv": False, "/tmp/f.csv": False, "/tmp/g.csv": False, "/tmp/h.csv": False,
+        "/tmp/i.csv": False,
+    }
+
+
+def test_sql_aggregates_that_list_values_keep_them(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"schema.sql": SCHEMA, "exports.sql": '''\
+COPY (SELECT region, count(*) AS n, avg(ltv) AS ltv, count(DISTINCT email) AS people
+      FROM crm.customers GROUP BY region) TO '/tmp/by_region.csv';
+COPY (SELECT region, string_agg(email, ',') AS emails FROM crm.customers GROUP BY region)
+  TO '/tmp/emails.csv';
+COPY (SELECT region, max(email) AS last_email FROM crm.customers GROUP BY region)
+  TO '/tmp/last.csv';
+COPY (SELECT region, array_agg(phone) AS phones FROM crm.customers GROUP BY region)
+  TO '/tmp/phones.csv';
+'''})
+    assert _exports(project) == {"/tmp/by_region.csv": True, "/tmp/emails.csv": False,
+                                 "/tmp/last.csv": False, "/tmp/phones.csv": False}
