@@ -1,6 +1,7 @@
-"""Search engines and document stores (Elasticsearch, OpenSearch, MongoDB): what is indexed or
-inserted is a table of the store. A store the organisation runs is its own database; one on a
-public host outside it is that host's, and personal data may not go there."""
+"""Search engines, document and key-value stores (Elasticsearch, OpenSearch, MongoDB, Redis):
+what is indexed or inserted is a table of the store. A store the organisation runs is its own
+database; one on a public host outside it is that host's, and personal data may not go there.
+So does what a raw socket connected to such a host sends."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def test_a_store_on_a_partner_host_is_that_host(tmp_path: Path) -> None:
     """The client names the server; the index call, the bulk helper and a collection reached
     through the client's attributes all write there."""
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "sync.py": '''\
+import json
+
 import pandas as pd
+import redis
 from elasticsearch import Elasticsearch, helpers
 from pymongo import MongoClient
 
@@ -30,11 +34,14 @@ es.index(index="acme-customers", document=rows[0])
 helpers.bulk(es, ({"_index": "acme-customers", "_source": r} for r in rows))
 client = MongoClient("mongodb+srv://sync:pw@cluster0.partner-agency.com/crm")
 client.crm.customers.insert_many(rows)
+cache = redis.Redis(host="cache.partner-agency.com")
+cache.set("customers", json.dumps(rows))
 '''})
     assert _outputs(project) == {
         "https://search.partner-agency.com/acme-customers": False,
         "https://search.partner-agency.com/elasticsearch": False,
         "mongodb://cluster0.partner-agency.com/crm/mongodb": False,
+        "redis://cache.partner-agency.com/redis": False,
     }
 
 
@@ -43,6 +50,7 @@ def test_the_organisations_own_stores_are_its_databases(tmp_path: Path) -> None:
 import os
 
 import pandas as pd
+import redis
 from opensearchpy import OpenSearch
 from pymongo import MongoClient
 
@@ -50,5 +58,18 @@ rows = pd.read_csv("data/customers.csv").to_dict("records")
 OpenSearch(hosts=[{"host": "search.internal", "port": 9200}]).index(index="customers", body=rows[0])
 MongoClient("mongodb://mongo:27017").crm.customers.insert_many(rows)
 MongoClient(os.environ["MONGO_URL"]).crm.customers.insert_one(rows[0])
+redis.Redis(host="redis").hset("customer:1", mapping=rows[0])
 '''})
-    assert _outputs(project) == {"customers": True, "mongodb": True}
+    assert _outputs(project) == {"customers": True, "mongodb": True, "redis": True}
+
+
+def test_what_a_socket_connected_to_a_host_sends_goes_there(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "ship.py": '''\
+import socket
+
+import pandas as pd
+
+s = socket.create_connection(("collector.partner-agency.com", 9000))
+s.sendall(pd.read_csv("data/customers.csv").to_csv().encode())
+'''})
+    assert _outputs(project) == {"tcp://collector.partner-agency.com": False}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -25,6 +26,9 @@ SKIP_DIRS = {
 URL_SCHEMES = ("http://", "https://", "s3://", "s3a://", "gs://", "gcs://", "abfs://",
                "abfss://", "az://", "wasb://", "wasbs://", "hdfs://", "ftp://", "sftp://",
                "mailto:", "smtp://")
+# Any other `scheme://` (`tcp://host`, `oss://bucket`, `redis://host`) is a place outside the
+# project's files too; `file://` is a local path.
+ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
 
 
 def language_of(path: Path) -> str | None:
@@ -121,7 +125,8 @@ def normalise_location(text: str, root: Path | None = None) -> Resource:
     """
     raw = text.strip()
     lowered = raw.lower()
-    if lowered.startswith(URL_SCHEMES):
+    if lowered.startswith(URL_SCHEMES) or (ANY_SCHEME.match(lowered)
+                                           and not lowered.startswith("file:")):
         return Resource(kind="url", name=raw)
     if raw.startswith("~"):
         return Resource(kind="file", name=posixpath.normpath(raw))
