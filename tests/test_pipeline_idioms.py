@@ -315,6 +315,30 @@ with PartnerClient() as client:
                                                                     False)}
 
 
+def test_a_library_method_picked_by_a_name_known_later_is_each_of_them(tmp_path: Path) -> None:
+    """`getattr(requests, method)(url, json=rows)` with the method a parameter or a
+    command-line word: whichever it picks, the rows may be posted. Both sends were unseen."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "client.py": '''\
+import sys
+
+import pandas as pd
+import requests
+
+
+def call(method, payload):
+    return getattr(requests, method)("https://api.partner.example.com/in", json=payload)
+
+
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+call("post", rows)
+getattr(requests, sys.argv[1])("https://api.partner.example.com/cli", json=rows)
+'''})
+    blocked = {(line, dest) for _, line, action, _, dest, allowed in operation_rows(project)
+               if action == "export" and not allowed}
+    assert {(8, "https://api.partner.example.com/in"),
+            (13, "https://api.partner.example.com/cli")} <= blocked
+
+
 def test_what_a_task_pulls_from_xcom_is_of_unknown_origin(tmp_path: Path) -> None:
     """The customers another task returned, pulled and staged in /tmp for a partner: blocked
     as data of unknown origin (it was INTERNAL, and a copy outside the project passed)."""

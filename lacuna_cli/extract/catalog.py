@@ -176,6 +176,7 @@ class Catalog:
     wild_last: list[_Pattern] = field(default_factory=list)
     methods: dict[tuple[str, str], Api] = field(default_factory=dict)
     found: dict[str, Api | None] = field(default_factory=dict)  # lookups already answered
+    member_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # see `members`
 
     def __post_init__(self) -> None:
         for _, parsed in self.files:
@@ -233,6 +234,22 @@ class Catalog:
                  for row in (*parsed.functions, *parsed.methods) for pattern in row.match}
         return frozenset({*(m.split(".", 1)[0] for m in self.modules),
                           *(r for r in roots if "*" not in r)})
+
+    def members(self, qualname: str) -> tuple[str, ...]:
+        """The methods of `qualname` (a module or an object a library made) that rows of its
+        own library say start a data operation: what `getattr(obj, name)(...)` may call when
+        the name is known only at run time."""
+        if qualname not in self.member_names:
+            root = qualname.split(".", 1)[0]
+            prefix = qualname + "."
+            names = {key[len(prefix):] for key in self.exact if key.startswith(prefix)}
+            names.update(self.by_last)
+            self.member_names[qualname] = tuple(sorted(
+                name for name in names if "." not in name and "*" not in name
+                and (api := self.function(prefix + name)) is not None
+                and api.row.does in ENTRY_EFFECTS
+                and any(pattern.split(".", 1)[0] == root for pattern in api.row.match)))
+        return self.member_names[qualname]
 
     def unknown_library(self, qualname: str) -> str | None:
         """The third-party library a name comes from when the catalog knows nothing of it (not

@@ -42,6 +42,26 @@ def getattr_form(node: cst.Call) -> Rewritten | None:
                               args=node.args), attribute, name.value)
 
 
+def getattr_parts(node: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """`getattr(obj, name)(args)` whose name is not written out: (obj, name); None for any
+    other call."""
+    inner = node.func
+    if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name)
+            and inner.func.value == "getattr" and len(inner.args) in (2, 3)):
+        return None
+    obj, name = inner.args[0], inner.args[1]
+    if obj.keyword or obj.star or name.keyword or name.star:
+        return None
+    return obj.value, name.value
+
+
+def as_method(obj: cst.BaseExpression, method: str, node: cst.Call) -> Rewritten:
+    """`obj.method(args)` with the arguments of `node`."""
+    attribute = cst.Name(method)
+    return Rewritten(cst.Call(func=cst.Attribute(value=obj, attr=attribute), args=node.args),
+                     attribute, node.func)
+
+
 def bound_form(node: cst.Call) -> cst.Call | None:
     """`Class.method(obj, args)` (a method called on its class, the object first) as
     `obj.method(args)`; None when no object is passed first."""

@@ -31,7 +31,7 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
-from lacuna_cli.extract.pycallforms import getattr_form, spelled_methods
+from lacuna_cli.extract.pycallforms import as_method, getattr_form, getattr_parts, spelled_methods
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -871,6 +871,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.positions.alias(written.call, node, self.statement)
             self.positions.alias(written.method, written.written, self.statement)
             return self.call(written.call)
+        picked = getattr_parts(node)
+        if picked is not None:
+            return self.picked_member(*picked, node)
         func = node.func
         named = self.named_method(node)
         if named is not None:
@@ -948,6 +951,29 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(callee, Model):
             return self.model_call(callee, node)
         return None
+
+    def picked_member(self, obj: cst.BaseExpression, name: cst.BaseExpression,
+                      node: cst.Call) -> Value | None:
+        """`getattr(requests, method)(url, json=rows)`: the method its name holds, or with a
+        name known only at run time (a parameter, an option) each method of that library's
+        object that starts a data operation, as a dict of sinks picked by a key is."""
+        chosen = self.value(name)
+        base = self.value(obj)
+        if isinstance(chosen, Text) and chosen.value.isidentifier():
+            methods: Sequence[str] = (chosen.value,)
+        elif isinstance(base, Symbol) and not base.project:
+            methods = self.catalog.members(base.qualname)
+        else:
+            methods = ()
+        results = []
+        for method in methods:
+            rewritten = as_method(obj, method, node)
+            self.positions.alias(rewritten.call, node, self.statement)
+            self.positions.alias(rewritten.method, name, self.statement)
+            results.append(self.call(rewritten.call))
+        if not methods:
+            return self.unknown_call("getattr", node)
+        return self.combine(results, "derive", node) if _data(results) else results[0]
 
     def named_method(self, node: cst.Call) -> Method | None:
         """`getattr(df, "to_json")`: a write or send of the data named by text, to be called
