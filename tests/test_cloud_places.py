@@ -90,3 +90,40 @@ def test_an_upload_of_a_file_named_at_run_time_is_never_sent_as_nothing(tmp_path
     assert "PII" in same["classification"]["tags"]
     assert other["classification"]["tier"] == "UNKNOWN"
     assert not same["decision"]["allowed"] and not other["decision"]["allowed"]
+
+
+def test_a_place_whose_server_is_written_out_is_that_server(tmp_path: Path, lacuna) -> None:
+    """A key or path computed at run time under a bucket or server written out: the place is
+    that bucket or server (shown with its computed parts in braces), judged as such — the
+    company's governed bucket is allowed, a partner's blocked for what it is; a server named
+    at run time stays a destination known only then."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,name\nana@example.org,Ana\n")
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")  # s3://acme-governed/
+    # is a governed location of the shipped policy data
+    (tmp_path / "ship.py").write_text('''import datetime
+
+import boto3
+import pandas as pd
+import requests
+
+day = datetime.date.today().isoformat()
+pd.read_csv("data/customers.csv").to_csv("out/customers.csv")
+s3 = boto3.client("s3")
+s3.upload_file("out/customers.csv", "partner-drop", f"acme/customers_{day}.csv")
+s3.upload_file("out/customers.csv", "acme-governed", f"crm/{day}.csv")
+for email in pd.read_csv("data/customers.csv")["email"]:
+    requests.post(f"https://api.enrich.example.com/v1/person/{email}", timeout=10)
+requests.post(f"https://{day}.example.com/in", json={"day": day}, timeout=10)
+''')
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]
+             if f["operation"]["action"] in ("write", "export")}
+    assert (found[10]["operation"]["destination"]["name"], found[10]["decision"]["allowed"]) == (
+        "s3://partner-drop/acme/customers_{day}.csv", False)
+    assert (found[11]["operation"]["destination"]["name"], found[11]["decision"]["allowed"]) == (
+        "s3://acme-governed/crm/{day}.csv", True)
+    assert found[13]["operation"]["destination"]["name"] == (
+        "https://api.enrich.example.com/v1/person/{email}")
+    assert found[14]["operation"]["destination"]["kind"] == "unknown"

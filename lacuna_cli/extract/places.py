@@ -29,6 +29,9 @@ URL_SCHEMES = ("http://", "https://", "s3://", "s3a://", "gs://", "gcs://", "abf
 # Any other `scheme://` (`tcp://host`, `oss://bucket`, `redis://host`) is a place outside the
 # project's files too; `file://` is a local path.
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
+# A URL whose scheme and server are written out before any part computed at run time (shown
+# in braces): the place is that server, whatever the rest.
+SERVER_WRITTEN = re.compile(r"[a-z][a-z0-9+.-]*://[^/{}\s]+/", re.I)
 
 
 def language_of(path: Path) -> str | None:

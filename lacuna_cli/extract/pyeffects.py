@@ -17,7 +17,7 @@ import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef
 from lacuna_cli.extract.db_servers import on_server, outside_server
-from lacuna_cli.extract.places import table_resource, template_under
+from lacuna_cli.extract.places import SERVER_WRITTEN, table_resource, template_under
 from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pycallforms import bound_form
 from lacuna_cli.extract.pyimports import ProjectModule
@@ -491,6 +491,12 @@ class Effects(InterpreterState):
                        "the object it is called on")
         shown = f"{label} `{self.code(node)}`"[:200]
         reason = f"{label} target `{missing}` computed at run time"
+        if kind == "url" and template and place is not None and None not in parts:
+            # `upload_file(p, "partner-drop", f"exports/{day}.csv")`: the bucket is known
+            words = [self.written_text(p) for p in parts if p is not None]
+            name = template.format(*words, receiver=place)
+            if SERVER_WRITTEN.match(name):
+                return self._resource(kind, name), reason
         return Resource(kind="unknown", name=shown), reason
 
     def locate_receiver(self, located: Symbol, node: cst.Call) -> None:

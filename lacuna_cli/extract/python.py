@@ -23,7 +23,7 @@ from lacuna_cli.extract import pyapi
 from lacuna_cli.extract.catalog import load_catalog
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
-from lacuna_cli.extract.places import normalise_location, table_resource
+from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pygroups import agg_functions
 from lacuna_cli.extract.pyfunctions import (
@@ -1458,7 +1458,32 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         shown = self.code(target) if target is not None else self.code(node)
         if target is None:
             return Resource(kind="unknown", name=shown[:200]), "target not given in the call"
-        return self.path_resource(value, kind, shown, isinstance(target, cst.Name))
+        resource, reason = self.path_resource(value, kind, shown, isinstance(target, cst.Name))
+        if resource.kind == "unknown" and isinstance(target, cst.FormattedString):
+            return self.url_template(target) or resource, reason
+        return resource, reason
+
+    def url_template(self, target: cst.FormattedString) -> Resource | None:
+        """`f"https://api.example.com/people/{email}"`: a URL whose server is written out and
+        only the rest is computed at run time is that server's (shown with its computed parts
+        in braces), so it is judged as the place it is."""
+        url = self.written_text(target)
+        return Resource(kind="url", name=url[:200]) if SERVER_WRITTEN.match(url) else None
+
+    def written_text(self, expression: cst.BaseExpression) -> str:
+        """An expression as text, what is computed at run time in braces: a constant's text,
+        an f-string's literal parts and known values (`f"exports/{day}.csv"` is
+        `exports/{day}.csv`), else `{its code}`."""
+        value = self.value(expression)
+        if isinstance(value, Text):
+            return value.value
+        if isinstance(expression, cst.FormattedString):
+            return "".join(
+                part.value if isinstance(part, cst.FormattedStringText)
+                else self.written_text(part.expression)
+                if isinstance(part, cst.FormattedStringExpression) else "{?}"
+                for part in expression.parts)
+        return "{" + self.code(expression) + "}"
 
     def path_resource(self, value: Value | None, kind: str, shown: str, named: bool = False
                       ) -> tuple[Resource, str | None]:
