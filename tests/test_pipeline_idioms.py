@@ -339,6 +339,47 @@ getattr(requests, sys.argv[1])("https://api.partner.example.com/cli", json=rows)
             (13, "https://api.partner.example.com/cli")} <= blocked
 
 
+def test_data_put_into_a_dict_by_key_goes_with_the_dict(tmp_path: Path) -> None:
+    """`payload["records"] = rows` into a dict of constants, `out[row["id"]] = {...}` into an
+    empty one: what is later sent or written of the dict holds them (both were PUBLIC)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "push.py": '''\
+import json
+
+import pandas as pd
+import requests
+
+df = pd.read_csv("data/customers.csv")
+payload = {"source": "acme", "version": 2}
+payload["records"] = df.to_dict("records")
+requests.post("https://api.vendor.example.com/in", json=payload, timeout=30)
+out = {}
+for _, row in df.iterrows():
+    out[row["customer_id"]] = {"email": row["email"], "phone": row["phone"]}
+with open("/tmp/contacts.json", "w") as fh:
+    json.dump(out, fh)
+'''})
+    assert _exports(operation_rows(project)) == {
+        "https://api.vendor.example.com/in": (("data/customers.csv",), False),
+        "/tmp/contacts.json": (("data/customers.csv",), False),
+    }
+
+
+def test_a_windows_drive_is_outside_the_project(tmp_path: Path) -> None:
+    """`Z:\\Marketing\\...` and `G:/My Drive/...` are a share or a synced folder of the
+    analyst's machine: they were project files, and allowed."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "share.py": '''\
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+df.to_excel(r"Z:\\Marketing\\Campaigns\\customers.xlsx")
+df.to_csv("G:/My Drive/Shared with agency/customers.csv")
+'''})
+    assert _exports(operation_rows(project)) == {
+        "/Z:/Marketing/Campaigns/customers.xlsx": (("data/customers.csv",), False),
+        "/G:/My Drive/Shared with agency/customers.csv": (("data/customers.csv",), False),
+    }
+
+
 def test_what_a_task_pulls_from_xcom_is_of_unknown_origin(tmp_path: Path) -> None:
     """The customers another task returned, pulled and staged in /tmp for a partner: blocked
     as data of unknown origin (it was INTERNAL, and a copy outside the project passed)."""

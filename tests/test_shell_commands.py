@@ -44,3 +44,51 @@ def test_an_upload_command_sends_the_file_where_it_says(tmp_path: Path, lacuna) 
         assert [s["name"] for s in operation["sources"]] == sources, line
         assert found[line]["decision"]["allowed"] is allowed, line
     assert found[7]["classification"]["tier"] == "UNKNOWN"
+
+
+CARRIERS = '''\
+import os
+import subprocess
+
+import pandas as pd
+import paramiko
+
+df = pd.read_csv("data/customers.csv")
+df.to_csv("c.csv")
+os.system("gzip -kf c.csv && aws s3 cp c.csv.gz s3://partner-crm-drop/c.csv.gz")
+subprocess.run("cd out; scp ../c.csv acme@sftp.partner.example.com:/in/", shell=True)
+os.system(f"curl -d '{df.to_json()}' https://hooks.partner.example.com/in")
+subprocess.run(["mail", "-s", "report", "ops@agency-partner.example"], input=df.to_csv(),
+               text=True)
+subprocess.run(["gh", "issue", "create", "--body", df.to_markdown()])
+ssh = paramiko.SSHClient()
+ssh.connect("sftp.partner-logistics.example.com", username="acme")
+ssh.exec_command(f"echo '{df.to_csv()}' >> /incoming/contacts.txt")
+subprocess.run(["gzip", "-kf", "c.csv"])
+'''
+
+
+def test_a_command_carries_what_it_is_built_from_or_given(tmp_path: Path, lacuna) -> None:
+    """A later command of a chain uploads (`gzip … && aws s3 cp …`, `cd out; scp …`); data in
+    a command's words or on its standard input goes to the URL, address or host it names, or
+    the host it runs on, else to a place known only at run time. Each was unseen; a command
+    that carries nothing (`gzip`) is still nothing."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("customer_id,email,phone\n")
+    (tmp_path / "ship.py").write_text(CARRIERS)
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    out = {f["operation"]["location"]["line"]: (
+        f["operation"]["destination"]["name"], f["decision"]["allowed"])
+        for f in json.loads(run.stdout)["findings"]
+        if f["operation"]["action"] in ("write", "export") and f["operation"]["location"][
+            "line"] > 8}
+    assert out == {
+        9: ("s3://partner-crm-drop/c.csv.gz", False),
+        10: ("sftp://sftp.partner.example.com/in/", False),
+        11: ("https://hooks.partner.example.com/in", False),
+        12: ("mailto:ops@agency-partner.example", False),
+        14: ("command `gh issue create --body {df.to_markdown()}`", False),
+        17: ("sftp://sftp.partner-logistics.example.com", False),
+    }

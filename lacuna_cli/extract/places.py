@@ -29,6 +29,8 @@ URL_SCHEMES = ("http://", "https://", "s3://", "s3a://", "gs://", "gcs://", "abf
 # Any other `scheme://` (`tcp://host`, `oss://bucket`, `redis://host`) is a place outside the
 # project's files too; `file://` is a local path.
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
+# A Windows drive letter starting a path.
+WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 # A URL whose scheme and server are written out before any part computed at run time (shown
 # in braces): the place is that server, whatever the rest.
 SERVER_WRITTEN = re.compile(r"[a-z][a-z0-9+.-]*://[^/{}\s]+/", re.I)
@@ -133,6 +135,9 @@ def normalise_location(text: str, root: Path | None = None) -> Resource:
         return Resource(kind="url", name=raw)
     if raw.startswith("~"):
         return Resource(kind="file", name=posixpath.normpath(raw))
+    if WINDOWS_DRIVE.match(raw):  # `Z:\Marketing\c.xlsx`, `G:/My Drive/c.csv`: a drive of
+        # the machine (a share, a synced folder), never a path inside the project
+        return Resource(kind="file", name="/" + raw.replace("\\", "/"))
     if posixpath.isabs(raw):
         normal = posixpath.normpath(raw)
         if root is None:

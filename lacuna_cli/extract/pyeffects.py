@@ -25,7 +25,8 @@ from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.shell_uploads import command_words, is_literal, upload_of
+from lacuna_cli.extract.shell_uploads import (
+    EMAIL_WORD, command_words, is_literal, remote_place, upload_of)
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
 )
@@ -603,21 +604,52 @@ class Effects(InterpreterState):
         words upload a local file (`aws s3 cp`, `curl -F f=@x`, `scp`), that file is sent
         where the command says; any other command is an unknown call."""
         expression = self.argument(node, api.row.target[0]) if api.row.target else None
-        sent = upload_of(self.command_words(expression)) if expression is not None else None
+        words = self.command_words(expression) if expression is not None else []
+        sent = upload_of(words)
         if sent is None:
+            carried = self.command_data(expression, node)
+            if carried:  # `os.system(f"curl -d '{df.to_json()}' URL")`, `input=df.to_csv()`
+                self.write(carried, self.command_target(words, node), node)
+                return None
             return self.unknown_call(qualname, node)
         path, destination = (self.command_place(word, node) for word in sent)
         self.write([self.read_silently(path[0])], destination, node)
         return None
 
+    def command_data(self, expression: cst.BaseExpression | None, node: cst.Call
+                     ) -> list[Value | None]:
+        """Data a command carries in its own words (built from data) or is given on its
+        standard input (`input=`)."""
+        parts = [expression.elements[i].value for i in range(len(expression.elements))] \
+            if isinstance(expression, cst.List | cst.Tuple) else [expression]
+        given = self.arg(node, 99, "input")
+        values = [self.value(p) for p in (*parts, given) if p is not None]
+        # (a parameter in a command is a path or an option far more often than rows)
+        return [v for v in values if isinstance(v, Data) and raw_placeholder(v) is None]
+
+    def command_target(self, words: list[str], node: cst.Call) -> Target:
+        """Where a command that carries data sends it: the first URL, remote path or e-mail
+        address among its words, else the host the object it is run on stands for (an SSH
+        session), else a place known only at run time."""
+        for word in words:
+            place = remote_place(word) or (
+                f"mailto:{word}" if EMAIL_WORD.fullmatch(word) else None)
+            if place is not None:
+                return self.location_resource(place), None
+        host = self.receiver_place(node)
+        if host is not None:
+            return self.location_resource(host), None
+        shown = " ".join(words)[:120] or self.code(node)[:120]
+        return Resource(kind="unknown", name=f"command `{shown}`"), \
+            "the command's destination is not in its words"
+
     def command_words(self, expression: cst.BaseExpression) -> list[str]:
         """The words of a command given as a list (`["aws", "s3", "cp", SRC, DST]`) or as
         one string for the shell; a word known only at run time is `{its code}`."""
         if isinstance(expression, cst.List | cst.Tuple):
-            values = [(self.value(element.value), element.value)
-                      for element in expression.elements]
-            return [v.value if isinstance(v, Text) else "{" + self.code(e) + "}"
-                    for v, e in values]
+            return [self.written_text(element.value) for element in expression.elements]
+        if isinstance(expression, cst.FormattedString):  # `f"scp {path} host:/in/"`
+            return command_words(self.written_text(expression))
         value = self.value(expression)
         return command_words(value.value) if isinstance(value, Text) else []
 

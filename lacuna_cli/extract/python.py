@@ -580,8 +580,24 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return
             if isinstance(holder, Frames):  # `frames[name] = pd.read_csv(...)`
                 self.collect(target.value, holder, [value])
+            elif isinstance(holder, Record) and isinstance(target.value, cst.Name):
+                if _data([value]):  # `payload["records"] = rows`: the dict now holds data
+                    self.collect(target.value, Frames(), [value])
+                else:  # `cfg["out"] = "exports/x.csv"`: still a dict of static values
+                    self.bind(target.value, self.with_item(holder, target, value))
             else:
                 self.assign_column(target, value)
+
+    def with_item(self, record: Record, target: cst.Subscript, value: Value | None
+                  ) -> Record | None:
+        """`cfg["out"] = "exports/x.csv"`: the dict of static values with that item; with a
+        key known only at run time, a dict whose values no one can tell."""
+        key = self.value(target.slice[0].slice.value) if len(target.slice) == 1 and isinstance(
+            target.slice[0].slice, cst.Index) else None
+        if not isinstance(key, Text):
+            return None
+        kept = tuple((k, v) for k, v in record.items if k != key.value)
+        return Record((*kept, (key.value, value))) if value is not None else Record(kept)
 
     def unpack(self, node: cst.Assign) -> bool:
         """`train, test = df[:n], df[n:]`: each name gets its own element."""

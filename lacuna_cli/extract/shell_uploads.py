@@ -27,6 +27,10 @@ COPY_COMMANDS = (("aws", "s3", "cp"), ("aws", "s3", "mv"), ("aws", "s3", "sync")
 CURL_FILE_OPTIONS = {"-F", "--form", "-T", "--upload-file", "-d", "--data", "--data-binary",
                      "--data-urlencode", "--json"}
 CURL_UPLOAD_OPTIONS = {"-T", "--upload-file"}  # the value is the path itself, without `@`
+# The characters of the shell's operators between commands (`&&`, `||`, `;`, `|`, `&`).
+OPERATOR_CHARACTERS = set("&|;")
+# A word that is an e-mail address (`mail -s report ops@partner.example`).
+EMAIL_WORD = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # What IPython fills in on a `!` line: `{expression}` or `$name` (the group is the Python).
 INTERPOLATED = re.compile(r"\{([^{}]+)\}|\$\{?([A-Za-z_]\w*)\}?")
 
@@ -72,17 +76,36 @@ def _braces(text: str) -> str:
 
 
 def command_words(command: str) -> list[str]:
-    """The words of a shell command line as the shell splits them ([] when it cannot)."""
+    """The words of a shell command line as the shell splits them, its operators (`&&`, `;`,
+    `|`) words of their own ([] when it cannot be split)."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
     try:
-        return shlex.split(command, comments=True)
+        return list(lexer)
     except ValueError:
         return []
 
 
 def upload_of(words: list[str]) -> tuple[str, str] | None:
-    """(local file, destination) of a command that uploads one, as written (a word filled in
-    at run time, `{path}` or `$DEST`, included); None for any other command."""
-    return _curl(words) if words[:1] == ["curl"] else _copy(words)
+    """(local file, destination) of the first command of a line that uploads one, as written
+    (a word filled in at run time, `{path}` or `$DEST`, included): `gzip -k c.csv && curl -T
+    c.csv URL` uploads in its second command. None when none does."""
+    for command in commands(words):
+        sent = _curl(command) if command[:1] == ["curl"] else _copy(command)
+        if sent is not None:
+            return sent
+    return None
+
+
+def commands(words: list[str]) -> list[list[str]]:
+    """The commands of a line, split at the shell's operators."""
+    found: list[list[str]] = [[]]
+    for word in words:
+        if word and set(word) <= OPERATOR_CHARACTERS:
+            found.append([])
+        else:
+            found[-1].append(word)
+    return [command for command in found if command]
 
 
 def is_literal(word: str) -> bool:
@@ -97,17 +120,17 @@ def _copy(words: list[str]) -> tuple[str, str] | None:
     if command is None:
         return None
     arguments = [w for w in words[len(command):] if not w.startswith("-")]
-    local = next((i for i, w in enumerate(arguments) if _remote(w) is None), None)
+    local = next((i for i, w in enumerate(arguments) if remote_place(w) is None), None)
     if local is None:
         return None
-    remote = next((_remote(w) for w in arguments[local + 1:] if _remote(w) is not None), None)
+    remote = next((place for w in arguments[local + 1:] if (place := remote_place(w))), None)
     if remote is None:  # `aws s3 cp x.csv $DEST/x.csv`: the place filled in at run time
         remote = next((w for w in arguments[local + 1:] if not is_literal(w)), None)
     return (arguments[local], remote) if remote is not None else None
 
 
-def _remote(word: str) -> str | None:
-    """The place a copy argument names when it is not a local path."""
+def remote_place(word: str) -> str | None:
+    """The place a command word names when it is not a local path (a URL, `host:/path`)."""
     if "://" in word:
         return word
     host, colon, path = word.partition(":")
