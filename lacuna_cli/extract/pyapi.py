@@ -12,6 +12,10 @@ import re
 # Methods that put a frame into a collection (`frames.append(df)`): the collection holds it.
 COLLECT_METHODS = {"append", "extend", "insert", "add"}
 
+# Methods of a function that run it later, elsewhere, with the arguments given (a task
+# queue's `task.delay(rows, url)`; `apply_async` takes them as `args=`/`kwargs=`).
+DEFERRED_CALLS = {"delay", "apply_async", "send_task"}
+
 # Functions that anonymize the values they are applied to (hash, mask, tokenise, ...).
 ANONYMIZER = re.compile(
     r"(hash|sha\d*|md5|blake|mask|anonymi[sz]|pseudonymi[sz]|redact|tokeni[sz]|encrypt|"

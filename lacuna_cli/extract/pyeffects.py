@@ -456,9 +456,12 @@ class Effects(InterpreterState):
         return resource, reason
 
     def via_place(self, ref: ArgRef, node: cst.Call) -> str | None:
-        """The place of the connection or engine a call is given as `ref`, if one."""
+        """The server outside the organisation of the connection or engine a call is given as
+        `ref`, or of the URL it is given instead (`write.jdbc("jdbc:mysql://host/db", t)`)."""
         connection = self.argument(node, ref)
         made = self.value(connection) if connection is not None else None
+        if isinstance(made, Text):
+            return outside_server(made.value.removeprefix("jdbc:"), "jdbc")
         return made.place if isinstance(made, Symbol) else None
 
     def named(self, api: Api, node: cst.Call, refs: Sequence[ArgRef], template: str | None,
@@ -470,9 +473,7 @@ class Effects(InterpreterState):
             expression = self.argument(node, refs[0])
             resource, reason = self.resource_of(expression, node, kind)
             if expression is not None and kind == "table" and reason is None:
-                schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
-                if isinstance(schema, Text):  # `to_sql(name, con, schema=...)`
-                    resource = table_resource(f"{schema.value}.{resource.name}")
+                resource = self.in_schema(resource, node)
             return resource, reason
         parts = [_address_host(self.argument(node, ref)) for ref in refs]
         texts = [self.value(p) if p is not None else None for p in parts]
@@ -499,6 +500,13 @@ class Effects(InterpreterState):
             if SERVER_WRITTEN.match(name):
                 return self._resource(kind, name), reason
         return Resource(kind="unknown", name=shown), reason
+
+    def in_schema(self, table: Resource, node: cst.Call) -> Resource:
+        """`to_sql(name, con, schema="analytics")`, `read_sql_table(name, con, schema=...)`:
+        the table of that schema."""
+        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
+        return table_resource(f"{schema.value}.{table.name}") if isinstance(schema, Text) \
+            else table
 
     def locate_receiver(self, located: Symbol, node: cst.Call) -> None:
         """`ssh.connect(host)`: a method that points the object it is called on at a place
@@ -549,6 +557,11 @@ class Effects(InterpreterState):
         columns = self.column_list(node, *row.columns) if row.columns else None
         if row.name is None and len(row.target) <= 1:
             target = self.argument(node, row.target[0]) if row.target else None
+            if row.kind == "table" and target is not None:
+                table, reason = self.resource_of(target, node, "table")
+                if reason is None:  # `read_sql_table("feed", eng, schema="analytics")`
+                    return self.read(None, node, named=(self.in_schema(table, node), None),
+                                     columns=columns)
             return self.read(target, node, kind=row.kind, columns=columns)
         named = self.named(api, node, row.target, row.name, row.kind)
         return self.read(None, node, named=named, columns=columns)

@@ -588,6 +588,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             else:
                 self.assign_column(target, value)
 
+    def called_now(self, function: cst.BaseExpression, node: cst.Call) -> cst.Call:
+        """`f(args)` for `f.delay(args)`, at the same place."""
+        call = cst.Call(func=function, args=node.args)
+        self.positions.alias(call, node, self.statement)
+        return call
+
     def with_item(self, record: Record, target: cst.Subscript, value: Value | None
                   ) -> Record | None:
         """`cfg["out"] = "exports/x.csv"`: the dict of static values with that item; with a
@@ -930,11 +936,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 if isinstance(method_value, Function):
                     return self.call_on_class(base, method_value, node)
                 return self.unknown_call(f"{base.name}.{method}", node)
+            if isinstance(base, Function) and method in pyapi.DEFERRED_CALLS:
+                # `push.delay(rows, url)`: the task runs with these arguments
+                return self.call(self.called_now(func.value, node)) if method == "delay" \
+                    else self.call_later(func.value, node)
             if isinstance(base, Record):  # `CONFIG.get("source")`
                 key = self.value(node.args[0].value) if node.args else None
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
+            if isinstance(base, Symbol) and base.project and method in pyapi.DEFERRED_CALLS:
+                return self.call_later(func.value, node) if method != "delay" else \
+                    self.call(self.called_now(func.value, node))  # `tasks.push.delay(...)`
             if isinstance(base, Symbol) and base.project:
                 if self.imports.names_module(base.qualname, self.graph.relpath):
                     # `loaders.load_customers()`: a function of the project module `loaders`
