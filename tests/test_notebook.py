@@ -71,7 +71,8 @@ def test_ipython_lines(line: str, python: str) -> None:
 @pytest.mark.parametrize("first, databricks, language", [
     ("%%time", False, "python"), ("%%capture out", False, "python"),
     ("%%sql", False, "sql"), ("%%sql result <<", False, "sql"), ("%%bigquery df", False, "sql"),
-    ("%%bash", False, "other"), ("%%writefile x.txt", False, "other"),
+    ("%%bash", False, "shell"), ("%sh", True, "shell"), ("%%R", False, "code"),
+    ("%scala", True, "code"), ("%%writefile x.txt", False, "other"),
     ("%%frobnicate", False, "unknown"),
     ("%sql", False, "sql"),                      # alone on the first line: a Databricks cell
     ("%sql SELECT 1", False, "python"),          # a line magic in Jupyter...
@@ -382,3 +383,34 @@ def test_a_shell_line_that_uploads_a_file_sends_its_content(tmp_path: Path, line
     assert operation["code"] == line and operation["location"]["column"] == 1
     assert finding["decision"]["allowed"] is False
     assert run.code == 1
+
+
+SHELL_AND_SCALA = """\
+# Databricks notebook source
+import pandas as pd
+pd.read_csv("data/customers.csv").to_csv("/dbfs/tmp/customers.csv")
+
+# COMMAND ----------
+
+# MAGIC %sh
+# MAGIC gzip -k /dbfs/tmp/customers.csv
+# MAGIC curl -T /dbfs/tmp/customers.csv https://upload.partner-bank.example.com/acme/
+
+# COMMAND ----------
+
+# MAGIC %scala
+# MAGIC spark.table("crm.customers").write.csv("s3://partner-bank-inbox/scala/")
+"""
+
+
+def test_a_shell_cell_is_read_and_another_language_is_reported(shop):
+    """A `%sh` (or `%%bash`) cell's commands are read like `!` lines: its upload of the
+    customers is blocked; a `%scala` cell, which Lacuna does not read, is an error line at
+    the cell, never skipped in silence (both were skipped)."""
+    write(shop, "notebooks/ship.py", SHELL_AND_SCALA)
+    run, document = run_json(shop, "check", "notebooks/ship.py")
+    assert run.code == 1
+    sent = [f for f in document["findings"] if f["operation"]["action"] == "export"
+            and f["operation"]["destination"]["name"].startswith("https://upload.")]
+    assert [f["decision"]["allowed"] for f in sent] == [False]
+    assert [(e["line"], "scala" in e["message"]) for e in document["errors"]] == [(13, True)]

@@ -20,16 +20,21 @@ PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "memit", "sk
 # one; ipython-sql and jupysql talk to whatever database the connection names).
 SQL_CELL_MAGICS: dict[str, str | None] = {"sql": None, "bigquery": "bigquery",
                                           "sparksql": "spark"}
-# Cell magics whose body is neither Python nor SQL: shells, other languages, markup, files.
+# Cell magics whose body is shell commands: each line is read like a `!command` line.
+SHELL_CELL_MAGICS = {"bash", "sh"}
+# Cell magics whose body is code of another language, which may move data Lacuna cannot read:
+# each such cell is reported, never silently skipped.
+CODE_CELL_MAGICS = {"script", "perl", "ruby", "pypy", "python2", "R", "r", "octave", "julia",
+                    "scala", "cython", "fortran", "send_to_spark"}
+# Cell magics whose body moves no data: markup, files written from the cell, kernel settings.
 OTHER_CELL_MAGICS = {
-    "bash", "sh", "script", "perl", "ruby", "pypy", "python2", "html", "HTML", "javascript",
-    "js", "latex", "markdown", "svg", "writefile", "file", "R", "r", "octave", "julia",
-    "scala", "cython", "fortran", "md", "fs", "configure", "info", "help", "cleanup",
-    "send_to_spark", "logs", "delete", "manage_spark", "mermaid", "dot", "graphviz",
+    "html", "HTML", "javascript", "js", "latex", "markdown", "svg", "writefile", "file", "md",
+    "fs", "configure", "info", "help", "cleanup", "logs", "delete", "manage_spark", "mermaid",
+    "dot", "graphviz",
 }
 # Databricks cell languages (`%sql` alone on a cell's first line makes the whole cell SQL).
 DATABRICKS_LANGUAGES: dict[str, str] = {"python": "python", "sql": "sql", "md": "other",
-                                        "scala": "other", "r": "other", "sh": "other",
+                                        "scala": "code", "r": "code", "sh": "shell",
                                         "fs": "other", "pip": "other", "run": "run"}
 # Line magics that run the statement after them (`%time df = pd.read_csv(...)`).
 STATEMENT_MAGICS = {"time", "timeit", "prun", "memit", "debug"}
@@ -87,15 +92,20 @@ def magic_name(line: str, marker: str) -> str:
 
 
 def cell_language(first_line: str, databricks: bool) -> str:
-    """`python`, `sql`, `run`, `other` or `unknown` (a cell magic Lacuna does not know) for a
-    cell starting with `first_line`. In Databricks notebooks a `%lang` first line sets the
-    cell's language; anywhere, `%sql` alone on the first line does (a Databricks export)."""
+    """`python`, `sql`, `shell`, `code` (another language), `run`, `other` or `unknown` (a
+    cell magic Lacuna does not know) for a cell starting with `first_line`. In Databricks
+    notebooks a `%lang` first line sets the cell's language; anywhere, `%sql` alone on the
+    first line does (a Databricks export)."""
     cell_magic = magic_name(first_line, "%%")
     if cell_magic:
         if cell_magic in PYTHON_CELL_MAGICS:
             return "python"
         if cell_magic in SQL_CELL_MAGICS:
             return "sql"
+        if cell_magic in SHELL_CELL_MAGICS:
+            return "shell"
+        if cell_magic in CODE_CELL_MAGICS:
+            return "code"
         return "other" if cell_magic in OTHER_CELL_MAGICS else "unknown"
     line_magic = magic_name(first_line, "%")
     alone = first_line.strip() == f"%{line_magic}"
@@ -192,3 +202,9 @@ def _after_options(words: Iterable[str]) -> str:
         if rest.pop(0) in ("-n", "-r", "-p") and rest:
             rest.pop(0)  # the option's value
     return " ".join(rest)
+
+
+def shell_cell(lines: list[str]) -> list[str]:
+    """A shell cell's lines as `!command` lines (its magic line kept as it is), so each
+    command is read as a notebook's shell line is."""
+    return [lines[0], *("!" + line.strip() if line.strip() else line for line in lines[1:])]

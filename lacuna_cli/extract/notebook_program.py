@@ -19,6 +19,7 @@ from lacuna_cli.extract.magics import (
     cell_language,
     magic_name,
     python_lines,
+    shell_cell,
     sql_magic,
 )
 from lacuna_cli.extract.notebook_read import (
@@ -100,6 +101,12 @@ class _Builder:
         language = cell_language(lines[0], databricks)
         if language == "other":
             return
+        if language == "code":
+            self.problem(place(0), f"a `{lines[0].split()[0]}` cell is code Lacuna does not "
+                                   "read: what it does with data is not checked", included)
+            return
+        if language == "shell":  # `%%bash`, Databricks `%sh`: each line a shell command
+            lines = shell_cell(lines)
         if language == "unknown":
             self.problem(place(0), f"cell magic `{lines[0].split()[0]}` is not known to Lacuna;"
                                    " the cell is not analysed", included)
