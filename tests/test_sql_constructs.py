@@ -249,6 +249,20 @@ def test_statements_nothing_understands_are_problems_not_silence() -> None:
     assert all(message.startswith("cannot") for _, message in problems)
 
 
+def test_commands_of_metadata_words_that_move_data_are_problems() -> None:
+    """A procedure called with a query's rows, a table granted to a data share and accounts
+    added to one move data; plain grants and calls do not (all were ignored)."""
+    sql = ("CALL SYSTEM$SEND_EMAIL('int', 'ops@partner.example', 'c',\n"
+           "  (SELECT LISTAGG(email, ',') FROM crm.customers));\n"
+           "GRANT SELECT ON TABLE crm.patients TO SHARE partner_share;\n"
+           "ALTER SHARE partner_share ADD ACCOUNTS = partnerorg.acct;\n"
+           "GRANT SELECT ON TABLE crm.patients TO ROLE analyst;\n"
+           "CALL refresh_marts();\n")
+    statements, problems = analyse_sql(sql, "snowflake")
+    assert statements == []
+    assert [line for line, _ in problems] == [1, 3, 4]
+
+
 def test_deep_nesting_is_a_problem_at_its_line() -> None:
     sql = ("SELECT id FROM orders;\nSELECT " + "(" * 3000 + "1" + ")" * 3000 + " FROM t;\n"
            "SELECT " + "CASE WHEN a = 1 THEN " * 200 + "1" + " END" * 200 + " FROM t;\n")

@@ -54,6 +54,10 @@ NO_DATA_COMMANDS = {
     "DEALLOCATE", "CLUSTER", "REINDEX", "ADD", "DECLARE", "PRINT", "RAISERROR", "WAITFOR",
     "FLUSH", "KILL", "ABORT", "SOURCE", "DBCC", "ECHO", "SPOOL", "PROMPT",
 }
+# Commands of those words that do move data: a procedure called with a query's rows, a table
+# granted to a data share (another account reads it), accounts added to a share.
+MOVES_DATA = re.compile(r"^\s*(call\b.*\bselect\b|grant\b.*\bto\s+share\b"
+                        r"|alter\s+share\b.*\badd\s+accounts?\b)", re.I | re.S)
 DATA_WORDS = re.compile(r"\b(from|into|to|join|select|using|exchange|swap|attach|location)\b"
                         r"|@\w|'[a-z][a-z0-9+]*://", re.I)
 OPAQUE_START = re.compile(r"^\s*(unload|begin|exec|execute|create|if|else|elsif|elseif|while)\b",
@@ -134,6 +138,8 @@ def opaque_names_data(text: str) -> bool:
     """Whether an opaque command may move data: it names a source, target, stage or URL and
     is not a settings or metadata command."""
     words = text.split(None, 1)
+    if MOVES_DATA.match(text):
+        return True
     if not words or words[0].upper().rstrip(";") in NO_DATA_COMMANDS:
         return False
     return bool(DATA_WORDS.search(QUOTED.sub(_keep_url, text)))
