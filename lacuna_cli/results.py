@@ -67,10 +67,12 @@ class ExtractResult:
         return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
 
 
-def _line_of(op: Operation) -> tuple[object, bool]:
-    """Where an operation is and whether it takes data in: a helper's write to the path its
-    caller names is an export once the caller's home folder fills it in."""
-    return op.location, op.action in ("read", "query")
+def _line_of(op: Operation) -> tuple[object, str]:
+    """Where an operation is and which way it moves data: a helper's write to the path its
+    caller names is an export once the caller's home folder fills it in; a transform (a
+    filter on the same line as a delete) is neither."""
+    direction = {"read": "in", "query": "in", "write": "out", "export": "out"}
+    return op.location, direction.get(op.action, op.action)
 
 
 class Scope(Protocol):

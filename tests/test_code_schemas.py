@@ -201,3 +201,33 @@ def test_ddl_in_a_sql_file_declares_the_columns_python_reads(tmp_path):
     shutil.rmtree(tmp_path / ".lacuna")  # what a run learnt about a table is kept: start anew
     export = finding_at(check(tmp_path), "report.py", 6, "export")
     assert "PII" not in export["classification"]["tags"]
+
+
+def test_columns_of_a_model_selected_one_by_one_are_read_from_its_table(tmp_path):
+    """`session.execute(select(Member.full_name, Member.email))`: a read of the model's table,
+    those columns; the rows posted are the members' (this read was unseen, the post PUBLIC)."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.lacuna]\n')
+    (tmp_path / "models.py").write_text(
+        "from sqlalchemy import String\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Member(Base):\n"
+        "    __tablename__ = 'members'\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    full_name: Mapped[str] = mapped_column(String(200))\n"
+        "    email: Mapped[str] = mapped_column(String(200))\n"
+        "    plan: Mapped[str] = mapped_column(String(20))\n")
+    (tmp_path / "sync.py").write_text(
+        "import requests\n"
+        "from sqlalchemy import create_engine, select\n"
+        "from sqlalchemy.orm import Session\n\n"
+        "from models import Member\n\n"
+        "session = Session(create_engine('postgresql://app@localhost/app'))\n"
+        "rows = session.execute(select(Member.full_name, Member.email)).all()\n"
+        "requests.post('https://hooks.partner.example.com/a', json=[dict(r._mapping) for r in rows])\n")
+    report = check(tmp_path)
+    read = finding_at(report, "sync.py", 8, "read")
+    assert source_columns(read) == {"members": ["full_name", "email"]}
+    export = finding_at(report, "sync.py", 9, "export")
+    assert export["decision"]["allowed"] is False
+    assert "PII" in export["classification"]["tags"]

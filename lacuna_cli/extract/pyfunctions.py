@@ -318,14 +318,17 @@ def finalise(summary: Summary, host: Host) -> None:
     param_nodes = {p.placeholder.name: p.node for p in summary.params if not p.keywords}
     for template in summary.templates:
         sources, reason = [], template.dynamic_reason
+        given = [s for s in template.sources if is_placeholder(s)]
         for source in template.sources:
             if not is_placeholder(source):
                 sources.append(source)
             elif template.action == "read":
                 sources.append(_unknown(source))
-            elif template.action not in TRANSFORMS and source.name in param_nodes and (
-                    template.destination is None or template.destination.category != "log"):
-                # (a log line's parameters are mostly messages and counts: see `with_inputs`)
+        if not sources and template.action not in TRANSFORMS and (
+                template.destination is None or template.destination.category != "log"):
+            # only what it was given (a log line's parameters are mostly messages and counts:
+            # see `with_inputs`; a lookup key beside data it read adds nothing to tell)
+            for source in (s for s in given if s.name in param_nodes):
                 sources.append(source)
                 host.graph.edge(host.graph.resource_node(source), param_nodes[source.name],
                                 "read", template.location)

@@ -111,14 +111,15 @@ class DeclaredModels:
             if schema is not None and isinstance(bound, cst.Name):
                 self.env[bound.value] = Model(schema)
 
-    def read_model(self, model: Model, node: cst.CSTNode) -> Data | None:
-        """A read of the model's table with its declared columns (None: a record type, which
-        lives in no table)."""
+    def read_model(self, model: Model, node: cst.CSTNode,
+                   picked: tuple[str, ...] = ()) -> Data | None:
+        """A read of the model's table with its declared columns, or those `picked`
+        (`select(Member.email)`); None: a record type, which lives in no table."""
         schema = model.schema
         if schema.table is None:
             return None
-        columns = schema.columns or None
-        resource = table_resource(schema.table, schema.columns)
+        columns = picked or schema.columns or None
+        resource = table_resource(schema.table, picked or schema.columns)
         rows = self.read(None, node, kind="table", columns=columns, named=(resource, None))
         self.remember_rows(rows, schema)
         return rows
@@ -231,14 +232,28 @@ class DeclaredModels:
         models = [value for arg in node.args if arg.keyword is None and isinstance(
             arg.value, cst.Name) and isinstance(value := self.env.get(arg.value.value), Model)
             and value.schema.table]
-        if not models:
-            return None
         func = node.func
         called = func.attr.value if isinstance(func, cst.Attribute) else \
             func.value if isinstance(func, cst.Name) else ""
+        picked: dict[Model, list[str]] = {}  # `select(Member.email, Member.ssn)`: columns
+        for arg in node.args if called in self.schema_rules.column_reads else ():
+            model = self.column_of(arg.value) if arg.keyword is None else None
+            if model is not None and model not in models and isinstance(arg.value, cst.Attribute):
+                picked.setdefault(model, []).append(arg.value.attr.value)
+        if not models and not picked:
+            return None
         if called in self.schema_rules.not_reads:
             return None
         reads: list[Value | None] = [self.read_model(m, node) for m in models]
+        reads += [self.read_model(m, node, tuple(columns)) for m, columns in picked.items()]
         others = [self.value(a.value) for a in node.args if not (isinstance(
-            a.value, cst.Name) and isinstance(self.env.get(a.value.value), Model))]
-        return self.combine([*reads, *others], "join" if len(models) > 1 else "derive", node)
+            a.value, cst.Name) and isinstance(self.env.get(a.value.value), Model))
+            and not (picked and self.column_of(a.value) is not None)]
+        return self.combine([*reads, *others], "join" if len(reads) > 1 else "derive", node)
+
+    def column_of(self, expression: cst.BaseExpression) -> Model | None:
+        """The table model whose column `Model.column` names, if the expression is one."""
+        if not (isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)):
+            return None
+        model = self.env.get(expression.value.value)
+        return model if isinstance(model, Model) and model.schema.table else None

@@ -100,6 +100,7 @@ class SchemaRulesFile(BaseModel):
     calls: list[CallRule] = Field(default_factory=list)
     column_calls: list[str] = Field(default_factory=list)
     not_reads: list[str] = Field(default_factory=list)
+    column_reads: list[str] = Field(default_factory=list)
     expectations: Expectations = Field(default_factory=Expectations)
     records: Records = Field(default_factory=Records)
 
@@ -125,6 +126,7 @@ class SchemaRules:
     calls: tuple[CallRule, ...]
     column_calls: tuple[str, ...]
     not_reads: frozenset[str]
+    column_reads: frozenset[str]
     expectations: Expectations
     records: Records
 
@@ -168,4 +170,5 @@ def load_schema_rules(path: Path | None = None) -> SchemaRules:
         key = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{path}: {key or '(top level)'}: {first['msg']}") from exc
     return SchemaRules(tuple(parsed.families), tuple(parsed.calls), tuple(parsed.column_calls),
-                       frozenset(parsed.not_reads), parsed.expectations, parsed.records)
+                       frozenset(parsed.not_reads), frozenset(parsed.column_reads),
+                       parsed.expectations, parsed.records)
