@@ -86,3 +86,28 @@ feed = pd.read_sql_table("contact_feed", create_engine("postgresql://etl@dw/dw")
 feed.to_csv("/tmp/feed.csv")
 '''})
     assert _outputs(project)["/tmp/feed.csv"] is False
+
+
+def test_a_browser_the_clipboard_and_a_cli_echo_receive_what_they_are_given(
+        tmp_path: Path) -> None:
+    """A search opened on a customer's name hands it to the search engine; the clipboard and
+    `click.echo` (a command-line tool's output, like `print`) hold the rows. All were
+    unseen."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "tool.py": '''\
+import webbrowser
+
+import click
+import pandas as pd
+import pyperclip
+
+df = pd.read_csv("data/customers.csv")
+first = df.iloc[0]
+webbrowser.open("https://www.google.com/search?q=" + first["full_name"])
+pyperclip.copy(df[["email", "phone"]].to_csv())
+click.echo(df.to_csv())
+'''})
+    assert _outputs(project) == {
+        'https://www.google.com/search?q={first["full_name"]}': False,
+        "clipboard": False,
+        "stdout": False,
+    }

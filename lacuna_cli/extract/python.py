@@ -1488,11 +1488,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if target is None:
             return Resource(kind="unknown", name=shown[:200]), "target not given in the call"
         resource, reason = self.path_resource(value, kind, shown, isinstance(target, cst.Name))
-        if resource.kind == "unknown" and isinstance(target, cst.FormattedString):
+        if resource.kind == "unknown" and isinstance(target, cst.FormattedString
+                                                     | cst.BinaryOperation):
             return self.url_template(target) or resource, reason
         return resource, reason
 
-    def url_template(self, target: cst.FormattedString) -> Resource | None:
+    def url_template(self, target: cst.FormattedString | cst.BinaryOperation
+                     ) -> Resource | None:
         """`f"https://api.example.com/people/{email}"`: a URL whose server is written out and
         only the rest is computed at run time is that server's (shown with its computed parts
         in braces), so it is judged as the place it is."""
@@ -1512,6 +1514,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 else self.written_text(part.expression)
                 if isinstance(part, cst.FormattedStringExpression) else "{?}"
                 for part in expression.parts)
+        if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator,
+                                                                       cst.Add):
+            return self.written_text(expression.left) + self.written_text(expression.right)
         return "{" + self.code(expression) + "}"
 
     def path_resource(self, value: Value | None, kind: str, shown: str, named: bool = False
