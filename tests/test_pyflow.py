@@ -116,7 +116,9 @@ def export(frame, target):
     (write,) = ops(source)
     assert write.destination.kind == "unknown" and write.destination.name == "target"
     assert write.dynamic_reason.startswith("parameter `target` of `export()`")
-    assert write.sources == ()
+    # what it writes is what it is given: data of unknown origin, never data from nowhere
+    assert [s.name for s in write.sources] == ["parameter `frame` of `export()` (line 3)"]
+    assert write.from_parameters and write.to_parameter
 
 
 def test_recursive_function_does_not_loop() -> None:

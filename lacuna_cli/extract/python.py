@@ -894,8 +894,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.positions.alias(written.method, written.written, self.statement)
             return self.call(written.call)
         picked = getattr_parts(node)
-        if picked is not None:
-            return self.picked_member(*picked, node)
+        methods = self.library_members(*picked) if picked is not None else ()
+        if picked is not None and methods:
+            return self.picked_member(picked[0], picked[1], methods, node)
         func = node.func
         named = self.named_method(node)
         if named is not None:
@@ -954,12 +955,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     return self.call_symbol(Symbol(f"{base.qualname}.{method}", True), node)
                 return self.project_method(base, method, node)
             qualname = f"{base.qualname}.{method}" if isinstance(base, Symbol) else f"?.{method}"
-            if isinstance(base, Symbol) and self.catalog.function(qualname) is None:
+            api = self.catalog.method(method) if isinstance(base, Symbol) \
+                and self.catalog.function(qualname) is None else None
+            if isinstance(base, Symbol) and api is not None and api.row.does in ("write", "send"):
+                # `vendor_sdk.load("customers").to_csv(p)`: a frame's write of what a
+                # library the catalog does not know made, of unknown origin
                 foreign = self.foreign_data(base)
-                api = self.catalog.method(method) if foreign is not None else None
-                if foreign is not None and api is not None and api.row.does in ("write", "send"):
-                    # `vendor_sdk.load("customers").to_csv(p)`: a frame's write of what a
-                    # library the catalog does not know made, of unknown origin
+                if foreign is not None:
                     return self.apply_method(api, foreign, node)
             return self.symbol_call(qualname, node)
         table = self.dispatch_table(func)
@@ -981,27 +983,30 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.model_call(callee, node)
         return None
 
-    def picked_member(self, obj: cst.BaseExpression, name: cst.BaseExpression,
-                      node: cst.Call) -> Value | None:
-        """`getattr(requests, method)(url, json=rows)`: the method its name holds, or with a
-        name known only at run time (a parameter, an option) each method of that library's
-        object that starts a data operation, as a dict of sinks picked by a key is."""
-        chosen = self.value(name)
+    def library_members(self, obj: cst.BaseExpression, name: cst.BaseExpression
+                        ) -> Sequence[str]:
+        """What `getattr(obj, name)` picks on a library's object: the method its name holds,
+        or with a name known only at run time (a parameter, an option) each method of that
+        object that starts a data operation; none for any other object (a frame's writers
+        named at run time are read where the call is: `named_method`)."""
         base = self.value(obj)
+        if not isinstance(base, Symbol) or base.project:
+            return ()
+        chosen = self.value(name)
         if isinstance(chosen, Text) and chosen.value.isidentifier():
-            methods: Sequence[str] = (chosen.value,)
-        elif isinstance(base, Symbol) and not base.project:
-            methods = self.catalog.members(base.qualname)
-        else:
-            methods = ()
+            return (chosen.value,)
+        return self.catalog.members(base.qualname)
+
+    def picked_member(self, obj: cst.BaseExpression, name: cst.BaseExpression,
+                      methods: Sequence[str], node: cst.Call) -> Value | None:
+        """`getattr(requests, method)(url, json=rows)`: each method it may pick called with
+        the call's arguments, as a dict of sinks picked by a key is."""
         results = []
         for method in methods:
             rewritten = as_method(obj, method, node)
             self.positions.alias(rewritten.call, node, self.statement)
             self.positions.alias(rewritten.method, name, self.statement)
             results.append(self.call(rewritten.call))
-        if not methods:
-            return self.unknown_call("getattr", node)
         return self.combine(results, "derive", node) if _data(results) else results[0]
 
     def named_method(self, node: cst.Call) -> Method | None:
