@@ -52,6 +52,41 @@ COPY (SELECT region, max(email) AS last_email FROM crm.customers GROUP BY region
   TO '/tmp/last.csv';
 COPY (SELECT region, array_agg(phone) AS phones FROM crm.customers GROUP BY region)
   TO '/tmp/phones.csv';
+COPY (SELECT region, ltv FROM analytics.region_ltv) TO '/tmp/ltv.csv';
+''', "ltv.sql": '''\
+CREATE TABLE analytics.region_ltv AS
+WITH customer_orders AS (
+    SELECT c.customer_id, c.region, o.amount
+    FROM crm.customers AS c JOIN sales.orders AS o ON o.customer_id = c.customer_id)
+SELECT region, SUM(amount) AS ltv, COUNT(DISTINCT customer_id) AS customers
+FROM customer_orders GROUP BY region;
 '''})
     assert _exports(project) == {"/tmp/by_region.csv": True, "/tmp/emails.csv": False,
-                                 "/tmp/last.csv": False, "/tmp/phones.csv": False}
+                                 "/tmp/last.csv": False, "/tmp/phones.csv": False,
+                                 "/tmp/ltv.csv": True}  # a sum and a count per region
+
+
+def test_columns_kept_only_for_safety_do_not_stop_a_summary_lowering() -> None:
+    """`SELECT region, SUM(amount) ... GROUP BY region` whose lineage does not cover every
+    output column keeps the source's other columns (e-mail, phone) to be safe; they were not
+    handed out by the aggregate, so it still lowers the tier. A column a value-keeping
+    aggregate lists (`string_agg(email)`) does stop it."""
+    from lacuna_cli.classify.inherit import ColumnSensitivity, Sensitivity, through
+    from lacuna_cli.models import ColumnFlow, LineageEdge, Location, Tier
+
+    personal = ColumnSensitivity(Tier.PROPRIETARY, frozenset({"PII"}), False, "an e-mail")
+    region = ColumnSensitivity(Tier.INTERNAL, frozenset(), False, "a region")
+    source = Sensitivity(Tier.PROPRIETARY, frozenset(), {"email": personal, "region": region})
+
+    def aggregated(*flows: ColumnFlow) -> Sensitivity:
+        return through(source, LineageEdge(
+            source="crm.customers", target="analytics.ltv", transform="aggregate",
+            location=Location(path="ltv.sql", line=1, column=1), keys=("region",),
+            columns=None, column_flows=flows))
+
+    summed = aggregated(ColumnFlow(column="region", sources=("region",)),
+                        ColumnFlow(column="ltv", sources=("amount",), aggregate=True))
+    assert summed.tier < Tier.PROPRIETARY and "PII" not in summed.tags
+    listed = aggregated(ColumnFlow(column="region", sources=("region",)),
+                        ColumnFlow(column="emails", sources=("email",)))
+    assert listed.tier == Tier.PROPRIETARY and "PII" in listed.tags

@@ -198,8 +198,9 @@ def _aggregate(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     if identifying_keys:
         return replace(sensitivity, steps=(
             *sensitivity.steps, f"grouped by identifier {', '.join(identifying_keys)}"))
+    listed = {flow.column for flow in edge.column_flows if not flow.aggregate}
     kept = [name for name, column in sensitivity.columns.items()
-            if edge.column_flows and name not in edge.keys and column.tags & IDENTIFYING_TAGS]
+            if name in listed and name not in edge.keys and column.tags & IDENTIFYING_TAGS]
     if kept:  # `string_agg(email, ',')`, `max(email)`: the members' values, listed
         return replace(sensitivity, steps=(
             *sensitivity.steps, f"values of {', '.join(kept)} kept by the aggregate"))
