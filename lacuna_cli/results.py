@@ -67,12 +67,15 @@ class ExtractResult:
         return list(dict.fromkeys(error for e in self.extractions for error in e.errors))
 
 
+# Which way an action moves data; a transform (a filter) is neither.
+DIRECTION = {"read": "in", "query": "in", "write": "out", "export": "out"}
+
+
 def _line_of(op: Operation) -> tuple[object, str]:
     """Where an operation is and which way it moves data: a helper's write to the path its
     caller names is an export once the caller's home folder fills it in; a transform (a
     filter on the same line as a delete) is neither."""
-    direction = {"read": "in", "query": "in", "write": "out", "export": "out"}
-    return op.location, direction.get(op.action, op.action)
+    return op.location, DIRECTION.get(op.action, op.action)
 
 
 class Scope(Protocol):

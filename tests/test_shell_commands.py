@@ -23,13 +23,19 @@ os.system("pip install pandas")
 '''
 
 
-def test_an_upload_command_sends_the_file_where_it_says(tmp_path: Path, lacuna) -> None:
+def _checked(tmp_path: Path, lacuna, script: str):
+    """`lacuna check` of a project of `script` beside a customers file; it must block."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "customers.csv").write_text("customer_id,email,phone\n")
-    (tmp_path / "ship.py").write_text(SCRIPT)
+    (tmp_path / "ship.py").write_text(script)
     (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
     run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
     assert run.code == 1, run.stderr
+    return run
+
+
+def test_an_upload_command_sends_the_file_where_it_says(tmp_path: Path, lacuna) -> None:
+    run = _checked(tmp_path, lacuna, SCRIPT)
     found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]}
     expected = {6: ("s3://globex-drop/c.csv", ["data/customers.csv"], False),
                 7: ("s3://globex-drop/c.csv", ["sys.argv[1]"], False),
@@ -73,12 +79,7 @@ def test_a_command_carries_what_it_is_built_from_or_given(tmp_path: Path, lacuna
     a command's words or on its standard input goes to the URL, address or host it names, or
     the host it runs on, else to a place known only at run time. Each was unseen; a command
     that carries nothing (`gzip`) is still nothing."""
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "customers.csv").write_text("customer_id,email,phone\n")
-    (tmp_path / "ship.py").write_text(CARRIERS)
-    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
-    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
-    assert run.code == 1, run.stderr
+    run = _checked(tmp_path, lacuna, CARRIERS)
     out = {f["operation"]["location"]["line"]: (
         f["operation"]["destination"]["name"], f["decision"]["allowed"])
         for f in json.loads(run.stdout)["findings"]

@@ -26,9 +26,9 @@ SKIP_DIRS = {
 URL_SCHEMES = ("http://", "https://", "s3://", "s3a://", "gs://", "gcs://", "abfs://",
                "abfss://", "az://", "wasb://", "wasbs://", "hdfs://", "ftp://", "sftp://",
                "mailto:", "smtp://")
-# Any other `scheme://` (`tcp://host`, `oss://bucket`, `redis://host`) is a place outside the
-# project's files too; `file://` is a local path.
-ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
+# Any `scheme://` (`tcp://host`, `oss://bucket`, `redis://host`) starts a place outside the
+# project's files; `file://` is a local path.
+URL_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*://", re.I)
 # A Windows drive letter starting a path.
 WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 # A URL whose scheme and server are written out before any part computed at run time (shown
@@ -130,7 +130,7 @@ def normalise_location(text: str, root: Path | None = None) -> Resource:
     """
     raw = text.strip()
     lowered = raw.lower()
-    if lowered.startswith(URL_SCHEMES) or (ANY_SCHEME.match(lowered)
+    if lowered.startswith(URL_SCHEMES) or (URL_SCHEME.match(raw)
                                            and not lowered.startswith("file:")):
         return Resource(kind="url", name=raw)
     if raw.startswith("~"):

@@ -633,7 +633,7 @@ class Effects(InterpreterState):
                      ) -> list[Value | None]:
         """Data a command carries in its own words (built from data) or is given on its
         standard input (`input=`)."""
-        parts = [expression.elements[i].value for i in range(len(expression.elements))] \
+        parts = [element.value for element in expression.elements] \
             if isinstance(expression, cst.List | cst.Tuple) else [expression]
         given = self.arg(node, 99, "input")
         values = [self.value(p) for p in (*parts, given) if p is not None]

@@ -937,8 +937,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 if isinstance(method_value, Function):
                     return self.call_on_class(base, method_value, node)
                 return self.unknown_call(f"{base.name}.{method}", node)
-            if isinstance(base, Function) and method in pyapi.DEFERRED_CALLS:
-                # `push.delay(rows, url)`: the task runs with these arguments
+            if method in pyapi.DEFERRED_CALLS and (isinstance(base, Function) or (
+                    isinstance(base, Symbol) and base.project)):
+                # `push.delay(rows, url)`, `tasks.push.delay(...)`: the task runs with these
+                # arguments (`apply_async` takes them as `args=`/`kwargs=`)
                 return self.call(self.called_now(func.value, node)) if method == "delay" \
                     else self.call_later(func.value, node)
             if isinstance(base, Record):  # `CONFIG.get("source")`
@@ -946,9 +948,6 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
             if isinstance(base, Dynamic):
                 return self.dynamic_method(base, method, node)
-            if isinstance(base, Symbol) and base.project and method in pyapi.DEFERRED_CALLS:
-                return self.call_later(func.value, node) if method != "delay" else \
-                    self.call(self.called_now(func.value, node))  # `tasks.push.delay(...)`
             if isinstance(base, Symbol) and base.project:
                 if self.imports.names_module(base.qualname, self.graph.relpath):
                     # `loaders.load_customers()`: a function of the project module `loaders`

@@ -17,11 +17,10 @@ from typing import Any
 from sqlglot import exp
 
 from lacuna_cli.extract.db_servers import outside_server
-from lacuna_cli.extract.places import normalise_location, table_resource
+from lacuna_cli.extract.places import URL_SCHEME, normalise_location, table_resource
 from lacuna_cli.models import Resource
 
 FILE_SUFFIX = re.compile(r"\.(csv|tsv|parquet|json|jsonl|ndjson|orc|avro|xlsx?)(\.gz)?$", re.I)
-URL_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*://", re.I)
 FILE_FORMATS = {"parquet", "json", "csv", "orc", "avro", "text", "delta", "binaryfile", "tsv"}
 DATA_OBJECTS = ("TABLE", "VIEW")
 NO_DATA = (exp.Drop, exp.Describe, exp.Use, exp.Set, exp.Transaction, exp.Commit, exp.Rollback,
