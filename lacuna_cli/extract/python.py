@@ -35,6 +35,7 @@ from lacuna_cli.extract.pycallforms import as_method, getattr_form, getattr_part
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
+from lacuna_cli.extract.pyannotated import AnnotatedObjects
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
@@ -143,7 +144,8 @@ def _where(locate: Locator, line: int | None) -> str:
     return f"cell {cell}: " if cell is not None else ""
 
 
-class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites):
+class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites,
+                   AnnotatedObjects):
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
@@ -329,6 +331,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.env[param.name] = param.value()
         self.env.update(bound or {})
         self.annotated_parameters(node)
+        self.type_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
         try:
@@ -823,8 +826,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return Writer(base)
             if name in FRAME_METADATA:
                 return None  # `df.shape`, `df.columns`: about the data, none of its values
-            named = self.data_write(base, name)  # `w = df.to_csv`: called below
-            if named is not None:
+            named = self.data_write(base, name) or self.typed_member(base, name)
+            if named is not None:  # `w = df.to_csv`, `tasks = bg.add_task`: called below
                 return named
             return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
                                                                          "dt") else base.columns)
@@ -916,7 +919,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 statement = self.model_method(base.schema, method, node)
                 return statement if statement is not None else self.model_call(base, node)
             if isinstance(base, Data):
-                return self.data_method(base, method, node)
+                typed = self.typed_member(base, method)  # `bg.add_task(...)`: see pyannotated
+                return self.symbol_call(typed.qualname, node) if typed is not None \
+                    else self.data_method(base, method, node)
             if isinstance(base, Grouped):
                 return self.group_method(base, method, node)
             if isinstance(base, Writer):
