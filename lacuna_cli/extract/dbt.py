@@ -21,9 +21,11 @@ import ast
 from pathlib import Path
 from typing import Any
 
+from lacuna_cli.extract.dbt_hooks import (
+    HOOK_KEYS, Hook, block_hooks, configured_hooks, hook_texts, parse_expression)
 from lacuna_cli.extract.dbt_project import DbtProject, load_project, project_of
 from lacuna_cli.extract.declared_tables import with_tables
-from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.places import normalise_location, table_resource
 from lacuna_cli.extract.sql_jinja import JINJA, render_jinja
 from lacuna_cli.models import Extraction, FileProblem, Resource
 
@@ -68,11 +70,46 @@ def _model(text: str, model: str, relative: str, relpath: str, project: DbtProje
             relation = _relation_of(node)
             return with_declared_columns(extract_sql(compiled, relpath, dialect, into=relation),
                                          project, model, relation.name)
-    rendered, config = render(text, project, model)
-    name = _relation_of(node).name if node is not None else project.model_relation(
-        model, {**_folder_config(project, relative), **config})
-    return with_declared_columns(extract_sql(rendered, relpath, dialect,
-                                             into=table_resource(name)), project, model, name)
+    expressions = _Expressions(project, model, _folder_config(project, relative))
+    rendered = expressions.render(text)
+    name = _relation_of(node).name if node is not None else expressions.relation()
+    hooks = [*(Hook(1, sql, "a hook in dbt_project.yml")
+               for sql in _folder_hooks(project, relative)),
+             *(Hook(_line_of(text, "hook"), sql, "a hook in the model's config()")
+               for sql in expressions.hooks),
+             *block_hooks(text, expressions.relation)]
+    sql = {h: expressions.render(h.sql) for h in hooks if h.sql is not None}
+    readable = {h: text for h, text in sql.items() if not _macro_only(text)}
+    extraction = extract_sql(rendered, relpath, dialect, into=_built(name, expressions.config),
+                             after=[(h.line, text) for h, text in readable.items()])
+    unread = [FileProblem(path=relpath, line=h.line, message=f"{h.what} is built at run time "
+                          "(a variable or a macro) and cannot be read: what it runs is not "
+                          "checked") for h in hooks if h not in readable]
+    return with_declared_columns(
+        extraction.model_copy(update={"errors": (*extraction.errors, *unread)}),
+        project, model, name)
+
+
+def _built(relation: str, config: dict) -> Resource:
+    """What a model builds: its relation, or the file an `external` materialisation writes
+    (dbt-duckdb's `location='s3://…/x.parquet'`), which is a place of its own."""
+    location = config.get("location")
+    if config.get("materialized") == "external" and isinstance(location, str) and location:
+        return normalise_location(location)
+    return table_resource(relation)
+
+
+def _macro_only(sql: str) -> bool:
+    """Whether rendered hook SQL is nothing but an expression left unresolved (`{{
+    grant_select(this) }}`): a macro's SQL, which only running dbt would tell."""
+    match = JINJA.fullmatch(sql.strip())
+    return match is not None and match.group(2) is not None
+
+
+def _line_of(text: str, word: str) -> int:
+    """The line `word` is first written at in a model file (1 when it is not)."""
+    found = text.find(word)
+    return text.count("\n", 0, found) + 1 if found >= 0 else 1
 
 
 def with_declared_columns(extraction: Extraction, project: DbtProject, model: str,
@@ -86,24 +123,32 @@ def with_declared_columns(extraction: Extraction, project: DbtProject, model: st
 
 
 def render(text: str, project: DbtProject, model: str) -> tuple[str, dict]:
-    """The model's SQL with its Jinja resolved, and the settings of its `config()` call."""
+    """The SQL of a dbt file with its Jinja resolved, and the settings of its `config()`."""
     expressions = _Expressions(project, model)
-    rendered = render_jinja(text, expressions.resolve,
-                            taken=lambda condition: "is_incremental()" not in condition)
-    return rendered, expressions.config
+    return expressions.render(text), expressions.config
 
 
 class _Expressions:
-    """dbt's own Jinja functions, evaluated from the project's files; never executing code."""
+    """dbt's own Jinja functions, evaluated from the project's files; never executing code.
+    `config` starts from the model's folders' settings and gains its `config()` call's;
+    `hooks` are the SQL of that call's `pre_hook`/`post_hook` (None: cannot be read)."""
 
-    def __init__(self, project: DbtProject, model: str) -> None:
+    def __init__(self, project: DbtProject, model: str, folder: dict | None = None) -> None:
         self.project = project
         self.model = model
-        self.config: dict = {}
+        self.config: dict = dict(folder or {})
+        self.hooks: list[str | None] = []
+
+    def render(self, text: str) -> str:
+        return render_jinja(text, self.resolve,
+                            taken=lambda condition: "is_incremental()" not in condition)
+
+    def relation(self) -> str:
+        return self.project.model_relation(self.model, self.config)
 
     def resolve(self, expression: str) -> str | None:
         if expression == "this":
-            return self.project.model_relation(self.model, self.config)
+            return self.relation()
         call = _call(expression)
         if call is None or not isinstance(call.func, ast.Name):
             return None
@@ -114,7 +159,10 @@ class _Expressions:
         if function == "source" and len(args) == 2 and all(_is_text(a) for a in args):
             return self._source(str(args[0]), str(args[1]))
         if function == "config":
-            self.config.update(kwargs)
+            for keyword in call.keywords:
+                if keyword.arg in HOOK_KEYS:
+                    self.hooks.extend(hook_texts(keyword.value, self.relation))
+            self.config.update({k: v for k, v in kwargs.items() if k not in HOOK_KEYS})
             return ""
         if function == "var" and len(args) > 1 and _is_text(args[1]):
             return str(args[1])
@@ -133,10 +181,7 @@ class _Expressions:
 
 
 def _call(expression: str) -> ast.Call | None:
-    try:
-        tree = ast.parse(expression, mode="eval").body
-    except LITERAL_ERRORS:
-        return None
+    tree = parse_expression(expression)
     return tree if isinstance(tree, ast.Call) else None
 
 
@@ -219,18 +264,29 @@ def _model_config(project: DbtProject, model: str) -> dict:
     return {**_folder_config(project, relative), **_config_of(candidate)}
 
 
+def _folder_hooks(project: DbtProject, relative: str) -> list[str | None]:
+    """The hooks `dbt_project.yml` sets for the model's folders, outermost first."""
+    return [hook for level in _folder_levels(project, relative)
+            for hook in configured_hooks(level)]
+
+
+def _folder_levels(project: DbtProject, relative: str) -> list[dict]:
+    """The model config of `dbt_project.yml` at the project level and each of its folders."""
+    levels = [project.folder_configs]
+    for folder in relative.split("/")[1:-1]:
+        level = levels[-1].get(folder)
+        if not isinstance(level, dict):
+            break
+        levels.append(level)
+    return levels
+
+
 def _folder_config(project: DbtProject, relative: str) -> dict:
     """`+schema` / `+database` / `+alias` set in dbt_project.yml for the model's folders."""
     config: dict = {}
-    level = project.folder_configs
-    folders = relative.split("/")[1:-1]
-    for depth in range(len(folders) + 1):
+    for level in _folder_levels(project, relative):
         for key in NAMING_KEYS:
             for spelled in (f"+{key}", key):
                 if isinstance(level.get(spelled), str):
                     config[key] = level[spelled]
-        if depth < len(folders):
-            level = level.get(folders[depth]) or {}
-            if not isinstance(level, dict):
-                break
     return config

@@ -345,21 +345,26 @@ def _with_columns(source: Resource, tree: exp.Expr, lineage: tuple[ColumnLineage
 
 def analyse_script(sql: str, dialect: str | None,
                    schema: Mapping[str, Sequence[str]] | None = None,
-                   into: Resource | None = None) -> tuple[list[StatementLineage], list[Problem]]:
+                   into: Resource | None = None, after: Sequence[tuple[int, str]] = ()
+                   ) -> tuple[list[StatementLineage], list[Problem]]:
     """Every statement of a script, DDL effects (`drop`) included, and (line, message) for those
     that fail — the full picture a lineage tool needs. With `into`, query results are written
-    there (a dbt model's SELECT builds the model)."""
+    there (a dbt model's SELECT builds the model); `after`: (first line, SQL) run once it is
+    built (a dbt model's hooks), which see what the script wrote."""
     analysis = ScriptAnalysis(dialect, schema)
     analysis.script(sql)
     if into is not None:
         analysis.redirect(0, into, "model")
+    for first_line, text in after:
+        analysis.script(text, first_line)
     return analysis.found, analysis.problems
 
 
 def analyse_sql(sql: str, dialect: str | None, schema: Mapping[str, Sequence[str]] | None = None,
-                into: Resource | None = None) -> tuple[list[StatementLineage], list[Problem]]:
+                into: Resource | None = None, after: Sequence[tuple[int, str]] = ()
+                ) -> tuple[list[StatementLineage], list[Problem]]:
     """The statements of a script that move data, and (line, message) for those that fail."""
-    found, problems = analyse_script(sql, dialect, schema, into)
+    found, problems = analyse_script(sql, dialect, schema, into, after)
     return [s for s in found if s.kind != "drop"], problems
 
 
@@ -404,10 +409,11 @@ def _restored(entry: ColumnLineage, holes: Holes) -> ColumnLineage:
 
 def extract_sql(text: str, relpath: str, dialect: str | None,
                 schema: Mapping[str, Sequence[str]] | None = None,
-                into: Resource | None = None) -> Extraction:
+                into: Resource | None = None, after: Sequence[tuple[int, str]] = ()
+                ) -> Extraction:
     """Operations and lineage for a `.sql` file; bad statements become errors, not a stop."""
     graph = GraphBuilder(relpath)
-    statements, problems = analyse_sql(text, dialect, schema, into)
+    statements, problems = analyse_sql(text, dialect, schema, into, after)
     for statement in statements:
         location = Location(path=relpath, line=statement.line, column=statement.column)
         graph.add_sql_statement(statement, location)

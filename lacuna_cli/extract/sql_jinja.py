@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-JINJA = re.compile(r"{#.*?#}|{%-?\s*(.*?)\s*-?%}|{{-?\s*(.*?)\s*-?}}", re.S)
+# A tag or expression ends at the first closing delimiter outside its quoted strings
+# (`config(post_hook="grant select on {{ this }} to reporter")` is one expression).
+_INSIDE = r"""((?:'[^']*'|"[^"]*"|[^'"])*?)"""
+JINJA = re.compile(r"{#.*?#}|{%-?\s*" + _INSIDE + r"\s*-?%}|{{-?\s*" + _INSIDE + r"\s*-?}}",
+                   re.S)
 BLOCKS_DROPPED = {"macro", "call", "test", "docs", "materialization"}
 BLOCKS_KEPT = {"for", "snapshot", "filter", "raw", "block", "with", "autoescape"}
 
