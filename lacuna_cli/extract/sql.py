@@ -39,6 +39,7 @@ from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.extract.sql_split import (
     StatementText, column_of, line_of, split_until_error,
 )
+from lacuna_cli.extract.sql_foreign import ForeignTables, remote_sends
 from lacuna_cli.extract.sql_tables import Flow, flows_of
 from lacuna_cli.models import Action, Extraction, FileProblem, Location, Resource, Transform
 
@@ -113,6 +114,7 @@ class ScriptAnalysis:
         self.problems: list[Problem] = []
         self.holes = Holes()
         self.stages: dict[str, Resource] = {}  # `@stage` -> the URL it was created with
+        self.foreign = ForeignTables()
 
     def script(self, sql: str, first_line: int = 1, index: int | None = None) -> None:
         if has_jinja(sql):
@@ -135,6 +137,8 @@ class ScriptAnalysis:
 
     def _statement(self, statement: StatementText, line: int, index: int) -> None:
         text = statement.text
+        if self.foreign.learn(text):
+            return
         if looks_opaque(text):
             inner = embedded_sql(text)
             if inner is not None:
@@ -201,6 +205,8 @@ class ScriptAnalysis:
         flows = command_flows(tree, text)
         if flows is None:
             flows = flows_of(tree)
+        if flows is not None:
+            flows = [*map(self.foreign.applied, flows), *remote_sends(tree)]
         if flows is None:
             if _names_data(tree, text):
                 self.problems.append((line, self.holes.restore(
