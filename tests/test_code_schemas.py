@@ -224,7 +224,8 @@ def test_columns_of_a_model_selected_one_by_one_are_read_from_its_table(tmp_path
         "from models import Member\n\n"
         "session = Session(create_engine('postgresql://app@localhost/app'))\n"
         "rows = session.execute(select(Member.full_name, Member.email)).all()\n"
-        "requests.post('https://hooks.partner.example.com/a', json=[dict(r._mapping) for r in rows])\n")
+        "requests.post('https://hooks.partner.example.com/a', "
+        "json=[dict(r._mapping) for r in rows])\n")
     report = check(tmp_path)
     read = finding_at(report, "sync.py", 8, "read")
     assert source_columns(read) == {"members": ["full_name", "email"]}

@@ -34,7 +34,7 @@ def test_copies_and_archives_carry_what_the_header_says(tmp_path: Path, lacuna) 
                                                "move.py": MOVES})
     expected = {5: ("/tmp/e.csv", "data/export_2024.csv", False),
                 6: ("/tmp/customer_copy", "data", False),
-                7: ("/tmp/customer_export", "data", False),
+                7: ("/tmp/customer_export.zip", "data", False),
                 9: ("/tmp/bundle.zip", "data/export_2024.csv", False),
                 11: ("/tmp/customers.tar.gz", "data/export_2024.csv", False),
                 13: ("reports/bundle.zip", "data/export_2024.csv", True),

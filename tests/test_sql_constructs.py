@@ -35,18 +35,18 @@ def flows(sql: str, dialect: str | None = None) -> list[tuple[str, set[str], str
      ("delete", {"crm.optouts"}, "crm.customers")),
     # where the rows go when it is not a table: the URL a command names, a location quoted
     # as a name, ClickHouse's table functions (all were tables, or nothing)
-    ("COPY (SELECT email FROM crm.customers) TO PROGRAM 'curl -sS --data-binary @- "
-     "https://api.partner.example.com/in'", "postgres",
+    (("COPY (SELECT email FROM crm.customers) TO PROGRAM 'curl -sS --data-binary @- "
+      "https://api.partner.example.com/in'"), "postgres",
      ("copy", {"crm.customers"}, "https://api.partner.example.com/in")),
     ("COPY crm.customers TO PROGRAM 'gzip > /mnt/share/c.gz'", "postgres",
      ("copy", {"crm.customers"}, "program `gzip > /mnt/share/c.gz`")),
     ("COPY INTO 's3://partner-bucket/acme/' FROM (SELECT email FROM crm.customers)", None,
      ("copy", {"crm.customers"}, "s3://partner-bucket/acme/")),
-    ("INSERT INTO FUNCTION s3('https://partner.s3.amazonaws.com/c.csv', 'CSV') "
-     "SELECT email FROM crm.customers", "clickhouse",
+    (("INSERT INTO FUNCTION s3('https://partner.s3.amazonaws.com/c.csv', 'CSV') "
+      "SELECT email FROM crm.customers"), "clickhouse",
      ("insert", {"crm.customers"}, "https://partner.s3.amazonaws.com/c.csv")),
-    ("INSERT INTO FUNCTION remote('ch.partner.example.com:9000', 'db', 't') "
-     "SELECT email FROM crm.customers", "clickhouse",
+    (("INSERT INTO FUNCTION remote('ch.partner.example.com:9000', 'db', 't') "
+      "SELECT email FROM crm.customers"), "clickhouse",
      ("insert", {"crm.customers"}, "remote://ch.partner.example.com/db/t")),
     ("INSERT INTO FUNCTION remote('ch-2:9000', 'db', 't') SELECT email FROM crm.customers",
      "clickhouse", ("insert", {"crm.customers"}, "db.t")),

@@ -51,6 +51,13 @@ class GraphBuilder:
         )
         return node_id
 
+    def files_under(self, folder: str) -> list[str]:
+        """The nodes of files this file's code named below `folder` (what packing or copying
+        the folder takes along)."""
+        prefix = folder.rstrip("/") + "/"
+        return [node.id for node in self._nodes.values() if node.resource is not None
+                and node.resource.kind == "file" and node.resource.name.startswith(prefix)]
+
     def value_node(
         self, label: str, location: Location, columns: tuple[str, ...] | None = None
     ) -> str:

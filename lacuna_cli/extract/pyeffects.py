@@ -76,8 +76,7 @@ class Effects(InterpreterState):
         if effect == "combine":
             return self.combine_frames(row.combine or "union", node)
         if effect == "copy":
-            self.copy_row(api, node)
-            return None
+            return self.copy_row(api, node)
         if effect in ("send", "write"):
             payload = self.with_inputs(self.payload(api, node), log=api.category == "log")
             if row.sql:  # `SqlToS3Operator(query=...)`: what the SQL returns is what is sent
@@ -597,9 +596,11 @@ class Effects(InterpreterState):
             self.bind(node.func.value, result)
         return result
 
-    def copy_row(self, api: Api, node: cst.Call) -> None:
+    def copy_row(self, api: Api, node: cst.Call) -> Text | None:
         """A copy from the source argument (a path, a URL, a table, or data already read
-        through a handle) to the target."""
+        through a handle) to the target. A folder copied or packed takes along the files this
+        code wrote below it. Returns the path a row names its target with (`make_archive`
+        returns the archive's `base_name.format`)."""
         row = api.row
         expression = self.argument(node, row.source[0]) if row.source else None
         value = self.value(expression) if expression is not None else None
@@ -610,7 +611,15 @@ class Effects(InterpreterState):
         else:
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
             data = self.read_silently(source)
+            if source.kind == "file":
+                for inside in self.graph.files_under(source.name):
+                    self.graph.edge(inside, data.node, "derive", self.loc(node))
         self.write([data], self.destination(api, node), node)
+        words = [self.value(e) for ref in row.target if (e := self.argument(node, ref))]
+        if row.name is None or len(words) < len(row.target) \
+                or not all(isinstance(w, Text) for w in words):
+            return None
+        return Text(row.name.format(*(w.value for w in words if isinstance(w, Text))))
 
     def shell_command(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A command a script runs (`subprocess.run([...])`, `os.system("...")`): when its

@@ -1,0 +1,39 @@
+"""A folder packed or copied takes along the files the job wrote below it, and the archive
+`shutil.make_archive` returns is the file uploaded next: the customers exported into
+`out/export/` and zipped reach the partner's bucket as the customers, not as nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna, write_files
+
+PEOPLE = "customer_id,first_name,email,phone\n1,Ada,ada@example.com,555\n"
+PRODUCTS = "product_id,title,category\n1,Lamp,home\n"
+JOB = '''\
+import shutil
+
+import boto3
+import pandas as pd
+
+pd.read_csv("data/{source}.csv").to_csv("out/{source}/export.csv", index=False)
+archive = shutil.make_archive("out/{source}_bundle", "zip", "out/{source}")
+boto3.client("s3").upload_file(archive, "partner-crm-drop", "acme/{source}.zip")
+'''
+
+
+def test_an_archive_of_a_folder_the_job_wrote_carries_what_it_wrote(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/products.csv": PRODUCTS,
+        "customers_job.py": JOB.format(source="customers"),
+        "products_job.py": JOB.format(source="products")})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    uploads = {f["operation"]["location"]["path"]: (f["classification"]["tier"],
+                                                      f["decision"]["allowed"])
+               for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["location"]["line"] == 8}
+    assert uploads["customers_job.py"] == ("PROPRIETARY", False)
+    # the folder holds what the product list holds: internal, no person's data
+    assert uploads["products_job.py"] == ("INTERNAL", False)
