@@ -18,6 +18,7 @@ import builtins
 import hashlib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -73,6 +74,8 @@ class Row(BaseModel):
     # written through (`to_sql(name, con)`): a table of a server outside is that server's
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
     # `{receiver}` is the place the object called on stands for (see `locate`)
+    # argument words the name spells otherwise (`make_archive(b, "gztar")` is `b.tar.gz`)
+    spelled: dict[str, str] = Field(default_factory=dict)
     source_name: str | None = None
     source_kind: Literal["file", "table", "url"] = "file"
     # `unknown`: a place whose content this file cannot see (another Airflow task's XCom)
@@ -93,6 +96,10 @@ class Row(BaseModel):
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
     keeps: bool = False  # `send`: what the call returns keeps the data it was sent (an index
     # built from documents), so a later send or write through it carries that data
+
+    def spell(self, words: Iterable[str]) -> list[str]:
+        """Argument words as a resource name writes them (`spelled`)."""
+        return [self.spelled.get(word, word) for word in words]
 
     @field_validator("match", mode="before")
     @classmethod

@@ -481,7 +481,7 @@ class Effects(InterpreterState):
         place = self.receiver_place(node) if template and "{receiver}" in template else ""
         if place is not None and all(isinstance(t, Text) for t in texts):
             words = [t.value for t in texts if isinstance(t, Text)]
-            name = (template.format(*words, receiver=place) if template
+            name = (template.format(*api.row.spell(words), receiver=place) if template
                     else ":".join([label, *words]))
             return self._resource(kind, name), None
         if kind == "service":
@@ -619,7 +619,7 @@ class Effects(InterpreterState):
         if row.name is None or len(words) < len(row.target) \
                 or not all(isinstance(w, Text) for w in words):
             return None
-        return Text(row.name.format(*(w.value for w in words if isinstance(w, Text))))
+        return Text(row.name.format(*row.spell(w.value for w in words if isinstance(w, Text))))
 
     def shell_command(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A command a script runs (`subprocess.run([...])`, `os.system("...")`): when its
