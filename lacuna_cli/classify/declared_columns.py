@@ -59,7 +59,7 @@ def declare(shown: str, entries: Mapping[str, DeclaredColumn], rules: RuleSet
             ) -> DeclaredColumns:
     """The file's `columns` entries resolved against the catalog of `rules`; `shown` is the
     file as error lines name it."""
-    catalog = _catalog(rules)
+    catalog = _catalog(rules) if entries else {}
     verdicts: dict[tuple[str, str], ColumnSensitivity] = {}
     problems = []
     for key, entry in entries.items():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -168,23 +168,59 @@ class Matcher:
 
 
 @dataclass(frozen=True)
+class _Matchers:
+    """What a rule set matches names with, built from its files."""
+
+    columns: Matcher
+    resources: Matcher
+    project_columns: Matcher | None
+    project_resources: Matcher | None
+    splitter: Splitter | None
+
+
 class RuleSet:
     """All rules of a run, split by what they look at, shipped apart from the project's own.
 
     The project's rules travel with the code under review, so they may add and strengthen but
     never take away (README, *Trust model*): they are matched on their own, so a project `veto`
     silences only project rules, and their matches join the shipped ones, whose tier, tags and
-    confidence they can only raise (`layers.rule_verdict`). Lowering is an override's job."""
+    confidence they can only raise (`layers.rule_verdict`). Lowering is an override's job.
 
-    columns: Matcher
-    resources: Matcher
-    project_columns: Matcher | None = None
-    project_resources: Matcher | None = None
-    # The verdict a combination of matched column rules makes (keyed by their order), built
-    # once: there are far fewer combinations than names (`layers.rule_verdict`).
-    verdicts: dict[tuple[int, ...], Any] = field(default_factory=dict, compare=False)
-    # Reads run-together column names as their words (`MBRNAME` -> `mbr_name`).
-    splitter: Splitter | None = field(default=None, compare=False)
+    The matchers are built the first time a name is matched: a check whose every name has a
+    verdict stored already (a commit's one-file check) never parses and compiles the shipped
+    rules, a sixth of its time. A project's own files are read at once (`load_rules`): a bad
+    one is an error before anything is decided."""
+
+    def __init__(self, extra_files: tuple[Path, ...] = ()) -> None:
+        self.extra_files = extra_files
+        # The verdict a combination of matched column rules makes (keyed by their order),
+        # built once: there are far fewer combinations than names (`layers.rule_verdict`).
+        self.verdicts: dict[tuple[int, ...], Any] = {}
+
+    @cached_property
+    def _matchers(self) -> _Matchers:
+        return _build(self.extra_files)
+
+    @property
+    def columns(self) -> Matcher:
+        return self._matchers.columns
+
+    @property
+    def resources(self) -> Matcher:
+        return self._matchers.resources
+
+    @property
+    def project_columns(self) -> Matcher | None:
+        return self._matchers.project_columns
+
+    @property
+    def project_resources(self) -> Matcher | None:
+        return self._matchers.project_resources
+
+    @property
+    def splitter(self) -> Splitter | None:
+        """Reads run-together column names as their words (`MBRNAME` -> `mbr_name`)."""
+        return self._matchers.splitter
 
     def match_column(self, name: str) -> list[CompiledRule]:
         return self.read_column(name)[0]
@@ -328,7 +364,18 @@ def load_rule_file(path: Path) -> RuleFile:
 @cached_by_edits
 def load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     """The shipped rules plus a project's own files (which come first, so they win ties),
-    parsed once per process and version of the project's files."""
+    once per process and version of the project's files; a project's files are read and
+    checked now (see `RuleSet`)."""
+    rules = RuleSet(tuple(extra_files))
+    if extra_files:
+        from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
+
+        for problem in weakening_attempts(rules):
+            warn(problem)
+    return rules
+
+
+def _build(extra_files: tuple[Path, ...]) -> _Matchers:
     shipped = sorted(p for p in shipped_dir("rules").glob("*.yaml")
                      if p.name not in (EXAMPLES_FILE, ENTITIES_FILE, COMPOUNDS_FILE))
     columns: list[tuple[Rule, str, bool]] = []
@@ -340,15 +387,9 @@ def load_rules(extra_files: tuple[Path, ...]) -> RuleSet:
     every_column, every_resource = _compiled(columns), _compiled(resources)
     shipped_columns = _matcher(every_column, shipped=True)
     project_columns = _matcher(every_column, shipped=False) if extra_files else None
-    rules = RuleSet(shipped_columns, _matcher(every_resource, shipped=True), project_columns,
-                    _matcher(every_resource, shipped=False) if extra_files else None,
-                    splitter=_splitter([shipped_columns, *filter(None, [project_columns])]))
-    if extra_files:
-        from lacuna_cli.classify.rule_trust import weakening_attempts  # it reads RuleSets
-
-        for problem in weakening_attempts(rules):
-            warn(problem)
-    return rules
+    return _Matchers(shipped_columns, _matcher(every_resource, shipped=True), project_columns,
+                     _matcher(every_resource, shipped=False) if extra_files else None,
+                     splitter=_splitter([shipped_columns, *filter(None, [project_columns])]))
 
 
 def _splitter(matchers: list[Matcher]) -> Splitter:

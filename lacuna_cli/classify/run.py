@@ -68,7 +68,9 @@ def open_run(connection: duckdb.DuckDBPyConnection, config: Config,
                           LLMClassifier(settings, cache) if settings else None, notify)
     path = config.classifications_path
     parsed = overrides.read_file(path)
-    from_file = overrides.load_file(path, parsed, known_tags(rules))
+    # the rules are parsed only when something needs them (see `RuleSet`)
+    from_file = overrides.load_file(path, parsed, known_tags(rules) if parsed.overrides
+                                    else frozenset())
     stored = overrides.stored(connection)
     changed, gone = overrides.pending(from_file, stored)
     in_force = overrides.effective(from_file, stored)
