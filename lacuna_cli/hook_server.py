@@ -57,7 +57,7 @@ def warm_shipped() -> None:
     from lacuna_cli.extract.schema_rules import load_schema_rules
     from lacuna_cli.run_calls import run_rules
 
-    load_rules(())
+    load_rules(()).columns  # noqa: B018 - built on first use (see `RuleSet`): build it here
     load_catalog(())  # cached per argument as passed: as a check passes them
     catalog_digest(())
     load_schema_rules()

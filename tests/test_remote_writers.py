@@ -1,0 +1,65 @@
+"""Writers that take a URL or a server as a local file's place: Arrow tables written to a
+bucket, smart_open's remote files, an SFTP session's remote file, the standard library's HTTP
+client and XML-RPC proxy, and a function run on a thread by asyncio. Each sends the customers
+where it says, blocked — none of them was seen before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna, write_files
+
+PEOPLE = "customer_id,first_name,email,phone\n1,Ada,ada@example.com,555\n"
+JOBS = {
+    "arrow.py": '''\
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+pq.write_table(pa.Table.from_pandas(pd.read_csv("data/customers.csv")),
+               "s3://partner-bucket/customers.parquet")
+pq.write_table(pacsv.read_csv("data/customers.csv"), "gs://partner-bucket/c.parquet")
+''',
+    "smart.py": '''\
+import pandas as pd
+import smart_open
+
+with smart_open.open("s3://partner-bucket/customers.csv", "w") as out:
+    out.write(pd.read_csv("data/customers.csv").to_csv())
+''',
+    "stdlib_clients.py": '''\
+import asyncio
+import http.client
+import xmlrpc.client
+
+import pandas as pd
+import requests
+
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+http.client.HTTPSConnection("ingest.partner.example.com").request("POST", "/v1", body=str(rows))
+xmlrpc.client.ServerProxy("https://crm.partner.example.com/RPC2").import_contacts(rows)
+
+
+async def push() -> None:
+    await asyncio.to_thread(requests.post, "https://api.partner.example.com/in", json=rows)
+''',
+}
+
+
+def test_remote_writers_send_the_customers_where_they_say(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, **JOBS})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    blocked = {(f["operation"]["location"]["path"], f["operation"]["location"]["line"]):
+               (f["operation"]["destination"]["name"], f["classification"]["tier"])
+               for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert blocked == {
+        ("arrow.py", 6): ("s3://partner-bucket/customers.parquet", "PROPRIETARY"),
+        ("arrow.py", 8): ("gs://partner-bucket/c.parquet", "PROPRIETARY"),
+        ("smart.py", 5): ("s3://partner-bucket/customers.csv", "PROPRIETARY"),
+        ("stdlib_clients.py", 9): ("https://ingest.partner.example.com/v1", "PROPRIETARY"),
+        ("stdlib_clients.py", 10): ("https://crm.partner.example.com/RPC2", "PROPRIETARY"),
+        ("stdlib_clients.py", 14): ("https://api.partner.example.com/in", "PROPRIETARY"),
+    }
