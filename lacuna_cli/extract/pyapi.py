@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Methods that put a frame into a collection (`frames.append(df)`): the collection holds it.
-COLLECT_METHODS = {"append", "extend", "insert", "add"}
+COLLECT_METHODS = {"append", "extend", "insert", "add", "update", "appendleft", "extendleft"}
 
 # Methods of a function that run it later, elsewhere, with the arguments given (a task
 # queue's `task.delay(rows, url)`; `apply_async` takes them as `args=`/`kwargs=`).

@@ -71,8 +71,9 @@ class Effects(InterpreterState):
             return self.sql(text, node) if query is not None else None  # (a typo is reported)
         if effect == "execute":
             return self.execute(api, qualname, node)
-        if effect == "identity":  # `sqlalchemy.text(q)`, `enumerate(paths)`: the argument
-            return self.value(node.args[0].value) if node.args else None
+        if effect == "identity":  # `sqlalchemy.text(q)`, `enumerate(paths)`: the argument;
+            # `set()`, `deque()`: an empty container, which data may be collected into
+            return self.value(node.args[0].value) if node.args else Frames()
         if effect == "combine":
             return self.combine_frames(row.combine or "union", node)
         if effect == "copy":

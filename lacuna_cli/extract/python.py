@@ -798,7 +798,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         data = _data(values)
         if data:
             return Frames(self.combine(data, "derive", node))
-        return _unknown(values)  # `[{"content": f"...{args.question}"}]`: maybe data
+        # `[{"content": f"...{args.question}"}]`: maybe data; a list of constants (records,
+        # numbers) may have data collected into it later (`messages.append({...})`)
+        return _unknown(values) or Frames()
 
     def attribute(self, node: cst.Attribute) -> Value | None:
         dotted = dotted_name(node) or self.code(node)  # as `bind` keeps `self.df = ...`
@@ -932,6 +934,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return self.text_method(base, method, node)
             if isinstance(base, Frames):
                 return self.frames_method(base, method, node)
+            holder = _container(func.value)
+            if method in pyapi.COLLECT_METHODS and isinstance(holder, cst.Name) and (
+                    base is None or isinstance(base, Strings | Record)
+                    or holder is not func.value):
+                # `lines = ["Signups:"]; lines.append(row["email"])`, `body.update(rows=...)`,
+                # `messages = [SYSTEM]; messages.append({...})`, `by_key.setdefault(k, [])
+                # .append(row)`: data put into a list or dict of constants goes with it
+                added = [self.value(a.value) for a in node.args]
+                if _data(added):
+                    self.collect(func.value, Frames(), added)
+                return None
             if isinstance(base, Instance):
                 method_value = self.instance_attribute(base, method)
                 if isinstance(method_value, Function):
@@ -1077,7 +1090,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """Bind `target` to `frames` with `added` data collected into it (no operation: putting
         frames in a list joins nothing)."""
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
-        self.bind(target, Frames(self.combine(parts, "derive", target)))
+        self.bind(_container(target), Frames(self.combine(parts, "derive", target)))
 
     def call_symbol(self, callee: Symbol, node: cst.Call) -> Value | None:
         """A call of a name: the catalog's function, or a function of another project file,
@@ -1639,6 +1652,19 @@ def _by_node(data: list[Data]) -> list[Data]:
         else:
             merged[item.node] = Data(item.node, known.roots, None)
     return list(merged.values())
+
+
+def _container(target: cst.BaseExpression) -> cst.BaseExpression:
+    """What a collected item lands in: `groups.setdefault(k, []).append(v)` and
+    `groups[k].append(v)` put it into `groups`."""
+    while True:
+        if isinstance(target, cst.Subscript):
+            target = target.value
+        elif isinstance(target, cst.Call) and isinstance(target.func, cst.Attribute) \
+                and target.func.attr.value in ("setdefault", "get"):
+            target = target.func.value
+        else:
+            return target
 
 
 def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
