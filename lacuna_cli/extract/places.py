@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lacuna_cli.errors import LacunaError
 from lacuna_cli.models import Resource
@@ -126,10 +127,16 @@ def normalise_location(text: str, root: Path | None = None) -> Resource:
     """Turn a path or URL as written in code into a Resource with a normalised name.
 
     Relative paths are taken from the project root (where pipelines are run from), `~` is kept
-    as written, absolute paths inside the project become relative, URLs keep their scheme.
+    as written, absolute paths inside the project become relative, URLs keep their scheme; a
+    `file://` URL is its path, and an fsspec chain (`simplecache::s3://b/k`) its last URL.
     """
     raw = text.strip()
+    if "::" in raw and URL_SCHEME.match(raw.rsplit("::", 1)[1]):
+        raw = raw.rsplit("::", 1)[1]  # fsspec's chain `simplecache::s3://b/k`: the last one
     lowered = raw.lower()
+    if lowered.startswith("file://"):
+        raw = urlsplit(raw).path or "/"  # `file:///mnt/share/c.csv` is the path itself
+        lowered = raw.lower()
     if lowered.startswith(URL_SCHEMES) or (URL_SCHEME.match(raw)
                                            and not lowered.startswith("file:")):
         return Resource(kind="url", name=raw)
