@@ -71,3 +71,50 @@ def test_an_annotated_client_posts_and_an_annotated_frame_stays_data(tmp_path: P
     denied = _denied_lines(project)
     assert denied[("helpers.py", 8)] == ("LAC-EXT-001", "PROPRIETARY")
     assert denied[("helpers.py", 12)] == ("LAC-EXT-001", "PROPRIETARY")
+
+
+CLIENTS = '''\
+from contextlib import closing
+
+import aiohttp
+import gspread
+import httpx
+import pandas as pd
+import requests
+
+
+def send(session, rows):
+    session.post("https://api.partner.example.org/rows", json=rows)
+
+
+async def push(session, rows):
+    await session.post("https://api.partner.example.org/async", json=rows)
+
+
+def client(timeout):
+    return httpx.Client(timeout=timeout)
+
+
+def sheet(name):
+    return gspread.service_account().open(name).sheet1
+
+
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+send(requests.Session(), rows)
+client(10).post("https://api.partner.example.org/factory", json=rows)
+sheet("Partner leads").update(rows)
+with closing(requests.Session()) as session:
+    session.post("https://api.partner.example.org/closing", json=rows)
+
+
+async def main():
+    async with aiohttp.ClientSession() as session:
+        await push(session, rows)
+'''
+
+
+def test_a_session_handed_to_a_helper_or_made_by_one_is_still_a_session(tmp_path: Path) -> None:
+    """The helper is called, so its parameters are what the call gives: a library's session
+    (not data), whose post sends; a factory's client keeps its methods too."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "clients.py": CLIENTS})
+    assert set(_denied_lines(project)) == {("clients.py", line) for line in (11, 15, 28, 29, 31)}

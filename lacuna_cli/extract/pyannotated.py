@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 # Catalog kinds of a class's own row that make data: an annotation of one types data.
 DATA_MAKERS = frozenset({"construct", "read", "data", "combine", "transform"})
+# A session's `add`/`delete` store or delete a declared model's records: `pyorm` reads them
+# from what they are given, whatever the session's annotation.
+ORM_EFFECTS = frozenset({"persist", "erase"})
 
 
 class AnnotatedObjects:
@@ -90,6 +93,7 @@ class AnnotatedObjects:
         qualname = f"{kind}.{name}"
         api = self.catalog.function(qualname)
         library = kind.split(".", 1)[0]
-        if api is None or not any(p.split(".", 1)[0] == library for p in api.row.match):
+        if api is None or api.row.does in ORM_EFFECTS \
+                or not any(p.split(".", 1)[0] == library for p in api.row.match):
             return None
         return Symbol(qualname)

@@ -374,7 +374,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary = self.summarise(function)
         if summary is None:  # recursive: like an unknown function of its arguments
             return self.unknown_call(function.name, node)
-        if not leading and self.names_its_place(summary, node):
+        if not leading and (self.names_its_place(summary, node)
+                            or self.hands_objects(summary, node)):
             return self.call_inline(function, node)
         given = [a.value for a in node.args if a.keyword is None and not a.star]
         given = given[1:] if leading else given
@@ -394,6 +395,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             t.action in ("write", "export") and t.dynamic_reason is not None
             for t in summary.templates)) and any(
             isinstance(self.value(a.value), Text) for a in node.args)
+
+    def hands_objects(self, summary: Summary, node: cst.Call) -> bool:
+        """Whether a call hands its function a library's object (`send(requests.Session(),
+        df)`: the body posts through it) or the function makes one from what it is given
+        (`client(timeout).post(...)`): its summary, made with placeholders, cannot tell what
+        is called on them, so the call is interpreted inline."""
+        return self.library_object(summary.returned) or any(
+            self.library_object(self.value(a.value)) for a in node.args)
+
+    def library_object(self, value: Value | None) -> bool:
+        """An object a library made whose methods the catalog knows (a session, a client)."""
+        return isinstance(value, Symbol) and not value.project and (
+            self.catalog.function(value.qualname) is not None
+            or bool(self.catalog.members(value.qualname)))
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
                       shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
