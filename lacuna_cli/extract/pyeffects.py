@@ -135,8 +135,10 @@ class Effects(InterpreterState):
                 self.value(arg.value)
             return Symbol(qualname, place=self.server(api, node))
         if effect == "dynamic":
+            fallback = self.value(self.arg(node, 1, "default") or cst.Name("None"))
             return Dynamic(row.reason or f"value of `{qualname}` known only at run time",
-                           external=True)
+                           external=True,
+                           default=fallback.value if isinstance(fallback, Text) else None)
         return self.unknown_call(qualname, node)
 
     def apply_method(self, api: Api, data: Data, node: cst.Call) -> Value | None:
@@ -526,9 +528,13 @@ class Effects(InterpreterState):
             return self.receiver_place(node)
         expression = self.argument(node, api.row.target[0])
         given = self.value(expression) if expression is not None else None
-        if not isinstance(given, Text):
+        # a URL from the environment is the deployment's own database, unless the code's
+        # fallback names a server outside (then that is where it goes by default)
+        written = given.value if isinstance(given, Text) else \
+            given.default if isinstance(given, Dynamic) else None
+        if written is None:
             return None
-        return outside_server(given.value, (api.row.name or "db").split(":", 1)[0])
+        return outside_server(written, (api.row.name or "db").split(":", 1)[0])
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the

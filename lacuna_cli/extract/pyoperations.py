@@ -138,10 +138,27 @@ class Operations(InterpreterState):
         query = next((v for v in texts if isinstance(v, Text) and looks_like_sql(v.value)),
                      None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
                                     or raw_placeholder(v) is not None), None)
+        parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
+        first = node.args[0].value if node.args and node.args[0].keyword is None else None
+        spliced = self.spliced_sql(first) if isinstance(first, cst.FormattedString) \
+            and texts and isinstance(texts[0], Data) else None
+        if query is None and spliced is not None:
+            # `f"INSERT INTO leads VALUES ('{row['email']}')"`: the statement as written, the
+            # data spliced into it as its parameters
+            query, parameters = spliced, [texts[0], *parameters]
         if query is None:
             return None
-        parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
         return self.sql(query, node, parameters, stdout, self.receiver_place(node))
+
+    def spliced_sql(self, written: cst.FormattedString) -> Text | None:
+        """An f-string's SQL with each part computed at run time as a `%s` parameter (a
+        constant part, a table's name, as its text); None when it is not SQL."""
+        parts = [part.value if isinstance(part, cst.FormattedStringText) else
+                 value.value if isinstance(part, cst.FormattedStringExpression)
+                 and isinstance(value := self.value(part.expression), Text) else "%s"
+                 for part in written.parts]
+        text = "".join(parts)
+        return Text(text) if looks_like_sql(text) else None
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
                   node: cst.Call, fixed: Text | None = None) -> Value:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef, Catalog
+from lacuna_cli.extract.db_servers import on_server
 from lacuna_cli.extract.declarations import DeclaredSchema
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyflow import is_placeholder
@@ -139,8 +140,9 @@ class ModelWrites(InterpreterState):
                 if a.keyword is None or a.keyword.value in ("params", "parameters")]
         flowing = [v for v in self.with_inputs(rows) if isinstance(v, Data)
                    or (isinstance(v, Frames) and v.data is not None)]
-        if flowing:
-            self.write(flowing, (table_resource(*tables[0]), None), node)
+        if flowing:  # through a connection to a server outside: that server's table
+            table = on_server(table_resource(*tables[0]), self.receiver_place(node))
+            self.write(flowing, (table, None), node)
         return True
 
     def erase(self, api: Api, node: cst.Call, qualname: str,

@@ -1477,6 +1477,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if api is not None and api.row.does == "write" and api.row.target:
             target = self.resource_of(self.argument(node, api.row.target[0]), node, api.row.kind)
             self.write([], target, node)  # a frame we could not follow is still written
+        if method == "get" and dynamic.default is None and len(node.args) > 1:
+            # `os.environ.get("DB_URL", "postgresql://...")`: what the code falls back to
+            fallback = self.value(node.args[1].value)
+            if isinstance(fallback, Text):
+                return replace(dynamic, default=fallback.value)
         return dynamic
 
     # ---- helpers ----------------------------------------------------------------------------

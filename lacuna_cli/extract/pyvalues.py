@@ -125,6 +125,9 @@ class Dynamic:
 
     reason: str
     external: bool = False
+    # What the code falls back to (`os.environ.get("DB_URL", "postgresql://...")`): the
+    # server a connection made from it goes to when nothing overrides it.
+    default: str | None = None
 
 
 @dataclass(frozen=True)

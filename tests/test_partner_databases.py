@@ -1,0 +1,49 @@
+"""Rows written into a database outside the organisation however the code spells it: SQL an
+f-string splices the rows into, SQLAlchemy Core's `insert(table)` through a partner's engine,
+and an engine whose URL comes from the environment with a partner's server as the fallback
+(a URL from the environment alone stays the deployment's own database)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna, write_files
+
+PEOPLE = "customer_id,first_name,email,phone\n1,Ada,ada@example.com,555\n"
+JOB = '''\
+import csv
+import os
+
+import pandas as pd
+import psycopg2
+from sqlalchemy import Column, MetaData, String, Table, create_engine, insert
+
+cur = psycopg2.connect("host=db.partner.example.com dbname=crm").cursor()
+for r in csv.DictReader(open("data/customers.csv")):
+    cur.execute(f"INSERT INTO leads (email) VALUES ('{r['email']}')")
+engine = create_engine("postgresql://etl@db.partner.example.com/crm")
+leads = Table("leads", MetaData(), Column("email", String))
+with engine.begin() as conn:
+    conn.execute(insert(leads), pd.read_csv("data/customers.csv")[["email"]].to_dict("records"))
+fallback = create_engine(os.environ.get("DB_URL", "postgresql://etl@db.partner.example.com/crm"))
+pd.read_csv("data/customers.csv").to_sql("customers", fallback)
+own = create_engine(os.environ.get("DB_URL", "postgresql://etl@localhost/crm"))
+pd.read_csv("data/customers.csv").to_sql("customers_copy", own)
+'''
+
+
+def test_rows_written_into_a_partners_database_are_blocked(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "load.py": JOB})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    writes = {f["operation"]["location"]["line"]: (f["operation"]["destination"]["name"],
+                                                    f["decision"]["allowed"])
+              for f in json.loads(run.stdout)["findings"]
+              if f["operation"]["action"] in ("write", "export")}
+    assert writes == {
+        10: ("postgresql://db.partner.example.com/crm/leads", False),
+        14: ("postgresql://db.partner.example.com/crm/leads", False),
+        16: ("postgresql://db.partner.example.com/crm/customers", False),
+        18: ("customers_copy", True),
+    }
