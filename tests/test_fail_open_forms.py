@@ -186,6 +186,25 @@ def test_a_shell_upload_of_a_notebook_variable_sends_its_file(tmp_path: Path, la
                     (3, "s3://acme-governed/contacts/contacts.csv", True)}
 
 
+def test_values_a_notebook_fills_into_a_shell_line_are_sent(tmp_path: Path, lacuna) -> None:
+    """`!curl -d '{payload}' URL`: IPython fills the notebook's value into the command, so
+    the rows go where curl posts; `!pip install {package}` sends nothing."""
+    notebook = _notebook(
+        "import pandas as pd\npackage = 'polars'\n"
+        "payload = pd.read_csv('data/customers.csv').to_json(orient='records')",
+        "!curl -X POST -d '{payload}' https://ingest.agency.example/rows",
+        "!curl -X POST -d \"$payload\" https://ingest.agency.example/dollar",
+        "!pip install {package}")
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                  "share.ipynb": notebook, "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    denied = {(f["operation"]["location"]["cell"], f["operation"]["destination"]["name"])
+              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert denied == {(2, "https://ingest.agency.example/rows"),
+                      (3, "https://ingest.agency.example/dollar")}
+
+
 CLIENT = '''import requests
 
 URL = "https://api.helpdesk-vendor.example/import"

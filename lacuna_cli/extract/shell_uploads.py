@@ -36,18 +36,22 @@ INTERPOLATED = re.compile(r"\{([^{}]+)\}|\$\{?([A-Za-z_]\w*)\}?")
 
 
 def shell_upload(line: str) -> str | None:
-    """The Python for a `!command` line that uploads a local file, at the line's indent; None
-    when the line is no such command (or its words cannot be split)."""
+    """The Python for a `!command` line that uploads a local file or runs values IPython fills
+    in, at the line's indent; None when the line is no such command (or its words cannot be
+    split)."""
     stripped = line.lstrip()
     if not stripped.startswith("!"):
         return None
+    indent = line[: len(line) - len(stripped)]
     sent = upload_of(command_words(stripped[1:]))
     if sent is None:
-        return None
+        # `!curl -d '{payload}' https://...`: what IPython fills in runs in the command, which
+        # a script's `os.system(f"...")` is (the catalog's `shell` row tells where it goes)
+        command = _python_text(stripped[1:].strip()) if INTERPOLATED.search(stripped) else None
+        return f"{indent}import os; os.system({command})" if command else None
     path, destination = (_python_text(part) for part in sent)
     if path is None or destination is None:
         return None
-    indent = line[: len(line) - len(stripped)]
     return f"{indent}import {SHELL_MODULE}; {SHELL_MODULE}.upload({path}, {destination})"
 
 
