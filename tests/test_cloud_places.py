@@ -92,6 +92,29 @@ def test_an_upload_of_a_file_named_at_run_time_is_never_sent_as_nothing(tmp_path
     assert not same["decision"]["allowed"] and not other["decision"]["allowed"]
 
 
+def test_an_upload_of_a_temporary_file_carries_what_was_written_to_it(tmp_path: Path,
+                                                                      lacuna) -> None:
+    """`NamedTemporaryFile()`'s `tmp.name` written with the customers, then uploaded by the
+    same name: the upload carries them (it was PUBLIC: only the write was reported)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "customers.csv").write_text("email,name\nana@example.org,Ana\n")
+    (tmp_path / "lacuna.toml").write_text("embeddings = false\n")
+    (tmp_path / "ship.py").write_text("""import tempfile
+
+import boto3
+import pandas as pd
+
+with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+    pd.read_csv("data/customers.csv").to_csv(tmp.name)
+    boto3.client("s3").upload_file(tmp.name, "partner-bucket", "customers.csv")
+""")
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    found = {f["operation"]["location"]["line"]: f for f in json.loads(run.stdout)["findings"]}
+    upload = found[8]
+    assert upload["classification"]["tier"] == "PROPRIETARY"
+    assert not upload["decision"]["allowed"]
+
+
 def test_a_place_whose_server_is_written_out_is_that_server(tmp_path: Path, lacuna) -> None:
     """A key or path computed at run time under a bucket or server written out: the place is
     that bucket or server (shown with its computed parts in braces), judged as such — the

@@ -387,9 +387,11 @@ class Effects(InterpreterState):
             placeholder = raw_placeholder(value)
             if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
                 self.read_paths.add(placeholder.name)  # a caller's path names what is sent
-            elif isinstance(value, Dynamic) and expression is not None:
-                # A file named only at run time holds what it was written with (the same
-                # expression is the same node), else data no one knows: never nothing.
+            elif expression is not None and (isinstance(value, Dynamic) or (
+                    isinstance(value, Symbol) and value.held is None)):
+                # A file named only at run time (`str(local)`, a temporary file's `tmp.name`)
+                # holds what it was written with (the same expression is the same node), else
+                # data no one knows: never nothing.
                 value = self.read_silently(self.resource_of(expression, node)[0])
             values.append(value)
         # an object that keeps data (a message with its attachment, a workbook) sends it
