@@ -1,7 +1,8 @@
 """Rows written into a database outside the organisation however the code spells it: SQL an
 f-string splices the rows into, SQLAlchemy Core's `insert(table)` through a partner's engine,
 and an engine whose URL comes from the environment with a partner's server as the fallback
-(a URL from the environment alone stays the deployment's own database)."""
+(a URL from the environment alone stays the deployment's own database), and psycopg's
+composed `sql.SQL(...).format(sql.Identifier(...))`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import os
 
 import pandas as pd
 import psycopg2
+from psycopg2 import sql
 from sqlalchemy import Column, MetaData, String, Table, create_engine, insert
 
 cur = psycopg2.connect("host=db.partner.example.com dbname=crm").cursor()
@@ -30,6 +32,9 @@ fallback = create_engine(os.environ.get("DB_URL", "postgresql://etl@db.partner.e
 pd.read_csv("data/customers.csv").to_sql("customers", fallback)
 own = create_engine(os.environ.get("DB_URL", "postgresql://etl@localhost/crm"))
 pd.read_csv("data/customers.csv").to_sql("customers_copy", own)
+rows = [(r["email"],) for r in csv.DictReader(open("data/customers.csv"))]
+batch = psycopg2.connect("host=db.partner.example.com dbname=crm").cursor()
+batch.executemany(sql.SQL("INSERT INTO {} (email) VALUES (%s)").format(sql.Identifier("t")), rows)
 '''
 
 
@@ -42,8 +47,9 @@ def test_rows_written_into_a_partners_database_are_blocked(tmp_path: Path) -> No
               for f in json.loads(run.stdout)["findings"]
               if f["operation"]["action"] in ("write", "export")}
     assert writes == {
-        10: ("postgresql://db.partner.example.com/crm/leads", False),
-        14: ("postgresql://db.partner.example.com/crm/leads", False),
-        16: ("postgresql://db.partner.example.com/crm/customers", False),
-        18: ("customers_copy", True),
+        11: ("postgresql://db.partner.example.com/crm/leads", False),
+        15: ("postgresql://db.partner.example.com/crm/leads", False),
+        17: ("postgresql://db.partner.example.com/crm/customers", False),
+        19: ("customers_copy", True),
+        22: ("postgresql://db.partner.example.com/crm/t", False),
     }
