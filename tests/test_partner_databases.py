@@ -33,8 +33,8 @@ pd.read_csv("data/customers.csv").to_sql("customers", fallback)
 own = create_engine(os.environ.get("DB_URL", "postgresql://etl@localhost/crm"))
 pd.read_csv("data/customers.csv").to_sql("customers_copy", own)
 rows = [(r["email"],) for r in csv.DictReader(open("data/customers.csv"))]
-batch = psycopg2.connect("host=db.partner.example.com dbname=crm").cursor()
-batch.executemany(sql.SQL("INSERT INTO {} (email) VALUES (%s)").format(sql.Identifier("t")), rows)
+# the same cursor, after it ran a statement: still the partner's server
+cur.executemany(sql.SQL("INSERT INTO {} (email) VALUES (%s)").format(sql.Identifier("t")), rows)
 '''
 
 

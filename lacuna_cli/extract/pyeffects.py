@@ -544,7 +544,14 @@ class Effects(InterpreterState):
         if not isinstance(node.func, cst.Attribute):
             return None
         receiver = self.value(node.func.value)
+        if isinstance(receiver, Data):  # a cursor bound to its last result (see `execute`)
+            return self.cursor_places.get(receiver.node)
         return receiver.place if isinstance(receiver, Symbol) else None
+
+    @cached_property
+    def cursor_places(self) -> dict[str, str]:
+        """The node of a cursor's last result -> the server outside it is connected to."""
+        return {}
 
     def _resource(self, kind: str, name: str) -> Resource:
         if kind in ("file", "url"):
@@ -602,7 +609,10 @@ class Effects(InterpreterState):
             return self.unknown_call(qualname, node)
         if qualname.rsplit(".", 1)[-1].startswith(("execute", "callproc")) and isinstance(
                 node.func, cst.Attribute) and qualname.rsplit(".", 2)[-2] == "cursor":
+            place = self.receiver_place(node)
             self.bind(node.func.value, result)
+            if place is not None and isinstance(result, Data):  # still that server's cursor
+                self.cursor_places[result.node] = place
         return result
 
     def copy_row(self, api: Api, node: cst.Call) -> Text | None:
