@@ -169,18 +169,23 @@ def _notebook(*cells: str) -> str:
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
+def _notebook_findings(tmp_path: Path, lacuna, notebook: str) -> list[dict]:
+    """The findings of a check of a project holding `notebook` and the customers' file."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                  "share.ipynb": notebook, "data/customers.csv": CUSTOMERS})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    return json.loads(run.stdout)["findings"]
+
+
 def test_a_shell_upload_of_a_notebook_variable_sends_its_file(tmp_path: Path, lacuna) -> None:
     notebook = _notebook(
         "import pandas as pd\nout = 'contacts.csv'\nDROP = 'https://upload.agency.example/in'\n"
         "pd.read_csv('data/customers.csv').to_csv(out)",
         "!curl -s -F \"file=@{out}\" $DROP",
         "!aws s3 cp {out} s3://acme-governed/contacts/{out}")
-    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
-                                  "share.ipynb": notebook, "data/customers.csv": CUSTOMERS})
-    run = lacuna("check", "--format", "json", ".", cwd=root)
-    assert run.code == 1, run.stderr
     sent = {(f["operation"]["location"]["cell"], f["operation"]["destination"]["name"],
-             f["decision"]["allowed"]) for f in json.loads(run.stdout)["findings"]
+             f["decision"]["allowed"]) for f in _notebook_findings(tmp_path, lacuna, notebook)
             if f["operation"]["action"] == "export"}
     assert sent == {(2, "https://upload.agency.example/in", False),
                     (3, "s3://acme-governed/contacts/contacts.csv", True)}
@@ -195,12 +200,9 @@ def test_values_a_notebook_fills_into_a_shell_line_are_sent(tmp_path: Path, lacu
         "!curl -X POST -d '{payload}' https://ingest.agency.example/rows",
         "!curl -X POST -d \"$payload\" https://ingest.agency.example/dollar",
         "!pip install {package}")
-    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
-                                  "share.ipynb": notebook, "data/customers.csv": CUSTOMERS})
-    run = lacuna("check", "--format", "json", ".", cwd=root)
-    assert run.code == 1, run.stderr
     denied = {(f["operation"]["location"]["cell"], f["operation"]["destination"]["name"])
-              for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+              for f in _notebook_findings(tmp_path, lacuna, notebook)
+              if not f["decision"]["allowed"]}
     assert denied == {(2, "https://ingest.agency.example/rows"),
                       (3, "https://ingest.agency.example/dollar")}
 

@@ -16,6 +16,7 @@ Mixed into the interpreter in `python.py`; `self` is the interpreter.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,24 @@ DATA_MAKERS = frozenset({"construct", "read", "data", "combine", "transform"})
 # A session's `add`/`delete` store or delete a declared model's records: `pyorm` reads them
 # from what they are given, whatever the session's annotation.
 ORM_EFFECTS = frozenset({"persist", "erase"})
+
+
+def annotation_names(annotation: cst.BaseExpression,
+                     code: Callable[[cst.CSTNode], str]) -> Iterator[str]:
+    """The names an annotation is written with, outermost first: `Customer`, `"Customer"`,
+    `crm.Customer`, the arguments of `Optional[Customer]` or `list[Customer]`, both sides of
+    `Customer | None`."""
+    if isinstance(annotation, cst.SimpleString):
+        yield annotation.value.strip("'\"")
+    elif isinstance(annotation, cst.Name | cst.Attribute):
+        yield code(annotation)
+    elif isinstance(annotation, cst.Subscript):
+        for element in annotation.slice:
+            if isinstance(element.slice, cst.Index):
+                yield from annotation_names(element.slice.value, code)
+    elif isinstance(annotation, cst.BinaryOperation):
+        yield from annotation_names(annotation.left, code)
+        yield from annotation_names(annotation.right, code)
 
 
 class AnnotatedObjects:
@@ -64,16 +83,8 @@ class AnnotatedObjects:
         """The library class an annotation names (`BackgroundTasks`, `slack_sdk.WebClient`,
         `Optional[Session]`, `Session | None`, `"Session"`); None for a project's own class,
         a class that makes data, and anything else."""
-        if isinstance(annotation, cst.SimpleString):
-            return self._named(annotation.value.strip("'\""))
-        if isinstance(annotation, cst.Name | cst.Attribute):
-            return self._named(self.code(annotation))
-        if isinstance(annotation, cst.Subscript):
-            inner = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
-            return next((k for e in inner if (k := self.library_class(e)) is not None), None)
-        if isinstance(annotation, cst.BinaryOperation):
-            return self.library_class(annotation.left) or self.library_class(annotation.right)
-        return None
+        return next((k for name in annotation_names(annotation, self.code)
+                     if (k := self._named(name)) is not None), None)
 
     def _named(self, written: str) -> str | None:
         head, _, rest = written.partition(".")

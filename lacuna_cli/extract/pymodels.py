@@ -23,6 +23,7 @@ from lacuna_cli.extract.catalog import ArgRef
 from lacuna_cli.extract.declarations import DeclaredSchema, ModuleSchemas
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyannotated import annotation_names
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.project_files import digest_of, relative, resolved
 from lacuna_cli.extract.pyimports import ProjectModule, module_file
@@ -142,18 +143,8 @@ class DeclaredModels:
     def annotated_model(self, annotation: cst.BaseExpression) -> Model | None:
         """The model an annotation names: `Customer`, `"Customer"`, `Optional[Customer]`,
         `list[Customer]`, `Customer | None`."""
-        if isinstance(annotation, cst.SimpleString):
-            found = self.env.get(annotation.value.strip("'\""))
-            return found if isinstance(found, Model) else None
-        if isinstance(annotation, cst.Name | cst.Attribute):
-            found = self.env.get(self.code(annotation))
-            return found if isinstance(found, Model) else None
-        if isinstance(annotation, cst.Subscript):
-            inner = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
-            return next((m for e in inner if (m := self.annotated_model(e)) is not None), None)
-        if isinstance(annotation, cst.BinaryOperation):
-            return self.annotated_model(annotation.left) or self.annotated_model(annotation.right)
-        return None
+        return next((found for name in annotation_names(annotation, self.code)
+                     if isinstance(found := self.env.get(name), Model)), None)
 
     def model_attribute(self, model: Model, name: str, node: cst.Attribute) -> Value | None:
         """`Customer.objects`, `Customer.query`: its table's rows; any other class attribute
