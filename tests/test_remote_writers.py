@@ -63,3 +63,38 @@ def test_remote_writers_send_the_customers_where_they_say(tmp_path: Path) -> Non
         ("stdlib_clients.py", 10): ("https://crm.partner.example.com/RPC2", "PROPRIETARY"),
         ("stdlib_clients.py", 14): ("https://api.partner.example.com/in", "PROPRIETARY"),
     }
+
+
+PARTIALS = '''\
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import requests
+
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+post = functools.partial(requests.post, "https://d.partner.example.com/in")
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(
+        None, functools.partial(requests.post, "https://b.partner.example.com/in", json=rows))
+    await loop.run_in_executor(None, requests.post, "https://s.partner.example.com/in")
+
+with ThreadPoolExecutor() as pool:
+    pool.submit(functools.partial(requests.post, "https://c.partner.example.com/in"), json=rows)
+'''
+
+
+def test_a_partial_handed_to_an_executor_runs_with_what_it_binds(tmp_path: Path) -> None:
+    """`run_in_executor(None, partial(requests.post, URL, json=rows))`: the post is made with
+    the bound URL and rows (the executor argument before the function is not one of them)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pool.py": PARTIALS})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    blocked = {(f["operation"]["location"]["line"], f["operation"]["destination"]["name"])
+               for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
+    assert blocked == {(15, "https://b.partner.example.com/in"),
+                       (19, "https://c.partner.example.com/in")}

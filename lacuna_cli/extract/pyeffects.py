@@ -164,6 +164,11 @@ class Effects(InterpreterState):
         library calls a function of this file with these arguments."""
         row = api.row
         target = self.argument(node, row.function) if row.function is not None else None
+        if isinstance(target, cst.Call) and target.args and self.is_partial(target):
+            # `run_in_executor(None, partial(requests.post, URL, json=rows))`: the function
+            # runs with the arguments the partial binds, then those given here
+            return self.call_later(target.args[0].value, node, bound=target.args[1:],
+                                   given=target)
         function = self.value(target) if target is not None else None
         if isinstance(function, Symbol) and not function.project and target is not None:
             return self.call_later(target, node)
@@ -191,16 +196,29 @@ class Effects(InterpreterState):
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
 
-    def call_later(self, function: cst.BaseExpression, node: cst.Call) -> Value | None:
+    def is_partial(self, call: cst.Call) -> bool:
+        """Whether `call` is `functools.partial(f, ...)`."""
+        made = self.value(call.func)
+        return isinstance(made, Symbol) and made.qualname == "functools.partial"
+
+    def call_later(self, function: cst.BaseExpression, node: cst.Call,
+                   bound: Sequence[cst.Arg] = (), given: cst.BaseExpression | None = None
+                   ) -> Value | None:
         """`executor.submit(requests.post, URL, json=rows)`, `Thread(target=requests.post,
         args=(URL,), kwargs={"json": rows})`: a library function called later with the other
-        arguments, read as that call where it is written (the catalog decides what it does)."""
-        positional: list[cst.Arg] = []
-        keywords: list[cst.Arg] = []
-        for arg in node.args:
+        arguments, read as that call where it is written (the catalog decides what it does).
+        `bound`: arguments a `functools.partial` (`given`, in place of the function) fixed
+        before those."""
+        positional: list[cst.Arg] = [cst.Arg(a.value) for a in bound
+                                     if a.keyword is None and a.star == ""]
+        keywords: list[cst.Arg] = [cst.Arg(a.value, keyword=a.keyword) for a in bound
+                                   if a.keyword is not None]
+        handed = next((i for i, arg in enumerate(node.args)
+                       if arg.value is function or arg.value is given), -1)
+        for index, arg in enumerate(node.args):
             keyword = arg.keyword.value if arg.keyword is not None else None
-            if arg.value is function:
-                continue
+            if index == handed or (keyword is None and index < handed):
+                continue  # the function itself, and what comes before it (an executor)
             if keyword == "args" and isinstance(arg.value, cst.Tuple | cst.List):
                 positional += [cst.Arg(element.value) for element in arg.value.elements]
             elif keyword in ("kwargs", "kwds") and isinstance(arg.value, cst.Dict):
