@@ -1,6 +1,7 @@
 """Writers that take a URL or a server as a local file's place: Arrow tables written to a
 bucket, smart_open's remote files, an SFTP session's remote file, the standard library's HTTP
-client and XML-RPC proxy, and a function run on a thread by asyncio. Each sends the customers
+client and XML-RPC proxy, a request built to be sent later, and a function run on a thread by
+asyncio. Each sends the customers
 where it says, blocked — none of them was seen before."""
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ import smart_open
 
 with smart_open.open("s3://partner-bucket/customers.csv", "w") as out:
     out.write(pd.read_csv("data/customers.csv").to_csv())
+''',
+    "prepared.py": '''\
+import pandas as pd
+import requests
+
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+request = requests.Request("POST", "https://api.partner.example.com/bulk", json=rows).prepare()
+requests.Session().send(request)
 ''',
     "stdlib_clients.py": '''\
 import asyncio
@@ -59,6 +68,7 @@ def test_remote_writers_send_the_customers_where_they_say(tmp_path: Path) -> Non
         ("arrow.py", 6): ("s3://partner-bucket/customers.parquet", "PROPRIETARY"),
         ("arrow.py", 8): ("gs://partner-bucket/c.parquet", "PROPRIETARY"),
         ("smart.py", 5): ("s3://partner-bucket/customers.csv", "PROPRIETARY"),
+        ("prepared.py", 5): ("https://api.partner.example.com/bulk", "PROPRIETARY"),
         ("stdlib_clients.py", 9): ("https://ingest.partner.example.com/v1", "PROPRIETARY"),
         ("stdlib_clients.py", 10): ("https://crm.partner.example.com/RPC2", "PROPRIETARY"),
         ("stdlib_clients.py", 14): ("https://api.partner.example.com/in", "PROPRIETARY"),
