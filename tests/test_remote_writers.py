@@ -1,8 +1,7 @@
 """Writers that take a URL or a server as a local file's place: Arrow tables written to a
 bucket, smart_open's remote files, an SFTP session's remote file, the standard library's HTTP
 client and XML-RPC proxy, a request built to be sent later, and a function run on a thread by
-asyncio. Each sends the customers
-where it says, blocked — none of them was seen before."""
+asyncio. Each sends the customers where it says, blocked — none of them was seen before."""
 
 from __future__ import annotations
 
