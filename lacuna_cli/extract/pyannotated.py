@@ -58,6 +58,7 @@ class AnnotatedObjects:
     if TYPE_CHECKING:
         catalog: Catalog
         env: dict[str, Value]
+        returns: list[list[Value | None]]
 
         def code(self, node: cst.CSTNode) -> str: ...
 
@@ -68,7 +69,13 @@ class AnnotatedObjects:
 
     def type_parameters(self, node: cst.FunctionDef) -> None:
         """Record the library class of each parameter annotated with one and still holding
-        its placeholder (a caller's value, when one is bound, is what it is)."""
+        its placeholder (a caller's value, when one is bound, is what it is). A dbt Python
+        model's first parameter (`def model(dbt, session)`) is the object dbt hands it, which
+        the catalog's `dbt` rows describe."""
+        params = [*node.params.posonly_params, *node.params.params]
+        if node.name.value == "model" and params and params[0].name.value == "dbt" \
+                and not self.returns:  # a module's own `model`, not a nested one
+            self.env["dbt"] = Symbol("dbt")
         for param in (*node.params.posonly_params, *node.params.params,
                       *node.params.kwonly_params):
             given = self.env.get(param.name.value)
