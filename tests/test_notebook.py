@@ -196,6 +196,29 @@ def test_notebook_sql_reaches_the_sql_extractor_and_flows_into_later_cells(shop,
     assert run.code == 1
 
 
+def test_sql_magics_run_on_the_database_their_connection_names(shop):
+    """`%sql postgresql://…partner…` sets the database the magics after it talk to (ipython-sql,
+    jupysql): a table a statement writes there, or a frame `--persist`ed, is that server's; a
+    `:name` in a statement is the notebook's variable. Each was a write into our own tables,
+    and the bound e-mail was PUBLIC."""
+    write(shop, "notebooks/partner_sql.ipynb", notebook(
+        "%sql postgresql://etl@db.partner.example.com/crm",
+        "import pandas as pd\nleads = pd.read_csv('data/customers.csv')\nemail = leads.email[0]",
+        "%sql INSERT INTO leads (email) VALUES (:email)",
+        "%sql --persist leads",
+        ["%%sql\n", "INSERT INTO contacts SELECT * FROM crm.customers\n"]))
+
+    run, document = run_json(shop, "check", "notebooks/partner_sql.ipynb")
+
+    written = {(f["operation"]["location"]["cell"], f["operation"]["destination"]["name"],
+                f["decision"]["allowed"]) for f in document["findings"]
+               if f["operation"]["action"] in ("write", "export")}
+    assert written == {(3, "postgresql://db.partner.example.com/crm/leads", False),
+                       (4, "postgresql://db.partner.example.com/crm/leads", False),
+                       (5, "postgresql://db.partner.example.com/crm/contacts", False)}
+    assert run.code == 1
+
+
 def test_a_sql_statement_keeps_its_own_line_and_column_in_a_multi_statement_cell(shop):
     write(shop, "notebooks/two.ipynb", notebook([
         "%%sql\n",                                                   # 1

@@ -76,6 +76,7 @@ class SqlMagic:
     result: str | None = None
     persist: str | None = None
     destination: str | None = None
+    connection: str | None = None  # a connection string on the line (`%sql postgresql://…`)
 
     @property
     def dialect(self) -> str | None:
@@ -123,6 +124,7 @@ def sql_magic(line: str, cell: bool) -> SqlMagic:
     position = len(line) - len(stripped) + len(marker) + len(name)
     values: dict[str, str] = {}
     positional: list[str] = []
+    connection: str | None = None
     while (match := TOKEN.match(line, position)) is not None:
         word = match.group(1).strip("\"'")
         if word.startswith("-") and word != "--":  # an option (`--` starts a SQL comment)
@@ -133,6 +135,7 @@ def sql_magic(line: str, cell: bool) -> SqlMagic:
                 position = value.end()
             continue
         if "://" in word:  # a connection string
+            connection = connection or word
             position = match.end()
             continue
         if not cell:
@@ -153,7 +156,8 @@ def sql_magic(line: str, cell: bool) -> SqlMagic:
         query = line[position:]
         column = position + len(query) - len(query.lstrip())
     return SqlMagic(name=name, query="" if cell else query.strip(), query_column=column,
-                    result=result, persist=persist, destination=destination)
+                    result=result, persist=persist, destination=destination,
+                    connection=connection)
 
 
 def assigned_magic(line: str) -> tuple[str, str, str] | None:

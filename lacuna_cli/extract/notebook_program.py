@@ -19,6 +19,7 @@ from lacuna_cli.extract.magics import (
     cell_language,
     magic_name,
     python_lines,
+    SqlMagic,
     shell_cell,
     sql_magic,
 )
@@ -77,6 +78,9 @@ class _Builder:
     root: Path
     dialect: str | None
     running: set[Path]  # notebooks being included (a notebook running itself stops there)
+    # The database `%sql` magics talk to: the last connection string one named (ipython-sql
+    # and jupysql keep it for the magics after it).
+    connection: str | None = None
 
     def notebook(self, notebook: Notebook, path: Path, run_at: Place | None, depth: int) -> None:
         """Add every cell; inside a `%run` (run_at set) every line takes the run's place."""
@@ -118,6 +122,7 @@ class _Builder:
             if not cell_magic:  # a Databricks `%sql` cell
                 engine = DATABRICKS_DIALECT
                 magic = replace(magic, result=magic.result or DATABRICKS_RESULT)
+            magic = self.connected(magic)
             code = sql_cell(lines, magic, engine or self.dialect, self.dialect)
             for index, text in enumerate(code.lines):
                 self.program.lines.append(text)
@@ -143,7 +148,7 @@ class _Builder:
             elif magic_name(magic_line, "%") == "sql":  # `%sql ...` or `rows = %sql ...`
                 magic = sql_magic(magic_line, cell=False)
                 magic = replace(magic, result=result) if result else magic
-                sql = sql_line(magic_line, magic, self.dialect)
+                sql = sql_line(magic_line, self.connected(magic), self.dialect)
                 python[index] = indent + sql.lines[0].lstrip() if assigned else sql.lines[0]
                 sql_lines.problems.extend((index, message) for _, message in sql.problems)
                 for found in sql.statements.values():  # the first statement of the line
@@ -166,6 +171,13 @@ class _Builder:
             if index in runs:
                 self.run(runs[index], path, place(index), included, depth)
         self.record(sql_lines, place, included, column_offset)
+
+    def connected(self, magic: SqlMagic) -> SqlMagic:
+        """The magic with the connection it runs on: its own, else the last one named."""
+        if magic.name != "sql":
+            return magic
+        self.connection = magic.connection or self.connection
+        return replace(magic, connection=self.connection)
 
     def record(self, code: SqlCode, place: Placer, included: bool, column_offset: int) -> None:
         """What a cell's SQL met, and where its statements start (`column_offset`: the width

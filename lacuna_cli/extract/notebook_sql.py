@@ -25,6 +25,9 @@ from lacuna_cli.extract.sql_split import StatementText, split_until_error
 
 SQL_MODULE = "_lacuna_sql"
 IMPORT = f"import duckdb as {SQL_MODULE}"
+ENGINES = "_lacuna_engines"
+QUOTED = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"")
+BOUND = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 TABLE_NAME = re.compile(r"^[\w$`\"\[\]-]+(\.[\w$`\"\[\]-]+){0,3}$")
 ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r"}
 
@@ -45,7 +48,7 @@ def sql_cell(lines: list[str], magic: SqlMagic, read: str | None, write: str | N
     lines are SQL."""
     first = " " * magic.query_column + magic.query if magic.query else ""
     code = statements_as_python([first, *lines[1:]], (read, write), magic.result,
-                                magic.destination)
+                                magic.destination, binds=magic.name == "sql")
     code.lines[0] = _joined(_magic_python(magic), code.lines[0])
     return code
 
@@ -54,16 +57,20 @@ def sql_line(line: str, magic: SqlMagic, dialect: str | None) -> SqlCode:
     """A `%sql ...` line magic inside a Python cell, at its indent."""
     indent = line[: len(line) - len(line.lstrip())]
     sql = " " * magic.query_column + magic.query if magic.query else ""
-    code = statements_as_python([sql], (dialect, dialect), magic.result, magic.destination)
+    code = statements_as_python([sql], (dialect, dialect), magic.result, magic.destination,
+                                binds=magic.name == "sql")
     code.lines[0] = indent + _joined(_magic_python(magic), code.lines[0].lstrip())
     return code
 
 
 def statements_as_python(sql_lines: list[str], dialects: tuple[str | None, str | None],
-                         result: str | None, destination: str | None) -> SqlCode:
+                         result: str | None, destination: str | None, binds: bool = False
+                         ) -> SqlCode:
     """One call per statement, each starting on its statement's line; the last statement's
     result is bound to `result`, and written into `destination` when one is named.
-    `dialects`: what the SQL is written in, what the extractor reads."""
+    `dialects`: what the SQL is written in, what the extractor reads. With `binds`, the
+    notebook's variables a statement names as `:name` (ipython-sql, jupysql) are its
+    parameters."""
     code = SqlCode(lines=[])
     sql = "\n".join(sql_lines)
     statements, broken = split_until_error(sql, dialects[0]) if sql.strip() else ([], None)
@@ -84,7 +91,9 @@ def statements_as_python(sql_lines: list[str], dialects: tuple[str | None, str |
             continue
         if last and destination is not None:
             text = f"CREATE TABLE {destination} AS {text}"
-        call = f"{SQL_MODULE}.sql({_literal(text)})"
+        names = _bound_names(text) if binds else []
+        given = f", [{', '.join(names)}]" if names else ""
+        call = f"{SQL_MODULE}.sql({_literal(text)}{given})"
         if last and result is not None and IDENTIFIER.match(result):
             call = f"{result} = {call}"
         start = statement.line - 1
@@ -114,11 +123,26 @@ def _in_dialect(text: str, read: str | None, write: str | None) -> str:
 
 
 def _magic_python(magic: SqlMagic) -> str:
-    """The import the calls need, and a DataFrame persisted into a table of its name."""
+    """The import the calls need, and a DataFrame persisted into a table of its name. On a
+    connection a magic named, the calls run on that database: a table of a server outside
+    is that server's (`db_servers.py`)."""
+    setup = IMPORT
+    if magic.connection is not None:
+        setup += (f"; import sqlalchemy as {ENGINES}; "
+                  f"{SQL_MODULE} = {ENGINES}.create_engine({_literal(magic.connection)})"
+                  ".connect()")
     persist = magic.persist
     if persist is not None and IDENTIFIER.match(persist):
-        return f'{IMPORT}; {persist}.to_sql("{persist}", None)'
-    return IMPORT
+        into = SQL_MODULE if magic.connection is not None else "None"
+        return f'{setup}; {persist}.to_sql("{persist}", {into})'
+    return setup
+
+
+def _bound_names(statement: str) -> list[str]:
+    """The notebook variables a statement binds as `:name`, outside its string literals and
+    `::` casts."""
+    unquoted = QUOTED.sub("''", statement)
+    return list(dict.fromkeys(BOUND.findall(unquoted)))
 
 
 def _joined(first: str, second: str) -> str:
