@@ -1,5 +1,5 @@
 """Rows written into a database outside the organisation however the code spells it: SQL an
-f-string splices the rows into, SQLAlchemy Core's `insert(table)` through a partner's engine,
+f-string, `.format()` or `%` splices the rows into, SQLAlchemy Core's `insert(table)` through a partner's engine,
 and an engine whose URL comes from the environment with a partner's server as the fallback
 (a URL from the environment alone stays the deployment's own database), and psycopg's
 composed `sql.SQL(...).format(sql.Identifier(...))`."""
@@ -24,6 +24,8 @@ from sqlalchemy import Column, MetaData, String, Table, create_engine, insert
 cur = psycopg2.connect("host=db.partner.example.com dbname=crm").cursor()
 for r in csv.DictReader(open("data/customers.csv")):
     cur.execute(f"INSERT INTO leads (email) VALUES ('{r['email']}')")
+    cur.execute("INSERT INTO phones (phone) VALUES ('{}')".format(r["phone"]))
+    cur.execute("INSERT INTO names (name) VALUES ('%s')" % r["first_name"])
 engine = create_engine("postgresql://etl@db.partner.example.com/crm")
 leads = Table("leads", MetaData(), Column("email", String))
 with engine.begin() as conn:
@@ -48,8 +50,10 @@ def test_rows_written_into_a_partners_database_are_blocked(tmp_path: Path) -> No
               if f["operation"]["action"] in ("write", "export")}
     assert writes == {
         11: ("postgresql://db.partner.example.com/crm/leads", False),
-        15: ("postgresql://db.partner.example.com/crm/leads", False),
-        17: ("postgresql://db.partner.example.com/crm/customers", False),
-        19: ("customers_copy", True),
-        22: ("postgresql://db.partner.example.com/crm/t", False),
+        12: ("postgresql://db.partner.example.com/crm/phones", False),
+        13: ("postgresql://db.partner.example.com/crm/names", False),
+        17: ("postgresql://db.partner.example.com/crm/leads", False),
+        19: ("postgresql://db.partner.example.com/crm/customers", False),
+        21: ("customers_copy", True),
+        24: ("postgresql://db.partner.example.com/crm/t", False),
     }

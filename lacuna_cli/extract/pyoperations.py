@@ -140,24 +140,37 @@ class Operations(InterpreterState):
                                     or raw_placeholder(v) is not None), None)
         parameters = [self.value(a.value) for a in node.args[1:] if a.keyword is None]
         first = node.args[0].value if node.args and node.args[0].keyword is None else None
-        spliced = self.spliced_sql(first) if isinstance(first, cst.FormattedString) \
-            and texts and isinstance(texts[0], Data) else None
+        spliced = self.spliced_sql(first) if first is not None and texts \
+            and isinstance(texts[0], Data) else None
         if query is None and spliced is not None:
-            # `f"INSERT INTO leads VALUES ('{row['email']}')"`: the statement as written, the
-            # data spliced into it as its parameters
+            # `f"INSERT INTO leads VALUES ('{row['email']}')"`, `"... ('{}')".format(email)`,
+            # `"... ('%s')" % email`: the statement as written, the data spliced into it as
+            # its parameters
             query, parameters = spliced, [texts[0], *parameters]
         if query is None:
             return None
         return self.sql(query, node, parameters, stdout, self.receiver_place(node))
 
-    def spliced_sql(self, written: cst.FormattedString) -> Text | None:
-        """An f-string's SQL with each part computed at run time as a `%s` parameter (a
-        constant part, a table's name, as its text); None when it is not SQL."""
-        parts = [part.value if isinstance(part, cst.FormattedStringText) else
-                 value.value if isinstance(part, cst.FormattedStringExpression)
-                 and isinstance(value := self.value(part.expression), Text) else "%s"
-                 for part in written.parts]
-        text = "".join(parts)
+    def spliced_sql(self, written: cst.BaseExpression) -> Text | None:
+        """SQL text built with data spliced in, each part computed at run time as a `%s`
+        parameter: an f-string (a constant part, a table's name, as its text), a literal's
+        `.format(...)` fields or its `%` conversions; None when it is none of these or not
+        SQL."""
+        if isinstance(written, cst.FormattedString):
+            text = "".join(part.value if isinstance(part, cst.FormattedStringText) else
+                           value.value if isinstance(part, cst.FormattedStringExpression)
+                           and isinstance(value := self.value(part.expression), Text) else "%s"
+                           for part in written.parts)
+        elif isinstance(written, cst.Call) and isinstance(written.func, cst.Attribute) \
+                and written.func.attr.value == "format" \
+                and isinstance(template := self.value(written.func.value), Text):
+            text = FORMAT_FIELD.sub("%s", template.value).replace("{{", "{").replace("}}", "}")
+        elif isinstance(written, cst.BinaryOperation) \
+                and isinstance(written.operator, cst.Modulo) \
+                and isinstance(template := self.value(written.left), Text):
+            text = PERCENT_CONVERSION.sub("%s", template.value)
+        else:
+            return None
         return Text(text) if looks_like_sql(text) else None
 
     def open_file(self, path: cst.BaseExpression | None, mode: cst.BaseExpression | None,
@@ -221,6 +234,12 @@ def _is_item(expression: cst.BaseExpression) -> bool:
     if isinstance(expression, cst.Call):
         return isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "get"
     return isinstance(expression, (cst.Subscript, cst.Attribute))
+
+
+# A `str.format` field (`{}`, `{0}`, `{email}`, `{r[email]:>10}`), not an escaped `{{`.
+FORMAT_FIELD = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")
+# A `%` conversion other than `%s` and `%(name)s`, which SQL drivers take as they are.
+PERCENT_CONVERSION = re.compile(r"%[-+ #0]*\d*(?:\.\d+)?[dif]")
 
 
 def looks_like_sql(text: str) -> bool:
