@@ -37,3 +37,36 @@ def test_an_archive_of_a_folder_the_job_wrote_carries_what_it_wrote(tmp_path: Pa
     assert uploads["customers_job.py"] == ("PROPRIETARY", False)
     # the folder holds what the product list holds: internal, no person's data
     assert uploads["products_job.py"] == ("INTERNAL", False)
+
+
+SYNC = '''\
+import subprocess
+
+import pandas as pd
+
+pd.read_csv("data/{source}.csv").to_csv("out/{source}/export.csv", index=False)
+subprocess.run(["aws", "s3", "sync", "out/{source}", "s3://partner-crm-drop/acme/"], check=True)
+'''
+NOTEBOOK_SYNC = {"cells": [
+    {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 1, "source": [
+        "import pandas as pd\n",
+        'pd.read_csv("data/customers.csv").to_csv("out/weekly/customers.csv")\n']},
+    {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 2,
+     "source": ["!aws s3 sync out/weekly s3://partner-crm-drop/weekly/ --delete\n"]}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_a_folder_synced_to_a_bucket_carries_what_the_job_wrote_in_it(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/products.csv": PRODUCTS,
+        "customers_sync.py": SYNC.format(source="customers"),
+        "products_sync.py": SYNC.format(source="products"),
+        "weekly.ipynb": json.dumps(NOTEBOOK_SYNC)})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    synced = {f["operation"]["location"]["path"]: f["classification"]["tier"]
+              for f in json.loads(run.stdout)["findings"]
+              if (f["operation"]["destination"] or {}).get("name", "").startswith(
+                  "s3://partner-crm-drop/")}
+    assert synced == {"customers_sync.py": "PROPRIETARY", "products_sync.py": "INTERNAL",
+                      "weekly.ipynb": "PROPRIETARY"}

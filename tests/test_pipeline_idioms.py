@@ -170,6 +170,27 @@ if __name__ == "__main__":
     assert ("analytics.customers_copy", ("s3a://lake/crm/customers/",)) in writes
 
 
+def test_an_external_spark_table_is_written_where_its_path_says(tmp_path: Path) -> None:
+    """`saveAsTable` with a `path` (an option or a keyword) makes an external table: its
+    files are written there, a partner's bucket here, not into the metastore's warehouse."""
+    project = write_files(tmp_path, {"jobs/share.py": '''\
+from pyspark.sql import SparkSession
+
+spark = SparkSession.builder.getOrCreate()
+contacts = spark.table("crm.customers").select("customer_id", "email", "phone")
+(contacts.write.format("parquet").mode("overwrite")
+    .option("path", "s3a://vendor-share-bucket/acme/contacts/")
+    .saveAsTable("shared.vendor_contacts"))
+contacts.write.saveAsTable("shared.vendor_emails", format="delta", path="s3a://vendor-share-bucket/acme/emails/")
+contacts.write.format("delta").saveAsTable("analytics.contacts")
+'''})
+    writes = {(line, dest, allowed) for _, line, action, _, dest, allowed in operation_rows(project)
+              if action in ("write", "export")}
+    assert writes == {(7, "s3a://vendor-share-bucket/acme/contacts/", False),
+                      (8, "s3a://vendor-share-bucket/acme/emails/", False),
+                      (9, "analytics.contacts", True)}
+
+
 def test_pipelines_written_as_classes(tmp_path: Path) -> None:
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "jobs/export.py": '''\
 import pandas as pd

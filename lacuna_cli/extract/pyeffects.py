@@ -84,10 +84,18 @@ class Effects(InterpreterState):
                 payload.append(self.sent_query(api, node))
             payload.append(self.receiver_held(node))
             payload.extend(self.addressed_data(api, node))
-            if carries_data(payload, strict=api.category == "log"):
-                self.write(payload, self.destination(api, node), node)
-            if row.keeps:  # `VectorStoreIndex.from_documents(docs)`: the index keeps them
-                return Symbol(qualname, held=self.combine(payload, "derive", node))
+            carries = carries_data(payload, strict=api.category == "log")
+            if not (carries or row.keeps):
+                return None
+            resource, reason = self.destination(api, node)
+            if carries:
+                self.write(payload, (resource, reason), node)
+            if row.keeps:
+                # `VectorStoreIndex.from_documents(docs)`: the index keeps them; a mail
+                # message keeps its recipients too, for what is attached to it later
+                addressed = reason is None and resource.kind == "url"
+                return Symbol(qualname, held=self.combine(payload, "derive", node),
+                              place=resource.name if addressed else None)
             return None
         if effect == "hold":
             return self.hold(self.payload(api, node), node)
@@ -397,9 +405,9 @@ class Effects(InterpreterState):
             expression = self.argument(node, ref)
             value = self.value(expression) if expression is not None else None
             if isinstance(value, Text):
-                value = self.read_silently(self.location_resource(value.value))
+                value = self.read_taken(self.location_resource(value.value), node)
             elif isinstance(value, Strings):  # `files=["a.csv", "b.csv"]`
-                values.extend(self.read_silently(self.location_resource(v))
+                values.extend(self.read_taken(self.location_resource(v), node)
                               for v in value.values)
                 continue
             placeholder = raw_placeholder(value)
@@ -462,7 +470,10 @@ class Effects(InterpreterState):
     def destination(self, api: Api, node: cst.Call) -> Target:
         """Where a row's call puts the data, with its service and category."""
         row = api.row
-        resource, reason = self.named(api, node, row.target, row.name, row.kind)
+        kept = next((e for ref in row.stored_at if (e := self.argument(node, ref))), None)
+        # an external table (`.option("path", "s3://…").saveAsTable(t)`): its files' place
+        resource, reason = self.resource_of(kept, node) if kept is not None else \
+            self.named(api, node, row.target, row.name, row.kind)
         category = api.category
         if reason is None and "{receiver}" not in (row.name or ""):
             # `to_sql(name, engine)`: a table of the engine's server; `es.index(index=i)`: of
@@ -647,10 +658,7 @@ class Effects(InterpreterState):
             self.read_paths.update(r.name for r in value.roots if is_placeholder(r))
         else:
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
-            data = self.read_silently(source)
-            if source.kind == "file":
-                for inside in self.graph.files_under(source.name):
-                    self.graph.edge(inside, data.node, "derive", self.loc(node))
+            data = self.read_taken(source, node)
         self.write([data], self.destination(api, node), node)
         words = [self.value(e) for ref in row.target if (e := self.argument(node, ref))]
         if row.name is None or len(words) < len(row.target) \
@@ -672,8 +680,17 @@ class Effects(InterpreterState):
                 return None
             return self.unknown_call(qualname, node)
         path, destination = (self.command_place(word, node) for word in sent)
-        self.write([self.read_silently(path[0])], destination, node)
+        self.write([self.read_taken(path[0], node)], destination, node)
         return None
+
+    def read_taken(self, resource: Resource, node: cst.Call) -> Data:
+        """A file or folder a call copies, packs or uploads (`read_silently`): a folder
+        takes along the files this code wrote below it (`aws s3 sync out/ s3://…`)."""
+        data = self.read_silently(resource)
+        if resource.kind == "file":
+            for inside in self.graph.files_under(resource.name):
+                self.graph.edge(inside, data.node, "derive", self.loc(node))
+        return data
 
     def command_data(self, expression: cst.BaseExpression | None, node: cst.Call
                      ) -> list[Value | None]:
