@@ -272,3 +272,34 @@ def test_a_file_a_helper_of_another_file_copies_is_what_is_copied(tmp_path: Path
     assert copy["operation"]["called_from"]["path"] == "job.py"
     assert [s["name"] for s in copy["operation"]["sources"]] == ["data/customers.csv"]
     assert copy["decision"]["allowed"] is False
+
+
+POSITIONAL_PAYLOADS = '''import asyncio
+import json
+
+import pandas as pd
+import requests
+
+API = "https://api.vendor-analytics.com"
+df = pd.read_csv("data/customers.csv")
+body = json.dumps(df.to_dict(orient="records"))
+requests.post(f"{API}/ingest", body)
+requests.put(f"{API}/ingest/1", body, timeout=10)
+requests.Session().post(f"{API}/v2", None, df.to_dict(orient="records"))
+for email in df["email"]:
+    requests.get(f"{API}/lookup", {"email": email})
+
+
+async def push():
+    await asyncio.get_running_loop().run_in_executor(None, requests.post, API, None, body)
+'''
+
+
+def test_a_payload_passed_by_position_is_sent(tmp_path: Path, lacuna) -> None:
+    """`requests.post(url, data, json)` and `requests.get(url, params)` take their payload
+    by position too: each was sent as nothing, PUBLIC."""
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": POSITIONAL_PAYLOADS,
+                                               "data/customers.csv": CUSTOMERS})
+    assert {line: (f["classification"]["tier"], f["decision"]["allowed"])
+            for line, f in found.items()} == {line: ("PROPRIETARY", False)
+                                              for line in (10, 11, 12, 14, 18)}
