@@ -659,12 +659,10 @@ class Effects(InterpreterState):
         else:
             source, _ = self.named(api, node, row.source, row.source_name, row.source_kind)
             data = self.read_taken(source, node)
-        self.write([data], self.destination(api, node), node)
-        words = [self.value(e) for ref in row.target if (e := self.argument(node, ref))]
-        if row.name is None or len(words) < len(row.target) \
-                or not all(isinstance(w, Text) for w in words):
-            return None
-        return Text(row.name.format(*row.spell(w.value for w in words if isinstance(w, Text))))
+        resource, reason = self.destination(api, node)
+        self.write([data], (resource, reason), node)
+        # the name the row formatted, not its arguments evaluated a second time
+        return Text(resource.name) if row.name is not None and reason is None else None
 
     def shell_command(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A command a script runs (`subprocess.run([...])`, `os.system("...")`): when its
