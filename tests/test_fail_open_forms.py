@@ -303,3 +303,34 @@ def test_a_payload_passed_by_position_is_sent(tmp_path: Path, lacuna) -> None:
     assert {line: (f["classification"]["tier"], f["decision"]["allowed"])
             for line, f in found.items()} == {line: ("PROPRIETARY", False)
                                               for line in (10, 11, 12, 14, 18)}
+
+
+BROKERS = '''import json
+
+import pandas as pd
+from kafka import KafkaProducer
+
+rows = pd.read_csv("data/customers.csv").to_dict(orient="records")
+partner = KafkaProducer(bootstrap_servers="events.partner-crm.example:9092")
+listed = KafkaProducer(bootstrap_servers=["10.0.0.7:9092", "kafka-2.partner-crm.example:9092"])
+joined = KafkaProducer(bootstrap_servers="kafka-1.partner-crm.example:9092,kafka-2.partner-crm.example:9092")
+ours = KafkaProducer(bootstrap_servers="10.0.0.7:9092,broker:9092")
+for rec in rows:
+    partner.send("acme.customers", json.dumps(rec).encode())
+    listed.send("acme.customers", value=json.dumps(rec).encode())
+    joined.send("acme.customers", json.dumps(rec).encode())
+    ours.send("crm.customers.v1", json.dumps(rec).encode())
+'''
+
+
+def test_a_topic_on_a_partners_brokers_is_outside(tmp_path: Path, lacuna) -> None:
+    """A producer made for brokers outside the organisation sends its topics there; the
+    organisation's own brokers (a private address, a single-label name) keep its bus."""
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": BROKERS,
+                                               "data/customers.csv": CUSTOMERS})
+    assert {line: (f["operation"]["destination"]["name"], f["decision"]["allowed"])
+            for line, f in found.items()} == {
+        12: ("kafka://events.partner-crm.example/acme.customers", False),
+        13: ("kafka://kafka-2.partner-crm.example/acme.customers", False),
+        14: ("kafka://kafka-1.partner-crm.example/acme.customers", False),
+        15: ("kafka:crm.customers.v1", True)}

@@ -29,6 +29,7 @@ OWN_SUFFIXES = (".internal", ".local", ".localdomain", ".lan", ".corp", ".intran
 PAIR = re.compile(r"(\w+)\s*=\s*('[^']*'|[^\s;]+)")
 HOST_KEYS = ("host", "hostaddr", "server", "address", "addr", "data source")
 DATABASE_KEYS = ("dbname", "database", "initial catalog")
+BARE_PORT = re.compile(r"(?<=[^:\]]):\d+$")  # a port after a bare host name or IPv4 address
 
 
 def outside_server(text: str, scheme: str) -> str | None:
@@ -41,10 +42,12 @@ def outside_server(text: str, scheme: str) -> str | None:
 
 
 def on_server(resource: Resource, server: str | None) -> Resource:
-    """A table written through a connection to `server` is that server's table."""
-    if server is None or resource.kind != "table":
+    """A table written through a connection to `server` is that server's table, and a topic
+    a producer made for `server` sends to is that broker's (`kafka://host:9092/topic`)."""
+    if server is None or resource.kind not in ("table", "stream"):
         return resource
-    return Resource(kind="url", name=f"{server}/{resource.name}", columns=resource.columns)
+    local = resource.name.split(":", 1)[-1] if resource.kind == "stream" else resource.name
+    return Resource(kind="url", name=f"{server}/{local}", columns=resource.columns)
 
 
 def _server(text: str, scheme: str) -> tuple[str, str, str]:
@@ -57,7 +60,8 @@ def _server(text: str, scheme: str) -> tuple[str, str, str]:
         host = next((pairs[k] for k in HOST_KEYS if k in pairs), "")
         host = host.removeprefix("tcp:").split(",", 1)[0].split("\\", 1)[0]
         return host, next((pairs[k] for k in DATABASE_KEYS if k in pairs), ""), scheme
-    return (text if text and " " not in text else ""), "", scheme
+    host = BARE_PORT.sub("", text)  # `broker.partner.example:9092`
+    return (host if host and " " not in host else ""), "", scheme
 
 
 def _own(host: str) -> bool:

@@ -482,7 +482,8 @@ class Effects(InterpreterState):
             # is, not as the organisation's database.
             on = on_server(resource, self.via_place(row.via[0], node) if row.via
                            else self.receiver_place(node))
-            category = None if on is not resource and category == "database" else category
+            category = None if on is not resource and category in ("database", "stream") \
+                else category
             resource = on
         if api.service or category:
             resource = resource.model_copy(update={"service": api.service, "category": category})
@@ -563,9 +564,14 @@ class Effects(InterpreterState):
         # fallback names a server outside (then that is where it goes by default)
         written = given.value if isinstance(given, Text) else \
             given.default if isinstance(given, Dynamic) else None
-        if written is None:
-            return None
-        return outside_server(written, (api.row.name or "db").split(":", 1)[0])
+        # brokers listed (`bootstrap_servers=["b1:9092", "b2:9092"]`, "b1:9092,b2:9092"):
+        # the first one outside
+        hosts = given.values if isinstance(given, Strings) else \
+            written.split(",") if written is not None and "://" not in written else \
+            [written] if written is not None else []
+        scheme = (api.row.name or "db").split(":", 1)[0]
+        return next((server for host in hosts if (server := outside_server(host, scheme))),
+                    None)
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the
