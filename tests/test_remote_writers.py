@@ -107,3 +107,43 @@ def test_a_partial_handed_to_an_executor_runs_with_what_it_binds(tmp_path: Path)
                for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
     assert blocked == {(15, "https://b.partner.example.com/in"),
                        (19, "https://c.partner.example.com/in")}
+
+
+BASE_URL_CLIENTS = '''\
+import aiohttp
+import httpx
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+rows = df.to_dict(orient="records")
+with httpx.Client(base_url="https://api.partner-crm.example/v2/", timeout=30) as client:
+    client.post("/contacts", json=rows)
+    client.put("contacts/bulk", json=rows)
+with httpx.Client(timeout=30) as plain:
+    plain.post("https://hooks.partner-crm.example/in", json=rows)
+
+
+async def enrich():
+    async with aiohttp.ClientSession("https://enrich.vendor.example") as session:
+        for email in df["email"]:
+            async with session.get("/person", params={"email": email}) as resp:
+                await resp.json()
+'''
+
+
+def test_a_path_sent_through_a_client_with_a_base_url_goes_to_that_url(tmp_path: Path) -> None:
+    """`httpx.Client(base_url=API).post("/contacts")` sends to API's `/contacts`: it was named
+    as the local path `/contacts`, and a read of `/person` as a file."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": BASE_URL_CLIENTS})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    found = {(f["operation"]["location"]["line"], f["operation"]["action"]):
+             ((f["operation"]["destination"] or {}).get("name")
+              or f["operation"]["sources"][0]["name"], f["decision"]["allowed"])
+             for f in json.loads(run.stdout)["findings"] if f["operation"]["location"]["line"] > 5}
+    assert found == {
+        (8, "export"): ("https://api.partner-crm.example/v2/contacts", False),
+        (9, "export"): ("https://api.partner-crm.example/v2/contacts/bulk", False),
+        (11, "export"): ("https://hooks.partner-crm.example/in", False),
+        (17, "export"): ("https://enrich.vendor.example/person", False),
+        (17, "read"): ("https://enrich.vendor.example/person", True)}

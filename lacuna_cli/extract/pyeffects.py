@@ -474,6 +474,8 @@ class Effects(InterpreterState):
         # an external table (`.option("path", "s3://…").saveAsTable(t)`): its files' place
         resource, reason = self.resource_of(kept, node) if kept is not None else \
             self.named(api, node, row.target, row.name, row.kind)
+        if row.kind == "url" and reason is None:
+            resource = self.under_base_url(resource, node) or resource
         category = api.category
         if reason is None and "{receiver}" not in (row.name or ""):
             # `to_sql(name, engine)`: a table of the engine's server; `es.index(index=i)`: of
@@ -488,6 +490,15 @@ class Effects(InterpreterState):
         if api.service or category:
             resource = resource.model_copy(update={"service": api.service, "category": category})
         return resource, reason
+
+    def under_base_url(self, resource: Resource, node: cst.Call) -> Resource | None:
+        """A path sent to or read through a client made with a `base_url` (`httpx.Client(
+        base_url=API).post("/contacts")`) is that URL's; None when the call is not one."""
+        base = self.receiver_place(node)
+        if "://" in resource.name or base is None or not base.startswith(("http://",
+                                                                           "https://")):
+            return None
+        return self.location_resource(f"{base.rstrip('/')}/{resource.name.lstrip('/')}")
 
     def via_place(self, ref: ArgRef, node: cst.Call) -> str | None:
         """The server outside the organisation of the connection or engine a call is given as
@@ -612,6 +623,11 @@ class Effects(InterpreterState):
                 if reason is None:  # `read_sql_table("feed", eng, schema="analytics")`
                     return self.read(None, node, named=(self.in_schema(table, node), None),
                                      columns=columns)
+            if row.kind == "url" and target is not None:  # `client.get("/people")`
+                address, reason = self.resource_of(target, node, "url")
+                based = self.under_base_url(address, node) if reason is None else None
+                if based is not None:
+                    return self.read(None, node, named=(based, None), columns=columns)
             return self.read(target, node, kind=row.kind, columns=columns)
         named = self.named(api, node, row.target, row.name, row.kind)
         return self.read(None, node, named=named, columns=columns)
