@@ -147,3 +147,69 @@ def test_a_path_sent_through_a_client_with_a_base_url_goes_to_that_url(tmp_path:
         (11, "export"): ("https://hooks.partner-crm.example/in", False),
         (17, "export"): ("https://enrich.vendor.example/person", False),
         (17, "read"): ("https://enrich.vendor.example/person", True)}
+
+
+REMOTE_FILESYSTEMS = '''\
+import fsspec
+import gcsfs
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import s3fs
+from pyarrow import fs
+
+df = pd.read_csv("data/customers.csv")
+with s3fs.S3FileSystem(anon=False).open("partner-drop/acme/customers.csv", "w") as out:
+    df.to_csv(out, index=False)
+gcs = gcsfs.GCSFileSystem(project="acme")
+with gcs.open("partner-drop/acme/customers.csv", "w") as out:
+    df.to_csv(out)
+df.to_csv("reports/customers.csv")
+fsspec.filesystem("s3").put("reports/customers.csv", "partner-drop/acme/put.csv")
+pq.write_table(pa.Table.from_pandas(df), "partner-drop/acme/c.parquet",
+               filesystem=fs.S3FileSystem(region="eu-west-1"))
+pq.write_table(pa.Table.from_pandas(df), "reports/c.parquet")
+'''
+
+
+def test_a_path_written_through_a_remote_filesystem_is_that_stores(tmp_path: Path) -> None:
+    """s3fs, gcsfs, `fsspec.filesystem("s3")` and Arrow's `fs.S3FileSystem` take a bucket and
+    key without a scheme: each write was a project file, allowed."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": REMOTE_FILESYSTEMS})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    written = {f["operation"]["location"]["line"]: (f["operation"]["destination"]["name"],
+                                                     f["decision"]["allowed"])
+               for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["action"] in ("write", "export")}
+    assert written == {11: ("s3://partner-drop/acme/customers.csv", False),
+                       14: ("gs://partner-drop/acme/customers.csv", False),
+                       15: ("reports/customers.csv", True),
+                       16: ("s3://partner-drop/acme/put.csv", False),
+                       17: ("s3://partner-drop/acme/c.parquet", False),
+                       19: ("reports/c.parquet", True)}
+
+
+def test_a_pubsub_message_is_a_write_to_its_topic(tmp_path: Path) -> None:
+    """Pub/Sub is a message bus like Kafka: the rows published (and the attributes given with
+    them) are written to the topic, which was not seen at all."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": '''\
+import json
+
+import pandas as pd
+from google.cloud import pubsub_v1
+
+publisher = pubsub_v1.PublisherClient()
+topic = publisher.topic_path("acme-events", "customer-updates")
+for rec in pd.read_csv("data/customers.csv").to_dict("records"):
+    publisher.publish(topic, json.dumps(rec).encode())
+    publisher.publish(topic, b"", email=rec["email"])
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 0, run.stderr
+    published = {(f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+                  f["classification"]["tier"])
+                 for f in json.loads(run.stdout)["findings"]
+                 if f["operation"]["action"] in ("write", "export")}
+    assert published == {(9, "pubsub:acme-events/customer-updates", "PROPRIETARY"),
+                         (10, "pubsub:acme-events/customer-updates", "PROPRIETARY")}

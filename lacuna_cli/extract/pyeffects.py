@@ -58,7 +58,8 @@ class Effects(InterpreterState):
             return self.read_row(api, node)
         if effect == "open":
             mode = self.argument(node, row.mode) if row.mode is not None else None
-            return self.open_file(self.argument(node, row.target[0]), mode, node)
+            path = self.argument(node, row.target[0])
+            return self.open_file(path, mode, node, fixed=self.remote_path(path, node))
         if effect == "handle":
             return self.handle_of(self.argument(node, row.target[0]), node)
         if effect == "query":
@@ -474,31 +475,46 @@ class Effects(InterpreterState):
         # an external table (`.option("path", "s3://…").saveAsTable(t)`): its files' place
         resource, reason = self.resource_of(kept, node) if kept is not None else \
             self.named(api, node, row.target, row.name, row.kind)
-        if row.kind == "url" and reason is None:
-            resource = self.under_base_url(resource, node) or resource
         category = api.category
         if reason is None and "{receiver}" not in (row.name or ""):
             # `to_sql(name, engine)`: a table of the engine's server; `es.index(index=i)`: of
             # the server the client it is called on was made for (a name spelling the object's
             # place has it already). One outside the organisation is judged as the place it
             # is, not as the organisation's database.
-            on = on_server(resource, self.via_place(row.via[0], node) if row.via
-                           else self.receiver_place(node))
+            place = self.via_place(row.via[0], node) if row.via else self.receiver_place(node)
+            on = on_server(resource, place)
             category = None if on is not resource and category in ("database", "stream") \
                 else category
+            if on is resource and (row.via or row.kind == "url"):
+                # `client.post("/contacts")` of a client with a base URL; `write_table(t,
+                # "bucket/key", filesystem=s3)` through a filesystem standing for s3://
+                on = self.under_base(resource, place) or resource
             resource = on
         if api.service or category:
             resource = resource.model_copy(update={"service": api.service, "category": category})
         return resource, reason
 
-    def under_base_url(self, resource: Resource, node: cst.Call) -> Resource | None:
-        """A path sent to or read through a client made with a `base_url` (`httpx.Client(
-        base_url=API).post("/contacts")`) is that URL's; None when the call is not one."""
-        base = self.receiver_place(node)
-        if "://" in resource.name or base is None or not base.startswith(("http://",
-                                                                           "https://")):
+    def remote_path(self, path: cst.BaseExpression | None, node: cst.Call) -> Text | None:
+        """The URL a path opened through a remote filesystem names (`s3fs.S3FileSystem()
+        .open("bucket/key")`), or None for any other open."""
+        place = self.receiver_place(node)
+        if path is None or place is None or "://" not in place:
             return None
-        return self.location_resource(f"{base.rstrip('/')}/{resource.name.lstrip('/')}")
+        given = self.value(path)
+        remote = self.under_base(Resource(kind="file", name=given.value), place) \
+            if isinstance(given, Text) else None
+        return Text(remote.name) if remote is not None else None
+
+    def under_base(self, resource: Resource, base: str | None) -> Resource | None:
+        """A path sent to or read through a client made with a `base_url` (`httpx.Client(
+        base_url=API).post("/contacts")`) is that URL's, and one opened or put through a
+        remote filesystem (`s3fs.S3FileSystem()`, which stands for `s3://`) that store's;
+        None when `base`, the place the client stands for, is no such URL."""
+        if "://" in resource.name or base is None or "://" not in base:
+            return None
+        path = resource.name.lstrip("/")
+        return self.location_resource(base + path if base.endswith("://")
+                                      else f"{base.rstrip('/')}/{path}")
 
     def via_place(self, ref: ArgRef, node: cst.Call) -> str | None:
         """The server outside the organisation of the connection or engine a call is given as
@@ -625,7 +641,8 @@ class Effects(InterpreterState):
                                      columns=columns)
             if row.kind == "url" and target is not None:  # `client.get("/people")`
                 address, reason = self.resource_of(target, node, "url")
-                based = self.under_base_url(address, node) if reason is None else None
+                based = self.under_base(address, self.receiver_place(node)) \
+                    if reason is None else None
                 if based is not None:
                     return self.read(None, node, named=(based, None), columns=columns)
             return self.read(target, node, kind=row.kind, columns=columns)
