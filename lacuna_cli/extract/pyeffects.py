@@ -192,6 +192,10 @@ class Effects(InterpreterState):
             expression = self.argument(node, ref)
             if expression is None:
                 continue
+            if isinstance(expression, cst.Tuple | cst.List):  # `args=(url, rows)`: each one
+                positional.extend(self.value(e.value) for e in expression.elements)
+                shown.extend(self.code(e.value) for e in expression.elements)
+                continue
             value = self.value(expression)
             items = [Text(v) for v in value.values] if isinstance(value, Strings) else [value]
             positional.extend(items)
