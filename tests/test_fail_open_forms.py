@@ -334,3 +334,63 @@ def test_a_topic_on_a_partners_brokers_is_outside(tmp_path: Path, lacuna) -> Non
         13: ("kafka://kafka-2.partner-crm.example/acme.customers", False),
         14: ("kafka://kafka-1.partner-crm.example/acme.customers", False),
         15: ("kafka:crm.customers.v1", True)}
+
+
+HELPER_FORMS = {"jobs/sync.py": '''import csv
+
+import dask.dataframe as dd
+import pandas as pd
+import plotly.express as px
+import requests
+import vendor_frames
+from celery import Celery
+
+API = "https://api.partner-crm.example"
+app = Celery("sync")
+
+
+def post(payload):
+    requests.post(f"{API}/contacts", json=payload)
+
+
+def extract(path):
+    return pd.read_csv(path)
+
+
+def main(path="data/customers.csv"):
+    people = extract(path)
+    requests.post(f"{API}/bulk", json=people.to_dict("records"))
+
+
+@app.task(bind=True, max_retries=3)
+def push(self, rows):
+    requests.post(f"{API}/rows", json=rows)
+
+
+df = pd.read_csv("data/customers.csv")
+post({"emails": df.email.tolist(), "source": "acme"})
+post([{"email": e} for e in df.email])
+main()
+push.delay(list(csv.DictReader(open("data/customers.csv"))))
+lake = dd.read_csv("data/customers.csv")
+lake[lake.email.notnull()].to_parquet("s3://partner-lake/acme/")
+px.scatter(df, x="first_name", y="customer_id", hover_data=["email"]).write_html("/mnt/share/c.html")
+table = vendor_frames.load("crm_contacts")
+table[["email", "phone"]].to_csv("s3://partner-lake/acme/contacts.csv")
+'''}
+
+
+def test_data_handed_on_in_containers_parameters_and_tasks_is_sent(tmp_path: Path, lacuna) -> None:
+    """Each of these sent the customers as PUBLIC (or nothing): a dict or list literal given
+    to a helper, a path passed down two functions, a Celery task bound to itself, a Dask
+    frame or one of a library the catalog does not know once filtered, a chart of the
+    customers."""
+    found = outputs_by_line(lacuna, tmp_path, {**HELPER_FORMS, "data/customers.csv": CUSTOMERS})
+    assert {line: (f["classification"]["tier"], f["decision"]["allowed"])
+            for line, f in found.items()} == {
+        15: ("PROPRIETARY", False),  # post(): the dict and the list comprehension
+        24: ("PROPRIETARY", False),  # main(path) -> extract(path) -> read_csv(path)
+        29: ("PROPRIETARY", False),  # push.delay(rows) with bind=True
+        38: ("PROPRIETARY", False),  # dask frame filtered, then written
+        39: ("PROPRIETARY", False),  # a plotly figure of the customers
+        41: ("UNKNOWN", False)}  # what an unknown library made, columns picked

@@ -15,6 +15,9 @@ COLLECT_METHODS = {"append", "extend", "insert", "add", "update", "appendleft", 
 # Methods of a function that run it later, elsewhere, with the arguments given (a task
 # queue's `task.delay(rows, url)`; `apply_async` takes them as `args=`/`kwargs=`).
 DEFERRED_CALLS = {"delay", "apply_async", "send_task"}
+# A task decorated with this keyword set (`@app.task(bind=True)`) gets the task itself as its
+# first argument, before the ones `delay` is given.
+BOUND_TASK_KEYWORD = "bind"
 
 # Functions that anonymize the values they are applied to (hash, mask, tokenise, ...).
 ANONYMIZER = re.compile(

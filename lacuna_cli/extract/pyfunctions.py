@@ -83,7 +83,7 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
               capture: Capture, graph: FlowGraph) -> Summary:
     """The summary of a body interpreted with placeholders; `returns` are its returned values
     (a list of frames or documents it collected is the data collected in it)."""
-    returns = [v.data if isinstance(v, Frames) and v.data is not None else v for v in returns]
+    returns = [_collected(v) for v in returns]
     data = [v for v in returns if isinstance(v, Data)]
     by_node = {p.node: p for p in params}
     incoming: dict[str, list[LineageEdge]] = {}
@@ -155,7 +155,8 @@ class CallSite:
         """Edges from the caller's data into each parameter, so what the body writes inherits
         the classification of everything passed in."""
         graph = self.host.graph
-        for param, value, _ in self.arguments.values():
+        for param, given, _ in self.arguments.values():
+            value = _collected(given)
             if isinstance(value, Data) and value.node != param.node:
                 graph.edge(value.node, param.node, "derive", self.location)
             elif param.placeholder.name in self.host.read_paths:
@@ -169,7 +170,8 @@ class CallSite:
         is written) the argument names the place; elsewhere it is data and brings its roots."""
         if resource.name not in self.arguments:
             return [resource], None  # another function's parameter: still a placeholder
-        _param, value, shown = self.arguments[resource.name]
+        _param, given, shown = self.arguments[resource.name]
+        value = _collected(given)
         outer = raw_placeholder(value)
         if outer is not None:
             self.host.path_kinds.setdefault(outer.name,
@@ -191,6 +193,8 @@ class CallSite:
         """The places the caller names for a parameter the body reads from, with what their
         headers say (a helper's `open(path)` reads the file the call passes)."""
         found, reason = self._resolve(placeholder, path=True)
+        # `def main(path): extract(path)`: the outer function's parameter names what is read
+        self.host.read_paths.update(r.name for r in found if is_placeholder(r))
         return [self.host.with_header(resource) for resource in found], reason
 
     def _emit(self, template: Operation, emitted: dict[tuple[str, str], Operation]) -> None:
@@ -281,6 +285,12 @@ class CallSite:
         # A path computed at run time is still read: its data is UNKNOWN, not absent.
         return Data(self.host.graph.resource_node(resources[0]), tuple(resources),
                     resources[0].columns or None)
+
+
+def _collected(value: Value | None) -> Value | None:
+    """What a list or dict literal passed as an argument carries: the data put into it
+    (`send({"emails": df.email.tolist()})` passes the emails), else the value itself."""
+    return value.data if isinstance(value, Frames) and value.data is not None else value
 
 
 def raw_placeholder(value: Value | None) -> Resource | None:

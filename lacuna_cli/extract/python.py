@@ -606,9 +606,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             else:
                 self.assign_column(target, value)
 
-    def called_now(self, function: cst.BaseExpression, node: cst.Call) -> cst.Call:
-        """`f(args)` for `f.delay(args)`, at the same place."""
-        call = cst.Call(func=function, args=node.args)
+    def called_now(self, function: cst.BaseExpression, node: cst.Call, bound: bool = False
+                   ) -> cst.Call:
+        """`f(args)` for `f.delay(args)`, at the same place; `f(None, args)` for a task bound
+        to itself (its first parameter is the task)."""
+        given = (cst.Arg(cst.Name("None")), *node.args) if bound else node.args
+        call = cst.Call(func=function, args=given)
         self.positions.alias(call, node, self.statement)
         return call
 
@@ -866,6 +869,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(base, Symbol):
             if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
                 return base
+            if self.foreign_library(base) is not None:
+                # `ddf[ddf.email.notnull()]` of a library the catalog does not know: still
+                # what that library made, of unknown origin when written or sent
+                return base
             reason = self.dynamic_reason(base.qualname)
             return Dynamic(reason, external=True) if reason else Dynamic(
                 f"item of `{base.qualname}`")
@@ -974,8 +981,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     isinstance(base, Symbol) and base.project)):
                 # `push.delay(rows, url)`, `tasks.push.delay(...)`: the task runs with these
                 # arguments (`apply_async` takes them as `args=`/`kwargs=`)
-                return self.call(self.called_now(func.value, node)) if method == "delay" \
-                    else self.call_later(func.value, node)
+                bound = isinstance(base, Function) and _bound_task(base.node)
+                return self.call(self.called_now(func.value, node, bound)) \
+                    if method == "delay" else self.call_later(func.value, node)
             if isinstance(base, Record):  # `CONFIG.get("source")`
                 key = self.value(node.args[0].value) if node.args else None
                 return base.get(key.value) if method == "get" and isinstance(key, Text) else None
@@ -1157,12 +1165,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         customers); None for every other name (a module this file imports, not one a local
         name merely spells), and for an object that stands for a place or keeps data put into
         it (those say what they hold)."""
+        library = self.foreign_library(made)
+        if library is None:
+            return None
+        shown = f"{made.qualname} (from `{library}`, a library Lacuna's catalog does not know)"
+        return self.read_silently(Resource(kind="unknown", name=shown[:200]))
+
+    def foreign_library(self, made: Symbol) -> str | None:
+        """The imported library the catalog does not know that made `made` (see
+        `foreign_data`), or None."""
         library = self.catalog.unknown_library(made.qualname)
         if library not in self.imported or made.project or made.place is not None \
                 or made.held is not None:
             return None
-        shown = f"{made.qualname} (from `{library}`, a library Lacuna's catalog does not know)"
-        return self.read_silently(Resource(kind="unknown", name=shown[:200]))
+        return library
 
     def unknown_origin(self, made: Symbol, node: cst.CSTNode) -> Data:
         """The data of a value another project file made (see `project_data`), else a read of
@@ -1685,6 +1701,14 @@ def _container(target: cst.BaseExpression) -> cst.BaseExpression:
             target = target.func.value
         else:
             return target
+
+
+def _bound_task(definition: cst.FunctionDef) -> bool:
+    """Whether a task's decorator binds it to itself (`@app.task(bind=True)`)."""
+    return any(isinstance(d.decorator, cst.Call) and any(
+        a.keyword is not None and a.keyword.value == pyapi.BOUND_TASK_KEYWORD
+        and isinstance(a.value, cst.Name) and a.value.value == "True"
+        for a in d.decorator.args) for d in definition.decorators)
 
 
 def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
