@@ -301,8 +301,8 @@ def test_a_payload_passed_by_position_is_sent(tmp_path: Path, lacuna) -> None:
     found = outputs_by_line(lacuna, tmp_path, {"job.py": POSITIONAL_PAYLOADS,
                                                "data/customers.csv": CUSTOMERS})
     assert {line: (f["classification"]["tier"], f["decision"]["allowed"])
-            for line, f in found.items()} == {line: ("PROPRIETARY", False)
-                                              for line in (10, 11, 12, 14, 18)}
+            for line, f in found.items()} == dict.fromkeys((10, 11, 12, 14, 18),
+                                                            ("PROPRIETARY", False))
 
 
 BROKERS = '''import json
@@ -313,7 +313,7 @@ from kafka import KafkaProducer
 rows = pd.read_csv("data/customers.csv").to_dict(orient="records")
 partner = KafkaProducer(bootstrap_servers="events.partner-crm.example:9092")
 listed = KafkaProducer(bootstrap_servers=["10.0.0.7:9092", "kafka-2.partner-crm.example:9092"])
-joined = KafkaProducer(bootstrap_servers="kafka-1.partner-crm.example:9092,kafka-2.partner-crm.example:9092")
+joined = KafkaProducer(bootstrap_servers="kafka-1.partner-crm.example,kafka-2.partner-crm.example")
 ours = KafkaProducer(bootstrap_servers="10.0.0.7:9092,broker:9092")
 for rec in rows:
     partner.send("acme.customers", json.dumps(rec).encode())
@@ -374,7 +374,7 @@ main()
 push.delay(list(csv.DictReader(open("data/customers.csv"))))
 lake = dd.read_csv("data/customers.csv")
 lake[lake.email.notnull()].to_parquet("s3://partner-lake/acme/")
-px.scatter(df, x="first_name", y="customer_id", hover_data=["email"]).write_html("/mnt/share/c.html")
+px.scatter(df, x="first_name", y="customer_id", hover_data=["email"]).write_html("/mnt/s/c.html")
 table = vendor_frames.load("crm_contacts")
 table[["email", "phone"]].to_csv("s3://partner-lake/acme/contacts.csv")
 '''}

@@ -1,8 +1,8 @@
 """Rows written into a database outside the organisation however the code spells it: SQL an
-f-string, `.format()` or `%` splices the rows into, SQLAlchemy Core's `insert(table)` through a partner's engine,
-and an engine whose URL comes from the environment with a partner's server as the fallback
-(a URL from the environment alone stays the deployment's own database), and psycopg's
-composed `sql.SQL(...).format(sql.Identifier(...))`."""
+f-string, `.format()` or `%` splices the rows into, SQLAlchemy Core's `insert(table)` through
+a partner's engine, and an engine whose URL comes from the environment with a partner's
+server as the fallback (a URL from the environment alone stays the deployment's own
+database), and psycopg's composed `sql.SQL(...).format(sql.Identifier(...))`."""
 
 from __future__ import annotations
 

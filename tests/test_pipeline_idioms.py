@@ -191,6 +191,42 @@ contacts.write.format("delta").saveAsTable("analytics.contacts")
                       (9, "analytics.contacts", True)}
 
 
+def test_luigi_tasks_write_to_their_targets(tmp_path: Path) -> None:
+    """A Luigi task's `run()` is called by the framework, never by the file: `self.output()`
+    in it is the task's own method, so `.open("w")` writes to the target it returns (it was
+    a write to `self`: a false alarm on a local target, an allowed write for a partner's)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pipeline/tasks.py": '''\
+import luigi
+import pandas as pd
+from luigi.contrib.s3 import S3Target
+
+
+class CleanCustomers(luigi.Task):
+    def output(self):
+        return luigi.LocalTarget("warehouse/customers_clean.csv")
+
+    def run(self):
+        with self.output().open("w") as out:
+            pd.read_csv("data/customers.csv").dropna().to_csv(out, index=False)
+
+
+class ShipToPartner(luigi.Task):
+    def requires(self):
+        return CleanCustomers()
+
+    def output(self):
+        return S3Target("s3://partner-dropzone/acme/customers.csv")
+
+    def run(self):
+        with self.output().open("w") as out:
+            pd.read_csv("warehouse/customers_clean.csv").to_csv(out, index=False)
+'''})
+    writes = {(line, dest, allowed) for _, line, action, _, dest, allowed in operation_rows(project)
+              if action in ("write", "export")}
+    assert writes == {(12, "warehouse/customers_clean.csv", True),
+                      (24, "s3://partner-dropzone/acme/customers.csv", False)}
+
+
 def test_pipelines_written_as_classes(tmp_path: Path) -> None:
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "jobs/export.py": '''\
 import pandas as pd

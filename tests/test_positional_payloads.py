@@ -11,7 +11,6 @@ customers' tier at the line marked `# sent`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -110,7 +109,8 @@ import json
 import urllib3
 
 http = urllib3.PoolManager()
-http.request("POST", "https://api.partner-crm.example/in", json.dumps(customers.to_dict("records")))  # sent
+body = json.dumps(customers.to_dict("records"))
+http.request("POST", "https://api.partner-crm.example/in", body)  # sent
 ''',
 }
 

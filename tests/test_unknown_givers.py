@@ -103,10 +103,10 @@ from vendor_sdk import fetch_customers, load
 rows = fetch_customers()
 requests.post("https://api.partner.example.com/in", json=rows)
 load("customers").to_csv("/tmp/share/customers.csv")
-requests.post("https://status.example.com/ping", json=json.dumps({"at": datetime.date.today().isoformat()}))
+requests.post("https://status.example.com/up", json=json.dumps({"at": str(datetime.date.today())}))
 client = OpenAI()
-uploaded = client.files.create(file=open("build/requests.jsonl", "rb"), purpose="batch")
-client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h")
+up = client.files.create(file=open("build/requests.jsonl", "rb"), purpose="batch")
+client.batches.create(input_file_id=up.id, endpoint="/v1/chat/completions", completion_window="24h")
 '''})
     findings = _findings(project)
     assert _at(findings, "job.py", 10) == [("LAC-UNK-001", "UNKNOWN", False)]

@@ -64,6 +64,26 @@ class Classes(InterpreterState):
         returned = self.call_method(value, enter, call)
         return value if returned is None else returned
 
+    def owner_class(self, function: Function) -> ProjectClass | None:
+        """The class of this file a plain method belongs to (None for a function, a static or
+        class method)."""
+        owner = self.globals.get(function.name.rpartition(".")[0])
+        if not isinstance(owner, ProjectClass) or method_binding(function.node) is not None:
+            return None
+        return owner if owner.methods.get(function.name.rpartition(".")[2]) is function \
+            else None
+
+    def own_method(self, func: cst.BaseExpression) -> Function | None:
+        """The method of its own class that a method summarised on its own calls on `self`
+        (`self.output()` in a Luigi task's `run`, which the framework calls): interpreted
+        there, with `self` still unknown."""
+        owner = self.method_classes[-1] if self.method_classes else None
+        if owner is None or not isinstance(func, cst.Attribute) or not isinstance(
+                func.value, cst.Name) or func.value.value != "self":
+            return None
+        method = owner.methods.get(func.attr.value)
+        return method if method is not None and method_binding(method.node) is None else None
+
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))
 

@@ -58,6 +58,10 @@ class Effects(InterpreterState):
             return self.read_row(api, node)
         if effect == "open":
             mode = self.argument(node, row.mode) if row.mode is not None else None
+            if not row.target:  # `target.open("w")` of an object standing for its file
+                place = self.receiver_place(node)
+                return self.open_file(None, mode, node,
+                                      fixed=Text(place) if place is not None else None)
             path = self.argument(node, row.target[0])
             return self.open_file(path, mode, node, fixed=self.remote_path(path, node))
         if effect == "handle":

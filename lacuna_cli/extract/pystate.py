@@ -18,7 +18,7 @@ import libcst as cst
 from lacuna_cli.extract.catalog import Api
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
-from lacuna_cli.extract.pyvalues import Data, Function, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
 from lacuna_cli.models import FileProblem, Location, Resource, Transform
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class InterpreterState:
     inlined: set[Function]  # methods interpreted where an instance calls them
     inline_results: dict[tuple[object, ...], Value | None]
     method_depth: int
+    method_classes: list[ProjectClass | None]  # the class of each method being summarised
     summaries: dict[Function, Summary | None]
     defined: list[Function]
     returns: list[list[Value | None]]  # one list per function being summarised

@@ -165,6 +165,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
         self.inline_results: dict[tuple[object, ...], Value | None] = {}
         self.method_depth = 0
+        self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
@@ -334,9 +335,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.type_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
+        self.method_classes.append(self.owner_class(function))
         try:
             self.suite(node.body)
         finally:
+            self.method_classes.pop()
             returns = self.returns.pop()
             capture = self.graph.captures.pop()
             self.env, self.statement, self.fresh = saved
@@ -931,6 +934,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         model_read = self.manager_write(node) or self.model_arguments(node)
         if model_read is not None:
             return model_read
+        own = self.own_method(func)
+        placeholder = self.env.get("self")
+        if own is not None and placeholder is not None:
+            return self.call_inline(own, node, (placeholder,))  # `self.output()` in a method
+            # no code of this file calls: interpreted there, `self` still unknown
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if self.executes_statement(method, node):  # `session.execute(insert(C), rows)`
