@@ -308,6 +308,7 @@ def test_a_payload_passed_by_position_is_sent(tmp_path: Path, lacuna) -> None:
 BROKERS = '''import json
 
 import pandas as pd
+from confluent_kafka import Producer
 from kafka import KafkaProducer
 
 rows = pd.read_csv("data/customers.csv").to_dict(orient="records")
@@ -320,6 +321,10 @@ for rec in rows:
     listed.send("acme.customers", value=json.dumps(rec).encode())
     joined.send("acme.customers", json.dumps(rec).encode())
     ours.send("crm.customers.v1", json.dumps(rec).encode())
+vendor = Producer({"bootstrap.servers": "kafka.partner-crm.example:9093", "acks": "all"})
+own = Producer({"bootstrap.servers": "kafka-0.streams.svc:9092"})
+vendor.produce("acme.customers", value=json.dumps(rows))
+own.produce("crm.customers.v1", value=json.dumps(rows))
 '''
 
 
@@ -330,10 +335,12 @@ def test_a_topic_on_a_partners_brokers_is_outside(tmp_path: Path, lacuna) -> Non
                                                "data/customers.csv": CUSTOMERS})
     assert {line: (f["operation"]["destination"]["name"], f["decision"]["allowed"])
             for line, f in found.items()} == {
-        12: ("kafka://events.partner-crm.example/acme.customers", False),
-        13: ("kafka://kafka-2.partner-crm.example/acme.customers", False),
-        14: ("kafka://kafka-1.partner-crm.example/acme.customers", False),
-        15: ("kafka:crm.customers.v1", True)}
+        13: ("kafka://events.partner-crm.example/acme.customers", False),
+        14: ("kafka://kafka-2.partner-crm.example/acme.customers", False),
+        15: ("kafka://kafka-1.partner-crm.example/acme.customers", False),
+        16: ("kafka:crm.customers.v1", True),
+        19: ("kafka://kafka.partner-crm.example/acme.customers", False),  # confluent's config
+        20: ("kafka:crm.customers.v1", True)}
 
 
 HELPER_FORMS = {"jobs/sync.py": '''import csv

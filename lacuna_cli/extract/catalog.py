@@ -72,6 +72,8 @@ class Row(BaseModel):
     # (and a send with `sql`: what it sends when the call has no query)
     via: list[ArgRef] = Field(default_factory=list)  # the connection or engine a table is
     # written through (`to_sql(name, con)`): a table of a server outside is that server's
+    setting: str | None = None  # `client`: the key of a settings dict given as `target` that
+    # names the server (`Producer({"bootstrap.servers": host})`)
     stored_at: list[ArgRef] = Field(default_factory=list)  # where a table's files are kept
     # when the call names it (`saveAsTable(name, path=p)`): the data is written there
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";

@@ -595,6 +595,8 @@ class Effects(InterpreterState):
             return self.receiver_place(node)
         expression = self.argument(node, api.row.target[0])
         given = self.value(expression) if expression is not None else None
+        if isinstance(given, Record) and api.row.setting is not None:
+            given = given.get(api.row.setting)  # `Producer({"bootstrap.servers": host})`
         # a URL from the environment is the deployment's own database, unless the code's
         # fallback names a server outside (then that is where it goes by default)
         written = given.value if isinstance(given, Text) else \
