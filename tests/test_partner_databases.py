@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna, write_files
+from tests.conftest import operation_rows, run_lacuna, write_files
 
 PEOPLE = "customer_id,first_name,email,phone\n1,Ada,ada@example.com,555\n"
 JOB = '''\
@@ -57,3 +57,27 @@ def test_rows_written_into_a_partners_database_are_blocked(tmp_path: Path) -> No
         21: ("customers_copy", True),
         24: ("postgresql://db.partner.example.com/crm/t", False),
     }
+
+
+def test_an_engine_made_from_a_url_object_is_that_servers(tmp_path: Path) -> None:
+    """`create_engine(URL.create("postgresql", host=...))` and `make_url(text)`: the engine's
+    server is the URL's (the tables written through them were the organisation's own)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "load.py": '''\
+import pandas as pd
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, make_url
+
+people = pd.read_csv("data/customers.csv")
+partner = create_engine(URL.create("postgresql+psycopg2", username="acme", password="x",
+                                   host="db.partner-crm.example", database="inbound"))
+people.to_sql("contacts", partner, if_exists="append")
+reseller = create_engine(make_url("mysql+pymysql://u:p@mysql.reseller.example/inbound"))
+people.to_sql("people", reseller)
+ours = create_engine(URL.create("postgresql", host="10.2.0.4", database="crm"))
+people.to_sql("people", ours)
+'''})
+    writes = {(line, dest, allowed) for _, line, action, _, dest, allowed in operation_rows(project)
+              if action in ("write", "export")}
+    assert writes == {(8, "postgresql://db.partner-crm.example/contacts", False),
+                      (10, "mysql://mysql.reseller.example/inbound/people", False),
+                      (12, "people", True)}

@@ -597,6 +597,8 @@ class Effects(InterpreterState):
         given = self.value(expression) if expression is not None else None
         if isinstance(given, Record) and api.row.setting is not None:
             given = given.get(api.row.setting)  # `Producer({"bootstrap.servers": host})`
+        if isinstance(given, Symbol) and given.place is not None:
+            given = Text(given.place)  # `create_engine(URL.create("postgresql", host=h))`
         # a URL from the environment is the deployment's own database, unless the code's
         # fallback names a server outside (then that is where it goes by default)
         written = given.value if isinstance(given, Text) else \
