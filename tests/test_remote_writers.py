@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna, write_files
+from tests.conftest import operation_rows, run_lacuna, write_files
 
 PEOPLE = "customer_id,first_name,email,phone\n1,Ada,ada@example.com,555\n"
 JOBS = {
@@ -176,12 +176,8 @@ def test_a_path_written_through_a_remote_filesystem_is_that_stores(tmp_path: Pat
     """s3fs, gcsfs, `fsspec.filesystem("s3")` and Arrow's `fs.S3FileSystem` take a bucket and
     key without a scheme: each write was a project file, allowed."""
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": REMOTE_FILESYSTEMS})
-    run = run_lacuna("check", ".", "--format", "json", cwd=project)
-    assert run.code == 1, run.stderr
-    written = {f["operation"]["location"]["line"]: (f["operation"]["destination"]["name"],
-                                                     f["decision"]["allowed"])
-               for f in json.loads(run.stdout)["findings"]
-               if f["operation"]["action"] in ("write", "export")}
+    written = {line: (dest, allowed) for _, line, action, _, dest, allowed
+               in operation_rows(project) if action in ("write", "export")}
     assert written == {11: ("s3://partner-drop/acme/customers.csv", False),
                        14: ("gs://partner-drop/acme/customers.csv", False),
                        15: ("reports/customers.csv", True),
