@@ -74,15 +74,22 @@ class Classes(InterpreterState):
             else None
 
     def own_method(self, func: cst.BaseExpression) -> Function | None:
-        """The method of its own class that a method summarised on its own calls on `self`
-        (`self.output()` in a Luigi task's `run`, which the framework calls): interpreted
-        there, with `self` still unknown."""
+        """The method of its own class, taking nothing but `self`, that a method summarised
+        on its own calls on `self` (`self.output()` in a Luigi task's `run`, which the
+        framework calls): interpreted there, with `self` still unknown. A method given
+        arguments stays a call of an unknown object's method, as before."""
         owner = self.method_classes[-1] if self.method_classes else None
         if owner is None or not isinstance(func, cst.Attribute) or not isinstance(
                 func.value, cst.Name) or func.value.value != "self":
             return None
         method = owner.methods.get(func.attr.value)
-        return method if method is not None and method_binding(method.node) is None else None
+        if method is None or method_binding(method.node) is not None:
+            return None
+        params = method.node.params
+        takes_self_only = len(params.params) == 1 and not (
+            params.posonly_params or params.kwonly_params or params.star_kwarg
+            or isinstance(params.star_arg, cst.Param | cst.ParamStar))
+        return method if takes_self_only else None
 
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))
