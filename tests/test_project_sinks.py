@@ -134,3 +134,34 @@ def test_each_call_of_a_helper_is_its_own_operation_and_the_data_free_twin_goes(
     ids = [f["operation"]["id"] for f in document["findings"]]
     assert len(ids) == len(set(ids))
     assert run.code == 1
+
+
+def test_a_helper_of_another_file_that_prints_what_it_is_given_logs_it(tmp_path: Path) -> None:
+    """`def debug_dump(frame): print(frame.head())` in a shared module: the customers a job
+    hands it reach the log. The helper touched no data of its own, so the call was never
+    followed, and a helper that prints only a constant stays silent."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "", "data/customers.csv": PEOPLE,
+        "etl/debugging.py": '''import logging
+
+log = logging.getLogger(__name__)
+
+
+def debug_dump(frame, rows=20):
+    print(frame.head(rows).to_string())
+
+
+def note(step):
+    log.info("finished %s", step)
+''',
+        "etl/job.py": '''import pandas as pd
+
+from etl.debugging import debug_dump, note
+
+customers = pd.read_csv("data/customers.csv")
+debug_dump(customers)
+note("load")
+'''})
+    exports = {(path, line, dest, allowed) for path, line, action, _, dest, allowed
+               in operation_rows(project, "etl/job.py") if action == "export"}
+    assert exports == {("etl/debugging.py", 7, "stdout", False)}

@@ -143,6 +143,35 @@ def test_a_class_the_module_uses_is_kept_whole() -> None:
     assert relevant_source(source, ast.parse(source), load_catalog()) == source
 
 
+HANDED_TO_A_CLASS = '''import pandas as pd
+
+
+class Reporter:
+    def __init__(self, frame):
+        self.frame = frame
+
+    def show(self):
+        print(self.frame.to_string())
+
+
+customers = pd.read_csv("data/customers.csv")
+Reporter(customers).show()
+'''
+
+
+def test_data_handed_to_a_class_keeps_the_class_whole(monkeypatch) -> None:
+    """A frame given to a class of the file: its methods run with the frame, so a method
+    that only prints it (no entry point in its text) is kept. The slice had blanked it, and
+    the customers printed were found in the whole module only."""
+    context = python_extractor.PythonContext(root=Path("/project"))
+    sliced = python_extractor.extract_python(HANDED_TO_A_CLASS, "report.py", context)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, *_: source)
+    whole = python_extractor.extract_python(HANDED_TO_A_CLASS, "report.py", context)
+    assert sliced == whole
+    assert [(op.location.line, op.action) for op in sliced.operations
+            if op.action == "export"] == [(9, "export")]
+
+
 def test_only_the_helpers_that_touch_data_seed_the_slice(tmp_path: Path) -> None:
     """A project module imported everywhere holds one loader and a string helper: a statement
     calling the loader is kept, one calling only the string helper is blanked (counting the

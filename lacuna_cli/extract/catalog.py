@@ -298,6 +298,15 @@ class Catalog:
                          if receiver != "writer" and api.row.does in ("write", "send"))
 
     @cached_property
+    def log_calls(self) -> frozenset[str]:
+        """The last names of the calls that send to a log (`print`, `info`, `echo` ...): a
+        helper of another file calling one with its parameter logs what its callers pass."""
+        return frozenset(pattern.rsplit(".", 1)[-1] for _, parsed in self.files
+                         for row in parsed.functions
+                         if (row.category or parsed.category) == "log"
+                         for pattern in row.match if "*" not in pattern.rsplit(".", 1)[-1])
+
+    @cached_property
     def hold_methods(self) -> frozenset[str]:
         """Methods that put data into the object they are called on (`ws.append(row)`,
         `msg.attach(part)`): a statement calling one changes that object."""

@@ -148,6 +148,16 @@ def may_tell_data(qualname: str, importer: str, root: Path, catalog: Catalog,
     return False
 
 
+def _logs(node: ast.AST, log_calls: frozenset[str]) -> bool:
+    """Whether `node` is a call of a log (`print(...)`, `log.info(...)`)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr \
+        if isinstance(func, ast.Attribute) else None
+    return name in log_calls
+
+
 def _imports(statements: Sequence[ast.AST]) -> Iterator[ast.Import | ast.ImportFrom]:
     """The import statements among `statements` and the blocks nested in them (a function's
     `from etl.partner import send_report` too), without visiting any expression: this runs on
@@ -224,7 +234,8 @@ def _facts_of(path: Path, file: tuple[str, str], catalog: Catalog) -> _Facts:
                       touches))
     imports = tuple(_imports(tree.body))
     libraries = frozenset(name for statement in imports for name in module_binds(statement))
-    found = _FACTS[key] = _Facts(imports, tuple(units), libraries, *_passing(tree))
+    found = _FACTS[key] = _Facts(imports, tuple(units), libraries,
+                                 *_passing(tree, catalog.log_calls))
     return found
 
 
@@ -250,9 +261,11 @@ def _touching_names(facts: _Facts, imported: DataHelpers) -> frozenset[str]:
     return frozenset(touching - (facts.libraries - imported.names))
 
 
-def _passing(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], bool]:
-    """A module's top-level classes, the names that may hand back data they are given (see
-    `_Exports.passing`), and whether it imports `*`."""
+def _passing(tree: ast.Module, log_calls: frozenset[str]
+             ) -> tuple[frozenset[str], frozenset[str], bool]:
+    """A module's top-level classes, the names that may hand back or log data they are given
+    (see `_Exports.passing`: `def dump(df): print(df.head())` logs what its callers pass), and
+    whether it imports `*`."""
     classes = {s.name for s in tree.body if isinstance(s, ast.ClassDef)}
     passing: set[str] = set()
     star = False
@@ -267,8 +280,8 @@ def _passing(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], bool]:
                                       arguments.kwarg) if a is not None}
             if any(isinstance(node, ast.Name) and node.id in params
                    for result in ast.walk(statement)
-                   if isinstance(result, ast.Return | ast.Yield | ast.YieldFrom)
-                   and result.value is not None
-                   for node in ast.walk(result.value)):
+                   if (isinstance(result, ast.Return | ast.Yield | ast.YieldFrom)
+                       and result.value is not None) or _logs(result, log_calls)
+                   for node in ast.walk(result)):
                 passing.add(statement.name)
     return frozenset(classes), frozenset(passing), star

@@ -132,6 +132,7 @@ def _kept(units: list[_Unit]) -> set[int]:
     # Any other class is kept member by member, as the interpreter summarises them one by one.
     used = {header for header, inside in members.items() for name in units[header].binds
             if set(mentioned_by.get(name, ())) - {header, *inside}}
+    classes = {name: header for header in used for name in units[header].binds}
 
     def onwards(i: int) -> Iterator[int]:
         """Units mentioning what `i` binds, and the whole of a used class reached (with the
@@ -141,6 +142,10 @@ def _kept(units: list[_Unit]) -> set[int]:
             mentioning = (u for u in mentioning if units[u].owner is None
                           and not units[u].header)
         yield from mentioning
+        if units[i].owner is None and not units[i].header:
+            # `Reporter(customers).show()`: the data is handed to the class, whose methods
+            # then run with it
+            yield from (classes[name] for name in units[i].mentions & classes.keys())
         owner = units[i].owner
         if i in used:
             yield from members[i]
