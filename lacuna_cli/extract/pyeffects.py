@@ -651,12 +651,13 @@ class Effects(InterpreterState):
                 if reason is None:  # `read_sql_table("feed", eng, schema="analytics")`
                     return self.read(None, node, named=(self.in_schema(table, node), None),
                                      columns=columns)
-            if row.kind == "url" and target is not None:  # `client.get("/people")`
+            base = self.receiver_place(node) if row.kind == "url" else None
+            if target is not None and base is not None and "://" in base:
+                # `client.get("/people")` of a client made with a base URL
                 address, reason = self.resource_of(target, node, "url")
-                based = self.under_base(address, self.receiver_place(node)) \
-                    if reason is None else None
-                if based is not None:
-                    return self.read(None, node, named=(based, None), columns=columns)
+                based = self.under_base(address, base) if reason is None else None
+                return self.read(None, node, named=(based or address, reason),
+                                 columns=columns)
             return self.read(target, node, kind=row.kind, columns=columns)
         named = self.named(api, node, row.target, row.name, row.kind)
         return self.read(None, node, named=named, columns=columns)

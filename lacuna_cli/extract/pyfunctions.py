@@ -83,7 +83,7 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
               capture: Capture, graph: FlowGraph) -> Summary:
     """The summary of a body interpreted with placeholders; `returns` are its returned values
     (a list of frames or documents it collected is the data collected in it)."""
-    returns = [_collected(v) for v in returns]
+    returns = [collected(v) for v in returns]
     data = [v for v in returns if isinstance(v, Data)]
     by_node = {p.node: p for p in params}
     incoming: dict[str, list[LineageEdge]] = {}
@@ -156,7 +156,7 @@ class CallSite:
         the classification of everything passed in."""
         graph = self.host.graph
         for param, given, _ in self.arguments.values():
-            value = _collected(given)
+            value = collected(given)
             if isinstance(value, Data) and value.node != param.node:
                 graph.edge(value.node, param.node, "derive", self.location)
             elif param.placeholder.name in self.host.read_paths:
@@ -171,7 +171,7 @@ class CallSite:
         if resource.name not in self.arguments:
             return [resource], None  # another function's parameter: still a placeholder
         _param, given, shown = self.arguments[resource.name]
-        value = _collected(given)
+        value = collected(given)
         outer = raw_placeholder(value)
         if outer is not None:
             self.host.path_kinds.setdefault(outer.name,
@@ -287,7 +287,7 @@ class CallSite:
                     resources[0].columns or None)
 
 
-def _collected(value: Value | None) -> Value | None:
+def collected(value: Value | None) -> Value | None:
     """What a list or dict literal passed as an argument carries: the data put into it
     (`send({"emails": df.email.tolist()})` passes the emails), else the value itself."""
     return value.data if isinstance(value, Frames) and value.data is not None else value

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from lacuna_cli.extract.pyflow import is_placeholder
-from lacuna_cli.extract.pyfunctions import Summary, write_action
+from lacuna_cli.extract.pyfunctions import Summary, collected, write_action
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Dynamic, Symbol, Text, Value
 from lacuna_cli.models import Operation, Resource
 
 from lacuna_cli.extract.pyimports import Constants, Returned
@@ -84,8 +84,8 @@ class ProjectSinks(InterpreterState):
         method is summarised with the instance those make and this call's constants, so a
         place the instance keeps on `self` is told (what cannot be is computed at run
         time)."""
-        kept = tuple((key, value.data if isinstance(value, Frames) and value.data else value)
-                     for key, value in self.kept_arguments(node))  # `json={"rows": rows}`
+        kept = tuple((key, collected(value))  # `json={"rows": rows}`
+                     for key, value in self.kept_arguments(node))
         if not any(isinstance(v, Data | Text | Dynamic) or (isinstance(v, Symbol) and v.project)
                    for _, v in kept):
             return
