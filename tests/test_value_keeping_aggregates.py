@@ -90,3 +90,21 @@ def test_columns_kept_only_for_safety_do_not_stop_a_summary_lowering() -> None:
     listed = aggregated(ColumnFlow(column="region", sources=("region",)),
                         ColumnFlow(column="emails", sources=("email",)))
     assert listed.tier == Tier.PROPRIETARY and "PII" in listed.tags
+
+
+def test_the_least_or_greatest_value_is_a_value(tmp_path: Path) -> None:
+    """`max(df["email"])` and `np.min(...)` hand out one of the e-mails: they were numbers
+    about the data, PUBLIC, sent to a partner; `len(df)` and `np.mean` stay summaries."""
+    project = write_files(tmp_path, {"data/customers.csv": CUSTOMERS, "report.py": '''\
+import numpy as np
+import pandas as pd
+import requests
+
+df = pd.read_csv("data/customers.csv")
+requests.post("https://api.partner.example/top", json={"newest": max(df["email"])})
+requests.post("https://api.partner.example/low", json={"first": np.min(df["email"].to_numpy())})
+requests.post("https://api.partner.example/n", json={"n": len(df), "ltv": np.mean(df["ltv"])})
+'''})
+    assert _exports(project) == {"https://api.partner.example/top": False,
+                                 "https://api.partner.example/low": False,
+                                 "https://api.partner.example/n": True}
