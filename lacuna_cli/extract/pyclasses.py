@@ -67,11 +67,11 @@ class Classes(InterpreterState):
     def owner_class(self, function: Function) -> ProjectClass | None:
         """The class of this file a plain method belongs to (None for a function, a static or
         class method)."""
-        owner = self.globals.get(function.name.rpartition(".")[0])
+        class_name, _, method = function.name.rpartition(".")
+        owner = self.globals.get(class_name)
         if not isinstance(owner, ProjectClass) or method_binding(function.node) is not None:
             return None
-        return owner if owner.methods.get(function.name.rpartition(".")[2]) is function \
-            else None
+        return owner if owner.methods.get(method) is function else None
 
     def own_method(self, func: cst.BaseExpression) -> Function | None:
         """The method of its own class, taking nothing but `self`, that a method summarised

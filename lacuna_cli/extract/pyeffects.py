@@ -148,11 +148,16 @@ class Effects(InterpreterState):
                 self.value(arg.value)
             return Symbol(qualname, place=self.server(api, node))
         if effect == "dynamic":
-            fallback = self.value(self.arg(node, 1, "default") or cst.Name("None"))
             return Dynamic(row.reason or f"value of `{qualname}` known only at run time",
-                           external=True,
-                           default=fallback.value if isinstance(fallback, Text) else None)
+                           external=True, default=self.fallback_text(node))
         return self.unknown_call(qualname, node)
+
+    def fallback_text(self, node: cst.Call) -> str | None:
+        """The text a lookup falls back to, given second or as `default=`
+        (`os.getenv("DB_URL", "postgresql://…")`, `os.environ.get(...)`), if it is text."""
+        expression = self.arg(node, 1, "default")
+        fallback = self.value(expression) if expression is not None else None
+        return fallback.value if isinstance(fallback, Text) else None
 
     def apply_method(self, api: Api, data: Data, node: cst.Call) -> Value | None:
         """A method that writes or sends the data it is called on (`df.to_csv(p)`,

@@ -935,8 +935,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if model_read is not None:
             return model_read
         own = self.own_method(func)
-        placeholder = self.env.get("self")
-        if own is not None and placeholder is not None:
+        if own is not None and (placeholder := self.env.get("self")) is not None:
             return self.call_inline(own, node, (placeholder,))  # `self.output()` in a method
             # no code of this file calls: interpreted there, `self` still unknown
         if isinstance(func, cst.Attribute):
@@ -1501,11 +1500,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if api is not None and api.row.does == "write" and api.row.target:
             target = self.resource_of(self.argument(node, api.row.target[0]), node, api.row.kind)
             self.write([], target, node)  # a frame we could not follow is still written
-        if method == "get" and dynamic.default is None and len(node.args) > 1:
+        if method == "get" and dynamic.default is None:
             # `os.environ.get("DB_URL", "postgresql://...")`: what the code falls back to
-            fallback = self.value(node.args[1].value)
-            if isinstance(fallback, Text):
-                return replace(dynamic, default=fallback.value)
+            fallback = self.fallback_text(node)
+            if fallback is not None:
+                return replace(dynamic, default=fallback)
         return dynamic
 
     # ---- helpers ----------------------------------------------------------------------------
