@@ -124,3 +124,26 @@ def test_the_nodes_the_extractor_asks_about_all_have_a_start() -> None:
 
     module.visit(Visitor())
     assert Visitor.seen > 50
+
+
+
+BADLY_PRINTED = ("import os\n\n\ndef probe():\n    try:\n        os.stat('x')\n"
+                 "    except OSError :\n        pass\n\nwith open('out.txt', 'w') as out:\n"
+                 "    out.write('x')\n")
+
+
+def test_a_statement_libcst_prints_differently_shifts_no_later_line() -> None:
+    """libcst prints `except OSError :` without the space before the colon, so the function
+    cannot be placed in the source by its text and the whole module is generated: lines and
+    columns are then read in that generated text, and the write after it stays at (11, 4)."""
+    module = parse_cst(BADLY_PRINTED)
+    assert module.code != BADLY_PRINTED
+    starts = NodeStarts(module, BADLY_PRINTED)
+    probe, block = module.body[1], module.body[2]
+    assert isinstance(probe, cst.FunctionDef) and isinstance(block, cst.With)
+    assert starts.at(probe.name) == (4, 4)
+    statement = block.body.body[0]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    write = statement.body[0]
+    assert isinstance(write, cst.Expr)
+    assert starts.at(write.value) == (11, 4)

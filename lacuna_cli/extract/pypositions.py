@@ -67,21 +67,22 @@ class NodeStarts:
     def __init__(self, module: cst.Module, source: str | None = None) -> None:
         self._module = module
         self._starts: dict[cst.CSTNode, int] = {}  # node -> character offset in the source
+        # A node the interpreter made -> the written node it stands for and its statement.
+        self._aliases: dict[cst.CSTNode, tuple[cst.CSTNode, cst.CSTNode | None]] = {}
         # Top-level statements not generated yet, and where those generated begin and end.
         self._pending = set(range(len(module.body))) if source is not None else set()
         self._placed: dict[int, tuple[int, int]] = {}
         self._placed_order: list[int] = []  # the indexes in `_placed`, ascending
         self._owner: dict[cst.CSTNode, int] | None = None  # statement node -> top-level index
-        if source is None:
-            source = self._generate_whole()
-        self._source = source
-        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(source))]
+        self._source = source if source is not None else self._generate_whole()
+        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(self._source))]
 
     def alias(self, node: cst.CSTNode, like: cst.CSTNode, near: cst.CSTNode | None = None
               ) -> None:
         """Place a node the interpreter made itself (a call it reads a call as) where `like`
         is written (`near`: the statement being interpreted, see `at`)."""
-        self._starts[node] = self._offset(like, near)
+        if like is not node:
+            self._aliases[node] = (like, near)
 
     def at(self, node: cst.CSTNode, near: cst.CSTNode | None = None) -> tuple[int, int]:
         """Where `node` starts; `near` is a statement that probably holds it (the one being
@@ -91,6 +92,8 @@ class NodeStarts:
         return line, offset - self._line_starts[line - 1]
 
     def _offset(self, node: cst.CSTNode, near: cst.CSTNode | None) -> int:
+        while node in self._aliases:
+            node, near = self._aliases[node]
         found = self._starts.get(node)
         if found is not None:
             return found
@@ -131,12 +134,22 @@ class NodeStarts:
             if after < len(self._placed_order) else len(self._source)
         start = self._source.find(text, low, high)
         if start < 0 or self._source.find(text, start + 1, high) >= 0:
-            self._pending.clear()
-            self._generate_whole()
+            self._fall_back_to_whole()
             return
         self._placed[index] = (start, start + len(text))
         insort(self._placed_order, index)
         self._record(state, start)
+
+    def _fall_back_to_whole(self) -> None:
+        """Generate the whole module and read every start in its text from now on: where
+        libcst prints a statement other than it is written (`except OSError :` loses its
+        space), offsets in the generated text read against the source would shift every
+        later column. Starts already given keep their line and column: the generated text
+        differs only inside the statement that could not be placed."""
+        self._pending.clear()
+        self._starts.clear()
+        self._source = self._generate_whole()
+        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(self._source))]
 
     def _generate_whole(self) -> str:
         state = self._state()
