@@ -8,7 +8,6 @@ can enter; the server exits after `LACUNA_HOOK_IDLE_SECONDS` (default 600) witho
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -23,7 +22,6 @@ def preload() -> None:
     """Everything a check imports, loaded once before the first fork, then moved out of the
     collector's sight (`gc.freeze`): a child's collections then never walk the imported modules,
     nor touch, and so copy, the pages they share with the server."""
-    import gc
     import importlib
     from contextlib import suppress
 
@@ -35,12 +33,13 @@ def preload() -> None:
     import lacuna_cli.output.reports
     import lacuna_cli.policy.embedded
     import lacuna_cli.scan
+    from lacuna_cli.gcpause import freeze_for_good
 
     lacuna_cli.cli.command()  # built once; typer imports the modules that build it here
     with suppress(ImportError):  # and these while it converts arguments (this typer has them)
         importlib.import_module("typer._adapters")
     warm_shipped()
-    gc.freeze()
+    freeze_for_good()
 
 
 def warm_shipped() -> None:
@@ -87,22 +86,29 @@ def bind(path: Path) -> socket.socket | None:
     return server
 
 
+def decode_request(message: bytes) -> tuple[list[str], str, dict[str, str]]:
+    """(arguments, directory, environment) of `hook_client.encode_request`'s message."""
+    cwd, count, *rest = map(os.fsdecode, message.split(b"\0"))
+    argv, entries = rest[:int(count)], rest[int(count):]
+    return argv, cwd, dict(entry.split("=", 1) for entry in entries)
+
+
 def serve_one(connection: socket.socket) -> None:
     """In the forked child: become the client's process and run the CLI."""
     message, fds, _flags, _addr = socket.recv_fds(connection, MAX_REQUEST, 3)
     while chunk := connection.recv(65536):
         message += chunk
-    request = json.loads(message)
+    argv, cwd, env = decode_request(message)
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
-    os.chdir(request["cwd"])
+    os.chdir(cwd)
     os.environ.clear()
-    os.environ.update(request["env"])
+    os.environ.update(env)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     from lacuna_cli.cli import main
 
-    sys.argv = ["lacuna", *request["argv"]]
+    sys.argv = ["lacuna", *argv]
     code = 2
     try:
         main()

@@ -37,6 +37,18 @@ def test_a_pool_worker_starts_frozen_with_spaced_collections() -> None:
     assert shown == f"{EXTRACTION_THRESHOLDS} True"
 
 
+def test_a_process_frozen_for_good_stays_frozen_after_extracting() -> None:
+    """The hook server freezes what it imported before it forks children; a child's check
+    extracts with collections spaced and must not put the server's imports back in sight."""
+    code = ("import gc; from lacuna_cli.gcpause import freeze_for_good, collections_spaced; "
+            "freeze_for_good(); frozen = gc.get_freeze_count()\n"
+            "with collections_spaced(): kept = [[i] for i in range(1000)]\n"
+            "print(gc.get_freeze_count() >= frozen > 0)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert shown == "True"
+
+
 def test_files_analysed_inside_a_pause_are_still_collected() -> None:
     """A check pauses the collector from its cache read to its decisions; a file it analyses
     in process makes cyclic garbage, which must be collected meanwhile."""

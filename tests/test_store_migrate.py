@@ -32,3 +32,26 @@ def test_a_database_of_a_newer_lacuna_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="database schema 99 is newer than this lacuna"), \
             open_store(db, write=True):
         pass
+
+
+def test_a_database_older_than_a_table_reads_as_holding_nothing_of_it(tmp_path: Path) -> None:
+    """Read without migrating (`lacuna audit`, `lineage` open read-only), a database a Lacuna
+    without the known-classification and history tables wrote answers with nothing; the next
+    write creates them."""
+    from lacuna_cli.store import has_table
+    from lacuna_cli.store.history import history_rows
+    from lacuna_cli.store.known import CENTRAL, last_fetch, load
+
+    db = tmp_path / "lacuna.duckdb"
+    with open_store(db, write=True) as connection:
+        assert has_table(connection, CENTRAL) and has_table(connection, "resource_history")
+        for table in (CENTRAL, "catalog_entries", "resource_history"):
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_digest'")
+    with open_store(db) as connection:
+        assert not has_table(connection, CENTRAL) and has_table(connection, "audit_log")
+        assert load(connection, CENTRAL) == [] and last_fetch(connection) is None
+        assert history_rows(connection) == []
+    with open_store(db, write=True) as connection:
+        assert load(connection, "catalog_entries") == [] and history_rows(connection) == []
+        assert connection.execute(f"SELECT count(*) FROM {CENTRAL}").fetchone() == (0,)

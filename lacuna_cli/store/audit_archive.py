@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from lacuna_cli.store.audit_records import COLUMNS_SQL, read_rows
 from lacuna_cli.errors import LacunaError
-from lacuna_cli.store import one_row, transaction
+from lacuna_cli.store import has_table, one_row, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -89,9 +89,7 @@ def quoted(path: Path) -> str:
 
 def _manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str, str]]:
     """name -> (first seq, last seq, SHA-256, state); empty for a database older than it."""
-    (present,) = one_row(connection.execute("SELECT count(*) FROM duckdb_tables() WHERE "
-                                            "table_name = 'audit_archives'").fetchone())
-    if not present:
+    if not has_table(connection, "audit_archives"):
         return {}
     rows = connection.execute("SELECT name, first_seq, last_seq, sha256, state "
                               "FROM audit_archives").fetchall()

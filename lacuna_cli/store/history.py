@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from lacuna_cli.store import insert_columns, one_row
+from lacuna_cli.store import has_table, insert_columns
 
 if TYPE_CHECKING:
     import duckdb
@@ -17,9 +17,7 @@ COLUMNS = ("id", "name", "tier", "tags", "written_by", "sources", "learned_at", 
 
 def history_rows(connection: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     """Every stored entry as a row of `COLUMNS` ([] in a database older than the table)."""
-    (present,) = one_row(connection.execute("SELECT count(*) FROM information_schema.tables "
-                                            "WHERE table_name = ?", [TABLE]).fetchone())
-    if not present:
+    if not has_table(connection, TABLE):
         return []
     rows = connection.execute(f'SELECT {", ".join(map(_quoted, COLUMNS))} FROM {TABLE}')
     return rows.fetchall()

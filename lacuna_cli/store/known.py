@@ -1,7 +1,7 @@
 """Known classifications in the DuckDB file: imported catalogs (`catalog_entries`, replaced per
 imported file) and the central store's answers (`central_cache`, with when they were fetched).
 
-The tables are created on first write; a database without them knows nothing yet.
+A database older than these tables, opened to read, knows nothing yet.
 """
 
 from __future__ import annotations
@@ -11,36 +11,14 @@ from typing import TYPE_CHECKING
 
 from lacuna_cli.classify.known import Known
 from lacuna_cli.models import Tier
-from lacuna_cli.store import insert_columns
+from lacuna_cli.store import has_table, insert_columns
 
 if TYPE_CHECKING:
     import duckdb
 
 CATALOG = "catalog_entries"
 CENTRAL = "central_cache"
-FIELDS = ("key", "tier", "tags", "columns", "layer", "origin", "why")
-TABLES = {
-    # `source`: the imported file as named on the command line.
-    CATALOG: f"""CREATE TABLE IF NOT EXISTS {CATALOG} (
-        source VARCHAR NOT NULL, key VARCHAR NOT NULL, tier VARCHAR NOT NULL,
-        tags VARCHAR[] NOT NULL, columns VARCHAR NOT NULL, layer VARCHAR NOT NULL,
-        origin VARCHAR NOT NULL, why VARCHAR NOT NULL, imported_at VARCHAR NOT NULL)""",
-    # One row per resource the central store knew when last asked, and when that was.
-    CENTRAL: f"""CREATE TABLE IF NOT EXISTS {CENTRAL} (
-        key VARCHAR NOT NULL, tier VARCHAR NOT NULL, tags VARCHAR[] NOT NULL,
-        columns VARCHAR NOT NULL, layer VARCHAR NOT NULL, origin VARCHAR NOT NULL,
-        why VARCHAR NOT NULL, fetched_at VARCHAR NOT NULL)""",
-}
-
-
-def ensure(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in TABLES.values():
-        connection.execute(statement)
-
-
-def present(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return connection.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                              "table_name = ?", [table]).fetchone() != (0,)
+FIELDS = ("key", "tier", "tags", "columns", "layer", "origin", "why")  # both tables: store.SCHEMA
 
 
 def row(entry: Known, **extra: str) -> dict[str, object]:
@@ -50,7 +28,7 @@ def row(entry: Known, **extra: str) -> dict[str, object]:
 
 
 def load(connection: duckdb.DuckDBPyConnection, table: str) -> list[Known]:
-    if not present(connection, table):
+    if not has_table(connection, table):
         return []
     columns = ", ".join(FIELDS)
     return [Known(key, Tier(tier), tuple(tags), {c: tuple(t) for c, t in
@@ -62,7 +40,6 @@ def load(connection: duckdb.DuckDBPyConnection, table: str) -> list[Known]:
 def replace_catalog(connection: duckdb.DuckDBPyConnection, source: str, entries: list[Known],
                     imported_at: str) -> None:
     """A file imported again replaces what it said before."""
-    ensure(connection)
     connection.execute(f"DELETE FROM {CATALOG} WHERE source = ?", [source])
     insert_columns(connection, CATALOG, ("source", *FIELDS, "imported_at"),
                    [row(e, source=source, imported_at=imported_at) for e in entries])
@@ -72,7 +49,6 @@ def cache_central(connection: duckdb.DuckDBPyConnection, asked: list[str], entri
                   fetched_at: str) -> None:
     """The central store's answer for `asked`: what it knows now replaces what was cached for
     those resources (a resource it no longer knows leaves the cache)."""
-    ensure(connection)
     connection.execute(f"DELETE FROM {CENTRAL} WHERE key IN (SELECT unnest($1))", [asked])
     insert_columns(connection, CENTRAL, (*FIELDS, "fetched_at"),
                    [row(e, fetched_at=fetched_at) for e in entries])
@@ -86,7 +62,7 @@ def cached_central(connection: duckdb.DuckDBPyConnection, keys: list[str]) -> li
 
 def last_fetch(connection: duckdb.DuckDBPyConnection) -> str | None:
     """When the central store was last asked (None: never)."""
-    if not present(connection, CENTRAL):
+    if not has_table(connection, CENTRAL):
         return None
     row_ = connection.execute("SELECT value FROM meta WHERE key = 'central_fetched_at'"
                               ).fetchone()
