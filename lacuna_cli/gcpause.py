@@ -26,8 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Allocations between young collections, then young collections per older one, while files are
-# extracted (Python's defaults: 700, 10, 10).
-EXTRACTION_THRESHOLDS = (10_000, 10, 10)
+# extracted (Python's defaults: 700, 10, 10). Each parsed tree outlives many young collections
+# and is walked again by every middle one until it reaches the oldest generation: on every 4th
+# standard-library module in one process, (10,000, 10, 10) spent 8.2-8.4 s in 50 middle and 4
+# full collections, (50,000, 20, 10) 4.2-4.3 s in 4 middle ones, for 4% less CPU over two
+# side-by-side runs and the same peak memory (402 and 404 MB).
+EXTRACTION_THRESHOLDS = (50_000, 20, 10)
 
 
 @contextmanager

@@ -81,6 +81,6 @@ def test_what_was_allocated_before_is_not_walked_by_collections_inside() -> None
         finally:
             gc.callbacks.remove(young_at_start)
     assert walked, "no young collection ran while files were analysed"
-    assert max(walked) < 50_000, walked
+    assert max(walked) < 100_000, walked  # a young generation, not the 200,000 decoded
     assert gc.get_freeze_count() == 0  # put back afterwards
     del decoded
