@@ -189,3 +189,39 @@ def test_only_the_helpers_that_touch_data_seed_the_slice(tmp_path: Path) -> None
     assert helpers.modules == {"utils.py"}
     kept = relevant_source(job, tree, catalog, helpers).splitlines()
     assert kept == ["import utils", "", "", "rows = utils.load_customers()"]
+
+
+LOGGED_PARAMETERS = '''import logging
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+def dump(frame):
+    print(frame.head())
+
+
+class Reporter:
+    def show(self, row):
+        log.info("customer %s", row)
+
+    def title(self):
+        return "report"
+
+
+def main():
+    return pd.read_csv("data/customers.csv")
+'''
+
+
+def test_a_function_logging_its_parameter_is_kept_where_nothing_calls_it(monkeypatch) -> None:
+    """Called from another file or a notebook, `dump(customers)` prints the customers: the
+    log is reported at the function, sliced or not."""
+    context = python_extractor.PythonContext(root=Path("/project"))
+    sliced = python_extractor.extract_python(LOGGED_PARAMETERS, "report.py", context)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, *_: source)
+    whole = python_extractor.extract_python(LOGGED_PARAMETERS, "report.py", context)
+    assert sliced == whole
+    assert [(op.location.line, op.code.split("(")[0]) for op in sliced.operations
+            if op.action != "read"] == [(9, "print"), (14, "log.info")]

@@ -22,7 +22,7 @@ are worth summarising for a caller (`may_tell_data`).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,15 +273,26 @@ def _passing(tree: ast.Module, log_calls: frozenset[str]
         if isinstance(statement, ast.ImportFrom):
             star |= any(alias.name == "*" for alias in statement.names)
             passing |= {alias.asname or alias.name for alias in statement.names}
-        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-            arguments = statement.args
-            params = {a.arg for a in (*arguments.posonlyargs, *arguments.args,
-                                      *arguments.kwonlyargs, arguments.vararg,
-                                      arguments.kwarg) if a is not None}
-            if any(isinstance(node, ast.Name) and node.id in params
-                   for result in ast.walk(statement)
-                   if (isinstance(result, ast.Return | ast.Yield | ast.YieldFrom)
-                       and result.value is not None) or _logs(result, log_calls)
-                   for node in ast.walk(result)):
-                passing.add(statement.name)
+        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and \
+                parameter_reaches(statement, lambda node: _logs(node, log_calls) or (
+                    isinstance(node, ast.Return | ast.Yield | ast.YieldFrom)
+                    and node.value is not None)):
+            passing.add(statement.name)
     return frozenset(classes), frozenset(passing), star
+
+
+def logs_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                     log_calls: frozenset[str]) -> bool:
+    """Whether `function` logs something spelling one of its parameters (`print(df.head())`):
+    what its callers pass is shown, even where nothing in its own file calls it."""
+    return parameter_reaches(function, lambda node: _logs(node, log_calls))
+
+
+def parameter_reaches(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                      where: Callable[[ast.AST], bool]) -> bool:
+    """Whether a node of `function` for which `where` holds spells one of its parameters."""
+    arguments = function.args
+    params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                              arguments.vararg, arguments.kwarg) if a is not None}
+    return any(isinstance(node, ast.Name) and node.id in params
+               for found in ast.walk(function) if where(found) for node in ast.walk(found))

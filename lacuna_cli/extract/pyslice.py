@@ -11,7 +11,8 @@ The units are the module's top-level statements, and inside a top-level class ea
 - it spells an entry point of a data operation (the prefilter's pattern: a data module,
   `open(`, `.execute(` ...), a write (`.to_csv(`, `.write(` ...: a function writing its
   parameters is reported even when nothing calls it), or names either as a value to call
-  under another name (`from io import open as io_open`) — a *seed*;
+  under another name (`from io import open as io_open`), or it is a function logging one of
+  its parameters (`def dump(df): print(df.head())`, reported like a write) — a *seed*;
 - data can flow into it: it mentions a name that a seed, or a unit data already reaches, binds
   at module level (`df = pd.read_csv(p)` then `save(df)`; a function then its callers);
 - a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import).
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 
 from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
-from lacuna_cli.extract.project_calls import NO_HELPERS, DataHelpers
+from lacuna_cli.extract.project_calls import NO_HELPERS, DataHelpers, logs_a_parameter
 from lacuna_cli.extract.pybinds import module_binds
 from lacuna_cli.extract.reach import reach
 
@@ -49,6 +50,7 @@ class _Unit:
     seed: bool = False
     owner: int | None = None  # the index of the class header a member belongs to
     header: bool = False  # a class's decorators and `class` line: kept with any member
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
 
 
 def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
@@ -67,7 +69,9 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
         unit.binds |= {name for name, method in RECEIVER_CALL.findall(text)
                        if method in catalog.hold_methods}  # `msg.attach(part)` changes msg
         unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
-            text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions))
+            text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions)) or (
+            not unit.mentions.isdisjoint(catalog.log_calls)
+            and any(logs_a_parameter(f, catalog.log_calls) for f in unit.functions))
     kept = _kept(units)
     if len(kept) == len(units):
         return source
@@ -105,6 +109,8 @@ def _add(units: list[_Unit], statement: ast.stmt, owner: int | None = None) -> N
     unit.last = max(unit.last, last)
     unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
     unit.binds |= module_binds(statement, member=owner is not None)
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+        unit.functions.append(statement)
 
 
 def _lines(statement: ast.stmt) -> tuple[int, int]:
