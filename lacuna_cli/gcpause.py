@@ -75,10 +75,13 @@ def collections_spaced() -> Iterator[None]:
     check decodes its cached analyses with the collector paused, so they all sat in the young
     generation, and the first collection inside walked every one of them — 0.2 s of a
     one-file check of a 2,000-file project, with no file to analyse at all. They are put back
-    afterwards (into the oldest generation), unless the process froze what it holds for good,
-    as the hook server's children do: one process-wide freeze cannot be undone in part, so
-    they stay frozen there, still freed by reference counting."""
+    afterwards (into the oldest generation), unless objects were frozen before (the hook
+    server's children freeze what it imported for good): one process-wide freeze cannot be
+    undone in part, so they stay frozen there, still freed by reference counting."""
+    # Another freeze is kept too (an application embedding Lacuna may have made one); asked of
+    # the collector only where this process did not freeze for good, as counting walks them.
     before, enabled = gc.get_threshold(), gc.isenabled()
+    frozen = _frozen_for_good or gc.get_freeze_count() > 0
     gc.freeze()
     gc.set_threshold(*EXTRACTION_THRESHOLDS)
     gc.enable()
@@ -88,5 +91,5 @@ def collections_spaced() -> Iterator[None]:
         gc.set_threshold(*before)
         if not enabled:
             gc.disable()
-        if not _frozen_for_good:
+        if not frozen:
             gc.unfreeze()

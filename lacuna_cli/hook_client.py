@@ -41,10 +41,16 @@ def socket_path() -> str:
 
 
 def _newest(folder: str, suffix: str) -> int:
-    """The newest modification time (ns) of the files below `folder` named `*suffix`."""
-    return max((os.stat(os.path.join(where, name)).st_mtime_ns
-                for where, _, names in os.walk(folder)
-                for name in names if name.endswith(suffix)), default=0)
+    """The newest modification time (ns) of the files below `folder` named `*suffix` and of
+    the folders themselves: a file removed or renamed changes its folder's time, not a file's.
+    Bytecode caches are left out: Python writes them as it imports, the server included."""
+    newest = 0
+    for where, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        newest = max(newest, os.stat(where).st_mtime_ns, *(
+            os.stat(os.path.join(where, name)).st_mtime_ns
+            for name in names if name.endswith(suffix)))
+    return newest
 
 
 def server_wanted() -> bool:

@@ -113,3 +113,21 @@ def test_a_request_reaches_the_server_exactly_as_the_client_holds_it() -> None:
     assert decode_request(encode_request(argv, "/work/some dir", env)) == \
         (argv, "/work/some dir", env)
     assert decode_request(encode_request([], "/", {})) == ([], "/", {})
+
+
+def test_a_shipped_rule_removed_changes_the_servers_name(tmp_path: Path, monkeypatch) -> None:
+    """A server keeps the rules it read: a rule file deleted (no file newer than before) must
+    still lead the next commit to a new server."""
+    from lacuna_cli import hook_client
+
+    rules = tmp_path / "rules" / "apis"
+    rules.mkdir(parents=True)
+    for name in ("a.yaml", "b.yaml"):
+        (rules / name).write_text("version: 1\n")
+    old = os.stat(rules / "a.yaml").st_mtime_ns - 10_000_000_000
+    for path in (rules / "a.yaml", rules / "b.yaml", rules, rules.parent):
+        os.utime(path, ns=(old, old))
+    monkeypatch.setattr(hook_client, "shipped_folder", lambda name: str(tmp_path / name))
+    before = hook_client.socket_path()
+    (rules / "b.yaml").unlink()
+    assert hook_client.socket_path() != before

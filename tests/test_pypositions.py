@@ -147,3 +147,39 @@ def test_a_statement_libcst_prints_differently_shifts_no_later_line() -> None:
     write = statement.body[0]
     assert isinstance(write, cst.Expr)
     assert starts.at(write.value) == (11, 4)
+
+
+def test_a_start_given_before_a_fallback_is_given_after_it_too() -> None:
+    """libcst prints `except OSError\\` + newline + `:` on one line: the generated text has a
+    line fewer than the source. A node placed in the source before the fallback keeps the
+    start it was given (CPython's), and the module is generated whole once, however many
+    statements were placed before."""
+    source = ("import os\n\n\ndef probe():\n    try:\n        os.stat('x')\n"
+              "    except OSError\\\n    :\n        pass\n\nout = open('out.txt', 'w')\n"
+              + "".join(f"x{i} = f({i})\n" for i in range(50)))
+    module = parse_cst(source)
+    starts = NodeStarts(module, source)
+    assignment = module.body[2]
+    assert isinstance(assignment, cst.SimpleStatementLine)
+    statement = assignment.body[0]
+    assert isinstance(statement, cst.Assign)
+    before = starts.at(statement.value, assignment)
+    for later in module.body[3::2]:
+        starts.at(later, later)
+    wholes = []
+    real_whole = NodeStarts._generate_whole
+
+    def counted(self: NodeStarts, into: dict) -> str:
+        wholes.append(1)
+        return real_whole(self, into)
+
+    NodeStarts._generate_whole = counted  # type: ignore[method-assign]
+    try:
+        probe = module.body[1]
+        assert isinstance(probe, cst.FunctionDef)
+        assert starts.at(probe.name) == (4, 4)
+        starts.at(module.body[-2])  # not placed before the fallback: read in its text
+    finally:
+        NodeStarts._generate_whole = real_whole  # type: ignore[method-assign]
+    assert before == starts.at(statement.value) == (11, 6)
+    assert wholes == [1]

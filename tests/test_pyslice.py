@@ -225,3 +225,22 @@ def test_a_function_logging_its_parameter_is_kept_where_nothing_calls_it(monkeyp
     assert sliced == whole
     assert [(op.location.line, op.code.split("(")[0]) for op in sliced.operations
             if op.action != "read"] == [(9, "print"), (14, "log.info")]
+
+
+@pytest.mark.parametrize("defined", [
+    "if sys.version_info >= (3, 8):\n    def dump(frame):\n        print(frame.head())\n",
+    ("try:\n    import rich\nexcept ImportError:\n    def dump(frame):\n"
+     "        print(frame.head())\n"),
+    ("class Outer:\n    class Inner:\n        def dump(self, frame):\n"
+     "            print(frame.head())\n"),
+], ids=["under-if", "under-try", "nested-class"])
+def test_a_logging_function_defined_inside_a_block_is_kept_too(defined, monkeypatch) -> None:
+    source = ("import sys\nimport pandas as pd\n\n" + defined +
+              "\n\ndef main():\n    return pd.read_csv('data/customers.csv')\n")
+    context = python_extractor.PythonContext(root=Path("/project"))
+    sliced = python_extractor.extract_python(source, "report.py", context)
+    monkeypatch.setattr(python_extractor, "relevant_source", lambda source, *_: source)
+    whole = python_extractor.extract_python(source, "report.py", context)
+    assert sliced == whole
+    assert [op.code for op in sliced.operations if op.action != "read"] == \
+        ["print(frame.head())"]

@@ -55,3 +55,16 @@ def test_a_database_older_than_a_table_reads_as_holding_nothing_of_it(tmp_path: 
     with open_store(db, write=True) as connection:
         assert load(connection, "catalog_entries") == [] and history_rows(connection) == []
         assert connection.execute(f"SELECT count(*) FROM {CENTRAL}").fetchone() == (0,)
+
+
+def test_a_table_dropped_from_a_migrated_database_is_created_again(tmp_path: Path) -> None:
+    """The schema digest says the tables are there; one dropped by hand since is created
+    again on the next write, and reads as empty meanwhile."""
+    from lacuna_cli.store.known import CENTRAL, load
+
+    db = tmp_path / "lacuna.duckdb"
+    with open_store(db, write=True) as connection:
+        connection.execute(f"DROP TABLE {CENTRAL}")
+    with open_store(db, write=True) as connection:
+        assert load(connection, CENTRAL) == []
+        assert connection.execute(f"SELECT count(*) FROM {CENTRAL}").fetchone() == (0,)

@@ -60,13 +60,21 @@ class NodeStarts:
     and summarises the few functions callers ask for, and generating code for the rest was
     most of what positions cost there. A statement generated alone is the same text it is in
     the module (each starts at no indentation), so where it starts is where that text occurs
-    in the source between its neighbours already placed; if it occurs there other than exactly
-    once (a file without a final line break changes the last statement's text), the whole
-    module is generated as without the source."""
+    in the source between its neighbours already placed. If it occurs there other than exactly
+    once (a file without a final line break changes the last statement's text; libcst prints
+    `except OSError :` without its space), the whole module is generated once, and the nodes
+    of statements not placed yet are read in that generated text, lines and columns alike:
+    read against the source, its offsets would shift every later column. Nodes already
+    placed keep the start they were given. (Where libcst's text has a line fewer, a
+    backslash before the colon it drops, the statements read there after it are a line
+    early.)"""
 
     def __init__(self, module: cst.Module, source: str | None = None) -> None:
         self._module = module
         self._starts: dict[cst.CSTNode, int] = {}  # node -> character offset in the source
+        # After a fallback: node -> offset in the whole generated text, and its line starts.
+        self._generated: dict[cst.CSTNode, int] = {}
+        self._generated_lines: list[int] = []
         # A node the interpreter made -> the written node it stands for and its statement.
         self._aliases: dict[cst.CSTNode, tuple[cst.CSTNode, cst.CSTNode | None]] = {}
         # Top-level statements not generated yet, and where those generated begin and end.
@@ -74,8 +82,10 @@ class NodeStarts:
         self._placed: dict[int, tuple[int, int]] = {}
         self._placed_order: list[int] = []  # the indexes in `_placed`, ascending
         self._owner: dict[cst.CSTNode, int] | None = None  # statement node -> top-level index
-        self._source = source if source is not None else self._generate_whole()
-        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(self._source))]
+        if source is None:
+            source = self._generate_whole(self._starts)
+        self._source = source
+        self._line_starts = _line_starts(source)
 
     def alias(self, node: cst.CSTNode, like: cst.CSTNode, near: cst.CSTNode | None = None
               ) -> None:
@@ -87,27 +97,30 @@ class NodeStarts:
     def at(self, node: cst.CSTNode, near: cst.CSTNode | None = None) -> tuple[int, int]:
         """Where `node` starts; `near` is a statement that probably holds it (the one being
         interpreted), so only its top-level statement needs generating."""
-        offset = self._offset(node, near)
-        line = bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1]
-
-    def _offset(self, node: cst.CSTNode, near: cst.CSTNode | None) -> int:
         while node in self._aliases:
             node, near = self._aliases[node]
+        offset = self._offset(node, near)
+        lines = self._line_starts
+        if offset is None:
+            offset, lines = self._generated[node], self._generated_lines
+        line = bisect_right(lines, offset)
+        return line, offset - lines[line - 1]
+
+    def _offset(self, node: cst.CSTNode, near: cst.CSTNode | None) -> int | None:
+        """Where `node` starts in the source; None when only the generated text has it."""
         found = self._starts.get(node)
-        if found is not None:
+        if found is not None or not self._pending:
             return found
-        if self._pending:
-            owner = self._owners()
-            for hint in (node, near):
-                index = owner.get(hint) if hint is not None else None
-                if index is not None and index in self._pending:
-                    self._generate(index)
-                    if node in self._starts:
-                        return self._starts[node]
-            for index in sorted(self._pending):
+        owner = self._owners()
+        for hint in (node, near):
+            index = owner.get(hint) if hint is not None else None
+            if index is not None and index in self._pending:
                 self._generate(index)
-        return self._starts[node]
+                if node in self._starts:
+                    return self._starts[node]
+        while self._pending:
+            self._generate(min(self._pending))
+        return self._starts.get(node)
 
     def _owners(self) -> dict[cst.CSTNode, int]:
         """Every statement (compound, line and small statement) by the index of the top-level
@@ -138,33 +151,32 @@ class NodeStarts:
             return
         self._placed[index] = (start, start + len(text))
         insort(self._placed_order, index)
-        self._record(state, start)
+        self._record(state, start, self._starts)
 
     def _fall_back_to_whole(self) -> None:
-        """Generate the whole module and read every start in its text from now on: where
-        libcst prints a statement other than it is written (`except OSError :` loses its
-        space), offsets in the generated text read against the source would shift every
-        later column. Starts already given keep their line and column: the generated text
-        differs only inside the statement that could not be placed."""
+        """Generate the whole module once; the statements not placed are read in its text."""
         self._pending.clear()
-        self._starts.clear()
-        self._source = self._generate_whole()
-        self._line_starts = [0, *(match.end() for match in NEWLINE.finditer(self._source))]
+        self._generated_lines = _line_starts(self._generate_whole(self._generated))
 
-    def _generate_whole(self) -> str:
+    def _generate_whole(self, into: dict[cst.CSTNode, int]) -> str:
         state = self._state()
         self._module._codegen(state)
-        self._record(state, 0)
+        self._record(state, 0, into)
         return "".join(state.tokens)
 
     def _state(self) -> _StartRecorder:
         return _StartRecorder(default_indent=self._module.default_indent,
                               default_newline=self._module.default_newline)
 
-    def _record(self, state: _StartRecorder, base: int) -> None:
+    def _record(self, state: _StartRecorder, base: int, into: dict[cst.CSTNode, int]) -> None:
         offsets = list(accumulate(map(len, state.tokens), initial=base))
         for node, token in state.starts.items():
-            self._starts.setdefault(node, offsets[token])
+            into.setdefault(node, offsets[token])
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts."""
+    return [0, *(match.end() for match in NEWLINE.finditer(text))]
 
 
 def _inner_statements(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -50,7 +50,7 @@ class _Unit:
     seed: bool = False
     owner: int | None = None  # the index of the class header a member belongs to
     header: bool = False  # a class's decorators and `class` line: kept with any member
-    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    statements: list[ast.stmt] = field(default_factory=list)
 
 
 def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
@@ -71,7 +71,7 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
         unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
             text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions)) or (
             not unit.mentions.isdisjoint(catalog.log_calls)
-            and any(logs_a_parameter(f, catalog.log_calls) for f in unit.functions))
+            and any(logs_a_parameter(f, catalog.log_calls) for f in _functions(unit)))
     kept = _kept(units)
     if len(kept) == len(units):
         return source
@@ -109,8 +109,16 @@ def _add(units: list[_Unit], statement: ast.stmt, owner: int | None = None) -> N
     unit.last = max(unit.last, last)
     unit.imports &= isinstance(statement, ast.Import | ast.ImportFrom)
     unit.binds |= module_binds(statement, member=owner is not None)
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        unit.functions.append(statement)
+    unit.statements.append(statement)
+
+
+def _functions(unit: _Unit) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions defined in a unit, at any depth: under an `if` or `try`, in a nested
+    class (each is summarised where it is defined)."""
+    for statement in unit.statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield node
 
 
 def _lines(statement: ast.stmt) -> tuple[int, int]:

@@ -234,13 +234,26 @@ def _migrate(connection: duckdb.DuckDBPyConnection) -> None:
     to SCHEMA (a new table) or its version changes the digest, so the statements and the version
     check run again."""
     digest = hashlib.sha256("\0".join((str(SCHEMA_VERSION), *SCHEMA)).encode()).hexdigest()
-    if _stored_schema_digest(connection) == digest:
+    if _stored_schema_digest(connection) == digest and _holds_every_table(connection):
         return
     for statement in SCHEMA:
         connection.execute(statement)
     _check_version(connection)
     connection.execute("DELETE FROM meta WHERE key = 'schema_digest'")
     connection.execute("INSERT INTO meta VALUES ('schema_digest', ?)", [digest])
+
+
+def _holds_every_table(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every SCHEMA table is there (one dropped by hand is created again, so that
+    `has_table` may trust a migrated database): one statement naming them all, which DuckDB
+    binds without reading a row — a tenth of asking its catalog."""
+    import duckdb
+
+    try:
+        connection.execute(f"SELECT 1 FROM {', '.join(sorted(SCHEMA_TABLES))} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def _stored_schema_digest(connection: duckdb.DuckDBPyConnection) -> str | None:
