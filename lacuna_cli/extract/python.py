@@ -461,6 +461,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.value(node.value)
         elif isinstance(node, cst.Raise) and node.exc is not None:
             raised = self.value(node.exc)
+            if isinstance(raised, Instance) and isinstance(node.exc, cst.Call):
+                # an exception class of the project (`class BadRow(ValueError): pass`): its
+                # message is what it was made with, shown wherever the exception is
+                raised = self.combine([self.value(arg.value) for arg in node.exc.args],
+                                      "derive", node)
             if isinstance(raised, Data):  # `raise ValueError(f"bad row {row}")`: logged
                 self.write([raised], (EXCEPTION_LOG, None), node)
         elif isinstance(node, cst.Return) and node.value is not None:
