@@ -38,6 +38,55 @@ approved_service(op) if {
 
 approved_services(op) := object.get(config, ["approved_services", category(op)], [])
 
+# The organisation's own cloud accounts and projects (`own_cloud_accounts`: AWS account ids,
+# Google Cloud project ids; an entry ending in `*` is a prefix). A queue, topic or table that a
+# destination names in any other account or project is someone else's — a partner's SQS queue,
+# a vendor's BigQuery project — and leaves the organisation like a public host does. With no
+# list, accounts are not judged.
+own_cloud_accounts := object.get(config, "own_cloud_accounts", [])
+
+# Where a destination names its account: an SQS queue URL, an ARN (SNS topic, Kinesis stream,
+# EventBridge bus, ...), a Pub/Sub topic or subscription.
+account_patterns := [
+	`amazonaws\.com/(\d{12})/`,
+	`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):`,
+	`projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/(?:topics|subscriptions)/`,
+]
+
+other_account(op) if {
+	some pattern in account_patterns
+	some found in regex.find_all_string_submatch_n(pattern, op.destination.path, -1)
+	not own_account(found[1])
+}
+
+# A BigQuery table named with its project: `project.dataset.table`.
+other_account(op) if {
+	object.get(op.destination, "service", "") == "bigquery"
+	parts := split(op.destination.path, ".")
+	count(parts) == 3
+	not own_account(parts[0])
+}
+
+own_account(account) if count(own_cloud_accounts) == 0
+
+own_account(account) if account in own_cloud_accounts
+
+own_account(account) if {
+	some entry in own_cloud_accounts
+	endswith(entry, "*")
+	startswith(account, trim_suffix(entry, "*"))
+}
+
+# Output that leaves governed storage (its kind of place, or another organisation's account).
+leaving(op) if op.destination.type in leaving_types
+
+leaving(op) if other_account(op)
+
+# Output that leaves the organisation.
+external(op) if op.destination.type in external_types
+
+external(op) if other_account(op)
+
 storage_types := {"project", "unmanaged", "cloud"}
 
 encrypt_tags := {tag | some tag in config.encryption.tags}

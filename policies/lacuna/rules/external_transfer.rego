@@ -18,7 +18,7 @@ violations contains v if {
 	some i, op in input.operations
 	op.action in lib.output_actions
 	op.source.tier == "PROPRIETARY"
-	op.destination.type in lib.external_types
+	lib.external(op)
 	not lib.governed(op)
 	not personal_to_a_service(op)
 	v := {

@@ -30,3 +30,9 @@ test_the_reason_names_the_destination if {
 	contains(v.reason, "https://paste.example/upload")
 	contains(v.alternatives[1], "approved_destinations")
 }
+
+test_proprietary_data_to_another_organisations_queue_is_external if {
+	some v in external_transfer.violations with input as batch([op("write", "PROPRIETARY", [], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/999999999999/intake")])
+	contains(v.reason, "999999999999")
+	count(external_transfer.violations) == 0 with input as batch([op("write", "PROPRIETARY", [], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/111122223333/crm")])
+}

@@ -16,7 +16,7 @@ violations contains v if {
 	some i, op in input.operations
 	op.action in lib.output_actions
 	op.source.tier == "INTERNAL"
-	op.destination.type in lib.external_types
+	lib.external(op)
 	not lib.governed(op)
 	v := {
 		"index": i,

@@ -17,7 +17,7 @@ import data.lacuna.lib
 violations contains v if {
 	some i, op in input.operations
 	op.action in lib.output_actions
-	op.destination.type in lib.leaving_types
+	lib.leaving(op)
 	not lib.third_party(op)
 	lib.personal(op)
 	not lib.governed(op)

@@ -54,3 +54,25 @@ test_hadoop_s3a_paths_of_a_governed_bucket_are_governed if {
 	count(pii_export.violations) == 0 with input as batch([op("write", "PROPRIETARY", ["PII"], "cloud", "s3a://acme-governed/lake/x/")])
 	count(pii_export.violations) == 1 with input as batch([op("write", "PROPRIETARY", ["PII"], "cloud", "s3a://scratch/x/")])
 }
+
+test_personal_data_to_another_organisations_cloud_account_is_denied if {
+	count(pii_export.violations) == 3 with input as batch([
+		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/999999999999/intake"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:arn:aws:kinesis:eu-west-1:999999999999:stream/clicks"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "pubsub:projects/partner-prod/topics/signups"),
+	])
+	bigquery := object.union(op("write", "PROPRIETARY", ["PII"], "database", "partner-prod.shared.customers"), {"destination": {"type": "database", "path": "partner-prod.shared.customers", "service": "bigquery", "kind": "table", "encrypted": false, "reason": "", "parameter": false}})
+	count(pii_export.violations) == 1 with input as batch([bigquery])
+}
+
+test_the_organisations_own_accounts_and_unnamed_ones_stay_its_own if {
+	count(pii_export.violations) == 0 with input as batch([
+		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/111122223333/crm-updates"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "pubsub:projects/acme-analytics/topics/signups"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:clickstream"),
+		op("write", "PROPRIETARY", ["PII"], "database", "analytics.customers"),
+	])
+	count(pii_export.violations) == 0 with input as batch([
+		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/999999999999/intake"),
+	]) with data.lacuna.config.own_cloud_accounts as []
+}

@@ -26,7 +26,7 @@ leaves_governed_storage(op) if {
 }
 
 leaves_governed_storage(op) if {
-	op.destination.type in lib.leaving_types
+	lib.leaving(op)
 	not lib.governed(op)
 }
 
