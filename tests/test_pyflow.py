@@ -288,6 +288,21 @@ with pd.ExcelWriter("reports/r.xlsx") as writer:
         "marketing.scores", "reports/r.xlsx"]
 
 
+def test_a_bigquery_table_written_with_its_project_is_named_with_it() -> None:
+    """`project_id` qualifies the table as `schema` does a database's: a policy then knows
+    whose project it is (`own_cloud_accounts`)."""
+    source = """
+import pandas as pd
+import pandas_gbq
+df = pd.read_csv("a.csv")
+df.to_gbq("shared.customers", project_id="vendor-prod")
+pandas_gbq.to_gbq(df, "shared.orders", "vendor-prod", if_exists="append")
+df.to_gbq("reporting.daily")
+"""
+    assert [op.destination.name for op in ops(source) if op.destination] == [
+        "vendor-prod.shared.customers", "vendor-prod.shared.orders", "reporting.daily"]
+
+
 def test_file_written_by_one_script_and_read_by_another_links_in_lineage() -> None:
     producer = extract('import pandas as pd\n'
                        'pd.read_csv("raw.csv").to_parquet("./stage/x.parquet")\n', "producer.py")

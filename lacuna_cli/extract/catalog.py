@@ -54,6 +54,11 @@ BUILTINS = frozenset(dir(builtins))
 TYPE_TAG = re.compile(r"^(int|str|list\[.*\]|union\[.*\])$")
 
 
+def _schema_keyword() -> list[ArgRef]:
+    """What qualifies a table unless a row says otherwise: `schema=` (`to_sql`, SQLAlchemy)."""
+    return ["schema"]
+
+
 class Row(BaseModel):
     """One call pattern and its effect (see the README's catalog section for every key)."""
 
@@ -76,6 +81,8 @@ class Row(BaseModel):
     # names the server (`Producer({"bootstrap.servers": host})`)
     stored_at: list[ArgRef] = Field(default_factory=list)  # where a table's files are kept
     # when the call names it (`saveAsTable(name, path=p)`): the data is written there
+    # the argument naming the schema or project a table is in (`to_gbq(t, project_id=p)`)
+    qualified_by: list[ArgRef] = Field(default_factory=_schema_keyword)
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
     # `{receiver}` is the place the object called on stands for (see `locate`)
     # argument words the name spells otherwise (`make_archive(b, "gztar")` is `b.tar.gz`)

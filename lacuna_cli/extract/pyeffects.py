@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
 
-from lacuna_cli.extract.catalog import Api, ArgRef
+from lacuna_cli.extract.catalog import Api, ArgRef, Row
 from lacuna_cli.extract.db_servers import on_server, outside_server
 from lacuna_cli.extract.places import SERVER_WRITTEN, table_resource, template_under
 from lacuna_cli.extract.project_files import digest_of
@@ -547,7 +547,7 @@ class Effects(InterpreterState):
             expression = self.argument(node, refs[0])
             resource, reason = self.resource_of(expression, node, kind)
             if expression is not None and kind == "table" and reason is None:
-                resource = self.in_schema(resource, node)
+                resource = self.in_schema(resource, node, api.row)
             return resource, reason
         parts = [_address_host(self.argument(node, ref)) for ref in refs]
         texts = [self.value(p) if p is not None else None for p in parts]
@@ -575,12 +575,16 @@ class Effects(InterpreterState):
                 return self._resource(kind, name), reason
         return Resource(kind="unknown", name=shown), reason
 
-    def in_schema(self, table: Resource, node: cst.Call) -> Resource:
+    def in_schema(self, table: Resource, node: cst.Call, row: Row) -> Resource:
         """`to_sql(name, con, schema="analytics")`, `read_sql_table(name, con, schema=...)`:
-        the table of that schema."""
-        schema = self.value(self.arg(node, 99, "schema") or cst.Name("None"))
-        return table_resource(f"{schema.value}.{table.name}") if isinstance(schema, Text) \
-            else table
+        the table of that schema; `to_gbq("d.t", project_id="p")`: of that project (the row's
+        `qualified_by`)."""
+        for ref in row.qualified_by:
+            given = self.argument(node, ref)
+            qualifier = self.value(given) if given is not None else None
+            if isinstance(qualifier, Text):
+                return table_resource(f"{qualifier.value}.{table.name}")
+        return table
 
     def locate_receiver(self, located: Symbol, node: cst.Call) -> None:
         """`ssh.connect(host)`: a method that points the object it is called on at a place
@@ -654,7 +658,7 @@ class Effects(InterpreterState):
             if row.kind == "table" and target is not None:
                 table, reason = self.resource_of(target, node, "table")
                 if reason is None:  # `read_sql_table("feed", eng, schema="analytics")`
-                    return self.read(None, node, named=(self.in_schema(table, node), None),
+                    return self.read(None, node, named=(self.in_schema(table, node, row), None),
                                      columns=columns)
             base = self.receiver_place(node) if row.kind == "url" else None
             if target is not None and base is not None and "://" in base:
