@@ -41,6 +41,16 @@ def test_hook_runs_through_a_warm_server_that_stops_when_idle(shop: Path, tmp_pa
 
     assert screen(first.stdout) == screen(served.stdout) == screen(plain.stdout)
     assert "LAC-PII-001 BLOCKED" in served.stdout
+    # an environment the server's child cannot take on (a variable with an empty name): the
+    # child ends without an answer, the client checks in its own process, the server stays
+    environment = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "NO_COLOR": "1",
+                   "COLUMNS": "200"}
+    environment.pop("CI", None)
+    odd = subprocess.run(["env", "=odd", sys.executable, "-m", "lacuna_cli.hook_client", "check",
+                          SCENARIO], cwd=shop, env=environment, capture_output=True, text=True,
+                         timeout=120)
+    assert odd.returncode == 1 and "LAC-PII-001 BLOCKED" in odd.stdout, odd.stderr
+    assert sockets[0].exists(), "a child's failure removed the live server's socket"
     missing = _hook(shop, runtime, "check", "no-such-file.py")
     assert missing.returncode == 2
     assert missing.stderr == "lacuna: error: no-such-file.py: no such file or directory\n"
