@@ -303,6 +303,22 @@ df.to_gbq("reporting.daily")
         "vendor-prod.shared.customers", "vendor-prod.shared.orders", "reporting.daily"]
 
 
+def test_a_class_without_init_passes_what_it_is_made_with_to_its_base() -> None:
+    """`Holder(rows=pd.read_csv(p))` of `class Holder(dict): pass`: the read is a read; raised,
+    an exception class of the project shows what it was made with."""
+    source = """
+import pandas as pd
+class Holder(dict):
+    pass
+class BadRow(ValueError):
+    pass
+held = Holder(rows=pd.read_csv("data/customers.csv"))
+raise BadRow(f"bad rows {pd.read_csv('data/orders.csv').head()}")
+"""
+    assert [(op.action, op.location.line) for op in ops(source)
+            if op.action in ("read", "export")] == [("read", 7), ("export", 8), ("read", 8)]
+
+
 def test_file_written_by_one_script_and_read_by_another_links_in_lineage() -> None:
     producer = extract('import pandas as pd\n'
                        'pd.read_csv("raw.csv").to_parquet("./stage/x.parquet")\n', "producer.py")

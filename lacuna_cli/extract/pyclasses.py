@@ -46,10 +46,15 @@ class Classes(InterpreterState):
         self.env[node.name.value] = ProjectClass(node.name.value, methods, attributes)
 
     def instantiate(self, cls: ProjectClass, node: cst.Call) -> Instance:
-        instance = Instance(cls, dict(cls.attributes))
+        """An object of a class of this file: its `__init__` runs with the call's arguments;
+        without one, they go to a base class's constructor, so they are evaluated here (a read
+        among them is still a read) and their data is what the object was made with."""
         init = cls.methods.get("__init__")
-        if init is not None:
-            self.call_method(instance, init, node)
+        if init is None:
+            given = self.combine([self.value(arg.value) for arg in node.args], "derive", node)
+            return Instance(cls, dict(cls.attributes), given)
+        instance = Instance(cls, dict(cls.attributes))
+        self.call_method(instance, init, node)
         return instance
 
     def entered(self, value: Value | None, item: cst.BaseExpression) -> Value | None:

@@ -461,9 +461,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.value(node.value)
         elif isinstance(node, cst.Raise) and node.exc is not None:
             raised = self.value(node.exc)
-            if isinstance(raised, Instance) and isinstance(node.exc, cst.Call):
+            if isinstance(raised, Instance) and raised.made_with is not None:
                 # an exception class of the project (`class BadRow(ValueError): pass`): its
                 # message is what it was made with, shown wherever the exception is
+                raised = raised.made_with
+            elif isinstance(raised, Instance) and isinstance(node.exc, cst.Call):
+                # one with an `__init__`: what it passes on to its base is not followed, so the
+                # arguments it was given are taken for its message
                 raised = self.combine([self.value(arg.value) for arg in node.exc.args],
                                       "derive", node)
             if isinstance(raised, Data):  # `raise ValueError(f"bad row {row}")`: logged

@@ -153,6 +153,9 @@ class Instance:
 
     cls: ProjectClass
     attributes: dict[str, Value]
+    # The data of the arguments a class without `__init__` was made with: its base's
+    # constructor keeps them (an exception's message, a dict subclass's items).
+    made_with: Data | None = None
 
 
 @dataclass(frozen=True, eq=False)
