@@ -25,6 +25,7 @@ from lacuna_cli.shipped import shipped_folder
 # was a third of its time, with json, pathlib, hashlib and socket (about 30 ms).
 PACKAGE = os.path.dirname(os.path.realpath(__file__))
 STANDARD_STREAMS = [0, 1, 2]
+EXIT_BYTES = 4  # the server's answer (`encode_exit`)
 
 
 def socket_path() -> str:
@@ -69,6 +70,18 @@ def encode_request(argv: list[str], cwd: str, env: dict[str, str]) -> bytes:
     return b"\0".join(map(os.fsencode, fields))
 
 
+def decode_request(message: bytes) -> tuple[list[str], str, dict[str, str]]:
+    """(arguments, directory, environment) of `encode_request`'s message, for the server."""
+    cwd, count, *rest = map(os.fsdecode, message.split(b"\0"))
+    argv, entries = rest[:int(count)], rest[int(count):]
+    return argv, cwd, dict(entry.split("=", 1) for entry in entries)
+
+
+def encode_exit(code: int) -> bytes:
+    """The server's answer: the run's exit code, 4 bytes, big-endian and signed."""
+    return code.to_bytes(EXIT_BYTES, "big", signed=True)
+
+
 def run_remote(path: str, argv: list[str]) -> int | None:
     """The exit code of the run on the server, or None when no server answers."""
     client = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
@@ -79,8 +92,8 @@ def run_remote(path: str, argv: list[str]) -> int | None:
                                     array.array("i", STANDARD_STREAMS))])
         client.shutdown(_socket.SHUT_WR)
         answer = b""
-        while len(answer) < 4:
-            chunk = client.recv(4 - len(answer))
+        while len(answer) < EXIT_BYTES:
+            chunk = client.recv(EXIT_BYTES - len(answer))
             if not chunk:
                 return None if not answer else 2
             answer += chunk

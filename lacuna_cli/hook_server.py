@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import struct
 import sys
 from pathlib import Path
+
+from lacuna_cli.hook_client import decode_request, encode_exit
 
 MAX_REQUEST = 4 * 1024 * 1024
 
@@ -86,13 +87,6 @@ def bind(path: Path) -> socket.socket | None:
     return server
 
 
-def decode_request(message: bytes) -> tuple[list[str], str, dict[str, str]]:
-    """(arguments, directory, environment) of `hook_client.encode_request`'s message."""
-    cwd, count, *rest = map(os.fsdecode, message.split(b"\0"))
-    argv, entries = rest[:int(count)], rest[int(count):]
-    return argv, cwd, dict(entry.split("=", 1) for entry in entries)
-
-
 def serve_one(connection: socket.socket) -> None:
     """In the forked child: become the client's process and run the CLI."""
     message, fds, _flags, _addr = socket.recv_fds(connection, MAX_REQUEST, 3)
@@ -118,7 +112,7 @@ def serve_one(connection: socket.socket) -> None:
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        connection.sendall(struct.pack("!i", code))
+        connection.sendall(encode_exit(code))
         os._exit(0)
 
 

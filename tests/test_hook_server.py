@@ -115,8 +115,7 @@ def test_a_preloaded_server_leaves_its_children_only_the_project_to_read(shop: P
 def test_a_request_reaches_the_server_exactly_as_the_client_holds_it() -> None:
     """Arguments with spaces, `=` and non-UTF-8 bytes (kept by the file system's escape), an
     empty argument, an empty value: the child runs the client's very command line."""
-    from lacuna_cli.hook_client import encode_request
-    from lacuna_cli.hook_server import decode_request
+    from lacuna_cli.hook_client import decode_request, encode_request
 
     argv = ["check", "my file.py", "--format=json", "", os.fsdecode(b"caf\xe9.py")]
     env = {"PATH": "/usr/bin:/bin", "EMPTY": "", "EQUALS": "a=b=c", "LANG": "C.UTF-8"}
