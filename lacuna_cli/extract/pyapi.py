@@ -25,5 +25,6 @@ ANONYMIZER = re.compile(
     r"scrub|obfuscat|faker?)",
     re.IGNORECASE,
 )
-# String literals that stand in for masked characters: "*", "***", "#", "XXXX".
+# String literals that stand in for masked characters: runs of `*` or `#`, or of three or more
+# `X` or `x` ("***", "#", "xxx").
 MASK_LITERAL = re.compile(r"\*+|#+|X{3,}|x{3,}")
