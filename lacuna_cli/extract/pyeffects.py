@@ -567,11 +567,14 @@ class Effects(InterpreterState):
                        "the object it is called on")
         shown = f"{label} `{self.code(node)}`"[:200]
         reason = f"{label} target `{missing}` computed at run time"
-        if kind == "url" and template and place is not None and None not in parts:
-            # `upload_file(p, "partner-drop", f"exports/{day}.csv")`: the bucket is known
+        if template and place is not None and None not in parts:
+            # `upload_file(p, "partner-drop", f"exports/{day}.csv")`: the bucket is known;
+            # `send_message(QueueUrl=f"https://sqs.{region}.amazonaws.com/4444.../q")`: the
+            # queue's account is
             words = [self.written_text(p) for p in parts if p is not None]
             name = template.format(*words, receiver=place)
-            if SERVER_WRITTEN.match(name):
+            if SERVER_WRITTEN.match(name) if kind == "url" else any(
+                    isinstance(t, Dynamic) and t.written for t in texts):
                 return self._resource(kind, name), reason
         return Resource(kind="unknown", name=shown), reason
 

@@ -4,8 +4,9 @@ Real pipelines keep their paths and SQL in a module of their own (`from config i
 `from sql_queries import *`, `import settings; settings.OUTPUT`). The interpreter resolves such
 an import to the project file Python would load and reads that file's module-level constants
 (strings, lists of strings, paths built from `__file__`), so a path or a query defined there is
-as known as one written in place. Only constants cross: the other module's operations are its
-own file's findings.
+as known as one written in place; text built with run-time parts crosses as what is written of
+it (`f"https://sqs.{AWS_REGION}.amazonaws.com/246813579024/intake"`). Only constants cross: the
+other module's operations are its own file's findings.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from lacuna_cli.extract.prefilter import LINE
 from lacuna_cli.extract.pybindings import module_bindings
 from lacuna_cli.extract.project_files import digest_of, forget, parsed, relative, resolved
-from lacuna_cli.extract.pyvalues import Record, Strings, Text, Value
+from lacuna_cli.extract.pyvalues import Dynamic, Record, Strings, Text, Value
 from lacuna_cli.models import Operation, Resource
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
@@ -208,7 +209,8 @@ class ProjectImports:
         except (OSError, UnicodeDecodeError, SyntaxError, RecursionError, ValueError):
             return {}
         return {name: value for name, value in values.items()
-                if isinstance(value, Text | Strings | Record)}
+                if isinstance(value, Text | Strings | Record)
+                or (isinstance(value, Dynamic) and value.written is not None)}
 
 
 def bindings_only(source: str, file: tuple[str, str]) -> str | None:

@@ -753,20 +753,34 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return found[0] if len(found) == 1 and found[0] is not None else iterable
 
     def formatted(self, node: cst.FormattedString) -> Value | None:
-        """An f-string is a static path only if every interpolated part is static text."""
+        """An f-string is a static path only if every interpolated part is static text; else
+        it is known only at run time, and keeps what is written of it (`Dynamic.written`)."""
         parts: list[Value | None] = []
+        written: list[str] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
                 parts.append(Text(part.value))
+                written.append(part.value)
             elif isinstance(part, cst.FormattedStringExpression):
                 parts.append(self.value(part.expression))
+                written.append(self.written_part(parts[-1], part.expression))
         self.note_templated(parts)
         if any(isinstance(p, Data) for p in parts):  # f"rows: {df.to_csv()}" is the data
             return self.combine(parts, "derive", node)
         joined = self.concatenate(parts)
         if isinstance(joined, Text):
             return joined
-        return Dynamic(f"f-string with run-time parts `{self.code(node)}`")
+        return Dynamic(f"f-string with run-time parts `{self.code(node)}`",
+                       written="".join(written))
+
+    def written_part(self, value: Value | None, expression: cst.BaseExpression) -> str:
+        """A part of a text as written: a constant's text, what is written of a run-time
+        value, else `{its code}`."""
+        if isinstance(value, Text):
+            return value.value
+        if isinstance(value, Dynamic) and value.written is not None:
+            return value.written
+        return "{" + self.code(expression) + "}"
 
     def note_templated(self, parts: Sequence[Value | None]) -> None:
         """Parameters a path or text is built from together with constant text (see
@@ -794,7 +808,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 right, Dynamic) else Dynamic(f"path built at run time `{self.code(node)}`")
         if isinstance(node.operator, cst.Add) and isinstance(left, Text | Dynamic) and isinstance(
                 right, Text | Dynamic):
-            return self.concatenate([left, right])
+            joined = self.concatenate([left, right])
+            if isinstance(joined, Dynamic):  # `BASE_URL + "/customers"`
+                return replace(joined, written=self.written_part(left, node.left)
+                               + self.written_part(right, node.right))
+            return joined
         if isinstance(left, Mask) or isinstance(right, Mask):
             return left if isinstance(left, Mask) else right
         if isinstance(node.operator, cst.BitOr) and isinstance(left, Symbol) and isinstance(
@@ -1562,13 +1580,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if target is None:
             return Resource(kind="unknown", name=shown[:200]), "target not given in the call"
         resource, reason = self.path_resource(value, kind, shown, isinstance(target, cst.Name))
-        if resource.kind == "unknown" and isinstance(target, cst.FormattedString
-                                                     | cst.BinaryOperation):
+        if resource.kind == "unknown" and (isinstance(target, cst.FormattedString
+                                                      | cst.BinaryOperation)
+                                           or (isinstance(value, Dynamic) and value.written)):
             return self.url_template(target) or resource, reason
         return resource, reason
 
-    def url_template(self, target: cst.FormattedString | cst.BinaryOperation
-                     ) -> Resource | None:
+    def url_template(self, target: cst.BaseExpression) -> Resource | None:
         """`f"https://api.example.com/people/{email}"`: a URL whose server is written out and
         only the rest is computed at run time is that server's (shown with its computed parts
         in braces), so it is judged as the place it is."""
@@ -1580,8 +1598,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         an f-string's literal parts and known values (`f"exports/{day}.csv"` is
         `exports/{day}.csv`), else `{its code}`."""
         value = self.value(expression)
-        if isinstance(value, Text):
-            return value.value
+        if isinstance(value, Text) or (isinstance(value, Dynamic) and value.written is not None):
+            return self.written_part(value, expression)
         if isinstance(expression, cst.FormattedString):
             return "".join(
                 part.value if isinstance(part, cst.FormattedStringText)

@@ -128,6 +128,10 @@ class Dynamic:
     # What the code falls back to (`os.environ.get("DB_URL", "postgresql://...")`): the
     # server a connection made from it goes to when nothing overrides it.
     default: str | None = None
+    # Text built with run-time parts, as written, those parts in braces
+    # (`https://sqs.{AWS_REGION}.amazonaws.com/246813579024/intake`): what is written of a
+    # destination (its server, its account) is known and judged even when the rest is not.
+    written: str | None = None
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,11 @@ approved_services(op) := object.get(config, ["approved_services", category(op)],
 own_cloud_accounts := object.get(config, "own_cloud_accounts", [])
 
 # Where a destination names its account: an SQS queue URL, an ARN (SNS topic, Kinesis stream,
-# EventBridge bus, ...), a Pub/Sub topic or subscription.
+# EventBridge bus, ...), a Pub/Sub topic or subscription. A part computed at run time is shown
+# in braces (`arn:aws:kinesis:{REGION}:999999999999:stream/x`): the account is still named.
 account_patterns := [
 	`amazonaws\.com/(\d{12})/`,
-	`arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):`,
+	`arn:aws[a-z-]*:[^:]+:[^:]*:(\d{12}):`,
 	`projects/([a-z][a-z0-9-]{4,28}[a-z0-9])/(?:topics|subscriptions)/`,
 ]
 

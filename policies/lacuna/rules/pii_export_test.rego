@@ -56,9 +56,11 @@ test_hadoop_s3a_paths_of_a_governed_bucket_are_governed if {
 }
 
 test_personal_data_to_another_organisations_cloud_account_is_denied if {
-	count(pii_export.violations) == 3 with input as batch([
+	count(pii_export.violations) == 5 with input as batch([
 		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/999999999999/intake"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.{AWS_REGION}.amazonaws.com/999999999999/intake"),
 		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:arn:aws:kinesis:eu-west-1:999999999999:stream/clicks"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:arn:aws:kinesis:{region}:999999999999:stream/clicks"),
 		op("write", "PROPRIETARY", ["PII"], "queue", "pubsub:projects/partner-prod/topics/signups"),
 	])
 	bigquery := object.union(op("write", "PROPRIETARY", ["PII"], "database", "partner-prod.shared.customers"), {"destination": {"type": "database", "path": "partner-prod.shared.customers", "service": "bigquery", "kind": "table", "encrypted": false, "reason": "", "parameter": false}})
@@ -68,6 +70,8 @@ test_personal_data_to_another_organisations_cloud_account_is_denied if {
 test_the_organisations_own_accounts_and_unnamed_ones_stay_its_own if {
 	count(pii_export.violations) == 0 with input as batch([
 		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.eu-west-1.amazonaws.com/111122223333/crm-updates"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "sqs:https://sqs.{AWS_REGION}.amazonaws.com/{ACCOUNT_ID}/crm-updates"),
+		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:arn:aws:kinesis:{region}:111122223333:stream/clicks"),
 		op("write", "PROPRIETARY", ["PII"], "queue", "pubsub:projects/acme-analytics/topics/signups"),
 		op("write", "PROPRIETARY", ["PII"], "queue", "kinesis:clickstream"),
 		op("write", "PROPRIETARY", ["PII"], "database", "analytics.customers"),
