@@ -66,3 +66,28 @@ def test_an_address_built_in_a_settings_module_is_judged_by_what_is_written(
         (23, "https://api.partner-crm.example.com/{os.environ['CRM_API_VERSION']}/contacts",
          False),
     }
+
+
+def test_a_table_written_through_a_bigquery_client_is_in_the_clients_project(
+        tmp_path: Path) -> None:
+    """`bigquery.Client(project=p)` stands for its project: a `dataset.table` loaded or
+    streamed through it is `p.dataset.table`, a partner's project outside the organisation; a
+    table named in full keeps its own project, and a client without one names none."""
+    project = write_files(tmp_path, {"data/users.csv": USERS, "load.py": '''\
+import pandas as pd
+from google.cloud import bigquery
+
+users = pd.read_csv("data/users.csv")
+vendor = bigquery.Client(project="vendor-audiences-prod")
+vendor.load_table_from_dataframe(users, "audiences.users").result()
+ours = bigquery.Client(project="acme-analytics")
+ours.load_table_from_dataframe(users, "crm.users")
+bigquery.Client().insert_rows_json("crm.users_raw", users.to_dict(orient="records"))
+vendor.insert_rows_json("acme-analytics.crm.users_copy", users.to_dict(orient="records"))
+'''})
+    written = {(line, dest, allowed) for _, line, action, _, dest, allowed
+               in operation_rows(project) if action in ("write", "export")}
+    assert written == {(6, "vendor-audiences-prod.audiences.users", False),
+                       (8, "acme-analytics.crm.users", True),
+                       (9, "crm.users_raw", True),
+                       (10, "acme-analytics.crm.users_copy", True)}

@@ -83,6 +83,9 @@ class Row(BaseModel):
     # when the call names it (`saveAsTable(name, path=p)`): the data is written there
     # the argument naming the schema or project a table is in (`to_gbq(t, project_id=p)`)
     qualified_by: list[ArgRef] = Field(default_factory=_schema_keyword)
+    # a `dataset.table` name is in the project of the client it is written through
+    # (`bigquery.Client(project=p)`: the place a `locate` row made the client stand for)
+    qualified_by_receiver: bool = False
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
     # `{receiver}` is the place the object called on stands for (see `locate`)
     # argument words the name spells otherwise (`make_archive(b, "gztar")` is `b.tar.gz`)

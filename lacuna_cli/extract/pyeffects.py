@@ -489,11 +489,12 @@ class Effects(InterpreterState):
         resource, reason = self.resource_of(kept, node) if kept is not None else \
             self.named(api, node, row.target, row.name, row.kind)
         category = api.category
-        if reason is None and "{receiver}" not in (row.name or ""):
+        if reason is None and "{receiver}" not in (row.name or "") \
+                and not row.qualified_by_receiver:
             # `to_sql(name, engine)`: a table of the engine's server; `es.index(index=i)`: of
             # the server the client it is called on was made for (a name spelling the object's
-            # place has it already). One outside the organisation is judged as the place it
-            # is, not as the organisation's database.
+            # place, or qualified by it, has it already). One outside the organisation is
+            # judged as the place it is, not as the organisation's database.
             place = self.via_place(row.via[0], node) if row.via else self.receiver_place(node)
             on = on_server(resource, place)
             category = None if on is not resource and category in ("database", "stream") \
@@ -581,12 +582,16 @@ class Effects(InterpreterState):
     def in_schema(self, table: Resource, node: cst.Call, row: Row) -> Resource:
         """`to_sql(name, con, schema="analytics")`, `read_sql_table(name, con, schema=...)`:
         the table of that schema; `to_gbq("d.t", project_id="p")`: of that project (the row's
-        `qualified_by`)."""
+        `qualified_by`); `client.load_table_from_dataframe(df, "d.t")`: of the client's project
+        (`qualified_by_receiver`)."""
         for ref in row.qualified_by:
             given = self.argument(node, ref)
             qualifier = self.value(given) if given is not None else None
             if isinstance(qualifier, Text):
                 return table_resource(f"{qualifier.value}.{table.name}")
+        project = self.receiver_place(node) if row.qualified_by_receiver else None
+        if project is not None and table.name.count(".") == 1:
+            return table_resource(f"{project}.{table.name}")
         return table
 
     def locate_receiver(self, located: Symbol, node: cst.Call) -> None:
