@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import monorepo  # bench/monorepo.py: the generated pipeline files (the script's own folder)
+from installed import installed_environment  # bench/installed.py
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_RUN = "--first-run" in sys.argv[1:]
@@ -77,7 +78,7 @@ def summary(name: str, samples: list[float]) -> str:
 
 
 def main() -> None:
-    env = {**os.environ, "LACUNA_HOOK_IDLE_SECONDS": "30", "NO_COLOR": "1"}
+    env = installed_environment(LACUNA_HOOK_IDLE_SECONDS="30", NO_COLOR="1")
     env.pop("CI", None)
     with tempfile.TemporaryDirectory() as scratch:
         project = Path(scratch) / "shop"
@@ -165,7 +166,7 @@ def first_run(project: Path, changed: str, env: dict[str, str]) -> tuple[float, 
 def first_run_main() -> None:
     from stdlib_speed import copy_stdlib
 
-    env = {**os.environ, "NO_COLOR": "1"}
+    env = installed_environment(NO_COLOR="1")
     env.pop("CI", None)
     print("`lacuna check FILE` as the hook runs it: no .lacuna (fresh clone) / again / "
           "after editing FILE", flush=True)

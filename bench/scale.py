@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import monorepo  # bench/monorepo.py: the generated pipeline files (the script's own folder)
+from installed import installed_environment  # bench/installed.py
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTED = 100_000
@@ -52,8 +53,8 @@ class Measured:
 
 def lacuna(project: Path, db: Path, *args: str, embeddings: bool) -> Measured:
     """One `lacuna` process, measured with wait4 (its pool workers' CPU included)."""
-    env = {**os.environ, "LACUNA_DB": str(db), "PYTHONPATH": str(REPO),
-           "LACUNA_TRUSTED_CONFIG": os.devnull}
+    env = installed_environment(LACUNA_DB=str(db), PYTHONPATH=str(REPO),
+                                LACUNA_TRUSTED_CONFIG=os.devnull)
     env.pop("CI", None)
     if not embeddings:
         env["LACUNA_EMBEDDINGS"] = "false"

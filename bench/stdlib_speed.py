@@ -31,6 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from installed import installed_environment  # bench/installed.py (the script's own folder)
+
 RULE = """rules:
   - id: data-operation
     languages: [python]
@@ -148,13 +150,13 @@ def main() -> None:
                    "--disable-version-check", "--no-git-ignore", "--json", "-q",
                    "--exclude", "rule.yaml", "."] if args.semgrep else None
         (project / "rule.yaml").write_text(RULE)
-        before_env = {**os.environ, "PYTHONPATH": str(args.before.resolve())} \
+        before_env = installed_environment(PYTHONPATH=str(args.before.resolve())) \
             if args.before else None
         colds, warms, anchors, earlier = [], [], [], []
         for _ in range(args.runs):  # interleaved: each round sees about the same load
             shutil.rmtree(project / ".lacuna", ignore_errors=True)
-            colds.append(timed(lacuna, project))
-            warms.append(timed(lacuna, project))
+            colds.append(timed(lacuna, project, installed_environment()))
+            warms.append(timed(lacuna, project, installed_environment()))
             if semgrep:
                 anchors.append(timed(semgrep, project))
             if before_env:

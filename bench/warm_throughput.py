@@ -12,8 +12,7 @@ operations/s.
 
 Also prints the floor every check pays whatever the project: the CPU of a process that only
 starts Python and imports what `lacuna check` imports (median of --runs). The checks run with
-bytecode caching allowed (PYTHONDONTWRITEBYTECODE removed from their environment), as an
-installed Lacuna runs: with it set, each process compiles about a hundred modules again.
+bytecode caching allowed, as an installed Lacuna runs (see `installed.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import installed_environment  # bench/installed.py (the script's own folder)
 
 OPERATIONS_PER_FILE = 16  # 3 reads, 7 writes, 2 joins, 1 filter, 2 aggregates, 1 read in a helper
 HEADERS = {
@@ -77,8 +78,7 @@ def make_project(root: Path, operations: int) -> int:
     return files
 
 
-ENVIRONMENT = {name: value for name, value in os.environ.items()
-               if name != "PYTHONDONTWRITEBYTECODE"}
+ENVIRONMENT = installed_environment()
 # What a `lacuna check` process imports before it reads a file: the console script's app (every
 # command module) and the check pipeline.
 IMPORTS_ONLY = [sys.executable, "-c", "import lacuna_cli.cli, lacuna_cli.scan"]
