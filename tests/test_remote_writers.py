@@ -209,3 +209,32 @@ for rec in pd.read_csv("data/customers.csv").to_dict("records"):
                  if f["operation"]["action"] in ("write", "export")}
     assert published == {(9, "pubsub:acme-events/customer-updates", "PROPRIETARY"),
                          (10, "pubsub:acme-events/customer-updates", "PROPRIETARY")}
+
+
+STDLIB_REQUESTS = '''\
+import csv
+import json
+import urllib.request
+
+with open("data/customers.csv") as handle:
+    rows = list(csv.DictReader(handle))
+built = urllib.request.Request("https://collect.partner.example.com/v1",
+                               data=json.dumps(rows).encode(), method="POST")
+with urllib.request.urlopen(built, timeout=30) as response:
+    print(response.status)
+bare = urllib.request.Request("https://intake.vendor.example.org/rows", method="POST")
+urllib.request.urlopen(bare, data=json.dumps(rows).encode())
+'''
+
+
+def test_a_standard_library_request_stands_for_its_url(tmp_path: Path) -> None:
+    """`urlopen(Request(url, data=...))` sends the body to the request's URL, given with the
+    request or with `urlopen`; the request was a destination `computed at run time`, and the
+    body given to `urlopen` went there."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": STDLIB_REQUESTS})
+    sent = {(line, dest, allowed) for _, line, action, _, dest, allowed
+            in operation_rows(project) if action == "export"}
+    assert sent == {(7, "https://collect.partner.example.com/v1", False),
+                    (9, "https://collect.partner.example.com/v1", True),
+                    (11, "https://intake.vendor.example.org/rows", True),
+                    (12, "https://intake.vendor.example.org/rows", False)}

@@ -1621,6 +1621,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.location_resource(value.value), None
         if isinstance(value, Handle):
             return value.target, value.dynamic_reason
+        if kind == "url" and isinstance(value, Symbol) and value.place is not None:
+            return self.location_resource(value.place), None  # `urlopen(request)`: its URL
         placeholder = raw_placeholder(value)
         if placeholder is not None:
             self.path_kinds.setdefault(placeholder.name, kind)
