@@ -227,6 +227,52 @@ class ShipToPartner(luigi.Task):
                       (24, "s3://partner-dropzone/acme/customers.csv", False)}
 
 
+def test_a_luigi_tasks_input_is_what_its_requirement_outputs(tmp_path: Path) -> None:
+    """`self.input()` in a task is `self.requires().output()` (what Luigi's base class gives
+    it): its rows come from the file the required task writes (they were UNKNOWN data read
+    from `self`), whether opened or read by its `.path`."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pipeline/clean.py": '''\
+import luigi
+import pandas as pd
+import requests
+
+
+class CleanCustomers(luigi.Task):
+    def output(self):
+        return luigi.LocalTarget("warehouse/customers_clean.csv")
+
+    def run(self):
+        with self.output().open("w") as out:
+            pd.read_csv("data/customers.csv").dropna().to_csv(out, index=False)
+
+
+class PostToPartner(luigi.Task):
+    def requires(self):
+        return CleanCustomers()
+
+    def run(self):
+        with self.input().open("r") as handle:
+            rows = pd.read_csv(handle).to_dict("records")
+        requests.post("https://api.partner.example.com/in", json=rows)
+
+
+class Archive(luigi.Task):
+    def requires(self):
+        return CleanCustomers()
+
+    def run(self):
+        pd.read_csv(self.input().path).to_parquet("/tmp/customers.parquet")
+'''})
+    flows = {(line, action, sources, dest) for _, line, action, sources, dest, _
+             in operation_rows(project) if action != "write"}
+    clean = ("warehouse/customers_clean.csv",)
+    assert flows == {(12, "read", ("data/customers.csv",), ""),
+                     (20, "read", clean, ""),
+                     (22, "export", clean, "https://api.partner.example.com/in"),
+                     (30, "read", clean, ""),
+                     (30, "export", clean, "/tmp/customers.parquet")}
+
+
 def test_pipelines_written_as_classes(tmp_path: Path) -> None:
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "jobs/export.py": '''\
 import pandas as pd

@@ -36,7 +36,7 @@ Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
     "option", "options", "invoke", "locate", "hold", "part", "persist", "erase", "shell",
-    "bound",
+    "bound", "delegate",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -110,6 +110,9 @@ class Row(BaseModel):
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
     keeps: bool = False  # `send`: what the call returns keeps the data it was sent (an index
     # built from documents), so a later send or write through it carries that data
+    # `delegate`: a method a library base class gives a class of the project, which calls
+    # these methods of the object in turn (Luigi's `self.input()` is `self.requires().output()`)
+    calls: list[str] = Field(default_factory=list)
 
     def spell(self, words: Iterable[str]) -> list[str]:
         """Argument words as a resource name writes them (`spelled`)."""
@@ -315,6 +318,20 @@ class Catalog:
                          for row in parsed.functions
                          if (row.category or parsed.category) == "log"
                          for pattern in row.match if "*" not in pattern.rsplit(".", 1)[-1])
+
+    @cached_property
+    def delegated(self) -> dict[str, frozenset[str]]:
+        """A method of the project's classes that a library base's method calls (`delegate`
+        rows) -> the names of those library methods: Luigi's `input` calls a task's
+        `requires` and `output`, so a method calling `self.input()` needs them."""
+        callers: dict[str, set[str]] = {}
+        for _, parsed in self.files:
+            for row in parsed.functions:
+                if row.does == "delegate":
+                    for name in row.calls:
+                        callers.setdefault(name, set()).update(
+                            pattern.rsplit(".", 1)[-1] for pattern in row.match)
+        return {name: frozenset(names) for name, names in callers.items()}
 
     @cached_property
     def hold_methods(self) -> frozenset[str]:

@@ -17,7 +17,9 @@ import libcst as cst
 
 from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Dynamic, Function, Instance, ProjectClass, Text, Value
+from lacuna_cli.extract.pyvalues import (
+    Dynamic, Function, Instance, ProjectClass, Symbol, Text, Value,
+)
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
 MAX_METHOD_DEPTH = 3
@@ -43,7 +45,9 @@ class Classes(InterpreterState):
                 self.compound(statement)
                 attributes.update({k: v for k, v in self.env.items() if outer.get(k) is not v})
                 self.env = outer
-        self.env[node.name.value] = ProjectClass(node.name.value, methods, attributes)
+        bases = tuple(base.qualname for arg in node.bases
+                      if isinstance(base := self.value(arg.value), Symbol))
+        self.env[node.name.value] = ProjectClass(node.name.value, methods, attributes, bases)
 
     def instantiate(self, cls: ProjectClass, node: cst.Call) -> Instance:
         """An object of a class of this file: its `__init__` runs with the call's arguments;
@@ -95,6 +99,32 @@ class Classes(InterpreterState):
             params.posonly_params or params.kwonly_params or params.star_kwarg
             or isinstance(params.star_arg, cst.Param | cst.ParamStar))
         return method if takes_self_only else None
+
+    def inherited_call(self, func: cst.BaseExpression, node: cst.Call) -> Value | None:
+        """`self.input()` in a method nothing in the file calls, of a class whose library base
+        gives it that method as calls of the object's own methods (a `delegate` row: a Luigi
+        task's input is what its `requires()` returns, through that task's `output()`): those
+        calls, in turn. None when no base gives such a method, or a call in the chain is not
+        one of the file's own methods."""
+        owner = self.method_classes[-1] if self.method_classes else None
+        receiver = self.env.get("self")
+        if owner is None or receiver is None or not isinstance(func, cst.Attribute) or not (
+                isinstance(func.value, cst.Name) and func.value.value == "self") \
+                or func.attr.value in owner.methods:
+            return None
+        api = next((found for base in owner.bases if (found := self.catalog.function(
+            f"{base}.{func.attr.value}")) is not None and found.row.does == "delegate"), None)
+        if api is None:
+            return None
+        value: Value | None = receiver
+        cls: ProjectClass | None = owner
+        for name in api.row.calls:
+            method = cls.methods.get(name) if cls is not None else None
+            if method is None or value is None:
+                return None
+            value = self.call_inline(method, node, (value,))
+            cls = value.cls if isinstance(value, Instance) else None
+        return value
 
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))

@@ -15,7 +15,9 @@ The units are the module's top-level statements, and inside a top-level class ea
   its parameters (`def dump(df): print(df.head())`, reported like a write) — a *seed*;
 - data can flow into it: it mentions a name that a seed, or a unit data already reaches, binds
   at module level (`df = pd.read_csv(p)` then `save(df)`; a function then its callers);
-- a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import).
+- a kept unit needs what it binds (`BASE = Path("out")`, a helper, an import); a method a
+  library base's method calls (a Luigi task's `requires`, called by `self.input()`) counts
+  as binding that method's name.
 Imports are always kept: they are short and give every call its qualified name. Mentions are
 over-approximated (every identifier in a unit's text), so the slice errs towards keeping; the
 extraction bench checks that sliced and whole-module analyses find the same operations.
@@ -68,6 +70,10 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
                            for name in IDENTIFIER.findall(names)}
         unit.binds |= {name for name, method in RECEIVER_CALL.findall(text)
                        if method in catalog.hold_methods}  # `msg.attach(part)` changes msg
+        if unit.owner is not None:  # a task's `requires` is needed where `self.input()` is
+            unit.binds |= {caller for statement in unit.statements
+                           if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+                           for caller in catalog.delegated.get(statement.name, ())}
         unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
             text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions)) or (
             not unit.mentions.isdisjoint(catalog.log_calls)

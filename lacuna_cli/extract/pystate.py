@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from lacuna_cli.extract.catalog import Api
+from lacuna_cli.extract.catalog import Api, Catalog
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
@@ -32,6 +32,7 @@ class InterpreterState:
 
     module: cst.Module
     context: PythonContext
+    catalog: Catalog  # the library rows calls are looked up in
     graph: FlowGraph
     errors: list[FileProblem]
     env: dict[str, Value]  # the current scope: name -> value

@@ -965,6 +965,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if own is not None and (placeholder := self.env.get("self")) is not None:
             return self.call_inline(own, node, (placeholder,))  # `self.output()` in a method
             # no code of this file calls: interpreted there, `self` still unknown
+        inherited = self.inherited_call(func, node)
+        if inherited is not None:
+            return inherited
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             if self.executes_statement(method, node):  # `session.execute(insert(C), rows)`
@@ -1621,8 +1624,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.location_resource(value.value), None
         if isinstance(value, Handle):
             return value.target, value.dynamic_reason
-        if kind == "url" and isinstance(value, Symbol) and value.place is not None:
-            return self.location_resource(value.place), None  # `urlopen(request)`: its URL
+        if kind in ("file", "url") and isinstance(value, Symbol) and value.place is not None:
+            # `urlopen(request)`: the request's URL; `read_csv(target.path)`: a Luigi target's
+            return self.location_resource(value.place), None
         placeholder = raw_placeholder(value)
         if placeholder is not None:
             self.path_kinds.setdefault(placeholder.name, kind)

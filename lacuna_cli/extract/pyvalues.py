@@ -149,6 +149,9 @@ class ProjectClass:
     name: str
     methods: Mapping[str, Function]
     attributes: Mapping[str, Value]
+    # the library classes it derives from (`luigi.Task`): the methods they give it that the
+    # catalog knows (`delegate` rows)
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
