@@ -61,16 +61,16 @@ class _Running:
 
 
 def test_a_file_that_takes_long_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lacuna_cli.extract import batch
+    from lacuna_cli.extract import pool
 
     first, second = _Running(), _Running()
     pending = {first: (0, "jobs/huge.py"), second: (1, "jobs/small.py")}
     clock = iter([100.0, 103.0, 107.5])
-    monkeypatch.setattr(batch.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(pool.time, "monotonic", lambda: next(clock))
     since: dict = {}
-    assert batch._slowest(pending, since) is None  # both start being watched at 100 s
-    assert batch._slowest(pending, since) is None  # 3 s: not slow yet
-    assert batch._slowest(pending, since) == "jobs/huge.py (running for 8 s)"
+    assert pool._slowest(pending, since) is None  # both start being watched at 100 s
+    assert pool._slowest(pending, since) is None  # 3 s: not slow yet
+    assert pool._slowest(pending, since) == "jobs/huge.py (running for 8 s)"
 
 
 @pytest.mark.parametrize("quiet", [{"CI": "true"}, {"PRE_COMMIT": "1"}])

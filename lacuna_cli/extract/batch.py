@@ -1,4 +1,5 @@
-"""Extracting many files: a per-file cache keyed by content hash, and a pool of processes.
+"""Extracting many files: a per-file cache keyed by content hash; a pool of processes
+(`pool.py`) when there are many to analyse.
 
 A warm run hashes each file (or trusts the hash stored with its unchanged stat: `stamps.py`),
 but re-analyses only what changed: the cache in the DuckDB file is keyed by the file's bytes,
@@ -13,15 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import NamedTuple
-from multiprocessing import forkserver, get_all_start_methods, get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import orjson
@@ -29,12 +25,11 @@ import orjson
 from lacuna_cli import __version__
 from lacuna_cli.extract import extract_file
 from lacuna_cli.extract.catalog import load_catalog
-from lacuna_cli.gcpause import collections_spaced, collector_paused, start_extraction_worker
+from lacuna_cli.gcpause import collections_spaced, collector_paused
 from lacuna_cli.extract.dbt_project import forget_projects, project_inputs_key
 from lacuna_cli.extract.notebook_run import run_dependencies
 from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pyimports import forget_module_files
-from lacuna_cli.extract.regions import Regions
 from lacuna_cli.extract.schema import forget_headers, header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.extract.stamps import Stamps
@@ -42,8 +37,6 @@ from lacuna_cli.models import Extraction
 from lacuna_cli.store.caches import analysis_id
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
-# The extractor's modules, imported once by the process the pool's workers are forked from.
-PRELOADED = ["lacuna_cli.extract.batch", "lacuna_cli.extract.python"]
 # Called once per file analysed: (files done, files to analyse, project path).
 Progress = Callable[[int, int, str], None]
 
@@ -205,91 +198,16 @@ def _pooled(files: int) -> bool:
     return files >= PARALLEL_FROM and _workers() >= 2
 
 
-SLOW_FILE_SECONDS = 5.0  # a file analysed longer than this is named on the progress line
-
-
 def _run(jobs: list[Job], indexes: list[int], progress: Progress | None = None
          ) -> Iterable[tuple[int, Extraction]]:
-    """(index, extraction) as each file is done, in completion order. In the pool, files are
-    submitted one by one so progress moves per file; while none completes, the progress line
-    names the file that has been running longest once it passes SLOW_FILE_SECONDS. This
+    """(index, extraction) as each file is done, in completion order: analysed here, or in a
+    pool of processes (`pool.py`, imported only then) once there are enough of them. This
     process collects at extraction thresholds throughout (`collections_spaced`), analysing
     files itself or receiving the pool's analyses."""
     with collections_spaced():
         if not _pooled(len(jobs)):
             yield from ((index, job.run()) for index, job in zip(indexes, jobs, strict=True))
             return
-        context = _context()
-        try:
-            yield from _pooled_run(jobs, indexes, context, progress)
-        finally:
-            if context.get_start_method() == "forkserver":
-                # Python's one way to stop the server and wait for it (its own tests use it).
-                forkserver._forkserver._stop()  # type: ignore[attr-defined]  # not in typeshed
+        from lacuna_cli.extract.pool import pooled_run
 
-
-def _context() -> BaseContext:
-    """How the pool's workers start. Never by forking this process: it may hold DuckDB's
-    threads, which must not be forked. A fork server imports the extractor once and forks
-    each worker from itself (spawning imported it again in every worker: about a second of
-    CPU each). It is stopped, and so waited for, when the pool is done: its CPU time and its
-    workers' then count as this process's children's, as they do with spawn. Where there is
-    no fork server (Windows), workers are spawned."""
-    if "forkserver" not in get_all_start_methods():
-        return get_context("spawn")
-    context = get_context("forkserver")
-    context.set_forkserver_preload(PRELOADED)
-    return context
-
-
-def _pooled_run(jobs: list[Job], indexes: list[int], context: BaseContext,
-                progress: Progress | None) -> Iterable[tuple[int, Extraction]]:
-    """One single-process executor per worker, each fed from its own region of the project
-    (see `regions.py`) with one file queued behind the one it runs, so it never waits."""
-    regions = Regions([job.relpath for job in jobs], min(_workers(), len(jobs)))
-    with ExitStack() as stack:
-        pools = [stack.enter_context(ProcessPoolExecutor(
-            max_workers=1, mp_context=context, initializer=start_extraction_worker))
-            for _ in range(len(regions))]
-        pending: dict[Future[Extraction], tuple[int, str]] = {}
-        worker_of: dict[Future[Extraction], int] = {}
-
-        def feed(worker: int) -> None:
-            position = regions.next_for(worker)
-            if position is not None:
-                future = pools[worker].submit(Job.run, jobs[position])
-                pending[future] = (indexes[position], jobs[position].relpath)
-                worker_of[future] = worker
-
-        for worker in range(len(pools)):
-            feed(worker)
-            feed(worker)
-        running_since: dict[Future[Extraction], float] = {}
-        finished = 0
-        while pending:
-            done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            for future in done:
-                index, _path = pending.pop(future)
-                running_since.pop(future, None)
-                feed(worker_of.pop(future))
-                finished += 1
-                yield index, future.result()
-            if progress is not None and not done:
-                slow = _slowest(pending, running_since)
-                if slow is not None:
-                    progress(finished, len(jobs), slow)
-
-
-def _slowest(pending: dict[Future[Extraction], tuple[int, str]],
-             running_since: dict[Future[Extraction], float]) -> str | None:
-    """The file running longest, as `path (N s)`, if past SLOW_FILE_SECONDS."""
-    now = time.monotonic()
-    for future in pending:
-        if future.running():
-            running_since.setdefault(future, now)
-    if not running_since:
-        return None
-    future, since = min(running_since.items(), key=lambda item: item[1])
-    if now - since < SLOW_FILE_SECONDS:
-        return None
-    return f"{pending[future][1]} (running for {now - since:.0f} s)"
+        yield from pooled_run(jobs, indexes, _workers(), progress)
