@@ -91,3 +91,22 @@ vendor.insert_rows_json("acme-analytics.crm.users_copy", users.to_dict(orient="r
                        (8, "acme-analytics.crm.users", True),
                        (9, "crm.users_raw", True),
                        (10, "acme-analytics.crm.users_copy", True)}
+
+
+def test_a_pubsub_topic_path_names_its_project(tmp_path: Path) -> None:
+    """`publisher.topic_path("partner-prod", "signups")` is `projects/partner-prod/topics/
+    signups`: published there, the rows go to another organisation's project (it was named
+    `partner-prod/signups`, which no account check could read)."""
+    project = write_files(tmp_path, {"data/users.csv": USERS, "publish.py": '''\
+import pandas as pd
+from google.cloud import pubsub_v1
+
+publisher = pubsub_v1.PublisherClient()
+users = pd.read_csv("data/users.csv")
+publisher.publish(publisher.topic_path("partner-prod", "signups"), users.to_json().encode())
+publisher.publish(publisher.topic_path("acme-analytics", "signups"), users.to_json().encode())
+'''})
+    sent = {(line, dest, allowed) for _, line, action, _, dest, allowed
+            in operation_rows(project) if action in ("write", "export")}
+    assert sent == {(6, "pubsub:projects/partner-prod/topics/signups", False),
+                    (7, "pubsub:projects/acme-analytics/topics/signups", True)}

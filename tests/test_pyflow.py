@@ -319,6 +319,33 @@ raise BadRow(f"bad rows {pd.read_csv('data/orders.csv').head()}")
             if op.action in ("read", "export")] == [("read", 7), ("export", 8), ("read", 8)]
 
 
+def test_an_assert_message_with_data_is_raised_with_it() -> None:
+    """`assert ok, f"bad phone in {row}"` raises AssertionError with the row in its message,
+    like `raise`; the condition is evaluated too (a read in it is a read)."""
+    source = """
+import csv
+import pandas as pd
+for row in csv.DictReader(open("data/customers.csv")):
+    assert row["phone"].startswith("+"), f"bad phone in {row}"
+assert len(pd.read_csv("data/orders.csv")) > 0, "no orders"
+"""
+    assert [(op.action, op.location.line, op.destination.name if op.destination else None)
+            for op in ops(source) if op.action in ("read", "export")] == [
+        ("read", 4, None), ("export", 5, "log"), ("read", 6, None)]
+
+
+def test_what_a_generator_yields_from_is_what_it_gives() -> None:
+    source = """
+import pandas as pd
+import requests
+def extract():
+    yield from pd.read_csv("data/customers.csv").to_dict("records")
+requests.post("https://api.vendor.example/v1/bulk", json=list(extract()))
+"""
+    assert (6, "export", "https://api.vendor.example/v1/bulk", {"data/customers.csv"}) \
+        in summary(source)
+
+
 def test_file_written_by_one_script_and_read_by_another_links_in_lineage() -> None:
     producer = extract('import pandas as pd\n'
                        'pd.read_csv("raw.csv").to_parquet("./stage/x.parquet")\n', "producer.py")

@@ -207,8 +207,8 @@ for rec in pd.read_csv("data/customers.csv").to_dict("records"):
                   f["classification"]["tier"])
                  for f in json.loads(run.stdout)["findings"]
                  if f["operation"]["action"] in ("write", "export")}
-    assert published == {(9, "pubsub:acme-events/customer-updates", "PROPRIETARY"),
-                         (10, "pubsub:acme-events/customer-updates", "PROPRIETARY")}
+    assert published == {(9, "pubsub:projects/acme-events/topics/customer-updates", "PROPRIETARY"),
+                         (10, "pubsub:projects/acme-events/topics/customer-updates", "PROPRIETARY")}
 
 
 STDLIB_REQUESTS = '''\

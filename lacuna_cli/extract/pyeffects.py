@@ -122,7 +122,7 @@ class Effects(InterpreterState):
                 self.value(arg.value)
             return None
         if effect == "path":
-            return self.build_path(row.path, node)
+            return self.build_path(row.path, node, row.name)
         if effect == "home":
             return Text("~")
         if effect == "invoke":
@@ -819,9 +819,11 @@ class Effects(InterpreterState):
         return built if isinstance(built, Data) else Data(
             self.graph.value_node(f"{last}()", self.loc(node)), ())
 
-    def build_path(self, operation: str, node: cst.Call) -> Value | None:
+    def build_path(self, operation: str, node: cst.Call, template: str | None = None
+                   ) -> Value | None:
         """`Path(a, b)`, `os.path.join`, `dirname(__file__)`, `os.getcwd()`, `gettempdir()`;
-        `str(row)` of data is still the data."""
+        `str(row)` of data is still the data. With a `template` the parts are put into it
+        instead of joined (`topic_path(p, t)` is `projects/{0}/topics/{1}`)."""
         if operation == "cwd":
             return Text(".")
         if operation == "temp":
@@ -841,6 +843,8 @@ class Effects(InterpreterState):
                 return Text(posixpath.dirname(texts[0]) or ".") if texts else None
             if operation == "basename":
                 return Text(posixpath.basename(texts[0])) if texts else None
+            if template is not None and len(texts) == template.count("{"):
+                return Text(template.format(*texts))
             return Text(posixpath.join(*texts) if texts else ".")
         return next((p for p in parts if isinstance(p, Dynamic)),
                     Dynamic(f"path built at run time `{self.code(node)}`"))

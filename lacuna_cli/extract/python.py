@@ -472,6 +472,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                       "derive", node)
             if isinstance(raised, Data):  # `raise ValueError(f"bad row {row}")`: logged
                 self.write([raised], (EXCEPTION_LOG, None), node)
+        elif isinstance(node, cst.Assert):  # `assert ok, f"bad phone in {row}"`: raised, logged
+            self.value(node.test)
+            message = self.value(node.msg) if node.msg is not None else None
+            if isinstance(message, Data):
+                self.write([message], (EXCEPTION_LOG, None), node)
         elif isinstance(node, cst.Return) and node.value is not None:
             returned = self.value(node.value)
             if isinstance(node.value, cst.Call):
@@ -727,8 +732,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.lambda_function(node)
         if isinstance(node, cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp):
             return self.comprehension(node)
-        if isinstance(node, cst.Yield) and isinstance(node.value, cst.BaseExpression):
-            yielded = self.value(node.value)
+        if isinstance(node, cst.Yield) and node.value is not None:
+            # `yield row`, and `yield from rows`: what a generator gives is what it returns
+            yielded = self.value(node.value.item if isinstance(node.value, cst.From)
+                                 else node.value)
             if self.returns:
                 self.returns[-1].append(yielded)
             return None
