@@ -238,3 +238,28 @@ def test_a_standard_library_request_stands_for_its_url(tmp_path: Path) -> None:
                     (9, "https://collect.partner.example.com/v1", True),
                     (11, "https://intake.vendor.example.org/rows", True),
                     (12, "https://intake.vendor.example.org/rows", False)}
+
+
+def test_streamed_requests_delta_rs_and_redshift_frames_go_where_they_say(
+        tmp_path: Path) -> None:
+    """`httpx.stream("POST", url, content=...)`, delta-rs `write_deltalake(uri, df)` and
+    redshift_connector's `cursor.write_dataframe(df, table)` on a partner's cluster sent the
+    rows with no operation at all."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "job.py": '''\
+import httpx
+import pandas as pd
+import redshift_connector
+from deltalake import write_deltalake
+
+df = pd.read_csv("data/customers.csv")
+with httpx.stream("POST", "https://api.vendor.example/v1/upload", content=df.to_csv()) as r:
+    r.read()
+write_deltalake("s3://partner-drop/acme/customers", df)
+conn = redshift_connector.connect(host="dw.partner.example.com", database="dev", user="u")
+conn.cursor().write_dataframe(df, "public.acme_customers")
+'''})
+    sent = {(line, dest, allowed) for _, line, action, _, dest, allowed
+            in operation_rows(project) if action in ("write", "export")}
+    assert sent == {(7, "https://api.vendor.example/v1/upload", False),
+                    (9, "s3://partner-drop/acme/customers", False),
+                    (11, "redshift://dw.partner.example.com/public.acme_customers", False)}
