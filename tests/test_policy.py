@@ -11,7 +11,9 @@ from lacuna_cli.errors import PolicyLoadError
 from lacuna_cli.policy.decide import decision_for
 from lacuna_cli.policy.embedded import EmbeddedEngine
 from lacuna_cli.policy.engine import evaluate_unique, load_policy_set
+from lacuna_cli.policy.inputs import destination_type
 from lacuna_cli.policy.metadata import read_annotations
+from lacuna_cli.models import Resource
 from lacuna_cli.shipped import shipped_dir
 
 
@@ -204,3 +206,12 @@ def test_policy_test_reports_failures_errors_and_todos_like_opa(lacuna, tmp_path
     assert lines[-1] == "FAIL: 1/3 (SKIPPED: 1)"
     only = lacuna("policy", "test", str(tmp_path / "team"), "--run", "passes$", cwd=tmp_path)
     assert only.code == 0 and only.stdout.splitlines()[-1] == "PASS: 1/1"
+
+
+def test_a_service_without_a_catalog_category_is_a_service_not_a_project_file() -> None:
+    """A send row of kind `service` with no category (an Airflow HTTP connection) was typed
+    `project`, as if written into the repository, and every rule let it pass."""
+    assert destination_type(Resource(kind="service", name="airflow-http:/v1/bulk")) == "service"
+    assert destination_type(Resource(kind="service", name="openai:gpt-4o",
+                                     category="llm")) == "service"
+    assert destination_type(Resource(kind="file", name="reports/x.csv")) == "project"

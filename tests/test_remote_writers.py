@@ -263,3 +263,32 @@ conn.cursor().write_dataframe(df, "public.acme_customers")
     assert sent == {(7, "https://api.vendor.example/v1/upload", False),
                     (9, "s3://partner-drop/acme/customers", False),
                     (11, "redshift://dw.partner.example.com/public.acme_customers", False)}
+
+
+def test_airflow_http_calls_and_ipython_shell_commands_send_where_they_say(
+        tmp_path: Path) -> None:
+    """An HTTP hook or operator posts to the server of an Airflow connection, which the code
+    does not show to be the organisation's own (it was a service typed as a project file, and
+    allowed); `get_ipython().system("scp ...")` is a shell command like `os.system`."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "dag.py": '''\
+import json
+from datetime import datetime
+
+import pandas as pd
+from airflow import DAG
+from airflow.providers.http.hooks.http import HttpHook
+from airflow.providers.http.operators.http import SimpleHttpOperator
+from IPython import get_ipython
+
+rows = pd.read_csv("data/customers.csv")
+HttpHook(method="POST", http_conn_id="vendor_api").run("/v1/bulk", json.dumps(rows.to_dict()))
+with DAG("push", start_date=datetime(2024, 1, 1)) as dag:
+    SimpleHttpOperator(task_id="push", http_conn_id="vendor_api", endpoint="/v1/rows",
+                       method="POST", data=rows.to_json(orient="records"))
+get_ipython().system("scp data/customers.csv partner@sftp.partner.example.com:/in/")
+'''})
+    sent = {(line, dest, allowed) for _, line, action, _, dest, allowed
+            in operation_rows(project) if action in ("write", "export")}
+    assert sent == {(11, "airflow-http:/v1/bulk", False),
+                    (13, "airflow-http:vendor_api/v1/rows", False),
+                    (15, "sftp://sftp.partner.example.com/in/", False)}

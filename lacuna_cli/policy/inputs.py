@@ -28,7 +28,8 @@ CATEGORY_TYPES = {"cloud": "cloud", "mail": "email", "database": "database", "lo
 
 def destination_type(resource: Resource | None) -> str:
     """One of DESTINATION_TYPES. A `queue` is the organisation's own message bus (Kafka,
-    RabbitMQ, Spark streams): like a database, storage it governs itself."""
+    RabbitMQ, Spark streams): like a database, storage it governs itself. A service with no
+    catalog category is a `service` (it was typed as a file of the project, and allowed)."""
     if resource is None:
         return "none"
     if resource.category:
@@ -40,6 +41,8 @@ def destination_type(resource: Resource | None) -> str:
         return "database"
     if resource.kind == "stream":
         return "stream"
+    if resource.kind == "service":  # a service the catalog gives no category: still outside
+        return "service"
     if resource.kind == "url":
         if name.startswith("mailto:"):
             return "email"
