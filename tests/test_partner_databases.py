@@ -81,3 +81,26 @@ people.to_sql("people", ours)
     assert writes == {(8, "postgresql://db.partner-crm.example/contacts", False),
                       (10, "mysql://mysql.reseller.example/inbound/people", False),
                       (12, "people", True)}
+
+
+def test_batch_helpers_write_through_the_cursor_they_are_given(tmp_path: Path) -> None:
+    """psycopg2's `execute_values(cur, sql, rows)` and `execute_batch`: the cursor is an
+    argument, not the object called on, and its partner server was lost (the table was the
+    organisation's own, and allowed)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "load.py": '''\
+import pandas as pd
+import psycopg2
+from psycopg2.extras import execute_batch, execute_values
+
+rows = pd.read_csv("data/customers.csv").values.tolist()
+partner = psycopg2.connect(host="db.partner.example.com", dbname="shared").cursor()
+execute_values(partner, "INSERT INTO contacts VALUES %s", rows)
+execute_batch(partner, "INSERT INTO leads VALUES (%s, %s, %s, %s)", rows)
+ours = psycopg2.connect(host="10.2.0.4", dbname="crm").cursor()
+execute_values(ours, "INSERT INTO contacts VALUES %s", rows)
+'''})
+    writes = {(line, dest, allowed) for _, line, action, _, dest, allowed in operation_rows(project)
+              if action in ("write", "export")}
+    assert writes == {(7, "postgresql://db.partner.example.com/contacts", False),
+                      (8, "postgresql://db.partner.example.com/leads", False),
+                      (10, "contacts", True)}

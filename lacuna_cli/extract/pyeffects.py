@@ -698,7 +698,8 @@ class Effects(InterpreterState):
                 handle = self.value(expression)
                 stdout = handle.target if isinstance(handle, Handle) else \
                     self.resource_of(expression, node)[0]
-        result = self.sql_method(node, stdout)
+        result = self.sql_method(node, stdout, self.via_place(api.row.via[0], node)
+                                 if api.row.via else None)
         if result is None and api.row.reason and node.args:
             # `cur.callproc("crm.export_contacts", args)`: rows of code the database keeps
             result = self.unresolved_query(f"{api.row.reason} `{self.code(node.args[0].value)}`",

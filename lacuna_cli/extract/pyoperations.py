@@ -131,9 +131,12 @@ class Operations(InterpreterState):
                              data_node=unknown, dynamic_reason=reason)
         return Data(unknown, ())
 
-    def sql_method(self, node: cst.Call, stdout: Resource | None = None) -> Data | None:
+    def sql_method(self, node: cst.Call, stdout: Resource | None = None,
+                   server: str | None = None) -> Data | None:
         """`conn.execute(q, params)`, `spark.sql(q)`, `rel.query(name, q)`: a query when the
-        text is SQL or built at run time; `session.query(User)` and the like are not."""
+        text is SQL or built at run time; `session.query(User)` and the like are not. It runs
+        on the server of the object called on, or `server` (of a cursor given as an argument:
+        `execute_values(cur, q, rows)`)."""
         texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
         query = next((v for v in texts if isinstance(v, Text) and looks_like_sql(v.value)),
                      None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
@@ -149,7 +152,8 @@ class Operations(InterpreterState):
             query, parameters = spliced, [texts[0], *parameters]
         if query is None:
             return None
-        return self.sql(query, node, parameters, stdout, self.receiver_place(node))
+        return self.sql(query, node, parameters, stdout,
+                        server if server is not None else self.receiver_place(node))
 
     def spliced_sql(self, written: cst.BaseExpression) -> Text | None:
         """SQL text built with data spliced in, each part computed at run time as a `%s`
