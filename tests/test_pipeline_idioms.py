@@ -191,15 +191,8 @@ contacts.write.format("delta").saveAsTable("analytics.contacts")
                       (9, "analytics.contacts", True)}
 
 
-def test_luigi_tasks_write_to_their_targets(tmp_path: Path) -> None:
-    """A Luigi task's `run()` is called by the framework, never by the file: `self.output()`
-    in it is the task's own method, so `.open("w")` writes to the target it returns (it was
-    a write to `self`: a false alarm on a local target, an allowed write for a partner's)."""
-    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pipeline/tasks.py": '''\
-import luigi
-import pandas as pd
-from luigi.contrib.s3 import S3Target
-
+# A Luigi task writing the cleaned customers to a local target (after a file's imports).
+CLEAN_CUSTOMERS_TASK = '''
 
 class CleanCustomers(luigi.Task):
     def output(self):
@@ -208,7 +201,18 @@ class CleanCustomers(luigi.Task):
     def run(self):
         with self.output().open("w") as out:
             pd.read_csv("data/customers.csv").dropna().to_csv(out, index=False)
+'''
 
+
+def test_luigi_tasks_write_to_their_targets(tmp_path: Path) -> None:
+    """A Luigi task's `run()` is called by the framework, never by the file: `self.output()`
+    in it is the task's own method, so `.open("w")` writes to the target it returns (it was
+    a write to `self`: a false alarm on a local target, an allowed write for a partner's)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pipeline/tasks.py": '''\
+import luigi
+import pandas as pd
+from luigi.contrib.s3 import S3Target
+''' + CLEAN_CUSTOMERS_TASK + '''
 
 class ShipToPartner(luigi.Task):
     def requires(self):
@@ -235,16 +239,7 @@ def test_a_luigi_tasks_input_is_what_its_requirement_outputs(tmp_path: Path) -> 
 import luigi
 import pandas as pd
 import requests
-
-
-class CleanCustomers(luigi.Task):
-    def output(self):
-        return luigi.LocalTarget("warehouse/customers_clean.csv")
-
-    def run(self):
-        with self.output().open("w") as out:
-            pd.read_csv("data/customers.csv").dropna().to_csv(out, index=False)
-
+''' + CLEAN_CUSTOMERS_TASK + '''
 
 class PostToPartner(luigi.Task):
     def requires(self):

@@ -87,11 +87,8 @@ class Classes(InterpreterState):
         on its own calls on `self` (`self.output()` in a Luigi task's `run`, which the
         framework calls): interpreted there, with `self` still unknown. A method given
         arguments stays a call of an unknown object's method, as before."""
-        owner = self.method_classes[-1] if self.method_classes else None
-        if owner is None or not isinstance(func, cst.Attribute) or not isinstance(
-                func.value, cst.Name) or func.value.value != "self":
-            return None
-        method = owner.methods.get(func.attr.value)
+        called = self._called_on_self(func)
+        method = called[0].methods.get(called[1]) if called is not None else None
         if method is None or method_binding(method.node) is not None:
             return None
         params = method.node.params
@@ -106,25 +103,33 @@ class Classes(InterpreterState):
         task's input is what its `requires()` returns, through that task's `output()`): those
         calls, in turn. None when no base gives such a method, or a call in the chain is not
         one of the file's own methods."""
-        owner = self.method_classes[-1] if self.method_classes else None
+        called = self._called_on_self(func)
         receiver = self.env.get("self")
-        if owner is None or receiver is None or not isinstance(func, cst.Attribute) or not (
-                isinstance(func.value, cst.Name) and func.value.value == "self") \
-                or func.attr.value in owner.methods:
+        if called is None or receiver is None or called[1] in called[0].methods:
             return None
+        owner, name = called
         api = next((found for base in owner.bases if (found := self.catalog.function(
-            f"{base}.{func.attr.value}")) is not None and found.row.does == "delegate"), None)
+            f"{base}.{name}")) is not None and found.row.does == "delegate"), None)
         if api is None:
             return None
         value: Value | None = receiver
         cls: ProjectClass | None = owner
-        for name in api.row.calls:
-            method = cls.methods.get(name) if cls is not None else None
+        for step in api.row.calls:
+            method = cls.methods.get(step) if cls is not None else None
             if method is None or value is None:
                 return None
             value = self.call_inline(method, node, (value,))
             cls = value.cls if isinstance(value, Instance) else None
         return value
+
+    def _called_on_self(self, func: cst.BaseExpression) -> tuple[ProjectClass, str] | None:
+        """For `self.name(...)` in a method of a class of this file being summarised: that
+        class and `name`."""
+        owner = self.method_classes[-1] if self.method_classes else None
+        if owner is None or not isinstance(func, cst.Attribute) or not isinstance(
+                func.value, cst.Name) or func.value.value != "self":
+            return None
+        return owner, func.attr.value
 
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))
