@@ -144,6 +144,10 @@ class CatalogFile(BaseModel):
     modules: list[str] = Field(default_factory=list)  # names whose mention makes a file worth
     functions: list[Row] = Field(default_factory=list)  # analysing, besides the patterns' own
     methods: list[Row] = Field(default_factory=list)
+    # Libraries whose calls keep what they are given inside the process (plots, statistics,
+    # models, text and date helpers): data handed to them goes nowhere. Data handed to any
+    # other library the catalog does not describe is sent to a place Lacuna cannot tell.
+    in_process: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -253,11 +257,12 @@ class Catalog:
     def libraries(self) -> frozenset[str]:
         """The top-level names of every module the catalog speaks of (`modules` and the first
         segment of each pattern): what a call into any other third-party library returns is
-        something the catalog cannot tell."""
+        something the catalog cannot tell. Libraries listed `in_process` count as known."""
         roots = {pattern.split(".", 1)[0] for _, parsed in self.files
                  for row in (*parsed.functions, *parsed.methods) for pattern in row.match}
         return frozenset({*(m.split(".", 1)[0] for m in self.modules),
-                          *(r for r in roots if "*" not in r)})
+                          *(r for r in roots if "*" not in r),
+                          *(m for _, parsed in self.files for m in parsed.in_process)})
 
     def members(self, qualname: str) -> tuple[str, ...]:
         """The methods of `qualname` (a module or an object a library made) that rows of its

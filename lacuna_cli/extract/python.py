@@ -190,6 +190,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.star_modules: list[str] = []  # project modules imported with `*`, as qualified
         self.templated_paths: set[str] = set()  # placeholders paths are built from with text
         self.imported: set[str] = set()  # top-level names of the modules this file imports
+        self.third_party: set[str] = set()  # those of them that are not project modules
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -500,6 +501,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             shown = bound.value if isinstance(bound, cst.Name) else dotted.split(".")[0]
             project = self.imports.is_project(dotted, 0, self.graph.relpath)
             self.imported.add(dotted.split(".")[0])
+            if not project:
+                self.third_party.add(dotted.split(".")[0])
             self.env[shown] = Symbol(dotted if isinstance(bound, cst.Name) else shown, project)
             constants = self.imports.constants(dotted, 0, self.graph.relpath)
             for name, value in (constants or {}).items():
@@ -514,6 +517,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         project = self.imports.is_project(module, len(node.relative), self.graph.relpath)
         if not node.relative:
             self.imported.add(module.split(".")[0])
+            if not project:
+                self.third_party.add(module.split(".")[0])
         if isinstance(node.names, cst.ImportStar):
             self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
             if project:  # its functions too, asked for by name (see `function_returns`)
@@ -1298,6 +1303,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if not data:  # an object made from one that keeps data keeps it too (`index.as_...`)
             return Symbol(qualname, held=self.receiver_held(node))
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
+        self.unmodelled_send(qualname, data, node)
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
         if isinstance(receiver, cst.Name) and isinstance(bound, Symbol) \
@@ -1306,6 +1312,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # `msg.set_content(df.to_csv())`, `buf.write(text)`: the object now holds the data
             self.bind(receiver, result)
         return result
+
+    def unmodelled_send(self, qualname: str, data: Sequence[Value], node: cst.Call) -> None:
+        """Data handed to a third-party library the catalog does not describe (and does not list
+        as keeping data in the process) goes where that library takes it, which Lacuna cannot
+        tell: a write to a destination known only at run time, so personal or unclassified
+        data handed to `supabase`, `paho.mqtt` or a vendor's SDK is never passed as clean."""
+        library = self.catalog.unknown_library(qualname)
+        if library is None or library not in self.third_party:
+            return
+        shown = f"{qualname}()"[:200]
+        reason = (f"`{shown}` of `{library}`, a library Lacuna's catalog does not describe: "
+                  "where it takes what it is given is unknown (describe it in a catalog "
+                  "row, or list it under `in_process` if it keeps data in the process)")
+        self.write(data, (Resource(kind="unknown", name=shown), reason), node)
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
         """A method called on data: a catalog method row (write, send, transform, SQL), else a
