@@ -70,3 +70,31 @@ def test_a_folder_synced_to_a_bucket_carries_what_the_job_wrote_in_it(tmp_path: 
                   "s3://partner-crm-drop/")}
     assert synced == {"customers_sync.py": "PROPRIETARY", "products_sync.py": "INTERNAL",
                       "weekly.ipynb": "PROPRIETARY"}
+
+
+def test_files_read_by_a_glob_pattern_carry_the_columns_of_the_files_it_matches(
+        tmp_path: Path) -> None:
+    """`glob.glob("data/raw/*.csv")` read file by file and concatenated holds the columns of
+    the matched files' headers: the people's e-mails written to /tmp are personal data, not
+    the internal data a nameless pattern alone would be; the products' pattern stays
+    internal."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/raw/part-1.csv": PEOPLE, "data/raw/part-2.csv": PEOPLE,
+        "data/items/a.csv": PRODUCTS,
+        "job.py": '''\
+import glob
+
+import pandas as pd
+
+people = pd.concat([pd.read_csv(f) for f in glob.glob("data/raw/part-*.csv")])
+people.to_csv("/tmp/people.csv")
+items = pd.concat(pd.read_csv(f) for f in sorted(glob.glob("data/items/*.csv")))
+items.to_csv("/tmp/items.csv")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    writes = {f["operation"]["location"]["line"]: (f["classification"]["tier"],
+                                                   f["decision"]["allowed"])
+              for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert writes == {6: ("PROPRIETARY", False), 8: ("INTERNAL", True)}

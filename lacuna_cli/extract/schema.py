@@ -4,7 +4,9 @@ Knowing that `data/customers.csv` has `email` and `phone` columns is what lets t
 see PII and the policy name the columns to anonymize. Only the first line is read, and it is
 kept only if it looks like a header (names, not values); a file that is missing, unreadable or
 headerless simply has unknown columns. A folder holds the columns of the data files directly in
-it: copying or packing `data/` (`shutil.copytree`, `make_archive`) moves every one of them.
+it: copying or packing `data/` (`shutil.copytree`, `make_archive`) moves every one of them; a
+glob pattern (`data/raw/*.csv`, read file by file and concatenated) the columns of the files it
+matches.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ HEADER_BYTES = 64 * 1024
 HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .#()/-]{0,79}$")
 DELIMITED = {".csv": ",", ".tsv": "\t", ".psv": "|"}
 FOLDER_FILES = 200  # data files of a folder whose headers are read; a bigger one reads the first
+GLOB = re.compile(r"[*?\[]")
 
 
 def forget_headers() -> None:
@@ -36,6 +39,8 @@ def header_columns(path: Path) -> tuple[str, ...]:
     one run (`forget_headers`)."""
     if path.is_dir():
         return _folder_columns(path)
+    if GLOB.search(path.name):
+        return _matched_columns(path)
     delimiter = DELIMITED.get(path.suffix.lower())
     if delimiter is None or not path.is_file():
         return ()
@@ -51,6 +56,17 @@ def header_columns(path: Path) -> tuple[str, ...]:
     return tuple(cell for cell in cells if cell)
 
 
+def _matched_columns(pattern: Path) -> tuple[str, ...]:
+    """The columns of the delimited files a glob pattern's last part matches in its folder
+    (`data/raw/part-*.csv`): what reading each of them and concatenating holds."""
+    try:
+        names = sorted(entry for entry in pattern.parent.glob(pattern.name)
+                       if entry.suffix.lower() in DELIMITED and entry.is_file())[:FOLDER_FILES]
+    except (OSError, ValueError):
+        return ()
+    return _columns_of(names)
+
+
 def _folder_columns(folder: Path) -> tuple[str, ...]:
     """The columns of the delimited files directly in `folder`: what a copy of it carries."""
     try:
@@ -58,4 +74,9 @@ def _folder_columns(folder: Path) -> tuple[str, ...]:
                        if entry.suffix.lower() in DELIMITED and entry.is_file())[:FOLDER_FILES]
     except OSError:
         return ()
-    return tuple(dict.fromkeys(column for name in names for column in header_columns(name)))
+    return _columns_of(names)
+
+
+def _columns_of(files: list[Path]) -> tuple[str, ...]:
+    """Each column of the files' headers once, in file order."""
+    return tuple(dict.fromkeys(column for name in files for column in header_columns(name)))
