@@ -290,9 +290,59 @@ def logs_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef,
 
 def parameter_reaches(function: ast.FunctionDef | ast.AsyncFunctionDef,
                       where: Callable[[ast.AST], bool]) -> bool:
-    """Whether a node of `function` for which `where` holds spells one of its parameters."""
+    """Whether a node of `function` for which `where` holds spells one of its parameters, or a
+    name made from one (`for x in it: buf.append(x)` ... `yield buf`)."""
     arguments = function.args
     params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
                               arguments.vararg, arguments.kwarg) if a is not None}
-    return any(isinstance(node, ast.Name) and node.id in params
+    derived = _derived_names(function, params)
+    return any(isinstance(node, ast.Name) and node.id in derived
                for found in ast.walk(function) if where(found) for node in ast.walk(found))
+
+
+FILLING_METHODS = frozenset({"append", "extend", "add", "update", "insert", "appendleft",
+                             "setdefault"})
+
+
+def _derived_names(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                   params: set[str]) -> set[str]:
+    """`params` and every name of the function bound from them, in any order (a cheap
+    over-approximation, for deciding whether a summary is worth making): assigned from an
+    expression spelling one, a loop or `with` target over one, a list or dict filled with
+    one (`buf.append(x)`, `rows[k] = x`)."""
+    derived = set(params)
+    flows = [flow for node in ast.walk(function) for flow in _flows(node)]
+    while True:
+        before = len(derived)
+        for sources, target in flows:
+            if any(isinstance(n, ast.Name) and n.id in derived
+                   for source in sources for n in ast.walk(source)):
+                derived |= _bound(target)
+        if len(derived) == before:
+            return derived
+
+
+def _flows(node: ast.AST) -> list[tuple[list[ast.AST], ast.AST]]:
+    """(what flows, where it lands) of one node: an assignment's value into its targets, a
+    loop's iterable or a `with`'s context into its target, a filling call's arguments into
+    the object filled."""
+    if isinstance(node, ast.Assign):
+        return [([node.value], target) for target in node.targets]
+    if isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
+        return [([node.value], node.target)]
+    if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+        return [([node.iter], node.target)]
+    if isinstance(node, ast.withitem) and node.optional_vars is not None:
+        return [([node.context_expr], node.optional_vars)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in FILLING_METHODS:
+        return [([*node.args, *(k.value for k in node.keywords)], node.func.value)]
+    return []
+
+
+def _bound(target: ast.AST) -> set[str]:
+    """The names an assignment target binds or fills (`rows[k]` and `self.rows` fill the
+    object their base names)."""
+    while isinstance(target, ast.Subscript | ast.Attribute):
+        target = target.value
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}

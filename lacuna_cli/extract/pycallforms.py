@@ -1,9 +1,10 @@
 """Calls written in another form than `obj.method(...)`, rewritten to that form.
 
 `getattr(df, "to_csv")(path)` and `pd.DataFrame.to_csv(df, path)` write the frame as surely as
-`df.to_csv(path)` does; read as anything else they were calls of unknown functions and the
-write was not seen at all. The interpreter evaluates the rewritten call in their place (placed
-where the original is written), so the catalog decides what it does.
+`df.to_csv(path)` does, and `setattr(ctx, "df", df)` sets `ctx.df` as surely as `ctx.df = df`;
+read as anything else they were calls of unknown functions and the write was not seen at all.
+The interpreter evaluates the rewritten call in their place (placed where the original is
+written), so the catalog decides what it does.
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ def getattr_form(node: cst.Call) -> Rewritten | None:
     attribute = cst.Name(method)
     return Rewritten(cst.Call(func=cst.Attribute(value=obj.value, attr=attribute),
                               args=node.args), attribute, name.value)
+
+
+def setattr_form(node: cst.Call) -> tuple[cst.Attribute, cst.BaseExpression] | None:
+    """`setattr(obj, "name", value)` as the assignment `obj.name = value`: (the attribute,
+    the value); None for any other call or a name not written out."""
+    if not (isinstance(node.func, cst.Name) and node.func.value == "setattr"
+            and len(node.args) == 3 and not any(a.keyword or a.star for a in node.args)):
+        return None
+    obj, name, value = node.args
+    method = literal_text(name.value) if isinstance(name.value, cst.SimpleString) else None
+    if method is None or not method.isidentifier():
+        return None
+    return cst.Attribute(value=obj.value, attr=cst.Name(method)), value.value
 
 
 def getattr_parts(node: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:

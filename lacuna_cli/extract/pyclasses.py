@@ -134,6 +134,28 @@ class Classes(InterpreterState):
     def instance_attribute(self, instance: Instance, name: str) -> Value | None:
         return instance.attributes.get(name, instance.cls.methods.get(name))
 
+    def instance_member(self, instance: Instance, name: str, node: cst.Attribute
+                        ) -> Value | None:
+        """`src.frame`: an attribute, a method, or what a `@property` returns (its body run
+        with `self` the instance)."""
+        found = self.instance_attribute(instance, name)
+        if isinstance(found, Function) and _is_property(found.node) \
+                and name not in instance.attributes:
+            return self.special_method(instance, name, node)
+        return found
+
+    def special_method(self, instance: Instance, name: str, node: cst.CSTNode,
+                       args: Sequence[cst.BaseExpression] = ()) -> Value | None:
+        """What the instance's own `name` method returns, called with `args`: `t[i]` is
+        `__getitem__`, `for row in source` `__iter__`, a property read its getter. None when
+        its class does not define it (nothing more is known of the instance then)."""
+        method = instance.cls.methods.get(name)
+        if not isinstance(method, Function):
+            return None
+        call = cst.Call(func=cst.Name(name), args=[cst.Arg(arg) for arg in args])
+        self.positions.alias(call, node, self.statement)
+        return self.call_inline(method, call, (instance,))
+
     def call_method(self, instance: Instance, method: Function, node: cst.Call) -> Value | None:
         """A method called on an instance: interpreted here with `self` the instance (`cls`
         its class for a classmethod; nothing for a staticmethod, whose first parameter is the
@@ -179,14 +201,14 @@ class Classes(InterpreterState):
 
     def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value]) -> list[Value]:
         """Interpret a function's body in `env`; what it returns."""
-        saved = (self.env, self.statement, self.fresh)
-        self.env, self.method_depth = env, self.method_depth + 1
+        saved = (self.env, self.statement, self.fresh, self.global_names)
+        self.env, self.method_depth, self.global_names = env, self.method_depth + 1, set()
         self.returns.append([])
         try:
             self.suite(definition.body)
         finally:
             returned = self.returns.pop()
-            self.env, self.statement, self.fresh = saved
+            self.env, self.statement, self.fresh, self.global_names = saved
             self.method_depth -= 1
         return [value for value in returned if value is not None]
 
@@ -263,6 +285,14 @@ def _given(function: Function, given: Mapping[int | str, Value], skip: int
     for index, param in enumerate((*positional[skip:], *definition.kwonly_params)):
         yield param, given.get(param.name.value, given.get(index)
                                if index < len(positional) - skip else None)
+
+
+def _is_property(definition: cst.FunctionDef) -> bool:
+    """Decorated `@property`, `@cached_property` or `@functools.cached_property`."""
+    return any((isinstance(d.decorator, cst.Name) and d.decorator.value in (
+        "property", "cached_property")) or (isinstance(d.decorator, cst.Attribute)
+                                             and d.decorator.attr.value == "cached_property")
+               for d in definition.decorators)
 
 
 def method_binding(definition: cst.FunctionDef) -> str | None:

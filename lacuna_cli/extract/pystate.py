@@ -39,6 +39,7 @@ class InterpreterState:
     globals: dict[str, Value]  # the module's scope
     statement: cst.CSTNode  # the statement being interpreted
     fresh: list[str]  # lineage nodes the current statement created
+    global_names: set[str]  # names the body being run declares `global`
     options: dict[str, Value]  # command-line options by name, with defaults
     inlined: set[Function]  # methods interpreted where an instance calls them
     inline_results: dict[tuple[object, ...], Value | None]

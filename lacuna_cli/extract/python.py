@@ -31,7 +31,8 @@ from lacuna_cli.extract.pyfunctions import (
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
-from lacuna_cli.extract.pycallforms import as_method, getattr_form, getattr_parts, spelled_methods
+from lacuna_cli.extract.pycallforms import (
+    as_method, getattr_form, getattr_parts, setattr_form, spelled_methods)
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
@@ -191,6 +192,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.templated_paths: set[str] = set()  # placeholders paths are built from with text
         self.imported: set[str] = set()  # top-level names of the modules this file imports
         self.third_party: set[str] = set()  # those of them that are not project modules
+        self.global_names: set[str] = set()  # names the body being run declares `global`
 
     def run(self) -> None:
         """The module top to bottom, then the functions it never calls (their parameters stay
@@ -293,6 +295,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return [iterable]
         if isinstance(iterable, Grouped):  # `for key, group in df.groupby(k)`: both the data
             return [iterable.data]
+        if isinstance(iterable, Instance):  # `for row in source`: what its `__iter__` yields
+            # (an iterator returning itself gives what its `__next__` returns)
+            yielded = self.special_method(iterable, "__iter__", node)
+            if isinstance(yielded, Instance):
+                yielded = self.special_method(yielded, "__next__", node)
+            if yielded is not None and not isinstance(yielded, Instance):
+                return self.items(yielded, node)
         return [Dynamic(f"loop variable over `{self.code(node)}`")]
 
     def function(self, node: cst.FunctionDef) -> None:
@@ -302,6 +311,23 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         function = Function(node.name.value, node, closure)
         self.env[node.name.value] = function
         self.defined.append(function)
+        self.decorate(node)
+
+    def decorate(self, node: cst.FunctionDef) -> None:
+        """`@with_customers def push(df)`: a decorator that is a function of this file is
+        called with the function, innermost first, and the name is bound to what it returns —
+        a wrapper calling it with the data the wrapper reads is then what `push()` runs."""
+        for decorator in reversed(node.decorators):
+            made = self.value(decorator.decorator) if isinstance(decorator.decorator,
+                                                                  cst.Name) else None
+            if not isinstance(made, Function):
+                return
+            call = cst.Call(func=decorator.decorator, args=[cst.Arg(node.name)])
+            self.positions.alias(call, decorator, self.statement)
+            wrapped = self.call_inline(made, call)
+            if not isinstance(wrapped, Function):
+                return
+            self.env[node.name.value] = wrapped
 
     def lambda_function(self, node: cst.Lambda) -> Function:
         """`lambda r: requests.post(URL, json=r)` as the function returning its body, so that
@@ -326,8 +352,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if bound is None:
             self.summaries[function] = None
         node = function.node
-        saved = (self.env, self.statement, self.fresh)
-        self.env = {**self.globals, **(function.closure or {})}
+        saved = (self.env, self.statement, self.fresh, self.global_names)
+        self.env, self.global_names = {**self.globals, **(function.closure or {})}, set()
         params = self.parameters(function, node)
         for param in params:
             self.env[param.name] = param.value()
@@ -343,7 +369,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.method_classes.pop()
             returns = self.returns.pop()
             capture = self.graph.captures.pop()
-            self.env, self.statement, self.fresh = saved
+            self.env, self.statement, self.fresh, self.global_names = saved
         summary = replace(summarise(function.name, params, returns, capture, self.graph),
                           templated=frozenset(p.name for p in params
                                               if p.placeholder.name in self.templated_paths))
@@ -486,6 +512,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 returned = self.resolved(returned, node.value)
             if self.returns:
                 self.returns[-1].append(returned)
+        elif isinstance(node, cst.Global):
+            self.global_names.update(name.name.value for name in node.names)
         elif isinstance(node, cst.Import):
             self.import_modules(node)
         elif isinstance(node, cst.ImportFrom):
@@ -595,6 +623,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.env.pop(target.value, None)
                 return
             self.env[target.value] = value
+            if target.value in self.global_names:  # `global CACHE; CACHE = df`
+                self.globals[target.value] = value
             if isinstance(value, Data) and value.node in self.fresh:
                 self.graph.relabel(value.node, target.value)
         elif isinstance(target, cst.Tuple | cst.List):
@@ -612,6 +642,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if value is None:
                 self.env.pop(dotted, None)
             else:
+                if self.module_state(target):  # `Cache.customers = df` in a function
+                    self.globals[dotted] = value
                 self.env[dotted] = value
         elif isinstance(target, cst.Subscript):
             holder = self.value(target.value)
@@ -899,7 +931,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(base, Grouped | Dynamic | Handle):
             return base
         if isinstance(base, Instance):
-            return self.instance_attribute(base, name)
+            return self.instance_member(base, name, node)
         if isinstance(base, Text) and name in PATH_PARTS:  # Path(__file__).parent
             return Text(PATH_PARTS[name](base.value))
         if isinstance(base, Text) and name == "parents":  # Path(__file__).parents[1]
@@ -922,6 +954,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return base
         if isinstance(base, Frames) and base.data is not None:  # `rows[1:]`, `frames[0]`
             return base.data
+        if isinstance(base, Instance):  # `table[i]` of a class of the project: `__getitem__`
+            return self.special_method(base, "__getitem__", node, [
+                e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)][:1])
         keys = [self.value(e.slice.value) for e in node.slice if isinstance(e.slice, cst.Index)]
         if isinstance(base, Record):
             return base.get(keys[0].value) if len(keys) == 1 and isinstance(keys[0], Text) \
@@ -957,6 +992,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     # ---- calls ------------------------------------------------------------------------------
 
     def call(self, node: cst.Call) -> Value | None:
+        assigned = setattr_form(node) if "setattr" not in self.env else None
+        if assigned is not None:  # `setattr(ctx, "df", frame)`: `ctx.df = frame`
+            self.bind(assigned[0], self.value(assigned[1]))
+            return None
         written = getattr_form(node)  # `getattr(df, "to_csv")(p)`: read as `df.to_csv(p)`
         if written is not None:
             self.positions.alias(written.call, node, self.statement)
@@ -1162,7 +1201,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """Bind `target` to `frames` with `added` data collected into it (no operation: putting
         frames in a list joins nothing)."""
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
-        self.bind(_container(target), Frames(self.combine(parts, "derive", target)))
+        container = _container(target)
+        shared = self.module_state(container)
+        self.bind(container, Frames(self.combine(parts, "derive", target)))
+        if shared and isinstance(container, cst.Name):  # `BUFFER.extend(rows)` in a function
+            self.globals[container.value] = self.env[container.value]
+
+    def module_state(self, target: cst.BaseExpression) -> bool:
+        """Whether `target`, filled or set in the function being run, is (part of) a name of the
+        module that the function has not rebound: a module-level list, dict or class that one
+        function fills (`BUFFER.extend(rows)`, `state["customers"] = df`, `Cache.customers =
+        df`) and another reads holds that data for the other too."""
+        dotted = dotted_name(target)
+        if self.env is self.globals or dotted is None:
+            return False
+        root = dotted.split(".")[0]
+        return root != "self" and root in self.globals and self.env.get(root) is self.globals[root]
 
     def call_symbol(self, callee: Symbol, node: cst.Call) -> Value | None:
         """A call of a name: the catalog's function, or a function of another project file,
