@@ -269,3 +269,47 @@ ping()
 '''})
     run = run_lacuna("check", ".", cwd=project)
     assert run.code == 0, run.stdout
+
+
+def test_an_instance_of_a_class_of_another_module_is_iterated_and_indexed_by_its_methods(
+        tmp_path: Path) -> None:
+    """`for row in CustomerFile()` and `CustomerFile()[0]` with the class in `sources.py`: what
+    its `__iter__` yields and its `__getitem__` returns, as its `@property` is what it
+    returns."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n", "data/customers.csv": CUSTOMERS,
+        "sources.py": '''\
+import csv
+
+import pandas as pd
+
+
+class CustomerFile:
+    @property
+    def frame(self):
+        return pd.read_csv("data/customers.csv")
+
+    def __iter__(self):
+        with open("data/customers.csv", newline="") as fh:
+            yield from csv.DictReader(fh)
+
+    def __getitem__(self, index):
+        return pd.read_csv("data/customers.csv").iloc[index]
+''', "job.py": f'''\
+import requests
+
+from sources import CustomerFile
+
+for row in CustomerFile():
+    requests.post("{URL}/rows", json=row)
+requests.post("{URL}/first", json=CustomerFile()[0].to_dict())
+requests.post("{URL}/all", json=CustomerFile().frame.to_dict("records"))
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    sends = {f["operation"]["location"]["line"]: (f["classification"]["tier"],
+                                                  f["decision"]["allowed"])
+             for f in json.loads(run.stdout)["findings"]
+             if f["operation"]["location"]["path"] == "job.py"}
+    assert sends == {6: ("PROPRIETARY", False), 7: ("PROPRIETARY", False),
+                     8: ("PROPRIETARY", False)}

@@ -295,6 +295,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return [iterable]
         if isinstance(iterable, Grouped):  # `for key, group in df.groupby(k)`: both the data
             return [iterable.data]
+        if isinstance(iterable, Symbol) and iterable.project:  # an instance of a class of
+            # another project file: what its `__iter__` yields, when its summary tells
+            yielded = self.project_data(self.special_member(iterable, "__iter__"), node)
+            if yielded is not None:
+                return [yielded]
         if isinstance(iterable, Instance):  # `for row in source`: what its `__iter__` yields
             # (an iterator returning itself gives what its `__next__` returns)
             yielded = self.special_method(iterable, "__iter__", node)
@@ -940,6 +945,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def subscript(self, node: cst.Subscript) -> Value | None:
         base = self.resolved(self.value(node.value), node)  # `load(path)[:3]`: its data
+        if isinstance(base, Symbol) and base.project:  # `table[i]` of another file's class
+            item = self.project_data(self.special_member(base, "__getitem__"), node)
+            if item is not None:
+                return item
         if isinstance(base, Symbol):
             if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
                 return base
@@ -1321,6 +1330,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             else:
                 parts.append(value)
         return self.combine(parts, "derive", node)
+
+    def special_member(self, made: Symbol, name: str) -> Symbol:
+        """The method `name` of what another project file made, called with no arguments of
+        its own (its instance's are kept): `__iter__` for a loop over it, `__getitem__` for
+        an item of it."""
+        return Symbol(f"{made.qualname}.{name}", True, arguments=made.arguments)
 
     def may_tell_data(self, qualname: str, arguments: Sequence[tuple[int | str, Value | None]]
                       ) -> bool:
