@@ -297,9 +297,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return [iterable.data]
         if isinstance(iterable, Symbol) and iterable.project:  # an instance of a class of
             # another project file: what its `__iter__` yields, when its summary tells
-            yielded = self.project_data(self.special_member(iterable, "__iter__"), node)
-            if yielded is not None:
-                return [yielded]
+            told = self.project_data(self.special_member(iterable, "__iter__"), node)
+            if told is not None:
+                return [told]
         if isinstance(iterable, Instance):  # `for row in source`: what its `__iter__` yields
             # (an iterator returning itself gives what its `__next__` returns)
             yielded = self.special_method(iterable, "__iter__", node)
