@@ -31,6 +31,7 @@ totals = orders.groupby("region").agg({"amount": "sum"})
 client = mqtt.Client()
 client.connect("broker.example.com")
 client.publish("customers/new", customers.to_json())
+client.publish("customers/all", customers.to_csv())
 sns.barplot(data=customers, x="email", y="customer_id")
 Reporter("team-a").push(totals)
 helpers.tidy(customers)
@@ -54,27 +55,30 @@ def _outputs(project: Path) -> dict[int, tuple[str, bool]]:
 
 def test_data_handed_to_an_unknown_library_is_sent_to_a_place_lacuna_cannot_tell(
         tmp_path: Path) -> None:
-    """The MQTT publish of the customers is denied and names the library; the totals pushed
+    """Each MQTT publish of the customers is denied and names the library (the client stays a
+    client after its first send); the totals pushed
     through an unknown vendor package are allowed (no personal data) but still reported; the
     plot (seaborn keeps data in the process) and the project's own helper send nothing."""
     project = _project(tmp_path)
     assert _outputs(project) == {
         14: ("paho.mqtt.client.Client.publish()", False),
-        16: ("acme_telemetry.Reporter.push()", True),
+        15: ("paho.mqtt.client.Client.publish()", False),
+        17: ("acme_telemetry.Reporter.push()", True),
     }
     run = run_lacuna("check", "jobs/job.py", cwd=project)
     assert run.code == 1
     assert "`paho`, a library Lacuna's catalog does not describe" in run.stdout
-    assert "2 with an unresolved source or destination" in run.stdout
+    assert "3 with an unresolved source or destination" in run.stdout
 
 
 def test_a_team_lists_its_own_in_process_library_in_its_catalog(tmp_path: Path) -> None:
     """Knowledge is data: a project catalog file listing `acme_telemetry` as keeping data in
-    the process makes the push nothing; the MQTT publish stays denied."""
+    the process makes the push nothing; the MQTT publishes stay denied."""
     project = _project(tmp_path, 'apis = ["catalog/acme.yaml"]\n')
     write_files(project, {"catalog/acme.yaml":
                           "version: 1\nlibrary: acme\nin_process: [acme_telemetry]\n"})
-    assert _outputs(project) == {14: ("paho.mqtt.client.Client.publish()", False)}
+    assert _outputs(project) == {14: ("paho.mqtt.client.Client.publish()", False),
+                                 15: ("paho.mqtt.client.Client.publish()", False)}
 
 
 def test_hosted_backends_and_trackers_are_their_services(tmp_path: Path) -> None:

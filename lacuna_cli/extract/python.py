@@ -1357,6 +1357,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """A call of a library function or of a method of an object a library made: what its
         catalog row says it does, else an unknown function of its arguments."""
         api = self.catalog.function(qualname)
+        if api is None or api.row.does == "client":
+            called = self.catalog.function(f"{qualname}.__call__")
+            if called is not None and _data(self.value(a.value) for a in node.args):
+                # `llm = OpenAI(); llm(prompt)`: an object whose call the catalog describes,
+                # called with data (making one is configured with values, never the data)
+                return self.apply_function(called, f"{qualname}.__call__", node)
         if api is None or (self.notebook and not api.row.notebooks):
             return self.unknown_call(qualname, node)
         return self.apply_function(api, qualname, node)
@@ -1372,7 +1378,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if not data:  # an object made from one that keeps data keeps it too (`index.as_...`)
             return Symbol(qualname, held=self.receiver_held(node))
         result = self.combine(data, "derive", node, label=f"{qualname.rsplit('.', 1)[-1]}()")
-        self.unmodelled_send(qualname, data, node)
+        if self.unmodelled_send(qualname, data, node):
+            return result  # the client stays a client: its next call sends too
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         bound = self.env.get(receiver.value) if isinstance(receiver, cst.Name) else None
         if isinstance(receiver, cst.Name) and isinstance(bound, Symbol) \
@@ -1382,19 +1389,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(receiver, result)
         return result
 
-    def unmodelled_send(self, qualname: str, data: Sequence[Value], node: cst.Call) -> None:
+    def unmodelled_send(self, qualname: str, data: Sequence[Value], node: cst.Call) -> bool:
         """Data handed to a third-party library the catalog does not describe (and does not list
         as keeping data in the process) goes where that library takes it, which Lacuna cannot
         tell: a write to a destination known only at run time, so personal or unclassified
-        data handed to `supabase`, `paho.mqtt` or a vendor's SDK is never passed as clean."""
+        data handed to `supabase`, `paho.mqtt` or a vendor's SDK is never passed as clean.
+        Whether it was such a call."""
         library = self.catalog.unknown_library(qualname)
         if library is None or library not in self.third_party:
-            return
+            return False
         shown = f"{qualname}()"[:200]
         reason = (f"`{shown}` of `{library}`, a library Lacuna's catalog does not describe: "
                   "where it takes what it is given is unknown (describe it in a catalog "
                   "row, or list it under `in_process` if it keeps data in the process)")
         self.write(data, (Resource(kind="unknown", name=shown), reason), node)
+        return True
 
     def data_method(self, data: Data, method: str, node: cst.Call) -> Value | None:
         """A method called on data: a catalog method row (write, send, transform, SQL), else a

@@ -1,0 +1,30 @@
+"""An object of a library called like a function: `llm = OpenAI(); llm(prompt)` is LangChain's
+legacy call form, which sends the prompt as `llm.invoke(prompt)` does. The catalog describes it
+as the class's `__call__`; making the object, configured with values, sends nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import operation_rows, write_files
+
+CUSTOMERS = "customer_id,email,full_name\n1,ada@example.com,Ada Lovelace\n"
+
+
+def test_a_langchain_model_called_with_the_customers_sends_them(tmp_path: Path) -> None:
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+from langchain.chains import LLMChain
+from langchain.llms import OpenAI
+
+customers = pd.read_csv("data/customers.csv")
+llm = OpenAI(temperature=0)
+summary = llm(customers.to_string())
+chain = LLMChain(llm=llm, prompt=PROMPT)
+chain({"text": customers.to_json()})
+llm("Write a haiku about spreadsheets")
+'''})
+    sent = {(line, destination, allowed) for _, line, action, _, destination, allowed
+            in operation_rows(project) if action == "export"}
+    assert sent == {(7, "langchain", False), (9, "langchain", False)}
