@@ -148,6 +148,10 @@ class CatalogFile(BaseModel):
     # models, text and date helpers): data handed to them goes nowhere. Data handed to any
     # other library the catalog does not describe is sent to a place Lacuna cannot tell.
     in_process: list[str] = Field(default_factory=list)
+    # Every call of the `modules` reaches the library's service (an SDK of AWS, a SaaS, an LLM
+    # vendor): one no row describes, handed data, sends it to a place Lacuna cannot tell, as a
+    # call of a library the catalog does not know does.
+    remote: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,16 @@ class Catalog:
                 and api.row.does in ENTRY_EFFECTS
                 and any(pattern.split(".", 1)[0] == root for pattern in api.row.match)))
         return self.member_names[qualname]
+
+    @cached_property
+    def remote_modules(self) -> tuple[str, ...]:
+        """The modules of catalog files marked `remote`."""
+        return tuple(m for _, parsed in self.files if parsed.remote for m in parsed.modules)
+
+    def remote_module(self, qualname: str) -> str | None:
+        """The module of a `remote` catalog file a name comes from, or None."""
+        return next((m for m in self.remote_modules
+                     if qualname == m or qualname.startswith(m + ".")), None)
 
     def unknown_library(self, qualname: str) -> str | None:
         """The third-party library a name comes from when the catalog knows nothing of it (not

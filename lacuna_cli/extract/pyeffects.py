@@ -143,10 +143,13 @@ class Effects(InterpreterState):
             located = Symbol(qualname, place=None if reason else resource.name)
             self.locate_receiver(located, node)
             return located
-        if effect == "client":  # a connection, session or client: never the data it is given
+        if effect == "client":  # a connection, session or client: never the data it is given,
+            # unless its row names arguments it keeps to send later (`DiscordWebhook(url,
+            # content=...)` sends its content on `execute()`)
             for arg in node.args:
                 self.value(arg.value)
-            return Symbol(qualname, place=self.server(api, node))
+            held = self.combine(self.payload(api, node), "derive", node) if row.data else None
+            return Symbol(qualname, place=self.server(api, node), held=held)
         if effect == "dynamic":
             return Dynamic(row.reason or f"value of `{qualname}` known only at run time",
                            external=True, default=self.fallback_text(node))

@@ -1393,15 +1393,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """Data handed to a third-party library the catalog does not describe (and does not list
         as keeping data in the process) goes where that library takes it, which Lacuna cannot
         tell: a write to a destination known only at run time, so personal or unclassified
-        data handed to `supabase`, `paho.mqtt` or a vendor's SDK is never passed as clean.
-        Whether it was such a call."""
+        data handed to `supabase`, `paho.mqtt` or a vendor's SDK is never passed as clean. So
+        is data handed to a call no row describes of a library marked `remote` (boto3, an
+        LLM vendor's SDK). Whether it was such a call."""
         library = self.catalog.unknown_library(qualname)
-        if library is None or library not in self.third_party:
+        remote = self.catalog.remote_module(qualname) if library is None else None
+        origin = library or remote
+        if origin is None or origin.split(".")[0] not in self.third_party:
             return False
         shown = f"{qualname}()"[:200]
         reason = (f"`{shown}` of `{library}`, a library Lacuna's catalog does not describe: "
                   "where it takes what it is given is unknown (describe it in a catalog "
-                  "row, or list it under `in_process` if it keeps data in the process)")
+                  "row, or list it under `in_process` if it keeps data in the process)"
+                  if library is not None else
+                  f"`{shown}` of `{remote}`, whose calls reach its service, and no row of "
+                  "Lacuna's catalog describes this one: where it takes what it is given is "
+                  "unknown (describe it in a catalog row)")
         self.write(data, (Resource(kind="unknown", name=shown), reason), node)
         return True
 

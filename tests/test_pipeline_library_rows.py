@@ -1,0 +1,113 @@
+"""Catalog rows for libraries real pipelines move data with: database drivers that name their
+server (a partner's is judged as the place it is, the machine's own stays the project's
+database), AWS SDK for pandas, DynamoDB and CloudWatch Logs through boto3, chat bots and
+webhooks that keep what they are made with, and calls of an SDK marked `remote` that no row
+describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import operation_rows, write_files
+
+CUSTOMERS = "customer_id,email,full_name\n1,ada@example.com,Ada Lovelace\n"
+
+
+def _outputs(tmp_path: Path, code: str) -> set[tuple[int, str, bool]]:
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": code})
+    return {(line, destination, allowed) for _, line, action, _, destination, allowed
+            in operation_rows(project) if action in ("write", "export")}
+
+
+def test_database_drivers_write_to_the_server_they_are_made_for(tmp_path: Path) -> None:
+    assert _outputs(tmp_path, '''\
+import clickhouse_connect
+import oracledb
+import pandas as pd
+import pymssql
+import trino
+from pyhive import hive
+
+df = pd.read_csv("data/customers.csv")
+rows = df.values.tolist()
+mssql = pymssql.connect(server="sql.partner.example", user="u", password="p", database="crm")
+mssql.cursor().executemany("INSERT INTO customers VALUES (%s, %s, %s)", rows)
+oracle = oracledb.connect(user="u", password="p", dsn="db.partner.example/ORCL")
+oracle.cursor().executemany("INSERT INTO customers VALUES (:1, :2, :3)", rows)
+trino.dbapi.connect(host="trino.partner.example").cursor().execute(
+    "INSERT INTO customers VALUES (?, ?, ?)", rows[0])
+hive.Connection(host="hive.partner.example").cursor().execute(
+    "INSERT INTO customers VALUES (%s, %s, %s)", rows[0])
+clickhouse_connect.get_client(host="ch.partner.example").insert_df("customers", df)
+pymssql.connect("localhost", "u", "p", "crm").cursor().executemany(
+    "INSERT INTO customers VALUES (%s, %s, %s)", rows)
+''') == {(11, "mssql://sql.partner.example/customers", False),
+         (13, "oracle://db.partner.example/ORCL/customers", False),
+         (14, "trino://trino.partner.example/customers", False),
+         (16, "hive://hive.partner.example/customers", False),
+         (18, "clickhouse://ch.partner.example/customers", False),
+         (19, "customers", True)}
+
+
+def test_aws_sdk_for_pandas_writes_frames_to_s3_athena_and_dynamodb(tmp_path: Path) -> None:
+    """A partner's bucket is outside; the governed bucket and the account's own Athena and
+    DynamoDB tables are not; what is read back from the partner's bucket is the customers."""
+    assert _outputs(tmp_path, '''\
+import awswrangler as wr
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+wr.s3.to_parquet(df, path="s3://partner-bucket/customers/", dataset=True)
+wr.s3.to_json(df=df, path="s3://acme-governed/customers.json")
+wr.athena.to_iceberg(df, database="crm", table="customers_ice", temp_path="s3://acme-governed/t/")
+wr.dynamodb.put_df(df=df, table_name="customers")
+wr.s3.read_csv("s3://partner-bucket/customers/part.csv").to_csv("/tmp/back.csv")
+''') == {(5, "s3://partner-bucket/customers/", False),
+         (6, "s3://acme-governed/customers.json", True),
+         (7, "crm.customers_ice", True), (8, "dynamodb:customers", True),
+         (9, "/tmp/back.csv", False)}
+
+
+def test_boto3_tables_logs_and_calls_no_row_describes(tmp_path: Path) -> None:
+    """DynamoDB items through a Table, its batch writer and the client are the account's own
+    table; log events go to CloudWatch Logs; an AWS call with the customers that no row
+    describes (Comprehend) sends them where Lacuna cannot tell, and one without data sends
+    nothing."""
+    assert _outputs(tmp_path, '''\
+import boto3
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+table = boto3.resource("dynamodb").Table("customers")
+table.put_item(Item=df.to_dict("records")[0])
+with table.batch_writer() as batch:
+    batch.put_item(Item=df.to_dict("records")[0])
+boto3.client("dynamodb").put_item(TableName="people", Item={"email": {"S": df.email[0]}})
+boto3.client("logs").put_log_events(logGroupName="g", logStreamName="s",
+                                    logEvents=[{"message": df.to_json()}])
+boto3.client("comprehend").detect_pii_entities(Text=df.to_csv(), LanguageCode="en")
+boto3.client("s3").list_objects_v2(Bucket="acme-governed")
+''') == {(6, "dynamodb:customers", True), (8, "dynamodb:customers", True),
+         (9, "dynamodb:people", True), (10, "cloudwatch-logs", False),
+         (12, "boto3.client.detect_pii_entities()", False)}
+
+
+def test_chat_bots_and_webhooks_send_what_they_are_made_with(tmp_path: Path) -> None:
+    """A Discord webhook made with the customers as its content, or given them later, sends
+    them on `execute()`; one made with a constant sends nothing personal; a Telegram bot's
+    message is a chat message, not a mail."""
+    assert _outputs(tmp_path, '''\
+import pandas as pd
+from discord_webhook import DiscordWebhook
+from telegram import Bot
+
+df = pd.read_csv("data/customers.csv")
+DiscordWebhook(url="https://discord.com/api/webhooks/1/a", content=df.to_csv()).execute()
+hook = DiscordWebhook(url="https://discord.com/api/webhooks/1/a")
+hook.set_content(df.to_csv())
+hook.execute()
+DiscordWebhook(url="https://discord.com/api/webhooks/1/a", content="deployed").execute()
+Bot(token="t").send_message(chat_id="-100123", text=df.to_csv())
+''') == {(6, "chat-webhook", False), (9, "chat-webhook", False), (10, "chat-webhook", True),
+         (11, "telegram", False)}
