@@ -28,3 +28,23 @@ llm("Write a haiku about spreadsheets")
     sent = {(line, destination, allowed) for _, line, action, _, destination, allowed
             in operation_rows(project) if action == "export"}
     assert sent == {(7, "langchain", False), (9, "langchain", False)}
+
+
+def test_a_method_of_a_library_object_is_not_its_call(tmp_path: Path) -> None:
+    """`template.format(records=...)` is a method no row describes, not the template called: the
+    prompt it makes carries the customers to the model it is sent to, and nothing is sent where
+    it is made."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+from langchain_core.prompts import PromptTemplate
+from langchain_openai import ChatOpenAI
+
+TEMPLATE = PromptTemplate.from_template("Answer using these records: {records}")
+customers = pd.read_csv("data/customers.csv")
+prompt = TEMPLATE.format(records=customers.to_string())
+ChatOpenAI(model="gpt-4o-mini").invoke(prompt)
+'''})
+    sent = {(line, destination, allowed) for _, line, action, _, destination, allowed
+            in operation_rows(project) if action == "export"}
+    assert sent == {(8, "langchain", False)}

@@ -20,7 +20,7 @@ from typing import ParamSpec, TypeVar
 import libcst as cst
 
 from lacuna_cli.extract import pyapi
-from lacuna_cli.extract.catalog import load_catalog
+from lacuna_cli.extract.catalog import Api, load_catalog
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
@@ -1233,6 +1233,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         with the arguments, to tell its data where it goes (see `project_data`)."""
         if callee.project:  # pyproject: what its body writes or sends of these arguments
             self.project_sinks(callee.qualname, node)
+        called = self.object_called(callee, node)
+        if called is not None:
+            return self.apply_function(called, f"{callee.qualname}.__call__", node)
         result = _still_project(callee, self.symbol_call(callee.qualname, node))
         if callee.project and isinstance(result, Symbol) and not callee.arguments:
             result = replace(result, arguments=self.kept_arguments(node))
@@ -1241,6 +1244,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
             result = self.project_data(made, node) or result
         return result
+
+    def object_called(self, callee: Symbol, node: cst.Call) -> Api | None:
+        """`llm = OpenAI(); llm(prompt)`: the catalog's `__call__` row of a library object
+        called like a function with data (making one is configured with values, never the
+        data, so a call without data is the object being made)."""
+        api = self.catalog.function(callee.qualname)
+        if callee.project or (api is not None and api.row.does != "client"):
+            return None
+        called = self.catalog.function(f"{callee.qualname}.__call__")
+        return called if called is not None and _data(
+            self.value(a.value) for a in node.args) else None
 
     def kept_arguments(self, node: cst.Call) -> tuple[tuple[int | str, Value | None], ...]:
         """A call's arguments by position and keyword, kept on what a project function
@@ -1357,12 +1371,6 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """A call of a library function or of a method of an object a library made: what its
         catalog row says it does, else an unknown function of its arguments."""
         api = self.catalog.function(qualname)
-        if api is None or api.row.does == "client":
-            called = self.catalog.function(f"{qualname}.__call__")
-            if called is not None and _data(self.value(a.value) for a in node.args):
-                # `llm = OpenAI(); llm(prompt)`: an object whose call the catalog describes,
-                # called with data (making one is configured with values, never the data)
-                return self.apply_function(called, f"{qualname}.__call__", node)
         if api is None or (self.notebook and not api.row.notebooks):
             return self.unknown_call(qualname, node)
         return self.apply_function(api, qualname, node)
