@@ -111,3 +111,22 @@ DiscordWebhook(url="https://discord.com/api/webhooks/1/a", content="deployed").e
 Bot(token="t").send_message(chat_id="-100123", text=df.to_csv())
 ''') == {(6, "chat-webhook", False), (9, "chat-webhook", False), (10, "chat-webhook", True),
          (11, "telegram", False)}
+
+
+def test_a_rabbitmq_connection_publishes_to_the_broker_it_is_made_for(tmp_path: Path) -> None:
+    """Parameters naming a partner's broker (by host or URL) make its channel publish there;
+    the deployment's own broker (`rabbitmq`, a single-label name) is the organisation's bus."""
+    assert _outputs(tmp_path, '''\
+import pandas as pd
+import pika
+
+df = pd.read_csv("data/customers.csv")
+partner = pika.BlockingConnection(pika.ConnectionParameters(host="mq.partner.example"))
+partner.channel().basic_publish(exchange="", routing_key="customers", body=df.to_json())
+by_url = pika.BlockingConnection(pika.URLParameters("amqps://u:p@mq2.partner.example/vhost"))
+by_url.channel().basic_publish(exchange="", routing_key="people", body=df.to_json())
+own = pika.BlockingConnection(pika.ConnectionParameters("rabbitmq"))
+own.channel().basic_publish(exchange="", routing_key="customers", body=df.to_json())
+''') == {(6, "amqp://mq.partner.example/customers", False),
+         (8, "amqps://mq2.partner.example/vhost/people", False),
+         (10, "amqp:customers", True)}
