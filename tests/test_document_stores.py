@@ -73,3 +73,20 @@ s = socket.create_connection(("collector.partner-agency.com", 9000))
 s.sendall(pd.read_csv("data/customers.csv").to_csv().encode())
 '''})
     assert _outputs(project) == {"tcp://collector.partner-agency.com": False}
+
+
+def test_a_chroma_collection_is_on_its_clients_server(tmp_path: Path) -> None:
+    """A collection got from a client made for a partner's Chroma server is that server's;
+    one of a local persistent client is the project's own store."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "index.py": '''\
+import chromadb
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+remote = chromadb.HttpClient(host="chroma.partner-agency.com").get_or_create_collection("c")
+remote.add(ids=["1"], documents=df["email"].tolist())
+local = chromadb.PersistentClient(path="warehouse/chroma").get_collection("c")
+local.add(ids=["1"], documents=df["email"].tolist())
+'''})
+    assert _outputs(project) == {"chroma://chroma.partner-agency.com/chroma": False,
+                                 "chroma": True}
