@@ -130,3 +130,27 @@ own.channel().basic_publish(exchange="", routing_key="customers", body=df.to_jso
 ''') == {(6, "amqp://mq.partner.example/customers", False),
          (8, "amqps://mq2.partner.example/vhost/people", False),
          (10, "amqp:customers", True)}
+
+
+def test_pipeline_frameworks_write_where_their_datasets_and_clients_stand(
+        tmp_path: Path) -> None:
+    """A Kedro dataset stands for its file (saved to, loaded from); Metaflow's S3 client puts
+    under its root (one slash between them); a Prefect table artifact goes to Prefect's
+    server."""
+    assert _outputs(tmp_path, '''\
+import pandas as pd
+from kedro_datasets.pandas import CSVDataset
+from metaflow import S3
+from prefect.artifacts import create_table_artifact
+
+df = pd.read_csv("data/customers.csv")
+CSVDataset(filepath="s3://partner-bucket/customers.csv").save(df)
+CSVDataset(filepath="s3://acme-governed/customers.csv").save(df)
+CSVDataset(filepath="data/customers.csv").load().to_csv("/tmp/back.csv")
+with S3(s3root="s3://partner-bucket/flows/") as s3:
+    s3.put("customers.csv", df.to_csv(index=False))
+create_table_artifact(key="customers", table=df.to_dict("records"))
+''') == {(7, "s3://partner-bucket/customers.csv", False),
+         (8, "s3://acme-governed/customers.csv", True), (9, "/tmp/back.csv", False),
+         (11, "s3://partner-bucket/flows/customers.csv", False),
+         (12, "prefect:customers", False)}

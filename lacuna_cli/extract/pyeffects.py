@@ -560,7 +560,10 @@ class Effects(InterpreterState):
         place = self.receiver_place(node) if template and "{receiver}" in template else ""
         if place is not None and all(isinstance(t, Text) for t in texts):
             words = [t.value for t in texts if isinstance(t, Text)]
-            name = (template.format(*api.row.spell(words), receiver=place) if template
+            # (a place kept with its trailing slash, `s3root="s3://b/flows/"`, takes no other
+            # where the template puts one after it)
+            joined = place.rstrip("/") if template and "{receiver}/" in template else place
+            name = (template.format(*api.row.spell(words), receiver=joined) if template
                     else ":".join([label, *words]))
             return self._resource(kind, name), None
         if kind == "service":
