@@ -154,3 +154,28 @@ create_table_artifact(key="customers", table=df.to_dict("records"))
          (8, "s3://acme-governed/customers.csv", True), (9, "/tmp/back.csv", False),
          (11, "s3://partner-bucket/flows/customers.csv", False),
          (12, "prefect:customers", False)}
+
+
+def test_serialisers_and_file_formats_write_where_they_dump(tmp_path: Path) -> None:
+    """`orjson.dumps` keeps the rows in the process (what is posted of it carries them, and
+    the call itself sends nothing); `simplejson.dump` writes into the handle's file; a
+    geospatial frame written to a file, and one read from a file and written, are what they
+    hold — listing a library as keeping data in the process never hides its reads."""
+    assert _outputs(tmp_path, '''\
+import geopandas as gpd
+import orjson
+import pandas as pd
+import requests
+import simplejson
+
+df = pd.read_csv("data/customers.csv")
+requests.post("https://api.partner.example.com/x", data=orjson.dumps(df.to_dict("records")))
+with open("warehouse/customers.json", "w") as fh:
+    simplejson.dump(df.to_dict("records"), fh)
+with open("/tmp/customers.json", "w") as fh:
+    simplejson.dump(df.to_dict("records"), fh)
+gpd.GeoDataFrame(df).to_file("/tmp/customers.geojson")
+gpd.read_file("data/customers.csv").to_csv("/tmp/read_back.csv")
+''') == {(8, "https://api.partner.example.com/x", False),
+         (10, "warehouse/customers.json", True), (12, "/tmp/customers.json", False),
+         (13, "/tmp/customers.geojson", False), (14, "/tmp/read_back.csv", False)}
