@@ -19,7 +19,7 @@ from lacuna_cli.extract.catalog import Api, Catalog
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
-from lacuna_cli.models import FileProblem, Location, Resource, Transform
+from lacuna_cli.models import ColumnFlow, FileProblem, Location, Resource, Transform
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.declarations import DeclaredSchema
@@ -67,7 +67,8 @@ class InterpreterState:
                           node: cst.Call) -> Value | None: ...
         def unknown_call(self, qualname: str, node: cst.Call) -> Value | None: ...
         def derive(self, inputs: Sequence[Data], transform: Transform, node: cst.CSTNode,
-                   label: str, **details: tuple[str, ...] | None) -> Data: ...
+                   label: str, flows: tuple[ColumnFlow, ...] = (), /,
+                   **details: tuple[str, ...] | None) -> Data: ...
         def combine(self, values: Sequence[Value | None], transform: Transform,
                     node: cst.CSTNode, label: str | None = None, keys: tuple[str, ...] = ()
                     ) -> Data | None: ...

@@ -41,6 +41,7 @@ from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
 from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
+from lacuna_cli.extract.pyrenames import RENAMING, ColumnRenames
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
@@ -55,7 +56,7 @@ from lacuna_cli.extract.pyvalues import (
     ProjectClass, Record, Strings, Symbol, Text, Value, Writer,
 )
 from lacuna_cli.models import (
-    Action, Extraction, FileProblem, Location, Operation, Resource, Transform,
+    Action, ColumnFlow, Extraction, FileProblem, Location, Operation, Resource, Transform,
 )
 
 Locator = Callable[[int, int], Location]
@@ -146,6 +147,7 @@ def _where(locate: Locator, line: int | None) -> str:
 
 
 class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites,
+                   ColumnRenames,
                    AnnotatedObjects):
     """Walks statements in order, keeping an environment of name -> Value."""
 
@@ -637,6 +639,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
             holder = self.value(target.value)
+            if isinstance(holder, Data) and target.attr.value == "columns":
+                self.bind(target.value, self.positional(holder, [value], target))
+                return  # `df.columns = ["cid", "contact", ...]`: renamed in order
             if self.assign_into(holder, target.value, value, target):
                 return
             if isinstance(holder, Instance):  # `self.source = source` in a method
@@ -989,7 +994,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 result = self.derive([result], "filter", node, self.code(node.value))
             elif isinstance(key, Strings):
                 result = self.derive([result], "project", node, self.code(node.value),
-                                     columns=key.values)
+                                     columns=selected(result, key.values))
             elif isinstance(key, Text):
                 result = Data(result.node, result.roots, (key.value,))
         return result
@@ -1428,6 +1433,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return None
         if self.record_method(data, method, node):  # `customer.save()`, `db.add(Lead(...))`
             return None
+        renamed = self.renamed(data, method, node) if method in RENAMING else None
+        if renamed is not None:  # `rename(columns={"email": "contact"})`
+            return renamed
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)
@@ -1470,7 +1478,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             names = [n for a in node.args for n in _names(self.value(a.value))]
             if names:
                 return self.derive([data], "project", node, self.code(node.func),
-                                   columns=tuple(names))
+                                   columns=selected(data, tuple(names)))
             return data
         if kind == "group":
             keys = self.column_list(node, "by", "keys") or ()
@@ -1660,9 +1668,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     # ---- helpers ----------------------------------------------------------------------------
 
     def derive(self, inputs: Sequence[Data], transform: Transform, node: cst.CSTNode, label: str,
-               **details: tuple[str, ...] | None) -> Data:
-        """A new value node fed by `inputs` through `transform`; records an Operation for the
-        transforms users care about (join, aggregate, filter, anonymize)."""
+               flows: tuple[ColumnFlow, ...] = (), /, **details: tuple[str, ...] | None) -> Data:
+        """A new value node fed by `inputs` through `transform` (each output column from the
+        input columns `flows` name, when given); records an Operation for the transforms users
+        care about (join, aggregate, filter, anonymize)."""
         location = self.loc(node)
         columns = details.get("columns")
         if columns is None and transform not in ("aggregate",) and len(inputs) == 1:
@@ -1672,7 +1681,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.fresh.append(node_id)
         roots: tuple[Resource, ...] = ()
         for item in inputs:
-            self.graph.edge(item.node, node_id, transform, location, **details)
+            self.graph.edge(item.node, node_id, transform, location, column_flows=flows,
+                            **details)
             roots = (*roots, *(r for r in item.roots if r not in roots))
         action = OPERATION_TRANSFORMS.get(transform)
         if action is not None:
@@ -1882,6 +1892,15 @@ def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
             if found is not None:
                 return found
     return None
+
+
+def selected(data: Data, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The columns a projection keeps: `names`, unless the frame's columns are known and a
+    name is not one of them (a column renamed or made in a way not followed): what it holds
+    cannot be told, so the projection is taken to keep everything (None)."""
+    if data.columns is not None and not set(names) <= set(data.columns):
+        return None
+    return names
 
 
 def _names(value: Value | None) -> tuple[str, ...]:
