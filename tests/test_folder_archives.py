@@ -98,3 +98,37 @@ items.to_csv("/tmp/items.csv")
                                                    f["decision"]["allowed"])
               for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
     assert writes == {6: ("PROPRIETARY", False), 8: ("INTERNAL", True)}
+
+
+def test_parquet_footers_and_json_records_name_their_columns(tmp_path: Path) -> None:
+    """A Parquet file's schema (read from its footer) and the keys of the first record of a
+    JSON Lines or JSON file are their columns, nested keys as `profile.email`: the people they
+    hold are personal data wherever the file's name says nothing."""
+    import duckdb
+
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/extract_20240501.jsonl": '{"uid": 1, "email": "ada@example.com", "tier": "pro"}\n',
+        "data/export_2024.json": '[{"id": 1, "profile": {"email": "a@b.c", "name": "Ada"}}]',
+        "job.py": '''\
+import json
+
+import pandas as pd
+
+pd.read_parquet("data/extract_20240502.parquet").to_csv("/tmp/from_parquet.csv")
+pd.read_json("data/extract_20240501.jsonl", lines=True).to_csv("/tmp/from_jsonl.csv")
+flat = pd.json_normalize(json.load(open("data/export_2024.json")))
+flat[["id", "profile.email"]].to_csv("/tmp/from_json.csv")
+'''})
+    with duckdb.connect() as connection:
+        connection.execute("COPY (SELECT 1 AS uid, 'ada@example.com' AS email, 'Ada' AS "
+                           f"full_name) TO '{project}/data/extract_20240502.parquet' "
+                           "(FORMAT parquet)")
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    exports = {f["operation"]["destination"]["name"]: (f["classification"]["tier"],
+                                                       f["decision"]["allowed"])
+               for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert exports == {"/tmp/from_parquet.csv": ("PROPRIETARY", False),
+                       "/tmp/from_jsonl.csv": ("PROPRIETARY", False),
+                       "/tmp/from_json.csv": ("PROPRIETARY", False)}

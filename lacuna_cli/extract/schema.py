@@ -3,15 +3,17 @@
 Knowing that `data/customers.csv` has `email` and `phone` columns is what lets the classifier
 see PII and the policy name the columns to anonymize. Only the first line is read, and it is
 kept only if it looks like a header (names, not values); a file that is missing, unreadable or
-headerless simply has unknown columns. A folder holds the columns of the data files directly in
-it: copying or packing `data/` (`shutil.copytree`, `make_archive`) moves every one of them; a
-glob pattern (`data/raw/*.csv`, read file by file and concatenated) the columns of the files it
-matches.
+headerless simply has unknown columns. A Parquet file's footer and the first record of a JSON
+(Lines) file name their columns the same way. A folder holds the columns of the data files
+directly in it: copying or packing `data/` (`shutil.copytree`, `make_archive`) moves every one
+of them; a glob pattern (`data/raw/*.csv`, read file by file and concatenated) the columns of
+the files it matches.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +26,7 @@ HEADER_CELL = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .#()/-]{0,79}$")
 DELIMITED = {".csv": ",", ".tsv": "\t", ".psv": "|"}
 FOLDER_FILES = 200  # data files of a folder whose headers are read; a bigger one reads the first
 GLOB = re.compile(r"[*?\[]")
+JSON_BYTES = 256 * 1024  # a JSON document (not lines) larger than this is not parsed for keys
 
 
 def forget_headers() -> None:
@@ -41,7 +44,10 @@ def header_columns(path: Path) -> tuple[str, ...]:
         return _folder_columns(path)
     if GLOB.search(path.name):
         return _matched_columns(path)
-    delimiter = DELIMITED.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in SELF_DESCRIBED and path.is_file():
+        return _named(SELF_DESCRIBED[suffix](path))
+    delimiter = DELIMITED.get(suffix)
     if delimiter is None or not path.is_file():
         return ()
     try:
@@ -54,6 +60,70 @@ def header_columns(path: Path) -> tuple[str, ...]:
     if not cells or not all(HEADER_CELL.match(cell) for cell in cells if cell):
         return ()
     return tuple(cell for cell in cells if cell)
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    """The columns in a Parquet file's footer, nested fields as `parent.child` (DuckDB reads
+    the footer only; imported here, so a run that reads no Parquet file never loads it)."""
+    import duckdb
+    try:
+        with duckdb.connect() as connection:
+            rows = connection.execute("SELECT name, num_children FROM parquet_schema(?)",
+                                      [str(path)]).fetchall()
+    except duckdb.Error:
+        return []
+    names: list[str] = []
+
+    def take(index: int, prefix: str) -> int:
+        name, children = rows[index]
+        if not children:
+            names.append(prefix + name)
+            return index + 1
+        following = index + 1
+        for _ in range(children):
+            following = take(following, f"{prefix}{name}.")
+        return following
+
+    following = 1
+    for _ in range((rows[0][1] or 0) if rows else 0):
+        if following >= len(rows):
+            break
+        following = take(following, "")
+    return names
+
+
+def _json_columns(path: Path) -> list[str]:
+    """The keys of the first record of a JSON Lines file, or of a small JSON file holding a
+    list of records (nested keys as `parent.child`, as `pd.json_normalize` names them)."""
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(JSON_BYTES + 1)
+    except OSError:
+        return []
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            first = json.loads(text.split(b"\n", 1)[0])
+        else:
+            whole = json.loads(text) if len(text) <= JSON_BYTES else None
+            first = whole[0] if isinstance(whole, list) and whole else whole
+    except ValueError:
+        return []
+    return _keys(first, "") if isinstance(first, dict) else []
+
+
+def _keys(record: dict[object, object], prefix: str) -> list[str]:
+    return [name for key, value in record.items() for name in (
+        _keys(value, f"{prefix}{key}.") if isinstance(value, dict) and value
+        else [f"{prefix}{key}"])]
+
+
+def _named(names: list[str]) -> tuple[str, ...]:
+    """The names that look like column names (a file whose keys are values says nothing)."""
+    return tuple(dict.fromkeys(n for n in names if HEADER_CELL.match(n)))
+
+
+SELF_DESCRIBED = {".parquet": _parquet_columns, ".pq": _parquet_columns,
+                  ".jsonl": _json_columns, ".ndjson": _json_columns, ".json": _json_columns}
 
 
 def _matched_columns(pattern: Path) -> tuple[str, ...]:
