@@ -122,3 +122,34 @@ SQLExecuteQueryOperator(task_id="y", conn_id="crm", sql="sql/daily_contacts.sql"
     reads = {(path, sources) for path, _, action, sources, _, _ in operation_rows(project)
              if action == "query"}
     assert ("dags/run.py", ("crm.customers",)) in reads
+
+
+def test_operators_moving_a_local_file_or_running_a_command_send_it(tmp_path: Path) -> None:
+    """A BashOperator's `aws s3 cp`, an SSHOperator's `scp`, a local file to S3 and an SFTP put:
+    each sends the customers' file where it says."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": "customer_id,email,full_name\n1,ada@example.com,Ada\n",
+        "dags/push.py": '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+from airflow.providers.amazon.aws.transfers.local_to_s3 import LocalFilesystemToS3Operator
+from airflow.providers.sftp.operators.sftp import SFTPOperator
+from airflow.providers.ssh.operators.ssh import SSHOperator
+
+with DAG("push", start_date=datetime(2024, 1, 1), schedule="@daily"):
+    BashOperator(task_id="cp", bash_command="aws s3 cp data/customers.csv s3://partner-drop/c.csv")
+    SSHOperator(task_id="scp", ssh_conn_id="box",
+                command="scp data/customers.csv drop@sftp.partner-co.com:/inbound/")
+    LocalFilesystemToS3Operator(task_id="up", filename="data/customers.csv",
+                                dest_bucket="partner-drop", dest_key="incoming/c.csv")
+    SFTPOperator(task_id="put", ssh_conn_id="partner_sftp", local_filepath="data/customers.csv",
+                 remote_filepath="inbound/customers.csv", operation="put")
+'''})
+    sent = {(line, destination, allowed) for _, line, action, sources, destination, allowed
+            in operation_rows(project) if action == "export"}
+    assert sent == {(10, "s3://partner-drop/c.csv", False),
+                    (11, "sftp://sftp.partner-co.com/inbound/", False),
+                    (13, "s3://partner-drop/incoming/c.csv", False),
+                    (15, "sftp://partner_sftp/inbound/customers.csv", False)}
