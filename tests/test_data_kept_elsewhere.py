@@ -313,3 +313,31 @@ requests.post("{URL}/all", json=CustomerFile().frame.to_dict("records"))
              if f["operation"]["location"]["path"] == "job.py"}
     assert sends == {6: ("PROPRIETARY", False), 7: ("PROPRIETARY", False),
                      8: ("PROPRIETARY", False)}
+
+
+def test_a_method_bound_to_an_instance_and_handed_to_an_executor_sends(tmp_path: Path) -> None:
+    """`ex.map(pusher.push, records)`: the method runs with `self` the instance, so its PUT of
+    each record to the partner is the customers'."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": f'''\
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import requests
+
+
+class Pusher:
+    def __init__(self, base):
+        self.session = requests.Session()
+        self.base = base
+
+    def push(self, record):
+        return self.session.put(f"{{self.base}}/contacts", json=record)
+
+
+records = pd.read_csv("data/customers.csv").to_dict("records")
+pusher = Pusher("{URL}")
+with ThreadPoolExecutor(max_workers=8) as ex:
+    list(ex.map(pusher.push, records))
+'''})
+    assert _send_of(project, "job.py") == ("PROPRIETARY", False)

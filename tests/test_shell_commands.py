@@ -93,3 +93,28 @@ def test_a_command_carries_what_it_is_built_from_or_given(tmp_path: Path, lacuna
         14: ("command `gh issue create --body {df.to_markdown()}`", False),
         17: ("sftp://sftp.partner-logistics.example.com", False),
     }
+
+
+def test_a_command_held_in_a_list_or_filled_in_with_percent_uploads(tmp_path: Path,
+                                                                    lacuna) -> None:
+    """`cmd = ["rsync", ..., OUT, REMOTE]; subprocess.run(cmd)` and `os.system("curl ... @%s
+    URL" % shlex.quote(out))`: the command's words are known all the same, so the file the
+    job wrote to its governed folder goes to the partner."""
+    run = _checked(tmp_path, lacuna, '''\
+import os
+import shlex
+import subprocess
+
+import pandas as pd
+
+OUT = "warehouse/customers.csv"
+pd.read_csv("data/customers.csv").to_csv(OUT, index=False)
+cmd = ["rsync", "-az", OUT, "drop@sftp.partner-co.example:/inbound/"]
+subprocess.run(cmd, check=True)
+os.system("curl -sf --data-binary @%s https://intake.partner.example/acme" % shlex.quote(OUT))
+''')
+    out = {f["operation"]["location"]["line"]: (
+        f["operation"]["destination"]["name"], f["decision"]["allowed"])
+        for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert out == {10: ("sftp://sftp.partner-co.example/inbound/", False),
+                   11: ("https://intake.partner.example/acme", False)}

@@ -28,7 +28,7 @@ from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.shell_uploads import (
     EMAIL_WORD, command_words, is_literal, remote_place, upload_of)
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Handle, Record, Strings, Symbol, Text, Value,
+    Data, Dynamic, Frames, Function, Handle, Instance, Record, Strings, Symbol, Text, Value,
 )
 from lacuna_cli.models import Resource
 
@@ -191,7 +191,11 @@ class Effects(InterpreterState):
             return self.call_later(target.args[0].value, node, bound=target.args[1:],
                                    given=target)
         function = self.value(target) if target is not None else None
-        if isinstance(function, Symbol) and not function.project and target is not None:
+        if target is not None and ((isinstance(function, Symbol) and not function.project) or (
+                isinstance(function, Function) and isinstance(target, cst.Attribute)
+                and isinstance(self.value(target.value), Instance))):
+            # a library function, or a method bound to an instance (`ex.map(p.push, recs)`):
+            # called with the arguments where it is handed over (`self` is the instance)
             return self.call_later(target, node)
         if not isinstance(function, Function):
             return self.unknown_call(qualname, node)
@@ -801,6 +805,10 @@ class Effects(InterpreterState):
         if isinstance(expression, cst.FormattedString):  # `f"scp {path} host:/in/"`
             return command_words(self.written_text(expression))
         value = self.value(expression)
+        if isinstance(value, Strings):  # `cmd = ["rsync", "-az", OUT, REMOTE]; run(cmd)`
+            return list(value.values)
+        if isinstance(value, Dynamic) and value.written is not None:  # `"scp %s h:/in" % p`
+            return command_words(value.written)
         return command_words(value.value) if isinstance(value, Text) else []
 
     def command_place(self, word: str, node: cst.Call) -> tuple[Resource, str | None]:

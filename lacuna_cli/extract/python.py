@@ -10,6 +10,7 @@ through the shared `GraphBuilder`.
 from __future__ import annotations
 
 import posixpath
+import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -867,6 +868,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return replace(joined, written=self.written_part(left, node.left)
                                + self.written_part(right, node.right))
             return joined
+        if isinstance(node.operator, cst.Modulo) and isinstance(left, Text) \
+                and not _data([right]):
+            formatted = self.percent_formatted(left.value, node.right)
+            if formatted is not None:  # `"curl --data-binary @%s https://…" % path`
+                return formatted
         if isinstance(left, Mask) or isinstance(right, Mask):
             return left if isinstance(left, Mask) else right
         if isinstance(node.operator, cst.BitOr) and isinstance(left, Symbol) and isinstance(
@@ -874,6 +880,19 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return left  # `prompt | llm | parser`: a pipeline named by where it starts
         # `df.a * df.b`, `a + b`: arithmetic mixes values; it is not a join of data sets
         return self.combine([left, right], "derive", node)
+
+    def percent_formatted(self, template: str, given: cst.BaseExpression) -> Value | None:
+        """`template % given` with `%s`-style fields filled in order: the text, or with parts
+        known only at run time a Dynamic written with them in braces; None for a template of
+        other fields (`%(name)s`)."""
+        items = [e.value for e in given.elements] if isinstance(given, cst.Tuple) else [given]
+        values = [self.value(item) for item in items]
+        if all(isinstance(v, Text) for v in values):
+            text = percent_filled(template, [v.value for v in values if isinstance(v, Text)])
+            return Text(text) if text is not None else None
+        written = percent_filled(template, [self.written_text(item) for item in items])
+        return Dynamic(f"text built at run time `{self.code(given)}`", written=written) \
+            if written is not None else None
 
     def mapping(self, node: cst.Dict) -> Value | None:
         """A dict literal: a Record of its static values by key (a config dict), or, when data
@@ -1892,6 +1911,19 @@ def _unknown(values: Iterable[Value | None]) -> Dynamic | None:
             if found is not None:
                 return found
     return None
+
+
+PERCENT_FIELD = re.compile(r"%(?:%|[-+ #0]*\d*(?:\.\d+)?[sdrifgex])")
+
+
+def percent_filled(template: str, parts: Sequence[str]) -> str | None:
+    """`template % parts` for positional `%s`/`%d`/... fields (`%%` a percent sign); None when
+    the fields and the parts do not pair up."""
+    fields = [m for m in PERCENT_FIELD.finditer(template) if m.group() != "%%"]
+    if len(fields) != len(parts) or "%(" in template:
+        return None
+    remaining = iter(parts)
+    return PERCENT_FIELD.sub(lambda m: "%" if m.group() == "%%" else next(remaining), template)
 
 
 def selected(data: Data, names: tuple[str, ...]) -> tuple[str, ...] | None:
