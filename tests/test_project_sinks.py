@@ -165,3 +165,31 @@ note("load")
     exports = {(path, line, dest, allowed) for path, line, action, _, dest, allowed
                in operation_rows(project, "etl/job.py") if action == "export"}
     assert exports == {("etl/debugging.py", 7, "stdout", False)}
+
+
+def test_helpers_a_package_re_exports_are_followed_from_inside_it(tmp_path: Path) -> None:
+    """`from . import load, save` in the package's `__main__.py`, the names re-exported by its
+    `__init__.py` from `.io`: the customers written to the partner's share are reported."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email,full_name\n1,ada@example.com,Ada\n",
+        "acme_etl/__init__.py": "from .io import load, save\n",
+        "acme_etl/io.py": '''\
+import pandas as pd
+
+
+def load(name):
+    return pd.read_csv(f"data/{name}.csv")
+
+
+def save(df, dest):
+    df.to_csv(dest, index=False)
+''',
+        "acme_etl/__main__.py": '''\
+from . import load, save
+
+save(load("customers"), "/mnt/partner_share/customers.csv")
+'''})
+    rows = operation_rows(project)
+    assert ("acme_etl/io.py", 9, "export", ("data/customers.csv",),
+            "/mnt/partner_share/customers.csv", False) in rows

@@ -108,8 +108,9 @@ def _helpers_of(statements: Sequence[ast.Import | ast.ImportFrom], relpath: str,
                                   exported(module_file(alias.name, 0, relpath, root)))
             continue
         module = statement.module or ""
+        # (`from . import load`: the names of the package's own `__init__.py`)
         whole = exported(module_file(module, statement.level, relpath, root)) \
-            if module else frozenset()
+            if module or statement.level else frozenset()
         for alias in statement.names:
             if alias.name == "*":
                 names.update(whole)
@@ -137,7 +138,7 @@ def may_tell_data(qualname: str, importer: str, root: Path, catalog: Catalog,
         if method:
             module, _, name = module.rpartition(".")
         bare = module.lstrip(".")
-        if not bare or not name:
+        if not name or not module:  # (`.load`: a name of the package's own `__init__.py`)
             continue
         exports = _exports(module_file(bare, len(module) - len(bare), importer, root), root,
                            catalog, 0)

@@ -64,8 +64,9 @@ def forget_module_files() -> None:
 
 
 def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path | None:
+    """(`from . import load`: the package's own `__init__.py`, with no module after the dots.)"""
     parts = [p for p in module.split(".") if p]
-    if not parts:
+    if not parts and not level:
         return None
     if level:
         bases = [folder.parents[level - 2] if level > 1 else folder]
@@ -73,7 +74,9 @@ def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path
         bases = [folder, root, root / "src"]
     for base in bases:
         stem = base.joinpath(*parts)
-        for candidate in (stem.with_suffix(".py"), stem / "__init__.py"):
+        candidates = (stem.with_suffix(".py"), stem / "__init__.py") if parts else (
+            stem / "__init__.py",)
+        for candidate in candidates:
             try:
                 if candidate.is_file() and resolved(candidate).is_relative_to(resolved(root)):
                     return candidate
@@ -181,7 +184,7 @@ class ProjectImports:
             module, _, owner = module.rpartition(".")
             name = f"{owner}.{name}"
         level = len(module) - len(module.lstrip("."))
-        if self.depth >= MAX_DEPTH or not name or not module.strip("."):
+        if self.depth >= MAX_DEPTH or not name or not (module.strip(".") or level):
             return None
         path = module_file(module.lstrip("."), level, importer, self.root)
         digest = digest_of(path) if path is not None else None
