@@ -40,3 +40,32 @@ def test_dblink_exec_sends_what_its_query_reads_to_the_server_it_names() -> None
     sent = [(s.target.name, [r.name for r in s.sources]) for s in statements
             if s.target is not None]
     assert sent == [("postgresql://db.marketing-agency.example.com/leads", ["crm.customers"])]
+
+
+def test_a_database_attached_from_another_server_holds_that_servers_tables() -> None:
+    """DuckDB's `ATTACH 'host=...' AS partner (TYPE postgres)`: `partner.public.t` is the
+    agency's table; a database attached from the organisation's own host or a local file
+    stays ours."""
+    sql = """ATTACH 'host=db.agency.example.com dbname=intake' AS partner (TYPE postgres);
+ATTACH 'host=crm-db.internal dbname=crm' AS own (TYPE postgres);
+ATTACH 'local.duckdb' AS scratch;
+INSERT INTO partner.public.contacts SELECT email FROM crm.customers;
+INSERT INTO own.public.contacts SELECT email FROM crm.customers;
+INSERT INTO scratch.contacts SELECT email FROM crm.customers;
+"""
+    statements, problems = analyse_sql(sql, "duckdb")
+    assert problems == []
+    assert [(s.line, s.target.name) for s in statements if s.target is not None] == [
+        (4, "postgresql://db.agency.example.com/intake/public.contacts"),
+        (5, "own.public.contacts"), (6, "scratch.contacts")]
+
+
+def test_a_four_part_name_is_a_table_of_a_linked_server() -> None:
+    """T-SQL's `[SERVER].[db].[schema].[table]` names a table of a linked server, never one
+    of the project's database."""
+    statements, problems = analyse_sql(
+        "INSERT INTO [PAYROLL_VENDOR].[intake].[dbo].[staff] (email)\n"
+        "SELECT email FROM dbo.employees;\n", "tsql")
+    assert problems == []
+    assert [s.target.name for s in statements if s.target is not None] == [
+        "mssql://payroll_vendor/intake.dbo.staff"]

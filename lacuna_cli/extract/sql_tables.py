@@ -354,12 +354,22 @@ def _dropped_tables(tree: exp.Expr) -> list[exp.Table]:
 
 def _table(node: exp.Expr | None) -> Resource | None:
     if isinstance(node, exp.Table):
+        parts = node.parts
+        if len(parts) > 3 and all(isinstance(p, exp.Identifier) for p in parts):
+            return _linked_table(parts)
         if not isinstance(node.this, exp.Identifier):
             return _location(node.this)
         return table_resource(".".join(p.name for p in node.parts))
     if isinstance(node, exp.Literal | exp.Var):
         return _location(node)
     return None
+
+
+def _linked_table(parts: list[exp.Expr]) -> Resource:
+    """`[SERVER].[db].[schema].[table]`: a table of another server (a SQL Server linked
+    server), named as a place of that server, never as one of the project's database."""
+    server, *rest = (p.name for p in parts)
+    return Resource(kind="url", name=f"mssql://{server.lower()}/{'.'.join(rest).lower()}")
 
 
 def _location(node: exp.Expr) -> Resource:
