@@ -1,6 +1,6 @@
 """SQL a dbt model runs besides its SELECT is analysed with it: hooks set in `config()` or in
 `dbt_project.yml`, `run_query(...)` and `{% call statement %}` blocks, and an `external`
-materialisation's location. A hook Lacuna cannot read is an error at its line."""
+materialisation's location. A hook or a location Lacuna cannot read is an error at its line."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ MODELS = {
                           "\n" + SELECT,
     "models/macro_hook.sql": "{{ config(post_hook=\"{{ unload_partner(this) }}\") }}\n" + SELECT,
     "models/variable_hook.sql": "{{ config(post_hook=[var('export_sql')]) }}\n" + SELECT,
+    # an external location built from a variable: where the model is written is not known
+    "models/variable_location.sql": "{{ config(materialized='external', "
+                                    "location=var('share_root') ~ '/contacts.parquet') }}\n"
+                                    + SELECT,
 }
 
 
@@ -74,5 +78,6 @@ def test_what_a_model_runs_besides_its_select_is_checked(tmp_path: Path) -> None
 
 def test_a_hook_that_cannot_be_read_is_an_error_at_its_line(tmp_path: Path) -> None:
     errors = {(e["path"], e.get("line")): e["message"] for e in _report(tmp_path)["errors"]}
-    assert set(errors) == {("models/macro_hook.sql", 1), ("models/variable_hook.sql", 1)}
+    assert set(errors) == {("models/macro_hook.sql", 1), ("models/variable_hook.sql", 1),
+                           ("models/variable_location.sql", 1)}
     assert all("cannot be read" in message for message in errors.values())

@@ -85,6 +85,12 @@ def _model(text: str, model: str, relative: str, relpath: str, project: DbtProje
     unread = [FileProblem(path=relpath, line=h.line, message=f"{h.what} is built at run time "
                           "(a variable or a macro) and cannot be read: what it runs is not "
                           "checked") for h in hooks if h not in readable]
+    if _unread_location(expressions.config):
+        unread.append(FileProblem(
+            path=relpath, line=_line_of(text, "location"),
+            message="the external materialisation's `location` is built at run time (a "
+                    "variable or a macro) and cannot be read: where the model is written is "
+                    "not checked"))
     return with_declared_columns(
         extraction.model_copy(update={"errors": (*extraction.errors, *unread)}),
         project, model, name)
@@ -97,6 +103,12 @@ def _built(relation: str, config: dict) -> Resource:
     if config.get("materialized") == "external" and isinstance(location, str) and location:
         return normalise_location(location)
     return table_resource(relation)
+
+
+def _unread_location(config: dict) -> bool:
+    """An `external` model whose `location` is written but could not be read as text."""
+    return config.get("materialized") == "external" and "location" in config \
+        and not isinstance(config["location"], str)
 
 
 def _macro_only(sql: str) -> bool:
