@@ -153,3 +153,33 @@ with DAG("push", start_date=datetime(2024, 1, 1), schedule="@daily"):
                     (11, "sftp://sftp.partner-co.com/inbound/", False),
                     (13, "s3://partner-drop/incoming/c.csv", False),
                     (15, "sftp://partner_sftp/inbound/customers.csv", False)}
+
+
+def test_a_template_pulling_another_tasks_result_is_data_of_unknown_origin(
+        tmp_path: Path) -> None:
+    """`data="{{ ti.xcom_pull(task_ids='extract') }}"`: what the extract task returned (the
+    customers) is sent when Airflow fills the template in; it is never constant text."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": "customer_id,email\n1,ada@example.com\n",
+        "dags/post.py": '''\
+from datetime import datetime
+
+import pandas as pd
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+from airflow.providers.http.operators.http import HttpOperator
+
+
+def extract():
+    return pd.read_csv("data/customers.csv").to_json(orient="records")
+
+
+with DAG("post", start_date=datetime(2024, 1, 1), schedule="@daily"):
+    PythonOperator(task_id="extract", python_callable=extract)
+    HttpOperator(task_id="post", http_conn_id="partner_api", endpoint="/v1/contacts",
+                 method="POST", data="{{ ti.xcom_pull(task_ids='extract') }}")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    sent = [(f["classification"]["tier"], f["decision"]["allowed"])
+            for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"]
+    assert sent == [("UNKNOWN", False)]

@@ -8,6 +8,7 @@ a library by name.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 from collections.abc import Sequence
 from functools import cached_property
@@ -485,6 +486,11 @@ class Effects(InterpreterState):
                     self.unknown_origin(value, self.statement)
             elif isinstance(value, Symbol) and not log:
                 value = self.foreign_data(value) or value
+            elif isinstance(value, Text) and XCOM_PULL.search(value.value):
+                # `data="{{ ti.xcom_pull(task_ids='extract') }}"`: what another task returned,
+                # filled in by Airflow when the task runs
+                value = self.read_silently(Resource(
+                    kind="unknown", name=f"XCom `{value.value.strip()[:120]}`"))
             values.append(value)
         return values
 
@@ -872,6 +878,10 @@ class Effects(InterpreterState):
         if collected and len(frames) == 1:
             return self.derive(collected, transform, node, self.code(node.func))
         return self.combine(frames, transform, node)
+
+
+# An Airflow template that pulls what another task returned (`{{ ti.xcom_pull(...) }}`).
+XCOM_PULL = re.compile(r"\{\{[^}]*\bxcom_pull\b")
 
 
 def _any_data(values: Sequence[Value | None]) -> bool:
