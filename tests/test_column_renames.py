@@ -58,3 +58,68 @@ df.toDF("a", "b", "c", "d", "e").select("e").write.csv("/tmp/spark_regions")
                for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
     assert exports == {"/tmp/spark_contacts": ("PROPRIETARY", False),
                        "/tmp/spark_regions": ("INTERNAL", True)}
+
+
+def test_names_made_from_the_old_ones_are_followed(tmp_path: Path) -> None:
+    """Column names normalised the usual ways (`[c.upper() for c in df.columns]`,
+    `df.columns.str.strip().str.upper()`, `rename(columns=str.upper)`, a lambda): the selected
+    new names of non-personal columns are internal data, of personal ones personal."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+
+a = pd.read_csv("data/customers.csv")
+a.columns = [c.upper() for c in a.columns]
+a[["REGION"]].to_csv("/tmp/a_region.csv")
+a[["EMAIL"]].to_csv("/tmp/a_email.csv")
+b = pd.read_csv("data/customers.csv")
+b.columns = b.columns.str.strip().str.upper()
+b[["REGION"]].to_csv("/tmp/b_region.csv")
+c = pd.read_csv("data/customers.csv").rename(columns=str.upper)
+c[["REGION"]].to_csv("/tmp/c_region.csv")
+d = pd.read_csv("data/customers.csv").rename(columns=lambda x: x.replace("_", "-"))
+d[["full-name"]].to_csv("/tmp/d_name.csv")
+'''})
+    assert _exports(project) == {
+        "/tmp/a_region.csv": ("INTERNAL", True), "/tmp/a_email.csv": ("PROPRIETARY", False),
+        "/tmp/b_region.csv": ("INTERNAL", True), "/tmp/c_region.csv": ("INTERNAL", True),
+        "/tmp/d_name.csv": ("PROPRIETARY", False)}
+
+
+def test_personal_columns_removed_the_usual_ways_leave_internal_data(tmp_path: Path) -> None:
+    """`read_csv(usecols=...)`, `drop(..., inplace=True)`, `del df[col]` in a loop, Spark's
+    `drop("a", "b")`, a `pivot_table` by region: what is left holds no personal column; a
+    pivot by e-mail keeps them."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+from pyspark.sql import SparkSession
+
+PII = ["customer_id", "email", "full_name", "phone"]
+pd.read_csv("data/customers.csv", usecols=["region"]).to_csv("/tmp/usecols.csv")
+inplace = pd.read_csv("data/customers.csv")
+inplace.drop(columns=PII, inplace=True)
+inplace.to_csv("/tmp/inplace.csv")
+deleted = pd.read_csv("data/customers.csv")
+for column in PII:
+    del deleted[column]
+deleted.to_csv("/tmp/deleted.csv")
+spark = SparkSession.builder.getOrCreate()
+people = spark.read.csv("data/customers.csv", header=True)
+people.drop("customer_id", "email", "full_name", "phone").write.csv("/tmp/spark_drop")
+frame = pd.read_csv("data/customers.csv")
+frame.pivot_table(index="region", values="phone", aggfunc="count").to_csv("/tmp/by_region.csv")
+frame.pivot_table(index="email", values="region", aggfunc="count").to_csv("/tmp/by_email.csv")
+'''})
+    assert _exports(project) == {
+        "/tmp/usecols.csv": ("INTERNAL", True), "/tmp/inplace.csv": ("INTERNAL", True),
+        "/tmp/deleted.csv": ("INTERNAL", True), "/tmp/spark_drop": ("INTERNAL", True),
+        "/tmp/by_region.csv": ("INTERNAL", True), "/tmp/by_email.csv": ("PROPRIETARY", False)}
+
+
+def _exports(project: Path) -> dict[str, tuple[str, bool]]:
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code in (0, 1), run.stderr
+    return {f["operation"]["destination"]["name"]: (f["classification"]["tier"],
+                                                    f["decision"]["allowed"])
+            for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}

@@ -56,17 +56,21 @@ class Operations(InterpreterState):
             resource, reason = self.location_resource(fixed.value), None
         else:
             resource, reason = self.resource_of(target, node, kind)
-        if columns:
-            resource = resource.model_copy(update={"columns": columns})
-        else:
-            resource = self.with_header(resource)
-            columns = resource.columns or None
-        node_id = self.node_of(resource)
-        if is_placeholder(resource):
-            self.read_paths.add(resource.name)
-        self.graph.operation("read", self.loc(node), self.code(self.statement), [resource],
+        chosen = columns  # `usecols=[...]`: only these columns of the file are read
+        whole = self.with_header(resource)
+        if chosen and not (whole.columns and set(chosen) <= set(whole.columns)):
+            whole = resource.model_copy(update={"columns": chosen})  # no header to project
+        columns = whole.columns or None
+        node_id = self.node_of(whole)
+        if is_placeholder(whole):
+            self.read_paths.add(whole.name)
+        self.graph.operation("read", self.loc(node), self.code(self.statement), [whole],
                              data_node=node_id, dynamic_reason=reason)
-        return Data(node_id, (resource,), columns)
+        read = Data(node_id, (whole,), columns)
+        if chosen and columns is not None and set(chosen) < set(columns):
+            # the file's other columns are never read: a projection of what it holds
+            return self.derive([read], "project", node, self.code(node)[:60], columns=chosen)
+        return read
 
     def with_header(self, resource: Resource) -> Resource:
         """A project data file read without known columns gets the columns of its header:

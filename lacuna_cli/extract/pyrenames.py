@@ -10,16 +10,21 @@ them); a name that cannot be read (a mapping built at run time) keeps everything
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from lacuna_cli.extract.pyparse import literal_text
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Record, Strings, Text
 from lacuna_cli.models import ColumnFlow
 
 # Frame methods that rename columns, and how they name them.
 RENAMING = frozenset({"rename", "set_axis", "withColumnRenamed", "toDF"})
+# String methods a new column name is made with from the old one (`c.strip().lower()`).
+STR_METHODS = frozenset({"upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize",
+                         "casefold", "replace", "removeprefix", "removesuffix"})
+NameFunction = Callable[[str], str]
 
 
 class ColumnRenames(InterpreterState):
@@ -45,7 +50,35 @@ class ColumnRenames(InterpreterState):
                 mapping = node.args[0].value  # polars' `rename({...})`, pandas' with axis=1
             if mapping is None:
                 return None
+            function = self.name_function(mapping)
+            if function is not None and data.columns is not None:  # `columns=str.lower`
+                return self.with_names(data, {c: function(c) for c in data.columns}, node)
             return self.with_names(data, self.rename_pairs(mapping), node)
+        return None
+
+    def assigned_names(self, data: Data, expression: cst.BaseExpression,
+                       node: cst.CSTNode) -> Data:
+        """`df.columns = [...]`: the names in order, written out or made from the old ones
+        (`[c.strip().lower() for c in df.columns]`, `df.columns.str.lower()`)."""
+        function = None
+        if isinstance(expression, cst.ListComp) and len(_loops(expression)) == 1 \
+                and not expression.for_in.ifs and isinstance(expression.for_in.target,
+                                                                cst.Name):
+            function = _str_chain(expression.elt, expression.for_in.target.value)
+        elif isinstance(expression, cst.Call):
+            function = _str_chain(expression, None)
+        if function is not None and data.columns is not None:
+            return self.with_names(data, {c: function(c) for c in data.columns}, node)
+        return self.positional(data, [self.value(expression)], node)
+
+    def name_function(self, expression: cst.BaseExpression) -> NameFunction | None:
+        """`str.lower`, `lambda c: c.strip().lower()`: a function of a column's name."""
+        if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name) \
+                and expression.value.value == "str" and expression.attr.value in STR_METHODS:
+            method = expression.attr.value
+            return lambda name: str(getattr(name, method)())
+        if isinstance(expression, cst.Lambda) and len(expression.params.params) == 1:
+            return _str_chain(expression.body, expression.params.params[0].name.value)
         return None
 
     def on_columns(self, node: cst.Call, default: bool = False) -> bool:
@@ -96,3 +129,47 @@ class ColumnRenames(InterpreterState):
         flows = tuple(ColumnFlow(column=pairs.get(name, name), sources=(name,))
                       for name in data.columns)
         return self.derive([data], "derive", node, self.code(node), flows, columns=columns)
+
+
+def _loops(comprehension: cst.ListComp) -> list[cst.CompFor]:
+    loops: list[cst.CompFor] = []
+    current: cst.CompFor | None = comprehension.for_in
+    while current is not None:
+        loops.append(current)
+        current = current.inner_for_in
+    return loops
+
+
+def _str_chain(expression: cst.BaseExpression, variable: str | None) -> NameFunction | None:
+    """`c.strip().lower().replace(" ", "_")` on the name `variable` (or, with None, on a
+    pandas `.str` accessor: `df.columns.str.lower()`) as a function of one name; None when a
+    step is anything else or an argument is not written out."""
+    steps: list[tuple[str, tuple[str, ...]]] = []
+    current = expression
+    while isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute):
+        method = current.func.attr.value
+        arguments = [a.value for a in current.args]
+        if method not in STR_METHODS or _has_keyword(current) or not all(
+                isinstance(a, cst.SimpleString) for a in arguments):
+            return None
+        steps.append((method, tuple(literal_text(a) or "" for a in arguments
+                                    if isinstance(a, cst.SimpleString))))
+        current = current.func.value
+    if variable is None:
+        if not (isinstance(current, cst.Attribute) and current.attr.value == "str"):
+            return None
+    elif not (isinstance(current, cst.Name) and current.value == variable):
+        return None
+    if not steps:
+        return None
+
+    def apply(name: str) -> str:
+        for method, arguments in reversed(steps):
+            name = str(getattr(name, method)(*arguments))
+        return name
+    return apply
+
+
+def _has_keyword(call: cst.Call) -> bool:
+    return any(a.keyword is not None or a.star for a in call.args)
+

@@ -520,6 +520,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 returned = self.resolved(returned, node.value)
             if self.returns:
                 self.returns[-1].append(returned)
+        elif isinstance(node, cst.Del):
+            self.delete(node.target)
         elif isinstance(node, cst.Global):
             self.global_names.update(name.name.value for name in node.names)
         elif isinstance(node, cst.Import):
@@ -527,6 +529,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         elif isinstance(node, cst.ImportFrom):
             self.import_names(node)
             self.import_models(node)
+
+    def delete(self, target: cst.BaseExpression) -> None:
+        """`del df["email"]`: the column is dropped from the frame (each of `del a, b`)."""
+        if isinstance(target, cst.Tuple):
+            for element in target.elements:
+                self.delete(element.value)
+            return
+        if not isinstance(target, cst.Subscript):
+            return
+        frame, column = self.value(target.value), self.subscript_key(target)
+        if isinstance(frame, Data) and isinstance(column, Text):
+            kept = None if frame.columns is None else tuple(
+                c for c in frame.columns if c != column.value)
+            self.bind(target.value, self.derive([frame], "project", target, self.code(target),
+                                                columns=kept, dropped=(column.value,)))
 
     def import_modules(self, node: cst.Import) -> None:
         """`import pandas as pd`; `import config` of a project module also makes its constants
@@ -640,9 +657,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
             holder = self.value(target.value)
-            if isinstance(holder, Data) and target.attr.value == "columns":
-                self.bind(target.value, self.positional(holder, [value], target))
-                return  # `df.columns = ["cid", "contact", ...]`: renamed in order
+            if isinstance(holder, Data) and target.attr.value == "columns" and isinstance(
+                    self.statement, cst.Assign):
+                # `df.columns = ["cid", "contact", ...]`: renamed in order
+                self.bind(target.value, self.assigned_names(holder, self.statement.value,
+                                                            target))
+                return
             if self.assign_into(holder, target.value, value, target):
                 return
             if isinstance(holder, Instance):  # `self.source = source` in a method
@@ -1421,6 +1441,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(receiver, result)
         return result
 
+    def in_place(self, result: Value | None, node: cst.Call) -> Value | None:
+        """`df.drop(columns=PII, inplace=True)`: the frame the method is called on becomes the
+        result (the call itself returns None)."""
+        if isinstance(result, Data) and isinstance(node.func, cst.Attribute) and any(
+                a.keyword is not None and a.keyword.value == "inplace"
+                and isinstance(a.value, cst.Name) and a.value.value == "True"
+                for a in node.args):
+            self.bind(node.func.value, result)
+            return None
+        return result
+
     def unmodelled_send(self, qualname: str, data: Sequence[Value], node: cst.Call) -> bool:
         """Data handed to a third-party library the catalog does not describe (and does not list
         as keeping data in the process) goes where that library takes it, which Lacuna cannot
@@ -1454,12 +1485,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return None
         renamed = self.renamed(data, method, node) if method in RENAMING else None
         if renamed is not None:  # `rename(columns={"email": "contact"})`
-            return renamed
+            return self.in_place(renamed, node)
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)
         if api is not None and api.row.transform is not None:
-            return self.transform(api.row.transform, data, node)
+            result = self.transform(api.row.transform, data, node)
+            return self.in_place(result, node)
         if api is not None and api.row.does == "execute":
             result = self.sql_method(node)
             if result is not None:
@@ -1504,6 +1536,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if not keys and node.args:
                 keys = tuple(n for a in node.args for n in _names(self.value(a.value)))
             return Grouped(data, keys)
+        if kind == "aggregate" and method == "pivot_table":
+            return self.pivot(data, node)
         if kind == "aggregate":
             return self.aggregate(Grouped(data, ()), node)
         if kind == "assign":
@@ -1516,8 +1550,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def drop(self, data: Data, node: cst.Call) -> Data:
         """`df.drop(columns=[...])` projects the columns away; `df.drop(index)` keeps them."""
-        dropped = self.column_list(node, "columns", "labels") or _names(
-            self.value(node.args[0].value) if node.args else None)
+        dropped = self.column_list(node, "columns", "labels") or tuple(
+            name for arg in node.args if arg.keyword is None  # Spark: `drop("a", "b")`
+            for name in _names(self.value(arg.value)))
         if dropped and (self.arg(node, 99, "axis") is not None or self.arg(
                 node, 99, "columns") is not None or data.columns is None
                 or set(dropped) <= set(data.columns)):
@@ -1566,6 +1601,19 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         named = agg_functions(node)
         return bool(named) and all(
             name not in ("agg", "aggregate") and self.summarises(name, node) for name in named)
+
+    def pivot(self, data: Data, node: cst.Call) -> Data:
+        """`pivot_table(index=..., columns=..., aggfunc=...)`: grouped by its index and column
+        keys; an `aggfunc` that is not a summary (`"first"`, a lambda) keeps members' values."""
+        keys = (*(self.column_list(node, "index") or ()), *(self.column_list(node, "columns")
+                                                            or ()))
+        aggfunc = self.arg(node, 99, "aggfunc")
+        named = agg_functions(cst.Call(func=cst.Name("agg"), args=[cst.Arg(aggfunc)])) \
+            if aggfunc is not None else ["mean"]
+        if not all(self.summarises(name, node) for name in named):
+            return self.derive([data], "derive", node, self.code(node.func))
+        return self.derive([data], "aggregate", node, self.code(node.func), keys=tuple(keys),
+                           columns=None)
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
         named = tuple(a.keyword.value for a in node.args if a.keyword is not None)
