@@ -123,3 +123,22 @@ def _exports(project: Path) -> dict[str, tuple[str, bool]]:
     return {f["operation"]["destination"]["name"]: (f["classification"]["tier"],
                                                     f["decision"]["allowed"])
             for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+
+
+def test_spark_aggregates_written_with_column_functions_summarise(tmp_path: Path) -> None:
+    """`agg(F.sum("qty").alias("units"), F.countDistinct("customer_id"))` by region summarises
+    the people (a `.toPandas()` after it changes nothing); `F.collect_list("email")` lists
+    them."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+spark = SparkSession.builder.getOrCreate()
+people = spark.read.csv("data/customers.csv", header=True)
+people.groupBy("region").agg(F.count("customer_id").alias("n"),
+                             F.countDistinct("email")).toPandas().to_csv("/tmp/counts.csv")
+people.groupBy("region").agg(F.collect_list("email").alias("emails")).write.csv("/tmp/lists")
+'''})
+    assert _exports(project) == {"/tmp/counts.csv": ("INTERNAL", True),
+                                 "/tmp/lists": ("PROPRIETARY", False)}

@@ -9,6 +9,8 @@ import libcst as cst
 
 # Stands for a function given as an expression (a lambda, a call): it may return anything.
 EXPRESSION = "<expression>"
+# Methods that only name a column expression's result (`F.sum("qty").alias("units")`).
+RENAMES = frozenset({"alias", "name", "label", "suffix", "prefix"})
 
 
 def agg_functions(node: cst.Call) -> list[str]:
@@ -44,5 +46,21 @@ def _collect(expression: cst.BaseExpression, names: list[str]) -> None:
             a.keyword is not None and a.keyword.value == "aggfunc" for a in expression.args):
         _collect(next(a.value for a in expression.args
                       if a.keyword is not None and a.keyword.value == "aggfunc"), names)
+    elif isinstance(expression, cst.Call):
+        names.append(_column_function(expression))
     else:
         names.append(EXPRESSION)
+
+
+def _column_function(call: cst.Call) -> str:
+    """The function a Spark or polars column expression applies: `F.sum("qty").alias("u")`
+    is `sum`, `pl.col("x").n_unique()` is `n_unique`; EXPRESSION for anything else."""
+    while isinstance(call.func, cst.Attribute) and call.func.attr.value in RENAMES \
+            and isinstance(call.func.value, cst.Call):
+        call = call.func.value
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return EXPRESSION
