@@ -142,3 +142,34 @@ people.groupBy("region").agg(F.collect_list("email").alias("emails")).write.csv(
 '''})
     assert _exports(project) == {"/tmp/counts.csv": ("INTERNAL", True),
                                  "/tmp/lists": ("PROPRIETARY", False)}
+
+
+def test_columns_selected_by_code_are_worked_out(tmp_path: Path) -> None:
+    """`filter(items=...)`, `filter(regex=...)`, a comprehension over `df.columns` keeping what
+    is not personal, `df.columns.difference(PII)`, polars' `pl.exclude(PII)` and a list joined
+    with `+`: projections of the named columns; a comprehension keeping the personal ones, or
+    one whose test cannot be told, keeps them."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+import polars as pl
+
+PII = ["customer_id", "email", "full_name", "phone"]
+SHARED = ["region"]
+df = pd.read_csv("data/customers.csv")
+df.filter(items=["region"]).to_csv("/tmp/items.csv")
+df.filter(regex="^reg").to_csv("/tmp/regex.csv")
+df[[c for c in df.columns if c not in PII]].to_csv("/tmp/comprehension.csv")
+df[[c for c in df.columns if c in PII]].to_csv("/tmp/personal.csv")
+df[[c for c in df.columns if keep(c)]].to_csv("/tmp/unknown_test.csv")
+df[df.columns.difference(PII)].to_csv("/tmp/difference.csv")
+df[SHARED + ["region"]].to_csv("/tmp/joined_lists.csv")
+pl.read_csv("data/customers.csv").select(pl.exclude(PII)).write_csv("/tmp/exclude.csv")
+'''})
+    assert _exports(project) == {
+        "/tmp/items.csv": ("INTERNAL", True), "/tmp/regex.csv": ("INTERNAL", True),
+        "/tmp/comprehension.csv": ("INTERNAL", True),
+        "/tmp/personal.csv": ("PROPRIETARY", False),
+        "/tmp/unknown_test.csv": ("PROPRIETARY", False),
+        "/tmp/difference.csv": ("INTERNAL", True), "/tmp/joined_lists.csv": ("INTERNAL", True),
+        "/tmp/exclude.csv": ("INTERNAL", True)}

@@ -42,6 +42,7 @@ from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
 from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
+from lacuna_cli.extract.pycolumns import ColumnSelections
 from lacuna_cli.extract.pyrenames import RENAMING, ColumnRenames
 from lacuna_cli.extract.failures import failed, internal_error
 from lacuna_cli.extract.pyparse import (
@@ -148,7 +149,7 @@ def _where(locate: Locator, line: int | None) -> str:
 
 
 class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites,
-                   ColumnRenames,
+                   ColumnRenames, ColumnSelections,
                    AnnotatedObjects):
     """Walks statements in order, keeping an environment of name -> Value."""
 
@@ -812,7 +813,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp | cst.DictComp
                       ) -> Value | None:
         """`[pd.read_csv(p) for p in PATHS]`: the element once per literal path (each is read);
-        the frames it makes are collected, not joined."""
+        the frames it makes are collected, not joined. The columns of a frame filtered by
+        name (`[c for c in df.columns if c not in PII]`) are those names."""
+        if isinstance(node, cst.ListComp | cst.GeneratorExp):
+            listed = self.column_comprehension(node)
+            if listed is not None:
+                return listed
         iterable = self.value(node.for_in.iter)
         target = node.for_in.target
         saved = self.env.get(target.value) if isinstance(target, cst.Name) else None
@@ -888,6 +894,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return replace(joined, written=self.written_part(left, node.left)
                                + self.written_part(right, node.right))
             return joined
+        if isinstance(node.operator, cst.Add) and isinstance(left, Strings) and isinstance(
+                right, Strings):  # `SHARE_COLUMNS + ["region"]`
+            return Strings((*left.values, *right.values))
         if isinstance(node.operator, cst.Modulo) and isinstance(left, Text) \
                 and not _data([right]):
             formatted = self.percent_formatted(left.value, node.right)
@@ -1045,6 +1054,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     # ---- calls ------------------------------------------------------------------------------
 
     def call(self, node: cst.Call) -> Value | None:
+        listed = self.columns_call(node)
+        if listed is not None:  # `df.columns.difference(PII)`
+            return listed
         assigned = setattr_form(node) if "setattr" not in self.env else None
         if assigned is not None:  # `setattr(ctx, "df", frame)`: `ctx.df = frame`
             self.bind(assigned[0], self.value(assigned[1]))
@@ -1519,12 +1531,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                      if a.keyword is None or a.keyword.value in ("right", "other", "df")]
             keys = self.column_list(node, "on", "left_on") or ()
             return self.combine([data, *other], "join", node, keys=keys)
+        kept = self.filtered_columns(data, node) if method == "filter" else None
+        if kind == "filter" and kept is not None:  # `df.filter(items=[...])`: columns
+            return self.derive([data], "project", node, self.code(node.func),
+                               columns=selected(data, kept))
         if kind == "filter":
             filtered = self.derive([data], "filter", node, self.code(node.func))
             self.keep_model(data, filtered)  # `query(Customer).filter(...)`: its rows still
             return filtered
         if kind == "drop":
             return self.drop(data, node)
+        if kind == "project" and (kept := self.excluded(data, node)) is not None:
+            return self.derive([data], "project", node, self.code(node.func), columns=kept)
         if kind == "project":
             names = [n for a in node.args for n in _names(self.value(a.value))]
             if names:
