@@ -173,3 +173,28 @@ pl.read_csv("data/customers.csv").select(pl.exclude(PII)).write_csv("/tmp/exclud
         "/tmp/unknown_test.csv": ("PROPRIETARY", False),
         "/tmp/difference.csv": ("INTERNAL", True), "/tmp/joined_lists.csv": ("INTERNAL", True),
         "/tmp/exclude.csv": ("INTERNAL", True)}
+
+
+def test_one_column_of_a_frame_is_what_that_column_holds(tmp_path: Path) -> None:
+    """`df["region"]`, `df.region.value_counts()`, `row.region` in a message: the region alone,
+    internal; the e-mail column, a column copied from it, its value counts and counts grouped
+    by it stay personal."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+df["region"].to_csv("/tmp/region.csv")
+df.region.value_counts().to_csv("/tmp/region_counts.csv")
+df.email.value_counts().to_csv("/tmp/email_counts.csv")
+df["contact"] = df["email"]
+df["contact"].to_csv("/tmp/contact.csv")
+df.groupby("email")["region"].count().to_csv("/tmp/per_email.csv")
+for row in df.itertuples():
+    print(f"{row.region}")
+'''})
+    assert _exports(project) == {
+        "/tmp/region.csv": ("INTERNAL", True), "/tmp/region_counts.csv": ("INTERNAL", True),
+        "/tmp/email_counts.csv": ("PROPRIETARY", False),
+        "/tmp/contact.csv": ("PROPRIETARY", False), "/tmp/per_email.csv": ("PROPRIETARY", False),
+        "stdout": ("INTERNAL", True)}

@@ -196,7 +196,8 @@ class Operations(InterpreterState):
               node: cst.CSTNode) -> None:
         """Record a write or export of `payload` into `target` (a resource and why it's dynamic)."""
         destination, reason = target
-        flowing = self.combine(payload, "derive", node)
+        flowing = self.combine([self.narrowed(v, node) if isinstance(v, Data) else v
+                                for v in payload], "derive", node)
         dest_node = self.node_of(destination)
         if flowing is not None:
             self.graph.edge(flowing.node, dest_node, "write", self.loc(node))
@@ -204,6 +205,18 @@ class Operations(InterpreterState):
                              self.code(self.statement), list(flowing.roots) if flowing else [],
                              destination=destination,
                              data_node=flowing.node if flowing else None, dynamic_reason=reason)
+
+    def narrowed(self, value: Data, node: cst.CSTNode) -> Data:
+        """A column of a frame (`df["region"]`, `row.email`) is what that column holds: the
+        frame's node projected to it, when the frame's columns are known."""
+        if not value.columns:
+            return value
+        known = self.graph.node(value.node)
+        whole = known.columns if known is not None else None
+        if not whole or not set(value.columns) < set(whole):
+            return value
+        return self.derive([Data(value.node, value.roots, whole)], "project", node,
+                           self.code(node)[:60], columns=value.columns)
 
     def copy(self, src: cst.BaseExpression | None, dst: cst.BaseExpression | None,
              node: cst.Call) -> None:

@@ -76,6 +76,9 @@ PATH_PARTS: dict[str, Callable[[str], str]] = {
     "suffix": lambda p: posixpath.splitext(p)[1],
 }
 # Attributes of a frame that describe it without holding any of its values.
+# Transforms of a frame's column that are of that column alone (an aggregate keeps its group
+# keys, a join its join keys: those must not be projected away before them).
+NARROWING = frozenset({"filter", "derive", "anonymize"})
 FRAME_METADATA = {"shape", "size", "ndim", "dtypes", "empty", "columns", "schema"}
 # Where the message of an exception raised with data ends up: the job's log.
 EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", category="log")
@@ -742,7 +745,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             inputs = [frame] + ([value] if isinstance(value, Data) and value.node != frame.node
                                 else [])
             result = self.derive(inputs, "derive", target, self.code(target.value),
-                                 columns=columns)
+                                 column_made(name, value, frame), columns=columns)
         self.bind(target.value, result)
 
     # ---- expressions ------------------------------------------------------------------------
@@ -1757,6 +1760,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """A new value node fed by `inputs` through `transform` (each output column from the
         input columns `flows` name, when given); records an Operation for the transforms users
         care about (join, aggregate, filter, anonymize)."""
+        if transform in NARROWING:  # `df["region"].value_counts()`: of that column only
+            inputs = [self.narrowed(item, node) for item in inputs]
         location = self.loc(node)
         columns = details.get("columns")
         if columns is None and transform not in ("aggregate",) and len(inputs) == 1:
@@ -1990,6 +1995,17 @@ def percent_filled(template: str, parts: Sequence[str]) -> str | None:
         return None
     remaining = iter(parts)
     return PERCENT_FIELD.sub(lambda m: "%" if m.group() == "%%" else next(remaining), template)
+
+
+def column_made(name: str, value: Value | None, frame: Data) -> tuple[ColumnFlow, ...]:
+    """Where a column set from an expression (`df["contact"] = df["email"]`) takes its values:
+    the columns of the frame the expression reads (all of them when it cannot be told which),
+    every other column keeping its own; none for one set from constants."""
+    if not isinstance(value, Data) or frame.columns is None:
+        return ()
+    sources = value.columns if value.node == frame.node and value.columns else frame.columns
+    kept = tuple(ColumnFlow(column=c, sources=(c,)) for c in frame.columns if c != name)
+    return (*kept, ColumnFlow(column=name, sources=tuple(sources)))
 
 
 def selected(data: Data, names: tuple[str, ...]) -> tuple[str, ...] | None:
