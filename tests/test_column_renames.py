@@ -198,3 +198,30 @@ for row in df.itertuples():
         "/tmp/email_counts.csv": ("PROPRIETARY", False),
         "/tmp/contact.csv": ("PROPRIETARY", False), "/tmp/per_email.csv": ("PROPRIETARY", False),
         "stdout": ("INTERNAL", True)}
+
+
+def test_a_helper_dropping_the_personal_columns_of_what_it_is_given(tmp_path: Path) -> None:
+    """`def drop_pii(df): return df.drop(columns=PERSONAL)` called on the customers: what is
+    left holds no personal column, as the same drop written inline leaves none; a helper
+    dropping only the e-mail leaves the name and phone."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+
+PERSONAL = ["customer_id", "email", "full_name", "phone"]
+
+
+def drop_pii(df):
+    return df.drop(columns=PERSONAL)
+
+
+def drop_email(df):
+    return df.drop(columns=["email"])
+
+
+customers = pd.read_csv("data/customers.csv")
+drop_pii(customers).to_csv("/tmp/no_pii.csv")
+drop_email(customers).to_csv("/tmp/no_email.csv")
+'''})
+    assert _exports(project) == {"/tmp/no_pii.csv": ("INTERNAL", True),
+                                 "/tmp/no_email.csv": ("PROPRIETARY", False)}

@@ -91,7 +91,7 @@ def through(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
     if edge.transform == "project":
         if not columns_known:  # `raw[["email", "phone"]]` of data whose columns were never
             return sensitivity  # seen: what is kept may be anything, so all of it is kept
-        return _settle(_project(sensitivity, edge), edge)
+        return _settle(_project(sensitivity, edge), edge, columns_known)
     if edge.transform == "anonymize":
         return _settle(_anonymize(sensitivity, edge), edge)
     if edge.transform == "aggregate":
@@ -173,13 +173,18 @@ def _anonymize(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
                    steps=(*sensitivity.steps, f"anonymized {', '.join(hashed)}"))
 
 
-def _settle(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
-    """After columns were hashed or dropped: if the column set is known and no personal column
-    is left, the data is no longer personal — tier at most INTERNAL, personal tags gone, and
-    ANONYMIZED when hashing/masking was part of it (verified anonymization)."""
+def _settle(sensitivity: Sensitivity, edge: LineageEdge, columns_known: bool = False
+            ) -> Sensitivity:
+    """After columns were hashed or dropped: if the column set is known (the edge's, or for a
+    drop the data's own, `columns_known`) and no personal column is left, the data is no
+    longer personal — tier at most INTERNAL, personal tags gone, and ANONYMIZED when
+    hashing/masking was part of it (verified anonymization)."""
     personal_left = any(c.tags & PERSONAL_TAGS for c in sensitivity.columns.values())
     was_personal = bool(sensitivity.base_tags & IDENTIFYING_TAGS - {"IDENTIFIER"})
-    if personal_left or edge.columns is None or not (was_personal or sensitivity.anonymized):
+    # (a drop in a helper whose frame is a parameter names no column set of its own: what is
+    # left is the data's known columns less the dropped ones)
+    unknown_set = edge.columns is None and not (edge.dropped and columns_known)
+    if personal_left or unknown_set or not (was_personal or sensitivity.anonymized):
         return sensitivity
     marker = {"ANONYMIZED"} if sensitivity.anonymized else set()
     return replace(
