@@ -108,3 +108,20 @@ requests.post("https://api.partner.example/n", json={"n": len(df), "ltv": np.mea
     assert _exports(project) == {"https://api.partner.example/top": False,
                                  "https://api.partner.example/low": False,
                                  "https://api.partner.example/n": True}
+
+
+def test_a_table_built_earlier_in_the_script_is_read_with_its_own_lineage(
+        tmp_path: Path) -> None:
+    """An aggregate by region built into a table, then copied out: the copy is the aggregate
+    (internal), not the customers it was built from; a table built by selecting e-mails is
+    still the e-mails when copied out."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "rollup.sql": """\
+CREATE TABLE crm.customers (customer_id BIGINT, full_name TEXT, email TEXT, region TEXT);
+CREATE TABLE reporting.by_region AS SELECT region, count(*) AS n FROM crm.customers GROUP BY region;
+COPY (SELECT region, n FROM reporting.by_region) TO '/tmp/by_region.csv';
+CREATE TEMP TABLE contacts AS SELECT email, full_name FROM crm.customers;
+COPY (SELECT * FROM contacts) TO '/tmp/contacts.csv';
+"""})
+    out = {destination: allowed for _, _, action, _, destination, allowed
+           in operation_rows(project) if action == "export"}
+    assert out == {"/tmp/by_region.csv": True, "/tmp/contacts.csv": False}

@@ -140,6 +140,8 @@ class GraphBuilder:
         snippet = code or statement.snippet
         result = self.value_node(_sql_label(statement), location, statement.columns)
         for source in statement.sources:
+            if source.name in statement.upstream:
+                continue  # its data arrives through the table built from it (see `upstream`)
             flows, anonymized = _column_flows(statement, source)
             self.edge(self.resource_node(source), result, statement.transform, location,
                       keys=statement.keys, columns=statement.columns, anonymized=anonymized,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 import sqlglot
@@ -90,6 +91,10 @@ class StatementLineage:
     statement: int = 0
     temporary: bool = False
     dialect: str | None = None
+    # Sources named because a table the statement reads was built from them earlier in the
+    # script: listed as what it reads, but their data reaches it through that table's own
+    # lineage (an aggregate built into it stays an aggregate), so they feed no edge of theirs.
+    upstream: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -239,8 +244,9 @@ class ScriptAnalysis:
         outputs = ColumnResolver(self.schema, self.written).outputs_of(flow, tree)
         lineage = column_lineage(outputs)
         sources = self._resolved(flow.sources)
+        upstream = {s.name for s in sources} - {s.name for s in flow.sources}
         sources = [_with_columns(s, tree, lineage, len(flow.sources)) for s in sources]
-        self.found.append(self._lineage(flow, sources, lineage, *where))
+        self.found.append(self._lineage(flow, sources, lineage, *where, upstream=upstream))
         return (flow, sources, outputs) if target is not None and target.kind == "table" else None
 
     def _remember(self, flow: Flow, sources: list[Resource], outputs: Outputs) -> None:
@@ -278,9 +284,9 @@ class ScriptAnalysis:
             update={"name": url.name.rstrip("/") + "/" + path})
 
     def _lineage(self, flow: Flow, sources: list[Resource], lineage: tuple[ColumnLineage, ...],
-                 line: int, column: int, text: str, index: int, dialect: str | None
-                 ) -> StatementLineage:
-        keys, columns, transform = shape(flow, len(sources), lineage)
+                 line: int, column: int, text: str, index: int, dialect: str | None,
+                 upstream: AbstractSet[str] = frozenset()) -> StatementLineage:
+        keys, columns, transform = shape(flow, len(sources) - len(upstream), lineage)
         action: Action = "query"
         if flow.kind == "stage":
             action = "read"  # a stage names a location; creating it moves no data
@@ -298,6 +304,7 @@ class ScriptAnalysis:
             line=line, column=column, snippet=snippet, kind=flow.kind,
             column_lineage=tuple(_restored(entry, holes) for entry in lineage),
             statement=index, temporary=flow.temporary, dialect=dialect,
+            upstream=frozenset(holes.restore(name) for name in upstream),
         )
 
     def redirect(self, start: int, target: Resource, kind: str) -> None:
