@@ -193,3 +193,30 @@ save(load("customers"), "/mnt/partner_share/customers.csv")
     rows = operation_rows(project)
     assert ("acme_etl/io.py", 9, "export", ("data/customers.csv",),
             "/mnt/partner_share/customers.csv", False) in rows
+
+
+def test_a_helper_of_another_module_writes_where_its_defaults_say(tmp_path: Path) -> None:
+    """`write_table(df, "customers")` of a helper whose `fmt="csv"` the call leaves out: the
+    path it builds from the name and that default is known, so the write is judged where it
+    goes (a share outside governed storage), not as a place computed at run time."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/customers.csv": "customer_id,email\n1,ada@example.com\n",
+        "io_pkg/__init__.py": "",
+        "io_pkg/writers.py": '''\
+import os
+
+
+def write_table(df, name, fmt="csv"):
+    path = os.path.join("/mnt/partner", f"{name}.{fmt}")
+    df.to_csv(path)
+''',
+        "job.py": '''\
+import pandas as pd
+
+from io_pkg.writers import write_table
+
+write_table(pd.read_csv("data/customers.csv"), "customers")
+'''})
+    assert ("io_pkg/writers.py", 6, "export", ("data/customers.csv",),
+            "/mnt/partner/customers.csv", False) in operation_rows(project)

@@ -233,10 +233,20 @@ class Classes(InterpreterState):
 
     def called_with(self, function: Function, constants: Constants) -> dict[str, Value]:
         """A function's parameters as a caller in another file gives them: its constant
-        arguments by position or keyword (`load("customers")` reads `data/customers.csv`)."""
+        arguments by position or keyword (`load("customers")` reads `data/customers.csv`),
+        and the constant defaults of those it does not pass."""
         given = {key: Text(text) for key, text in constants.call}
-        return {param.name.value: value for param, value in _given(function, given, skip=0)
-                if value is not None}
+        bound = {param.name.value: value for param, value in _given(function, given, skip=0)
+                 if value is not None}
+        if constants.passed is not None:  # what the call leaves out takes its default
+            passed = {key: Text("") for key in constants.passed}
+            for param, value in _given(function, passed, skip=0):
+                default = param.default
+                if value is None and default is not None and param.name.value not in bound:
+                    constant = self.value(default)
+                    if isinstance(constant, Text):
+                        bound[param.name.value] = constant
+        return bound
 
     def _parameters_given(self, function: Function, instance: Instance,
                           given: Mapping[int | str, Value]) -> dict[str, Value]:

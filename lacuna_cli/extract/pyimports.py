@@ -118,6 +118,9 @@ class Constants:
 
     init: tuple[tuple[int | str, str | None], ...] = ()
     call: tuple[tuple[int | str, str], ...] = ()
+    # Every position and keyword the call passes, constant or not (None: not told): a
+    # parameter it does not pass has its default (`fmt="parquet"`).
+    passed: tuple[int | str, ...] | None = None
 
 
 # (source, relpath, function name, what a method's caller gives) -> what it returns, or None

@@ -71,8 +71,8 @@ class ProjectSinks(InterpreterState):
         returned = self.imports.returned(qualname, self.graph.relpath)
         texts = _texts(arguments)
         if returned is not None and returned.templated and texts:
-            return self.imports.returned(qualname, self.graph.relpath,
-                                         constants=Constants(call=texts)) or returned
+            return self.imports.returned(qualname, self.graph.relpath, constants=Constants(
+                call=texts, passed=tuple(key for key, _ in arguments))) or returned
         return returned
 
     def project_sinks(self, qualname: str, node: cst.Call,
