@@ -225,3 +225,18 @@ drop_email(customers).to_csv("/tmp/no_email.csv")
 '''})
     assert _exports(project) == {"/tmp/no_pii.csv": ("INTERNAL", True),
                                  "/tmp/no_email.csv": ("PROPRIETARY", False)}
+
+
+def test_a_frame_rebuilt_from_its_values_under_new_names_keeps_everything(
+        tmp_path: Path) -> None:
+    """`pd.DataFrame(df.values, columns=[...])`: `.values` is the whole frame, not a column
+    named `values`, so the new names selected afterwards may be any of its columns."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+out = pd.DataFrame(df.values, columns=["k", "a", "b", "c", "r"])
+out[["a", "b"]].to_csv("/tmp/rebuilt.csv")
+'''})
+    assert _exports(project) == {"/tmp/rebuilt.csv": ("PROPRIETARY", False)}

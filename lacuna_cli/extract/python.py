@@ -984,8 +984,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             named = self.data_write(base, name) or self.typed_member(base, name)
             if named is not None:  # `w = df.to_csv`, `tasks = bg.add_task`: called below
                 return named
-            return Data(base.node, base.roots, (name,) if name not in ("loc", "iloc", "str",
-                                                                         "dt") else base.columns)
+            # `df.email` is that column; `df.values`, `df.T`, `df.loc` (no column of a frame
+            # whose columns are known) are the whole frame
+            column = name not in ("loc", "iloc", "str", "dt") and (
+                base.columns is None or name in base.columns)
+            return Data(base.node, base.roots, (name,) if column else base.columns)
         if isinstance(base, Handle) and base.writable and self.catalog.method(
                 name, "handle") is not None:
             return Method(base, name)  # `write = open(p, "w").write`: called below
