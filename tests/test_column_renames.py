@@ -240,3 +240,32 @@ out = pd.DataFrame(df.values, columns=["k", "a", "b", "c", "r"])
 out[["a", "b"]].to_csv("/tmp/rebuilt.csv")
 '''})
     assert _exports(project) == {"/tmp/rebuilt.csv": ("PROPRIETARY", False)}
+
+
+def test_a_column_hashed_by_a_function_of_the_file_is_pseudonymised(tmp_path: Path) -> None:
+    """`df["key"] = df["email"].map(pseudo)` with `pseudo` hashing its argument: the new
+    column is anonymized, so with the e-mail and name dropped nothing personal is left; a
+    column copied by a function that does not hash stays the e-mail."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import hashlib
+
+import pandas as pd
+
+
+def pseudo(value):
+    return hashlib.sha256(("salt" + str(value)).encode()).hexdigest()
+
+
+def lower(value):
+    return str(value).lower()
+
+
+df = pd.read_csv("data/customers.csv")
+df["key"] = df["email"].map(pseudo)
+df["contact"] = df["email"].map(lower)
+df.drop(columns=["email", "full_name", "phone", "contact"]).to_csv("/tmp/pseudo.csv")
+df[["contact"]].to_csv("/tmp/contact.csv")
+'''})
+    assert _exports(project) == {"/tmp/pseudo.csv": ("INTERNAL", True),
+                                 "/tmp/contact.csv": ("PROPRIETARY", False)}

@@ -738,7 +738,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return
         name = column.value
         columns = None if frame.columns is None else tuple(dict.fromkeys((*frame.columns, name)))
-        if _mentions_anonymizer(self.statement.value):
+        if self.mentions_anonymizer(self.statement.value):
             result = self.derive([frame], "anonymize", target, f"{self.code(target.value)}",
                                  columns=columns, anonymized=(name,))
         else:
@@ -1459,6 +1459,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(receiver, result)
         return result
 
+    def mentions_anonymizer(self, expression: cst.CSTNode) -> bool:
+        """Whether an expression hashes, masks or tokenises what it is given, itself or through
+        a function of this file whose body does (`.map(pseudo)` with `def pseudo(v): return
+        hashlib.sha256(...)`)."""
+        if _mentions_anonymizer(expression):
+            return True
+        stack = [expression]
+        while stack:
+            current = stack.pop()
+            bound = self.env.get(current.value) if isinstance(current, cst.Name) else None
+            if isinstance(bound, Function) and _mentions_anonymizer(bound.node.body):
+                return True
+            stack.extend(current.children)
+        return False
+
     def in_place(self, result: Value | None, node: cst.Call) -> Value | None:
         """`df.drop(columns=PII, inplace=True)`: the frame the method is called on becomes the
         result (the call itself returns None)."""
@@ -1599,7 +1614,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                      for a in node.args]
         names = tuple(n for n, _ in named if n)
         columns = None if data.columns is None else tuple(dict.fromkeys((*data.columns, *names)))
-        anonymized = tuple(n for n, e in named if n and _mentions_anonymizer(e))
+        anonymized = tuple(n for n, e in named if n and self.mentions_anonymizer(e))
         if anonymized:
             return self.derive([data], "anonymize", node, self.code(node.func), columns=columns,
                                anonymized=anonymized)
