@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lacuna_cli.extract.import_roots import forget_import_roots, import_bases
 from lacuna_cli.extract.prefilter import LINE
 from lacuna_cli.extract.pybindings import module_bindings
 from lacuna_cli.extract.project_files import digest_of, forget, parsed, relative, resolved
@@ -60,6 +61,7 @@ def module_file(module: str, level: int, importer: str, root: Path) -> Path | No
 def forget_module_files() -> None:
     """Start a new run: files may have been added, changed, moved or removed since the last."""
     _FOUND.clear()
+    forget_import_roots()
     forget()
 
 
@@ -72,6 +74,14 @@ def _find_module_file(module: str, level: int, folder: Path, root: Path) -> Path
         bases = [folder.parents[level - 2] if level > 1 else folder]
     else:
         bases = [folder, root, root / "src"]
+    found = _in_bases(parts, bases, root)
+    if found is None and not level and parts:  # a package elsewhere in the project
+        found = _in_bases(parts, list(import_bases(parts[0], root, folder)), root)
+    return found
+
+
+def _in_bases(parts: list[str], bases: list[Path], root: Path) -> Path | None:
+    """The module `parts` names under the first of `bases` that holds it, inside `root`."""
     for base in bases:
         stem = base.joinpath(*parts)
         candidates = (stem.with_suffix(".py"), stem / "__init__.py") if parts else (
