@@ -63,15 +63,10 @@ def header_columns(path: Path) -> tuple[str, ...]:
 
 
 def _parquet_columns(path: Path) -> list[str]:
-    """The columns in a Parquet file's footer, nested fields as `parent.child` (DuckDB reads
-    the footer only; imported here, so a run that reads no Parquet file never loads it)."""
-    import duckdb
-    try:
-        with duckdb.connect() as connection:
-            rows = connection.execute("SELECT name, num_children FROM parquet_schema(?)",
-                                      [str(path)]).fetchall()
-    except duckdb.Error:
-        return []
+    """The columns in a Parquet file's footer, nested fields as `parent.child` (read by DuckDB
+    through the store, imported here so that a run reading no Parquet file never loads it)."""
+    from lacuna_cli.store.file_schemas import parquet_fields
+    rows = parquet_fields(path)
     names: list[str] = []
 
     def take(index: int, prefix: str) -> int:
