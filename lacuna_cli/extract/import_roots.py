@@ -40,12 +40,14 @@ def _index(root: Path) -> dict[str, tuple[Path, ...]]:
     """Top-level packages anywhere in the project (a folder with `__init__.py` whose parent
     has none), and the modules and packages directly in path folders (`plugins/`, `libs/`)."""
     found: dict[str, list[Path]] = {}
+    packages: set[Path] = set()  # folders holding `__init__.py` (a parent is walked first)
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
         here = Path(folder)
         package = "__init__.py" in filenames
-        parent_package = (here.parent / "__init__.py").is_file() if here != root else False
-        if package and not parent_package and here != root:
+        if package:
+            packages.add(here)
+        if package and here.parent not in packages and here != root:
             found.setdefault(here.name, []).append(here.parent)
         if here.name in PATH_FOLDERS and not package:
             for name in filenames:

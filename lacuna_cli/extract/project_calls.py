@@ -312,13 +312,13 @@ def _derived_names(function: ast.FunctionDef | ast.AsyncFunctionDef,
     expression spelling one, a loop or `with` target over one, a list or dict filled with
     one (`buf.append(x)`, `rows[k] = x`)."""
     derived = set(params)
-    flows = [flow for node in ast.walk(function) for flow in _flows(node)]
+    flows = [({n.id for source in sources for n in ast.walk(source) if isinstance(n, ast.Name)},
+              _bound(target)) for node in ast.walk(function) for sources, target in _flows(node)]
     while True:
         before = len(derived)
-        for sources, target in flows:
-            if any(isinstance(n, ast.Name) and n.id in derived
-                   for source in sources for n in ast.walk(source)):
-                derived |= _bound(target)
+        for spelled, bound in flows:
+            if spelled & derived:
+                derived |= bound
         if len(derived) == before:
             return derived
 

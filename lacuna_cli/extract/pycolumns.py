@@ -17,7 +17,7 @@ import libcst as cst
 
 from lacuna_cli.extract.pyparse import literal_text
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Strings, Text
+from lacuna_cli.extract.pyvalues import Data, Strings, Text, names_of
 
 # Tests on a column's name a comprehension may filter with (`c.startswith("_")`).
 NAME_TESTS = frozenset({"startswith", "endswith", "isupper", "islower"})
@@ -34,8 +34,7 @@ class ColumnSelections(InterpreterState):
                 continue
             given = self.value(arg.value)
             if arg.keyword.value == "items":
-                return given.values if isinstance(given, Strings) else (
-                    (given.value,) if isinstance(given, Text) else None)
+                return names_of(given)
             if not isinstance(given, Text) or data.columns is None:
                 return None
             if arg.keyword.value == "like":
@@ -56,7 +55,7 @@ class ColumnSelections(InterpreterState):
                 and len(node.args) == 1):
             return None
         frame = self.value(func.value.value)
-        names = _names_of(self.value(node.args[0].value))
+        names = names_of(self.value(node.args[0].value))
         if not isinstance(frame, Data) or frame.columns is None or names is None:
             return None
         return Strings(tuple(c for c in frame.columns if c not in names))
@@ -69,7 +68,7 @@ class ColumnSelections(InterpreterState):
         if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute)
                 and inner.func.attr.value == "exclude"):
             return None
-        given = [_names_of(self.value(a.value)) for a in inner.args]
+        given = [names_of(self.value(a.value)) for a in inner.args]
         if any(names is None for names in given):
             return None
         excluded = {n for names in given for n in names or ()}
@@ -112,7 +111,7 @@ class ColumnSelections(InterpreterState):
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
                 and isinstance(test.left, cst.Name) and test.left.value == name:
             comparison = test.comparisons[0]
-            names = _names_of(self.value(comparison.comparator))
+            names = names_of(self.value(comparison.comparator))
             if names is None:
                 return None
             operator = comparison.operator
@@ -130,10 +129,3 @@ class ColumnSelections(InterpreterState):
                 return None
             return bool(getattr(column, test.func.attr.value)(*arguments))
         return None
-
-
-def _names_of(value: object) -> tuple[str, ...] | None:
-    """Column names given as a list of constants or one constant; None for anything else."""
-    if isinstance(value, Strings):
-        return value.values
-    return (value.value,) if isinstance(value, Text) else None

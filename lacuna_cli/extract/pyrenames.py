@@ -16,7 +16,7 @@ import libcst as cst
 
 from lacuna_cli.extract.pyparse import literal_text
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Record, Strings, Text
+from lacuna_cli.extract.pyvalues import Data, Record, Text, Value, names_of
 from lacuna_cli.models import ColumnFlow
 
 # Frame methods that rename columns, and how they name them.
@@ -56,10 +56,11 @@ class ColumnRenames(InterpreterState):
             return self.with_names(data, self.rename_pairs(mapping), node)
         return None
 
-    def assigned_names(self, data: Data, expression: cst.BaseExpression,
+    def assigned_names(self, data: Data, expression: cst.BaseExpression, value: Value | None,
                        node: cst.CSTNode) -> Data:
         """`df.columns = [...]`: the names in order, written out or made from the old ones
-        (`[c.strip().lower() for c in df.columns]`, `df.columns.str.lower()`)."""
+        (`[c.strip().lower() for c in df.columns]`, `df.columns.str.lower()`); `value` is what
+        `expression` evaluated to."""
         function = None
         if isinstance(expression, cst.ListComp) and len(_loops(expression)) == 1 \
                 and not expression.for_in.ifs and isinstance(expression.for_in.target,
@@ -69,7 +70,7 @@ class ColumnRenames(InterpreterState):
             function = _str_chain(expression, None)
         if function is not None and data.columns is not None:
             return self.with_names(data, {c: function(c) for c in data.columns}, node)
-        return self.positional(data, [self.value(expression)], node)
+        return self.positional(data, [value], node)
 
     def name_function(self, expression: cst.BaseExpression) -> NameFunction | None:
         """`str.lower`, `lambda c: c.strip().lower()`: a function of a column's name."""
@@ -108,15 +109,14 @@ class ColumnRenames(InterpreterState):
             return {k: v.value for k, v in record.items if isinstance(v, Text)}
         return None
 
-    def positional(self, data: Data, given: Sequence[object], node: cst.CSTNode) -> Data:
+    def positional(self, data: Data, given: Sequence[Value | None], node: cst.CSTNode
+                   ) -> Data:
         """New names for the columns in order (`df.columns = [...]`, `toDF("a", "b")`)."""
-        names = [n for value in given for n in (
-            (value.value,) if isinstance(value, Text) else value.values
-            if isinstance(value, Strings) else (None,))]
-        if data.columns is None or None in names or len(names) != len(data.columns):
+        spelled = [names_of(value) for value in given]
+        names = [n for each in spelled for n in each or ()]
+        if data.columns is None or None in spelled or len(names) != len(data.columns):
             return self.with_names(data, None, node)
-        return self.with_names(data, {old: new for old, new in zip(
-            data.columns, names, strict=True) if isinstance(new, str)}, node)
+        return self.with_names(data, dict(zip(data.columns, names, strict=True)), node)
 
     def with_names(self, data: Data, pairs: dict[str, str] | None, node: cst.CSTNode) -> Data:
         """The frame with its columns renamed by `pairs` (old -> new); with pairs that cannot

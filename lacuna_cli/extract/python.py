@@ -55,7 +55,7 @@ from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Method, Model,
-    ProjectClass, Record, Strings, Symbol, Text, Value, Writer,
+    ProjectClass, Record, Strings, Symbol, Text, Value, Writer, names_of,
 )
 from lacuna_cli.models import (
     Action, ColumnFlow, Extraction, FileProblem, Location, Operation, Resource, Transform,
@@ -75,10 +75,10 @@ PATH_PARTS: dict[str, Callable[[str], str]] = {
     "stem": lambda p: posixpath.splitext(posixpath.basename(p))[0],
     "suffix": lambda p: posixpath.splitext(p)[1],
 }
-# Attributes of a frame that describe it without holding any of its values.
 # Transforms of a frame's column that are of that column alone (an aggregate keeps its group
 # keys, a join its join keys: those must not be projected away before them).
 NARROWING = frozenset({"filter", "derive", "anonymize"})
+# Attributes of a frame that describe it without holding any of its values.
 FRAME_METADATA = {"shape", "size", "ndim", "dtypes", "empty", "columns", "schema"}
 # Where the message of an exception raised with data ends up: the job's log.
 EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", category="log")
@@ -665,7 +665,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     self.statement, cst.Assign):
                 # `df.columns = ["cid", "contact", ...]`: renamed in order
                 self.bind(target.value, self.assigned_names(holder, self.statement.value,
-                                                            target))
+                                                            value, target))
                 return
             if self.assign_into(holder, target.value, value, target):
                 return
@@ -919,12 +919,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         other fields (`%(name)s`)."""
         items = [e.value for e in given.elements] if isinstance(given, cst.Tuple) else [given]
         values = [self.value(item) for item in items]
+        filled = percent_filled(template, [self.written_part(value, item)
+                                           for value, item in zip(values, items, strict=True)])
+        if filled is None:
+            return None
         if all(isinstance(v, Text) for v in values):
-            text = percent_filled(template, [v.value for v in values if isinstance(v, Text)])
-            return Text(text) if text is not None else None
-        written = percent_filled(template, [self.written_text(item) for item in items])
-        return Dynamic(f"text built at run time `{self.code(given)}`", written=written) \
-            if written is not None else None
+            return Text(filled)
+        return Dynamic(f"text built at run time `{self.code(given)}`", written=filled)
 
     def mapping(self, node: cst.Dict) -> Value | None:
         """A dict literal: a Record of its static values by key (a config dict), or, when data
@@ -2036,11 +2037,7 @@ def selected(data: Data, names: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _names(value: Value | None) -> tuple[str, ...]:
-    if isinstance(value, Text):
-        return (value.value,)
-    if isinstance(value, Strings):
-        return value.values
-    return ()
+    return names_of(value) or ()
 
 
 def _expression_column(node: cst.BaseExpression) -> str | None:

@@ -188,3 +188,11 @@ class Model:
 
 Value = (Data | Grouped | Writer | Method | Handle | Text | Strings | Record | Mask | Symbol
          | Dynamic | Frames | Function | ProjectClass | Instance | Model)
+
+
+def names_of(value: Value | None) -> tuple[str, ...] | None:
+    """Names (columns, words) given as one constant or a list of constants; None for any other
+    value."""
+    if isinstance(value, Strings):
+        return value.values
+    return (value.value,) if isinstance(value, Text) else None
