@@ -300,3 +300,23 @@ def test_the_store_hashes_every_character_as_lacuna_does(shop: Path, lacuna, cen
     pushed = lacuna("audit", "push", "--to", central, "--repo", chain, cwd=shop)
     assert pushed.code == 0, pushed.stderr
     assert len(central_rows(chain)) == local_count(lacuna, shop)
+
+
+def test_init_central_runs_started_together_all_succeed() -> None:
+    """CI jobs of several repositories may each run `init-central` on an empty store at the
+    same moment: they take turns instead of failing on each other's half-made schema."""
+    from psycopg import sql
+
+    name = f"lacuna_race_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(DSN, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    empty_store = urlunsplit(urlsplit(DSN)._replace(path=f"/{name}"))
+    from conftest import lacuna_environment
+    runs = [subprocess.Popen([sys.executable, "-m", "lacuna_cli", "audit", "init-central",
+                              "--to", empty_store], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=lacuna_environment())
+            for _ in range(4)]
+    ended = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
+    assert [code for code, _ in ended] == [0, 0, 0, 0], ended
+    with psycopg.connect(empty_store) as connection:
+        assert connection.execute("SELECT count(*) FROM lacuna.audit_log").fetchone() == (0,)

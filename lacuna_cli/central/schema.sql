@@ -11,6 +11,10 @@
 -- lacuna_read_all read every repository, other roles those lacuna.lineage_readers grants them,
 -- and a repository's pusher its own.
 
+-- Two init-central runs at once (CI jobs of several repositories) take turns: the script
+-- runs as one transaction, and this lock is held until it ends.
+SELECT pg_advisory_xact_lock(hashtextextended('lacuna init-central', 0));
+
 CREATE TABLE IF NOT EXISTS lacuna.lineage_pushes (
     push_id BIGSERIAL PRIMARY KEY,
     repo TEXT NOT NULL,

@@ -7,6 +7,10 @@
 -- with `lacuna audit grant-push`, or else claimed by the first login role that pushes to it).
 -- A superuser can still bypass triggers: the signed checkpoints pushed beside the records
 -- (and kept by auditors) are what prove the rows were not rewritten.
+-- Two init-central runs at once (CI jobs of several repositories) take turns: the script
+-- runs as one transaction, and this lock is held until it ends.
+SELECT pg_advisory_xact_lock(hashtextextended('lacuna init-central', 0));
+
 CREATE SCHEMA IF NOT EXISTS lacuna;
 
 CREATE TABLE IF NOT EXISTS lacuna.audit_log (
