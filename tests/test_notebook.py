@@ -63,6 +63,15 @@ def blocked(document: dict, path: str) -> list[tuple[int | None, int]]:
     ("%timeit -n 10 -r 2 f(x)", "f(x)"),
     ("# a comment that asks why?", "# a comment that asks why?"),
     ("x = 1  # plain Python", "x = 1  # plain Python"),
+    # `%store`: kept in IPython's database in the home folder, brought back by name
+    ("%store df", "import _lacuna_ipython; _lacuna_ipython.store(df, "
+                  "'~/.ipython/profile_default/db/autorestore/df')"),
+    ("  %store -r a b", "  import _lacuna_ipython; "
+                        "a = _lacuna_ipython.restore('~/.ipython/profile_default/db/autorestore/a')"
+                        "; b = _lacuna_ipython.restore('~/.ipython/profile_default/db/autorestore/b')"),
+    ("%store rows >> /tmp/rows.txt", "import _lacuna_ipython; "
+                                     "_lacuna_ipython.store(rows, '/tmp/rows.txt')"),
+    ("%store -d df", "pass"), ("%store", "pass"), ("%store -r", "pass"),
 ])
 def test_ipython_lines(line: str, python: str) -> None:
     assert python_line(line) == python
@@ -73,6 +82,9 @@ def test_ipython_lines(line: str, python: str) -> None:
     ("%%sql", False, "sql"), ("%%sql result <<", False, "sql"), ("%%bigquery df", False, "sql"),
     ("%%bash", False, "shell"), ("%sh", True, "shell"), ("%%R", False, "code"),
     ("%scala", True, "code"), ("%%writefile x.txt", False, "other"),
+    # a script the cell writes is code a later `!python job.py` runs
+    ("%%writefile job.py", False, "python"), ("%%writefile -a jobs/run.sh", False, "shell"),
+    ("%%file 'x.py'", False, "python"),
     ("%%frobnicate", False, "unknown"),
     ("%sql", False, "sql"),                      # alone on the first line: a Databricks cell
     ("%sql SELECT 1", False, "python"),          # a line magic in Jupyter...
@@ -437,3 +449,33 @@ def test_a_shell_cell_is_read_and_another_language_is_reported(shop):
             and f["operation"]["destination"]["name"].startswith("https://upload.")]
     assert [f["decision"]["allowed"] for f in sent] == [False]
     assert [(e["line"], "scala" in e["message"]) for e in document["errors"]] == [(13, True)]
+
+
+def test_scripts_and_stored_variables_carry_data_between_notebooks(tmp_path: Path) -> None:
+    """A cell written to `job.py` and run with `!python job.py` is checked as the code it is;
+    `%store customers` copies the frame into the home folder (personal data: blocked), and a
+    notebook restoring it with `%store -r customers` sends the customers, not an unknown name;
+    `%store -r` alone restores names no line spells: an error line, never a silent pass."""
+    send = "requests.post('https://hooks.partner.example.com/in', json={}.to_dict('records'))\n"
+    write(tmp_path, "lacuna.toml", "embeddings = false\n")
+    write(tmp_path, "data/customers.csv", "email,full_name,region\na@b.example,A B,eu\n")
+    write(tmp_path, "script.ipynb", notebook(
+        "%%writefile upload_job.py\nimport pandas as pd\nimport requests\n\n"
+        "users = pd.read_csv('data/customers.csv')\n" + send.format("users"),
+        "!python upload_job.py\n"))
+    write(tmp_path, "keep.ipynb", notebook(
+        "import pandas as pd\ncustomers = pd.read_csv('data/customers.csv')\n%store customers\n"))
+    write(tmp_path, "restore.ipynb", notebook(
+        "%store -r customers\nimport requests\n" + send.format("customers")))
+    write(tmp_path, "everything.ipynb", notebook("%store -r\nx = 1\n"))
+    run, document = run_json(tmp_path, "check")
+    assert run.code == 1
+    assert blocked(document, "script.ipynb") == [(1, 6)]
+    assert blocked(document, "keep.ipynb") == [(1, 3)]
+    assert blocked(document, "restore.ipynb") == [(1, 3)]
+    restored = next(f for f in document["findings"]
+                    if f["operation"]["location"]["path"] == "restore.ipynb")
+    assert restored["classification"]["tier"] == "PROPRIETARY"
+    assert "PII" in restored["classification"]["tags"]
+    errors = [e for e in document["errors"] if e["path"] == "everything.ipynb"]
+    assert len(errors) == 1 and "%store -r" in errors[0]["message"], document["errors"]

@@ -26,12 +26,21 @@ SHELL_CELL_MAGICS = {"bash", "sh"}
 # each such cell is reported, never silently skipped.
 CODE_CELL_MAGICS = {"script", "perl", "ruby", "pypy", "python2", "R", "r", "octave", "julia",
                     "scala", "cython", "fortran", "send_to_spark"}
-# Cell magics whose body moves no data: markup, files written from the cell, kernel settings.
+# Cell magics whose body moves no data: markup, kernel settings.
 OTHER_CELL_MAGICS = {
-    "html", "HTML", "javascript", "js", "latex", "markdown", "svg", "writefile", "file", "md",
+    "html", "HTML", "javascript", "js", "latex", "markdown", "svg", "md",
     "fs", "configure", "info", "help", "cleanup", "logs", "delete", "manage_spark", "mermaid",
     "dot", "graphviz",
 }
+# Cell magics that write their body to a file (`%%writefile [-a] NAME`). A Python or shell
+# script written so is code a later `!python job.py` (or a scheduler) runs: its body is read
+# as that language, by the file name's suffix; any other file moves no data by being written.
+WRITEFILE_CELL_MAGICS = {"writefile", "file"}
+WRITTEN_SCRIPT_LANGUAGES = {".py": "python", ".sh": "shell", ".bash": "shell"}
+# `%store`: the module its lines are written as calls of (rules/apis/ipython_store.yaml) and
+# where IPython keeps what it stores (the default profile's database, one file per name).
+STORE_MODULE = "_lacuna_ipython"
+STORE_FOLDER = "~/.ipython/profile_default/db/autorestore"
 # Databricks cell languages (`%sql` alone on a cell's first line makes the whole cell SQL).
 DATABRICKS_LANGUAGES: dict[str, str] = {"python": "python", "sql": "sql", "md": "other",
                                         "scala": "code", "r": "code", "sh": "shell",
@@ -107,6 +116,10 @@ def cell_language(first_line: str, databricks: bool) -> str:
             return "shell"
         if cell_magic in CODE_CELL_MAGICS:
             return "code"
+        if cell_magic in WRITEFILE_CELL_MAGICS:
+            written = first_line.split()[-1].strip("\"'")
+            return next((language for suffix, language in WRITTEN_SCRIPT_LANGUAGES.items()
+                         if written.endswith(suffix)), "other")
         return "other" if cell_magic in OTHER_CELL_MAGICS else "unknown"
     line_magic = magic_name(first_line, "%")
     alone = first_line.strip() == f"%{line_magic}"
@@ -185,6 +198,8 @@ def python_line(line: str) -> str:
     indent = line[: len(line) - len(stripped)]
     if stripped.startswith("%"):
         words = stripped[1:].split()
+        if words and words[0] == "store":
+            return indent + store_python(words[1:])
         if words and words[0] in STATEMENT_MAGICS:
             statement = _after_options(words[1:])
             if statement:
@@ -197,6 +212,38 @@ def python_line(line: str) -> str:
     if captured:
         return captured.group(1) + "None"
     return line
+
+
+def store_python(words: list[str]) -> str:
+    """`%store` as Python the interpreter reads with the catalog's `_lacuna_ipython` rows:
+    `%store df` keeps a copy of `df` in IPython's database in the user's home folder, `%store -r
+    df` (in any later notebook) binds `df` to that copy, `%store df > f.txt` writes it to a
+    file. Deleting (`-d`, `-z`), listing, and `-r` without names (see `restores_all`) bind
+    nothing."""
+    if words[:1] == ["-r"]:
+        names = [w for w in words[1:] if IDENTIFIER.match(w)]
+        calls = [f"{name} = {STORE_MODULE}.restore({_stored(name)!r})" for name in names]
+    elif words and not words[0].startswith("-"):
+        target = next((i for i, w in enumerate(words) if w.startswith(">")), None)
+        if target is not None:  # `%store df > out.txt` / `>> out.txt`
+            path = " ".join(words[target:]).lstrip(">").strip()
+            names = words[:1] if IDENTIFIER.match(words[0]) and path else []
+            calls = [f"{STORE_MODULE}.store({names[0]}, {path!r})"] if names else []
+        else:
+            calls = [f"{STORE_MODULE}.store({name}, {_stored(name)!r})"
+                     for name in words if IDENTIFIER.match(name)]
+    else:
+        calls = []
+    return f"import {STORE_MODULE}; " + "; ".join(calls) if calls else "pass"
+
+
+def restores_all(line: str) -> bool:
+    """`%store -r` alone: every stored variable comes back, under names no line spells."""
+    return line.split() == ["%store", "-r"]
+
+
+def _stored(name: str) -> str:
+    return f"{STORE_FOLDER}/{name}"
 
 
 def _after_options(words: Iterable[str]) -> str:

@@ -19,6 +19,7 @@ from lacuna_cli.extract.magics import (
     cell_language,
     magic_name,
     python_lines,
+    restores_all,
     SqlMagic,
     shell_cell,
     sql_magic,
@@ -145,6 +146,10 @@ class _Builder:
                 sql_lines.statements[index] = (line.strip(), len(line) - len(line.lstrip()) + 1)
             elif is_run(line):
                 runs[index] = line
+            elif restores_all(line):
+                self.problem(place(index), "`%store -r` brings back every stored variable under"
+                                           " names no line spells, so what they hold is not "
+                                           "followed: name them (`%store -r df`)", included)
             elif magic_name(magic_line, "%") == "sql":  # `%sql ...` or `rows = %sql ...`
                 magic = sql_magic(magic_line, cell=False)
                 magic = replace(magic, result=result) if result else magic
