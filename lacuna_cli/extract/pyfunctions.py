@@ -244,33 +244,11 @@ class CallSite:
             return given[0][1]  # the function returns its argument (or its own data) as is
         unwrapped = [(flow, start.data if isinstance(start, Frames) else start)
                      for flow, start in given]
-        starts = [(flow, start) for flow, start in unwrapped if isinstance(start, Data)]
+        starts = [(start, flow.steps) for flow, start in unwrapped if isinstance(start, Data)]
         if not starts:
             return self.summary.returned
-        graph = self.host.graph
-        result = graph.value_node(f"{self.summary.name}()", self.location, self.summary.columns)
-        roots: list[Resource] = []
-        dropped: set[str] = set()
-        for flow, start in starts:
-            current = start.node
-            steps = flow.steps or (None,)
-            for index, step in enumerate(steps):
-                last = index == len(steps) - 1
-                target = result if last else graph.value_node(
-                    f"{self.summary.name}()", self.location, step.columns if step else None)
-                details = {k: getattr(step, k) for k in TRANSFORM_DETAILS} if step else {}
-                graph.edge(current, target, step.transform if step else "derive",
-                           self.location, **details)
-                dropped.update(step.dropped if step else ())
-                current = target
-            roots.extend(r for r in start.roots if r not in roots)
-        columns = self.summary.columns
-        if columns is None and len(starts) == 1:
-            known = starts[0][1].columns
-            aggregated = any(s.transform == "aggregate" for s in starts[0][0].steps)
-            if known is not None and not aggregated:
-                columns = tuple(c for c in known if c not in dropped)
-        return Data(result, tuple(roots), columns)
+        return derived_result(self.host.graph, f"{self.summary.name}()", self.location, starts,
+                              self.summary.columns)
 
     def _start(self, flow: Flow) -> Value | None:
         """Where a flow starts at this call: the caller's data, or the place it names."""
@@ -285,6 +263,36 @@ class CallSite:
         # A path computed at run time is still read: its data is UNKNOWN, not absent.
         return Data(self.host.graph.resource_node(resources[0]), tuple(resources),
                     resources[0].columns or None)
+
+
+def derived_result(graph: FlowGraph, label: str, location: Location,
+                   starts: Sequence[tuple[Data, Sequence[LineageEdge]]],
+                   columns: tuple[str, ...] | None) -> Data:
+    """What a function returns at one call: each start (the caller's data, or what the function
+    reads itself) taken along the steps its body takes it (a drop, a hash, an aggregate: each
+    edge as the body made it) into one result node. The result's columns are the summary's;
+    where the body does not say, the one start's, less what the steps dropped."""
+    result = graph.value_node(label, location, columns)
+    roots: list[Resource] = []
+    dropped: set[str] = set()
+    for start, steps in starts:
+        current = start.node
+        path: Sequence[LineageEdge | None] = steps or (None,)
+        for index, step in enumerate(path):
+            target = result if index == len(path) - 1 else graph.value_node(
+                label, location, step.columns if step else None)
+            details = {k: getattr(step, k) for k in TRANSFORM_DETAILS} if step else {}
+            graph.edge(current, target, step.transform if step else "derive", location,
+                       **details)
+            dropped.update(step.dropped if step else ())
+            current = target
+        roots.extend(r for r in start.roots if r not in roots)
+    if columns is None and len(starts) == 1:
+        known = starts[0][0].columns
+        aggregated = any(s.transform == "aggregate" for s in starts[0][1])
+        if known is not None and not aggregated:
+            columns = tuple(c for c in known if c not in dropped)
+    return Data(result, tuple(roots), columns)
 
 
 def collected(value: Value | None) -> Value | None:

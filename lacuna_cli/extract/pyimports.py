@@ -21,7 +21,7 @@ from lacuna_cli.extract.prefilter import LINE
 from lacuna_cli.extract.pybindings import module_bindings
 from lacuna_cli.extract.project_files import digest_of, forget, parsed, relative, resolved
 from lacuna_cli.extract.pyvalues import Dynamic, Record, Strings, Text, Value
-from lacuna_cli.models import Operation, Resource
+from lacuna_cli.models import LineageEdge, Operation, Resource
 
 # How deep `a` importing `b` importing `c` is followed: settings modules rarely chain further.
 MAX_DEPTH = 2
@@ -99,13 +99,26 @@ Reader = Callable[[str, str], dict[str, Value]]  # (source, relpath) -> module-l
 
 
 @dataclass(frozen=True)
-class Returned:
-    """Where the data a function of another project file returns comes from: resources it
-    reads itself (`own`), and parameters whose value flows into the result (`params`: index,
-    name, and whether the function reads the path the caller passes: `load(path)`)."""
+class ReturnedFlow:
+    """One way data reaches what a function of another project file returns: a parameter
+    (`param`: index, name, and whether the function reads the path the caller passes:
+    `load(path)`) or, `param` None, the places it reads itself (`own`); `steps` are the lineage
+    edges its body takes that data along (a drop, a hash, an aggregate), which the caller's
+    data takes too: `drop_pii(df)` of a helpers module returns df without its personal
+    columns."""
 
-    own: tuple[Resource, ...]
-    params: tuple[tuple[int | None, str, bool], ...]
+    param: tuple[int | None, str, bool] | None
+    own: tuple[Resource, ...] = ()
+    steps: tuple[LineageEdge, ...] = ()
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Where the data a function of another project file returns comes from (`flows`), and
+    its columns where the body says (`columns`)."""
+
+    flows: tuple[ReturnedFlow, ...]
+    columns: tuple[str, ...] | None
     # Writes and sends in its body that a parameter reaches (`server.send_message(msg)` with
     # `msg` holding the frame it is given), and each parameter's placeholder name -> (index,
     # name, kind of place it names): applied where the function is called (`pyproject`).
@@ -116,6 +129,14 @@ class Returned:
     # what reaches its sinks from one of them is the data at the place the caller names.
     read: frozenset[str] = frozenset()
     templated: frozenset[str] = frozenset()  # see `Summary.templated`: asked with constants
+
+    @property
+    def own(self) -> tuple[Resource, ...]:
+        return tuple(r for flow in self.flows if flow.param is None for r in flow.own)
+
+    @property
+    def params(self) -> tuple[tuple[int | None, str, bool], ...]:
+        return tuple(flow.param for flow in self.flows if flow.param is not None)
 
 
 @dataclass(frozen=True)

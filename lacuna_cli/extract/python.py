@@ -28,7 +28,7 @@ from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pygroups import agg_functions
 from lacuna_cli.extract.pyfunctions import (
-    CallSite, Param, Summary, finalise, raw_placeholder, summarise,
+    CallSite, Param, Summary, collected, derived_result, finalise, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
@@ -36,7 +36,7 @@ from lacuna_cli.extract.pycallforms import (
     as_method, getattr_form, getattr_parts, setattr_form, spelled_methods)
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
-from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned
+from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned, ReturnedFlow
 from lacuna_cli.extract.pyannotated import AnnotatedObjects
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
@@ -58,7 +58,8 @@ from lacuna_cli.extract.pyvalues import (
     ProjectClass, Record, Strings, Symbol, Text, Value, Writer, names_of,
 )
 from lacuna_cli.models import (
-    Action, ColumnFlow, Extraction, FileProblem, Location, Operation, Resource, Transform,
+    Action, ColumnFlow, Extraction, FileProblem, LineageEdge, Location, Operation, Resource,
+    Transform,
 )
 
 Locator = Callable[[int, int], Location]
@@ -636,11 +637,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary = other.summarise(function, bound)
         if summary is None:
             return None
-        own = tuple(r for flow in summary.flows if flow.param is None
-                    for r in flow.origin.roots if not is_placeholder(r))
-        params = tuple((f.param.index, f.param.name, f.param.placeholder.name in other.read_paths)
-                       for f in summary.flows if f.param is not None)
-        return Returned(own, params, *outward_templates(summary, other.path_kinds),
+        flows = tuple(ReturnedFlow(
+            None if f.param is None else (f.param.index, f.param.name,
+                                          f.param.placeholder.name in other.read_paths),
+            () if f.param is not None else tuple(r for r in f.origin.roots
+                                                 if not is_placeholder(r)), f.steps)
+            for f in summary.flows)
+        return Returned(flows, summary.columns, *outward_templates(summary, other.path_kinds),
                         static=method_binding(function.node) == "staticmethod",
                         templated=summary.templated,
                         read=frozenset(p.placeholder.name for p in summary.params
@@ -1396,17 +1399,24 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if returned is None or depth > MAX_PROJECT_NESTING:
             return None
         given = dict(made.arguments)
-        parts: list[Value | None] = [self.read_silently(r) for r in returned.own]
-        for index, name, reads_path in returned.params:
+        starts: list[tuple[Value | None, tuple[LineageEdge, ...]]] = []
+        for flow in returned.flows:
+            if flow.param is None:
+                starts.extend((self.read_silently(r), flow.steps) for r in flow.own)
+                continue
+            index, name, reads_path = flow.param
             value = given.get(name, given.get(index - shift) if index is not None else None)
             if isinstance(value, Text) and reads_path:
-                parts.append(self.read_silently(
-                    self.with_header(self.location_resource(value.value))))
+                value = self.read_silently(self.with_header(self.location_resource(value.value)))
             elif isinstance(value, Symbol) and value.project:
-                parts.append(self.project_data(value, node, depth + 1))
-            else:
-                parts.append(value)
-        return self.combine(parts, "derive", node)
+                value = self.project_data(value, node, depth + 1)
+            starts.append((value, flow.steps))
+        stepped = [(data, steps) for value, steps in starts
+                   if isinstance(data := collected(value), Data)]
+        if not any(steps for _, steps in stepped):
+            return self.combine([value for value, _ in starts], "derive", node)
+        return derived_result(self.graph, f"{made.qualname.rpartition('.')[2]}()",
+                              self.loc(node), stepped, returned.columns)
 
     def special_member(self, made: Symbol, name: str) -> Symbol:
         """The method `name` of what another project file made, called with no arguments of
