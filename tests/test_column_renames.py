@@ -269,3 +269,39 @@ df[["contact"]].to_csv("/tmp/contact.csv")
 '''})
     assert _exports(project) == {"/tmp/pseudo.csv": ("INTERNAL", True),
                                  "/tmp/contact.csv": ("PROPRIETARY", False)}
+
+
+def test_a_merge_names_the_columns_both_frames_hold_with_their_suffixes(tmp_path: Path) -> None:
+    """pandas' merge on a key renames a column both frames hold: `region_x`/`region_y` (or
+    the call's `suffixes=`) are the frames' regions, `email_y` the customers' e-mail; suffixes
+    computed at run time leave the names unknown, so a selection keeps everything. A merge
+    without keys joins on every shared column and renames none."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n", "data/customers.csv": CUSTOMERS,
+        "data/orders.csv": "order_id,customer_id,region,amount,email\n1,1,north,3,a@b.example\n",
+        "job.py": '''\
+import os
+
+import pandas as pd
+
+customers = pd.read_csv("data/customers.csv")
+orders = pd.read_csv("data/orders.csv")
+merged = orders.merge(customers, on="customer_id")
+merged[["region_x", "amount"]].to_csv("/tmp/regions.csv")
+merged[["email_y", "amount"]].to_csv("/tmp/emails.csv")
+named = pd.merge(orders, customers, on="customer_id", suffixes=("_order", "_customer"))
+named[["region_customer", "amount"]].to_csv("/tmp/named_regions.csv")
+named[["email_customer"]].to_csv("/tmp/named_emails.csv")
+computed = orders.merge(customers, on="customer_id", suffixes=os.environ["SUFFIXES"])
+computed[["region_a"]].to_csv("/tmp/computed.csv")
+natural = orders.merge(customers)
+natural[["region", "amount"]].to_csv("/tmp/natural.csv")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    exports = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
+               for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert exports == {"/tmp/regions.csv": "INTERNAL", "/tmp/emails.csv": "PROPRIETARY",
+                       "/tmp/named_regions.csv": "INTERNAL",
+                       "/tmp/named_emails.csv": "PROPRIETARY",
+                       "/tmp/computed.csv": "PROPRIETARY", "/tmp/natural.csv": "INTERNAL"}

@@ -99,6 +99,11 @@ class Row(BaseModel):
     # project `.sql` file); on a `send` or `write` row, what the query returns is sent too
     transform: Transform | None = None
     combine: Literal["join", "union"] | None = None
+    # a join that renames each column both frames hold, other than its keys, with these
+    # suffixes, left then right (pandas' merge: `region_x`, `region_y`); `suffixes_argument`:
+    # where a call spells its own
+    suffixes: list[str] = Field(default_factory=list, max_length=2)
+    suffixes_argument: ArgRef | None = None
     mode: ArgRef | None = None  # `open`: the argument holding the mode
     function: ArgRef | None = None  # `invoke`: the function the library calls (`data` are
     # its positional arguments, `target` a dict of its keyword arguments)

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -81,7 +81,7 @@ class Effects(InterpreterState):
             # `set()`, `deque()`: an empty container, which data may be collected into
             return self.value(node.args[0].value) if node.args else Frames()
         if effect == "combine":
-            return self.combine_frames(row.combine or "union", node)
+            return self.combine_frames(row, node)
         if effect == "copy":
             return self.copy_row(api, node)
         if effect in ("send", "write"):
@@ -870,14 +870,16 @@ class Effects(InterpreterState):
         return next((p for p in parts if isinstance(p, Dynamic)),
                     Dynamic(f"path built at run time `{self.code(node)}`"))
 
-    def combine_frames(self, transform: Literal["join", "union"], node: cst.Call
-                       ) -> Value | None:
+    def combine_frames(self, row: Row, node: cst.Call) -> Value | None:
         """`pd.merge(a, b)`, `pd.concat(frames)`: a list of collected frames unites them."""
+        transform = row.combine or "union"
         frames = [self.value(a.value) for a in node.args if not a.keyword]
         collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
         if collected and len(frames) == 1:
             return self.derive(collected, transform, node, self.code(node.func))
-        return self.combine(frames, transform, node)
+        keys = self.column_list(node, "on", "left_on") or ()
+        return self.combine(self.join_suffixed(frames, node, keys, row), transform, node,
+                            keys=keys)
 
 
 # An Airflow template that pulls what another task returned (`{{ ti.xcom_pull(...) }}`).

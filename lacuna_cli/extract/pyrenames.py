@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from lacuna_cli.extract.catalog import Row
 from lacuna_cli.extract.pyparse import literal_text
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Record, Text, Value, names_of
 from lacuna_cli.models import ColumnFlow
 
+# Keywords that give a join its keys without naming them as columns (`left_index=True`).
+JOIN_KEY_ARGUMENTS = frozenset({"on", "left_on", "right_on", "left_index", "right_index"})
 # Frame methods that rename columns, and how they name them.
 RENAMING = frozenset({"rename", "set_axis", "withColumnRenamed", "toDF"})
 # String methods a new column name is made with from the old one (`c.strip().lower()`).
@@ -129,6 +132,34 @@ class ColumnRenames(InterpreterState):
         flows = tuple(ColumnFlow(column=pairs.get(name, name), sources=(name,))
                       for name in data.columns)
         return self.derive([data], "derive", node, self.code(node), flows, columns=columns)
+
+
+    def join_suffixed(self, frames: list[Value | None], node: cst.Call,
+                      keys: Sequence[str], row: Row) -> list[Value | None]:
+        """The two frames of a join as its result names their columns: a join whose row gives
+        `suffixes` renames each column both frames hold, other than its keys, with them
+        (`left.merge(right, on="id")` makes `region_x` and `region_y`), so a later selection
+        of `region_x` keeps that column and what it carries. A join given no keys joins on
+        every shared column and renames none; suffixes the call spells replace the row's,
+        ones it computes leave the columns unknown."""
+        keyed = keys or any(a.keyword is not None and a.keyword.value in JOIN_KEY_ARGUMENTS
+                            for a in node.args)
+        if len(frames) != 2 or not row.suffixes or not keyed:
+            return frames
+        left, right = frames
+        if not (isinstance(left, Data) and isinstance(right, Data)) \
+                or left.columns is None or right.columns is None:
+            return frames
+        shared = [c for c in left.columns if c in right.columns and c not in keys]
+        if not shared:
+            return frames
+        spelled = self.argument(node, row.suffixes_argument) \
+            if row.suffixes_argument is not None else None
+        suffixes = names_of(self.value(spelled)) if spelled is not None else tuple(row.suffixes)
+        if suffixes is None or len(suffixes) != 2:
+            return [self.with_names(frame, None, node) for frame in (left, right)]
+        return [self.with_names(frame, {c: c + suffix for c in shared}, node)
+                for frame, suffix in zip((left, right), suffixes, strict=True)]
 
 
 def _loops(comprehension: cst.ListComp) -> list[cst.CompFor]:

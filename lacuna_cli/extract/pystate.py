@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from lacuna_cli.extract.catalog import Api, Catalog
+from lacuna_cli.extract.catalog import Api, ArgRef, Catalog, Row
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
@@ -103,6 +103,11 @@ class InterpreterState:
 
         # ... and in pyeffects.Effects.
         def receiver_place(self, node: cst.Call) -> str | None: ...
+        def argument(self, node: cst.Call, ref: ArgRef) -> cst.BaseExpression | None: ...
+
+        # ... and in pyrenames.ColumnRenames.
+        def join_suffixed(self, frames: list[Value | None], node: cst.Call,
+                          keys: Sequence[str], row: Row) -> list[Value | None]: ...
 
         # ... and in pyorm.ModelWrites (records of declared table models stored by an ORM).
         def persist(self, api: Api, node: cst.Call, qualname: str) -> Value | None: ...

@@ -21,7 +21,7 @@ from typing import ParamSpec, TypeVar
 import libcst as cst
 
 from lacuna_cli.extract import pyapi
-from lacuna_cli.extract.catalog import Api, load_catalog
+from lacuna_cli.extract.catalog import Api, Row, load_catalog
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
@@ -1534,7 +1534,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)
         if api is not None and api.row.transform is not None:
-            result = self.transform(api.row.transform, data, node)
+            result = self.transform(api.row, data, node)
             return self.in_place(result, node)
         if api is not None and api.row.does == "execute":
             result = self.sql_method(node)
@@ -1554,15 +1554,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.value(arg.value)
         return data
 
-    def transform(self, kind: str, data: Data, node: cst.Call) -> Value | None:
+    def transform(self, row: Row, data: Data, node: cst.Call) -> Value | None:
         """A frame method that joins, filters, projects, drops, groups, aggregates, adds
-        columns to or pipes the frame it is called on."""
+        columns to or pipes the frame it is called on (`row.transform` says which)."""
+        kind = row.transform
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
         if kind == "join":
             other = [self.resolved(self.value(a.value), node) for a in node.args
                      if a.keyword is None or a.keyword.value in ("right", "other", "df")]
             keys = self.column_list(node, "on", "left_on") or ()
-            return self.combine([data, *other], "join", node, keys=keys)
+            frames = self.join_suffixed([data, *other], node, keys, row)
+            return self.combine(frames, "join", node, keys=keys)
         kept = self.filtered_columns(data, node) if method == "filter" else None
         if kind == "filter" and kept is not None:  # `df.filter(items=[...])`: columns
             return self.derive([data], "project", node, self.code(node.func),
