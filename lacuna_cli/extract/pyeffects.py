@@ -118,6 +118,8 @@ class Effects(InterpreterState):
             return self.erase(api, node, qualname)
         if effect == "construct":
             return self.construct(qualname, node)
+        if effect == "transform" and row.transform == "aggregate":
+            return self.tabulated(self.payload(api, node), node)  # `pd.crosstab(a.x, a.y)`
         if effect == "aggregate":  # `len(df)`, `np.mean(x)`: a number about the data, no row
             for arg in node.args:
                 self.value(arg.value)
@@ -409,6 +411,21 @@ class Effects(InterpreterState):
         chained = self.chained_keywords.get(node) if found is None else None
         return next((chained[k] for k in keywords if k in chained), None) if chained \
             else found
+
+    def tabulated(self, values: Sequence[Value | None], node: cst.Call) -> Data | None:
+        """A function that counts the data it is given by that data's own values
+        (`pd.crosstab(df.region, df.plan)`): an aggregate keyed by the columns it is given, so
+        its rows are as identifying as those columns. Given data whose columns are unknown (a
+        whole frame read from nowhere known), what its result shows cannot be told: it keeps
+        everything."""
+        data = [v for v in values if isinstance(v, Data)]
+        if not data:
+            return None
+        if any(d.columns is None for d in data):
+            return self.combine(data, "derive", node)
+        keys = tuple(dict.fromkeys(c for d in data for c in d.columns or ()))
+        return self.derive(data, "aggregate", node, self.code(node.func), keys=keys,
+                           columns=keys)
 
     def payload(self, api: Api, node: cst.Call) -> list[Value | None]:
         """The values a call sends or writes: its data arguments (`"*"`: all of them), and the

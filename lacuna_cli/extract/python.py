@@ -1638,9 +1638,21 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         `agg("mean")`, `agg(n=("id", "count"))`) is about the group; any other (`head(5)`,
         `first()`, `max()`, `agg(list)`, `apply(f)`) returns members' own rows or values, and
         their sensitivity with them."""
-        if self.summarises(method, node):
+        if self.summarises(method, node) or self.applies_summary(method, node):
             return self.aggregate(grouped, node)
         return self.derive([grouped.data], "filter", node, self.code(node.func))
+
+    def applies_summary(self, method: str, node: cst.Call) -> bool:
+        """`grouped.apply(len)`, `apply(np.mean)`: a pipe row's method given, as its function,
+        one the catalog names an aggregate (a lambda or a function of the project may return
+        the members themselves)."""
+        api = self.catalog.method(method)
+        if api is None or api.row.transform != "pipe" or not node.args \
+                or node.args[0].keyword is not None:
+            return False
+        named = agg_functions(cst.Call(func=node.func, args=[node.args[0]]))
+        return bool(named) and all(name not in ("agg", "aggregate")
+                                   and self.summarises(name, node) for name in named)
 
     def summarises(self, method: str, node: cst.Call) -> bool:
         """Whether `method` (with the functions an `agg` is given) is an aggregate the catalog
