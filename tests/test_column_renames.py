@@ -306,31 +306,3 @@ natural[["region", "amount"]].to_csv("/tmp/natural.csv")
                        "/tmp/named_emails.csv": "PROPRIETARY",
                        "/tmp/computed.csv": "PROPRIETARY", "/tmp/natural.csv": "INTERNAL"}
 
-
-def test_counts_by_the_datas_own_values_are_as_identifying_as_those_values(
-        tmp_path: Path) -> None:
-    """`pd.crosstab` counts by the series it is given, `groupby(...).apply(len)` by the group
-    keys: keyed by a region they are internal summaries, keyed by the e-mail they list every
-    e-mail. A function applied to each group that may return its members keeps them."""
-    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
-                                     "data/customers.csv": "customer_id,email,region,plan\n"
-                                                           "1,ada@example.com,north,pro\n",
-                                     "job.py": '''\
-import numpy as np
-import pandas as pd
-
-customers = pd.read_csv("data/customers.csv")
-pd.crosstab(customers.region, customers.plan).to_csv("/tmp/crosstab.csv")
-pd.crosstab(customers["email"], customers["region"]).to_csv("/tmp/crosstab_emails.csv")
-customers.groupby("region").apply(len).to_csv("/tmp/sizes.csv")
-customers.groupby("region")["customer_id"].apply(np.mean).to_csv("/tmp/means.csv")
-customers.groupby("region").apply(lambda g: g.head(1)).to_csv("/tmp/firsts.csv")
-customers.groupby("email").apply(len).to_csv("/tmp/per_email.csv")
-'''})
-    run = run_lacuna("check", ".", "--format", "json", cwd=project)
-    assert run.code == 1, run.stderr
-    exports = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
-               for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
-    assert exports == {"/tmp/crosstab.csv": "INTERNAL", "/tmp/crosstab_emails.csv": "PROPRIETARY",
-                       "/tmp/sizes.csv": "INTERNAL", "/tmp/means.csv": "INTERNAL",
-                       "/tmp/firsts.csv": "PROPRIETARY", "/tmp/per_email.csv": "PROPRIETARY"}

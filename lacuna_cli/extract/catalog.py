@@ -40,7 +40,7 @@ Effect = Literal[
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
-                    "collect"]
+                    "collect", "test"]
 Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat", "mail", "log",
                    "stream", "download"]
 # An argument: its position, its keyword, or a list of both (the first one given is taken).

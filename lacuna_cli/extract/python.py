@@ -1594,6 +1594,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.aggregate(Grouped(data, ()), node)
         if kind == "assign":
             return self.add_columns(data, method, node)
+        if kind == "test":  # `df.email.notna()`: a condition over the rows, not their values
+            return Mask(data)
         if kind == "pipe" and node.args:
             function = self.value(node.args[0].value)
             if isinstance(function, Function):

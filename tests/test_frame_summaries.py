@@ -1,0 +1,72 @@
+"""What a frame operation keeps of the data's values: counts keyed by a column are as
+identifying as that column, a summary of each group is about the group, and a test of each
+value (`notna()`, `str.contains`) selects rows without holding any of their values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_lacuna, write_files
+
+CUSTOMERS = "customer_id,email,full_name,phone,region\n1,ada@example.com,Ada,555,north\n"
+
+
+def test_counts_by_the_datas_own_values_are_as_identifying_as_those_values(
+        tmp_path: Path) -> None:
+    """`pd.crosstab` counts by the series it is given, `groupby(...).apply(len)` by the group
+    keys: keyed by a region they are internal summaries, keyed by the e-mail they list every
+    e-mail. A function applied to each group that may return its members keeps them."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": "customer_id,email,region,plan\n"
+                                                           "1,ada@example.com,north,pro\n",
+                                     "job.py": '''\
+import numpy as np
+import pandas as pd
+
+customers = pd.read_csv("data/customers.csv")
+pd.crosstab(customers.region, customers.plan).to_csv("/tmp/crosstab.csv")
+pd.crosstab(customers["email"], customers["region"]).to_csv("/tmp/crosstab_emails.csv")
+customers.groupby("region").apply(len).to_csv("/tmp/sizes.csv")
+customers.groupby("region")["customer_id"].apply(np.mean).to_csv("/tmp/means.csv")
+customers.groupby("region").apply(lambda g: g.head(1)).to_csv("/tmp/firsts.csv")
+customers.groupby("email").apply(len).to_csv("/tmp/per_email.csv")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    exports = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
+               for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert exports == {"/tmp/crosstab.csv": "INTERNAL", "/tmp/crosstab_emails.csv": "PROPRIETARY",
+                       "/tmp/sizes.csv": "INTERNAL", "/tmp/means.csv": "INTERNAL",
+                       "/tmp/firsts.csv": "PROPRIETARY", "/tmp/per_email.csv": "PROPRIETARY"}
+
+
+def test_a_test_of_each_value_selects_rows_but_holds_none_of_their_values(
+        tmp_path: Path) -> None:
+    """`df.email.notna()`, `.str.contains("@")`, Spark's `isNotNull()` are a boolean per row:
+    logging whether all e-mails are present tells nothing about any customer, while the rows
+    they select are still the customers."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import logging
+
+import pandas as pd
+from pyspark.sql import SparkSession
+
+log = logging.getLogger(__name__)
+customers = pd.read_csv("data/customers.csv")
+log.info("emails present: %s", customers["email"].notna().all())
+log.info("well formed: %s", customers.email.str.contains("@").mean())
+customers[customers.email.notna()].to_csv("/tmp/present.csv")
+customers.loc[customers.email.str.contains("@"), ["email"]].to_csv("/tmp/formed.csv")
+df = SparkSession.builder.getOrCreate().read.csv("data/customers.csv", header=True)
+df.filter(df.email.isNotNull()).write.csv("/tmp/spark_present")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    exports = {(f["operation"]["destination"]["name"], f["operation"]["location"]["line"]):
+               f["classification"]["tier"] for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["action"] == "export"}
+    assert exports == {("/tmp/present.csv", 10): "PROPRIETARY",
+                       ("/tmp/formed.csv", 11): "PROPRIETARY",
+                       ("/tmp/spark_present", 13): "PROPRIETARY"}
