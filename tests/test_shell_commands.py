@@ -118,3 +118,49 @@ os.system("curl -sf --data-binary @%s https://intake.partner.example/acme" % shl
         for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
     assert out == {10: ("sftp://sftp.partner-co.example/inbound/", False),
                    11: ("https://intake.partner.example/acme", False)}
+
+
+QUERY_EXPORTS = '''\
+import os
+import subprocess
+
+os.system("psql -d crm -c \\"\\\\copy (select email, phone from customers) to '/tmp/x.csv' csv\\"")
+subprocess.run(["psql", "-c", "SELECT email FROM customers", "-o", "/tmp/emails.txt"])
+subprocess.run("mysql -e 'SELECT email, phone FROM crm.customers' > /tmp/contacts.tsv",
+               shell=True)
+os.system("sqlite3 app.db 'select * from customers' > /tmp/all.csv")
+os.system("psql -c 'COPY customers TO STDOUT CSV' > /tmp/copy.csv")
+os.system("psql -c 'select count(*) from customers' > /tmp/count.txt")
+os.system("psql -c 'vacuum analyze'")
+'''
+
+
+def test_a_database_client_writing_a_query_to_a_file_exports_its_rows(tmp_path: Path,
+                                                                       lacuna) -> None:
+    """`psql -c "\\copy (...) to 'x.csv'"`, `-o file`, `mysql -e ... > file`, `sqlite3 db SQL
+    > file`, `COPY ... TO STDOUT` redirected: the query reads its tables and the file gets
+    its rows (a count is an aggregate); a client given no output writes nothing. A notebook's
+    `!psql ... > file` line and a DAG's BashOperator are read the same way."""
+    (tmp_path / "dump.ipynb").write_text(json.dumps({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{
+            "cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": "!psql -c \"select email from customers\" > ~/Downloads/e.csv\n"}]}))
+    (tmp_path / "dag.py").write_text(
+        "from airflow.operators.bash import BashOperator\n\n"
+        "BashOperator(task_id='dump', bash_command=\"psql $DB -c \\\"\\\\copy customers to "
+        "'/tmp/customers.csv' csv\\\"\")\n")
+    run = _checked(tmp_path, lacuna, QUERY_EXPORTS)
+    exports = {(f["operation"]["location"]["path"], f["operation"]["location"]["line"]): (
+        f["operation"]["destination"]["name"], [s["name"] for s in f["operation"]["sources"]],
+        f["classification"]["tier"]) for f in json.loads(run.stdout)["findings"]
+        if f["operation"]["action"] == "export"}
+    assert exports == {
+        ("ship.py", 4): ("/tmp/x.csv", ["customers"], "PROPRIETARY"),
+        ("ship.py", 5): ("/tmp/emails.txt", ["customers"], "PROPRIETARY"),
+        ("ship.py", 6): ("/tmp/contacts.tsv", ["crm.customers"], "PROPRIETARY"),
+        ("ship.py", 8): ("/tmp/all.csv", ["customers"], "PROPRIETARY"),
+        ("ship.py", 9): ("/tmp/copy.csv", ["customers"], "PROPRIETARY"),
+        ("ship.py", 10): ("/tmp/count.txt", ["customers"], "INTERNAL"),
+        ("dump.ipynb", 1): ("~/Downloads/e.csv", ["customers"], "PROPRIETARY"),
+        ("dag.py", 3): ("/tmp/customers.csv", ["customers"], "PROPRIETARY"),
+    }

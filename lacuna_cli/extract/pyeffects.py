@@ -26,8 +26,9 @@ from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.shell_uploads import (
-    EMAIL_WORD, command_words, is_literal, remote_place, upload_of)
+from lacuna_cli.extract.shell_queries import database_export_of
+from lacuna_cli.extract.shell_uploads import EMAIL_WORD, remote_place, upload_of
+from lacuna_cli.extract.shell_words import command_words, is_literal
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Instance, Record, Strings, Symbol, Text, Value,
 )
@@ -770,10 +771,20 @@ class Effects(InterpreterState):
     def shell_command(self, api: Api, qualname: str, node: cst.Call) -> Value | None:
         """A command a script runs (`subprocess.run([...])`, `os.system("...")`): when its
         words upload a local file (`aws s3 cp`, `curl -F f=@x`, `scp`), that file is sent
-        where the command says; any other command is an unknown call."""
+        where the command says; a database client writing a query's rows to a file
+        (`shell_queries`) reads the tables and writes the file; any other command is an
+        unknown call."""
         expression = self.argument(node, api.row.target[0]) if api.row.target else None
         words = self.command_words(expression) if expression is not None else []
         sent = upload_of(words)
+        exported = database_export_of(words) if sent is None else None
+        if exported is not None:  # `psql -c "\copy (SELECT ...) TO 'x.csv'"`
+            target = self.command_place(exported.path, node)
+            if exported.copies:  # `psql -c "COPY ... TO STDOUT" > x.csv`
+                self.sql(Text(exported.query), node, stdout=target[0])
+            else:
+                self.write([self.sql(Text(exported.query), node)], target, node)
+            return None
         if sent is None:
             carried = self.command_data(expression, node)
             if carried:  # `os.system(f"curl -d '{df.to_json()}' URL")`, `input=df.to_csv()`

@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-import shlex
+
+from lacuna_cli.extract.shell_queries import database_export_of
+from lacuna_cli.extract.shell_words import command_words, commands, is_literal
 
 SHELL_MODULE = "_lacuna_shell"
 # Commands (their leading words) that copy a local path to the remote place named after it.
@@ -27,8 +29,6 @@ COPY_COMMANDS = (("aws", "s3", "cp"), ("aws", "s3", "mv"), ("aws", "s3", "sync")
 CURL_FILE_OPTIONS = {"-F", "--form", "-T", "--upload-file", "-d", "--data", "--data-binary",
                      "--data-urlencode", "--json"}
 CURL_UPLOAD_OPTIONS = {"-T", "--upload-file"}  # the value is the path itself, without `@`
-# The characters of the shell's operators between commands (`&&`, `||`, `;`, `|`, `&`).
-OPERATOR_CHARACTERS = set("&|;")
 # A word that is an e-mail address (`mail -s report ops@partner.example`).
 EMAIL_WORD = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # What IPython fills in on a `!` line: `{expression}` or `$name` (the group is the Python).
@@ -36,18 +36,21 @@ INTERPOLATED = re.compile(r"\{([^{}]+)\}|\$\{?([A-Za-z_]\w*)\}?")
 
 
 def shell_upload(line: str) -> str | None:
-    """The Python for a `!command` line that uploads a local file or runs values IPython fills
-    in, at the line's indent; None when the line is no such command (or its words cannot be
-    split)."""
+    """The Python for a `!command` line that uploads a local file, runs values IPython fills
+    in or writes a query's result to a file, at the line's indent; None when the line is no
+    such command (or its words cannot be split)."""
     stripped = line.lstrip()
     if not stripped.startswith("!"):
         return None
     indent = line[: len(line) - len(stripped)]
-    sent = upload_of(command_words(stripped[1:]))
+    words = command_words(stripped[1:])
+    sent = upload_of(words)
     if sent is None:
         # `!curl -d '{payload}' https://...`: what IPython fills in runs in the command, which
-        # a script's `os.system(f"...")` is (the catalog's `shell` row tells where it goes)
-        command = _python_text(stripped[1:].strip()) if INTERPOLATED.search(stripped) else None
+        # a script's `os.system(f"...")` is (the catalog's `shell` row tells where it goes);
+        # so is `!psql -c "\copy ... to 'x.csv'"`, a query written to a file
+        command = _python_text(stripped[1:].strip()) if INTERPOLATED.search(stripped) or \
+            database_export_of(words) is not None else None
         return f"{indent}import os; os.system({command})" if command else None
     path, destination = (_python_text(part) for part in sent)
     if path is None or destination is None:
@@ -79,17 +82,6 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def command_words(command: str) -> list[str]:
-    """The words of a shell command line as the shell splits them, its operators (`&&`, `;`,
-    `|`) words of their own ([] when it cannot be split)."""
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        return list(lexer)
-    except ValueError:
-        return []
-
-
 def upload_of(words: list[str]) -> tuple[str, str] | None:
     """(local file, destination) of the first command of a line that uploads one, as written
     (a word filled in at run time, `{path}` or `$DEST`, included): `gzip -k c.csv && curl -T
@@ -99,22 +91,6 @@ def upload_of(words: list[str]) -> tuple[str, str] | None:
         if sent is not None:
             return sent
     return None
-
-
-def commands(words: list[str]) -> list[list[str]]:
-    """The commands of a line, split at the shell's operators."""
-    found: list[list[str]] = [[]]
-    for word in words:
-        if word and set(word) <= OPERATOR_CHARACTERS:
-            found.append([])
-        else:
-            found[-1].append(word)
-    return [command for command in found if command]
-
-
-def is_literal(word: str) -> bool:
-    """Whether a command word is known as written (no `{name}` or `$VAR` filled in later)."""
-    return not any(c in word for c in "{$")
 
 
 def _copy(words: list[str]) -> tuple[str, str] | None:
