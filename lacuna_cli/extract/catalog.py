@@ -36,7 +36,7 @@ Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
     "option", "options", "invoke", "locate", "hold", "part", "persist", "erase", "shell",
-    "bound", "delegate",
+    "bound", "delegate", "pipeline_node",
 ]
 # What a transform row does to the frame it is called on.
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
@@ -47,7 +47,7 @@ Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat",
 ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.
 ENTRY_EFFECTS = {"read", "open", "handle", "query", "execute", "copy", "send", "write", "dump",
-                 "persist", "erase", "shell"}
+                 "persist", "erase", "shell", "pipeline_node"}
 SEGMENT = re.compile(r"[\w*]+")
 BUILTINS = frozenset(dir(builtins))
 # The member of a union pydantic names in an error's location (`function.int`): not a key.

@@ -131,6 +131,8 @@ class Effects(InterpreterState):
             return Text("~")
         if effect == "invoke":
             return self.invoke(api, qualname, node)
+        if effect == "pipeline_node":  # Kedro's `node(func, inputs, outputs)`
+            return self.pipeline_node(api, node)
         if effect == "option":
             self.record_option(node)
             return None

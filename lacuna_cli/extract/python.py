@@ -38,6 +38,7 @@ from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned, ReturnedFlow
 from lacuna_cli.extract.pyannotated import AnnotatedObjects
+from lacuna_cli.extract.pypipelines import PipelineNodes
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
@@ -153,7 +154,7 @@ def _where(locate: Locator, line: int | None) -> str:
 
 
 class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites,
-                   ColumnRenames, ColumnSelections,
+                   ColumnRenames, ColumnSelections, PipelineNodes,
                    AnnotatedObjects):
     """Walks statements in order, keeping an environment of name -> Value."""
 

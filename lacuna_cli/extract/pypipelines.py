@@ -1,0 +1,140 @@
+"""Nodes of a framework's pipeline that read and write named datasets: Kedro's
+`node(clean, inputs="customers", outputs="partner_export")`.
+
+The function is called with the data of its input datasets (as positional arguments, or by
+keyword for a dict of inputs) and what it returns is saved to each output dataset, at the
+line of the `node(...)` call. Where a dataset lives is the project's catalog's to say
+(`kedro_catalog.py`); one the catalog does not hold is kept in memory and read by later nodes
+of the same file, and one made by a node of another file is data of unknown origin. A function
+Lacuna cannot follow makes its outputs from all of its inputs. A change to a catalog file
+re-analyses the pipelines that use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from lacuna_cli.extract.catalog import Api
+from lacuna_cli.extract.kedro_catalog import Dataset, KedroCatalog, kedro_catalog
+from lacuna_cli.extract.places import table_resource
+from lacuna_cli.extract.pyimports import ProjectImports, ProjectModule
+from lacuna_cli.extract.pystate import InterpreterState
+from lacuna_cli.extract.pyvalues import Data, Function, Record, Strings, Symbol, Text, Value
+from lacuna_cli.models import FileProblem, Resource
+
+PARAMETERS = ("params:", "parameters")  # inputs that are configuration, not data
+Named = list[tuple[int | str, str]]  # (position or keyword, dataset name)
+
+
+class PipelineNodes(InterpreterState):
+    """The interpreter's reading of pipeline nodes (a mixin of the interpreter)."""
+
+    if TYPE_CHECKING:  # provided by the interpreter this is mixed into
+        imports: ProjectImports
+
+        def project_data(self, made: Symbol, node: cst.CSTNode, depth: int = 0
+                         ) -> Data | None: ...
+
+    @cached_property
+    def pipeline_memory(self) -> dict[str, Value | None]:
+        """What the nodes of this file saved to datasets kept in memory, by name."""
+        return {}
+
+    @cached_property
+    def datasets(self) -> KedroCatalog | None:
+        """The catalog of the project this file belongs to; reading it records its files as
+        what this analysis depends on, and its problems as this run's error lines."""
+        catalog = kedro_catalog(self.context.root, self.context.root / self.graph.relpath)
+        if catalog is None:
+            return None
+        for relpath, digest in catalog.files:
+            self.imports.used.setdefault(relpath, ProjectModule(relpath, digest))
+        self.errors.extend(FileProblem(path=relpath, message=message)
+                           for relpath, message in catalog.problems)
+        return catalog
+
+    def pipeline_node(self, api: Api, node: cst.Call) -> Value | None:
+        """`node(func, inputs, outputs)`: the function called with its inputs' data, its result
+        saved to each output."""
+        row = api.row
+        function = self.argument(node, row.function) if row.function is not None else None
+        inputs = self._names(node, row.data[0]) if row.data else []
+        outputs = self._names(node, row.target[0]) if row.target else []
+        given = [(key, self._dataset_value(name, node)) for key, name in inputs]
+        result = self._called(function, given, node)
+        for _, name in outputs:
+            self._save(name, result, node)
+        return None
+
+    def _names(self, node: cst.Call, ref: int | str | list[int | str]) -> Named:
+        """Dataset names as a node spells them: one, a list (by position) or a dict (by the
+        function's keyword)."""
+        expression = self.argument(node, ref)
+        value = self.value(expression) if expression is not None else None
+        if isinstance(value, Text):
+            return [(0, value.value)]
+        if isinstance(value, Strings):
+            return list(enumerate(value.values))
+        if isinstance(value, Record):
+            return [(key, item.value) for key, item in value.items if isinstance(item, Text)]
+        return []
+
+    def _dataset_value(self, name: str, node: cst.Call) -> Value | None:
+        """The data a node reads from a dataset: the place the catalog names, what a node of
+        this file saved in memory, else data made elsewhere (unknown)."""
+        if name.startswith(PARAMETERS):
+            return None
+        dataset = self.datasets.datasets.get(name) if self.datasets is not None else None
+        if dataset is not None:
+            if dataset.query is not None:
+                return self.sql(Text(dataset.query), node)
+            return self.read_silently(self._place(dataset)[0])
+        if name in self.pipeline_memory:
+            return self.pipeline_memory[name]
+        return self.read_silently(Resource(
+            kind="unknown", name=f"the dataset `{name}` (made by a node of another file)"))
+
+    def _called(self, function: cst.BaseExpression | None,
+                given: Sequence[tuple[int | str, Value | None]], node: cst.Call
+                ) -> Value | None:
+        """What the node's function returns given its inputs' data."""
+        called = self.value(function) if function is not None else None
+        if isinstance(called, Function):
+            summary = self.summarise(called)
+            if summary is not None:
+                self.summaries.setdefault(called, summary)
+                positional = [value for key, value in given if isinstance(key, int)]
+                keywords = {key: (value, key) for key, value in given if isinstance(key, str)}
+                return self.apply_summary(summary, positional, [""] * len(positional),
+                                          keywords, node)
+        if isinstance(called, Symbol) and called.project:
+            returned = self.project_data(Symbol(called.qualname, True, arguments=tuple(given)),
+                                         node)
+            if returned is not None:
+                return returned
+        return self.combine([value for _, value in given], "derive", node)
+
+    def _save(self, name: str, value: Value | None, node: cst.Call) -> None:
+        """A node's result saved to a dataset: written to its place, or kept in memory."""
+        dataset = self.datasets.datasets.get(name) if self.datasets is not None else None
+        if dataset is None:
+            self.pipeline_memory[name] = value
+            return
+        if dataset.query is not None:
+            return  # a query dataset is read only
+        self.write([value], self._place(dataset), node)
+
+    def _place(self, dataset: Dataset) -> tuple[Resource, str | None]:
+        """Where a dataset lives; one filled in from the configuration (`${base}/x.csv`), or
+        not named at all, is a place known only at run time."""
+        if dataset.place is None or "${" in dataset.place:
+            shown = dataset.place or f"the dataset `{dataset.name}`"
+            return Resource(kind="unknown", name=shown), \
+                f"a Kedro catalog entry in {dataset.defined_in} names no place Lacuna can read"
+        if dataset.kind == "table":
+            return table_resource(dataset.place), None
+        return self.location_resource(dataset.place), None

@@ -1,0 +1,111 @@
+"""Kedro pipelines: `node(func, inputs, outputs)` names datasets of the project's catalog
+(`conf/<env>/catalog*.yml`). The function is called with its inputs' data and its result is
+saved to its outputs, at the node's line; datasets the catalog does not hold stay in memory
+between nodes; a catalog entry that names no place is an error line, and its writes go to a
+place known only at run time; `local` overrides `base`; a catalog change re-analyses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_lacuna, write_files
+
+CATALOG = """\
+customers:
+  type: pandas.CSVDataset
+  filepath: data/01_raw/customers.csv
+partner_export:
+  type: pandas.CSVDataset
+  filepath: s3://partner-exchange/customers.csv
+regional_totals:
+  type: pandas.CSVDataset
+  filepath: data/08_reporting/regions.csv
+orders_db:
+  type: pandas.SQLQueryDataset
+  sql: SELECT email, amount FROM crm.orders
+unplaced:
+  type: pandas.CSVDataset
+"""
+NODES = """\
+import pandas as pd
+
+
+def clean(customers: pd.DataFrame) -> pd.DataFrame:
+    return customers.dropna()
+
+
+def totals(customers: pd.DataFrame) -> pd.DataFrame:
+    return customers.groupby("region")["amount"].sum().reset_index()
+"""
+PIPELINE = """\
+from kedro.pipeline import Pipeline, node, pipeline
+
+from .nodes import clean, totals
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return pipeline([
+        node(clean, inputs="customers", outputs="clean_customers", name="clean"),
+        node(lambda df: df, inputs="clean_customers", outputs="partner_export", name="ship"),
+        node(totals, "customers", "regional_totals", name="totals"),
+        node(func=lambda o: o, inputs=["orders_db"], outputs="unplaced"),
+    ])
+"""
+
+
+def _project(root: Path) -> Path:
+    return write_files(root, {
+        "lacuna.toml": "embeddings = false\n", "conf/base/catalog.yml": CATALOG,
+        "data/01_raw/customers.csv": "customer_id,email,full_name,region,amount\n"
+                                     "1,ada@example.com,Ada,north,3\n",
+        "src/shop/__init__.py": "", "src/shop/pipelines/__init__.py": "",
+        "src/shop/pipelines/export/__init__.py": "",
+        "src/shop/pipelines/export/nodes.py": NODES,
+        "src/shop/pipelines/export/pipeline.py": PIPELINE})
+
+
+def _outputs(project: Path) -> tuple[dict[int, tuple], list[dict]]:
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    document = json.loads(run.stdout)
+    return ({f["operation"]["location"]["line"]: (
+        f["operation"]["destination"]["name"], [s["name"] for s in f["operation"]["sources"]],
+        f["classification"]["tier"], f["decision"]["allowed"])
+        for f in document["findings"] if f["operation"]["action"] in ("write", "export")},
+        document["errors"])
+
+
+def test_a_node_saves_what_its_function_makes_of_its_inputs(tmp_path: Path) -> None:
+    outputs, errors = _outputs(_project(tmp_path))
+    assert outputs == {
+        # through a dataset kept in memory, then a lambda: the customers go to the partner
+        9: ("s3://partner-exchange/customers.csv", ["data/01_raw/customers.csv"],
+            "PROPRIETARY", False),
+        # a helper of another file that sums by region: an internal summary, kept inside
+        10: ("data/08_reporting/regions.csv", ["data/01_raw/customers.csv"], "INTERNAL", True),
+        # a query dataset read, then written to an entry that names no place
+        11: ("the dataset `unplaced`", ["crm.orders"], "PROPRIETARY", False),
+    }
+    assert [(e["path"], "`unplaced`" in e["message"]) for e in errors] == \
+        [("conf/base/catalog.yml", True)]
+
+
+def test_local_overrides_base_and_a_catalog_change_reanalyses(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _outputs(project)
+    write_files(project, {"conf/local/catalog.yml": (
+        "partner_export:\n  type: pandas.CSVDataset\n  filepath: data/07_output/c.csv\n")})
+    outputs, _ = _outputs(project)
+    assert outputs[9] == ("data/07_output/c.csv", ["data/01_raw/customers.csv"],
+                          "PROPRIETARY", True)
+
+
+def test_a_catalog_that_cannot_be_read_is_an_error_line(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    write_files(project, {"conf/base/catalog.yml": "customers: [unclosed\n"})
+    outputs, errors = _outputs(project)
+    assert [e["path"] for e in errors] == ["conf/base/catalog.yml"]
+    assert "cannot read the Kedro catalog" in errors[0]["message"]
+    # every dataset is then made elsewhere or kept in memory: never a silent pass
+    assert outputs == {}
