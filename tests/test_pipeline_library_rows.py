@@ -179,3 +179,26 @@ gpd.read_file("data/customers.csv").to_csv("/tmp/read_back.csv")
 ''') == {(8, "https://api.partner.example.com/x", False),
          (10, "warehouse/customers.json", True), (12, "/tmp/customers.json", False),
          (13, "/tmp/customers.geojson", False), (14, "/tmp/read_back.csv", False)}
+
+
+def test_a_map_keeps_the_markers_added_to_it_and_saves_them(tmp_path: Path) -> None:
+    """folium: a marker made with a customer's e-mail, added with `add_to(m)` or
+    `m.add_child(...)`, is in the HTML file `m.save` writes; a map of constant markers writes
+    no customer."""
+    assert _outputs(tmp_path, '''\
+import folium
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+m = folium.Map(location=[52.0, 4.0])
+for _, row in df.iterrows():
+    folium.Marker([52.0, 4.0], popup=row.email).add_to(m)
+m.save("/tmp/customers_map.html")
+names = folium.Map()
+names.add_child(folium.CircleMarker([1, 2], tooltip=df.full_name[0]))
+names.save("/tmp/names.html")
+static = folium.Map()
+folium.Marker([1, 2], popup="head office").add_to(static)
+static.save("/tmp/static.html")
+''') == {(8, "/tmp/customers_map.html", False), (11, "/tmp/names.html", False),
+         (14, "/tmp/static.html", True)}

@@ -113,6 +113,9 @@ class Row(BaseModel):
     service: str | None = None
     category: Category | None = None
     notebooks: bool = True  # False: the call is only shown to the analyst in a notebook
+    # `hold` on a method of data: the argument naming the library object that keeps the data
+    # called on (folium's `marker.add_to(m)`), instead of the object the method is called on
+    into: ArgRef | None = None
     keeps: bool = False  # `send`: what the call returns keeps the data it was sent (an index
     # built from documents), so a later send or write through it carries that data
     # `delegate`: a method a library base class gives a class of the project, which calls

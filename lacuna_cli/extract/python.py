@@ -1534,6 +1534,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         api = self.catalog.method(method)
         if api is not None and api.row.does in ("write", "send"):
             return self.apply_method(api, data, node)
+        if api is not None and api.row.does == "hold" and api.row.into is not None:
+            holder = self.argument(node, api.row.into)  # `folium.Marker(...).add_to(m)`
+            if holder is not None:
+                self.hold([data], node, holder)
+            return data
         if api is not None and api.row.transform is not None:
             result = self.transform(api.row, data, node)
             return self.in_place(result, node)
