@@ -109,3 +109,32 @@ def test_a_catalog_that_cannot_be_read_is_an_error_line(tmp_path: Path) -> None:
     assert "cannot read the Kedro catalog" in errors[0]["message"]
     # every dataset is then made elsewhere or kept in memory: never a silent pass
     assert outputs == {}
+
+
+def test_dataset_names_computed_at_run_time_are_never_nothing(tmp_path: Path) -> None:
+    """Outputs named at run time are a place known only then; inputs named so are data of
+    unknown origin; a node without inputs (`None`) makes its own data."""
+    project = _project(tmp_path)
+    write_files(project, {"src/shop/pipelines/export/pipeline.py": """\
+import os
+
+from kedro.pipeline import node, pipeline
+
+from .nodes import clean
+
+
+def create_pipeline(**kwargs):
+    return pipeline([
+        node(clean, inputs="customers", outputs=os.environ["TARGET_DATASET"]),
+        node(clean, inputs=kwargs["source"], outputs="partner_export"),
+        node(clean, None, "regional_totals"),
+    ])
+"""})
+    outputs, _ = _outputs(project)
+    assert outputs == {
+        10: ('os.environ["TARGET_DATASET"]', ["data/01_raw/customers.csv"], "PROPRIETARY",
+             False),
+        11: ("s3://partner-exchange/customers.csv", ['the Kedro datasets kwargs["source"]'],
+             "UNKNOWN", False),
+        12: ("data/08_reporting/regions.csv", [], "PUBLIC", True),
+    }

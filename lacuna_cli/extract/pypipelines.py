@@ -62,26 +62,41 @@ class PipelineNodes(InterpreterState):
         saved to each output."""
         row = api.row
         function = self.argument(node, row.function) if row.function is not None else None
-        inputs = self._names(node, row.data[0]) if row.data else []
-        outputs = self._names(node, row.target[0]) if row.target else []
-        given = [(key, self._dataset_value(name, node)) for key, name in inputs]
+        inputs = self.argument(node, row.data[0]) if row.data else None
+        outputs = self.argument(node, row.target[0]) if row.target else None
+        named_inputs = self._names(inputs)
+        given: list[tuple[int | str, Value | None]] = \
+            [(key, self._dataset_value(name, node)) for key, name in named_inputs] \
+            if named_inputs is not None else [(0, self._run_time_dataset(inputs, node))]
         result = self._called(function, given, node)
-        for _, name in outputs:
+        named_outputs = self._names(outputs)
+        if named_outputs is None and outputs is not None:  # names computed at run time
+            self.write([result], (Resource(kind="unknown", name=self.code(outputs)[:200]),
+                                  "a Kedro dataset named at run time"), node)
+        for _, name in named_outputs or []:
             self._save(name, result, node)
         return None
 
-    def _names(self, node: cst.Call, ref: int | str | list[int | str]) -> Named:
+    def _names(self, expression: cst.BaseExpression | None) -> Named | None:
         """Dataset names as a node spells them: one, a list (by position) or a dict (by the
-        function's keyword)."""
-        expression = self.argument(node, ref)
+        function's keyword); [] for none (`None`), None for names computed at run time."""
         value = self.value(expression) if expression is not None else None
+        if expression is None or (isinstance(expression, cst.Name)
+                                  and expression.value == "None"):
+            return []
         if isinstance(value, Text):
             return [(0, value.value)]
         if isinstance(value, Strings):
             return list(enumerate(value.values))
-        if isinstance(value, Record):
+        if isinstance(value, Record) and all(isinstance(v, Text) for _, v in value.items):
             return [(key, item.value) for key, item in value.items if isinstance(item, Text)]
-        return []
+        return None
+
+    def _run_time_dataset(self, expression: cst.BaseExpression | None, node: cst.Call
+                          ) -> Value | None:
+        """The data of inputs whose names are computed at run time: of unknown origin."""
+        shown = self.code(expression if expression is not None else node)[:200]
+        return self.read_silently(Resource(kind="unknown", name=f"the Kedro datasets {shown}"))
 
     def _dataset_value(self, name: str, node: cst.Call) -> Value | None:
         """The data a node reads from a dataset: the place the catalog names, what a node of
