@@ -26,19 +26,26 @@ from lacuna_cli.shipped import shipped_folder
 PACKAGE = os.path.dirname(os.path.realpath(__file__))
 STANDARD_STREAMS = [0, 1, 2]
 EXIT_BYTES = 4  # the server's answer (`encode_exit`)
+# The longest path a Unix socket can be bound to (Linux's sun_path, less its final NUL): a
+# longer one fails to bind, and the server would never start.
+SOCKET_PATH_BYTES = 107
 
 
 def socket_path() -> str:
     """Per user, interpreter, code and shipped rules and policies: a changed Lacuna never talks
     to a server that read the old ones (`hook_server.warm_shipped`): 64 bits of checksums of
     where they are installed and the newest modification time among those files (a socket's
-    path holds at most 107 bytes, and the runtime folder may be deep)."""
+    path holds at most 107 bytes: under a runtime folder too deep for that, the socket is in
+    /tmp, in a folder only its user may enter, as `hook_server.bind` checks)."""
     stamp = max((_newest(PACKAGE, ".py"), *(_newest(shipped_folder(name), "")
                                             for name in ("rules", "policies"))))
     key = os.fsencode(f"{sys.executable}\0{PACKAGE}\0{stamp}")
-    base = os.path.join(os.environ.get("XDG_RUNTIME_DIR") or "/tmp",
-                        f"lacuna-hook-{os.getuid()}")
-    return os.path.join(base, f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sock")
+    name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sock"
+    folder = f"lacuna-hook-{os.getuid()}"
+    path = os.path.join(os.environ.get("XDG_RUNTIME_DIR") or "/tmp", folder, name)
+    if len(os.fsencode(path)) > SOCKET_PATH_BYTES:  # a runtime folder too deep for a socket
+        path = os.path.join("/tmp", folder, name)
+    return path
 
 
 def _newest(folder: str, suffix: str) -> int:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from lacuna_cli.hook_client import SOCKET_PATH_BYTES, socket_path
 
 SCENARIO = "pipelines/customer_sales.py"
 
@@ -20,10 +27,18 @@ def _hook(shop: Path, runtime: Path, *args: str, **extra: str) -> subprocess.Com
                           env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_hook_runs_through_a_warm_server_that_stops_when_idle(shop: Path, tmp_path: Path,
+@pytest.fixture
+def runtime() -> Iterator[Path]:
+    """A runtime folder shallow enough for a socket's path (at most 107 bytes): pytest's own
+    temporary folders, named after the test and the worker, are not."""
+    folder = Path(tempfile.mkdtemp(prefix="lh-"))
+    folder.chmod(0o700)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_hook_runs_through_a_warm_server_that_stops_when_idle(shop: Path, runtime: Path,
                                                               lacuna) -> None:
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
     first = _hook(shop, runtime, "check", SCENARIO)  # no server yet: runs itself, then starts one
     sockets = list(runtime.glob("lacuna-hook-*/*.sock"))
     deadline = time.monotonic() + 30
@@ -58,6 +73,16 @@ def test_hook_runs_through_a_warm_server_that_stops_when_idle(shop: Path, tmp_pa
     while sockets[0].exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not sockets[0].exists(), "the idle server did not stop"
+
+
+def test_a_runtime_folder_too_deep_for_a_socket_puts_it_in_tmp(monkeypatch) -> None:
+    """A socket's path longer than 107 bytes cannot be bound: the server would never start."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/run/user/" + "deep/" * 20)
+    path = socket_path()
+    assert path.startswith(f"/tmp/lacuna-hook-{os.getuid()}/")
+    assert len(os.fsencode(path)) <= SOCKET_PATH_BYTES
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+    assert socket_path().startswith(f"/run/user/1000/lacuna-hook-{os.getuid()}/")
 
 
 def test_no_server_in_ci(shop: Path, tmp_path: Path) -> None:
