@@ -1,4 +1,4 @@
-"""A helper of another project file that drops, hashes or keeps personal columns does to the
+"""A helper of another project file that drops, hashes, renames or keeps personal columns does to the
 caller's data what it does in its own file: `from etl.privacy import drop_pii` then
 `drop_pii(customers)` sent to a partner is the customers without their personal columns, as
 it would be with `drop_pii` defined beside the call. What the helper keeps stays personal."""
@@ -39,6 +39,11 @@ def regions_only():
 
 def tidy(df):
     return df.rename(columns=str.lower)
+
+
+def contacts(df):
+    out = df.rename(columns={"email": "contact"})
+    return out[["contact", "region"]]
 '''
 
 
@@ -46,9 +51,10 @@ def tidy(df):
 def sent(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """The classification of what each helper's result is sent as, by the helper's name."""
     calls = ("drop_pii(customers)", "drop_names(customers)", "pseudonymise(customers)",
-             "regions_only()", "tidy(customers)")
+             "regions_only()", "tidy(customers)", "contacts(customers)")
     script = ["import pandas as pd", "import requests", "",
-              "from etl.privacy import drop_pii, drop_names, pseudonymise, regions_only, tidy",
+              "from etl.privacy import (drop_pii, drop_names, pseudonymise, regions_only, tidy,",
+              "                         contacts)",
               "", 'customers = pd.read_csv("data/customers.csv")']
     script += [f'requests.post("https://api.partner.example.com/{call.split("(")[0]}", '
                f'json={call}.to_dict("records"))' for call in calls]
@@ -69,7 +75,8 @@ def test_a_helper_that_removes_the_personal_columns_removes_them_for_its_callers
     assert "PII" not in sent[helper]["tags"]
 
 
-@pytest.mark.parametrize("helper", ["drop_names", "tidy"])
+@pytest.mark.parametrize("helper", ["drop_names", "tidy", "contacts"])
 def test_what_a_helper_keeps_stays_personal(sent: dict[str, dict], helper: str) -> None:
+    """`contacts` renames the e-mail then selects it under its new name: still an e-mail."""
     assert sent[helper]["tier"] == "PROPRIETARY", sent[helper]
     assert "PII" in sent[helper]["tags"]

@@ -19,7 +19,7 @@ from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Handle, Text, Value
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource
 
-TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized")
+TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized", "column_flows")
 # Actions that transform data: without known sources they are not worth reporting.
 TRANSFORMS = frozenset({"join", "filter", "aggregate", "anonymize"})
 
