@@ -296,6 +296,7 @@ computed = orders.merge(customers, on="customer_id", suffixes=os.environ["SUFFIX
 computed[["region_a"]].to_csv("/tmp/computed.csv")
 natural = orders.merge(customers)
 natural[["region", "amount"]].to_csv("/tmp/natural.csv")
+pd.merge(left=orders, right=customers, on="customer_id").to_csv("/tmp/keywords.csv")
 '''})
     run = run_lacuna("check", ".", "--format", "json", cwd=project)
     assert run.code == 1, run.stderr
@@ -304,5 +305,6 @@ natural[["region", "amount"]].to_csv("/tmp/natural.csv")
     assert exports == {"/tmp/regions.csv": "INTERNAL", "/tmp/emails.csv": "PROPRIETARY",
                        "/tmp/named_regions.csv": "INTERNAL",
                        "/tmp/named_emails.csv": "PROPRIETARY",
-                       "/tmp/computed.csv": "PROPRIETARY", "/tmp/natural.csv": "INTERNAL"}
+                       "/tmp/computed.csv": "PROPRIETARY", "/tmp/natural.csv": "INTERNAL",
+                       "/tmp/keywords.csv": "PROPRIETARY"}
 

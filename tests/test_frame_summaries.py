@@ -31,6 +31,14 @@ customers.groupby("region").apply(len).to_csv("/tmp/sizes.csv")
 customers.groupby("region")["customer_id"].apply(np.mean).to_csv("/tmp/means.csv")
 customers.groupby("region").apply(lambda g: g.head(1)).to_csv("/tmp/firsts.csv")
 customers.groupby("email").apply(len).to_csv("/tmp/per_email.csv")
+pd.crosstab([customers.email, customers.region], customers.plan).to_csv("/tmp/listed.csv")
+
+
+def count(group):  # the project's own function named like an aggregate
+    return group[group.email.notna()]
+
+
+customers.groupby("region").apply(count).to_csv("/tmp/own_count.csv")
 '''})
     run = run_lacuna("check", ".", "--format", "json", cwd=project)
     assert run.code == 1, run.stderr
@@ -38,7 +46,8 @@ customers.groupby("email").apply(len).to_csv("/tmp/per_email.csv")
                for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
     assert exports == {"/tmp/crosstab.csv": "INTERNAL", "/tmp/crosstab_emails.csv": "PROPRIETARY",
                        "/tmp/sizes.csv": "INTERNAL", "/tmp/means.csv": "INTERNAL",
-                       "/tmp/firsts.csv": "PROPRIETARY", "/tmp/per_email.csv": "PROPRIETARY"}
+                       "/tmp/firsts.csv": "PROPRIETARY", "/tmp/per_email.csv": "PROPRIETARY",
+                       "/tmp/listed.csv": "PROPRIETARY", "/tmp/own_count.csv": "PROPRIETARY"}
 
 
 def test_a_test_of_each_value_selects_rows_but_holds_none_of_their_values(

@@ -421,6 +421,10 @@ class Effects(InterpreterState):
         its rows are as identifying as those columns. Given data whose columns are unknown (a
         whole frame read from nowhere known), what its result shows cannot be told: it keeps
         everything."""
+        if any(isinstance(v, Frames) and v.data is not None for v in values):
+            # `pd.crosstab([df.email, df.region], df.plan)`: series it cannot tell apart
+            return self.combine([v.data if isinstance(v, Frames) else v for v in values],
+                                "derive", node)
         data = [v for v in values if isinstance(v, Data)]
         if not data:
             return None
@@ -903,7 +907,8 @@ class Effects(InterpreterState):
     def combine_frames(self, row: Row, node: cst.Call) -> Value | None:
         """`pd.merge(a, b)`, `pd.concat(frames)`: a list of collected frames unites them."""
         transform = row.combine or "union"
-        frames = [self.value(a.value) for a in node.args if not a.keyword]
+        frames = [self.value(a.value) for a in node.args  # `pd.merge(left=c, right=o)` too
+                  if not a.keyword or a.keyword.value in ("left", "right", "objs")]
         collected = [v.data for v in frames if isinstance(v, Frames) and v.data is not None]
         if collected and len(frames) == 1:
             return self.derive(collected, transform, node, self.code(node.func))

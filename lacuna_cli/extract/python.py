@@ -1658,6 +1658,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if api is None or api.row.transform != "pipe" or not node.args \
                 or node.args[0].keyword is not None:
             return False
+        if isinstance(self.value(node.args[0].value), Function):  # the project's own `count`
+            return False
         named = agg_functions(cst.Call(func=node.func, args=[node.args[0]]))
         return bool(named) and all(name not in ("agg", "aggregate")
                                    and self.summarises(name, node) for name in named)
