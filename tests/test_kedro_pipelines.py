@@ -138,3 +138,83 @@ def create_pipeline(**kwargs):
              "UNKNOWN", False),
         12: ("data/08_reporting/regions.csv", [], "PUBLIC", True),
     }
+
+
+RICH_CATALOG = """\
+customers:
+  type: pandas.CSVDataset
+  filepath: data/01_raw/customers.csv
+parameters_customers:
+  type: pandas.CSVDataset
+  filepath: data/01_raw/customers.csv
+"{name}_feed":
+  type: pandas.CSVDataset
+  filepath: s3://partner-exchange/{name}.csv
+eu.partner_export:
+  type: pandas.CSVDataset
+  filepath: s3://partner-eu/customers.csv
+cached_export:
+  type: kedro.io.CachedDataset
+  dataset:
+    type: pandas.CSVDataset
+    filepath: s3://partner-cache/customers.csv
+report:
+  type: pandas.CSVDataset
+  filepath: data/08_reporting/report.csv
+"""
+RICH_PIPELINE = """\
+from kedro.pipeline import node, pipeline
+
+from .nodes import clean
+
+SPEC = {"func": clean, "inputs": "customers", "outputs": "report"}
+
+
+def create_pipeline(**kwargs):
+    return pipeline([
+        node(clean, "customers", "customers_feed"),
+        node(clean, "customers", "partner_export"),
+        node(clean, "customers", "cached_export"),
+        node(clean, "customers", "report"),
+        node(clean, "parameters_customers", "params_feed"),
+        node(**SPEC),
+    ])
+"""
+
+
+def test_factories_namespaces_wrappers_and_every_environment_name_places(
+        tmp_path: Path) -> None:
+    """A factory's pattern fills its place, a namespaced pipeline's entry holds the name, a
+    CachedDataset saves to the dataset it wraps, and a `prod` environment that moves the
+    report outside adds that place to the default run's; a dataset named `parameters_...` is
+    data; a node given `**spec` is an error line."""
+    project = _project(tmp_path)
+    write_files(project, {"conf/base/catalog.yml": RICH_CATALOG,
+                          "conf/prod/catalog.yml": "report:\n  type: pandas.CSVDataset\n"
+                                                   "  filepath: s3://partner-prod/report.csv\n",
+                          "src/shop/pipelines/export/pipeline.py": RICH_PIPELINE})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    document = json.loads(run.stdout)
+    written = sorted((f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+                      f["decision"]["allowed"]) for f in document["findings"]
+                     if f["operation"]["action"] in ("write", "export"))
+    assert written == [
+        (10, "s3://partner-exchange/customers.csv", False),
+        (11, "s3://partner-eu/customers.csv", False),
+        (12, "s3://partner-cache/customers.csv", False),
+        (13, "data/08_reporting/report.csv", True),
+        (13, "s3://partner-prod/report.csv", False),
+        (14, "s3://partner-exchange/params.csv", False),
+    ]
+    assert [(e["path"], e["line"], "`**`" in e["message"]) for e in document["errors"]] == \
+        [("src/shop/pipelines/export/pipeline.py", 15, True)]
+
+
+def test_without_a_catalog_a_nodes_datasets_are_unknown_places(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "conf" / "base" / "catalog.yml").unlink()
+    outputs, _ = _outputs(project)
+    assert outputs[9][0] == "the Kedro dataset `partner_export` (no conf/*/catalog*.yml " \
+                            "found above the pipeline)"
+    assert not outputs[9][3]

@@ -2,15 +2,19 @@
 each one lives (`conf/<env>/catalog.yml`, `catalog_*.yml`, `catalog/**.yml`).
 
 A node is `node(func, inputs="customers", outputs="partner_export")`: the names are the
-catalog's, so what a pipeline moves is only known with the catalog beside it. Environments
-other than `base` (`local`, `prod`) override `base` entry by entry. A name the catalog does not
-hold is a dataset kept in memory between nodes. A file that cannot be read, or an entry that
-names no place, is a problem naming the file (and entry): that dataset's place is then unknown,
-never silently nothing. Kedro's conventions are the tables below.
+catalog's, so what a pipeline moves is only known with the catalog beside it. A run uses
+`base` with `local` over it; `kedro run --env prod` uses `base` with `prod` over it, so a name
+has one place per environment that changes it, and every one of them is where its data may go.
+Dataset factories (`"{name}_export": {filepath: "s3://b/{name}.csv"}`) name every dataset their
+pattern matches. A name the catalog does not hold is a dataset kept in memory between nodes.
+A file that cannot be read, or an entry that names no place, is a problem naming the file (and
+entry): that dataset's place is then unknown, never silently nothing. Kedro's conventions are
+the tables below.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +26,9 @@ from lacuna_cli.extract.project_files import digest_of, relative
 from lacuna_cli.yamlfile import parse_yaml
 
 CONF = "conf"
-BASE_ENVIRONMENT = "base"  # read first; every other environment overrides its entries
-WATCHED = (BASE_ENVIRONMENT, "local")  # environments whose catalog may appear later
+BASE_ENVIRONMENT = "base"  # under every environment
+DEFAULT_ENVIRONMENT = "local"  # over `base` when a run names none
+WATCHED = (BASE_ENVIRONMENT, DEFAULT_ENVIRONMENT)  # whose catalog.yml may appear later
 CATALOG_PATTERNS = ("catalog.yml", "catalog.yaml", "catalog_*.yml", "catalog_*.yaml",
                     "catalog/**/*.yml", "catalog/**/*.yaml", "**/catalog*.yml")
 # Keys of an entry naming where its data lives, and the kind of place each names.
@@ -31,8 +36,11 @@ PLACE_KEYS: tuple[tuple[str, Literal["file", "table", "url"]], ...] = (
     ("filepath", "file"), ("path", "file"), ("filename", "file"), ("table_name", "table"),
     ("url", "url"))
 QUERY_KEYS = ("sql",)  # an entry read by running this query (`pandas.SQLQueryDataset`)
-IN_MEMORY_TYPES = frozenset({"MemoryDataset", "MemoryDataSet", "kedro.io.MemoryDataset",
-                             "CachedDataset", "kedro.io.CachedDataset"})
+WRAPPED_KEY = "dataset"  # a wrapper's own dataset (`CachedDataset`, `PartitionedDataset`)
+IN_MEMORY_TYPES = frozenset({"MemoryDataset", "MemoryDataSet"})
+PLACEHOLDER = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # a factory's `{name}` (or `{name:format}`)
+
+Entry = tuple[Any, str]  # (the entry as written, the file it is in)
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,37 @@ class Dataset:
 
 @dataclass
 class KedroCatalog:
-    """The datasets of one Kedro project, the catalog files its reading depends on (relpath,
-    digest; "" for a usual file not written yet), and the problems met (relpath, message)."""
+    """The datasets of one Kedro project, each with its entry in every environment that
+    changes it (the default run's first); `folder` is the project's, relative to the root,
+    where its relative paths start; the catalog files its reading depends on (relpath, digest;
+    "" for a usual file not written yet), and the problems met (relpath, message)."""
 
-    datasets: dict[str, Dataset] = field(default_factory=dict)
+    folder: str = ""
+    environments: dict[str, dict[str, Entry]] = field(default_factory=dict)
     files: list[tuple[str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def datasets(self, name: str) -> list[Dataset] | None:
+        """Every place `name` has (the default run's first), or None: a dataset kept in
+        memory. A name only a namespaced pipeline's entries hold (`eu.partner_export` for a
+        node of `pipeline([...], namespace="eu")`) has theirs."""
+        found = self._placed(name)
+        if not found:
+            for namespaced in sorted({n for entries in self.environments.values()
+                                      for n in entries if n.endswith(f".{name}")}):
+                found += [d for d in self._placed(namespaced) if d not in found]
+        return found or None
+
+    def _placed(self, name: str) -> list[Dataset]:
+        base = self.environments.get(BASE_ENVIRONMENT, {})
+        runs = [DEFAULT_ENVIRONMENT, *sorted(e for e in self.environments
+                                             if e not in (BASE_ENVIRONMENT, DEFAULT_ENVIRONMENT))]
+        found: list[Dataset] = []
+        for environment in runs:
+            dataset = _lookup(name, {**base, **self.environments.get(environment, {})})
+            if dataset is not None and dataset not in found:
+                found.append(dataset)
+        return found
 
 
 _CATALOGS: dict[tuple[str, tuple[tuple[str, str], ...]], KedroCatalog] = {}
@@ -74,10 +107,11 @@ def kedro_catalog(root: Path, script: Path) -> KedroCatalog | None:
     stamped = tuple((str(p), digest_of(p) or "") for p in files)
     key = (str(folder), stamped)
     if key not in _CATALOGS:
-        _CATALOGS[key] = _read(root, files)
+        catalog = _read(root, folder, files)
         # the files read, and the usual ones not written yet: creating one changes the catalog
         watched = {*files, *(folder / CONF / env / "catalog.yml" for env in WATCHED)}
-        _CATALOGS[key].files = sorted((relative(p, root), digest_of(p) or "") for p in watched)
+        catalog.files = sorted((relative(p, root), digest_of(p) or "") for p in watched)
+        _CATALOGS[key] = catalog
     return _CATALOGS[key]
 
 
@@ -96,15 +130,19 @@ def _catalog_files(conf: Path) -> Iterator[Path]:
                     yield path
 
 
-def _read(root: Path, files: list[Path]) -> KedroCatalog:
-    catalog = KedroCatalog()
+def _read(root: Path, folder: Path, files: list[Path]) -> KedroCatalog:
+    shown_folder = relative(folder, root)
+    catalog = KedroCatalog(folder="" if shown_folder == "." else shown_folder)
     for path in files:
         shown = relative(path, root)
+        environment = path.relative_to(folder / CONF).parts[0]
         try:
             document = parse_yaml(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            catalog.problems.append((shown, f"cannot read the Kedro catalog: {reason}"))
+            where = getattr(exc, "problem_mark", None)
+            line = f" (line {where.line + 1})" if where is not None else ""
+            reason = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+            catalog.problems.append((shown, f"cannot read the Kedro catalog{line}: {reason}"))
             continue
         if document is None:
             continue
@@ -112,20 +150,54 @@ def _read(root: Path, files: list[Path]) -> KedroCatalog:
             catalog.problems.append(
                 (shown, "a Kedro catalog must be a mapping of dataset names to entries"))
             continue
+        entries = catalog.environments.setdefault(environment, {})
         for name, entry in document.items():
-            if not isinstance(name, str) or name.startswith("_") or "{" in name:
-                continue  # YAML anchors kept under `_x`, dataset factories (`"{name}_csv"`)
+            if not isinstance(name, str) or name.startswith("_"):
+                continue  # YAML anchors kept under `_x`
+            entries[name] = (entry, shown)
             dataset = _dataset(name, entry, shown)
-            if dataset is None:
-                catalog.datasets.pop(name, None)  # an environment making it a memory dataset
-                continue
-            if dataset.place is None and dataset.query is None:
+            if dataset is not None and dataset.place is None and dataset.query is None:
                 keys = ", ".join(k for k, _ in PLACE_KEYS)
                 message = (f"`{name}`: the entry names no place ({keys}): what its nodes read "
                            "or write there is not followed")
                 catalog.problems.append((shown, message))
-            catalog.datasets[name] = dataset
     return catalog
+
+
+def _lookup(name: str, entries: dict[str, Entry]) -> Dataset | None:
+    """The dataset `name` is in `entries`: its own entry, else the first factory whose pattern
+    it matches, with the pattern's parts filled into the entry. None: kept in memory."""
+    if name in entries:
+        entry, shown = entries[name]
+        return _dataset(name, entry, shown)
+    for pattern, (entry, shown) in entries.items():
+        if "{" not in pattern:
+            continue
+        matched = _factory(pattern).fullmatch(name)
+        if matched is not None:
+            return _dataset(name, _filled(entry, matched.groupdict()), shown)
+    return None
+
+
+def _factory(pattern: str) -> re.Pattern[str]:
+    """A dataset factory's name as a pattern: `{name}` matches any part of a name."""
+    parts: list[str] = []
+    end = 0
+    for placeholder in PLACEHOLDER.finditer(pattern):
+        parts += [re.escape(pattern[end:placeholder.start()]),
+                  f"(?P<{placeholder[1]}>.+?)" if f"(?P<{placeholder[1]}>" not in
+                  "".join(parts) else f"(?P={placeholder[1]})"]
+        end = placeholder.end()
+    return re.compile("".join([*parts, re.escape(pattern[end:])]))
+
+
+def _filled(entry: Any, parts: dict[str, str]) -> Any:
+    """A factory's entry with `{name}` replaced by the part of the dataset's name it matched."""
+    if isinstance(entry, str):
+        return PLACEHOLDER.sub(lambda m: parts.get(m[1], m[0]), entry)
+    if isinstance(entry, dict):
+        return {key: _filled(value, parts) for key, value in entry.items()}
+    return entry
 
 
 def _dataset(name: str, entry: Any, shown: str) -> Dataset | None:
@@ -133,7 +205,7 @@ def _dataset(name: str, entry: Any, shown: str) -> Dataset | None:
     if not isinstance(entry, dict):
         return Dataset(name, shown)
     kind_name = str(entry.get("type", ""))
-    if kind_name in IN_MEMORY_TYPES or kind_name.rsplit(".", 1)[-1] in IN_MEMORY_TYPES:
+    if kind_name.rsplit(".", 1)[-1] in IN_MEMORY_TYPES:
         return None
     for key in QUERY_KEYS:
         if isinstance(entry.get(key), str):
@@ -142,5 +214,7 @@ def _dataset(name: str, entry: Any, shown: str) -> Dataset | None:
         value = entry.get(key)
         if isinstance(value, str) and value.strip():
             return Dataset(name, shown, place=value.strip(), kind=kind)
+    wrapped = entry.get(WRAPPED_KEY)
+    if isinstance(wrapped, dict):  # `CachedDataset`: saved to the dataset it wraps too
+        return _dataset(name, wrapped, shown)
     return Dataset(name, shown)
-

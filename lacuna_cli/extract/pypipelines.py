@@ -26,7 +26,8 @@ from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import Data, Function, Record, Strings, Symbol, Text, Value
 from lacuna_cli.models import FileProblem, Resource
 
-PARAMETERS = ("params:", "parameters")  # inputs that are configuration, not data
+PARAMETERS = "parameters"  # the whole configuration, an input that is not data
+PARAMETER_PREFIX = "params:"  # one entry of it
 Named = list[tuple[int | str, str]]  # (position or keyword, dataset name)
 
 
@@ -45,7 +46,7 @@ class PipelineNodes(InterpreterState):
         return {}
 
     @cached_property
-    def datasets(self) -> KedroCatalog | None:
+    def dataset_catalog(self) -> KedroCatalog | None:
         """The catalog of the project this file belongs to; reading it records its files as
         what this analysis depends on, and its problems as this run's error lines."""
         catalog = kedro_catalog(self.context.root, self.context.root / self.graph.relpath)
@@ -59,8 +60,15 @@ class PipelineNodes(InterpreterState):
 
     def pipeline_node(self, api: Api, node: cst.Call) -> Value | None:
         """`node(func, inputs, outputs)`: the function called with its inputs' data, its result
-        saved to each output."""
+        saved to each output. A node spelled with `*args`/`**kwargs` is an error line: which
+        function and datasets it names is not read."""
         row = api.row
+        if any(a.star for a in node.args):
+            self.errors.append(FileProblem(
+                path=self.graph.relpath, line=self.loc(node).line,
+                message=f"`{self.code(node)[:80]}`: a Kedro node whose function and datasets "
+                        "are given with `*`/`**` is not followed: name them in the call"))
+            return None
         function = self.argument(node, row.function) if row.function is not None else None
         inputs = self.argument(node, row.data[0]) if row.data else None
         outputs = self.argument(node, row.target[0]) if row.target else None
@@ -101,17 +109,20 @@ class PipelineNodes(InterpreterState):
     def _dataset_value(self, name: str, node: cst.Call) -> Value | None:
         """The data a node reads from a dataset: the place the catalog names, what a node of
         this file saved in memory, else data made elsewhere (unknown)."""
-        if name.startswith(PARAMETERS):
+        if name == PARAMETERS or name.startswith(PARAMETER_PREFIX):
             return None
-        dataset = self.datasets.datasets.get(name) if self.datasets is not None else None
-        if dataset is not None:
-            if dataset.query is not None:
-                return self.sql(Text(dataset.query), node)
-            return self.read_silently(self._place(dataset)[0])
+        if self.dataset_catalog is None:
+            return self.read_silently(Resource(kind="unknown", name=_uncatalogued(name)))
+        placed = self.dataset_catalog.datasets(name)
+        if placed is not None:
+            return self.combine([self.sql(Text(d.query), node) if d.query is not None
+                                 else self.read_silently(self._place(d)[0]) for d in placed],
+                                "union", node)
         if name in self.pipeline_memory:
             return self.pipeline_memory[name]
         return self.read_silently(Resource(
-            kind="unknown", name=f"the dataset `{name}` (made by a node of another file)"))
+            kind="unknown", name=f"the dataset `{name}` (kept in memory by a node Lacuna did not "
+                                 "see before this one)"))
 
     def _called(self, function: cst.BaseExpression | None,
                 given: Sequence[tuple[int | str, Value | None]], node: cst.Call
@@ -135,13 +146,17 @@ class PipelineNodes(InterpreterState):
 
     def _save(self, name: str, value: Value | None, node: cst.Call) -> None:
         """A node's result saved to a dataset: written to its place, or kept in memory."""
-        dataset = self.datasets.datasets.get(name) if self.datasets is not None else None
-        if dataset is None:
+        if self.dataset_catalog is None:
+            self.write([value], (Resource(kind="unknown", name=_uncatalogued(name)),
+                                 "no Kedro catalog names its place"), node)
+            return
+        placed = self.dataset_catalog.datasets(name)
+        if placed is None:
             self.pipeline_memory[name] = value
             return
-        if dataset.query is not None:
-            return  # a query dataset is read only
-        self.write([value], self._place(dataset), node)
+        for dataset in placed:
+            if dataset.query is None:  # a query dataset is read only
+                self.write([value], self._place(dataset), node)
 
     def _place(self, dataset: Dataset) -> tuple[Resource, str | None]:
         """Where a dataset lives; one filled in from the configuration (`${base}/x.csv`), or
@@ -152,4 +167,13 @@ class PipelineNodes(InterpreterState):
                 f"a Kedro catalog entry in {dataset.defined_in} names no place Lacuna can read"
         if dataset.kind == "table":
             return table_resource(dataset.place), None
-        return self.location_resource(dataset.place), None
+        folder = self.dataset_catalog.folder if self.dataset_catalog is not None else ""
+        relative = dataset.kind == "file" and "://" not in dataset.place \
+            and not dataset.place.startswith(("/", "~"))
+        # a project in a subfolder: its paths start at the folder holding its `conf/`
+        place = f"{folder}/{dataset.place}" if folder and relative else dataset.place
+        return self.location_resource(place), None
+
+
+def _uncatalogued(name: str) -> str:
+    return f"the Kedro dataset `{name}` (no conf/*/catalog*.yml found above the pipeline)"
