@@ -164,3 +164,56 @@ def test_a_database_client_writing_a_query_to_a_file_exports_its_rows(tmp_path: 
         ("dump.ipynb", 1): ("~/Downloads/e.csv", ["customers"], "PROPRIETARY"),
         ("dag.py", 3): ("/tmp/customers.csv", ["customers"], "PROPRIETARY"),
     }
+
+
+SPELLED_EXPORTS = '''\
+import os
+import subprocess
+
+DB = "crm"
+os.system("PGPASSWORD=$X psql -h db -c \\"\\\\copy (SELECT email FROM customers) TO '/tmp/b.csv' CSV\\"")
+os.system("psql crm -c \\"\\\\copy customers (email, full_name) TO '/tmp/c.csv' CSV\\"")
+os.system("psql crm -c 'SELECT email, phone FROM customers' | gzip > /tmp/d.csv.gz")
+subprocess.run(["/usr/bin/psql", DB, "-c", "SELECT email FROM customers", "-o", "/tmp/e.csv"])
+os.system("bq --format=csv query --nouse_legacy_sql 'SELECT email FROM crm.customers' > /tmp/f.csv")
+os.system("sqlite3 -cmd '.mode csv' app.db 'SELECT email, phone FROM customers' > /tmp/h.csv")
+os.system("psql crm -c \\"\\\\copy (SELECT email FROM customers) TO STDOUT WITH CSV\\" > /tmp/j.csv")
+os.system("psql crm -f sql/export_customers.sql -o /tmp/k.csv")
+os.system("sudo -u postgres psql crm -c \\"\\\\copy customers TO '/tmp/l.csv'\\"")
+os.system("psql crm -Atc 'SELECT email FROM customers' | tee /tmp/m.txt")
+subprocess.run(["bash", "-c", "psql crm -c 'SELECT email FROM customers' > /tmp/x.csv"])
+os.system("mysql crm -e 'SELECT email, phone FROM customers' 2>/dev/null > warehouse/snap.tsv")
+os.system("duckdb -csv app.duckdb 'select 1'")
+os.system(f"psql -c '{input()}' > /tmp/dyn.csv")
+os.system("psql -c \\"\\\\copy customers TO PROGRAM 'aws s3 cp - s3://public-bucket/c.csv'\\"")
+os.system("psql -c \\"\\\\copy customers TO '/tmp/x5.csv'\\" && aws s3 cp /tmp/x5.csv s3://partner/x5.csv")
+'''  # noqa: E501 - shell lines as teams write them
+
+
+def test_database_exports_however_the_command_is_spelled(tmp_path: Path, lacuna) -> None:
+    """Variables and wrappers before the client (`PGPASSWORD=...`, `sudo -u postgres`, `bash
+    -c`), its full path, flags written together (`-Atc`), a column list in `\\copy`, `TO
+    STDOUT` redirected, output piped through `gzip` or `tee`, SQL in a project file (`-f`),
+    `bq`'s flags before its subcommand, `sqlite3 -cmd`; `2>` is not the output; a query
+    filled in at run time is of unknown data; `TO PROGRAM` sends to the program; an export
+    then an upload of its file on one line are both read."""
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "export_customers.sql").write_text("SELECT email, phone FROM customers;\n")
+    run = _checked(tmp_path, lacuna, SPELLED_EXPORTS)
+    exports = sorted((f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+                      f["classification"]["tier"], f["decision"]["allowed"])
+                     for f in json.loads(run.stdout)["findings"]
+                     if f["operation"]["action"] in ("write", "export"))
+    assert exports == [
+        (5, "/tmp/b.csv", "PROPRIETARY", False), (6, "/tmp/c.csv", "PROPRIETARY", False),
+        (7, "/tmp/d.csv.gz", "PROPRIETARY", False), (8, "/tmp/e.csv", "PROPRIETARY", False),
+        (9, "/tmp/f.csv", "PROPRIETARY", False), (10, "/tmp/h.csv", "PROPRIETARY", False),
+        (11, "/tmp/j.csv", "PROPRIETARY", False), (12, "/tmp/k.csv", "PROPRIETARY", False),
+        (13, "/tmp/l.csv", "PROPRIETARY", False), (14, "/tmp/m.txt", "PROPRIETARY", False),
+        (15, "/tmp/x.csv", "PROPRIETARY", False),
+        (16, "warehouse/snap.tsv", "PROPRIETARY", True),
+        (18, "/tmp/dyn.csv", "UNKNOWN", False),
+        (19, "aws s3 cp - s3://public-bucket/c.csv", "PROPRIETARY", False),
+        (20, "/tmp/x5.csv", "PROPRIETARY", False),
+        (20, "s3://partner/x5.csv", "PROPRIETARY", False),
+    ]

@@ -26,7 +26,7 @@ from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.pyfunctions import raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.shell_queries import database_export_of
+from lacuna_cli.extract.shell_queries import DatabaseExport, database_export_of
 from lacuna_cli.extract.shell_uploads import EMAIL_WORD, remote_place, upload_of
 from lacuna_cli.extract.shell_words import command_words, is_literal
 from lacuna_cli.extract.pyvalues import (
@@ -783,14 +783,11 @@ class Effects(InterpreterState):
         expression = self.argument(node, api.row.target[0]) if api.row.target else None
         words = self.command_words(expression) if expression is not None else []
         sent = upload_of(words)
-        exported = database_export_of(words) if sent is None else None
+        exported = database_export_of(words)
         if exported is not None:  # `psql -c "\copy (SELECT ...) TO 'x.csv'"`
-            target = self.command_place(exported.path, node)
-            if exported.copies:  # `psql -c "COPY ... TO STDOUT" > x.csv`
-                self.sql(Text(exported.query), node, stdout=target[0])
-            else:
-                self.write([self.sql(Text(exported.query), node)], target, node)
-            return None
+            self.database_export(exported, node)
+            if sent is None:
+                return None
         if sent is None:
             carried = self.command_data(expression, node)
             if carried:  # `os.system(f"curl -d '{df.to_json()}' URL")`, `input=df.to_csv()`
@@ -800,6 +797,28 @@ class Effects(InterpreterState):
         path, destination = (self.command_place(word, node) for word in sent)
         self.write([self.read_taken(path[0], node)], destination, node)
         return None
+
+    def database_export(self, exported: DatabaseExport, node: cst.Call) -> None:
+        """A database client's query run and its rows written where the command says
+        (`shell_queries`): SQL filled in at run time is a query of unknown tables, a file of
+        SQL is read from the project, a `PROGRAM` is a destination known only at run time."""
+        if exported.program:
+            target: Target = (Resource(kind="unknown", name=exported.path[:200]),
+                              "a command the rows are piped into")
+        else:
+            target = self.command_place(exported.path, node)
+        query: Value
+        if exported.sql_file is not None:
+            query = self.sql_file_text(self.location_resource(exported.sql_file)) or Dynamic(
+                f"the SQL file `{exported.sql_file}`, not readable in the project")
+        elif is_literal(exported.query):
+            query = Text(exported.query)
+        else:
+            query = Dynamic(f"a query filled in at run time (`{exported.query[:80]}`)")
+        if exported.copies:  # `psql -c "COPY ... TO STDOUT" > x.csv`
+            self.sql(query, node, stdout=target[0])
+        else:
+            self.write([self.sql(query, node)], target, node)
 
     def read_taken(self, resource: Resource, node: cst.Call) -> Data:
         """A file or folder a call copies, packs or uploads (`read_silently`): a folder

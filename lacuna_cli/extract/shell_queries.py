@@ -1,9 +1,11 @@
 """Database command-line clients that run SQL and keep what it returns in a local file:
 `psql -c "\\copy (SELECT email FROM customers) TO 'x.csv' CSV"`, `psql -c "SELECT ..." -o
 x.csv`, `mysql -e "SELECT ..." > x.tsv`, `sqlite3 app.db "SELECT ..." > x.csv`, `bq query
-'SELECT ...' > x.csv`. The query reads the database's tables and the file holds its rows. A
-script runs such a command with `subprocess.run([...])` or `os.system("...")`, a notebook with
-`!psql ...`, a DAG in a BashOperator: all are read here from the command's words.
+'SELECT ...' | gzip > x.csv.gz`, `psql -f sql/export.sql -o x.csv`. The query reads the
+database's tables and the file holds its rows. A script runs such a command with
+`subprocess.run([...])` or `os.system("...")` (also through `bash -c`, `sudo -u postgres`,
+`PGPASSWORD=... psql`), a notebook with `!psql ...`, a DAG in a BashOperator: all are read here
+from the command's words.
 
 The tables are the knowledge: which clients take their SQL in which option (or argument), and
 which options name the file their output goes to.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lacuna_cli.extract.shell_words import commands
+from lacuna_cli.extract.shell_words import OPERATOR_CHARACTERS, command_words
 
 # Client -> the options whose value is the SQL it runs.
 SQL_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -23,70 +25,166 @@ SQL_OPTIONS: dict[str, tuple[str, ...]] = {
     "clickhouse-client": ("-q", "--query"), "snowsql": ("-q", "--query"),
     "sqlcmd": ("-Q", "-q"), "trino": ("--execute",), "presto": ("--execute",),
 }
+# Client -> the options whose value is a file of SQL it runs.
+SQL_FILE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "psql": ("-f", "--file"), "vsql": ("-f", "--file"), "snowsql": ("-f", "--filename"),
+    "sqlcmd": ("-i",), "trino": ("-f", "--file"), "presto": ("-f", "--file"),
+}
 # Clients whose SQL is an argument: the how-manieth one that is not an option (`sqlite3 DB
-# SQL`), after the words that start the command (`bq query SQL`).
-SQL_ARGUMENTS: dict[tuple[str, ...], int] = {("sqlite3",): 1, ("bq", "query"): 0}
+# SQL`), after the subcommand that takes it (`bq [flags] query [flags] SQL`).
+SQL_ARGUMENTS: dict[str, tuple[str | None, int]] = {"sqlite3": (None, 1), "bq": ("query", 0)}
 # Client -> the options whose value is the file its output is written to.
 OUTPUT_OPTIONS: dict[str, tuple[str, ...]] = {"psql": ("-o", "--output"), "sqlcmd": ("-o",),
                                               "vsql": ("-o",)}
 # Options of the clients above that take a value (the value is not the SQL argument).
 VALUE_OPTIONS = frozenset({"-h", "--host", "-p", "--port", "-U", "--username", "-d",
                            "--dbname", "-u", "--user", "-D", "--database", "-S", "-f",
-                           "--file", "--project_id", "--format", "-F", "-v", "--set"})
-REDIRECTS = (">", ">>")
-# psql's `\copy (query) TO 'file'` / `\copy table TO 'file'`, and `\o file` before a query.
-PSQL_COPY = re.compile(r"\\copy\s+(\((?P<query>.*)\)|(?P<table>[\w.\"]+))\s+to\s+"
-                       r"(?P<quote>'?)(?P<path>[^'\s]+)(?P=quote)", re.IGNORECASE | re.DOTALL)
+                           "--file", "--project_id", "--format", "-F", "-v", "--set", "-cmd",
+                           "-n", "--max_rows", "--location", "--dataset_id", "-P", "--pset",
+                           "-T", "-L", "--log-file", "-R", "--separator"})
+# Words that run the command after them: `sudo -u postgres psql ...`, `env X=1 psql ...`.
+WRAPPERS: dict[str, frozenset[str]] = {  # wrapper -> its options that take a value
+    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D"}), "env": frozenset({"-u"}),
+    "nohup": frozenset(), "time": frozenset(), "exec": frozenset(),
+    "nice": frozenset({"-n"}), "timeout": frozenset({"-s", "-k"}),
+}
+SHELLS = frozenset({"bash", "sh", "zsh", "dash"})  # `bash -c "psql ... > f"`
+STDOUT_REDIRECTS = (">", ">>", "&>", "1>", ">|")
+STDOUT_NAMES = frozenset({"stdout", "pstdout"})
+ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `PGPASSWORD=secret psql ...`
+# psql's `\copy (query) TO ...` / `\copy table [(columns)] TO ...`, and `\o file` before a
+# query; the place is a quoted or bare file name, STDOUT, or `PROGRAM 'command'`.
+PSQL_COPY = re.compile(
+    r"\\copy\s+(\((?P<query>.*)\)|(?P<table>[\w.\"]+)\s*(\((?P<columns>[^)]*)\))?)\s+to\s+"
+    r"(?P<program>program\s+)?(?:'(?P<quoted>[^']*)'|(?P<bare>[^'\s]+))",
+    re.IGNORECASE | re.DOTALL)
 PSQL_OUTPUT = re.compile(r"\\o\s+(?P<path>[^\s\\]+)\s*(?P<rest>.*)", re.DOTALL)
 COPY_TO_STDOUT = re.compile(r"^\s*copy\b.*\bto\s+stdout\b", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
 class DatabaseExport:
-    """A client's query and the file what it returns is written to. `copies`: the SQL is a
-    `COPY ... TO STDOUT` whose output the shell sends into `path`."""
+    """A client's query (or `sql_file`, a file of SQL it runs) and where what it returns is
+    written: `path`, a file, or with `program` a command the rows are piped into. `copies`:
+    the SQL is a `COPY ... TO STDOUT` whose output the shell sends into `path`."""
 
     query: str
     path: str
     copies: bool = False
+    program: bool = False
+    sql_file: str | None = None
 
 
 def database_export_of(words: list[str]) -> DatabaseExport | None:
     """The first command of a line that runs SQL with a database client and writes what it
     returns to a file (see the module); None when none does."""
-    for command in commands(words):
-        sql = _sql_of(command)
-        if sql is None:
+    for command, after in _commands(words):
+        command = _unwrapped(command)
+        if not command:
             continue
-        copied = PSQL_COPY.search(sql)
-        if copied is not None:
-            query = copied["query"] or f"SELECT * FROM {copied['table']}"
-            return DatabaseExport(query.strip(), copied["path"])
-        output = PSQL_OUTPUT.search(sql)
-        if output is not None and output["rest"].strip():
-            return DatabaseExport(output["rest"].strip(), output["path"])
-        path = _output_of(command)
-        if path is not None:
-            return DatabaseExport(sql, path, copies=COPY_TO_STDOUT.match(sql) is not None)
+        if command[0] in SHELLS and "-c" in command[:-1]:
+            inner = database_export_of(command_words(command[command.index("-c") + 1]))
+            if inner is not None:
+                return inner
+            continue
+        found = _export(command, after)
+        if found is not None:
+            return found
     return None
 
 
-def _sql_of(command: list[str]) -> str | None:
-    """The SQL a database client is given on its command line, or None."""
-    options = SQL_OPTIONS.get(command[0], ())
+def _export(command: list[str], after: list[list[str]]) -> DatabaseExport | None:
+    """What one client command exports (`after`: the commands its output is piped into)."""
+    client = command[0].rsplit("/", 1)[-1]
+    output = _output_of(client, command) or _piped_output(after)
+    sql_file = _option_value(command, SQL_FILE_OPTIONS.get(client, ()))
+    if sql_file is not None:
+        return DatabaseExport("", output, sql_file=sql_file) if output is not None else None
+    sql = _sql_of(client, command)
+    if sql is None:
+        return None
+    copied = PSQL_COPY.search(sql)
+    if copied is not None:
+        columns = f"{copied['columns']}" if copied["columns"] else "*"
+        query = copied["query"] or f"SELECT {columns} FROM {copied['table']}"
+        path = copied["quoted"] if copied["quoted"] is not None else copied["bare"]
+        if copied["program"]:
+            return DatabaseExport(query.strip(), path, program=True)
+        if path.lower() in STDOUT_NAMES:
+            return DatabaseExport(query.strip(), output) if output is not None else None
+        return DatabaseExport(query.strip(), path)
+    meta_output = PSQL_OUTPUT.search(sql)
+    if meta_output is not None and meta_output["rest"].strip():
+        return DatabaseExport(meta_output["rest"].strip(), meta_output["path"])
+    if output is not None:
+        return DatabaseExport(sql, output, copies=COPY_TO_STDOUT.match(sql) is not None)
+    return None
+
+
+def _commands(words: list[str]) -> list[tuple[list[str], list[list[str]]]]:
+    """Each command of a line with the commands its output is piped into (`a | b | c`)."""
+    found: list[tuple[list[str], str]] = [([], "")]  # (words, the operator after them)
+    for word in words:
+        if word and set(word) <= OPERATOR_CHARACTERS:
+            found[-1] = (found[-1][0], word)
+            found.append(([], ""))
+        else:
+            found[-1][0].append(word)
+    commands: list[tuple[list[str], list[list[str]]]] = []
+    for index, (command, _) in enumerate(found):
+        piped: list[list[str]] = []
+        for later, (_, operator) in zip(found[index + 1:], found[index:], strict=False):
+            if operator != "|":
+                break
+            piped.append(later[0])
+        if command:
+            commands.append((command, piped))
+    return commands
+
+
+def _unwrapped(command: list[str]) -> list[str]:
+    """The command a line runs past variable assignments and wrappers (`sudo -u postgres`)."""
+    rest = list(command)
+    while rest:
+        if ASSIGNMENT.match(rest[0]):
+            rest.pop(0)
+        elif rest[0] in WRAPPERS:
+            takes = WRAPPERS[rest.pop(0)]
+            while rest and (rest[0].startswith("-") or ASSIGNMENT.match(rest[0])
+                            or rest[0].isdigit()):
+                option = rest.pop(0)
+                if option in takes and rest:
+                    rest.pop(0)
+        else:
+            break
+    return rest
+
+
+def _option_value(command: list[str], options: tuple[str, ...]) -> str | None:
+    """The value of the first of `options` a command gives: `-c SQL`, `--command=SQL`, or
+    flags written together ending in the option's letter (`psql -Atc SQL`)."""
     for index, word in enumerate(command[1:], start=1):
         for option in options:
-            if word == option and index + 1 < len(command):
-                return command[index + 1]
             if option.startswith("--") and word.startswith(option + "="):
                 return word[len(option) + 1:]
-            if not option.startswith("--") and word.startswith(option) and len(word) > 2:
-                return word[len(option):]  # `-c"SELECT 1"` as one word
-    start = next((s for s in SQL_ARGUMENTS if tuple(command[:len(s)]) == s), None)
-    if start is None:
-        return None
-    arguments = _arguments(command[len(start):])
-    position = SQL_ARGUMENTS[start]
+            together = len(option) == 2 and word.startswith("-") and not word.startswith("--") \
+                and word[1:].isalpha() and word.endswith(option[1])
+            if (word == option or together) and index + 1 < len(command):
+                return command[index + 1]
+    return None
+
+
+def _sql_of(client: str, command: list[str]) -> str | None:
+    """The SQL a database client is given on its command line, or None."""
+    given = _option_value(command, SQL_OPTIONS.get(client, ()))
+    if given is not None or client not in SQL_ARGUMENTS:
+        return given
+    subcommand, position = SQL_ARGUMENTS[client]
+    arguments = _arguments(command[1:])
+    if subcommand is not None:
+        if subcommand not in arguments:
+            return None
+        arguments = arguments[arguments.index(subcommand) + 1:]
     return arguments[position] if position < len(arguments) else None
 
 
@@ -95,7 +193,7 @@ def _arguments(words: list[str]) -> list[str]:
     found: list[str] = []
     skip = False
     for word in words:
-        if word in REDIRECTS:
+        if word in STDOUT_REDIRECTS or word.startswith(">"):
             break
         if skip:
             skip = False
@@ -106,11 +204,30 @@ def _arguments(words: list[str]) -> list[str]:
     return found
 
 
-def _output_of(command: list[str]) -> str | None:
-    """The file a client's output goes to: its output option, else a `>` redirection."""
-    options = OUTPUT_OPTIONS.get(command[0], ())
+def _output_of(client: str, command: list[str]) -> str | None:
+    """The file a client's output goes to: its output option, else a redirection of its
+    standard output (`> f`, not `2> err.log`)."""
+    option = _option_value(command, OUTPUT_OPTIONS.get(client, ()))
+    return option if option is not None else _redirected(command)
+
+
+def _redirected(command: list[str]) -> str | None:
     for index, word in enumerate(command[:-1]):
-        if word in options or word in REDIRECTS:
+        descriptor = command[index - 1] if index else ""
+        if word in STDOUT_REDIRECTS and not (descriptor.isdigit() and descriptor != "1"):
             return command[index + 1]
-    return next((word[len(option) + 1:] for word in command for option in options
-                 if option.startswith("--") and word.startswith(option + "=")), None)
+    return None
+
+
+def _piped_output(piped: list[list[str]]) -> str | None:
+    """Where the commands a client's output is piped into write it (`| gzip > f`, `| tee
+    f`)."""
+    for command in piped:
+        if command[:1] == ["tee"]:
+            files = [w for w in command[1:] if not w.startswith("-")]
+            if files:
+                return files[0]
+        redirected = _redirected(command)
+        if redirected is not None:
+            return redirected
+    return None
