@@ -479,3 +479,24 @@ def test_scripts_and_stored_variables_carry_data_between_notebooks(tmp_path: Pat
     assert "PII" in restored["classification"]["tags"]
     errors = [e for e in document["errors"] if e["path"] == "everything.ipynb"]
     assert len(errors) == 1 and "%store -r" in errors[0]["message"], document["errors"]
+
+
+def test_a_written_script_binds_nothing_in_the_notebook(tmp_path: Path) -> None:
+    """The script a `%%writefile` cell writes runs in a process of its own: a name it binds is
+    not the notebook's, so the notebook's customers stay customers after it; the script's own
+    export is reported at its cell, line and column."""
+    write(tmp_path, "lacuna.toml", "embeddings = false\n")
+    write(tmp_path, "data/customers.csv", "email,full_name\na@b.example,A B\n")
+    write(tmp_path, "nb.ipynb", notebook(
+        "import pandas as pd\ndf = pd.read_csv('data/customers.csv')\n",
+        "%%writefile job.py\nimport pandas as pd\ndf = pd.DataFrame({'n': [1]})\n"
+        "df.to_csv('s3://public-bucket/n.csv')\n",
+        "df.to_csv('s3://public-bucket/z.csv')\n"))
+    run, document = run_json(tmp_path, "check")
+    assert run.code == 1
+    exports = {f["operation"]["destination"]["name"]: (
+        f["operation"]["location"]["cell"], f["operation"]["location"]["line"],
+        f["operation"]["location"]["column"], f["classification"]["tier"])
+        for f in document["findings"] if f["operation"]["action"] == "export"}
+    assert exports == {"s3://public-bucket/z.csv": (3, 1, 1, "PROPRIETARY"),
+                       "s3://public-bucket/n.csv": (2, 4, 1, "PUBLIC")}

@@ -64,6 +64,7 @@ def _analyse(notebook: Notebook, relpath: str, context: PythonContext,
     def locate(line: int, column: int) -> Location:
         cell, cell_line = program.places[line - 1] if 0 < line <= len(program.places) \
             else (None, line)
+        column = max(1, column - program.indents.get(line - 1, 0))
         return Location(path=relpath, line=cell_line, column=column, cell=cell)
 
     extraction = extract_python(program.source, relpath, replace(context, dialect=dialect),

@@ -21,6 +21,7 @@ from lacuna_cli.extract.magics import (
     python_lines,
     restores_all,
     SqlMagic,
+    WRITEFILE_CELL_MAGICS,
     shell_cell,
     sql_magic,
 )
@@ -43,6 +44,8 @@ from lacuna_cli.extract.notebook_run import (
 from lacuna_cli.extract.notebook_sql import SqlCode, sql_cell, sql_line
 from lacuna_cli.extract.shell_uploads import shell_upload
 
+# The function a `%%writefile` script's body is read in (a name no notebook spells).
+WRITTEN_SCRIPT = "_lacuna_written_script"
 Place = tuple[int | None, int]  # (cell, line in the cell), or (None, file line)
 Placer = Callable[[int], Place]  # index of a line in its cell -> its place
 DATABRICKS_RESULT = "_sqldf"  # the name Databricks gives the result of the last SQL cell
@@ -60,6 +63,8 @@ class Program:
     problems: list[tuple[Place, str]] = field(default_factory=list)
     statements: dict[Place, tuple[str, int]] = field(default_factory=dict)
     runs: set[Place] = field(default_factory=set)
+    # Lines moved right to read them inside a function (a written script): index -> columns.
+    indents: dict[int, int] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -130,10 +135,14 @@ class _Builder:
                 self.program.places.append(place(index))
             self.record(code, place, included, cell.column_offset)
             return
-        self.python_cell(lines, path, place, included, depth, cell.column_offset)
+        self.python_cell(lines, path, place, included, depth, cell.column_offset,
+                         script=magic_name(lines[0], "%%") in WRITEFILE_CELL_MAGICS)
 
     def python_cell(self, lines: list[str], path: Path, place: Placer, included: bool,
-                    depth: int, column_offset: int) -> None:
+                    depth: int, column_offset: int, script: bool = False) -> None:
+        """A cell of Python (with IPython syntax). A `script` (`%%writefile job.py`) runs in a
+        process of its own: its body is read inside a function, so the names it binds are not
+        the notebook's, one column further right (`Program.indents` takes it back)."""
         python = list(python_lines(lines))
         runs: dict[int, str] = {}
         sql_lines = SqlCode(lines=python)  # what the `%sql` lines and shell uploads hold
@@ -158,6 +167,10 @@ class _Builder:
                 sql_lines.problems.extend((index, message) for _, message in sql.problems)
                 for found in sql.statements.values():  # the first statement of the line
                     sql_lines.statements.setdefault(index, found)
+        shift = 0
+        if script and any(line.strip() for line in python[1:]):
+            python = [f"def {WRITTEN_SCRIPT}():", *(" " + line for line in python[1:])]
+            shift = 1
         try:
             ast.parse("\n".join(python))
         except SyntaxError as exc:
@@ -171,6 +184,8 @@ class _Builder:
                          included)
             return
         for index, text in enumerate(python):
+            if index and shift:
+                self.program.indents[len(self.program.lines)] = shift
             self.program.lines.append(text)
             self.program.places.append(place(index))
             if index in runs:
