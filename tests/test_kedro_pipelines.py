@@ -218,3 +218,14 @@ def test_without_a_catalog_a_nodes_datasets_are_unknown_places(tmp_path: Path) -
     assert outputs[9][0] == "the Kedro dataset `partner_export` (no conf/*/catalog*.yml " \
                             "found above the pipeline)"
     assert not outputs[9][3]
+
+
+def test_a_catalog_file_added_anywhere_in_conf_reanalyses(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    outputs, _ = _outputs(project)
+    assert outputs[10][0] == "data/08_reporting/regions.csv"
+    write_files(project, {"conf/base/catalog/partner.yml": (
+        "regional_totals:\n  type: pandas.CSVDataset\n"
+        "  filepath: s3://partner-exchange/regions.csv\n")})
+    outputs, _ = _outputs(project)
+    assert outputs[10][0] == "s3://partner-exchange/regions.csv"

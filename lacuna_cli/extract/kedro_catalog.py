@@ -28,7 +28,6 @@ from lacuna_cli.yamlfile import parse_yaml
 CONF = "conf"
 BASE_ENVIRONMENT = "base"  # under every environment
 DEFAULT_ENVIRONMENT = "local"  # over `base` when a run names none
-WATCHED = (BASE_ENVIRONMENT, DEFAULT_ENVIRONMENT)  # whose catalog.yml may appear later
 CATALOG_PATTERNS = ("catalog.yml", "catalog.yaml", "catalog_*.yml", "catalog_*.yaml",
                     "catalog/**/*.yml", "catalog/**/*.yaml", "**/catalog*.yml")
 # Keys of an entry naming where its data lives, and the kind of place each names.
@@ -59,8 +58,8 @@ class Dataset:
 class KedroCatalog:
     """The datasets of one Kedro project, each with its entry in every environment that
     changes it (the default run's first); `folder` is the project's, relative to the root,
-    where its relative paths start; the catalog files its reading depends on (relpath, digest;
-    "" for a usual file not written yet), and the problems met (relpath, message)."""
+    where its relative paths start; the catalog files and the `conf/` folder its reading
+    depends on (relpath, digest), and the problems met (relpath, message)."""
 
     folder: str = ""
     environments: dict[str, dict[str, Entry]] = field(default_factory=dict)
@@ -108,9 +107,9 @@ def kedro_catalog(root: Path, script: Path) -> KedroCatalog | None:
     key = (str(folder), stamped)
     if key not in _CATALOGS:
         catalog = _read(root, folder, files)
-        # the files read, and the usual ones not written yet: creating one changes the catalog
-        watched = {*files, *(folder / CONF / env / "catalog.yml" for env in WATCHED)}
-        catalog.files = sorted((relative(p, root), digest_of(p) or "") for p in watched)
+        # the files read, and the folder's listing: a catalog file added changes the catalog
+        catalog.files = sorted((relative(p, root), digest_of(p) or "")
+                               for p in (*files, folder / CONF))
         _CATALOGS[key] = catalog
     return _CATALOGS[key]
 

@@ -52,11 +52,15 @@ def relative(path: Path, root: Path) -> str:
 
 
 def digest_of(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes as this run first read them; None when it cannot be
-    read. Remembered for the run, so every consumer keys its answer on the same content."""
+    """The SHA-256 of a file's bytes as this run first read them, or of a folder's listing
+    (the names of the files below it: one added or removed changes it); None when it cannot
+    be read. Remembered for the run, so every consumer keys its answer on the same content."""
     if path not in _DIGESTS:
         try:
             _DIGESTS[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except IsADirectoryError:
+            names = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
+            _DIGESTS[path] = hashlib.sha256("\0".join(names).encode()).hexdigest()
         except OSError:
             _DIGESTS[path] = None
     return _DIGESTS[path]
