@@ -161,6 +161,14 @@ cached_export:
 report:
   type: pandas.CSVDataset
   filepath: data/08_reporting/report.csv
+leads_bq:
+  type: pandas.GBQTableDataset
+  project: partner-leads-prod
+  dataset: shared_with_acme
+  table_name: leads
+orders_from_file:
+  type: pandas.SQLQueryDataset
+  filepath: sql/orders.sql
 """
 RICH_PIPELINE = """\
 from kedro.pipeline import node, pipeline
@@ -178,6 +186,7 @@ def create_pipeline(**kwargs):
         node(clean, "customers", "report"),
         node(clean, "parameters_customers", "params_feed"),
         node(**SPEC),
+        node(clean, "orders_from_file", "leads_bq"),
     ])
 """
 
@@ -187,11 +196,13 @@ def test_factories_namespaces_wrappers_and_every_environment_name_places(
     """A factory's pattern fills its place, a namespaced pipeline's entry holds the name, a
     CachedDataset saves to the dataset it wraps, and a `prod` environment that moves the
     report outside adds that place to the default run's; a dataset named `parameters_...` is
-    data; a node given `**spec` is an error line."""
+    data; a node given `**spec` is an error line; a BigQuery table is named in its project
+    and dataset; a query dataset's `filepath` is the project file holding its SQL."""
     project = _project(tmp_path)
     write_files(project, {"conf/base/catalog.yml": RICH_CATALOG,
                           "conf/prod/catalog.yml": "report:\n  type: pandas.CSVDataset\n"
                                                    "  filepath: s3://partner-prod/report.csv\n",
+                          "sql/orders.sql": "SELECT email, amount FROM crm.orders\n",
                           "src/shop/pipelines/export/pipeline.py": RICH_PIPELINE})
     run = run_lacuna("check", ".", "--format", "json", cwd=project)
     assert run.code == 1, run.stderr
@@ -206,7 +217,11 @@ def test_factories_namespaces_wrappers_and_every_environment_name_places(
         (13, "data/08_reporting/report.csv", True),
         (13, "s3://partner-prod/report.csv", False),
         (14, "s3://partner-exchange/params.csv", False),
+        (16, "partner-leads-prod.shared_with_acme.leads", False),
     ]
+    read = [f["operation"]["sources"][0]["name"] for f in document["findings"]
+            if f["operation"]["location"]["line"] == 16 and f["operation"]["action"] == "query"]
+    assert read == ["crm.orders"]
     assert [(e["path"], e["line"], "`**`" in e["message"]) for e in document["errors"]] == \
         [("src/shop/pipelines/export/pipeline.py", 15, True)]
 

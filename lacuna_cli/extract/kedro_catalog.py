@@ -35,6 +35,10 @@ PLACE_KEYS: tuple[tuple[str, Literal["file", "table", "url"]], ...] = (
     ("filepath", "file"), ("path", "file"), ("filename", "file"), ("table_name", "table"),
     ("url", "url"))
 QUERY_KEYS = ("sql",)  # an entry read by running this query (`pandas.SQLQueryDataset`)
+QUERY_TYPES = ("SQLQueryDataset", "GBQQueryDataset")  # whose `filepath` holds their query
+TABLE_QUALIFIERS = ("project", "dataset")  # what a `table_name` is in, outermost first
+# Dataset types whose tables are a cloud service's, judged as that service's place.
+TABLE_SERVICES = {"GBQTableDataset": "bigquery", "SnowparkTableDataset": "snowflake"}
 WRAPPED_KEY = "dataset"  # a wrapper's own dataset (`CachedDataset`, `PartitionedDataset`)
 IN_MEMORY_TYPES = frozenset({"MemoryDataset", "MemoryDataSet"})
 PLACEHOLDER = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # a factory's `{name}` (or `{name:format}`)
@@ -45,13 +49,16 @@ Entry = tuple[Any, str]  # (the entry as written, the file it is in)
 @dataclass(frozen=True)
 class Dataset:
     """One catalog entry: its place as written (a path, a table, a URL), or the query it
-    runs; `defined_in` the file it comes from. An entry that names neither has no place."""
+    runs (or the file holding it); `defined_in` the file it comes from. An entry that names
+    none of them has no place."""
 
     name: str
     defined_in: str
     place: str | None = None
     kind: Literal["file", "table", "url"] = "file"
     query: str | None = None
+    query_file: str | None = None  # a project file holding the query it runs
+    service: str | None = None  # the cloud service a table is in (`TABLE_SERVICES`)
 
 
 @dataclass
@@ -155,7 +162,8 @@ def _read(root: Path, folder: Path, files: list[Path]) -> KedroCatalog:
                 continue  # YAML anchors kept under `_x`
             entries[name] = (entry, shown)
             dataset = _dataset(name, entry, shown)
-            if dataset is not None and dataset.place is None and dataset.query is None:
+            if dataset is not None and dataset.place is None and dataset.query is None \
+                    and dataset.query_file is None:
                 keys = ", ".join(k for k, _ in PLACE_KEYS)
                 message = (f"`{name}`: the entry names no place ({keys}): what its nodes read "
                            "or write there is not followed")
@@ -209,10 +217,16 @@ def _dataset(name: str, entry: Any, shown: str) -> Dataset | None:
     for key in QUERY_KEYS:
         if isinstance(entry.get(key), str):
             return Dataset(name, shown, query=entry[key])
+    if kind_name.endswith(QUERY_TYPES) and isinstance(entry.get("filepath"), str):
+        return Dataset(name, shown, query_file=entry["filepath"])  # the query is in a file
     for key, kind in PLACE_KEYS:
         value = entry.get(key)
         if isinstance(value, str) and value.strip():
-            return Dataset(name, shown, place=value.strip(), kind=kind)
+            if kind == "table":  # `GBQTableDataset`: `project`.`dataset`.`table_name`
+                value = ".".join([*(entry[k] for k in TABLE_QUALIFIERS
+                                    if isinstance(entry.get(k), str)), value])
+            return Dataset(name, shown, place=value.strip(), kind=kind,
+                           service=TABLE_SERVICES.get(kind_name.rsplit(".", 1)[-1]))
     wrapped = entry.get(WRAPPED_KEY)
     if isinstance(wrapped, dict):  # `CachedDataset`: saved to the dataset it wraps too
         return _dataset(name, wrapped, shown)

@@ -13,6 +13,7 @@ re-analyses the pipelines that use it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,9 @@ from lacuna_cli.extract.kedro_catalog import Dataset, KedroCatalog, kedro_catalo
 from lacuna_cli.extract.places import table_resource
 from lacuna_cli.extract.pyimports import ProjectImports, ProjectModule
 from lacuna_cli.extract.pystate import InterpreterState
-from lacuna_cli.extract.pyvalues import Data, Function, Record, Strings, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import (
+    Data, Dynamic, Function, Record, Strings, Symbol, Text, Value,
+)
 from lacuna_cli.models import FileProblem, Resource
 
 PARAMETERS = "parameters"  # the whole configuration, an input that is not data
@@ -39,6 +42,7 @@ class PipelineNodes(InterpreterState):
 
         def project_data(self, made: Symbol, node: cst.CSTNode, depth: int = 0
                          ) -> Data | None: ...
+        def sql_file_text(self, root: Resource) -> Text | None: ...
 
     @cached_property
     def pipeline_memory(self) -> dict[str, Value | None]:
@@ -115,9 +119,7 @@ class PipelineNodes(InterpreterState):
             return self.read_silently(Resource(kind="unknown", name=_uncatalogued(name)))
         placed = self.dataset_catalog.datasets(name)
         if placed is not None:
-            return self.combine([self.sql(Text(d.query), node) if d.query is not None
-                                 else self.read_silently(self._place(d)[0]) for d in placed],
-                                "union", node)
+            return self.combine([self._read(d, node) for d in placed], "union", node)
         if name in self.pipeline_memory:
             return self.pipeline_memory[name]
         return self.read_silently(Resource(
@@ -155,8 +157,19 @@ class PipelineNodes(InterpreterState):
             self.pipeline_memory[name] = value
             return
         for dataset in placed:
-            if dataset.query is None:  # a query dataset is read only
+            if dataset.query is None and dataset.query_file is None:  # a query is read only
                 self.write([value], self._place(dataset), node)
+
+    def _read(self, dataset: Dataset, node: cst.Call) -> Value | None:
+        """What a node reads from a catalog entry: its place, or what its query returns."""
+        if dataset.query is not None:
+            return self.sql(Text(dataset.query), node)
+        if dataset.query_file is not None:
+            file = self._place(replace(dataset, place=dataset.query_file))[0]
+            return self.sql(self.sql_file_text(file) or Dynamic(
+                f"the SQL file `{dataset.query_file}` of a Kedro catalog entry, not readable "
+                "in the project"), node)
+        return self.read_silently(self._place(dataset)[0])
 
     def _place(self, dataset: Dataset) -> tuple[Resource, str | None]:
         """Where a dataset lives; one filled in from the configuration (`${base}/x.csv`), or
@@ -166,7 +179,9 @@ class PipelineNodes(InterpreterState):
             return Resource(kind="unknown", name=shown), \
                 f"a Kedro catalog entry in {dataset.defined_in} names no place Lacuna can read"
         if dataset.kind == "table":
-            return table_resource(dataset.place), None
+            table = table_resource(dataset.place)
+            return (table.model_copy(update={"service": dataset.service, "category": "database"})
+                    if dataset.service else table), None
         folder = self.dataset_catalog.folder if self.dataset_catalog is not None else ""
         relative = dataset.kind == "file" and "://" not in dataset.place \
             and not dataset.place.startswith(("/", "~"))
