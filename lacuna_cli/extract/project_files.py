@@ -59,11 +59,18 @@ def digest_of(path: Path) -> str | None:
         try:
             _DIGESTS[path] = hashlib.sha256(path.read_bytes()).hexdigest()
         except IsADirectoryError:
-            names = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
-            _DIGESTS[path] = hashlib.sha256("\0".join(names).encode()).hexdigest()
+            _DIGESTS[path] = _listing_digest(path)
         except OSError:
             _DIGESTS[path] = None
     return _DIGESTS[path]
+
+
+def _listing_digest(folder: Path) -> str | None:
+    try:
+        names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    except OSError:  # a folder below it that cannot be listed
+        return None
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()
 
 
 def parsed(source: str, key: tuple[str, str]) -> ast.Module:
