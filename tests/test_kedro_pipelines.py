@@ -244,3 +244,25 @@ def test_a_catalog_file_added_anywhere_in_conf_reanalyses(tmp_path: Path) -> Non
         "  filepath: s3://partner-exchange/regions.csv\n")})
     outputs, _ = _outputs(project)
     assert outputs[10][0] == "s3://partner-exchange/regions.csv"
+
+
+def test_a_node_function_of_another_file_writes_its_inputs_where_it_writes(
+        tmp_path: Path) -> None:
+    """`dump_for_debug(customers, path)` of `nodes.py`, given the customers dataset and a
+    parameter: its `to_csv(path)` writes the customers to a place known only at run time."""
+    project = _project(tmp_path)
+    write_files(project, {
+        "src/shop/pipelines/export/nodes.py": NODES + (
+            "\n\ndef dump_for_debug(customers, path):\n    customers.to_csv(path)\n"),
+        "src/shop/pipelines/export/pipeline.py": (
+            "from kedro.pipeline import node, pipeline\n\nfrom .nodes import dump_for_debug\n\n\n"
+            "def create_pipeline(**kwargs):\n    return pipeline([node(dump_for_debug, "
+            "['customers', 'params:debug_path'], None)])\n")})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    written = [(f["operation"]["location"]["path"], [s["name"] for s in f["operation"]["sources"]],
+                f["classification"]["tier"], f["decision"]["allowed"])
+               for f in json.loads(run.stdout)["findings"]
+               if f["operation"]["action"] in ("write", "export")]
+    assert written == [("src/shop/pipelines/export/nodes.py", ["data/01_raw/customers.csv"],
+                        "PROPRIETARY", False)]

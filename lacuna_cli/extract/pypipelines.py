@@ -43,6 +43,10 @@ class PipelineNodes(InterpreterState):
         def project_data(self, made: Symbol, node: cst.CSTNode, depth: int = 0
                          ) -> Data | None: ...
         def sql_file_text(self, root: Resource) -> Text | None: ...
+        def project_sinks(self, qualname: str, node: cst.Call,
+                          made: Sequence[tuple[int | str, Value | None]] | None = None,
+                          passed: Sequence[tuple[int | str, Value | None]] | None = None,
+                          spelled: dict[int | str, str] | None = None) -> None: ...
 
     @cached_property
     def pipeline_memory(self) -> dict[str, Value | None]:
@@ -80,7 +84,8 @@ class PipelineNodes(InterpreterState):
         given: list[tuple[int | str, Value | None]] = \
             [(key, self._dataset_value(name, node)) for key, name in named_inputs] \
             if named_inputs is not None else [(0, self._run_time_dataset(inputs, node))]
-        result = self._called(function, given, node)
+        spelled: dict[int | str, str] = dict(named_inputs or [])
+        result = self._called(function, given, spelled, node)
         named_outputs = self._names(outputs)
         if named_outputs is None and outputs is not None:  # names computed at run time
             self.write([result], (Resource(kind="unknown", name=self.code(outputs)[:200]),
@@ -127,9 +132,11 @@ class PipelineNodes(InterpreterState):
                                  "see before this one)"))
 
     def _called(self, function: cst.BaseExpression | None,
-                given: Sequence[tuple[int | str, Value | None]], node: cst.Call
-                ) -> Value | None:
-        """What the node's function returns given its inputs' data."""
+                given: Sequence[tuple[int | str, Value | None]], spelled: dict[int | str, str],
+                node: cst.Call) -> Value | None:
+        """What the node's function returns given its inputs' data (`spelled`: each input's
+        dataset name); the writes and sends of a function of another file that they reach
+        are reported here with them."""
         called = self.value(function) if function is not None else None
         if isinstance(called, Function):
             summary = self.summarise(called)
@@ -140,6 +147,7 @@ class PipelineNodes(InterpreterState):
                 return self.apply_summary(summary, positional, [""] * len(positional),
                                           keywords, node)
         if isinstance(called, Symbol) and called.project:
+            self.project_sinks(called.qualname, node, passed=given, spelled=spelled)
             returned = self.project_data(Symbol(called.qualname, True, arguments=tuple(given)),
                                          node)
             if returned is not None:

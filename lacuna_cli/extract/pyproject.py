@@ -76,16 +76,19 @@ class ProjectSinks(InterpreterState):
         return returned
 
     def project_sinks(self, qualname: str, node: cst.Call,
-                      made: Sequence[tuple[int | str, Value | None]] | None = None) -> None:
+                      made: Sequence[tuple[int | str, Value | None]] | None = None,
+                      passed: Sequence[tuple[int | str, Value | None]] | None = None,
+                      spelled: dict[int | str, str] | None = None) -> None:
         """Report the writes and sends of a function of another project file that the data
         passed here reaches, with this call's data and the places its arguments name. A
         method of a project class (`CsvExporter(d).export(df, "x")`) gets the call's
         arguments after `self`, and `made`, the arguments its instance was made with: the
         method is summarised with the instance those make and this call's constants, so a
         place the instance keeps on `self` is told (what cannot be is computed at run
-        time)."""
+        time). A library that calls the function (a Kedro node) gives the values it `passed`
+        and how they are `spelled` instead of the call's own arguments."""
         kept = tuple((key, collected(value))  # `json={"rows": rows}`
-                     for key, value in self.kept_arguments(node))
+                     for key, value in (self.kept_arguments(node) if passed is None else passed))
         if not any(isinstance(v, Data | Text | Dynamic) or (isinstance(v, Symbol) and v.project)
                    for _, v in kept):
             return
@@ -108,7 +111,8 @@ class ProjectSinks(InterpreterState):
         positional = [a for a in node.args if a.keyword is None and not a.star]
         written: dict[int | str, str] = {  # how the call spells each argument (`sys.argv[2]`)
             **{index + shift: self.code(a.value) for index, a in enumerate(positional)},
-            **{a.keyword.value: self.code(a.value) for a in node.args if a.keyword is not None}}
+            **{a.keyword.value: self.code(a.value) for a in node.args if a.keyword is not None}
+        } if spelled is None else dict(spelled)
 
         taken = {name for _, name, _ in params.values()}
 
