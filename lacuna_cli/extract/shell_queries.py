@@ -7,48 +7,57 @@ database's tables and the file holds its rows. A script runs such a command with
 `PGPASSWORD=... psql`), a notebook with `!psql ...`, a DAG in a BashOperator: all are read here
 from the command's words.
 
-The tables are the knowledge: which clients take their SQL in which option (or argument), and
-which options name the file their output goes to.
+Which clients take their SQL in which option (or argument), and which options name the file
+their output goes to, is knowledge kept in `rules/shell/database_clients.yaml`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from lacuna_cli.extract.shell_words import OPERATOR_CHARACTERS, command_words
+from lacuna_cli.shipped import shipped_dir
+from lacuna_cli.yamlfile import read_yaml
 
-# Client -> the options whose value is the SQL it runs.
-SQL_OPTIONS: dict[str, tuple[str, ...]] = {
-    "psql": ("-c", "--command"), "vsql": ("-c", "--command"), "duckdb": ("-c",),
-    "mysql": ("-e", "--execute"), "mariadb": ("-e", "--execute"),
-    "clickhouse-client": ("-q", "--query"), "snowsql": ("-q", "--query"),
-    "sqlcmd": ("-Q", "-q"), "trino": ("--execute",), "presto": ("--execute",),
-}
-# Client -> the options whose value is a file of SQL it runs.
-SQL_FILE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "psql": ("-f", "--file"), "vsql": ("-f", "--file"), "snowsql": ("-f", "--filename"),
-    "sqlcmd": ("-i",), "trino": ("-f", "--file"), "presto": ("-f", "--file"),
-}
-# Clients whose SQL is an argument: the how-manieth one that is not an option (`sqlite3 DB
-# SQL`), after the subcommand that takes it (`bq [flags] query [flags] SQL`).
-SQL_ARGUMENTS: dict[str, tuple[str | None, int]] = {"sqlite3": (None, 1), "bq": ("query", 0)}
-# Client -> the options whose value is the file its output is written to.
-OUTPUT_OPTIONS: dict[str, tuple[str, ...]] = {"psql": ("-o", "--output"), "sqlcmd": ("-o",),
-                                              "vsql": ("-o",)}
-# Options of the clients above that take a value (the value is not the SQL argument).
-VALUE_OPTIONS = frozenset({"-h", "--host", "-p", "--port", "-U", "--username", "-d",
-                           "--dbname", "-u", "--user", "-D", "--database", "-S", "-f",
-                           "--file", "--project_id", "--format", "-F", "-v", "--set", "-cmd",
-                           "-n", "--max_rows", "--location", "--dataset_id", "-P", "--pset",
-                           "-T", "-L", "--log-file", "-R", "--separator"})
-# Words that run the command after them: `sudo -u postgres psql ...`, `env X=1 psql ...`.
-WRAPPERS: dict[str, frozenset[str]] = {  # wrapper -> its options that take a value
-    "sudo": frozenset({"-u", "-g", "-h", "-p", "-C", "-D"}), "env": frozenset({"-u"}),
-    "nohup": frozenset(), "time": frozenset(), "exec": frozenset(),
-    "nice": frozenset({"-n"}), "timeout": frozenset({"-s", "-k"}),
-}
-SHELLS = frozenset({"bash", "sh", "zsh", "dash"})  # `bash -c "psql ... > f"`
+@dataclass(frozen=True)
+class Client:
+    """What one client takes: the options giving its SQL, a file of SQL, its output file; or
+    the argument its SQL is (`sql_position`, after the subcommand `sql_after`)."""
+
+    sql: tuple[str, ...] = ()
+    sql_file: tuple[str, ...] = ()
+    output: tuple[str, ...] = ()
+    sql_after: str | None = None
+    sql_position: int | None = None
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The knowledge in `rules/shell/database_clients.yaml`."""
+
+    clients: dict[str, Client]
+    value_options: frozenset[str]
+    wrappers: dict[str, frozenset[str]]  # wrapper -> its options that take a value
+    shells: frozenset[str]
+
+
+@cache
+def known_clients() -> Clients:
+    """The shipped table of database clients (read once per process)."""
+    data = read_yaml(shipped_dir("rules") / "shell" / "database_clients.yaml")
+    clients = {}
+    for name, entry in data["clients"].items():
+        argument = entry.get("sql_argument") or {}
+        clients[name] = Client(tuple(entry.get("sql", ())), tuple(entry.get("sql_file", ())),
+                               tuple(entry.get("output", ())), argument.get("after"),
+                               argument.get("position"))
+    return Clients(clients, frozenset(data["value_options"]),
+                   {name: frozenset(options) for name, options in data["wrappers"].items()},
+                   frozenset(data["shells"]))
+
+
 STDOUT_REDIRECTS = (">", ">>", "&>", "1>", ">|")
 STDOUT_NAMES = frozenset({"stdout", "pstdout"})
 ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `PGPASSWORD=secret psql ...`
@@ -82,7 +91,7 @@ def database_export_of(words: list[str]) -> DatabaseExport | None:
         command = _unwrapped(command)
         if not command:
             continue
-        if command[0] in SHELLS and "-c" in command[:-1]:
+        if command[0] in known_clients().shells and "-c" in command[:-1]:
             inner = database_export_of(command_words(command[command.index("-c") + 1]))
             if inner is not None:
                 return inner
@@ -95,9 +104,11 @@ def database_export_of(words: list[str]) -> DatabaseExport | None:
 
 def _export(command: list[str], after: list[list[str]]) -> DatabaseExport | None:
     """What one client command exports (`after`: the commands its output is piped into)."""
-    client = command[0].rsplit("/", 1)[-1]
+    client = known_clients().clients.get(command[0].rsplit("/", 1)[-1])
+    if client is None:
+        return None
     output = _output_of(client, command) or _piped_output(after)
-    sql_file = _option_value(command, SQL_FILE_OPTIONS.get(client, ()))
+    sql_file = _option_value(command, client.sql_file)
     if sql_file is not None:
         return DatabaseExport("", output, sql_file=sql_file) if output is not None else None
     sql = _sql_of(client, command)
@@ -148,8 +159,8 @@ def _unwrapped(command: list[str]) -> list[str]:
     while rest:
         if ASSIGNMENT.match(rest[0]):
             rest.pop(0)
-        elif rest[0] in WRAPPERS:
-            takes = WRAPPERS[rest.pop(0)]
+        elif rest[0] in known_clients().wrappers:
+            takes = known_clients().wrappers[rest.pop(0)]
             while rest and (rest[0].startswith("-") or ASSIGNMENT.match(rest[0])
                             or rest[0].isdigit()):
                 option = rest.pop(0)
@@ -174,18 +185,17 @@ def _option_value(command: list[str], options: tuple[str, ...]) -> str | None:
     return None
 
 
-def _sql_of(client: str, command: list[str]) -> str | None:
+def _sql_of(client: Client, command: list[str]) -> str | None:
     """The SQL a database client is given on its command line, or None."""
-    given = _option_value(command, SQL_OPTIONS.get(client, ()))
-    if given is not None or client not in SQL_ARGUMENTS:
+    given = _option_value(command, client.sql)
+    if given is not None or client.sql_position is None:
         return given
-    subcommand, position = SQL_ARGUMENTS[client]
     arguments = _arguments(command[1:])
-    if subcommand is not None:
-        if subcommand not in arguments:
+    if client.sql_after is not None:
+        if client.sql_after not in arguments:
             return None
-        arguments = arguments[arguments.index(subcommand) + 1:]
-    return arguments[position] if position < len(arguments) else None
+        arguments = arguments[arguments.index(client.sql_after) + 1:]
+    return arguments[client.sql_position] if client.sql_position < len(arguments) else None
 
 
 def _arguments(words: list[str]) -> list[str]:
@@ -198,16 +208,16 @@ def _arguments(words: list[str]) -> list[str]:
         if skip:
             skip = False
         elif word.startswith("-"):
-            skip = word in VALUE_OPTIONS
+            skip = word in known_clients().value_options
         else:
             found.append(word)
     return found
 
 
-def _output_of(client: str, command: list[str]) -> str | None:
+def _output_of(client: Client, command: list[str]) -> str | None:
     """The file a client's output goes to: its output option, else a redirection of its
     standard output (`> f`, not `2> err.log`)."""
-    option = _option_value(command, OUTPUT_OPTIONS.get(client, ()))
+    option = _option_value(command, client.output)
     return option if option is not None else _redirected(command)
 
 
