@@ -34,6 +34,7 @@ from lacuna_cli.extract.schema import forget_headers, header_columns
 from lacuna_cli.extract.source import SourceProblem, read_source
 from lacuna_cli.extract.stamps import Stamps
 from lacuna_cli.models import Extraction
+from lacuna_cli.shipped import shipped_dir
 from lacuna_cli.store.caches import analysis_id
 
 PARALLEL_FROM = 24  # files to analyse before a process pool pays for its start-up
@@ -79,9 +80,11 @@ class Extracted(NamedTuple):
 
 @cache
 def extractor_fingerprint() -> str:
-    """Lacuna's version and the bytes of the extract stage's code."""
+    """Lacuna's version and the bytes of the extract stage's code and of the shipped tables it
+    reads besides the catalog (`rules/shell/`: the database clients a command may run)."""
     digest = hashlib.sha256(__version__.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in [*sorted(Path(__file__).parent.glob("*.py")),
+                   *sorted((shipped_dir("rules") / "shell").glob("*.yaml"))]:
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
