@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from lacuna_cli.extract.project_files import digest_of, relative
-from lacuna_cli.yamlfile import parse_yaml
+from lacuna_cli.errors import ConfigError
+from lacuna_cli.yamlfile import read_yaml
 
 CONF = "conf"
 BASE_ENVIRONMENT = "base"  # under every environment
@@ -143,12 +142,9 @@ def _read(root: Path, folder: Path, files: list[Path]) -> KedroCatalog:
         shown = relative(path, root)
         environment = path.relative_to(folder / CONF).parts[0]
         try:
-            document = parse_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
-            where = getattr(exc, "problem_mark", None)
-            line = f" (line {where.line + 1})" if where is not None else ""
-            reason = str(getattr(exc, "problem", None) or exc).splitlines()[0]
-            catalog.problems.append((shown, f"cannot read the Kedro catalog{line}: {reason}"))
+            document = read_yaml(path, shown)
+        except ConfigError as exc:  # names the file and, when known, the line
+            catalog.problems.append((shown, f"cannot read the Kedro catalog: {exc}"))
             continue
         if document is None:
             continue
@@ -189,11 +185,13 @@ def _lookup(name: str, entries: dict[str, Entry]) -> Dataset | None:
 def _factory(pattern: str) -> re.Pattern[str]:
     """A dataset factory's name as a pattern: `{name}` matches any part of a name."""
     parts: list[str] = []
+    named: set[str] = set()
     end = 0
     for placeholder in PLACEHOLDER.finditer(pattern):
+        name = placeholder[1]  # a name met again must match the same text again
         parts += [re.escape(pattern[end:placeholder.start()]),
-                  f"(?P<{placeholder[1]}>.+?)" if f"(?P<{placeholder[1]}>" not in
-                  "".join(parts) else f"(?P={placeholder[1]})"]
+                  f"(?P={name})" if name in named else f"(?P<{name}>.+?)"]
+        named.add(name)
         end = placeholder.end()
     return re.compile("".join([*parts, re.escape(pattern[end:])]))
 
