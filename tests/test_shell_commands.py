@@ -217,3 +217,40 @@ def test_database_exports_however_the_command_is_spelled(tmp_path: Path, lacuna)
         (20, "/tmp/x5.csv", "PROPRIETARY", False),
         (20, "s3://partner/x5.csv", "PROPRIETARY", False),
     ]
+
+
+OPTIONED_UPLOADS = '''\
+import os
+import subprocess
+
+import pandas as pd
+
+pd.read_csv("data/customers.csv").to_csv("out/c.csv")
+subprocess.run(["aws", "s3", "cp", "--profile", "prod", "out/c.csv", "s3://partner-drop/c.csv"])
+os.system("scp -i ~/.ssh/partner.pem -P 2222 out/c.csv acme@files.partner.example:/in/")
+os.system("rsync -avz -e 'ssh -p 2222' out/c.csv acme@sftp.agency.example:/drop/")
+os.system("sudo -u etl /usr/local/bin/aws s3 cp out/c.csv s3://vendor-share/c.csv")
+subprocess.run("hdfs dfs -put -f out/c.csv /landing/crm/", shell=True)
+os.system("s3cmd put out/c.csv s3://analytics-sandbox/c.csv")
+'''
+
+
+def test_upload_options_that_take_a_value_are_not_the_file_sent(tmp_path: Path, lacuna) -> None:
+    """`--profile prod`, `-i key.pem`, `-e "ssh -p 2222"` are option values, not the file;
+    a wrapper (`sudo -u etl`) and a full path still run the command; `hdfs dfs -put` sends
+    to a path of HDFS. Each upload carries the customers written to the file it sends (the
+    commands and their options are rows of `rules/shell/uploads.yaml`)."""
+    run = _checked(tmp_path, lacuna, OPTIONED_UPLOADS)
+    exports = sorted((f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+                      [s["name"] for s in f["operation"]["sources"]],
+                      f["classification"]["tier"])
+                     for f in json.loads(run.stdout)["findings"]
+                     if f["operation"]["action"] == "export")
+    assert exports == [
+        (7, "s3://partner-drop/c.csv", ["out/c.csv"], "PROPRIETARY"),
+        (8, "sftp://files.partner.example/in/", ["out/c.csv"], "PROPRIETARY"),
+        (9, "sftp://sftp.agency.example/drop/", ["out/c.csv"], "PROPRIETARY"),
+        (10, "s3://vendor-share/c.csv", ["out/c.csv"], "PROPRIETARY"),
+        (11, "hdfs:///landing/crm/", ["out/c.csv"], "PROPRIETARY"),
+        (12, "s3://analytics-sandbox/c.csv", ["out/c.csv"], "PROPRIETARY"),
+    ]

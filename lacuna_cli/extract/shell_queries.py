@@ -88,7 +88,7 @@ def database_export_of(words: list[str]) -> DatabaseExport | None:
     """The first command of a line that runs SQL with a database client and writes what it
     returns to a file (see the module); None when none does."""
     for command, after in _commands(words):
-        command = _unwrapped(command)
+        command = unwrapped(command)
         if not command:
             continue
         if command[0] in known_clients().shells and "-c" in command[:-1]:
@@ -153,7 +153,7 @@ def _commands(words: list[str]) -> list[tuple[list[str], list[list[str]]]]:
     return commands
 
 
-def _unwrapped(command: list[str]) -> list[str]:
+def unwrapped(command: list[str]) -> list[str]:
     """The command a line runs past variable assignments and wrappers (`sudo -u postgres`)."""
     rest = list(command)
     while rest:

@@ -6,8 +6,9 @@ the shell line so the operation lands at its cell and line); a script's `subproc
 or `os.system("...")` (the catalog's `shell` rows) is the same upload. A command that sends
 nothing Lacuna can name means nothing.
 
-The tables are the knowledge: which commands copy their first local argument to a remote one,
-and which curl options name a file whose content is sent.
+Which commands copy their first local argument to a remote one, which of their options take
+a value, and which curl options name a file whose content is sent, is knowledge kept in
+`rules/shell/uploads.yaml`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,40 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+from dataclasses import dataclass
+from functools import cache
 
-from lacuna_cli.extract.shell_queries import database_export_of
+from lacuna_cli.extract.shell_queries import database_export_of, unwrapped
 from lacuna_cli.extract.shell_words import command_words, commands, is_literal
+from lacuna_cli.shipped import shipped_dir
+from lacuna_cli.yamlfile import read_yaml
 
 SHELL_MODULE = "_lacuna_shell"
-# Commands (their leading words) that copy a local path to the remote place named after it.
-COPY_COMMANDS = (("aws", "s3", "cp"), ("aws", "s3", "mv"), ("aws", "s3", "sync"),
-                 ("gsutil", "cp"), ("gsutil", "mv"), ("gsutil", "-m", "cp"),
-                 ("gcloud", "storage", "cp"), ("azcopy", "copy"), ("rclone", "copy"),
-                 ("rclone", "copyto"), ("scp",), ("rsync",), ("sftp",))
-# curl options whose value is a file sent as the body or a form part (`@path`, `name=@path`).
-CURL_FILE_OPTIONS = {"-F", "--form", "-T", "--upload-file", "-d", "--data", "--data-binary",
-                     "--data-urlencode", "--json"}
-CURL_UPLOAD_OPTIONS = {"-T", "--upload-file"}  # the value is the path itself, without `@`
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """The knowledge in `rules/shell/uploads.yaml`."""
+
+    # leading words of a copy command -> the scheme of its destination path ("": remote)
+    copy_commands: dict[tuple[str, ...], str]
+    value_options: dict[str, frozenset[str]]  # program -> its options that take a value
+    curl_file_options: frozenset[str]
+    curl_upload_options: frozenset[str]  # their value is the path itself, without `@`
+
+
+@cache
+def known_uploads() -> Uploads:
+    """The shipped table of upload commands (read once per process)."""
+    data = read_yaml(shipped_dir("rules") / "shell" / "uploads.yaml")
+    return Uploads({tuple(words.split()): (entry or {}).get("destination_scheme", "")
+                    for words, entry in data["copy_commands"].items()},
+                   {program: frozenset(options)
+                    for program, options in data["value_options"].items()},
+                   frozenset(data["curl"]["file_options"]),
+                   frozenset(data["curl"]["upload_options"]))
+
+
 # A word that is an e-mail address (`mail -s report ops@partner.example`).
 EMAIL_WORD = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # What IPython fills in on a `!` line: `{expression}` or `$name` (the group is the Python).
@@ -85,28 +106,56 @@ def _braces(text: str) -> str:
 def upload_of(words: list[str]) -> tuple[str, str] | None:
     """(local file, destination) of the first command of a line that uploads one, as written
     (a word filled in at run time, `{path}` or `$DEST`, included): `gzip -k c.csv && curl -T
-    c.csv URL` uploads in its second command. None when none does."""
+    c.csv URL` uploads in its second command; `sudo -u etl /usr/local/bin/aws s3 cp ...` is
+    `aws s3 cp ...`. None when none does."""
     for command in commands(words):
-        sent = _curl(command) if command[:1] == ["curl"] else _copy(command)
+        command = unwrapped(command)
+        if not command:
+            continue
+        command = [command[0].rsplit("/", 1)[-1], *command[1:]]
+        sent = _curl(command) if command[0] == "curl" else _copy(command)
         if sent is not None:
             return sent
     return None
 
 
 def _copy(words: list[str]) -> tuple[str, str] | None:
-    """(local path, remote place) of a copy command: the first argument that is not remote,
-    then the first remote one after it (`s3://b/k`, `host:/path` as `sftp://host/path`)."""
-    command = next((c for c in COPY_COMMANDS if tuple(words[:len(c)]) == c), None)
-    if command is None:
+    """(local path, destination) of a copy command: the first argument that is not remote,
+    then the first remote one after it (`s3://b/k`, `host:/path` as `sftp://host/path`), or
+    for a store of its own (`hdfs dfs -put`) the path after it in that store."""
+    uploads = known_uploads()
+    leading = next((c for c in uploads.copy_commands if tuple(words[:len(c)]) == c), None)
+    if leading is None:
         return None
-    arguments = [w for w in words[len(command):] if not w.startswith("-")]
+    arguments = _arguments(words[len(leading):], uploads.value_options.get(leading[0],
+                                                                           frozenset()))
     local = next((i for i, w in enumerate(arguments) if remote_place(w) is None), None)
     if local is None:
         return None
-    remote = next((place for w in arguments[local + 1:] if (place := remote_place(w))), None)
+    later = arguments[local + 1:]
+    scheme = uploads.copy_commands[leading]
+    if scheme:
+        remote = next((w if "://" in w or not is_literal(w) else f"{scheme}://{w}"
+                       for w in later), None)
+    else:
+        remote = next((place for w in later if (place := remote_place(w))), None)
     if remote is None:  # `aws s3 cp x.csv $DEST/x.csv`: the place filled in at run time
-        remote = next((w for w in arguments[local + 1:] if not is_literal(w)), None)
+        remote = next((w for w in later if not is_literal(w)), None)
     return (arguments[local], remote) if remote is not None else None
+
+
+def _arguments(words: list[str], takes_value: frozenset[str]) -> list[str]:
+    """A command's words that are neither options nor the values of options that take one."""
+    arguments: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in takes_value
+        else:
+            arguments.append(word)
+    return arguments
 
 
 def remote_place(word: str) -> str | None:
@@ -121,15 +170,16 @@ def remote_place(word: str) -> str | None:
 
 def _curl(words: list[str]) -> tuple[str, str] | None:
     """(file sent, URL) of a curl command that sends a file's content."""
+    uploads = known_uploads()
     url = next((w for w in words if w.startswith(("http://", "https://", "ftp://", "sftp://"))),
                None)
     if url is None and len(words) > 2 and not is_literal(words[-1]) \
-            and words[-2] not in CURL_FILE_OPTIONS:
+            and words[-2] not in uploads.curl_file_options:
         url = words[-1]  # `curl -F f=@x.csv $ENDPOINT`: the URL filled in at run time
     for option, value in itertools.pairwise(words):
-        if option not in CURL_FILE_OPTIONS:
+        if option not in uploads.curl_file_options:
             continue
-        if option in CURL_UPLOAD_OPTIONS:
+        if option in uploads.curl_upload_options:
             path = value
         elif value.startswith("@"):
             path = value[1:]
