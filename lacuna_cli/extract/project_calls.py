@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacuna_cli.extract.catalog import Catalog
+from lacuna_cli.extract.pyapi import COLLECT_METHODS
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
 from lacuna_cli.extract.pybinds import module_binds
 from lacuna_cli.extract.project_files import digest_of, parsed, relative, resolved
@@ -66,7 +67,8 @@ class _Exports:
     modules: frozenset[str]
     classes: frozenset[str] = frozenset()  # its top-level classes
     # Names that may hand back data they are given: functions returning or yielding something
-    # that spells a parameter, names imported from elsewhere; any name when it imports `*`.
+    # that spells a parameter or changing one in place (`frame["email"] = ...`, `inplace=True`,
+    # `out.append(...)`), names imported from elsewhere; any name when it imports `*`.
     # A class counts only if it touches data (an exception or a parser handed text does not).
     passing: frozenset[str] = frozenset()
     star: bool = False
@@ -277,9 +279,23 @@ def _passing(tree: ast.Module, log_calls: frozenset[str]
         elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) and \
                 parameter_reaches(statement, lambda node: _logs(node, log_calls) or (
                     isinstance(node, ast.Return | ast.Yield | ast.YieldFrom)
-                    and node.value is not None)):
+                    and node.value is not None) or _changes_in_place(node)):
             passing.add(statement.name)
     return frozenset(classes), frozenset(passing), star
+
+
+def _changes_in_place(node: ast.AST) -> bool:
+    """Whether `node` may change an object in place: an item or attribute assigned, a method
+    called with `inplace=`, an item put into a collection, a call whose result is dropped
+    (`add_contacts(frame, people)`: another helper may change what it is given)."""
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Call)
+    if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(target, ast.Subscript | ast.Attribute) for target in targets)
+    return isinstance(node, ast.Call) and (
+        any(keyword.arg == "inplace" for keyword in node.keywords)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr in COLLECT_METHODS))
 
 
 def logs_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef,

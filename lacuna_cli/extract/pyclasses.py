@@ -192,21 +192,34 @@ class Classes(InterpreterState):
         for param, value in zip(params, leading, strict=False):
             env[param.name.value] = value
         self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, given)
-        found = self._run_body(definition, env)
+        passed = _passed_expressions(params[len(leading):], definition.params.kwonly_params,
+                                     [arg for arg, _ in given])
+        changed: dict[str, Value | None] = {}
+        found = self._run_body(definition, env, set(passed), changed)
+        for name, value in changed.items():  # `enrich(orders)` changing `orders` in place
+            self.mutate(passed[name], value)
         result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
             else None
         if key is not None:
             self.inline_results[key] = result
         return result
 
-    def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value]) -> list[Value]:
-        """Interpret a function's body in `env`; what it returns."""
+    def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value],
+                  passed: set[str] | None = None,
+                  changed: dict[str, Value | None] | None = None) -> list[Value]:
+        """Interpret a function's body in `env`; what it returns. `passed`: its parameters
+        that name a caller's object; what the body makes of those it changes in place goes
+        into `changed` (see `mutate`)."""
         saved = (self.env, self.statement, self.fresh, self.global_names)
         self.env, self.method_depth, self.global_names = env, self.method_depth + 1, set()
         self.returns.append([])
+        self.callers_objects.append(set(passed or ()))
+        self.mutations.append(changed if changed is not None else {})
         try:
             self.suite(definition.body)
         finally:
+            self.callers_objects.pop()
+            self.mutations.pop()
             returned = self.returns.pop()
             self.env, self.statement, self.fresh, self.global_names = saved
             self.method_depth -= 1
@@ -326,3 +339,17 @@ def _call_key(method: Function, leading: Sequence[Value],
     except TypeError:
         return None
     return key
+
+
+def _passed_expressions(positional: Sequence[cst.Param], keyword_only: Sequence[cst.Param],
+                        args: Sequence[cst.Arg]) -> dict[str, cst.Name | cst.Attribute]:
+    """The parameters a call passes a name or attribute of its own for (`enrich(orders)`,
+    `clean(self.df)`), by parameter name: what the body changes in them, it changes there."""
+    ordered = [arg.value for arg in args if arg.keyword is None and not arg.star]
+    passed: dict[str, cst.BaseExpression] = {
+        param.name.value: value for param, value in zip(positional, ordered, strict=False)}
+    names = {param.name.value for param in (*positional, *keyword_only)}
+    passed.update((arg.keyword.value, arg.value) for arg in args
+                  if arg.keyword is not None and arg.keyword.value in names)
+    return {name: value for name, value in passed.items()
+            if isinstance(value, cst.Name | cst.Attribute)}

@@ -54,6 +54,17 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Mutation:
+    """A parameter whose object the body changes in place (`frame["email"] = people.email`,
+    `frame.drop(columns=PII, inplace=True)`, `out.append(rows)`): what reaches the changed
+    object, so the caller's object changes the same way at a call."""
+
+    param: Param
+    flows: tuple[Flow, ...]
+    columns: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class Summary:
     name: str
     params: tuple[Param, ...]
@@ -64,6 +75,7 @@ class Summary:
     # Parameters a path is built from with other text (`f"data/{name}.csv"`, `os.path.join(
     # BASE, name)`): a caller's constant for one names a place only the body can tell.
     templated: frozenset[str] = frozenset()
+    mutated: tuple[Mutation, ...] = ()
 
 
 class Host(Protocol):
@@ -80,17 +92,36 @@ class Host(Protocol):
 
 
 def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None],
-              capture: Capture, graph: FlowGraph) -> Summary:
+              capture: Capture, graph: FlowGraph,
+              mutations: Mapping[str, Value | None] | None = None) -> Summary:
     """The summary of a body interpreted with placeholders; `returns` are its returned values
-    (a list of frames or documents it collected is the data collected in it)."""
+    (a list of frames or documents it collected is the data collected in it); `mutations`
+    what the body last made of each parameter it changed in place, by name."""
     returns = [collected(v) for v in returns]
     data = [v for v in returns if isinstance(v, Data)]
     by_node = {p.node: p for p in params}
     incoming: dict[str, list[LineageEdge]] = {}
     for edge in capture.edges:
         incoming.setdefault(edge.target, []).append(edge)
+    columns = data[0].columns if len(data) == 1 else None
+    others = [v for v in returns if v is not None and not isinstance(v, Data)]
+    returned = others[0] if others and all(v == others[0] for v in others) else (
+        Dynamic(f"return value of `{name}()`") if others else None)
+    by_name = {p.name: p for p in params}
+    mutated = tuple(
+        Mutation(by_name[param], _flows([changed], by_node, incoming, graph), changed.columns)
+        for param, value in (mutations or {}).items()
+        if isinstance(changed := collected(value), Data) and changed.node != by_name[param].node)
+    return Summary(name, tuple(params), _flows(data, by_node, incoming, graph), returned,
+                   columns, tuple(capture.templates.values()), mutated=mutated)
+
+
+def _flows(results: Sequence[Data], by_node: Mapping[str, Param],
+           incoming: Mapping[str, list[LineageEdge]], graph: FlowGraph) -> tuple[Flow, ...]:
+    """What reaches `results` inside a body: from each parameter, or from data the body read
+    itself, along the steps it takes there."""
     flows: dict[str, Flow] = {}
-    for result in data:
+    for result in results:
         for origin, steps in _paths_to(result.node, incoming, set(by_node)).items():
             if origin in flows:
                 continue
@@ -99,12 +130,7 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
             node = graph.node(origin)
             roots = (node.resource,) if node is not None and node.resource else own
             flows[origin] = Flow(param, Data(origin, roots), steps)
-    columns = data[0].columns if len(data) == 1 else None
-    others = [v for v in returns if v is not None and not isinstance(v, Data)]
-    returned = others[0] if others and all(v == others[0] for v in others) else (
-        Dynamic(f"return value of `{name}()`") if others else None)
-    return Summary(name, tuple(params), tuple(flows.values()), returned, columns,
-                   tuple(capture.templates.values()))
+    return tuple(flows.values())
 
 
 def _paths_to(target: str, incoming: Mapping[str, list[LineageEdge]], stops: set[str]
@@ -235,9 +261,26 @@ class CallSite:
             called_from=template.called_from)
 
     def _result(self) -> Value | None:
-        flows = self.summary.flows
-        if not flows:
+        if not self.summary.flows:
             return self.summary.returned
+        return self._derived(self.summary.flows, self.summary.columns, self.summary.returned)
+
+    def mutations(self) -> list[tuple[Param, Value]]:
+        """What the call made of each argument whose object the body changes in place (a
+        list the body appends data to is still a list, now holding it)."""
+        changed: list[tuple[Param, Value]] = []
+        for mutation in self.summary.mutated:
+            made = self._derived(mutation.flows, mutation.columns, None)
+            if made is None:
+                continue
+            _, given, _ = self.arguments[mutation.param.placeholder.name]
+            changed.append((mutation.param, Frames(made) if isinstance(given, Frames)
+                            and isinstance(made, Data) else made))
+        return changed
+
+    def _derived(self, flows: Sequence[Flow], columns: tuple[str, ...] | None,
+                 otherwise: Value | None) -> Value | None:
+        """The caller's data taken along `flows`; `otherwise` when none of them is data."""
         given = [(flow, self._start(flow)) for flow in flows]
         given = [(flow, start) for flow, start in given if start is not None]
         if len(given) == 1 and not given[0][0].steps:
@@ -246,9 +289,9 @@ class CallSite:
                      for flow, start in given]
         starts = [(start, flow.steps) for flow, start in unwrapped if isinstance(start, Data)]
         if not starts:
-            return self.summary.returned
+            return otherwise
         return derived_result(self.host.graph, f"{self.summary.name}()", self.location, starts,
-                              self.summary.columns)
+                              columns)
 
     def _start(self, flow: Flow) -> Value | None:
         """Where a flow starts at this call: the caller's data, or the place it names."""

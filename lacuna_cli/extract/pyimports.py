@@ -113,6 +113,16 @@ class ReturnedFlow:
 
 
 @dataclass(frozen=True)
+class ReturnedMutation:
+    """A parameter (index, name) whose object a function of another project file changes in
+    place (`add_contacts(orders, people)` setting `orders["email"]`): what reaches it."""
+
+    param: tuple[int | None, str]
+    flows: tuple[ReturnedFlow, ...]
+    columns: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class Returned:
     """Where the data a function of another project file returns comes from (`flows`), and
     its columns where the body says (`columns`)."""
@@ -129,6 +139,7 @@ class Returned:
     # what reaches its sinks from one of them is the data at the place the caller names.
     read: frozenset[str] = frozenset()
     templated: frozenset[str] = frozenset()  # see `Summary.templated`: asked with constants
+    mutated: tuple[ReturnedMutation, ...] = ()  # see `Summary.mutated`
 
     @property
     def own(self) -> tuple[Resource, ...]:
@@ -158,17 +169,19 @@ class Constants:
 Returns = Callable[[str, str, str, Constants | None], Returned | None]
 # Functions of other modules already resolved in this process, by path, digest, name, what the
 # caller gives and the depth asked at (see `_READ`).
-_RETURNED: dict[tuple[str, str, str, Constants | None, int], Returned | None] = {}
+_RETURNED: dict[tuple[str, str, str, Constants | None, int, str], Returned | None] = {}
 
 
 class ProjectImports:
     """Constants of the project modules one file imports, each module read once."""
 
-    def __init__(self, root: Path, read: Reader, returns: Returns, depth: int = 0) -> None:
+    def __init__(self, root: Path, read: Reader, returns: Returns, depth: int = 0,
+                 catalog: str = "") -> None:
         self.root = root
         self.read = read
         self.returns = returns
         self.depth = depth
+        self.catalog = catalog  # the digest of the catalog summaries are made with
         self.used: dict[str, ProjectModule] = {}
         self._constants: dict[str, dict[str, Value]] = {}
 
@@ -225,7 +238,7 @@ class ProjectImports:
         if path is None or digest is None:
             return None
         relpath = relative(path, self.root)
-        key = (str(resolved(path)), digest, name, constants, self.depth)
+        key = (str(resolved(path)), digest, name, constants, self.depth, self.catalog)
         if key not in _RETURNED:
             try:
                 source = path.read_text(encoding="utf-8")

@@ -28,7 +28,8 @@ from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pygroups import agg_functions
 from lacuna_cli.extract.pyfunctions import (
-    CallSite, Param, Summary, collected, derived_result, finalise, raw_placeholder, summarise,
+    CallSite, Flow, Param, Summary, collected, derived_result, finalise, raw_placeholder,
+    summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
@@ -36,7 +37,9 @@ from lacuna_cli.extract.pycallforms import (
     as_method, getattr_form, getattr_parts, setattr_form, spelled_methods)
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
-from lacuna_cli.extract.pyimports import Constants, ProjectImports, Returned, ReturnedFlow
+from lacuna_cli.extract.pyimports import (
+    Constants, ProjectImports, Returned, ReturnedFlow, ReturnedMutation,
+)
 from lacuna_cli.extract.pyannotated import AnnotatedObjects
 from lacuna_cli.extract.pypipelines import PipelineNodes
 from lacuna_cli.extract.pymodels import DeclaredModels
@@ -169,14 +172,14 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.module = module
         self.shared = shared
         self.context = context
+        self.catalog = load_catalog(context.apis)
         self.imports = ProjectImports(context.root, _weakly(self.module_values),
-                                      _weakly(self.function_returns), depth)
+                                      _weakly(self.function_returns), depth, self.catalog.digest)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
         self.inline_results: dict[tuple[object, ...], Value | None] = {}
         self.method_depth = 0
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
-        self.catalog = load_catalog(context.apis)
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.locate = locate
         self.graph = FlowGraph(relpath)
@@ -190,6 +193,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.defined: list[Function] = []
         self.lambdas: dict[cst.Lambda, Function] = {}  # see `lambda_function`
         self.returns: list[list[Value | None]] = []  # one list per function being summarised
+        # ... and per such function, the parameters still naming the caller's objects, and
+        # what the body last made of those it changed in place (see `mutate`)
+        self.callers_objects: list[set[str]] = []
+        self.mutations: list[dict[str, Value | None]] = []
         self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
         self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
         self.read_paths: set[str] = set()  # placeholder names of parameters read from
@@ -376,15 +383,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.type_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
+        self.callers_objects.append({p.name for p in params} - set(bound or ()))
+        self.mutations.append({})
         self.method_classes.append(self.owner_class(function))
         try:
             self.suite(node.body)
         finally:
             self.method_classes.pop()
             returns = self.returns.pop()
+            self.callers_objects.pop()
+            mutations = self.mutations.pop()
             capture = self.graph.captures.pop()
             self.env, self.statement, self.fresh, self.global_names = saved
-        summary = replace(summarise(function.name, params, returns, capture, self.graph),
+        summary = replace(summarise(function.name, params, returns, capture, self.graph,
+                                    mutations),
                           templated=frozenset(p.name for p in params
                                               if p.placeholder.name in self.templated_paths))
         if bound is None:
@@ -428,7 +440,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         keywords = {a.keyword.value: (self.resolved(self.value(a.value), node),
                                       self.code(a.value))
                     for a in node.args if a.keyword is not None}
-        return self.apply_summary(summary, positional, shown, keywords, node)
+        return self.apply_summary(summary, positional, shown, keywords, node, len(leading))
 
     def names_its_place(self, summary: Summary, node: cst.Call) -> bool:
         """Whether this call may name a place its function writes or sends to that the
@@ -456,8 +468,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
                       shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
-                      node: cst.Call) -> Value | None:
-        """A function's summary applied to argument values, at the call `node`."""
+                      node: cst.Call, leading: int | None = None) -> Value | None:
+        """A function's summary applied to argument values, at the call `node`. `leading`:
+        how many of `positional` come before the arguments `node` spells (None: its
+        arguments do not spell them, so no expression of it names what the body changes)."""
         arguments: dict[str, Value | None] = {}
         names: dict[str, str] = {}
         for param in summary.params:
@@ -477,7 +491,47 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if rest is not None and spread:
             arguments[rest.name] = self.combine(spread, "derive", node)
         site = CallSite(self, summary, arguments, names, self.loc(node))
-        return site.apply(self.emitted)
+        result = site.apply(self.emitted)
+        for param, changed in site.mutations() if leading is not None else ():
+            expression = self.argument_expression(node, param, leading)
+            if isinstance(expression, cst.Name | cst.Attribute):
+                self.mutate(expression, changed)
+        return result
+
+    def argument_expression(self, node: cst.Call, param: Param, leading: int
+                            ) -> cst.BaseExpression | None:
+        """The expression a call passes for `param` (`leading`: arguments passed before the
+        call's own, which no expression of it spells)."""
+        if param.keywords:
+            return None
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == param.name:
+                return arg.value
+        given = [a.value for a in node.args if a.keyword is None and not a.star]
+        index = None if param.index is None else param.index - leading
+        return given[index] if index is not None and 0 <= index < len(given) else None
+
+    def put_into_parameter(self, expression: cst.BaseExpression, made: Value | None) -> None:
+        """`out.append(frame)` as a statement, in a function given `out`: a list (or frame) of
+        the caller now holds what was put into it, whatever the discarded result is."""
+        if isinstance(made, Data) and isinstance(expression, cst.Call) and isinstance(
+                expression.func, cst.Attribute) and isinstance(expression.func.value, cst.Name) \
+                and expression.func.attr.value in pyapi.COLLECT_METHODS and \
+                self.callers_objects and expression.func.value.value in self.callers_objects[-1]:
+            self.mutate(expression.func.value, made)
+
+    def mutate(self, target: cst.BaseExpression, value: Value | None) -> None:
+        """Bind `target` to what an in-place change made of its object (`df[c] = ...`,
+        `df.drop(..., inplace=True)`, `rows.append(...)`, a helper changing what it is
+        given). A parameter of a function being summarised that still names the caller's
+        object is recorded: a call then changes the caller's object the same way."""
+        name = target.value if isinstance(target, cst.Name) else None
+        callers = self.callers_objects[-1] if self.callers_objects else set()
+        still = name is not None and name in callers
+        self.bind(target, value)
+        if still and name is not None:
+            callers.add(name)
+            self.mutations[-1][name] = value
 
     def expression_statement(self, expression: cst.BaseExpression) -> Value | None:
         """Evaluate an expression that heads a compound statement (`with`, `for`, `if`)."""
@@ -499,7 +553,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(node.target, self.combine(
                 [self.value(node.target), self.value(node.value)], "derive", node))
         elif isinstance(node, cst.Expr):
-            self.value(node.value)
+            self.put_into_parameter(node.value, self.value(node.value))
         elif isinstance(node, cst.Raise) and node.exc is not None:
             raised = self.value(node.exc)
             if isinstance(raised, Instance) and raised.made_with is not None:
@@ -638,20 +692,28 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         summary = other.summarise(function, bound)
         if summary is None:
             return None
-        flows = tuple(ReturnedFlow(
-            None if f.param is None else (f.param.index, f.param.name,
-                                          f.param.placeholder.name in other.read_paths),
-            () if f.param is not None else tuple(r for r in f.origin.roots
-                                                 if not is_placeholder(r)), f.steps)
-            for f in summary.flows)
-        return Returned(flows, summary.columns, *outward_templates(summary, other.path_kinds),
+        def told(flows: Sequence[Flow]) -> tuple[ReturnedFlow, ...]:
+            return tuple(ReturnedFlow(
+                None if f.param is None else (f.param.index, f.param.name,
+                                              f.param.placeholder.name in other.read_paths),
+                () if f.param is not None else tuple(r for r in f.origin.roots
+                                                     if not is_placeholder(r)), f.steps)
+                for f in flows)
+
+        return Returned(told(summary.flows), summary.columns,
+                        *outward_templates(summary, other.path_kinds),
                         static=method_binding(function.node) == "staticmethod",
                         templated=summary.templated,
+                        mutated=tuple(ReturnedMutation((m.param.index, m.param.name),
+                                                       told(m.flows), m.columns)
+                                      for m in summary.mutated),
                         read=frozenset(p.placeholder.name for p in summary.params
                                        if p.placeholder.name in other.read_paths))
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
+            if self.callers_objects:  # rebound: no longer the object a caller passed
+                self.callers_objects[-1].discard(target.value)
             if value is None:
                 self.env.pop(target.value, None)
                 return
@@ -750,7 +812,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                 else [])
             result = self.derive(inputs, "derive", target, self.code(target.value),
                                  column_made(name, value, frame), columns=columns)
-        self.bind(target.value, result)
+        self.mutate(target.value, result)
 
     # ---- expressions ------------------------------------------------------------------------
 
@@ -1310,6 +1372,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # frame passed in): what its summary tells it returns, when it can tell
             made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
             result = self.project_data(made, node) or result
+        if callee.project:
+            self.project_mutations(callee.qualname, node)
         return result
 
     def object_called(self, callee: Symbol, node: cst.Call) -> Api | None:
@@ -1339,6 +1403,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         a write or send of it is a write or send of data of unknown origin."""
         qualname = f"{base.qualname}.{method}"
         self.project_sinks(qualname, node, made=base.arguments)  # pyproject
+        self.project_mutations(qualname, node, instance=base.arguments)
         known = self.project_data(base, node)
         if known is not None:  # `load(path).to_dict()`, `extract(spark, p).join(orders, "id")`
             return self.data_method(known, method, node)
@@ -1387,6 +1452,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         what it reads itself (`load_customers()`: `data/customers.csv`), the path it is given
         and reads (`load(DATA / "customers.csv")`), the data it is given and returns
         (`add_ratios(df)`), each through the arguments the call kept; None otherwise."""
+        found = self.project_returned(made)
+        if found is None or depth > MAX_PROJECT_NESTING:
+            return None
+        returned, shift = found
+        return self.taken_along(returned.flows, returned.columns, made, shift, node, depth)
+
+    def project_returned(self, made: Symbol) -> tuple[Returned, int] | None:
+        """What a function or method of another project file tells for this call, and how
+        many of its parameters come before the call's arguments (a method's `self`)."""
         if not self.may_tell_data(made.qualname, made.arguments):
             return None
         returned = self.function_returned(made.qualname, made.arguments)
@@ -1394,18 +1468,27 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if returned is None:  # `repo.fetch_active()`: a method of a project class, after self
             returned = self.imports.returned(made.qualname, self.graph.relpath, True)
             shift = 0 if returned is not None and returned.static else 1
-            if returned is not None and not returned.params and all(
+            if returned is not None and not returned.params and not returned.mutated and all(
                     r.kind == "unknown" for r in returned.own):
                 return None  # it reads a place its instance keeps: of unknown origin here
-        if returned is None or depth > MAX_PROJECT_NESTING:
-            return None
+        return None if returned is None else (returned, shift)
+
+    def taken_along(self, flows: Sequence[ReturnedFlow], columns: tuple[str, ...] | None,
+                    made: Symbol, shift: int, node: cst.CSTNode, depth: int = 0,
+                    instance: Sequence[tuple[int | str, Value | None]] = ()) -> Data | None:
+        """The call's data (or what the function reads itself) taken along `flows`. A
+        method's `self` holds what its instance was made with (`instance`)."""
         given = dict(made.arguments)
         starts: list[tuple[Value | None, tuple[LineageEdge, ...]]] = []
-        for flow in returned.flows:
+        for flow in flows:
             if flow.param is None:
                 starts.extend((self.read_silently(r), flow.steps) for r in flow.own)
                 continue
             index, name, reads_path = flow.param
+            if shift and index == 0:  # `self.people["email"]`: what the instance was given
+                starts.append((self.combine([v for _, v in instance], "derive", node),
+                               flow.steps))
+                continue
             value = given.get(name, given.get(index - shift) if index is not None else None)
             if isinstance(value, Text) and reads_path:
                 value = self.read_silently(self.with_header(self.location_resource(value.value)))
@@ -1417,7 +1500,35 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if not any(steps for _, steps in stepped):
             return self.combine([value for value, _ in starts], "derive", node)
         return derived_result(self.graph, f"{made.qualname.rpartition('.')[2]}()",
-                              self.loc(node), stepped, returned.columns)
+                              self.loc(node), stepped, columns)
+
+    def project_mutations(self, qualname: str, node: cst.Call,
+                          instance: Sequence[tuple[int | str, Value | None]] = ()) -> None:
+        """`add_contacts(orders, people)` of another project file, whose body changes the
+        object it is given in place: `orders` now holds what reaches it there (`instance`:
+        what the instance of a method called was made with). Only a call passing a name or
+        attribute holding data can change one, and only such a call asks for the summary."""
+        if not any(isinstance(a.value, cst.Name | cst.Attribute)
+                   and isinstance(self.value(a.value), Data | Frames) for a in node.args):
+            return
+        made = Symbol(qualname, True, arguments=self.kept_arguments(node))
+        found = self.project_returned(made)
+        if found is None or not found[0].mutated:
+            return
+        returned, shift = found
+        given = [a.value for a in node.args if a.keyword is None and not a.star]
+        for mutation in returned.mutated:
+            index, name = mutation.param
+            expression = next((a.value for a in node.args
+                               if a.keyword is not None and a.keyword.value == name), None)
+            if expression is None and index is not None and 0 <= index - shift < len(given):
+                expression = given[index - shift]
+            changed = self.taken_along(mutation.flows, mutation.columns, made, shift, node,
+                                       instance=instance)
+            if isinstance(expression, cst.Name | cst.Attribute) and changed is not None:
+                before = self.value(expression)
+                self.mutate(expression, Frames(changed) if isinstance(before, Frames)
+                            else changed)
 
     def special_member(self, made: Symbol, name: str) -> Symbol:
         """The method `name` of what another project file made, called with no arguments of
@@ -1493,7 +1604,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 a.keyword is not None and a.keyword.value == "inplace"
                 and isinstance(a.value, cst.Name) and a.value.value == "True"
                 for a in node.args):
-            self.bind(node.func.value, result)
+            self.mutate(node.func.value, result)
             return None
         return result
 

@@ -1,0 +1,131 @@
+"""Helpers that change what they are given in place instead of returning it: `add_contacts(
+orders, people)` setting `frame["email"]`, `strip(df)` with `drop(..., inplace=True)`,
+`collect(parts, df)` appending to the caller's list, a method of a class doing the same. The
+caller's object holds the change afterwards: a leak through such a helper is blocked, and
+personal columns it removes no longer count. Rebinding the parameter first (`df = df.copy()`)
+changes nothing of the caller's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import write_files
+
+HELPERS = '''\
+import hashlib
+
+
+def add_contacts(frame, people):
+    frame["email"] = people["email"]
+    frame["phone"] = people["phone"]
+
+
+def strip_contacts(df):
+    df.drop(columns=["email", "phone"], inplace=True)
+
+
+def pseudonymise(df):
+    df["email"] = df["email"].map(lambda v: hashlib.sha256(v.encode()).hexdigest())
+    df.drop(columns=["phone"], inplace=True)
+
+
+def copy_then_strip(df):
+    df = df.copy()
+    df.drop(columns=["email", "phone"], inplace=True)
+    return len(df)
+
+
+def collect(out, frame):
+    out.append(frame[["customer_id", "email"]])
+
+
+def enrich_twice(frame, people):
+    add_contacts(frame, people)
+
+
+class Enricher:
+    def __init__(self, people):
+        self.people = people
+
+    def apply(self, frame):
+        frame["email"] = self.people["email"]
+'''
+
+JOB = '''\
+import pandas as pd
+
+from etl.features import (Enricher, add_contacts, collect, copy_then_strip, enrich_twice,
+                          pseudonymise, strip_contacts)
+
+orders = pd.read_csv("data/orders.csv")
+customers = pd.read_csv("data/customers.csv")
+add_contacts(orders, customers)
+orders.to_csv("~/Downloads/orders_with_contacts.csv")
+clean = pd.read_csv("data/customers.csv")
+strip_contacts(clean)
+clean.to_csv("~/Downloads/customers_without_contacts.csv")
+kept = pd.read_csv("data/customers.csv")
+copy_then_strip(kept)
+kept.to_csv("~/Downloads/customers_still_whole.csv")
+parts = []
+collect(parts, pd.read_csv("data/customers.csv"))
+pd.concat(parts).to_csv("~/Downloads/customer_parts.csv")
+more = pd.read_csv("data/orders.csv")
+enrich_twice(more, customers)
+more.to_csv("~/Downloads/orders_enriched_twice.csv")
+again = pd.read_csv("data/orders.csv")
+Enricher(customers).apply(again)
+again.to_csv("~/Downloads/orders_enriched_by_class.csv")
+hashed = pd.read_csv("data/customers.csv")
+pseudonymise(hashed)
+hashed.to_csv("~/Downloads/customers_pseudonymised.csv")
+'''
+
+EXPECTED = {  # line -> (sources, tier, allowed)
+    9: ({"data/orders.csv", "data/customers.csv"}, "PROPRIETARY", False),
+    12: ({"data/customers.csv"}, "INTERNAL", True),
+    15: ({"data/customers.csv"}, "PROPRIETARY", False),
+    18: ({"data/customers.csv"}, "PROPRIETARY", False),
+    21: ({"data/orders.csv", "data/customers.csv"}, "PROPRIETARY", False),
+}
+# A method of a class of the same file, run where it is called.
+BY_METHOD = {24: ({"data/orders.csv", "data/customers.csv"}, "PROPRIETARY", False)}
+
+
+def _exports(tmp_path: Path, lacuna, files: dict[str, str]) -> dict[int, tuple]:
+    write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/orders.csv": "order_id,customer_id,amount\n",
+        "data/customers.csv": "customer_id,email,phone,country\n",
+        **files})
+    run = lacuna("check", "--format", "json", ".", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    return {f["operation"]["location"]["line"]: (
+        {s["name"] for s in f["operation"]["sources"]}, f["classification"]["tier"],
+        f["decision"]["allowed"], sorted(f["classification"]["sensitive_columns"]))
+        for f in json.loads(run.stdout)["findings"]
+        if f["operation"]["action"] == "export" and f["operation"]["location"]["path"]
+        == "etl/job.py"}
+
+
+def test_a_helper_of_another_file_changes_the_callers_object(tmp_path: Path, lacuna) -> None:
+    found = _exports(tmp_path, lacuna, {"etl/__init__.py": "", "etl/features.py": HELPERS,
+                                        "etl/job.py": JOB})
+    assert {line: found[line][:3] for line in EXPECTED} == EXPECTED
+    assert "email" not in found[12][3] and "phone" not in found[12][3]
+    # the hashed e-mail is no longer an e-mail; the phone is dropped
+    assert found[27][1] != "PROPRIETARY" and found[27][2] is True, found[27]
+
+
+def test_a_helper_of_the_same_file_changes_the_callers_object(tmp_path: Path, lacuna) -> None:
+    """The same helpers defined in the job's own file (summarised there, or run inline for a
+    method of a class)."""
+    body = JOB.replace("from etl.features import (Enricher, add_contacts, collect, "
+                       "copy_then_strip, enrich_twice,\n                          "
+                       "pseudonymise, strip_contacts)\n", HELPERS)
+    offset = body.count("\n") - JOB.count("\n")
+    found = _exports(tmp_path, lacuna, {"etl/job.py": body})
+    expected = {**EXPECTED, **BY_METHOD}
+    assert {line: found[line + offset][:3] for line in expected} == expected
+    assert found[27 + offset][2] is True, found[27 + offset]
