@@ -42,7 +42,7 @@ Effect = Literal[
 Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
                     "collect", "test"]
 Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat", "mail", "log",
-                   "stream", "download"]
+                   "stream", "download", "dashboard"]
 # An argument: its position, its keyword, or a list of both (the first one given is taken).
 ArgRef = int | str | list[int | str]
 # Effects that begin a data operation: a file spelling one of them is worth analysing.

@@ -354,7 +354,8 @@ def raw_placeholder(value: Value | None) -> Resource | None:
 
 
 # Catalog categories whose destinations are outside the project whatever their name.
-LEAVING = {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "download"}
+LEAVING = {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "download",
+           "dashboard"}
 
 
 def write_action(destination: Resource) -> Action:

@@ -23,7 +23,7 @@ external_types := {"http", "cloud", "email", "service"}
 # Catalog categories of places outside the organisation's own storage (a database is its own).
 # A message bus (`stream`: Kafka, RabbitMQ, Spark streams) is the organisation's own, like a
 # database.
-third_party_categories := {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "download"}
+third_party_categories := {"llm", "tracker", "hub", "cloud", "saas", "chat", "mail", "log", "download", "dashboard"}
 
 # The catalog category of a destination ("" for plain files, tables and URLs).
 category(op) := object.get(op.destination, "category", "")

@@ -2,8 +2,8 @@
 # title: Personal data sent to a third-party service that is not approved
 # description: >-
 #   Personal data (PII, PHI, SPECIAL_CATEGORY) may reach an LLM provider, an experiment tracker, a dataset hub,
-#   a bucket, a SaaS API, a chat channel, a mail service, a log pipeline, a message stream or
-#   a browser download only when that service is approved for its category in
+#   a bucket, a SaaS API, a chat channel, a mail service, a log pipeline, a message stream,
+#   a browser download or a web app's page only when that service is approved for its category in
 #   `data.lacuna.config.approved_services` (or the destination is a governed location).
 # custom:
 #   id: LAC-SVC-001

@@ -32,3 +32,10 @@ test_data_without_personal_tags_and_databases_are_left_to_other_rules if {
 		service_op(["PII"], "database", "bigquery"),
 	]}
 }
+
+test_customer_rows_on_a_dashboard_are_denied_until_the_app_is_approved if {
+	some v in third_party_service.violations with input as {"operations": [service_op(["PII"], "dashboard", "streamlit")]}
+	contains(v.alternatives[1], "No dashboard service is approved")
+	count(third_party_service.violations) == 0 with input as {"operations": [service_op(["PII"], "dashboard", "streamlit")]}
+		with data.lacuna.config.approved_services as {"dashboard": ["streamlit"]}
+}
