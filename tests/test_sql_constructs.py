@@ -221,6 +221,28 @@ def test_psql_copy_meta_command_is_an_export_and_other_meta_commands_go() -> Non
         (2, "export", "/tmp/c.csv"), (3, "query", None)]
 
 
+def test_psql_output_redirections_send_query_rows_to_their_file() -> None:
+    """`\\o file` sends every later query's rows there until `\\o` alone; `\\g file` sends
+    the query before it; `\\o | command` pipes them into a program (a place computed at run
+    time). A script run with `psql -f` exports those rows."""
+    sql = ("\\o /tmp/customer_export.csv\n"
+           "SELECT email, phone FROM crm.customers WHERE active;\n"
+           "SELECT id FROM crm.orders;\n"
+           "\\o\n"
+           "SELECT count(*) FROM crm.orders;\n"
+           "SELECT customer_id, email FROM crm.customers\n"
+           "\\g '/tmp/g_export.csv'\n"
+           "SELECT 1;\n"
+           "\\o | gzip > /tmp/x.gz\n"
+           "SELECT phone FROM crm.customers;\n")
+    statements, problems = analyse_sql(sql, "postgres")
+    assert not problems
+    assert [(s.line, s.action, s.target.name if s.target else None) for s in statements] == [
+        (2, "export", "/tmp/customer_export.csv"), (3, "export", "/tmp/customer_export.csv"),
+        (5, "query", None), (6, "export", "/tmp/g_export.csv"), (8, "query", None),
+        (10, "export", "psql output piped to `gzip > /tmp/x.gz`")]
+
+
 def test_statements_another_dialect_reads_are_retried_and_say_so() -> None:
     (statement,), problems = analyse_sql("SELECT [id] FROM [crm].[customers]", "redshift")
     assert not problems and statement.sources[0].name == "crm.customers"

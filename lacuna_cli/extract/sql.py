@@ -35,7 +35,7 @@ from lacuna_cli.extract.sql_jinja import has_jinja, render_jinja
 from lacuna_cli.extract.sql_opaque import (
     command_flows, embedded_sql, is_text_command, looks_opaque, opaque_names_data,
 )
-from lacuna_cli.extract.sql_rewrite import psql_commands, rewrite
+from lacuna_cli.extract.sql_rewrite import PsqlOutput, psql_commands, psql_outputs, rewrite
 from lacuna_cli.extract.sql_shape import shape
 from lacuna_cli.extract.sql_split import (
     StatementText, column_of, line_of, split_until_error,
@@ -124,6 +124,7 @@ class ScriptAnalysis:
     def script(self, sql: str, first_line: int = 1, index: int | None = None) -> None:
         if has_jinja(sql):
             sql = render_jinja(sql, lambda _: None)
+        outputs = psql_outputs(sql)
         sql = self.holes.normalise(psql_commands(sql))
         statements, broken = split_until_error(sql, self.dialect)
         if broken is not None:
@@ -131,7 +132,11 @@ class ScriptAnalysis:
                                   "cannot tokenize SQL: unterminated string, quote or comment"))
         for number, statement in enumerate(statements):
             line = first_line + statement.line - 1
+            before = len(self.found)
             self.statement(statement, line, number if index is None else index)
+            place = _psql_output(outputs, statement, statements[number + 1:])
+            if place is not None:
+                self.redirect(before, place, "export")
 
     def statement(self, statement: StatementText, line: int, index: int) -> None:
         """Analyse one statement; a statement too deeply nested for the parser is an error."""
@@ -315,6 +320,19 @@ class ScriptAnalysis:
             found = self.found[position]
             if found.target is None and found.kind != "drop":
                 self.found[position] = replace(found, target=target, action=action, kind=kind)
+
+
+def _psql_output(outputs: Sequence[PsqlOutput], statement: StatementText,
+                 later: Sequence[StatementText]) -> Resource | None:
+    """Where psql writes the rows of `statement`: the place of a `\\g` between it and the next
+    statement, else of the last `\\o` before it (None: the terminal)."""
+    until = later[0].line if later else None
+    sent = next((o.place for o in outputs if o.after and o.line >= statement.line
+                 and (until is None or o.line < until)), None)
+    if sent is not None:
+        return sent
+    return next((o.place for o in reversed(outputs) if not o.after
+                 and o.line < statement.line), None)
 
 
 def _parse_one(text: str, dialect: str | None) -> exp.Expr:

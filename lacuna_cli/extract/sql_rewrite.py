@@ -1,8 +1,10 @@
 """Statements no dialect parses as written, rewritten so one does — without losing what they do.
 
 - psql meta-commands: `\\copy (SELECT ...) TO 'file'` is a COPY run by the client (an export all
-  the same); other backslash commands (`\\set`, `\\connect`, `\\echo`) are not SQL and go. A
-  meta-command ends at the end of its line, not at a semicolon.
+  the same); `\\g file` ends the query before it, whose rows go to the file, and `\\o file`
+  sends the rows of the queries after it there until the next `\\o` (`psql_outputs`); other
+  backslash commands (`\\set`, `\\connect`, `\\echo`) are not SQL and go. A meta-command
+  ends at the end of its line, not at a semicolon.
 - MySQL's `SELECT ... INTO OUTFILE 'f'` (or `DUMPFILE`): the query is parsed without the clause
   and its result goes to the file.
 - T-SQL's compound assignments in `UPDATE ... SET a += b`: read as `SET a = b` (the column
@@ -50,9 +52,51 @@ def psql_commands(script: str) -> str:
 
 def _meta(match: re.Match[str]) -> str:
     line = match.group(0)
-    if match.group(1).lower() == "copy":
+    command = match.group(1).lower()
+    if command == "copy":
         return line.replace("\\", " ", 1) + ";"
+    if command in SEND_QUERY:  # `\g file` runs the query before it, as `;` would
+        return ";" + " " * (len(line) - 1)
     return " " * len(line)
+
+
+SEND_QUERY = {"g", "gx"}
+OUTPUT = {"o", "out"}
+
+
+@dataclass(frozen=True)
+class PsqlOutput:
+    """Where psql writes query rows from a line of a script on: `\\o file` (`place` None:
+    `\\o` alone, back to the terminal) for every later query, `\\g file` (`after`) for the
+    query before it alone."""
+
+    line: int
+    place: Resource | None
+    after: bool
+
+
+def psql_outputs(script: str) -> list[PsqlOutput]:
+    """The `\\o` and `\\g` lines of a psql script, in order (1-based lines). A place given as
+    `|command` pipes the rows into a program: where they end up is computed at run time."""
+    if "\\" not in script:
+        return []
+    found = []
+    for match in META.finditer(script):
+        command = match.group(1).lower()
+        if command not in OUTPUT | SEND_QUERY:
+            continue
+        argument = match.group(0).split(None, 1)[1].strip() if len(
+            match.group(0).split(None, 1)) > 1 else ""
+        place = None
+        if argument.startswith("|"):
+            place = Resource(kind="unknown", name=f"psql output piped to `{argument[1:].strip()}`")
+        elif argument:
+            place = location_resource(argument.strip("'\""))
+        if command in SEND_QUERY and place is None:
+            continue  # `\\g` alone: the rows go where the output goes already
+        found.append(PsqlOutput(script.count("\n", 0, match.start()) + 1, place,
+                                command in SEND_QUERY))
+    return found
 
 
 def rewrite(statement: str) -> Rewritten:
