@@ -202,3 +202,33 @@ folium.Marker([1, 2], popup="head office").add_to(static)
 static.save("/tmp/static.html")
 ''') == {(8, "/tmp/customers_map.html", False), (11, "/tmp/names.html", False),
          (14, "/tmp/static.html", True)}
+
+
+def test_a_map_keeps_what_its_layers_and_a_lambda_put_on_it(tmp_path: Path) -> None:
+    """A cluster or layer put into a map is part of it (`cluster = MarkerCluster().add_to(m)`:
+    markers added to the cluster are on the map); markers a lambda adds, `df.apply(lambda r:
+    folium.Marker(..., popup=r.email).add_to(m), axis=1)`, are on the module's map."""
+    assert _outputs(tmp_path, '''\
+import folium
+import pandas as pd
+from folium.plugins import MarkerCluster
+
+df = pd.read_csv("data/customers.csv")
+m = folium.Map(location=[52.0, 4.0])
+cluster = MarkerCluster().add_to(m)
+for _, row in df.iterrows():
+    folium.Marker([row["lat"], row["lon"]], popup=row["full_name"]).add_to(cluster)
+m.save("/tmp/clustered.html")
+layered = folium.Map()
+layer = folium.FeatureGroup(name="customers").add_to(layered)
+for row in df.itertuples():
+    folium.CircleMarker([row.lat, row.lon], tooltip=row.email).add_to(layer)
+layered.save("/tmp/layered.html")
+applied = folium.Map()
+df.apply(lambda r: folium.Marker([r.lat, r.lon], popup=r.email).add_to(applied), axis=1)
+applied.save("/tmp/applied.html")
+empty = folium.Map()
+folium.FeatureGroup(name="offices").add_to(empty)
+empty.save("/tmp/empty.html")
+''') == {(10, "/tmp/clustered.html", False), (15, "/tmp/layered.html", False),
+         (18, "/tmp/applied.html", False), (21, "/tmp/empty.html", True)}

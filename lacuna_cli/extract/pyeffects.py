@@ -104,6 +104,8 @@ class Effects(InterpreterState):
                 return Symbol(qualname, held=self.combine(payload, "derive", node),
                               place=resource.name if addressed else None)
             return None
+        if effect == "hold" and row.into is not None:
+            return self.put_into(api, node)
         if effect == "hold":
             return self.hold(self.payload(api, node), node)
         if effect == "part":  # `wb.active`, `wb.create_sheet()`: written into, the whole holds
@@ -345,7 +347,9 @@ class Effects(InterpreterState):
              receiver: cst.BaseExpression | None = None) -> Value | None:
         """Data put into the library object a method is called on (`ws.append(row)`,
         `msg.attach(part)`, `ws["A1"] = x`): the object, and every name bound to it (a sheet
-        and its workbook), keeps it until it is saved or sent. Returns the object."""
+        and its workbook; the module's own name for it when a function or a lambda fills it,
+        `df.apply(lambda r: folium.Marker(..., popup=r.email).add_to(m), axis=1)`), keeps it
+        until it is saved or sent. Returns the object."""
         if receiver is None:
             receiver = node.func.value if isinstance(node, cst.Call) and isinstance(
                 node.func, cst.Attribute) else None
@@ -356,10 +360,23 @@ class Effects(InterpreterState):
         if not _any_data(given):
             return holder
         kept = replace(holder, held=self.combine(given, "derive", node))
-        for name, value in list(self.env.items()):
-            if value is holder:
-                self.env[name] = kept
+        for scope in (self.env, self.globals):  # a module's map filled in a function or lambda
+            for name, value in list(scope.items()):
+                if value is holder:
+                    scope[name] = kept
         return kept
+
+    def put_into(self, api: Api, node: cst.Call) -> Value | None:
+        """`cluster = MarkerCluster().add_to(m)`: a library object put into another (the
+        row's `into`) is part of it from then on, so what is later put into `cluster` is in
+        `m` too: the call gives the object it was put into, with what the part held."""
+        receiver = self.value(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        target = self.argument(node, api.row.into) if api.row.into is not None else None
+        if target is None:
+            return receiver
+        held = receiver.held if isinstance(receiver, Symbol) else None
+        parent = self.hold([held], node, target) if held is not None else self.value(target)
+        return parent if isinstance(parent, Symbol) else receiver
 
     def assign_into(self, holder: Value | None, receiver: cst.BaseExpression,
                     value: Value | None, node: cst.CSTNode) -> bool:

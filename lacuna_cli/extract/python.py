@@ -1647,9 +1647,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.apply_method(api, data, node)
         if api is not None and api.row.does == "hold" and api.row.into is not None:
             holder = self.argument(node, api.row.into)  # `folium.Marker(...).add_to(m)`
-            if holder is not None:
-                self.hold([data], node, holder)
-            return data
+            parent = self.hold([data], node, holder) if holder is not None else None
+            # `cluster = MarkerCluster().add_to(m)`: what is put into the part is in `m` too
+            return parent if isinstance(parent, Symbol) else data
         if api is not None and api.row.transform is not None:
             result = self.transform(api.row, data, node)
             return self.in_place(result, node)
