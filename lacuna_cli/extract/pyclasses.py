@@ -18,7 +18,7 @@ import libcst as cst
 from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.pyvalues import (
-    Dynamic, Function, Instance, ProjectClass, Symbol, Text, Value,
+    Dynamic, Frames, Function, Instance, ProjectClass, Record, Strings, Symbol, Text, Value,
 )
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
@@ -192,6 +192,7 @@ class Classes(InterpreterState):
         for param, value in zip(params, leading, strict=False):
             env[param.name.value] = value
         self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, given)
+        self._bind_rest(env, definition.params, len(params) - len(leading), given, node)
         passed = _passed_expressions(params[len(leading):], definition.params.kwonly_params,
                                      [arg for arg, _ in given])
         changed: dict[str, Value | None] = {}
@@ -297,6 +298,25 @@ class Classes(InterpreterState):
                 value = self.value(param.default) if param.default is not None else None
             if value is not None:
                 env[name] = value
+
+
+    def _bind_rest(self, env: dict[str, Value], definition: cst.Parameters, taken: int,
+                   given: Sequence[tuple[cst.Arg, Value | None]], node: cst.Call) -> None:
+        """`*args` bound to the positional arguments after the `taken` named ones, `**kw` to
+        the keyword arguments no parameter names (`kw["frame"]` is the frame given)."""
+        if isinstance(definition.star_arg, cst.Param):
+            extra = [value for arg, value in given if arg.keyword is None and not arg.star
+                     ][taken:]
+            texts = [v.value for v in extra if isinstance(v, Text)]
+            env[definition.star_arg.name.value] = Strings(tuple(texts)) if len(texts) == len(
+                extra) else Frames(self.combine(extra, "derive", node))
+        if isinstance(definition.star_kwarg, cst.Param):
+            names = {p.name.value for p in (*definition.posonly_params, *definition.params,
+                                            *definition.kwonly_params)}
+            env[definition.star_kwarg.name.value] = Record(tuple(
+                (arg.keyword.value, value) for arg, value in given
+                if arg.keyword is not None and arg.keyword.value not in names
+                and value is not None))
 
 
 def _given(function: Function, given: Mapping[int | str, Value], skip: int

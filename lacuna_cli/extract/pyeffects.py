@@ -180,8 +180,10 @@ class Effects(InterpreterState):
             # with its path in `.option(...)` still writes, somewhere unknown
         buffer = self.value(target) if target is not None else None
         if isinstance(buffer, Data) and isinstance(target, cst.Name) and row.kind == "file" \
-                and not any(is_placeholder(r) for r in buffer.roots):
-            # `df.to_csv(buf)` into an io.StringIO (a path built from parameters is a path)
+                and not any(is_placeholder(r) for r in buffer.roots) and buffer.node != data.node:
+            # `df.to_csv(buf)` into an io.StringIO (a path built from parameters is a path; a
+            # frame is never written into itself: `for frame, path in pairs` bound both names
+            # to what `pairs` holds, and `path` is then a place computed at run time)
             self.bind(target, self.combine([buffer, data], "derive", node))
             return None
         payload: list[Value | None] = [data, *self.payload(api, node)]

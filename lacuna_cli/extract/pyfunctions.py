@@ -29,7 +29,9 @@ class Param:
     """One parameter: its lineage node, the placeholder resource standing for the caller's
     resources, and its default value (None when it has none). `keywords` marks `**kwargs`:
     it takes every keyword argument no other parameter takes (`send(json=rows)` into
-    `def send(**kw): requests.post(URL, **kw)`)."""
+    `def send(**kw): requests.post(URL, **kw)`); `rest` marks `*args`, which takes every
+    positional argument from its `index` on (`export(df)` into `def export(*args):
+    args[0].to_csv(...)`)."""
 
     name: str
     index: int | None
@@ -37,6 +39,7 @@ class Param:
     placeholder: Resource
     default: Value | None = None
     keywords: bool = False
+    rest: bool = False
 
     def value(self) -> Data:
         """What the body sees: data (or a path) from the caller, not known yet."""

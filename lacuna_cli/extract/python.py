@@ -192,12 +192,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.summaries: dict[Function, Summary | None] = {}
         self.defined: list[Function] = []
         self.lambdas: dict[cst.Lambda, Function] = {}  # see `lambda_function`
+        # Names bound to a literal list, tuple, set or dict: as written, and the value bound
+        # (a function's own name of the same spelling is another value; see `literal_of`).
+        self.literals: dict[str, tuple[cst.BaseExpression, Value]] = {}
         self.returns: list[list[Value | None]] = []  # one list per function being summarised
         # ... and per such function, the parameters still naming the caller's objects, and
         # what the body last made of those it changed in place (see `mutate`)
         self.callers_objects: list[set[str]] = []
         self.mutations: list[dict[str, Value | None]] = []
         self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
+        self.keyword_placeholders: set[str] = set()  # those of `**kwargs` parameters
         self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
         self.read_paths: set[str] = set()  # placeholder names of parameters read from
         self.emitted: dict[tuple[str, str], Operation] = {}
@@ -245,12 +249,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         elif isinstance(node, cst.For):
             # `for ride in read_records(path)`: each item is the data a helper returned
             iterable = self.resolved(self.expression_statement(node.iter), node.iter)
-            items = self.items(iterable, node.iter)
-            self.unrolled *= len(items)
-            for item in items:
-                self.bind(node.target, item)
+            passes = self.passes(node.target, node.iter, iterable)
+            self.unrolled *= len(passes)
+            for bindings in passes:
+                for target, item in bindings:
+                    self.bind(target, item)
                 self.suite(node.body)
-            self.unrolled //= len(items)
+            self.unrolled //= len(passes)
             self.else_suite(node.orelse)
         elif isinstance(node, cst.While):
             self.expression_statement(node.test)
@@ -299,6 +304,71 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def else_suite(self, orelse: cst.Else | None) -> None:
         if orelse is not None:
             self.suite(orelse.body)
+
+    def passes(self, target: cst.BaseExpression, node: cst.BaseExpression,
+               iterable: Value | None) -> list[list[tuple[cst.BaseExpression, Value | None]]]:
+        """What each pass of a loop over `node` binds: one pass per row of a literal table
+        unpacked into as many names (`for frame, path in [(totals, "reports/t.csv"), (cust,
+        "/mnt/share/c.csv")]`, a literal dict's `.items()`, `zip` of literal lists), so each
+        frame goes to its own path; else each of `items` bound to the whole target."""
+        names = target.elements if isinstance(target, cst.Tuple | cst.List) else None
+        rows = self.literal_rows(node) if names is not None else None
+        if names is not None and rows and all(len(row) == len(names) for row in rows) and \
+                not any(isinstance(n, cst.StarredElement) for n in names) and \
+                len(rows) * self.unrolled <= MAX_UNROLLED:
+            return [[(name.value, self.value(cell)) for name, cell in zip(names, row,
+                                                                           strict=True)]
+                    for row in rows]
+        return [[(target, item)] for item in self.items(iterable, node)]
+
+    def literal_rows(self, node: cst.BaseExpression) -> list[list[cst.BaseExpression]] | None:
+        """The rows of a literal table a loop may unpack: the tuples of a literal list, tuple
+        or set, the (key, value) pairs of a literal dict's `.items()`, `zip` of literal
+        sequences; a name bound to such a literal stands for it. None unless every cell is a
+        name, an attribute, an item or a constant (evaluated again for each pass)."""
+        node = self.literal_of(node)
+        rows: list[list[cst.BaseExpression]] | None = None
+        if isinstance(node, cst.List | cst.Tuple | cst.Set):
+            rows = []
+            for element in node.elements:
+                row = element.value
+                if isinstance(element, cst.StarredElement) or not isinstance(
+                        row, cst.Tuple | cst.List) or any(
+                        isinstance(cell, cst.StarredElement) for cell in row.elements):
+                    return None
+                rows.append([cell.value for cell in row.elements])
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                node.func.attr.value == "items" and not node.args:
+            mapping = self.literal_of(node.func.value)
+            if not isinstance(mapping, cst.Dict) or not all(
+                    isinstance(e, cst.DictElement) for e in mapping.elements):
+                return None
+            rows = [[e.key, e.value] for e in mapping.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+                node.func.value == "zip" and node.args and all(
+                    a.keyword is None and not a.star for a in node.args):
+            columns = [self.literal_sequence(a.value) for a in node.args]
+            if any(column is None for column in columns):
+                return None
+            rows = [list(row) for row in zip(*(c for c in columns if c is not None))]
+        if rows is None or not all(_plain(cell) for row in rows for cell in row):
+            return None
+        return rows
+
+    def literal_of(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """The literal a name is bound to in the scope being run, else the node itself."""
+        if not isinstance(node, cst.Name) or node.value not in self.literals:
+            return node
+        literal, bound = self.literals[node.value]
+        return literal if self.env.get(node.value) is bound else node
+
+    def literal_sequence(self, node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+        """The elements of a literal list or tuple (or of the name bound to one)."""
+        node = self.literal_of(node)
+        if not isinstance(node, cst.List | cst.Tuple) or any(
+                isinstance(e, cst.StarredElement) for e in node.elements):
+            return None
+        return [e.value for e in node.elements]
 
     def items(self, iterable: Value | None, node: cst.BaseExpression) -> list[Value]:
         """What a loop variable is bound to, once per pass over the body: each path of a short
@@ -404,21 +474,31 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return summary
 
     def parameters(self, function: Function, node: cst.FunctionDef) -> list[Param]:
-        params = []
         positional = (*node.params.posonly_params, *node.params.params)
         rest = node.params.star_kwarg
-        for index, param in enumerate((*positional, *node.params.kwonly_params,
-                                       *([rest] if isinstance(rest, cst.Param) else []))):
-            name = param.name.value
-            placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
-                                   f"`{function.name}()` (line {self.loc(node).line})")
-            location = self.loc(param)
-            param_node = self.graph.value_node(placeholder.name.split(" (")[0], location)
-            self.param_nodes[placeholder.name] = param_node
-            default = self.value(param.default) if param.default is not None else None
-            params.append(Param(name, index if index < len(positional) else None, param_node,
-                                placeholder, default, keywords=param is rest))
+        params = [self.parameter(function, node, param, index if index < len(positional)
+                                 else None, keywords=param is rest)
+                  for index, param in enumerate((*positional, *node.params.kwonly_params,
+                                                 *([rest] if isinstance(rest, cst.Param)
+                                                   else [])))]
+        spread = node.params.star_arg
+        if isinstance(spread, cst.Param):  # `*args`: the positional arguments after the others
+            params.append(self.parameter(function, node, spread, len(positional), spread=True))
         return params
+
+    def parameter(self, function: Function, node: cst.FunctionDef, param: cst.Param,
+                  index: int | None, keywords: bool = False, spread: bool = False) -> Param:
+        """One parameter of `function`, its placeholder and lineage node made."""
+        name = param.name.value
+        placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
+                               f"`{function.name}()` (line {self.loc(node).line})")
+        param_node = self.graph.value_node(placeholder.name.split(" (")[0], self.loc(param))
+        self.param_nodes[placeholder.name] = param_node
+        if keywords:  # `kw["frame"]` is an argument given by name, never a column
+            self.keyword_placeholders.add(placeholder.name)
+        default = self.value(param.default) if param.default is not None else None
+        return Param(name, index, param_node, placeholder, default, keywords=keywords,
+                     rest=spread)
 
     def call_function(self, function: Function, node: cst.Call,
                       leading: Sequence[Value | None] = ()) -> Value | None:
@@ -475,7 +555,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         arguments: dict[str, Value | None] = {}
         names: dict[str, str] = {}
         for param in summary.params:
-            if param.index is not None and param.index < len(positional):
+            if param.rest and param.index is not None and param.index < len(positional):
+                arguments[param.name] = self.combine(list(positional[param.index:]), "derive",
+                                                     node)  # `*args`: all the others
+                names[param.name] = ", ".join(shown[param.index:])
+            elif param.index is not None and param.index < len(positional):
                 arguments[param.name] = positional[param.index]
                 names[param.name] = shown[param.index]
         rest = next((p for p in summary.params if p.keywords), None)
@@ -502,7 +586,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                             ) -> cst.BaseExpression | None:
         """The expression a call passes for `param` (`leading`: arguments passed before the
         call's own, which no expression of it spells)."""
-        if param.keywords:
+        if param.keywords or param.rest:
             return None
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == param.name:
@@ -547,6 +631,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 self.bind(target.target, value)
                 if isinstance(target.target, cst.Name):  # `customers = Table("customers", ...)`
                     self.declare(target.target.value)
+                    if isinstance(node.value, cst.List | cst.Tuple | cst.Set | cst.Dict) \
+                            and value is not None:
+                        self.literals[target.target.value] = (node.value, value)
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
             self.bind(node.target, self.value(node.value))
         elif isinstance(node, cst.AugAssign):
@@ -712,6 +799,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def bind(self, target: cst.BaseExpression, value: Value | None) -> None:
         if isinstance(target, cst.Name):
+            self.literals.pop(target.value, None)
             if self.callers_objects:  # rebound: no longer the object a caller passed
                 self.callers_objects[-1].discard(target.value)
             if value is None:
@@ -893,8 +981,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         saved = self.env.get(target.value) if isinstance(target, cst.Name) else None
         element = node.value if isinstance(node, cst.DictComp) else node.elt
         found = []
-        for item in self.items(iterable, node.for_in.iter):
-            self.bind(target, item)
+        for bindings in self.passes(target, node.for_in.iter, iterable):
+            for name, item in bindings:
+                self.bind(name, item)
             found.append(self.value(element))
         self.bind(target, saved)
         data = [v for v in found if isinstance(v, Data)]
@@ -1107,6 +1196,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                            base.keys) if picked else base
         if not isinstance(base, Data):
             return None
+        kept = raw_placeholder(base)
+        if kept is not None and kept.name in self.keyword_placeholders:
+            return base  # `kw["frame"]`: one of the arguments a caller gave by name
         result = base
         for key in keys:
             if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node
@@ -2112,6 +2204,26 @@ def _by_node(data: list[Data]) -> list[Data]:
         else:
             merged[item.node] = Data(item.node, known.roots, None)
     return list(merged.values())
+
+
+def _plain(node: cst.BaseExpression) -> bool:
+    """Whether evaluating `node` again does nothing but look values up: a name, an attribute,
+    an item, a constant, an f-string or a path joined of such (never a call)."""
+    if isinstance(node, cst.Name | cst.SimpleString | cst.Integer | cst.Float):
+        return True
+    if isinstance(node, cst.Attribute):
+        return _plain(node.value)
+    if isinstance(node, cst.Subscript):
+        return _plain(node.value) and all(
+            isinstance(s.slice, cst.Index) and _plain(s.slice.value) for s in node.slice)
+    if isinstance(node, cst.BinaryOperation):
+        return _plain(node.left) and _plain(node.right)
+    if isinstance(node, cst.ConcatenatedString):
+        return _plain(node.left) and _plain(node.right)
+    if isinstance(node, cst.FormattedString):
+        return all(_plain(p.expression) for p in node.parts
+                   if isinstance(p, cst.FormattedStringExpression))
+    return False
 
 
 def _container(target: cst.BaseExpression) -> cst.BaseExpression:
