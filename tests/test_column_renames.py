@@ -308,3 +308,29 @@ pd.merge(left=orders, right=customers, on="customer_id").to_csv("/tmp/keywords.c
                        "/tmp/computed.csv": "PROPRIETARY", "/tmp/natural.csv": "INTERNAL",
                        "/tmp/keywords.csv": "PROPRIETARY"}
 
+
+
+def test_columns_blanked_or_left_out_by_a_mask_are_gone(tmp_path: Path) -> None:
+    """A column overwritten with a constant (`df["phone"] = "REDACTED"`, `= None`) holds
+    nothing personal; `df.loc[:, ~df.columns.isin(PII)]` keeps the other columns and
+    `df.loc[:, df.columns.isin(PII)]` only those named."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS, "job.py": '''\
+import pandas as pd
+
+PII = ["customer_id", "email", "full_name", "phone"]
+df = pd.read_csv("data/customers.csv")
+blanked = df.copy()
+blanked["phone"] = "REDACTED"
+blanked["email"] = None
+blanked["full_name"] = 0
+blanked[["phone", "email", "full_name", "region"]].to_csv("/tmp/blanked.csv")
+df.loc[:, ~df.columns.isin(PII)].to_csv("/tmp/regions.csv")
+df.loc[:, df.columns.isin(PII)].to_csv("/tmp/people.csv")
+df["phone"] = df["email"]
+df[["phone", "region"]].to_csv("/tmp/copied.csv")
+'''})
+    assert _exports(project) == {"/tmp/blanked.csv": ("INTERNAL", True),
+                                 "/tmp/regions.csv": ("INTERNAL", True),
+                                 "/tmp/people.csv": ("PROPRIETARY", False),
+                                 "/tmp/copied.csv": ("PROPRIETARY", False)}

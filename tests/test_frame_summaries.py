@@ -79,3 +79,33 @@ df.filter(df.email.isNotNull()).write.csv("/tmp/spark_present")
     assert exports == {("/tmp/present.csv", 10): "PROPRIETARY",
                        ("/tmp/formed.csv", 11): "PROPRIETARY",
                        ("/tmp/spark_present", 13): "PROPRIETARY"}
+
+
+def test_summaries_that_return_members_values_keep_them(tmp_path: Path) -> None:
+    """Row by row (`agg(" - ".join, axis=1)`, `sum(axis=1)`: one value per person), grouped by
+    an index `set_index("email")` made (`groupby(level=0)` lists every e-mail), and `describe`
+    of text (its `top` is the most frequent value) keep the members' values; `describe()` of a
+    frame's numbers and a sum per region do not."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": CUSTOMERS.replace(
+                                         "region\n", "region,amount\n").replace(
+                                         "north\n", "north,3\n"),
+                                     "job.py": '''\
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+df[["full_name", "email"]].astype(str).agg(" - ".join, axis=1).to_csv("/tmp/lines.csv")
+df.set_index("email").groupby(level=0).size().to_frame("n").to_csv("/tmp/per_email.csv")
+df.describe(include="all").to_csv("/tmp/profile.csv")
+df["email"].describe().to_csv("/tmp/email_profile.csv")
+df.groupby("region")["email"].describe().to_csv("/tmp/email_by_region.csv")
+df.describe().to_csv("/tmp/numbers.csv")
+df.groupby("region")["amount"].sum().to_csv("/tmp/by_region.csv")
+'''})
+    run = run_lacuna("check", "--format", "json", ".", cwd=project)
+    tiers = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
+             for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert tiers == {"/tmp/lines.csv": "PROPRIETARY", "/tmp/per_email.csv": "PROPRIETARY",
+                     "/tmp/profile.csv": "PROPRIETARY", "/tmp/email_profile.csv": "PROPRIETARY",
+                     "/tmp/email_by_region.csv": "PROPRIETARY", "/tmp/numbers.csv": "INTERNAL",
+                     "/tmp/by_region.csv": "INTERNAL"}

@@ -1,7 +1,7 @@
 """Which columns a selection written as code keeps, worked out from the frame's known columns:
 `df.filter(items=[...])`, `filter(like="amount")`, `filter(regex="^(qty|price)$")` and
-`[c for c in df.columns if c not in PERSONAL]`, `df.columns.difference(PERSONAL)` and polars'
-`select(pl.exclude(PERSONAL))`.
+`[c for c in df.columns if c not in PERSONAL]`, `df.columns.difference(PERSONAL)`,
+`df.loc[:, ~df.columns.isin(PERSONAL)]` and polars' `select(pl.exclude(PERSONAL))`.
 
 Real pipelines drop personal columns these ways as often as with `drop(columns=...)`. A
 projection whose names cannot be told keeps everything (`python.selected`), so each of these
@@ -46,11 +46,13 @@ class ColumnSelections(InterpreterState):
             return tuple(c for c in data.columns if pattern.search(c))
         return None
 
-    def columns_call(self, node: cst.Call) -> Strings | None:
+    def columns_call(self, node: cst.Call, negated: bool = False) -> Strings | None:
         """`df.columns.difference(PII)`, `df.columns.drop(PII)`: the frame's known columns
-        less those named; None for any other call."""
+        less those named; `df.columns.isin(PII)` those named (`negated`, as in `df.loc[:,
+        ~df.columns.isin(PII)]`: the others); None for any other call."""
         func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in ("difference", "drop")
+        if not (isinstance(func, cst.Attribute)
+                and func.attr.value in ("difference", "drop", "isin")
                 and isinstance(func.value, cst.Attribute) and func.value.attr.value == "columns"
                 and len(node.args) == 1):
             return None
@@ -58,7 +60,8 @@ class ColumnSelections(InterpreterState):
         names = names_of(self.value(node.args[0].value))
         if not isinstance(frame, Data) or frame.columns is None or names is None:
             return None
-        return Strings(tuple(c for c in frame.columns if c not in names))
+        keep = (func.attr.value == "isin") != negated
+        return Strings(tuple(c for c in frame.columns if (c in names) == keep))
 
     def excluded(self, data: Data, node: cst.Call) -> tuple[str, ...] | None:
         """`select(pl.exclude([...]))` (polars): the frame's known columns less those named."""

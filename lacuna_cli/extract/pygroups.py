@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from lacuna_cli.extract.pyvalues import Data
+
 # Stands for a function given as an expression (a lambda, a call): it may return anything.
 EXPRESSION = "<expression>"
 # Methods that only name a column expression's result (`F.sum("qty").alias("units")`).
@@ -64,3 +66,42 @@ def _column_function(call: cst.Call) -> str:
     if isinstance(func, cst.Name):
         return func.value
     return EXPRESSION
+
+
+# What `describe(include=...)` may be given that keeps to numbers (their summaries hold no
+# member's value); any other (`"all"`, `"object"`, `[object]`) describes text columns too.
+NUMERIC_INCLUDES = frozenset({"number", "np.number", "numpy.number", "float", "int"})
+
+
+def keeps_values(method: str, data: Data, node: cst.Call) -> bool:
+    """Whether a summary method returns members' own values after all: row by row
+    (`agg(" - ".join, axis=1)`, `sum(axis="columns")`: one value per row, made of its
+    columns), or `describe` of text (`top` is the most frequent value: an e-mail of a
+    column of e-mails) — given a non-numeric `include`, or called on one column."""
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "axis" and (
+                (isinstance(arg.value, cst.Integer) and arg.value.value == "1")
+                or (isinstance(arg.value, cst.SimpleString)
+                    and arg.value.evaluated_value == "columns")):
+            return True
+    if method != "describe":
+        return False
+    include = next((a.value for a in node.args
+                    if a.keyword is not None and a.keyword.value == "include"), None)
+    if include is not None:
+        named = _included(include)
+        return not named or any(n not in NUMERIC_INCLUDES for n in named)
+    return data.columns is not None and len(data.columns) == 1
+
+
+def _included(expression: cst.BaseExpression) -> list[str]:
+    """The dtypes an `include=` names, as written (`"all"`, `"number"`, `np.number`)."""
+    if isinstance(expression, cst.SimpleString) and isinstance(expression.evaluated_value, str):
+        return [expression.evaluated_value]
+    if isinstance(expression, cst.Name):
+        return [expression.value]
+    if isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name):
+        return [f"{expression.value.value}.{expression.attr.value}"]
+    if isinstance(expression, cst.List | cst.Tuple):
+        return [n for e in expression.elements for n in _included(e.value)]
+    return ["<expression>"]

@@ -26,7 +26,7 @@ from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
-from lacuna_cli.extract.pygroups import agg_functions
+from lacuna_cli.extract.pygroups import agg_functions, keeps_values
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Flow, Param, Summary, collected, derived_result, finalise, raw_placeholder,
     summarise,
@@ -899,7 +899,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             inputs = [frame] + ([value] if isinstance(value, Data) and value.node != frame.node
                                 else [])
             result = self.derive(inputs, "derive", target, self.code(target.value),
-                                 column_made(name, value, frame), columns=columns)
+                                 column_made(name, value, frame, _constant(self.statement.value)),
+                                 columns=columns)
         self.mutate(target.value, result)
 
     # ---- expressions ------------------------------------------------------------------------
@@ -944,6 +945,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(node.target, named)
             return named
         if isinstance(node, cst.UnaryOperation):
+            if isinstance(node.operator, cst.BitInvert) and isinstance(node.expression, cst.Call):
+                others = self.columns_call(node.expression, negated=True)
+                if others is not None:  # `~df.columns.isin(PII)`: every other column
+                    return others
             return self.value(node.expression)
         if isinstance(node, cst.List | cst.Tuple | cst.Set):
             return self.collection([e.value for e in node.elements], node)
@@ -1796,9 +1801,14 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             keys = self.column_list(node, "by", "keys") or ()
             if not keys and node.args:
                 keys = tuple(n for a in node.args for n in _names(self.value(a.value)))
+            if not keys and self.arg(node, 99, "level") is not None:
+                keys = self.index_keys(data, node)
             return Grouped(data, keys)
         if kind == "aggregate" and method == "pivot_table":
             return self.pivot(data, node)
+        if kind == "aggregate" and keeps_values(method, data, node):
+            # `df.agg(" - ".join, axis=1)`: one value per row; `df.describe(include="all")`
+            return self.derive([data], "derive", node, self.code(node.func))
         if kind == "aggregate":
             return self.aggregate(Grouped(data, ()), node)
         if kind == "assign":
@@ -1849,7 +1859,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         `agg("mean")`, `agg(n=("id", "count"))`) is about the group; any other (`head(5)`,
         `first()`, `max()`, `agg(list)`, `apply(f)`) returns members' own rows or values, and
         their sensitivity with them."""
-        if self.summarises(method, node) or self.applies_summary(method, node):
+        if (self.summarises(method, node) or self.applies_summary(method, node)) and \
+                not keeps_values(method, grouped.data, node):
             return self.aggregate(grouped, node)
         return self.derive([grouped.data], "filter", node, self.code(node.func))
 
@@ -1891,6 +1902,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.derive([data], "derive", node, self.code(node.func))
         return self.derive([data], "aggregate", node, self.code(node.func), keys=tuple(keys),
                            columns=None)
+
+    def index_keys(self, data: Data, node: cst.Call) -> tuple[str, ...]:
+        """What `groupby(level=...)` groups by: the levels named, the columns the chain's
+        `set_index(...)` made the index (`set_index("email").groupby(level=0)` lists every
+        e-mail), else any column of the frame (its index may be any of them)."""
+        named = _names(self.value(self.arg(node, 99, "level") or cst.Name("None")))
+        if named:
+            return named
+        made = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if isinstance(made, cst.Call) and isinstance(made.func, cst.Attribute) and \
+                made.func.attr.value == "set_index":
+            indexed = self.arg(made, 0, "keys")
+            listed = _names(self.value(indexed)) if indexed is not None else ()
+            if listed:
+                return listed
+        return data.columns or ()
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
         named = tuple(a.keyword.value for a in node.args if a.keyword is not None)
@@ -2206,6 +2233,12 @@ def _by_node(data: list[Data]) -> list[Data]:
     return list(merged.values())
 
 
+def _constant(node: cst.BaseExpression) -> bool:
+    """A constant written out: a string, a number, None, True or False (`"REDACTED"`)."""
+    return isinstance(node, cst.SimpleString | cst.Integer | cst.Float) or (
+        isinstance(node, cst.Name) and node.value in ("None", "True", "False"))
+
+
 def _plain(node: cst.BaseExpression) -> bool:
     """Whether evaluating `node` again does nothing but look values up: a name, an attribute,
     an item, a constant, an f-string or a path joined of such (never a call)."""
@@ -2273,10 +2306,16 @@ def percent_filled(template: str, parts: Sequence[str]) -> str | None:
     return PERCENT_FIELD.sub(lambda m: "%" if m.group() == "%%" else next(remaining), template)
 
 
-def column_made(name: str, value: Value | None, frame: Data) -> tuple[ColumnFlow, ...]:
+def column_made(name: str, value: Value | None, frame: Data, constant: bool = False
+                ) -> tuple[ColumnFlow, ...]:
     """Where a column set from an expression (`df["contact"] = df["email"]`) takes its values:
     the columns of the frame the expression reads (all of them when it cannot be told which),
-    every other column keeping its own; none for one set from constants."""
+    every other column keeping its own. A column set to a constant written out (`df["phone"]
+    = "REDACTED"`) holds nothing of the frame; for another value that is not data nothing is
+    said (what the column holds then stays as it was)."""
+    if frame.columns is not None and constant:
+        return (*(ColumnFlow(column=c, sources=(c,)) for c in frame.columns if c != name),
+                ColumnFlow(column=name, sources=()))
     if not isinstance(value, Data) or frame.columns is None:
         return ()
     sources = value.columns if value.node == frame.node and value.columns else frame.columns
