@@ -197,8 +197,8 @@ class Classes(InterpreterState):
                                      [arg for arg, _ in given])
         changed: dict[str, Value | None] = {}
         found = self._run_body(definition, env, set(passed), changed)
-        for name, value in changed.items():  # `enrich(orders)` changing `orders` in place
-            self.mutate(passed[name], value)
+        for name, made in changed.items():  # `enrich(orders)` changing `orders` in place
+            self.mutate(passed[name], made)
         result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
             else None
         if key is not None:

@@ -350,7 +350,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             columns = [self.literal_sequence(a.value) for a in node.args]
             if any(column is None for column in columns):
                 return None
-            rows = [list(row) for row in zip(*(c for c in columns if c is not None))]
+            rows = [list(row) for row in zip(*(c for c in columns if c is not None),
+                                             strict=False)]  # as `zip` runs: the shortest
         if rows is None or not all(_plain(cell) for row in rows for cell in row):
             return None
         return rows
@@ -576,7 +577,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             arguments[rest.name] = self.combine(spread, "derive", node)
         site = CallSite(self, summary, arguments, names, self.loc(node))
         result = site.apply(self.emitted)
-        for param, changed in site.mutations() if leading is not None else ():
+        if leading is None:
+            return result
+        for param, changed in site.mutations():
             expression = self.argument_expression(node, param, leading)
             if isinstance(expression, cst.Name | cst.Attribute):
                 self.mutate(expression, changed)
