@@ -22,6 +22,8 @@ left.metric("Customers", len(df))
 right.write(df[["email", "country"]])
 st.sidebar.table(df.head())
 st.write("Built by the data team")
+st.sidebar.info(f"First customer: {df.email[0]}")
+right.pyplot(df.plot(x="country", y="email").figure)
 '''
 
 OTHER_APPS = {
@@ -59,6 +61,8 @@ def test_customer_rows_shown_by_a_streamlit_app_leave_the_code(tmp_path: Path, l
     assert shown[6] == ("streamlit app", "dashboard", "PROPRIETARY", False)
     assert shown[9] == ("streamlit app", "dashboard", "PROPRIETARY", False)
     assert shown[10] == ("streamlit app", "dashboard", "PROPRIETARY", False)
+    assert shown[12][2:] == ("PROPRIETARY", False)  # a sidebar's info box
+    assert shown[13][2:] == ("PROPRIETARY", False)  # a chart in a column
     assert shown[8][2:] == ("PUBLIC", True)  # a count
     assert 4 not in shown  # a constant title is not a send of data
     assert found[6]["decision"]["policy_id"] == "LAC-SVC-001"

@@ -129,3 +129,79 @@ def test_a_helper_of_the_same_file_changes_the_callers_object(tmp_path: Path, la
     expected = {**EXPECTED, **BY_METHOD}
     assert {line: found[line + offset][:3] for line in expected} == expected
     assert found[27 + offset][2] is True, found[27 + offset]
+
+
+ARGUMENT_FORMS = '''\
+import pandas as pd
+
+orders = pd.read_csv("data/orders.csv")
+customers = pd.read_csv("data/customers.csv")
+
+
+def strip(frame, other):
+    frame.drop(columns=["email", "phone"], inplace=True)
+
+
+def add(people, frame):
+    frame["email"] = people["email"]
+    return people
+
+
+class Tool:
+    def add(self, frame, people):
+        frame["email"] = people["email"]
+
+    def collect(self, out, frame):
+        out.append(frame[["customer_id", "email"]])
+
+
+def collect_more(out, frame):
+    out.extend([frame[["email"]]])
+
+
+def collect_default(frame, out=None, fresh=False):
+    if out is None:
+        out = []
+    if fresh:
+        frame = frame.copy()
+    frame.drop(columns=["phone"], inplace=True)
+    out.append(frame[["customer_id", "email"]])
+    return out
+
+
+spread = [orders]
+strip(*spread, customers)
+customers.to_csv("~/Downloads/after_spread.csv")
+customers.pipe(add, orders)
+orders.to_csv("~/Downloads/piped.csv")
+tool = Tool()
+first, second = pd.read_csv("data/orders.csv"), pd.read_csv("data/orders.csv")
+tool.add(first, customers)
+tool.add(second, customers)
+second.to_csv("~/Downloads/second.csv")
+parts, more, given = [], [], []
+tool.collect(parts, customers)
+pd.concat(parts).to_csv("~/Downloads/parts.csv")
+collect_more(more, customers)
+pd.concat(more).to_csv("~/Downloads/more.csv")
+collect_default(customers, given)
+pd.concat(given).to_csv("~/Downloads/given.csv")
+customers.to_csv("~/Downloads/maybe_stripped.csv")
+'''
+
+
+def test_the_argument_changed_is_the_one_the_call_passes(tmp_path: Path, lacuna) -> None:
+    """A `*spread` before the changed parameter leaves it untold (never another argument
+    changed in its place); `df.pipe(f, x)` changes what `x` names; a method run again with the
+    same arguments changes the second caller's object too; `extend` and a list appended to by
+    a method change the caller's list; a parameter rebound in a branch that may not run
+    (`if out is None: out = []`, `if fresh: frame = frame.copy()`) may still be the caller's,
+    so both outcomes are kept (the phone dropped and not)."""
+    found = _exports(tmp_path, lacuna, {"etl/job.py": ARGUMENT_FORMS})
+    sensitive = {line: found[line][3] for line in found}
+    assert {line: found[line][1:3] for line in found} == {
+        line: ("PROPRIETARY", False) for line in (40, 42, 47, 50, 52, 54, 55)}
+    assert "email" in sensitive[40] and "phone" in sensitive[40]  # not stripped in its place
+    assert "email" in sensitive[42] and "email" in sensitive[47]
+    assert "phone" in sensitive[55]  # maybe a copy was stripped, maybe the caller's
+

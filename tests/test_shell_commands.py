@@ -254,3 +254,44 @@ def test_upload_options_that_take_a_value_are_not_the_file_sent(tmp_path: Path, 
         (11, "hdfs:///landing/crm/", ["out/c.csv"], "PROPRIETARY"),
         (12, "s3://analytics-sandbox/c.csv", ["out/c.csv"], "PROPRIETARY"),
     ]
+
+
+SPELLED_UPLOADS = '''\
+import os
+
+import pandas as pd
+
+pd.read_csv("data/customers.csv").to_csv("out/c.csv")
+os.system("gsutil cp -p out/c.csv gs://partner-drop/p.csv")
+os.system("azcopy copy --put-md5 out/c.csv https://acct.blob.core.windows.net/drop/c.csv")
+os.system("aws --profile prod s3 cp out/c.csv s3://partner-drop/profile.csv")
+os.system("gsutil -m -h Content-Type:text/csv cp out/c.csv gs://partner-drop/h.csv")
+os.system("hdfs dfs -D dfs.replication=2 -put -t 4 out/c.csv landing/crm/")
+os.system("timeout 10m /usr/bin/sudo aws s3 cp out/c.csv s3://partner-drop/t.csv")
+os.system("rsync -avze ssh out/c.csv acme@sftp.agency.example:/drop/")
+os.system("gsutil cp -a public-read out/c.csv gs://partner-drop/a.csv")
+'''
+
+
+def test_upload_commands_however_their_options_are_written(tmp_path: Path, lacuna) -> None:
+    """Flags that take no value (`gsutil cp -p`, `azcopy --put-md5`) are not taken for one;
+    options before the subcommand (`aws --profile prod s3 cp`, `gsutil -m -h K:V cp`,
+    `hdfs dfs -D k=v -put`), wrappers given by full path or with a duration (`timeout 10m
+    /usr/bin/sudo`) and flags written together ending with one taking a value (`rsync -avze
+    ssh`) still name the file and the place; a relative HDFS path is a path of HDFS."""
+    run = _checked(tmp_path, lacuna, SPELLED_UPLOADS)
+    exports = sorted((f["operation"]["location"]["line"], f["operation"]["destination"]["name"],
+                      [s["name"] for s in f["operation"]["sources"]])
+                     for f in json.loads(run.stdout)["findings"]
+                     if f["operation"]["action"] == "export")
+    assert exports == [
+        (6, "gs://partner-drop/p.csv", ["out/c.csv"]),
+        (7, "https://acct.blob.core.windows.net/drop/c.csv", ["out/c.csv"]),
+        (8, "s3://partner-drop/profile.csv", ["out/c.csv"]),
+        (9, "gs://partner-drop/h.csv", ["out/c.csv"]),
+        (10, "hdfs:///landing/crm/", ["out/c.csv"]),
+        (11, "s3://partner-drop/t.csv", ["out/c.csv"]),
+        (12, "sftp://sftp.agency.example/drop/", ["out/c.csv"]),
+        (13, "gs://partner-drop/a.csv", ["out/c.csv"]),
+    ]
+

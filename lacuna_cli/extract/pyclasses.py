@@ -12,11 +12,13 @@ Mixed into the interpreter in `python.py`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
 from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
+from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyvalues import (
     Dynamic, Frames, Function, Instance, ProjectClass, Record, Strings, Symbol, Text, Value,
 )
@@ -182,49 +184,52 @@ class Classes(InterpreterState):
         if self.method_depth >= MAX_METHOD_DEPTH:
             return self.unknown_call(method.name, node)
         given = [(arg, self.value(arg.value)) for arg in node.args]  # in the caller's names
-        key = _call_key(method, leading, given)
-        if key is not None and key in self.inline_results:
-            return self.inline_results[key]  # the same call again: same operations, same result
         definition = method.node
-        self.inlined.add(method)
-        env = {**self.globals, **(method.closure or {})}
         params = [*definition.params.posonly_params, *definition.params.params]
-        for param, value in zip(params, leading, strict=False):
-            env[param.name.value] = value
-        self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params, given)
-        self._bind_rest(env, definition.params, len(params) - len(leading), given, node)
         passed = _passed_expressions(params[len(leading):], definition.params.kwonly_params,
                                      [arg for arg, _ in given])
-        changed: dict[str, Value | None] = {}
-        found = self._run_body(definition, env, set(passed), changed)
+        key = _call_key(method, leading, given)
+        if key is not None and key in self.inline_results:
+            # the same call again: same operations, same result, the same objects changed
+            result, changed = self.inline_results[key]
+        else:
+            self.inlined.add(method)
+            env = {**self.globals, **(method.closure or {})}
+            for param, value in zip(params, leading, strict=False):
+                env[param.name.value] = value
+            self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params,
+                                 given)
+            self._bind_rest(env, definition.params, len(params) - len(leading), given, node)
+            found, changed = self._run_body(definition, env, set(passed))
+            result = found[0] if len(found) == 1 else self.combine(found, "union", node) \
+                if found else None
+            if key is not None:
+                self.inline_results[key] = (result, changed)
         for name, made in changed.items():  # `enrich(orders)` changing `orders` in place
             self.mutate(passed[name], made)
-        result = found[0] if len(found) == 1 else self.combine(found, "union", node) if found \
-            else None
-        if key is not None:
-            self.inline_results[key] = result
         return result
 
     def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value],
-                  passed: set[str] | None = None,
-                  changed: dict[str, Value | None] | None = None) -> list[Value]:
-        """Interpret a function's body in `env`; what it returns. `passed`: its parameters
-        that name a caller's object; what the body makes of those it changes in place goes
-        into `changed` (see `mutate`)."""
+                  passed: AbstractSet[str] = frozenset()
+                  ) -> tuple[list[Value], dict[str, Value | None]]:
+        """Interpret a function's body in `env`: what it returns, and what it made of each of
+        its parameters naming a caller's object (`passed`) that it changed in place (see
+        `mutate`)."""
         saved = (self.env, self.statement, self.fresh, self.global_names)
         self.env, self.method_depth, self.global_names = env, self.method_depth + 1, set()
         self.returns.append([])
-        self.callers_objects.append(set(passed or ()))
-        self.mutations.append(changed if changed is not None else {})
+        self.callers_objects.append(CallersObjects({name: env[name] for name in passed
+                                                    if name in env}))
+        self.mutations.append({})
         try:
             self.suite(definition.body)
         finally:
             self.callers_objects.pop()
-            self.mutations.pop()
+            changed = self.mutations.pop()
             returned = self.returns.pop()
             self.env, self.statement, self.fresh, self.global_names = saved
             self.method_depth -= 1
-        return [value for value in returned if value is not None]
+        return [value for value in returned if value is not None], changed
 
     def bound_by_caller(self, cls: ProjectClass, method: Function, constants: Constants
                         ) -> dict[str, Value]:
@@ -365,11 +370,9 @@ def _passed_expressions(positional: Sequence[cst.Param], keyword_only: Sequence[
                         args: Sequence[cst.Arg]) -> dict[str, cst.Name | cst.Attribute]:
     """The parameters a call passes a name or attribute of its own for (`enrich(orders)`,
     `clean(self.df)`), by parameter name: what the body changes in them, it changes there."""
-    ordered = [arg.value for arg in args if arg.keyword is None and not arg.star]
-    passed: dict[str, cst.BaseExpression] = {
-        param.name.value: value for param, value in zip(positional, ordered, strict=False)}
-    names = {param.name.value for param in (*positional, *keyword_only)}
-    passed.update((arg.keyword.value, arg.value) for arg in args
-                  if arg.keyword is not None and arg.keyword.value in names)
+    passed = {param.name.value: passed_expression(args, index, param.name.value)
+              for index, param in enumerate(positional)}
+    passed.update((param.name.value, passed_expression(args, None, param.name.value))
+                  for param in keyword_only)
     return {name: value for name, value in passed.items()
             if isinstance(value, cst.Name | cst.Attribute)}

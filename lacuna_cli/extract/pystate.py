@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from lacuna_cli.extract.catalog import Api, ArgRef, Catalog, Row
+from lacuna_cli.extract.passed_arguments import CallersObjects
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
 from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
@@ -42,13 +43,13 @@ class InterpreterState:
     global_names: set[str]  # names the body being run declares `global`
     options: dict[str, Value]  # command-line options by name, with defaults
     inlined: set[Function]  # methods interpreted where an instance calls them
-    inline_results: dict[tuple[object, ...], Value | None]
+    inline_results: dict[tuple[object, ...], tuple[Value | None, dict[str, Value | None]]]
     method_depth: int
     method_classes: list[ProjectClass | None]  # the class of each method being summarised
     summaries: dict[Function, Summary | None]
     defined: list[Function]
     returns: list[list[Value | None]]  # one list per function being summarised
-    callers_objects: list[set[str]]  # per such function: parameters naming a caller's object
+    callers_objects: list[CallersObjects]  # per such body: parameters naming a caller's object
     mutations: list[dict[str, Value | None]]  # ... and what it made of those it changed
     param_nodes: dict[str, str]  # placeholder name -> parameter node
     path_kinds: dict[str, str]  # placeholder name -> kind, for path parameters

@@ -27,6 +27,7 @@ from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pygroups import agg_functions, keeps_values
+from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Flow, Param, Summary, collected, derived_result, finalise, raw_placeholder,
     summarise,
@@ -177,7 +178,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                       _weakly(self.function_returns), depth, self.catalog.digest)
         self.options: dict[str, Value] = {}  # command-line options by name, with defaults
         self.inlined: set[Function] = set()  # methods interpreted where an instance calls them
-        self.inline_results: dict[tuple[object, ...], Value | None] = {}
+        self.inline_results: dict[tuple[object, ...],
+                                  tuple[Value | None, dict[str, Value | None]]] = {}
         self.method_depth = 0
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
@@ -198,7 +200,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.returns: list[list[Value | None]] = []  # one list per function being summarised
         # ... and per such function, the parameters still naming the caller's objects, and
         # what the body last made of those it changed in place (see `mutate`)
-        self.callers_objects: list[set[str]] = []
+        self.callers_objects: list[CallersObjects] = []
         self.mutations: list[dict[str, Value | None]] = []
         self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
         self.keyword_placeholders: set[str] = set()  # those of `**kwargs` parameters
@@ -290,9 +292,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         the outcomes too: `if frame is None: frame = None` leaves the frame."""
         names = set().union(*(bound_names(branch) for branch in branches))
         carried: dict[str, Value] = {}
+        objects = self.callers_objects[-1] if self.callers_objects else None
+        before = dict(objects.given) if objects is not None else {}
+        rebound: list[set[str]] = []  # per branch, the caller's objects it rebinds
         for branch in (None, *branches) if not exhaustive else branches:
+            if objects is not None:
+                objects.given.update(before)
             if branch is not None:
                 self.suite(branch)
+            if objects is not None:
+                rebound.append(set(before) - set(objects.given))
             for name in names:
                 value = self.env.get(name)
                 if value is not None and _carries(value):
@@ -300,6 +309,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         for name, value in carried.items():
             if not _carries(self.env.get(name)):
                 self.env[name] = value
+        if objects is not None and rebound:
+            every = set.intersection(*rebound)  # rebound whichever branch ran
+            objects.given = {n: v for n, v in {**before, **objects.given}.items()
+                             if n not in every}
+            objects.maybe |= set().union(*rebound) - every
 
     def else_suite(self, orelse: cst.Else | None) -> None:
         if orelse is not None:
@@ -454,7 +468,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.type_parameters(node)
         self.graph.captures.append(Capture())
         self.returns.append([])
-        self.callers_objects.append({p.name for p in params} - set(bound or ()))
+        self.callers_objects.append(CallersObjects({p.name: self.env[p.name] for p in params
+                                                    if p.name not in (bound or {})}))
         self.mutations.append({})
         self.method_classes.append(self.owner_class(function))
         try:
@@ -579,46 +594,50 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         result = site.apply(self.emitted)
         if leading is None:
             return result
+        own = node.args[1:] if leading else node.args  # `df.pipe(f, x)`: `f` is no argument
         for param, changed in site.mutations():
-            expression = self.argument_expression(node, param, leading)
+            expression = None if param.keywords or param.rest else passed_expression(
+                own, param.index, param.name, leading)
             if isinstance(expression, cst.Name | cst.Attribute):
                 self.mutate(expression, changed)
         return result
 
-    def argument_expression(self, node: cst.Call, param: Param, leading: int
-                            ) -> cst.BaseExpression | None:
-        """The expression a call passes for `param` (`leading`: arguments passed before the
-        call's own, which no expression of it spells)."""
-        if param.keywords or param.rest:
-            return None
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == param.name:
-                return arg.value
-        given = [a.value for a in node.args if a.keyword is None and not a.star]
-        index = None if param.index is None else param.index - leading
-        return given[index] if index is not None and 0 <= index < len(given) else None
-
-    def put_into_parameter(self, expression: cst.BaseExpression, made: Value | None) -> None:
-        """`out.append(frame)` as a statement, in a function given `out`: a list (or frame) of
-        the caller now holds what was put into it, whatever the discarded result is."""
-        if isinstance(made, Data) and isinstance(expression, cst.Call) and isinstance(
-                expression.func, cst.Attribute) and isinstance(expression.func.value, cst.Name) \
-                and expression.func.attr.value in pyapi.COLLECT_METHODS and \
-                self.callers_objects and expression.func.value.value in self.callers_objects[-1]:
-            self.mutate(expression.func.value, made)
+    def put_into_parameter(self, expression: cst.BaseExpression) -> None:
+        """`out.append(frame)`, `out.extend([frame])` as a statement, in a function given
+        `out`: a list (or frame) of the caller now holds what was put into it, whatever the
+        discarded result is (the arguments, plain names and items, are looked up again)."""
+        if not (isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute)
+                and isinstance(expression.func.value, cst.Name)
+                and expression.func.attr.value in pyapi.COLLECT_METHODS
+                and self.callers_objects
+                and expression.func.value.value in self.callers_objects[-1].given):
+            return
+        given = [a.value for a in expression.args]
+        if not all(_plain(g) for g in given):
+            return
+        holder = self.value(expression.func.value)
+        added = [collected(self.value(g)) for g in given]
+        kept = self.combine([collected(holder), *added], "derive", expression)
+        if kept is not None and isinstance(holder, Data) and kept.node != holder.node:
+            self.mutate(expression.func.value, kept)
 
     def mutate(self, target: cst.BaseExpression, value: Value | None) -> None:
         """Bind `target` to what an in-place change made of its object (`df[c] = ...`,
         `df.drop(..., inplace=True)`, `rows.append(...)`, a helper changing what it is
         given). A parameter of a function being summarised that still names the caller's
-        object is recorded: a call then changes the caller's object the same way."""
+        object is recorded: a call then changes the caller's object the same way (or, when it
+        may name another object by then, may: both outcomes are kept)."""
+        objects = self.callers_objects[-1] if self.callers_objects else None
         name = target.value if isinstance(target, cst.Name) else None
-        callers = self.callers_objects[-1] if self.callers_objects else set()
-        still = name is not None and name in callers
+        original = objects.given.get(name) if objects is not None and name is not None else None
         self.bind(target, value)
-        if still and name is not None:
-            callers.add(name)
-            self.mutations[-1][name] = value
+        if objects is None or name is None or original is None:
+            return
+        objects.given[name] = original
+        if name in objects.maybe:
+            merged = self.combine([collected(original), collected(value)], "derive", target)
+            value = Frames(merged) if isinstance(value, Frames) else merged
+        self.mutations[-1][name] = value
 
     def expression_statement(self, expression: cst.BaseExpression) -> Value | None:
         """Evaluate an expression that heads a compound statement (`with`, `for`, `if`)."""
@@ -643,7 +662,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             self.bind(node.target, self.combine(
                 [self.value(node.target), self.value(node.value)], "derive", node))
         elif isinstance(node, cst.Expr):
-            self.put_into_parameter(node.value, self.value(node.value))
+            self.value(node.value)
+            self.put_into_parameter(node.value)
         elif isinstance(node, cst.Raise) and node.exc is not None:
             raised = self.value(node.exc)
             if isinstance(raised, Instance) and raised.made_with is not None:
@@ -804,7 +824,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(target, cst.Name):
             self.literals.pop(target.value, None)
             if self.callers_objects:  # rebound: no longer the object a caller passed
-                self.callers_objects[-1].discard(target.value)
+                self.callers_objects[-1].given.pop(target.value, None)
             if value is None:
                 self.env.pop(target.value, None)
                 return
@@ -1441,7 +1461,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         parts = [frames.data, *(v.data if isinstance(v, Frames) else v for v in added)]
         container = _container(target)
         shared = self.module_state(container)
-        self.bind(container, Frames(self.combine(parts, "derive", target)))
+        self.mutate(container, Frames(self.combine(parts, "derive", target)))
         if shared and isinstance(container, cst.Name):  # `BUFFER.extend(rows)` in a function
             self.globals[container.value] = self.env[container.value]
 
@@ -1616,13 +1636,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if found is None or not found[0].mutated:
             return
         returned, shift = found
-        given = [a.value for a in node.args if a.keyword is None and not a.star]
         for mutation in returned.mutated:
             index, name = mutation.param
-            expression = next((a.value for a in node.args
-                               if a.keyword is not None and a.keyword.value == name), None)
-            if expression is None and index is not None and 0 <= index - shift < len(given):
-                expression = given[index - shift]
+            expression = passed_expression(node.args, index, name, shift)
             changed = self.taken_along(mutation.flows, mutation.columns, made, shift, node,
                                        instance=instance)
             if isinstance(expression, cst.Name | cst.Attribute) and changed is not None:
@@ -2244,7 +2260,8 @@ def _constant(node: cst.BaseExpression) -> bool:
 
 def _plain(node: cst.BaseExpression) -> bool:
     """Whether evaluating `node` again does nothing but look values up: a name, an attribute,
-    an item, a constant, an f-string or a path joined of such (never a call)."""
+    an item, a constant, an f-string, a path joined or a list written of such (never a
+    call)."""
     if isinstance(node, cst.Name | cst.SimpleString | cst.Integer | cst.Float):
         return True
     if isinstance(node, cst.Attribute):
@@ -2259,6 +2276,9 @@ def _plain(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.FormattedString):
         return all(_plain(p.expression) for p in node.parts
                    if isinstance(p, cst.FormattedStringExpression))
+    if isinstance(node, cst.List | cst.Tuple):  # `frame[["email"]]`, `[frame, other]`
+        return all(not isinstance(e, cst.StarredElement) and _plain(e.value)
+                   for e in node.elements)
     return False
 
 

@@ -61,6 +61,7 @@ def known_clients() -> Clients:
 STDOUT_REDIRECTS = (">", ">>", "&>", "1>", ">|")
 STDOUT_NAMES = frozenset({"stdout", "pstdout"})
 ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")  # `PGPASSWORD=secret psql ...`
+DURATION = re.compile(r"^\d+(\.\d+)?[smhd]?$")  # `timeout 10m`, `nice -n 10`
 # psql's `\copy (query) TO ...` / `\copy table [(columns)] TO ...`, and `\o file` before a
 # query; the place is a quoted or bare file name, STDOUT, or `PROGRAM 'command'`.
 PSQL_COPY = re.compile(
@@ -154,15 +155,18 @@ def _commands(words: list[str]) -> list[tuple[list[str], list[list[str]]]]:
 
 
 def unwrapped(command: list[str]) -> list[str]:
-    """The command a line runs past variable assignments and wrappers (`sudo -u postgres`)."""
+    """The command a line runs past variable assignments and wrappers (`sudo -u postgres`,
+    `/usr/bin/env X=1`, `timeout 10m`)."""
     rest = list(command)
     while rest:
+        wrapper = rest[0].rsplit("/", 1)[-1]
         if ASSIGNMENT.match(rest[0]):
             rest.pop(0)
-        elif rest[0] in known_clients().wrappers:
-            takes = known_clients().wrappers[rest.pop(0)]
+        elif wrapper in known_clients().wrappers:
+            takes = known_clients().wrappers[wrapper]
+            rest.pop(0)
             while rest and (rest[0].startswith("-") or ASSIGNMENT.match(rest[0])
-                            or rest[0].isdigit()):
+                            or DURATION.match(rest[0])):
                 option = rest.pop(0)
                 if option in takes and rest:
                     rest.pop(0)

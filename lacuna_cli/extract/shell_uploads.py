@@ -124,24 +124,54 @@ def _copy(words: list[str]) -> tuple[str, str] | None:
     then the first remote one after it (`s3://b/k`, `host:/path` as `sftp://host/path`), or
     for a store of its own (`hdfs dfs -put`) the path after it in that store."""
     uploads = known_uploads()
-    leading = next((c for c in uploads.copy_commands if tuple(words[:len(c)]) == c), None)
-    if leading is None:
+    found = _leading(words, uploads)
+    if found is None:
         return None
-    arguments = _arguments(words[len(leading):], uploads.value_options.get(leading[0],
-                                                                           frozenset()))
+    command, rest = found
+    arguments = _arguments(words[rest:], uploads.value_options.get(command[0], frozenset()))
     local = next((i for i, w in enumerate(arguments) if remote_place(w) is None), None)
     if local is None:
         return None
     later = arguments[local + 1:]
-    scheme = uploads.copy_commands[leading]
+    scheme = uploads.copy_commands[command]
     if scheme:
-        remote = next((w if "://" in w or not is_literal(w) else f"{scheme}://{w}"
+        remote = next((w if "://" in w or not is_literal(w)
+                       else f"{scheme}://{'' if w.startswith('/') else '/'}{w}"
                        for w in later), None)
     else:
         remote = next((place for w in later if (place := remote_place(w))), None)
     if remote is None:  # `aws s3 cp x.csv $DEST/x.csv`: the place filled in at run time
         remote = next((w for w in later if not is_literal(w)), None)
     return (arguments[local], remote) if remote is not None else None
+
+
+def _leading(words: list[str], uploads: Uploads) -> tuple[tuple[str, ...], int] | None:
+    """The copy command a command line runs and where its arguments start, options allowed
+    between its words (`aws --profile prod s3 cp`, `gsutil -m -h K:V cp`)."""
+    for command in uploads.copy_commands:
+        if not words or words[0] != command[0]:
+            continue
+        takes = uploads.value_options.get(command[0], frozenset())
+        position = 1
+        for part in command[1:]:
+            while position < len(words) and words[position] != part \
+                    and words[position].startswith("-"):
+                position += 2 if _takes_value(words[position], takes) else 1
+            if position >= len(words) or words[position] != part:
+                break
+            position += 1
+        else:
+            return command, position
+    return None
+
+
+def _takes_value(word: str, takes_value: frozenset[str]) -> bool:
+    """Whether an option word is followed by its value: listed as taking one, or flags
+    written together ending with such a one (`-avze ssh`)."""
+    if "=" in word:
+        return False
+    return word in takes_value or (not word.startswith("--") and len(word) > 2
+                                   and f"-{word[-1]}" in takes_value)
 
 
 def _arguments(words: list[str], takes_value: frozenset[str]) -> list[str]:
@@ -152,7 +182,7 @@ def _arguments(words: list[str], takes_value: frozenset[str]) -> list[str]:
         if skip:
             skip = False
         elif word.startswith("-"):
-            skip = word in takes_value
+            skip = _takes_value(word, takes_value)
         else:
             arguments.append(word)
     return arguments
