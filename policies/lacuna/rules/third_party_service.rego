@@ -7,7 +7,7 @@
 #   `data.lacuna.config.approved_services` (or the destination is a governed location).
 # custom:
 #   id: LAC-SVC-001
-#   version: 1.0.0
+#   version: 1.1.0
 #   steward: privacy-office@acme.example
 #   severity: high
 package lacuna.rules.third_party_service
