@@ -277,8 +277,7 @@ class CallSite:
             if made is None:
                 continue
             _, given, _ = self.arguments[mutation.param.placeholder.name]
-            changed.append((mutation.param, Frames(made) if isinstance(given, Frames)
-                            and isinstance(made, Data) else made))
+            changed.append((mutation.param, kept_as(given, made)))
         return changed
 
     def _derived(self, flows: Sequence[Flow], columns: tuple[str, ...] | None,
@@ -339,6 +338,12 @@ def derived_result(graph: FlowGraph, label: str, location: Location,
         if known is not None and not aggregated:
             columns = tuple(c for c in known if c not in dropped)
     return Data(result, tuple(roots), columns)
+
+
+def kept_as(given: Value | None, made: Value) -> Value:
+    """What a helper made of an object given to it, as the kind of object it was given: a list
+    the helper appended data to is still a list, now holding that data."""
+    return Frames(made) if isinstance(given, Frames) and isinstance(made, Data) else made
 
 
 def collected(value: Value | None) -> Value | None:

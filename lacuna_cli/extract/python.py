@@ -29,8 +29,8 @@ from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pygroups import agg_functions, keeps_values
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyfunctions import (
-    CallSite, Flow, Param, Summary, collected, derived_result, finalise, raw_placeholder,
-    summarise,
+    CallSite, Flow, Param, Summary, collected, derived_result, finalise, kept_as,
+    raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
@@ -803,6 +803,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if summary is None:
             return None
         def told(flows: Sequence[Flow]) -> tuple[ReturnedFlow, ...]:
+            """The flows of the summary as a caller in another file is told them."""
             return tuple(ReturnedFlow(
                 None if f.param is None else (f.param.index, f.param.name,
                                               f.param.placeholder.name in other.read_paths),
@@ -1642,9 +1643,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             changed = self.taken_along(mutation.flows, mutation.columns, made, shift, node,
                                        instance=instance)
             if isinstance(expression, cst.Name | cst.Attribute) and changed is not None:
-                before = self.value(expression)
-                self.mutate(expression, Frames(changed) if isinstance(before, Frames)
-                            else changed)
+                self.mutate(expression, kept_as(self.value(expression), changed))
 
     def special_member(self, made: Symbol, name: str) -> Symbol:
         """The method `name` of what another project file made, called with no arguments of

@@ -31,8 +31,8 @@ SHELL_MODULE = "_lacuna_shell"
 class Uploads:
     """The knowledge in `rules/shell/uploads.yaml`."""
 
-    # leading words of a copy command -> the scheme of its destination path ("": remote)
-    copy_commands: dict[tuple[str, ...], str]
+    # leading words of a copy command -> the scheme of its destination path (None: remote)
+    copy_commands: dict[tuple[str, ...], str | None]
     value_options: dict[str, frozenset[str]]  # program -> its options that take a value
     curl_file_options: frozenset[str]
     curl_upload_options: frozenset[str]  # their value is the path itself, without `@`
@@ -42,7 +42,7 @@ class Uploads:
 def known_uploads() -> Uploads:
     """The shipped table of upload commands (read once per process)."""
     data = read_yaml(shipped_dir("rules") / "shell" / "uploads.yaml")
-    return Uploads({tuple(words.split()): (entry or {}).get("destination_scheme", "")
+    return Uploads({tuple(words.split()): (entry or {}).get("destination_scheme")
                     for words, entry in data["copy_commands"].items()},
                    {program: frozenset(options)
                     for program, options in data["value_options"].items()},
