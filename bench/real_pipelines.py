@@ -42,7 +42,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "pipelines"
 LABELS = CORPUS / "labels.yaml"
-FAMILIES = ("llm", "trackers", "cloud", "databases", "saas", "logs", "idioms", "notebooks")
+FAMILIES = ("llm", "trackers", "cloud", "databases", "saas", "logs", "idioms", "notebooks",
+            "hunt")
 DIRECTION = {"read": "in", "query": "in", "write": "out", "export": "out"}
 ANALYSED_SUFFIXES = (".py", ".ipynb", ".sql")
 FILE_KEYS = {"family", "control", "note", "operations"}

@@ -312,8 +312,9 @@ pd.merge(left=orders, right=customers, on="customer_id").to_csv("/tmp/keywords.c
 
 def test_columns_blanked_or_left_out_by_a_mask_are_gone(tmp_path: Path) -> None:
     """A column overwritten with a constant (`df["phone"] = "REDACTED"`, `= None`) holds
-    nothing personal; `df.loc[:, ~df.columns.isin(PII)]` keeps the other columns and
-    `df.loc[:, df.columns.isin(PII)]` only those named."""
+    nothing personal; `df.loc[:, ~df.columns.isin(PII)]` keeps the other columns,
+    `df.loc[:, df.columns.isin(PII)]` only those named, `df.iloc[:, 4:5]` those at places
+    written out against the known header."""
     project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
                                      "data/customers.csv": CUSTOMERS, "job.py": '''\
 import pandas as pd
@@ -327,10 +328,14 @@ blanked["full_name"] = 0
 blanked[["phone", "email", "full_name", "region"]].to_csv("/tmp/blanked.csv")
 df.loc[:, ~df.columns.isin(PII)].to_csv("/tmp/regions.csv")
 df.loc[:, df.columns.isin(PII)].to_csv("/tmp/people.csv")
+df.iloc[:, 4:5].to_csv("/tmp/by_position.csv")
+df.iloc[:, [1, 4]].to_csv("/tmp/emails_by_position.csv")
 df["phone"] = df["email"]
 df[["phone", "region"]].to_csv("/tmp/copied.csv")
 '''})
     assert _exports(project) == {"/tmp/blanked.csv": ("INTERNAL", True),
                                  "/tmp/regions.csv": ("INTERNAL", True),
                                  "/tmp/people.csv": ("PROPRIETARY", False),
+                                 "/tmp/by_position.csv": ("INTERNAL", True),
+                                 "/tmp/emails_by_position.csv": ("PROPRIETARY", False),
                                  "/tmp/copied.csv": ("PROPRIETARY", False)}

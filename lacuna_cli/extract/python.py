@@ -1228,6 +1228,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         kept = raw_placeholder(base)
         if kept is not None and kept.name in self.keyword_placeholders:
             return base  # `kw["frame"]`: one of the arguments a caller gave by name
+        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "iloc" \
+                and base.columns is not None and len(node.slice) == 2:
+            positions = _positions(node.slice[1].slice, len(base.columns))
+            if positions is not None:  # `df.iloc[:, 9:12]`: the columns at those places
+                return self.derive([base], "project", node, self.code(node.value),
+                                   columns=tuple(base.columns[i] for i in positions))
         result = base
         for key in keys:
             if isinstance(key, Mask) or (isinstance(key, Data) and key.node == result.node
@@ -2249,6 +2255,36 @@ def _by_node(data: list[Data]) -> list[Data]:
         else:
             merged[item.node] = Data(item.node, known.roots, None)
     return list(merged.values())
+
+
+def _positions(chosen: cst.BaseSlice, count: int) -> list[int] | None:
+    """The places among `count` columns a positional selection written out picks (`9:12`,
+    `3`, `[0, 2]`, `-1`); None when it is computed at run time."""
+    if isinstance(chosen, cst.Slice):
+        bounds = [None if b is None else _integer(b) for b in (chosen.lower, chosen.upper,
+                                                               chosen.step)]
+        if any(b is None and given is not None for b, given in zip(
+                bounds, (chosen.lower, chosen.upper, chosen.step), strict=True)):
+            return None
+        return list(range(count))[slice(*bounds)]
+    if not isinstance(chosen, cst.Index):
+        return None
+    items = [e.value for e in chosen.value.elements] if isinstance(
+        chosen.value, cst.List) else [chosen.value]
+    places = [_integer(item) for item in items]
+    if any(p is None or not -count <= p < count for p in places):
+        return None
+    return [p % count for p in places if p is not None]
+
+
+def _integer(node: cst.BaseExpression) -> int | None:
+    """An integer written out (`3`, `-1`)."""
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and \
+            isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value)
+    return None
 
 
 def _constant(node: cst.BaseExpression) -> bool:
