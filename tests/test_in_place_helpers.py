@@ -205,3 +205,40 @@ def test_the_argument_changed_is_the_one_the_call_passes(tmp_path: Path, lacuna)
     assert "email" in sensitive[42] and "email" in sensitive[47]
     assert "phone" in sensitive[55]  # maybe a copy was stripped, maybe the caller's
 
+
+
+def test_a_method_changing_its_argument_changes_the_callers_object(tmp_path: Path,
+                                                                   lacuna) -> None:
+    """A class of another file whose method sets `frame["email"]` (its module then counts as
+    handing data back, so its summary is asked for), and a class of the same file made inside
+    a function that is given the data (kept by the slicer with the function)."""
+    found = _exports(tmp_path, lacuna, {
+        "etl/__init__.py": "",
+        "etl/tools.py": 'class Tool:\n    def add(self, frame, people):\n'
+                        '        frame["email"] = people["email"]\n',
+        "etl/job.py": '''\
+import pandas as pd
+
+from etl.tools import Tool
+
+
+class Local:
+    def add(self, frame, people):
+        frame["phone"] = people["phone"]
+
+
+def enrich(frame, people):
+    Local().add(frame, people)
+
+
+customers = pd.read_csv("data/customers.csv")
+orders = pd.read_csv("data/orders.csv")
+Tool().add(orders, customers)
+orders.to_csv("~/Downloads/by_other_file.csv")
+more = pd.read_csv("data/orders.csv")
+enrich(more, customers)
+more.to_csv("~/Downloads/by_local_class.csv")
+'''})
+    assert {line: found[line][1:3] for line in found} == {
+        18: ("PROPRIETARY", False), 21: ("PROPRIETARY", False)}
+    assert "email" in found[18][3] and "phone" in found[21][3]

@@ -69,7 +69,8 @@ class _Exports:
     # Names that may hand back data they are given: functions returning or yielding something
     # that spells a parameter or changing one in place (`frame["email"] = ...`, `inplace=True`,
     # `out.append(...)`), names imported from elsewhere; any name when it imports `*`.
-    # A class counts only if it touches data (an exception or a parser handed text does not).
+    # A class counts only if it touches data (an exception or a parser handed text does not)
+    # or a method of it changes in place an object it is given.
     passing: frozenset[str] = frozenset()
     star: bool = False
 
@@ -281,7 +282,23 @@ def _passing(tree: ast.Module, log_calls: frozenset[str]
                     isinstance(node, ast.Return | ast.Yield | ast.YieldFrom)
                     and node.value is not None) or _changes_in_place(node)):
             passing.add(statement.name)
+        elif isinstance(statement, ast.ClassDef) and any(
+                _changes_an_argument(method) for method in statement.body
+                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)):
+            passing.add(statement.name)  # `Tool().add(orders, people)` changes `orders`
     return frozenset(classes), frozenset(passing), star
+
+
+def _changes_an_argument(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a method may change in place an object it is given (a parameter after `self`:
+    `def add(self, frame, people): frame["email"] = people["email"]`)."""
+    arguments = method.args
+    given = [a.arg for a in (*arguments.posonlyargs, *arguments.args)][1:]
+    names = {*given, *(a.arg for a in arguments.kwonlyargs)}
+    return bool(names) and any(
+        _changes_in_place(node) and any(isinstance(n, ast.Name) and n.id in names
+                                        for n in ast.walk(node))
+        for node in ast.walk(method))
 
 
 def _changes_in_place(node: ast.AST) -> bool:

@@ -179,4 +179,11 @@ def _kept(units: list[_Unit]) -> set[int]:
           lambda i: (other for name in units[i].mentions & bound_by.keys()
                      for other in bound_by[name]))
     kept |= {owner for owner in (units[i].owner for i in kept) if owner is not None}
-    return kept | {member for header in reached & used for member in members[header]}
+    # A used class a kept function makes (`def job(frame): Tool().add(frame, people)`) runs
+    # there with what the function is given: kept whole, with what its members need.
+    made = {classes[name] for i in kept if units[i].owner is None and not units[i].header
+            for name in units[i].mentions & classes.keys()}
+    reach(kept, [member for header in (reached & used) | made for member in members[header]],
+          lambda i: (other for name in units[i].mentions & bound_by.keys()
+                     for other in bound_by[name]))
+    return kept | made | {owner for owner in (units[i].owner for i in kept) if owner is not None}
