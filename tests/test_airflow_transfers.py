@@ -183,3 +183,45 @@ with DAG("post", start_date=datetime(2024, 1, 1), schedule="@daily"):
     sent = [(f["classification"]["tier"], f["decision"]["allowed"])
             for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"]
     assert sent == [("UNKNOWN", False)]
+
+
+STORE_TO_STORE = '''\
+from datetime import datetime
+
+from airflow import DAG
+from airflow.providers.amazon.aws.operators.s3 import S3CopyObjectOperator
+from airflow.providers.amazon.aws.transfers.s3_to_sftp import S3ToSFTPOperator
+from airflow.providers.google.cloud.transfers.gcs_to_gcs import GCSToGCSOperator
+from airflow.providers.google.cloud.transfers.s3_to_gcs import S3ToGCSOperator
+
+with DAG("partner_share", start_date=datetime(2024, 1, 1), schedule="@daily") as dag:
+    S3ToSFTPOperator(task_id="a", sftp_conn_id="partner_sftp", sftp_path="/in/customers.csv",
+                     s3_bucket="acme-governed", s3_key="crm/customers_full.csv")
+    GCSToGCSOperator(task_id="b", source_bucket="acme-governed",
+                     source_object="crm/customers_full.csv",
+                     destination_bucket="partner-inbox", destination_object="acme/c.csv")
+    S3CopyObjectOperator(task_id="c", source_bucket_name="acme-governed",
+                         source_bucket_key="crm/customers_full.csv",
+                         dest_bucket_name="partner-drop", dest_bucket_key="acme/c.csv")
+    S3ToGCSOperator(task_id="d", bucket="acme-governed", prefix="crm/customers/",
+                    dest_gcs="gs://partner-inbox/acme/")
+    GCSToGCSOperator(task_id="e", source_bucket="acme-governed",
+                     source_object="kpi/daily_totals.csv", destination_bucket="acme-governed",
+                     destination_object="archive/daily_totals.csv")
+'''
+
+
+def test_transfers_between_remote_stores_move_what_the_source_holds(tmp_path: Path) -> None:
+    """S3 to SFTP, GCS to GCS, an S3 copy, S3 to GCS: the object named goes where the operator
+    puts it (before, none of them was an operation at all); a copy inside governed storage of
+    a file named for totals is allowed."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "dags/share.py": STORE_TO_STORE})
+    assert _exports(project) == {
+        "sftp://partner_sftp//in/customers.csv": (("s3://acme-governed/crm/customers_full.csv",),
+                                                  False),
+        "gs://partner-inbox/acme/c.csv": (("gs://acme-governed/crm/customers_full.csv",), False),
+        "s3://partner-drop/acme/c.csv": (("s3://acme-governed/crm/customers_full.csv",), False),
+        "gs://partner-inbox/acme/": (("s3://acme-governed/crm/customers/",), False),
+        "gs://acme-governed/archive/daily_totals.csv": (
+            ("gs://acme-governed/kpi/daily_totals.csv",), True)}
