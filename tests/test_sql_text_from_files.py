@@ -37,3 +37,23 @@ def test_a_query_read_from_a_sql_file_reads_its_tables(tmp_path: Path) -> None:
     assert (10, "write", ("loyalty.members",), "mart.members") in found
     query.write_text("SELECT member_id, email FROM crm.people\n")
     assert (8, "query", ("crm.people",), "") in _findings(tmp_path)
+
+
+def test_a_cursor_runs_the_sql_of_a_file_it_is_given(tmp_path: Path) -> None:
+    """`cur.execute(open("sql/c.sql").read())` and sqlite's `con.execute(Path(...).read_text())`
+    run the file's query: what they fetch are its tables' rows (before, the fetched rows were
+    PUBLIC and sent on as such)."""
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "c.sql").write_text("SELECT full_name, email FROM crm.customers\n")
+    (tmp_path / "job.py").write_text(
+        "import sqlite3\nfrom pathlib import Path\n\nimport psycopg2\nimport requests\n\n"
+        "cur = psycopg2.connect('dbname=crm').cursor()\n"
+        "cur.execute(open('sql/c.sql').read())\n"
+        "requests.post('https://api.partner.example/in', json=cur.fetchall())\n"
+        "rows = sqlite3.connect('crm.db').execute(Path('sql/c.sql').read_text()).fetchall()\n"
+        "Path('/tmp/a.txt').write_text(str(rows))\n")
+    found = _findings(tmp_path)
+    assert (8, "query", ("crm.customers",), "") in found
+    assert (9, "export", ("crm.customers",), "https://api.partner.example/in") in found
+    assert (10, "query", ("crm.customers",), "") in found
+    assert (11, "export", ("crm.customers",), "/tmp/a.txt") in found

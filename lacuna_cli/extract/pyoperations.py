@@ -142,6 +142,8 @@ class Operations(InterpreterState):
         on the server of the object called on, or `server` (of a cursor given as an argument:
         `execute_values(cur, q, rows)`)."""
         texts = [self.value(a.value) for a in node.args[:2] if a.keyword is None]
+        if texts:  # `cur.execute(open("sql/export.sql").read())`: the file's SQL
+            texts[0] = self.query_text(texts[0])
         query = next((v for v in texts if isinstance(v, Text) and looks_like_sql(v.value)),
                      None) or next((v for v in texts[:1] if isinstance(v, Dynamic)
                                     or raw_placeholder(v) is not None), None)
