@@ -225,3 +225,26 @@ def test_transfers_between_remote_stores_move_what_the_source_holds(tmp_path: Pa
         "gs://partner-inbox/acme/": (("s3://acme-governed/crm/customers/",), False),
         "gs://acme-governed/archive/daily_totals.csv": (
             ("gs://acme-governed/kpi/daily_totals.csv",), True)}
+
+
+def test_a_file_a_helper_mails_is_the_file_its_caller_names(tmp_path: Path) -> None:
+    """`send_email(..., files=[path])` in a helper given the path: the file the caller names
+    is attached (before, a list holding the parameter was no file at all: PUBLIC, allowed)."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": "customer_id,full_name,email\n",
+                                     "dags/mail.py": '''\
+import pandas as pd
+from airflow.utils.email import send_email
+
+pd.read_csv("data/customers.csv").to_csv("reports/churn.csv", index=False)
+
+
+def mail(path):
+    send_email(to="retention@agency-partner.example", subject="churn", html_content="x",
+               files=[path])
+
+
+mail("reports/churn.csv")
+'''})
+    assert _exports(project) == {
+        "mailto:retention@agency-partner.example": (("reports/churn.csv",), False)}

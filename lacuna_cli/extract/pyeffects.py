@@ -468,25 +468,31 @@ class Effects(InterpreterState):
                 values = self.spread_payload(api, node)
         for ref in api.row.files:
             expression = self.argument(node, ref)
-            value = self.value(expression) if expression is not None else None
-            if isinstance(value, Text):
-                value = self.read_taken(self.location_resource(value.value), node)
-            elif isinstance(value, Strings):  # `files=["a.csv", "b.csv"]`
-                values.extend(self.read_taken(self.location_resource(v), node)
-                              for v in value.values)
-                continue
-            placeholder = raw_placeholder(value)
-            if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
-                self.read_paths.add(placeholder.name)  # a caller's path names what is sent
-            elif expression is not None and (isinstance(value, Dynamic) or (
-                    isinstance(value, Symbol) and value.held is None)):
-                # A file named only at run time (`str(local)`, a temporary file's `tmp.name`)
-                # holds what it was written with (the same expression is the same node), else
-                # data no one knows: never nothing.
-                value = self.read_silently(self.resource_of(expression, node)[0])
-            values.append(value)
+            listed = [e.value for e in expression.elements] if isinstance(
+                expression, cst.List | cst.Tuple) else [expression]
+            for element in listed:  # `files=[path, other]`: each a file sent
+                values.extend(self.file_content(element, node))
         # an object that keeps data (a message with its attachment, a workbook) sends it
         return [v.held if isinstance(v, Symbol) and v.held is not None else v for v in values]
+
+    def file_content(self, expression: cst.BaseExpression | None, node: cst.Call
+                     ) -> list[Value | None]:
+        """What a local file an argument names holds, as sent by the call."""
+        value = self.value(expression) if expression is not None else None
+        if isinstance(value, Text):
+            return [self.read_taken(self.location_resource(value.value), node)]
+        if isinstance(value, Strings):  # `files=FILES` with `FILES = ["a.csv", "b.csv"]`
+            return [self.read_taken(self.location_resource(v), node) for v in value.values]
+        placeholder = raw_placeholder(value)
+        if placeholder is not None:  # `def ship(path): blob.upload_from_filename(path)`:
+            self.read_paths.add(placeholder.name)  # a caller's path names what is sent
+        elif expression is not None and (isinstance(value, Dynamic) or (
+                isinstance(value, Symbol) and value.held is None)):
+            # A file named only at run time (`str(local)`, a temporary file's `tmp.name`)
+            # holds what it was written with (the same expression is the same node), else
+            # data no one knows: never nothing.
+            value = self.read_silently(self.resource_of(expression, node)[0])
+        return [value]
 
     def spread_payload(self, api: Api, node: cst.Call) -> list[Value | None]:
         """What a call given its arguments as `**options` sends, when no data argument is
