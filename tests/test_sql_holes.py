@@ -51,6 +51,19 @@ def test_a_name_that_is_only_a_hole_is_unknown() -> None:
     assert export.action == "export" and export.target.kind == "unknown"
 
 
+def test_an_unload_of_a_table_named_by_a_hole_is_of_unknown_data() -> None:
+    """`COPY INTO 's3://..' FROM {table}` (the generic dialect reads the table as a bare
+    name): the unload's source is the table the hole names, unknown, never no data."""
+    for sql in ("COPY INTO 's3://agency/vips/' FROM {table};",
+                "COPY INTO 's3://agency/vips/' FROM ${TABLE};"):
+        (statement,), problems = analyse_sql(sql, None)
+        assert not problems
+        assert statement.action == "export" and statement.target.name == "s3://agency/vips/"
+        assert [source.kind for source in statement.sources] == ["unknown"], sql
+    (named,), _ = analyse_sql("COPY INTO 's3://agency/vips/' FROM crm_customers;", None)
+    assert [source.name for source in named.sources] == ["crm_customers"]
+
+
 def test_jinja_control_flow_outside_dbt() -> None:
     sql = ("{% if params.full %}\nINSERT INTO mart.t SELECT * FROM raw.t\n{% else %}\n"
            "INSERT INTO mart.t SELECT * FROM raw.t_delta\n{% endif %};\n"

@@ -220,6 +220,9 @@ def _file_sources(node: exp.Expr) -> tuple[Resource, ...]:
         return (_location(node),)
     if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):
         return (_location(node.this),)
+    if isinstance(node, exp.Identifier) and not node.quoted:
+        # `COPY INTO 's3://..' FROM t` as the generic dialect reads it: the table `t`
+        return sources_in(exp.Table(this=node.copy()))
     return sources_in(node)
 
 
