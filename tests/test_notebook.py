@@ -500,3 +500,37 @@ def test_a_written_script_binds_nothing_in_the_notebook(tmp_path: Path) -> None:
         for f in document["findings"] if f["operation"]["action"] == "export"}
     assert exports == {"s3://public-bucket/z.csv": (3, 1, 1, "PROPRIETARY"),
                        "s3://public-bucket/n.csv": (2, 4, 1, "PUBLIC")}
+
+
+def test_a_name_no_earlier_cell_assigns_is_data_of_unknown_origin(tmp_path: Path) -> None:
+    """What the session holds under a name no cell run before assigns — defined by a cell that
+    does not parse (its imports too), by a cell further down run first, or the last output
+    `_` — may be the customers: sent or written outside it is data of unknown origin
+    (LAC-UNK-001), never PUBLIC and never no operation. An exception caught and a kernel's own
+    names (`display`, `spark`) are not such names."""
+    write(tmp_path, "lacuna.toml", "embeddings = false\n")
+    write(tmp_path, "data/customers.csv", "customer_id,full_name,email\n")
+    write(tmp_path, "nb/broken.ipynb", notebook(
+        'import pandas as pd, requests\ncust = pd.read_csv("../data/customers.csv")\n'
+        'print "loaded"\n',
+        'requests.post("https://api.partner.example/in", json=cust.to_dict("records"))\n'))
+    write(tmp_path, "nb/order.ipynb", notebook(
+        'contacts.to_csv("/mnt/share/contacts.csv")\n',
+        'import pandas as pd\ncontacts = pd.read_csv("../data/customers.csv")\n'))
+    write(tmp_path, "nb/last.ipynb", notebook(
+        'import pandas as pd\ncust = pd.read_csv("../data/customers.csv")\n',
+        'cust[["full_name", "email"]]\n', '_.to_csv("/tmp/last_output.csv")\n'))
+    write(tmp_path, "nb/fine.ipynb", notebook(
+        'import logging\n\nimport pandas as pd\nlog = logging.getLogger("etl")\n'
+        'try:\n    kpi = pd.read_csv("../data/kpi.csv")\nexcept FileNotFoundError as err:\n'
+        '    log.warning("no kpi file: %s", err)\n', 'display(spark.range(3))\n'))
+    run, document = run_json(tmp_path, "check")
+    assert run.code == 1
+    sent = {(f["operation"]["location"]["path"], f["operation"]["destination"]["name"]):
+            (f["classification"]["tier"], f["decision"]["policy_id"])
+            for f in document["findings"] if f["operation"]["action"] in ("write", "export")}
+    assert sent == {  # (the exception and `spark` send nothing: no operation in nb/fine)
+        ("nb/broken.ipynb", "requests.post()"): ("UNKNOWN", "LAC-UNK-001"),
+        ("nb/order.ipynb", "/mnt/share/contacts.csv"): ("UNKNOWN", "LAC-UNK-001"),
+        ("nb/last.ipynb", "/tmp/last_output.csv"): ("UNKNOWN", "LAC-UNK-001"),
+    }

@@ -21,7 +21,7 @@ from typing import ParamSpec, TypeVar
 import libcst as cst
 
 from lacuna_cli.extract import pyapi
-from lacuna_cli.extract.catalog import Api, Row, load_catalog
+from lacuna_cli.extract.catalog import BUILTINS, Api, Row, load_catalog
 from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
@@ -91,6 +91,12 @@ EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", categor
 # Passes over one loop body at most: literal lists of paths are unrolled (nested loops multiply)
 # up to this, beyond it the loop variable is one dynamic value.
 MAX_UNROLLED = 32
+# What a name no cell before assigns stands for (see `value`).
+NOT_ASSIGNED = ", not assigned by the notebook's cells before this one"
+# Names a notebook's kernel provides without an assignment (IPython, Databricks, Zeppelin).
+NOTEBOOK_GLOBALS = frozenset({"display", "displayHTML", "get_ipython", "spark", "sc",
+                              "sqlContext", "dbutils", "getArgument", "In", "Out", "exit",
+                              "quit", "z", "table", "udf"})
 
 @dataclass(frozen=True)
 class PythonContext:
@@ -183,6 +189,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.method_depth = 0
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
+        self.star_imported = False  # `from x import *`: names no statement here assigns
         self.locate = locate
         self.graph = FlowGraph(relpath)
         self.errors: list[FileProblem] = []
@@ -270,6 +277,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                     self.bind(with_item.asname.name, value)
             self.suite(node.body)
         elif isinstance(node, cst.Try | cst.TryStar):
+            for handler in node.handlers:  # `except ValueError as e`: the exception raised
+                if handler.name is not None:
+                    self.bind(handler.name.name, Dynamic("an exception caught"))
             self.alternatives([node.body, *(handler.body for handler in node.handlers),
                                *([node.orelse.body] if node.orelse is not None else [])],
                               exhaustive=False)  # the body may stop before any rebinding
@@ -743,6 +753,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if not project:
                 self.third_party.add(module.split(".")[0])
         if isinstance(node.names, cst.ImportStar):
+            self.star_imported = True
             self.env.update({k: v for k, v in constants.items() if not k.startswith("_")})
             if project:  # its functions too, asked for by name (see `function_returns`)
                 self.star_modules.append(qualified)
@@ -943,8 +954,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if isinstance(node, cst.Name):
             if node.value == "__file__" and "__file__" not in self.env:
                 return Text((self.context.root / self.graph.relpath).as_posix())
-            return self.env.get(node.value, None if node.value in ("None", "True", "False")
-                                else Symbol(node.value))
+            found = self.env.get(node.value)
+            if found is not None or node.value in ("None", "True", "False"):
+                return found
+            if self.notebook and not self.star_imported and node.value not in BUILTINS \
+                    and node.value not in NOTEBOOK_GLOBALS:
+                # a name no cell run before this one assigns (a cell that failed to parse, a
+                # `%run` not followed, a cell run out of order, `_`): whatever the session
+                # holds under it, which may be data — never nothing
+                return Dynamic(f"`{node.value}`{NOT_ASSIGNED}", external=True)
+            return Symbol(node.value)
         if isinstance(node, cst.Attribute):
             return self.attribute(node)
         if isinstance(node, cst.Call):
@@ -2052,7 +2071,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         api = self.catalog.method(method)
         if api is not None and api.row.does == "write" and api.row.target:
             target = self.resource_of(self.argument(node, api.row.target[0]), node, api.row.kind)
-            self.write([], target, node)  # a frame we could not follow is still written
+            # a frame we could not follow is still written; one from outside the program
+            # (a name the notebook's session holds) is data of unknown origin
+            self.write(self.with_inputs([dynamic]) if dynamic.external else [], target, node)
+        elif dynamic.external and dynamic.reason.endswith(NOT_ASSIGNED):
+            # `requests.post(url, json=rows)` with `requests` imported by a cell that failed
+            # to parse: data handed to what the session holds goes where it takes it
+            given = self.with_inputs([self.value(a.value) for a in node.args])
+            if _data(given):
+                shown = f"{self.code(node.func)}()"[:200]
+                self.write(given, (Resource(kind="unknown", name=shown),
+                                   f"`{shown}`: {dynamic.reason}"), node)
         if method == "get" and dynamic.default is None:
             # `os.environ.get("DB_URL", "postgresql://...")`: what the code falls back to
             fallback = self.fallback_text(node)
