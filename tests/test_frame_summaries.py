@@ -109,3 +109,26 @@ df.groupby("region")["amount"].sum().to_csv("/tmp/by_region.csv")
                      "/tmp/profile.csv": "PROPRIETARY", "/tmp/email_profile.csv": "PROPRIETARY",
                      "/tmp/email_by_region.csv": "PROPRIETARY", "/tmp/numbers.csv": "INTERNAL",
                      "/tmp/by_region.csv": "INTERNAL"}
+
+
+def test_counts_by_birth_date_or_street_list_them_counts_by_birth_year_do_not(
+        tmp_path: Path) -> None:
+    """A date of birth and a street address single a person out: a count per value lists
+    every one (kept personal); a count per birth year is a histogram (summarised)."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": "customer_id,full_name,"
+                                     "date_of_birth,birth_year,street_address,region\n",
+                                     "job.py": '''\
+import pandas as pd
+
+cust = pd.read_csv("data/customers.csv")
+cust.groupby("date_of_birth").size().to_csv("/tmp/by_dob.csv")
+cust.groupby("street_address").size().to_csv("/tmp/by_street.csv")
+cust.groupby("birth_year").size().to_csv("/tmp/by_year.csv")
+cust.groupby("region").size().to_csv("/tmp/by_region.csv")
+'''})
+    run = run_lacuna("check", "--format", "json", ".", cwd=project)
+    tiers = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
+             for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert tiers == {"/tmp/by_dob.csv": "PROPRIETARY", "/tmp/by_street.csv": "PROPRIETARY",
+                     "/tmp/by_year.csv": "INTERNAL", "/tmp/by_region.csv": "INTERNAL"}
