@@ -534,3 +534,18 @@ def test_a_name_no_earlier_cell_assigns_is_data_of_unknown_origin(tmp_path: Path
         ("nb/order.ipynb", "/mnt/share/contacts.csv"): ("UNKNOWN", "LAC-UNK-001"),
         ("nb/last.ipynb", "/tmp/last_output.csv"): ("UNKNOWN", "LAC-UNK-001"),
     }
+
+
+def test_a_shell_line_with_a_variable_names_its_file_as_written(tmp_path: Path) -> None:
+    """`!psql "$CRM_URL" -c "\\copy (...) TO '../reports/d.csv'"`: the line is run with the
+    session's values filled in, and its quotes as written — the rows go to `reports/d.csv`
+    (governed: allowed), not to `/` (the quote's escape read as a path)."""
+    write(tmp_path, "lacuna.toml", "embeddings = false\n")
+    write(tmp_path, "nb/dump.ipynb", notebook(
+        '!psql "$CRM_URL" -c "\\copy (SELECT email, phone FROM crm.customers) TO '
+        '\'../reports/d.csv\' CSV HEADER"\n'))
+    run, document = run_json(tmp_path, "check")
+    assert run.code == 0, run.stdout
+    written = [(f["operation"]["destination"]["name"], f["decision"]["allowed"])
+               for f in document["findings"] if f["operation"]["action"] == "write"]
+    assert written == [("reports/d.csv", True)]

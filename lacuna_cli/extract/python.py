@@ -1046,8 +1046,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         written: list[str] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(Text(part.value))
-                written.append(part.value)
+                text = _text_of(part, node)
+                parts.append(Text(text))
+                written.append(text)
             elif isinstance(part, cst.FormattedStringExpression):
                 parts.append(self.value(part.expression))
                 written.append(self.written_part(parts[-1], part.expression))
@@ -2161,7 +2162,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return self.written_part(value, expression)
         if isinstance(expression, cst.FormattedString):
             return "".join(
-                part.value if isinstance(part, cst.FormattedStringText)
+                _text_of(part, expression) if isinstance(part, cst.FormattedStringText)
                 else self.written_text(part.expression)
                 if isinstance(part, cst.FormattedStringExpression) else "{?}"
                 for part in expression.parts)
@@ -2314,6 +2315,19 @@ def _integer(node: cst.BaseExpression) -> int | None:
             isinstance(node.expression, cst.Integer):
         return -int(node.expression.value)
     return None
+
+
+# The escapes an f-string's literal parts may hold that a command or a path spells (`\'`,
+# `\"`, `\\`, `\n`, `\t`); any other backslash stays, as Python keeps it.
+ESCAPE = re.compile(r"\\(['\"\\nt])")
+
+
+def _text_of(part: cst.FormattedStringText, string: cst.FormattedString) -> str:
+    """A literal part of an f-string as the running program sees it (escapes read, unless
+    the string is raw): `f'psql -c "TO \\'x.csv\\'"'` writes to `x.csv`."""
+    if "r" in string.start.lower():
+        return part.value
+    return ESCAPE.sub(lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), part.value)
 
 
 def _constant(node: cst.BaseExpression) -> bool:
