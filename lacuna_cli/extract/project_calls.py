@@ -292,13 +292,7 @@ def _passing(tree: ast.Module, log_calls: frozenset[str]
 def _changes_an_argument(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a method may change in place an object it is given (a parameter after `self`:
     `def add(self, frame, people): frame["email"] = people["email"]`)."""
-    arguments = method.args
-    given = [a.arg for a in (*arguments.posonlyargs, *arguments.args)][1:]
-    names = {*given, *(a.arg for a in arguments.kwonlyargs)}
-    return bool(names) and any(
-        _changes_in_place(node) and any(isinstance(n, ast.Name) and n.id in names
-                                        for n in ast.walk(node))
-        for node in ast.walk(method))
+    return parameter_reaches(method, _changes_in_place, instance=True)
 
 
 def _changes_in_place(node: ast.AST) -> bool:
@@ -323,12 +317,14 @@ def logs_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef,
 
 
 def parameter_reaches(function: ast.FunctionDef | ast.AsyncFunctionDef,
-                      where: Callable[[ast.AST], bool]) -> bool:
+                      where: Callable[[ast.AST], bool], instance: bool = False) -> bool:
     """Whether a node of `function` for which `where` holds spells one of its parameters, or a
-    name made from one (`for x in it: buf.append(x)` ... `yield buf`)."""
+    name made from one (`for x in it: buf.append(x)` ... `yield buf`); with `instance`, the
+    first is a method's `self` and does not count."""
     arguments = function.args
-    params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                              arguments.vararg, arguments.kwarg) if a is not None}
+    positional = [*arguments.posonlyargs, *arguments.args][1 if instance else 0:]
+    params = {a.arg for a in (*positional, *arguments.kwonlyargs, arguments.vararg,
+                              arguments.kwarg) if a is not None}
     derived = _derived_names(function, params)
     return any(isinstance(node, ast.Name) and node.id in derived
                for found in ast.walk(function) if where(found) for node in ast.walk(found))

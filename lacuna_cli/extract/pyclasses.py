@@ -304,7 +304,6 @@ class Classes(InterpreterState):
             if value is not None:
                 env[name] = value
 
-
     def _bind_rest(self, env: dict[str, Value], definition: cst.Parameters, taken: int,
                    given: Sequence[tuple[cst.Arg, Value | None]], node: cst.Call) -> None:
         """`*args` bound to the positional arguments after the `taken` named ones, `**kw` to

@@ -172,18 +172,22 @@ def _kept(units: list[_Unit]) -> set[int]:
         elif owner is not None and owner in used:
             yield owner
 
+    def needs(i: int) -> Iterator[int]:
+        """The units binding what `i` mentions."""
+        return (other for name in units[i].mentions & bound_by.keys() for other in bound_by[name])
+
+    def owners(indexes: set[int]) -> set[int]:
+        return {owner for owner in (units[i].owner for i in indexes) if owner is not None}
+
     reached: set[int] = set()
     reach(reached, (i for i, unit in enumerate(units) if unit.seed), onwards)
     kept: set[int] = set()
-    reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)],
-          lambda i: (other for name in units[i].mentions & bound_by.keys()
-                     for other in bound_by[name]))
-    kept |= {owner for owner in (units[i].owner for i in kept) if owner is not None}
+    reach(kept, [*reached, *(i for i, unit in enumerate(units) if unit.imports)], needs)
+    kept |= owners(kept)
     # A used class a kept function makes (`def job(frame): Tool().add(frame, people)`) runs
     # there with what the function is given: kept whole, with what its members need.
     made = {classes[name] for i in kept if units[i].owner is None and not units[i].header
             for name in units[i].mentions & classes.keys()}
     reach(kept, [member for header in (reached & used) | made for member in members[header]],
-          lambda i: (other for name in units[i].mentions & bound_by.keys()
-                     for other in bound_by[name]))
-    return kept | made | {owner for owner in (units[i].owner for i in kept) if owner is not None}
+          needs)
+    return kept | made | owners(kept)
