@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lacuna
+from tests.conftest import run_lacuna, write_files
 
 
 def _findings(project: Path) -> list[tuple[int, str, tuple[str, ...], str]]:
@@ -43,15 +43,20 @@ def test_a_cursor_runs_the_sql_of_a_file_it_is_given(tmp_path: Path) -> None:
     """`cur.execute(open("sql/c.sql").read())` and sqlite's `con.execute(Path(...).read_text())`
     run the file's query: what they fetch are its tables' rows (before, the fetched rows were
     PUBLIC and sent on as such)."""
-    (tmp_path / "sql").mkdir()
-    (tmp_path / "sql" / "c.sql").write_text("SELECT full_name, email FROM crm.customers\n")
-    (tmp_path / "job.py").write_text(
-        "import sqlite3\nfrom pathlib import Path\n\nimport psycopg2\nimport requests\n\n"
-        "cur = psycopg2.connect('dbname=crm').cursor()\n"
-        "cur.execute(open('sql/c.sql').read())\n"
-        "requests.post('https://api.partner.example/in', json=cur.fetchall())\n"
-        "rows = sqlite3.connect('crm.db').execute(Path('sql/c.sql').read_text()).fetchall()\n"
-        "Path('/tmp/a.txt').write_text(str(rows))\n")
+    write_files(tmp_path, {"sql/c.sql": "SELECT full_name, email FROM crm.customers\n",
+                           "job.py": """\
+import sqlite3
+from pathlib import Path
+
+import psycopg2
+import requests
+
+cur = psycopg2.connect('dbname=crm').cursor()
+cur.execute(open('sql/c.sql').read())
+requests.post('https://api.partner.example/in', json=cur.fetchall())
+rows = sqlite3.connect('crm.db').execute(Path('sql/c.sql').read_text()).fetchall()
+Path('/tmp/a.txt').write_text(str(rows))
+"""})
     found = _findings(tmp_path)
     assert (8, "query", ("crm.customers",), "") in found
     assert (9, "export", ("crm.customers",), "https://api.partner.example/in") in found
