@@ -401,3 +401,49 @@ def test_data_handed_on_in_containers_parameters_and_tasks_is_sent(tmp_path: Pat
         38: ("PROPRIETARY", False),  # dask frame filtered, then written
         39: ("PROPRIETARY", False),  # a plotly figure of the customers
         41: ("UNKNOWN", False)}  # what an unknown library made, columns picked
+
+
+EXECED_SCRIPT = '''import logging
+
+import requests
+from sqlalchemy import text
+
+log = logging.getLogger(__name__)
+
+
+def push(url):
+    requests.post(url, json=rows)
+
+
+requests.post("https://api.partner.example/v1/ingest", json=customers.to_dict("records"))
+customers.to_csv("/mnt/share/out.csv")
+push("https://hooks.partner.example/in")
+conn.execute(text("INSERT INTO mart.contacts SELECT * FROM crm.customers"))
+requests.post("https://api.partner.example/v1/ping", json={"ok": True, "n": len(names)})
+
+
+def later():
+    return threshold
+
+
+threshold = 3
+requests.post("https://api.partner.example/v1/ping", json={"t": later(), "path": __file__})
+'''
+
+
+def test_names_a_script_never_assigns_are_data_of_unknown_origin(tmp_path: Path,
+                                                                 lacuna) -> None:
+    """A script run by `exec` or `%run -i` reads names it never binds: `customers` sent or
+    saved is data no one can classify (it was PUBLIC, allowed). A name bound later in the
+    file (`threshold`), `__file__`, builtins (`len` of the unknown name is a count) and a
+    connection the catalog knows how to call keep what they were."""
+    found = outputs_by_line(lacuna, tmp_path, {"job.py": EXECED_SCRIPT})
+    for line in (10, 13, 14):
+        assert found[line]["decision"]["allowed"] is False, line
+        assert found[line]["classification"]["tier"] == "UNKNOWN", line
+        assert "which no statement of this file assigns" in json.dumps(
+            found[line]["operation"]), line
+    assert found[16]["operation"]["destination"]["name"] == "mart.contacts"
+    # a count of whatever it holds, and constants, are sent as before
+    assert found[17]["decision"]["allowed"] is True
+    assert found[25]["decision"]["allowed"] is True

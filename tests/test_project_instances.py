@@ -55,3 +55,61 @@ ReportWriter(sys.argv[1]).write(customers, "elsewhere")
     dynamic = [f for f in exports if f["operation"]["dynamic"]]
     assert len(dynamic) == 1
     assert dynamic[0]["decision"]["allowed"] is False
+
+
+HOLDER = '''\
+import requests
+
+
+class Exporter:
+    """Keeps the frame it is made with; its methods send, save and extend it."""
+
+    def __init__(self, frame, url="https://hooks.partner.example/in"):
+        self.frame = frame
+        self.url = url
+
+    def to_partner(self):
+        requests.post(self.url, json=self.frame.to_dict("records"))
+
+    def save(self, path):
+        self.frame.to_csv(path)
+
+    def add_contacts(self, orders):
+        orders["email"] = self.frame["email"]
+'''
+
+
+def test_an_instance_made_with_data_sends_saves_and_changes_what_it_holds(
+        tmp_path: Path) -> None:
+    """`Exporter(customers)` holds the customers: its methods in another file that post
+    `self.frame`, save it or copy a column of it into a frame they are given act on the
+    customers where this file calls them (the instance was once just data of unknown use)."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/orders.csv": "order_id,customer_id,amount\n",
+        "exporter.py": HOLDER, "run.py": '''\
+import pandas as pd
+from exporter import Exporter
+
+customers = pd.read_csv("data/customers.csv")
+orders = pd.read_csv("data/orders.csv")
+ex = Exporter(customers)
+ex.to_partner()
+ex.save("/mnt/share/customers.csv")
+ex.add_contacts(orders)
+orders.to_csv("/mnt/share/orders.csv")
+Exporter(orders[["order_id", "amount"]]).save("/mnt/share/amounts.csv")
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    assert run.code == 1, run.stderr
+    findings = json.loads(run.stdout)["findings"]
+    denied = {f["operation"]["destination"]["name"] for f in findings
+              if f["decision"]["allowed"] is False and f["operation"]["destination"]}
+    assert {"https://hooks.partner.example/in", "/mnt/share/customers.csv",
+            "/mnt/share/orders.csv"} <= denied
+    told = [f for f in findings if f["operation"]["destination"] and f["operation"][
+        "destination"]["name"] == "https://hooks.partner.example/in"]
+    assert [s["name"] for s in told[0]["operation"]["sources"]] == ["data/customers.csv"]
+    # an instance made with the orders' non-personal columns saves them where it likes
+    amounts = [f for f in findings if f["operation"]["destination"] and f["operation"][
+        "destination"]["name"] == "/mnt/share/amounts.csv"]
+    assert amounts and all(f["decision"]["allowed"] for f in amounts)

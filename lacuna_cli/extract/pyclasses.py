@@ -20,7 +20,7 @@ from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyvalues import (
-    Dynamic, Frames, Function, Instance, ProjectClass, Record, Strings, Symbol, Text, Value,
+    Data, Dynamic, Frames, Function, Instance, ProjectClass, Record, Strings, Symbol, Text, Value,
 )
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
@@ -242,9 +242,20 @@ class Classes(InterpreterState):
         instance = Instance(cls, dict(cls.attributes))
         init = cls.methods.get("__init__")
         if init is not None:
-            given = {key: Text(text) if text is not None else Dynamic(
-                f"argument `{key}` of `{cls.name}()` known only at run time")
-                for key, text in constants.init}
+            positional = (*method.node.params.posonly_params, *method.node.params.params)
+            holder = self.placeholder(method, positional[0].name.value) if positional else None
+
+            def argument(key: int | str, text: str | None) -> Value:
+                if text is not None:
+                    return Text(text)
+                if key in constants.data and holder is not None and init is not None:
+                    # `Exporter(customers)`: the caller's data, which reaches the method's
+                    # writes and sends through `self` (the caller gives it for `self`)
+                    return Data(self.graph.value_node(f"argument `{key}` of `{cls.name}()`",
+                                                      self.loc(init.node)), (holder,))
+                return Dynamic(f"argument `{key}` of `{cls.name}()` known only at run time")
+
+            given = {key: argument(key, text) for key, text in constants.init}
             self._run_body(init.node, {**self.globals, **(init.closure or {}),
                                        **self._parameters_given(init, instance, given)})
         called = {key: Text(text) for key, text in constants.call}

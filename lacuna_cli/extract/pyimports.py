@@ -163,6 +163,9 @@ class Constants:
     # Every position and keyword the call passes, constant or not (None: not told): a
     # parameter it does not pass has its default (`fmt="parquet"`).
     passed: tuple[int | str, ...] | None = None
+    # The constructor arguments that are data (`Exporter(customers)`): `self` then holds
+    # the caller's data, which reaches the method's writes and sends through it.
+    data: tuple[int | str, ...] = ()
 
 
 # (source, relpath, function name, what a method's caller gives) -> what it returns, or None

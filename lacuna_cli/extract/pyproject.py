@@ -89,17 +89,18 @@ class ProjectSinks(InterpreterState):
         and how they are `spelled` instead of the call's own arguments."""
         kept = tuple((key, collected(value))  # `json={"rows": rows}`
                      for key, value in (self.kept_arguments(node) if passed is None else passed))
+        telling = (*kept, *(made or ()))  # `Exporter(customers).send()`: its instance's data
         if not any(isinstance(v, Data | Text | Dynamic) or (isinstance(v, Symbol) and v.project)
-                   for _, v in kept):
+                   for _, v in telling):
             return
-        if not self.may_tell_data(qualname, kept):
+        if not self.may_tell_data(qualname, telling):
             return
         if made is None:  # `upload(df, "riders.csv")` posting to `f"{PARTNER}/{name}"` too
             returned = self.function_returned(qualname, kept)
         else:
             returned = self.imports.returned(qualname, self.graph.relpath, True, Constants(
                 tuple((key, v.value if isinstance(v, Text) else None) for key, v in made),
-                _texts(kept)))
+                _texts(kept), data=tuple(key for key, v in made if isinstance(v, Data))))
         if returned is None or not returned.sinks:
             return
         # a method's arguments come after `self`, a staticmethod's from the first
@@ -107,6 +108,8 @@ class ProjectSinks(InterpreterState):
         given: dict[int | str, Value | None] = {
             key + shift if isinstance(key, int) else key: self.resolved(value, node)
             for key, value in kept}
+        if shift and made:  # `self.frame.to_csv(path)`: what the instance was made with
+            given[0] = self.combine([self.resolved(v, node) for _, v in made], "derive", node)
         params = dict(returned.placeholders)
         positional = [a for a in node.args if a.keyword is None and not a.star]
         written: dict[int | str, str] = {  # how the call spells each argument (`sys.argv[2]`)

@@ -50,6 +50,7 @@ from lacuna_cli.extract.pyproject import ProjectSinks, outward_templates
 from lacuna_cli.extract.pycolumns import ColumnSelections
 from lacuna_cli.extract.pyrenames import RENAMING, ColumnRenames
 from lacuna_cli.extract.failures import failed, internal_error
+from lacuna_cli.extract.free_names import bound_anywhere
 from lacuna_cli.extract.pyparse import (
     Partial, PythonSyntaxProblem, check_syntax, literal_text, parse_cst, parse_partially,
 )
@@ -93,6 +94,8 @@ EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", categor
 MAX_UNROLLED = 32
 # What a name no cell before assigns stands for (see `value`).
 NOT_ASSIGNED = ", not assigned by the notebook's cells before this one"
+# ... and a name no statement of a script binds (see `free_names`).
+NOT_BOUND = ", which no statement of this file assigns"
 # Names a notebook's kernel provides without an assignment (IPython, Databricks, Zeppelin).
 NOTEBOOK_GLOBALS = frozenset({"display", "displayHTML", "get_ipython", "spark", "sc",
                               "sqlContext", "dbutils", "getArgument", "In", "Out", "exit",
@@ -134,6 +137,8 @@ def extract_python(
     try:
         interpreter = _Interpreter(parsed.tree, relpath, context, locate)
         interpreter.own_schemas = declared
+        if not interpreter.notebook:
+            interpreter.bound = bound_anywhere(checked.tree)
         interpreter.run()
     except RecursionError:
         return failed(relpath, "python", "expression nested too deeply to analyse")
@@ -190,6 +195,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.star_imported = False  # `from x import *`: names no statement here assigns
+        # Every name a script's statements bind (None: not asked, as for modules read for a
+        # helper's sake); one read that is not among them is unknown (see `value`).
+        self.bound: frozenset[str] | None = None
+        # What another project file's callable made with data, by the data node it stands
+        # for: a class's instance whose methods may write, send or change what they get.
+        self.project_instances: dict[str, Symbol] = {}
         self.locate = locate
         self.graph = FlowGraph(relpath)
         self.errors: list[FileProblem] = []
@@ -516,8 +527,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                   index: int | None, keywords: bool = False, spread: bool = False) -> Param:
         """One parameter of `function`, its placeholder and lineage node made."""
         name = param.name.value
-        placeholder = Resource(kind="unknown", name=f"parameter `{name}` of "
-                               f"`{function.name}()` (line {self.loc(node).line})")
+        placeholder = self.placeholder(function, name)
         param_node = self.graph.value_node(placeholder.name.split(" (")[0], self.loc(param))
         self.param_nodes[placeholder.name] = param_node
         if keywords:  # `kw["frame"]` is an argument given by name, never a column
@@ -525,6 +535,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         default = self.value(param.default) if param.default is not None else None
         return Param(name, index, param_node, placeholder, default, keywords=keywords,
                      rest=spread)
+
+    def placeholder(self, function: Function, name: str) -> Resource:
+        """What the parameter `name` of `function` stands for in its summary."""
+        return Resource(kind="unknown", name=f"parameter `{name}` of `{function.name}()` "
+                        f"(line {self.loc(function.node).line})")
 
     def call_function(self, function: Function, node: cst.Call,
                       leading: Sequence[Value | None] = ()) -> Value | None:
@@ -957,12 +972,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             found = self.env.get(node.value)
             if found is not None or node.value in ("None", "True", "False"):
                 return found
-            if self.notebook and not self.star_imported and node.value not in BUILTINS \
+            if not self.star_imported and node.value not in BUILTINS \
                     and node.value not in NOTEBOOK_GLOBALS:
                 # a name no cell run before this one assigns (a cell that failed to parse, a
-                # `%run` not followed, a cell run out of order, `_`): whatever the session
-                # holds under it, which may be data — never nothing
-                return Dynamic(f"`{node.value}`{NOT_ASSIGNED}", external=True)
+                # `%run` not followed, a cell run out of order, `_`), or no statement of a
+                # script binds (`exec`, `%run -i`): whatever the session holds under it,
+                # which may be data — never nothing
+                if self.notebook:
+                    return Dynamic(f"`{node.value}`{NOT_ASSIGNED}", external=True)
+                if self.bound is not None and node.value not in self.bound:
+                    return Dynamic(f"`{node.value}`{NOT_BOUND}", external=True)
             return Symbol(node.value)
         if isinstance(node, cst.Attribute):
             return self.attribute(node)
@@ -1316,6 +1335,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 statement = self.model_method(base.schema, method, node)
                 return statement if statement is not None else self.model_call(base, node)
             if isinstance(base, Data):
+                made = self.project_instances.get(base.node)
+                if made is not None:  # `Exporter(customers).save(path)`: its method's
+                    # writes and sends, and its changes to what it is given
+                    self.project_sinks(f"{made.qualname}.{method}", node, made=made.arguments)
+                    self.project_mutations(f"{made.qualname}.{method}", node,
+                                           instance=made.arguments)
                 typed = self.typed_member(base, method)  # `bg.add_task(...)`: see pyannotated
                 return self.symbol_call(typed.qualname, node) if typed is not None \
                     else self.data_method(base, method, node)
@@ -1518,7 +1543,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         elif callee.project and isinstance(result, Data):  # given data (a session, a
             # frame passed in): what its summary tells it returns, when it can tell
             made = Symbol(callee.qualname, True, arguments=self.kept_arguments(node))
-            result = self.project_data(made, node) or result
+            known = self.project_data(made, node)
+            if known is None:  # perhaps an instance of a class made with it (see `call`)
+                self.project_instances[result.node] = made
+            result = known or result
         if callee.project:
             self.project_mutations(callee.qualname, node)
         return result
@@ -2075,7 +2103,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # a frame we could not follow is still written; one from outside the program
             # (a name the notebook's session holds) is data of unknown origin
             self.write(self.with_inputs([dynamic]) if dynamic.external else [], target, node)
-        elif dynamic.external and dynamic.reason.endswith(NOT_ASSIGNED):
+        elif dynamic.reason.endswith(NOT_BOUND) \
+                and self.catalog.function(self.code(node.func)) is not None:
+            # `conn.execute(text("INSERT ..."))` with `conn` made where Lacuna cannot see:
+            # what the catalog says the call does, as for a library's object
+            return self.symbol_call(self.code(node.func), node)
+        elif dynamic.external and dynamic.reason.endswith((NOT_ASSIGNED, NOT_BOUND)):
             # `requests.post(url, json=rows)` with `requests` imported by a cell that failed
             # to parse: data handed to what the session holds goes where it takes it
             given = self.with_inputs([self.value(a.value) for a in node.args])
