@@ -242,3 +242,27 @@ more.to_csv("~/Downloads/by_local_class.csv")
     assert {line: found[line][1:3] for line in found} == {
         18: ("PROPRIETARY", False), 21: ("PROPRIETARY", False)}
     assert "email" in found[18][3] and "phone" in found[21][3]
+
+
+def test_a_change_through_another_name_of_the_object_is_its_change(tmp_path: Path,
+                                                                  lacuna) -> None:
+    """`alias = frame` names one object twice: a column set through `alias` is in `frame`
+    (it was exported as the orders alone). A copy, and another read of the same file,
+    are other objects."""
+    exports = _exports(tmp_path, lacuna, {"etl/job.py": '''\
+import pandas as pd
+
+people = pd.read_csv("data/customers.csv")
+frame = pd.read_csv("data/orders.csv")
+alias = frame
+alias["email"] = people["email"]
+frame.to_csv("/mnt/share/orders.csv")
+clean = frame.copy()
+clean = clean.drop(columns=["email"])
+clean.to_csv("/mnt/share/orders_clean.csv")
+other = pd.read_csv("data/orders.csv")
+other.to_csv("/mnt/share/orders_again.csv")
+'''})
+    assert exports[7][2] is False
+    assert exports[10][2] is True
+    assert exports[12][2] is True

@@ -655,7 +655,13 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         objects = self.callers_objects[-1] if self.callers_objects else None
         name = target.value if isinstance(target, cst.Name) else None
         original = objects.given.get(name) if objects is not None and name is not None else None
+        before = self.env.get(name) if name is not None else None
         self.bind(target, value)
+        if isinstance(before, Data | Frames):  # `alias = frame; alias["email"] = ...`: every
+            # name of the same object sees the change
+            for other, bound in list(self.env.items()):
+                if bound is before and other != name:
+                    self.env[other] = value
         if objects is None or name is None or original is None:
             return
         objects.given[name] = original
