@@ -302,11 +302,14 @@ class LineageNode(Model):
 
 class ColumnFlow(Model):
     """One output column of an edge's target and the columns of the edge's source it derives
-    from; `aggregate` when an aggregate function is on the way."""
+    from; `aggregate` when an aggregate function is on the way, `generalised` when only a
+    part of the values that singles no one out comes through (it keeps their tags)."""
 
     column: str
     sources: tuple[str, ...]
     aggregate: bool = False
+    # a part of the source's values that singles no one out (the year of a date of birth)
+    generalised: bool = False
 
 
 class LineageEdge(Model):

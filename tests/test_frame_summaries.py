@@ -132,3 +132,40 @@ cust.groupby("region").size().to_csv("/tmp/by_region.csv")
              for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
     assert tiers == {"/tmp/by_dob.csv": "PROPRIETARY", "/tmp/by_street.csv": "PROPRIETARY",
                      "/tmp/by_year.csv": "INTERNAL", "/tmp/by_region.csv": "INTERNAL"}
+
+
+def test_a_count_per_value_is_a_summary_of_values_that_single_no_one_out(
+        tmp_path: Path) -> None:
+    """`value_counts()` lists the values it counts: per e-mail or per date of birth it lists
+    people (it was read as a list of values whatever they were, so a count per year of birth
+    was blocked too); the year or month of a date of birth (`dt.year`, `dt.to_period`) is a part
+    that singles no one out, and a named aggregation keeps each output column's own values:
+    the latest sign-up date per country is a summary, the largest e-mail per country is not."""
+    project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
+                                     "data/customers.csv": "customer_id,email,full_name,"
+                                     "date_of_birth,signup_date,country\n",
+                                     "job.py": '''\
+import pandas as pd
+
+c = pd.read_csv("data/customers.csv", parse_dates=["date_of_birth", "signup_date"])
+c["email"].value_counts().to_csv("/tmp/per_email.csv")
+c["country"].value_counts().to_csv("/tmp/per_country.csv")
+c["date_of_birth"].value_counts().to_csv("/tmp/per_dob.csv")
+c["date_of_birth"].dt.year.value_counts().to_csv("/tmp/per_birth_year.csv")
+c["date_of_birth"].dt.to_period("M").value_counts().to_csv("/tmp/per_birth_month.csv")
+c.groupby("country")["email"].value_counts().to_csv("/tmp/emails_per_country.csv")
+c.groupby("country").agg(latest=("signup_date", "max"), n=("customer_id", "count")).to_csv(
+    "/tmp/latest.csv")
+c.groupby("country").agg(top=("email", "max")).to_csv("/tmp/top_email.csv")
+c.groupby("country").agg({"signup_date": "min", "customer_id": "nunique"}).to_csv(
+    "/tmp/first.csv")
+'''})
+    run = run_lacuna("check", "--format", "json", ".", cwd=project)
+    tiers = {f["operation"]["destination"]["name"]: f["classification"]["tier"]
+             for f in json.loads(run.stdout)["findings"] if f["operation"]["action"] == "export"}
+    assert tiers == {"/tmp/per_email.csv": "PROPRIETARY", "/tmp/per_country.csv": "INTERNAL",
+                     "/tmp/per_dob.csv": "PROPRIETARY", "/tmp/per_birth_year.csv": "INTERNAL",
+                     "/tmp/per_birth_month.csv": "INTERNAL",
+                     "/tmp/emails_per_country.csv": "PROPRIETARY",
+                     "/tmp/latest.csv": "INTERNAL", "/tmp/top_email.csv": "PROPRIETARY",
+                     "/tmp/first.csv": "INTERNAL"}

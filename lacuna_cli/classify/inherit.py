@@ -139,7 +139,7 @@ def _map_columns(sensitivity: Sensitivity, edge: LineageEdge) -> Sensitivity:
         strictest = max(sources, key=lambda c: c.tier)
         columns[flow.column] = replace(
             strictest, tags=frozenset().union(*(c.tags for c in sources)),
-            identifier=any(c.identifier for c in sources),
+            identifier=not flow.generalised and any(c.identifier for c in sources),
             why=strictest.why if flow.sources == (flow.column,) else
             f"from {', '.join(flow.sources)}: {strictest.why}")
     used = {source for flow in flows for source in flow.sources}

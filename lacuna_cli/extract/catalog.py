@@ -99,6 +99,9 @@ class Row(BaseModel):
     # project `.sql` file); on a `send` or `write` row, what the query returns is sent too
     transform: Transform | None = None
     combine: Literal["join", "union"] | None = None
+    # an aggregate keyed by the values it is called on (`value_counts()`: a count per value),
+    # which lists those values: a summary only when they single no one out
+    keyed: bool = False
     # a join that renames each column both frames hold, other than its keys, with these
     # suffixes, left then right (pandas' merge: `region_x`, `region_y`); `suffixes_argument`:
     # where a call spells its own
@@ -156,6 +159,10 @@ class CatalogFile(BaseModel):
     # models, text and date helpers): data handed to them goes nowhere. Data handed to any
     # other library the catalog does not describe is sent to a place Lacuna cannot tell.
     in_process: list[str] = Field(default_factory=list)
+    # Parts of a column's values that no longer single a person out, spelled as the accessor
+    # and its member (`dt.year`: the year of a date of birth; `str.len`): a count per part
+    # is a histogram, where a count per date of birth lists each one.
+    generalising: list[str] = Field(default_factory=list)
     # Every call of the `modules` reaches the library's service (an SDK of AWS, a SaaS, an LLM
     # vendor): one no row describes, handed data, sends it to a place Lacuna cannot tell, as a
     # call of a library the catalog does not know does.
@@ -259,6 +266,11 @@ class Catalog:
 
     def method(self, name: str, receiver: str = "data") -> Api | None:
         return self.methods.get((receiver, name))
+
+    @cached_property
+    def generalising(self) -> frozenset[str]:
+        """Every file's `generalising` accessor members (`dt.year`)."""
+        return frozenset(g for _, parsed in self.files for g in parsed.generalising)
 
     @cached_property
     def modules(self) -> frozenset[str]:

@@ -27,6 +27,39 @@ def agg_functions(node: cst.Call) -> list[str]:
     return names
 
 
+def named_aggregations(node: cst.Call) -> list[tuple[str, str, str]] | None:
+    """`agg(latest=("signup_date", "max"), n=("id", "count"))` and `agg({"amount": "sum"})`:
+    each output column, the column it is computed from and the function's name, when every
+    argument is spelled one of these ways with literal names; None otherwise."""
+    specs: list[tuple[str, str, str]] = []
+    for arg in node.args:
+        value = arg.value
+        if arg.keyword is not None and isinstance(value, cst.Tuple) \
+                and len(value.elements) == 2:
+            column, function = _literal(value.elements[0].value), list[str]()
+            _collect(value.elements[1].value, function)
+            if column is None or len(function) != 1:
+                return None
+            specs.append((arg.keyword.value, column, function[0]))
+        elif arg.keyword is None and isinstance(value, cst.Dict) and len(node.args) == 1:
+            for entry in value.elements:
+                column, function = None, list[str]()
+                if isinstance(entry, cst.DictElement):
+                    column = _literal(entry.key)
+                    _collect(entry.value, function)
+                if column is None or len(function) != 1:
+                    return None
+                specs.append((column, column, function[0]))
+        else:
+            return None
+    return specs or None
+
+
+def _literal(expression: cst.BaseExpression) -> str | None:
+    value = expression.evaluated_value if isinstance(expression, cst.SimpleString) else None
+    return value if isinstance(value, str) else None
+
+
 def _collect(expression: cst.BaseExpression, names: list[str]) -> None:
     if isinstance(expression, cst.SimpleString):
         names.append(expression.evaluated_value if isinstance(

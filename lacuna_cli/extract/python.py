@@ -26,7 +26,7 @@ from lacuna_cli.extract.declared_schemas import read_schemas
 from lacuna_cli.extract.declared_tables import with_declarations
 from lacuna_cli.extract.places import SERVER_WRITTEN, normalise_location, table_resource
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
-from lacuna_cli.extract.pygroups import agg_functions, keeps_values
+from lacuna_cli.extract.pygroups import agg_functions, keeps_values, named_aggregations
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Flow, Param, Summary, collected, derived_result, finalise, kept_as,
@@ -657,8 +657,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         original = objects.given.get(name) if objects is not None and name is not None else None
         before = self.env.get(name) if name is not None else None
         self.bind(target, value)
-        if isinstance(before, Data | Frames):  # `alias = frame; alias["email"] = ...`: every
-            # name of the same object sees the change
+        if isinstance(before, Data | Frames) and value is not None:
+            # `alias = frame; alias["email"] = ...`: each name of the object sees the change
             for other, bound in list(self.env.items()):
                 if bound is before and other != name:
                     self.env[other] = value
@@ -1207,6 +1207,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return base if api is not None and api.row.does == "part" else Symbol(
                 qualname, base.project, place=base.place, held=base.held)
         if isinstance(base, Data):
+            part = self.generalised(base, node, node)
+            if part is not None:  # `df["date_of_birth"].dt.year`
+                return part
             if name in ("write", "writeStream"):
                 return Writer(base)
             if name in FRAME_METADATA:
@@ -1341,6 +1344,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 statement = self.model_method(base.schema, method, node)
                 return statement if statement is not None else self.model_call(base, node)
             if isinstance(base, Data):
+                part = self.generalised(base, func, node)
+                if part is not None:  # `df["signup"].dt.to_period("M")`
+                    return part
                 made = self.project_instances.get(base.node)
                 if made is not None:  # `Exporter(customers).save(path)`: its method's
                     # writes and sends, and its changes to what it is given
@@ -1882,6 +1888,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if not keys and self.arg(node, 99, "level") is not None:
                 keys = self.index_keys(data, node)
             return Grouped(data, keys)
+        if kind == "aggregate" and row.keyed:  # `df["country"].value_counts()`
+            return self.group_method(Grouped(data, ()), method, node)
         if kind == "aggregate" and method == "pivot_table":
             return self.pivot(data, node)
         if kind == "aggregate" and keeps_values(method, data, node):
@@ -1937,6 +1945,23 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         `agg("mean")`, `agg(n=("id", "count"))`) is about the group; any other (`head(5)`,
         `first()`, `max()`, `agg(list)`, `apply(f)`) returns members' own rows or values, and
         their sensitivity with them."""
+        api = self.catalog.method(method)
+        if api is not None and api.row.keyed:  # a count per value of the columns counted
+            if not grouped.data.columns:  # which may be any: their values, listed
+                return self.derive([grouped.data], "filter", node, self.code(node.func))
+            grouped = Grouped(grouped.data, tuple(dict.fromkeys(
+                (*grouped.keys, *grouped.data.columns))))
+        specs = named_aggregations(node) if method in ("agg", "aggregate") else None
+        if specs is not None and not keeps_values(method, grouped.data, node):
+            # each output its own column's: `latest=("signup_date", "max")` keeps dates, not
+            # people; `emails=("email", "max")` keeps an e-mail per group (see `inherit`)
+            flows = (*(ColumnFlow(column=k, sources=(k,)) for k in grouped.keys),
+                     *(ColumnFlow(column=out, sources=(column,),
+                                  aggregate=self.summarises(function, node))
+                       for out, column, function in specs))
+            return self.derive([grouped.data], "aggregate", node, self.code(node.func), flows,
+                               keys=grouped.keys,
+                               columns=tuple(dict.fromkeys(f.column for f in flows)))
         if (self.summarises(method, node) or self.applies_summary(method, node)) and \
                 not keeps_values(method, grouped.data, node):
             return self.aggregate(grouped, node)
@@ -1996,6 +2021,18 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if listed:
                 return listed
         return data.columns or ()
+
+    def generalised(self, data: Data, member: cst.Attribute, node: cst.CSTNode) -> Data | None:
+        """`df["date_of_birth"].dt.year`: a part of each value the catalog says singles no
+        one out (its `generalising` members), keeping the columns' tags; None for any other
+        member."""
+        accessor = member.value
+        if not (isinstance(accessor, cst.Attribute) and f"{accessor.attr.value}."
+                f"{member.attr.value}" in self.catalog.generalising and data.columns):
+            return None
+        return self.derive([data], "derive", node, self.code(member),
+                           tuple(ColumnFlow(column=c, sources=(c,), generalised=True)
+                                 for c in data.columns), columns=data.columns)
 
     def aggregate(self, grouped: Grouped, node: cst.Call) -> Data:
         named = tuple(a.keyword.value for a in node.args if a.keyword is not None)
@@ -2102,7 +2139,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         mode = self.arg(node, 1, "mode")
         return isinstance(known, Text) or (mode is not None and writing_mode(self.value(mode)))
 
-    def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value:
+    def dynamic_method(self, dynamic: Dynamic, method: str, node: cst.Call) -> Value | None:
         api = self.catalog.method(method)
         if api is not None and api.row.does == "write" and api.row.target:
             target = self.resource_of(self.argument(node, api.row.target[0]), node, api.row.kind)
