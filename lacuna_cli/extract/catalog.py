@@ -39,8 +39,9 @@ Effect = Literal[
     "bound", "delegate", "pipeline_node",
 ]
 # What a transform row does to the frame it is called on.
-Transform = Literal["join", "filter", "project", "drop", "group", "aggregate", "assign", "pipe",
-                    "collect", "test"]
+# (`pop`: the column named is taken out of it and returned.)
+Transform = Literal["join", "filter", "project", "drop", "pop", "group", "aggregate", "assign",
+                    "pipe", "collect", "test"]
 Category = Literal["llm", "tracker", "hub", "cloud", "database", "saas", "chat", "mail", "log",
                    "stream", "download", "dashboard"]
 # An argument: its position, its keyword, or a list of both (the first one given is taken).
@@ -99,6 +100,9 @@ class Row(BaseModel):
     # project `.sql` file); on a `send` or `write` row, what the query returns is sent too
     transform: Transform | None = None
     combine: Literal["join", "union"] | None = None
+    # a method that changes the data it is called on and returns nothing (`df.update(other)`,
+    # `df.insert(0, "email", people["email"])`), as `inplace=True` makes others do
+    in_place: bool = False
     # an aggregate keyed by the values it is called on (`value_counts()`: a count per value),
     # which lists those values: a summary only when they single no one out
     keyed: bool = False

@@ -92,6 +92,8 @@ EXCEPTION_LOG = Resource(kind="stream", name="log", service="exception", categor
 # Passes over one loop body at most: literal lists of paths are unrolled (nested loops multiply)
 # up to this, beyond it the loop variable is one dynamic value.
 MAX_UNROLLED = 32
+# A frame's indexers: `df.loc[rows, "email"] = ...` sets the frame's column.
+INDEXERS = frozenset({"loc", "iloc", "at", "iat"})
 # What a name no cell before assigns stands for (see `value`).
 NOT_ASSIGNED = ", not assigned by the notebook's cells before this one"
 # ... and a name no statement of a script binds (see `free_names`).
@@ -657,7 +659,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         original = objects.given.get(name) if objects is not None and name is not None else None
         before = self.env.get(name) if name is not None else None
         self.bind(target, value)
-        if isinstance(before, Data | Frames) and value is not None:
+        if isinstance(before, Data | Frames | Record) and value is not None:
             # `alias = frame; alias["email"] = ...`: each name of the object sees the change
             for other, bound in list(self.env.items()):
                 if bound is before and other != name:
@@ -940,24 +942,39 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return True
 
     def assign_column(self, target: cst.Subscript, value: Value | None) -> None:
-        """`df["col"] = expr`: anonymizes `col` when expr hashes/masks it, else adds a column."""
-        frame = self.value(target.value)
-        column = self.subscript_key(target)
-        if not isinstance(frame, Data) or not isinstance(column, Text) or not isinstance(
-                self.statement, cst.Assign):
+        """`df["col"] = expr`, `df[["a", "b"]] = ...`, `df.loc[rows, "col"] = ...` (also `at`,
+        `iloc`, `iat`): anonymizes a column when expr hashes/masks it, else sets it. Columns
+        that cannot be told (`df.loc[mask] = other`, `df.iloc[:, 3] = ...`, a list known only
+        at run time) still take in the data assigned: the frame now holds it somewhere."""
+        if not isinstance(self.statement, cst.Assign):
             return
-        name = column.value
+        holder, key = _assigned_part(target)
+        frame = self.value(holder)
+        if not isinstance(frame, Data):
+            return
+        names = _names(self.value(key)) if key is not None else ()
+        if not names:
+            if isinstance(value, Data) and value.node != frame.node:
+                self.mutate(holder, self.derive([frame, value], "derive", target,
+                                                self.code(holder), columns=None))
+            return
+        for name in names:
+            frame = self.column_set(frame, name, value, target, holder)
+        self.mutate(holder, frame)
+
+    def column_set(self, frame: Data, name: str, value: Value | None, target: cst.Subscript,
+                   holder: cst.BaseExpression) -> Data:
+        """The frame after the assignment statement being run sets its column `name`."""
+        assert isinstance(self.statement, cst.Assign)
         columns = None if frame.columns is None else tuple(dict.fromkeys((*frame.columns, name)))
         if self.mentions_anonymizer(self.statement.value):
-            result = self.derive([frame], "anonymize", target, f"{self.code(target.value)}",
-                                 columns=columns, anonymized=(name,))
-        else:
-            inputs = [frame] + ([value] if isinstance(value, Data) and value.node != frame.node
-                                else [])
-            result = self.derive(inputs, "derive", target, self.code(target.value),
-                                 column_made(name, value, frame, _constant(self.statement.value)),
-                                 columns=columns)
-        self.mutate(target.value, result)
+            return self.derive([frame], "anonymize", target, self.code(holder),
+                               columns=columns, anonymized=(name,))
+        inputs = [frame] + ([value] if isinstance(value, Data) and value.node != frame.node
+                            else [])
+        return self.derive(inputs, "derive", target, self.code(holder),
+                           column_made(name, value, frame, _constant(self.statement.value)),
+                           columns=columns)
 
     # ---- expressions ------------------------------------------------------------------------
 
@@ -1778,13 +1795,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             stack.extend(current.children)
         return False
 
-    def in_place(self, result: Value | None, node: cst.Call) -> Value | None:
-        """`df.drop(columns=PII, inplace=True)`: the frame the method is called on becomes the
-        result (the call itself returns None)."""
-        if isinstance(result, Data) and isinstance(node.func, cst.Attribute) and any(
+    def in_place(self, result: Value | None, node: cst.Call, always: bool = False
+                 ) -> Value | None:
+        """`df.drop(columns=PII, inplace=True)`, or a method that `always` works in place
+        (`df.update(other)`): the frame the method is called on becomes the result (the
+        call itself returns None)."""
+        if isinstance(result, Data) and isinstance(node.func, cst.Attribute) and (always or any(
                 a.keyword is not None and a.keyword.value == "inplace"
                 and isinstance(a.value, cst.Name) and a.value.value == "True"
-                for a in node.args):
+                for a in node.args)):
             self.mutate(node.func.value, result)
             return None
         return result
@@ -1833,7 +1852,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return parent if isinstance(parent, Symbol) else data
         if api is not None and api.row.transform is not None:
             result = self.transform(api.row, data, node)
-            return self.in_place(result, node)
+            return self.in_place(result, node, api.row.in_place)
         if api is not None and api.row.does == "execute":
             result = self.sql_method(node)
             if result is not None:
@@ -1873,6 +1892,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return filtered
         if kind == "drop":
             return self.drop(data, node)
+        if kind == "pop":
+            return self.pop(data, node)
         if kind == "project" and (kept := self.excluded(data, node)) is not None:
             return self.derive([data], "project", node, self.code(node.func), columns=kept)
         if kind == "project":
@@ -1905,7 +1926,24 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             function = self.value(node.args[0].value)
             if isinstance(function, Function):
                 return self.call_function(function, node, leading=(data,))
+            looked_up = collected(function)
+            if isinstance(looked_up, Data) and looked_up.node != data.node:
+                # `ids.map(people.set_index("id")["email"])`: each value replaced by what
+                # the mapping holds for it
+                return self.derive([data, looked_up], "derive", node, self.code(node.func))
         return data
+
+    def pop(self, data: Data, node: cst.Call) -> Data:
+        """`df.pop("email")`: the frame without the column from now on, the column returned
+        (a list's or a dict's `pop` of a position or key that is no column: the data)."""
+        rest = self.drop(data, node)
+        if rest is data:
+            return data
+        if isinstance(node.func, cst.Attribute):
+            self.mutate(node.func.value, rest)
+        taken = tuple(n for a in node.args[:1] for n in _names(self.value(a.value)))
+        return self.derive([data], "project", node, self.code(node.func),
+                           columns=selected(data, taken))
 
     def drop(self, data: Data, node: cst.Call) -> Data:
         """`df.drop(columns=[...])` projects the columns away; `df.drop(index)` keeps them."""
@@ -1925,10 +1963,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """`assign(col=...)`, `withColumn("col", F.sha2(...))`, polars
         `with_columns(pl.col("email").hash())`: the columns whose new value hashes or masks
         something are anonymized."""
-        if method == "withColumn" and node.args:
-            name = self.value(node.args[0].value)
+        position = {"withColumn": 0, "insert": 1}.get(method)
+        if position is not None and len(node.args) > position + 1:
+            name = self.value(node.args[position].value)
             named = [(name.value if isinstance(name, Text) else None, a.value)
-                     for a in node.args[1:2]]
+                     for a in node.args[position + 1:position + 2]]
         else:
             named = [(a.keyword.value if a.keyword else _expression_column(a.value), a.value)
                      for a in node.args]
@@ -1938,6 +1977,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if anonymized:
             return self.derive([data], "anonymize", node, self.code(node.func), columns=columns,
                                anonymized=anonymized)
+        # `sales.assign(email=people["email"])`: another frame's values come in with them
+        others = [v for _, e in named if isinstance(v := collected(self.value(e)), Data)
+                  and v.node != data.node]
+        if others:
+            return self.derive([data, *others], "derive", node, self.code(node.func),
+                               columns=columns)
         return Data(data.node, data.roots, columns)
 
     def group_method(self, grouped: Grouped, method: str, node: cst.Call) -> Data:
@@ -2498,6 +2543,20 @@ def column_made(name: str, value: Value | None, frame: Data, constant: bool = Fa
     sources = value.columns if value.node == frame.node and value.columns else frame.columns
     kept = tuple(ColumnFlow(column=c, sources=(c,)) for c in frame.columns if c != name)
     return (*kept, ColumnFlow(column=name, sources=tuple(sources)))
+
+
+def _assigned_part(target: cst.Subscript) -> tuple[cst.BaseExpression, cst.BaseExpression | None]:
+    """The frame an item assignment sets and the expression naming its columns, if any:
+    `df["email"]` and `df[["a", "b"]]` the key; `df.loc[rows, "email"]` (`at`, `iloc`, `iat`)
+    the second part; `df.loc[mask]` none (every column)."""
+    elements = [e.slice for e in target.slice]
+    value = target.value
+    if isinstance(value, cst.Attribute) and value.attr.value in INDEXERS:
+        column = elements[1] if len(elements) > 1 else None
+        return value.value, (column.value if isinstance(column, cst.Index)
+                             and value.attr.value in ("loc", "at") else None)
+    first = elements[0] if len(elements) == 1 else None
+    return value, first.value if isinstance(first, cst.Index) else None
 
 
 def selected(data: Data, names: tuple[str, ...]) -> tuple[str, ...] | None:
