@@ -245,7 +245,9 @@ out[["a", "b"]].to_csv("/tmp/rebuilt.csv")
 def test_a_column_hashed_by_a_function_of_the_file_is_pseudonymised(tmp_path: Path) -> None:
     """`df["key"] = df["email"].map(pseudo)` with `pseudo` hashing its argument: the new
     column is anonymized, so with the e-mail and name dropped nothing personal is left; a
-    column copied by a function that does not hash stays the e-mail."""
+    column copied by a function that does not hash stays the e-mail, even one named as a
+    masking function (`mask_email`, a stub that returns its argument: it was taken for a
+    mask by its name)."""
     project = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n",
                                      "data/customers.csv": CUSTOMERS, "job.py": '''\
 import hashlib
@@ -261,14 +263,22 @@ def lower(value):
     return str(value).lower()
 
 
+def mask_email(value):
+    # TODO: mask
+    return value
+
+
 df = pd.read_csv("data/customers.csv")
 df["key"] = df["email"].map(pseudo)
 df["contact"] = df["email"].map(lower)
-df.drop(columns=["email", "full_name", "phone", "contact"]).to_csv("/tmp/pseudo.csv")
+df["masked"] = df["email"].map(mask_email)
+df.drop(columns=["email", "full_name", "phone", "contact", "masked"]).to_csv("/tmp/pseudo.csv")
 df[["contact"]].to_csv("/tmp/contact.csv")
+df[["masked"]].to_csv("/tmp/masked.csv")
 '''})
     assert _exports(project) == {"/tmp/pseudo.csv": ("INTERNAL", True),
-                                 "/tmp/contact.csv": ("PROPRIETARY", False)}
+                                 "/tmp/contact.csv": ("PROPRIETARY", False),
+                                 "/tmp/masked.csv": ("PROPRIETARY", False)}
 
 
 def test_a_merge_names_the_columns_both_frames_hold_with_their_suffixes(tmp_path: Path) -> None:

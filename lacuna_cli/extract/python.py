@@ -203,6 +203,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         # What another project file's callable made with data, by the data node it stands
         # for: a class's instance whose methods may write, send or change what they get.
         self.project_instances: dict[str, Symbol] = {}
+        self.aliases: dict[str, set[str]] = {}  # names assigned one from the other
         self.locate = locate
         self.graph = FlowGraph(relpath)
         self.errors: list[FileProblem] = []
@@ -659,10 +660,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         original = objects.given.get(name) if objects is not None and name is not None else None
         before = self.env.get(name) if name is not None else None
         self.bind(target, value)
-        if isinstance(before, Data | Frames | Record) and value is not None:
+        if isinstance(before, Data | Frames | Record) and value is not None and name:
             # `alias = frame; alias["email"] = ...`: each name of the object sees the change
-            for other, bound in list(self.env.items()):
-                if bound is before and other != name:
+            for other in self.aliases.get(name, ()):
+                if self.env.get(other) is before:
                     self.env[other] = value
         if objects is None or name is None or original is None:
             return
@@ -684,6 +685,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             value = self.value(node.value)
             for target in node.targets:
                 self.bind(target.target, value)
+                if isinstance(target.target, cst.Name) and isinstance(node.value, cst.Name):
+                    # `alias = frame`: one object, two names (see `mutate`)
+                    self.aliases.setdefault(target.target.value, set()).add(node.value.value)
+                    self.aliases.setdefault(node.value.value, set()).add(target.target.value)
                 if isinstance(target.target, cst.Name):  # `customers = Table("customers", ...)`
                     self.declare(target.target.value)
                     if isinstance(node.value, cst.List | cst.Tuple | cst.Set | cst.Dict) \
@@ -1784,13 +1789,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """Whether an expression hashes, masks or tokenises what it is given, itself or through
         a function of this file whose body does (`.map(pseudo)` with `def pseudo(v): return
         hashlib.sha256(...)`)."""
-        if _mentions_anonymizer(expression):
-            return True
         stack = [expression]
         while stack:
             current = stack.pop()
             bound = self.env.get(current.value) if isinstance(current, cst.Name) else None
-            if isinstance(bound, Function) and _mentions_anonymizer(bound.node.body):
+            if isinstance(bound, Function):  # its body says, not its name: `def
+                # mask_email(e): return e` (a stub) masks nothing
+                if _mentions_anonymizer(bound.node.body):
+                    return True
+                continue
+            if _names_anonymizer(current):
                 return True
             stack.extend(current.children)
         return False
@@ -2597,13 +2605,18 @@ def _mentions_anonymizer(node: cst.CSTNode) -> bool:
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name) and pyapi.ANONYMIZER.search(current.value):
-            return True
-        if isinstance(current, cst.SimpleString) and pyapi.MASK_LITERAL.fullmatch(
-                literal_text(current) or ""):
+        if _names_anonymizer(current):
             return True
         stack.extend(current.children)
     return False
+
+
+def _names_anonymizer(node: cst.CSTNode) -> bool:
+    """Whether this one node is a name that hashes, masks or tokenises, or a mask literal."""
+    if isinstance(node, cst.Name):
+        return bool(pyapi.ANONYMIZER.search(node.value))
+    return isinstance(node, cst.SimpleString) and bool(pyapi.MASK_LITERAL.fullmatch(
+        literal_text(node) or ""))
 
 
 def _ancestors(path: str) -> list[str]:
