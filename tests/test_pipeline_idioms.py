@@ -462,6 +462,31 @@ with open("/tmp/contacts.json", "w") as fh:
     }
 
 
+def test_a_frame_picked_from_a_dict_literal_by_its_key_is_that_frame(tmp_path: Path) -> None:
+    """`frames["sales"]` of `{"customers": ..., "sales": ...}` is the sales alone (it was
+    every frame of the dict); a key known only at run time, or a dict a frame was put into
+    since, may be any of them."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE,
+                                     "data/sales.csv": "sku,qty,price\n", "export.py": '''\
+import sys
+
+import pandas as pd
+
+frames = {"customers": pd.read_csv("data/customers.csv"),
+          "sales": pd.read_csv("data/sales.csv")}
+frames["sales"].to_csv("/tmp/sales.csv")
+frames.get("sales").to_csv("/tmp/sales_get.csv")
+frames[sys.argv[1]].to_csv("/tmp/picked.csv")
+frames["extra"] = frames["customers"]
+frames["sales"].to_csv("/tmp/after.csv")
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports["/tmp/sales.csv"] == (("data/sales.csv",), True)
+    assert exports["/tmp/sales_get.csv"] == (("data/sales.csv",), True)
+    assert exports["/tmp/picked.csv"][1] is False
+    assert exports["/tmp/after.csv"][1] is False
+
+
 def test_a_windows_drive_is_outside_the_project(tmp_path: Path) -> None:
     """`Z:\\Marketing\\...` and `G:/My Drive/...` are a share or a synced folder of the
     analyst's machine: they were project files, and allowed."""

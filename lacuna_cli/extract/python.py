@@ -1190,7 +1190,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                 if v is not None))
         data = _data(values)
         if data:
-            return Frames(self.combine(data, "derive", node))
+            keyed = tuple(zip(names, values, strict=True)) \
+                if len(names) == len(elements) == len(node.elements) else ()
+            return Frames(self.combine(data, "derive", node), keyed)
         return Frames() if not elements else None
 
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
@@ -1275,8 +1277,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 f"item of `{base.qualname}`")
         if isinstance(base, Dynamic):
             return base
-        if isinstance(base, Frames) and base.data is not None:  # `rows[1:]`, `frames[0]`
-            return base.data
+        if isinstance(base, Frames) and base.data is not None:  # `rows[1:]`, `frames[0]`,
+            # `frames["sales"]`
+            first = node.slice[0].slice if len(node.slice) == 1 else None
+            return base.item(self.value(first.value)) if isinstance(first, cst.Index) \
+                else base.data
         if isinstance(base, Instance):  # `table[i]` of a class of the project: `__getitem__`
             return self.special_method(base, "__getitem__", node, [
                 e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)][:1])
@@ -1538,6 +1543,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 return None  # `paths.append(os.path.join(root, f))`: a list of paths
             self.collect(node.func.value, frames, added)
             return None
+        if method == "get" and node.args and frames.data is not None:  # `frames.get("sales")`
+            return frames.item(self.value(node.args[0].value))
         return frames
 
     def collect(self, target: cst.BaseExpression, frames: Frames,

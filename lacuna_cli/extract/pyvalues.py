@@ -140,6 +140,14 @@ class Frames:
     them so far, or None while it is empty. Collecting is not a join: `pd.concat(frames)` is."""
 
     data: Data | None = None
+    # A dict literal's values by string key, until anything is put into it: `frames["sales"]`
+    # of `{"customers": customers, "sales": sales}` is the sales alone.
+    keyed: tuple[tuple[str, Value | None], ...] = ()
+
+    def item(self, key: Value | None) -> Value | None:
+        """What `frames[key]` holds: the keyed value, else (a key not written out) any."""
+        found = dict(self.keyed).get(key.value) if isinstance(key, Text) else None
+        return found if found is not None else self.data
 
 
 @dataclass(frozen=True, eq=False)
