@@ -462,6 +462,53 @@ with open("/tmp/contacts.json", "w") as fh:
     }
 
 
+def test_a_tuple_a_function_returns_unpacks_into_its_own_frames(tmp_path: Path) -> None:
+    """`customers, sales = load_all()` with `return customers, sales`, of this file or
+    another: each name is its own frame (both were every frame returned, so exporting the
+    sales was blocked as personal); a tuple kept whole, or a library's, is all of it."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/sales.csv": "sku,qty,price,customer_id\n",
+        "repo.py": '''\
+import pandas as pd
+
+
+def load_all():
+    customers = pd.read_csv("data/customers.csv")
+    sales = pd.read_csv("data/sales.csv")
+    return customers, sales
+''', "export.py": '''\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from repo import load_all
+
+
+def split(frame):
+    if frame.empty:
+        return frame[["sku", "qty"]], frame
+    return frame[["sku", "qty"]], frame.drop(columns=["sku"])
+
+
+customers, sales = load_all()
+sales.to_csv("/tmp/sales.csv")
+customers.to_csv("/tmp/customers.csv")
+units, rest = split(sales.merge(customers, on="customer_id"))
+units.to_csv("/tmp/units.csv")
+rest.to_csv("/tmp/rest.csv")
+both = load_all()
+both[1].to_csv("/tmp/both.csv")
+train, test = train_test_split(customers)
+test.to_csv("/tmp/test.csv")
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports["/tmp/sales.csv"] == (("data/sales.csv",), True)
+    assert exports["/tmp/customers.csv"] == (("data/customers.csv",), False)
+    assert exports["/tmp/units.csv"][1] is True
+    assert exports["/tmp/rest.csv"][1] is False
+    assert exports["/tmp/both.csv"][1] is False
+    assert exports["/tmp/test.csv"][1] is False
+
+
 def test_a_frame_picked_from_a_dict_literal_by_its_key_is_that_frame(tmp_path: Path) -> None:
     """`frames["sales"]` of `{"customers": ..., "sales": ...}` is the sales alone (it was
     every frame of the dict); a key known only at run time, or a dict a frame was put into

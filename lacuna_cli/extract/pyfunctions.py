@@ -79,6 +79,17 @@ class Summary:
     # BASE, name)`): a caller's constant for one names a place only the body can tell.
     templated: frozenset[str] = frozenset()
     mutated: tuple[Mutation, ...] = ()
+    # When every `return` is a tuple of one length (`return customers, sales`): what reaches
+    # each position, and its columns, so `customers, sales = load()` binds each its own.
+    elements: tuple[Element, ...] = ()
+
+
+@dataclass(frozen=True)
+class Element:
+    """One position of the tuples a function returns: what reaches it, and its columns."""
+
+    flows: tuple[Flow, ...]
+    columns: tuple[str, ...] | None
 
 
 class Host(Protocol):
@@ -87,6 +98,8 @@ class Host(Protocol):
     graph: FlowGraph
     path_kinds: dict[str, str]
     read_paths: set[str]
+    # The values a call returned as a tuple, by the node of the whole (see `Summary.elements`).
+    unpacked: dict[str, tuple[Value | None, ...]]
 
     def path_resource(self, value: Value | None, kind: str, shown: str
                       ) -> tuple[Resource, str | None]: ...
@@ -100,12 +113,11 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
     """The summary of a body interpreted with placeholders; `returns` are its returned values
     (a list of frames or documents it collected is the data collected in it); `mutations`
     what the body last made of each parameter it changed in place, by name."""
+    by_node = {p.node: p for p in params}
+    elements = _elements(returns, by_node, capture, graph)
     returns = [collected(v) for v in returns]
     data = [v for v in returns if isinstance(v, Data)]
-    by_node = {p.node: p for p in params}
-    incoming: dict[str, list[LineageEdge]] = {}
-    for edge in capture.edges:
-        incoming.setdefault(edge.target, []).append(edge)
+    incoming = _incoming(capture)
     columns = data[0].columns if len(data) == 1 else None
     others = [v for v in returns if v is not None and not isinstance(v, Data)]
     returned = others[0] if others and all(v == others[0] for v in others) else (
@@ -116,7 +128,32 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
         for param, value in (mutations or {}).items()
         if isinstance(changed := collected(value), Data) and changed.node != by_name[param].node)
     return Summary(name, tuple(params), _flows(data, by_node, incoming, graph), returned,
-                   columns, tuple(capture.templates.values()), mutated=mutated)
+                   columns, tuple(capture.templates.values()), mutated=mutated,
+                   elements=elements)
+
+
+def _incoming(capture: Capture) -> dict[str, list[LineageEdge]]:
+    incoming: dict[str, list[LineageEdge]] = {}
+    for edge in capture.edges:
+        incoming.setdefault(edge.target, []).append(edge)
+    return incoming
+
+
+def _elements(returns: Sequence[Value | None], by_node: Mapping[str, Param], capture: Capture,
+              graph: FlowGraph) -> tuple[Element, ...]:
+    """Each position of the tuples every `return` gives, when they are all tuples of one
+    length holding data (see `Frames.positions`); none otherwise."""
+    tuples = [v.positions for v in returns if isinstance(v, Frames)]
+    if not tuples or len(tuples) != len(returns) or len({len(t) for t in tuples}) != 1 \
+            or not tuples[0]:
+        return ()
+    incoming = _incoming(capture)
+    elements = []
+    for position in zip(*tuples, strict=True):
+        data = [d for v in position if isinstance(d := collected(v), Data)]
+        elements.append(Element(_flows(data, by_node, incoming, graph),
+                                data[0].columns if len(data) == 1 else None))
+    return tuple(elements)
 
 
 def _flows(results: Sequence[Data], by_node: Mapping[str, Param],
@@ -266,7 +303,11 @@ class CallSite:
     def _result(self) -> Value | None:
         if not self.summary.flows:
             return self.summary.returned
-        return self._derived(self.summary.flows, self.summary.columns, self.summary.returned)
+        result = self._derived(self.summary.flows, self.summary.columns, self.summary.returned)
+        if isinstance(result, Data) and self.summary.elements:
+            self.host.unpacked[result.node] = tuple(
+                self._derived(e.flows, e.columns, None) for e in self.summary.elements)
+        return result
 
     def mutations(self) -> list[tuple[Param, Value]]:
         """What the call made of each argument whose object the body changes in place (a

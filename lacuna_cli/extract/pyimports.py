@@ -123,6 +123,15 @@ class ReturnedMutation:
 
 
 @dataclass(frozen=True)
+class ReturnedElement:
+    """One position of the tuples a function of another project file returns (`return
+    customers, sales`): what reaches it (see `Summary.elements`)."""
+
+    flows: tuple[ReturnedFlow, ...]
+    columns: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class Returned:
     """Where the data a function of another project file returns comes from (`flows`), and
     its columns where the body says (`columns`)."""
@@ -140,6 +149,7 @@ class Returned:
     read: frozenset[str] = frozenset()
     templated: frozenset[str] = frozenset()  # see `Summary.templated`: asked with constants
     mutated: tuple[ReturnedMutation, ...] = ()  # see `Summary.mutated`
+    elements: tuple[ReturnedElement, ...] = ()  # see `Summary.elements`
 
     @property
     def own(self) -> tuple[Resource, ...]:

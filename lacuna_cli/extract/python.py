@@ -39,7 +39,7 @@ from lacuna_cli.extract.pycallforms import (
 from lacuna_cli.extract.pyclasses import Classes, method_binding
 from lacuna_cli.extract.pyeffects import Effects
 from lacuna_cli.extract.pyimports import (
-    Constants, ProjectImports, Returned, ReturnedFlow, ReturnedMutation,
+    Constants, ProjectImports, Returned, ReturnedElement, ReturnedFlow, ReturnedMutation,
 )
 from lacuna_cli.extract.pyannotated import AnnotatedObjects
 from lacuna_cli.extract.pypipelines import PipelineNodes
@@ -204,6 +204,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         # for: a class's instance whose methods may write, send or change what they get.
         self.project_instances: dict[str, Symbol] = {}
         self.aliases: dict[str, set[str]] = {}  # names assigned one from the other
+        self.unpacked: dict[str, tuple[Value | None, ...]] = {}  # see `Summary.elements`
         self.locate = locate
         self.graph = FlowGraph(relpath)
         self.errors: list[FileProblem] = []
@@ -857,6 +858,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                         mutated=tuple(ReturnedMutation((m.param.index, m.param.name),
                                                        told(m.flows), m.columns)
                                       for m in summary.mutated),
+                        elements=tuple(ReturnedElement(told(e.flows), e.columns)
+                                       for e in summary.elements),
                         read=frozenset(p.placeholder.name for p in summary.params
                                        if p.placeholder.name in other.read_paths))
 
@@ -874,6 +877,14 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if isinstance(value, Data) and value.node in self.fresh:
                 self.graph.relabel(value.node, target.value)
         elif isinstance(target, cst.Tuple | cst.List):
+            value = self.resolved(value, target)  # `load_all()` of another file: its data
+            parts = self.unpacked.get(value.node, ()) if isinstance(value, Data) else \
+                value.positions if isinstance(value, Frames) else ()
+            if len(parts) == len(target.elements) and not any(
+                    isinstance(e, cst.StarredElement) for e in target.elements):
+                for element, part in zip(target.elements, parts, strict=True):
+                    self.bind(element.value, part)  # `customers, sales = load()`
+                return
             for element in target.elements:  # `a, b = train_test_split(df)`: both are the data
                 self.bind(element.value, value.data if isinstance(value, Frames) else value)
         elif isinstance(target, cst.Attribute):
@@ -1203,8 +1214,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if len(texts) == len(values):
             return Strings(tuple(texts))
         data = _data(values)
-        if data:
-            return Frames(self.combine(data, "derive", node))
+        if data:  # a tuple written out keeps its positions (`return customers, sales`)
+            return Frames(self.combine(data, "derive", node), tuple(
+                (f"#{index}", value) for index, value in enumerate(values))
+                if isinstance(node, cst.Tuple) else ())
         # `[{"content": f"...{args.question}"}]`: maybe data; a list of constants (records,
         # numbers) may have data collected into it later (`messages.append({...})`)
         return _unknown(values) or Frames()
@@ -1672,7 +1685,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         if found is None or depth > MAX_PROJECT_NESTING:
             return None
         returned, shift = found
-        return self.taken_along(returned.flows, returned.columns, made, shift, node, depth)
+        result = self.taken_along(returned.flows, returned.columns, made, shift, node, depth)
+        if result is not None and returned.elements:  # `customers, sales = load_all()`
+            self.unpacked[result.node] = tuple(
+                self.taken_along(e.flows, e.columns, made, shift, node, depth)
+                for e in returned.elements)
+        return result
 
     def project_returned(self, made: Symbol) -> tuple[Returned, int] | None:
         """What a function or method of another project file tells for this call, and how

@@ -144,6 +144,14 @@ class Frames:
     # of `{"customers": customers, "sales": sales}` is the sales alone.
     keyed: tuple[tuple[str, Value | None], ...] = ()
 
+    @property
+    def positions(self) -> tuple[Value | None, ...]:
+        """The values of a tuple written out (`return customers, sales`), in order; none for
+        any other collection."""
+        values = tuple(value for _, value in self.keyed)
+        return values if [k for k, _ in self.keyed] == [
+            f"#{index}" for index in range(len(values))] else ()
+
     def item(self, key: Value | None) -> Value | None:
         """What `frames[key]` holds: the keyed value, else (a key not written out) any."""
         found = dict(self.keyed).get(key.value) if isinstance(key, Text) else None
