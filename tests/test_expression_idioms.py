@@ -160,3 +160,45 @@ def test_functions_and_lambdas_applied_to_the_data_are_called_with_it(tmp_path: 
               for f in json.loads(run.stdout)["findings"] if not f["decision"]["allowed"]}
     assert denied == {(11, "https://partner.example/x/f"), (15, "https://partner.example/x/l"),
                       (16, "https://partner.example/x/m"), (20, "/tmp/keys.csv")}
+
+
+def test_a_function_mapped_over_several_iterables_or_their_pairs_gets_each(
+        tmp_path: Path, lacuna) -> None:
+    """`map(f, urls, rows)` gives `f` an item of each iterable (the rows went to the URL
+    parameter and nothing was posted with them); `starmap(post, [(url, row), ...])` spreads
+    each item over the parameters (it was a send of nothing to a place named by the list);
+    `map(load, PATHS)` reads each path of a literal list."""
+    root = write_files(tmp_path, {"lacuna.toml": "embeddings = false\n", "job.py": '''\
+import itertools
+
+import pandas as pd
+import requests
+
+URLS = ["https://partner.example/in"]
+rows = pd.read_csv("data/customers.csv").to_dict("records")
+
+
+def post(url, payload):
+    return requests.post(url, json=payload)
+
+
+def load(path):
+    return pd.read_csv(path)
+
+
+list(map(post, URLS, rows))
+list(itertools.starmap(post, [(URLS[0], row) for row in rows]))
+frames = list(map(load, ["data/customers.csv", "data/sales.csv"]))
+pd.concat(frames).to_csv("/tmp/all.csv")
+''', "data/customers.csv": "customer_id,email\n", "data/sales.csv": "sku,qty\n"})
+    run = lacuna("check", "--format", "json", ".", cwd=root)
+    assert run.code == 1, run.stderr
+    findings = json.loads(run.stdout)["findings"]
+    sends = [f for f in findings if f["operation"]["location"]["line"] == 11]
+    assert sends and all(not f["decision"]["allowed"] for f in sends)
+    assert any(f["operation"]["destination"]["name"] == "https://partner.example/in"
+               for f in sends)
+    everything = [f for f in findings if f["operation"]["action"] == "export"
+                  and f["operation"]["destination"]["name"] == "/tmp/all.csv"]
+    assert {s["name"] for s in everything[0]["operation"]["sources"]} == {
+        "data/customers.csv", "data/sales.csv"}

@@ -114,6 +114,10 @@ class Row(BaseModel):
     mode: ArgRef | None = None  # `open`: the argument holding the mode
     function: ArgRef | None = None  # `invoke`: the function the library calls (`data` are
     # its positional arguments, `target` a dict of its keyword arguments)
+    # `invoke` over iterables: `each` gives the function one item of each `data` argument
+    # (`map(f, urls, rows)`), `spread` one item of the iterable as its whole argument list
+    # (`starmap(f, [(url, row), ...])`)
+    items: Literal["each", "spread"] | None = None
     reason: str | None = None  # `dynamic`: what the value is; `execute`: what runs when the
     # call names no SQL (`callproc(name)`: the stored procedure), data of unknown origin
     path: Literal["join", "dirname", "basename", "cwd", "temp", "each"] = "join"  # `path`: which

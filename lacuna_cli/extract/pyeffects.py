@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import islice, product
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -23,7 +24,7 @@ from lacuna_cli.extract.project_files import digest_of
 from lacuna_cli.extract.pycallforms import bound_form
 from lacuna_cli.extract.pyimports import ProjectModule
 from lacuna_cli.extract.pyflow import is_placeholder
-from lacuna_cli.extract.pyfunctions import raw_placeholder
+from lacuna_cli.extract.pyfunctions import Summary, raw_placeholder
 from lacuna_cli.extract.pyoperations import looks_like_sql
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.shell_queries import DatabaseExport, database_export_of
@@ -33,6 +34,9 @@ from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Handle, Instance, Record, Strings, Symbol, Text, Value,
 )
 from lacuna_cli.models import Resource
+
+# Calls of a function a library maps over literal lists at most (`map(load, PATHS)`).
+MAX_ITEM_CALLS = 32
 
 if TYPE_CHECKING:
     from lacuna_cli.extract.pyimports import ProjectImports
@@ -212,6 +216,8 @@ class Effects(InterpreterState):
         summary = self.summarise(function)
         if summary is None:
             return None
+        if row.items is not None:
+            return self.invoke_over_items(row, function, summary, node)
         positional: list[Value | None] = []
         shown: list[str] = []
         for ref in row.data:  # the arguments the function is given, in order
@@ -234,6 +240,30 @@ class Effects(InterpreterState):
                 keywords.update({k: (v, k) for k, v in mapping.items})
         self.summaries.setdefault(function, summary)
         return self.apply_summary(summary, positional, shown, keywords, node)
+
+    def invoke_over_items(self, row: Row, function: Function, summary: Summary,
+                          node: cst.Call) -> Value | None:
+        """`map(f, urls, rows)`: `f` called with an item of each iterable in turn (each path
+        of a list of paths once); `starmap(f, pairs)`: with an item as its argument list,
+        each parameter given what the items hold."""
+        choices: list[list[Value | None]] = []
+        shown: list[str] = []
+        for ref in row.data:
+            expression = self.argument(node, ref)
+            if expression is None:
+                continue
+            items = _items(self.value(expression))
+            if row.items == "spread":
+                count = len(function.node.params.params)
+                choices.extend([[self.combine(items, "derive", node) or items[0]]] * count)
+                shown.extend([self.code(expression)] * count)
+            else:
+                choices.append(items)
+                shown.append(self.code(expression))
+        self.summaries.setdefault(function, summary)
+        results = [self.apply_summary(summary, list(chosen), shown, {}, node)
+                   for chosen in islice(product(*choices), MAX_ITEM_CALLS)]
+        return self.combine(results, "derive", node) or next(iter(results), None)
 
     def is_partial(self, call: cst.Call) -> bool:
         """Whether `call` is `functools.partial(f, ...)`."""
@@ -982,3 +1012,13 @@ def _address_host(expression: cst.BaseExpression | None) -> cst.BaseExpression |
     if isinstance(expression, cst.Tuple) and expression.elements:
         return expression.elements[0].value
     return expression
+
+
+def _items(iterable: Value | None) -> list[Value | None]:
+    """The items of an iterable, as the function a library maps over it is given them: each
+    path of a list of paths, the frames collected in a list, a row of the data."""
+    if isinstance(iterable, Frames):
+        return [iterable.data]
+    if isinstance(iterable, Strings):
+        return [Text(value) for value in dict.fromkeys(iterable.values)] or [None]
+    return [iterable]
