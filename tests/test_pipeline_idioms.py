@@ -509,6 +509,33 @@ test.to_csv("/tmp/test.csv")
     assert exports["/tmp/test.csv"][1] is False
 
 
+def test_a_config_dataclass_made_from_constants_holds_its_fields(tmp_path: Path) -> None:
+    """`cfg = Config()` of a `@dataclass` with path defaults (or given by keyword): its
+    fields are those paths (they were places computed at run time, the sales export blocked
+    as data of unknown origin); one made from data is still a record of that data."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/sales.csv": "sku,qty,price\n", "job.py": '''\
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass
+class Config:
+    src: str = "data/sales.csv"
+    out: str = "/tmp/sales_out.csv"
+
+
+cfg = Config()
+pd.read_csv(cfg.src).to_csv(cfg.out, index=False)
+shared = Config(src="data/customers.csv", out="/tmp/customers_out.csv")
+pd.read_csv(shared.src).to_csv(shared.out, index=False)
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports["/tmp/sales_out.csv"] == (("data/sales.csv",), True)
+    assert exports["/tmp/customers_out.csv"] == (("data/customers.csv",), False)
+
+
 def test_a_frame_picked_from_a_dict_literal_by_its_key_is_that_frame(tmp_path: Path) -> None:
     """`frames["sales"]` of `{"customers": ..., "sales": ...}` is the sales alone (it was
     every frame of the dict); a key known only at run time, or a dict a frame was put into

@@ -27,7 +27,9 @@ from lacuna_cli.extract.pyannotated import annotation_names
 from lacuna_cli.extract.pyflow import is_placeholder
 from lacuna_cli.extract.project_files import digest_of, relative, resolved
 from lacuna_cli.extract.pyimports import ProjectModule, module_file
-from lacuna_cli.extract.pyvalues import Data, Model, Strings, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import (
+    Data, Instance, Model, ProjectClass, Strings, Symbol, Text, Value,
+)
 from lacuna_cli.extract.schema_rules import SchemaRules, load_schema_rules, matches
 from lacuna_cli.models import Resource, Transform
 
@@ -88,7 +90,8 @@ class DeclaredModels:
         """Bind `name` as a Model when this file declares it (a class, `x = Table(...)`)."""
         schema = self.own_schemas.named(name)
         if schema is not None and not self.returns:
-            self.env[name] = Model(schema)
+            cls = self.env.get(name)
+            self.env[name] = Model(schema, cls if isinstance(cls, ProjectClass) else None)
 
     def import_models(self, node: cst.ImportFrom) -> None:
         """`from crm.models import Customer`: the project module's declarations by name. The
@@ -164,8 +167,12 @@ class DeclaredModels:
             return self.read(node.args[0].value, node, columns=model.schema.columns or None)
         given = [(arg, self.value(arg.value)) for arg in node.args]
         data = [v for _, v in given if isinstance(v, Data)]
-        if not data:
-            return None
+        if not data:  # `Config(out="/mnt/x.csv")`: its fields, defaults and those given
+            return None if model.cls is None else Instance(model.cls, {
+                **model.cls.attributes, **dict(zip(model.cls.attributes, (
+                    v for arg, v in given if arg.keyword is None and v is not None))),
+                **{arg.keyword.value: v for arg, v in given
+                   if arg.keyword is not None and v is not None}})
         record = self.combine(data, "derive", node, label=f"{model.schema.name}()")
         columns = model.schema.columns
         if record is None or not columns:

@@ -200,6 +200,9 @@ class Model:
     `customers = Table(...)`): using it reads its table, building one makes a record of it."""
 
     schema: DeclaredSchema
+    # The class of this file that declares it (a dataclass, a pydantic model): one made from
+    # constants is an object with its fields (`Config()`'s defaults), not a record of data.
+    cls: ProjectClass | None = None
 
 
 Value = (Data | Grouped | Writer | Method | Handle | Text | Strings | Record | Mask | Symbol
