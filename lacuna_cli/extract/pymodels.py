@@ -168,11 +168,7 @@ class DeclaredModels:
         given = [(arg, self.value(arg.value)) for arg in node.args]
         data = [v for _, v in given if isinstance(v, Data)]
         if not data:  # `Config(out="/mnt/x.csv")`: its fields, defaults and those given
-            return None if model.cls is None else Instance(model.cls, {
-                **model.cls.attributes, **dict(zip(model.cls.attributes, (
-                    v for arg, v in given if arg.keyword is None and v is not None))),
-                **{arg.keyword.value: v for arg, v in given
-                   if arg.keyword is not None and v is not None}})
+            return None if model.cls is None else _made_from_constants(model.cls, given)
         record = self.combine(data, "derive", node, label=f"{model.schema.name}()")
         columns = model.schema.columns
         if record is None or not columns:
@@ -255,3 +251,18 @@ class DeclaredModels:
             return None
         model = self.env.get(expression.value.value)
         return model if isinstance(model, Model) and model.schema.table else None
+
+
+def _made_from_constants(cls: ProjectClass, given: Sequence[tuple[cst.Arg, Value | None]]
+                         ) -> Instance:
+    """An object of a dataclass-like class of this file made without data: each field its
+    default, or what the call gives it by position (in the order the fields are declared)
+    or by keyword."""
+    fields = dict(cls.attributes)
+    positional = [value for arg, value in given if arg.keyword is None][:len(fields)]
+    for name, value in zip(list(fields)[:len(positional)], positional, strict=True):
+        if value is not None:
+            fields[name] = value
+    fields.update({arg.keyword.value: value for arg, value in given
+                   if arg.keyword is not None and value is not None})
+    return Instance(cls, fields)
