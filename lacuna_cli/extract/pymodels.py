@@ -260,9 +260,8 @@ def _made_from_constants(cls: ProjectClass, given: Sequence[tuple[cst.Arg, Value
     or by keyword."""
     fields = dict(cls.attributes)
     positional = [value for arg, value in given if arg.keyword is None][:len(fields)]
-    for name, value in zip(list(fields)[:len(positional)], positional, strict=True):
-        if value is not None:
-            fields[name] = value
+    fields.update({name: value for name, value in zip(
+        list(fields)[:len(positional)], positional, strict=True) if value is not None})
     fields.update({arg.keyword.value: value for arg, value in given
                    if arg.keyword is not None and value is not None})
     return Instance(cls, fields)
