@@ -9,6 +9,7 @@ through the shared `GraphBuilder`.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 import weakref
@@ -140,7 +141,7 @@ def extract_python(
         interpreter = _Interpreter(parsed.tree, relpath, context, locate)
         interpreter.own_schemas = declared
         if not interpreter.notebook:
-            interpreter.bound = bound_anywhere(checked.tree)
+            interpreter.script = checked.tree
         interpreter.run()
     except RecursionError:
         return failed(relpath, "python", "expression nested too deeply to analyse")
@@ -176,6 +177,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     """Walks statements in order, keeping an environment of name -> Value."""
 
     @cached_property
+    def bound(self) -> frozenset[str]:
+        """Every name the script binds, found on the first name read that nothing here has
+        assigned yet (most scripts never need it)."""
+        return bound_anywhere(self.script) if self.script is not None else frozenset()
+
+    @cached_property
     def positions(self) -> NodeStarts:
         """Where every node starts, computed on first use (a module with no functions and no
         data never needs it); another project file's are shared by its interpreters."""
@@ -197,9 +204,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.star_imported = False  # `from x import *`: names no statement here assigns
-        # Every name a script's statements bind (None: not asked, as for modules read for a
-        # helper's sake); one read that is not among them is unknown (see `value`).
-        self.bound: frozenset[str] | None = None
+        # The whole script's tree (None: not asked, as for modules read for a helper's sake):
+        # a name read that no statement of it binds is unknown (see `value`, `bound`).
+        self.script: ast.Module | None = None
         # What another project file's callable made with data, by the data node it stands
         # for: a class's instance whose methods may write, send or change what they get.
         self.project_instances: dict[str, Symbol] = {}
@@ -1019,7 +1026,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 # which may be data — never nothing
                 if self.notebook:
                     return Dynamic(f"`{node.value}`{NOT_ASSIGNED}", external=True)
-                if self.bound is not None and node.value not in self.bound:
+                if self.script is not None and node.value not in self.bound:
                     return Dynamic(f"`{node.value}`{NOT_BOUND}", external=True)
             return Symbol(node.value)
         if isinstance(node, cst.Attribute):
