@@ -85,7 +85,7 @@ def test_blocked_scenario_annotates_writes_sarif_and_summary(shop: Path, tmp_pat
     sarif = json.loads((shop / "out" / "lacuna.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["LAC-PII-001"]
     assert summary.startswith("### Lacuna data-governance check: ⛔ blocked")
-    assert "| ⛔ blocked | `pipelines/customer_sales.py:5` | LAC-PII-001 v1.0.0 |" in summary
+    assert "| ⛔ blocked | `pipelines/customer_sales.py:5` | LAC-PII-001 v1.1.0 |" in summary
     assert outputs == "sarif-file=out/lacuna.sarif\nexit-code=1\n"
 
 

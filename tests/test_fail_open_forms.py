@@ -447,3 +447,20 @@ def test_names_a_script_never_assigns_are_data_of_unknown_origin(tmp_path: Path,
     # a count of whatever it holds, and constants, are sent as before
     assert found[17]["decision"]["allowed"] is True
     assert found[25]["decision"]["allowed"] is True
+
+
+def test_cardholder_data_is_kept_in_like_personal_data(tmp_path: Path, lacuna) -> None:
+    """Card numbers, security codes and expiry dates (PCI DSS cardholder data) copied to a
+    shared folder were allowed: PROPRIETARY but not personal. The last four digits alone may
+    be shown (PCI DSS) and go."""
+    found = outputs_by_line(lacuna, tmp_path, {
+        "data/cards.csv": "card_number,cvv,expiry,card_last4,amount\n", "recon.py": '''\
+import pandas as pd
+
+cards = pd.read_csv("data/cards.csv")
+cards.to_csv("/mnt/share/finance/cards.csv")
+cards[["card_last4", "amount"]].to_csv("/mnt/share/finance/last4.csv")
+'''})
+    assert found[4]["decision"]["allowed"] is False
+    assert found[4]["decision"]["policy_id"] == "LAC-PII-001"
+    assert found[5]["decision"]["allowed"] is True

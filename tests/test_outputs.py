@@ -60,7 +60,7 @@ def test_several_reports_in_one_run(shop: Path, lacuna) -> None:
     assert sarif["runs"][0]["results"][0]["ruleId"] == "LAC-PII-001"
     ET.parse(shop / "out" / "junit.xml")
     summary = (shop / "out" / "summary.md").read_text()
-    assert "| ⛔ blocked | `pipelines/customer_sales.py:5` | LAC-PII-001 v1.0.0 |" in summary
+    assert "| ⛔ blocked | `pipelines/customer_sales.py:5` | LAC-PII-001 v1.1.0 |" in summary
     log = json.loads(lacuna("audit", "log", "--format", "json", cwd=shop).stdout)["records"]
     assert len(log) == 28  # one run, audited once
 

@@ -38,7 +38,7 @@ def shipped():
 def test_annotations_give_id_version_steward_severity(shipped) -> None:
     policy_set, _ = shipped
     meta = policy_set.rule("pii_export")
-    assert (meta.id, meta.version, meta.severity) == ("LAC-PII-001", "1.0.0", "high")
+    assert (meta.id, meta.version, meta.severity) == ("LAC-PII-001", "1.1.0", "high")
     assert meta.steward == "privacy-office@acme.example"
     assert policy_set.entry.id == "LACUNA-DEFAULT"
     text = "# METADATA\n# title: T\n# custom:\n#   id: X-1\n#   severity: extreme\npackage a.b\n"

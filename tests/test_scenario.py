@@ -59,7 +59,7 @@ def test_export_is_blocked_with_a_full_explanation(shop: Path, lacuna, snapshot)
     assert "1. Anonymize the personal columns" in screen
     assert "2. Save to a governed location" in screen
     assert "3. Request an exception" in screen
-    assert "LAC-PII-001 v1.0.0" in screen
+    assert "LAC-PII-001 v1.1.0" in screen
     assert "Data steward:     privacy-office@acme.example" in screen
     assert "1 blocked" in screen
     denial = screen.split("\n\n")[0]

@@ -12,7 +12,9 @@ config := data.lacuna.config
 
 # GDPR special categories (health, biometric, genetic, ethnic origin, beliefs, sex life,
 # union membership, criminal records) are personal data under every rule that governs PHI.
-personal_tags := {"PII", "PHI", "SPECIAL_CATEGORY"}
+# Cardholder data (PCI DSS: a card number, its security code, its expiry) belongs to one
+# cardholder and is protected wherever personal data is.
+personal_tags := {"PII", "PHI", "SPECIAL_CATEGORY", "PCI"}
 
 output_actions := {"write", "export"}
 

@@ -1,11 +1,11 @@
 # METADATA
 # title: Personal data leaving governed storage
 # description: >-
-#   Data tagged PII, PHI or SPECIAL_CATEGORY may only be written to governed locations. Writing it to a home
+#   Data tagged PII, PHI, SPECIAL_CATEGORY or PCI (cardholder data) may only be written to governed locations. Writing it to a home
 #   folder, a laptop path, an HTTP endpoint, a bucket or an email creates an unmanaged copy.
 # custom:
 #   id: LAC-PII-001
-#   version: 1.0.0
+#   version: 1.1.0
 #   steward: privacy-office@acme.example
 #   severity: high
 package lacuna.rules.pii_export

@@ -23,6 +23,11 @@ test_special_category_data_is_denied_like_phi if {
 	v.steward == "privacy-office@acme.example"
 }
 
+test_cardholder_data_is_denied_like_personal_data if {
+	count(pii_export.violations) == 1 with input as batch([op("export", "PROPRIETARY", ["PCI", "FINANCIAL"], "unmanaged", "/tmp/cards.csv")])
+	count(pii_export.violations) == 0 with input as batch([op("write", "PROPRIETARY", ["PCI", "FINANCIAL"], "project", "warehouse/cards.parquet")])
+}
+
 test_pii_to_a_governed_location_is_allowed if {
 	count(pii_export.violations) == 0 with input as batch([
 		op("write", "PROPRIETARY", ["PII"], "cloud", "s3://acme-governed/x.csv"),

@@ -1,13 +1,13 @@
 # METADATA
 # title: Personal data sent to a third-party service that is not approved
 # description: >-
-#   Personal data (PII, PHI, SPECIAL_CATEGORY) may reach an LLM provider, an experiment tracker, a dataset hub,
+#   Personal data (PII, PHI, SPECIAL_CATEGORY, PCI) may reach an LLM provider, an experiment tracker, a dataset hub,
 #   a bucket, a SaaS API, a chat channel, a mail service, a log pipeline, a message stream,
 #   a browser download or a web app's page only when that service is approved for its category in
 #   `data.lacuna.config.approved_services` (or the destination is a governed location).
 # custom:
 #   id: LAC-SVC-001
-#   version: 1.1.0
+#   version: 1.2.0
 #   steward: privacy-office@acme.example
 #   severity: high
 package lacuna.rules.third_party_service
