@@ -90,3 +90,40 @@ local.add(ids=["1"], documents=df["email"].tolist())
 '''})
     assert _outputs(project) == {"chroma://chroma.partner-agency.com/chroma": False,
                                  "chroma": True}
+
+
+def test_hosted_stores_named_by_their_account_are_the_vendors(tmp_path: Path) -> None:
+    """`Elasticsearch(cloud_id=...)` is an Elastic Cloud deployment, and a Snowflake
+    connection names its account: what is written through them is on the vendor's servers
+    (both were the organisation's own database). An account the organisation governs
+    (`snowflake://acme-` in governed_locations) and one from the environment (the
+    deployment's own) stay allowed; DogStatsD tags are sent to Datadog (they were no
+    operation at all)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "sync.py": '''\
+import os
+
+import pandas as pd
+import snowflake.connector
+from datadog import statsd
+from elasticsearch import Elasticsearch
+from snowflake.connector.pandas_tools import write_pandas
+
+df = pd.read_csv("data/customers.csv")
+es = Elasticsearch(cloud_id=os.environ["ES_CLOUD_ID"], api_key=os.environ["ES_KEY"])
+es.index(index="customers", document=df.iloc[0].to_dict())
+partner = snowflake.connector.connect(account="partnerco-xy12345", user="LOADER")
+write_pandas(partner, df, "CUSTOMERS_SHARE")
+ours = snowflake.connector.connect(account="acme-prod", user="LOADER")
+write_pandas(ours, df, "CUSTOMERS")
+deployed = snowflake.connector.connect(account=os.environ["SF_ACCOUNT"])
+write_pandas(deployed, df, "CUSTOMERS_COPY")
+for email in df["email"]:
+    statsd.increment("crm.seen", tags=[f"email:{email}"])
+'''})
+    assert _outputs(project) == {
+        "elasticsearch://cloud.es.io/customers": False,
+        "snowflake://partnerco-xy12345.snowflakecomputing.com/customers_share": False,
+        "snowflake://acme-prod.snowflakecomputing.com/customers": True,
+        "customers_copy": True,
+        "datadog": False,
+    }

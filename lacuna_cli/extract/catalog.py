@@ -80,6 +80,10 @@ class Row(BaseModel):
     # written through (`to_sql(name, con)`): a table of a server outside is that server's
     setting: str | None = None  # `client`: the key of a settings dict given as `target` that
     # names the server (`Producer({"bootstrap.servers": host})`)
+    # `client`: keywords that name a vendor's hosted server by being given, with its host
+    # (`cloud_id`: Elastic Cloud's `cloud.es.io`; Snowflake's `account`: `{0}.
+    # snowflakecomputing.com`, `{0}` the account the code writes)
+    hosted: dict[str, str] = Field(default_factory=dict)
     stored_at: list[ArgRef] = Field(default_factory=list)  # where a table's files are kept
     # when the call names it (`saveAsTable(name, path=p)`): the data is written there
     # the argument naming the schema or project a table is in (`to_gbq(t, project_id=p)`)

@@ -703,9 +703,9 @@ class Effects(InterpreterState):
         """The server outside the organisation a connection is made for (its row's `target`
         names it, `name` is the driver), or the one of the connection or engine it is made
         from (`engine.connect()`, `conn.cursor()`); None for the project's own or unknown."""
-        if not api.row.target:
+        if not api.row.target and not api.row.hosted:
             return self.receiver_place(node)
-        expression = self.argument(node, api.row.target[0])
+        expression = self.argument(node, api.row.target[0]) if api.row.target else None
         given = self.value(expression) if expression is not None else None
         if isinstance(given, Record) and api.row.setting is not None:
             given = given.get(api.row.setting)  # `Producer({"bootstrap.servers": host})`
@@ -721,8 +721,23 @@ class Effects(InterpreterState):
             written.split(",") if written is not None and "://" not in written else \
             [written] if written is not None else []
         scheme = (api.row.name or "db").split(":", 1)[0]
-        return next((server for host in hosts if (server := outside_server(host, scheme))),
-                    None)
+        return next((server for host in [*hosts, *self.hosted_hosts(api.row, node)]
+                     if (server := outside_server(host, scheme))), None)
+
+    def hosted_hosts(self, row: Row, node: cst.Call) -> list[str]:
+        """The vendor-hosted servers a client's keywords name (see `Row.hosted`): one whose
+        host is made from the value given needs that value written in the code."""
+        hosts = []
+        for arg in node.args:
+            template = row.hosted.get(arg.keyword.value) if arg.keyword is not None else None
+            if template is None:
+                continue
+            given = self.value(arg.value)
+            if "{0}" not in template:
+                hosts.append(template)
+            elif isinstance(given, Text):
+                hosts.append(template.format(given.value))
+        return hosts
 
     def receiver_place(self, node: cst.Call) -> str | None:
         """The place the object a method is called on stands for (`bucket.blob(k)`: the
