@@ -127,3 +127,26 @@ for email in df["email"]:
         "customers_copy": True,
         "datadog": False,
     }
+
+
+def test_a_collection_read_is_named_and_classified_by_its_name(tmp_path: Path) -> None:
+    """`db.customers.find()` and `client["crm"]["customers"].find()` read the customers
+    (both were a read of `mongodb`, INTERNAL by default, so copying them to /tmp was
+    allowed); a collection of products stays internal data."""
+    project = write_files(tmp_path, {"dump.py": '''\
+import json
+
+from pymongo import MongoClient
+
+client = MongoClient("mongodb://mongo:27017")
+db = client.crm
+json.dump(list(db.customers.find({}, {"email": 1})), open("/tmp/a.json", "w"))
+coll = client["crm"]["customers"]
+json.dump(list(coll.find({"segment": "gold"})), open("/tmp/b.json", "w"))
+json.dump(list(db.products.find()), open("/tmp/c.json", "w"))
+'''})
+    reads = {sources for _, _, action, sources, _, _ in operation_rows(project)
+             if action == "read"}
+    assert {("customers",), ("products",)} <= reads
+    assert _outputs(project) == {"/tmp/a.json": False, "/tmp/b.json": False,
+                                 "/tmp/c.json": True}

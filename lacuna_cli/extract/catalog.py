@@ -92,7 +92,9 @@ class Row(BaseModel):
     # (`bigquery.Client(project=p)`: the place a `locate` row made the client stand for)
     qualified_by_receiver: bool = False
     name: str | None = None  # resource name from the target arguments: "s3://{0}/{1}";
-    # `{receiver}` is the place the object called on stands for (see `locate`)
+    # `{receiver}` is the place the object called on stands for (see `locate`), `{member}`
+    # the member of the library's object it is called on (`db.customers.find()`: `customers`;
+    # the row's service when the code reaches none)
     # argument words the name spells otherwise (`make_archive(b, "gztar")` is `b.tar.gz`)
     spelled: dict[str, str] = Field(default_factory=dict)
     source_name: str | None = None
@@ -171,6 +173,9 @@ class CatalogFile(BaseModel):
     # models, text and date helpers): data handed to them goes nowhere. Data handed to any
     # other library the catalog does not describe is sent to a place Lacuna cannot tell.
     in_process: list[str] = Field(default_factory=list)
+    # Modules whose objects give their members by item as by attribute (pymongo:
+    # `client["crm"]["customers"]` is `client.crm.customers`).
+    item_members: list[str] = Field(default_factory=list)
     # Parts of a column's values that no longer single a person out, spelled as the accessor
     # and its member (`dt.year`: the year of a date of birth; `str.len`): a count per part
     # is a histogram, where a count per date of birth lists each one.
@@ -278,6 +283,11 @@ class Catalog:
 
     def method(self, name: str, receiver: str = "data") -> Api | None:
         return self.methods.get((receiver, name))
+
+    @cached_property
+    def item_members(self) -> frozenset[str]:
+        """Every file's `item_members` modules."""
+        return frozenset(m for _, parsed in self.files for m in parsed.item_members)
 
     @cached_property
     def generalising(self) -> frozenset[str]:

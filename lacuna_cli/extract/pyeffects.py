@@ -622,6 +622,15 @@ class Effects(InterpreterState):
         return self.location_resource(base + path if base.endswith("://")
                                       else f"{base.rstrip('/')}/{path}")
 
+    def receiver_member(self, node: cst.Call) -> str | None:
+        """The member of a library's object a method is called on, as the code reaches it
+        (`db.customers.find()`: `customers`), or None (the object itself, a class)."""
+        receiver = self.value(node.func.value) if isinstance(node.func, cst.Attribute) else None
+        if not isinstance(receiver, Symbol) or "." not in receiver.qualname:
+            return None
+        member = receiver.qualname.rsplit(".", 1)[1]
+        return member if member.isidentifier() and member.islower() else None
+
     def via_place(self, ref: ArgRef, node: cst.Call) -> str | None:
         """The server outside the organisation of the connection or engine a call is given as
         `ref`, or of the URL it is given instead (`write.jdbc("jdbc:mysql://host/db", t)`)."""
@@ -652,7 +661,8 @@ class Effects(InterpreterState):
             # (a place kept with its trailing slash, `s3root="s3://b/flows/"`, takes no other
             # where the template puts one after it)
             joined = place.rstrip("/") if template and "{receiver}/" in template else place
-            name = (template.format(*api.row.spell(words), receiver=joined) if template
+            name = (template.format(*api.row.spell(words), receiver=joined,
+                                    member=self.receiver_member(node) or label) if template
                     else ":".join([label, *words]))
             return self._resource(kind, name), None
         if kind == "service":

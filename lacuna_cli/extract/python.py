@@ -1286,7 +1286,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             if item is not None:
                 return item
         if isinstance(base, Symbol):
-            if base.qualname.split(".")[0] in self.catalog.modules:  # run["data"] of a client
+            root = base.qualname.split(".")[0]
+            key = self.subscript_key(node) if root in self.catalog.item_members else None
+            if isinstance(key, Text) and key.value.isidentifier():
+                # `client["crm"]["customers"]` of pymongo: `client.crm.customers`
+                return replace(base, qualname=f"{base.qualname}.{key.value}")
+            if root in self.catalog.modules:  # run["data"] of a client
                 return base
             if self.foreign_library(base) is not None:
                 # `ddf[ddf.email.notnull()]` of a library the catalog does not know: still
