@@ -95,9 +95,9 @@ local.add(ids=["1"], documents=df["email"].tolist())
 def test_hosted_stores_named_by_their_account_are_the_vendors(tmp_path: Path) -> None:
     """`Elasticsearch(cloud_id=...)` is an Elastic Cloud deployment, and a Snowflake
     connection names its account: what is written through them is on the vendor's servers
-    (both were the organisation's own database). An account the organisation governs
-    (`snowflake://acme-` in governed_locations) and one from the environment (the
-    deployment's own) stay allowed; DogStatsD tags are sent to Datadog (they were no
+    (both were the organisation's own database). An account the organisation owns
+    (`acme-*` in own_cloud_accounts) and one from the environment (the deployment's own)
+    stay allowed; DogStatsD tags are sent to Datadog (they were no
     operation at all)."""
     project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "sync.py": '''\
 import os

@@ -124,6 +124,14 @@ governed(op) if {
 
 governed(op) if approved_service(op)
 
+# A Snowflake account the organisation owns (`own_cloud_accounts`), named in its host:
+# `snowflake://acme-prod.snowflakecomputing.com/...` is its own warehouse.
+governed(op) if {
+	startswith(op.destination.path, "snowflake://")
+	some found in regex.find_all_string_submatch_n(`^snowflake://([^./]+)\.`, op.destination.path, 1)
+	own_account(found[1])
+}
+
 personal_columns(op) := sort([name |
 	some name, tags in op.source.columns
 	some tag in tags

@@ -28,6 +28,11 @@ test_cardholder_data_is_denied_like_personal_data if {
 	count(pii_export.violations) == 0 with input as batch([op("write", "PROPRIETARY", ["PCI", "FINANCIAL"], "project", "warehouse/cards.parquet")])
 }
 
+test_pii_to_the_organisations_own_snowflake_account_is_allowed if {
+	count(pii_export.violations) == 0 with input as batch([op("write", "PROPRIETARY", ["PII"], "http", "snowflake://acme-prod.snowflakecomputing.com/customers")])
+	count(pii_export.violations) == 1 with input as batch([op("write", "PROPRIETARY", ["PII"], "http", "snowflake://partnerco-xy12345.snowflakecomputing.com/customers")])
+}
+
 test_pii_to_a_governed_location_is_allowed if {
 	count(pii_export.violations) == 0 with input as batch([
 		op("write", "PROPRIETARY", ["PII"], "cloud", "s3://acme-governed/x.csv"),
