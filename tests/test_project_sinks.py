@@ -220,3 +220,56 @@ write_table(pd.read_csv("data/customers.csv"), "customers")
 '''})
     assert ("io_pkg/writers.py", 6, "export", ("data/customers.csv",),
             "/mnt/partner/customers.csv", False) in operation_rows(project)
+
+
+def test_a_package_loader_left_to_its_default_path_feeds_a_sending_helper(
+        tmp_path: Path) -> None:
+    """`src/acme_etl/jobs/export.py` calls `load_customers()` of `io.py`, whose `path`
+    defaults to a config constant built from `__file__`, and hands the rows to
+    `post_records` of the same module: the load was data of unknown origin and the post of
+    it was never reported where the job calls it (only the helper's own line, allowed)."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE,
+        "src/acme_etl/__init__.py": "",
+        "src/acme_etl/config.py": '''\
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CUSTOMERS_CSV = ROOT / "data" / "customers.csv"
+''',
+        "src/acme_etl/io.py": '''\
+import pandas as pd
+import requests
+
+from .config import CUSTOMERS_CSV
+
+
+def load_customers(path=CUSTOMERS_CSV):
+    return pd.read_csv(path)
+
+
+def post_records(records, url):
+    for start in range(0, len(records), 500):
+        requests.post(url, json={"contacts": records[start:start + 500]}, timeout=30)
+''',
+        "src/acme_etl/jobs/__init__.py": "",
+        "src/acme_etl/jobs/export.py": '''\
+from acme_etl.io import load_customers, post_records
+
+
+def main():
+    customers = load_customers()
+    customers.to_csv("/tmp/customers.csv")
+    post_records(customers.to_dict(orient="records"), "https://api.partner.example/contacts")
+
+
+if __name__ == "__main__":
+    main()
+'''})
+    flows = {(path, dest): (sources, allowed)
+             for path, _, action, sources, dest, allowed in operation_rows(project)
+             if action == "export"}
+    assert flows[("src/acme_etl/jobs/export.py", "/tmp/customers.csv")] == (
+        ("data/customers.csv",), False)
+    assert flows[("src/acme_etl/io.py", "https://api.partner.example/contacts")] == (
+        ("data/customers.csv",), False)

@@ -66,14 +66,27 @@ class ProjectSinks(InterpreterState):
                           ) -> Returned | None:
         """What a function of another project file tells for a call with these arguments: its
         summary, or, when it builds a path around a parameter the call gives as a constant
-        (`load("customers")` reading `f"data/{name}.csv"`), its summary with the call's
-        constants bound."""
+        (`load("customers")` reading `f"data/{name}.csv"`) or reads a path parameter the call
+        leaves to its default (`load_customers()` of `def load_customers(path=CUSTOMERS_CSV)`),
+        its summary with the call's constants and the defaults bound."""
         returned = self.imports.returned(qualname, self.graph.relpath)
         texts = _texts(arguments)
-        if returned is not None and returned.templated and texts:
+        given = {key for key, _ in arguments}
+        defaulted = returned is not None and any(
+            flow.param is not None and flow.param[2] and flow.param[0] not in given
+            and flow.param[1] not in given for flow in returned.flows)
+        if returned is not None and ((returned.templated and texts) or defaulted):
             return self.imports.returned(qualname, self.graph.relpath, constants=Constants(
-                call=texts, passed=tuple(key for key, _ in arguments))) or returned
+                call=texts, passed=tuple(given))) or returned
         return returned
+
+    def handed_over(self, value: Value | None, node: cst.Call) -> Value | None:
+        """What an argument handed to a helper of another file is there: a value another
+        project file made is its data, or data of unknown origin when that cannot be told
+        (`post_records(load().to_dict(), url)`: what `load` returns may be the customers)."""
+        value = self.resolved(value, node)
+        return self.unknown_origin(value, node) if isinstance(value, Symbol) and value.project \
+            else value
 
     def project_sinks(self, qualname: str, node: cst.Call,
                       made: Sequence[tuple[int | str, Value | None]] | None = None,
@@ -106,7 +119,7 @@ class ProjectSinks(InterpreterState):
         # a method's arguments come after `self`, a staticmethod's from the first
         shift = 1 if made is not None and not returned.static else 0
         given: dict[int | str, Value | None] = {
-            key + shift if isinstance(key, int) else key: self.resolved(value, node)
+            key + shift if isinstance(key, int) else key: self.handed_over(value, node)
             for key, value in kept}
         if shift and made:  # `self.frame.to_csv(path)`: what the instance was made with
             given[0] = self.combine([self.resolved(v, node) for _, v in made], "derive", node)
