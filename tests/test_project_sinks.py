@@ -273,3 +273,56 @@ if __name__ == "__main__":
         ("data/customers.csv",), False)
     assert flows[("src/acme_etl/io.py", "https://api.partner.example/contacts")] == (
         ("data/customers.csv",), False)
+
+
+def test_rows_a_helper_of_another_file_returns_are_data_in_a_payload_or_a_loop(
+        tmp_path: Path) -> None:
+    """`{"members": query("customers")}` (SQL the helper reads from `sql/customers.sql`),
+    `[list(r) for r in query("customers")]` and a prompt built row by row in another module:
+    each was PUBLIC, "no data flows into it", and allowed."""
+    project = write_files(tmp_path, {
+        "app/__init__.py": "",
+        "app/sql/customers.sql": "SELECT email, phone, full_name FROM crm.customers\n",
+        "app/db.py": '''\
+import os
+from pathlib import Path
+
+import psycopg2
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def query(name):
+    sql = (SQL_DIR / f"{name}.sql").read_text()
+    with psycopg2.connect(os.environ["CRM_DSN"]) as conn, conn.cursor() as cur:
+        cur.execute(sql)
+        cols = [c.name for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+''',
+        "app/prompts.py": '''\
+ROW = "- {full_name} ({email})"
+
+
+def build_prompt(rows):
+    return "Who will churn?\\n" + "\\n".join(ROW.format(**r) for r in rows)
+''',
+        "app/sync.py": '''\
+import gspread
+import httpx
+from openai import OpenAI
+
+from .db import query
+from .prompts import build_prompt
+
+httpx.post("https://api.mailblast.example.com/members", json={"members": query("customers")})
+sheet = gspread.service_account().open("Review").sheet1
+sheet.append_rows([list(r.values()) for r in query("customers")])
+OpenAI().chat.completions.create(model="gpt-4o-mini", messages=[
+    {"role": "user", "content": build_prompt(query("customers"))}])
+'''})
+    exports = {dest: (sources, allowed)
+               for _, _, action, sources, dest, allowed in operation_rows(project)
+               if action == "export"}
+    assert exports["https://api.mailblast.example.com/members"] == (("crm.customers",), False)
+    assert exports["google-sheets"][1] is False
+    assert exports["openai:gpt-4o-mini"] == (("crm.customers",), False)

@@ -1089,7 +1089,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             listed = self.column_comprehension(node)
             if listed is not None:
                 return listed
-        iterable = self.value(node.for_in.iter)
+        # `[list(r) for r in salaries(dsn)]`: the rows a helper of another file returns
+        iterable = self.resolved(self.value(node.for_in.iter), node.for_in.iter)
         target = node.for_in.target
         saved = self.env.get(target.value) if isinstance(target, cst.Name) else None
         element = node.value if isinstance(node, cst.DictComp) else node.elt
@@ -1201,7 +1202,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         is in it (`{"rows": df.to_dict()}`), the data it collects."""
         elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
         keys = [self.value(e.key) for e in elements]
-        values = [self.value(e.value) for e in elements]
+        # `{"members": query("customers")}`: what a helper of another file returns, as data
+        values = [self.resolved(self.value(e.value), e.value) for e in elements]
         names = [k.value for k in keys if isinstance(k, Text)]
         if len(elements) == len(node.elements) == len(names) and not _data(values):
             return Record(tuple((k, v) for k, v in zip(names, values, strict=True)
@@ -1214,7 +1216,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return Frames() if not elements else None
 
     def collection(self, items: Sequence[cst.BaseExpression], node: cst.CSTNode) -> Value | None:
-        values = [self.value(item) for item in items]
+        values = [self.resolved(self.value(item), item) for item in items]
         if not values:
             return Frames()  # an empty list or dict: frames may be collected into it
         texts = [v.value for v in values if isinstance(v, Text)]
