@@ -48,3 +48,29 @@ ChatOpenAI(model="gpt-4o-mini").invoke(prompt)
     sent = {(line, destination, allowed) for _, line, action, _, destination, allowed
             in operation_rows(project) if action == "export"}
     assert sent == {(8, "langchain", False)}
+
+
+def test_a_chain_piped_from_another_modules_prompt_sends_to_the_model(tmp_path: Path) -> None:
+    """`PROMPT | ChatOpenAI()` with `PROMPT` made in `prompts.py`: the chain was named after
+    the other file's prompt, so `chain.invoke({...})` with the employees was no operation."""
+    project = write_files(tmp_path, {
+        "lacuna.toml": "embeddings = false\n",
+        "data/employees.csv": "employee_id,full_name,salary,ssn\n",
+        "prompts.py": '''\
+from langchain_core.prompts import ChatPromptTemplate
+
+PROMPT = ChatPromptTemplate.from_messages([("user", "Review these salaries: {table}")])
+''',
+        "chain.py": '''\
+import pandas as pd
+from langchain_openai import ChatOpenAI
+
+from prompts import PROMPT
+
+employees = pd.read_csv("data/employees.csv")
+chain = PROMPT | ChatOpenAI(model="gpt-4o")
+chain.invoke({"table": employees.to_markdown()})
+'''})
+    sent = {(path, line, allowed) for path, line, action, _, _, allowed
+            in operation_rows(project) if action == "export"}
+    assert ("chain.py", 8, False) in sent

@@ -1179,7 +1179,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return left if isinstance(left, Mask) else right
         if isinstance(node.operator, cst.BitOr) and isinstance(left, Symbol) and isinstance(
                 right, Symbol):
-            return left  # `prompt | llm | parser`: a pipeline named by where it starts
+            # `prompt | llm | parser`: a pipeline named by where it starts, or by the library
+            # part when the start is another project file's (`PROMPT | ChatOpenAI()`)
+            return right if left.project and not right.project else left
         # `df.a * df.b`, `a + b`: arithmetic mixes values; it is not a join of data sets
         return self.combine([left, right], "derive", node)
 
