@@ -326,3 +326,47 @@ OpenAI().chat.completions.create(model="gpt-4o-mini", messages=[
     assert exports["https://api.mailblast.example.com/members"] == (("crm.customers",), False)
     assert exports["google-sheets"][1] is False
     assert exports["openai:gpt-4o-mini"] == (("crm.customers",), False)
+
+
+def test_a_helper_running_the_sql_it_is_given_reads_what_the_callers_sql_says(
+        tmp_path: Path) -> None:
+    """`fetch_rows(REGION_SALES)` of `plugins/helpers.py` runs the SQL constant the DAG
+    passes: a summary by region goes to /tmp (it was data of unknown origin there, "SQL
+    from parameter `sql`", blocked), the customers' contacts do not."""
+    project = write_files(tmp_path, {
+        "dags/sql/__init__.py": "",
+        "dags/sql/queries.py": '''\
+REGION_SALES = "SELECT region, SUM(qty) AS units FROM sales.order_lines GROUP BY region"
+CONTACTS = "SELECT email, phone FROM crm.customers"
+''',
+        "plugins/__init__.py": "",
+        "plugins/helpers.py": '''\
+import csv
+
+from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+
+def fetch_rows(sql, conn_id="crm_pg"):
+    with PostgresHook(postgres_conn_id=conn_id).get_conn().cursor() as cur:
+        cur.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def dump_csv(rows, path):
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+        writer.writerows(rows)
+''',
+        "dags/region_report.py": '''\
+from plugins.helpers import dump_csv, fetch_rows
+from sql.queries import CONTACTS, REGION_SALES
+
+dump_csv(fetch_rows(REGION_SALES, conn_id="sales_pg"), "/tmp/region_sales.csv")
+dump_csv(fetch_rows(CONTACTS), "/tmp/contacts.csv")
+'''})
+    exports = {dest: (sources, allowed)
+               for _, _, action, sources, dest, allowed in operation_rows(project)
+               if action == "export"}
+    assert exports["/tmp/region_sales.csv"] == (("sales.order_lines",), True)
+    assert exports["/tmp/contacts.csv"] == (("crm.customers",), False)

@@ -66,16 +66,19 @@ class ProjectSinks(InterpreterState):
                           ) -> Returned | None:
         """What a function of another project file tells for a call with these arguments: its
         summary, or, when it builds a path around a parameter the call gives as a constant
-        (`load("customers")` reading `f"data/{name}.csv"`) or reads a path parameter the call
-        leaves to its default (`load_customers()` of `def load_customers(path=CUSTOMERS_CSV)`),
-        its summary with the call's constants and the defaults bound."""
+        (`load("customers")` reading `f"data/{name}.csv"`), reads a path parameter the call
+        leaves to its default (`load_customers()` of `def load_customers(path=CUSTOMERS_CSV)`)
+        or reads a place it cannot tell alone (`fetch_rows(REGION_SALES)` running the SQL it is
+        given), its summary with the call's constants and the defaults bound."""
         returned = self.imports.returned(qualname, self.graph.relpath)
         texts = _texts(arguments)
         given = {key for key, _ in arguments}
         defaulted = returned is not None and any(
             flow.param is not None and flow.param[2] and flow.param[0] not in given
             and flow.param[1] not in given for flow in returned.flows)
-        if returned is not None and ((returned.templated and texts) or defaulted):
+        unresolved = returned is not None and any(r.kind == "unknown" for r in returned.own)
+        if returned is not None and (((returned.templated or unresolved) and texts)
+                                     or defaulted):
             return self.imports.returned(qualname, self.graph.relpath, constants=Constants(
                 call=texts, passed=tuple(given))) or returned
         return returned
