@@ -536,6 +536,39 @@ pd.read_csv(shared.src).to_csv(shared.out, index=False)
     assert exports["/tmp/customers_out.csv"] == (("data/customers.csv",), False)
 
 
+def test_a_command_line_command_runs_with_its_defaults(tmp_path: Path) -> None:
+    """A typer or click command's parameters are its options: without them it reads and
+    writes where the defaults say, as argparse's `args.out` is its default (both were
+    parameters nothing is passed to: the sales summary to /tmp was data of unknown origin,
+    blocked)."""
+    project = write_files(tmp_path, {
+        "data/customers.csv": PEOPLE, "data/sales.csv": "sku,qty,region\n", "cli.py": '''\
+import click
+import pandas as pd
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def sales(src: str = "data/sales.csv", dest: str = "/tmp/sales_by_region.csv"):
+    pd.read_csv(src).groupby("region")["qty"].sum().to_csv(dest)
+
+
+@click.command()
+@click.option("--out", default="~/exports/customers.csv")
+def customers(out="~/exports/customers.csv"):
+    pd.read_csv("data/customers.csv").to_csv(out)
+
+
+if __name__ == "__main__":
+    app()
+'''})
+    exports = _exports(operation_rows(project))
+    assert exports["/tmp/sales_by_region.csv"] == (("data/sales.csv",), True)
+    assert exports["~/exports/customers.csv"] == (("data/customers.csv",), False)
+
+
 def test_a_frame_picked_from_a_dict_literal_by_its_key_is_that_frame(tmp_path: Path) -> None:
     """`frames["sales"]` of `{"customers": ..., "sales": ...}` is the sales alone (it was
     every frame of the dict); a key known only at run time, or a dict a frame was put into

@@ -251,9 +251,22 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.block(self.module.body)
         for function in self.defined:
             if function not in self.summaries and function not in self.inlined:
-                summary = self.summarise(function)
+                summary = self.summarise(function, self.command_defaults(function))
                 if summary is not None:
                     finalise(summary, self)
+
+    def command_defaults(self, function: Function) -> dict[str, Value] | None:
+        """The parameters of a command-line command (`@app.command()`, `@click.command()`)
+        as the command runs without options: their constant defaults (`dest: str =
+        "/tmp/sales.csv"` is where it writes, as argparse's `default` is); None for any other
+        function."""
+        for decorator in function.node.decorators:
+            made = decorator.decorator
+            called = self.value(made.func if isinstance(made, cst.Call) else made)
+            api = self.catalog.function(called.qualname) if isinstance(called, Symbol) else None
+            if api is not None and api.row.does == "command":
+                return self.called_with(function, Constants(passed=()))
+        return None
 
     # ---- statements -------------------------------------------------------------------------
 
