@@ -561,12 +561,23 @@ def customers(out="~/exports/customers.csv"):
     pd.read_csv("data/customers.csv").to_csv(out)
 
 
+@click.group()
+def cli():
+    pass
+
+
+@cli.command()
+def backup(out="/mnt/backup/customers.csv"):
+    pd.read_csv("data/customers.csv").to_csv(out)
+
+
 if __name__ == "__main__":
     app()
 '''})
     exports = _exports(operation_rows(project))
     assert exports["/tmp/sales_by_region.csv"] == (("data/sales.csv",), True)
     assert exports["~/exports/customers.csv"] == (("data/customers.csv",), False)
+    assert exports["/mnt/backup/customers.csv"] == (("data/customers.csv",), False)
 
 
 def test_a_frame_picked_from_a_dict_literal_by_its_key_is_that_frame(tmp_path: Path) -> None:

@@ -262,9 +262,15 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         function."""
         for decorator in function.node.decorators:
             made = decorator.decorator
-            called = self.value(made.func if isinstance(made, cst.Call) else made)
+            named = made.func if isinstance(made, cst.Call) else made
+            called = self.value(named)
             api = self.catalog.function(called.qualname) if isinstance(called, Symbol) else None
-            if api is not None and api.row.does == "command":
+            group = self.value(named.value) if isinstance(named, cst.Attribute) \
+                and named.attr.value == "command" else None
+            if (api is not None and api.row.does == "command") or (
+                    isinstance(group, Function) and group is not function
+                    and self.command_defaults(group) is not None):
+                # (`@cli.command()` of a click group `cli`, itself a command)
                 return self.called_with(function, Constants(passed=()))
         return None
 
