@@ -661,9 +661,10 @@ class Effects(InterpreterState):
             # (a place kept with its trailing slash, `s3root="s3://b/flows/"`, takes no other
             # where the template puts one after it)
             joined = place.rstrip("/") if template and "{receiver}/" in template else place
-            name = (template.format(*api.row.spell(words), receiver=joined,
-                                    member=self.receiver_member(node) or label) if template
-                    else ":".join([label, *words]))
+            member = (self.receiver_member(node) or label) if template and "{member}" in \
+                template else ""
+            name = (template.format(*api.row.spell(words), receiver=joined, member=member)
+                    if template else ":".join([label, *words]))
             return self._resource(kind, name), None
         if kind == "service":
             return self._resource(kind, label if place is None or not template

@@ -87,7 +87,6 @@ class ProjectSinks(InterpreterState):
         """What an argument handed to a helper of another file is there: a value another
         project file made is its data, or data of unknown origin when that cannot be told
         (`post_records(load().to_dict(), url)`: what `load` returns may be the customers)."""
-        value = self.resolved(value, node)
         return self.unknown_origin(value, node) if isinstance(value, Symbol) and value.project \
             else value
 

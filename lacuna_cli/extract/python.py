@@ -1245,9 +1245,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             return Strings(tuple(texts))
         data = _data(values)
         if data:  # a tuple written out keeps its positions (`return customers, sales`)
-            return Frames(self.combine(data, "derive", node), tuple(
-                (f"#{index}", value) for index, value in enumerate(values))
-                if isinstance(node, cst.Tuple) else ())
+            return Frames(self.combine(data, "derive", node),
+                          positions=tuple(values) if isinstance(node, cst.Tuple) else ())
         # `[{"content": f"...{args.question}"}]`: maybe data; a list of constants (records,
         # numbers) may have data collected into it later (`messages.append({...})`)
         return _unknown(values) or Frames()

@@ -143,14 +143,8 @@ class Frames:
     # A dict literal's values by string key, until anything is put into it: `frames["sales"]`
     # of `{"customers": customers, "sales": sales}` is the sales alone.
     keyed: tuple[tuple[str, Value | None], ...] = ()
-
-    @property
-    def positions(self) -> tuple[Value | None, ...]:
-        """The values of a tuple written out (`return customers, sales`), in order; none for
-        any other collection."""
-        values = tuple(value for _, value in self.keyed)
-        return values if [k for k, _ in self.keyed] == [
-            f"#{index}" for index in range(len(values))] else ()
+    # A tuple written out, its values in order (`return customers, sales`).
+    positions: tuple[Value | None, ...] = ()
 
     def item(self, key: Value | None) -> Value | None:
         """What `frames[key]` holds: the keyed value, else (a key not written out) any."""
