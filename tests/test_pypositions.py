@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -105,6 +107,9 @@ def test_a_hint_generates_only_the_statement_holding_the_node() -> None:
     method = report.body.body[0]
     assert isinstance(method, cst.FunctionDef)
     assert starts.at(method.params.params[1], near=method) == (16, 19)  # `frame`
+    assert starts._pending == set(range(len(module.body)))  # CPython placed the parameter
+    returned = method.body.body[1]
+    assert starts.at(returned, near=method) == (18, 8)
     assert starts._pending == set(range(len(module.body))) - {module.body.index(report)}
 
 
@@ -183,3 +188,116 @@ def test_a_start_given_before_a_fallback_is_given_after_it_too() -> None:
         NodeStarts._generate_whole = real_whole  # type: ignore[method-assign]
     assert before == starts.at(statement.value) == (11, 6)
     assert wholes == [1]
+
+
+# Statements, headers and parameters CPython and libcst may place differently: parenthesized
+# tuples and tests, a star apart from its parameter's name, non-ASCII text before a node on
+# its line, pieces continued on indented lines, every compound statement.
+ANCHORED = '''import json
+
+
+@app.route("/x",
+           methods=["POST"])
+async def handler(request, *  rest, key: str = "k", **extra):
+    caf\u00e9 = "cr\u00e8me"; body = json.dumps({"k": caf\u00e9,
+                                         "v": request})
+    async with session() as s, (open("f")) as f:
+        await s.post(URL, data=body)
+    for (name, value) in (extra.items()):
+        print(name,
+              value)
+    else:
+        pass
+    while (rest and
+           key):
+        rest = rest[1:]
+    if not rest:
+        raise ValueError(f"empty {key!r}")
+    elif key == "x":
+        assert rest, ("no", key)
+    try:
+        json.loads(body)
+    except (ValueError, TypeError) as exc:
+        log(exc)
+    finally:
+        done = lambda  x, *a: x
+    match request:
+        case {"k": v} if v > 1:
+            return v
+        case _:
+            return None
+'''
+
+
+# What the interpreter asks about inside a piece (whitespace and punctuation have no start).
+ASKED_INSIDE = (cst.BaseExpression, cst.BaseSmallStatement, cst.Param, cst.Arg)
+
+
+def _inside(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _inside(child)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_nodes_asked_with_the_piece_holding_them_generate_that_piece_only(newline) -> None:
+    """Asked with the small statement or header being interpreted (the `near` hint), a node is
+    placed by generating that piece alone where CPython says it starts: no top-level statement
+    is generated, and every start is PositionProvider's."""
+    source = ANCHORED.replace("\n", newline)
+    module = parse_cst(source)
+    reference = cst.parse_module(source)
+    positions = MetadataWrapper(reference, unsafe_skip_copy=True).resolve(PositionProvider)
+    expected = {ours: positions[theirs] for ours, theirs in _pairs(module, reference)
+                if not isinstance(ours, SHARED)}
+    starts = NodeStarts(module, source)
+    pieces = list(starts._anchors.anchors)
+    assert len(pieces) > 25
+    compared = 0
+    for piece in pieces:
+        for node in _inside(piece):
+            if not isinstance(node, ASKED_INSIDE):
+                continue  # whitespace and punctuation: never asked about
+            found = starts.at(node, near=piece)
+            start = expected[node].start
+            assert found == (start.line, start.column), (type(node).__name__,
+                                                         module.code_for_node(node))
+            compared += 1
+    assert compared > 100
+    assert starts._pending == set(range(len(module.body)))  # no top-level statement generated
+
+
+def test_definitions_and_parameters_start_where_cpython_says_without_generating_code(
+        monkeypatch) -> None:
+    module = parse_cst(ANCHORED)
+    reference = cst.parse_module(ANCHORED)
+    positions = MetadataWrapper(reference, unsafe_skip_copy=True).resolve(PositionProvider)
+    handler = module.body[1]
+    assert isinstance(handler, cst.FunctionDef)
+    params = handler.params
+    asked = [handler, *params.params, params.star_arg, *params.kwonly_params, params.star_kwarg]
+    expected = {ours: positions[theirs] for ours, theirs in _pairs(module, reference)
+                if not isinstance(ours, SHARED)}
+    starts = NodeStarts(module, ANCHORED)
+    generated: list[object] = []
+    monkeypatch.setattr(NodeStarts, "_generate_piece", lambda *a: generated.append(a))
+    monkeypatch.setattr(NodeStarts, "_generate", lambda *a: generated.append(a))
+    for node in asked:
+        assert isinstance(node, cst.CSTNode)
+        start = expected[node].start
+        assert starts.at(node) == (start.line, start.column)
+    assert [starts.at(node)[1] for node in asked[1:]] == [18, 27, 36, 52]  # `*  rest` at 27
+    assert generated == []
+
+
+def test_a_tree_that_does_not_pair_with_libcsts_leaves_positions_to_generated_code() -> None:
+    """CPython's tree of other text (a statement more) pairs with nothing: no anchor is
+    trusted, and every start still comes out right from generated code."""
+    module = parse_cst(ANCHORED)
+    other = ast.parse(ANCHORED + "x = 1\n")
+    starts = NodeStarts(module, ANCHORED, other)
+    assert starts._anchors.anchors == {} and starts._anchors.starts == {}
+    handler = module.body[1]
+    assert isinstance(handler, cst.FunctionDef)
+    assert starts.at(handler.params.star_arg) == (6, 27)
+    assert compare(ANCHORED, lazy=True) == compare(ANCHORED) > 150

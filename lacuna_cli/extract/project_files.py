@@ -17,6 +17,8 @@ import hashlib
 from collections import OrderedDict
 from pathlib import Path
 
+from lacuna_cli.extract.pytree import cpython_tree
+
 # Source bytes whose trees stay in memory (about 28x that in tree objects); a worker reads the
 # same few modules (settings, helpers, their imports) for file after file, and what each caller
 # makes of a tree is cached apart. Analysing half the standard library in one process, 2 MB
@@ -80,7 +82,7 @@ def parsed(source: str, key: tuple[str, str]) -> ast.Module:
     if held is not None:
         _TREES.move_to_end(key)
         return held[0]
-    tree = ast.parse(source)
+    tree = cpython_tree(source)
     _TREES[key] = (tree, len(source))
     while len(_TREES) > 1 and sum(size for _, size in _TREES.values()) > TREE_BUDGET:
         _TREES.popitem(last=False)

@@ -21,6 +21,8 @@ from typing import Generic, TypeVar
 import libcst as cst
 from libcst import CSTNode
 
+from lacuna_cli.extract.pytree import cpython_tree
+
 Tree = TypeVar("Tree")
 # Repairs tried on one file before the rest of it, from the last blamed statement, is dropped:
 # many for small files (a Python 2 script has a `print` every few lines), fewer for big ones.
@@ -44,7 +46,7 @@ class PythonSyntaxProblem(Exception):
 def check_syntax(source: str) -> ast.Module:
     """CPython's tree of `source` (fast); PythonSyntaxProblem if it is not valid Python."""
     try:
-        return ast.parse(source)
+        return cpython_tree(source)
     except SyntaxError as exc:
         raise PythonSyntaxProblem(f"cannot parse Python: {exc.msg}", exc.lineno) from None
     except (RecursionError, MemoryError):

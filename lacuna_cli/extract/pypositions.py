@@ -12,14 +12,18 @@ whitespace), and turns an index into a line and column only when asked.
 
 from __future__ import annotations
 
+import ast
 import re
 from bisect import bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # what every node's _codegen writes to
+
+from lacuna_cli.extract.pyanchors import Anchors, read_anchors
 
 NEWLINE = re.compile(r"\r\n?|\n")  # the line breaks libcst and CPython count
 
@@ -69,8 +73,10 @@ class NodeStarts:
     backslash before the colon it drops, the statements read there after it are a line
     early.)"""
 
-    def __init__(self, module: cst.Module, source: str | None = None) -> None:
+    def __init__(self, module: cst.Module, source: str | None = None,
+                 tree: ast.Module | None = None) -> None:
         self._module = module
+        self._tree = tree  # CPython's tree of `source`, when the caller has it
         self._starts: dict[cst.CSTNode, int] = {}  # node -> character offset in the source
         # After a fallback: node -> offset in the whole generated text, and its line starts.
         self._generated: dict[cst.CSTNode, int] = {}
@@ -111,6 +117,15 @@ class NodeStarts:
         found = self._starts.get(node)
         if found is not None or not self._pending:
             return found
+        anchors = self._anchors
+        found = anchors.starts.get(node)
+        if found is not None:
+            return found
+        for piece in (node, near):
+            if piece is not None and piece in anchors.anchors:
+                self._generate_piece(piece, *anchors.anchors.pop(piece))
+                if node in self._starts:
+                    return self._starts[node]
         owner = self._owners()
         for hint in (node, near):
             index = owner.get(hint) if hint is not None else None
@@ -121,6 +136,31 @@ class NodeStarts:
         while self._pending:
             self._generate(min(self._pending))
         return self._starts.get(node)
+
+    @cached_property
+    def _anchors(self) -> Anchors:
+        anchors = read_anchors(self._module, self._source, self._line_starts, self._tree)
+        self._tree = None  # only the anchors are needed from now on
+        return anchors
+
+    def _generate_piece(self, piece: cst.CSTNode, anchor: int, indent: str) -> None:
+        """Generate the one statement or header expression `piece`, which CPython says starts
+        at `anchor` in a statement indented by `indent`, and place it there, once the source is
+        seen to hold its text there."""
+        state = self._state()
+        state.indent_tokens.append(indent)
+        piece._codegen(state)
+        offsets = list(accumulate(map(len, state.tokens)))
+        text_start = state.starts.get(piece)
+        if text_start is None:
+            return
+        text = "".join(state.tokens)
+        # CPython's start of a parenthesized tuple is its parenthesis, libcst's after it.
+        for base in (anchor - (offsets[text_start - 1] if text_start else 0), anchor):
+            if base >= 0 and self._source.startswith(text, base):
+                for node, token in state.starts.items():
+                    self._starts.setdefault(node, base + (offsets[token - 1] if token else 0))
+                return
 
     def _owners(self) -> dict[cst.CSTNode, int]:
         """Every statement (compound, line and small statement) by the index of the top-level

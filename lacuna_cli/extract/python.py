@@ -138,7 +138,9 @@ def extract_python(
         line = None if problem.line is None else locate(problem.line, 1).line
         return failed(relpath, "python", _where(locate, problem.line) + problem.message, line)
     try:
-        interpreter = _Interpreter(parsed.tree, relpath, context, locate)
+        interpreter = _Interpreter(
+            parsed.tree, relpath, context, locate, source=parsed.source,
+            tree=checked.tree if parsed.source == checked.source else None)
         interpreter.own_schemas = declared
         if not interpreter.notebook:
             interpreter.script = checked.tree
@@ -186,11 +188,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
     def positions(self) -> NodeStarts:
         """Where every node starts, computed on first use (a module with no functions and no
         data never needs it); another project file's are shared by its interpreters."""
-        return self.shared.positions if self.shared is not None else NodeStarts(self.module)
+        if self.shared is not None:
+            return self.shared.positions
+        return NodeStarts(self.module, self.source, self.tree)
 
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
-                 locate: Locator, depth: int = 0, shared: SharedParse | None = None) -> None:
+                 locate: Locator, depth: int = 0, shared: SharedParse | None = None,
+                 source: str | None = None, tree: ast.Module | None = None) -> None:
         self.module = module
+        # The text `module` was parsed from and CPython's tree of it, if made: for `positions`.
+        self.source, self.tree = source, tree
         self.shared = shared
         self.context = context
         self.catalog = load_catalog(context.apis)
@@ -826,7 +833,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """The module-level values of another project file, read by an interpreter of its own
         (for `pyimports`): only its top level runs, nothing it finds is reported here."""
         module = parse_cst(source)
-        other = _Interpreter(module, relpath, self.context, self.locate, self.imports.depth + 1)
+        other = _Interpreter(module, relpath, self.context, self.locate, self.imports.depth + 1,
+                             source=source)
         other.block(module.body)
         return other.env
 
