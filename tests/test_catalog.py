@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lacuna_cli.errors import ConfigError
-from lacuna_cli.extract.catalog import catalog_files, load_catalog
+from lacuna_cli.extract.catalog import ENTRY_EFFECTS, catalog_files, load_catalog
 from lacuna_cli.extract.prefilter import may_hold_operations
 from tests.conftest import run_lacuna
 
@@ -123,3 +123,22 @@ def test_a_row_broken_after_a_clean_run_still_stops_the_next_one(tmp_path: Path)
         assert run.code == 2, run.stderr
         lines = [line for line in run.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and "catalog/acme.yaml: functions.0.does" in lines[0], lines
+
+
+
+@pytest.mark.parametrize("qualname", ["requests", "boto3.client", "smtplib.SMTP",
+                                      "pandas", "openai.OpenAI", "sqlite3", "os"])
+def test_the_members_a_dynamic_call_may_reach_are_found_trying_only_their_librarys_rows(
+        qualname: str) -> None:
+    """`getattr(obj, name)(...)` may call any method of obj's library that starts an
+    operation: the catalog tries only the rows of that library, and finds what trying every
+    row's last name finds."""
+    catalog = load_catalog(())
+    root, prefix = qualname.split(".", 1)[0], qualname + "."
+    every = {key[len(prefix):] for key in catalog.exact if key.startswith(prefix)}
+    every.update(catalog.by_last)
+    tried = sorted(name for name in every if "." not in name and "*" not in name
+                   and (api := catalog.function(prefix + name)) is not None
+                   and api.row.does in ENTRY_EFFECTS
+                   and any(pattern.split(".", 1)[0] == root for pattern in api.row.match))
+    assert catalog.members(qualname) == tuple(tried)

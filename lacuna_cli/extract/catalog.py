@@ -318,7 +318,11 @@ class Catalog:
             root = qualname.split(".", 1)[0]
             prefix = qualname + "."
             names = {key[len(prefix):] for key in self.exact if key.startswith(prefix)}
-            names.update(self.by_last)
+            # Only a row with a pattern of this library can pass the test below: the names
+            # of other libraries' rows are not tried (each try matches patterns).
+            names.update(name for name, entries in self.by_last.items() if any(
+                pattern.split(".", 1)[0] == root
+                for entry in entries for pattern in entry.api.row.match))
             self.member_names[qualname] = tuple(sorted(
                 name for name in names if "." not in name and "*" not in name
                 and (api := self.function(prefix + name)) is not None
