@@ -462,6 +462,34 @@ with open("/tmp/contacts.json", "w") as fh:
     }
 
 
+def test_a_frame_set_on_a_namespace_reads_back_as_that_frame(tmp_path: Path) -> None:
+    """`ns.frame = df` and `setattr(ns, "frame", df)` on a `SimpleNamespace` (a run's state
+    object), then `ns.frame.to_csv(...)`: the attribute is the frame (both were no operation:
+    the namespace kept the data, and its attribute read as a library object's part)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "state.py": '''\
+import argparse
+from types import SimpleNamespace
+
+import pandas as pd
+
+df = pd.read_csv("data/customers.csv")
+run = SimpleNamespace()
+run.frame = df
+run.frame.to_csv("/tmp/share/run.csv")
+ctx = SimpleNamespace()
+setattr(ctx, "frame", df[["email", "phone"]])
+ctx.frame.to_parquet("/tmp/share/ctx.parquet")
+args = argparse.Namespace(out="warehouse/x.csv")
+args.frame = df
+args.frame.to_csv("/tmp/share/args.csv")
+'''})
+    assert _exports(operation_rows(project)) == {
+        "/tmp/share/run.csv": (("data/customers.csv",), False),
+        "/tmp/share/ctx.parquet": (("data/customers.csv",), False),
+        "/tmp/share/args.csv": (("data/customers.csv",), False),
+    }
+
+
 def test_a_tuple_a_function_returns_unpacks_into_its_own_frames(tmp_path: Path) -> None:
     """`customers, sales = load_all()` with `return customers, sales`, of this file or
     another: each name is its own frame (both were every frame returned, so exporting the

@@ -27,12 +27,14 @@ EVALUATED_WHERE_DEFINED = ("decorator_list", "bases", "keywords", "args", "retur
 @dataclass(frozen=True)
 class ModuleBindings:
     """What a module's top level binds: each name's kinds of binding (`Owner.attr` for an
-    attribute assigned on a module-level name), the functions each class body defines, and
+    attribute assigned on a module-level name), the functions each class body defines, the
+    classes derived from others (which may inherit a method their body does not define), and
     whether it imports `*`."""
 
     kinds: Kinds
     methods: dict[str, frozenset[str]]
     star: bool
+    derived: frozenset[str] = frozenset()
 
     def may_be_function(self, name: str) -> bool:
         """Whether `name` (`load`, or `Owner.method`) may be a function of this module once
@@ -45,7 +47,8 @@ class ModuleBindings:
         owned = self.kinds.get(owner)
         if owned is None:
             return self.star
-        return owned != {"class"} or method in self.methods.get(owner, frozenset())
+        return owned != {"class"} or method in self.methods.get(owner, frozenset()) \
+            or owner in self.derived
 
 
 # Modules already read, by resolved path and content digest.
@@ -69,6 +72,7 @@ def _scan(tree: ast.Module) -> ModuleBindings:
     evaluated at module level, so they are looked at too)."""
     kinds: defaultdict[str, set[str]] = defaultdict(set)
     methods: defaultdict[str, set[str]] = defaultdict(set)
+    derived: set[str] = set()
     star = False
     pending: list[ast.AST] = list(tree.body)
     while pending:
@@ -76,6 +80,8 @@ def _scan(tree: ast.Module) -> ModuleBindings:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             kinds[node.name].add("class" if isinstance(node, ast.ClassDef) else "def")
             if isinstance(node, ast.ClassDef):
+                if node.bases:
+                    derived.add(node.name)
                 methods[node.name].update(
                     inner.name for inner in ast.walk(node)
                     if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef))
@@ -103,4 +109,5 @@ def _scan(tree: ast.Module) -> ModuleBindings:
             kinds[node.rest].add("other")
         pending.extend(ast.iter_child_nodes(node))
     return ModuleBindings({name: frozenset(found) for name, found in kinds.items()},
-                          {name: frozenset(found) for name, found in methods.items()}, star)
+                          {name: frozenset(found) for name, found in methods.items()}, star,
+                          frozenset(derived))

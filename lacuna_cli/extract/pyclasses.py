@@ -12,6 +12,7 @@ Mixed into the interpreter in `python.py`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from collections.abc import Set as AbstractSet
 
 import libcst as cst
@@ -20,7 +21,8 @@ from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Instance, ProjectClass, Record, Strings, Symbol, Text, Value,
+    Data, Dynamic, Frames, Function, Home, Instance, ProjectClass, Record, Strings, Symbol, Text,
+    Value,
 )
 
 # Method calls interpreted inside one another at most this deep (recursion, long chains).
@@ -47,9 +49,21 @@ class Classes(InterpreterState):
                 self.compound(statement)
                 attributes.update({k: v for k, v in self.env.items() if outer.get(k) is not v})
                 self.env = outer
-        bases = tuple(base.qualname for arg in node.bases
-                      if isinstance(base := self.value(arg.value), Symbol))
-        self.env[node.name.value] = ProjectClass(node.name.value, methods, attributes, bases)
+        values = [self.value(arg.value) for arg in node.bases]
+        bases = tuple(base.qualname for base in values if isinstance(base, Symbol))
+        # What a base class of this file defines and the class does not (`export()` calling
+        # `self.write(frame)`, which the class overrides): the first base listed wins.
+        inherited_methods: dict[str, Function] = {}
+        inherited_attributes: dict[str, Value] = {}
+        for base in reversed(values):
+            if isinstance(base, Symbol) and base.project:  # a class of another file
+                base = self.foreign_class(base.qualname) or base
+            if isinstance(base, ProjectClass):
+                inherited_methods.update(base.methods)
+                inherited_attributes.update(base.attributes)
+        self.env[node.name.value] = ProjectClass(
+            node.name.value, {**inherited_methods, **methods},
+            {**inherited_attributes, **attributes}, bases)
 
     def instantiate(self, cls: ProjectClass, node: cst.Call) -> Instance:
         """An object of a class of this file: its `__init__` runs with the call's arguments;
@@ -200,7 +214,7 @@ class Classes(InterpreterState):
             self._bind_arguments(env, params[len(leading):], definition.params.kwonly_params,
                                  given)
             self._bind_rest(env, definition.params, len(params) - len(leading), given, node)
-            found, changed = self._run_body(definition, env, set(passed))
+            found, changed = self._run_body(definition, env, set(passed), method.home)
             result = found[0] if len(found) == 1 else self.combine(found, "union", node) \
                 if found else None
             if key is not None:
@@ -210,13 +224,14 @@ class Classes(InterpreterState):
         return result
 
     def _run_body(self, definition: cst.FunctionDef, env: dict[str, Value],
-                  passed: AbstractSet[str] = frozenset()
+                  passed: AbstractSet[str] = frozenset(), home: Home | None = None
                   ) -> tuple[list[Value], dict[str, Value | None]]:
         """Interpret a function's body in `env`: what it returns, and what it made of each of
         its parameters naming a caller's object (`passed`) that it changed in place (see
-        `mutate`)."""
+        `mutate`). `home`: the file the body is written in, when not this one."""
         saved = (self.env, self.statement, self.fresh, self.global_names)
         self.env, self.method_depth, self.global_names = env, self.method_depth + 1, set()
+        self.homes.append(home)
         self.returns.append([])
         self.callers_objects.append(CallersObjects({name: env[name] for name in passed
                                                     if name in env}))
@@ -229,7 +244,19 @@ class Classes(InterpreterState):
             returned = self.returns.pop()
             self.env, self.statement, self.fresh, self.global_names = saved
             self.method_depth -= 1
+            self.homes.pop()
         return [value for value in returned if value is not None], changed
+
+    @contextmanager
+    def at_home(self, home: Home | None) -> Iterator[None]:
+        """Inside, nodes are located in `home`, the file a method inherited from another
+        file's class is written in, or (None) in this file: a method of this file that an
+        inherited one calls (`self.write(frame)`) is located here again."""
+        self.homes.append(home)
+        try:
+            yield
+        finally:
+            self.homes.pop()
 
     def bound_by_caller(self, cls: ProjectClass, method: Function, constants: Constants
                         ) -> dict[str, Value]:
@@ -243,7 +270,9 @@ class Classes(InterpreterState):
         init = cls.methods.get("__init__")
         if init is not None:
             positional = (*method.node.params.posonly_params, *method.node.params.params)
-            holder = self.placeholder(method, positional[0].name.value) if positional else None
+            with self.at_home(method.home):
+                holder = self.placeholder(method, positional[0].name.value) \
+                    if positional else None
 
             def argument(key: int | str, text: str | None) -> Value:
                 if text is not None:
@@ -251,13 +280,16 @@ class Classes(InterpreterState):
                 if key in constants.data and holder is not None and init is not None:
                     # `Exporter(customers)`: the caller's data, which reaches the method's
                     # writes and sends through `self` (the caller gives it for `self`)
+                    with self.at_home(init.home):
+                        where = self.loc(init.node)
                     return Data(self.graph.value_node(f"argument `{key}` of `{cls.name}()`",
-                                                      self.loc(init.node)), (holder,))
+                                                      where), (holder,))
                 return Dynamic(f"argument `{key}` of `{cls.name}()` known only at run time")
 
             given = {key: argument(key, text) for key, text in constants.init}
             self._run_body(init.node, {**self.globals, **(init.closure or {}),
-                                       **self._parameters_given(init, instance, given)})
+                                       **self._parameters_given(init, instance, given)},
+                           home=init.home)
         called = {key: Text(text) for key, text in constants.call}
         return self._parameters_given(method, instance, called)
 

@@ -230,6 +230,25 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
+    def module_source(self, module: str, importer: str) -> tuple[str, str] | None:
+        """The source and project path of the project module `module` (`pkg.base`, `.base`
+        from `importer`), which the importer's analysis now depends on; None when it is not
+        a readable file of this project or is too deep in an import chain."""
+        level = len(module) - len(module.lstrip("."))
+        if self.depth >= MAX_DEPTH:
+            return None
+        path = module_file(module.lstrip("."), level, importer, self.root)
+        digest = digest_of(path) if path is not None else None
+        if path is None or digest is None:
+            return None
+        relpath = relative(path, self.root)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        self.used[relpath] = ProjectModule(relpath, digest)  # a change there re-analyses
+        return source, relpath
+
     def returned(self, qualname: str, importer: str, method: bool = False,
                  constants: Constants | None = None) -> Returned | None:
         """Where what a function of another project file returns comes from, from the name it

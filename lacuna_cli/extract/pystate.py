@@ -19,7 +19,7 @@ from lacuna_cli.extract.catalog import Api, ArgRef, Catalog, Row
 from lacuna_cli.extract.passed_arguments import CallersObjects
 from lacuna_cli.extract.pyflow import FlowGraph
 from lacuna_cli.extract.pyfunctions import Summary
-from lacuna_cli.extract.pyvalues import Data, Function, ProjectClass, Symbol, Text, Value
+from lacuna_cli.extract.pyvalues import Data, Function, Home, ProjectClass, Symbol, Text, Value
 from lacuna_cli.models import ColumnFlow, FileProblem, Location, Resource, Transform
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class InterpreterState:
     inline_results: dict[tuple[object, ...], tuple[Value | None, dict[str, Value | None]]]
     method_depth: int
     method_classes: list[ProjectClass | None]  # the class of each method being summarised
+    homes: list[Home | None]  # the files of the functions being run (see `at_home`)
     summaries: dict[Function, Summary | None]
     defined: list[Function]
     returns: list[list[Value | None]]  # one list per function being summarised
@@ -84,6 +85,8 @@ class InterpreterState:
         def arg(self, node: cst.Call, index: int, *keywords: str
                 ) -> cst.BaseExpression | None: ...
         def loc(self, node: cst.CSTNode) -> Location: ...
+
+        def foreign_class(self, qualname: str) -> ProjectClass | None: ...
         def written_text(self, expression: cst.BaseExpression) -> str: ...
         def code(self, node: cst.CSTNode) -> str: ...
 

@@ -61,7 +61,7 @@ from lacuna_cli.extract.project_calls import data_helpers, may_tell_data
 from lacuna_cli.extract.pyslice import relevant_source
 from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Function, Grouped, Handle, Instance, Mask, Method, Model,
+    Data, Dynamic, Frames, Function, Grouped, Handle, Home, Instance, Mask, Method, Model,
     ProjectClass, Record, Strings, Symbol, Text, Value, Writer, names_of,
 )
 from lacuna_cli.models import (
@@ -185,12 +185,20 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         return bound_anywhere(self.script) if self.script is not None else frozenset()
 
     @cached_property
-    def positions(self) -> NodeStarts:
-        """Where every node starts, computed on first use (a module with no functions and no
-        data never needs it); another project file's are shared by its interpreters."""
+    def own_positions(self) -> NodeStarts:
+        """Where every node of this file starts, computed on first use (a module with no
+        functions and no data never needs it); another project file's are shared by its
+        interpreters."""
         if self.shared is not None:
             return self.shared.positions
         return NodeStarts(self.module, self.source, self.tree)
+
+    @property
+    def positions(self) -> NodeStarts:
+        """Where the nodes being interpreted start: this file's, or those of the file a method
+        inherited from another file's class is written in, while its body runs."""
+        home = self.homes[-1] if self.homes else None
+        return home.positions if home is not None else self.own_positions
 
     def __init__(self, module: cst.Module, relpath: str, context: PythonContext,
                  locate: Locator, depth: int = 0, shared: SharedParse | None = None,
@@ -208,6 +216,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.inline_results: dict[tuple[object, ...],
                                   tuple[Value | None, dict[str, Value | None]]] = {}
         self.method_depth = 0
+        # The files of the functions being run, innermost last: None for this file, or where a
+        # method inherited from another file's class is written (see `at_home`).
+        self.homes: list[Home | None] = []
         self.method_classes: list[ProjectClass | None] = []  # the class of each method summarised
         self.notebook = relpath.endswith(".ipynb")  # print() there is shown to the analyst
         self.star_imported = False  # `from x import *`: names no statement here assigns
@@ -511,6 +522,10 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         already (recursion), when the call is treated like an unknown function's. `bound`
         parameters have the values a caller in another file gives (see `bound_by_caller`):
         such a summary is that caller's, not kept."""
+        with self.at_home(function.home):
+            return self._summarised(function, bound)
+
+    def _summarised(self, function: Function, bound: dict[str, Value] | None) -> Summary | None:
         if bound is None and function in self.summaries:
             return self.summaries[function]
         if bound is None:
@@ -838,13 +853,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         other.block(module.body)
         return other.env
 
-    def function_returns(self, source: str, relpath: str, name: str,
-                         constants: Constants | None = None) -> Returned | None:
-        """For `pyimports`: where the data a top-level function of another project file returns
-        comes from, from its summary made by an interpreter of its own (one per module and
-        process, whichever of its functions is asked about). A method given `constants` is
-        summarised with `self` an instance made with the caller's constructor arguments and
-        the caller's constant arguments bound."""
+    def interpreter_of(self, source: str, relpath: str) -> _Interpreter:
+        """The interpreter of another project file, its top level run (one per module, depth
+        and process: see `pyshared`)."""
         parse = shared_parse(source)
         key = (str(self.context.root), relpath, self.imports.depth, self.catalog.digest)
         other = parse.interpreters.get(key)
@@ -854,6 +865,38 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                  self.imports.depth + 1, parse)
             other.block(parse.module.body)
             parse.interpreters[key] = other
+        return other
+
+    def foreign_class(self, qualname: str) -> ProjectClass | None:
+        """The class another project file defines under `qualname` (a base of a class here),
+        its methods run here with that file's names and reported where they are written:
+        `export()` of a base class calling `self.write(frame)`, which the class here
+        overrides, runs with the override. None when it is not a class of a project file."""
+        module, _, name = qualname.rpartition(".")
+        found = self.imports.module_source(module, self.graph.relpath) if module else None
+        if found is None:
+            return None
+        try:
+            other = self.interpreter_of(*found)
+        except PythonSyntaxProblem:
+            return None
+        cls = other.globals.get(name)
+        if not isinstance(cls, ProjectClass):
+            return None
+        home = Home(other.own_positions, other.locate)
+        return replace(cls, methods={
+            key: replace(method, closure=method.closure or other.globals,
+                         home=method.home or home)
+            for key, method in cls.methods.items()})
+
+    def function_returns(self, source: str, relpath: str, name: str,
+                         constants: Constants | None = None) -> Returned | None:
+        """For `pyimports`: where the data a top-level function of another project file returns
+        comes from, from its summary made by an interpreter of its own (one per module and
+        process, whichever of its functions is asked about). A method given `constants` is
+        summarised with `self` an instance made with the caller's constructor arguments and
+        the caller's constant arguments bound."""
+        other = self.interpreter_of(source, relpath)
         owner, _, method = name.rpartition(".")  # `Class.method`: see ProjectImports.returned
         holder = other.env.get(owner) if owner else None
         function = holder.methods.get(method) if isinstance(holder, ProjectClass) else \
@@ -866,6 +909,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             for starred in other.star_modules:
                 returned = other.imports.returned(f"{starred}.{name}", relpath,
                                                   constants=constants)
+                if returned is not None:
+                    return returned
+        if function is None and isinstance(holder, ProjectClass):
+            for base in holder.bases:  # a method its class inherits from another file's class
+                returned = other.imports.returned(f"{base}.{method}", relpath, True, constants)
                 if returned is not None:
                     return returned
         if not isinstance(function, Function):
@@ -930,6 +978,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                                                             value, target))
                 return
             if self.assign_into(holder, target.value, value, target):
+                if value is not None:  # the library object keeps the data, and the
+                    # attribute reads back as it (`ns.frame = df`, `setattr(ns, "frame", df)`)
+                    self.env[dotted_name(target) or self.code(target)] = value
                 return
             if isinstance(holder, Instance):  # `self.source = source` in a method
                 if value is not None:
@@ -2434,7 +2485,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             method_line, method_column = self.positions.at(node.func.attr, self.statement)
             if method_line != line:
                 line, column = method_line, method_column
-        return self.locate(line, column + 1)
+        home = self.homes[-1] if self.homes else None
+        return (home.locate if home is not None else self.locate)(line, column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         """A node's source on one line (at most 240 characters). Remembered per node: every

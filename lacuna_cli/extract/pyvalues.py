@@ -7,14 +7,16 @@ write to a computed path is still reported instead of being dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lacuna_cli.models import Resource
+from lacuna_cli.models import Location, Resource
 
 if TYPE_CHECKING:  # declared_names reads project modules through pyimports, which uses these
     import libcst as cst
+
+    from lacuna_cli.extract.pypositions import NodeStarts
 
     from lacuna_cli.extract.declarations import DeclaredSchema
 
@@ -175,6 +177,14 @@ class Instance:
     made_with: Data | None = None
 
 
+@dataclass(frozen=True)
+class Home:
+    """The file a function is written in, for one written in another project file."""
+
+    positions: NodeStarts
+    locate: Callable[[int, int], Location]
+
+
 @dataclass(frozen=True, eq=False)
 class Function:
     """A function defined in the analysed file: calls to it apply its summary.
@@ -186,6 +196,9 @@ class Function:
     name: str
     node: cst.FunctionDef
     closure: Mapping[str, Value] | None = None
+    # A method a class here inherits from a class of another project file: where that file's
+    # nodes start and how its lines are reported (its operations are located there).
+    home: Home | None = None
 
 
 @dataclass(frozen=True)
