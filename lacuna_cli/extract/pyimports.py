@@ -230,10 +230,10 @@ class ProjectImports:
             self.used[relpath] = ProjectModule(relpath, digest)
         return self._constants[relpath]
 
-    def module_source(self, module: str, importer: str) -> tuple[str, str] | None:
-        """The source and project path of the project module `module` (`pkg.base`, `.base`
-        from `importer`), which the importer's analysis now depends on; None when it is not
-        a readable file of this project or is too deep in an import chain."""
+    def _project_file(self, module: str, importer: str) -> tuple[Path, str, str] | None:
+        """The path, project path and digest of the project module `module` (`pkg.base`,
+        `.base` from `importer`); None when it is not a file of this project or is too deep in
+        an import chain."""
         level = len(module) - len(module.lstrip("."))
         if self.depth >= MAX_DEPTH:
             return None
@@ -241,7 +241,15 @@ class ProjectImports:
         digest = digest_of(path) if path is not None else None
         if path is None or digest is None:
             return None
-        relpath = relative(path, self.root)
+        return path, relative(path, self.root), digest
+
+    def module_source(self, module: str, importer: str) -> tuple[str, str] | None:
+        """The source and project path of the project module `module`, which the importer's
+        analysis now depends on; None when it is not a readable file of this project."""
+        found = self._project_file(module, importer)
+        if found is None:
+            return None
+        path, relpath, digest = found
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -262,14 +270,10 @@ class ProjectImports:
         if method:
             module, _, owner = module.rpartition(".")
             name = f"{owner}.{name}"
-        level = len(module) - len(module.lstrip("."))
-        if self.depth >= MAX_DEPTH or not name or not (module.strip(".") or level):
+        found = self._project_file(module, importer) if name else None
+        if found is None:
             return None
-        path = module_file(module.lstrip("."), level, importer, self.root)
-        digest = digest_of(path) if path is not None else None
-        if path is None or digest is None:
-            return None
-        relpath = relative(path, self.root)
+        path, relpath, digest = found
         key = (str(resolved(path)), digest, name, constants, self.depth, self.catalog)
         if key not in _RETURNED:
             try:

@@ -150,16 +150,15 @@ class NodeStarts:
         state = self._state()
         state.indent_tokens.append(indent)
         piece._codegen(state)
-        offsets = list(accumulate(map(len, state.tokens)))
         text_start = state.starts.get(piece)
         if text_start is None:
             return
         text = "".join(state.tokens)
+        before = sum(map(len, state.tokens[:text_start]))  # its parentheses, if any
         # CPython's start of a parenthesized tuple is its parenthesis, libcst's after it.
-        for base in (anchor - (offsets[text_start - 1] if text_start else 0), anchor):
+        for base in (anchor - before, anchor):
             if base >= 0 and self._source.startswith(text, base):
-                for node, token in state.starts.items():
-                    self._starts.setdefault(node, base + (offsets[token - 1] if token else 0))
+                self._record(state, base, self._starts)
                 return
 
     def _owners(self) -> dict[cst.CSTNode, int]:
