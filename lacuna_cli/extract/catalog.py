@@ -36,7 +36,7 @@ Effect = Literal[
     "read", "open", "handle", "query", "execute", "identity", "combine", "copy", "send", "write",
     "dump", "construct", "path", "home", "dynamic", "transform", "aggregate", "client",
     "option", "options", "invoke", "locate", "hold", "part", "persist", "erase", "shell",
-    "bound", "delegate", "pipeline_node", "command",
+    "bound", "delegate", "pipeline_node", "command", "asset",
 ]
 # What a transform row does to the frame it is called on.
 # (`pop`: the column named is taken out of it and returned.)

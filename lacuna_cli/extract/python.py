@@ -44,6 +44,7 @@ from lacuna_cli.extract.pyimports import (
 )
 from lacuna_cli.extract.pyannotated import AnnotatedObjects
 from lacuna_cli.extract.pypipelines import PipelineNodes
+from lacuna_cli.extract.pyassets import Assets
 from lacuna_cli.extract.pymodels import DeclaredModels
 from lacuna_cli.extract.pyorm import ModelWrites
 from lacuna_cli.extract.pyoperations import Operations, open_mode, writing_mode
@@ -174,7 +175,7 @@ def _where(locate: Locator, line: int | None) -> str:
 
 
 class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, ModelWrites,
-                   ColumnRenames, ColumnSelections, PipelineNodes,
+                   ColumnRenames, ColumnSelections, PipelineNodes, Assets,
                    AnnotatedObjects):
     """Walks statements in order, keeping an environment of name -> Value."""
 
@@ -267,6 +268,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         """The module top to bottom, then the functions it never calls (their parameters stay
         unknown: what they do is still reported)."""
         self.block(self.module.body)
+        self.materialise_assets()
         for function in self.defined:
             if function not in self.summaries and function not in self.inlined:
                 summary = self.summarise(function, self.command_defaults(function))
@@ -641,10 +643,11 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def apply_summary(self, summary: Summary, positional: Sequence[Value | None],
                       shown: Sequence[str], keywords: dict[str, tuple[Value | None, str]],
-                      node: cst.Call, leading: int | None = None) -> Value | None:
-        """A function's summary applied to argument values, at the call `node`. `leading`:
-        how many of `positional` come before the arguments `node` spells (None: its
-        arguments do not spell them, so no expression of it names what the body changes)."""
+                      node: cst.CSTNode, leading: int | None = None) -> Value | None:
+        """A function's summary applied to argument values, at the call `node` (or where a
+        library runs it: an asset's decorator). `leading`: how many of `positional` come
+        before the arguments `node` spells (None: its arguments do not spell them, so no
+        expression of it names what the body changes)."""
         arguments: dict[str, Value | None] = {}
         names: dict[str, str] = {}
         for param in summary.params:
@@ -669,7 +672,7 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             arguments[rest.name] = self.combine(spread, "derive", node)
         site = CallSite(self, summary, arguments, names, self.loc(node))
         result = site.apply(self.emitted)
-        if leading is None:
+        if leading is None or not isinstance(node, cst.Call):
             return result
         own = node.args[1:] if leading else node.args  # `df.pipe(f, x)`: `f` is no argument
         for param, changed in site.mutations():
