@@ -104,3 +104,31 @@ execute_values(ours, "INSERT INTO contacts VALUES %s", rows)
     assert writes == {(7, "postgresql://db.partner.example.com/contacts", False),
                       (8, "postgresql://db.partner.example.com/leads", False),
                       (10, "contacts", True)}
+
+
+def test_a_database_file_outside_the_project_is_that_file(tmp_path: Path) -> None:
+    """Tables written into an SQLite or DuckDB file under /tmp or the home folder are that
+    file (they were the project's tables, allowed): a copy of the customers outside governed
+    storage. A database file of the project and one in memory stay the project's tables."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "scratch.py": '''\
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from sqlalchemy import create_engine
+
+customers = pd.read_csv("data/customers.csv")
+customers.to_sql("customers", sqlite3.connect("/tmp/scratch.db"), if_exists="replace")
+customers.to_sql("people", create_engine("sqlite:////tmp/engine.db"))
+ddb = duckdb.connect(str(Path.home() / "analysis.duckdb"))
+ddb.execute("CREATE TABLE people AS SELECT * FROM customers")
+customers.to_sql("crm_customers", sqlite3.connect("warehouse/crm.db"))
+customers.to_sql("scratch_customers", sqlite3.connect(":memory:"))
+'''})
+    written = {line: (destination, allowed)
+               for _, line, action, _, destination, allowed in operation_rows(project)
+               if action in ("write", "export")}
+    assert written == {9: ("/tmp/scratch.db", False), 10: ("/tmp/engine.db", False),
+                       12: ("~/analysis.duckdb", False), 13: ("crm_customers", True),
+                       14: ("scratch_customers", True)}

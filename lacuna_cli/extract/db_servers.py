@@ -30,11 +30,20 @@ PAIR = re.compile(r"(\w+)\s*=\s*('[^']*'|[^\s;]+)")
 HOST_KEYS = ("host", "hostaddr", "server", "address", "addr", "data source")
 DATABASE_KEYS = ("dbname", "database", "initial catalog")
 BARE_PORT = re.compile(r"(?<=[^:\]]):\d+$")  # a port after a bare host name or IPv4 address
+# Drivers of databases kept in one file, named by the path they are given, and the URLs of
+# such a file (`sqlite:///rel.db`, `sqlite:////tmp/abs.db`).
+FILE_DATABASES = ("sqlite", "duckdb")
+FILE_DATABASE_URLS = ("sqlite+pysqlite:///", "sqlite:///", "duckdb:///")
 
 
 def outside_server(text: str, scheme: str) -> str | None:
     """`scheme://host/database` for a server outside the organisation that `text` names (a
-    URL, a connection string, or a bare host with `scheme` as its driver), else None."""
+    URL, a connection string, or a bare host with `scheme` as its driver), else None. A
+    database kept in one file is no server: one outside the project (`/tmp/scratch.db`,
+    `~/crm.duckdb`) is named by its path, one of the project stays the project's database."""
+    database_file = _database_file(text.strip(), scheme)
+    if database_file is not None:
+        return database_file if database_file.startswith(("/", "~")) else None
     host, database, scheme = _server(text.strip(), scheme)
     if not host or _own(host):
         return None
@@ -46,8 +55,22 @@ def on_server(resource: Resource, server: str | None) -> Resource:
     a producer made for `server` sends to is that broker's (`kafka://host:9092/topic`)."""
     if server is None or resource.kind not in ("table", "stream"):
         return resource
+    if "://" not in server:  # a database file outside the project: what it holds is there
+        return Resource(kind="file", name=server, columns=resource.columns)
     local = resource.name.split(":", 1)[-1] if resource.kind == "stream" else resource.name
     return Resource(kind="url", name=f"{server}/{local}", columns=resource.columns)
+
+
+def _database_file(text: str, scheme: str) -> str | None:
+    """The path of a database kept in one file: what `sqlite3.connect` or `duckdb.connect` is
+    given, or a `sqlite:///path` URL's (four slashes: an absolute path); None for any other
+    database, and for one in memory."""
+    for prefix in FILE_DATABASE_URLS:
+        if text.startswith(prefix):
+            return _database_file(text.removeprefix(prefix), FILE_DATABASES[0])
+    if scheme not in FILE_DATABASES or "://" in text or not text or text.startswith(":"):
+        return None
+    return text
 
 
 def _server(text: str, scheme: str) -> tuple[str, str, str]:
