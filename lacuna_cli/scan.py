@@ -36,7 +36,7 @@ from lacuna_cli.gitinfo import identify
 from lacuna_cli.store.caches import (
     analyses_folder, cached_extractions, forget_other_files, store_extractions, store_stamps,
     stored_stamps)
-from lacuna_cli.store.lineage import save_lineage, stored_labels
+from lacuna_cli.store.lineage import nodes_of_changed_files, save_lineage, stored_labels
 from lacuna_cli.models import Classification, Extraction, FileProblem, Finding
 from lacuna_cli.policy.decide import decide
 from lacuna_cli.policy.engine import PolicyEngine, PolicySet, load_policies
@@ -240,14 +240,18 @@ def _decide_extracted(extracted: ExtractResult, config: Config, opa_url: str | N
 def _reclassified(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
                   extracted: ExtractResult
                   ) -> tuple[set[str] | None, dict[str, tuple[str, list[str]]] | None]:
-    """For a check of some files of a project whose lineage is stored: the nodes their code
-    may change the classification of (see `lineage.affected_by`), and the stored labels the
+    """For a check of some files of a project whose lineage is stored: the nodes their code,
+    and that of other files changed since the lineage was stored, may change the
+    classification of (see `lineage.affected_by`), and the stored labels the
     rest of the lineage keeps, so a one-file check does not re-classify the whole project.
     (None, None) — classify everything — when a node outside has no stored label (no full
     check yet, or the project changed since) or the reviewed classifications changed."""
     touched = {node.id for e in extracted.extractions for node in e.nodes}
     touched |= {end for e in extracted.extractions for edge in e.edges
                 for end in (edge.source, edge.target)}
+    # and what other files now write differently from the stored lineage (edited, not asked)
+    every = [*extracted.extractions, *(extracted.context or ())]
+    touched |= nodes_of_changed_files(connection, every, extracted.analyses)
     # what is decided: the files' own operations and those other files make through them
     # (a caller's send through a helper of these files carries the caller's data)
     data_nodes = extracted.data_nodes

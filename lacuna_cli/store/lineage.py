@@ -49,9 +49,7 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
         changed, named = sorted(current), None
         located: set[str] = set(files)
     else:
-        changed = sorted(path for path in {*current, *stored}
-                         if path not in current or not analyses.get(path)
-                         or stored.get(path) != analyses[path])
+        changed = _changed_paths(stored, current, analyses)
         was = _stored_parts(connection, changed)
         now = [_part(current[path]) for path in changed if path in current]
         located = {origin for origins, _ in (*was, *now) for origin in origins}
@@ -64,6 +62,29 @@ def save_lineage(connection: duckdb.DuckDBPyConnection, graph: nx.MultiDiGraph,
     _replace_parts(connection, changed, [current[path] for path in changed if path in current],
                    analyses)
     return None if named is None else compared
+
+
+def _changed_paths(stored: Mapping[str, str], current: Mapping[str, Extraction],
+                   analyses: Mapping[str, str]) -> list[str]:
+    """The files whose part of the lineage is not the stored one: analysed differently since
+    (or not cacheable), new, or gone."""
+    return sorted(path for path in {*current, *stored}
+                  if path not in current or not analyses.get(path)
+                  or stored.get(path) != analyses[path])
+
+
+def nodes_of_changed_files(connection: duckdb.DuckDBPyConnection,
+                           extractions: Sequence[Extraction], analyses: Mapping[str, str]
+                           ) -> set[str]:
+    """The nodes that the files whose part changed (see `_changed_paths`) name now or named
+    in the stored lineage: their stored labels may no longer hold, whichever files a check
+    asks for (another file edited and not staged changes what it writes)."""
+    stored = dict(connection.execute("SELECT path, analysis FROM lineage_files").fetchall())
+    current = {extraction.path: extraction for extraction in extractions}
+    changed = _changed_paths(stored, current, analyses)
+    nodes = {node for _, named in _stored_parts(connection, changed) for node in named}
+    nodes.update(node for path in changed if path in current for node in _part(current[path])[1])
+    return nodes
 
 
 def _part(extraction: Extraction) -> tuple[list[str], list[str]]:
