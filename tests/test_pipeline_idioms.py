@@ -769,3 +769,87 @@ def test_a_notebook_path_up_from_its_folder_is_the_project_folder_jupyter_runs_i
             for _, _, action, _, destination, allowed in operation_rows(project)}
     assert ("write", "exports/people.csv", True) in rows
     assert ("export", "../../team_drive/people.csv", False) in rows
+
+
+def test_an_object_of_a_project_class_handed_to_a_function_is_read_through(
+        tmp_path: Path) -> None:
+    """A repository object given to a job (`job(Repo())`, a default `repo=Repo()`, a class of
+    another module made directly or by a factory): the rows its method returns are what the
+    job sends. The send carried nothing and was allowed; handed to a pool, the object is
+    data of unknown origin, and without any caller the parameter stays so."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "pkg/__init__.py": "",
+                                     "pkg/repo.py": '''\
+import pandas as pd
+
+
+class CustomerRepo:
+    def customers(self) -> pd.DataFrame:
+        return pd.read_csv("data/customers.csv")
+''', "jobs.py": '''\
+import pandas as pd
+import requests
+
+from pkg.repo import CustomerRepo
+
+
+class LocalRepo:
+    def customers(self) -> pd.DataFrame:
+        return pd.read_csv("data/customers.csv")
+
+
+def push(repo: LocalRepo) -> None:
+    df = repo.customers()
+    requests.post("https://api.partner.example.com/a", json=df.to_dict("records"))
+
+
+def nightly(repo=LocalRepo()) -> None:
+    rows = repo.customers()
+    requests.post("https://api.partner.example.com/b", json=rows.to_dict("records"))
+
+
+def sync(repo) -> None:
+    requests.post("https://api.partner.example.com/c", json=repo.customers().to_dict("records"))
+
+
+def make_repo() -> CustomerRepo:
+    return CustomerRepo()
+
+
+push(LocalRepo())
+nightly()
+sync(CustomerRepo())
+sync(make_repo())
+''', "pooled.py": '''\
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from pkg.repo import CustomerRepo
+
+
+def push(repo) -> None:
+    requests.post("https://api.partner.example.com/e", json=repo.customers().to_dict("records"))
+
+
+with ThreadPoolExecutor() as pool:
+    pool.submit(push, CustomerRepo())
+''', "orphan.py": '''\
+import requests
+
+
+def sync(repo) -> None:
+    requests.post("https://api.partner.example.com/d", json=repo.customers().to_dict("records"))
+'''})
+    sent = {(path, destination): (sources, allowed)
+            for path, _, action, sources, destination, allowed in operation_rows(project)
+            if action == "export"}
+    customers = (("data/customers.csv",), False)
+    assert sent == {
+        ("jobs.py", "https://api.partner.example.com/a"): customers,
+        ("jobs.py", "https://api.partner.example.com/b"): customers,
+        ("jobs.py", "https://api.partner.example.com/c"): customers,
+        ("orphan.py", "https://api.partner.example.com/d"): (
+            ("parameter `repo` of `sync()` (line 4)",), False),
+        ("pooled.py", "https://api.partner.example.com/e"): (
+            ("`CustomerRepo()`, an object whose methods the body of `push()` calls",), False),
+    }

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
-from lacuna_cli.extract.pyvalues import Data, Dynamic, Frames, Handle, Text, Value
+from lacuna_cli.extract.pyvalues import (
+    Data, Dynamic, Frames, Handle, Text, Value, project_object,
+)
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource
 
 TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized", "column_flows")
@@ -221,10 +223,13 @@ class CallSite:
         """Edges from the caller's data into each parameter, so what the body writes inherits
         the classification of everything passed in."""
         graph = self.host.graph
-        for param, given, _ in self.arguments.values():
+        for param, given, shown in self.arguments.values():
             value = collected(given)
             if isinstance(value, Data) and value.node != param.node:
                 graph.edge(value.node, param.node, "derive", self.location)
+            elif project_object(value):
+                graph.edge(graph.resource_node(self._object_source(shown)), param.node, "read",
+                           self.location)
             elif param.placeholder.name in self.host.read_paths:
                 for resource in self._read(param.placeholder)[0]:
                     if not is_placeholder(resource) and resource.kind != "unknown":
@@ -245,6 +250,8 @@ class CallSite:
             return [outer], outer.name.split(" (line")[0]
         if isinstance(value, Data) and not path:
             return list(value.roots), None
+        if not path and project_object(value):
+            return [self._object_source(shown)], None
         named_path = isinstance(value, Handle) or (
             isinstance(value, Text) and resource.name in self.host.read_paths)
         if not path and not named_path:
@@ -254,6 +261,13 @@ class CallSite:
         if resource.columns:
             found = found.model_copy(update={"columns": resource.columns})
         return [found], reason
+
+    def _object_source(self, shown: str) -> Resource:
+        """An object of the project's own classes given as an argument: what the body got
+        from it through its methods, the summary could not see — data of unknown origin,
+        never nothing (where the call is seen, it is interpreted inline instead)."""
+        return Resource(kind="unknown", name=f"`{shown}`, an object whose methods the body "
+                                             f"of `{self.summary.name}()` calls")
 
     def _read(self, placeholder: Resource) -> tuple[list[Resource], str | None]:
         """The places the caller names for a parameter the body reads from, with what their

@@ -64,6 +64,7 @@ from lacuna_cli.extract.schema_rules import load_schema_rules
 from lacuna_cli.extract.pyvalues import (
     Data, Dynamic, Frames, Function, Grouped, Handle, Home, Instance, Mask, Method, Model,
     ProjectClass, Record, Strings, Symbol, Text, Value, Writer, names_of,
+    project_object,
 )
 from lacuna_cli.models import (
     Action, ColumnFlow, Extraction, FileProblem, LineageEdge, Location, Operation, Resource,
@@ -629,11 +630,16 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
 
     def hands_objects(self, summary: Summary, node: cst.Call) -> bool:
         """Whether a call hands its function a library's object (`send(requests.Session(),
-        df)`: the body posts through it) or the function makes one from what it is given
-        (`client(timeout).post(...)`): its summary, made with placeholders, cannot tell what
-        is called on them, so the call is interpreted inline."""
+        df)`: the body posts through it) or an object of a project class, of this file or
+        another (`job(Repo())`, or a parameter's default `repo=Repo()`: the body reads
+        through its methods), or the
+        function makes one from what it is given (`client(timeout).post(...)`): its summary,
+        made with placeholders, cannot tell what is called on them (a method of an object
+        given as a parameter read nothing), so the call is interpreted inline."""
         return self.library_object(summary.returned) or any(
-            self.library_object(self.value(a.value)) for a in node.args)
+            self.library_object(value) or project_object(value)
+            for value in (*(self.value(a.value) for a in node.args),
+                          *(p.default for p in summary.params)))
 
     def library_object(self, value: Value | None) -> bool:
         """An object a library made whose methods the catalog knows (a session, a client)."""

@@ -216,6 +216,12 @@ Value = (Data | Grouped | Writer | Method | Handle | Text | Strings | Record | M
          | Dynamic | Frames | Function | ProjectClass | Instance | Model)
 
 
+def project_object(value: Value | None) -> bool:
+    """An object of a class of this file or of another project file (what its methods give
+    is the project's code to say)."""
+    return isinstance(value, Instance) or (isinstance(value, Symbol) and value.project)
+
+
 def names_of(value: Value | None) -> tuple[str, ...] | None:
     """Names (columns, words) given as one constant or a list of constants; None for any other
     value."""
