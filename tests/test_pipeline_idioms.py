@@ -853,3 +853,55 @@ def sync(repo) -> None:
         ("pooled.py", "https://api.partner.example.com/e"): (
             ("`CustomerRepo()`, an object whose methods the body of `push()` calls",), False),
     }
+
+
+def test_a_client_factory_with_several_returns_gives_its_client(tmp_path: Path) -> None:
+    """A helper returning a library's client on each of its paths (if/else, try/except) gives
+    that client: what is put through it is sent (it was no operation at all). One returning a
+    client or a project object is an object nothing can be told of: data handed to its
+    method goes where it takes it, known only at run time (it was no operation either)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "sync.py": '''\
+import boto3
+import gspread
+import pandas as pd
+
+
+def s3_client(profile=None):
+    if profile:
+        return boto3.Session(profile_name=profile).client("s3")
+    return boto3.client("s3")
+
+
+def worksheet(title):
+    book = gspread.service_account().open_by_key("1AbCdEf")
+    try:
+        return book.worksheet(title)
+    except gspread.WorksheetNotFound:
+        return book.add_worksheet(title, rows=1000, cols=20)
+
+
+class LocalSink:
+    def put_object(self, **kwargs):
+        return None
+
+
+def sink(kind):
+    if kind == "s3":
+        return boto3.client("s3")
+    return LocalSink()
+
+
+df = pd.read_csv("data/customers.csv")
+s3_client().put_object(Bucket="adpartner-audiences", Key="c.csv", Body=df.to_csv())
+worksheet("Customers").update(df.values.tolist())
+sink("s3").put_object(Bucket="adpartner-audiences", Key="d.csv", Body=df.to_csv())
+'''})
+    sent = {line: (destination, sources, allowed)
+            for _, line, action, sources, destination, allowed in operation_rows(project)
+            if action in ("write", "export")}
+    customers = ("data/customers.csv",)
+    assert sent == {
+        32: ("s3://adpartner-audiences/c.csv", customers, False),
+        33: ("google-sheets", customers, False),
+        34: ('sink("s3").put_object()', customers, False),
+    }

@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
+from lacuna_cli.extract.pyfunctions import returned_object
 from lacuna_cli.extract.pyimports import Constants
 from lacuna_cli.extract.pystate import InterpreterState
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
@@ -215,8 +216,8 @@ class Classes(InterpreterState):
                                  given)
             self._bind_rest(env, definition.params, len(params) - len(leading), given, node)
             found, changed = self._run_body(definition, env, set(passed), method.home)
-            result = found[0] if len(found) == 1 else self.combine(found, "union", node) \
-                if found else None
+            result = found[0] if len(found) == 1 else (
+                self.combine(found, "union", node) or returned_object(found)) if found else None
             if key is not None:
                 self.inline_results[key] = (result, changed)
         for name, made in changed.items():  # `enrich(orders)` changing `orders` in place

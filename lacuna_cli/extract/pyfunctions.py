@@ -17,10 +17,13 @@ from typing import Protocol
 
 from lacuna_cli.extract.pyflow import Capture, FlowGraph, is_placeholder
 from lacuna_cli.extract.pyvalues import (
-    Data, Dynamic, Frames, Handle, Text, Value, project_object,
+    Data, Dynamic, Frames, Handle, Symbol, Text, Value, project_object,
 )
 from lacuna_cli.models import Action, LineageEdge, Location, Operation, Resource
 
+# The reason of a value a function returns differently on its paths (`return 1` / `return
+# "a"`): an object nothing can be told of.
+RETURNS_DIFFER = "return value of"
 TRANSFORM_DETAILS = ("keys", "columns", "dropped", "anonymized", "column_flows")
 # Actions that transform data: without known sources they are not worth reporting.
 TRANSFORMS = frozenset({"join", "filter", "aggregate", "anonymize"})
@@ -122,8 +125,8 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
     incoming = _incoming(capture)
     columns = data[0].columns if len(data) == 1 else None
     others = [v for v in returns if v is not None and not isinstance(v, Data)]
-    returned = others[0] if others and all(v == others[0] for v in others) else (
-        Dynamic(f"return value of `{name}()`") if others else None)
+    returned = returned_object(others) or (
+        Dynamic(f"{RETURNS_DIFFER} `{name}()`") if others else None)
     by_name = {p.name: p for p in params}
     mutated = tuple(
         Mutation(by_name[param], _flows([changed], by_node, incoming, graph), changed.columns)
@@ -132,6 +135,17 @@ def summarise(name: str, params: Sequence[Param], returns: Sequence[Value | None
     return Summary(name, tuple(params), _flows(data, by_node, incoming, graph), returned,
                    columns, tuple(capture.templates.values()), mutated=mutated,
                    elements=elements)
+
+
+def returned_object(values: Sequence[Value]) -> Value | None:
+    """What a body returns that is not data, whichever `return` gives it: the one value, or a
+    library's object (`if profile: return Session(profile_name=p).client("s3")` / `return
+    boto3.client("s3")`: a factory gives one either way, and what is called on it is the
+    catalog's to say); None when they differ otherwise."""
+    if values and (all(v == values[0] for v in values)
+                   or all(isinstance(v, Symbol) and not v.project for v in values)):
+        return values[0]
+    return None
 
 
 def _incoming(capture: Capture) -> dict[str, list[LineageEdge]]:

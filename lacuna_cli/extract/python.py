@@ -31,7 +31,7 @@ from lacuna_cli.extract.pygroups import agg_functions, keeps_values, named_aggre
 from lacuna_cli.extract.passed_arguments import CallersObjects, passed_expression
 from lacuna_cli.extract.pyfunctions import (
     CallSite, Flow, Param, Summary, collected, derived_result, finalise, kept_as,
-    raw_placeholder, summarise,
+    RETURNS_DIFFER, raw_placeholder, summarise,
 )
 from lacuna_cli.extract.prefilter import IDENTIFIER, PATH_CALLS, may_hold_operations
 from lacuna_cli.extract.pybranches import Branch, bound_names, dotted_name
@@ -2331,9 +2331,12 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             # `conn.execute(text("INSERT ..."))` with `conn` made where Lacuna cannot see:
             # what the catalog says the call does, as for a library's object
             return self.symbol_call(self.code(node.func), node)
-        elif dynamic.external and dynamic.reason.endswith((NOT_ASSIGNED, NOT_BOUND)):
+        elif (dynamic.external and dynamic.reason.endswith((NOT_ASSIGNED, NOT_BOUND))) or (
+                dynamic.reason.startswith(RETURNS_DIFFER)
+                and method not in pyapi.COLLECT_METHODS):
             # `requests.post(url, json=rows)` with `requests` imported by a cell that failed
-            # to parse: data handed to what the session holds goes where it takes it
+            # to parse, `make_client().upload(rows)` of a helper whose returns differ: data
+            # handed to what that object is goes where it takes it
             given = self.with_inputs([self.value(a.value) for a in node.args])
             if _data(given):
                 shown = f"{self.code(node.func)}()"[:200]
