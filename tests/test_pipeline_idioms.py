@@ -905,3 +905,111 @@ sink("s3").put_object(Bucket="adpartner-audiences", Key="d.csv", Body=df.to_csv(
         33: ("google-sheets", customers, False),
         34: ('sink("s3").put_object()', customers, False),
     }
+
+
+def test_a_client_kept_on_self_sends_from_a_method_no_code_calls(tmp_path: Path) -> None:
+    """`self.http = requests.Session()` in `__init__`, used by a method nothing in the file
+    calls: the send is found (there was no operation: the method was sliced away and
+    `self.http` was unknown) and its parameter's data is of unknown origin; a URL the object
+    holds (`self._url(...)` from `self.base_url`) is no parameter's place a caller passes, so
+    what is sent there is denied too (it was allowed as the caller's to decide)."""
+    project = write_files(tmp_path, {"mailer.py": '''\
+import requests
+
+
+class MailerClient:
+    def __init__(self, base_url):
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+
+    def _url(self, path):
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def upsert(self, member):
+        return self.http.put("https://us21.api.mailchimp.com/3.0/lists/x/members", json=member)
+
+    def archive(self, member):
+        return self.http.post(self._url("lists/x/archive"), json=member)
+'''})
+    sent = {line: (destination, allowed)
+            for _, line, action, _, destination, allowed in operation_rows(project)
+            if action in ("write", "export")}
+    assert sent == {13: ("https://us21.api.mailchimp.com/3.0/lists/x/members", False),
+                    16: ("self", False)}
+
+
+def test_a_send_in_a_comprehension_condition_runs_with_each_item(tmp_path: Path) -> None:
+    """`[m for m in members if client.upsert(m) >= 400]`, the helper in another module, and
+    `requests.post` written in the condition itself: each sends the customers (neither was
+    an operation at all)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "crm.py": '''\
+import requests
+
+
+class Client:
+    def __init__(self):
+        self.http = requests.Session()
+
+    def upsert(self, member):
+        return self.http.put("https://api.partner.example.com/members", json=member).status_code
+''', "job.py": '''\
+import pandas as pd
+import requests
+
+from crm import Client
+
+members = pd.read_csv("data/customers.csv").to_dict("records")
+client = Client()
+failures = [m for m in members if client.upsert(m) >= 400]
+rejected = [m for m in members
+            if not requests.post("https://api.partner.example.com/check", json=m).ok]
+'''})
+    sent = {(path, destination): (sources, allowed)
+            for path, _, action, sources, destination, allowed in operation_rows(project)
+            if action == "export"}
+    assert sent == {
+        ("crm.py", "https://api.partner.example.com/members"): (
+            ("data/customers.csv",), False),
+        ("job.py", "https://api.partner.example.com/check"): (("data/customers.csv",), False),
+    }
+
+
+def test_sql_of_a_module_imported_from_its_package_runs_in_a_helper(tmp_path: Path) -> None:
+    """`from . import queries` then `fetch_dicts(queries.SUBSCRIBERS, ...)`, the helper in a
+    third module: the rows are those the query reads (they were of unknown origin), as with
+    `import app.queries as q` and `from app.queries import SUBSCRIBERS`."""
+    project = write_files(tmp_path, {"lacuna.toml": "", "app/__init__.py": "",
+                                     "app/queries.py": '''\
+SUBSCRIBERS = """
+SELECT c.email, c.first_name, c.phone
+FROM crm.customers c
+WHERE c.updated_at >= %s
+"""
+''', "app/db.py": '''\
+import psycopg2
+
+
+def fetch_dicts(sql, params=()):
+    cur = psycopg2.connect("dbname=crm").cursor()
+    cur.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+''', "app/job.py": '''\
+import requests
+
+import app.queries as q
+from . import queries
+from .db import fetch_dicts
+
+
+def run(since):
+    members = fetch_dicts(queries.SUBSCRIBERS, (since,))
+    requests.post("https://api.partner.example.com/a", json=members)
+    again = fetch_dicts(q.SUBSCRIBERS)
+    requests.post("https://api.partner.example.com/b", json=again)
+'''})
+    sent = {destination: (sources, allowed)
+            for _, _, action, sources, destination, allowed in operation_rows(project)
+            if action == "export"}
+    assert sent == {"https://api.partner.example.com/a": (("crm.customers",), False),
+                    "https://api.partner.example.com/b": (("crm.customers",), False)}

@@ -48,3 +48,22 @@ def module_binds(statement: ast.stmt, member: bool = False) -> set[str]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return names
+
+
+def instance_attributes(method: ast.stmt) -> tuple[set[str], set[str]]:
+    """The attributes a method sets on its instance and those it reads (`self.http =
+    requests.Session()` in `__init__`, `self.http.put(...)` in another method), by the name of
+    its first parameter; none for anything but a function."""
+    if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+        return set(), set()
+    params = [*method.args.posonlyargs, *method.args.args]
+    if not params:
+        return set(), set()
+    me = params[0].arg
+    stored: set[str] = set()
+    loaded: set[str] = set()
+    for node in ast.walk(method):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == me:
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.attr)
+    return stored, loaded

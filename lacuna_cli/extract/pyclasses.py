@@ -99,6 +99,33 @@ class Classes(InterpreterState):
             return None
         return owner if owner.methods.get(method) is function else None
 
+    def init_objects(self, function: Function) -> dict[str, Value]:
+        """`self.http = requests.Session()` in `__init__`: for a method summarised on its own
+        (no code of this file calls it on an instance), `self.http` is that library's object,
+        so `self.http.put(url, json=member)` sends (it was a call on an unknown object: no
+        operation). Only objects whose calls the catalog knows are taken, made from a
+        library's constructor or `client` row; anything else `__init__` sets stays unknown."""
+        cls = self.owner_class(function)
+        init = cls.methods.get("__init__") if cls is not None else None
+        own = [*function.node.params.posonly_params, *function.node.params.params]
+        if init is None or init is function or not own:
+            return {}
+        made = [*init.node.params.posonly_params, *init.node.params.params]
+        if not made:
+            return {}
+        objects: dict[str, Value] = {}
+        for target, expression in _attribute_assignments(init.node, made[0].name.value):
+            maker = self.value(expression.func)
+            if not isinstance(maker, Symbol) or maker.project:
+                continue
+            api = self.catalog.function(maker.qualname)
+            if api is not None and api.row.does != "client":
+                continue  # a call that does something else (`os.path.expanduser(p)`)
+            made_object = self.value(expression) if api is not None else maker
+            if isinstance(made_object, Symbol) and self.library_object(made_object):
+                objects[f"{own[0].name.value}.{target}"] = made_object
+        return objects
+
     def own_method(self, func: cst.BaseExpression) -> Function | None:
         """The method of its own class, taking nothing but `self`, that a method summarised
         on its own calls on `self` (`self.output()` in a Luigi task's `run`, which the
@@ -419,3 +446,19 @@ def _passed_expressions(positional: Sequence[cst.Param], keyword_only: Sequence[
                   for param in keyword_only)
     return {name: value for name, value in passed.items()
             if isinstance(value, cst.Name | cst.Attribute)}
+
+
+def _attribute_assignments(definition: cst.FunctionDef, me: str
+                           ) -> list[tuple[str, cst.Call]]:
+    """`me.name = call(...)` statements at the top of a body: (name, call)."""
+    found = []
+    body = definition.body.body if isinstance(definition.body, cst.IndentedBlock) else ()
+    for line in body:
+        for small in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+            target, value = (small.targets[0].target, small.value) \
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 else \
+                (small.target, small.value) if isinstance(small, cst.AnnAssign) else (None, None)
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                    and target.value.value == me and isinstance(value, cst.Call):
+                found.append((target.attr.value, value))
+    return found

@@ -103,6 +103,7 @@ class Host(Protocol):
     graph: FlowGraph
     path_kinds: dict[str, str]
     read_paths: set[str]
+    receivers: set[str]  # placeholders of the object a method is called on (`self`)
     # The values a call returned as a tuple, by the node of the whole (see `Summary.elements`).
     unpacked: dict[str, tuple[Value | None, ...]]
 
@@ -474,6 +475,12 @@ def finalise(summary: Summary, host: Host) -> None:
         if not sources and template.action in TRANSFORMS:
             continue  # nothing says the parameters are data at all
         destination = template.destination
+        if destination is not None and destination.name in host.receivers:
+            # `self.http.put(self._url(path))`: a place the object holds is set where the
+            # object is made, which no call of this method passes (never a parameter's place,
+            # which each caller is checked with)
+            receiver = destination.name.split(" (line")[0].removeprefix("parameter ")
+            reason = f"a place the object {receiver} holds, set where it is made"
         if destination is not None and is_placeholder(destination):
             destination = _unknown(destination)
         host.graph.operation(template.action, template.location, template.code, sources,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from lacuna_cli.extract.catalog import Catalog
 from lacuna_cli.extract.prefilter import IDENTIFIER, LINE, may_touch_data, touch_words
 from lacuna_cli.extract.project_calls import NO_HELPERS, DataHelpers, logs_a_parameter
-from lacuna_cli.extract.pybinds import module_binds
+from lacuna_cli.extract.pybinds import instance_attributes, module_binds
 from lacuna_cli.extract.reach import reach
 
 RECEIVER_CALL = re.compile(r"\b([^\W\d]\w*)\.(\w+)\(")  # `name.method(`
@@ -74,6 +74,12 @@ def relevant_source(source: str, tree: ast.Module, catalog: Catalog,
             unit.binds |= {caller for statement in unit.statements
                            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
                            for caller in catalog.delegated.get(statement.name, ())}
+            # `self.http` set by `__init__` and used by `upsert`: one member's attribute is
+            # what another's statements use (named apart from module names by the class)
+            for statement in unit.statements:
+                stored, loaded = instance_attributes(statement)
+                unit.binds |= {f"{unit.owner}.{name}" for name in stored}
+                unit.mentions |= {f"{unit.owner}.{name}" for name in loaded}
         unit.seed = (not unit.mentions.isdisjoint(touch_words(catalog)) and may_touch_data(
             text, catalog)) or (not unit.imports and helpers.named_in(unit.mentions)) or (
             not unit.mentions.isdisjoint(catalog.log_calls)

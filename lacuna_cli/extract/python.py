@@ -252,6 +252,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         self.callers_objects: list[CallersObjects] = []
         self.mutations: list[dict[str, Value | None]] = []
         self.param_nodes: dict[str, str] = {}  # placeholder name -> parameter node
+        # Placeholders of the object a plain method is called on (`self`): a place made from
+        # it is what the object holds, which no caller passes as an argument.
+        self.receivers: set[str] = set()
         self.keyword_placeholders: set[str] = set()  # those of `**kwargs` parameters
         self.path_kinds: dict[str, str] = {}  # placeholder name -> kind, for path parameters
         self.read_paths: set[str] = set()  # placeholder names of parameters read from
@@ -540,6 +543,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         for param in params:
             self.env[param.name] = param.value()
         self.env.update(bound or {})
+        for name, made in self.init_objects(function).items():  # `self.http`, see there
+            self.env.setdefault(name, made)
         self.annotated_parameters(node)
         self.type_parameters(node)
         self.graph.captures.append(Capture())
@@ -585,6 +590,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         placeholder = self.placeholder(function, name)
         param_node = self.graph.value_node(placeholder.name.split(" (")[0], self.loc(param))
         self.param_nodes[placeholder.name] = param_node
+        if index == 0 and self.owner_class(function) is not None:
+            self.receivers.add(placeholder.name)
         if keywords:  # `kw["frame"]` is an argument given by name, never a column
             self.keyword_placeholders.add(placeholder.name)
         default = self.value(param.default) if param.default is not None else None
@@ -848,10 +855,17 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
             name = self.code(alias.name)
             bound = alias.asname.name if alias.asname else alias.name
             if isinstance(bound, cst.Name):
-                submodule = self.imports.is_project(f"{module}.{name}" if module else name,
-                                                    len(node.relative), self.graph.relpath)
+                dotted = f"{module}.{name}" if module else name
+                submodule = self.imports.is_project(dotted, len(node.relative),
+                                                    self.graph.relpath)
                 self.env[bound.value] = constants.get(name, Symbol(f"{qualified}.{name}",
                                                                    project or submodule))
+                # `from . import queries`: a project module's constants are `queries.NAME`,
+                # as with `import queries`
+                inner = self.imports.constants(dotted, len(node.relative), self.graph.relpath) \
+                    if submodule and name not in constants else None
+                for constant, value in (inner or {}).items():
+                    self.env[f"{bound.value}.{constant}"] = value
 
     def module_values(self, source: str, relpath: str) -> dict[str, Value]:
         """The module-level values of another project file, read by an interpreter of its own
@@ -1171,7 +1185,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                       ) -> Value | None:
         """`[pd.read_csv(p) for p in PATHS]`: the element once per literal path (each is read);
         the frames it makes are collected, not joined. The columns of a frame filtered by
-        name (`[c for c in df.columns if c not in PII]`) are those names."""
+        name (`[c for c in df.columns if c not in PII]`) are those names. A condition is run
+        with each item too (a send in it sends: `[m for m in rows if post(m).ok]`)."""
         if isinstance(node, cst.ListComp | cst.GeneratorExp):
             listed = self.column_comprehension(node)
             if listed is not None:
@@ -1185,6 +1200,8 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
         for bindings in self.passes(target, node.for_in.iter, iterable):
             for name, item in bindings:
                 self.bind(name, item)
+            for condition in node.for_in.ifs:  # `if client.upsert(m) >= 400`: a call there runs
+                self.value(condition.test)
             found.append(self.value(element))
         self.bind(target, saved)
         data = [v for v in found if isinstance(v, Data)]
