@@ -99,3 +99,40 @@ CustomerSaver(pd.read_csv("data/customers.csv")).save()
     exports = [row for row in operation_rows(project, "job.py") if row[2] == "export"]
     assert exports == [("pkg/base.py", 6, "export", ("data/customers.csv",),
                         "/tmp/saved/customers.csv", False)]
+
+
+def test_a_subclass_of_a_library_client_sends_through_its_methods(tmp_path: Path) -> None:
+    """`class APISession(requests.Session)` and `class Notifier(WebClient)`: a method the
+    class does not define is the library's (`api.post`, `self.chat_postMessage`), so what
+    is put through it is sent, called on an instance or in a method no code calls (each was
+    a call of an unknown method: no operation)."""
+    project = write_files(tmp_path, {"data/customers.csv": PEOPLE, "clients.py": '''\
+import pandas as pd
+import requests
+from slack_sdk import WebClient
+
+
+class APISession(requests.Session):
+    pass
+
+
+class Notifier(WebClient):
+    def post_table(self, channel, frame):
+        return self.chat_postMessage(channel=channel, text=frame.to_csv())
+
+    def upload(self, frame):
+        return self.files_upload_v2(channel="C0123", content=frame.to_csv())
+
+
+customers = pd.read_csv("data/customers.csv")
+APISession().post("https://api.partner.example.com/contacts", json=customers.to_dict("records"))
+Notifier(token="xoxb").post_table("#ops", customers)
+'''})
+    sent = {line: (sources, allowed)
+            for _, line, action, sources, _, allowed in operation_rows(project)
+            if action == "export"}
+    assert sent == {
+        12: (("data/customers.csv",), False),
+        15: (("parameter `frame` of `Notifier.upload()` (line 14)",), False),
+        19: (("data/customers.csv",), False),
+    }

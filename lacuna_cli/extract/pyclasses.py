@@ -154,8 +154,9 @@ class Classes(InterpreterState):
         owner, name = called
         api = next((found for base in owner.bases if (found := self.catalog.function(
             f"{base}.{name}")) is not None and found.row.does == "delegate"), None)
-        if api is None:
-            return None
+        if api is None:  # `self.chat_postMessage(...)` in a `WebClient` subclass
+            inherited = self.library_method(owner, name)
+            return self.symbol_call(inherited, node) if inherited is not None else None
         value: Value | None = receiver
         cls: ProjectClass | None = owner
         for step in api.row.calls:
@@ -165,6 +166,13 @@ class Classes(InterpreterState):
             value = self.call_inline(method, node, (value,))
             cls = value.cls if isinstance(value, Instance) else None
         return value
+
+    def library_method(self, cls: ProjectClass, name: str) -> str | None:
+        """`class APISession(requests.Session)`: a method the class does not define is its
+        library base's, as the catalog names it (`requests.Session.post`); None when no base
+        of a library has a row for it."""
+        return next((qualname for base in cls.bases
+                     if self.catalog.function(qualname := f"{base}.{name}") is not None), None)
 
     def _called_on_self(self, func: cst.BaseExpression) -> tuple[ProjectClass, str] | None:
         """For `self.name(...)` in a method of a class of this file being summarised: that

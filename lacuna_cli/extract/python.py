@@ -1540,7 +1540,9 @@ class _Interpreter(Operations, Effects, Classes, ProjectSinks, DeclaredModels, M
                 method_value = self.instance_attribute(base, method)
                 if isinstance(method_value, Function):
                     return self.call_method(base, method_value, node)
-                return self.unknown_call(f"{base.cls.name}.{method}", node)
+                library = self.library_method(base.cls, method)  # `api.post(...)`, see there
+                return self.symbol_call(library, node) if library is not None \
+                    else self.unknown_call(f"{base.cls.name}.{method}", node)
             if isinstance(base, ProjectClass):
                 method_value = base.methods.get(method)
                 if isinstance(method_value, Function):
