@@ -110,7 +110,10 @@ def test_columns_only_a_person_has_make_a_nameless_table_a_person(lacuna, tmp_pa
     ("exports/stores_2024.csv", "thing", "store"), ("web_site", "thing", "web_site"),
     ("call_center", "thing", "call_center"), ("ProductDetailsModel", "thing", "product"),
     ("companies", "thing", "company"), ("store_sales", "unknown", None),
-    ("job_applications", "unknown", None), ("orders", "unknown", None)])
+    ("job_applications", "unknown", None), ("orders", "unknown", None),
+    # a reference table of codes is of what it codes (its country_name is no person's)
+    ("data/country_codes.csv", "thing", "country"), ("ref.currency_codes", "thing", "currency"),
+    ("customer_codes", "person", "customer")])
 def test_the_entity_comes_from_the_name(name: str, kind: str, noun: str | None) -> None:
     entity = load_vocabulary().decide(name, {})
     assert (entity.kind, entity.noun) == (kind, noun), entity.why
