@@ -66,6 +66,17 @@ def test_resource_classification_combines_path_and_columns(rules) -> None:
     assert unknown.tier is Tier.INTERNAL and unknown.layer == "default"
 
 
+@pytest.mark.parametrize("url, health", [
+    ("https://api.partner.example.com/health", False), ("https://x.io/api/v1/healthz", False),
+    ("https://x.io/health/patients", True), ("https://fhir.example.org/health-records", True),
+    ("s3://clinic/health", True)])
+def test_a_liveness_endpoint_is_no_health_record(rules, url: str, health: bool) -> None:
+    """`GET .../health` checks that a service is up (its status code logged was denied as
+    health data); a path naming health records and a bucket folder stay health data."""
+    found = classify_resource(Resource(kind="url", name=url), rules_only(rules))
+    assert ("PHI" in found.tags) is health, found.reasoning
+
+
 def classify(source: str, tmp_path: Path):
     (tmp_path / "people.csv").write_text("person_id,full_name,email,city,salary\n")
     extraction = extract_python(source, "job.py", PythonContext(root=tmp_path))
