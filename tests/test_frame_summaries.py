@@ -169,3 +169,31 @@ c.groupby("country").agg({"signup_date": "min", "customer_id": "nunique"}).to_cs
                      "/tmp/emails_per_country.csv": "PROPRIETARY",
                      "/tmp/latest.csv": "INTERNAL", "/tmp/top_email.csv": "PROPRIETARY",
                      "/tmp/first.csv": "INTERNAL"}
+
+
+def test_a_fitted_models_score_is_a_summary_of_its_rows(tmp_path: Path) -> None:
+    """`model.fit(X, y)` then `model.score(X, y)`, and the chained `.fit(X, y).score(X, y)`:
+    one number about the customers' rows, an aggregate derived from them, not their personal
+    values (it carried the rows' PII to the tracker)."""
+    project = write_files(tmp_path, {"data/customers.csv":
+                                     "customer_id,email,date_of_birth,zip,plan,tenure\n",
+                                     "train.py": '''\
+import pandas as pd
+import wandb
+from sklearn.linear_model import LogisticRegression
+
+df = pd.read_csv("data/customers.csv")
+X, y = df[["date_of_birth", "zip", "tenure"]], df["plan"]
+model = LogisticRegression()
+model.fit(X, y)
+run = wandb.init(project="churn")
+run.log({"accuracy": model.score(X, y)})
+run.log({"r2": LogisticRegression().fit(X, y).score(X, y)})
+'''})
+    run = run_lacuna("check", ".", "--format", "json", cwd=project)
+    logged = [f for f in json.loads(run.stdout)["findings"]
+              if f["operation"]["action"] == "export"]
+    assert [(f["operation"]["location"]["line"], f["classification"]["tier"],
+             f["classification"]["tags"]) for f in logged] == [
+        (10, "INTERNAL", ["DERIVED_FROM_PROPRIETARY"]),
+        (11, "INTERNAL", ["DERIVED_FROM_PROPRIETARY"])]
